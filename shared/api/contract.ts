@@ -1,0 +1,94 @@
+import type { Explanation } from '../appset/engine';
+import type { Application } from '../model/application';
+import type { FleetSpec } from '../model/fleet';
+import type { Problem } from '../problem';
+
+/** The repository Flotilla has open, at its HEAD. */
+export interface RepoSummary {
+  /** Absolute path of the working tree (Node side only shows it; nothing else is derived from it). */
+  readonly path: string;
+  readonly head: { readonly sha: string; readonly short: string; readonly branch?: string; readonly subject?: string };
+  readonly fleet: FleetSpec | null;
+}
+
+/** An Application row as lists show it. */
+export interface AppRow {
+  readonly name: string;
+  readonly appset: string;
+  readonly application: Application;
+  readonly explain: Explanation;
+}
+
+/** An ApplicationSet as lists show it. */
+export interface AppSetSummary {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly generators: readonly string[];
+  readonly apps: readonly AppRow[];
+  readonly problems: readonly Problem[];
+}
+
+/** The open repository, its ApplicationSets and apps, and every problem found reading it. */
+export interface FleetOverview {
+  readonly repo: RepoSummary;
+  readonly appsets: readonly AppSetSummary[];
+  /** Problems not tied to one ApplicationSet (unparsable files, fleet file errors). */
+  readonly problems: readonly Problem[];
+}
+
+/** Progress of a long operation, pushed as an event. */
+export interface Progress {
+  readonly id: string;
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/**
+ * The one API contract: every invoke channel, with one request argument and a promised result. The Electron IPC
+ * handlers, the preload, the HTTP bridge, the web client and in-process callers all derive their types from it.
+ */
+export interface ApiChannels {
+  /** The open repository with its ApplicationSets and generated apps. */
+  'fleet:overview': (req: Record<string, never>) => Promise<FleetOverview>;
+  /** Opens another repository (a local path) and returns its overview. */
+  'repo:open': (req: { readonly path: string }) => Promise<FleetOverview>;
+}
+
+/** Events pushed from the engine to every UI. */
+export interface ApiEvents {
+  /** The open repository changed (another repo opened, or HEAD moved). */
+  'repo:changed': { readonly head: string };
+  'progress': Progress;
+}
+
+/** An invoke channel's name. */
+export type Channel = keyof ApiChannels;
+/** An event's name. */
+export type EventName = keyof ApiEvents;
+/** The request type of a channel. */
+export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
+/** The resolved result type of a channel. */
+export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
+
+/** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
+export const CHANNELS = ['fleet:overview', 'repo:open'] as const satisfies readonly Channel[];
+/** Every event name. */
+export const EVENTS = ['repo:changed', 'progress'] as const satisfies readonly EventName[];
+
+type Missing<All, Listed> = Exclude<All, Listed>;
+// Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.
+const _channelsComplete: Missing<Channel, (typeof CHANNELS)[number]> extends never ? true : never = true;
+const _eventsComplete: Missing<EventName, (typeof EVENTS)[number]> extends never ? true : never = true;
+void _channelsComplete;
+void _eventsComplete;
+
+/** The API as a UI sees it: one named function per channel plus event subscription. */
+export type FlotillaApi = { readonly [C in Channel]: ApiChannels[C] } & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+/** The handler table every transport serves: one function per channel. */
+export type ApiHandlers = { readonly [C in Channel]: (req: RequestOf<C>) => Promise<ResultOf<C>> };

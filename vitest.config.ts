@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for unit, integration, conformance and browser tests (see README "Tests").
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    reporters: ['default'],
+  },
+});
