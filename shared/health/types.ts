@@ -1,0 +1,23 @@
+import type { HealthResult, KubeObject } from '../model/status';
+
+/** A health rule for one group/kind: a pure function of the live object; undefined means "no opinion". */
+export interface HealthCheck {
+  /** API group ('' for the core group). */
+  readonly group: string;
+  readonly kind: string;
+  readonly assess: (obj: KubeObject) => HealthResult | undefined;
+}
+
+/**
+ * Custom health checks supplied from outside `shared/` (the Lua runner on the Node side).
+ * `check` returns undefined when no custom check is configured for the object's group/kind.
+ */
+export interface CustomHealthChecks {
+  check(obj: KubeObject, group: string, kind: string): HealthResult | undefined;
+}
+
+/**
+ * User health customizations as Argo CD spells them: Lua scripts keyed by `<group>_<kind>`
+ * (`apps_Deployment`, `argoproj.io_Application`, `_Service` for the core group; `*` globs allowed in either half).
+ */
+export type HealthCustomizations = Readonly<Record<string, string>>;
