@@ -44,13 +44,14 @@ export function hasHealthRule(group: string, kind: string): boolean {
 /** Full assessment: custom checks (injected) first, then built-in, then ports of Argo CD's bundled resource_customizations checks, then standard conditions; a kind with no rule is Healthy unless its standard conditions say otherwise. */
 export function assessHealth(obj: KubeObject, options?: { custom?: CustomHealthChecks }): HealthResult {
   if (!isObj(obj)) return health('Unknown', 'not a Kubernetes object');
-  const deleting = pendingDeletion(obj);
-  if (deleting) return deleting;
   const group = groupOf(obj.apiVersion);
   const kind = obj.kind ?? '';
+  const port = bundled.find(group, kind);
+  const deleting = pendingDeletion(obj);
+  if (deleting && !port?.handlesDeletion) return deleting;
   const custom = options?.custom?.check(obj, group, kind);
   if (custom) return custom;
-  const result = builtin.find(group, kind)?.assess(obj) ?? bundled.find(group, kind)?.assess(obj);
+  const result = builtin.find(group, kind)?.assess(obj) ?? port?.assess(obj);
   return result ?? standardConditionsHealth(obj);
 }
 

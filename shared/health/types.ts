@@ -6,6 +6,8 @@ export interface HealthCheck {
   readonly group: string;
   readonly kind: string;
   readonly assess: (obj: KubeObject) => HealthResult | undefined;
+  /** The rule answers for objects being deleted itself (Argo CD's newer bundled scripts do), instead of "Pending deletion". */
+  readonly handlesDeletion?: boolean;
 }
 
 /**

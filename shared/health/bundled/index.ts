@@ -1,5 +1,61 @@
 import type { HealthCheck } from '../types';
+import { customResourceDefinitionHealth } from './apiextensions-custom-resource-definition';
+import { analysisRunHealth } from './argo-analysis-run';
+import { applicationSetHealth } from './argo-application-set';
+import { cronWorkflowHealth } from './argo-cron-workflow';
+import { experimentHealth } from './argo-experiment';
+import { rolloutHealth } from './argo-rollout';
+import { cronJobHealth } from './batch-cron-job';
+import { sealedSecretHealth } from './bitnami-sealed-secret';
+import { certificateHealth } from './cert-manager-certificate';
+import { clusterIssuerHealth } from './cert-manager-cluster-issuer';
+import { issuerHealth } from './cert-manager-issuer';
+import { cnpgClusterHealth } from './cnpg-cluster';
+import { clusterSecretStoreHealth } from './external-secrets-cluster-secret-store';
+import { externalSecretHealth } from './external-secrets-external-secret';
+import { secretStoreHealth } from './external-secrets-secret-store';
+import { flaggerCanaryHealth } from './flagger-canary';
+import { fluxGitRepositoryHealth } from './flux-git-repository';
+import { fluxHelmReleaseHealth } from './flux-helm-release';
+import { fluxHelmRepositoryHealth } from './flux-helm-repository';
+import { fluxKustomizationHealth } from './flux-kustomization';
+import { gatewayHealth } from './gateway-api-gateway';
+import { httpRouteHealth } from './gateway-api-http-route';
+import { scaledJobHealth } from './keda-scaled-job';
+import { scaledObjectHealth } from './keda-scaled-object';
+import { knativeServiceHealth } from './knative-service';
+import { podDisruptionBudgetHealth } from './policy-pod-disruption-budget';
+import { prometheusHealth } from './prometheus-operator-prometheus';
+import { strimziKafkaHealth } from './strimzi-kafka';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
 export const BUNDLED_CHECKS: readonly HealthCheck[] = [
+  rolloutHealth,
+  analysisRunHealth,
+  experimentHealth,
+  applicationSetHealth,
+  cronWorkflowHealth,
+  cronJobHealth,
+  podDisruptionBudgetHealth,
+  customResourceDefinitionHealth,
+  sealedSecretHealth,
+  certificateHealth,
+  issuerHealth,
+  clusterIssuerHealth,
+  fluxKustomizationHealth,
+  fluxHelmReleaseHealth,
+  fluxGitRepositoryHealth,
+  fluxHelmRepositoryHealth,
+  externalSecretHealth,
+  secretStoreHealth,
+  clusterSecretStoreHealth,
+  scaledObjectHealth,
+  scaledJobHealth,
+  gatewayHealth,
+  httpRouteHealth,
+  prometheusHealth,
+  knativeServiceHealth,
+  strimziKafkaHealth,
+  cnpgClusterHealth,
+  flaggerCanaryHealth,
 ];
