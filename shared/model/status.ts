@@ -1,3 +1,5 @@
+import type { Problem } from '../problem';
+
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = Record<string, unknown> & {
   readonly apiVersion?: string;
@@ -41,6 +43,16 @@ export interface ResourceStatus extends ResourceKey {
   readonly changedPaths?: readonly string[];
   /** Unified YAML diff, desired against live, Secret values masked. */
   readonly diff?: string;
+  /** The changed fields with their live and desired values (Secret values masked), for a side-by-side view. */
+  readonly changes?: readonly FieldChange[];
+}
+
+/** One field that differs between live and desired (after apply); a side is absent when the field is unset there. */
+export interface FieldChange {
+  /** JSON pointer, e.g. `/spec/template/spec/containers/0/image`. */
+  readonly path: string;
+  readonly live?: unknown;
+  readonly desired?: unknown;
 }
 
 /** Sync and health of one Application on one cluster at one moment. */
@@ -56,4 +68,6 @@ export interface AppClusterStatus {
   readonly observedAt: string;
   /** Why status is Unknown (cluster unreachable, render failed, ...). */
   readonly error?: string;
+  /** Problems that did not stop the comparison (e.g. an ignoreDifferences expression that could not be read). */
+  readonly problems?: readonly Problem[];
 }

@@ -1,0 +1,136 @@
+// Argo CD's `ignoreDifferences` (from an Application spec or the fleet file): which parts of which resources
+// are not compared. Matching follows Argo CD: `group` and `kind` are globs (an omitted group is the core group ""),
+// `name` and `namespace` match exactly when given; the listed paths are removed from both desired and live.
+
+import type { Problem } from '../problem';
+import { problem } from '../problem';
+import type { KubeObject, ResourceKey } from '../model/status';
+import type { JqPath } from './jq-path';
+import { compileJqPath } from './jq-path';
+import type { PathSeg } from './json-path';
+import { deleteAll, isPlainObject, parseJsonPointer } from './json-path';
+import { managedFieldSet, ownedPaths } from './managed-fields';
+
+/** One `ignoreDifferences` entry, as Argo CD's Application spec declares it. */
+export interface IgnoreDifference {
+  readonly group?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly jsonPointers?: readonly string[];
+  readonly jqPathExpressions?: readonly string[];
+  readonly managedFieldsManagers?: readonly string[];
+}
+
+/** An `ignoreDifferences` entry made ready to apply to many objects. */
+export interface IgnoreRule {
+  readonly group: RegExp;
+  readonly kind: RegExp;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly pointers: readonly (readonly string[])[];
+  readonly jq: readonly JqPath[];
+  readonly managers: readonly string[];
+}
+
+/** Compiled rules and the problems of entries (or expressions) that could not be understood; good entries are kept. */
+export interface IgnoreRules {
+  readonly rules: readonly IgnoreRule[];
+  readonly problems: readonly Problem[];
+}
+
+/** Where the entries came from, for the problems' location. */
+export interface IgnoreSource {
+  readonly file?: string;
+  readonly line?: number;
+  readonly app?: string;
+}
+
+/** Compiles raw `ignoreDifferences` entries (as parsed from YAML) into rules; a bad entry becomes a Problem, never an exception. */
+export function compileIgnoreDifferences(raw: readonly unknown[] | undefined, where: IgnoreSource = {}): IgnoreRules {
+  const rules: IgnoreRule[] = [];
+  const problems: Problem[] = [];
+  (raw ?? []).forEach((entry, i) => {
+    const at = `ignoreDifferences[${i}]`;
+    const fail = (message: string): void => {
+      problems.push(problem(`${at}: ${message}`, where));
+    };
+    if (!isPlainObject(entry)) return fail('expected a mapping with kind and jsonPointers, jqPathExpressions or managedFieldsManagers');
+    if (typeof entry['kind'] !== 'string' || entry['kind'] === '') return fail('expected `kind` (a kind or a glob such as "*")');
+    const strings = (field: string): string[] | undefined => {
+      const v = entry[field];
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+        fail(`expected \`${field}\` to be a list of strings`);
+        return undefined;
+      }
+      return v as string[];
+    };
+    const ptrs = strings('jsonPointers');
+    const jqs = strings('jqPathExpressions');
+    const managers = strings('managedFieldsManagers');
+    if (!ptrs || !jqs || !managers) return;
+    const pointers: string[][] = [];
+    for (const p of ptrs) {
+      const parsed = parseJsonPointer(p);
+      if (parsed === undefined) fail(`jsonPointers: "${p}" is not a JSON pointer (expected it to start with "/")`);
+      else pointers.push(parsed);
+    }
+    const jq: JqPath[] = [];
+    for (const e of jqs) {
+      const c = compileJqPath(e);
+      if (c.ok) jq.push(c.path);
+      else fail(`jqPathExpressions: ${c.error}`);
+    }
+    const opt = (field: string): string | undefined => (typeof entry[field] === 'string' && entry[field] !== '' ? (entry[field] as string) : undefined);
+    const name = opt('name');
+    const namespace = opt('namespace');
+    rules.push({
+      group: globToRegExp(typeof entry['group'] === 'string' ? entry['group'] : ''),
+      kind: globToRegExp(entry['kind']),
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      pointers,
+      jq,
+      managers,
+    });
+  });
+  return { rules, problems };
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (const c of glob) re += c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${re}$`);
+}
+
+/** The rules that apply to a resource. */
+export function matchingRules(rules: readonly IgnoreRule[], key: ResourceKey): IgnoreRule[] {
+  return rules.filter(
+    (r) =>
+      r.group.test(key.group) &&
+      r.kind.test(key.kind) &&
+      (r.name === undefined || r.name === key.name) &&
+      (r.namespace === undefined || r.namespace === key.namespace),
+  );
+}
+
+/**
+ * Removes the ignored fields from a (normalised, mutable) desired/live pair in place. `rawLive` is the live object
+ * before normalisation: its managedFields tell which fields the `managedFieldsManagers` own.
+ */
+export function applyIgnoreRules(rules: readonly IgnoreRule[], desired: KubeObject | undefined, live: KubeObject | undefined, rawLive: KubeObject | undefined): void {
+  if (rules.length === 0) return;
+  const managers = new Set(rules.flatMap((r) => r.managers));
+  const owned = managers.size > 0 && rawLive ? managedFieldSet(rawLive, (m) => managers.has(m)) : undefined;
+  for (const obj of [desired, live]) {
+    if (!obj) continue;
+    const paths: PathSeg[][] = [];
+    for (const r of rules) {
+      for (const p of r.pointers) paths.push([...p]);
+      for (const q of r.jq) paths.push(...q.paths(obj));
+    }
+    if (owned) paths.push(...ownedPaths(owned, obj));
+    deleteAll(obj, paths);
+  }
+}

@@ -1,0 +1,94 @@
+// Desired against live for one resource: normalise both, drop ignored fields, predict the live object after apply,
+// and say whether it is in sync, with a masked unified YAML diff and the changed fields.
+
+import type { FieldChange, KubeObject, ResourceKey, SyncStatus } from '../model/status';
+import type { IgnoreRule } from './ignore-differences';
+import { applyIgnoreRules, matchingRules } from './ignore-differences';
+import { toJsonPointer } from './json-path';
+import { FLOTILLA_FIELD_MANAGER, managedFieldSet } from './managed-fields';
+import { dropOwnTrackingId, normalizeObject, resourceKey } from './normalize';
+import { jsonEqual, predictLive, structuralChanges } from './predict';
+import { toDiffYaml } from './render';
+import { hideSecretData } from './secret';
+import { unifiedDiff } from './line-diff';
+
+/** How to compare: the app (for its tracking id), the ignore rules, the namespace of namespace-less desired objects. */
+export interface DiffOptions {
+  readonly app?: string;
+  readonly rules?: readonly IgnoreRule[];
+  /** Destination namespace, given to desired objects that name none. */
+  readonly namespace?: string;
+  /** Field manager Flotilla applies with; default `flotilla`. */
+  readonly fieldManager?: string;
+}
+
+/** The comparison of one resource. Everything in it has Secret values masked. */
+export interface ResourceDiff {
+  readonly key: ResourceKey;
+  readonly sync: SyncStatus;
+  /** Desired but not live. */
+  readonly missing?: boolean;
+  /** Live but not desired (would be pruned). */
+  readonly extra?: boolean;
+  /** Changed fields, live against predicted live. */
+  readonly changes: readonly FieldChange[];
+  /** `===== group/Kind namespace/name ======` then a unified diff of the YAML; empty when in sync. */
+  readonly diff: string;
+  /** The normalised live object (masked). */
+  readonly live?: KubeObject;
+  /** The normalised live object after applying desired (masked); the desired object itself when it is not live. */
+  readonly predicted?: KubeObject;
+}
+
+/** The header `argocd app diff` prints above each resource's diff. */
+export function diffHeader(key: ResourceKey): string {
+  return `===== ${key.group}/${key.kind} ${key.namespace}/${key.name} ======`;
+}
+
+/** Compares one desired object with its live counterpart; either may be absent (missing / extra). */
+export function diffResource(desired: KubeObject | undefined, live: KubeObject | undefined, opts: DiffOptions = {}): ResourceDiff {
+  const base = desired ?? live;
+  if (!base) throw new Error('diffResource needs a desired or a live object');
+  const key = resourceKey(base, (live ? resourceKey(live).namespace : '') || (opts.namespace ?? ''));
+  const d = desired ? normalizeObject(desired) : undefined;
+  const l = live ? normalizeObject(live) : undefined;
+  // The tracking id is ignored when live carries this app's own; a live object tracked by another app keeps it,
+  // so a desired object that claims it shows the claim as drift.
+  if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key)) && d) dropOwnTrackingId(d, opts.app, key);
+  applyIgnoreRules(matchingRules(opts.rules ?? [], key), d, l, live);
+
+  let predicted: KubeObject | undefined;
+  let sync: SyncStatus;
+  if (d && l && live) {
+    const manager = opts.fieldManager ?? FLOTILLA_FIELD_MANAGER;
+    const flotilla = managedFieldSet(live, (m) => m === manager);
+    const others = flotilla ? managedFieldSet(live, (m) => m !== manager) : undefined;
+    predicted = predictLive(l, d, { ...(flotilla ? { flotilla } : {}), ...(others ? { others } : {}) }) as KubeObject;
+    sync = jsonEqual(l, predicted) ? 'Synced' : 'OutOfSync';
+  } else {
+    predicted = d;
+    sync = 'OutOfSync';
+  }
+  const [maskedPredicted, maskedLive] = hideSecretData(predicted, l);
+  const inSync = sync === 'Synced';
+  const changes: FieldChange[] = inSync
+    ? []
+    : structuralChanges(maskedLive, maskedPredicted).map((c) => ({
+        path: toJsonPointer(c.path),
+        ...('live' in c ? { live: c.live } : {}),
+        ...('desired' in c ? { desired: c.desired } : {}),
+      }));
+  const diff = inSync
+    ? ''
+    : diffHeader(key) + '\n' + unifiedDiff(toDiffYaml(maskedLive), toDiffYaml(maskedPredicted), { fromLabel: `${key.name}-live.yaml`, toLabel: key.name });
+  return {
+    key,
+    sync,
+    ...(d && !l ? { missing: true } : {}),
+    ...(l && !d ? { extra: true } : {}),
+    changes,
+    diff,
+    ...(maskedLive ? { live: maskedLive } : {}),
+    ...(maskedPredicted ? { predicted: maskedPredicted } : {}),
+  };
+}
