@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     pool: 'forks',
+    // Starts the real test clusters (etcd + kube-apiserver) when a *.kube.test.ts file is in the run.
+    globalSetup: ['test/setup/kube-fleet.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default'],

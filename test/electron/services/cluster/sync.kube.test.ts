@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
+import { syncApp } from '../../../../electron/services/cluster/sync';
+import type { ResourceSyncResult } from '../../../../electron/services/cluster/sync';
+import { TRACKING_ID_ANNOTATION } from '../../../../electron/services/cluster/tracking';
+import type { KubeObject } from '../../../../shared/model/status';
+import type { LocalFleetState } from '../../../helpers/kube-fleet';
+import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+
+let fleet: LocalFleetState;
+let admin: ClusterManager;
+let restricted: ClusterManager;
+let dev: ClusterConnection;
+
+const cm = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}): KubeObject =>
+  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(Object.keys(annotations).length ? { annotations } : {}) }, data });
+const deployment = (name: string, replicas: number): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+});
+
+/** The sync action of each resource, as `Kind/name: action`. */
+const actions = (rs: readonly ResourceSyncResult[]): string[] => rs.map((r) => `${r.kind}/${r.name}: ${r.action}`).sort();
+
+beforeAll(async () => {
+  fleet = await useKubeFleet();
+  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  restricted = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.restrictedContext, labels: {}, annotations: {} })) });
+  dev = admin.connection('dev');
+});
+
+afterAll(() => {
+  admin.close();
+  restricted.close();
+});
+
+describe('sync with server-side apply on a real cluster', () => {
+  it('creates the objects with the tracking annotation, then re-applies as a no-op', async () => {
+    const ns = freshNamespace('sync');
+    const desired = [cm('settings', { color: 'blue' }), deployment('web', 2)];
+    const first = await syncApp(dev, desired, { app: 'shop', namespace: ns, createNamespace: true });
+    expect(first.phase).toBe('Succeeded');
+    expect(actions(first.resources)).toEqual(['ConfigMap/settings: created', 'Deployment/web: created', `Namespace/${ns}: created`]);
+
+    const live = await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
+    const meta = live.body.metadata as { annotations: Record<string, string>; managedFields: { manager: string; operation: string }[]; resourceVersion: string };
+    expect(meta.annotations[TRACKING_ID_ANNOTATION]).toBe(`shop:/ConfigMap:${ns}/settings`);
+    expect(meta.managedFields).toContainEqual(expect.objectContaining({ manager: 'flotilla', operation: 'Apply' }));
+    const dep = await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`);
+    expect((dep.body.metadata as { annotations: Record<string, string> }).annotations[TRACKING_ID_ANNOTATION]).toBe(`shop:apps/Deployment:${ns}/web`);
+
+    const again = await syncApp(dev, desired, { app: 'shop', namespace: ns, createNamespace: true });
+    expect(again.phase).toBe('Succeeded');
+    expect(actions(again.resources)).toEqual(['ConfigMap/settings: unchanged', 'Deployment/web: unchanged']);
+    const after = await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
+    expect((after.body.metadata as { resourceVersion: string }).resourceVersion).toBe(meta.resourceVersion);
+
+    const changed = await syncApp(dev, [cm('settings', { color: 'green' }), deployment('web', 2)], { app: 'shop', namespace: ns });
+    expect(actions(changed.resources)).toEqual(['ConfigMap/settings: configured', 'Deployment/web: unchanged']);
+  });
+
+  it('reports in a dry run what would change without changing anything', async () => {
+    const ns = freshNamespace('dry');
+    await createNamespace(fleet, 'dev', ns);
+    await syncApp(dev, [cm('a', { v: '1' }), cm('b', { v: '1' })], { app: 'dry', namespace: ns });
+    const plan = await syncApp(dev, [cm('a', { v: '1' }), cm('b', { v: '2' }), cm('c', { v: '1' })], { app: 'dry', namespace: ns, dryRun: true });
+    expect(plan.dryRun).toBe(true);
+    expect(actions(plan.resources)).toEqual(['ConfigMap/a: unchanged', 'ConfigMap/b: configured', 'ConfigMap/c: created']);
+    const b = await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/b`);
+    expect(b.body.data).toEqual({ v: '1' });
+    expect((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/c`)).status).toBe(404);
+  });
+
+  it("prunes only objects tracked as this app's", async () => {
+    const ns = freshNamespace('prune');
+    await createNamespace(fleet, 'dev', ns);
+    await syncApp(dev, [cm('keep', { a: '1' }), cm('old', { a: '1' })], { app: 'shop', namespace: ns });
+    await syncApp(dev, [cm('theirs', { a: '1' })], { app: 'other', namespace: ns });
+    // Hand-made objects: one untracked, one whose copied annotation names another object (not a valid claim).
+    await kubeRequest(fleet, 'dev', 'POST', `/api/v1/namespaces/${ns}/configmaps`, cm('manual', { a: '1' }));
+    await kubeRequest(fleet, 'dev', 'POST', `/api/v1/namespaces/${ns}/configmaps`, cm('copied', { a: '1' }, { [TRACKING_ID_ANNOTATION]: `shop:/ConfigMap:${ns}/old` }));
+
+    const res = await syncApp(dev, [cm('keep', { a: '1' })], { app: 'shop', namespace: ns });
+    expect(res.phase).toBe('Succeeded');
+    expect(actions(res.resources)).toEqual(['ConfigMap/keep: unchanged', 'ConfigMap/old: pruned']);
+    const names = ((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps`)).body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name).sort();
+    expect(names).toEqual(['copied', 'keep', 'manual', 'theirs']);
+
+    const noPrune = await syncApp(dev, [], { app: 'other', namespace: ns, prune: false });
+    expect(noPrune.resources).toEqual([]);
+    expect((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/theirs`)).status).toBe(200);
+  });
+
+  it('applies sync waves in order, and kinds in Argo CD order within a wave', async () => {
+    const ns = freshNamespace('waves');
+    const seen: string[] = [];
+    // Watch the namespace from before the sync: ADDED events arrive in the order the objects were created.
+    const { LiveStore } = await import('../../../../electron/services/cluster/live-state');
+    const store = new LiveStore(dev, { trackedKinds: [{ group: '', kind: 'ConfigMap' }, { group: '', kind: 'Secret' }, { group: '', kind: 'Namespace' }] });
+    await store.prepare([{ desired: [], namespace: ns }]);
+    store.onChange((c) => {
+      if (c.type === 'ADDED' && (c.key.namespace === ns || c.key.name === ns)) seen.push(`${c.key.kind}/${c.key.name}`);
+    });
+    const desired: KubeObject[] = [
+      cm('late', { w: '5' }, { 'argocd.argoproj.io/sync-wave': '5' }),
+      cm('early', { w: '-1' }, { 'argocd.argoproj.io/sync-wave': '-1' }),
+      cm('zero', { w: '0' }),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'zero-secret' }, stringData: { k: 'v' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, annotations: { 'argocd.argoproj.io/sync-wave': '-2' } } },
+    ];
+    const res = await syncApp(dev, desired, { app: 'waves', namespace: ns });
+    expect(res.phase).toBe('Succeeded');
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBe(5);
+    store.close();
+    expect(seen).toEqual([`Namespace/${ns}`, 'ConfigMap/early', 'Secret/zero-secret', 'ConfigMap/zero', 'ConfigMap/late']);
+  });
+
+  it('reports each forbidden resource of the restricted user and applies the rest', async () => {
+    const ns = freshNamespace('rbac');
+    await createNamespace(fleet, 'staging', ns);
+    // Grant the restricted user ConfigMaps (not Secrets) in this namespace only.
+    await kubeRequest(fleet, 'staging', 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-editor' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+    });
+    await kubeRequest(fleet, 'staging', 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'cm-editor' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-editor' },
+      subjects: [{ kind: 'User', name: 'flotilla-restricted', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+    const conn = restricted.connection('staging');
+    const desired: KubeObject[] = [cm('allowed', { a: '1' }), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'denied' }, stringData: { password: 'hunter2' } }];
+    const res = await syncApp(conn, desired, { app: 'rbac', namespace: ns });
+    expect(res.phase).toBe('Failed');
+    expect(actions(res.resources)).toEqual(['ConfigMap/allowed: created', 'Secret/denied: failed']);
+    const denied = res.resources.find((r) => r.kind === 'Secret')!;
+    expect(denied.problem).toMatchObject({ cluster: 'staging', app: 'rbac', resource: `/Secret/${ns}/denied` });
+    expect(denied.problem!.message).toMatch(/forbidden/);
+    expect(denied.problem!.message).not.toContain('hunter2');
+    expect((await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps/allowed`)).status).toBe(200);
+
+    // Pruning with the restricted user: cluster-wide lists are refused, the app's namespace is searched instead.
+    const pruned = await syncApp(conn, [], { app: 'rbac', namespace: ns });
+    expect(actions(pruned.resources)).toEqual(['ConfigMap/allowed: pruned']);
+  });
+
+  it('syncs every cluster of the fleet in parallel with a result per cluster', async () => {
+    const ns = freshNamespace('fleet');
+    const results = await admin.forEachCluster((c) => syncApp(c, [cm('everywhere', { cluster: c.name })], { app: 'fleetwide', namespace: ns, createNamespace: true }));
+    expect(results.map((r) => [r.cluster, r.ok && r.value.phase])).toEqual([['dev', 'Succeeded'], ['staging', 'Succeeded'], ['prod', 'Succeeded']]);
+    for (const c of ['dev', 'staging', 'prod']) {
+      const got = await kubeRequest(fleet, c, 'GET', `/api/v1/namespaces/${ns}/configmaps/everywhere`);
+      expect(got.body.data).toEqual({ cluster: c });
+    }
+  });
+});

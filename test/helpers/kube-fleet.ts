@@ -1,0 +1,61 @@
+import https from 'node:https';
+import { randomBytes } from 'node:crypto';
+import type { LocalFleet, LocalFleetOptions, LocalFleetState } from '../../electron/services/cluster/local-fleet';
+import { startLocalFleet } from '../../electron/services/cluster/local-fleet';
+
+// The test fleet: three real clusters (dev, staging, prod), each an etcd + kube-apiserver pair on loopback.
+// Tests named `*.kube.test.ts` get the one fleet the global setup starts for the run (`useKubeFleet`);
+// a test that must disturb a cluster (stop an API server) starts its own (`startKubeFleet`).
+
+export type { LocalFleetState } from '../../electron/services/cluster/local-fleet';
+
+/** Starts a private fleet (temp folder, watchdog bound to this process); call `stop()` when done. */
+export async function startKubeFleet(opts: LocalFleetOptions = {}): Promise<LocalFleet> {
+  return await startLocalFleet({ log: (l) => console.log(l), ...opts });
+}
+
+/** The run's shared fleet, started by `test/setup/kube-fleet.ts` for `*.kube.test.ts` files. */
+export async function useKubeFleet(): Promise<LocalFleetState> {
+  const { inject } = await import('vitest');
+  const state = inject('kubeFleet');
+  if (!state) throw new Error('no shared kube fleet: only test files named *.kube.test.ts get one (see test/setup/kube-fleet.ts)');
+  return state;
+}
+
+/** A fresh namespace name (namespaces never finish terminating on a bare API server, so never reuse one). */
+export function freshNamespace(prefix = 't'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A raw API call as another client would make it (admin token unless `token` is given); resolves status and body. */
+export function kubeRequest(
+  state: LocalFleetState, cluster: string, method: string, path: string,
+  body?: unknown, opts: { token?: string; contentType?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const c = state.clusters.find((x) => x.name === cluster);
+  if (!c) throw new Error(`no cluster ${cluster} in the fleet`);
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${c.server}${path}`, {
+      method, rejectUnauthorized: false,
+      headers: {
+        Authorization: `Bearer ${opts.token ?? state.adminToken}`, Accept: 'application/json',
+        ...(data !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+      },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+    });
+    req.on('error', reject);
+    if (data !== undefined) req.write(data);
+    req.end();
+  });
+}
+
+/** Creates a namespace on one cluster with the admin token. */
+export async function createNamespace(state: LocalFleetState, cluster: string, name: string): Promise<void> {
+  const res = await kubeRequest(state, cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  if (res.status !== 201) throw new Error(`creating namespace ${name} on ${cluster}: ${res.status} ${JSON.stringify(res.body)}`);
+}
