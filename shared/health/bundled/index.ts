@@ -27,6 +27,15 @@ import { knativeServiceHealth } from './knative-service';
 import { podDisruptionBudgetHealth } from './policy-pod-disruption-budget';
 import { prometheusHealth } from './prometheus-operator-prometheus';
 import { strimziKafkaHealth } from './strimzi-kafka';
+import { EXTERNAL_SECRETS_OTHER_CHECKS } from './external-secrets-others';
+import { FLUX_OTHER_CHECKS } from './flux-others';
+import { GATEWAY_API_OTHER_CHECKS } from './gateway-api-others';
+import { GLOO_CHECKS } from './solo-gloo';
+import { RABBITMQ_CHECKS } from './rabbitmq';
+import { CLUSTER_API_CHECKS } from './cluster-api';
+import { CLOUD_CONTROLLER_CHECKS } from './cloud-controllers';
+import { CROSSPLANE_CHECKS } from './crossplane';
+import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
 export const BUNDLED_CHECKS: readonly HealthCheck[] = [
@@ -58,4 +67,13 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   strimziKafkaHealth,
   cnpgClusterHealth,
   flaggerCanaryHealth,
+  ...FLUX_OTHER_CHECKS,
+  ...STRIMZI_OTHER_CHECKS,
+  ...EXTERNAL_SECRETS_OTHER_CHECKS,
+  ...GATEWAY_API_OTHER_CHECKS,
+  ...GLOO_CHECKS,
+  ...RABBITMQ_CHECKS,
+  ...CLUSTER_API_CHECKS,
+  ...CROSSPLANE_CHECKS,
+  ...CLOUD_CONTROLLER_CHECKS,
 ];
