@@ -1,0 +1,6 @@
+// The error every template entry point throws.
+
+/** A template failed to parse or execute; the message follows Argo CD's (and Go's) wording. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}

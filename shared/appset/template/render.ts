@@ -1,0 +1,247 @@
+// Argo CD's Render: Replace (one string), RenderTemplateParams (an Application), RenderGeneratorParams (a child generator) and appendTemplatedValues.
+import type { Params } from '../../model/params';
+import { TemplateError } from './errors';
+import { renderFast } from './fasttemplate';
+import type { FuncMap, GoFunc, MissingKey } from './go';
+import { BUILTINS, GoExecError, GoParseError, GoTemplateCache } from './go';
+import { sanitizeName, slugify } from './names';
+import { argoYamlFuncs, sprigFuncs } from './sprig/funcs';
+
+/** How an ApplicationSet renders: fasttemplate (default) or Go text/template with options such as `missingkey=error`. */
+export interface TemplateMode {
+  readonly goTemplate: boolean;
+  readonly goTemplateOptions?: readonly string[];
+}
+
+const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+function buildFuncs(): FuncMap {
+  const m = new Map<string, GoFunc>(BUILTINS);
+  for (const [k, v] of sprigFuncs()) m.set(k, v);
+  m.set('normalize', { params: ['string'], fn: sanitizeName });
+  m.set('slugify', {
+    params: [],
+    variadic: 'any',
+    fn: (...args: unknown[]) => {
+      let maxSize = 50;
+      let smart = true;
+      let name = '';
+      args.forEach((a, i) => {
+        if (i === args.length - 1) {
+          if (typeof a !== 'string') throw new Error(`interface conversion: interface {} is ${a === null ? 'nil' : typeof a}, not string`);
+          name = a;
+        } else if (i === 0) {
+          if (typeof a !== 'bigint') throw new Error('interface conversion: interface {} is not int');
+          maxSize = Number(a);
+        } else if (i === 1) {
+          if (typeof a !== 'boolean') throw new Error('interface conversion: interface {} is not bool');
+          smart = a;
+        }
+      });
+      return slugify(name, maxSize, smart);
+    },
+  });
+  for (const [k, v] of argoYamlFuncs()) m.set(k, v);
+  return m;
+}
+
+const goCache = new GoTemplateCache(buildFuncs());
+
+function missingKeyOf(options: readonly string[] | undefined): MissingKey {
+  let mk: MissingKey = 'default';
+  for (const opt of options ?? []) {
+    const m = /^missingkey=(.*)$/.exec(opt);
+    if (!m) throw new TemplateError(`unrecognized option: ${opt}`);
+    switch (m[1]) {
+      case 'invalid':
+      case 'default':
+        mk = 'default';
+        break;
+      case 'zero':
+        mk = 'zero';
+        break;
+      case 'error':
+        mk = 'error';
+        break;
+      default:
+        throw new TemplateError(`unrecognized option: ${opt}`);
+    }
+  }
+  return mk;
+}
+
+/** Why a Go template render failed: parse or execution, with Argo CD's wrapped message. */
+class GoRenderError extends TemplateError {
+  constructor(
+    message: string,
+    readonly phase: 'parse' | 'execute',
+    readonly goMessage: string,
+  ) {
+    super(message);
+  }
+}
+
+function renderGo(tmpl: string, params: Params | null | undefined, missingKey: MissingKey): string {
+  let parsed;
+  try {
+    parsed = goCache.parse(tmpl);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new GoRenderError(`failed to parse template ${tmpl}: ${msg}`, 'parse', msg);
+  }
+  try {
+    return goCache.execute(parsed, params ?? null, missingKey);
+  } catch (e) {
+    if (!(e instanceof GoExecError) && !(e instanceof GoParseError) && !(e instanceof RangeError)) throw e;
+    const msg = e instanceof RangeError ? `template: base: ${e.message}` : e.message;
+    throw new GoRenderError(`failed to execute go template ${tmpl}: ${msg}`, 'execute', msg);
+  }
+}
+
+/** Argo CD's Render.Replace: renders one string with fasttemplate or Go text/template. Throws TemplateError. */
+export function renderString(template: string, params: Params, mode: TemplateMode): string {
+  if (mode.goTemplate) {
+    const mk = missingKeyOf(mode.goTemplateOptions);
+    // A string without an action renders to itself; skip the cache lookup.
+    if (!template.includes('{{')) return template;
+    return renderGo(template, params, mk);
+  }
+  return renderFast(template, params);
+}
+
+type StringRenderer = (s: string) => string;
+
+/** Deep-renders strings and map keys of a JSON value (null map entries are dropped, as Argo CD's deeplyReplace skips nil values). */
+function deepRender(value: unknown, render: StringRenderer): unknown {
+  if (typeof value === 'string') return render(value);
+  if (Array.isArray(value)) return value.map((v) => deepRender(v, render));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
+      const rendered = deepRender(v, render);
+      out[k.includes('{{') ? render(k) : k] = rendered;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isEmptyParams(params: Params | null | undefined): boolean {
+  if (!params) return true;
+  for (const _ in params) return false;
+  return true;
+}
+
+/** Argo CD's RenderTemplateParams: deep-renders an Application-shaped template (values and map keys) and adds the resources finalizer. */
+export function renderTemplateParams(template: unknown, syncPolicy: unknown, params: Params, mode: TemplateMode): unknown {
+  if (template === null || template === undefined) throw new TemplateError('application template is empty');
+  if (isEmptyParams(params)) return template;
+  const render = (s: string): string => renderString(s, params, mode);
+  const out = deepRender(template, render);
+  if (typeof out !== 'object' || out === null || Array.isArray(out)) return out;
+  const app = out as Record<string, unknown>;
+  const preserve = typeof syncPolicy === 'object' && syncPolicy !== null && (syncPolicy as Record<string, unknown>).preserveResourcesOnDeletion === true;
+  const meta = typeof app.metadata === 'object' && app.metadata !== null && !Array.isArray(app.metadata) ? (app.metadata as Record<string, unknown>) : {};
+  const finalizers = meta.finalizers;
+  if (!preserve && (!Array.isArray(finalizers) || finalizers.length === 0)) {
+    app.metadata = { ...meta, finalizers: [FINALIZER] };
+  }
+  return app;
+}
+
+const GENERATOR_LISTS = new Set(['matrix', 'merge']);
+
+/** Whether a Go execution error only says that the params lack a key (the entry is then left for the generator itself). */
+function isMissingKeyError(e: unknown): boolean {
+  return e instanceof GoRenderError && e.phase === 'execute' && /map has no entry for key|nil data; no entry for key/.test(e.goMessage);
+}
+
+function renderValues(values: Record<string, unknown>, params: Params, mode: TemplateMode, render: StringRenderer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v !== 'string') {
+      out[k] = deepRender(v, render);
+      continue;
+    }
+    if (!mode.goTemplate) {
+      out[k] = renderFast(v, params);
+      continue;
+    }
+    try {
+      // Resolve only what the previous generator's params can answer; anything else stays for the generator's own params.
+      out[k] = v.includes('{{') ? renderGo(v, params, 'error') : v;
+    } catch (e) {
+      if (isMissingKeyError(e)) {
+        out[k] = v;
+        continue;
+      }
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${msg}`);
+    }
+  }
+  return out;
+}
+
+function interpolateSpec(gen: Record<string, unknown>, params: Params, mode: TemplateMode, render: StringRenderer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [type, spec] of Object.entries(gen)) {
+    if (spec === null || spec === undefined) continue;
+    if (typeof spec !== 'object' || Array.isArray(spec) || type === 'selector') {
+      out[type] = deepRender(spec, render);
+      continue;
+    }
+    const body: Record<string, unknown> = {};
+    let values: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(spec as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
+      if (k === 'values' && typeof v === 'object' && !Array.isArray(v)) {
+        values = v as Record<string, unknown>;
+        body[k] = v;
+      } else if (k === 'generators' && GENERATOR_LISTS.has(type) && Array.isArray(v)) {
+        body[k] = v.map((child) => (typeof child === 'object' && child !== null && !Array.isArray(child) ? interpolateSpec(child as Record<string, unknown>, params, mode, render) : deepRender(child, render)));
+      } else {
+        body[k.includes('{{') ? render(k) : k] = deepRender(v, render);
+      }
+    }
+    if (values) body.values = renderValues(values, params, mode, render);
+    out[type] = body;
+  }
+  return out;
+}
+
+/** Argo CD's InterpolateGenerator: renders a child generator spec with a previous generator's params; `values` entries resolve only when the params answer them. */
+export function interpolateGenerator(generator: unknown, params: Params, mode: TemplateMode): unknown {
+  if (generator === null || generator === undefined) throw new TemplateError('generator is empty');
+  if (isEmptyParams(params)) return generator;
+  const render = (s: string): string => renderString(s, params, mode);
+  try {
+    if (typeof generator !== 'object' || Array.isArray(generator)) return deepRender(generator, render);
+    return interpolateSpec(generator as Record<string, unknown>, params, mode, render);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new TemplateError(`failed to replace parameters in generator: ${msg}`);
+  }
+}
+
+/** Argo CD's appendTemplatedValues: adds `values.<k>` (flat) or `values: {...}` (goTemplate), each rendered against the params as they were before. */
+export function appendTemplatedValues(values: Readonly<Record<string, string>> | undefined, params: Params, mode: TemplateMode): Params {
+  if (!values) return params;
+  const out: Params = { ...params };
+  const rendered: Record<string, string> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(values)) {
+    let result: string;
+    try {
+      result = renderString(v, params, mode);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new TemplateError(`failed to replace templated string: failed to replace templated string with rendered values: ${msg}`);
+    }
+    any = true;
+    if (mode.goTemplate) rendered[k] = result;
+    else out[`values.${k}`] = result;
+  }
+  if (mode.goTemplate && any) out.values = rendered;
+  return out;
+}

@@ -1,0 +1,170 @@
+// Go's encoding/json output (sorted keys, HTML escaping, float formatting) and sigs.k8s.io/yaml round trips for toJson/toYaml/fromYaml.
+import { parseDocument, stringify } from 'yaml';
+import { Int64, isGoObject, isMap, sortedKeys } from '../go/values';
+
+/** Options of Go's JSON encoder that Sprig varies. */
+export interface JsonOptions {
+  readonly escapeHtml: boolean;
+  readonly indent?: string;
+}
+
+function quoteJson(s: string, escapeHtml: boolean): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const code = s.charCodeAt(i);
+    if (c === '"') out += '\\"';
+    else if (c === '\\') out += '\\\\';
+    else if (code < 0x20) {
+      if (c === '\n') out += '\\n';
+      else if (c === '\r') out += '\\r';
+      else if (c === '\t') out += '\\t';
+      else if (c === '\b') out += '\\b';
+      else if (c === '\f') out += '\\f';
+      else out += '\\u' + code.toString(16).padStart(4, '0');
+    } else if (escapeHtml && (c === '<' || c === '>' || c === '&')) out += '\\u' + code.toString(16).padStart(4, '0');
+    else if (code === 0x2028 || code === 0x2029) out += '\\u' + code.toString(16);
+    else out += c;
+  }
+  return out + '"';
+}
+
+/** A float64 as encoding/json writes it. */
+export function jsonFloat(f: number): string {
+  if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf'}`);
+  if (Object.is(f, -0)) return '-0';
+  return String(f);
+}
+
+/** json.Marshal / MarshalIndent of a template value, with Go's key order and escaping. */
+export function goJson(v: unknown, opts: JsonOptions, level = 0): string {
+  if (v === undefined || v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return quoteJson(v, opts.escapeHtml);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return jsonFloat(v);
+    case 'bigint':
+      return v.toString();
+  }
+  if (v instanceof Int64) return v.v.toString();
+  const ind = opts.indent;
+  const nl = ind === undefined ? '' : '\n' + ind.repeat(level + 1);
+  const close = ind === undefined ? '' : '\n' + ind.repeat(level);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return '[' + nl + v.map((e) => goJson(e, opts, level + 1)).join(',' + nl) + close + ']';
+  }
+  if (isGoObject(v)) {
+    const j = (v as { toJSON?: () => unknown }).toJSON;
+    return j ? goJson(j.call(v), opts, level) : '{}';
+  }
+  if (isMap(v)) {
+    const keys = sortedKeys(v);
+    if (keys.length === 0) return '{}';
+    const sep = ind === undefined ? ':' : ': ';
+    return '{' + nl + keys.map((k) => quoteJson(k, opts.escapeHtml) + sep + goJson(v[k], opts, level + 1)).join(',' + nl) + close + '}';
+  }
+  return 'null';
+}
+
+/** Turns a template value into plain JSON data (as a Go value survives a json.Marshal/Unmarshal round trip). */
+export function toJsonData(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Int64) return Number(v.v);
+  if (Array.isArray(v)) return v.map(toJsonData);
+  if (isGoObject(v)) {
+    const j = (v as { toJSON?: () => unknown }).toJSON;
+    return j ? toJsonData(j.call(v)) : {};
+  }
+  if (isMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of sortedKeys(v)) out[k] = toJsonData(v[k]);
+    return out;
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
+  return v;
+}
+
+/** sigs.k8s.io/yaml Marshal: JSON round trip, then block YAML with sorted keys and unindented sequences (go-yaml v2 style). */
+export function goYaml(v: unknown): string {
+  const data = toJsonData(v);
+  return stringify(data, { sortMapEntries: true, indentSeq: false, lineWidth: 0, minContentWidth: 0, version: '1.1', defaultStringType: 'PLAIN', nullStr: 'null', simpleKeys: true });
+}
+
+/** The JSON kind name encoding/json uses in "cannot unmarshal X into Go value of type T". */
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
+}
+
+/** Parses YAML as sigs.k8s.io/yaml does (YAML 1.1 scalars, one document) into JSON data; throws Go-like error texts. */
+export function parseYamlAsJson(text: string): unknown {
+  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line ?? 1;
+    throw new Error(`error converting YAML to JSON: yaml: line ${line}: ${e.message.split('\n')[0]}`);
+  }
+  const value = doc.toJS({ maxAliasCount: 10000 }) as unknown;
+  return normalizeYaml(value);
+}
+
+function normalizeYaml(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(normalizeYaml);
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of v) out[String(k)] = normalizeYaml(val);
+    return out;
+  }
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) out[k] = normalizeYaml(val);
+    return out;
+  }
+  return v;
+}
+
+/** Argo CD's fromYaml: a YAML mapping into map[string]interface{}, with sigs.k8s.io/yaml's error text otherwise. */
+export function fromYamlMap(text: string): Record<string, unknown> {
+  const v = parseYamlAsJson(text);
+  if (v === null) return {};
+  if (!isMap(v)) {
+    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`);
+  }
+  return v;
+}
+
+/** Argo CD's fromYamlArray: a YAML sequence into []interface{}. */
+export function fromYamlList(text: string): unknown[] {
+  const v = parseYamlAsJson(text);
+  if (v === null) return [];
+  if (!Array.isArray(v)) {
+    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`);
+  }
+  return v;
+}
+
+/** encoding/json Unmarshal into interface{} (Sprig's fromJson/mustFromJson), with Go-like syntax error texts. */
+export function parseGoJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const trimmed = text.trim();
+    if (trimmed === '') throw new Error('unexpected end of JSON input', { cause: e });
+    const m = /position (\d+)/.exec(msg);
+    const pos = m ? Number(m[1]) : 0;
+    const ch = text[pos];
+    if (ch === undefined) throw new Error('unexpected end of JSON input', { cause: e });
+    throw new Error(`invalid character '${ch}' looking for beginning of value`, { cause: e });
+  }
+}
