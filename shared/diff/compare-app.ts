@@ -4,7 +4,7 @@
 
 import type { Problem } from '../problem';
 import type { AppClusterStatus, HealthResult, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../model/status';
-import { HEALTH_ORDER } from '../model/status';
+import { worstHealth } from '../health';
 import type { IgnoreRules } from './ignore-differences';
 import { compileIgnoreDifferences } from './ignore-differences';
 import { isPlainObject } from './json-path';
@@ -110,7 +110,7 @@ export function compareAppDetailed(input: CompareAppInput): AppComparison {
   const healths = resources.filter((r) => !r.extra).map((r) => r.health).filter((h): h is HealthResult => h !== undefined);
   const health: HealthResult =
     input.error !== undefined ? { status: 'Unknown', message: input.error }
-    : healths.length > 0 ? worstOf(healths)
+    : healths.length > 0 ? worstHealth(healths)
     : input.assessHealth || resources.length === 0 ? { status: 'Healthy', message: '' }
     : { status: 'Unknown', message: 'health was not assessed' };
 
@@ -152,11 +152,4 @@ function ignoresExtraneous(obj: KubeObject): boolean {
   const ann = isPlainObject(obj.metadata) ? obj.metadata['annotations'] : undefined;
   const v = isPlainObject(ann) ? ann[COMPARE_OPTIONS_ANNOTATION] : undefined;
   return typeof v === 'string' && v.split(',').some((o) => o.trim() === 'IgnoreExtraneous');
-}
-
-/** The worst of several health results by Argo CD's order (Healthy < Suspended < Progressing < Missing < Degraded < Unknown). */
-export function worstOf(results: readonly HealthResult[]): HealthResult {
-  let worst: HealthResult = { status: 'Healthy', message: '' };
-  for (const r of results) if (HEALTH_ORDER.indexOf(r.status) > HEALTH_ORDER.indexOf(worst.status)) worst = r;
-  return worst;
 }

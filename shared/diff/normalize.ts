@@ -84,11 +84,21 @@ export function isSecret(obj: KubeObject | undefined): boolean {
  * and for Secrets `stringData` encoded into `data` (as the API server stores it) with null values as "".
  */
 export function normalizeObject(obj: KubeObject): KubeObject {
-  const out = cloneJson(obj) as Record<string, unknown>;
-  delete out['status'];
+  // Copy everything but what is dropped anyway (status and managedFields are most of a live object).
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    if (k === 'status') continue;
+    const v = obj[k];
+    if (k === 'metadata' && isPlainObject(v)) {
+      const md: Record<string, unknown> = {};
+      for (const mk of Object.keys(v)) if (!SERVER_METADATA.includes(mk)) md[mk] = cloneJson(v[mk]);
+      out[k] = md;
+    } else {
+      out[k] = cloneJson(v);
+    }
+  }
   const md = out['metadata'];
   if (isPlainObject(md)) {
-    for (const f of SERVER_METADATA) delete md[f];
     const ann = md['annotations'];
     if (isPlainObject(ann)) for (const a of SERVER_ANNOTATIONS) delete ann[a];
     for (const m of ['annotations', 'labels']) {
