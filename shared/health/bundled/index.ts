@@ -35,6 +35,13 @@ import { RABBITMQ_CHECKS } from './rabbitmq';
 import { CLUSTER_API_CHECKS } from './cluster-api';
 import { CLOUD_CONTROLLER_CHECKS } from './cloud-controllers';
 import { CROSSPLANE_CHECKS } from './crossplane';
+import { KEPTN_CHECKS } from './keptn';
+import { KUBEVIRT_CHECKS } from './kubevirt';
+import { THREESCALE_CHECKS } from './threescale';
+import { HUMIO_CHECKS } from './humio';
+import { ASTRA_CHECKS } from './astra';
+import { NUMAFLOW_CHECKS } from './numaflow';
+import { NUMAPLANE_CHECKS } from './numaplane';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -76,4 +83,11 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...CLUSTER_API_CHECKS,
   ...CROSSPLANE_CHECKS,
   ...CLOUD_CONTROLLER_CHECKS,
+  ...KEPTN_CHECKS,
+  ...KUBEVIRT_CHECKS,
+  ...THREESCALE_CHECKS,
+  ...HUMIO_CHECKS,
+  ...ASTRA_CHECKS,
+  ...NUMAFLOW_CHECKS,
+  ...NUMAPLANE_CHECKS,
 ];
