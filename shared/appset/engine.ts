@@ -2,19 +2,54 @@ import type { Application } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
 import type { Params } from '../model/params';
 import type { Problem } from '../problem';
+import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
+import { cloneJson, isPlainObject } from './go-values';
+import type { ClusterDecisionSource } from './generators/external';
+import type { TransformResult } from './generators/generate';
+import { transform } from './generators/generate';
+import type { AppSetInfo, GeneratorFn, GeneratorIssue, GeneratorKind } from './generators/types';
+import { describeParams } from './generators/types';
+import type { TemplateMode } from './template';
+import { renderString, renderTemplateParams } from './template';
+import { applyTemplatePatch, parsePatch } from './template-patch';
+
+export { clustersFromSecrets } from './cluster-secrets';
 
 /** Reads the repositories that git generators point at, at a revision (branch, tag or sha), from git objects. */
 export interface GitReader {
   /** The files of `repoURL` at `revision`; throws a FlotillaError when the repo or revision is unknown. */
   treeAt(repoURL: string, revision: string): FileTree;
+  /**
+   * Optional fast path for the git directories generator (Argo CD's repo server GetDirectories): every folder of the
+   * repo at `revision`, recursively, without the root and without folders whose name starts with '.', e.g. from
+   * `git ls-tree -r -d --name-only <rev>`. When absent the generator walks treeAt().
+   */
+  directoriesAt?(repoURL: string, revision: string): readonly string[];
+}
+
+/** A cluster as the clusters generator sees it: a fleet cluster or an Argo CD cluster Secret (which may name a project). */
+export interface AppSetCluster extends ClusterSpec {
+  /** The Secret's `project` key: the `project` param ('' when absent). */
+  readonly project?: string;
 }
 
 /** What generators may consult: the fleet's clusters and the git repositories. */
 export interface AppSetContext {
   /** The fleet's clusters plus Argo CD cluster Secrets found in the repo. */
-  readonly clusters: readonly ClusterSpec[];
+  readonly clusters: readonly AppSetCluster[];
   readonly git: GitReader;
+  /**
+   * Whether the clusters generator adds Argo CD's implicit `in-cluster` (https://kubernetes.default.svc) when its
+   * selector is empty and no cluster has that server, as Argo CD does. Default true.
+   */
+  readonly inCluster?: boolean;
+  /** How git files patterns glob: `git` (git pathspec, Argo CD's default) or `doublestar` (Argo CD's "new globbing"). */
+  readonly gitFileGlobbing?: 'git' | 'doublestar';
+  /** Where the clusterDecisionResource generator reads its ConfigMap and decision resources; absent: it cannot run. */
+  readonly clusterDecisions?: ClusterDecisionSource;
+  /** Replaces generator implementations by kind. For tests that stub child generators, as Argo CD's own tests do. */
+  readonly generatorOverrides?: Readonly<Partial<Record<GeneratorKind, GeneratorFn>>>;
 }
 
 /** Why an Application exists: the generators that produced it and the parameter set it was rendered from. */
@@ -47,4 +82,222 @@ export interface AppSetResult {
 export interface DocSource {
   readonly file: string;
   readonly line: number;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether a name is a valid Kubernetes object name (DNS-1123 subdomain: lowercase alphanumerics, '-', '.', ≤ 253). */
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length > 0 && name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+}
+
+/** Whether a document is an Argo CD ApplicationSet (apiVersion argoproj.io/v1alpha1, kind ApplicationSet). */
+export function isApplicationSet(doc: unknown): boolean {
+  return isPlainObject(doc) && doc['kind'] === 'ApplicationSet' && typeof doc['apiVersion'] === 'string' && doc['apiVersion'].startsWith('argoproj.io/');
+}
+
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Reads spec.goTemplate and friends into what generators need. */
+export function appSetInfo(doc: Record<string, unknown>): AppSetInfo {
+  const meta = isPlainObject(doc['metadata']) ? doc['metadata'] : {};
+  const spec = isPlainObject(doc['spec']) ? doc['spec'] : {};
+  const opts = spec['goTemplateOptions'];
+  return {
+    name: typeof meta['name'] === 'string' ? meta['name'] : '',
+    ...(typeof meta['namespace'] === 'string' ? { namespace: meta['namespace'] } : {}),
+    goTemplate: spec['goTemplate'] === true,
+    ...(Array.isArray(opts) ? { goTemplateOptions: opts.filter((o): o is string => typeof o === 'string') } : {}),
+    applyNestedSelectors: spec['applyNestedSelectors'] === true,
+  };
+}
+
+/** Turns a rendered Application-shaped object into an Application, or says what is wrong with it. */
+function toApplication(rendered: unknown, namespace: string | undefined): Application {
+  if (!isPlainObject(rendered)) throw new Error('the rendered template is not a map');
+  const meta = isPlainObject(rendered['metadata']) ? rendered['metadata'] : {};
+  const spec = isPlainObject(rendered['spec']) ? rendered['spec'] : {};
+  const name = meta['name'];
+  if (typeof name !== 'string' || name === '') throw new Error('the rendered Application has no metadata.name');
+  if (!isDns1123Subdomain(name)) {
+    throw new Error(`invalid Application name '${name}': a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', start and end with an alphanumeric character, and be at most 253 characters`);
+  }
+  const destination = isPlainObject(spec['destination']) ? spec['destination'] : {};
+  const strings = (v: unknown): Record<string, string> | undefined => {
+    if (!isPlainObject(v) || Object.keys(v).length === 0) return undefined;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)]));
+  };
+  const labels = strings(meta['labels']);
+  const annotations = strings(meta['annotations']);
+  const finalizers = Array.isArray(meta['finalizers']) ? meta['finalizers'].filter((f): f is string => typeof f === 'string') : undefined;
+  const ns = namespace ?? (typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined);
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name,
+      ...(ns !== undefined ? { namespace: ns } : {}),
+      ...(labels ? { labels } : {}),
+      ...(annotations ? { annotations } : {}),
+      ...(finalizers && finalizers.length > 0 ? { finalizers } : {}),
+    },
+    spec: { ...spec, project: typeof spec['project'] === 'string' ? spec['project'] : '', destination },
+  };
+}
+
+/** The Application-shaped object the renderer takes, from an ApplicationSet template (metadata + spec). */
+function templateApplication(template: Record<string, unknown>): Record<string, unknown> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: isPlainObject(template['metadata']) ? template['metadata'] : {},
+    spec: isPlainObject(template['spec']) ? template['spec'] : {},
+  };
+}
+
+/**
+ * A GitReader that asks `git` once per repository and revision (answers and failures alike): a matrix interpolates
+ * its git child once per parameter set of the first child, usually with the same repoURL and revision. Use one per
+ * generation run.
+ */
+export function memoizedGitReader(git: GitReader): GitReader {
+  const trees = new Map<string, { tree?: FileTree; err?: unknown }>();
+  const dirs = new Map<string, { dirs?: readonly string[]; err?: unknown }>();
+  const once = <T extends { err?: unknown }>(cache: Map<string, T>, key: string, load: () => T): T => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = load();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  const reader: GitReader = {
+    treeAt(repoURL, revision) {
+      const hit = once(trees, `${repoURL}\n${revision}`, () => {
+        try {
+          // A fresh view per generation run: per-tree caches (folder and file listings) never outlive the run.
+          const t = git.treeAt(repoURL, revision);
+          const view: FileTree = {
+            ...(t.revision !== undefined ? { revision: t.revision } : {}),
+            read: (p) => t.read(p),
+            readBytes: (p) => t.readBytes(p),
+            list: (p) => t.list(p),
+            kind: (p) => t.kind(p),
+          };
+          return { tree: view };
+        } catch (err) {
+          return { err };
+        }
+      });
+      if (hit.tree) return hit.tree;
+      throw hit.err;
+    },
+  };
+  const directoriesAt = git.directoriesAt?.bind(git);
+  if (!directoriesAt) return reader;
+  return {
+    ...reader,
+    directoriesAt(repoURL, revision) {
+      const hit = once(dirs, `${repoURL}\n${revision}`, () => {
+        try {
+          return { dirs: directoriesAt(repoURL, revision) };
+        } catch (err) {
+          return { err };
+        }
+      });
+      if (hit.dirs) return hit.dirs;
+      throw hit.err;
+    },
+  };
+}
+
+/** Generates the Applications of one ApplicationSet document. Never throws for bad input: problems go in the result. */
+export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: AppSetContext): AppSetResult {
+  // Inherit from ctx0 rather than spread it, so its properties are read only when a generator needs them.
+  const ctx = Object.create(ctx0, { git: { value: memoizedGitReader(ctx0.git) } }) as AppSetContext;
+  const problems: Problem[] = [];
+  const base = { file: source.file, line: source.line };
+  if (!isPlainObject(doc) || !isApplicationSet(doc)) {
+    return { name: '', ...base, generators: [], apps: [], problems: [problem('not an ApplicationSet: expected apiVersion argoproj.io/v1alpha1 and kind ApplicationSet', base)] };
+  }
+  const info = appSetInfo(doc);
+  const where = { ...base, ...(info.name ? { appset: info.name } : {}) };
+  if (info.name === '') problems.push(problem('ApplicationSet has no metadata.name', where));
+  const spec = isPlainObject(doc['spec']) ? doc['spec'] : undefined;
+  const rawGenerators = spec?.['generators'];
+  const generators = Array.isArray(rawGenerators) ? rawGenerators : [];
+  const kinds = generators.map((g) => (isPlainObject(g) ? Object.keys(g).filter((k) => k !== 'selector').join('+') : '?'));
+  if (!spec) problems.push(problem('ApplicationSet has no spec', where));
+  else if (!Array.isArray(rawGenerators) || generators.length === 0) problems.push(problem('spec.generators must be a non-empty list of generators', where));
+  const template = spec && isPlainObject(spec['template']) ? spec['template'] : {};
+  const syncPolicy = spec && isPlainObject(spec['syncPolicy']) ? spec['syncPolicy'] : undefined;
+  const patchText = spec && typeof spec['templatePatch'] === 'string' ? spec['templatePatch'] : undefined;
+  const mode: TemplateMode = { goTemplate: info.goTemplate, ...(info.goTemplateOptions ? { goTemplateOptions: info.goTemplateOptions } : {}) };
+
+  const report = (index: number, i: GeneratorIssue): void => {
+    const chain = i.path.length > 0 ? ` (${i.path.join(' › ')})` : '';
+    const element = i.element ? `, ${i.element}` : '';
+    problems.push({ ...problem(`generators[${index}]${chain}${element}: ${i.message}`, where), severity: i.severity });
+  };
+
+  const apps: GeneratedApp[] = [];
+  const byName = new Map<string, GeneratedApp>();
+  generators.forEach((entry, index) => {
+    if (!isPlainObject(entry)) {
+      problems.push(problem(`generators[${index}] must be a map with one generator (list, clusters, git, matrix, merge, ...)`, where));
+      return;
+    }
+    let results: readonly TransformResult[];
+    try {
+      const out = transform(entry, info, ctx, template);
+      results = out.results;
+      const seen = new Set<string>();
+      for (const i of out.issues) {
+        const key = `${i.severity}|${i.path.join('/')}|${i.element ?? ''}|${i.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        report(index, i);
+      }
+    } catch (err) {
+      problems.push(problem(`generators[${index}]: ${errText(err)}`, where));
+      return;
+    }
+    if (Object.keys(entry).every((k) => k === 'selector')) problems.push(problem(`generators[${index}] sets no generator (list, clusters, git, matrix, merge, ...)`, where));
+    for (const r of results) {
+      const tmplApp = templateApplication(r.template);
+      for (const ps of r.params) {
+        const element = describeParams(ps.params);
+        const chain = ps.path.join(' › ');
+        try {
+          let rendered: unknown = renderTemplateParams(cloneJson(tmplApp), syncPolicy, ps.params, mode);
+          if (patchText !== undefined) {
+            let text: string;
+            try {
+              text = renderString(patchText, ps.params, mode);
+            } catch (err) {
+              throw new Error(`error replacing values in templatePatch: ${errText(err)}`, { cause: err });
+            }
+            rendered = applyTemplatePatch(rendered, parsePatch(text));
+          }
+          const application = toApplication(rendered, info.namespace);
+          const app: GeneratedApp = { application, explain: { generatorPath: ps.path, generatorIndex: index, params: ps.params } };
+          const prev = byName.get(application.metadata.name);
+          if (prev) {
+            problems.push(
+              problem(
+                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${describeParams(prev.explain.params)} and generators[${index}] (${chain}) ${element}; the second is dropped`,
+                { ...where, app: application.metadata.name },
+              ),
+            );
+            continue;
+          }
+          byName.set(application.metadata.name, app);
+          apps.push(app);
+        } catch (err) {
+          problems.push(problem(`generators[${index}] (${chain}), ${element}: ${errText(err)}`, where));
+        }
+      }
+    }
+  });
+  return { name: info.name, ...base, generators: kinds, apps, problems };
 }

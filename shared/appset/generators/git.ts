@@ -1,0 +1,282 @@
+import { parseAllDocuments } from 'yaml';
+import type { Params } from '../../model/params';
+import type { FileTree } from '../../repo/file-tree';
+import { walkFiles } from '../../repo/file-tree';
+import { basename, dirname } from '../../repo/paths';
+import type { AppSetContext } from '../engine';
+import { compileDoublestar, compileGitPathspec, compileGoPathMatch } from '../glob';
+import { flattenDotted, goSprintV, isPlainObject } from '../go-values';
+import type { TemplateMode } from '../template';
+import { sanitizeName } from '../template';
+import type { GenerateResult, GeneratorFn, GeneratorIssue, ParamSet } from './types';
+import { issue } from './types';
+import { generatorValues, withValues } from './values';
+
+const PATH = ['git'];
+const WRAP = 'error generating params from git: ';
+
+interface PathItem {
+  readonly path: string;
+  readonly exclude: boolean;
+}
+
+function pathItems(v: unknown): PathItem[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  return v.filter(isPlainObject).map((i) => ({ path: typeof i['path'] === 'string' ? i['path'] : '', exclude: i['exclude'] === true }));
+}
+
+const dirCache = new WeakMap<FileTree, readonly string[]>();
+const fileCache = new WeakMap<FileTree, readonly string[]>();
+
+/** Every file of a tree, sorted; computed once per tree object. */
+function treeFiles(tree: FileTree): readonly string[] {
+  let files = fileCache.get(tree);
+  if (!files) {
+    files = walkFiles(tree);
+    fileCache.set(tree, files);
+  }
+  return files;
+}
+
+/** Every folder of a tree as the repo server's GetDirectories reports it: recursive, root and dot-folders left out. */
+export function gitDirectories(tree: FileTree): readonly string[] {
+  const cached = dirCache.get(tree);
+  if (cached) return cached;
+  const out: string[] = [];
+  const visit = (dir: string): void => {
+    for (const e of tree.list(dir) ?? []) {
+      if (e.kind !== 'dir' || e.name.startsWith('.')) continue;
+      const p = dir === '' ? e.name : `${dir}/${e.name}`;
+      out.push(p);
+      visit(p);
+    }
+  };
+  visit('');
+  dirCache.set(tree, out);
+  return out;
+}
+
+/** Path parameters of a folder (directories) in Argo CD's shapes. */
+function directoryParams(dir: string, prefix: string, goTemplate: boolean): Params {
+  const params: Params = {};
+  if (goTemplate) {
+    const p = { path: dir, basename: basename(dir), basenameNormalized: sanitizeName(basename(dir)), segments: dir.split('/') };
+    if (prefix !== '') params[prefix] = { path: p };
+    else params['path'] = p;
+    return params;
+  }
+  const name = prefix !== '' ? `${prefix}.path` : 'path';
+  params[name] = dir;
+  params[`${name}.basename`] = basename(dir);
+  params[`${name}.basenameNormalized`] = sanitizeName(basename(dir));
+  dir.split('/').forEach((seg, i) => {
+    if (seg !== '') params[`${name}[${i}]`] = seg;
+  });
+  return params;
+}
+
+/** Go's path.Dir: '.' for a top-level file. */
+function goDir(p: string): string {
+  const d = dirname(p);
+  return d === '' ? '.' : d;
+}
+
+/** Path parameters of a file (files): its folder, the folder's base name, the file name, and the segments. */
+function fileParams(file: string, object: Record<string, unknown>, prefix: string, goTemplate: boolean): Params {
+  const dir = goDir(file);
+  const params: Params = {};
+  if (goTemplate) {
+    Object.assign(params, object);
+    const p = {
+      path: dir,
+      basename: basename(dir),
+      filename: basename(file),
+      basenameNormalized: sanitizeName(basename(dir)),
+      filenameNormalized: sanitizeName(basename(file)),
+      segments: dir.split('/'),
+    };
+    if (prefix !== '') params[prefix] = { path: p };
+    else params['path'] = p;
+    return params;
+  }
+  for (const [k, v] of flattenDotted(object)) params[k] = goSprintV(v);
+  const name = prefix !== '' ? `${prefix}.path` : 'path';
+  params[name] = dir;
+  params[`${name}.basename`] = basename(dir);
+  params[`${name}.filename`] = basename(file);
+  params[`${name}.basenameNormalized`] = sanitizeName(basename(dir));
+  params[`${name}.filenameNormalized`] = sanitizeName(basename(file));
+  dir.split('/').forEach((seg, i) => {
+    if (seg !== '') params[`${name}[${i}]`] = seg;
+  });
+  return params;
+}
+
+/**
+ * Parses a git files generator file as sigs.k8s.io/yaml does: one map (an empty file is an empty map) or a list of
+ * maps; throws with the parser's message otherwise.
+ */
+export function parseGitFile(text: string): Record<string, unknown>[] {
+  const docs = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: false });
+  const doc = Array.isArray(docs) ? docs[0] : docs;
+  if (!doc) return [{}];
+  const err = doc.errors[0];
+  if (err) throw new Error(`error converting YAML to JSON: ${err.message.split('\n')[0]}`);
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (value === null || value === undefined) return [{}];
+  if (isPlainObject(value)) return [jsonKeys(value) as Record<string, unknown>];
+  if (Array.isArray(value)) {
+    const bad = value.find((v) => !isPlainObject(v) && v !== null);
+    if (bad === undefined) return value.map((v) => (isPlainObject(v) ? (jsonKeys(v) as Record<string, unknown>) : {}));
+    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(bad)} into Go value of type map[string]interface {}`);
+  }
+  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(value)} into Go value of type []map[string]interface {}`);
+}
+
+function goJsonType(v: unknown): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  return Array.isArray(v) ? 'array' : 'object';
+}
+
+/** YAML keys become JSON strings (sigs.k8s.io/yaml); dates become their text. */
+function jsonKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(jsonKeys);
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of v) out[String(k)] = jsonKeys(item);
+    return out;
+  }
+  if (v instanceof Date) return v.toISOString().replace('.000Z', 'Z');
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) out[k] = jsonKeys(item);
+    return out;
+  }
+  return v;
+}
+
+function openTree(ctx: AppSetContext, repoURL: string, revision: string): FileTree {
+  return ctx.git.treeAt(repoURL, revision === '' ? 'HEAD' : revision);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The git generator: `directories` (one parameter set per folder matching a `path.Match` pattern, `exclude` entries
+ * win) or `files` (one per map in each JSON/YAML file a glob finds, include globs merged, exclude globs removed),
+ * read from git objects at `revision` through ctx.git.
+ */
+export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
+  const mode: TemplateMode = { goTemplate: info.goTemplate, goTemplateOptions: info.goTemplateOptions };
+  const repoURL = typeof gen['repoURL'] === 'string' ? gen['repoURL'] : '';
+  const revision = typeof gen['revision'] === 'string' ? gen['revision'] : '';
+  const prefix = typeof gen['pathParamPrefix'] === 'string' ? gen['pathParamPrefix'] : '';
+  const values = generatorValues(gen);
+  const dirs = pathItems(gen['directories']);
+  const files = pathItems(gen['files']);
+  const issues: GeneratorIssue[] = [];
+  const params: ParamSet[] = [];
+  const at = `${repoURL}@${revision || 'HEAD'}`;
+  const push = (p: Params, element: string): void => {
+    try {
+      params.push({ params: withValues(values, p, mode), path: PATH });
+    } catch (err) {
+      issues.push(issue(`${WRAP}failed to append templated values: ${errorText(err)}`, PATH, element));
+    }
+  };
+
+  if (dirs) {
+    let all: readonly string[];
+    try {
+      const rev = revision === '' ? 'HEAD' : revision;
+      all = ctx.git.directoriesAt ? ctx.git.directoriesAt(repoURL, rev) : gitDirectories(openTree(ctx, repoURL, revision));
+    } catch (err) {
+      return { params, issues: [issue(`${WRAP}error getting directories from repo: ${errorText(err)}`, PATH, at)] };
+    }
+    const compiled: { item: PathItem; re: RegExp; hits: number }[] = [];
+    for (const item of dirs) {
+      try {
+        compiled.push({ item, re: compileGoPathMatch(item.path), hits: 0 });
+      } catch (err) {
+        issues.push(issue(`${WRAP}${errorText(err)}`, PATH, `directories path '${item.path}'`));
+      }
+    }
+    for (const dir of all) {
+      let include = false;
+      let exclude = false;
+      for (const c of compiled) {
+        if (!c.re.test(dir)) continue;
+        c.hits++;
+        if (c.item.exclude) {
+          exclude = true;
+          break;
+        }
+        include = true;
+      }
+      if (include && !exclude) push(directoryParams(dir, prefix, info.goTemplate), `directory ${dir}`);
+    }
+    for (const c of compiled) {
+      if (!c.item.exclude && c.hits === 0) {
+        issues.push({ severity: 'warning', message: `git directories path '${c.item.path}' matches no folder of ${at}`, path: PATH, element: `directories path '${c.item.path}'` });
+      }
+    }
+    return { params, issues };
+  }
+
+  if (files) {
+    let tree: FileTree;
+    let all: readonly string[];
+    try {
+      tree = openTree(ctx, repoURL, revision);
+      all = treeFiles(tree);
+    } catch (err) {
+      return { params, issues: [issue(`${WRAP}${errorText(err)}`, PATH, at)] };
+    }
+    const matcher = (pattern: string): ((p: string) => boolean) => {
+      if (ctx.gitFileGlobbing === 'doublestar') {
+        const re = compileDoublestar(pattern.replace(/^\.?\//, ''));
+        return (p) => re.test(p);
+      }
+      return compileGitPathspec(pattern);
+    };
+    const selected = new Set<string>();
+    const excludes: ((p: string) => boolean)[] = [];
+    for (const item of files) {
+      let m: (p: string) => boolean;
+      try {
+        m = matcher(item.path);
+      } catch (err) {
+        issues.push(issue(`${WRAP}${errorText(err)}`, PATH, `files path '${item.path}'`));
+        continue;
+      }
+      if (item.exclude) {
+        excludes.push(m);
+        continue;
+      }
+      const found = all.filter(m);
+      if (found.length === 0) {
+        issues.push({ severity: 'warning', message: `git files path '${item.path}' matches no file of ${at}`, path: PATH, element: `files path '${item.path}'` });
+      }
+      for (const f of found) selected.add(f);
+    }
+    const chosen = [...selected].filter((f) => !excludes.some((m) => m(f))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const file of chosen) {
+      const element = `file ${file}`;
+      let objects: Record<string, unknown>[];
+      try {
+        objects = parseGitFile(tree.read(file) ?? '');
+      } catch (err) {
+        issues.push(issue(`${WRAP}unable to process file '${file}' from repository '${repoURL}': unable to parse file: ${errorText(err)}`, PATH, element));
+        continue;
+      }
+      for (const o of objects) push(fileParams(file, o, prefix, info.goTemplate), element);
+    }
+    return { params, issues };
+  }
+
+  return { params, issues: [issue('git generator needs `directories` or `files`', PATH)] };
+};
