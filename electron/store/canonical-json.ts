@@ -1,0 +1,44 @@
+// Canonical JSON (object keys sorted, no whitespace) and its sha256: the content address of a stored manifest, so
+// two equal objects are stored once whatever order their keys came in.
+
+import { createHash } from 'node:crypto';
+
+/** Serialises a JSON value with object keys in code-unit order and no whitespace; `undefined` members are left out. */
+export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) s += ',';
+      const v: unknown = value[i];
+      s += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
+    }
+    return s + ']';
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) keys.sort();
+  let s = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined || typeof v === 'function') continue;
+    if (!first) s += ',';
+    first = false;
+    s += JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return s + '}';
+}
+
+/** The sha256 of a text, as 64 lower-case hex digits. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,725 @@
+// The fleet store: every refresh recorded in one SQLite file, so history and drift reports need no cluster.
+//
+// A refresh is a snapshot row. For each app × cluster, the store fingerprints what it was given (masked manifests,
+// statuses); when the fingerprint equals the app × cluster's latest observation, nothing but the snapshot's `seen`
+// entry is written, so re-recording an unchanged fleet adds a few kilobytes. Otherwise the manifests are stored
+// content-addressed (sha256 of canonical JSON, after masking Secret values), the resource statuses as a
+// content-addressed set, and a new observation row plus drift and health events. Everything for one snapshot
+// happens in one synchronous immediate transaction: a killed process leaves the previous snapshot whole.
+
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
+import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
+import { FlotillaError, problem } from '../../shared/problem';
+import type {
+  AppClusterHistory,
+  AppClusterSummary,
+  DriftEpisode,
+  DriftReportEntryInput,
+  DriftReportInput,
+  FleetAt,
+  HistoryEvent,
+  HistoryEventDetails,
+  HistoryEventKind,
+  RecordedAppCluster,
+  RecordedResource,
+  SnapshotRef,
+  TimelineEntry,
+} from '../../shared/report/model';
+import { canonicalJson, sha256Hex } from './canonical-json';
+import type { OpenOptions } from './database';
+import { openDatabase, storeError } from './database';
+import type {
+  AppClusterRecord,
+  CompactionResult,
+  PromotionRecord,
+  RecordedManifests,
+  RecordOptions,
+  RecordResult,
+  RetentionPolicy,
+  RunningAppCluster,
+  SnapshotInput,
+  SyncRunRecord,
+} from './types';
+
+/** The file name of the store in Flotilla's data folder. */
+export const STORE_FILE_NAME = 'flotilla.db';
+
+/** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
+export type TimeInput = string | number | Date;
+
+/** Bumped when what goes into a fingerprint changes, so old fingerprints never match new input. */
+const FINGERPRINT_VERSION = 'fp1';
+
+/** A resource entry of a stored resource set: the recorded status plus its manifests' hashes. */
+interface StoredResource extends RecordedResource {
+  readonly desiredHash?: string;
+  readonly liveHash?: string;
+}
+
+interface AppClusterRow {
+  id: number;
+  app: string;
+  cluster: string;
+  environment: string | null;
+  latest_observation: number | null;
+  fingerprint: string | null;
+  sync: SyncStatus | null;
+  health: HealthStatus | null;
+  drift_since: number | null;
+}
+
+interface ObservationRow {
+  id: number;
+  app_cluster_id: number;
+  since_snapshot: number;
+  observed_at: number;
+  revision: string;
+  sync: SyncStatus;
+  health: HealthStatus;
+  health_message: string;
+  error: string | null;
+  drift_since: number | null;
+  resource_count: number;
+  drifted_count: number;
+  resources_hash: string;
+}
+
+interface FleetRow extends ObservationRow {
+  app: string;
+  cluster: string;
+  environment: string | null;
+}
+
+interface SnapshotRow {
+  id: number;
+  taken_at: number;
+  seen: string;
+}
+
+interface EventRow {
+  id: number;
+  at: number;
+  kind: HistoryEventKind;
+  app: string;
+  cluster: string | null;
+  detail: string;
+}
+
+/** A resource after masking, ready to fingerprint and store. */
+interface PreparedResource {
+  readonly key: string;
+  readonly status: ResourceStatus;
+  readonly desired?: KubeObject;
+  readonly live?: KubeObject;
+  /** `uid@resourceVersion` of the live object: the API server changes it on every write. */
+  readonly liveVersion?: string;
+}
+
+/** SQLite-backed history of the fleet: snapshots, observations, manifests and events. Open one per data folder. */
+export class FleetStore {
+  private readonly s: ReturnType<typeof prepareStatements>;
+  private closed = false;
+
+  private constructor(
+    /** The SQLite file. */
+    readonly file: string,
+    private readonly db: Database.Database,
+  ) {
+    this.s = prepareStatements(db);
+  }
+
+  /** Opens (creating and migrating when needed) the store at `file`. */
+  static open(file: string, options: OpenOptions = {}): FleetStore {
+    return new FleetStore(file, openDatabase(file, options));
+  }
+
+  /** Closes the database (checkpointing the WAL when this was the last connection). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** Records one refresh of the fleet in one transaction; Secret values are masked before anything is written. */
+  recordSnapshot(input: SnapshotInput, options: RecordOptions = {}): RecordResult {
+    const takenAt = input.takenAt === undefined ? Date.now() : toMs(input.takenAt, 'takenAt');
+    const seenKeys = new Set<string>();
+    for (const r of input.appClusters) {
+      const k = `${r.status.app}\u0000${r.status.cluster}`;
+      if (seenKeys.has(k)) throw new FlotillaError(problem('the snapshot lists this app × cluster twice', { app: r.status.app, cluster: r.status.cluster, file: this.file }));
+      seenKeys.add(k);
+    }
+    return this.write(() => this.recordTx(input.appClusters, takenAt, options));
+  }
+
+  /** Records a sync run performed by another module (kept through compaction). */
+  recordSyncRun(run: SyncRunRecord): HistoryEvent {
+    const at = run.at === undefined ? Date.now() : toMs(run.at, 'at');
+    return this.write(() => this.insertEvent('sync-run', at, run.app, run.cluster, null, run.detail));
+  }
+
+  /** Records a promotion (a revision moved to a stage) performed by another module. */
+  recordPromotion(p: PromotionRecord): HistoryEvent {
+    const at = p.at === undefined ? Date.now() : toMs(p.at, 'at');
+    return this.write(() => this.insertEvent('promotion', at, p.app, p.cluster, null, p.detail));
+  }
+
+  /** The recorded snapshots, newest first. */
+  snapshots(limit = 100): SnapshotRef[] {
+    return this.read(() => (this.s.snapshotsNewest.all(limit) as SnapshotRow[]).map(toSnapshotRef));
+  }
+
+  /** The snapshot in effect at a time (the latest taken at or before it), or the latest when no time is given. */
+  snapshotAt(at?: TimeInput): SnapshotRef | undefined {
+    const row = this.snapshotRowAt(at);
+    return row ? toSnapshotRef(row) : undefined;
+  }
+
+  /** Every app × cluster's status (without resources) at a snapshot: the fleet grid's data. */
+  fleetAt(at?: TimeInput): FleetAt | undefined {
+    return this.read(() => {
+      const snap = this.snapshotRowAt(at);
+      if (!snap) return undefined;
+      const { rows, offsets } = this.rowsAt(snap);
+      return { snapshot: toSnapshotRef(snap), appClusters: rows.map((r) => toSummary(r, snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0))) };
+    });
+  }
+
+  /** One app × cluster with its resources, as recorded at a time (latest by default); undefined when not in the fleet then. */
+  appClusterAt(app: string, cluster: string, at?: TimeInput): RecordedAppCluster | undefined {
+    return this.read(() => {
+      const snap = this.snapshotRowAt(at);
+      if (!snap) return undefined;
+      const found = this.rowAt(snap, app, cluster);
+      if (!found) return undefined;
+      const resources = this.resourceSet(found.row.resources_hash).map(stripHashes);
+      return { ...toSummary(found.row, snap.taken_at + found.offset), resources };
+    });
+  }
+
+  /** The desired and live manifests (masked) of one app × cluster at a time (latest by default). */
+  manifestsAt(app: string, cluster: string, at?: TimeInput): RecordedManifests[] | undefined {
+    return this.read(() => {
+      const snap = this.snapshotRowAt(at);
+      if (!snap) return undefined;
+      const found = this.rowAt(snap, app, cluster);
+      return found ? this.manifestsOf(found.row.resources_hash) : undefined;
+    });
+  }
+
+  /** What was running at a time (revision and manifests per app × cluster), filtered by environment, cluster or app. */
+  runningAt(query: { readonly at?: TimeInput; readonly environment?: string; readonly cluster?: string; readonly app?: string } = {}): RunningAppCluster[] {
+    return this.read(() => {
+      const snap = this.snapshotRowAt(query.at);
+      if (!snap) return [];
+      const { rows, offsets } = this.rowsAt(snap);
+      return rows
+        .filter((r) => (query.environment === undefined || r.environment === query.environment) && (query.cluster === undefined || r.cluster === query.cluster) && (query.app === undefined || r.app === query.app))
+        .map((r) => ({
+          app: r.app,
+          cluster: r.cluster,
+          ...(r.environment !== null ? { environment: r.environment } : {}),
+          revision: r.revision,
+          observedAt: iso(snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0)),
+          manifests: this.manifestsOf(r.resources_hash),
+        }));
+    });
+  }
+
+  /** The history of an app on every cluster (or one): its timeline of states, its events and its drift episodes. */
+  history(app: string, options: { readonly cluster?: string } = {}): AppClusterHistory[] {
+    return this.read(() => {
+      const acs = (this.s.appClustersOfApp.all(app) as AppClusterRow[]).filter((r) => options.cluster === undefined || r.cluster === options.cluster);
+      const clusters = new Set(acs.map((r) => r.cluster));
+      if (options.cluster !== undefined) clusters.add(options.cluster);
+      const out: AppClusterHistory[] = [];
+      for (const cluster of [...clusters].sort()) {
+        const ac = acs.find((r) => r.cluster === cluster);
+        const obs = ac ? (this.s.observationsOf.all(ac.id) as ObservationRow[]) : [];
+        const timeline: TimelineEntry[] = obs.map((o, i) => {
+          const next = obs[i + 1];
+          return {
+            since: iso(o.observed_at),
+            ...(next ? { until: iso(next.observed_at) } : {}),
+            revision: o.revision,
+            sync: o.sync,
+            health: { status: o.health, message: o.health_message },
+            ...(o.error !== null ? { error: o.error } : {}),
+            resourceCount: o.resource_count,
+            driftedCount: o.drifted_count,
+          };
+        });
+        const events = (this.s.eventsOf.all({ app, cluster }) as EventRow[]).map(toEvent);
+        if (!ac && events.length === 0) continue;
+        out.push({ app, cluster, ...(ac?.environment ? { environment: ac.environment } : {}), timeline, events, driftEpisodes: driftEpisodes(events) });
+      }
+      return out;
+    });
+  }
+
+  /** The drift report's input at a time (latest by default): every app × cluster with its drifted resources. */
+  driftReportInput(options: { readonly at?: TimeInput; readonly generatedAt?: string } = {}): DriftReportInput {
+    return this.read(() => {
+      const generatedAt = options.generatedAt ?? new Date().toISOString();
+      const snap = this.snapshotRowAt(options.at);
+      if (!snap) return { generatedAt, source: 'offline', entries: [] };
+      const { rows, offsets } = this.rowsAt(snap);
+      const entries: DriftReportEntryInput[] = rows.map((r) => ({
+        app: r.app,
+        cluster: r.cluster,
+        ...(r.environment !== null ? { environment: r.environment } : {}),
+        revision: r.revision,
+        sync: r.sync,
+        health: { status: r.health, message: r.health_message },
+        observedAt: iso(snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0)),
+        ...(r.error !== null ? { error: r.error } : {}),
+        ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
+        resourceCount: r.resource_count,
+        drifted: r.drifted_count > 0 ? this.resourceSet(r.resources_hash).filter((x) => x.sync === 'OutOfSync').map(stripHashes) : [],
+      }));
+      return { generatedAt, snapshot: toSnapshotRef(snap), source: 'offline', entries };
+    });
+  }
+
+  /**
+   * Applies a retention policy: snapshots older than `keepAllForMs` are thinned to the last one of each
+   * `thenOnePerMs` period; states no kept snapshot needs, and manifests no kept state needs, are deleted. Events are
+   * never deleted. With `vacuum`, the file is rewritten to give the space back.
+   */
+  compact(policy: RetentionPolicy, options: { readonly now?: TimeInput; readonly vacuum?: boolean } = {}): CompactionResult {
+    const now = options.now === undefined ? Date.now() : toMs(options.now, 'now');
+    const every = policy.thenOnePerMs ?? 24 * 3600_000;
+    if (!(policy.keepAllForMs >= 0) || !(every > 0)) {
+      throw new FlotillaError(problem(`retention expects keepAllForMs ≥ 0 and thenOnePerMs > 0, got ${policy.keepAllForMs} and ${every}`, { file: this.file }));
+    }
+    const result = this.write(() => {
+      const old = this.s.snapshotsBefore.all(now - policy.keepAllForMs) as { id: number; taken_at: number }[];
+      const lastOfBucket = new Map<number, number>();
+      for (const s of old) lastOfBucket.set(Math.floor(s.taken_at / every), s.id);
+      const keep = new Set(lastOfBucket.values());
+      let snapshotsDeleted = 0;
+      for (const s of old) if (!keep.has(s.id)) snapshotsDeleted += this.s.deleteSnapshot.run(s.id).changes;
+      const unneeded = this.s.unneededObservations.all() as { id: number }[];
+      for (const o of unneeded) this.s.deleteObservation.run(o.id);
+      const resourceSetsDeleted = this.s.deleteOrphanSets.run().changes;
+      const manifestsDeleted = this.s.deleteOrphanManifests.run().changes;
+      return { snapshotsDeleted, observationsDeleted: unneeded.length, resourceSetsDeleted, manifestsDeleted };
+    });
+    if (options.vacuum) {
+      try {
+        this.db.exec('VACUUM');
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (err) {
+        throw storeError(err, this.file);
+      }
+    }
+    return result;
+  }
+
+  // ---- recording -------------------------------------------------------------------------------------------
+
+  private recordTx(records: readonly AppClusterRecord[], takenAt: number, options: RecordOptions): RecordResult {
+    const s = this.s;
+    const snapshotId = Number(s.insertSnapshot.run(takenAt).lastInsertRowid);
+    const acs = new Map<string, AppClusterRow>();
+    for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
+    const seen: [number, number][] = [];
+    let changed = 0;
+    let events = 0;
+    records.forEach((record, index) => {
+      const st = record.status;
+      const env = record.environment ?? null;
+      let ac = acs.get(`${st.app}\u0000${st.cluster}`);
+      if (!ac) {
+        const id = Number(s.insertAppCluster.run(st.app, st.cluster, env).lastInsertRowid);
+        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, sync: null, health: null, drift_since: null };
+      } else if (ac.environment !== env) {
+        s.updateEnvironment.run(env, ac.id);
+      }
+      const observedAt = st.observedAt ? toMs(st.observedAt, `observedAt of ${st.app} on ${st.cluster}`) : takenAt;
+      seen.push([ac.id, observedAt - takenAt]);
+      const prepared = prepareResources(record);
+      const fingerprint = fingerprintOf(record, prepared);
+      if (ac.latest_observation !== null && ac.fingerprint === fingerprint) {
+        options.onProgress?.(index + 1, records.length);
+        return;
+      }
+      changed++;
+      events += this.writeObservation(ac, record, prepared, fingerprint, snapshotId, observedAt);
+      options.onProgress?.(index + 1, records.length);
+    });
+    s.updateSeen.run(JSON.stringify(seen), snapshotId);
+    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: records.length - changed, events };
+  }
+
+  /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
+  private writeObservation(ac: AppClusterRow, record: AppClusterRecord, prepared: readonly PreparedResource[], fingerprint: string, snapshotId: number, observedAt: number): number {
+    const s = this.s;
+    const st = record.status;
+    const observedIso = iso(observedAt);
+    const anyDrift = prepared.some((p) => p.status.sync === 'OutOfSync');
+    const previousSince = anyDrift ? this.previousDriftSince(ac.id) : new Map<string, string>();
+    const entries: StoredResource[] = [];
+    const manifestHashes = new Set<string>();
+    let drifted = 0;
+    for (const p of prepared) {
+      const desiredHash = p.desired ? this.putManifest(p.desired) : undefined;
+      const liveHash = p.live ? this.putManifest(p.live) : undefined;
+      if (desiredHash) manifestHashes.add(desiredHash);
+      if (liveHash) manifestHashes.add(liveHash);
+      const r = p.status;
+      const isDrifted = r.sync === 'OutOfSync';
+      if (isDrifted) drifted++;
+      entries.push({
+        group: r.group,
+        ...(r.version !== undefined ? { version: r.version } : {}),
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        sync: r.sync,
+        ...(r.missing ? { missing: true } : {}),
+        ...(r.extra ? { extra: true } : {}),
+        ...(r.health ? { health: { status: r.health.status, message: r.health.message } } : {}),
+        ...(r.changedPaths && r.changedPaths.length ? { changedPaths: [...r.changedPaths] } : {}),
+        ...(r.diff ? { diff: r.diff } : {}),
+        ...(isDrifted ? { driftSince: previousSince.get(p.key) ?? observedIso } : {}),
+        ...(desiredHash ? { desiredHash } : {}),
+        ...(liveHash ? { liveHash } : {}),
+      });
+    }
+    const body = JSON.stringify(entries);
+    const setHash = sha256Hex(body);
+    if (s.insertSet.run(setHash, body).changes > 0) for (const m of manifestHashes) s.insertSetManifest.run(setHash, m);
+
+    let driftSince: number | null;
+    if (st.sync === 'OutOfSync') driftSince = ac.drift_since ?? observedAt;
+    else if (st.sync === 'Synced') driftSince = null;
+    else driftSince = ac.drift_since;
+    const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
+    const obsId = Number(
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setHash, fingerprint).lastInsertRowid,
+    );
+    s.updateLatest.run(obsId, ac.id);
+
+    let events = 0;
+    if (st.sync === 'OutOfSync' && ac.drift_since === null) {
+      this.insertEvent('drift-began', observedAt, st.app, st.cluster, snapshotId, { revision: st.revision, driftedResources: drifted });
+      events++;
+    } else if (st.sync === 'Synced' && ac.drift_since !== null) {
+      this.insertEvent('drift-ended', observedAt, st.app, st.cluster, snapshotId, { revision: st.revision, beganAt: iso(ac.drift_since), durationMs: observedAt - ac.drift_since });
+      events++;
+    }
+    if (ac.health !== null && ac.health !== st.health.status) {
+      this.insertEvent('health-changed', observedAt, st.app, st.cluster, snapshotId, { from: ac.health, to: st.health.status, message: st.health.message });
+      events++;
+    }
+    return events;
+  }
+
+  /** When each resource's drift began, from the app × cluster's last state read without error. */
+  private previousDriftSince(appClusterId: number): Map<string, string> {
+    const out = new Map<string, string>();
+    const row = this.s.lastGoodSet.get(appClusterId) as { resources_hash: string } | undefined;
+    if (!row) return out;
+    for (const r of this.resourceSet(row.resources_hash)) if (r.sync === 'OutOfSync' && r.driftSince) out.set(keyOf(r), r.driftSince);
+    return out;
+  }
+
+  /** Stores a (masked) manifest under the sha256 of its canonical JSON; returns the hash. */
+  private putManifest(obj: KubeObject): string {
+    const body = canonicalJson(obj);
+    const hash = sha256Hex(body);
+    this.s.insertManifest.run(hash, body);
+    return hash;
+  }
+
+  private insertEvent<K extends HistoryEventKind>(kind: K, at: number, app: string, cluster: string | undefined, snapshotId: number | null, detail: HistoryEventDetails[K]): HistoryEvent {
+    const id = Number(this.s.insertEvent.run(at, kind, app, cluster ?? null, snapshotId, JSON.stringify(detail)).lastInsertRowid);
+    return { id, kind, at: iso(at), app, ...(cluster !== undefined ? { cluster } : {}), detail } as HistoryEvent;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------------------
+
+  private snapshotRowAt(at: TimeInput | undefined): SnapshotRow | undefined {
+    return this.read(() => (at === undefined ? this.s.latestSnapshot.get() : this.s.snapshotAtTime.get(toMs(at, 'at'))) as SnapshotRow | undefined);
+  }
+
+  /** The state in effect of every app × cluster a snapshot saw. */
+  private rowsAt(snap: SnapshotRow): { rows: FleetRow[]; offsets: Map<number, number> } {
+    const offsets = new Map<number, number>(JSON.parse(snap.seen) as [number, number][]);
+    const rows = (this.s.fleetAtSnapshot.all({ snap: snap.id }) as FleetRow[]).filter((r) => offsets.has(r.app_cluster_id));
+    rows.sort((a, b) => (a.environment ?? '').localeCompare(b.environment ?? '') || a.cluster.localeCompare(b.cluster) || a.app.localeCompare(b.app));
+    return { rows, offsets };
+  }
+
+  private rowAt(snap: SnapshotRow, app: string, cluster: string): { row: FleetRow; offset: number } | undefined {
+    const row = this.s.appClusterAtSnapshot.get({ snap: snap.id, app, cluster }) as FleetRow | undefined;
+    if (!row) return undefined;
+    const offsets = new Map<number, number>(JSON.parse(snap.seen) as [number, number][]);
+    const offset = offsets.get(row.app_cluster_id);
+    return offset === undefined ? undefined : { row, offset };
+  }
+
+  private resourceSet(hash: string): StoredResource[] {
+    const row = this.s.getSet.get(hash) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as StoredResource[]) : [];
+  }
+
+  private manifestsOf(setHash: string): RecordedManifests[] {
+    const load = (h: string | undefined): KubeObject | undefined => {
+      if (h === undefined) return undefined;
+      const row = this.s.getManifest.get(h) as { body: string } | undefined;
+      return row ? (JSON.parse(row.body) as KubeObject) : undefined;
+    };
+    return this.resourceSet(setHash)
+      .filter((r) => r.desiredHash !== undefined || r.liveHash !== undefined)
+      .map((r) => {
+        const desired = load(r.desiredHash);
+        const live = load(r.liveHash);
+        return { group: r.group, ...(r.version !== undefined ? { version: r.version } : {}), kind: r.kind, namespace: r.namespace, name: r.name, ...(desired ? { desired } : {}), ...(live ? { live } : {}) };
+      });
+  }
+
+  private write<T>(fn: () => T): T {
+    this.assertOpen();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      throw storeError(err, this.file);
+    }
+  }
+
+  private read<T>(fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (err) {
+      throw storeError(err, this.file);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new FlotillaError(problem('the store is closed', { file: this.file }));
+  }
+}
+
+// ---- statements ----------------------------------------------------------------------------------------------
+
+const FLEET_COLUMNS = `o.*, ac.app, ac.cluster, ac.environment`;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertSnapshot: db.prepare(`INSERT INTO snapshots (taken_at) VALUES (?)`),
+    updateSeen: db.prepare(`UPDATE snapshots SET seen = ? WHERE id = ?`),
+    latestSnapshot: db.prepare(`SELECT id, taken_at, seen FROM snapshots ORDER BY id DESC LIMIT 1`),
+    snapshotAtTime: db.prepare(`SELECT id, taken_at, seen FROM snapshots WHERE taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1`),
+    snapshotsNewest: db.prepare(`SELECT id, taken_at, seen FROM snapshots ORDER BY id DESC LIMIT ?`),
+    snapshotsBefore: db.prepare(`SELECT id, taken_at FROM snapshots WHERE taken_at < ? ORDER BY taken_at, id`),
+    deleteSnapshot: db.prepare(`DELETE FROM snapshots WHERE id = ?`),
+    appClustersWithLatest: db.prepare(
+      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, o.fingerprint, o.sync, o.health, o.drift_since
+       FROM app_clusters ac LEFT JOIN observations o ON o.id = ac.latest_observation`,
+    ),
+    appClustersOfApp: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? ORDER BY cluster`),
+    insertAppCluster: db.prepare(`INSERT INTO app_clusters (app, cluster, environment) VALUES (?, ?, ?)`),
+    updateEnvironment: db.prepare(`UPDATE app_clusters SET environment = ? WHERE id = ?`),
+    updateLatest: db.prepare(`UPDATE app_clusters SET latest_observation = ? WHERE id = ?`),
+    insertManifest: db.prepare(`INSERT OR IGNORE INTO manifests (hash, body) VALUES (?, ?)`),
+    getManifest: db.prepare(`SELECT body FROM manifests WHERE hash = ?`),
+    insertSet: db.prepare(`INSERT OR IGNORE INTO resource_sets (hash, body) VALUES (?, ?)`),
+    insertSetManifest: db.prepare(`INSERT OR IGNORE INTO resource_set_manifests (set_hash, manifest_hash) VALUES (?, ?)`),
+    getSet: db.prepare(`SELECT body FROM resource_sets WHERE hash = ?`),
+    insertObservation: db.prepare(
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resources_hash, fingerprint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    lastGoodSet: db.prepare(`SELECT resources_hash FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
+    observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
+    fleetAtSnapshot: db.prepare(
+      `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
+       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)`,
+    ),
+    appClusterAtSnapshot: db.prepare(
+      `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
+       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)
+       WHERE ac.app = @app AND ac.cluster = @cluster`,
+    ),
+    unneededObservations: db.prepare(
+      `SELECT o.id FROM observations o
+       WHERE o.id NOT IN (SELECT latest_observation FROM app_clusters WHERE latest_observation IS NOT NULL)
+         AND NOT EXISTS (
+           SELECT 1 FROM snapshots s
+           WHERE s.id >= o.since_snapshot
+             AND s.id < COALESCE((SELECT MIN(n.since_snapshot) FROM observations n WHERE n.app_cluster_id = o.app_cluster_id AND n.since_snapshot > o.since_snapshot), 9223372036854775807))`,
+    ),
+    deleteObservation: db.prepare(`DELETE FROM observations WHERE id = ?`),
+    deleteOrphanSets: db.prepare(`DELETE FROM resource_sets WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.resources_hash = resource_sets.hash)`),
+    deleteOrphanManifests: db.prepare(`DELETE FROM manifests WHERE NOT EXISTS (SELECT 1 FROM resource_set_manifests m WHERE m.manifest_hash = manifests.hash)`),
+    insertEvent: db.prepare(`INSERT INTO events (at, kind, app, cluster, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?)`),
+    eventsOf: db.prepare(`SELECT id, at, kind, app, cluster, detail FROM events WHERE app = @app AND (cluster = @cluster OR cluster IS NULL) ORDER BY at, id`),
+  };
+}
+
+// ---- preparing input -----------------------------------------------------------------------------------------
+
+function keyOf(k: ResourceKey): string {
+  return `${k.group}/${k.kind}/${k.namespace}/${k.name}`;
+}
+
+/** Matches statuses with manifests, masks Secrets, drops managedFields from live objects, scrubs Secret diffs. */
+function prepareResources(record: AppClusterRecord): PreparedResource[] {
+  const manifests = new Map<string, { desired?: KubeObject; live?: KubeObject }>();
+  for (const m of record.manifests ?? []) manifests.set(keyOf(m), { desired: m.desired, live: m.live });
+  const out: PreparedResource[] = [];
+  const used = new Set<string>();
+  const add = (key: string, status: ResourceStatus): void => {
+    used.add(key);
+    const m = manifests.get(key);
+    const desired = m?.desired ? maskSecret(m.desired) : undefined;
+    const live = m?.live ? maskSecret(withoutManagedFields(m.live)) : undefined;
+    let st = status;
+    if (status.kind === 'Secret' && status.group === '' && (status.diff || status.changedPaths)) {
+      const values = secretValues([m?.desired, m?.live]);
+      st = { ...status, ...(status.diff ? { diff: scrubText(status.diff, values) } : {}) };
+    }
+    const md = m?.live?.metadata;
+    const uid = md?.['uid'];
+    const rv = md?.['resourceVersion'];
+    const liveVersion = typeof uid === 'string' && typeof rv === 'string' && uid && rv ? `${uid}@${rv}` : undefined;
+    out.push({ key, status: st, ...(desired ? { desired } : {}), ...(live ? { live } : {}), ...(liveVersion ? { liveVersion } : {}) });
+  };
+  for (const r of record.status.resources) add(keyOf(r), r);
+  for (const m of record.manifests ?? []) {
+    const key = keyOf(m);
+    if (used.has(key)) continue;
+    // Manifests the status does not list: kept, with a sync status of Unknown.
+    add(key, { group: m.group, ...(m.version !== undefined ? { version: m.version } : {}), kind: m.kind, namespace: m.namespace, name: m.name, sync: 'Unknown' });
+  }
+  return out;
+}
+
+/**
+ * The fingerprint of an app × cluster's recorded input (all masked): when it matches the latest observation's, the
+ * refresh found nothing new. A live object with a uid and resourceVersion is fingerprinted by those alone (the API
+ * server changes resourceVersion on every write), which keeps re-recording an unchanged fleet cheap.
+ */
+function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): string {
+  const st = record.status;
+  const h = createHash('sha256');
+  h.update(JSON.stringify([FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null]));
+  for (const p of prepared) {
+    h.update(JSON.stringify(p.status));
+    h.update(p.desired ? JSON.stringify(p.desired) : '-');
+    h.update(p.liveVersion !== undefined ? p.liveVersion : p.live ? JSON.stringify(p.live) : '-');
+  }
+  return h.digest('hex');
+}
+
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const md = obj.metadata;
+  if (!md || !('managedFields' in md)) return obj;
+  const { managedFields: _drop, ...rest } = md;
+  return { ...obj, metadata: rest };
+}
+
+/** Every value of the Secrets among `objs`, as written (base64 in data) and decoded, for scrubbing free text. */
+function secretValues(objs: readonly (KubeObject | undefined)[]): string[] {
+  const out = new Set<string>();
+  const addFrom = (o: unknown, decode: boolean): void => {
+    if (!o || typeof o !== 'object') return;
+    for (const v of Object.values(o as Record<string, unknown>)) {
+      if (typeof v !== 'string' || v === '' || v === SECRET_MASK) continue;
+      out.add(v);
+      if (decode) {
+        const decoded = Buffer.from(v, 'base64').toString('utf8');
+        if (decoded && !decoded.includes('\uFFFD')) out.add(decoded);
+      } else {
+        out.add(Buffer.from(v, 'utf8').toString('base64'));
+      }
+    }
+  };
+  for (const o of objs) {
+    if (!o || o.kind !== 'Secret') continue;
+    addFrom(o['data'], true);
+    addFrom(o['stringData'], false);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function secretValuesOf(prepared: readonly PreparedResource[], record: AppClusterRecord): string[] {
+  if (!prepared.some((p) => p.status.kind === 'Secret')) return [];
+  return secretValues((record.manifests ?? []).flatMap((m) => [m.desired, m.live]));
+}
+
+/**
+ * Replaces Secret values in free text (a diff, an error message) with the mask. A diff from shared/diff is already
+ * masked; this guards the store against a producer that was not. Values shorter than 4 characters are only replaced
+ * where they stand as a whole YAML value, so short values do not blank unrelated text.
+ */
+function scrubText(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of values) {
+    if (v.length >= 4) out = out.split(v).join(SECRET_MASK);
+    else out = out.replace(new RegExp(`(:\\s*["']?)${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(["']?\\s*)$`, 'gm'), `$1${SECRET_MASK}$2`);
+  }
+  return out;
+}
+
+// ---- converting rows -----------------------------------------------------------------------------------------
+
+function toMs(at: TimeInput, what: string): number {
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
+  if (!Number.isFinite(ms)) throw new FlotillaError(problem(`${what}: expected an ISO 8601 time (e.g. 2026-11-23T14:00:00Z), got "${String(at)}"`));
+  return ms;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function toSnapshotRef(r: { id: number; taken_at: number }): SnapshotRef {
+  return { id: r.id, takenAt: iso(r.taken_at) };
+}
+
+function toSummary(r: FleetRow, observedAt: number): AppClusterSummary {
+  return {
+    app: r.app,
+    cluster: r.cluster,
+    ...(r.environment !== null ? { environment: r.environment } : {}),
+    revision: r.revision,
+    sync: r.sync,
+    health: { status: r.health, message: r.health_message },
+    observedAt: iso(observedAt),
+    ...(r.error !== null ? { error: r.error } : {}),
+    ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
+    resourceCount: r.resource_count,
+    driftedCount: r.drifted_count,
+  };
+}
+
+function stripHashes(r: StoredResource): RecordedResource {
+  const { desiredHash: _d, liveHash: _l, ...rest } = r;
+  return rest;
+}
+
+function toEvent(r: EventRow): HistoryEvent {
+  return { id: r.id, kind: r.kind, at: iso(r.at), app: r.app, ...(r.cluster !== null ? { cluster: r.cluster } : {}), detail: JSON.parse(r.detail) } as HistoryEvent;
+}
+
+/** Pairs drift-began with the drift-ended that follows it. */
+function driftEpisodes(events: readonly HistoryEvent[]): DriftEpisode[] {
+  const out: DriftEpisode[] = [];
+  let open: string | undefined;
+  for (const e of events) {
+    if (e.kind === 'drift-began') open ??= e.at;
+    else if (e.kind === 'drift-ended') {
+      const began = open ?? e.detail.beganAt;
+      out.push({ began, ended: e.at, durationMs: Date.parse(e.at) - Date.parse(began) });
+      open = undefined;
+    }
+  }
+  if (open !== undefined) out.push({ began: open });
+  return out;
+}

@@ -1,0 +1,8 @@
+// The fleet store: SQLite history of every refresh, for timelines and offline drift reports.
+
+export { FleetStore, STORE_FILE_NAME } from './fleet-store';
+export type { TimeInput } from './fleet-store';
+export { openDatabase, isBusyError, DEFAULT_BUSY_TIMEOUT_MS } from './database';
+export type { OpenOptions } from './database';
+export { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+export * from './types';

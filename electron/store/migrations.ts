@@ -1,0 +1,92 @@
+// The store's schema, as numbered migrations: migration N brings a database from user_version N-1 to N. Never edit a
+// released migration; add the next one.
+
+/** One schema step. */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Every migration, in order; the last one's version is the schema version this build writes. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'snapshots, observations, content-addressed manifests and resource sets, events',
+    sql: `
+      -- One row per refresh. seen: JSON [[app_cluster_id, observedAt - taken_at in ms], ...], the app × clusters it saw.
+      CREATE TABLE snapshots (
+        id       INTEGER PRIMARY KEY,
+        taken_at INTEGER NOT NULL,
+        seen     TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX snapshots_by_time ON snapshots(taken_at);
+
+      CREATE TABLE app_clusters (
+        id                 INTEGER PRIMARY KEY,
+        app                TEXT NOT NULL,
+        cluster            TEXT NOT NULL,
+        environment        TEXT,
+        latest_observation INTEGER REFERENCES observations(id),
+        UNIQUE (app, cluster)
+      );
+
+      -- Masked manifests (desired and live), keyed by the sha256 of their canonical JSON.
+      CREATE TABLE manifests (
+        hash TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- An app × cluster's resource statuses (JSON array, each naming its manifests' hashes), keyed by sha256.
+      CREATE TABLE resource_sets (
+        hash TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE resource_set_manifests (
+        set_hash      TEXT NOT NULL REFERENCES resource_sets(hash) ON DELETE CASCADE,
+        manifest_hash TEXT NOT NULL REFERENCES manifests(hash),
+        PRIMARY KEY (set_hash, manifest_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX resource_set_manifests_by_manifest ON resource_set_manifests(manifest_hash);
+
+      -- A state of one app × cluster, in effect from since_snapshot until the app × cluster's next observation.
+      -- A refresh that finds nothing changed writes no observation. since_snapshot has no foreign key: compaction may
+      -- delete that snapshot while the state is still in effect at a later one.
+      CREATE TABLE observations (
+        id             INTEGER PRIMARY KEY,
+        app_cluster_id INTEGER NOT NULL REFERENCES app_clusters(id),
+        since_snapshot INTEGER NOT NULL,
+        observed_at    INTEGER NOT NULL,
+        revision       TEXT NOT NULL,
+        sync           TEXT NOT NULL CHECK (sync IN ('Synced', 'OutOfSync', 'Unknown')),
+        health         TEXT NOT NULL,
+        health_message TEXT NOT NULL,
+        error          TEXT,
+        drift_since    INTEGER,
+        resource_count INTEGER NOT NULL,
+        drifted_count  INTEGER NOT NULL,
+        resources_hash TEXT NOT NULL REFERENCES resource_sets(hash),
+        fingerprint    TEXT NOT NULL
+      );
+      CREATE INDEX observations_by_app_cluster ON observations(app_cluster_id, since_snapshot);
+      CREATE INDEX observations_by_resource_set ON observations(resources_hash);
+
+      -- Events are never compacted.
+      CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('drift-began', 'drift-ended', 'health-changed', 'sync-run', 'promotion')),
+        app         TEXT NOT NULL,
+        cluster     TEXT,
+        snapshot_id INTEGER,
+        detail      TEXT NOT NULL
+      );
+      CREATE INDEX events_by_app ON events(app, cluster, at);
+      CREATE INDEX events_by_time ON events(at);
+    `,
+  },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

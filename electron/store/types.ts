@@ -1,0 +1,91 @@
+// What the store records and returns, beyond the shared report model.
+
+import type { AppClusterStatus, KubeObject, ResourceKey } from '../../shared/model/status';
+import type { PromotionDetail, SnapshotRef, SyncRunDetail } from '../../shared/report/model';
+
+/** The desired (rendered) and live manifests of one resource; either may be absent (missing, or extra). */
+export interface ResourceManifests extends ResourceKey {
+  readonly desired?: KubeObject;
+  readonly live?: KubeObject;
+}
+
+/** One app × cluster of a refresh: its status, environment and manifests (masked by the store before writing). */
+export interface AppClusterRecord {
+  readonly status: AppClusterStatus;
+  readonly environment?: string;
+  readonly manifests?: readonly ResourceManifests[];
+}
+
+/** One refresh of the whole fleet. App × clusters recorded before and absent here are no longer in the fleet. */
+export interface SnapshotInput {
+  /** ISO time of the refresh (default: now). */
+  readonly takenAt?: string;
+  readonly appClusters: readonly AppClusterRecord[];
+}
+
+/** What recording a snapshot did. */
+export interface RecordResult {
+  readonly snapshot: SnapshotRef;
+  /** App × clusters whose state changed (a new observation written) and those found as they were. */
+  readonly changed: number;
+  readonly unchanged: number;
+  /** Events recorded (drift began or ended, health changed). */
+  readonly events: number;
+}
+
+/** Options of recordSnapshot. */
+export interface RecordOptions {
+  /** Called synchronously as app × clusters are written (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A sync run another module performed, to keep in the history. */
+export interface SyncRunRecord {
+  readonly app: string;
+  readonly cluster: string;
+  /** ISO time it finished (default: now). */
+  readonly at?: string;
+  readonly detail: SyncRunDetail;
+}
+
+/** A promotion another module performed; `cluster` absent for a stage-wide promotion. */
+export interface PromotionRecord {
+  readonly app: string;
+  readonly cluster?: string;
+  readonly at?: string;
+  readonly detail: PromotionDetail;
+}
+
+/** The manifests of one resource as recorded (Secret values masked). */
+export interface RecordedManifests extends ResourceKey {
+  readonly desired?: KubeObject;
+  readonly live?: KubeObject;
+}
+
+/** What ran on one app × cluster at a time: its revision and manifests. */
+export interface RunningAppCluster {
+  readonly app: string;
+  readonly cluster: string;
+  readonly environment?: string;
+  readonly revision: string;
+  readonly observedAt: string;
+  readonly manifests: readonly RecordedManifests[];
+}
+
+/** How much history to keep: everything newer than `keepAllForMs`, then one snapshot per `thenOnePerMs`. */
+export interface RetentionPolicy {
+  readonly keepAllForMs: number;
+  /** Default: one day. */
+  readonly thenOnePerMs?: number;
+}
+
+/** The default retention: every refresh for 14 days, then one a day. */
+export const DEFAULT_RETENTION: RetentionPolicy = { keepAllForMs: 14 * 24 * 3600_000, thenOnePerMs: 24 * 3600_000 };
+
+/** What compaction removed. */
+export interface CompactionResult {
+  readonly snapshotsDeleted: number;
+  readonly observationsDeleted: number;
+  readonly resourceSetsDeleted: number;
+  readonly manifestsDeleted: number;
+}

@@ -1,0 +1,174 @@
+// The drift report document (JSON schema version 1, see docs/drift-report-schema.md): built from the store's plain
+// data, sorted by environment, cluster and app, with a summary per environment, cluster and app.
+
+import type { HealthResult, SyncStatus } from '../model/status';
+import type { DriftReportEntryInput, DriftReportInput, RecordedResource, SnapshotRef } from './model';
+
+/** The version of the drift report's JSON schema; bumped on any incompatible change. */
+export const DRIFT_REPORT_SCHEMA_VERSION = 1;
+
+/** Counts for one environment, cluster or app. */
+export interface DriftGroupSummary {
+  readonly name: string;
+  readonly appClusters: number;
+  /** App × clusters that are OutOfSync. */
+  readonly drifted: number;
+  /** App × clusters whose sync is Unknown (cluster unreachable, render failed). */
+  readonly unknown: number;
+  readonly driftedResources: number;
+}
+
+/** One drifted resource: how it differs, its health and since when. */
+export interface DriftedResourceEntry {
+  readonly group: string;
+  readonly version: string | null;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `modified`: live differs; `missing`: desired but not live; `extra`: live, tracked, not desired. */
+  readonly state: 'modified' | 'missing' | 'extra';
+  readonly health: HealthResult | null;
+  readonly changedPaths: readonly string[];
+  /** Unified diff desired → live, Secret values masked. */
+  readonly diff: string | null;
+  readonly driftSince: string | null;
+}
+
+/** One app × cluster of the report. */
+export interface DriftReportEntry {
+  readonly app: string;
+  readonly cluster: string;
+  readonly environment: string | null;
+  readonly revision: string;
+  readonly sync: SyncStatus;
+  readonly health: HealthResult;
+  readonly observedAt: string;
+  readonly driftSince: string | null;
+  readonly error: string | null;
+  readonly resourceCount: number;
+  readonly driftedResources: readonly DriftedResourceEntry[];
+}
+
+/** The drift report: the JSON format itself, and what the HTML, Markdown and JUnit renderers read. */
+export interface DriftReport {
+  readonly schemaVersion: typeof DRIFT_REPORT_SCHEMA_VERSION;
+  readonly generatedAt: string;
+  readonly source: 'offline' | 'live';
+  readonly snapshot: SnapshotRef | null;
+  readonly summary: {
+    readonly appClusters: number;
+    readonly drifted: number;
+    readonly unknown: number;
+    readonly driftedResources: number;
+    readonly byEnvironment: readonly DriftGroupSummary[];
+    readonly byCluster: readonly DriftGroupSummary[];
+    readonly byApp: readonly DriftGroupSummary[];
+  };
+  readonly entries: readonly DriftReportEntry[];
+}
+
+/** The name environment-less clusters are grouped under. */
+export const NO_ENVIRONMENT = '(none)';
+
+/** Builds the report document from the store's data; pure and deterministic for a given input. */
+export function buildDriftReport(input: DriftReportInput): DriftReport {
+  const entries = input.entries.map(toEntry).sort(compareEntries);
+  const byEnvironment = new Map<string, MutableGroup>();
+  const byCluster = new Map<string, MutableGroup>();
+  const byApp = new Map<string, MutableGroup>();
+  let drifted = 0;
+  let unknown = 0;
+  let driftedResources = 0;
+  for (const e of entries) {
+    const isDrifted = e.sync === 'OutOfSync';
+    const isUnknown = e.sync === 'Unknown';
+    if (isDrifted) drifted++;
+    if (isUnknown) unknown++;
+    driftedResources += e.driftedResources.length;
+    for (const [map, name] of [[byEnvironment, e.environment ?? NO_ENVIRONMENT], [byCluster, e.cluster], [byApp, e.app]] as const) {
+      let g = map.get(name);
+      if (!g) map.set(name, (g = { name, appClusters: 0, drifted: 0, unknown: 0, driftedResources: 0 }));
+      g.appClusters++;
+      if (isDrifted) g.drifted++;
+      if (isUnknown) g.unknown++;
+      g.driftedResources += e.driftedResources.length;
+    }
+  }
+  const sorted = (m: Map<string, MutableGroup>): DriftGroupSummary[] => [...m.values()].sort((a, b) => compareText(a.name, b.name));
+  return {
+    schemaVersion: DRIFT_REPORT_SCHEMA_VERSION,
+    generatedAt: input.generatedAt,
+    source: input.source,
+    snapshot: input.snapshot ?? null,
+    summary: {
+      appClusters: entries.length,
+      drifted,
+      unknown,
+      driftedResources,
+      byEnvironment: sorted(byEnvironment),
+      byCluster: sorted(byCluster),
+      byApp: sorted(byApp),
+    },
+    entries,
+  };
+}
+
+/** Whether the report found drift (what makes `flotilla drift-report` exit 1). */
+export function hasDrift(report: DriftReport): boolean {
+  return report.summary.drifted > 0 || report.summary.driftedResources > 0;
+}
+
+/** The report as JSON text (schema version 1). */
+export function renderDriftReportJson(report: DriftReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+/** `group/kind/namespace/name` of a drifted resource (core group shown as its kind alone). */
+export function driftedResourceId(r: Pick<DriftedResourceEntry, 'group' | 'kind' | 'namespace' | 'name'>): string {
+  return `${r.group ? r.group + '/' : ''}${r.kind}/${r.namespace ? r.namespace + '/' : ''}${r.name}`;
+}
+
+type MutableGroup = { -readonly [K in keyof DriftGroupSummary]: DriftGroupSummary[K] };
+
+function toEntry(e: DriftReportEntryInput): DriftReportEntry {
+  return {
+    app: e.app,
+    cluster: e.cluster,
+    environment: e.environment ?? null,
+    revision: e.revision,
+    sync: e.sync,
+    health: { status: e.health.status, message: e.health.message },
+    observedAt: e.observedAt,
+    driftSince: e.driftSince ?? null,
+    error: e.error ?? null,
+    resourceCount: e.resourceCount,
+    driftedResources: e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources),
+  };
+}
+
+function toResource(r: RecordedResource): DriftedResourceEntry {
+  return {
+    group: r.group,
+    version: r.version ?? null,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    state: r.missing ? 'missing' : r.extra ? 'extra' : 'modified',
+    health: r.health ? { status: r.health.status, message: r.health.message } : null,
+    changedPaths: r.changedPaths ? [...r.changedPaths] : [],
+    diff: r.diff ?? null,
+    driftSince: r.driftSince ?? null,
+  };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareEntries(a: DriftReportEntry, b: DriftReportEntry): number {
+  return compareText(a.environment ?? '', b.environment ?? '') || compareText(a.cluster, b.cluster) || compareText(a.app, b.app);
+}
+
+function compareResources(a: DriftedResourceEntry, b: DriftedResourceEntry): number {
+  return compareText(a.namespace, b.namespace) || compareText(a.group, b.group) || compareText(a.kind, b.kind) || compareText(a.name, b.name);
+}

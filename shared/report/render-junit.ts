@@ -1,0 +1,70 @@
+// The drift report as JUnit XML, so CI fails on drift: one test suite per cluster, one test case per app × cluster;
+// a drifted app × cluster is a failure (listing its resources and diffs), an Unknown one an error.
+
+import type { DriftReport, DriftReportEntry } from './drift-report';
+import { driftedResourceId } from './drift-report';
+
+/** Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot hold. */
+export function escapeXml(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Renders the report as JUnit XML. */
+export function renderDriftReportJunit(report: DriftReport): string {
+  const byCluster = new Map<string, DriftReportEntry[]>();
+  for (const e of report.entries) {
+    const list = byCluster.get(e.cluster);
+    if (list) list.push(e);
+    else byCluster.set(e.cluster, [e]);
+  }
+  const s = report.summary;
+  const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="UTF-8"?>\n');
+  out.push(
+    `<testsuites name="flotilla drift" tests="${s.appClusters}" failures="${countFailures(report.entries)}" errors="${s.unknown}" timestamp="${escapeXml(report.generatedAt)}">\n`,
+  );
+  for (const [cluster, entries] of byCluster) {
+    const env = entries[0]?.environment;
+    out.push(
+      `  <testsuite name="${escapeXml(cluster)}" tests="${entries.length}" failures="${countFailures(entries)}" errors="${entries.filter((e) => e.sync === 'Unknown').length}" skipped="0">\n`,
+    );
+    if (env) out.push(`    <properties><property name="environment" value="${escapeXml(env)}"/></properties>\n`);
+    for (const e of entries) out.push(testCase(e));
+    out.push('  </testsuite>\n');
+  }
+  out.push('</testsuites>\n');
+  return out.join('');
+}
+
+function isFailure(e: DriftReportEntry): boolean {
+  return e.sync === 'OutOfSync' || e.driftedResources.length > 0;
+}
+
+function countFailures(entries: readonly DriftReportEntry[]): number {
+  return entries.filter(isFailure).length;
+}
+
+function testCase(e: DriftReportEntry): string {
+  const open = `    <testcase classname="${escapeXml(`${e.environment ?? ''}${e.environment ? '.' : ''}${e.cluster}`)}" name="${escapeXml(e.app)}">`;
+  if (isFailure(e)) {
+    const body = [
+      `${e.app} on ${e.cluster} is OutOfSync at revision ${e.revision}${e.driftSince ? ` (drifted since ${e.driftSince})` : ''}.`,
+      ...e.driftedResources.flatMap((r) => [
+        `${r.state}: ${driftedResourceId(r)}${r.driftSince ? ` since ${r.driftSince}` : ''}${r.changedPaths.length ? ` (${r.changedPaths.join(', ')})` : ''}`,
+        ...(r.diff ? [r.diff.replace(/\n$/, '')] : []),
+      ]),
+    ].join('\n');
+    const message = `${e.driftedResources.length} resource(s) drifted`;
+    return `${open}\n      <failure message="${escapeXml(message)}" type="drift">${escapeXml(body)}</failure>\n    </testcase>\n`;
+  }
+  if (e.sync === 'Unknown') {
+    const message = e.error ?? 'sync status unknown';
+    return `${open}\n      <error message="${escapeXml(message)}" type="unknown"/>\n    </testcase>\n`;
+  }
+  return `${open}</testcase>\n`;
+}

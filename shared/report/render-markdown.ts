@@ -1,0 +1,82 @@
+// The drift report as Markdown (GitHub-flavoured): summary tables, then every drifted resource with its diff.
+
+import type { DriftGroupSummary, DriftReport, DriftReportEntry } from './drift-report';
+import { driftedResourceId } from './drift-report';
+
+/** Escapes text for a Markdown table cell or inline text (pipes, backslashes, markup characters, newlines). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+}
+
+/** Renders the report as Markdown. */
+export function renderDriftReportMarkdown(report: DriftReport): string {
+  const s = report.summary;
+  const out: string[] = [];
+  out.push('# Flotilla drift report\n\n');
+  out.push(
+    `Generated ${escapeMarkdown(report.generatedAt)} (${report.source})` +
+      (report.snapshot ? ` from snapshot #${report.snapshot.id} taken ${escapeMarkdown(report.snapshot.takenAt)}` : ' — no snapshot recorded') +
+      ` · schema version ${report.schemaVersion}\n\n`,
+  );
+  out.push(
+    s.drifted === 0 && s.driftedResources === 0
+      ? `**No drift**: ${s.appClusters} app × cluster(s) match their desired state` + (s.unknown ? `, ${s.unknown} unknown.\n\n` : '.\n\n')
+      : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
+  );
+  out.push('## By environment\n\n', groupTable('Environment', s.byEnvironment));
+  out.push('## By cluster\n\n', groupTable('Cluster', s.byCluster));
+  out.push('## By app\n\n', groupTable('App', s.byApp));
+  out.push('## Drifted resources\n\n');
+  const drifted = report.entries.filter((e) => e.driftedResources.length > 0 || e.sync === 'OutOfSync');
+  if (drifted.length === 0) out.push('None.\n\n');
+  for (const e of drifted) out.push(entrySection(e));
+  out.push('## All app × clusters\n\n');
+  out.push('| Environment | Cluster | App | Revision | Sync | Health | Drifted | Error |\n|---|---|---|---|---|---|---:|---|\n');
+  for (const e of report.entries) {
+    out.push(
+      `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ` +
+        `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(e.error ?? '')} |\n`,
+    );
+  }
+  return out.join('');
+}
+
+function groupTable(label: string, groups: readonly DriftGroupSummary[]): string {
+  const rows = groups.map((g) => `| ${escapeMarkdown(g.name)} | ${g.appClusters} | ${g.drifted} | ${g.driftedResources} | ${g.unknown} |\n`);
+  return `| ${label} | App × clusters | Drifted | Drifted resources | Unknown |\n|---|---:|---:|---:|---:|\n${rows.join('')}\n`;
+}
+
+function entrySection(e: DriftReportEntry): string {
+  const out: string[] = [];
+  out.push(`### ${escapeMarkdown(e.app)} on ${escapeMarkdown(e.cluster)}${e.environment ? ` (${escapeMarkdown(e.environment)})` : ''}\n\n`);
+  out.push(
+    `Revision \`${e.revision.replace(/`/g, '')}\` · ${e.sync} · health ${e.health.status}` +
+      (e.driftSince ? ` · drifted since ${escapeMarkdown(e.driftSince)}` : '') +
+      ` · observed ${escapeMarkdown(e.observedAt)}\n\n`,
+  );
+  out.push('| Resource | State | Health | Since | Changed |\n|---|---|---|---|---|\n');
+  for (const r of e.driftedResources) {
+    out.push(
+      `| ${escapeMarkdown(driftedResourceId(r))} | ${r.state} | ${r.health ? escapeMarkdown(`${r.health.status}${r.health.message ? ' ' + r.health.message : ''}`) : ''} | ` +
+        `${escapeMarkdown(r.driftSince ?? '')} | ${r.changedPaths.map(escapeMarkdown).join(', ')} |\n`,
+    );
+  }
+  out.push('\n');
+  for (const r of e.driftedResources) {
+    if (!r.diff) continue;
+    const fence = '`'.repeat(Math.max(3, longestRun(r.diff, '`') + 1));
+    out.push(`${escapeMarkdown(driftedResourceId(r))}:\n\n${fence}diff\n${r.diff.replace(/\n$/, '')}\n${fence}\n\n`);
+  }
+  return out.join('');
+}
+
+/** The longest run of `ch` in `text`, so a code fence can be longer than anything inside it. */
+function longestRun(text: string, ch: string): number {
+  let best = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === ch ? run + 1 : 0;
+    if (run > best) best = run;
+  }
+  return best;
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { DriftReportEntryInput, DriftReportInput } from '../../../shared/report/index';
+import { buildDriftReport, hasDrift, renderDriftReport, renderDriftReportHtml, renderDriftReportJunit, renderDriftReportMarkdown } from '../../../shared/report/index';
+
+function entry(app: string, cluster: string, environment: string | undefined, drifted: DriftReportEntryInput['drifted'] = [], extra: Partial<DriftReportEntryInput> = {}): DriftReportEntryInput {
+  return {
+    app,
+    cluster,
+    ...(environment ? { environment } : {}),
+    revision: '0123456789abcdef0123',
+    sync: drifted.length ? 'OutOfSync' : 'Synced',
+    health: { status: 'Healthy', message: '' },
+    observedAt: '2026-11-23T10:00:00.000Z',
+    resourceCount: 10,
+    drifted,
+    ...(drifted.length ? { driftSince: '2026-11-23T09:00:00.000Z' } : {}),
+    ...extra,
+  };
+}
+
+const replicas = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  namespace: 'shop',
+  name: 'web',
+  sync: 'OutOfSync' as const,
+  health: { status: 'Progressing' as const, message: 'Waiting for rollout' },
+  changedPaths: ['/spec/replicas'],
+  diff: '--- desired\n+++ live\n-  replicas: 3\n+  replicas: 5\n',
+  driftSince: '2026-11-23T09:00:00.000Z',
+};
+
+const input: DriftReportInput = {
+  generatedAt: '2026-11-23T12:00:00.000Z',
+  snapshot: { id: 7, takenAt: '2026-11-23T10:00:00.000Z' },
+  source: 'offline',
+  entries: [
+    entry('web', 'prod-eu', 'prod', [replicas, { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'web-config', sync: 'OutOfSync', missing: true }]),
+    entry('api', 'prod-eu', 'prod'),
+    entry('web', 'dev-1', 'dev'),
+    entry('api', 'edge-1', undefined, [], { sync: 'Unknown', health: { status: 'Unknown', message: '' }, error: 'cluster edge-1 unreachable' }),
+  ],
+};
+
+describe('buildDriftReport', () => {
+  const report = buildDriftReport(input);
+
+  it('is schema version 1 and sorts app × clusters by environment, cluster and app', () => {
+    expect(report.schemaVersion).toBe(1);
+    expect(report.entries.map((e) => `${e.environment ?? '-'}/${e.cluster}/${e.app}`)).toEqual(['-/edge-1/api', 'dev/dev-1/web', 'prod/prod-eu/api', 'prod/prod-eu/web']);
+  });
+
+  it('summarises by environment, cluster and app', () => {
+    expect(report.summary).toMatchObject({ appClusters: 4, drifted: 1, unknown: 1, driftedResources: 2 });
+    expect(report.summary.byEnvironment).toEqual([
+      { name: '(none)', appClusters: 1, drifted: 0, unknown: 1, driftedResources: 0 },
+      { name: 'dev', appClusters: 1, drifted: 0, unknown: 0, driftedResources: 0 },
+      { name: 'prod', appClusters: 2, drifted: 1, unknown: 0, driftedResources: 2 },
+    ]);
+    expect(report.summary.byCluster.map((g) => [g.name, g.drifted])).toEqual([['dev-1', 0], ['edge-1', 0], ['prod-eu', 1]]);
+    expect(report.summary.byApp.map((g) => [g.name, g.appClusters, g.driftedResources])).toEqual([['api', 2, 0], ['web', 2, 2]]);
+  });
+
+  it('lists every drifted resource with its state, diff, health and since when', () => {
+    const web = report.entries.find((e) => e.app === 'web' && e.cluster === 'prod-eu')!;
+    expect(web.driftedResources).toEqual([
+      { group: '', version: null, kind: 'ConfigMap', namespace: 'shop', name: 'web-config', state: 'missing', health: null, changedPaths: [], diff: null, driftSince: null },
+      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web', state: 'modified', health: { status: 'Progressing', message: 'Waiting for rollout' }, changedPaths: ['/spec/replicas'], diff: replicas.diff, driftSince: '2026-11-23T09:00:00.000Z' },
+    ]);
+    expect(hasDrift(report)).toBe(true);
+    expect(hasDrift(buildDriftReport({ ...input, entries: input.entries.slice(1) }))).toBe(false);
+  });
+
+  it('renders the same document as JSON that parses back', () => {
+    expect(JSON.parse(renderDriftReport(report, 'json'))).toEqual(report);
+  });
+});
+
+describe('renderDriftReportHtml', () => {
+  const hostile = buildDriftReport({
+    ...input,
+    entries: [entry('<script>alert(1)</script>', 'prod"eu', 'prod', [{ ...replicas, name: "x'><img src=x onerror=alert(1)>", diff: '+  cmd: </pre><script>alert(2)</script>\n' }])],
+  });
+  const html = renderDriftReportHtml(hostile);
+
+  it('is one self-contained file: inline CSS, no script, no external asset', () => {
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<style>');
+    expect(html).toContain(`Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(html).not.toMatch(/<(script|link|img|iframe|object)\b|\b(src|href)\s*=\s*["']|url\(/i);
+  });
+
+  it('escapes every value', () => {
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('prod&quot;eu');
+    expect(html).toContain('x&#39;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+
+  it('shows the summary, the drifted resources with their diff, and says when there is no drift', () => {
+    const normal = renderDriftReportHtml(buildDriftReport(input));
+    expect(normal).toContain('1 app × cluster(s) drifted, 2 resource(s) in all.');
+    expect(normal).toContain('<span class="a">+  replicas: 5</span>');
+    expect(normal).toContain('drifted since 2026-11-23T09:00:00.000Z');
+    expect(renderDriftReportHtml(buildDriftReport({ ...input, entries: [entry('api', 'prod-eu', 'prod')] }))).toContain('No drift: every app × cluster matches its desired state.');
+  });
+});
+
+describe('renderDriftReportMarkdown', () => {
+  it('has summary tables and each diff in a fence longer than any backtick run inside it', () => {
+    const md = renderDriftReportMarkdown(
+      buildDriftReport({ ...input, entries: [entry('web|pipe', 'prod-eu', 'prod', [{ ...replicas, diff: '+  script: |\n+    ```\n+    echo hi\n+    ```\n' }])] }),
+    );
+    expect(md).toContain('| prod | 1 | 1 | 1 | 0 |');
+    expect(md).toContain('### web\\|pipe on prod-eu (prod)');
+    expect(md).toContain('````diff\n+  script: |\n+    ```\n+    echo hi\n+    ```\n````');
+    expect(md).toContain('| apps/Deployment/shop/web | modified | Progressing Waiting for rollout | 2026-11-23T09:00:00.000Z | /spec/replicas |');
+  });
+});
+
+describe('renderDriftReportJunit', () => {
+  const xml = renderDriftReportJunit(buildDriftReport(input));
+
+  it('has one test case per app × cluster, grouped by cluster', () => {
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml.match(/<testsuite /g)).toHaveLength(3);
+    expect(xml).toContain('<testsuites name="flotilla drift" tests="4" failures="1" errors="1"');
+  });
+
+  it('fails a drifted app × cluster with its resources and diffs, and errors an unknown one', () => {
+    expect(xml).toContain('<testcase classname="prod.prod-eu" name="web">\n      <failure message="2 resource(s) drifted" type="drift">web on prod-eu is OutOfSync');
+    expect(xml).toContain('modified: apps/Deployment/shop/web since 2026-11-23T09:00:00.000Z (/spec/replicas)\n--- desired\n+++ live\n-  replicas: 3\n+  replicas: 5');
+    expect(xml).toContain('<testcase classname="edge-1" name="api">\n      <error message="cluster edge-1 unreachable" type="unknown"/>');
+    expect(xml).toContain('<testcase classname="prod.prod-eu" name="api"></testcase>');
+  });
+
+  it('escapes markup and drops characters XML cannot hold', () => {
+    const x = renderDriftReportJunit(buildDriftReport({ ...input, entries: [entry('a<b>&"c"', 'k', 'prod', [{ ...replicas, diff: 'bell\u0007 ]]> <x>' }])] }));
+    expect(x).toContain('name="a&lt;b&gt;&amp;&quot;c&quot;"');
+    expect(x).toContain('bell ]]&gt; &lt;x&gt;');
+    expect(x).not.toContain('\u0007');
+  });
+});
