@@ -102,12 +102,19 @@ export class ClusterManager {
   /** Runs `fn` on each named cluster (default: all) in parallel and returns one settled result per cluster. */
   async forEachCluster<T>(fn: (conn: ClusterConnection) => Promise<T>, names?: readonly string[]): Promise<ClusterResult<T>[]> {
     const conns = (names ?? this.names()).map((n) => this.connection(n));
-    const started = Date.now();
-    const settled = await Promise.allSettled(conns.map((c) => fn(c)));
+    const settled = await Promise.allSettled(conns.map(async (c) => {
+      const started = Date.now();
+      try {
+        return { value: await fn(c), ms: Date.now() - started };
+      } catch (err) {
+        throw { err, ms: Date.now() - started };
+      }
+    }));
     return settled.map((s, i): ClusterResult<T> => {
       const cluster = conns[i]!.name;
-      const ms = Date.now() - started;
-      return s.status === 'fulfilled' ? { cluster, ok: true, value: s.value, ms } : { cluster, ok: false, problem: toProblem(s.reason, { cluster }), ms };
+      if (s.status === 'fulfilled') return { cluster, ok: true, value: s.value.value, ms: s.value.ms };
+      const { err, ms } = s.reason as { err: unknown; ms: number };
+      return { cluster, ok: false, problem: toProblem(err, { cluster }), ms };
     });
   }
 

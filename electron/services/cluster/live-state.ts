@@ -115,7 +115,11 @@ export class LiveStore {
       }
       if (mode === 'cluster') return;
       const info = (await this.conn.resourceForGroupKind(gk.group, gk.kind))!;
-      await Promise.all(namespaces.map((ns) => this.openScope(info, ns).ready));
+      await Promise.all(namespaces.map(async (ns) => {
+        const scope = this.openScope(info, ns);
+        await scope.ready;
+        if (scope.problem) problems.push(scope.problem);
+      }));
     }));
     return problems;
   }

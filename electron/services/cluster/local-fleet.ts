@@ -282,6 +282,12 @@ export class LocalFleet {
     while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) one cluster's kube-apiserver: a server that accepts but never answers. */
+  pauseApiServer(name: string, paused: boolean): void {
+    const pidFile = path.join(this.state.dir, 'pids', `${this.cluster(name).name}-apiserver.pid`);
+    killGroup(Number(readFileSync(pidFile, 'utf8')), paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Starts one cluster's kube-apiserver again on the same port and waits for /readyz. */
   async startApiServer(name: string): Promise<void> {
     const c = this.cluster(name);

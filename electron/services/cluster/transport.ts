@@ -75,6 +75,8 @@ export interface WatchStream {
 /** HTTP transport to one API server with fixed credentials. */
 export class KubeTransport {
   private readonly agent: http.Agent;
+  /** Watches hold their socket for minutes: they get their own agent so they never queue ordinary calls. */
+  private readonly streamAgent: http.Agent;
   private readonly url: URL;
 
   constructor(
@@ -82,8 +84,13 @@ export class KubeTransport {
     private readonly defaultTimeoutMs: number,
   ) {
     this.url = new URL(creds.server);
-    const common = { keepAlive: true, maxSockets: 32 };
-    this.agent = this.url.protocol === 'http:'
+    this.agent = this.makeAgent({ keepAlive: true, maxSockets: 32 });
+    this.streamAgent = this.makeAgent({ keepAlive: false });
+  }
+
+  private makeAgent(common: http.AgentOptions): http.Agent {
+    const creds = this.creds;
+    return this.url.protocol === 'http:'
       ? new http.Agent(common)
       : new https.Agent({
         ...common,
@@ -103,9 +110,10 @@ export class KubeTransport {
   /** Closes idle sockets. */
   destroy(): void {
     this.agent.destroy();
+    this.streamAgent.destroy();
   }
 
-  private open(req: KubeRequest, onResponse: (res: http.IncomingMessage) => void, onError: (err: Error) => void): http.ClientRequest {
+  private open(req: KubeRequest, onResponse: (res: http.IncomingMessage) => void, onError: (err: Error) => void, agent: http.Agent = this.agent): http.ClientRequest {
     const lib = this.url.protocol === 'http:' ? http : https;
     const base = this.url.pathname.replace(/\/+$/, '');
     const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -114,7 +122,7 @@ export class KubeTransport {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    const r = lib.request({ protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path: base + req.path, method: req.method ?? 'GET', headers, agent: this.agent }, onResponse);
+    const r = lib.request({ protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port, path: base + req.path, method: req.method ?? 'GET', headers, agent }, onResponse);
     r.on('error', onError);
     if (body !== undefined) r.write(body);
     r.end();
@@ -191,13 +199,13 @@ export class KubeTransport {
           }
         });
         res.on('end', () => resolve());
-        res.on('error', (e) => (closed ? resolve() : reject(new KubeApiError(`watch: ${e.message}`, 'network'))));
-        res.on('aborted', () => (closed ? resolve() : reject(new KubeApiError('watch: connection lost', 'network'))));
+        res.on('error', (e) => (closed ? resolve() : reject(new KubeApiError(`watch ${path.split('?')[0]}: ${networkMessage(e)}`, 'network'))));
+        res.on('aborted', () => (closed ? resolve() : reject(new KubeApiError(`watch ${path.split('?')[0]}: connection lost`, 'network'))));
       }, (e) => {
         clearTimeout(timer);
         if (closed) resolve();
         else reject(new KubeApiError(`watch ${path.split('?')[0]}: ${networkMessage(e)}`, 'network'));
-      });
+      }, this.streamAgent);
     });
     return {
       close: () => {

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import type { ClusterStateChange } from '../../../../electron/services/cluster/connection';
+import type { LocalFleet } from '../../../../electron/services/cluster/local-fleet';
+import { LiveStore } from '../../../../electron/services/cluster/live-state';
+import { startKubeFleet } from '../../../helpers/kube-fleet';
+
+// This file stops and freezes API servers, so it runs on a fleet of its own rather than the shared one.
+let fleet: LocalFleet;
+let m: ClusterManager;
+const changes: ClusterStateChange[] = [];
+
+/** Lists namespaces on every cluster: the fleet-wide call under test. */
+const listNamespaces = () => m.forEachCluster((c) => c.request<{ items: unknown[] }>({ path: '/api/v1/namespaces' }).then((r) => r.items.length));
+
+beforeAll(async () => {
+  fleet = await startKubeFleet();
+  m = ClusterManager.fromKubeconfig({
+    kubeconfigPaths: [fleet.kubeconfig], timeoutMs: 2000, initialBackoffMs: 200, maxBackoffMs: 1000,
+    clusters: fleet.state.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })),
+  });
+  m.onStateChange((c) => changes.push(c));
+});
+
+afterAll(async () => {
+  m?.close();
+  await fleet?.stop();
+});
+
+describe('a dead or hung cluster among live ones', () => {
+  it('shows a stopped API server as unreachable with its reason while the other two answer', async () => {
+    expect((await m.status()).map((i) => i.state)).toEqual(['ready', 'ready', 'ready']);
+    const watches = new LiveStore(m.connection('staging'), { trackedKinds: [{ group: '', kind: 'ConfigMap' }] });
+    await watches.prepare([{ desired: [] }]);
+    expect((await listNamespaces()).map((r) => r.ok)).toEqual([true, true, true]);
+
+    await fleet.stopApiServer('staging');
+    const results = await listNamespaces();
+    expect(results.map((r) => [r.cluster, r.ok])).toEqual([['dev', true], ['staging', false], ['prod', true]]);
+    const failed = results[1]!;
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) {
+      expect(failed.problem.cluster).toBe('staging');
+      expect(failed.problem.message).toMatch(/connection (refused|reset|lost)|socket hang up/);
+    }
+    const staging = m.connection('staging').info;
+    expect(staging.state).toBe('unreachable');
+    expect(staging.reason).toMatch(/^staging: /);
+    expect(changes).toContainEqual(expect.objectContaining({ previous: 'ready', info: expect.objectContaining({ cluster: 'staging', state: 'unreachable' }) }));
+    expect(m.infos().map((i) => i.state)).toEqual(['ready', 'unreachable', 'ready']);
+
+    // Back again: the connection's own retries with backoff bring it to ready, and the watch resumes.
+    await fleet.startApiServer('staging');
+    await expect.poll(() => m.connection('staging').state, { timeout: 15_000, interval: 100 }).toBe('ready');
+    expect(changes.filter((c) => c.info.cluster === 'staging').map((c) => c.info.state)).toEqual(['ready', 'unreachable', 'ready']);
+    expect((await listNamespaces()).map((r) => r.ok)).toEqual([true, true, true]);
+    watches.close();
+  });
+
+  it('times out a hung API server after the call deadline without holding up the others', async () => {
+    fleet.pauseApiServer('prod', true);
+    try {
+      const results = await listNamespaces();
+      expect(results.map((r) => [r.cluster, r.ok])).toEqual([['dev', true], ['staging', true], ['prod', false]]);
+      const prod = results[2]!;
+      if (!prod.ok) expect(prod.problem.message).toMatch(/no answer within 2000 ms/);
+      expect(m.connection('prod').info).toMatchObject({ state: 'unreachable', reason: expect.stringContaining('no answer within 2000 ms') });
+      // The healthy clusters' results did not wait for the hung one's deadline.
+      expect(results[0]!.ms).toBeLessThan(prod.ms);
+      expect(results[1]!.ms).toBeLessThan(prod.ms);
+    } finally {
+      fleet.pauseApiServer('prod', false);
+    }
+    await expect.poll(() => m.connection('prod').state, { timeout: 15_000, interval: 100 }).toBe('ready');
+  });
+});
