@@ -42,6 +42,9 @@ import { HUMIO_CHECKS } from './humio';
 import { ASTRA_CHECKS } from './astra';
 import { NUMAFLOW_CHECKS } from './numaflow';
 import { NUMAPLANE_CHECKS } from './numaplane';
+import { KRUISE_CHECKS } from './kruise';
+import { MARIADB_CHECKS } from './mariadb';
+import { OPERATOR_CHECKS } from './operators';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -90,4 +93,7 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...ASTRA_CHECKS,
   ...NUMAFLOW_CHECKS,
   ...NUMAPLANE_CHECKS,
+  ...KRUISE_CHECKS,
+  ...MARIADB_CHECKS,
+  ...OPERATOR_CHECKS,
 ];
