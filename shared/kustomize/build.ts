@@ -1,0 +1,926 @@
+/**
+ * The kustomize build: accumulate resources from a kustomization and everything it reaches, run generators,
+ * components and transformers per kustomization, then hash names, fix name references, resolve vars and sort.
+ */
+import type { Problem } from '../problem';
+import { problem } from '../problem';
+import type { FileTree } from '../repo/file-tree';
+import { dirname, joinPath, normalizePath } from '../repo/paths';
+import type { FieldSpec, TransformerConfig } from './field-specs';
+import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
+import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
+import type { Kustomization } from './kustomization';
+import { KUSTOMIZATION_FILE_NAMES, mapList, parseKustomization, stringList, stringMap } from './kustomization';
+import type { JsonPatchOp } from './patch';
+import { applyJsonPatch, isDeletePatch, PatchError, strategicMerge } from './patch';
+import { applyReplacements, readReplacements } from './replacements';
+import type { ResId } from './resource';
+import { deepCopy, idEquals, idString, Resource } from './resource';
+import type { Selector } from './select';
+import { readSelector, selects } from './select';
+import { legacySort } from './sort';
+import type { ImageSpec, Var } from './transformers';
+import {
+  addHashSuffixes,
+  addMapEntries,
+  addPrefixSuffix,
+  bindVar,
+  fixNameReferences,
+  readObjRef,
+  resolveVars,
+  setImages,
+  setNamespace,
+  setReplicas,
+  TransformError,
+} from './transformers';
+import type { Json, JsonMap } from './yaml';
+import { emitYaml, isMapValue, readYaml } from './yaml';
+
+/** Renders a Helm chart for `helmCharts:` (the Node side provides one that runs the helm binary). */
+export interface HelmRunner {
+  /** Runs `helm template` and returns the manifests it printed, or an error message. */
+  template(request: HelmTemplateRequest): { readonly manifests: string } | { readonly error: string };
+}
+
+/** One `helmCharts:` entry, with repo-relative paths resolved. */
+export interface HelmTemplateRequest {
+  readonly chart: string;
+  /** Repo-relative folder of a local chart (under the kustomization's chartHome), when it exists. */
+  readonly chartPath?: string;
+  readonly repo?: string;
+  readonly version?: string;
+  readonly releaseName: string;
+  readonly namespace?: string;
+  readonly valuesInline?: Json;
+  /** Contents of the values files, in order. */
+  readonly valuesFiles: readonly string[];
+  readonly includeCRDs: boolean;
+  readonly skipTests: boolean;
+  readonly apiVersions: readonly string[];
+  readonly kubeVersion?: string;
+  readonly extraArgs: readonly string[];
+}
+
+/** Options of a build (the flags of `kustomize build`). */
+export interface KustomizeOptions {
+  /** 'rootOnly' (default) refuses files outside the kustomization's folder; 'none' allows them. */
+  readonly loadRestrictor?: 'rootOnly' | 'none';
+  /** For a folder without a kustomization: include manifests in sub-folders (Argo CD's directory recurse). */
+  readonly recurseDirectories?: boolean;
+  /** Runs helm for `helmCharts:`; without it such kustomizations fail with "helm is not installed". */
+  readonly helm?: HelmRunner;
+}
+
+/** A Kubernetes object as the build printed it. */
+export type KubeObject = JsonMap;
+
+/** The result of a build. */
+export interface KustomizeResult {
+  readonly resources: KubeObject[];
+  /** Exactly what `kustomize build` prints. */
+  readonly yaml: string;
+  /** Empty when the build succeeded. */
+  readonly problems: Problem[];
+  /** Every file the build read (or looked for), for cache invalidation. */
+  readonly files: string[];
+}
+
+/** A build failure carrying its Problem. */
+class BuildError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+interface Acc {
+  resources: Resource[];
+  config: TransformerConfig;
+  vars: Var[];
+}
+
+interface Target {
+  readonly dir: string;
+  readonly file: string;
+  readonly k: Kustomization;
+}
+
+function isRemote(p: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return dir === '' || path === dir || path.startsWith(dir + '/');
+}
+
+/** The path of `file` relative to the folder `from` (both repo-relative). */
+function relativePath(from: string, file: string): string {
+  const a = from === '' ? [] : from.split('/');
+  const b = file.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
+
+class Builder {
+  readonly files = new Set<string>();
+  private readonly warnings: Problem[] = [];
+  /** buildMetadata of the top kustomization (it applies to every kustomization the build reaches). */
+  private originAnnotations = false;
+  private transformerAnnotations = false;
+  private topDir = '';
+
+  constructor(
+    private readonly tree: FileTree,
+    private readonly options: KustomizeOptions,
+  ) {}
+
+  get problems(): Problem[] {
+    return this.warnings;
+  }
+
+  fail(message: string, file?: string, extra: Omit<Problem, 'message' | 'severity' | 'file'> = {}): never {
+    throw new BuildError(problem(message, { ...(file !== undefined ? { file } : {}), ...extra }));
+  }
+
+  kind(path: string): 'file' | 'dir' | undefined {
+    this.files.add(path);
+    return this.tree.kind(path);
+  }
+
+  readText(path: string): string {
+    this.files.add(path);
+    const t = this.tree.read(path);
+    if (t === undefined) this.fail(`no such file: ${path}`, path);
+    return t;
+  }
+
+  readBytes(path: string): Uint8Array {
+    this.files.add(path);
+    const b = this.tree.readBytes(path);
+    if (b === undefined) this.fail(`no such file: ${path}`, path);
+    return b;
+  }
+
+  /** Resolves a path written in a kustomization (relative to its folder); enforces the load restrictor for files. */
+  resolveFile(t: Target, rel: string, what: string): string {
+    if (isRemote(rel)) this.fail(`${what} '${rel}' is a remote URL; remote resources are not supported`, t.file);
+    const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
+    if (p === undefined) this.fail(`${what} '${rel}' leaves the repository root`, t.file);
+    if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
+      this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
+    }
+    return p;
+  }
+
+  loadTarget(dir: string): Target | undefined {
+    const found: string[] = [];
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
+      const p = dir === '' ? name : `${dir}/${name}`;
+      if (this.kind(p) === 'file') found.push(p);
+    }
+    if (found.length === 0) return undefined;
+    if (found.length > 1) this.fail(`Found multiple kustomization files under: ${dir || '.'}`, found[1]);
+    const file = found[0]!;
+    const { k, error } = parseKustomization(this.readText(file), file);
+    if (!k) this.fail(error?.message ?? 'invalid kustomization', file, { ...(error?.line !== undefined ? { line: error.line } : {}), ...(error?.column !== undefined ? { column: error.column } : {}) });
+    const oa = k.fields.openapi;
+    if (isMapValue(oa) && oa.path !== undefined && oa.version !== undefined) this.fail('builtin version and custom schema provided, cannot use both', file);
+    return { dir, file, k };
+  }
+
+  /** Reads resources from a manifest file. */
+  loadResourceFile(path: string): Resource[] {
+    const text = this.readText(path);
+    const { docs, problems } = readYaml(text, path, { duplicateKeys: 'error' });
+    const first = problems[0];
+    if (first) throw new BuildError(first);
+    const out: Resource[] = [];
+    for (const d of docs) {
+      const v = d.value;
+      if (!isMapValue(v)) this.fail(`expected a YAML mapping (a Kubernetes object), found ${Array.isArray(v) ? 'a list' : 'a scalar'}`, path, { line: d.line });
+      for (const obj of expandList(v)) {
+        if (typeof obj.kind !== 'string' || obj.kind === '') this.fail(`missing Resource metadata: kind is not set`, path, { line: d.line });
+        if (obj.metadata !== undefined && obj.metadata !== null && !isMapValue(obj.metadata)) this.fail('metadata must be a mapping', path, { line: d.line });
+        normaliseMetadata(obj);
+        out.push(new Resource(obj, path));
+      }
+    }
+    return out;
+  }
+
+  build(path: string): KustomizeResult {
+    const root = normalizePath(path);
+    if (root === undefined) this.fail(`path '${path}' leaves the repository root`);
+    const kind = this.kind(root);
+    if (kind === 'file') this.fail(`'${root}' is a file; expected a folder holding a kustomization`, root);
+    if (kind !== 'dir' && root !== '') this.fail(`no such folder: ${root || '.'}`, root);
+    const t = this.loadTarget(root);
+    if (!t) return this.buildDirectory(root);
+    const bm = stringList(t.k.fields.buildMetadata);
+    this.originAnnotations = bm.includes('originAnnotations');
+    this.transformerAnnotations = bm.includes('transformerAnnotations');
+    this.topDir = root;
+    const acc = this.accumulateTarget(t, newAcc(), [root]);
+    const res = acc.resources;
+    addHashSuffixes(res);
+    this.wrap(t.file, () => fixNameReferences(res, acc.config.nameReference));
+    this.wrap(t.file, () => resolveVars(res, acc.vars, acc.config.varReference));
+    for (const r of res) {
+      if (r.transformations.length > 0) r.metadata.annotations = { ...r.annotations(), 'alpha.config.kubernetes.io/transformations': r.transformations.join('') };
+    }
+    const kept = res.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
+    const ordered = this.order(t, kept);
+    return this.result(ordered);
+  }
+
+  private order(t: Target, res: Resource[]): Resource[] {
+    const so = t.k.fields.sortOptions;
+    if (isMapValue(so)) {
+      if (so.order === 'fifo') {
+        if (so.legacySortOptions !== undefined) this.fail('legacySortOptions is not allowed with fifo order', t.file);
+        return res;
+      }
+      if (so.order === 'legacy') {
+        const lo = so.legacySortOptions;
+        if (isMapValue(lo)) return legacySort(res, stringList(lo.orderFirst), stringList(lo.orderLast));
+        return legacySort(res);
+      }
+      this.fail(`sortOptions.order must be 'legacy' or 'fifo'`, t.file);
+    }
+    return legacySort(res);
+  }
+
+  private result(res: readonly Resource[]): KustomizeResult {
+    const objs = res.map((r) => r.obj);
+    const yaml = objs.map(emitYaml).join('---\n');
+    return { resources: objs, yaml, problems: [...this.warnings], files: [...this.files].sort() };
+  }
+
+  /** A folder with no kustomization: every YAML/JSON manifest in it, as Argo CD renders a directory app. */
+  private buildDirectory(dir: string): KustomizeResult {
+    const out: Resource[] = [];
+    const visit = (d: string): void => {
+      this.files.add(d);
+      for (const e of this.tree.list(d) ?? []) {
+        const p = d === '' ? e.name : `${d}/${e.name}`;
+        if (e.kind === 'dir') {
+          if (this.options.recurseDirectories && !e.name.startsWith('.')) visit(p);
+          continue;
+        }
+        if (!/\.(ya?ml|json)$/i.test(e.name)) continue;
+        const text = this.readText(p);
+        const { docs, problems } = readYaml(text, p, { duplicateKeys: 'error' });
+        const first = problems[0];
+        if (first) throw new BuildError(first);
+        for (const d2 of docs) {
+          if (!isMapValue(d2.value)) continue;
+          for (const obj of expandList(d2.value)) {
+            if (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') continue;
+            out.push(new Resource(obj, p));
+          }
+        }
+      }
+    };
+    visit(dir);
+    return this.result(out);
+  }
+
+  private wrap<T>(file: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof BuildError) throw e;
+      if (e instanceof TransformError || e instanceof PatchError || e instanceof GeneratorError) this.fail(e.message, file);
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private accumulateTarget(t: Target, acc: Acc, chain: readonly string[]): Acc {
+    const f = t.k.fields;
+    this.accumulateResources(t, acc, stringList(f.resources), chain);
+    for (const c of stringList(f.configurations)) {
+      const p = this.resolveFile(t, c, 'configuration');
+      const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+      if (problems[0]) throw new BuildError(problems[0]);
+      for (const d of docs) if (isMapValue(d.value)) mergeConfig(acc.config, readConfig(d.value));
+    }
+    for (const c of stringList(f.crds)) {
+      const p = this.resolveFile(t, c, 'crd');
+      this.loadCrdConfig(p, acc.config);
+    }
+    this.runGenerators(t, acc);
+    for (const c of stringList(f.components)) {
+      const p = this.resolveDir(t, c, 'component');
+      if (this.kind(p) === 'file') this.fail(`component '${c}' must be a folder holding a kustomization of kind Component`, t.file);
+      const sub = this.loadTarget(p);
+      if (!sub) this.fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in component folder '${p}'`, t.file);
+      if (sub.k.kind !== 'Component') this.fail(`expected kind 'Component' for path '${p}' but got '${sub.k.kind}'`, sub.file);
+      this.checkCycle(chain, p, t.file);
+      this.accumulateTarget(sub, acc, [...chain, p]);
+    }
+    this.runTransformers(t, acc);
+    for (const v of mapList(f.vars)) {
+      const name = typeof v.name === 'string' ? v.name : '';
+      const objref = isMapValue(v.objref) ? readObjRef(v.objref) : readObjRef({});
+      const fr = isMapValue(v.fieldref) && typeof v.fieldref.fieldpath === 'string' ? v.fieldref.fieldpath : 'metadata.name';
+      const theVar: Var = { name, objref, fieldpath: fr };
+      this.wrap(t.file, () => bindVar(acc.resources, theVar));
+      if (acc.vars.some((x) => x.name === name)) this.fail(`var '${name}' already encountered`, t.file);
+      acc.vars.push(theVar);
+    }
+    return acc;
+  }
+
+  private resolveDir(t: Target, rel: string, what: string): string {
+    if (isRemote(rel)) this.fail(`${what} '${rel}' is a remote URL; remote bases are not supported`, t.file);
+    const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
+    if (p === undefined) this.fail(`${what} '${rel}' leaves the repository root`, t.file);
+    return p;
+  }
+
+  private checkCycle(chain: readonly string[], p: string, file: string): void {
+    for (const c of chain) {
+      if (isUnder(c, p)) this.fail(`cycle detected: candidate root '${p || '.'}' contains visited root '${c || '.'}'`, file);
+    }
+  }
+
+  private accumulateResources(t: Target, acc: Acc, paths: readonly string[], chain: readonly string[]): void {
+    for (const rel of paths) {
+      if (isRemote(rel)) this.fail(`resource '${rel}' is a remote URL; remote resources are not supported`, t.file);
+      const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
+      if (p === undefined) this.fail(`resource '${rel}' leaves the repository root`, t.file);
+      const kind = this.kind(p);
+      if (kind === 'file') {
+        if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
+          this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
+        }
+        for (const r of this.loadResourceFile(p)) {
+          r.root = t.dir;
+          if (this.originAnnotations) r.metadata.annotations = { ...r.annotations(), 'config.kubernetes.io/origin': `path: ${relativePath(this.topDir, p)}\n` };
+          this.append(acc, r, t.file);
+        }
+      } else if (kind === 'dir') {
+        this.checkCycle(chain, p, t.file);
+        const sub = this.loadTarget(p);
+        if (!sub) this.fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`, t.file);
+        if (sub.k.kind === 'Component') this.fail(`expected kind != 'Component' for path '${p}'`, t.file);
+        const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
+        for (const r of subAcc.resources) this.append(acc, r, t.file);
+        mergeConfig(acc.config, subAcc.config);
+        for (const v of subAcc.vars) {
+          if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, sub.file);
+          acc.vars.push(v);
+        }
+      } else {
+        this.fail(`accumulating resources: '${rel}' does not exist (looked for ${p})`, t.file);
+      }
+    }
+  }
+
+  private append(acc: Acc, r: Resource, file: string): void {
+    const id = r.curId();
+    const clash = acc.resources.find((x) => idEquals(x.curId(), id));
+    if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { resource: idString(id) });
+    acc.resources.push(r);
+  }
+
+  private loadCrdConfig(path: string, config: TransformerConfig): void {
+    const { docs } = readYaml(this.readText(path), path, { duplicateKeys: 'lastWins' });
+    for (const d of docs) {
+      if (!isMapValue(d.value)) continue;
+      const defs = isMapValue(d.value.definitions) ? d.value.definitions : d.value;
+      for (const [typeName, def] of Object.entries(defs)) {
+        if (!isMapValue(def)) continue;
+        const kindName = typeName.split('.').pop() ?? typeName;
+        const props = def.properties;
+        if (!isMapValue(props)) continue;
+        this.crdWalk(kindName, props, '', config, defs);
+      }
+    }
+  }
+
+  private crdWalk(kind: string, props: JsonMap, prefix: string, config: TransformerConfig, defs: JsonMap, depth = 0): void {
+    if (depth > 10) return;
+    for (const [name, p] of Object.entries(props)) {
+      if (!isMapValue(p)) continue;
+      const path = prefix ? `${prefix}/${name}` : name;
+      const refKind = p['x-kubernetes-object-ref-kind'];
+      if (typeof refKind === 'string') {
+        const nameKey = typeof p['x-kubernetes-object-ref-name-key'] === 'string' ? (p['x-kubernetes-object-ref-name-key'] as string) : 'name';
+        const spec: FieldSpec = { kind, path: `${path}/${nameKey}` };
+        mergeConfig(config, { nameReference: [{ kind: refKind, fieldSpecs: [spec] }] });
+      }
+      if (isMapValue(p.properties)) this.crdWalk(kind, p.properties, path, config, defs, depth + 1);
+      const ref = p.$ref;
+      if (typeof ref === 'string') {
+        const target = defs[ref.replace(/^#\/definitions\//, '')];
+        if (isMapValue(target) && isMapValue(target.properties)) this.crdWalk(kind, target.properties, path, config, defs, depth + 1);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Generators.
+
+  private runGenerators(t: Target, acc: Acc): void {
+    const f = t.k.fields;
+    const global = readGeneratorOptions(f.generatorOptions);
+    const reader = (rel: string): Uint8Array => this.readBytes(this.resolveFile(t, rel, 'generator file'));
+    const gens: Resource[] = [];
+    for (const args of mapList(f.configMapGenerator)) {
+      const r = this.wrap(t.file, () => generate('ConfigMap', args, mergeOptions(readGeneratorOptions(args.options), global), reader, t.file));
+      gens.push(this.withOrigin(r, t.file, { kind: 'ConfigMapGenerator' }));
+    }
+    for (const args of mapList(f.secretGenerator)) {
+      const r = this.wrap(t.file, () => generate('Secret', args, mergeOptions(readGeneratorOptions(args.options), global), reader, t.file));
+      gens.push(this.withOrigin(r, t.file, { kind: 'SecretGenerator' }));
+    }
+    for (const r of gens) this.absorb(acc, r, t.file);
+    if (f.helmCharts !== undefined && mapList(f.helmCharts).length > 0) this.runHelm(t, acc);
+    for (const cfg of this.pluginConfigs(t, stringList(f.generators), 'generator')) {
+      const kind = typeof cfg.obj.kind === 'string' ? cfg.obj.kind : '';
+      if (kind === 'ConfigMapGenerator' || kind === 'SecretGenerator') {
+        const meta = isMapValue(cfg.obj.metadata) ? cfg.obj.metadata : {};
+        const args: JsonMap = { ...cfg.obj };
+        if (typeof args.name !== 'string' && typeof meta.name === 'string') args.name = meta.name;
+        if (typeof args.namespace !== 'string' && typeof meta.namespace === 'string') args.namespace = meta.namespace;
+        const r = this.wrap(t.file, () => generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, readGeneratorOptions(args.options), reader, t.file));
+        this.absorb(acc, this.withOrigin(r, cfg.file, configuredBy(cfg.obj)), t.file);
+      } else this.fail(`generator '${kind}' is not a built-in generator; plugins are not supported`, cfg.file);
+    }
+  }
+
+  private withOrigin(r: Resource, configuredIn: string, by: { kind: string; name?: string; namespace?: string }): Resource {
+    if (!this.originAnnotations) return r;
+    let text = `configuredIn: ${relativePath(this.topDir, configuredIn)}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${by.kind}\n`;
+    if (by.name) text += `  name: ${by.name}\n`;
+    if (by.namespace) text += `  namespace: ${by.namespace}\n`;
+    r.metadata.annotations = { ...r.annotations(), 'config.kubernetes.io/origin': text };
+    return r;
+  }
+
+  /** Records a transformer run on every resource (`buildMetadata: [transformerAnnotations]`). */
+  private recordTransformer(acc: Acc, configuredIn: string, by: { kind: string; name?: string; namespace?: string }): void {
+    if (!this.transformerAnnotations) return;
+    let text = `- configuredIn: ${relativePath(this.topDir, configuredIn)}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${by.kind}\n`;
+    if (by.name) text += `    name: ${by.name}\n`;
+    if (by.namespace) text += `    namespace: ${by.namespace}\n`;
+    for (const r of acc.resources) r.transformations.push(text);
+  }
+
+  private absorb(acc: Acc, r: Resource, file: string): void {
+    const id = r.curId();
+    const matches = acc.resources.filter((x) => x.allIds().some((xi) => idEquals(xi, id)));
+    if (matches.length === 0) {
+      if (r.behavior !== 'create') this.fail(`id ${idString(id)} does not exist; cannot merge or replace`, file);
+      acc.resources.push(r);
+      return;
+    }
+    if (matches.length > 1) this.fail(`multiple matches for ${idString(id)}; cannot ${r.behavior}`, file);
+    const old = matches[0]!;
+    if (r.behavior === 'create') this.fail(`id ${idString(id)} exists; behavior must be merge or replace`, file);
+    const m = r.metadata;
+    const om = old.metadata;
+    const mergedLabels = { ...stringMap(om.labels), ...stringMap(m.labels) };
+    const mergedAnn = { ...stringMap(om.annotations), ...stringMap(m.annotations) };
+    const oldOrigin = stringMap(om.annotations)['config.kubernetes.io/origin'];
+    if (r.behavior === 'merge' && oldOrigin !== undefined) mergedAnn['config.kubernetes.io/origin'] = oldOrigin;
+    if (Object.keys(mergedLabels).length > 0) m.labels = mergedLabels;
+    else delete m.labels;
+    if (Object.keys(mergedAnn).length > 0) m.annotations = mergedAnn;
+    else delete m.annotations;
+    r.name = old.name;
+    if (old.namespace !== '') r.namespace = old.namespace;
+    else delete m.namespace;
+    if (r.behavior === 'merge') {
+      for (const field of ['data', 'binaryData'] as const) {
+        const merged: JsonMap = { ...(isMapValue(old.obj[field]) ? (old.obj[field] as JsonMap) : {}), ...(isMapValue(r.obj[field]) ? (r.obj[field] as JsonMap) : {}) };
+        if (Object.keys(merged).length > 0) r.obj[field] = merged;
+        else if (field === 'binaryData') delete r.obj[field];
+      }
+    }
+    r.prevIds = [...old.prevIds];
+    r.prefixes = [...old.prefixes];
+    r.suffixes = [...old.suffixes];
+    r.refVarNames = [...old.refVarNames];
+    r.behavior = 'create';
+    acc.resources[acc.resources.indexOf(old)] = r;
+  }
+
+  private runHelm(t: Target, acc: Acc): void {
+    const helm = this.options.helm;
+    if (!helm) this.fail('helm is not installed: helmCharts need a Helm runner (install helm and let Flotilla find it)', t.file);
+    const globals = isMapValue(t.k.fields.helmGlobals) ? t.k.fields.helmGlobals : {};
+    const chartHome = typeof globals.chartHome === 'string' ? globals.chartHome : 'charts';
+    for (const c of mapList(t.k.fields.helmCharts)) {
+      const name = typeof c.name === 'string' ? c.name : '';
+      if (name === '') this.fail('a helmCharts entry needs a name', t.file);
+      const home = joinPath(t.dir, chartHome);
+      const local = home === undefined ? undefined : joinPath(home, name);
+      const valuesFiles: string[] = [];
+      if (typeof c.valuesFile === 'string') valuesFiles.push(this.readText(this.resolveFile(t, c.valuesFile, 'values file')));
+      for (const v of stringList(c.additionalValuesFiles)) valuesFiles.push(this.readText(this.resolveFile(t, v, 'values file')));
+      const req: HelmTemplateRequest = {
+        chart: name,
+        ...(local !== undefined && this.kind(local) === 'dir' ? { chartPath: local } : {}),
+        ...(typeof c.repo === 'string' ? { repo: c.repo } : {}),
+        ...(typeof c.version === 'string' ? { version: c.version } : {}),
+        releaseName: typeof c.releaseName === 'string' ? c.releaseName : 'release-name',
+        ...(typeof c.namespace === 'string' ? { namespace: c.namespace } : {}),
+        ...(c.valuesInline !== undefined ? { valuesInline: c.valuesInline } : {}),
+        valuesFiles,
+        includeCRDs: c.includeCRDs === true,
+        skipTests: c.skipTests === true,
+        apiVersions: stringList(c.apiVersions),
+        ...(typeof c.kubeVersion === 'string' ? { kubeVersion: c.kubeVersion } : {}),
+        extraArgs: stringList(c.extraArgs),
+      };
+      const out = helm.template(req);
+      if ('error' in out) this.fail(`helm template ${name}: ${out.error}`, t.file);
+      const { docs, problems } = readYaml(out.manifests, `${t.file} (helm chart ${name})`, { duplicateKeys: 'lastWins' });
+      if (problems[0]) throw new BuildError(problems[0]);
+      for (const d of docs) if (isMapValue(d.value)) for (const obj of expandList(d.value)) this.append(acc, new Resource(obj, t.file), t.file);
+    }
+  }
+
+  /** Reads `generators:`/`transformers:` entries: inline YAML, files, or kustomization folders. */
+  private pluginConfigs(t: Target, entries: readonly string[], what: string): { obj: JsonMap; file: string }[] {
+    const out: { obj: JsonMap; file: string }[] = [];
+    for (const e of entries) {
+      if (e.includes('\n') || /^\s*(apiVersion|kind)\s*:/.test(e)) {
+        const { docs, problems } = readYaml(e, t.file, { duplicateKeys: 'lastWins' });
+        if (problems[0]) throw new BuildError({ ...problems[0], file: t.file });
+        for (const d of docs) if (isMapValue(d.value)) out.push({ obj: d.value, file: t.file });
+        continue;
+      }
+      const p = this.resolveDir(t, e, what);
+      const kind = this.kind(p);
+      if (kind === 'file') {
+        const fp = this.resolveFile(t, e, what);
+        const { docs, problems } = readYaml(this.readText(fp), fp, { duplicateKeys: 'lastWins' });
+        if (problems[0]) throw new BuildError(problems[0]);
+        for (const d of docs) if (isMapValue(d.value)) out.push({ obj: d.value, file: fp });
+      } else if (kind === 'dir') {
+        const sub = this.loadTarget(p);
+        if (!sub) this.fail(`no kustomization in ${what} folder '${p}'`, t.file);
+        const subAcc = this.accumulateTarget(sub, newAcc(), [t.dir, p]);
+        for (const r of subAcc.resources) out.push({ obj: r.obj, file: sub.file });
+      } else this.fail(`${what} '${e}' does not exist`, t.file);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Transformers.
+
+  private runTransformers(t: Target, acc: Acc): void {
+    const f = t.k.fields;
+    const tc = acc.config;
+    if (f.patchesStrategicMerge !== undefined && f.patchesStrategicMerge !== null) {
+      this.patchesStrategicMerge(t, acc, stringList(f.patchesStrategicMerge));
+    }
+    for (const p of mapList(f.patches)) this.patchTransformer(t, acc, p);
+    const ns = typeof f.namespace === 'string' ? f.namespace : '';
+    if (ns !== '') {
+      this.wrap(t.file, () => setNamespace(acc.resources, ns, tc.nameSpace));
+      this.recordTransformer(acc, t.file, { kind: 'NamespaceTransformer' });
+    }
+    const prefix = typeof f.namePrefix === 'string' ? f.namePrefix : '';
+    const suffix = typeof f.nameSuffix === 'string' ? f.nameSuffix : '';
+    if (prefix !== '' || suffix !== '') {
+      const specs: FieldSpec[] = [...tc.namePrefix];
+      mergeSpecs(specs, tc.nameSuffix);
+      addPrefixSuffix(acc.resources, prefix, suffix, specs);
+      if (prefix !== '') this.recordTransformer(acc, t.file, { kind: 'PrefixTransformer' });
+      if (suffix !== '') this.recordTransformer(acc, t.file, { kind: 'SuffixTransformer' });
+    }
+    for (const l of mapList(f.labels)) {
+      const pairs = stringMap(l.pairs);
+      let specs: FieldSpec[] = [];
+      for (const s of mapList(l.fields)) if (typeof s.path === 'string') specs.push(fieldSpecFrom(s));
+      if (l.includeSelectors === true) mergeSpecs(specs, tc.commonLabels);
+      else {
+        if (l.includeTemplates === true) mergeSpecs(specs, tc.templateLabels);
+        mergeSpecs(specs, [{ path: 'metadata/labels', create: true }]);
+      }
+      specs = specs.filter((s, i) => specs.findIndex((x) => x.path === s.path && x.kind === s.kind && x.group === s.group && x.version === s.version) === i);
+      addMapEntries(acc.resources, pairs, specs);
+    }
+    addMapEntries(acc.resources, stringMap(f.commonLabels), tc.commonLabels);
+    addMapEntries(acc.resources, stringMap(f.commonAnnotations), tc.commonAnnotations);
+    for (const p of mapList(f.patchesJson6902)) this.json6902(t, acc, p);
+    for (const r of mapList(f.replicas)) {
+      const name = typeof r.name === 'string' ? r.name : '';
+      const count = r.count ?? 0;
+      this.wrap(t.file, () => setReplicas(acc.resources, name, count, tc.replicas));
+    }
+    for (const i of mapList(f.images)) {
+      const spec = readImage(i);
+      if (spec) setImages(acc.resources, [spec], tc.images);
+    }
+    if (f.replacements !== undefined) {
+      const reps = this.wrap(t.file, () => readReplacements(f.replacements ?? null, (rel) => {
+        const p = this.resolveFile(t, rel, 'replacement file');
+        const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+        if (problems[0]) throw new BuildError(problems[0]);
+        return docs.map((d) => d.value);
+      }));
+      this.wrap(t.file, () => applyReplacements(acc.resources, reps));
+    }
+    for (const cfg of this.pluginConfigs(t, stringList(f.transformers), 'transformer')) this.builtinTransformer(t, acc, cfg.obj, cfg.file);
+  }
+
+  private builtinTransformer(t: Target, acc: Acc, cfg: JsonMap, file: string): void {
+    const kind = typeof cfg.kind === 'string' ? cfg.kind : '';
+    this.runBuiltinTransformer(t, acc, cfg, file, kind);
+    this.recordTransformer(acc, file, configuredBy(cfg));
+  }
+
+  private runBuiltinTransformer(t: Target, acc: Acc, cfg: JsonMap, file: string, kind: string): void {
+    const specs = (): FieldSpec[] => mapList(cfg.fieldSpecs).filter((s) => typeof s.path === 'string').map(fieldSpecFrom);
+    switch (kind) {
+      case 'PrefixSuffixTransformer':
+      case 'PrefixTransformer':
+      case 'SuffixTransformer':
+        addPrefixSuffix(acc.resources, typeof cfg.prefix === 'string' ? cfg.prefix : '', typeof cfg.suffix === 'string' ? cfg.suffix : '', specs());
+        return;
+      case 'NamespaceTransformer': {
+        const meta = isMapValue(cfg.metadata) ? cfg.metadata : {};
+        const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+        const mode = typeof cfg.setRoleBindingSubjects === 'string' ? cfg.setRoleBindingSubjects : undefined;
+        this.wrap(file, () => setNamespace(acc.resources, ns, specs(), { unsetOnly: cfg.unsetOnly === true, ...(mode ? { roleBindingSubjects: mode } : {}) }));
+        return;
+      }
+      case 'LabelTransformer':
+        addMapEntries(acc.resources, stringMap(cfg.labels), specs());
+        return;
+      case 'AnnotationsTransformer':
+        addMapEntries(acc.resources, stringMap(cfg.annotations), specs());
+        return;
+      case 'ImageTagTransformer': {
+        const spec = readImage(isMapValue(cfg.imageTag) ? cfg.imageTag : {});
+        if (spec) setImages(acc.resources, [spec], specs());
+        return;
+      }
+      case 'ReplicaCountTransformer': {
+        const r = isMapValue(cfg.replica) ? cfg.replica : {};
+        this.wrap(file, () => setReplicas(acc.resources, typeof r.name === 'string' ? r.name : '', r.count ?? 0, specs()));
+        return;
+      }
+      case 'PatchTransformer':
+        this.patchTransformer(t, acc, cfg);
+        return;
+      case 'PatchStrategicMergeTransformer': {
+        const paths = stringList(cfg.paths);
+        if (typeof cfg.patches === 'string') paths.push(cfg.patches);
+        this.patchesStrategicMerge(t, acc, paths);
+        return;
+      }
+      case 'PatchJson6902Transformer':
+        this.json6902(t, acc, { ...cfg, ...(typeof cfg.jsonOp === 'string' ? { patch: cfg.jsonOp } : {}) });
+        return;
+      case 'ReplacementTransformer': {
+        const reps = this.wrap(file, () => readReplacements(cfg.replacements ?? null, (rel) => {
+          const p = this.resolveFile(t, rel, 'replacement file');
+          const { docs } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+          return docs.map((d) => d.value);
+        }));
+        this.wrap(file, () => applyReplacements(acc.resources, reps));
+        return;
+      }
+      case 'SortOrderTransformer':
+        this.fail('SortOrderTransformer can only be set with the sortOptions field of a kustomization', file);
+        break;
+      default:
+        this.fail(`transformer '${kind}' is not a built-in transformer; plugins are not supported`, file);
+    }
+  }
+
+  /** Patch text: inline, or a file (relative to the kustomization). */
+  private patchSource(t: Target, p: JsonMap): { text: string; file: string } {
+    const inline = typeof p.patch === 'string' ? p.patch : undefined;
+    const path = typeof p.path === 'string' ? p.path : undefined;
+    if (inline !== undefined && path !== undefined) this.fail('patch and path can\'t be set at the same time', t.file);
+    if (path !== undefined) {
+      const fp = this.resolveFile(t, path, 'patch');
+      if (this.kind(fp) !== 'file') this.fail(`patch file '${path}' does not exist`, t.file);
+      return { text: this.readText(fp), file: fp };
+    }
+    if (inline === undefined) this.fail('a patch needs patch or path', t.file);
+    return { text: inline, file: t.file };
+  }
+
+  private patchTransformer(t: Target, acc: Acc, p: JsonMap): void {
+    const { text, file } = this.patchSource(t, p);
+    const target = readSelector(p.target);
+    const opts = isMapValue(p.options) ? p.options : {};
+    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+    if (problems[0]) throw new BuildError(problems[0]);
+    const values = docs.map((d) => d.value);
+    if (values.length === 1 && Array.isArray(values[0])) {
+      if (!target) this.fail('must specify a target for JSON patch', file);
+      const ops = readOps(values[0], file, (m) => this.fail(m, file));
+      this.applyJson6902(acc, target, ops, file);
+      return;
+    }
+    const patches = values.filter(isMapValue);
+    if (patches.length === 0) this.fail('patch appears to be empty', file);
+    for (const patch of patches) {
+      if (!target) {
+        const pid = patchId(patch);
+        const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
+        if (matches.length !== 1) {
+          this.fail(
+            matches.length === 0
+              ? `no resource matches strategic merge patch "${idString(pid)}"`
+              : `multiple resources match strategic merge patch "${idString(pid)}"`,
+            file,
+          );
+        }
+        this.applySmp(acc, matches[0]!, patch, opts, file, false);
+      } else {
+        const selected = acc.resources.filter((r) => selects(target, r));
+        if (selected.length === 0) this.warn(`patch target ${describeSelector(target)} matches no resource`, file);
+        for (const r of selected) this.applySmp(acc, r, patch, opts, file, true);
+      }
+    }
+  }
+
+  private warn(message: string, file: string): void {
+    this.warnings.push({ severity: 'warning', message, file });
+  }
+
+  private applySmp(acc: Acc, r: Resource, patch: JsonMap, opts: JsonMap, file: string, retarget: boolean): void {
+    if (isDeletePatch(patch)) {
+      acc.resources.splice(acc.resources.indexOf(r), 1);
+      return;
+    }
+    const { name, namespace, kind } = { name: r.name, namespace: r.namespace, kind: r.kind };
+    let pc = patch;
+    if (retarget) {
+      pc = deepCopy(patch) as JsonMap;
+      const meta = isMapValue(pc.metadata) ? pc.metadata : (pc.metadata = {});
+      if (opts.allowNameChange !== true) meta.name = name;
+      if (namespace !== '') meta.namespace = namespace;
+      else delete meta.namespace;
+      pc.apiVersion = r.apiVersion;
+      if (opts.allowKindChange !== true) pc.kind = kind;
+    }
+    const merged = this.wrap(file, () => strategicMerge(r.obj, pc));
+    const before = r.curId();
+    r.obj = merged;
+    if (Object.keys(merged).length === 0) {
+      acc.resources.splice(acc.resources.indexOf(r), 1);
+      return;
+    }
+    if (opts.allowKindChange !== true) r.obj.kind = kind;
+    if (opts.allowNameChange !== true) r.name = name;
+    if (namespace !== '') r.namespace = namespace;
+    else if (isMapValue(r.obj.metadata)) delete r.obj.metadata.namespace;
+    if (!idEquals(before, r.curId())) r.prevIds.push(before);
+  }
+
+  private patchesStrategicMerge(t: Target, acc: Acc, entries: readonly string[]): void {
+    if (entries.length === 0) this.fail('patchesStrategicMerge is empty', t.file);
+    for (const e of entries) {
+      let text: string;
+      let file = t.file;
+      const p = e.includes('\n') || e.trim().startsWith('{') ? undefined : joinPath(t.dir, e);
+      if (p !== undefined && !isRemote(e) && this.kind(p) === 'file') {
+        file = this.resolveFile(t, e, 'patch');
+        text = this.readText(file);
+      } else if (p !== undefined && !/[:\n]/.test(e)) {
+        this.fail(`patch file '${e}' does not exist`, t.file);
+      } else text = e;
+      const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+      if (problems[0]) throw new BuildError(problems[0]);
+      const patches = docs.map((d) => d.value).filter(isMapValue);
+      if (patches.length === 0) this.fail('patch appears to be empty', file);
+      for (const patch of patches) {
+        const pid = patchId(patch);
+        const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
+        if (matches.length === 0) this.fail(`no matches for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
+        if (matches.length > 1) this.fail(`multiple matches for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
+        this.applySmp(acc, matches[0]!, patch, {}, file, false);
+      }
+    }
+  }
+
+  private json6902(t: Target, acc: Acc, p: JsonMap): void {
+    const target = readSelector(p.target);
+    if (!target) this.fail('a patchesJson6902 entry needs a target', t.file);
+    const { text, file } = this.patchSource(t, p);
+    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+    if (problems[0]) throw new BuildError(problems[0]);
+    const v = docs[0]?.value ?? [];
+    const ops = readOps(v, file, (m) => this.fail(m, file));
+    this.applyJson6902(acc, target, ops, file);
+  }
+
+  private applyJson6902(acc: Acc, target: Selector, ops: JsonPatchOp[], file: string): void {
+    const selected = acc.resources.filter((r) => selects(target, r));
+    if (selected.length === 0) this.warn(`patch target ${describeSelector(target)} matches no resource`, file);
+    for (const r of selected) {
+      const before = r.curId();
+      r.obj = this.wrap(file, () => applyJsonPatch(r.obj, ops));
+      if (!idEquals(before, r.curId())) r.prevIds.push(before);
+    }
+  }
+}
+
+function configuredBy(cfg: JsonMap): { kind: string; name?: string; namespace?: string } {
+  const meta = isMapValue(cfg.metadata) ? cfg.metadata : {};
+  return {
+    kind: typeof cfg.kind === 'string' ? cfg.kind : '',
+    ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
+    ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+  };
+}
+
+function describeSelector(s: Selector): string {
+  return Object.entries(s)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+}
+
+function readOps(v: Json, _file: string, fail: (m: string) => never): JsonPatchOp[] {
+  if (!Array.isArray(v)) fail('a JSON 6902 patch must be a list of operations');
+  return v.map((o) => {
+    if (!isMapValue(o) || typeof o.op !== 'string' || typeof o.path !== 'string') fail('each JSON 6902 operation needs op and path');
+    return { op: o.op, path: o.path, ...(typeof o.from === 'string' ? { from: o.from } : {}), ...('value' in o ? { value: o.value! } : {}) };
+  });
+}
+
+function patchId(patch: JsonMap): ResId {
+  const r = new Resource(patch, '');
+  return r.curId();
+}
+
+function fieldSpecFrom(s: JsonMap): FieldSpec {
+  const out: { -readonly [K in keyof FieldSpec]?: FieldSpec[K] } = { path: s.path as string };
+  if (typeof s.group === 'string' && s.group) out.group = s.group;
+  if (typeof s.version === 'string' && s.version) out.version = s.version;
+  if (typeof s.kind === 'string' && s.kind) out.kind = s.kind;
+  if (s.create === true) out.create = true;
+  return out as FieldSpec;
+}
+
+function readImage(i: JsonMap): ImageSpec | undefined {
+  const str = (k: string): string | undefined => {
+    const v = i[k];
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+    return undefined;
+  };
+  const name = str('name');
+  if (!name) return undefined;
+  const newName = str('newName');
+  const newTag = str('newTag');
+  const digest = str('digest');
+  return { name, ...(newName ? { newName } : {}), ...(newTag ? { newTag } : {}), ...(digest ? { digest } : {}) };
+}
+
+function expandList(obj: JsonMap): JsonMap[] {
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+    return obj.items.filter(isMapValue).flatMap(expandList);
+  }
+  return [obj];
+}
+
+/** kustomize holds labels and annotations as strings: `happy: true` becomes "true". */
+function normaliseMetadata(obj: JsonMap): void {
+  const meta = obj.metadata;
+  if (!isMapValue(meta)) return;
+  for (const k of ['labels', 'annotations']) {
+    const m = meta[k];
+    if (!isMapValue(m)) continue;
+    for (const [key, v] of Object.entries(m)) {
+      if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') m[key] = String(v);
+    }
+  }
+}
+
+function newAcc(): Acc {
+  return { resources: [], config: cloneConfig(defaultTransformerConfig()), vars: [] };
+}
+
+/** Builds the kustomization (or plain manifest folder) at `path` like `kustomize build path`. */
+export function kustomizeBuild(tree: FileTree, path: string, options: KustomizeOptions = {}): KustomizeResult {
+  const b = new Builder(tree, options);
+  try {
+    return b.build(path);
+  } catch (e) {
+    const p: Problem =
+      e instanceof BuildError
+        ? e.problem
+        : problem(`kustomize build failed: ${e instanceof Error ? e.message : String(e)}`, { file: path });
+    return { resources: [], yaml: '', problems: [p], files: [...b.files].sort() };
+  }
+}
+
+/** The folder of a kustomization path (for callers that hold a file path). */
+export function kustomizationDir(path: string): string {
+  return dirname(path);
+}

@@ -1,0 +1,91 @@
+/** Reading a kustomization file as kustomize does: case-insensitive field names, last duplicate key wins, legacy fields folded in. */
+import type { Json, JsonMap } from './yaml';
+import { isMapValue, readYaml } from './yaml';
+
+/** The file names kustomize recognises, in its order. */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+const FIELDS = [
+  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
+  'commonAnnotations', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags', 'replacements',
+  'replicas', 'vars', 'sortOptions', 'resources', 'components', 'crds', 'bases', 'configMapGenerator', 'secretGenerator',
+  'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions', 'configurations', 'generators',
+  'transformers', 'validators', 'buildMetadata',
+] as const;
+
+/** A field of a kustomization. */
+export type KustomizationField = (typeof FIELDS)[number];
+
+const BY_LOWER = new Map<string, KustomizationField>(FIELDS.map((f) => [f.toLowerCase(), f]));
+
+/** A kustomization with its fields under their canonical names. */
+export interface Kustomization {
+  readonly fields: Partial<Record<KustomizationField, Json>>;
+  readonly kind: string;
+  readonly apiVersion: string;
+}
+
+/** Why a kustomization could not be read. */
+export interface KustomizationError {
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Parses kustomization text; returns the kustomization or an error. */
+export function parseKustomization(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
+  const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+  const p = problems[0];
+  if (p) return { error: { message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.column !== undefined ? { column: p.column } : {}) } };
+  if (docs.length > 1) return { error: { message: 'a kustomization file must hold one YAML document' } };
+  const doc = docs[0]?.value ?? {};
+  if (!isMapValue(doc)) return { error: { message: 'a kustomization must be a YAML mapping' } };
+  const fields: Partial<Record<KustomizationField, Json>> = {};
+  // Go's encoding/json: an exact field-name match wins over a case-insensitive one.
+  const exact = new Set<string>();
+  for (const [key, value] of Object.entries(doc)) {
+    const canonical = BY_LOWER.get(key.toLowerCase());
+    if (!canonical) return { error: { message: `invalid Kustomization: json: unknown field "${key}"` } };
+    if (canonical === key) {
+      exact.add(key);
+      fields[canonical] = value;
+    } else if (!exact.has(canonical)) fields[canonical] = value;
+  }
+  const kind = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
+  const apiVersion = typeof fields.apiVersion === 'string' ? fields.apiVersion : '';
+  if (kind !== 'Kustomization' && kind !== 'Component') return { error: { message: `kind '${kind}' is not Kustomization or Component` } };
+  if (kind === 'Component' && apiVersion !== 'kustomize.config.k8s.io/v1alpha1') {
+    return { error: { message: `apiVersion for Component should be kustomize.config.k8s.io/v1alpha1` } };
+  }
+  // FixKustomization: legacy fields.
+  if (Array.isArray(fields.bases)) fields.resources = [...(Array.isArray(fields.resources) ? fields.resources : []), ...fields.bases];
+  if (Array.isArray(fields.imageTags)) fields.images = [...(Array.isArray(fields.images) ? fields.images : []), ...fields.imageTags];
+  if (fields.helmChartInflationGenerator !== undefined && fields.helmCharts === undefined) fields.helmCharts = fields.helmChartInflationGenerator;
+  const meaningful = Object.keys(fields).filter((f) => f !== 'apiVersion' && f !== 'kind' && fields[f as KustomizationField] !== null);
+  if (meaningful.length === 0) return { error: { message: 'kustomization.yaml is empty' } };
+  return { k: { fields, kind, apiVersion } };
+}
+
+/** A field as a list of strings (non-strings dropped). */
+export function stringList(v: Json | undefined): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is string => typeof x === 'string');
+}
+
+/** A field as a string map (values stringified as kustomize's map[string]string does). */
+export function stringMap(v: Json | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMapValue(v)) return out;
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) out[k] = '';
+    else if (typeof x === 'string') out[k] = x;
+    else if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') out[k] = String(x);
+  }
+  return out;
+}
+
+/** A field as a list of maps. */
+export function mapList(v: Json | undefined): JsonMap[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter(isMapValue);
+}
