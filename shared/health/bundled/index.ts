@@ -45,6 +45,10 @@ import { NUMAPLANE_CHECKS } from './numaplane';
 import { KRUISE_CHECKS } from './kruise';
 import { MARIADB_CHECKS } from './mariadb';
 import { OPERATOR_CHECKS } from './operators';
+import { ELASTIC_CHECKS } from './elastic';
+import { CONFLUENT_CHECKS } from './confluent';
+import { GRAFANA_CHECKS } from './grafana';
+import { OBSERVABILITY_CHECKS } from './observability';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -96,4 +100,8 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...KRUISE_CHECKS,
   ...MARIADB_CHECKS,
   ...OPERATOR_CHECKS,
+  ...ELASTIC_CHECKS,
+  ...CONFLUENT_CHECKS,
+  ...GRAFANA_CHECKS,
+  ...OBSERVABILITY_CHECKS,
 ];
