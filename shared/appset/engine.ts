@@ -266,10 +266,12 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
     for (const r of results) {
       const tmplApp = templateApplication(r.template);
       for (const ps of r.params) {
-        const element = describeParams(ps.params);
         const chain = ps.path.join(' › ');
+        const cluster = ps.path.includes('clusters') && typeof ps.params['name'] === 'string' ? { cluster: ps.params['name'] } : {};
         try {
-          let rendered: unknown = renderTemplateParams(cloneJson(tmplApp), syncPolicy, ps.params, mode);
+          // The renderer builds a new object unless there are no params, when it hands the template back as is.
+          const input = Object.keys(ps.params).length === 0 ? cloneJson(tmplApp) : tmplApp;
+          let rendered: unknown = renderTemplateParams(input, syncPolicy, ps.params, mode);
           if (patchText !== undefined) {
             let text: string;
             try {
@@ -285,7 +287,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           if (prev) {
             problems.push(
               problem(
-                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${describeParams(prev.explain.params)} and generators[${index}] (${chain}) ${element}; the second is dropped`,
+                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${describeParams(prev.explain.params)} and generators[${index}] (${chain}) ${describeParams(ps.params)}; the second is dropped`,
                 { ...where, app: application.metadata.name },
               ),
             );
@@ -294,7 +296,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           byName.set(application.metadata.name, app);
           apps.push(app);
         } catch (err) {
-          problems.push(problem(`generators[${index}] (${chain}), ${element}: ${errText(err)}`, where));
+          problems.push(problem(`generators[${index}] (${chain}), ${describeParams(ps.params)}: ${errText(err)}`, { ...where, ...cluster }));
         }
       }
     }

@@ -210,10 +210,10 @@ export function matrixGenerator(gen: Record<string, unknown>, info: AppSetInfo, 
   const params: ParamSet[] = [];
   for (const a of first.params) {
     const second = childParams(children[1], info, ctx, 'matrix', a.params);
-    issues.push(...wrapIssues(second.issues, 'failed to get params for second generator in the matrix generator: ', path, describeParams(a.params)));
+    if (second.issues.length > 0) issues.push(...wrapIssues(second.issues, 'failed to get params for second generator in the matrix generator: ', path, describeParams(a.params)));
     for (const b of second.params) {
       try {
-        const combined = info.goTemplate ? mergeOverride(cloneJson(b.params), a.params) : combineStringMaps(a.params, b.params);
+        const combined = info.goTemplate ? mergeOverride(b.params, a.params) : combineStringMaps(a.params, b.params);
         params.push({ params: combined, path: [...path, ...a.path, ...b.path] });
       } catch (err) {
         issues.push(issue(`failed to combine string maps with merging params for the matrix generator: ${errText(err)}`, path, describeParams(a.params)));
