@@ -49,6 +49,7 @@ import { ELASTIC_CHECKS } from './elastic';
 import { CONFLUENT_CHECKS } from './confluent';
 import { GRAFANA_CHECKS } from './grafana';
 import { OBSERVABILITY_CHECKS } from './observability';
+import { OPENSHIFT_CHECKS } from './openshift';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -104,4 +105,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...CONFLUENT_CHECKS,
   ...GRAFANA_CHECKS,
   ...OBSERVABILITY_CHECKS,
+  ...OPENSHIFT_CHECKS,
 ];
