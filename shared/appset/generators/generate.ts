@@ -269,8 +269,9 @@ export function mergeGenerator(gen: Record<string, unknown>, info: AppSetInfo, c
     for (const [k, b] of base) {
       const o = over.get(k);
       if (!o) continue;
-      const merged = info.goTemplate ? mergeOverride(b.params, o.params) : { ...combineAllowDuplicates(b.params, o.params) };
-      base.set(k, { params: merged, path: b.path });
+      const merged = info.goTemplate ? mergeOverride(b.params, o.params) : combineAllowDuplicates(b.params, o.params);
+      // The explanation names every child that contributed, base first.
+      base.set(k, { params: merged, path: [...b.path, ...o.path] });
     }
   }
   return { params: [...base.values()].map((p) => ({ params: p.params, path: [...path, ...p.path] })), issues };

@@ -292,12 +292,67 @@ spec:
     const staging = result.apps[0]!.application;
     expect(staging.spec.source).toEqual({ repoURL: REPO, path: 'web', helm: { parameters: [{ name: 'replicas', value: '3' }] } });
     expect(staging.spec.destination.server).toBe('https://127.0.0.1:26443');
-    expect(result.apps[0]!.explain.generatorPath).toEqual(['merge', 'clusters']);
+    expect(result.apps[0]!.explain.generatorPath).toEqual(['merge', 'clusters', 'list']);
+    expect(result.apps[0]!.explain.params).toMatchObject({ name: 'staging', replicas: 3, server: 'https://127.0.0.1:26443' });
+    expect(result.apps[1]!.explain.generatorPath).toEqual(['list']);
     const prod = result.apps[1]!.application;
     expect(prod.spec.project).toBe('restricted');
     expect(prod.metadata.labels).toEqual({ team: 'web' });
     expect(prod.spec.source).toEqual({ repoURL: REPO, path: 'web' });
     expect(prod.metadata.namespace).toBe('argocd');
+  });
+
+  it('runs clusterDecisionResource through an injected source, and reports it when none is given', () => {
+    const doc = appsetDoc(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: placed }
+spec:
+  generators:
+    - clusterDecisionResource:
+        configMapRef: ocm-placement
+        name: web-placement
+        values: { tier: gold }
+  template:
+    metadata: { name: 'web-{{name}}-{{values.tier}}' }
+    spec: { project: default, source: { repoURL: '${REPO}', path: web }, destination: { server: '{{server}}', namespace: web } }
+`);
+    const clusterDecisions = {
+      configMap: (name: string) => (name === 'ocm-placement' ? { apiVersion: 'cluster.open-cluster-management.io/v1beta1', kind: 'placementdecisions', statusListKey: 'decisions', matchKey: 'clusterName' } : undefined),
+      list: (apiVersion: string, resource: string) =>
+        apiVersion === 'cluster.open-cluster-management.io/v1beta1' && resource === 'placementdecisions'
+          ? [{ apiVersion, kind: 'PlacementDecision', metadata: { name: 'web-placement' }, status: { decisions: [{ clusterName: 'staging', reason: 'fits' }, { clusterName: 'unknown' }] } }]
+          : [],
+    };
+    const result = generateApplicationSet(doc, { file: 'p.yaml', line: 1 }, ctxWith(new MemoryFileTree(), { clusterDecisions }));
+    expect(result.problems).toEqual([]);
+    expect(result.apps.map((a) => [a.application.metadata.name, a.application.spec.destination.server])).toEqual([['web-staging-gold', 'https://127.0.0.1:26443']]);
+    expect(result.apps[0]!.explain.params).toEqual({ name: 'staging', server: 'https://127.0.0.1:26443', clusterName: 'staging', reason: 'fits', 'values.tier': 'gold' });
+    const without = generateApplicationSet(doc, { file: 'p.yaml', line: 1 }, ctxWith(new MemoryFileTree()));
+    expect(without.apps).toEqual([]);
+    expect(without.problems.map((p) => p.message)).toEqual([expect.stringContaining('generator clusterDecisionResource cannot run locally')]);
+  });
+
+  it('refuses a matrix nested more than one level', () => {
+    const doc = appsetDoc(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: deep }
+spec:
+  generators:
+    - matrix:
+        generators:
+          - list: { elements: [ { a: '1' } ] }
+          - matrix:
+              generators:
+                - list: { elements: [ { b: '1' } ] }
+                - matrix: { generators: [ { list: { elements: [ { c: '1' } ] } }, { list: { elements: [ { d: '1' } ] } } ] }
+  template:
+    metadata: { name: 'app-{{a}}' }
+    spec: { project: default, source: { repoURL: '${REPO}', path: app }, destination: { name: in-cluster, namespace: app } }
+`);
+    const result = generateApplicationSet(doc, { file: 'd.yaml', line: 1 }, ctxWith(new MemoryFileTree()));
+    expect(result.apps).toEqual([]);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]!.message).toContain('matrix and merge nest one level only');
   });
 
   it('reports a document that is not an ApplicationSet instead of throwing', () => {
