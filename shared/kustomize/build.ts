@@ -7,7 +7,7 @@ import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { dirname, joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
-import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
+import { defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
 import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
 import type { Kustomization } from './kustomization';
 import { KUSTOMIZATION_FILE_NAMES, mapList, parseKustomization, stringList, stringMap } from './kustomization';
@@ -300,7 +300,10 @@ class Builder {
   private accumulateTarget(t: Target, acc: Acc, chain: readonly string[]): Acc {
     const f = t.k.fields;
     this.accumulateResources(t, acc, stringList(f.resources), chain);
-    for (const c of stringList(f.configurations)) {
+    // Like kustomize: the built-in field specs apply unless the kustomization names its own configurations.
+    const configurations = stringList(f.configurations);
+    if (configurations.length === 0) mergeConfig(acc.config, defaultTransformerConfig());
+    for (const c of configurations) {
       const p = this.resolveFile(t, c, 'configuration');
       const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
       if (problems[0]) throw new BuildError(problems[0]);
@@ -501,6 +504,7 @@ class Builder {
         else if (field === 'binaryData') delete r.obj[field];
       }
     }
+    r.needsHash = old.needsHash && r.needsHash;
     r.prevIds = [...old.prevIds];
     r.prefixes = [...old.prefixes];
     r.suffixes = [...old.suffixes];
@@ -589,7 +593,7 @@ class Builder {
     }
     const prefix = typeof f.namePrefix === 'string' ? f.namePrefix : '';
     const suffix = typeof f.nameSuffix === 'string' ? f.nameSuffix : '';
-    if (prefix !== '' || suffix !== '') {
+    {
       const specs: FieldSpec[] = [...tc.namePrefix];
       mergeSpecs(specs, tc.nameSuffix);
       addPrefixSuffix(acc.resources, prefix, suffix, specs);
@@ -605,6 +609,7 @@ class Builder {
         if (l.includeTemplates === true) mergeSpecs(specs, tc.templateLabels);
         mergeSpecs(specs, [{ path: 'metadata/labels', create: true }]);
       }
+      mergeSpecs(specs, tc.labels);
       specs = specs.filter((s, i) => specs.findIndex((x) => x.path === s.path && x.kind === s.kind && x.group === s.group && x.version === s.version) === i);
       addMapEntries(acc.resources, pairs, specs);
     }
@@ -903,7 +908,23 @@ function normaliseMetadata(obj: JsonMap): void {
 }
 
 function newAcc(): Acc {
-  return { resources: [], config: cloneConfig(defaultTransformerConfig()), vars: [] };
+  return { resources: [], config: emptyConfig(), vars: [] };
+}
+
+function emptyConfig(): TransformerConfig {
+  return {
+    namePrefix: [],
+    nameSuffix: [],
+    nameSpace: [],
+    commonLabels: [],
+    templateLabels: [],
+    labels: [],
+    commonAnnotations: [],
+    nameReference: [],
+    varReference: [],
+    images: [],
+    replicas: [],
+  };
 }
 
 /** Builds the kustomization (or plain manifest folder) at `path` like `kustomize build path`. */

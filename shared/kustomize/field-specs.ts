@@ -30,6 +30,8 @@ export interface TransformerConfig {
   nameSpace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
+  /** Extra field specs for the `labels:` transformer (configurations' `labels:`). */
+  labels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   nameReference: NameBackRef[];
   varReference: FieldSpec[];
@@ -278,6 +280,7 @@ export function defaultTransformerConfig(): TransformerConfig {
     ],
     commonLabels: labels.common,
     templateLabels: labels.template,
+    labels: [],
     commonAnnotations: annotationSpecs(),
     nameReference: nameReferenceSpecs(),
     varReference: varReferenceSpecs(),
@@ -307,7 +310,7 @@ export function mergeSpecs(into: FieldSpec[], add: readonly FieldSpec[]): void {
 
 /** Merges a configuration (from `configurations:` or CRDs) into another. */
 export function mergeConfig(into: TransformerConfig, add: Partial<TransformerConfig>): void {
-  for (const key of ['namePrefix', 'nameSuffix', 'nameSpace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'varReference', 'images', 'replicas'] as const) {
+  for (const key of ['namePrefix', 'nameSuffix', 'nameSpace', 'commonLabels', 'templateLabels', 'labels', 'commonAnnotations', 'varReference', 'images', 'replicas'] as const) {
     const extra = add[key];
     if (extra) mergeSpecs(into[key], extra);
   }
@@ -326,6 +329,7 @@ export function cloneConfig(c: TransformerConfig): TransformerConfig {
     nameSpace: [...c.nameSpace],
     commonLabels: [...c.commonLabels],
     templateLabels: [...c.templateLabels],
+    labels: [...c.labels],
     commonAnnotations: [...c.commonAnnotations],
     nameReference: c.nameReference.map((b) => ({ ...b, fieldSpecs: [...b.fieldSpecs] })),
     varReference: [...c.varReference],
@@ -361,6 +365,7 @@ export function readConfig(doc: JsonMap): Partial<TransformerConfig> {
   set('nameSpace', 'namespace');
   set('commonLabels', 'commonLabels');
   set('templateLabels', 'templateLabels');
+  set('labels', 'labels');
   set('commonAnnotations', 'commonAnnotations');
   set('varReference', 'varReference');
   set('images', 'images');

@@ -143,28 +143,31 @@ function mergeList(dest: Json[], patch: Json[], field: string, path: string[], d
   }
   const key = mergeKeyFor(field, path, dest, patch);
   if (!key) return patch.map(stripDirectives);
-  // Patch elements missing from the list come first (in patch order), then the list's own elements, merged.
-  const out = dest.map((e) => deepCopy(e));
-  const added: Json[] = [];
+  // kyaml merges associative lists with "prepend": the patch's elements in patch order (merged with the list's
+  // element of the same key), then the list's elements the patch does not mention, in list order.
+  const out: Json[] = [];
+  const used = new Set<number>();
+  const sameKey = (e: Json, kv: Json | undefined): boolean => isMapValue(e) && kv !== undefined && deepEqual(e[key] ?? null, kv);
   for (const pe of patch) {
     if (!isMapValue(pe)) continue;
     const kv = pe[key];
-    const idx = out.findIndex((e) => isMapValue(e) && kv !== undefined && deepEqual(e[key] ?? null, kv));
-    if (pe.$patch === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
+    const idx = dest.findIndex((e, i) => !used.has(i) && sameKey(e, kv));
+    if (idx >= 0) used.add(idx);
+    if (pe.$patch === 'delete') continue;
+    const prior = out.findIndex((e) => sameKey(e, kv));
+    if (prior >= 0) {
+      out[prior] = mergeMap(out[prior] as JsonMap, pe, path) ?? {};
       continue;
     }
     if (idx >= 0) {
-      const merged = mergeMap(out[idx] as JsonMap, pe, path);
-      if (merged === undefined) out.splice(idx, 1);
-      else out[idx] = merged;
-    } else {
-      const addedIdx = added.findIndex((e) => isMapValue(e) && kv !== undefined && deepEqual(e[key] ?? null, kv));
-      if (addedIdx >= 0) added[addedIdx] = mergeMap(added[addedIdx] as JsonMap, pe, path) ?? {};
-      else added.push(stripDirectives(pe));
-    }
+      const merged = mergeMap(deepCopy(dest[idx]!) as JsonMap, pe, path);
+      if (merged !== undefined) out.push(merged);
+    } else out.push(stripDirectives(pe));
   }
-  return [...added, ...out];
+  dest.forEach((e, i) => {
+    if (!used.has(i)) out.push(deepCopy(e));
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

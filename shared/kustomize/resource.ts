@@ -36,8 +36,12 @@ const CLUSTER_SCOPED = new Set([
 /** Whether a kind is cluster-scoped (kinds unknown to the schema count as namespaced). */
 export function isClusterScoped(gvk: Gvk): boolean {
   if (!CLUSTER_SCOPED.has(gvk.kind)) return false;
-  return true;
+  const core = CORE_GROUP_KINDS.has(gvk.kind);
+  return !core || gvk.group === '';
 }
+
+// Cluster-scoped kinds of the core group: a CRD of the same kind in another group is namespaced.
+const CORE_GROUP_KINDS = new Set(['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']);
 
 /** Whether two namespaces are the same for kustomize ('' and 'default' are equal). */
 export function nsEquals(a: string, b: string): boolean {

@@ -47,7 +47,12 @@ export function setNamespace(resources: readonly Resource[], namespace: string, 
       if (!(options.unsetOnly && r.namespace !== '')) r.namespace = namespace;
     }
     const isBinding = gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding';
-    const rest = specs.filter((s) => s.path !== 'metadata/namespace' && !(isBinding && (s.path === 'subjects' || s.path === 'subjects[]/namespace')));
+    const rest = specs.filter(
+      (s) =>
+        s.path !== 'metadata/namespace' &&
+        !(isBinding && (s.path === 'subjects' || s.path === 'subjects[]/namespace')) &&
+        !(s.kind === 'Namespace' && gvk.group !== ''),
+    );
     if (isBinding) {
       const mode = options.roleBindingSubjects ?? 'defaultOnly';
       const subjects = r.obj.subjects;
@@ -73,10 +78,12 @@ export function addPrefixSuffix(resources: readonly Resource[], prefix: string, 
     for (const fs of specs) {
       if (!gvkSelected(org, fs)) continue;
       if (fs.path === 'metadata/name') {
-        if (prefix !== '') r.prefixes.push(prefix);
-        if (suffix !== '') r.suffixes.push(suffix);
+        // kustomize records the (possibly empty) prefix and suffix of every kustomization a resource passes.
+        r.prefixes.push(prefix);
+        r.suffixes.push(suffix);
         if (prefix !== '' || suffix !== '') r.storePreviousId();
       }
+      if (prefix === '' && suffix === '') continue;
       visitPath(r.obj, splitPath(fs.path), undefined, (ref) => {
         const v = getRef(ref);
         if (typeof v === 'string') setRef(ref, `${prefix}${v}${suffix}`);
@@ -213,6 +220,7 @@ export function setReplicas(resources: readonly Resource[], name: string, count:
 
 function sameEnding(a: readonly string[], b: readonly string[]): boolean {
   const n = Math.min(a.length, b.length);
+  if (n === 0) return a.length === b.length;
   for (let i = 1; i <= n; i++) if (a[a.length - i] !== b[b.length - i]) return false;
   return true;
 }
