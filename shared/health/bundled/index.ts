@@ -50,6 +50,7 @@ import { CONFLUENT_CHECKS } from './confluent';
 import { GRAFANA_CHECKS } from './grafana';
 import { OBSERVABILITY_CHECKS } from './observability';
 import { OPENSHIFT_CHECKS } from './openshift';
+import { MULTICLUSTER_CHECKS } from './multicluster';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -106,4 +107,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...GRAFANA_CHECKS,
   ...OBSERVABILITY_CHECKS,
   ...OPENSHIFT_CHECKS,
+  ...MULTICLUSTER_CHECKS,
 ];
