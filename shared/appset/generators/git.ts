@@ -56,6 +56,11 @@ export function gitDirectories(tree: FileTree): readonly string[] {
   return out;
 }
 
+/** Drops folders inside (or named) a dot-folder, which the repo server never reports (.git, .github, ...). */
+function withoutDotFolders(dirs: readonly string[]): readonly string[] {
+  return dirs.some((d) => d.startsWith('.') || d.includes('/.')) ? dirs.filter((d) => !d.startsWith('.') && !d.includes('/.')) : dirs;
+}
+
 /** Path parameters of a folder (directories) in Argo CD's shapes. */
 function directoryParams(dir: string, prefix: string, goTemplate: boolean): Params {
   const params: Params = {};
@@ -193,7 +198,7 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
     let all: readonly string[];
     try {
       const rev = revision === '' ? 'HEAD' : revision;
-      all = ctx.git.directoriesAt ? ctx.git.directoriesAt(repoURL, rev) : gitDirectories(openTree(ctx, repoURL, revision));
+      all = ctx.git.directoriesAt ? withoutDotFolders(ctx.git.directoriesAt(repoURL, rev)) : gitDirectories(openTree(ctx, repoURL, revision));
     } catch (err) {
       return { params, issues: [issue(`${WRAP}error getting directories from repo: ${errorText(err)}`, PATH, at)] };
     }
