@@ -51,6 +51,7 @@ import { GRAFANA_CHECKS } from './grafana';
 import { OBSERVABILITY_CHECKS } from './observability';
 import { OPENSHIFT_CHECKS } from './openshift';
 import { MULTICLUSTER_CHECKS } from './multicluster';
+import { DATA_PLATFORM_CHECKS } from './data-platforms';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -108,4 +109,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...OBSERVABILITY_CHECKS,
   ...OPENSHIFT_CHECKS,
   ...MULTICLUSTER_CHECKS,
+  ...DATA_PLATFORM_CHECKS,
 ];
