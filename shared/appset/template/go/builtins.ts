@@ -28,7 +28,7 @@ export function goEq(arg1: unknown, ...rest: unknown[]): boolean {
     const k2 = basicKind(a);
     let truth = false;
     if (k1 !== k2) {
-      if (arg1 !== undefined && a !== undefined) throw new Error(errBadComparison);
+      if (arg1 !== undefined && a !== undefined) throw new Error(`${errBadComparison}: ${goTypeName(arg1)} and ${goTypeName(a)}`);
     } else if (k1 !== 'invalid') {
       truth = cmpValue(arg1, k1) === cmpValue(a, k2);
     } else if (arg1 === undefined || a === undefined) {
@@ -52,7 +52,7 @@ export function goLt(a: unknown, b: unknown): boolean {
   if (k1 === 'invalid') throw new Error(errBadComparisonType);
   const k2 = basicKind(b);
   if (k2 === 'invalid') throw new Error(errBadComparisonType);
-  if (k1 !== k2) throw new Error(errBadComparison);
+  if (k1 !== k2) throw new Error(`${errBadComparison}: ${goTypeName(a)} and ${goTypeName(b)}`);
   if (k1 === 'bool') throw new Error(errBadComparisonType);
   return cmpValue(a, k1) < cmpValue(b, k2);
 }

@@ -49,6 +49,8 @@ const MAX_DEPTH = 1000;
 interface Variable {
   readonly name: string;
   value: unknown;
+  /** Whether the value still has Go's static type interface{} (range elements), which error texts name. */
+  iface: boolean;
 }
 
 /** Executes `name` (the main tree or a defined template) of `tmpl` with `data`; returns the output text. */
@@ -64,6 +66,8 @@ class State {
   private node: Node | undefined;
   private tmplName: string;
   private depth = 0;
+  /** Whether dot is a range element of a []interface{} or map (static type interface{}), as opposed to a concrete value. */
+  private dotIface = false;
 
   constructor(
     private readonly tmpl: ParsedTemplates,
@@ -72,7 +76,7 @@ class State {
     private readonly root: unknown,
     private readonly missingKey: MissingKey,
   ) {
-    this.vars = [{ name: '$', value: root }];
+    this.vars = [{ name: '$', value: root, iface: false }];
     this.tmplName = parseName;
   }
 
@@ -91,10 +95,10 @@ class State {
     throw new GoExecError(`template: ${this.parseName}:${line}:${col}: executing "${this.tmplName}" at <${nodeString(n)}>: ${msg}`);
   }
 
-  private varValue(name: string): unknown {
+  private variable(name: string): Variable {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i]!;
-      if (v.name === name) return v.value;
+      if (v.name === name) return v;
     }
     return this.errorf(`undefined variable: ${name}`);
   }
@@ -104,14 +108,17 @@ class State {
       const v = this.vars[i]!;
       if (v.name === name) {
         v.value = value;
+        v.iface = false;
         return;
       }
     }
     this.errorf(`undefined variable: ${name}`);
   }
 
-  private setTopVar(n: number, value: unknown): void {
-    this.vars[this.vars.length - n]!.value = value;
+  private setTopVar(n: number, value: unknown, iface: boolean): void {
+    const v = this.vars[this.vars.length - n]!;
+    v.value = value;
+    v.iface = iface;
   }
 
   walk(dot: unknown, node: Node): void {
@@ -152,12 +159,23 @@ class State {
     try {
       const val = this.evalPipeline(dot, node.pipe);
       if (isTrue(val)) {
-        this.walk(node.type === 'with' ? val : dot, node.list);
+        if (node.type === 'with') this.walkWithDot(val, false, node.list);
+        else this.walk(dot, node.list);
       } else if (node.elseList) {
         this.walk(dot, node.elseList);
       }
     } finally {
       this.vars.length = mark;
+    }
+  }
+
+  private walkWithDot(dot: unknown, iface: boolean, node: Node): void {
+    const saved = this.dotIface;
+    this.dotIface = iface;
+    try {
+      this.walk(dot, node);
+    } finally {
+      this.dotIface = saved;
     }
   }
 
@@ -169,20 +187,21 @@ class State {
       if (val === null) val = undefined;
       const mark = this.vars.length;
       const decl = r.pipe.decl;
+      const elemIface = Array.isArray(val) || isMap(val);
       const oneIteration = (index: unknown, elem: unknown): boolean => {
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);
           } else {
-            this.setTopVar(1, elem);
+            this.setTopVar(1, elem, elemIface);
           }
         }
         if (decl.length > 1) {
           if (r.pipe.isAssign) this.setVar(decl[1]!.ident[0]!, elem);
-          else this.setTopVar(2, index);
+          else this.setTopVar(2, index, false);
         }
         try {
-          this.walk(elem, r.list);
+          this.walkWithDot(elem, elemIface, r.list);
         } catch (e) {
           if (e === BREAK) return false;
           if (e !== CONTINUE) throw e;
@@ -211,7 +230,6 @@ class State {
           if (!oneIteration(wrap(i), wrap(i))) break;
         }
       } else if (val !== undefined) {
-        this.at(r);
         this.errorf(`range can't iterate over ${formatValue(val)}`);
       }
       if (!ran && r.elseList) this.walk(dot, r.elseList);
@@ -228,11 +246,11 @@ class State {
     const newDot = t.pipe ? this.evalPipeline(dot, t.pipe) : undefined;
     const savedVars = this.vars;
     const savedName = this.tmplName;
-    this.vars = [{ name: '$', value: newDot }];
+    this.vars = [{ name: '$', value: newDot, iface: false }];
     this.tmplName = t.name;
     this.depth++;
     try {
-      this.walk(newDot, body!);
+      this.walkWithDot(newDot, false, body!);
     } finally {
       this.depth--;
       this.vars = savedVars;
@@ -255,7 +273,7 @@ class State {
     }
     for (const v of pipe.decl) {
       if (pipe.isAssign) this.setVar(v.ident[0]!, value);
-      else this.vars.push({ name: v.ident[0]!, value });
+      else this.vars.push({ name: v.ident[0]!, value, iface: false });
     }
     return value;
   }
@@ -306,37 +324,41 @@ class State {
 
   private evalFieldNode(dot: unknown, field: FieldNode, args: readonly Node[] | undefined, final: Final): unknown {
     this.at(field);
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final);
+    return this.evalFieldChain(dot, dot, this.dotIface, field, field.ident, args, final);
   }
 
   private evalChainNode(dot: unknown, chain: ChainNode, args: readonly Node[] | undefined, final: Final): unknown {
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArg(dot, undefined, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+    return this.evalFieldChain(dot, pipe, false, chain, chain.field, args, final);
   }
 
   private evalVariableNode(dot: unknown, v: VariableNode, args: readonly Node[] | undefined, final: Final): unknown {
     this.at(v);
-    const value = this.varValue(v.ident[0]!);
+    const variable = this.variable(v.ident[0]!);
     if (v.ident.length === 1) {
       this.notAFunction(args, final);
-      return value;
+      return variable.value;
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, variable.value, variable.iface, v, v.ident.slice(1), args, final);
   }
 
-  private evalFieldChain(dot: unknown, receiver: unknown, node: Node, ident: readonly string[], args: readonly Node[] | undefined, final: Final): unknown {
+  private evalFieldChain(dot: unknown, receiver: unknown, iface: boolean, node: Node, ident: readonly string[], args: readonly Node[] | undefined, final: Final): unknown {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i]!, node, undefined, MISSING, receiver);
-    return this.evalField(dot, ident[n - 1]!, node, args, final, receiver);
+    for (let i = 0; i < n - 1; i++) {
+      const fromMap = isMap(receiver);
+      receiver = this.evalField(dot, ident[i]!, node, undefined, MISSING, receiver, iface);
+      iface = fromMap;
+    }
+    return this.evalField(dot, ident[n - 1]!, node, args, final, receiver, iface);
   }
 
-  private evalField(_dot: unknown, fieldName: string, node: Node, args: readonly Node[] | undefined, final: Final, receiver: unknown): unknown {
+  private evalField(_dot: unknown, fieldName: string, node: Node, args: readonly Node[] | undefined, final: Final, receiver: unknown, iface: boolean): unknown {
     if (receiver === undefined) {
       if (this.missingKey === 'error') this.errorf(`nil data; no entry for key "${fieldName}"`);
       return undefined;
     }
-    const typ = receiver === this.root && isMap(receiver) ? 'map[string]interface {}' : 'interface {}';
+    const typ = iface || receiver === null ? 'interface {}' : goTypeOf(receiver);
     if (receiver === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
     if (isGoObject(receiver)) {

@@ -311,7 +311,7 @@ export function formatVerb(v: unknown, verb: string, spec: Spec = NO_FLAGS): str
     return s === '' && v !== '' ? badVerb(verb, v) : s === '' && !'vsqxX'.includes(verb) ? badVerb(verb, v) : s;
   }
   if (Array.isArray(v)) {
-    return pad('[' + v.map((e) => formatVerb(e, verb, { ...spec, width: undefined })).join(' ') + ']', spec, false);
+    return pad('[' + v.map((e) => formatElem(e, verb, { ...spec, width: undefined })).join(' ') + ']', spec, false);
   }
   if (isGoObject(v)) {
     if (verb === 'v' || verb === 's') return fmtString(v.toString(), verb, spec);
@@ -320,9 +320,14 @@ export function formatVerb(v: unknown, verb: string, spec: Spec = NO_FLAGS): str
   }
   if (isMap(v)) {
     const inner = { ...spec, width: undefined };
-    return pad('map[' + sortedKeys(v).map((k) => `${formatVerb(k, verb, inner)}:${formatVerb(v[k], verb, inner)}`).join(' ') + ']', spec, false);
+    return pad('map[' + sortedKeys(v).map((k) => `${formatElem(k, verb, inner)}:${formatElem(v[k], verb, inner)}`).join(' ') + ']', spec, false);
   }
   return badVerb(verb, v);
+}
+
+/** An element inside a slice or map: a nil interface prints `<nil>` whatever the verb. */
+function formatElem(v: unknown, verb: string, spec: Spec): string {
+  return v === null || v === undefined ? '<nil>' : formatVerb(v, verb, spec);
 }
 
 /** fmt.Sprint: operands separated by a space when neither side is a string. */
@@ -424,6 +429,8 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       out += badVerb(verb, arg);
       continue;
     }
+    // %+v only asks for field names (plusV); it never adds signs.
+    if (verb === 'v' && spec.plus) spec.plus = false;
     out += formatVerb(arg, verb, spec);
   }
   if (argi < args.length) {

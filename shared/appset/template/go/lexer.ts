@@ -22,6 +22,7 @@ export type TokenKind =
   | 'declare'
   | 'assign'
   | 'comma'
+  | 'char-item'
   | 'comment'
   | 'keyword'
   | 'eof'
@@ -296,6 +297,11 @@ export function lex(input: string): Token[] {
       continue;
     }
     advance(1);
+    // Go emits any other printable ASCII character as a lone item; the parser then reports it as unexpected.
+    if (c >= ' ' && c <= '~') {
+      emit('char-item');
+      continue;
+    }
     return fail(`unrecognized character in action: ${describeRune(c)}`);
   }
 

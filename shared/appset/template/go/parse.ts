@@ -1,6 +1,7 @@
 // Parser for Go's text/template: builds the node tree that the executor walks, with Go's parse-time checks and error texts.
 import type { Token, TokenKind } from './lexer';
 import { lex } from './lexer';
+import { goQuote } from './fmt';
 import { unquoteGo, parseGoNumber } from './literals';
 import type { GoNumber } from './literals';
 
@@ -132,13 +133,14 @@ export function nodeString(n: Node): string {
 
 const itemNames: Partial<Record<TokenKind, string>> = { eof: 'EOF' };
 
+/** Go's item.String: EOF, keywords (and `.`/`nil`) in angle brackets, long values cut to 10 characters. */
 function describeToken(t: Token): string {
   if (t.kind === 'eof') return 'EOF';
   if (t.kind === 'error') return t.val;
-  if (t.kind === 'keyword') return `<${t.val}>`;
-  if (t.kind === 'rightDelim') return '"}}"';
-  if (t.kind === 'leftDelim') return '"{{"';
-  return itemNames[t.kind] ?? JSON.stringify(t.val);
+  if (t.kind === 'keyword' || t.kind === 'dot' || t.kind === 'nil') return `<${t.val}>`;
+  const chars = [...t.val];
+  if (chars.length > 10) return goQuote(chars.slice(0, 10).join('')) + '...';
+  return itemNames[t.kind] ?? goQuote(t.val);
 }
 
 /** Parses `text` named `name`; `hasFunction` says which identifiers are functions. Throws GoParseError. */
@@ -312,7 +314,7 @@ export function parseTemplate(name: string, text: string, hasFunction: (n: strin
       }
     }
     vars.length = saved;
-    return { type: kind, pos: t.pos, line, pipe, list, elseList };
+    return { type: kind, pos: pipe.pos, line, pipe, list, elseList };
   };
 
   const blockControl = (t: Token, line: number): Node => {
@@ -327,7 +329,7 @@ export function parseTemplate(name: string, text: string, hasFunction: (n: strin
     vars = saved;
     if (!stop || stop.kind !== 'end') fail(`unexpected {{else}} in ${context}`);
     addDefine(blockName, list);
-    return { type: 'template', pos: t.pos, line, name: blockName, pipe };
+    return { type: 'template', pos: nameTok.pos, line, name: blockName, pipe };
   };
 
   const templateControl = (t: Token, line: number): Node => {
@@ -340,7 +342,7 @@ export function parseTemplate(name: string, text: string, hasFunction: (n: strin
       backup();
       pipe = pipeline(context, 'rightDelim');
     }
-    return { type: 'template', pos: t.pos, line, name: tmplName, pipe };
+    return { type: 'template', pos: nameTok.pos, line, name: tmplName, pipe };
   };
 
   const unquoteOrFail = (t: Token): string => {
@@ -376,6 +378,7 @@ export function parseTemplate(name: string, text: string, hasFunction: (n: strin
         const v2 = nextNonSpace();
         if (v2.kind !== 'variable') fail(`range can only initialize variables`, v2.line);
         const op = nextNonSpace();
+        if (op.kind === 'comma') fail(`too many declarations in range`, op.line);
         if (op.kind !== 'declare' && op.kind !== 'assign') fail(`expected := or = in range`, op.line);
         isAssign = op.kind === 'assign';
         decl.push({ type: 'variable', pos: v2.pos, ident: [v2.val] });

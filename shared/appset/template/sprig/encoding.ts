@@ -1,5 +1,5 @@
 // Go's encoding/json output (sorted keys, HTML escaping, float formatting) and sigs.k8s.io/yaml round trips for toJson/toYaml/fromYaml.
-import { parseDocument, stringify } from 'yaml';
+import { Document, Scalar, parseDocument, stringify, visit } from 'yaml';
 import { Int64, isGoObject, isMap, sortedKeys } from '../go/values';
 
 /** Options of Go's JSON encoder that Sprig varies. */
@@ -92,7 +92,73 @@ export function toJsonData(v: unknown): unknown {
 /** sigs.k8s.io/yaml Marshal: JSON round trip, then block YAML with sorted keys and unindented sequences (go-yaml v2 style). */
 export function goYaml(v: unknown): string {
   const data = toJsonData(v);
-  return stringify(data, { sortMapEntries: true, indentSeq: false, lineWidth: 0, minContentWidth: 0, version: '1.1', defaultStringType: 'PLAIN', nullStr: 'null', simpleKeys: true });
+  const doc = new Document(data, { sortMapEntries: true, version: '1.1' });
+  // go-yaml double-quotes strings that would read back as another type, and single-quotes the other non-plain ones.
+  visit(doc, {
+    Scalar(_key, node) {
+      const s = node.value;
+      if (typeof s !== 'string' || s.includes('\n')) return;
+      if (resolvesAsNonString(s) || /[\x00-\x09\x0b-\x1f\x7f]/.test(s)) node.type = Scalar.QUOTE_DOUBLE;
+      else if (s.includes("'") && /^["']/.test(stringify(s, { lineWidth: 0 }))) node.type = Scalar.QUOTE_SINGLE;
+    },
+  });
+  return foldLongLines(doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, nullStr: 'null', simpleKeys: true }));
+}
+
+const BEST_WIDTH = 80;
+
+/**
+ * go-yaml's emitter breaks a plain or single-quoted scalar at a space once the column has passed 80
+ * (so a line may run past 80), continuing two columns right of the key.
+ */
+function foldLongLines(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let literalIndent = -1;
+  for (const line of lines) {
+    const lead = line.length - line.trimStart().length;
+    if (literalIndent >= 0 && (line.trim() === '' || lead > literalIndent)) {
+      out.push(line);
+      continue;
+    }
+    literalIndent = /(?:^|[:-] )[|>][-+]?$/.test(line) ? lead + (/^\s*- /.test(line) ? 2 : 0) : -1;
+    if (line.length <= BEST_WIDTH || literalIndent >= 0) {
+      out.push(line);
+      continue;
+    }
+    const m = /^(\s*(?:- )*)((?:'(?:[^']|'')*'|[^'"\s][^:]*?|"(?:[^"\\]|\\.)*"):\s)?(.*)$/.exec(line);
+    if (!m || m[3]!.startsWith('"')) {
+      out.push(line);
+      continue;
+    }
+    const indent = ' '.repeat(m[1]!.length + (m[2] ? 2 : 0));
+    let current = line;
+    let start = m[1]!.length + (m[2]?.length ?? 0);
+    for (;;) {
+      let cut = -1;
+      for (let i = Math.max(start + 1, BEST_WIDTH + 1); i < current.length - 1; i++) {
+        if (current[i] === ' ' && current[i - 1] !== ' ' && current[i + 1] !== ' ') {
+          cut = i;
+          break;
+        }
+      }
+      if (cut < 0) break;
+      out.push(current.slice(0, cut));
+      current = indent + current.slice(cut + 1);
+      start = indent.length;
+    }
+    out.push(current);
+  }
+  return out.join('\n');
+}
+
+const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=|)$/;
+const YAML11_INT = /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** Whether a plain scalar with this text would resolve to a bool, null, int or float under YAML 1.1 (go-yaml v2's resolver). */
+function resolvesAsNonString(s: string): boolean {
+  return YAML11_SPECIAL.test(s) || YAML11_INT.test(s) || YAML11_FLOAT.test(s);
 }
 
 /** The JSON kind name encoding/json uses in "cannot unmarshal X into Go value of type T". */

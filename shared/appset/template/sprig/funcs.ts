@@ -29,7 +29,7 @@ export function toInt64(v: unknown): bigint {
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'string') {
     const s = v.replace(/\.0*$/, '');
-    const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO]?[0-7_]+|[0-9_]+)$/.exec(s);
+    const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO]?[0-7_]+|[1-9][0-9_]*|0)$/.exec(s);
     if (!m) return 0n;
     let body = m[2]!.replace(/_/g, '');
     if (/^0[0-7]+$/.test(body)) body = '0o' + body.slice(1);
@@ -109,17 +109,17 @@ function strslice(v: unknown): string[] {
   return [strval(v)];
 }
 
-function asList(v: unknown, op: string): unknown[] | undefined {
-  if (v === undefined || v === null) return undefined;
+const NIL_DEREF = 'runtime error: invalid memory address or nil pointer dereference';
+
+/** Sprig's list functions switch on reflect.TypeOf(list).Kind(), which panics for nil. */
+function asList(v: unknown, op: string): unknown[] {
+  if (v === undefined || v === null) throw new Error(NIL_DEREF);
   if (Array.isArray(v)) return v;
   throw new Error(`Cannot ${op} on type ${goTypeName(v)}`);
 }
 
 function mustList<T>(name: string, op: string, body: (l: unknown[]) => T, onNil: T): { [k: string]: GoFunc } {
-  const run = (list: unknown): T => {
-    const l = asList(list, op);
-    return l === undefined ? onNil : body(l);
-  };
+  const run = (list: unknown): T => (Array.isArray(list) && list.length === 0 ? onNil : body(asList(list, op)));
   return {
     [name]: f(['any'], run as Fn),
     ['must' + name[0]!.toUpperCase() + name.slice(1)]: f(['any'], run as Fn),
@@ -281,8 +281,8 @@ function dig(...ps: unknown[]): unknown {
 }
 
 function sprigSlice(list: unknown, ...indices: unknown[]): unknown[] | null {
+  if (list !== null && list !== undefined && !Array.isArray(list)) throw new Error(`list should be type of slice or array but ${goTypeName(list)}`);
   const l = asList(list, 'slice');
-  if (!l) return null;
   if (l.length === 0) return null;
   let start = 0;
   let end = l.length;
@@ -556,23 +556,21 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('list', f([], (...v: unknown[]) => v, 'any'));
   add('tuple', f([], (...v: unknown[]) => v, 'any'));
   const push = (list: unknown, v: unknown): unknown[] => {
-    const l = asList(list, 'push');
-    return [...(l ?? []), v];
+    return [...asList(list, 'push'), v];
   };
   for (const n of ['append', 'push', 'mustAppend', 'mustPush']) add(n, f(['any', 'any'], push as Fn));
-  const prepend = (list: unknown, v: unknown): unknown[] => [v, ...(asList(list, 'prepend') ?? [])];
+  const prepend = (list: unknown, v: unknown): unknown[] => [v, ...asList(list, 'prepend')];
   add('prepend', f(['any', 'any'], prepend as Fn));
   add('mustPrepend', f(['any', 'any'], prepend as Fn));
   addAll(mustList<unknown>('first', 'find first', (l) => (l.length === 0 ? null : l[0]), null));
   addAll(mustList<unknown>('last', 'find last', (l) => (l.length === 0 ? null : l[l.length - 1]), null));
   addAll(mustList<unknown>('rest', 'find rest', (l) => (l.length === 0 ? null : l.slice(1)), null));
   addAll(mustList<unknown>('initial', 'find initial', (l) => (l.length === 0 ? null : l.slice(0, -1)), null));
-  addAll(mustList<unknown>('reverse', 'find reverse', (l) => [...l].reverse(), null));
-  addAll(mustList<unknown>('compact', 'compact', (l) => l.filter((x) => !isEmpty(x)), null));
-  addAll(mustList<unknown>('uniq', 'find uniq', (l) => l.filter((x, i) => l.findIndex((y) => deepEqual(x, y)) === i), null));
+  addAll(mustList<unknown>('reverse', 'find reverse', (l) => [...l].reverse(), []));
+  addAll(mustList<unknown>('compact', 'compact', (l) => l.filter((x) => !isEmpty(x)), []));
+  addAll(mustList<unknown>('uniq', 'find uniq', (l) => l.filter((x, i) => l.findIndex((y) => deepEqual(x, y)) === i), []));
   const without = (list: unknown, ...omit: unknown[]): unknown[] | null => {
-    const l = asList(list, 'find without');
-    return l === undefined ? null : l.filter((x) => !omit.some((o) => deepEqual(o, x)));
+    return asList(list, 'find without').filter((x) => !omit.some((o) => deepEqual(o, x)));
   };
   add('without', f(['any'], without as Fn, 'any'));
   add('mustWithout', f(['any'], without as Fn, 'any'));
@@ -588,14 +586,14 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('concat', f([], (...lists: unknown[]) => {
     const out: unknown[] = [];
     for (const l of lists) {
-      if (l === null || l === undefined) continue;
+      if (l === null || l === undefined) throw new Error(NIL_DEREF);
       if (!Array.isArray(l)) throw new Error(`Cannot concat type ${goTypeName(l)} as list`);
       out.push(...l);
     }
     return out;
   }, 'any'));
   const chunk = (size: bigint, list: unknown): unknown[][] => {
-    const l = asList(list, 'chunk') ?? [];
+    const l = asList(list, 'chunk');
     const out: unknown[][] = [];
     for (let i = 0; i < l.length; i += Number(size)) out.push(l.slice(i, i + Number(size)));
     return out;
@@ -654,24 +652,31 @@ export function sprigFuncs(): Map<string, GoFunc> {
     }
   }));
   add('mustRegexMatch', f(['string', 'string'], regexMatch));
-  const findAllStr = (r: string, s: string, n: bigint): string[] => findAll(goRegexp(r), s, Number(n)).map((x) => s.slice(x.start, x.end));
-  add('regexFindAll', f(['string', 'string', 'int'], findAllStr));
-  add('mustRegexFindAll', f(['string', 'string', 'int'], findAllStr));
-  const findOne = (r: string, s: string): string => {
-    const x = findAll(goRegexp(r), s, 1)[0];
+  // The plain variants use regexp.MustCompile, whose panic text wraps the parse error.
+  const mustCompile = (r: string): RegExp => {
+    try {
+      return goRegexp(r);
+    } catch (e) {
+      throw new Error(`regexp: Compile(\`${r}\`): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  };
+  const findAllStr = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => findAll(compile(r), s, Number(n)).map((x) => s.slice(x.start, x.end));
+  add('regexFindAll', f(['string', 'string', 'int'], findAllStr(mustCompile)));
+  add('mustRegexFindAll', f(['string', 'string', 'int'], findAllStr(goRegexp)));
+  const findOne = (compile: (r: string) => RegExp) => (r: string, s: string): string => {
+    const x = findAll(compile(r), s, 1)[0];
     return x ? s.slice(x.start, x.end) : '';
   };
-  add('regexFind', f(['string', 'string'], findOne));
-  add('mustRegexFind', f(['string', 'string'], findOne));
-  const rra = (r: string, s: string, repl: string): string => replaceAll(goRegexp(r), s, repl, false);
-  const rral = (r: string, s: string, repl: string): string => replaceAll(goRegexp(r), s, repl, true);
-  add('regexReplaceAll', f(['string', 'string', 'string'], rra));
-  add('mustRegexReplaceAll', f(['string', 'string', 'string'], rra));
-  add('regexReplaceAllLiteral', f(['string', 'string', 'string'], rral));
-  add('mustRegexReplaceAllLiteral', f(['string', 'string', 'string'], rral));
-  const rsplit = (r: string, s: string, n: bigint): string[] => regexSplitImpl(goRegexp(r), s, Number(n), r.length);
-  add('regexSplit', f(['string', 'string', 'int'], rsplit));
-  add('mustRegexSplit', f(['string', 'string', 'int'], rsplit));
+  add('regexFind', f(['string', 'string'], findOne(mustCompile)));
+  add('mustRegexFind', f(['string', 'string'], findOne(goRegexp)));
+  const rra = (compile: (r: string) => RegExp, literal: boolean) => (r: string, s: string, repl: string): string => replaceAll(compile(r), s, repl, literal);
+  add('regexReplaceAll', f(['string', 'string', 'string'], rra(mustCompile, false)));
+  add('mustRegexReplaceAll', f(['string', 'string', 'string'], rra(goRegexp, false)));
+  add('regexReplaceAllLiteral', f(['string', 'string', 'string'], rra(mustCompile, true)));
+  add('mustRegexReplaceAllLiteral', f(['string', 'string', 'string'], rra(goRegexp, true)));
+  const rsplit = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => regexSplitImpl(compile(r), s, Number(n), r.length);
+  add('regexSplit', f(['string', 'string', 'int'], rsplit(mustCompile)));
+  add('mustRegexSplit', f(['string', 'string', 'int'], rsplit(goRegexp)));
   add('regexQuoteMeta', f(['string'], quoteMeta));
 
   // semver

@@ -175,7 +175,7 @@ export function base64Decode(s: string): Uint8Array {
     const padCount = clean.length - i;
     if (!/^=+$/.test(clean.slice(i)) || (dataChars + padCount) % 4 !== 0 || padCount > 2) throw new Error(`illegal base64 data at input byte ${Math.min(clean.length, i + 2)}`);
   } else if (dataChars % 4 !== 0) {
-    throw new Error(`illegal base64 data at input byte ${clean.length}`);
+    throw new Error(`illegal base64 data at input byte ${dataChars - (dataChars % 4)}`);
   }
   return Uint8Array.from(out);
 }

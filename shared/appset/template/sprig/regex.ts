@@ -55,12 +55,27 @@ export function goRegexp(expr: string): RegExp {
   try {
     re = new RegExp(src, flags);
   } catch (e) {
-    const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : String(e);
-    throw new Error(`error parsing regexp: ${msg.toLowerCase()}: \`${expr}\``, { cause: e });
+    const raw = e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : String(e);
+    throw new Error(`error parsing regexp: ${goRegexpMessage(raw)}: \`${expr}\``, { cause: e });
   }
   if (cache.size > 500) cache.clear();
   cache.set(expr, re);
   return re;
+}
+
+const JS_TO_GO: readonly (readonly [RegExp, string])[] = [
+  [/unterminated group/i, 'missing closing )'],
+  [/unmatched '\)'/i, 'unexpected )'],
+  [/unterminated character class/i, 'missing closing ]'],
+  [/nothing to repeat/i, 'missing argument to repetition operator'],
+  [/invalid group/i, 'invalid or unsupported Perl syntax'],
+  [/range out of order/i, 'invalid character class range'],
+  [/\\ at end of pattern/i, 'trailing backslash at end of expression'],
+];
+
+function goRegexpMessage(js: string): string {
+  for (const [re, go] of JS_TO_GO) if (re.test(js)) return go;
+  return js.toLowerCase();
 }
 
 /** One match: its span and the capture groups (undefined for groups that did not take part). */

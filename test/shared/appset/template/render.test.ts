@@ -1,0 +1,195 @@
+// Argo CD's Render semantics on top of the engines: fasttemplate rules, deep rendering of Applications, generator interpolation, values.
+import { describe, expect, it } from 'vitest';
+import {
+  TemplateError,
+  appendTemplatedValues,
+  interpolateGenerator,
+  renderString,
+  renderTemplateParams,
+  sanitizeName,
+  slugify,
+} from '../../../../shared/appset/template';
+import type { TemplateMode } from '../../../../shared/appset/template';
+
+const FAST: TemplateMode = { goTemplate: false };
+const GO: TemplateMode = { goTemplate: true };
+const GO_STRICT: TemplateMode = { goTemplate: true, goTemplateOptions: ['missingkey=error'] };
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('fasttemplate mode', () => {
+  it('replaces known string keys, with or without spaces inside the braces', () => {
+    expect(renderString('{{name}}-{{ server }}-{{  name  }}', { name: 'in-cluster', server: 'https://x' }, FAST)).toBe('in-cluster-https://x-in-cluster');
+  });
+
+  it('leaves unknown keys, empty tags and non-string values as written', () => {
+    expect(renderString('{{nope}} {{ }} {{n}} {{ m }}', { n: 3, m: { a: 1 } }, FAST)).toBe('{{nope}} {{ }} {{n}} {{ m }}');
+  });
+
+  it('does not render what it substituted', () => {
+    expect(renderString('{{a}}', { a: '{{b}}', b: 'no' }, FAST)).toBe('{{b}}');
+  });
+
+  it('keys may contain dots and brackets, as the generators produce them', () => {
+    expect(renderString('{{path.basename}}/{{path[0]}}/{{values.env}}', { 'path.basename': 'app', 'path[0]': 'apps', 'values.env': 'prod' }, FAST)).toBe('app/apps/prod');
+  });
+
+  it('returns strings without a same-line {{...}} untouched, even with a lone or split brace', () => {
+    expect(renderString('}} {{', { a: 'x' }, FAST)).toBe('}} {{');
+    expect(renderString('{{a\n}}', { a: 'x' }, FAST)).toBe('{{a\n}}');
+  });
+
+  it('reports a missing closing brace instead of crashing', () => {
+    const err = errorOf(() => renderString('{{properly.closed}} {{improperly.closed}', {}, FAST));
+    expect(err).toBeInstanceOf(TemplateError);
+    expect(err.message).toBe('invalid template: cannot find end tag="}}" in the template="{{properly.closed}} {{improperly.closed}" starting from "improperly.closed}"');
+  });
+});
+
+describe('goTemplate mode', () => {
+  it('prints <no value> for a missing key by default and fails with missingkey=error', () => {
+    expect(renderString('{{ .nope }}', { a: 1 }, GO)).toBe('<no value>');
+    expect(errorOf(() => renderString('x {{ .nope }}', { a: 1 }, GO_STRICT)).message).toBe(
+      'failed to execute go template x {{ .nope }}: template: base:1:5: executing "base" at <.nope>: map has no entry for key "nope"',
+    );
+  });
+
+  it('rejects an unknown template option', () => {
+    expect(errorOf(() => renderString('{{ .a }}', { a: 1 }, { goTemplate: true, goTemplateOptions: ['bogus'] })).message).toBe('unrecognized option: bogus');
+  });
+
+  it('offers Argo CD normalize and slugify', () => {
+    expect(renderString('{{ normalize .n }}|{{ slugify .n }}|{{ slugify 10 false .n }}', { n: 'Feature/My_Branch.Name' }, GO)).toBe('feature-my-branch.name|feature-my-branch-name|feature-my');
+  });
+
+  it('renders the same template against many param sets from one compiled copy', () => {
+    const out = Array.from({ length: 200 }, (_, i) => renderString('{{ .name }}-{{ add .i 1 }}', { name: `app${i}`, i }, GO));
+    expect(out[0]).toBe('app0-1');
+    expect(out[199]).toBe('app199-200');
+  });
+});
+
+describe('renderTemplateParams', () => {
+  const template = {
+    metadata: { name: '{{name}}-guestbook', labels: { 'env-{{env}}': '{{env}}' }, annotations: { note: null } },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://git/{{name}}', helm: { valuesObject: { replicas: 2, enabled: true, host: '{{name}}.example.com' } } },
+      destination: { server: '{{server}}', namespace: 'guestbook' },
+    },
+  };
+  const params = { name: 'prod', env: 'eu', server: 'https://prod' };
+
+  it('renders string values and map keys, keeps other leaves, drops null map entries', () => {
+    const app = renderTemplateParams(template, null, params, FAST) as typeof template & { metadata: { finalizers: string[] } };
+    expect(app.metadata.name).toBe('prod-guestbook');
+    expect(app.metadata.labels).toEqual({ 'env-eu': 'eu' });
+    expect(app.metadata.annotations).toEqual({});
+    expect(app.spec.source).toEqual({ repoURL: 'https://git/prod', helm: { valuesObject: { replicas: 2, enabled: true, host: 'prod.example.com' } } });
+    expect(app.spec.destination.server).toBe('https://prod');
+  });
+
+  it('does not modify the template it was given', () => {
+    const before = structuredClone(template);
+    renderTemplateParams(template, null, params, FAST);
+    expect(template).toEqual(before);
+  });
+
+  it('returns the template itself when there are no params (no finalizer added)', () => {
+    expect(renderTemplateParams(template, null, {}, FAST)).toBe(template);
+  });
+
+  it('adds the resources finalizer unless finalizers are set or resources are preserved on deletion', () => {
+    const finalizers = (syncPolicy: unknown, metadata: Record<string, unknown> = {}): unknown =>
+      (renderTemplateParams({ metadata }, syncPolicy, { a: 'b' }, GO) as { metadata: { finalizers?: unknown } }).metadata.finalizers;
+    expect(finalizers(null)).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(finalizers({}, { finalizers: [] })).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(finalizers({ preserveResourcesOnDeletion: true })).toBeUndefined();
+    expect(finalizers({ preserveResourcesOnDeletion: true }, { finalizers: ['x'] })).toEqual(['x']);
+    expect(finalizers(null, { finalizers: ['resources-finalizer.argocd.argoproj.io/background'] })).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
+  });
+
+  it('fails on an empty template and propagates template errors', () => {
+    expect(errorOf(() => renderTemplateParams(undefined, null, params, FAST)).message).toBe('application template is empty');
+    expect(errorOf(() => renderTemplateParams({ metadata: { name: '{{ .a.b }}' } }, null, { a: 'x' }, GO)).message).toBe(
+      'failed to execute go template {{ .a.b }}: template: base:1:5: executing "base" at <.a.b>: can\'t evaluate field b in type interface {}',
+    );
+  });
+});
+
+describe('interpolateGenerator', () => {
+  it('renders a child generator with the previous generator params', () => {
+    const gen = { git: { repoURL: 'https://git/{{name}}.git', files: [{ path: '{{name}}/*.yaml' }], revision: 'main' } };
+    expect(interpolateGenerator(gen, { name: 'c1' }, FAST)).toEqual({ git: { repoURL: 'https://git/c1.git', files: [{ path: 'c1/*.yaml' }], revision: 'main' } });
+  });
+
+  it('pre-renders `values` only when the params answer every reference (goTemplate)', () => {
+    const gen = { clusters: { values: { env: '{{ .path.basename }}', cluster: '{{ .name }}', fixed: 'x' } } };
+    expect(interpolateGenerator(gen, { path: { basename: 'guestbook' } }, GO)).toEqual({
+      clusters: { values: { env: 'guestbook', cluster: '{{ .name }}', fixed: 'x' } },
+    });
+  });
+
+  it('keeps unknown fasttemplate references in `values` for the generator itself', () => {
+    const gen = { clusters: { values: { env: '{{path.basename}}', cluster: '{{name}}' } } };
+    expect(interpolateGenerator(gen, { 'path.basename': 'guestbook' }, FAST)).toEqual({ clusters: { values: { env: 'guestbook', cluster: '{{name}}' } } });
+  });
+
+  it('reports broken `values` templates with the key', () => {
+    const err = errorOf(() => interpolateGenerator({ clusters: { values: { bad: '{{ .x' } } }, { x: 1 }, GO));
+    expect(err.message).toContain('failed to pre-resolve Values key "bad": failed to parse template {{ .x: template: base:1: unclosed action');
+  });
+
+  it('interpolates nested matrix children with the same rule', () => {
+    const gen = { matrix: { generators: [{ list: { elements: [{ a: '{{ .n }}' }] } }, { clusters: { values: { c: '{{ .name }}' } } }] } };
+    expect(interpolateGenerator(gen, { n: 'one' }, GO)).toEqual({
+      matrix: { generators: [{ list: { elements: [{ a: 'one' }] } }, { clusters: { values: { c: '{{ .name }}' } } }] },
+    });
+  });
+
+  it('fails on a missing generator, returns the generator as is without params, and wraps errors', () => {
+    expect(errorOf(() => interpolateGenerator(null, { a: 'b' }, FAST)).message).toBe('generator is empty');
+    const gen = { list: { elements: [] } };
+    expect(interpolateGenerator(gen, {}, FAST)).toBe(gen);
+    expect(errorOf(() => interpolateGenerator({ git: { repoURL: '{{ index .m 1 }}' } }, { m: { a: 1 } }, GO)).message).toMatch(
+      /^failed to replace parameters in generator: failed to execute go template/,
+    );
+  });
+});
+
+describe('appendTemplatedValues', () => {
+  it('adds flat values.<key> entries rendered against the params before any value', () => {
+    const params = { name: 'c1' };
+    const out = appendTemplatedValues({ a: '{{name}}', b: '{{values.a}}' }, params, FAST);
+    expect(out).toEqual({ name: 'c1', 'values.a': 'c1', 'values.b': '{{values.a}}' });
+    expect(params).toEqual({ name: 'c1' });
+  });
+
+  it('adds a values map in goTemplate mode', () => {
+    expect(appendTemplatedValues({ a: '{{ .name | upper }}', b: '{{ .values.a }}' }, { name: 'c1' }, GO)).toEqual({ name: 'c1', values: { a: 'C1', b: '<no value>' } });
+  });
+
+  it('returns the params unchanged without values', () => {
+    const params = { name: 'c1' };
+    expect(appendTemplatedValues(undefined, params, GO)).toBe(params);
+  });
+});
+
+describe('name helpers', () => {
+  it('sanitizeName makes DNS-1123 subdomain names', () => {
+    expect(sanitizeName('-.--CLUSTER/name  -./.-')).toBe('cluster-name');
+    expect(sanitizeName('a'.repeat(300))).toHaveLength(253);
+  });
+
+  it('slugify cuts at a word boundary when smart truncation is on', () => {
+    expect(slugify('feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature', 50, true)).toBe('feat');
+    expect(slugify('feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature', 50, false)).toBe('feat-areallylongpullrequestnametotestargoslugifica');
+  });
+});
