@@ -1,0 +1,131 @@
+// `flotilla diff` and `flotilla status` end to end: a real git repository (fleet file, ApplicationSet, kustomize
+// app) and the run's real API servers, synced by Flotilla, then changed in Git.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import { syncApp } from '../../../electron/services/cluster/sync';
+import type { KubeObject } from '../../../shared/model/status';
+import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
+import type { LocalFleetState } from '../../helpers/kube-fleet';
+import { createNamespace, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
+import { cli } from '../../helpers/run-cli';
+
+let fleet: LocalFleetState;
+let admin: ClusterManager;
+let repo: { dir: string; cleanup: () => void };
+let ns: string;
+
+const REPO_URL = 'https://git.example.com/team/fleet.git';
+
+function manifests(log: string, password: string): Record<string, string> {
+  return {
+    'apps/web/kustomization.yaml': 'resources:\n- service.yaml\n- configmap.yaml\n- secret.yaml\n',
+    'apps/web/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n',
+    'apps/web/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  LOG: ${log}\n  REGION: eu-west-1\n`,
+    'apps/web/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-db\nstringData:\n  password: ${password}\n`,
+  };
+}
+
+const objects = (log: string, password: string): KubeObject[] => [
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { LOG: log, REGION: 'eu-west-1' } },
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db' }, stringData: { password } },
+];
+
+const kc = (): string[] => ['--kubeconfig', fleet.kubeconfig];
+
+beforeAll(async () => {
+  fleet = await useKubeFleet();
+  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  ns = freshNamespace('cli-diff');
+  const dev = fleet.clusters.find((c) => c.name === 'dev')!;
+  const staging = fleet.clusters.find((c) => c.name === 'staging')!;
+  repo = tempDir('flotilla-diff-');
+  git(repo.dir, 'init', '-q', '-b', 'main');
+  writeFiles(repo.dir, {
+    'flotilla.yaml': [
+      'apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata:', '  name: t', 'spec:', `  repoURL: ${REPO_URL}`, '  applicationSets:', '  - appsets/*.yaml', '  clusters:',
+      `  - name: dev`, `    context: ${dev.context}`, `    server: ${dev.server}`,
+      `  - name: staging`, `    context: ${staging.context}`, `    server: ${staging.server}`, '',
+    ].join('\n'),
+    'appsets/web.yaml': [
+      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: web', 'spec:', '  generators:', '  - list:', '      elements:',
+      `      - cluster: dev`, `        url: ${dev.server}`, `      - cluster: staging`, `        url: ${staging.server}`,
+      '  template:', "    metadata:", "      name: 'web-{{cluster}}'", '    spec:', '      project: default',
+      `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/web}`,
+      `      destination: {server: '{{url}}', namespace: ${ns}}`, '',
+    ].join('\n'),
+    ...manifests('info', 'first-pass-1234'),
+  });
+  commitAll(repo.dir, 'web app');
+  for (const cluster of ['dev', 'staging']) {
+    await createNamespace(fleet, cluster, ns);
+    const r = await syncApp(admin.connection(cluster), objects('info', 'first-pass-1234'), { app: `web-${cluster}`, namespace: ns });
+    expect(r.phase).toBe('Succeeded');
+  }
+});
+
+afterAll(() => {
+  admin.close();
+  repo.cleanup();
+});
+
+describe('flotilla diff and status against real clusters', () => {
+  it('exits 0 with no output when every app is in sync, and status shows the grid Synced/Healthy', async () => {
+    const d = await cli(['diff', '--repo', repo.dir, ...kc()]);
+    expect(d.err).toBe('');
+    expect(d.out.trim()).toBe('');
+    expect(d.code).toBe(0);
+    const s = await cli(['status', '--repo', repo.dir, ...kc()]);
+    expect(s.err).toBe('');
+    expect(s.code).toBe(0);
+    const lines = s.out.trim().split('\n');
+    expect(lines[1]).toMatch(/^APP\s+DEV\s+STAGING$/);
+    expect(lines[2]).toMatch(/^web\s+Synced\/Healthy\s+Synced\/Healthy$/);
+  });
+
+  it('exits 1 and prints argocd-style diffs after a commit changes the app, with the Secret masked', async () => {
+    writeFiles(repo.dir, manifests('debug', 'second-pass-5678'));
+    commitAll(repo.dir, 'debug logging, new password');
+    const d = await cli(['diff', 'web-dev', '--repo', repo.dir, ...kc()]);
+    expect(d.err).toBe('');
+    expect(d.code).toBe(1);
+    expect(d.out).toContain(`===== /ConfigMap ${ns}/web-config ======\n--- web-config-live.yaml\n+++ web-config\n`);
+    expect(d.out).toContain('\n-  LOG: info\n+  LOG: debug\n');
+    expect(d.out).toContain(`===== /Secret ${ns}/web-db ======`);
+    expect(d.out).toContain('\n-  password: ++++++++++++\n+  password: ++++++++\n');
+    expect(d.out).not.toContain('Service');
+    for (const secret of ['first-pass-1234', 'second-pass-5678', Buffer.from('first-pass-1234').toString('base64'), Buffer.from('second-pass-5678').toString('base64')]) {
+      expect(d.out).not.toContain(secret);
+    }
+    const s = await cli(['status', '--repo', repo.dir, ...kc(), '-o', 'json']);
+    expect(s.code).toBe(0);
+    const rows = JSON.parse(s.out) as { app: string; cluster: string; sync: string; resources: { kind: string; sync: string; changedPaths?: string[] }[] }[];
+    expect(rows.map((r) => `${r.app}@${r.cluster} ${r.sync}`)).toEqual(['web-dev@dev OutOfSync', 'web-staging@staging OutOfSync']);
+    // In kustomize's output order (ConfigMaps and Secrets before Services).
+    expect(rows[0]!.resources.map((r) => `${r.kind} ${r.sync} ${(r.changedPaths ?? []).join(',')}`)).toEqual(['ConfigMap OutOfSync /data/LOG', 'Secret OutOfSync /data/password', 'Service Synced ']);
+    expect(s.out).not.toContain('second-pass-5678');
+  });
+
+  it('limits the comparison to one cluster with --cluster and reports in JSON with -o json', async () => {
+    await syncApp(admin.connection('staging'), objects('debug', 'second-pass-5678'), { app: 'web-staging', namespace: ns });
+    const d = await cli(['diff', '--cluster', 'staging', '--repo', repo.dir, ...kc(), '-o', 'json']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.out)).toEqual([{ app: 'web-staging', cluster: 'staging', revision: expect.stringMatching(/^[0-9a-f]{40}$/), sync: 'Synced', resources: [] }]);
+  });
+
+  it('exits 2 naming the app when it does not exist, and the cluster when it cannot be reached', async () => {
+    const unknown = await cli(['diff', 'nope', '--repo', repo.dir, ...kc()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no Application named nope');
+    expect(unknown.err).toContain('known: web-dev, web-staging');
+    const t = tempDir('flotilla-kc-');
+    try {
+      writeFiles(t.dir, { config: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n' });
+      const d = await cli(['diff', '--repo', repo.dir, '--kubeconfig', `${t.dir}/config`, '--timeout', '3']);
+      expect(d.code).toBe(2);
+      expect(d.err).toMatch(/web-dev on dev: cluster dev is unreachable/);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
