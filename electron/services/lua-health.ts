@@ -165,10 +165,13 @@ export class LuaHealthRunner implements CustomHealthChecks {
     lua.lua_setglobal(L, to_luastring('os'));
     lua.lua_pop(L, 1);
     // No file access and no loading of code or bytecode from inside a script.
-    for (const name of ['dofile', 'loadfile', 'load', 'loadstring', 'require', 'module', 'collectgarbage', 'print', 'io', 'package', 'debug']) {
+    for (const name of ['dofile', 'loadfile', 'load', 'loadstring', 'require', 'module', 'collectgarbage', 'io', 'package', 'debug']) {
       lua.lua_pushnil(L);
       lua.lua_setglobal(L, to_luastring(name));
     }
+    // print exists in Argo CD's VM (some bundled scripts call it); here it writes nowhere.
+    lua.lua_pushjsfunction(L, () => 0);
+    lua.lua_setglobal(L, to_luastring('print'));
     // Lua 5.1 (gopher-lua) names that Argo CD scripts use.
     lua.lua_getglobal(L, to_luastring('table'));
     lua.lua_getfield(L, -1, to_luastring('unpack'));

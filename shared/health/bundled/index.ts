@@ -52,6 +52,7 @@ import { OBSERVABILITY_CHECKS } from './observability';
 import { OPENSHIFT_CHECKS } from './openshift';
 import { MULTICLUSTER_CHECKS } from './multicluster';
 import { DATA_PLATFORM_CHECKS } from './data-platforms';
+import { NETWORKING_CHECKS } from './networking';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -110,4 +111,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...OPENSHIFT_CHECKS,
   ...MULTICLUSTER_CHECKS,
   ...DATA_PLATFORM_CHECKS,
+  ...NETWORKING_CHECKS,
 ];
