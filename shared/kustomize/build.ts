@@ -7,7 +7,7 @@ import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { dirname, joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
-import { defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
+import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
 import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
 import type { Kustomization } from './kustomization';
 import { KUSTOMIZATION_FILE_NAMES, mapList, parseKustomization, stringList, stringMap } from './kustomization';
@@ -33,7 +33,7 @@ import {
   setReplicas,
   TransformError,
 } from './transformers';
-import type { Json, JsonMap } from './yaml';
+import type { Json, JsonMap, ParsedDoc } from './yaml';
 import { emitYaml, isMapValue, readYaml } from './yaml';
 
 /** Renders a Helm chart for `helmCharts:` (the Node side provides one that runs the helm binary). */
@@ -95,7 +95,36 @@ class BuildError extends Error {
 interface Acc {
   resources: Resource[];
   config: TransformerConfig;
+  /** Whether `config` is this accumulator's own copy (shared configs are copied before they change). */
+  ownConfig: boolean;
   vars: Var[];
+}
+
+// The built-in configuration, built once and shared (never mutated: accumulators copy it before merging into it).
+const DEFAULT_CONFIG = defaultTransformerConfig();
+const EMPTY_CONFIG = emptyConfig();
+
+/** Merges a configuration into an accumulator's, sharing instead of copying where it can. */
+function mergeAccConfig(acc: Acc, add: TransformerConfig): void {
+  if (add === acc.config || add === EMPTY_CONFIG) return;
+  if (acc.config === EMPTY_CONFIG) {
+    acc.config = add;
+    acc.ownConfig = false;
+    return;
+  }
+  if (!acc.ownConfig) {
+    acc.config = cloneConfig(acc.config);
+    acc.ownConfig = true;
+  }
+  mergeConfig(acc.config, add);
+}
+
+function ownConfig(acc: Acc): TransformerConfig {
+  if (!acc.ownConfig) {
+    acc.config = cloneConfig(acc.config);
+    acc.ownConfig = true;
+  }
+  return acc.config;
 }
 
 interface Target {
@@ -191,7 +220,7 @@ class Builder {
   /** Reads resources from a manifest file. */
   loadResourceFile(path: string): Resource[] {
     const text = this.readText(path);
-    const { docs, problems } = readYaml(text, path, { duplicateKeys: 'error' });
+    const { docs, problems } = readManifest(text, path);
     const first = problems[0];
     if (first) throw new BuildError(first);
     const out: Resource[] = [];
@@ -302,16 +331,16 @@ class Builder {
     this.accumulateResources(t, acc, stringList(f.resources), chain);
     // Like kustomize: the built-in field specs apply unless the kustomization names its own configurations.
     const configurations = stringList(f.configurations);
-    if (configurations.length === 0) mergeConfig(acc.config, defaultTransformerConfig());
+    if (configurations.length === 0) mergeAccConfig(acc, DEFAULT_CONFIG);
     for (const c of configurations) {
       const p = this.resolveFile(t, c, 'configuration');
       const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
       if (problems[0]) throw new BuildError(problems[0]);
-      for (const d of docs) if (isMapValue(d.value)) mergeConfig(acc.config, readConfig(d.value));
+      for (const d of docs) if (isMapValue(d.value)) mergeConfig(ownConfig(acc), readConfig(d.value));
     }
     for (const c of stringList(f.crds)) {
       const p = this.resolveFile(t, c, 'crd');
-      this.loadCrdConfig(p, acc.config);
+      this.loadCrdConfig(p, ownConfig(acc));
     }
     this.runGenerators(t, acc);
     for (const c of stringList(f.components)) {
@@ -371,7 +400,7 @@ class Builder {
         if (sub.k.kind === 'Component') this.fail(`expected kind != 'Component' for path '${p}'`, t.file);
         const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
         for (const r of subAcc.resources) this.append(acc, r, t.file);
-        mergeConfig(acc.config, subAcc.config);
+        mergeAccConfig(acc, subAcc.config);
         for (const v of subAcc.vars) {
           if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, sub.file);
           acc.vars.push(v);
@@ -894,6 +923,22 @@ function expandList(obj: JsonMap): JsonMap[] {
   return [obj];
 }
 
+// Parsed manifests by path, reused while the text is unchanged (builds of sibling overlays read the same base).
+const PARSE_CACHE = new Map<string, { text: string; docs: ParsedDoc[]; problems: Problem[] }>();
+const PARSE_CACHE_LIMIT = 4096;
+
+/** readYaml for resource files, through a small cache; callers get their own copies of the documents. */
+function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems: Problem[] } {
+  let hit = PARSE_CACHE.get(path);
+  if (!hit || hit.text !== text) {
+    const parsed = readYaml(text, path, { duplicateKeys: 'error' });
+    hit = { text, docs: parsed.docs, problems: parsed.problems };
+    if (PARSE_CACHE.size >= PARSE_CACHE_LIMIT) PARSE_CACHE.delete(PARSE_CACHE.keys().next().value!);
+    PARSE_CACHE.set(path, hit);
+  }
+  return { docs: hit.docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: hit.problems };
+}
+
 /** kustomize holds labels and annotations as strings: `happy: true` becomes "true". */
 function normaliseMetadata(obj: JsonMap): void {
   const meta = obj.metadata;
@@ -908,7 +953,7 @@ function normaliseMetadata(obj: JsonMap): void {
 }
 
 function newAcc(): Acc {
-  return { resources: [], config: emptyConfig(), vars: [] };
+  return { resources: [], config: EMPTY_CONFIG, ownConfig: false, vars: [] };
 }
 
 function emptyConfig(): TransformerConfig {

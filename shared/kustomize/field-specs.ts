@@ -299,13 +299,21 @@ export function defaultTransformerConfig(): TransformerConfig {
   };
 }
 
-function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '') && a.path === b.path;
+function specKey(s: FieldSpec): string {
+  return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
 }
 
 /** Adds field specs, skipping exact duplicates (same gvk and path). */
 export function mergeSpecs(into: FieldSpec[], add: readonly FieldSpec[]): void {
-  for (const s of add) if (!into.some((x) => sameSpec(x, s))) into.push(s);
+  if (add.length === 0) return;
+  const seen = new Set(into.map(specKey));
+  for (const s of add) {
+    const k = specKey(s);
+    if (!seen.has(k)) {
+      seen.add(k);
+      into.push(s);
+    }
+  }
 }
 
 /** Merges a configuration (from `configurations:` or CRDs) into another. */
