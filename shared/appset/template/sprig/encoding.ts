@@ -98,11 +98,20 @@ export function goYaml(v: unknown): string {
     Scalar(_key, node) {
       const s = node.value;
       if (typeof s !== 'string' || s.includes('\n')) return;
-      if (resolvesAsNonString(s) || /[\x00-\x09\x0b-\x1f\x7f]/.test(s)) node.type = Scalar.QUOTE_DOUBLE;
+      if (resolvesAsNonString(s) || hasControlChar(s)) node.type = Scalar.QUOTE_DOUBLE;
       else if (s.includes("'") && /^["']/.test(stringify(s, { lineWidth: 0 }))) node.type = Scalar.QUOTE_SINGLE;
     },
   });
   return foldLongLines(doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, nullStr: 'null', simpleKeys: true }));
+}
+
+/** Control characters other than newline, which go-yaml only writes in double quotes. */
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) return true;
+  }
+  return false;
 }
 
 const BEST_WIDTH = 80;
