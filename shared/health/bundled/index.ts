@@ -53,6 +53,7 @@ import { OPENSHIFT_CHECKS } from './openshift';
 import { MULTICLUSTER_CHECKS } from './multicluster';
 import { DATA_PLATFORM_CHECKS } from './data-platforms';
 import { NETWORKING_CHECKS } from './networking';
+import { DATABASE_CHECKS } from './databases';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -112,4 +113,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...MULTICLUSTER_CHECKS,
   ...DATA_PLATFORM_CHECKS,
   ...NETWORKING_CHECKS,
+  ...DATABASE_CHECKS,
 ];
