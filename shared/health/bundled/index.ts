@@ -54,6 +54,7 @@ import { MULTICLUSTER_CHECKS } from './multicluster';
 import { DATA_PLATFORM_CHECKS } from './data-platforms';
 import { NETWORKING_CHECKS } from './networking';
 import { DATABASE_CHECKS } from './databases';
+import { CLOUD_SERVICE_CHECKS } from './cloud-services';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -114,4 +115,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...DATA_PLATFORM_CHECKS,
   ...NETWORKING_CHECKS,
   ...DATABASE_CHECKS,
+  ...CLOUD_SERVICE_CHECKS,
 ];
