@@ -68,6 +68,8 @@ export function compareAppDetailed(input: CompareAppInput): AppComparison {
   const counted: boolean[] = [];
 
   input.desired.forEach((desired, i) => {
+    // Like Argo CD, hooks (Jobs run around a sync) have no sync status and do not affect the app's.
+    if (isHook(desired)) return;
     const readError = input.error ?? input.liveErrors?.[i];
     if (readError !== undefined) {
       resources.push({ ...keyFields(resourceKey(desired, input.namespace ?? '')), sync: 'Unknown' });
@@ -92,6 +94,7 @@ export function compareAppDetailed(input: CompareAppInput): AppComparison {
 
   if (input.error === undefined) {
     for (const live of input.extra) {
+      if (isHook(live)) continue;
       const d = diffResource(undefined, live, opts);
       const health = input.assessHealth?.(live);
       resources.push(toStatus(d, health));
@@ -148,8 +151,20 @@ function toStatus(d: ResourceDiff, health: HealthResult | undefined): ResourceSt
   };
 }
 
-function ignoresExtraneous(obj: KubeObject): boolean {
+function annotation(obj: KubeObject, name: string): unknown {
   const ann = isPlainObject(obj.metadata) ? obj.metadata['annotations'] : undefined;
-  const v = isPlainObject(ann) ? ann[COMPARE_OPTIONS_ANNOTATION] : undefined;
+  return isPlainObject(ann) ? ann[name] : undefined;
+}
+
+function ignoresExtraneous(obj: KubeObject): boolean {
+  const v = annotation(obj, COMPARE_OPTIONS_ANNOTATION);
   return typeof v === 'string' && v.split(',').some((o) => o.trim() === 'IgnoreExtraneous');
+}
+
+/** Whether an object is an Argo CD resource hook (or a Helm hook, which Argo CD maps to one). */
+export function isHook(obj: KubeObject): boolean {
+  const argo = annotation(obj, 'argocd.argoproj.io/hook');
+  if (typeof argo === 'string' && argo.trim() !== '') return true;
+  const helm = annotation(obj, 'helm.sh/hook');
+  return typeof helm === 'string' && helm.trim() !== '' && helm.trim() !== 'crd-install';
 }

@@ -1,5 +1,5 @@
 // Normalisation, diff and sync status as Argo CD computes them.
-export { compareApp, compareAppDetailed, COMPARE_OPTIONS_ANNOTATION } from './compare-app';
+export { compareApp, compareAppDetailed, isHook, COMPARE_OPTIONS_ANNOTATION } from './compare-app';
 export type { CompareAppInput, AppComparison } from './compare-app';
 export { diffResource, diffHeader } from './resource-diff';
 export type { DiffOptions, ResourceDiff } from './resource-diff';

@@ -24,6 +24,9 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineEdit[
   return out;
 }
 
+/** Above this many edits the exact search would cost too much memory; the changed middle is then replaced whole. */
+const MAX_EDIT_DISTANCE = 4000;
+
 function myers(a: readonly string[], b: readonly string[]): LineEdit[] {
   const n = a.length;
   const m = b.length;
@@ -32,10 +35,12 @@ function myers(a: readonly string[], b: readonly string[]): LineEdit[] {
   const max = n + m;
   const offset = max;
   const v = new Int32Array(2 * max + 2);
+  // trace[d] holds the frontier before step d, for diagonals -d..d (index k + d): O(D²) memory in all.
   const trace: Int32Array[] = [];
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
+    if (d > MAX_EDIT_DISTANCE) return [...a.map((line): LineEdit => ({ op: '-', line })), ...b.map((line): LineEdit => ({ op: '+', line }))];
+    trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
@@ -50,16 +55,16 @@ function myers(a: readonly string[], b: readonly string[]): LineEdit[] {
       }
     }
   }
-  trace.push(v.slice());
   // Walk back through the saved frontiers to recover the path.
   const edits: LineEdit[] = [];
   let x = n;
   let y = m;
-  for (let d = trace.length - 2; d > 0; d--) {
+  for (let d = trace.length - 1; d > 0; d--) {
     const vd = trace[d]!;
+    const at = (k: number): number => vd[k + d]!;
     const k = x - y;
-    const prevK = k === -d || (k !== d && vd[offset + k - 1]! < vd[offset + k + 1]!) ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK]!;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       edits.push({ op: ' ', line: a[x - 1]! });

@@ -189,17 +189,32 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The leaf-level differences between two values, in document order. */
-export function structuralChanges(live: unknown, desired: unknown, path: PathSeg[] = [], out: RawChange[] = []): RawChange[] {
+/** The leaf-level differences between two values, in document order; keyed lists (containers by name, ...) are aligned by key. */
+export function structuralChanges(live: unknown, desired: unknown, path: PathSeg[] = [], out: RawChange[] = [], key = ''): RawChange[] {
   if (jsonEqual(live, desired)) return out;
   if (isPlainObject(live) && isPlainObject(desired)) {
-    for (const k of Object.keys(live)) structuralChanges(live[k], desired[k], [...path, k], out);
-    for (const k of Object.keys(desired)) if (!(k in live)) structuralChanges(undefined, desired[k], [...path, k], out);
+    for (const k of Object.keys(live)) structuralChanges(live[k], desired[k], [...path, k], out, k);
+    for (const k of Object.keys(desired)) if (!(k in live)) structuralChanges(undefined, desired[k], [...path, k], out, k);
     return out;
   }
   if (Array.isArray(live) && Array.isArray(desired)) {
+    const mk = live.length !== desired.length ? mergeKeyOf(key, desired, live) : undefined;
+    if (mk !== undefined) {
+      // Items matched by key; an item only live is reported at its live index, one only desired at its desired index.
+      const liveIndex = new Map(live.map((x, i) => [String((x as Record<string, unknown>)[mk]), i]));
+      const desiredKeys = new Set(desired.map((x) => String((x as Record<string, unknown>)[mk])));
+      live.forEach((x, i) => {
+        if (!desiredKeys.has(String((x as Record<string, unknown>)[mk]))) out.push({ path: [...path, i], live: x });
+      });
+      desired.forEach((x, i) => {
+        const li = liveIndex.get(String((x as Record<string, unknown>)[mk]));
+        if (li === undefined) out.push({ path: [...path, i], desired: x });
+        else structuralChanges(live[li], x, [...path, i], out, key);
+      });
+      return out;
+    }
     const n = Math.max(live.length, desired.length);
-    for (let i = 0; i < n; i++) structuralChanges(live[i], desired[i], [...path, i], out);
+    for (let i = 0; i < n; i++) structuralChanges(live[i], desired[i], [...path, i], out, key);
     return out;
   }
   out.push({ path, ...(live !== undefined ? { live } : {}), ...(desired !== undefined ? { desired } : {}) });

@@ -63,6 +63,19 @@ describe('compareApp', () => {
     expect(s.sync).toBe('Synced');
   });
 
+  it('leaves resource hooks out of the sync status, desired or live, as Argo CD does', () => {
+    const migrate: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'guestbook', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } },
+      spec: { template: { spec: { containers: [{ name: 'm', image: 'migrate:1' }], restartPolicy: 'Never' } } },
+    };
+    const helmTest = { ...migrate, metadata: { name: 'smoke', namespace: 'guestbook', annotations: { 'helm.sh/hook': 'test' } } };
+    const s = compareApp({ ...base, desired: [desiredService(), migrate], live: [liveService(), undefined], extra: [helmTest] });
+    expect(s.resources.map((r) => r.kind)).toEqual(['Service']);
+    expect(s.sync).toBe('Synced');
+  });
+
   it('is Unknown, with the reason, when the cluster could not be read', () => {
     const s = compareApp({ ...base, desired: [desiredDeployment(), desiredService()], live: [], extra: [], error: 'cluster prod-eu unreachable: connect ECONNREFUSED 10.0.0.1:6443', assessHealth: health });
     expect(s.sync).toBe('Unknown');

@@ -28,6 +28,14 @@ describe('line diff', () => {
     }
   });
 
+  it('stays exact but bounded on large, entirely different texts (a replaced 6,000-line ConfigMap)', () => {
+    const a = Array.from({ length: 6000 }, (_, i) => `old line ${i}`);
+    const b = Array.from({ length: 6000 }, (_, i) => `new line ${i}`);
+    const edits = diffLines(['same', ...a, 'tail'], ['same', ...b, 'tail']);
+    expect(apply(edits)).toEqual({ a: ['same', ...a, 'tail'], b: ['same', ...b, 'tail'] });
+    expect(edits.filter((e) => e.op === ' ').map((e) => e.line)).toEqual(['same', 'tail']);
+  });
+
   it('formats hunks like diff -u, merging changes whose context overlaps', () => {
     const a = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20'];
     const b = [...a];

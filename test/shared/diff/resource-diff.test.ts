@@ -87,6 +87,19 @@ describe('diffResource', () => {
     expect(d.changes).toEqual([{ path: '/spec/template/spec/containers/1', live: { name: 'istio-proxy', image: 'istio/proxyv2:1.24.0', imagePullPolicy: 'IfNotPresent' } }]);
   });
 
+  it('reports a container removed from the middle of the list at its own index, not as a shift of the ones after it', () => {
+    const live = liveDeployment();
+    const spec = (live.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec;
+    spec.containers.splice(1, 0, { name: 'metrics', image: 'prom/statsd-exporter:v0.26.0' }, { name: 'tail', image: 'busybox:1.36' });
+    const c = (live.metadata!['managedFields'] as { fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': Record<string, unknown> } } } } }[])[0]!.fieldsV1['f:spec']['f:template']['f:spec']['f:containers'];
+    c['k:{"name":"metrics"}'] = { '.': {}, 'f:name': {}, 'f:image': {} };
+    c['k:{"name":"tail"}'] = { '.': {}, 'f:name': {}, 'f:image': {} };
+    const desired = desiredDeployment();
+    (desired.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers.push({ name: 'tail', image: 'busybox:1.36' });
+    const d = diffResource(desired, live, opts);
+    expect(d.changes).toEqual([{ path: '/spec/template/spec/containers/1', live: { name: 'metrics', image: 'prom/statsd-exporter:v0.26.0' } }]);
+  });
+
   it('treats resource quantities written differently as equal (500m = 0.5, 1Gi = 1073741824, 1 = "1")', () => {
     const desired = desiredDeployment();
     const c = (desired.spec as { template: { spec: { containers: { resources: unknown }[] } } }).template.spec.containers[0]!;
