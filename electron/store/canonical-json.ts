@@ -33,12 +33,25 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined || typeof v === 'function') continue;
     if (!first) s += ',';
     first = false;
-    s += JSON.stringify(k) + ':' + canonicalJson(v);
+    s += quotedKey(k) + canonicalJson(v);
   }
   return s + '}';
 }
 
-/** The sha256 of a text, as 64 lower-case hex digits. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+// Object keys repeat across manifests (metadata, labels, spec fields): quoting each once saves a third of the time.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 50_000;
+
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k) + ':';
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+/** The sha256 of a text (32 bytes). */
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }

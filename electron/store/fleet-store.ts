@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
 import { FlotillaError, problem } from '../../shared/problem';
@@ -27,7 +28,7 @@ import type {
   SnapshotRef,
   TimelineEntry,
 } from '../../shared/report/model';
-import { canonicalJson, sha256Hex } from './canonical-json';
+import { canonicalJson, sha256 } from './canonical-json';
 import type { OpenOptions } from './database';
 import { openDatabase, storeError } from './database';
 import type {
@@ -52,10 +53,10 @@ export type TimeInput = string | number | Date;
 /** Bumped when what goes into a fingerprint changes, so old fingerprints never match new input. */
 const FINGERPRINT_VERSION = 'fp1';
 
-/** A resource entry of a stored resource set: the recorded status plus its manifests' hashes. */
+/** A resource entry of a stored resource set: the recorded status plus its manifests' ids. */
 interface StoredResource extends RecordedResource {
-  readonly desiredHash?: string;
-  readonly liveHash?: string;
+  readonly desiredId?: number;
+  readonly liveId?: number;
 }
 
 interface AppClusterRow {
@@ -64,7 +65,7 @@ interface AppClusterRow {
   cluster: string;
   environment: string | null;
   latest_observation: number | null;
-  fingerprint: string | null;
+  fingerprint: Buffer | null;
   sync: SyncStatus | null;
   health: HealthStatus | null;
   drift_since: number | null;
@@ -83,7 +84,7 @@ interface ObservationRow {
   drift_since: number | null;
   resource_count: number;
   drifted_count: number;
-  resources_hash: string;
+  resource_set: number;
 }
 
 interface FleetRow extends ObservationRow {
@@ -194,7 +195,7 @@ export class FleetStore {
       if (!snap) return undefined;
       const found = this.rowAt(snap, app, cluster);
       if (!found) return undefined;
-      const resources = this.resourceSet(found.row.resources_hash).map(stripHashes);
+      const resources = this.resourceSet(found.row.resource_set).map(stripIds);
       return { ...toSummary(found.row, snap.taken_at + found.offset), resources };
     });
   }
@@ -205,7 +206,7 @@ export class FleetStore {
       const snap = this.snapshotRowAt(at);
       if (!snap) return undefined;
       const found = this.rowAt(snap, app, cluster);
-      return found ? this.manifestsOf(found.row.resources_hash) : undefined;
+      return found ? this.manifestsOf(found.row.resource_set) : undefined;
     });
   }
 
@@ -223,7 +224,7 @@ export class FleetStore {
           ...(r.environment !== null ? { environment: r.environment } : {}),
           revision: r.revision,
           observedAt: iso(snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0)),
-          manifests: this.manifestsOf(r.resources_hash),
+          manifests: this.manifestsOf(r.resource_set),
         }));
     });
   }
@@ -277,7 +278,7 @@ export class FleetStore {
         ...(r.error !== null ? { error: r.error } : {}),
         ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
         resourceCount: r.resource_count,
-        drifted: r.drifted_count > 0 ? this.resourceSet(r.resources_hash).filter((x) => x.sync === 'OutOfSync').map(stripHashes) : [],
+        drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
       }));
       return { generatedAt, snapshot: toSnapshotRef(snap), source: 'offline', entries };
     });
@@ -342,7 +343,7 @@ export class FleetStore {
       seen.push([ac.id, observedAt - takenAt]);
       const prepared = prepareResources(record);
       const fingerprint = fingerprintOf(record, prepared);
-      if (ac.latest_observation !== null && ac.fingerprint === fingerprint) {
+      if (ac.latest_observation !== null && ac.fingerprint !== null && fingerprint.equals(ac.fingerprint)) {
         options.onProgress?.(index + 1, records.length);
         return;
       }
@@ -355,20 +356,20 @@ export class FleetStore {
   }
 
   /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
-  private writeObservation(ac: AppClusterRow, record: AppClusterRecord, prepared: readonly PreparedResource[], fingerprint: string, snapshotId: number, observedAt: number): number {
+  private writeObservation(ac: AppClusterRow, record: AppClusterRecord, prepared: readonly PreparedResource[], fingerprint: Buffer, snapshotId: number, observedAt: number): number {
     const s = this.s;
     const st = record.status;
     const observedIso = iso(observedAt);
     const anyDrift = prepared.some((p) => p.status.sync === 'OutOfSync');
     const previousSince = anyDrift ? this.previousDriftSince(ac.id) : new Map<string, string>();
     const entries: StoredResource[] = [];
-    const manifestHashes = new Set<string>();
+    const manifestIds = new Set<number>();
     let drifted = 0;
     for (const p of prepared) {
-      const desiredHash = p.desired ? this.putManifest(p.desired) : undefined;
-      const liveHash = p.live ? this.putManifest(p.live) : undefined;
-      if (desiredHash) manifestHashes.add(desiredHash);
-      if (liveHash) manifestHashes.add(liveHash);
+      const desiredId = p.desired ? this.putManifest(p.desired) : undefined;
+      const liveId = p.live ? this.putManifest(p.live) : undefined;
+      if (desiredId !== undefined) manifestIds.add(desiredId);
+      if (liveId !== undefined) manifestIds.add(liveId);
       const r = p.status;
       const isDrifted = r.sync === 'OutOfSync';
       if (isDrifted) drifted++;
@@ -385,13 +386,18 @@ export class FleetStore {
         ...(r.changedPaths && r.changedPaths.length ? { changedPaths: [...r.changedPaths] } : {}),
         ...(r.diff ? { diff: r.diff } : {}),
         ...(isDrifted ? { driftSince: previousSince.get(p.key) ?? observedIso } : {}),
-        ...(desiredHash ? { desiredHash } : {}),
-        ...(liveHash ? { liveHash } : {}),
+        ...(desiredId !== undefined ? { desiredId } : {}),
+        ...(liveId !== undefined ? { liveId } : {}),
       });
     }
+    // Entries are built in a fixed key order, so their JSON is canonical without sorting.
     const body = JSON.stringify(entries);
-    const setHash = sha256Hex(body);
-    if (s.insertSet.run(setHash, body).changes > 0) for (const m of manifestHashes) s.insertSetManifest.run(setHash, m);
+    const setHash = sha256(body);
+    let setId = (s.findSet.get(setHash) as { id: number } | undefined)?.id;
+    if (setId === undefined) {
+      setId = Number(s.insertSet.run(setHash, body).lastInsertRowid);
+      for (const m of manifestIds) s.insertSetManifest.run(setId, m);
+    }
 
     let driftSince: number | null;
     if (st.sync === 'OutOfSync') driftSince = ac.drift_since ?? observedAt;
@@ -399,7 +405,7 @@ export class FleetStore {
     else driftSince = ac.drift_since;
     const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setHash, fingerprint).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -421,18 +427,18 @@ export class FleetStore {
   /** When each resource's drift began, from the app × cluster's last state read without error. */
   private previousDriftSince(appClusterId: number): Map<string, string> {
     const out = new Map<string, string>();
-    const row = this.s.lastGoodSet.get(appClusterId) as { resources_hash: string } | undefined;
+    const row = this.s.lastGoodSet.get(appClusterId) as { resource_set: number } | undefined;
     if (!row) return out;
-    for (const r of this.resourceSet(row.resources_hash)) if (r.sync === 'OutOfSync' && r.driftSince) out.set(keyOf(r), r.driftSince);
+    for (const r of this.resourceSet(row.resource_set)) if (r.sync === 'OutOfSync' && r.driftSince) out.set(keyOf(r), r.driftSince);
     return out;
   }
 
-  /** Stores a (masked) manifest under the sha256 of its canonical JSON; returns the hash. */
-  private putManifest(obj: KubeObject): string {
+  /** Stores a (masked) manifest under the sha256 of its canonical JSON, once; returns its id. */
+  private putManifest(obj: KubeObject): number {
     const body = canonicalJson(obj);
-    const hash = sha256Hex(body);
-    this.s.insertManifest.run(hash, body);
-    return hash;
+    const hash = sha256(body);
+    const found = this.s.findManifest.get(hash) as { id: number } | undefined;
+    return found ? found.id : Number(this.s.insertManifest.run(hash, body).lastInsertRowid);
   }
 
   private insertEvent<K extends HistoryEventKind>(kind: K, at: number, app: string, cluster: string | undefined, snapshotId: number | null, detail: HistoryEventDetails[K]): HistoryEvent {
@@ -462,22 +468,22 @@ export class FleetStore {
     return offset === undefined ? undefined : { row, offset };
   }
 
-  private resourceSet(hash: string): StoredResource[] {
-    const row = this.s.getSet.get(hash) as { body: string } | undefined;
+  private resourceSet(id: number): StoredResource[] {
+    const row = this.s.getSet.get(id) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as StoredResource[]) : [];
   }
 
-  private manifestsOf(setHash: string): RecordedManifests[] {
-    const load = (h: string | undefined): KubeObject | undefined => {
-      if (h === undefined) return undefined;
-      const row = this.s.getManifest.get(h) as { body: string } | undefined;
+  private manifestsOf(setId: number): RecordedManifests[] {
+    const load = (id: number | undefined): KubeObject | undefined => {
+      if (id === undefined) return undefined;
+      const row = this.s.getManifest.get(id) as { body: string } | undefined;
       return row ? (JSON.parse(row.body) as KubeObject) : undefined;
     };
-    return this.resourceSet(setHash)
-      .filter((r) => r.desiredHash !== undefined || r.liveHash !== undefined)
+    return this.resourceSet(setId)
+      .filter((r) => r.desiredId !== undefined || r.liveId !== undefined)
       .map((r) => {
-        const desired = load(r.desiredHash);
-        const live = load(r.liveHash);
+        const desired = load(r.desiredId);
+        const live = load(r.liveId);
         return { group: r.group, ...(r.version !== undefined ? { version: r.version } : {}), kind: r.kind, namespace: r.namespace, name: r.name, ...(desired ? { desired } : {}), ...(live ? { live } : {}) };
       });
   }
@@ -526,16 +532,18 @@ function prepareStatements(db: Database.Database) {
     insertAppCluster: db.prepare(`INSERT INTO app_clusters (app, cluster, environment) VALUES (?, ?, ?)`),
     updateEnvironment: db.prepare(`UPDATE app_clusters SET environment = ? WHERE id = ?`),
     updateLatest: db.prepare(`UPDATE app_clusters SET latest_observation = ? WHERE id = ?`),
-    insertManifest: db.prepare(`INSERT OR IGNORE INTO manifests (hash, body) VALUES (?, ?)`),
-    getManifest: db.prepare(`SELECT body FROM manifests WHERE hash = ?`),
-    insertSet: db.prepare(`INSERT OR IGNORE INTO resource_sets (hash, body) VALUES (?, ?)`),
-    insertSetManifest: db.prepare(`INSERT OR IGNORE INTO resource_set_manifests (set_hash, manifest_hash) VALUES (?, ?)`),
-    getSet: db.prepare(`SELECT body FROM resource_sets WHERE hash = ?`),
+    findManifest: db.prepare(`SELECT id FROM manifests WHERE hash = ?`),
+    insertManifest: db.prepare(`INSERT INTO manifests (hash, body) VALUES (?, ?)`),
+    getManifest: db.prepare(`SELECT body FROM manifests WHERE id = ?`),
+    findSet: db.prepare(`SELECT id FROM resource_sets WHERE hash = ?`),
+    insertSet: db.prepare(`INSERT INTO resource_sets (hash, body) VALUES (?, ?)`),
+    insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
+    getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resources_hash, fingerprint)
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    lastGoodSet: db.prepare(`SELECT resources_hash FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
+    lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
     fleetAtSnapshot: db.prepare(
       `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
@@ -555,8 +563,8 @@ function prepareStatements(db: Database.Database) {
              AND s.id < COALESCE((SELECT MIN(n.since_snapshot) FROM observations n WHERE n.app_cluster_id = o.app_cluster_id AND n.since_snapshot > o.since_snapshot), 9223372036854775807))`,
     ),
     deleteObservation: db.prepare(`DELETE FROM observations WHERE id = ?`),
-    deleteOrphanSets: db.prepare(`DELETE FROM resource_sets WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.resources_hash = resource_sets.hash)`),
-    deleteOrphanManifests: db.prepare(`DELETE FROM manifests WHERE NOT EXISTS (SELECT 1 FROM resource_set_manifests m WHERE m.manifest_hash = manifests.hash)`),
+    deleteOrphanSets: db.prepare(`DELETE FROM resource_sets WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.resource_set = resource_sets.id)`),
+    deleteOrphanManifests: db.prepare(`DELETE FROM manifests WHERE NOT EXISTS (SELECT 1 FROM resource_set_manifests m WHERE m.manifest_id = manifests.id)`),
     insertEvent: db.prepare(`INSERT INTO events (at, kind, app, cluster, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?)`),
     eventsOf: db.prepare(`SELECT id, at, kind, app, cluster, detail FROM events WHERE app = @app AND (cluster = @cluster OR cluster IS NULL) ORDER BY at, id`),
   };
@@ -578,7 +586,7 @@ function prepareResources(record: AppClusterRecord): PreparedResource[] {
     used.add(key);
     const m = manifests.get(key);
     const desired = m?.desired ? maskSecret(m.desired) : undefined;
-    const live = m?.live ? maskSecret(withoutManagedFields(m.live)) : undefined;
+    const live = m?.live ? maskSecret(storedLive(m.live)) : undefined;
     let st = status;
     if (status.kind === 'Secret' && status.group === '' && (status.diff || status.changedPaths)) {
       const values = secretValues([m?.desired, m?.live]);
@@ -605,22 +613,29 @@ function prepareResources(record: AppClusterRecord): PreparedResource[] {
  * refresh found nothing new. A live object with a uid and resourceVersion is fingerprinted by those alone (the API
  * server changes resourceVersion on every write), which keeps re-recording an unchanged fleet cheap.
  */
-function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): string {
+function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
-  const h = createHash('sha256');
-  h.update(JSON.stringify([FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null]));
-  for (const p of prepared) {
-    h.update(JSON.stringify(p.status));
-    h.update(p.desired ? JSON.stringify(p.desired) : '-');
-    h.update(p.liveVersion !== undefined ? p.liveVersion : p.live ? JSON.stringify(p.live) : '-');
-  }
-  return h.digest('hex');
+  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null];
+  for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
+  return createHash('sha256').update(JSON.stringify(parts)).digest();
 }
 
-function withoutManagedFields(obj: KubeObject): KubeObject {
+/**
+ * A live object as stored: without managedFields and kubectl's last-applied-configuration annotation, bookkeeping
+ * that copies earlier desired states (and, for Secrets, their values).
+ */
+function storedLive(obj: KubeObject): KubeObject {
   const md = obj.metadata;
-  if (!md || !('managedFields' in md)) return obj;
+  if (!md) return obj;
+  const ann = md['annotations'] as Record<string, unknown> | undefined;
+  const hasApplied = ann !== null && typeof ann === 'object' && LAST_APPLIED_ANNOTATION in ann;
+  if (!('managedFields' in md) && !hasApplied) return obj;
   const { managedFields: _drop, ...rest } = md;
+  if (hasApplied) {
+    const { [LAST_APPLIED_ANNOTATION]: _applied, ...others } = ann;
+    if (Object.keys(others).length) rest['annotations'] = others;
+    else delete rest['annotations'];
+  }
   return { ...obj, metadata: rest };
 }
 
@@ -699,8 +714,8 @@ function toSummary(r: FleetRow, observedAt: number): AppClusterSummary {
   };
 }
 
-function stripHashes(r: StoredResource): RecordedResource {
-  const { desiredHash: _d, liveHash: _l, ...rest } = r;
+function stripIds(r: StoredResource): RecordedResource {
+  const { desiredId: _d, liveId: _l, ...rest } = r;
   return rest;
 }
 

@@ -31,24 +31,27 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (app, cluster)
       );
 
-      -- Masked manifests (desired and live), keyed by the sha256 of their canonical JSON.
+      -- Masked manifests (desired and live), addressed by the sha256 (32 bytes) of their canonical JSON.
+      -- (Rowid tables: bodies are kilobytes, too large for a WITHOUT ROWID b-tree.)
       CREATE TABLE manifests (
-        hash TEXT PRIMARY KEY,
+        id   INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL UNIQUE,
         body TEXT NOT NULL
-      ) WITHOUT ROWID;
+      );
 
-      -- An app × cluster's resource statuses (JSON array, each naming its manifests' hashes), keyed by sha256.
+      -- An app × cluster's resource statuses (JSON array, each naming its manifests' ids), addressed by sha256.
       CREATE TABLE resource_sets (
-        hash TEXT PRIMARY KEY,
+        id   INTEGER PRIMARY KEY,
+        hash BLOB NOT NULL UNIQUE,
         body TEXT NOT NULL
-      ) WITHOUT ROWID;
+      );
 
       CREATE TABLE resource_set_manifests (
-        set_hash      TEXT NOT NULL REFERENCES resource_sets(hash) ON DELETE CASCADE,
-        manifest_hash TEXT NOT NULL REFERENCES manifests(hash),
-        PRIMARY KEY (set_hash, manifest_hash)
+        set_id      INTEGER NOT NULL REFERENCES resource_sets(id) ON DELETE CASCADE,
+        manifest_id INTEGER NOT NULL REFERENCES manifests(id),
+        PRIMARY KEY (set_id, manifest_id)
       ) WITHOUT ROWID;
-      CREATE INDEX resource_set_manifests_by_manifest ON resource_set_manifests(manifest_hash);
+      CREATE INDEX resource_set_manifests_by_manifest ON resource_set_manifests(manifest_id);
 
       -- A state of one app × cluster, in effect from since_snapshot until the app × cluster's next observation.
       -- A refresh that finds nothing changed writes no observation. since_snapshot has no foreign key: compaction may
@@ -66,11 +69,11 @@ export const MIGRATIONS: readonly Migration[] = [
         drift_since    INTEGER,
         resource_count INTEGER NOT NULL,
         drifted_count  INTEGER NOT NULL,
-        resources_hash TEXT NOT NULL REFERENCES resource_sets(hash),
-        fingerprint    TEXT NOT NULL
+        resource_set   INTEGER NOT NULL REFERENCES resource_sets(id),
+        fingerprint    BLOB NOT NULL
       );
       CREATE INDEX observations_by_app_cluster ON observations(app_cluster_id, since_snapshot);
-      CREATE INDEX observations_by_resource_set ON observations(resources_hash);
+      CREATE INDEX observations_by_resource_set ON observations(resource_set);
 
       -- Events are never compacted.
       CREATE TABLE events (

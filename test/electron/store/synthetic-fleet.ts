@@ -67,7 +67,8 @@ export function syntheticSnapshot(o: SyntheticFleetOptions): SnapshotInput {
       appClusters.push({ status, environment, manifests });
     }
   }
-  return { takenAt, appClusters };
+  // Round-trip through JSON: objects arrive parsed from the API server's JSON and the renderer's YAML, not built by spreads.
+  return JSON.parse(JSON.stringify({ takenAt, appClusters })) as SnapshotInput;
 }
 
 const KINDS = ['Deployment', 'Service', 'ConfigMap', 'ServiceAccount'] as const;
