@@ -68,6 +68,11 @@ describe('LuaHealthRunner (Argo CD custom health checks in a sandboxed Lua VM)',
     expect(runner.check({ kind: 'Y' }, 'x', 'Y')).toEqual({ status: 'Healthy', message: 'nil,nil,nil,nil,nil,nil,nil,nil,function' });
   });
 
+  it('accepts print, as Argo CD scripts sometimes call it, and writes nothing', () => {
+    const runner = new LuaHealthRunner({ x_P: 'print("debug", obj.kind)\nreturn {status="Healthy", message=type(print)}' });
+    expect(runner.check({ kind: 'P' }, 'x', 'P')).toEqual({ status: 'Healthy', message: 'function' });
+  });
+
   it('stops a runaway script at the instruction limit and keeps working afterwards', () => {
     const runner = new LuaHealthRunner({ x_Loop: 'while true do end', x_Ok: 'return {status="Healthy", message="ok"}' }, { instructions: 100_000, timeoutMs: 5_000 });
     const r = runner.check({ kind: 'Loop' }, 'x', 'Loop');
