@@ -31,11 +31,21 @@ const MERGE_KEYS: Readonly<Record<string, readonly string[]>> = {
   conditions: ['type'],
 };
 
-function mergeKeyOf(field: string, desired: readonly unknown[], live: readonly unknown[]): string | undefined {
+/** How list items are told apart: a function giving each item's key. */
+type ItemKey = (item: unknown) => string;
+
+/** Ports are told apart by number and protocol (TCP when unset), as server-side apply does. */
+const PROTOCOL_DEFAULT = 'TCP';
+
+function mergeKeyOf(field: string, desired: readonly unknown[], live: readonly unknown[]): ItemKey | undefined {
   const all = (k: string): boolean =>
     desired.every((x) => isPlainObject(x) && x[k] !== undefined && x[k] !== null) && live.every((x) => isPlainObject(x) && x[k] !== undefined && x[k] !== null);
-  for (const k of MERGE_KEYS[field] ?? []) if (all(k)) return k;
-  if (desired.length > 0 && all('name')) return 'name';
+  for (const k of MERGE_KEYS[field] ?? []) {
+    if (!all(k)) continue;
+    if (field === 'ports') return (x) => `${String((x as Record<string, unknown>)[k])}/${String((x as Record<string, unknown>)['protocol'] ?? PROTOCOL_DEFAULT)}`;
+    return (x) => String((x as Record<string, unknown>)[k]);
+  }
+  if (desired.length > 0 && all('name')) return (x) => String((x as Record<string, unknown>)['name']);
   return undefined;
 }
 
@@ -91,13 +101,13 @@ function merge(live: unknown, desired: unknown, f: FieldSet | undefined, o: Fiel
   return desired;
 }
 
-function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], mk: string, f: FieldSet | undefined, o: FieldSet | undefined, key: string): unknown[] {
+function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], mk: ItemKey, f: FieldSet | undefined, o: FieldSet | undefined, key: string): unknown[] {
   const byKey = new Map<string, Record<string, unknown>>();
-  for (const d of desired) byKey.set(String((d as Record<string, unknown>)[mk]), d as Record<string, unknown>);
+  for (const d of desired) byKey.set(mk(d), d as Record<string, unknown>);
   const used = new Set<string>();
   const out: unknown[] = [];
   live.forEach((item, i) => {
-    const k = String((item as Record<string, unknown>)[mk]);
+    const k = mk(item);
     const d = byKey.get(k);
     if (d && !used.has(k)) {
       used.add(k);
@@ -108,7 +118,7 @@ function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], m
     if (v !== undefined) out.push(v);
   });
   for (const d of desired) {
-    const k = String((d as Record<string, unknown>)[mk]);
+    const k = mk(d);
     if (!used.has(k)) {
       used.add(k);
       out.push(clean(d));
@@ -201,13 +211,13 @@ export function structuralChanges(live: unknown, desired: unknown, path: PathSeg
     const mk = live.length !== desired.length ? mergeKeyOf(key, desired, live) : undefined;
     if (mk !== undefined) {
       // Items matched by key; an item only live is reported at its live index, one only desired at its desired index.
-      const liveIndex = new Map(live.map((x, i) => [String((x as Record<string, unknown>)[mk]), i]));
-      const desiredKeys = new Set(desired.map((x) => String((x as Record<string, unknown>)[mk])));
+      const liveIndex = new Map(live.map((x, i) => [mk(x), i]));
+      const desiredKeys = new Set(desired.map(mk));
       live.forEach((x, i) => {
-        if (!desiredKeys.has(String((x as Record<string, unknown>)[mk]))) out.push({ path: [...path, i], live: x });
+        if (!desiredKeys.has(mk(x))) out.push({ path: [...path, i], live: x });
       });
       desired.forEach((x, i) => {
-        const li = liveIndex.get(String((x as Record<string, unknown>)[mk]));
+        const li = liveIndex.get(mk(x));
         if (li === undefined) out.push({ path: [...path, i], desired: x });
         else structuralChanges(live[li], x, [...path, i], out, key);
       });

@@ -192,6 +192,20 @@ describe('diffResource', () => {
     expect(diffResource(dep, liveDep).changes).toEqual([{ path: '/spec/template/spec/containers/0/env/1/value', live: '2', desired: '3' }]);
   });
 
+  it('tells ports apart by number and protocol (DNS on 53/TCP and 53/UDP), TCP when unset', () => {
+    const desired: KubeObject = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'kube-system' },
+      spec: { selector: { k8s: 'dns' }, ports: [{ name: 'dns-tcp', port: 53 }, { name: 'dns', port: 53, protocol: 'UDP' }] },
+    };
+    const live: KubeObject = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'kube-system', uid: 'u' },
+      spec: { clusterIP: '10.96.0.10', selector: { k8s: 'dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }], type: 'ClusterIP' },
+    };
+    expect(diffResource(desired, live).sync).toBe('Synced');
+    (desired.spec as { ports: Record<string, unknown>[] }).ports[0]!['targetPort'] = 5353;
+    expect(diffResource(desired, live).changes).toEqual([{ path: '/spec/ports/1/targetPort', live: 53, desired: 5353 }]);
+  });
+
   it('compares scalar lists as a whole (args order matters)', () => {
     const dep = desiredDeployment();
     const c = (dep.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
