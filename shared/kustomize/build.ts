@@ -329,14 +329,20 @@ class Builder {
   private accumulateTarget(t: Target, acc: Acc, chain: readonly string[]): Acc {
     const f = t.k.fields;
     this.accumulateResources(t, acc, stringList(f.resources), chain);
-    // Like kustomize: the built-in field specs apply unless the kustomization names its own configurations.
+    // Like kustomize: the kustomization's configurations first, then the built-in field specs that they do not
+    // already cover (a custom spec for a path and kind shadows the built-in one for that path).
     const configurations = stringList(f.configurations);
     if (configurations.length === 0) mergeAccConfig(acc, DEFAULT_CONFIG);
-    for (const c of configurations) {
-      const p = this.resolveFile(t, c, 'configuration');
-      const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
-      if (problems[0]) throw new BuildError(problems[0]);
-      for (const d of docs) if (isMapValue(d.value)) mergeConfig(ownConfig(acc), readConfig(d.value));
+    else {
+      const custom = emptyConfig();
+      for (const c of configurations) {
+        const p = this.resolveFile(t, c, 'configuration');
+        const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+        if (problems[0]) throw new BuildError(problems[0]);
+        for (const d of docs) if (isMapValue(d.value)) mergeConfig(custom, readConfig(d.value));
+      }
+      mergeConfig(custom, DEFAULT_CONFIG);
+      mergeAccConfig(acc, custom);
     }
     for (const c of stringList(f.crds)) {
       const p = this.resolveFile(t, c, 'crd');
@@ -480,6 +486,8 @@ class Builder {
         if (typeof args.namespace !== 'string' && typeof meta.namespace === 'string') args.namespace = meta.namespace;
         const r = this.wrap(t.file, () => generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, readGeneratorOptions(args.options), reader, t.file));
         this.absorb(acc, this.withOrigin(r, cfg.file, configuredBy(cfg.obj)), t.file);
+      } else if (kind === 'IAMPolicyGenerator') {
+        this.absorb(acc, this.withOrigin(this.wrap(cfg.file, () => iamPolicyServiceAccount(cfg.obj, cfg.file)), cfg.file, configuredBy(cfg.obj)), t.file);
       } else this.fail(`generator '${kind}' is not a built-in generator; plugins are not supported`, cfg.file);
     }
   }
@@ -862,6 +870,20 @@ class Builder {
       if (!idEquals(before, r.curId())) r.prevIds.push(before);
     }
   }
+}
+
+/** The built-in IAMPolicyGenerator (GKE workload identity): a ServiceAccount annotated with its Google service account. */
+function iamPolicyServiceAccount(cfg: JsonMap, file: string): Resource {
+  if (cfg.cloud !== 'gke') throw new GeneratorError(`IAMPolicyGenerator: cloud '${String(cfg.cloud)}' is not supported (only gke)`);
+  const ks = isMapValue(cfg.kubernetesService) ? cfg.kubernetesService : {};
+  const sa = isMapValue(cfg.serviceAccount) ? cfg.serviceAccount : {};
+  const name = typeof ks.name === 'string' ? ks.name : '';
+  if (name === '' || typeof sa.name !== 'string' || typeof sa.projectId !== 'string') {
+    throw new GeneratorError('IAMPolicyGenerator needs kubernetesService.name, serviceAccount.name and serviceAccount.projectId');
+  }
+  const meta: JsonMap = { annotations: { 'iam.gke.io/gcp-service-account': `${sa.name}@${sa.projectId}.iam.gserviceaccount.com` }, name };
+  if (typeof ks.namespace === 'string' && ks.namespace !== '') meta.namespace = ks.namespace;
+  return new Resource({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta }, file);
 }
 
 function configuredBy(cfg: JsonMap): { kind: string; name?: string; namespace?: string } {

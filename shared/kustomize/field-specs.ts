@@ -299,20 +299,27 @@ export function defaultTransformerConfig(): TransformerConfig {
   };
 }
 
-function specKey(s: FieldSpec): string {
-  return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
-}
-
-/** Adds field specs, skipping exact duplicates (same gvk and path). */
+/**
+ * Adds field specs as kustomize's FsSlice.MergeAll does: a spec is skipped when one already there has the same
+ * path and a gvk that the new spec's gvk selects (so `metadata/name` for any kind is dropped after
+ * `metadata/name` for kind Foo, but not the other way round).
+ */
 export function mergeSpecs(into: FieldSpec[], add: readonly FieldSpec[]): void {
   if (add.length === 0) return;
-  const seen = new Set(into.map(specKey));
-  for (const s of add) {
-    const k = specKey(s);
-    if (!seen.has(k)) {
-      seen.add(k);
-      into.push(s);
-    }
+  const byPath = new Map<string, FieldSpec[]>();
+  for (const s of into) {
+    const l = byPath.get(s.path);
+    if (l) l.push(s);
+    else byPath.set(s.path, [s]);
+  }
+  for (const x of add) {
+    const same = byPath.get(x.path);
+    const selected = (s: FieldSpec): boolean =>
+      (!x.group || x.group === (s.group ?? '')) && (!x.version || x.version === (s.version ?? '')) && (!x.kind || x.kind === (s.kind ?? ''));
+    if (same?.some(selected)) continue;
+    into.push(x);
+    if (same) same.push(x);
+    else byPath.set(x.path, [x]);
   }
 }
 

@@ -54,7 +54,7 @@ export function parseKustomization(text: string, file: string): { k?: Kustomizat
   const kind = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
   const apiVersion = typeof fields.apiVersion === 'string' ? fields.apiVersion : '';
   if (kind !== 'Kustomization' && kind !== 'Component') return { error: { message: `kind '${kind}' is not Kustomization or Component` } };
-  if (kind === 'Component' && apiVersion !== 'kustomize.config.k8s.io/v1alpha1') {
+  if (kind === 'Component' && apiVersion !== '' && apiVersion !== 'kustomize.config.k8s.io/v1alpha1') {
     return { error: { message: `apiVersion for Component should be kustomize.config.k8s.io/v1alpha1` } };
   }
   // FixKustomization: legacy fields.

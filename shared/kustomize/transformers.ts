@@ -296,8 +296,8 @@ export function fixNameReferences(resources: readonly Resource[], backRefs: read
           }
           if (typeof m.namespace === 'string') {
             const ns = m.namespace;
-            const byOrg = cands.filter((r) => r.orgId().namespace === ns);
-            cs = byOrg.length > 0 ? byOrg : cands.filter((r) => r.namespace === ns);
+            const byOrg = cands.filter((r) => nsEquals(r.orgId().namespace, ns));
+            cs = byOrg.length > 0 ? byOrg : cands.filter((r) => nsEquals(r.namespace, ns));
           }
           const ref = selectReferral(referrer, spec, br, oldName, cs, (rs) => rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace));
           if (!ref) return;
