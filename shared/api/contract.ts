@@ -37,6 +37,12 @@ export interface FleetOverview {
   readonly problems: readonly Problem[];
 }
 
+/** What an edited ApplicationSet file would generate, and its problems (with line and column). */
+export interface AppSetPreview {
+  readonly appsets: readonly AppSetSummary[];
+  readonly problems: readonly Problem[];
+}
+
 /** Progress of a long operation, pushed as an event. */
 export interface Progress {
   readonly id: string;
@@ -54,6 +60,12 @@ export interface ApiChannels {
   'fleet:overview': (req: Record<string, never>) => Promise<FleetOverview>;
   /** Opens another repository (a local path) and returns its overview. */
   'repo:open': (req: { readonly path: string }) => Promise<FleetOverview>;
+  /** The text of a repository file as the editor starts from it: the working tree's copy, else HEAD's. */
+  'appset:source': (req: { readonly file: string }) => Promise<{ readonly file: string; readonly text: string }>;
+  /** Generates the ApplicationSets of edited, unsaved text against the repository's clusters and git; writes nothing. */
+  'appset:preview': (req: { readonly file: string; readonly text: string }) => Promise<AppSetPreview>;
+  /** Saves edited text to the file in the working tree (no commit). */
+  'appset:save': (req: { readonly file: string; readonly text: string }) => Promise<{ readonly file: string }>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -73,7 +85,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open'] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save'] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress'] as const satisfies readonly EventName[];
 

@@ -1,0 +1,71 @@
+// The Electron main process: one window, sandboxed, talking to the engine only through the typed IPC contract.
+import { app, BrowserWindow, ipcMain, Menu, session as electronSession, shell } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registerIpc } from './ipc/main-ipc';
+import { CONTENT_SECURITY_POLICY } from './server/csp';
+import { createApiHandlers } from './services/api-handlers';
+import { defaultDataDir, readSettings, writeSettings } from './services/data-dir';
+import { chooseRepo, rendererDir } from './services/repo-choice';
+import { Session } from './services/session';
+
+const dataDir = process.env.FLOTILLA_DATA_DIR ? defaultDataDir() : path.join(app.getPath('appData'), 'Flotilla');
+
+async function createWindow(): Promise<void> {
+  const repoArg = process.argv.find((a) => a.startsWith('--repo='))?.slice('--repo='.length);
+  const repoPath = chooseRepo(dataDir, process.cwd(), repoArg);
+  writeSettings(dataDir, { ...readSettings(dataDir), repoPath });
+  const session = new Session({ repoPath, dataDir });
+  const indexFile = path.join(rendererDir(), 'index.html');
+  const appUrl = pathToFileURL(indexFile).href;
+
+  electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
+
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Flotilla',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  // External links open in the system browser; the window never navigates away from Flotilla's page.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url !== appUrl) e.preventDefault();
+  });
+  const dispose = registerIpc(ipcMain, createApiHandlers(session), session.events, win, appUrl);
+  win.on('closed', dispose);
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(appUrl);
+}
+
+Menu.setApplicationMenu(
+  Menu.buildFromTemplate([
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: 'Flotilla on the web', click: () => void shell.openExternal('https://github.com/flotilla-dev/flotilla') }] },
+  ]),
+);
+
+app.enableSandbox();
+app.whenReady().then(createWindow, (err: unknown) => {
+  console.error(err);
+  app.exit(2);
+});
+app.on('window-all-closed', () => app.quit());

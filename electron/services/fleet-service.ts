@@ -1,0 +1,65 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppSetPreview, FleetOverview } from '../../shared/api/contract';
+import { generateAll, previewAppSetText } from '../../shared/fleet/overview';
+import { FlotillaError } from '../../shared/problem';
+import { normalizePath } from '../../shared/repo/paths';
+import type { RepoScan } from '../../shared/repo/scan';
+import { scanRepository } from '../../shared/repo/scan';
+import { localGitReader } from './git-reader';
+import { GitRepository } from './git-repo';
+
+/** The open GitOps repository and what the engine derives from it at HEAD. */
+export class FleetService {
+  private constructor(readonly repo: GitRepository) {}
+
+  /** Opens the repository at `dir` (errors name the path). */
+  static async open(dir: string): Promise<FleetService> {
+    return new FleetService(await GitRepository.open(dir));
+  }
+
+  /** The repository scanned at HEAD (fleet file, ApplicationSets, pipelines, cluster Secrets). */
+  async scanHead(): Promise<{ head: Awaited<ReturnType<GitRepository['head']>>; scan: RepoScan }> {
+    const head = await this.repo.head();
+    return { head, scan: scanRepository(this.repo.treeAt(head.sha)) };
+  }
+
+  /** The repository at HEAD: its fleet, ApplicationSets and generated apps, and every problem found. */
+  async overview(): Promise<FleetOverview> {
+    const { head, scan } = await this.scanHead();
+    const { appsets, problems } = generateAll(scan, localGitReader(this.repo, scan.fleet.repoURLs));
+    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets, problems };
+  }
+
+  /** What edited ApplicationSet text would generate against HEAD's clusters and git; writes nothing. */
+  async previewAppSet(file: string, text: string): Promise<AppSetPreview> {
+    const { scan } = await this.scanHead();
+    return previewAppSetText(this.relative(file), text, scan, localGitReader(this.repo, scan.fleet.repoURLs));
+  }
+
+  /** A file's text for editing: the working tree's copy, else HEAD's. */
+  async source(file: string): Promise<{ file: string; text: string }> {
+    const rel = this.relative(file);
+    const abs = path.join(this.repo.root, rel);
+    if (existsSync(abs)) return { file: rel, text: readFileSync(abs, 'utf8') };
+    const text = this.repo.treeAt('HEAD').read(rel);
+    if (text === undefined) throw new FlotillaError({ severity: 'error', message: `no such file in the repository: ${rel}`, file: rel });
+    return { file: rel, text };
+  }
+
+  /** Saves an ApplicationSet file in the working tree (no commit); only YAML or JSON files inside the repository. */
+  async save(file: string, text: string): Promise<{ file: string }> {
+    const rel = this.relative(file);
+    if (!/\.(ya?ml|json)$/.test(rel)) throw new FlotillaError({ severity: 'error', message: `only YAML or JSON files can be saved here, not ${rel}`, file: rel });
+    writeFileSync(path.join(this.repo.root, rel), text);
+    return { file: rel };
+  }
+
+  private relative(file: string): string {
+    const rel = normalizePath(file.replace(/\\/g, '/'));
+    if (rel === undefined || rel === '' || rel.startsWith('.git/') || rel === '.git') {
+      throw new FlotillaError({ severity: 'error', message: `path must be a file inside the repository: ${file}`, file });
+    }
+    return rel;
+  }
+}

@@ -1,0 +1,39 @@
+import { EventBus } from './event-bus';
+import { FleetService } from './fleet-service';
+
+/** Where a session starts: the repository to open and the data folder for state. */
+export interface SessionOptions {
+  readonly repoPath: string;
+  readonly dataDir: string;
+}
+
+/** The engine's state for one UI or CLI run: the open repository and the event bus. */
+export class Session {
+  readonly events = new EventBus();
+  private fleetPromise: Promise<FleetService> | undefined;
+  private repoPath: string;
+
+  constructor(readonly options: SessionOptions) {
+    this.repoPath = options.repoPath;
+  }
+
+  /** The open repository's service (opened once; a failed open is retried on the next call). */
+  fleet(): Promise<FleetService> {
+    if (!this.fleetPromise) {
+      const p = FleetService.open(this.repoPath);
+      this.fleetPromise = p;
+      p.catch(() => {
+        if (this.fleetPromise === p) this.fleetPromise = undefined;
+      });
+    }
+    return this.fleetPromise;
+  }
+
+  /** Switches to another repository; the old one stays open if the new one cannot be opened. */
+  async openRepo(dir: string): Promise<FleetService> {
+    const svc = await FleetService.open(dir);
+    this.repoPath = svc.repo.root;
+    this.fleetPromise = Promise.resolve(svc);
+    return svc;
+  }
+}

@@ -1,0 +1,71 @@
+import { useEffect } from 'react';
+import { getApi } from './api/bridge';
+import { AppSetsPage } from './pages/appsets-page';
+import { FleetPage } from './pages/fleet-page';
+import { useStore } from './store';
+import type { Page } from './store/nav-slice';
+
+const NAV: readonly { readonly page: Page; readonly label: string }[] = [
+  { page: 'fleet', label: 'Fleet' },
+  { page: 'applicationsets', label: 'ApplicationSets' },
+];
+
+/** The shell: the repository and its revision always visible, navigation, and the current page. */
+export function App() {
+  const overview = useStore((s) => s.overview);
+  const loading = useStore((s) => s.loading);
+  const loadError = useStore((s) => s.loadError);
+  const page = useStore((s) => s.page);
+  const navigate = useStore((s) => s.navigate);
+  const loadOverview = useStore((s) => s.loadOverview);
+
+  useEffect(() => {
+    void loadOverview();
+    return getApi().on('repo:changed', () => void loadOverview());
+  }, [loadOverview]);
+
+  const head = overview?.repo.head;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Flotilla</span>
+        {overview && (
+          <span className="repo" aria-label="Repository">
+            <span className="repo-name">{overview.repo.fleet?.name ?? overview.repo.path}</span>
+            <span className="muted repo-path">{overview.repo.path}</span>
+            {head && (
+              <span className="revision" aria-label="Revision" title={head.subject}>
+                {head.branch ? `${head.branch} @ ` : ''}
+                <code>{head.short}</code> {head.subject}
+              </span>
+            )}
+          </span>
+        )}
+        <button type="button" className="refresh" onClick={() => void loadOverview()} disabled={loading}>
+          {loading ? 'Loading…' : 'Reload'}
+        </button>
+      </header>
+      <nav className="sidebar" aria-label="Main">
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.page}>
+              <button type="button" aria-current={page === n.page ? 'page' : undefined} onClick={() => navigate(n.page)}>
+                {n.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {loadError && (
+          <div role="alert" className="load-error">
+            <strong>Could not open the repository.</strong> <code>{loadError}</code>
+          </div>
+        )}
+        {!overview && !loadError && <p className="muted">Reading the repository…</p>}
+        {overview && page === 'fleet' && <FleetPage />}
+        {overview && page === 'applicationsets' && <AppSetsPage />}
+      </main>
+    </div>
+  );
+}

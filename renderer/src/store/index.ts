@@ -1,0 +1,13 @@
+import { create } from 'zustand';
+import type { AppSetSlice } from './appset-slice';
+import { createAppSetSlice } from './appset-slice';
+import type { FleetSlice } from './fleet-slice';
+import { createFleetSlice } from './fleet-slice';
+import type { NavSlice } from './nav-slice';
+import { createNavSlice } from './nav-slice';
+
+/** The whole UI state: typed slices, each owning its actions. */
+export type Store = FleetSlice & NavSlice & AppSetSlice;
+
+/** The one zustand store of the renderer. */
+export const useStore = create<Store>()((...a) => ({ ...createFleetSlice(...a), ...createNavSlice(...a), ...createAppSetSlice(...a) }));

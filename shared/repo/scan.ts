@@ -1,0 +1,74 @@
+import type { FleetSpec } from '../model/fleet';
+import { defaultFleet, isFleetDoc, parseFleet } from '../model/fleet-file';
+import type { Problem } from '../problem';
+import { problem } from '../problem';
+import { isRecord, parseYamlDocuments } from '../yaml/documents';
+import type { FileTree } from './file-tree';
+import { walkFiles } from './file-tree';
+import { matchesAny } from './glob';
+
+/** The fleet file's fixed location at the repository root. */
+export const FLEET_FILE = 'flotilla.yaml';
+
+/** A YAML document found in the repository, with where it came from. */
+export interface FoundDoc {
+  readonly value: Record<string, unknown>;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** What a scan of a repository found: the fleet, its ApplicationSets, pipelines and cluster Secrets, and every problem. */
+export interface RepoScan {
+  readonly fleet: FleetSpec;
+  readonly applicationSets: readonly FoundDoc[];
+  readonly pipelines: readonly FoundDoc[];
+  readonly clusterSecrets: readonly FoundDoc[];
+  readonly problems: readonly Problem[];
+}
+
+// Files are parsed only when they may hold a document the scan looks for; other manifests are read by the renderer.
+const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Pipeline|Secret)\b|"kind"\s*:\s*"(ApplicationSet|Pipeline|Secret)"/;
+
+/** Scans a repository tree for its fleet file, ApplicationSets, pipelines and Argo CD cluster Secrets. */
+export function scanRepository(tree: FileTree): RepoScan {
+  const problems: Problem[] = [];
+  let fleet = defaultFleet();
+  const fleetText = tree.read(FLEET_FILE);
+  if (fleetText !== undefined) {
+    const parsed = parseYamlDocuments(fleetText, FLEET_FILE);
+    problems.push(...parsed.problems);
+    const doc = parsed.docs.find((d) => isFleetDoc(d.value));
+    if (doc) {
+      const r = parseFleet(doc.value as Record<string, unknown>, FLEET_FILE, doc.line);
+      fleet = r.fleet;
+      problems.push(...r.problems);
+    } else if (parsed.problems.length === 0) problems.push(problem('expected a document with apiVersion flotilla.dev/v1alpha1 and kind Fleet', { file: FLEET_FILE, line: 1 }));
+  }
+  const applicationSets: FoundDoc[] = [];
+  const pipelines: FoundDoc[] = [];
+  const clusterSecrets: FoundDoc[] = [];
+  for (const file of walkFiles(tree)) {
+    if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
+    const asAppSet = matchesAny(file, fleet.applicationSets);
+    const asPipeline = matchesAny(file, fleet.pipelines);
+    if (!asAppSet && !asPipeline) continue;
+    const text = tree.read(file);
+    if (text === undefined || !INTERESTING.test(text)) continue;
+    const parsed = parseYamlDocuments(text, file);
+    problems.push(...parsed.problems);
+    for (const d of parsed.docs) {
+      if (!isRecord(d.value)) continue;
+      const found = { value: d.value, file, line: d.line };
+      const { kind, apiVersion } = d.value;
+      if (asAppSet && kind === 'ApplicationSet' && typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/')) applicationSets.push(found);
+      else if (asPipeline && kind === 'Pipeline' && apiVersion === 'flotilla.dev/v1alpha1') pipelines.push(found);
+      else if (kind === 'Secret' && isClusterSecret(d.value)) clusterSecrets.push(found);
+    }
+  }
+  return { fleet, applicationSets, pipelines, clusterSecrets, problems };
+}
+
+function isClusterSecret(v: Record<string, unknown>): boolean {
+  const labels = isRecord(v.metadata) && isRecord(v.metadata.labels) ? v.metadata.labels : {};
+  return labels['argocd.argoproj.io/secret-type'] === 'cluster';
+}

@@ -1,0 +1,45 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './paths';
+
+/** A `flotilla serve` child process and the URL it printed. */
+export interface ServeProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the built CLI's `flotilla serve` on a repository and waits for the URL it prints. */
+export function startServe(repo: string, dataDir: string): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'flotilla.js'), 'serve', '--repo', repo], {
+    env: { ...process.env, FLOTILLA_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`flotilla serve printed no URL in 30 s\n${out}\n${err}`)), 30_000);
+    child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`flotilla serve exited with ${code}\n${out}\n${err}`));
+    });
+  });
+}
