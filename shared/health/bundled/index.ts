@@ -55,6 +55,7 @@ import { DATA_PLATFORM_CHECKS } from './data-platforms';
 import { NETWORKING_CHECKS } from './networking';
 import { DATABASE_CHECKS } from './databases';
 import { CLOUD_SERVICE_CHECKS } from './cloud-services';
+import { PLATFORM_MISC_CHECKS } from './platform-misc';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -116,4 +117,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...NETWORKING_CHECKS,
   ...DATABASE_CHECKS,
   ...CLOUD_SERVICE_CHECKS,
+  ...PLATFORM_MISC_CHECKS,
 ];
