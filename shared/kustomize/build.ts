@@ -15,7 +15,7 @@ import type { JsonPatchOp } from './patch';
 import { applyJsonPatch, isDeletePatch, PatchError, strategicMerge } from './patch';
 import { applyReplacements, readReplacements } from './replacements';
 import type { ResId } from './resource';
-import { deepCopy, idEquals, idString, Resource } from './resource';
+import { deepCopy, idEquals, idString, parseApiVersion, Resource } from './resource';
 import type { Selector } from './select';
 import { readSelector, selects } from './select';
 import { legacySort } from './sort';
@@ -424,38 +424,52 @@ class Builder {
     acc.resources.push(r);
   }
 
+  /**
+   * `crds:` — OpenAPI definitions (kube-openapi's `{ "<type>": { "Schema": ... } }`, or `definitions`) whose
+   * properties carry `x-kubernetes-object-ref-kind`: each such field becomes a name reference.
+   */
   private loadCrdConfig(path: string, config: TransformerConfig): void {
-    const { docs } = readYaml(this.readText(path), path, { duplicateKeys: 'lastWins' });
+    const { docs, problems } = readYaml(this.readText(path), path, { duplicateKeys: 'lastWins' });
+    if (problems[0]) throw new BuildError(problems[0]);
     for (const d of docs) {
       if (!isMapValue(d.value)) continue;
       const defs = isMapValue(d.value.definitions) ? d.value.definitions : d.value;
-      for (const [typeName, def] of Object.entries(defs)) {
-        if (!isMapValue(def)) continue;
-        const kindName = typeName.split('.').pop() ?? typeName;
-        const props = def.properties;
-        if (!isMapValue(props)) continue;
-        this.crdWalk(kindName, props, '', config, defs);
+      const schemaOf = (name: string): JsonMap | undefined => {
+        const def = defs[name];
+        if (!isMapValue(def)) return undefined;
+        return isMapValue(def.Schema) ? def.Schema : def;
+      };
+      for (const typeName of Object.keys(defs)) {
+        const schema = schemaOf(typeName);
+        const props = schema?.properties;
+        if (!isMapValue(props) || !('kind' in props) || !('metadata' in props)) continue;
+        const kind = typeName.split('.').pop() ?? typeName;
+        this.crdWalk(kind, props, '', config, schemaOf, 0);
       }
     }
   }
 
-  private crdWalk(kind: string, props: JsonMap, prefix: string, config: TransformerConfig, defs: JsonMap, depth = 0): void {
-    if (depth > 10) return;
+  private crdWalk(kind: string, props: JsonMap, prefix: string, config: TransformerConfig, schemaOf: (n: string) => JsonMap | undefined, depth: number): void {
+    if (depth > 12) return;
     for (const [name, p] of Object.entries(props)) {
-      if (!isMapValue(p)) continue;
+      if (!isMapValue(p) || name === 'metadata' || name === 'status') continue;
       const path = prefix ? `${prefix}/${name}` : name;
       const refKind = p['x-kubernetes-object-ref-kind'];
       if (typeof refKind === 'string') {
-        const nameKey = typeof p['x-kubernetes-object-ref-name-key'] === 'string' ? (p['x-kubernetes-object-ref-name-key'] as string) : 'name';
-        const spec: FieldSpec = { kind, path: `${path}/${nameKey}` };
-        mergeConfig(config, { nameReference: [{ kind: refKind, fieldSpecs: [spec] }] });
+        const refVersion = typeof p['x-kubernetes-object-ref-api-version'] === 'string' ? (p['x-kubernetes-object-ref-api-version'] as string) : '';
+        const { group, version } = parseApiVersion(refVersion);
+        mergeConfig(config, {
+          nameReference: [{ kind: refKind, ...(group ? { group } : {}), ...(version ? { version } : {}), fieldSpecs: [{ kind, path: `${path}/name` }] }],
+        });
+        continue;
       }
-      if (isMapValue(p.properties)) this.crdWalk(kind, p.properties, path, config, defs, depth + 1);
-      const ref = p.$ref;
-      if (typeof ref === 'string') {
-        const target = defs[ref.replace(/^#\/definitions\//, '')];
-        if (isMapValue(target) && isMapValue(target.properties)) this.crdWalk(kind, target.properties, path, config, defs, depth + 1);
+      let nested = isMapValue(p.properties) ? p.properties : undefined;
+      const ref = typeof p.$ref === 'string' ? p.$ref.replace(/^#\/definitions\//, '') : undefined;
+      if (!nested && ref) {
+        const target = schemaOf(ref);
+        if (target && isMapValue(target.properties)) nested = target.properties;
       }
+      if (nested) this.crdWalk(kind, nested, path, config, schemaOf, depth + 1);
     }
   }
 
