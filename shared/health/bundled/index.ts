@@ -56,6 +56,7 @@ import { NETWORKING_CHECKS } from './networking';
 import { DATABASE_CHECKS } from './databases';
 import { CLOUD_SERVICE_CHECKS } from './cloud-services';
 import { PLATFORM_MISC_CHECKS } from './platform-misc';
+import { STORAGE_CHECKS } from './storage';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -118,4 +119,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...DATABASE_CHECKS,
   ...CLOUD_SERVICE_CHECKS,
   ...PLATFORM_MISC_CHECKS,
+  ...STORAGE_CHECKS,
 ];
