@@ -208,7 +208,10 @@ export function reportProblems(ctx: CliContext, result: FleetComparison, rowsOnl
     seen.add(line);
     ctx.io.err(line + '\n');
   }
-  for (const r of result.rows) if (r.status.error) ctx.io.err(`error: ${r.app} on ${r.cluster}: ${r.status.error}\n`);
+  // One line per distinct reason (a dead cluster makes all its apps Unknown for the same reason).
+  const byReason = new Map<string, string[]>();
+  for (const r of result.rows) if (r.status.error) byReason.set(r.status.error, [...(byReason.get(r.status.error) ?? []), r.app]);
+  for (const [reason, apps] of byReason) ctx.io.err(`error: ${reason} (${apps.length === 1 ? 'app' : 'apps'} ${apps.join(', ')} not compared)\n`);
   return (rowsOnly ? rowProblems : all).some((p) => p.severity === 'error') || result.rows.some((r) => r.status.sync === 'Unknown');
 }
 

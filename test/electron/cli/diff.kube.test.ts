@@ -123,7 +123,8 @@ describe('flotilla diff and status against real clusters', () => {
       writeFiles(t.dir, { config: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n' });
       const d = await cli(['diff', '--repo', repo.dir, '--kubeconfig', `${t.dir}/config`, '--timeout', '3']);
       expect(d.code).toBe(2);
-      expect(d.err).toMatch(/web-dev on dev: cluster dev is unreachable/);
+      expect(d.err).toMatch(/error: cluster dev is unreachable: .* \(app web-dev not compared\)/);
+      expect(d.err).toMatch(/error: cluster staging is unreachable: .* \(app web-staging not compared\)/);
     } finally {
       t.cleanup();
     }
