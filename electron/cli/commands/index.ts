@@ -2,11 +2,13 @@ import type { CommandRegistrar } from '../context';
 import { registerApps } from './apps';
 import { registerClusters } from './clusters';
 import { registerDiff } from './diff';
+import { registerGenerate } from './generate';
 import { registerHealth } from './health';
 import { registerSandbox } from './sandbox';
+import { registerRender } from './render';
 import { registerServe } from './serve';
 import { registerStatus } from './status';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Add a command: write commands/<name>.ts exporting a registrar, list it here. */
-export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerStatus, registerDiff, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];
+export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];

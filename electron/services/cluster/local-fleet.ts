@@ -5,7 +5,6 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 // A local fleet of real Kubernetes control planes (etcd + kube-apiserver per cluster) on loopback, the way
 // controller-runtime's envtest runs them. Used by the tests, the benchmarks and `flotilla sandbox`.
@@ -44,10 +43,18 @@ export interface LocalFleetState {
   readonly removeDir: boolean;
 }
 
+/** A cluster to start with a fixed API server port (e.g. the example fleet's servers) and context name. */
+export interface LocalClusterRequest {
+  readonly name: string;
+  readonly apiPort?: number;
+  /** The admin context's name (default `flotilla-<name>`). */
+  readonly context?: string;
+}
+
 /** Options of `startLocalFleet`. */
 export interface LocalFleetOptions {
-  /** Cluster names (default dev, staging, prod). */
-  readonly clusters?: readonly string[];
+  /** Cluster names, or names with a fixed API server port and context (default dev, staging, prod on free ports). */
+  readonly clusters?: readonly (string | LocalClusterRequest)[];
   /** Folder for data, logs and kubeconfig; a fresh temp folder (removed on stop) when absent. */
   readonly dir?: string;
   /** Folder holding `kube-apiserver` and `etcd`; built or found by `ensureKubeTestbin` when absent. */
@@ -59,23 +66,25 @@ export interface LocalFleetOptions {
   readonly ownerPid?: number | null;
   /** Progress lines (start, ready). */
   readonly log?: (line: string) => void;
+  /** Also write the restricted-user and client-certificate contexts (default true; tests use them). */
+  readonly extraContexts?: boolean;
   /** How long to wait for /readyz (default 120 s). */
   readonly readyTimeoutMs?: number;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Finds `scripts/kube-testbin.sh` by walking up from this module (source tree or bundle). */
+/** Finds `scripts/kube-testbin.sh` by walking up from this module's folder (source tree or bundle) and the cwd. */
 function findTestbinScript(): string {
-  let dir = here;
-  for (let i = 0; i < 6; i++) {
-    const p = path.join(dir, 'scripts', 'kube-testbin.sh');
-    if (existsSync(p)) return p;
-    dir = path.dirname(dir);
+  // The CLI bundle is CommonJS (__dirname); tests and benchmarks run as ES modules, from the checkout.
+  const starts = [typeof __dirname === 'string' ? __dirname : '', process.cwd()].filter(Boolean);
+  for (const start of starts) {
+    let dir = start;
+    for (let i = 0; i < 6; i++) {
+      const p = path.join(dir, 'scripts', 'kube-testbin.sh');
+      if (existsSync(p)) return p;
+      dir = path.dirname(dir);
+    }
   }
-  const fromCwd = path.join(process.cwd(), 'scripts', 'kube-testbin.sh');
-  if (existsSync(fromCwd)) return fromCwd;
-  throw new Error('scripts/kube-testbin.sh not found: run from the Flotilla checkout');
+  throw new Error(`scripts/kube-testbin.sh not found (looked above ${starts.join(' and ')}): run from the Flotilla checkout`);
 }
 
 /**
@@ -113,6 +122,16 @@ async function freePort(): Promise<number> {
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether a loopback port can be bound. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
@@ -230,15 +249,17 @@ async function waitReady(c: LocalClusterInfo, token: string, pid: number, timeou
 }
 
 /** The kubeconfig (YAML is a superset of JSON, so JSON is written) with admin, restricted and cert contexts. */
-function kubeconfigFor(state: Omit<LocalFleetState, 'kubeconfig'>, certs: { cert: string; key: string }): string {
+function kubeconfigFor(state: Omit<LocalFleetState, 'kubeconfig'>, certs: { cert: string; key: string }, extra: boolean): string {
   const clusters = state.clusters.map((c) => ({
     name: `flotilla-${c.name}`,
     cluster: { server: c.server, 'certificate-authority': path.join(c.dir, 'pki', 'apiserver.crt') },
   }));
   const contexts = state.clusters.flatMap((c) => [
     { name: c.context, context: { cluster: `flotilla-${c.name}`, user: 'flotilla-admin' } },
-    { name: c.restrictedContext, context: { cluster: `flotilla-${c.name}`, user: RESTRICTED_USER } },
-    { name: c.certContext, context: { cluster: `flotilla-${c.name}`, user: 'flotilla-cert-admin' } },
+    ...(extra ? [
+      { name: c.restrictedContext, context: { cluster: `flotilla-${c.name}`, user: RESTRICTED_USER } },
+      { name: c.certContext, context: { cluster: `flotilla-${c.name}`, user: 'flotilla-cert-admin' } },
+    ] : []),
   ]);
   const users = [
     { name: 'flotilla-admin', user: { token: state.adminToken } },
@@ -296,6 +317,12 @@ export class LocalFleet {
       path.join(c.dir, 'kube-apiserver.log'), path.join(this.state.dir, 'pids', `${c.name}-apiserver.pid`),
     );
     await waitReady(c, this.state.adminToken, pid, this.readyTimeoutMs);
+  }
+
+  /** Lets the fleet outlive this process (no kill on exit); stop it later with `stopLocalFleet(state)`. */
+  detach(): void {
+    this.stopped = true;
+    process.off('exit', this.exitHook);
   }
 
   /** Stops every process of the fleet and removes its temp folder (when it made one). */
@@ -389,12 +416,15 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
   const certs = makeClientCerts(path.join(dir, 'pki'));
 
   const clusters: LocalClusterInfo[] = [];
-  for (const name of opts.clusters ?? LOCAL_FLEET_CLUSTERS) {
-    const [apiPort, etcdPort, etcdPeerPort] = [await freePort(), await freePort(), await freePort()];
+  for (const req of opts.clusters ?? LOCAL_FLEET_CLUSTERS) {
+    const { name, apiPort: fixedPort, context } = typeof req === 'string' ? { name: req, apiPort: undefined, context: undefined } : req;
+    if (fixedPort !== undefined && !(await portFree(fixedPort))) throw new Error(`cluster ${name}: port ${fixedPort} on 127.0.0.1 is in use`);
+    const [apiPort, etcdPort, etcdPeerPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort()];
     const cdir = path.join(dir, name);
     mkdirSync(path.join(cdir, 'pki'), { recursive: true });
+    const ctx = context ?? `flotilla-${name}`;
     clusters.push({
-      name, context: `flotilla-${name}`, restrictedContext: `flotilla-${name}-restricted`, certContext: `flotilla-${name}-cert`,
+      name, context: ctx, restrictedContext: `${ctx}-restricted`, certContext: `${ctx}-cert`,
       server: `https://127.0.0.1:${apiPort}`, apiPort, etcdPort, etcdPeerPort, dir: cdir,
     });
   }
@@ -402,7 +432,7 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
 
   const base = { dir, binDir, adminToken, restrictedToken, clusters, removeDir };
   const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(base, certs), { mode: 0o600 });
+  writeFileSync(kubeconfig, kubeconfigFor(base, certs, opts.extraContexts ?? true), { mode: 0o600 });
   const state: LocalFleetState = { ...base, kubeconfig };
   writeFileSync(path.join(dir, 'fleet.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
   const fleet = new LocalFleet(state, opts.readyTimeoutMs ?? 120_000);

@@ -131,19 +131,21 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
 
   // CreateNamespace: the destination namespace is created (not tracked, never pruned) before anything else.
   if (opts.createNamespace && !desiredNamespaces.has(namespace)) {
+    // Reported in the first wave: it happens before anything else.
+    const firstWave = Math.min(0, ...tasks.map((t) => t.wave));
     const nsKey: ResourceKey = { group: '', version: 'v1', kind: 'Namespace', namespace: '', name: namespace };
     try {
       await conn.request({ path: `/api/v1/namespaces/${encodeURIComponent(namespace)}` });
     } catch (err) {
       if (!(err instanceof KubeApiError && err.kind === 'notFound')) {
-        results.push({ ...nsKey, action: 'failed', wave: Number.MIN_SAFE_INTEGER, problem: failure(conn, opts.app, nsKey, err, 'read namespace') });
+        results.push({ ...nsKey, action: 'failed', wave: firstWave, problem: failure(conn, opts.app, nsKey, err, 'read namespace') });
       } else {
         try {
           const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) });
           await conn.request({ method: 'POST', path: `/api/v1/namespaces?${q}`, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
-          results.push({ ...nsKey, action: 'created', wave: Number.MIN_SAFE_INTEGER });
+          results.push({ ...nsKey, action: 'created', wave: firstWave });
         } catch (e) {
-          results.push({ ...nsKey, action: 'failed', wave: Number.MIN_SAFE_INTEGER, problem: failure(conn, opts.app, nsKey, e, 'create namespace') });
+          results.push({ ...nsKey, action: 'failed', wave: firstWave, problem: failure(conn, opts.app, nsKey, e, 'create namespace') });
         }
       }
     }
