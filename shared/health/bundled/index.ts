@@ -57,6 +57,7 @@ import { DATABASE_CHECKS } from './databases';
 import { CLOUD_SERVICE_CHECKS } from './cloud-services';
 import { PLATFORM_MISC_CHECKS } from './platform-misc';
 import { STORAGE_CHECKS } from './storage';
+import { PROMOTER_CHECKS } from './promoter';
 import { STRIMZI_OTHER_CHECKS } from './strimzi-others';
 
 /** Ports of Argo CD's bundled `resource_customizations` health checks. */
@@ -120,4 +121,5 @@ export const BUNDLED_CHECKS: readonly HealthCheck[] = [
   ...CLOUD_SERVICE_CHECKS,
   ...PLATFORM_MISC_CHECKS,
   ...STORAGE_CHECKS,
+  ...PROMOTER_CHECKS,
 ];
