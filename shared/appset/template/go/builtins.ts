@@ -1,6 +1,6 @@
 // Go text/template's predefined functions (and, or, not, len, index, slice, print*, html, js, urlquery, eq, ne, lt, le, gt, ge, call).
 import type { GoFunc } from './exec';
-import { formatValue, sprint, sprintf, sprintln } from './fmt';
+import { formatVerb, sprint, sprintf, sprintln } from './fmt';
 import type { BasicKind } from './values';
 import { basicKind, goTypeName, intOf, isMap, isTrue, utf8Length } from './values';
 
@@ -35,7 +35,8 @@ export function goEq(arg1: unknown, ...rest: unknown[]): boolean {
       truth = arg1 === a;
     } else {
       if (Array.isArray(arg1) || isMap(arg1) || Array.isArray(a) || isMap(a)) {
-        throw new Error(`non-comparable type ${formatValue(Array.isArray(a) || isMap(a) ? a : arg1)}: ${goTypeName(Array.isArray(a) || isMap(a) ? a : arg1)}`);
+        const bad = Array.isArray(arg1) || isMap(arg1) ? arg1 : a;
+        throw new Error(`non-comparable type ${formatVerb(bad, 's')}: ${goTypeName(bad)}`);
       }
       truth = arg1 === a || String(arg1) === String(a);
     }

@@ -383,12 +383,20 @@ export function sprintf(format: string, args: readonly unknown[]): string {
           break flags;
       }
     }
+    const argIndex = (): void => {
+      const m = /^\[([0-9]+)\]/.exec(format.slice(i));
+      if (m) {
+        argi = Number(m[1]) - 1;
+        i += m[0].length;
+      }
+    };
     const readNum = (): number | undefined => {
       const m = /^[0-9]+/.exec(format.slice(i));
       if (!m) return undefined;
       i += m[0].length;
       return Number(m[0]);
     };
+    argIndex();
     if (format[i] === '*') {
       i++;
       const w = args[argi++];
@@ -406,6 +414,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         spec.prec = typeof p === 'bigint' ? Number(p) : p instanceof Int64 ? Number(p.v) : undefined;
       } else spec.prec = readNum() ?? 0;
     }
+    argIndex();
     if (i >= n) {
       out += '%!(NOVERB)';
       break;
@@ -433,7 +442,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     if (verb === 'v' && spec.plus) spec.plus = false;
     out += formatVerb(arg, verb, spec);
   }
-  if (argi < args.length) {
+  if (argi < args.length && !/%[-+# 0-9.]*\[/.test(format)) {
     out += '%!(EXTRA ' + args.slice(argi).map((a) => (a === undefined || a === null ? '<nil>' : `${goTypeName(a)}=${formatValue(a)}`)).join(', ') + ')';
   }
   return out;

@@ -105,12 +105,16 @@ export function parseGoNumber(text: string, isChar = false): GoNumber | undefine
   let intVal: bigint | undefined;
   if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t) || /^0[oO][0-7]+$/.test(t)) intVal = BigInt(t);
   else if (/^0[0-7]*$/.test(t)) intVal = t.length > 1 ? BigInt('0o' + t.slice(1)) : 0n;
+  else if (/^0[0-9]+$/.test(t)) throw new Error(`integer overflow: ${JSON.stringify(text)}`);
   else if (/^[1-9][0-9]*$/.test(t)) intVal = BigInt(t);
   let floatVal: number | undefined;
   if (intVal !== undefined) floatVal = Number(intVal);
   else if (/^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(t)) floatVal = Number(t);
   else if (isHex && /^0[xX]([0-9a-fA-F]*\.?[0-9a-fA-F]*)[pP][+-]?[0-9]+$/.test(t)) floatVal = parseHexFloat(t);
   if (floatVal === undefined) return undefined;
+  // Go: integer-looking text that only parses as a float is too large for any integer type.
+  if (intVal === undefined && !/[.eEpP]/.test(t)) throw new Error(`integer overflow: ${JSON.stringify(text)}`);
+  if (intVal !== undefined && intVal >= 2n ** 64n) throw new Error(`integer overflow: ${JSON.stringify(text)}`);
   if (neg) {
     floatVal = -floatVal;
     if (intVal !== undefined) intVal = -intVal;

@@ -498,8 +498,13 @@ export function parseTemplate(name: string, text: string, hasFunction: (n: strin
         return { type: 'bool', pos: t.pos, value: t.val === 'true' };
       case 'char':
       case 'number': {
-        const num = parseGoNumber(t.val, t.kind === 'char');
-        if (!num) fail(`illegal number syntax: ${JSON.stringify(t.val)}`, t.line);
+        let num: GoNumber | undefined;
+        try {
+          num = parseGoNumber(t.val, t.kind === 'char');
+        } catch (e) {
+          fail(e instanceof Error ? e.message : String(e), t.line);
+        }
+        if (!num) fail(t.kind === 'char' ? `malformed character constant: ${t.val}` : `illegal number syntax: ${JSON.stringify(t.val)}`, t.line);
         return { type: 'number', pos: t.pos, text: t.val, num: num! };
       }
       case 'leftParen': {

@@ -28,6 +28,14 @@ export function isGoObject(v: unknown): v is GoObject {
   return typeof v === 'object' && v !== null && typeof (v as { goField?: unknown }).goField === 'function' && typeof (v as { goType?: unknown }).goType === 'string';
 }
 
+const sliceTypes = new WeakMap<readonly unknown[], string>();
+
+/** Marks a list a function returned as a typed Go slice ([]string, []int) so that typeOf and %T name it. */
+export function typedSlice<T extends readonly unknown[]>(list: T, goType: string): T {
+  sliceTypes.set(list, goType);
+  return list;
+}
+
 /** Whether `v` is a Go map (a plain JSON object). */
 export function isMap(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -68,7 +76,7 @@ export function goTypeName(v: unknown): string {
       return 'int';
   }
   if (v instanceof Int64) return 'int64';
-  if (Array.isArray(v)) return '[]interface {}';
+  if (Array.isArray(v)) return sliceTypes.get(v) ?? '[]interface {}';
   if (isGoObject(v)) return v.goType;
   if (typeof v === 'function') return 'func';
   return 'map[string]interface {}';

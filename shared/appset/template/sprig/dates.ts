@@ -10,6 +10,14 @@ export class GoTime implements GoObject {
 
   constructor(readonly ms: number) {}
 
+  /** Go's zero time, 0001-01-01 00:00:00 UTC. */
+  static zero(): GoTime {
+    const d = new Date(0);
+    d.setUTCFullYear(1, 0, 1);
+    d.setUTCHours(0, 0, 0, 0);
+    return new GoTime(d.getTime());
+  }
+
   /** Template field and method access: `.Year`, `.Unix`, `.Month` ... */
   goField(name: string): { readonly value: unknown } | undefined {
     const d = new Date(this.ms);
@@ -166,7 +174,10 @@ export function parseTime(layout: string, value: string): GoTime {
   });
   if (pm !== undefined) hour = (hour % 12) + (pm ? 12 : 0);
   if (month < 1 || month > 12) throw new Error(`parsing time ${JSON.stringify(value)}: month out of range`);
-  const ms = Date.UTC(year, month - 1, day, hour, min, sec) + Math.round(frac * 1000) - offset * 1000;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, min, sec, 0);
+  const ms = d.getTime() + Math.round(frac * 1000) - offset * 1000;
   return new GoTime(ms);
 }
 

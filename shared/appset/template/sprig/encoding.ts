@@ -1,5 +1,6 @@
 // Go's encoding/json output (sorted keys, HTML escaping, float formatting) and sigs.k8s.io/yaml round trips for toJson/toYaml/fromYaml.
-import { Document, Scalar, parseDocument, stringify, visit } from 'yaml';
+import { Document, Scalar, parseAllDocuments, stringify, visit } from 'yaml';
+import { formatFloat } from '../go/fmt';
 import { Int64, isGoObject, isMap, sortedKeys } from '../go/values';
 
 /** Options of Go's JSON encoder that Sprig varies. */
@@ -93,17 +94,33 @@ export function toJsonData(v: unknown): unknown {
 export function goYaml(v: unknown): string {
   const data = toJsonData(v);
   const doc = new Document(data, { sortMapEntries: true, version: '1.1' });
-  // go-yaml double-quotes strings that would read back as another type, and single-quotes the other non-plain ones.
+  const numbers: string[] = [];
   visit(doc, {
     Scalar(_key, node) {
       const s = node.value;
-      if (typeof s !== 'string' || s.includes('\n')) return;
+      if (typeof s === 'number') {
+        // Numbers are written as go-yaml writes what a JSON round trip gives: integers plainly, other floats with %g.
+        numbers.push(Number.isInteger(s) && Math.abs(s) < 1e21 ? BigInt(s).toString() : formatFloat(s, 'g', -1).replace('+Inf', '.inf').replace('-Inf', '-.inf').replace('NaN', '.nan'));
+        node.value = `${NUM_MARK}${numbers.length - 1}_`;
+        return;
+      }
+      if (typeof s !== 'string') return;
+      // go-yaml double-quotes strings that would read back as another type (or that no other style can hold),
+      // and single-quotes the other strings that cannot be plain.
+      if (s.includes('\n')) {
+        if (/[ \t]\n/.test(s) || hasControlChar(s)) node.type = Scalar.QUOTE_DOUBLE;
+        return;
+      }
       if (resolvesAsNonString(s) || hasControlChar(s)) node.type = Scalar.QUOTE_DOUBLE;
       else if (s.includes("'") && /^["']/.test(stringify(s, { lineWidth: 0 }))) node.type = Scalar.QUOTE_SINGLE;
     },
   });
-  return foldLongLines(doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, nullStr: 'null', simpleKeys: true }));
+  const text = doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, doubleQuotedAsJSON: true, nullStr: 'null', simpleKeys: true });
+  return foldLongLines(numbers.length ? text.replace(NUM_MARK_RE, (_m, i: string) => numbers[Number(i)]!) : text);
 }
+
+const NUM_MARK = 'goyamlnumber7f3a';
+const NUM_MARK_RE = /goyamlnumber7f3a(\d+)_/g;
 
 /** Control characters other than newline, which go-yaml only writes in double quotes. */
 function hasControlChar(s: string): boolean {
@@ -162,12 +179,13 @@ function foldLongLines(text: string): string {
 }
 
 const YAML11_SPECIAL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=|)$/;
-const YAML11_INT = /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_INT = /^[-+]?(?:0b[01_]+|0o?[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$/;
 const YAML11_FLOAT = /^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /** Whether a plain scalar with this text would resolve to a bool, null, int or float under YAML 1.1 (go-yaml v2's resolver). */
 function resolvesAsNonString(s: string): boolean {
-  return YAML11_SPECIAL.test(s) || YAML11_INT.test(s) || YAML11_FLOAT.test(s);
+  return YAML11_SPECIAL.test(s) || YAML11_INT.test(s) || YAML11_FLOAT.test(s) || YAML_TIMESTAMP.test(s);
 }
 
 /** The JSON kind name encoding/json uses in "cannot unmarshal X into Go value of type T". */
@@ -180,7 +198,9 @@ function jsonKind(v: unknown): string {
 
 /** Parses YAML as sigs.k8s.io/yaml does (YAML 1.1 scalars, one document) into JSON data; throws Go-like error texts. */
 export function parseYamlAsJson(text: string): unknown {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
+  // Like go-yaml, only the first document of a stream is read.
+  const doc = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false })[0];
+  if (!doc || !('errors' in doc)) return null;
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line ?? 1;
@@ -192,6 +212,9 @@ export function parseYamlAsJson(text: string): unknown {
 
 function normalizeYaml(v: unknown): unknown {
   if (v === undefined) return null;
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw new Error(`error converting YAML to JSON: json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
+  }
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map(normalizeYaml);
@@ -234,11 +257,12 @@ export function parseGoJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const trimmed = text.trim();
-    if (trimmed === '') throw new Error('unexpected end of JSON input', { cause: e });
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : 0;
-    const ch = text[pos];
+    if (text.trim() === '' || /end of JSON input|Unterminated string/.test(msg)) throw new Error('unexpected end of JSON input', { cause: e });
+    const after = /non-whitespace character after JSON at position (\d+)/.exec(msg);
+    if (after) throw new Error(`invalid character '${text[Number(after[1])]}' after top-level value`, { cause: e });
+    const tok = /Unexpected token '?(.)'?/.exec(msg);
+    const pos = /position (\d+)/.exec(msg);
+    const ch = tok ? tok[1] : pos ? text[Number(pos[1])] : text.trim()[0];
     if (ch === undefined) throw new Error('unexpected end of JSON input', { cause: e });
     throw new Error(`invalid character '${ch}' looking for beginning of value`, { cause: e });
   }

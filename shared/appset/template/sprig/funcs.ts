@@ -1,7 +1,7 @@
 // Sprig v3's generic function map (minus env, expandenv, getHostByName, as Argo CD removes them), with Go signatures and Sprig's conversions.
 import type { GoFunc, ParamType } from '../go/exec';
 import { formatValue, goQuote } from '../go/fmt';
-import { Int64, goKindName, goTypeName, intOf, isMap, utf8Length } from '../go/values';
+import { Int64, goKindName, goTypeName, intOf, isMap, typedSlice, utf8Length } from '../go/values';
 import { GoTime, durationString, formatTime, parseDuration, parseTime } from './dates';
 import { fromYamlList, fromYamlMap, goJson, goYaml, parseGoJson } from './encoding';
 import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1Hex, sha256Hex, utf8 } from './hashes';
@@ -288,7 +288,7 @@ function sprigSlice(list: unknown, ...indices: unknown[]): unknown[] | null {
   let end = l.length;
   if (indices.length > 0) start = Number(toInt64(indices[0]));
   if (indices.length > 1) end = Number(toInt64(indices[1]));
-  if (start < 0 || end > l.length || start > end) throw new Error(`runtime error: slice bounds out of range [${start}:${end}]`);
+  if (start < 0 || end > l.length || start > end) throw new Error('reflect.Value.Slice: slice index out of bounds');
   return l.slice(start, end);
 }
 
@@ -306,13 +306,15 @@ function sprigUrlParse(v: string): Record<string, unknown> {
   const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/(?:([^@/?#]*)@)?([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(v);
   if (!m) throw new Error(`unable to parse url: ${v}`);
   const host = m[3] ?? '';
+  const rest = m[4] ?? '';
+  const opaque = m[1] !== undefined && m[3] === undefined && rest !== '' && !rest.startsWith('/');
   return {
     scheme: m[1] ?? '',
     host,
     hostname: host.replace(/:\d*$/, '').replace(/^\[|\]$/g, ''),
-    path: decodeURIComponent(m[4] ?? ''),
+    path: opaque ? '' : decodeURIComponent(rest),
     query: m[5] ?? '',
-    opaque: '',
+    opaque: opaque ? rest : '',
     fragment: m[6] !== undefined ? decodeURIComponent(m[6]) : '',
     userinfo: m[2] ?? '',
   };
@@ -374,7 +376,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('initials', f(['string'], (s: string) => s.split(/\s+/).filter((w) => w).map((w) => [...w][0]).join('')));
   add('swapcase', f(['string'], (s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')));
   add('snakecase', f(['string'], (s: string) => splitWords(s).map((w) => w.toLowerCase()).join('_')));
-  add('camelcase', f(['string'], (s: string) => s.split('_').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : '')).join('')));
+  add('camelcase', f(['string'], (s: string) => s.split(/[_\-\s]+/).map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : '')).join('')));
   add('kebabcase', f(['string'], kebab));
   add('trunc', f(['int', 'string'], (c: bigint, s: string) => {
     const len = BigInt(utf8Length(s));
@@ -423,17 +425,17 @@ export function sprigFuncs(): Map<string, GoFunc> {
     goSplit(s, sep, -1).forEach((p, i) => (out['_' + i] = p));
     return out;
   }));
-  add('splitList', f(['string', 'string'], (sep: string, s: string) => goSplit(s, sep, -1)));
+  add('splitList', f(['string', 'string'], (sep: string, s: string) => typedSlice(goSplit(s, sep, -1), '[]string')));
   add('splitn', f(['string', 'int', 'string'], (sep: string, n: bigint, s: string) => {
     const out: Record<string, string> = {};
     goSplit(s, sep, Number(n)).forEach((p, i) => (out['_' + i] = p));
     return out;
   }));
-  add('toStrings', f(['any'], strslice));
-  add('until', f(['int'], (n: bigint) => (n < 0n ? untilStep(0n, n, -1n) : untilStep(0n, n, 1n))));
-  add('untilStep', f(['int', 'int', 'int'], untilStep as Fn));
+  add('toStrings', f(['any'], (v: unknown) => typedSlice(strslice(v), '[]string')));
+  add('until', f(['int'], (n: bigint) => typedSlice(n < 0n ? untilStep(0n, n, -1n) : untilStep(0n, n, 1n), '[]int')));
+  add('untilStep', f(['int', 'int', 'int'], (a: bigint, b: bigint, c: bigint) => typedSlice(untilStep(a, b, c), '[]int')));
   add('join', f(['string', 'any'], (sep: string, v: unknown) => strslice(v).join(sep)));
-  add('sortAlpha', f(['any'], (v: unknown) => (Array.isArray(v) ? strslice(v).sort() : [strval(v)])));
+  add('sortAlpha', f(['any'], (v: unknown) => typedSlice(Array.isArray(v) ? strslice(v).sort() : [strval(v)], '[]string')));
 
   // math
   add('add1', f(['any'], (v: unknown) => new Int64(toInt64(v) + 1n)));
@@ -594,6 +596,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   }, 'any'));
   const chunk = (size: bigint, list: unknown): unknown[][] => {
     const l = asList(list, 'chunk');
+    if (size <= 0n) throw new Error('runtime error: makeslice: len out of range');
     const out: unknown[][] = [];
     for (let i = 0; i < l.length; i += Number(size)) out.push(l.slice(i, i + Number(size)));
     return out;
@@ -615,7 +618,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   }));
   add('hasKey', f(['map', 'string'], (d: Record<string, unknown> | null, k: string) => !!d && Object.prototype.hasOwnProperty.call(d, k)));
   add('pluck', f(['string'], (k: string, ...ds: (Record<string, unknown> | null)[]) => ds.filter((d) => d && Object.prototype.hasOwnProperty.call(d, k)).map((d) => d![k]), 'map'));
-  add('keys', f([], (...ds: (Record<string, unknown> | null)[]) => ds.flatMap((d) => (d ? Object.keys(d) : [])), 'map'));
+  add('keys', f([], (...ds: (Record<string, unknown> | null)[]) => typedSlice(ds.flatMap((d) => (d ? Object.keys(d) : [])), '[]string'), 'map'));
   add('values', f(['map'], (d: Record<string, unknown> | null) => (d ? Object.values(d) : [])));
   add('pick', f(['map'], (d: Record<string, unknown> | null, ...ks: string[]) => {
     const out: Record<string, unknown> = {};
@@ -660,7 +663,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
       throw new Error(`regexp: Compile(\`${r}\`): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   };
-  const findAllStr = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => findAll(compile(r), s, Number(n)).map((x) => s.slice(x.start, x.end));
+  const findAllStr = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => typedSlice(findAll(compile(r), s, Number(n)).map((x) => s.slice(x.start, x.end)), '[]string');
   add('regexFindAll', f(['string', 'string', 'int'], findAllStr(mustCompile)));
   add('mustRegexFindAll', f(['string', 'string', 'int'], findAllStr(goRegexp)));
   const findOne = (compile: (r: string) => RegExp) => (r: string, s: string): string => {
@@ -674,7 +677,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('mustRegexReplaceAll', f(['string', 'string', 'string'], rra(goRegexp, false)));
   add('regexReplaceAllLiteral', f(['string', 'string', 'string'], rra(mustCompile, true)));
   add('mustRegexReplaceAllLiteral', f(['string', 'string', 'string'], rra(goRegexp, true)));
-  const rsplit = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => regexSplitImpl(compile(r), s, Number(n), r.length);
+  const rsplit = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => typedSlice(regexSplitImpl(compile(r), s, Number(n), r.length), '[]string');
   add('regexSplit', f(['string', 'string', 'int'], rsplit(mustCompile)));
   add('mustRegexSplit', f(['string', 'string', 'int'], rsplit(goRegexp)));
   add('regexQuoteMeta', f(['string'], quoteMeta));
@@ -712,7 +715,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
     try {
       return parseTime(fmt, s);
     } catch {
-      return new GoTime(Date.UTC(1, 0, 1) );
+      return GoTime.zero();
     }
   }));
   add('mustToDate', f(['string', 'string'], parseTime));
@@ -740,7 +743,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
     const g = (k: string): string => (d && typeof d[k] === 'string' ? (d[k] as string) : '');
     let s = g('scheme') ? g('scheme') + ':' : '';
     if (g('host')) s += '//' + (g('userinfo') ? g('userinfo') + '@' : '') + g('host');
-    s += g('path');
+    s += g('opaque') || (g('host') && g('path') && !g('path').startsWith('/') ? '/' + g('path') : g('path'));
     if (g('query')) s += '?' + g('query');
     if (g('fragment')) s += '#' + g('fragment');
     return s;

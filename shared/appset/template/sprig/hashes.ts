@@ -149,35 +149,45 @@ export function base64Encode(data: Uint8Array): string {
   return out;
 }
 
-/** Standard base64 decoding with Go's error text (`illegal base64 data at input byte N`). */
-export function base64Decode(s: string): Uint8Array {
-  const clean = s.replace(/[\r\n]/g, '');
+/** Standard (padded) base64 decoding with Go's error offsets (`illegal base64 data at input byte N`). */
+export function base64Decode(src: string): Uint8Array {
   const out: number[] = [];
-  let bits = 0;
-  let acc = 0;
-  let i = 0;
-  for (; i < clean.length; i++) {
-    const c = clean[i]!;
-    if (c === '=') break;
-    const v = B64.indexOf(c);
-    if (v < 0) throw new Error(`illegal base64 data at input byte ${i}`);
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 0xff);
+  let si = 0;
+  const next = (): string | undefined => {
+    while (si < src.length && (src[si] === '\n' || src[si] === '\r')) si++;
+    return si < src.length ? src[si++] : undefined;
+  };
+  for (;;) {
+    const quantum: number[] = [];
+    let j = 0;
+    for (; j < 4; j++) {
+      const c = next();
+      if (c === undefined) {
+        if (j === 0) return Uint8Array.from(out);
+        throw new Error(`illegal base64 data at input byte ${si - j}`);
+      }
+      if (c === '=') {
+        if (j < 2) throw new Error(`illegal base64 data at input byte ${si - 1}`);
+        if (j === 2) {
+          const c2 = next();
+          if (c2 === undefined) throw new Error(`illegal base64 data at input byte ${src.length}`);
+          if (c2 !== '=') throw new Error(`illegal base64 data at input byte ${si - 1}`);
+        }
+        while (si < src.length && (src[si] === '\n' || src[si] === '\r')) si++;
+        if (si < src.length) throw new Error(`illegal base64 data at input byte ${si}`);
+        break;
+      }
+      const v = B64.indexOf(c);
+      if (v < 0) throw new Error(`illegal base64 data at input byte ${si - 1}`);
+      quantum.push(v);
     }
+    const [a = 0, b = 0, c = 0, d = 0] = quantum;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out.push((n >> 16) & 0xff);
+    if (quantum.length > 2) out.push((n >> 8) & 0xff);
+    if (quantum.length > 3) out.push(n & 0xff);
+    if (j < 4) return Uint8Array.from(out);
   }
-  const padStart = i;
-  const dataChars = padStart;
-  if (dataChars % 4 === 1) throw new Error(`illegal base64 data at input byte ${padStart}`);
-  if (i < clean.length) {
-    const padCount = clean.length - i;
-    if (!/^=+$/.test(clean.slice(i)) || (dataChars + padCount) % 4 !== 0 || padCount > 2) throw new Error(`illegal base64 data at input byte ${Math.min(clean.length, i + 2)}`);
-  } else if (dataChars % 4 !== 0) {
-    throw new Error(`illegal base64 data at input byte ${dataChars - (dataChars % 4)}`);
-  }
-  return Uint8Array.from(out);
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
