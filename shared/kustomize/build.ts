@@ -12,7 +12,8 @@ import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './
 import type { Kustomization } from './kustomization';
 import { KUSTOMIZATION_FILE_NAMES, mapList, parseKustomization, stringList, stringMap } from './kustomization';
 import type { JsonPatchOp } from './patch';
-import { applyJsonPatch, isDeletePatch, PatchError, strategicMerge } from './patch';
+import { OpenApiSchema } from './openapi';
+import { applyJsonPatch, builtinListStrategy, isDeletePatch, PatchError, strategicMerge } from './patch';
 import { applyReplacements, readReplacements } from './replacements';
 import type { ResId } from './resource';
 import { deepCopy, idEquals, idString, parseApiVersion, Resource } from './resource';
@@ -157,6 +158,9 @@ class Builder {
   private originAnnotations = false;
   private transformerAnnotations = false;
   private topDir = '';
+  /** The custom OpenAPI schema in effect (the outermost kustomization that sets `openapi` wins, as in kustomize). */
+  private schemaSet = false;
+  private schema: OpenApiSchema | undefined;
 
   constructor(
     private readonly tree: FileTree,
@@ -214,6 +218,17 @@ class Builder {
     if (!k) this.fail(error?.message ?? 'invalid kustomization', file, { ...(error?.line !== undefined ? { line: error.line } : {}), ...(error?.column !== undefined ? { column: error.column } : {}) });
     const oa = k.fields.openapi;
     if (isMapValue(oa) && oa.path !== undefined && oa.version !== undefined) this.fail('builtin version and custom schema provided, cannot use both', file);
+    if (isMapValue(oa) && !this.schemaSet) {
+      this.schemaSet = true;
+      if (typeof oa.path === 'string') {
+        const p = joinPath(dir, oa.path);
+        if (p === undefined) this.fail(`openapi path '${oa.path}' leaves the repository root`, file);
+        const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+        if (problems[0]) throw new BuildError(problems[0]);
+        this.schema = OpenApiSchema.from(docs[0]?.value);
+        if (!this.schema) this.fail(`openapi schema '${oa.path}' has no definitions`, p);
+      }
+    }
     return { dir, file, k };
   }
 
@@ -824,7 +839,8 @@ class Builder {
       pc.apiVersion = r.apiVersion;
       if (opts.allowKindChange !== true) pc.kind = kind;
     }
-    const merged = this.wrap(file, () => strategicMerge(r.obj, pc));
+    const lists = this.schema?.listStrategy(r.gvk()) ?? builtinListStrategy(kind);
+    const merged = this.wrap(file, () => strategicMerge(r.obj, pc, lists));
     const before = r.curId();
     r.obj = merged;
     if (Object.keys(merged).length === 0) {

@@ -25,14 +25,7 @@ const MERGE_KEYS: Record<string, string> = {
   secrets: 'name',
   webhooks: 'name',
 };
-// List fields of built-in types that replace rather than merge.
-const REPLACE_LISTS = new Set([
-  'args', 'command', 'tolerations', 'envFrom', 'rules', 'subjects', 'items', 'accessModes', 'readinessGates',
-  'nodeSelectorTerms', 'matchExpressions', 'values', 'tls', 'hosts', 'paths', 'egress', 'ingress', 'from', 'to',
-  'policyTypes', 'verbs', 'apiGroups', 'resources', 'resourceNames', 'nonResourceURLs', 'sources', 'keys',
-]);
 const PRIMITIVE_MERGE = new Set(['finalizers']);
-const ASSOCIATIVE_KEYS = ['mountPath', 'devicePath', 'ip', 'type', 'topologyKey', 'name', 'containerPort'];
 
 /** Thrown for a patch that cannot apply; the caller turns it into a Problem. */
 export class PatchError extends Error {}
@@ -42,32 +35,61 @@ export function isDeletePatch(patch: JsonMap): boolean {
   return patch.$patch === 'delete';
 }
 
-function mergeKeyFor(field: string, path: readonly string[], dest: Json[], patch: Json[]): string | undefined {
-  if (field === 'ports') {
-    // Container ports merge on containerPort, Service ports on port.
-    const inService = path.length === 2 && path[0] === 'spec';
-    const sample = [...dest, ...patch].find(isMapValue);
-    if (sample && 'containerPort' in sample) return 'containerPort';
-    if (inService || (sample && 'port' in sample)) return 'port';
-    return 'containerPort';
-  }
-  const known = MERGE_KEYS[field];
-  if (known) return known;
-  if (REPLACE_LISTS.has(field)) return undefined;
+/** How a list field merges: by a key, as a set of scalars, or replaced. */
+export type ListStrategy = { readonly mergeKey: string } | 'primitive' | 'replace';
+
+/** Decides how the list at a path (map keys from the object root) merges. */
+export type ListStrategyFn = (path: readonly string[], dest: readonly Json[], patch: readonly Json[]) => ListStrategy;
+
+// Built-in Kubernetes kinds: their list fields merge by the Kubernetes patch merge keys.
+const BUILTIN_KINDS = new Set([
+  'Pod', 'PodTemplate', 'ReplicationController', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob',
+  'Service', 'Endpoints', 'EndpointSlice', 'ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'Node', 'PersistentVolume',
+  'PersistentVolumeClaim', 'StorageClass', 'ResourceQuota', 'LimitRange', 'Ingress', 'IngressClass', 'NetworkPolicy',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding',
+  'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService',
+  'PriorityClass', 'RuntimeClass', 'Lease', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'PodSecurityPolicy', 'Event',
+]);
+
+/** The list strategy of built-in kinds (unknown kinds replace their lists, as kustomize does without a schema). */
+export function builtinListStrategy(kind: string): ListStrategyFn {
+  if (!BUILTIN_KINDS.has(kind)) return () => 'replace';
+  return (path, dest, patch) => {
+    const field = path[path.length - 1] ?? '';
+    if (PRIMITIVE_MERGE.has(field)) return 'primitive';
+    if (field === 'ports') {
+      // Container ports merge on containerPort, Service ports on port.
+      const sample = [...dest, ...patch].find(isMapValue);
+      if (sample && 'containerPort' in sample) return { mergeKey: 'containerPort' };
+      if (kind === 'Service' || (sample && 'port' in sample)) return { mergeKey: 'port' };
+      return { mergeKey: 'containerPort' };
+    }
+    const known = MERGE_KEYS[field];
+    return known ? { mergeKey: known } : associativeKey(dest, patch);
+  };
+}
+
+const ASSOCIATIVE_KEYS = ['mountPath', 'devicePath', 'ip', 'type', 'topologyKey', 'name', 'containerPort'];
+
+/**
+ * kyaml's fallback for a list of a known kind whose schema names no merge key: when every element has one of the
+ * usual key fields, the list merges on it; otherwise it is replaced.
+ */
+export function associativeKey(dest: readonly Json[], patch: readonly Json[]): ListStrategy {
   const all = [...dest, ...patch];
-  if (all.length === 0 || !all.every(isMapValue)) return undefined;
+  if (all.length === 0 || !all.every(isMapValue)) return 'replace';
   for (const k of ASSOCIATIVE_KEYS) {
-    if (all.every((e) => isMapValue(e) && (k in e || e.$patch !== undefined))) return k;
+    if (all.every((e) => isMapValue(e) && (k in e || e.$patch !== undefined))) return { mergeKey: k };
   }
-  return undefined;
+  return 'replace';
 }
 
 /** Applies a strategic merge patch to `target` (returns the merged object; `target` is not modified). */
-export function strategicMerge(target: JsonMap, patch: JsonMap): JsonMap {
-  return mergeMap(deepCopy(target) as JsonMap, patch, []) ?? {};
+export function strategicMerge(target: JsonMap, patch: JsonMap, lists: ListStrategyFn = builtinListStrategy(typeof target.kind === 'string' ? target.kind : '')): JsonMap {
+  return mergeMap(deepCopy(target) as JsonMap, patch, [], lists) ?? {};
 }
 
-function mergeMap(dest: JsonMap, patch: JsonMap, path: string[]): JsonMap | undefined {
+function mergeMap(dest: JsonMap, patch: JsonMap, path: string[], lists: ListStrategyFn): JsonMap | undefined {
   const directive = patch.$patch;
   if (directive === 'delete') return undefined;
   if (directive === 'replace') {
@@ -98,17 +120,17 @@ function mergeMap(dest: JsonMap, patch: JsonMap, path: string[]): JsonMap | unde
         continue;
       }
       if (isMapValue(dv)) {
-        const merged = mergeMap(dv, pv, [...path, key]);
+        const merged = mergeMap(dv, pv, [...path, key], lists);
         if (merged === undefined) delete dest[key];
         else dest[key] = merged;
       } else {
-        const merged = mergeMap({}, pv, [...path, key]);
+        const merged = mergeMap({}, pv, [...path, key], lists);
         if (merged !== undefined) dest[key] = merged;
       }
       continue;
     }
     if (Array.isArray(pv)) {
-      dest[key] = mergeList(Array.isArray(dv) ? dv : [], pv, key, [...path, key], Array.isArray(dv));
+      dest[key] = mergeList(Array.isArray(dv) ? dv : [], pv, [...path, key], Array.isArray(dv), lists);
       continue;
     }
     dest[key] = pv;
@@ -132,17 +154,18 @@ function stripDirectives(v: Json): Json {
   return v;
 }
 
-function mergeList(dest: Json[], patch: Json[], field: string, path: string[], destExists: boolean): Json[] {
+function mergeList(dest: Json[], patch: Json[], path: string[], destExists: boolean, lists: ListStrategyFn): Json[] {
   const replaceDirective = patch.find((e) => isMapValue(e) && e.$patch === 'replace' && Object.keys(e).length === 1);
   if (replaceDirective) return patch.filter((e) => e !== replaceDirective).map(stripDirectives);
   if (!destExists) return patch.filter((e) => !(isMapValue(e) && e.$patch === 'delete')).map(stripDirectives);
-  if (PRIMITIVE_MERGE.has(field) && patch.every((e) => !isMapValue(e) && !Array.isArray(e))) {
+  const strategy = lists(path, dest, patch);
+  if (strategy === 'primitive' && patch.every((e) => !isMapValue(e) && !Array.isArray(e))) {
     const out = [...dest];
     for (const e of patch) if (!out.some((x) => deepEqual(x, e))) out.push(e);
     return out;
   }
-  const key = mergeKeyFor(field, path, dest, patch);
-  if (!key) return patch.map(stripDirectives);
+  if (strategy === 'replace' || strategy === 'primitive') return patch.map(stripDirectives);
+  const key = strategy.mergeKey;
   // kyaml merges associative lists with "prepend": the patch's elements in patch order (merged with the list's
   // element of the same key), then the list's elements the patch does not mention, in list order.
   const out: Json[] = [];
@@ -156,11 +179,11 @@ function mergeList(dest: Json[], patch: Json[], field: string, path: string[], d
     if (pe.$patch === 'delete') continue;
     const prior = out.findIndex((e) => sameKey(e, kv));
     if (prior >= 0) {
-      out[prior] = mergeMap(out[prior] as JsonMap, pe, path) ?? {};
+      out[prior] = mergeMap(out[prior] as JsonMap, pe, path, lists) ?? {};
       continue;
     }
     if (idx >= 0) {
-      const merged = mergeMap(deepCopy(dest[idx]!) as JsonMap, pe, path);
+      const merged = mergeMap(deepCopy(dest[idx]!) as JsonMap, pe, path, lists);
       if (merged !== undefined) out.push(merged);
     } else out.push(stripDirectives(pe));
   }
