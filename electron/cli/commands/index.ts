@@ -2,13 +2,16 @@ import type { CommandRegistrar } from '../context';
 import { registerApps } from './apps';
 import { registerClusters } from './clusters';
 import { registerDiff } from './diff';
+import { registerDriftReport } from './drift-report';
 import { registerGenerate } from './generate';
 import { registerHealth } from './health';
+import { registerHistory } from './history';
 import { registerSandbox } from './sandbox';
+import { registerRefresh } from './refresh';
 import { registerRender } from './render';
 import { registerServe } from './serve';
 import { registerStatus } from './status';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Add a command: write commands/<name>.ts exporting a registrar, list it here. */
-export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];
+export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerRefresh, registerHistory, registerDriftReport, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];

@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll, exampleRepo, tempDir, writeFiles } from '../../helpers/git-fixtures';
+import { cli } from '../../helpers/run-cli';
+
+describe('flotilla generate and flotilla render on the example fleet', () => {
+  let repo: { dir: string; cleanup: () => void };
+  let out: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = exampleRepo();
+    out = tempDir();
+  });
+  afterAll(() => {
+    repo.cleanup();
+    out.cleanup();
+  });
+
+  it('generate -o json prints a JSON array of the Application objects', async () => {
+    const r = await cli(['generate', '--repo', repo.dir, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const apps = JSON.parse(r.out) as { kind: string; metadata: { name: string }; spec: { source: { path: string } } }[];
+    expect(apps).toHaveLength(12);
+    expect(apps.every((a) => a.kind === 'Application')).toBe(true);
+    expect(apps.find((a) => a.metadata.name === 'worker-staging')?.spec.source.path).toBe('apps/worker/overlays/staging');
+  });
+
+  it('generate --explain adds the generator path and parameters of each app; --appset limits to one file', async () => {
+    const r = await cli(['generate', '--repo', repo.dir, '--appset', 'appsets/apps.yaml', '--explain', '-o', 'json']);
+    const apps = JSON.parse(r.out) as { metadata: { name: string }; explain: { generators: string[]; params: { name: string; path: { basename: string } } } }[];
+    expect(apps).toHaveLength(9);
+    const api = apps.find((a) => a.metadata.name === 'api-staging')!;
+    expect(api.explain.generators).toEqual(['matrix', 'clusters', 'git']);
+    expect(api.explain.params).toMatchObject({ name: 'staging', path: { basename: 'api' } });
+  });
+
+  it('generate names an unknown --appset file and exits 2', async () => {
+    const r = await cli(['generate', '--repo', repo.dir, '--appset', 'nope.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no ApplicationSet in nope.yaml');
+  });
+
+  it('render PATH prints exactly what kubectl kustomize prints', async () => {
+    for (const p of ['apps/frontend/overlays/prod', 'apps/worker/overlays/dev', 'platform/overlays/staging']) {
+      const r = await cli(['render', p], repo.dir);
+      expect(r.err).toBe('');
+      expect(r.out).toBe(execFileSync('kubectl', ['kustomize', path.join(repo.dir, p)], { encoding: 'utf8' }));
+    }
+  });
+
+  it('render --app --cluster renders a generated Application with its destination namespace', async () => {
+    const r = await cli(['render', '--repo', repo.dir, '--app', 'api-prod', '--cluster', 'prod']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('namespace: api');
+    expect(r.out).toContain('image: ghcr.io/example/api:2.3.1');
+  });
+
+  it('render --all -o DIR writes every app × cluster', async () => {
+    const r = await cli(['render', '--repo', repo.dir, '--all', '-o', out.dir]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(out.dir, 'staging', 'frontend-staging.yaml'), 'utf8')).toContain('replicas: 2');
+  });
+
+  it('render names a missing resource file and exits 2, while --all still renders the other apps', async () => {
+    writeFiles(repo.dir, { 'apps/worker/overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\n  - missing.yaml\n' });
+    commitAll(repo.dir, 'break worker-prod');
+    const one = await cli(['render', 'apps/worker/overlays/prod'], repo.dir);
+    expect(one.code).toBe(2);
+    expect(one.err).toContain('missing.yaml');
+    const all = await cli(['render', '--repo', repo.dir, '--all', '-o', path.join(out.dir, 'again')]);
+    expect(all.code).toBe(2);
+    expect(all.err).toContain('wrote 11 of 12 Applications');
+    expect(all.err).toMatch(/worker-prod/);
+  });
+});
