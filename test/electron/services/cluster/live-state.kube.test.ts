@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArgoApplications } from '../../../../electron/services/cluster/argocd';
 import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import { FleetLiveState } from '../../../../electron/services/cluster/fleet-live-state';
 import type { AppLiveState } from '../../../../electron/services/cluster/live-state';
 import { LiveStore } from '../../../../electron/services/cluster/live-state';
 import { syncApp } from '../../../../electron/services/cluster/sync';
@@ -105,6 +106,44 @@ describe('live state of an app on a real cluster', () => {
       expect(state.resources[0]!.live).toBeUndefined();
     } finally {
       limited.close();
+    }
+  });
+});
+
+describe('live state across the fleet', () => {
+  it('reads each app on its cluster in one pass, and a cluster that cannot be reached costs only its own apps', async () => {
+    const ns = freshNamespace('fleet');
+    for (const c of ['dev', 'prod']) {
+      await createNamespace(fleet, c, ns);
+      await syncApp(admin.connection(c), [cm('shared', { cluster: c })], { app: `shop-${c}`, namespace: ns });
+    }
+    const m = ClusterManager.fromKubeconfig({
+      kubeconfigPaths: [fleet.kubeconfig],
+      clusters: [
+        { name: 'dev', context: 'flotilla-dev', labels: {}, annotations: {} },
+        { name: 'prod', context: 'flotilla-prod', labels: {}, annotations: {} },
+        { name: 'edge', context: 'flotilla-edge', labels: {}, annotations: {} },
+      ],
+    });
+    const live = new FleetLiveState(m);
+    try {
+      const results = await live.read([
+        { app: 'shop-dev', cluster: 'dev', desired: [cm('shared', {})], namespace: ns },
+        { app: 'shop-prod', cluster: 'prod', desired: [cm('shared', {})], namespace: ns },
+        { app: 'shop-edge', cluster: 'edge', desired: [cm('shared', {})], namespace: ns },
+        { app: 'shop-qa', cluster: 'qa', desired: [cm('shared', {})], namespace: ns },
+      ]);
+      const byApp = new Map(results.map((r) => [r.app, r]));
+      for (const c of ['dev', 'prod']) {
+        const r = byApp.get(`shop-${c}`)!;
+        expect(r.ok).toBe(true);
+        if (r.ok) expect((r.state.resources[0]!.live as { data: unknown }).data).toEqual({ cluster: c });
+      }
+      expect(byApp.get('shop-edge')).toMatchObject({ ok: false, problem: { cluster: 'edge', app: 'shop-edge', message: expect.stringContaining('flotilla-edge') } });
+      expect(byApp.get('shop-qa')).toMatchObject({ ok: false, problem: { cluster: 'qa', message: 'unknown cluster qa' } });
+    } finally {
+      live.close();
+      m.close();
     }
   });
 });
