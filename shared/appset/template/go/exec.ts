@@ -45,6 +45,11 @@ class ContinueSignal {}
 const BREAK = new BreakSignal();
 const CONTINUE = new ContinueSignal();
 const MAX_DEPTH = 1000;
+/**
+ * Range iterations one execution may run. Go has no such limit, but a desktop app must not hang on
+ * `{{range 1000000000}}` in a repository it was pointed at; real templates stay far below it.
+ */
+export const MAX_RANGE_ITERATIONS = 5_000_000;
 
 interface Variable {
   readonly name: string;
@@ -66,6 +71,7 @@ class State {
   private node: Node | undefined;
   private tmplName: string;
   private depth = 0;
+  private iterations = 0;
   /** Whether dot is a range element of a []interface{} or map (static type interface{}), as opposed to a concrete value. */
   private dotIface = false;
 
@@ -93,6 +99,11 @@ class State {
     const line = 1 + countNl(text);
     const col = utf8Length(text.slice(lastNl + 1));
     throw new GoExecError(`template: ${this.parseName}:${line}:${col}: executing "${this.tmplName}" at <${nodeString(n)}>: ${msg}`);
+  }
+
+  private failAt(n: Node, msg: string): never {
+    this.at(n);
+    return this.errorf(msg);
   }
 
   private variable(name: string): Variable {
@@ -189,6 +200,7 @@ class State {
       const decl = r.pipe.decl;
       const elemIface = Array.isArray(val) || isMap(val);
       const oneIteration = (index: unknown, elem: unknown): boolean => {
+        if (++this.iterations > MAX_RANGE_ITERATIONS) this.failAt(r, `range: more than ${MAX_RANGE_ITERATIONS} iterations in one execution`);
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);

@@ -1,5 +1,5 @@
 // Go's fmt printing for template values: %v and Print/Println/Printf with Go's verbs, flags and error markers.
-import { Int64, goTypeName, isGoObject, isMap, sortedKeys, utf8Length } from './values';
+import { Int64, goTypeName, isGoObject, isMap, sortedKeys } from './values';
 
 interface Spec {
   minus: boolean;
@@ -463,6 +463,3 @@ function goSyntax(v: unknown): string {
   if (isMap(v)) return 'map[string]interface {}{' + sortedKeys(v).map((k) => `${goQuote(k)}:${goSyntax(v[k])}`).join(', ') + '}';
   return formatValue(v);
 }
-
-/** Byte length helper re-exported for callers that format widths in bytes. */
-export const byteLength = utf8Length;

@@ -193,3 +193,29 @@ describe('name helpers', () => {
     expect(slugify('feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature', 50, false)).toBe('feat-areallylongpullrequestnametotestargoslugifica');
   });
 });
+
+describe('engine limits and caching', () => {
+  it('stops a runaway range instead of hanging', () => {
+    expect(errorOf(() => renderString('{{ range 100000000 }}{{ end }}', { a: 1 }, GO)).message).toBe(
+      'failed to execute go template {{ range 100000000 }}{{ end }}: template: base:1:9: executing "base" at <{{range 100000000}}{{end}}>: range: more than 5000000 iterations in one execution',
+    );
+  });
+
+  it('stops unbounded template recursion', () => {
+    const t = '{{ define "loop" }}{{ template "loop" . }}{{ end }}{{ template "loop" . }}';
+    expect(errorOf(() => renderString(t, { a: 1 }, GO)).message).toContain('exceeded maximum template depth (1000)');
+  });
+
+  it('reports the same parse error every time a broken template is rendered', () => {
+    const first = errorOf(() => renderString('{{ if .a }}', { a: 1 }, GO)).message;
+    expect(first).toBe('failed to parse template {{ if .a }}: template: base:1: unexpected EOF');
+    expect(errorOf(() => renderString('{{ if .a }}', { a: 2 }, GO)).message).toBe(first);
+  });
+
+  it('missingkey=zero yields the nil value, which prints as <no value> and fails on a further field', () => {
+    expect(renderString('{{ .x }}', { a: 1 }, { goTemplate: true, goTemplateOptions: ['missingkey=zero'] })).toBe('<no value>');
+    expect(errorOf(() => renderString('{{ .x.y }}', { a: 1 }, { goTemplate: true, goTemplateOptions: ['missingkey=zero'] })).message).toBe(
+      'failed to execute go template {{ .x.y }}: template: base:1:5: executing "base" at <.x.y>: nil pointer evaluating interface {}.y',
+    );
+  });
+});
