@@ -2,7 +2,7 @@
 // refusal of a database written by a newer Flotilla or of a file that is not a store.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FlotillaError, problem } from '../../shared/problem';
 import type { Migration } from './migrations';
@@ -27,6 +27,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   const latest = migrations[migrations.length - 1]?.version ?? SCHEMA_VERSION;
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (!options.readonly) mkdirSync(path.dirname(file), { recursive: true });
+  else if (!existsSync(file)) throw new FlotillaError(problem('no store here yet: run `flotilla refresh` to record a snapshot', { file }));
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busyTimeoutMs });

@@ -44,9 +44,6 @@ import type {
   SyncRunRecord,
 } from './types';
 
-/** The file name of the store in Flotilla's data folder. */
-export const STORE_FILE_NAME = 'flotilla.db';
-
 /** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
 export type TimeInput = string | number | Date;
 
@@ -152,7 +149,7 @@ export class FleetStore {
       if (seenKeys.has(k)) throw new FlotillaError(problem('the snapshot lists this app × cluster twice', { app: r.status.app, cluster: r.status.cluster, file: this.file }));
       seenKeys.add(k);
     }
-    return this.write(() => this.recordTx(input.appClusters, takenAt, options));
+    return this.write(() => this.recordTx(input.appClusters, takenAt, input.partial ?? false, options));
   }
 
   /** Records a sync run performed by another module (kept through compaction). */
@@ -165,6 +162,11 @@ export class FleetStore {
   recordPromotion(p: PromotionRecord): HistoryEvent {
     const at = p.at === undefined ? Date.now() : toMs(p.at, 'at');
     return this.write(() => this.insertEvent('promotion', at, p.app, p.cluster, null, p.detail));
+  }
+
+  /** The names of every app the store has recorded, sorted. */
+  apps(): string[] {
+    return this.read(() => (this.s.appNames.all() as { app: string }[]).map((r) => r.app));
   }
 
   /** The recorded snapshots, newest first. */
@@ -261,11 +263,12 @@ export class FleetStore {
   }
 
   /** The drift report's input at a time (latest by default): every app × cluster with its drifted resources. */
-  driftReportInput(options: { readonly at?: TimeInput; readonly generatedAt?: string } = {}): DriftReportInput {
+  driftReportInput(options: { readonly at?: TimeInput; readonly generatedAt?: string; readonly source?: DriftReportInput['source'] } = {}): DriftReportInput {
     return this.read(() => {
       const generatedAt = options.generatedAt ?? new Date().toISOString();
       const snap = this.snapshotRowAt(options.at);
-      if (!snap) return { generatedAt, source: 'offline', entries: [] };
+      const source = options.source ?? 'offline';
+      if (!snap) return { generatedAt, source, entries: [] };
       const { rows, offsets } = this.rowsAt(snap);
       const entries: DriftReportEntryInput[] = rows.map((r) => ({
         app: r.app,
@@ -280,7 +283,7 @@ export class FleetStore {
         resourceCount: r.resource_count,
         drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
       }));
-      return { generatedAt, snapshot: toSnapshotRef(snap), source: 'offline', entries };
+      return { generatedAt, snapshot: toSnapshotRef(snap), source, entries };
     });
   }
 
@@ -321,8 +324,9 @@ export class FleetStore {
 
   // ---- recording -------------------------------------------------------------------------------------------
 
-  private recordTx(records: readonly AppClusterRecord[], takenAt: number, options: RecordOptions): RecordResult {
+  private recordTx(records: readonly AppClusterRecord[], takenAt: number, partial: boolean, options: RecordOptions): RecordResult {
     const s = this.s;
+    const previous = partial ? (s.latestSnapshot.get() as SnapshotRow | undefined) : undefined;
     const snapshotId = Number(s.insertSnapshot.run(takenAt).lastInsertRowid);
     const acs = new Map<string, AppClusterRow>();
     for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
@@ -351,6 +355,11 @@ export class FleetStore {
       events += this.writeObservation(ac, record, prepared, fingerprint, snapshotId, observedAt);
       options.onProgress?.(index + 1, records.length);
     });
+    if (previous) {
+      // A partial refresh: what it did not read stays as the previous snapshot saw it, with its time.
+      const written = new Set(seen.map(([id]) => id));
+      for (const [id, offset] of JSON.parse(previous.seen) as [number, number][]) if (!written.has(id)) seen.push([id, previous.taken_at + offset - takenAt]);
+    }
     s.updateSeen.run(JSON.stringify(seen), snapshotId);
     return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: records.length - changed, events };
   }
@@ -383,7 +392,8 @@ export class FleetStore {
         ...(r.missing ? { missing: true } : {}),
         ...(r.extra ? { extra: true } : {}),
         ...(r.health ? { health: { status: r.health.status, message: r.health.message } } : {}),
-        ...(r.changedPaths && r.changedPaths.length ? { changedPaths: [...r.changedPaths] } : {}),
+        ...(r.changedPaths && r.changedPaths.length ? { changedPaths: [...r.changedPaths] } : r.changes && r.changes.length ? { changedPaths: r.changes.map((c) => c.path) } : {}),
+        ...(r.changes && r.changes.length ? { changes: r.changes } : {}),
         ...(r.diff ? { diff: r.diff } : {}),
         ...(isDrifted ? { driftSince: previousSince.get(p.key) ?? observedIso } : {}),
         ...(desiredId !== undefined ? { desiredId } : {}),
@@ -528,6 +538,7 @@ function prepareStatements(db: Database.Database) {
       `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, o.fingerprint, o.sync, o.health, o.drift_since
        FROM app_clusters ac LEFT JOIN observations o ON o.id = ac.latest_observation`,
     ),
+    appNames: db.prepare(`SELECT DISTINCT app FROM app_clusters ORDER BY app`),
     appClustersOfApp: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? ORDER BY cluster`),
     insertAppCluster: db.prepare(`INSERT INTO app_clusters (app, cluster, environment) VALUES (?, ?, ?)`),
     updateEnvironment: db.prepare(`UPDATE app_clusters SET environment = ? WHERE id = ?`),
@@ -588,9 +599,14 @@ function prepareResources(record: AppClusterRecord): PreparedResource[] {
     const desired = m?.desired ? maskSecret(m.desired) : undefined;
     const live = m?.live ? maskSecret(storedLive(m.live)) : undefined;
     let st = status;
-    if (status.kind === 'Secret' && status.group === '' && (status.diff || status.changedPaths)) {
+    if (status.kind === 'Secret' && status.group === '' && (status.diff || status.changes)) {
       const values = secretValues([m?.desired, m?.live]);
-      st = { ...status, ...(status.diff ? { diff: scrubText(status.diff, values) } : {}) };
+      st = {
+        ...status,
+        ...(status.diff ? { diff: scrubText(status.diff, values) } : {}),
+        // A Secret's changed values are never kept, masked or not: only which fields changed.
+        ...(status.changes ? { changes: status.changes.map((c) => ({ path: c.path, ...('live' in c ? { live: SECRET_MASK } : {}), ...('desired' in c ? { desired: SECRET_MASK } : {}) })) } : {}),
+      };
     }
     const md = m?.live?.metadata;
     const uid = md?.['uid'];

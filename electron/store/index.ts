@@ -1,6 +1,7 @@
 // The fleet store: SQLite history of every refresh, for timelines and offline drift reports.
 
-export { FleetStore, STORE_FILE_NAME } from './fleet-store';
+export { FleetStore } from './fleet-store';
+export { STORE_FILE_NAME, storeFile } from './location';
 export type { TimeInput } from './fleet-store';
 export { openDatabase, isBusyError, DEFAULT_BUSY_TIMEOUT_MS } from './database';
 export type { OpenOptions } from './database';

@@ -16,11 +16,15 @@ export interface AppClusterRecord {
   readonly manifests?: readonly ResourceManifests[];
 }
 
-/** One refresh of the whole fleet. App × clusters recorded before and absent here are no longer in the fleet. */
+/**
+ * One refresh of the fleet. App × clusters recorded before and absent here are no longer in the fleet, unless the
+ * refresh is `partial` (one cluster or one app was read): then they carry over from the previous snapshot as they were.
+ */
 export interface SnapshotInput {
   /** ISO time of the refresh (default: now). */
   readonly takenAt?: string;
   readonly appClusters: readonly AppClusterRecord[];
+  readonly partial?: boolean;
 }
 
 /** What recording a snapshot did. */

@@ -168,6 +168,17 @@ describe('FleetStore: recording and reading snapshots', () => {
     expect(store.appClusterAt('web', 'prod-us')).toBeUndefined();
   });
 
+  it('a partial refresh (one cluster read) keeps the others as the previous snapshot saw them', () => {
+    const store = openStore();
+    store.recordSnapshot(snap('2026-11-23T10:00:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z', cluster: 'prod-us' })));
+    store.recordSnapshot({ ...snap('2026-11-23T11:00:00Z', webRecord({ sync: 'OutOfSync', replicas: 5, at: '2026-11-23T11:00:00Z', cluster: 'prod-us' })), partial: true });
+    expect(store.fleetAt()!.appClusters.map((a) => [a.cluster, a.sync, a.observedAt])).toEqual([
+      ['prod-eu', 'Synced', '2026-11-23T10:00:00.000Z'],
+      ['prod-us', 'OutOfSync', '2026-11-23T11:00:00.000Z'],
+    ]);
+    expect(store.apps()).toEqual(['web']);
+  });
+
   it('rejects a snapshot listing an app × cluster twice, naming it, and writes nothing', () => {
     const store = openStore();
     const r = webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' });

@@ -167,6 +167,7 @@ describe('FleetStore reliability', () => {
       expect(secret.desired).toMatchObject({ stringData: { password: '++++++++' } });
       expect(secret.live).toMatchObject({ data: { password: '++++++++', other: '++++++++' } });
       const drifted = store.appClusterAt('app-0', 'dev-1')!.resources.find((r) => r.kind === 'Secret')!;
+      expect(drifted.changes).toEqual([{ path: '/data/other', live: '++++++++' }]);
       expect(drifted.diff).toBe('--- desired\n+++ live\n@@ data @@\n+  other: ++++++++\n   password: ++++++++\n');
 
       // Read the bytes while the WAL still holds the latest writes.

@@ -181,6 +181,7 @@ function secret(app: string, value: string): { desired: KubeObject; live: KubeOb
     sync: 'OutOfSync',
     health: { status: 'Healthy', message: '' },
     changedPaths: ['/data/other'],
+    changes: [{ path: '/data/other', live: Buffer.from(`${value}-old`).toString('base64') }],
     // A producer that forgot to mask: the store must scrub it.
     diff: `--- desired\n+++ live\n@@ data @@\n+  other: ${Buffer.from(`${value}-old`).toString('base64')}\n   password: ${b64}\n`,
   };

@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { DriftReportFormat } from '../../../shared/report/index';
+import { buildDriftReport, DRIFT_REPORT_FORMATS, hasDrift, renderDriftReport } from '../../../shared/report/index';
+import { FleetStore } from '../../store/fleet-store';
+import { storeFile } from '../../store/location';
+import type { CliContext } from '../context';
+import { action, EXIT, repoOption } from '../context';
+import { compareOptions, reportProblems } from './diff';
+import type { RefreshCliOptions } from './refresh';
+import { dataDirOption, refreshFleet } from './refresh';
+
+/** Parses `-f`; throws with the accepted values on anything else. */
+export function parseReportFormat(value: string): DriftReportFormat {
+  if ((DRIFT_REPORT_FORMATS as readonly string[]).includes(value)) return value as DriftReportFormat;
+  throw new InvalidArgumentError(`unknown report format "${value}": expected ${DRIFT_REPORT_FORMATS.join(', ')}`);
+}
+
+interface DriftReportCliOptions extends Omit<RefreshCliOptions, 'output'> {
+  readonly offline?: boolean;
+  readonly at?: string;
+  readonly format: DriftReportFormat;
+  readonly output?: string;
+}
+
+/**
+ * `flotilla drift-report`: the fleet's drift as HTML, Markdown, JSON or JUnit. With `--offline` (or `--at`) it reads
+ * only the store; otherwise it refreshes first (reads the clusters and records a snapshot). Exit 1 on drift.
+ */
+export function registerDriftReport(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('drift-report')
+    .description('write a drift report (html, md, json or junit) of every app on every cluster; --offline reads only the store; exit 0 no drift, 1 drift, 2 error')
+    .option('--offline', 'do not reach any cluster: report from the latest recorded snapshot')
+    .option('--at <time>', 'report from the snapshot in effect at this ISO 8601 time (implies --offline)')
+    .option('-f, --format <format>', `report format: ${DRIFT_REPORT_FORMATS.join(', ')}`, parseReportFormat, 'md' as DriftReportFormat)
+    .option('-o, --output <file>', 'write the report to this file (default: standard output)');
+  dataDirOption(repoOption(compareOptions(cmd))).action(
+    action(ctx, async (opts: DriftReportCliOptions) => {
+      const offline = opts.offline === true || opts.at !== undefined;
+      let file = storeFile(opts.dataDir);
+      if (!offline) {
+        const refreshed = await refreshFleet(ctx, { ...opts, output: 'table' });
+        file = refreshed.file;
+        reportProblems(ctx, refreshed.result);
+      }
+      const store = FleetStore.open(file, { readonly: true });
+      let text: string;
+      let drift: boolean;
+      try {
+        const input = store.driftReportInput({ ...(opts.at !== undefined ? { at: opts.at } : {}), source: offline ? 'offline' : 'live' });
+        if (!input.snapshot) {
+          throw new Error(`no snapshot recorded${opts.at !== undefined ? ` at or before ${opts.at}` : ''} in ${file}: run \`flotilla refresh\` first`);
+        }
+        const report = buildDriftReport(input);
+        text = renderDriftReport(report, opts.format);
+        drift = hasDrift(report);
+        const s = report.summary;
+        ctx.io.err(`snapshot #${input.snapshot.id} (${input.snapshot.takenAt}): ${s.drifted} of ${s.appClusters} app × cluster(s) drifted, ${s.driftedResources} resource(s); ${s.unknown} unknown\n`);
+      } finally {
+        store.close();
+      }
+      if (opts.output !== undefined) writeFileSync(opts.output, text);
+      else ctx.io.out(text);
+      return drift ? EXIT.findings : EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import type { AppClusterHistory, HistoryEvent } from '../../../shared/report/model';
+import { FleetStore } from '../../store/fleet-store';
+import { storeFile } from '../../store/location';
+import type { CliContext } from '../context';
+import { action, EXIT, outputOption } from '../context';
+import type { OutputFormat } from '../output';
+import { formatTable, printData } from '../output';
+import { dataDirOption } from './refresh';
+
+/** A duration as people read it: `45s`, `12m`, `3h 5m`, `2d 4h`. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
+  const d = Math.floor(h / 24);
+  return `${d}d${h % 24 ? ` ${h % 24}h` : ''}`;
+}
+
+/** One line describing an event. */
+export function describeEvent(e: HistoryEvent): string {
+  switch (e.kind) {
+    case 'drift-began':
+      return `drift began at ${e.detail.revision.slice(0, 7)} (${e.detail.driftedResources} resource(s))`;
+    case 'drift-ended':
+      return `drift ended at ${e.detail.revision.slice(0, 7)} after ${formatDuration(e.detail.durationMs)}`;
+    case 'health-changed':
+      return `health ${e.detail.from} → ${e.detail.to}${e.detail.message ? `: ${e.detail.message}` : ''}`;
+    case 'sync-run':
+      return `sync ${e.detail.phase} at ${e.detail.revision.slice(0, 7)}${e.detail.message ? `: ${e.detail.message}` : ''}`;
+    case 'promotion':
+      return `promotion of ${e.detail.revision.slice(0, 7)} ${e.detail.from ? `${e.detail.from} → ` : 'to '}${e.detail.to}${e.detail.message ? `: ${e.detail.message}` : ''}`;
+  }
+}
+
+function historyText(h: AppClusterHistory): string {
+  let text = `${h.app} on ${h.cluster}${h.environment ? ` (${h.environment})` : ''}\n\n`;
+  text += formatTable(
+    ['since', 'until', 'revision', 'sync', 'health', 'drifted', 'error'],
+    h.timeline.map((t) => [t.since, t.until ?? 'now', t.revision.slice(0, 7), t.sync, t.health.status, `${t.driftedCount}/${t.resourceCount}`, t.error ?? '']),
+  );
+  if (h.events.length) text += '\n' + formatTable(['at', 'event'], h.events.map((e) => [e.at, describeEvent(e)]));
+  if (h.driftEpisodes.length) {
+    text += '\n' + formatTable(['drift began', 'fixed', 'took'], h.driftEpisodes.map((d) => [d.began, d.ended ?? 'not yet', d.durationMs !== undefined ? formatDuration(d.durationMs) : '']));
+  }
+  return text;
+}
+
+/** `flotilla history APP [--cluster C]`: an app's recorded states, events and drift episodes, from the store alone. */
+export function registerHistory(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('history')
+    .argument('<app>', 'the Application')
+    .option('--cluster <name>', 'only this cluster')
+    .description("show an app's recorded history per cluster: its states over time, events (drift, health, syncs, promotions) and how long drift took to fix; reads only the store");
+  dataDirOption(outputOption(cmd)).action(
+    action(ctx, async (app: string, opts: { cluster?: string; dataDir?: string; output: OutputFormat }) => {
+      const file = storeFile(opts.dataDir);
+      const store = FleetStore.open(file, { readonly: true });
+      try {
+        const histories = store.history(app, opts.cluster !== undefined ? { cluster: opts.cluster } : {});
+        if (histories.length === 0) {
+          const apps = store.apps();
+          throw new Error(`no history of ${app}${opts.cluster !== undefined ? ` on ${opts.cluster}` : ''} in ${file} (apps recorded: ${apps.join(', ') || 'none; run `flotilla refresh` first'})`);
+        }
+        printData(ctx.io, opts.output, histories, () => histories.map(historyText).join('\n'));
+        return EXIT.ok;
+      } finally {
+        store.close();
+      }
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { fleetClusters } from '../../../shared/fleet/overview';
+import { FleetService } from '../../services/fleet-service';
+import { FleetStore } from '../../store/fleet-store';
+import { storeFile } from '../../store/location';
+import type { AppClusterRecord, RecordResult, ResourceManifests, SnapshotInput } from '../../store/types';
+import type { CliContext } from '../context';
+import { action, EXIT, outputOption, repoOption } from '../context';
+import { printData } from '../output';
+import type { CompareCliOptions, FleetComparison } from './diff';
+import { compareFleet, compareOptions, fleetCompareOptions, reportProblems } from './diff';
+
+/** Adds `--data-dir DIR`: where the store lives (default: Flotilla's data folder). */
+export function dataDirOption(cmd: Command): Command {
+  return cmd.option('--data-dir <dir>', "Flotilla's data folder holding the store (default: $FLOTILLA_DATA_DIR or the platform's config folder)");
+}
+
+/** The options `refresh` (and `drift-report` when it refreshes) take. */
+export interface RefreshCliOptions extends CompareCliOptions {
+  readonly dataDir?: string;
+}
+
+/** The snapshot a fleet comparison makes: each row's status, its cluster's environment and its live objects (masked). */
+export function snapshotFromComparison(result: FleetComparison, environments: ReadonlyMap<string, string>, partial: boolean): SnapshotInput {
+  const appClusters: AppClusterRecord[] = result.rows.map((r) => {
+    const manifests: ResourceManifests[] = [];
+    for (const d of r.comparison?.diffs ?? []) if (d?.live) manifests.push({ ...d.key, live: d.live });
+    const environment = environments.get(r.cluster);
+    return { status: r.status, ...(environment !== undefined ? { environment } : {}), manifests };
+  });
+  return { appClusters, partial };
+}
+
+/** Reads every app on every cluster (as `flotilla status`) and records the snapshot; returns the comparison and the record. */
+export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app?: string): Promise<{ result: FleetComparison; recorded: RecordResult; file: string }> {
+  const compare = fleetCompareOptions(ctx, opts, app);
+  const result = await compareFleet(compare);
+  const { scan } = await (await FleetService.open(compare.repo)).scanHead();
+  const environments = new Map<string, string>();
+  for (const c of fleetClusters(scan)) if (c.environment !== undefined) environments.set(c.name, c.environment);
+  const file = storeFile(opts.dataDir);
+  const store = FleetStore.open(file);
+  try {
+    const recorded = store.recordSnapshot(snapshotFromComparison(result, environments, app !== undefined || opts.cluster !== undefined));
+    return { result, recorded, file };
+  } finally {
+    store.close();
+  }
+}
+
+/** `flotilla refresh`: read every app on every cluster and record the snapshot in the store (history, offline reports). */
+export function registerRefresh(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('refresh')
+    .description('read every app on every cluster and record a snapshot in the store, for `flotilla history` and offline drift reports');
+  dataDirOption(repoOption(outputOption(compareOptions(cmd)))).action(
+    action(ctx, async (opts: RefreshCliOptions) => {
+      const { result, recorded, file } = await refreshFleet(ctx, opts);
+      const drifted = result.rows.filter((r) => r.status.sync === 'OutOfSync').length;
+      const unknown = result.rows.filter((r) => r.status.sync === 'Unknown').length;
+      const data = { ...recorded, file, revision: result.revision, appClusters: result.rows.length, drifted, unknown };
+      printData(ctx.io, opts.output, data, () =>
+        `recorded snapshot #${recorded.snapshot.id} at ${recorded.snapshot.takenAt} into ${file}\n` +
+        `${result.rows.length} app × cluster(s) at revision ${result.revision.slice(0, 7)}: ${recorded.changed} changed, ${recorded.unchanged} unchanged; ` +
+        `${drifted} drifted, ${unknown} unknown; ${recorded.events} event(s)\n`,
+      );
+      // Unreachable clusters and render failures are recorded (as Unknown) and reported; the refresh itself succeeded.
+      reportProblems(ctx, result);
+      return EXIT.ok;
+    }),
+  );
+}
