@@ -44,6 +44,26 @@ function firstDocument(text: string): KubeObject {
   throw new Error('no document');
 }
 
+/** An Argo CD-style custom check for cert-manager Issuers, written for this test (globals, ipairs, early returns). */
+const ISSUER_SCRIPT = `hs = {}
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for i, condition in ipairs(obj.status.conditions) do
+    if condition.type == "Ready" and condition.status == "False" then
+      hs.status = "Degraded"
+      hs.message = condition.message
+      return hs
+    end
+    if condition.type == "Ready" and condition.status == "True" then
+      hs.status = "Healthy"
+      hs.message = condition.message
+      return hs
+    end
+  end
+end
+hs.status = "Progressing"
+hs.message = "Initializing issuer"
+return hs`;
+
 const dir = conformanceDir('health');
 
 interface Outcome { readonly c: Case; readonly got: HealthResult | undefined; readonly statusOk: boolean; readonly messageOk: boolean }
@@ -96,6 +116,16 @@ describe.skipIf(!dir)('health conformance (Argo CD and gitops-engine test expect
     const ratio = report('all', outcomes);
     expect(outcomes.length).toBeGreaterThan(1000);
     expect(ratio).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('runs a custom Lua check through the Node runner with Argo CD\'s answers on the cert-manager Issuer fixtures', () => {
+    const runner = new LuaHealthRunner({ 'cert-manager.io_Issuer': ISSUER_SCRIPT });
+    const issuers = outcomes.filter((o) => o.c.group === 'cert-manager.io' && o.c.kind === 'Issuer');
+    expect(issuers.length).toBe(3);
+    for (const o of issuers) {
+      const obj = firstDocument(readFileSync(path.join(dir!, o.c.file), 'utf8'));
+      expect(assessHealth(obj, { custom: runner })).toEqual({ status: o.c.expected_status, message: o.c.expected_message });
+    }
   });
 
   it('gives no health, rather than Unknown, for kinds gitops-engine has no built-in check for', () => {
