@@ -272,6 +272,7 @@ class Builder {
     for (const r of res) {
       if (r.transformations.length > 0) r.metadata.annotations = { ...r.annotations(), 'alpha.config.kubernetes.io/transformations': r.transformations.join('') };
     }
+    for (const r of res) normaliseMetadata(r.obj);
     const kept = res.filter((r) => r.annotations()['config.kubernetes.io/local-config'] !== 'true');
     const ordered = this.order(t, kept);
     return this.result(ordered);

@@ -15,9 +15,9 @@ export class KustomizeCache {
 
   constructor(private readonly options: KustomizeOptions = {}) {}
 
-  /** The build of `path`, from the cache when nothing it read has changed since. */
+  /** The build of `path`, from the cache when nothing it read has changed since (entries are per tree revision). */
   build(tree: FileTree, path: string): KustomizeResult {
-    const key = path;
+    const key = tree.revision ? `${path}@${tree.revision}` : path;
     const hit = this.entries.get(key);
     if (hit) return hit;
     const result = kustomizeBuild(tree, path, this.options);
@@ -33,7 +33,8 @@ export class KustomizeCache {
     return result;
   }
 
-  /** Drops the builds that read any of the changed files; returns the folders that must be rendered again. */
+  /** Drops the builds that read any of the changed files (paths as the tree names them, folders included for added or
+   * removed files); returns the cache keys (folder, or `folder@revision`) that must be rendered again. */
   invalidate(changedPaths: Iterable<string>): string[] {
     const stale = new Set<string>();
     for (const p of changedPaths) {
