@@ -94,6 +94,22 @@ export function managedFieldSet(live: unknown, select: (manager: string) => bool
   return out;
 }
 
+/** The fields one manager owns and the fields every other manager owns, read in one pass over managedFields. */
+export function splitManagedFields(live: unknown, manager: string): { readonly mine?: FieldSet; readonly others?: FieldSet } {
+  const mf = isPlainObject(live) && isPlainObject(live['metadata']) ? live['metadata']['managedFields'] : undefined;
+  if (!Array.isArray(mf)) return {};
+  let mine: FieldSet | undefined;
+  let others: FieldSet | undefined;
+  for (const entry of mf) {
+    if (!isPlainObject(entry) || typeof entry['manager'] !== 'string') continue;
+    if (entry['fieldsType'] !== undefined && entry['fieldsType'] !== 'FieldsV1') continue;
+    if (entry['manager'] === manager) addFieldsV1((mine ??= emptySet()), entry['fieldsV1']);
+    else addFieldsV1((others ??= emptySet()), entry['fieldsV1']);
+  }
+  // Others' fields matter only where they overlap Flotilla's; without Flotilla's there is nothing to compare.
+  return mine ? { mine, ...(others ? { others } : {}) } : {};
+}
+
 /** The owned set of one element of a list, found by key fields, by value or by index. */
 export function itemSet(list: FieldSet | undefined, item: unknown, index: number): FieldSet | undefined {
   if (!list) return undefined;

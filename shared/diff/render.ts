@@ -46,8 +46,16 @@ function emitSeq(a: readonly unknown[], indent: string, out: string[]): void {
   }
 }
 
+/** Keys repeat across objects (`apiVersion`, `metadata`, label keys): their rendering is remembered. */
+const keyCache = new Map<string, string>();
+
 function key(k: string): string {
-  return needsQuotes(k) ? JSON.stringify(k) : k;
+  let out = keyCache.get(k);
+  if (out === undefined) {
+    out = needsQuotes(k) ? JSON.stringify(k) : k;
+    if (keyCache.size < 10_000) keyCache.set(k, out);
+  }
+  return out;
 }
 
 function scalar(v: unknown, blockIndent: string): string {

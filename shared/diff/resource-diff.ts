@@ -5,7 +5,7 @@ import type { FieldChange, KubeObject, ResourceKey, SyncStatus } from '../model/
 import type { IgnoreRule } from './ignore-differences';
 import { applyIgnoreRules, matchingRules } from './ignore-differences';
 import { toJsonPointer } from './json-path';
-import { FLOTILLA_FIELD_MANAGER, managedFieldSet } from './managed-fields';
+import { FLOTILLA_FIELD_MANAGER, splitManagedFields } from './managed-fields';
 import { dropOwnTrackingId, normalizeObject, resourceKey } from './normalize';
 import { jsonEqual, predictLive, structuralChanges } from './predict';
 import { toDiffYaml } from './render';
@@ -61,9 +61,8 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   let sync: SyncStatus;
   if (d && l && live) {
     const manager = opts.fieldManager ?? FLOTILLA_FIELD_MANAGER;
-    const flotilla = managedFieldSet(live, (m) => m === manager);
-    const others = flotilla ? managedFieldSet(live, (m) => m !== manager) : undefined;
-    predicted = predictLive(l, d, { ...(flotilla ? { flotilla } : {}), ...(others ? { others } : {}) }) as KubeObject;
+    const { mine, others } = splitManagedFields(live, manager);
+    predicted = predictLive(l, d, { ...(mine ? { flotilla: mine } : {}), ...(others ? { others } : {}) }) as KubeObject;
     sync = jsonEqual(l, predicted) ? 'Synced' : 'OutOfSync';
   } else {
     predicted = d;
