@@ -1,7 +1,7 @@
 import type { HealthResult, HealthStatus, KubeObject } from '../../model/status';
 import type { HealthCheck } from '../types';
 import type { Condition } from '../fields';
-import { arr, conditions, get, health, isObj, str } from '../fields';
+import { arr, conditions, get, health, isObj } from '../fields';
 
 /**
  * The deletion answer many of Argo CD's bundled scripts start with: Progressing "Pending deletion",
@@ -97,5 +97,3 @@ export function field(o: unknown, key: string): string | undefined {
   const v = o[key];
   return typeof v === 'string' ? v : undefined;
 }
-
-export { str };
