@@ -2,6 +2,7 @@
 // are not compared. Matching follows Argo CD: `group` and `kind` are globs (an omitted group is the core group ""),
 // `name` and `namespace` match exactly when given; the listed paths are removed from both desired and live.
 
+import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { KubeObject, ResourceKey } from '../model/status';
@@ -133,4 +134,59 @@ export function applyIgnoreRules(rules: readonly IgnoreRule[], desired: KubeObje
     if (owned) paths.push(...ownedPaths(owned, obj));
     deleteAll(obj, paths);
   }
+}
+
+/** The argocd-cm data key prefix of system-level ignore rules (`resource.customizations.ignoreDifferences.<group>_<kind>` or `.all`). */
+export const ARGOCD_CM_IGNORE_PREFIX = 'resource.customizations.ignoreDifferences.';
+
+/**
+ * System-level `ignoreDifferences` from an Argo CD `argocd-cm` ConfigMap, as entries for `compileIgnoreDifferences`:
+ * `data["resource.customizations.ignoreDifferences.<group>_<kind>"]` (a core kind is written without group and `_`;
+ * `.all` applies to every resource), and the older `data["resource.customizations"]` YAML
+ * (`<group>/<kind>: {ignoreDifferences: <YAML>}`). A value that is not YAML becomes a Problem naming its key.
+ */
+export function ignoreDifferencesFromConfigMap(cm: KubeObject, file?: string): { readonly entries: readonly IgnoreDifference[]; readonly problems: readonly Problem[] } {
+  const data = isPlainObject(cm['data']) ? cm['data'] : {};
+  const entries: IgnoreDifference[] = [];
+  const problems: Problem[] = [];
+  const where = file !== undefined ? { file } : {};
+  const add = (groupKind: string, text: unknown, key: string): void => {
+    let spec: unknown;
+    try {
+      spec = typeof text === 'string' ? parseYaml(text) : text;
+    } catch (err) {
+      problems.push(problem(`data["${key}"]: not YAML: ${firstLine(err)}`, where));
+      return;
+    }
+    if (!isPlainObject(spec)) {
+      problems.push(problem(`data["${key}"]: expected a mapping with jsonPointers, jqPathExpressions or managedFieldsManagers`, where));
+      return;
+    }
+    const [group, kind] = groupKind === 'all' ? ['*', '*'] : splitGroupKind(groupKind);
+    entries.push({ ...(spec as Omit<IgnoreDifference, 'kind'>), group, kind });
+  };
+  const legacy = data['resource.customizations'];
+  if (typeof legacy === 'string') {
+    try {
+      const parsed = parseYaml(legacy);
+      if (isPlainObject(parsed)) {
+        for (const [gk, v] of Object.entries(parsed)) {
+          if (isPlainObject(v) && v['ignoreDifferences'] !== undefined) add(gk.replace('/', '_'), v['ignoreDifferences'], 'resource.customizations');
+        }
+      }
+    } catch (err) {
+      problems.push(problem(`data["resource.customizations"]: not YAML: ${firstLine(err)}`, where));
+    }
+  }
+  for (const [key, v] of Object.entries(data)) if (key.startsWith(ARGOCD_CM_IGNORE_PREFIX)) add(key.slice(ARGOCD_CM_IGNORE_PREFIX.length), v, key);
+  return { entries, problems };
+}
+
+function splitGroupKind(gk: string): [string, string] {
+  const i = gk.lastIndexOf('_');
+  return i < 0 ? ['', gk] : [gk.slice(0, i), gk.slice(i + 1)];
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }

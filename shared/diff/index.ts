@@ -3,7 +3,7 @@ export { compareApp, compareAppDetailed, isHook, COMPARE_OPTIONS_ANNOTATION } fr
 export type { CompareAppInput, AppComparison } from './compare-app';
 export { diffResource, diffHeader } from './resource-diff';
 export type { DiffOptions, ResourceDiff } from './resource-diff';
-export { compileIgnoreDifferences, matchingRules, applyIgnoreRules } from './ignore-differences';
+export { compileIgnoreDifferences, matchingRules, applyIgnoreRules, ignoreDifferencesFromConfigMap, ARGOCD_CM_IGNORE_PREFIX } from './ignore-differences';
 export type { IgnoreDifference, IgnoreRule, IgnoreRules, IgnoreSource } from './ignore-differences';
 export { compileJqPath } from './jq-path';
 export type { JqPath, JqCompileResult } from './jq-path';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileIgnoreDifferences } from '../../../shared/diff/ignore-differences';
+import { compileIgnoreDifferences, ignoreDifferencesFromConfigMap } from '../../../shared/diff/ignore-differences';
 import { diffResource } from '../../../shared/diff/resource-diff';
 import { desiredDeployment, liveDeployment } from './fixtures';
 import type { KubeObject } from '../../../shared/model/status';
@@ -102,5 +102,40 @@ describe('ignoreDifferences', () => {
     ]);
     expect(c.problems.every((p) => p.file === 'apps/guestbook.yaml' && p.line === 12 && p.app === 'guestbook')).toBe(true);
     expect(c.rules.length).toBe(3);
+  });
+});
+
+describe('system-level ignoreDifferences from argocd-cm', () => {
+  const cm: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argocd-cm', namespace: 'argocd' },
+    data: {
+      'resource.customizations.ignoreDifferences.apps_Deployment': 'jqPathExpressions:\n- .spec.template.spec.containers[] | select(.name == "guestbook-ui") | .image\n',
+      'resource.customizations.ignoreDifferences.Service': 'jsonPointers:\n- /spec/clusterIP\n',
+      'resource.customizations.ignoreDifferences.all': 'managedFieldsManagers:\n- keda-operator\n',
+      'resource.customizations.ignoreDifferences.admissionregistration.k8s.io_MutatingWebhookConfiguration': 'jsonPointers: [/webhooks/0/clientConfig/caBundle]',
+      'resource.customizations': 'argoproj.io/Rollout:\n  ignoreDifferences: |\n    jsonPointers:\n    - /spec/replicas\n',
+      'resource.customizations.ignoreDifferences.batch_Job': 'jsonPointers: [unclosed',
+    },
+  };
+
+  it('reads per-kind keys (core kinds without group), .all and the older resource.customizations form', () => {
+    const { entries, problems } = ignoreDifferencesFromConfigMap(cm, 'argocd-cm.yaml');
+    expect(entries).toEqual([
+      { group: 'argoproj.io', kind: 'Rollout', jsonPointers: ['/spec/replicas'] },
+      { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "guestbook-ui") | .image'] },
+      { group: '', kind: 'Service', jsonPointers: ['/spec/clusterIP'] },
+      { group: '*', kind: '*', managedFieldsManagers: ['keda-operator'] },
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jsonPointers: ['/webhooks/0/clientConfig/caBundle'] },
+    ]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'argocd-cm.yaml' });
+    expect(problems[0]!.message).toMatch(/^data\["resource.customizations.ignoreDifferences.batch_Job"\]: not YAML: /);
+  });
+
+  it('applies them like Application ignoreDifferences', () => {
+    const r = rules([...ignoreDifferencesFromConfigMap({ ...cm, data: { 'resource.customizations.ignoreDifferences.apps_Deployment': (cm.data as Record<string, string>)['resource.customizations.ignoreDifferences.apps_Deployment']! } }).entries]);
+    expect(diffResource(desiredDeployment({ image: 'a:1' }), liveDeployment({ image: 'a:2' }), { rules: r }).sync).toBe('Synced');
   });
 });
