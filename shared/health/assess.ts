@@ -4,7 +4,7 @@ import { BUILTIN_CHECKS } from './builtin';
 import { BUNDLED_CHECKS } from './bundled';
 import { HealthRegistry } from './registry';
 import { standardConditionsHealth } from './standard-conditions';
-import type { CustomHealthChecks } from './types';
+import type { AggregatedHealthResult, CustomHealthChecks } from './types';
 import { arr, get, groupOf, health, isObj } from './fields';
 
 const builtin = new HealthRegistry(BUILTIN_CHECKS);
@@ -55,12 +55,15 @@ export function assessHealth(obj: KubeObject, options?: { custom?: CustomHealthC
   return result ?? standardConditionsHealth(obj);
 }
 
-/** An app's health: its worst resource's, in Argo CD's order (Healthy when there are no resources). */
+/**
+ * An app's health: its worst resource's, in Argo CD's order (Healthy when there are no resources).
+ * A result's `aggregateAs` (a suspended Job counts as Healthy) is what is compared, as in gitops-engine.
+ */
 export function worstHealth(results: readonly HealthResult[]): HealthResult {
   let worst: HealthResult = health('Healthy');
   let worstRank = 0;
   for (const r of results) {
-    const rank = HEALTH_ORDER.indexOf(r.status);
+    const rank = HEALTH_ORDER.indexOf((r as AggregatedHealthResult).aggregateAs ?? r.status);
     if (rank > worstRank) {
       worst = r;
       worstRank = rank;

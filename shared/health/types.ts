@@ -1,4 +1,4 @@
-import type { HealthResult, KubeObject } from '../model/status';
+import type { HealthResult, HealthStatus, KubeObject } from '../model/status';
 
 /** A health rule for one group/kind: a pure function of the live object; undefined means "no opinion". */
 export interface HealthCheck {
@@ -23,3 +23,11 @@ export interface CustomHealthChecks {
  * (`apps_Deployment`, `argoproj.io_Application`, `_Service` for the core group; `*` globs allowed in either half).
  */
 export type HealthCustomizations = Readonly<Record<string, string>>;
+
+/**
+ * A health result that counts differently in an app's health: gitops-engine marks a suspended Job
+ * `aggregateAs: Healthy`, so pausing a Job never makes its Application look suspended.
+ */
+export interface AggregatedHealthResult extends HealthResult {
+  readonly aggregateAs?: HealthStatus;
+}

@@ -1,7 +1,7 @@
-import type { HealthCheck } from '../types';
+import type { AggregatedHealthResult, HealthCheck } from '../types';
 import { conditions, gvkString, health } from '../fields';
 
-/** batch/Job: Degraded when Failed, Suspended when suspended, Healthy when Complete, Progressing otherwise. */
+/** batch/Job: Degraded when Failed, Suspended (counted as Healthy in its app) when suspended, Healthy when Complete, Progressing otherwise. */
 export const jobHealth: HealthCheck = {
   group: 'batch',
   kind: 'Job',
@@ -28,7 +28,10 @@ export const jobHealth: HealthCheck = {
     }
     if (!complete) return health('Progressing', message);
     if (failed) return health('Degraded', failMessage);
-    if (suspended) return health('Suspended', message);
+    if (suspended) {
+      const result: AggregatedHealthResult = { status: 'Suspended', message, aggregateAs: 'Healthy' };
+      return result;
+    }
     return health('Healthy', message);
   },
 };

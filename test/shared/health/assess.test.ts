@@ -96,6 +96,14 @@ describe('worstHealth', () => {
     expect(worstHealth([h('Degraded'), h('Unknown', 'why')])).toEqual(h('Unknown', 'why'));
   });
 
+  it('counts a suspended Job as Healthy in its app, as gitops-engine does, while the Job itself reads Suspended', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', spec: { suspend: true }, status: { conditions: [{ type: 'Suspended', status: 'True', message: 'Job suspended' }] } };
+    const jobHealth = assessHealth(job);
+    expect(jobHealth).toMatchObject({ status: 'Suspended', message: 'Job suspended' });
+    expect(worstHealth([h('Healthy'), jobHealth])).toEqual(h('Healthy'));
+    expect(worstHealth([jobHealth, h('Progressing', 'rolling')])).toEqual(h('Progressing', 'rolling'));
+  });
+
   it('keeps the first of equally bad results and is Healthy for an app without resources', () => {
     expect(worstHealth([h('Progressing', 'first'), h('Progressing', 'second')]).message).toBe('first');
     expect(worstHealth([])).toEqual(h('Healthy'));
