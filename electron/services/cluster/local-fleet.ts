@@ -349,13 +349,15 @@ function readPids(dir: string): number[] {
     .filter((n) => Number.isInteger(n) && n > 0);
 }
 
-/** Stops a fleet described by its state (possibly started by another process): TERM, then KILL. */
+/**
+ * Stops a fleet described by its state (possibly started by another process). The processes are killed outright:
+ * their data is thrown away with the folder, so a graceful shutdown would only cost time.
+ */
 export async function stopLocalFleet(state: Pick<LocalFleetState, 'dir' | 'removeDir'>): Promise<void> {
   const pids = readPids(state.dir);
-  for (const pid of pids) killGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + 5000;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) killGroup(pid, 'SIGKILL');
+  const deadline = Date.now() + 5000;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   rmSync(path.join(state.dir, 'pids'), { recursive: true, force: true });
   if (state.removeDir) rmSync(state.dir, { recursive: true, force: true });
 }
@@ -383,9 +385,9 @@ function startWatchdog(dir: string, ownerPid: number, removeDir: boolean): void 
   const script = [
     'while kill -0 "$1" 2>/dev/null && [ -d "$2/pids" ]; do sleep 1; done',
     '[ -d "$2/pids" ] || exit 0',
-    'for f in "$2"/pids/*.pid; do [ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null; done',
+    'for f in "$2"/pids/*.pid; do [ -f "$f" ] && kill -TERM "-$(cat "$f")" 2>/dev/null; done',
     'sleep 3',
-    'for f in "$2"/pids/*.pid; do [ -f "$f" ] && kill -KILL -- "-$(cat "$f")" 2>/dev/null; done',
+    'for f in "$2"/pids/*.pid; do [ -f "$f" ] && kill -KILL "-$(cat "$f")" 2>/dev/null; done',
     'rm -rf "$2/pids"',
     '[ "$3" = 1 ] && rm -rf "$2"',
     'exit 0',

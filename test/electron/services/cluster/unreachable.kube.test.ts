@@ -56,6 +56,13 @@ describe('a dead or hung cluster among live ones', () => {
     const states = changes.filter((c) => c.info.cluster === 'staging').map((c) => c.info.state);
     expect(states.filter((s, i) => s !== states[i - 1])).toEqual(['ready', 'unreachable', 'ready']);
     expect((await listNamespaces()).map((r) => r.ok)).toEqual([true, true, true]);
+    // The watch resumed on the restarted server (from its resourceVersion, or by a re-list after 410 Gone).
+    const seen: string[] = [];
+    watches.onChange((c) => seen.push(`${c.type} ${c.key.name}`));
+    const staging2 = m.connection('staging');
+    await staging2.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'after-restart' } } });
+    await staging2.request({ method: 'POST', path: '/api/v1/namespaces/after-restart/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello' } } });
+    await expect.poll(() => seen, { timeout: 15_000, interval: 100 }).toContain('ADDED hello');
     watches.close();
   });
 
