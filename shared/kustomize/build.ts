@@ -651,8 +651,12 @@ class Builder {
     const tc = acc.config;
     if (f.patchesStrategicMerge !== undefined && f.patchesStrategicMerge !== null) {
       this.patchesStrategicMerge(t, acc, stringList(f.patchesStrategicMerge));
+      this.recordTransformer(acc, t.file, { kind: 'PatchStrategicMergeTransformer' });
     }
-    for (const p of mapList(f.patches)) this.patchTransformer(t, acc, p);
+    for (const p of mapList(f.patches)) {
+      this.patchTransformer(t, acc, p);
+      this.recordTransformer(acc, t.file, { kind: 'PatchTransformer' });
+    }
     const ns = typeof f.namespace === 'string' ? f.namespace : '';
     if (ns !== '') {
       this.wrap(t.file, () => setNamespace(acc.resources, ns, tc.nameSpace));
@@ -679,18 +683,32 @@ class Builder {
       mergeSpecs(specs, tc.labels);
       specs = specs.filter((s, i) => specs.findIndex((x) => x.path === s.path && x.kind === s.kind && x.group === s.group && x.version === s.version) === i);
       addMapEntries(acc.resources, pairs, specs);
+      this.recordTransformer(acc, t.file, { kind: 'LabelTransformer' });
     }
-    addMapEntries(acc.resources, stringMap(f.commonLabels), tc.commonLabels);
-    addMapEntries(acc.resources, stringMap(f.commonAnnotations), tc.commonAnnotations);
-    for (const p of mapList(f.patchesJson6902)) this.json6902(t, acc, p);
+    const commonLabels = stringMap(f.commonLabels);
+    if (Object.keys(commonLabels).length > 0) {
+      addMapEntries(acc.resources, commonLabels, tc.commonLabels);
+      this.recordTransformer(acc, t.file, { kind: 'LabelTransformer' });
+    }
+    const commonAnnotations = stringMap(f.commonAnnotations);
+    if (Object.keys(commonAnnotations).length > 0) {
+      addMapEntries(acc.resources, commonAnnotations, tc.commonAnnotations);
+      this.recordTransformer(acc, t.file, { kind: 'AnnotationsTransformer' });
+    }
+    for (const p of mapList(f.patchesJson6902)) {
+      this.json6902(t, acc, p);
+      this.recordTransformer(acc, t.file, { kind: 'PatchJson6902Transformer' });
+    }
     for (const r of mapList(f.replicas)) {
       const name = typeof r.name === 'string' ? r.name : '';
       const count = r.count ?? 0;
       this.wrap(t.file, () => setReplicas(acc.resources, name, count, tc.replicas));
+      this.recordTransformer(acc, t.file, { kind: 'ReplicaCountTransformer' });
     }
     for (const i of mapList(f.images)) {
       const spec = readImage(i);
       if (spec) setImages(acc.resources, [spec], tc.images);
+      this.recordTransformer(acc, t.file, { kind: 'ImageTagTransformer' });
     }
     if (f.replacements !== undefined) {
       const reps = this.wrap(t.file, () => readReplacements(f.replacements ?? null, (rel) => {
@@ -700,6 +718,7 @@ class Builder {
         return docs.map((d) => d.value);
       }));
       this.wrap(t.file, () => applyReplacements(acc.resources, reps));
+      this.recordTransformer(acc, t.file, { kind: 'ReplacementTransformer' });
     }
     for (const cfg of this.pluginConfigs(t, stringList(f.transformers), 'transformer')) this.builtinTransformer(t, acc, cfg.obj, cfg.file);
   }
