@@ -38,6 +38,8 @@ export interface CompareAppInput {
   readonly liveErrors?: readonly (string | undefined)[];
   /** Field manager Flotilla applies with; default `flotilla`. */
   readonly fieldManager?: string;
+  /** With label-based tracking, the label naming the app (`app.kubernetes.io/instance`); not drift when it names this app. */
+  readonly trackingLabel?: string;
   readonly observedAt: string;
 }
 
@@ -62,6 +64,7 @@ export function compareAppDetailed(input: CompareAppInput): AppComparison {
     rules: compiled.rules,
     ...(input.namespace !== undefined ? { namespace: input.namespace } : {}),
     ...(input.fieldManager !== undefined ? { fieldManager: input.fieldManager } : {}),
+    ...(input.trackingLabel !== undefined ? { trackingLabel: input.trackingLabel } : {}),
   };
   const resources: ResourceStatus[] = [];
   const diffs: (ResourceDiff | undefined)[] = [];

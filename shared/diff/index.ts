@@ -10,7 +10,7 @@ export type { JqPath, JqCompileResult } from './jq-path';
 export { maskSecret, hideSecretData, SECRET_MASK } from './secret';
 export {
   normalizeObject, resourceKey, resourceId, trackingId, apiGroup, isSecret, isClusterScoped, base64Encode,
-  LAST_APPLIED_ANNOTATION, TRACKING_ID_ANNOTATION,
+  LAST_APPLIED_ANNOTATION, TRACKING_ID_ANNOTATION, INSTANCE_LABEL,
 } from './normalize';
 export { FLOTILLA_FIELD_MANAGER } from './managed-fields';
 export { unifiedDiff, diffLines } from './line-diff';

@@ -74,6 +74,19 @@ export function trackingId(app: string, key: ResourceKey): string {
   return `${app}:${key.group}/${key.kind}:${key.namespace}/${key.name}`;
 }
 
+/** Argo CD's default label for label-based tracking. */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** Removes a tracking label when it names this app (label-based tracking); says whether it did. */
+export function dropOwnTrackingLabel(obj: KubeObject, app: string, labelKey: string): boolean {
+  const md = obj.metadata;
+  const labels = isPlainObject(md) ? md['labels'] : undefined;
+  if (!isPlainObject(labels) || labels[labelKey] !== app) return false;
+  delete labels[labelKey];
+  if (Object.keys(labels).length === 0 && isPlainObject(md)) delete md['labels'];
+  return true;
+}
+
 /** Whether an object is a core Secret. */
 export function isSecret(obj: KubeObject | undefined): boolean {
   return obj !== undefined && obj.kind === 'Secret' && apiGroup(obj.apiVersion) === '';

@@ -6,7 +6,7 @@ import type { IgnoreRule } from './ignore-differences';
 import { applyIgnoreRules, matchingRules } from './ignore-differences';
 import { toJsonPointer } from './json-path';
 import { FLOTILLA_FIELD_MANAGER, splitManagedFields } from './managed-fields';
-import { dropOwnTrackingId, normalizeObject, resourceKey } from './normalize';
+import { dropOwnTrackingId, dropOwnTrackingLabel, normalizeObject, resourceKey } from './normalize';
 import { jsonEqual, predictLive, structuralChanges } from './predict';
 import { toDiffYaml } from './render';
 import { hideSecretData } from './secret';
@@ -20,6 +20,8 @@ export interface DiffOptions {
   readonly namespace?: string;
   /** Field manager Flotilla applies with; default `flotilla`. */
   readonly fieldManager?: string;
+  /** With label-based tracking, the label that names the app (e.g. `app.kubernetes.io/instance`); ignored when it names this app. */
+  readonly trackingLabel?: string;
 }
 
 /** The comparison of one resource. Everything in it has Secret values masked. */
@@ -55,6 +57,7 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   // The tracking id is ignored when live carries this app's own; a live object tracked by another app keeps it,
   // so a desired object that claims it shows the claim as drift.
   if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key)) && d) dropOwnTrackingId(d, opts.app, key);
+  if (opts.app && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, opts.app, opts.trackingLabel)) && d) dropOwnTrackingLabel(d, opts.app, opts.trackingLabel);
   applyIgnoreRules(matchingRules(opts.rules ?? [], key), d, l, live);
 
   let predicted: KubeObject | undefined;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AppComparison } from '../../../shared/diff/compare-app';
 import { compareAppDetailed } from '../../../shared/diff/compare-app';
+import { INSTANCE_LABEL } from '../../../shared/diff/normalize';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { assessHealth } from '../../../shared/health';
@@ -124,7 +125,11 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
         for (const j of clusterJobs) {
           const name = j.app.metadata.name;
           const namespace = j.app.spec.destination.namespace;
-          const base = { app: name, cluster, revision: j.revision, ignoreDifferences: j.app.spec.ignoreDifferences ?? [], assessHealth, ...(namespace ? { namespace } : {}) };
+          const base = {
+            app: name, cluster, revision: j.revision, ignoreDifferences: j.app.spec.ignoreDifferences ?? [], assessHealth,
+            ...(namespace ? { namespace } : {}),
+            ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
+          };
           const error = j.renderError ?? clusterError;
           if (error !== undefined || !store) {
             const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });

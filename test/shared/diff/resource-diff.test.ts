@@ -134,6 +134,15 @@ describe('diffResource', () => {
     ]);
   });
 
+  it('with label tracking, ignores the instance label Flotilla applied when it names this app', () => {
+    const live = liveDeployment({ labels: { app: 'guestbook-ui', 'app.kubernetes.io/instance': 'guestbook' } });
+    const mf = (live.metadata!['managedFields'] as { fieldsV1: { 'f:metadata': { 'f:labels': Record<string, unknown> } } }[])[0]!;
+    mf.fieldsV1['f:metadata']['f:labels']['f:app.kubernetes.io/instance'] = {};
+    expect(diffResource(desiredDeployment(), live, { app: 'guestbook', trackingLabel: 'app.kubernetes.io/instance' }).sync).toBe('Synced');
+    expect(diffResource(desiredDeployment(), live, { app: 'guestbook' }).changes).toEqual([{ path: '/metadata/labels/app.kubernetes.io~1instance', live: 'guestbook' }]);
+    expect(diffResource(desiredDeployment(), live, { app: 'billing', trackingLabel: 'app.kubernetes.io/instance' }).sync).toBe('OutOfSync');
+  });
+
   it('ignores the last-applied-configuration annotation and every server-owned metadata field', () => {
     const live = liveService();
     (live.metadata as Record<string, unknown>)['annotations'] = { 'kubectl.kubernetes.io/last-applied-configuration': '{"old":"config"}' };
