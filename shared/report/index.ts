@@ -6,6 +6,7 @@ import { renderDriftReportHtml } from './render-html';
 import { renderDriftReportJunit } from './render-junit';
 import { renderDriftReportMarkdown } from './render-markdown';
 
+export * from './api';
 export * from './drift-report';
 export * from './model';
 export { renderDriftReportHtml } from './render-html';
