@@ -21,6 +21,34 @@ const HOOK_EVERY = 1_000;
 /** Argo CD's message when a script returns a status that is not a health status. */
 const INVALID_STATUS = 'Lua returned an invalid health status';
 
+/** Largest string `string.rep` may build in a health script (1 MiB). */
+export const MAX_REP_BYTES = 1 << 20;
+
+/**
+ * Runs once when the sandbox is built: caps string.rep, and makes the libraries read-only so that one script
+ * cannot change what the next one sees (each run's own globals are a fresh table already).
+ */
+const SANDBOX_SETUP = `local rep = string.rep
+string.rep = function(s, n, sep)
+  local size = #tostring(s) + #tostring(sep or "")
+  if type(n) == "number" and n > 0 and size * n > ${MAX_REP_BYTES} then
+    error("string.rep: result larger than ${MAX_REP_BYTES} bytes", 2)
+  end
+  return rep(s, n, sep)
+end
+local function readonly(t, name)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = function() error(name .. " is read-only", 2) end,
+    __metatable = false,
+  })
+end
+getmetatable("").__metatable = false
+string = readonly(string, "string")
+table = readonly(table, "table")
+math = readonly(math, "math")
+os = readonly(os, "os")`;
+
 interface Compiled {
   readonly key: string;
   readonly ref: number | undefined;
@@ -109,6 +137,8 @@ export class LuaHealthRunner implements CustomHealthChecks {
       lua.lua_createtable(L, 0, 2);
       pushValue(L, obj);
       lua.lua_setfield(L, -2, to_luastring('obj'));
+      lua.lua_pushvalue(L, -1);
+      lua.lua_setfield(L, -2, to_luastring('_G'));
       lua.lua_createtable(L, 0, 1);
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.sandboxRef);
       lua.lua_setfield(L, -2, to_luastring('__index'));
@@ -117,7 +147,13 @@ export class LuaHealthRunner implements CustomHealthChecks {
       this.used = 0;
       this.deadlineInstr = this.limits.instructions;
       this.deadlineTime = Date.now() + this.limits.timeoutMs;
-      const status = lua.lua_pcall(L, 0, 1, 0);
+      let status: number;
+      try {
+        status = lua.lua_pcall(L, 0, 1, 0);
+      } catch (err) {
+        // A JavaScript error inside the VM (an allocation the engine refuses) is not a Lua error: report it the same way.
+        return { status: 'Unknown', message: `health check for ${what} failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
       if (status !== lua.LUA_OK) {
         const message = lua.lua_type(L, -1) === lua.LUA_TSTRING ? lua.lua_tojsstring(L, -1) : 'error object is not a string';
         return { status: 'Unknown', message: `health check for ${what} failed: ${message}` };
@@ -182,6 +218,9 @@ export class LuaHealthRunner implements CustomHealthChecks {
     });
     lua.lua_setfield(L, -2, to_luastring('getn'));
     lua.lua_pop(L, 1);
+    // string.rep is the one library call that allocates without running instructions: cap what it may build; freeze the libraries.
+    const cap = lauxlib.luaL_loadbufferx(L, to_luastring(SANDBOX_SETUP), null, to_luastring('=sandbox'), to_luastring('t'));
+    if (cap !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) throw new Error(`Lua sandbox setup failed: ${lua.lua_tojsstring(L, -1)}`);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
     return lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   }

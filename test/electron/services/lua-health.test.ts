@@ -73,12 +73,31 @@ describe('LuaHealthRunner (Argo CD custom health checks in a sandboxed Lua VM)',
     expect(runner.check({ kind: 'P' }, 'x', 'P')).toEqual({ status: 'Healthy', message: 'function' });
   });
 
+  it('refuses to build huge strings with string.rep, naming the limit', () => {
+    const runner = new LuaHealthRunner({ x_Big: 'local s = string.rep("x", 1e9)\nreturn {status="Healthy"}', x_Small: 'return {status="Healthy", message=string.rep("ab", 3, "-")}' });
+    const r = runner.check({ kind: 'Big' }, 'x', 'Big');
+    expect(r?.status).toBe('Unknown');
+    expect(r?.message).toContain('string.rep: result larger than 1048576 bytes');
+    expect(runner.check({ kind: 'Small' }, 'x', 'Small')?.message).toBe('ab-ab-ab');
+  });
+
   it('stops a runaway script at the instruction limit and keeps working afterwards', () => {
     const runner = new LuaHealthRunner({ x_Loop: 'while true do end', x_Ok: 'return {status="Healthy", message="ok"}' }, { instructions: 100_000, timeoutMs: 5_000 });
     const r = runner.check({ kind: 'Loop' }, 'x', 'Loop');
     expect(r?.status).toBe('Unknown');
     expect(r?.message).toContain('instruction limit of 100000 exceeded');
     expect(runner.check({ kind: 'Ok' }, 'x', 'Ok')).toEqual({ status: 'Healthy', message: 'ok' });
+  });
+
+  it('keeps the libraries read-only, so one script cannot change what another sees', () => {
+    const runner = new LuaHealthRunner({
+      x_Tamper: 'string.upper = function() return "hacked" end\nreturn {status="Healthy"}',
+      x_ViaG: '_G.tostring = nil\nreturn {status="Healthy", message=tostring(1)}',
+      x_Use: 'return {status="Healthy", message=string.upper("ok") .. tostring(2)}',
+    });
+    expect(runner.check({ kind: 'Tamper' }, 'x', 'Tamper')?.message).toMatch(/string is read-only/);
+    expect(runner.check({ kind: 'ViaG' }, 'x', 'ViaG')).toEqual({ status: 'Healthy', message: '1' });
+    expect(runner.check({ kind: 'Use' }, 'x', 'Use')).toEqual({ status: 'Healthy', message: 'OK2' });
   });
 
   it('gives each run fresh globals, so one object never leaks into the next', () => {
