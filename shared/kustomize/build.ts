@@ -282,7 +282,7 @@ class Builder {
     const so = t.k.fields.sortOptions;
     if (isMapValue(so)) {
       if (so.order === 'fifo') {
-        if (so.legacySortOptions !== undefined) this.fail('legacySortOptions is not allowed with fifo order', t.file);
+        if (so.legacySortOptions !== undefined) this.fail("the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'", t.file);
         return res;
       }
       if (so.order === 'legacy') {
@@ -290,7 +290,7 @@ class Builder {
         if (isMapValue(lo)) return legacySort(res, stringList(lo.orderFirst), stringList(lo.orderLast));
         return legacySort(res);
       }
-      this.fail(`sortOptions.order must be 'legacy' or 'fifo'`, t.file);
+      this.fail("the field 'sortOptions.order' must be one of [fifo, legacy]", t.file);
     }
     return legacySort(res);
   }
@@ -367,10 +367,10 @@ class Builder {
     this.runGenerators(t, acc);
     for (const c of stringList(f.components)) {
       const p = this.resolveDir(t, c, 'component');
-      if (this.kind(p) === 'file') this.fail(`component '${c}' must be a folder holding a kustomization of kind Component`, t.file);
+      if (this.kind(p) === 'file') this.fail(`must build at directory: '${p}': component '${c}' must be a folder holding a kustomization of kind Component`, t.file);
       const sub = this.loadTarget(p);
       if (!sub) this.fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in component folder '${p}'`, t.file);
-      if (sub.k.kind !== 'Component') this.fail(`expected kind 'Component' for path '${p}' but got '${sub.k.kind}'`, sub.file);
+      if (sub.k.kind !== 'Component') this.fail(`accumulating components: expected kind 'Component' for path '${p}' but got '${sub.k.kind}'`, sub.file);
       this.checkCycle(chain, p, t.file);
       this.accumulateTarget(sub, acc, [...chain, p]);
     }
@@ -418,7 +418,7 @@ class Builder {
       } else if (kind === 'dir') {
         this.checkCycle(chain, p, t.file);
         const sub = this.loadTarget(p);
-        if (!sub) this.fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`, t.file);
+        if (!sub) this.fail(`accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`, t.file);
         if (sub.k.kind === 'Component') this.fail(`expected kind != 'Component' for path '${p}'`, t.file);
         const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
         for (const r of subAcc.resources) this.append(acc, r, t.file);
@@ -782,7 +782,7 @@ class Builder {
         return;
       }
       case 'SortOrderTransformer':
-        this.fail('SortOrderTransformer can only be set with the sortOptions field of a kustomization', file);
+        this.fail('unable to load builtin SortOrderTransformer.builtin.[noGrp]: sort order can only be set with the sortOptions field of a kustomization', file);
         break;
       default:
         this.fail(`transformer '${kind}' is not a built-in transformer; plugins are not supported`, file);
@@ -823,12 +823,8 @@ class Builder {
         const pid = patchId(patch);
         const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
         if (matches.length !== 1) {
-          this.fail(
-            matches.length === 0
-              ? `no resource matches strategic merge patch "${idString(pid)}"`
-              : `multiple resources match strategic merge patch "${idString(pid)}"`,
-            file,
-          );
+          const why = matches.length === 0 ? 'no matches' : 'multiple matches';
+          this.fail(`no resource matches strategic merge patch "${idString(pid)}": ${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
         }
         this.applySmp(acc, matches[0]!, patch, opts, file, false);
       } else {

@@ -50,10 +50,10 @@ export function nsEquals(a: string, b: string): boolean {
   return x === y;
 }
 
-/** kustomize's printed id: `Kind.version.group/name.namespace`. */
+/** kustomize's printed id: `Kind.version.group/name.namespace` (`[noGrp]`, `[noNs]` for empty parts). */
 export function idString(id: ResId): string {
-  const gvk = [id.kind || '~K', id.version || '~V', id.group || '~G'].join('.');
-  return `${gvk}/${id.name}.${id.namespace || '~X'}`;
+  const gvk = [id.kind || '[noKind]', id.version || '[noVer]', id.group || '[noGrp]'].join('.');
+  return `${gvk}/${id.name || '[noName]'}.${id.namespace || '[noNs]'}`;
 }
 
 /** A short readable id: `Kind/namespace/name`. */

@@ -266,7 +266,7 @@ function selectReferral(
   if (c.length === 1) return c[0];
   if (c.length === 0) return undefined;
   if (identical(c)) return c[0];
-  throw new TransformError(` found multiple possible referrals: ${c.map((r) => idString(r.curId())).join(', ')}`);
+  throw new TransformError(`found multiple possible referrals: ${c.map((r) => idString(r.curId())).join(', ')}`);
 }
 
 /** Rewrites references to resources whose names changed (prefix, suffix, hash) — kustomize's FixBackReferences. */
