@@ -129,19 +129,20 @@ export class ClusterConnection {
 
   /** Reads version and discovery again now, whatever the state. */
   async refresh(): Promise<ClusterInfo> {
-    return await this.attempt(true);
+    return await this.attempt();
   }
 
-  private attempt(force = false): Promise<ClusterInfo> {
+  private attempt(): Promise<ClusterInfo> {
     if (this.inFlight) return this.inFlight;
-    this.inFlight = this.doConnect(force).finally(() => (this.inFlight = undefined));
+    this.inFlight = this.doConnect().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
-  private async doConnect(force: boolean): Promise<ClusterInfo> {
+  private async doConnect(): Promise<ClusterInfo> {
     // An unreachable cluster stays unreachable while it is retried, so the UI does not flicker.
     try {
-      if (!this.transport || this.credentialsExpired() || (force && this.current.state === 'forbidden')) await this.newTransport();
+      // Rejected credentials are read again (an exec plugin may hand out new ones) before every retry.
+      if (!this.transport || this.credentialsExpired() || this.current.state === 'forbidden') await this.newTransport();
       const t = this.transport!;
       const version = await t.request<{ gitVersion?: string }>({ path: '/version' });
       const disc = await discover(t);
@@ -233,9 +234,9 @@ export class ClusterConnection {
   }
 
   /** Opens a watch stream (no overall deadline; the response must start within the call deadline). */
-  async stream(path: string, onLine: (obj: unknown) => void): Promise<WatchStream> {
+  async stream(path: string, onLine: (obj: unknown) => void, idleTimeoutMs?: number): Promise<WatchStream> {
     const t = await this.ready();
-    return t.stream(path, onLine, this.timeoutMs);
+    return t.stream(path, onLine, this.timeoutMs, idleTimeoutMs);
   }
 
   /** Marks the cluster unreachable after a watch lost its server (so the UI hears of it at once). */

@@ -226,7 +226,7 @@ export class LiveStore {
           if (rv) scope.resourceVersion = rv;
           if (ev.type === 'BOOKMARK') return;
           this.apply(scope, ev.type as LiveChange['type'], obj);
-        });
+        }, ((this.opts.watchTimeoutSeconds ?? 290) + 40) * 1000);
         scope.stream = stream;
         if (this.closed) stream.close();
         await stream.done;

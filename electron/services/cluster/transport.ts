@@ -167,9 +167,10 @@ export class KubeTransport {
 
   /**
    * Opens a streaming GET (a watch) and calls `onLine` with each JSON line. The response headers must arrive
-   * within `connectTimeoutMs`; after that the stream may stay idle as long as the server keeps it open.
+   * within `connectTimeoutMs`; after that a stream silent for `idleTimeoutMs` (a server that froze without closing
+   * the connection; watch bookmarks keep a live one talking) is dropped as lost.
    */
-  stream(path: string, onLine: (obj: unknown) => void, connectTimeoutMs = this.defaultTimeoutMs): WatchStream {
+  stream(path: string, onLine: (obj: unknown) => void, connectTimeoutMs = this.defaultTimeoutMs, idleTimeoutMs = 330_000): WatchStream {
     let req: http.ClientRequest | undefined;
     let closed = false;
     const done = new Promise<void>((resolve, reject) => {
@@ -179,6 +180,7 @@ export class KubeTransport {
       }, connectTimeoutMs);
       req = this.open({ path }, (res) => {
         clearTimeout(timer);
+        res.socket.setTimeout(idleTimeoutMs, () => res.destroy(new Error(`no data for ${idleTimeoutMs} ms`)));
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           let text = '';
