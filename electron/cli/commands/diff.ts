@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { AppComparison } from '../../../shared/diff/compare-app';
 import { compareAppDetailed } from '../../../shared/diff/compare-app';
+import type { IgnoreRules } from '../../../shared/diff/ignore-differences';
+import { compileIgnoreDifferences } from '../../../shared/diff/ignore-differences';
 import { INSTANCE_LABEL } from '../../../shared/diff/normalize';
+import { isFleetDoc } from '../../../shared/model/fleet-file';
+import { FLEET_FILE } from '../../../shared/repo/scan';
+import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { assessHealth } from '../../../shared/health';
@@ -74,6 +79,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     throw new Error(`no cluster named ${opts.cluster} in the fleet (known: ${clusters.map((c) => c.name).join(', ') || 'none'})`);
   }
 
+  const fleetIgnore = fleetIgnoreDifferences(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  problems.push(...fleetIgnore.problems);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
@@ -126,7 +133,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           const name = j.app.metadata.name;
           const namespace = j.app.spec.destination.namespace;
           const base = {
-            app: name, cluster, revision: j.revision, ignoreDifferences: j.app.spec.ignoreDifferences ?? [], assessHealth,
+            app: name, cluster, revision: j.revision, ignoreDifferences: withFleetRules(fleetIgnore, j.app), assessHealth,
             ...(namespace ? { namespace } : {}),
             ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
           };
@@ -160,6 +167,23 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const order = new Map(clusters.map((c, i) => [c.name, i]));
   rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
   return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems };
+}
+
+/** The fleet file's `spec.ignoreDifferences` (same entries as an Application's), applied to every app. */
+export function fleetIgnoreDifferences(text: string | undefined): IgnoreRules {
+  if (text === undefined) return { rules: [], problems: [] };
+  const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
+  const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
+  const raw = spec?.['ignoreDifferences'];
+  if (raw === undefined || raw === null) return { rules: [], problems: [] };
+  if (!Array.isArray(raw)) return { rules: [], problems: [problem('fleet file: spec.ignoreDifferences must be a list', { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) })] };
+  const compiled = compileIgnoreDifferences(raw, { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) });
+  return { rules: compiled.rules, problems: compiled.problems.map((p) => ({ ...p, message: `fleet file: spec.${p.message}` })) };
+}
+
+function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules {
+  const own = compileIgnoreDifferences(app.spec.ignoreDifferences ?? [], { app: app.metadata.name });
+  return { rules: [...fleetRules.rules, ...own.rules], problems: own.problems };
 }
 
 function withProblems(status: AppClusterStatus, extra: readonly Problem[]): AppClusterStatus {

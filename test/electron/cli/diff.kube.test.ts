@@ -1,5 +1,7 @@
 // `flotilla diff` and `flotilla status` end to end: a real git repository (fleet file, ApplicationSet, kustomize
 // app) and the run's real API servers, synced by Flotilla, then changed in Git.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../../electron/services/cluster/sync';
@@ -111,6 +113,23 @@ describe('flotilla diff and status against real clusters', () => {
     const d = await cli(['diff', '--cluster', 'staging', '--repo', repo.dir, ...kc(), '-o', 'json']);
     expect(d.code).toBe(0);
     expect(JSON.parse(d.out)).toEqual([{ app: 'web-staging', cluster: 'staging', revision: expect.stringMatching(/^[0-9a-f]{40}$/), sync: 'Synced', resources: [] }]);
+  });
+
+  it('honours the fleet file\'s ignoreDifferences for every app', async () => {
+    const fleetFile = readFileSync(path.join(repo.dir, 'flotilla.yaml'), 'utf8');
+    writeFiles(repo.dir, { 'flotilla.yaml': fleetFile + '  ignoreDifferences:\n  - kind: ConfigMap\n    jsonPointers: [/data/LOG]\n  - kind: Secret\n    jqPathExpressions: [.data.password]\n' });
+    commitAll(repo.dir, 'ignore LOG and the password');
+    const d = await cli(['diff', 'web-dev', '--repo', repo.dir, ...kc(), '-o', 'json']);
+    expect(d.err).toBe('');
+    expect(d.code).toBe(0);
+    expect((JSON.parse(d.out) as { sync: string }[])[0]!.sync).toBe('Synced');
+    writeFiles(repo.dir, { 'flotilla.yaml': fleetFile + '  ignoreDifferences:\n  - kind: ConfigMap\n    jqPathExpressions: [".data | frob"]\n' });
+    commitAll(repo.dir, 'a bad expression');
+    const bad = await cli(['diff', '--repo', repo.dir, ...kc()]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/error: flotilla\.yaml:1: fleet file: spec\.ignoreDifferences\[0\]: jqPathExpressions: jq: function 'frob'/);
+    writeFiles(repo.dir, { 'flotilla.yaml': fleetFile });
+    commitAll(repo.dir, 'no ignore rules');
   });
 
   it('exits 2 naming the app when it does not exist, and the cluster when it cannot be reached', async () => {
