@@ -305,6 +305,8 @@ export class FleetStore {
       const keep = new Set(lastOfBucket.values());
       let snapshotsDeleted = 0;
       for (const s of old) if (!keep.has(s.id)) snapshotsDeleted += this.s.deleteSnapshot.run(s.id).changes;
+      // Only deleting snapshots makes states, resource sets and manifests unneeded: nothing else to collect otherwise.
+      if (snapshotsDeleted === 0) return { snapshotsDeleted, observationsDeleted: 0, resourceSetsDeleted: 0, manifestsDeleted: 0 };
       const unneeded = this.s.unneededObservations.all() as { id: number }[];
       for (const o of unneeded) this.s.deleteObservation.run(o.id);
       const resourceSetsDeleted = this.s.deleteOrphanSets.run().changes;

@@ -89,6 +89,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_time ON events(at);
     `,
   },
+  {
+    version: 2,
+    description: 'promotions: who moved what from which stage to which, the commit and the result',
+    sql: `
+      -- One row per promotion run (and per rollback, which names the promotion it reverts). apps and versions are JSON
+      -- arrays; commit_sha is the pushed commit (NULL when nothing was pushed).
+      CREATE TABLE promotions (
+        id            INTEGER PRIMARY KEY,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER,
+        by            TEXT NOT NULL,
+        pipeline      TEXT NOT NULL,
+        from_stage    TEXT NOT NULL,
+        to_stage      TEXT NOT NULL,
+        apps          TEXT NOT NULL,
+        versions      TEXT NOT NULL,
+        base_revision TEXT,
+        commit_sha    TEXT,
+        branch        TEXT,
+        result        TEXT NOT NULL CHECK (result IN ('running', 'pushed', 'no-op', 'blocked', 'failed', 'verified', 'verify-failed')),
+        message       TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        rollback_of   INTEGER REFERENCES promotions(id)
+      );
+      CREATE INDEX promotions_by_time ON promotions(started_at);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -9,7 +9,7 @@ import type { CliContext } from '../context';
 import { action, EXIT, repoOption } from '../context';
 import { compareOptions, reportProblems } from './diff';
 import type { RefreshCliOptions } from './refresh';
-import { dataDirOption, refreshFleet } from './refresh';
+import { dataDirOption, refreshFleet, retentionOption } from './refresh';
 
 /** Parses `-f`; throws with the accepted values on anything else. */
 export function parseReportFormat(value: string): DriftReportFormat {
@@ -36,7 +36,7 @@ export function registerDriftReport(program: Command, ctx: CliContext): void {
     .option('--at <time>', 'report from the snapshot in effect at this ISO 8601 time (implies --offline)')
     .option('-f, --format <format>', `report format: ${DRIFT_REPORT_FORMATS.join(', ')}`, parseReportFormat, 'md' as DriftReportFormat)
     .option('-o, --output <file>', 'write the report to this file (default: standard output)');
-  dataDirOption(repoOption(compareOptions(cmd))).action(
+  retentionOption(dataDirOption(repoOption(compareOptions(cmd)))).action(
     action(ctx, async (opts: DriftReportCliOptions) => {
       const offline = opts.offline === true || opts.at !== undefined;
       let file = storeFile(opts.dataDir);

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { fleetClusters } from '../../../shared/fleet/overview';
 import { FleetService } from '../../services/fleet-service';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
-import type { AppClusterRecord, RecordResult, ResourceManifests, SnapshotInput } from '../../store/types';
+import type { AppClusterRecord, CompactionResult, RecordResult, ResourceManifests, SnapshotInput } from '../../store/types';
+import { DEFAULT_RETENTION } from '../../store/types';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import { printData } from '../output';
@@ -15,9 +17,19 @@ export function dataDirOption(cmd: Command): Command {
   return cmd.option('--data-dir <dir>', "Flotilla's data folder holding the store (default: $FLOTILLA_DATA_DIR or the platform's config folder)");
 }
 
+/** Adds `--retention-days N`: keep every snapshot for N days, then one a day (events are always kept). */
+export function retentionOption(cmd: Command): Command {
+  return cmd.option('--retention-days <days>', 'keep every snapshot this many days, then one a day; events are always kept (default 14)', (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--retention-days expects a number of days ≥ 0, got "${v}"`);
+    return n;
+  });
+}
+
 /** The options `refresh` (and `drift-report` when it refreshes) take. */
 export interface RefreshCliOptions extends CompareCliOptions {
   readonly dataDir?: string;
+  readonly retentionDays?: number;
 }
 
 /** The snapshot a fleet comparison makes: each row's status, its cluster's environment and its live objects (masked). */
@@ -32,7 +44,7 @@ export function snapshotFromComparison(result: FleetComparison, environments: Re
 }
 
 /** Reads every app on every cluster (as `flotilla status`) and records the snapshot; returns the comparison and the record. */
-export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app?: string): Promise<{ result: FleetComparison; recorded: RecordResult; file: string }> {
+export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app?: string): Promise<{ result: FleetComparison; recorded: RecordResult; compacted: CompactionResult; file: string }> {
   const compare = fleetCompareOptions(ctx, opts, app);
   const result = await compareFleet(compare);
   const { scan } = await (await FleetService.open(compare.repo)).scanHead();
@@ -42,7 +54,9 @@ export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app
   const store = FleetStore.open(file);
   try {
     const recorded = store.recordSnapshot(snapshotFromComparison(result, environments, app !== undefined || opts.cluster !== undefined));
-    return { result, recorded, file };
+    const retention = opts.retentionDays !== undefined ? { ...DEFAULT_RETENTION, keepAllForMs: opts.retentionDays * 24 * 3600_000 } : DEFAULT_RETENTION;
+    const compacted = store.compact(retention);
+    return { result, recorded, compacted, file };
   } finally {
     store.close();
   }
@@ -53,16 +67,17 @@ export function registerRefresh(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('refresh')
     .description('read every app on every cluster and record a snapshot in the store, for `flotilla history` and offline drift reports');
-  dataDirOption(repoOption(outputOption(compareOptions(cmd)))).action(
+  retentionOption(dataDirOption(repoOption(outputOption(compareOptions(cmd))))).action(
     action(ctx, async (opts: RefreshCliOptions) => {
-      const { result, recorded, file } = await refreshFleet(ctx, opts);
+      const { result, recorded, compacted, file } = await refreshFleet(ctx, opts);
       const drifted = result.rows.filter((r) => r.status.sync === 'OutOfSync').length;
       const unknown = result.rows.filter((r) => r.status.sync === 'Unknown').length;
-      const data = { ...recorded, file, revision: result.revision, appClusters: result.rows.length, drifted, unknown };
+      const data = { ...recorded, file, revision: result.revision, appClusters: result.rows.length, drifted, unknown, compacted };
       printData(ctx.io, opts.output, data, () =>
         `recorded snapshot #${recorded.snapshot.id} at ${recorded.snapshot.takenAt} into ${file}\n` +
         `${result.rows.length} app × cluster(s) at revision ${result.revision.slice(0, 7)}: ${recorded.changed} changed, ${recorded.unchanged} unchanged; ` +
-        `${drifted} drifted, ${unknown} unknown; ${recorded.events} event(s)\n`,
+        `${drifted} drifted, ${unknown} unknown; ${recorded.events} event(s)\n` +
+        (compacted.snapshotsDeleted ? `retention: compacted ${compacted.snapshotsDeleted} old snapshot(s), ${compacted.manifestsDeleted} manifest(s) no longer needed\n` : ''),
       );
       // Unreachable clusters and render failures are recorded (as Unknown) and reported; the refresh itself succeeded.
       reportProblems(ctx, result);

@@ -139,6 +139,17 @@ describe('flotilla refresh, history and drift-report against real clusters', () 
     expect(h.out).toMatch(/drift ended at [0-9a-f]{7} after \d+s/);
   });
 
+  it('--retention-days 0 keeps only the newest snapshot of the day, and every event', async () => {
+    const before = await cli(['history', 'web-staging', '--data-dir', data.dir, '-o', 'json']);
+    const r = await cli(args('refresh', '--retention-days', '0'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/retention: compacted 4 old snapshot\(s\), \d+ manifest\(s\) no longer needed/);
+    const after = await cli(['history', 'web-staging', '--data-dir', data.dir, '-o', 'json']);
+    const events = (out: string): unknown => (JSON.parse(out) as { events: unknown[] }[])[0]!.events;
+    expect(events(after.out)).toEqual(events(before.out));
+    expect((JSON.parse(after.out) as { driftEpisodes: { durationMs?: number }[] }[])[0]!.driftEpisodes[0]!.durationMs).toBeGreaterThan(0);
+  });
+
   it('records an unreachable cluster as Unknown without ending its drift', async () => {
     const t = tempDir('flotilla-kc-');
     try {
