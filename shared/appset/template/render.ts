@@ -5,6 +5,7 @@ import { renderFast } from './fasttemplate';
 import type { FuncMap, GoFunc, MissingKey } from './go';
 import { BUILTINS, GoExecError, GoParseError, GoTemplateCache } from './go';
 import { sanitizeName, slugify } from './names';
+import { setEntry } from './go/values';
 import { argoYamlFuncs, sprigFuncs } from './sprig/funcs';
 
 /** How an ApplicationSet renders: fasttemplate (default) or Go text/template with options such as `missingkey=error`. */
@@ -120,7 +121,7 @@ function deepRender(value: unknown, render: StringRenderer): unknown {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (v === null || v === undefined) continue;
       const rendered = deepRender(v, render);
-      out[k.includes('{{') ? render(k) : k] = rendered;
+      setEntry(out, k.includes('{{') ? render(k) : k, rendered);
     }
     return out;
   }

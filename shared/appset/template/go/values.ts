@@ -43,6 +43,12 @@ export function isMap(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Sets a map entry as an own property, even for the key `__proto__` (which plain assignment would treat as the prototype). */
+export function setEntry(m: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(m, key, { value, enumerable: true, writable: true, configurable: true });
+  else m[key] = value;
+}
+
 /** Go's basic kinds for comparisons (eq, lt, ...). */
 export type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 

@@ -1,7 +1,7 @@
 // Go's encoding/json output (sorted keys, HTML escaping, float formatting) and sigs.k8s.io/yaml round trips for toJson/toYaml/fromYaml.
 import { Document, Scalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { formatFloat } from '../go/fmt';
-import { Int64, isGoObject, isMap, sortedKeys } from '../go/values';
+import { Int64, isGoObject, isMap, setEntry, sortedKeys } from '../go/values';
 
 /** Options of Go's JSON encoder that Sprig varies. */
 export interface JsonOptions {
@@ -83,7 +83,7 @@ export function toJsonData(v: unknown): unknown {
   }
   if (isMap(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of sortedKeys(v)) out[k] = toJsonData(v[k]);
+    for (const k of sortedKeys(v)) setEntry(out, k, toJsonData(v[k]));
     return out;
   }
   if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`);
@@ -220,12 +220,12 @@ function normalizeYaml(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalizeYaml);
   if (v instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, val] of v) out[String(k)] = normalizeYaml(val);
+    for (const [k, val] of v) setEntry(out, String(k), normalizeYaml(val));
     return out;
   }
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) out[k] = normalizeYaml(val);
+    for (const [k, val] of Object.entries(v)) setEntry(out, k, normalizeYaml(val));
     return out;
   }
   return v;

@@ -1,7 +1,7 @@
 // Sprig v3's generic function map (minus env, expandenv, getHostByName, as Argo CD removes them), with Go signatures and Sprig's conversions.
 import type { GoFunc, ParamType } from '../go/exec';
 import { formatValue, goQuote } from '../go/fmt';
-import { Int64, goKindName, goTypeName, intOf, isMap, typedSlice, utf8Length } from '../go/values';
+import { Int64, goKindName, goTypeName, intOf, isMap, setEntry, typedSlice, utf8Length } from '../go/values';
 import { GoTime, durationString, formatTime, parseDuration, parseTime } from './dates';
 import { fromYamlList, fromYamlMap, goJson, goYaml, parseGoJson } from './encoding';
 import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1Hex, sha256Hex, utf8 } from './hashes';
@@ -96,7 +96,7 @@ function deepCopy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(deepCopy);
   if (isMap(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
+    for (const k of Object.keys(v)) setEntry(out, k, deepCopy(v[k]));
     return out;
   }
   return v;
@@ -164,10 +164,10 @@ function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, o
       continue;
     }
     if (sv === null || sv === undefined) {
-      if (overwrite) dst[k] = sv;
+      if (overwrite) setEntry(dst, k, sv);
       continue;
     }
-    if (overwrite || !has || isEmpty(dv)) dst[k] = sv;
+    if (overwrite || !has || isEmpty(dv)) setEntry(dst, k, sv);
   }
 }
 
@@ -258,7 +258,7 @@ function dict(...v: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < v.length; i += 2) {
     const key = strval(v[i]);
-    out[key] = i + 1 >= v.length ? '' : v[i + 1];
+    setEntry(out, key, i + 1 >= v.length ? '' : v[i + 1]);
   }
   return out;
 }
@@ -609,7 +609,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('get', f(['map', 'string'], (d: Record<string, unknown> | null, k: string) => (d && Object.prototype.hasOwnProperty.call(d, k) ? (d[k] ?? null) : '')));
   add('set', f(['map', 'string', 'any'], (d: Record<string, unknown> | null, k: string, v: unknown) => {
     if (!d) throw new Error('assignment to entry in nil map');
-    d[k] = v;
+    setEntry(d, k, v);
     return d;
   }));
   add('unset', f(['map', 'string'], (d: Record<string, unknown> | null, k: string) => {
@@ -622,12 +622,12 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('values', f(['map'], (d: Record<string, unknown> | null) => (d ? Object.values(d) : [])));
   add('pick', f(['map'], (d: Record<string, unknown> | null, ...ks: string[]) => {
     const out: Record<string, unknown> = {};
-    for (const k of ks) if (d && Object.prototype.hasOwnProperty.call(d, k)) out[k] = d[k];
+    for (const k of ks) if (d && Object.prototype.hasOwnProperty.call(d, k)) setEntry(out, k, d[k]);
     return out;
   }, 'string'));
   add('omit', f(['map'], (d: Record<string, unknown> | null, ...ks: string[]) => {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(d ?? {})) if (!ks.includes(k)) out[k] = d![k];
+    for (const k of Object.keys(d ?? {})) if (!ks.includes(k)) setEntry(out, k, d![k]);
     return out;
   }, 'string'));
   const merge = (overwrite: boolean) => (dst: Record<string, unknown> | null, ...srcs: (Record<string, unknown> | null)[]): Record<string, unknown> => {

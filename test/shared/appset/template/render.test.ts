@@ -219,3 +219,10 @@ describe('engine limits and caching', () => {
     );
   });
 });
+
+describe('map keys from templates', () => {
+  it('treats __proto__ as an ordinary key', () => {
+    expect(renderString('{{ $d := dict "__proto__" "x" }}{{ get $d "__proto__" }} {{ toJson $d }} {{ keys $d }}', { a: 1 }, GO)).toBe('x {"__proto__":"x"} [__proto__]');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
