@@ -79,6 +79,13 @@ describe('assessHealth (custom, built-in, bundled ports, standard conditions)', 
     expect(assessHealth(stalled)).toEqual({ status: 'Degraded', message: 'stuck' });
   });
 
+  it('reads a kind without a rule as Progressing while it reconciles or its controller lags behind the spec', () => {
+    const reconciling = { apiVersion: 'example.com/v1', kind: 'Widget', status: { conditions: [{ type: 'Reconciling', status: 'True', message: 'applying' }, { type: 'Ready', status: 'False', message: 'not yet' }] } };
+    expect(assessHealth(reconciling)).toEqual({ status: 'Progressing', message: 'applying' });
+    const lagging = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { generation: 3 }, status: { observedGeneration: 2, conditions: [{ type: 'Ready', status: 'True' }] } };
+    expect(assessHealth(lagging)).toEqual({ status: 'Progressing', message: 'Waiting for the controller to observe the latest spec' });
+  });
+
   it('keeps bundled ports free of the global deletion rule when asked directly', () => {
     const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { deletionTimestamp: '2024-01-01T00:00:00Z' } };
     expect(bundledHealth(crd)).toEqual({ status: 'Progressing', message: 'CRD is terminating' });
