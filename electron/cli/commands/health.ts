@@ -123,7 +123,8 @@ export function registerHealth(program: Command, ctx: CliContext): void {
           });
         }
       }
-      printData(ctx.io, opts.output, rows, () =>
+      // Nothing assessed and only errors to show: no empty table on stdout (JSON/YAML still print []).
+      if (rows.length > 0 || problems.length === 0 || opts.output !== 'table') printData(ctx.io, opts.output, rows, () =>
         formatTable(['kind', 'namespace', 'name', 'health', 'message'], rows.map((r) => [r.kind, r.namespace, r.name, r.status, r.message.replace(/\s*\n\s*/g, ' ')])));
       for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
       return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;

@@ -100,6 +100,7 @@ describe('flotilla health', () => {
     const missing = await cli(['health', '-f', f('nope.yaml')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain(`error: ${f('nope.yaml')}: cannot read: no such file`);
+    expect(missing.out).toBe('');
     const scalar = await cli(['health', '-f', f('scalar.yaml')]);
     expect(scalar.code).toBe(2);
     expect(scalar.err).toContain(`error: ${f('scalar.yaml')}:1:1: expected a Kubernetes object (a mapping with apiVersion and kind)`);
