@@ -35,7 +35,7 @@ import {
   TransformError,
 } from './transformers';
 import type { Json, JsonMap, ParsedDoc } from './yaml';
-import { emitYaml, isMapValue, readYaml } from './yaml';
+import { emitYaml, isMapValue, readYaml, UnsupportedValueError } from './yaml';
 
 /** Renders a Helm chart for `helmCharts:` (the Node side provides one that runs the helm binary). */
 export interface HelmRunner {
@@ -297,7 +297,16 @@ class Builder {
 
   private result(res: readonly Resource[]): KustomizeResult {
     const objs = res.map((r) => r.obj);
-    const yaml = objs.map(emitYaml).join('---\n');
+    const yaml = res
+      .map((r) => {
+        try {
+          return emitYaml(r.obj);
+        } catch (e) {
+          if (e instanceof UnsupportedValueError) this.fail(e.message, r.file, { resource: idString(r.curId()) });
+          throw e;
+        }
+      })
+      .join('---\n');
     return { resources: objs, yaml, problems: [...this.warnings], files: [...this.files].sort() };
   }
 

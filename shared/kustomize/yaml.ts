@@ -543,6 +543,7 @@ function writeSingle(out: Out, s: string, indent: number, allowBreaks: boolean):
   out.put("'");
   const chars = Array.from(s);
   let spaces = false;
+  let breaks = false;
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (ch === ' ') {
@@ -551,7 +552,16 @@ function writeSingle(out: Out, s: string, indent: number, allowBreaks: boolean):
         out.put(' '.repeat(indent));
       } else out.putChar(ch);
       spaces = true;
+    } else if (isBreakCode(ch.codePointAt(0)!)) {
+      // A line separator other than \n: libyaml writes it raw and starts the next line at the indent.
+      if (ch === '\n' && !breaks) out.newline();
+      out.buf += ch;
+      out.column = 0;
+      breaks = true;
+      spaces = false;
     } else {
+      if (breaks) out.put(' '.repeat(indent));
+      breaks = false;
       if (ch === "'") out.putChar("'");
       out.putChar(ch);
       spaces = false;
@@ -639,6 +649,7 @@ function writeString(out: Out, s: string, indent: number, simpleKey: boolean): v
 function writeScalar(out: Out, v: Json, indent: number): void {
   if (v === null) out.put('null');
   else if (typeof v === 'boolean') out.put(v ? 'true' : 'false');
+  else if (typeof v === 'number' && !Number.isFinite(v)) throw new UnsupportedValueError(v);
   else if (typeof v === 'number' || typeof v === 'bigint') out.put(formatNumber(v));
   else if (typeof v === 'string') writeString(out, v, indent, false);
 }
@@ -698,6 +709,13 @@ function writeSeq(out: Out, items: Json[], indent: number, inlineFirst: boolean)
       out.put(' ');
       writeScalar(out, item, indent + 2);
     }
+  }
+}
+
+/** A value kustomize cannot print (it converts resources to JSON, which has no Inf or NaN). */
+export class UnsupportedValueError extends Error {
+  constructor(readonly value: number) {
+    super(`json: unsupported value: ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf'}`);
   }
 }
 
