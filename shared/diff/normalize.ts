@@ -120,6 +120,7 @@ export function normalizeObject(obj: KubeObject): KubeObject {
     }
   }
   if (isSecret(out)) normalizeSecretData(out);
+  if ((out['kind'] === 'ClusterRole' || out['kind'] === 'Role') && apiGroup(out['apiVersion']) === 'rbac.authorization.k8s.io') normalizeRole(out);
   return out as KubeObject;
 }
 
@@ -131,6 +132,15 @@ export function dropOwnTrackingId(obj: KubeObject, app: string, key: ResourceKey
   delete ann[TRACKING_ID_ANNOTATION];
   if (Object.keys(ann).length === 0 && isPlainObject(md)) delete md['annotations'];
   return true;
+}
+
+/**
+ * Roles: an empty `rules` list is the same as none (as Argo CD's normalizeRole has it), and an aggregated
+ * ClusterRole's rules are filled in by the aggregation controller, so they are not compared.
+ */
+function normalizeRole(role: Record<string, unknown>): void {
+  const rules = role['rules'];
+  if (rules === null || (Array.isArray(rules) && rules.length === 0) || isPlainObject(role['aggregationRule'])) delete role['rules'];
 }
 
 function normalizeSecretData(secret: Record<string, unknown>): void {

@@ -226,6 +226,19 @@ describe('diffResource', () => {
     expect(d.changes.map((x) => x.path)).toEqual(['/spec/template/spec/containers/0/args/0', '/spec/template/spec/containers/0/args/1']);
   });
 
+  it('does not compare the rules of an aggregated ClusterRole, which its controller fills in', () => {
+    const desired: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'monitoring' },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
+      rules: [],
+    };
+    const live: KubeObject = { ...desired, metadata: { name: 'monitoring', uid: 'u' }, rules: [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }] };
+    expect(diffResource(desired, live).sync).toBe('Synced');
+    const plain: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] };
+    const widened: KubeObject = { ...plain, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] };
+    expect(diffResource(plain, widened).changes).toEqual([{ path: '/rules/0/verbs/1', live: 'list' }]);
+  });
+
   it('does not count an apiVersion skew within the same group as drift', () => {
     const desired: KubeObject = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'n' }, spec: { maxReplicas: 5 } };
     const live: KubeObject = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'n' }, spec: { maxReplicas: 5, minReplicas: 1 } };
