@@ -211,6 +211,15 @@ describe('kustomizeBuild problems', () => {
     expect(p.message).toMatch(/^YAML: /);
   });
 
+  it('reports a YAML error or an unknown field in a kustomization file, with line and column for the YAML', () => {
+    const bad = errorOf({ 'app/kustomization.yaml': 'resources:\n- a.yaml\nnamePrefix: [oops\n' });
+    expect(bad.file).toBe('app/kustomization.yaml');
+    expect(bad.line).toBeGreaterThanOrEqual(3);
+    expect(bad.column).toBeGreaterThanOrEqual(1);
+    const unknown = errorOf({ 'app/kustomization.yaml': 'resources: []\nnamPrefix: x-\n' });
+    expect(unknown).toMatchObject({ file: 'app/kustomization.yaml', message: expect.stringContaining('unknown field "namPrefix"') });
+  });
+
   it('reports duplicate keys in a resource but lets the last duplicate win in a kustomization', () => {
     const p = errorOf({
       'app/kustomization.yaml': 'resources:\n- dup.yaml\n',
