@@ -375,10 +375,11 @@ export class FleetStore {
     const previousSince = anyDrift ? this.previousDriftSince(ac.id) : new Map<string, string>();
     const entries: StoredResource[] = [];
     const manifestIds = new Set<number>();
+    const firstTime = ac.latest_observation === null;
     let drifted = 0;
     for (const p of prepared) {
-      const desiredId = p.desired ? this.putManifest(p.desired) : undefined;
-      const liveId = p.live ? this.putManifest(p.live) : undefined;
+      const desiredId = p.desired ? this.putManifest(p.desired, firstTime) : undefined;
+      const liveId = p.live ? this.putManifest(p.live, firstTime) : undefined;
       if (desiredId !== undefined) manifestIds.add(desiredId);
       if (liveId !== undefined) manifestIds.add(liveId);
       const r = p.status;
@@ -445,10 +446,17 @@ export class FleetStore {
     return out;
   }
 
-  /** Stores a (masked) manifest under the sha256 of its canonical JSON, once; returns its id. */
-  private putManifest(obj: KubeObject): number {
+  /**
+   * Stores a (masked) manifest under the sha256 of its canonical JSON, once; returns its id. `likelyNew` (an app ×
+   * cluster seen for the first time) tries the insert first, otherwise the lookup.
+   */
+  private putManifest(obj: KubeObject, likelyNew: boolean): number {
     const body = canonicalJson(obj);
     const hash = sha256(body);
+    if (likelyNew) {
+      const r = this.s.insertManifestIfNew.run(hash, body);
+      if (r.changes > 0) return Number(r.lastInsertRowid);
+    }
     const found = this.s.findManifest.get(hash) as { id: number } | undefined;
     return found ? found.id : Number(this.s.insertManifest.run(hash, body).lastInsertRowid);
   }
@@ -547,6 +555,7 @@ function prepareStatements(db: Database.Database) {
     updateLatest: db.prepare(`UPDATE app_clusters SET latest_observation = ? WHERE id = ?`),
     findManifest: db.prepare(`SELECT id FROM manifests WHERE hash = ?`),
     insertManifest: db.prepare(`INSERT INTO manifests (hash, body) VALUES (?, ?)`),
+    insertManifestIfNew: db.prepare(`INSERT INTO manifests (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`),
     getManifest: db.prepare(`SELECT body FROM manifests WHERE id = ?`),
     findSet: db.prepare(`SELECT id FROM resource_sets WHERE hash = ?`),
     insertSet: db.prepare(`INSERT INTO resource_sets (hash, body) VALUES (?, ?)`),
