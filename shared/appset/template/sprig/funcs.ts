@@ -5,6 +5,7 @@ import { Int64, goKindName, goTypeName, intOf, isMap, setEntry, typedSlice, utf8
 import { GoTime, durationString, formatTime, parseDuration, parseTime } from './dates';
 import { fromYamlList, fromYamlMap, goJson, goYaml, parseGoJson } from './encoding';
 import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1Hex, sha256Hex, utf8 } from './hashes';
+import type { GoRegexp } from './regex';
 import { findAll, goRegexp, quoteMeta, replaceAll, split as regexSplitImpl } from './regex';
 import { parseVersion, semverCompare } from './semver';
 
@@ -642,11 +643,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('dig', f([], dig as Fn, 'any'));
 
   // regular expressions
-  const regexMatch = (r: string, s: string): boolean => {
-    const re = goRegexp(r);
-    re.lastIndex = 0;
-    return re.test(s);
-  };
+  const regexMatch = (r: string, s: string): boolean => goRegexp(r).matcher(s).find();
   add('regexMatch', f(['string', 'string'], (r: string, s: string) => {
     try {
       return regexMatch(r, s);
@@ -656,28 +653,28 @@ export function sprigFuncs(): Map<string, GoFunc> {
   }));
   add('mustRegexMatch', f(['string', 'string'], regexMatch));
   // The plain variants use regexp.MustCompile, whose panic text wraps the parse error.
-  const mustCompile = (r: string): RegExp => {
+  const mustCompile = (r: string): GoRegexp => {
     try {
       return goRegexp(r);
     } catch (e) {
       throw new Error(`regexp: Compile(\`${r}\`): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   };
-  const findAllStr = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => typedSlice(findAll(compile(r), s, Number(n)).map((x) => s.slice(x.start, x.end)), '[]string');
+  const findAllStr = (compile: (r: string) => GoRegexp) => (r: string, s: string, n: bigint): string[] => typedSlice(findAll(compile(r), s, Number(n)).map((x) => s.slice(x.start, x.end)), '[]string');
   add('regexFindAll', f(['string', 'string', 'int'], findAllStr(mustCompile)));
   add('mustRegexFindAll', f(['string', 'string', 'int'], findAllStr(goRegexp)));
-  const findOne = (compile: (r: string) => RegExp) => (r: string, s: string): string => {
+  const findOne = (compile: (r: string) => GoRegexp) => (r: string, s: string): string => {
     const x = findAll(compile(r), s, 1)[0];
     return x ? s.slice(x.start, x.end) : '';
   };
   add('regexFind', f(['string', 'string'], findOne(mustCompile)));
   add('mustRegexFind', f(['string', 'string'], findOne(goRegexp)));
-  const rra = (compile: (r: string) => RegExp, literal: boolean) => (r: string, s: string, repl: string): string => replaceAll(compile(r), s, repl, literal);
+  const rra = (compile: (r: string) => GoRegexp, literal: boolean) => (r: string, s: string, repl: string): string => replaceAll(compile(r), s, repl, literal);
   add('regexReplaceAll', f(['string', 'string', 'string'], rra(mustCompile, false)));
   add('mustRegexReplaceAll', f(['string', 'string', 'string'], rra(goRegexp, false)));
   add('regexReplaceAllLiteral', f(['string', 'string', 'string'], rra(mustCompile, true)));
   add('mustRegexReplaceAllLiteral', f(['string', 'string', 'string'], rra(goRegexp, true)));
-  const rsplit = (compile: (r: string) => RegExp) => (r: string, s: string, n: bigint): string[] => typedSlice(regexSplitImpl(compile(r), s, Number(n), r.length), '[]string');
+  const rsplit = (compile: (r: string) => GoRegexp) => (r: string, s: string, n: bigint): string[] => typedSlice(regexSplitImpl(compile(r), s, Number(n), r.length), '[]string');
   add('regexSplit', f(['string', 'string', 'int'], rsplit(mustCompile)));
   add('mustRegexSplit', f(['string', 'string', 'int'], rsplit(goRegexp)));
   add('regexQuoteMeta', f(['string'], quoteMeta));

@@ -1,81 +1,25 @@
-// Go RE2 regular expressions on top of JavaScript RegExp: syntax translation and Go's match-iteration and $-expansion rules.
+// Go regular expressions: RE2 syntax and linear-time matching (re2js, a port of the engine Go's regexp derives from),
+// with Go's own match-iteration, Split and $-expansion rules on top.
+import { RE2JS } from 're2js';
 
-const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
+const cache = new Map<string, RE2JS>();
 
-const cache = new Map<string, RegExp>();
+/** A compiled Go (RE2) regular expression. */
+export type GoRegexp = RE2JS;
 
-/** Compiles a Go regular expression; throws Go's `error parsing regexp: ...` text on bad syntax. */
-export function goRegexp(expr: string): RegExp {
+/** Compiles a Go regular expression with RE2 semantics (linear time); throws Go's `error parsing regexp: ...` text. */
+export function goRegexp(expr: string): GoRegexp {
   const hit = cache.get(expr);
-  if (hit) {
-    hit.lastIndex = 0;
-    return hit;
-  }
-  let src = expr;
-  let flags = 'g';
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    src = src.slice(lead[0].length);
-    for (const f of lead[1]!) {
-      if (f === 'i' && !flags.includes('i')) flags += 'i';
-      if (f === 'm' && !flags.includes('m')) flags += 'm';
-      if (f === 's' && !flags.includes('s')) flags += 's';
-      if (f === 'U') throw new Error(`error parsing regexp: ungreedy flag is not supported: \`${expr}\``);
-    }
-  }
-  src = src
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) => {
-      const cls = POSIX[name];
-      if (!cls) return m;
-      return neg ? `^${cls}` : cls;
-    })
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '$(?![\\s\\S])');
-  if (/\\[pP]/.test(src)) {
-    src = src.replace(/\\([pP])([A-Za-z])(?![A-Za-z{])/g, '\\$1{$2}');
-    flags += 'u';
-  }
-  let re: RegExp;
+  if (hit) return hit;
+  let re: RE2JS;
   try {
-    re = new RegExp(src, flags);
+    re = RE2JS.compile(expr);
   } catch (e) {
-    const raw = e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : String(e);
-    throw new Error(`error parsing regexp: ${goRegexpMessage(raw)}: \`${expr}\``, { cause: e });
+    throw new Error(e instanceof Error ? e.message : String(e), { cause: e });
   }
   if (cache.size > 500) cache.clear();
   cache.set(expr, re);
   return re;
-}
-
-const JS_TO_GO: readonly (readonly [RegExp, string])[] = [
-  [/unterminated group/i, 'missing closing )'],
-  [/unmatched '\)'/i, 'unexpected )'],
-  [/unterminated character class/i, 'missing closing ]'],
-  [/nothing to repeat/i, 'missing argument to repetition operator'],
-  [/invalid group/i, 'invalid or unsupported Perl syntax'],
-  [/range out of order/i, 'invalid character class range'],
-  [/\\ at end of pattern/i, 'trailing backslash at end of expression'],
-];
-
-function goRegexpMessage(js: string): string {
-  for (const [re, go] of JS_TO_GO) if (re.test(js)) return go;
-  return js.toLowerCase();
 }
 
 /** One match: its span and the capture groups (undefined for groups that did not take part). */
@@ -87,16 +31,15 @@ export interface GoMatch {
 }
 
 /** Go's FindAll iteration: at most n matches (n < 0: all), never an empty match right after a previous match. */
-export function findAll(re: RegExp, s: string, n: number): GoMatch[] {
+export function findAll(re: GoRegexp, s: string, n: number): GoMatch[] {
   const out: GoMatch[] = [];
   let pos = 0;
   let prevEnd = -1;
+  const m = re.matcher(s);
   while ((n < 0 || out.length < n) && pos <= s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
+    if (!m.find(pos)) break;
+    const start = m.start();
+    const end = m.end();
     let accept = true;
     if (end === start) {
       if (start === prevEnd) accept = false;
@@ -106,9 +49,17 @@ export function findAll(re: RegExp, s: string, n: number): GoMatch[] {
       pos = end;
     }
     prevEnd = end;
-    if (accept) out.push({ start, end, groups: Array.from(m), named: m.groups ?? {} });
+    if (accept) out.push(matchOf(re, m, start, end));
   }
   return out;
+}
+
+function matchOf(re: GoRegexp, m: ReturnType<GoRegexp['matcher']>, start: number, end: number): GoMatch {
+  const groups: (string | undefined)[] = [];
+  for (let i = 0; i <= re.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+  const named: Record<string, string | undefined> = {};
+  for (const [name, idx] of Object.entries(re.namedGroups() as Record<string, number>)) named[name] = groups[idx];
+  return { start, end, groups, named };
 }
 
 /** Go's Regexp.Expand of a replacement template: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
@@ -154,19 +105,18 @@ export function expand(template: string, m: GoMatch): string {
 }
 
 /** Go's ReplaceAllString / ReplaceAllLiteralString. */
-export function replaceAll(re: RegExp, src: string, repl: string, literal: boolean): string {
+export function replaceAll(re: GoRegexp, src: string, repl: string, literal: boolean): string {
   let out = '';
   let lastEnd = 0;
   let searchPos = 0;
+  const m = re.matcher(src);
   while (searchPos <= src.length) {
-    re.lastIndex = searchPos;
-    const m = re.exec(src);
-    if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
+    if (!m.find(searchPos)) break;
+    const start = m.start();
+    const end = m.end();
     out += src.slice(lastEnd, start);
     if (end > lastEnd || start === 0) {
-      out += literal ? repl : expand(repl, { start, end, groups: Array.from(m), named: m.groups ?? {} });
+      out += literal ? repl : expand(repl, matchOf(re, m, start, end));
     }
     lastEnd = end;
     const cp = src.codePointAt(searchPos);
@@ -179,7 +129,7 @@ export function replaceAll(re: RegExp, src: string, repl: string, literal: boole
 }
 
 /** Go's Regexp.Split. */
-export function split(re: RegExp, s: string, n: number, exprLength: number): string[] {
+export function split(re: GoRegexp, s: string, n: number, exprLength: number): string[] {
   if (n === 0) return [];
   if (exprLength > 0 && s.length === 0) return [''];
   const matches = findAll(re, s, n);

@@ -226,3 +226,10 @@ describe('map keys from templates', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+describe('regular expressions', () => {
+  it('match with RE2 semantics in linear time, where a backtracking engine would hang', () => {
+    const evil = `${'a'.repeat(5000)}!`;
+    expect(renderString('{{ regexMatch "^(a+)+$" .s }}|{{ regexFind "(?U)a+" .s }}', { s: evil }, GO)).toBe('false|a');
+  });
+});
