@@ -87,7 +87,7 @@ describe('FleetStore: opening', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => FleetStore.open(file)).toThrow(/written by a newer Flotilla \(schema version 2; this Flotilla knows up to 1\)/);
+    expect(() => FleetStore.open(file)).toThrow(`written by a newer Flotilla (schema version ${SCHEMA_VERSION + 1}; this Flotilla knows up to ${SCHEMA_VERSION})`);
   });
 
   it('applies later migrations to an older database and bumps user_version', () => {
