@@ -148,4 +148,23 @@ describe('flotilla diff and status against real clusters', () => {
       t.cleanup();
     }
   });
+
+  it('makes an app whose manifests do not render Unknown, naming the problem, without stopping the others', async () => {
+    const dev = fleet.clusters.find((c) => c.name === 'dev')!;
+    writeFiles(repo.dir, {
+      'appsets/broken.yaml': [
+        'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: broken', 'spec:', '  generators:', '  - list:', '      elements:',
+        `      - cluster: dev`, `        url: ${dev.server}`, '  template:', "    metadata:", "      name: 'broken-{{cluster}}'", '    spec:', '      project: default',
+        `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/nope}`, `      destination: {server: '{{url}}', namespace: ${ns}}`, '',
+      ].join('\n'),
+    });
+    commitAll(repo.dir, 'an app without manifests');
+    const s = await cli(['status', '--repo', repo.dir, ...kc(), '--cluster', 'dev', '-o', 'json']);
+    expect(s.code).toBe(2);
+    const rows = JSON.parse(s.out) as { app: string; sync: string; health: { status: string }; error?: string }[];
+    expect(rows.map((r) => `${r.app} ${r.sync} ${r.health.status}`)).toEqual(['broken-dev Unknown Unknown', 'web-dev OutOfSync Healthy']);
+    expect(rows[0]!.error).toContain('render failed');
+    expect(rows[0]!.error).toContain('apps/nope');
+    expect(s.err).toContain('(app broken-dev not compared)');
+  });
 });
