@@ -33,12 +33,20 @@ export class KustomizeCache {
     return result;
   }
 
-  /** Drops the builds that read any of the changed files (paths as the tree names them, folders included for added or
-   * removed files); returns the cache keys (folder, or `folder@revision`) that must be rendered again. */
+  /**
+   * Drops the builds that read any of the changed (added, edited or removed) files, or looked into a folder above
+   * them; returns the cache keys (folder, or `folder@revision`) that must be rendered again.
+   */
   invalidate(changedPaths: Iterable<string>): string[] {
     const stale = new Set<string>();
     for (const p of changedPaths) {
-      for (const key of this.dependents.get(p) ?? []) stale.add(key);
+      // The file itself, and the folders above it: a build that listed or looked up a folder (a directory app, a
+      // base, a local Helm chart) depends on what is added to or removed from it.
+      let cur: string | undefined = p;
+      while (cur !== undefined) {
+        for (const key of this.dependents.get(cur) ?? []) stale.add(key);
+        cur = cur === '' ? undefined : cur.includes('/') ? cur.slice(0, cur.lastIndexOf('/')) : '';
+      }
     }
     for (const key of stale) {
       const r = this.entries.get(key);

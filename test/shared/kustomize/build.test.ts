@@ -273,4 +273,14 @@ describe('KustomizeCache', () => {
     expect(cache.build(tree, 'a/dev').yaml).toContain('image: busybox');
     expect(cache.build(tree, 'b/dev')).toBe(before);
   });
+
+  it('re-renders a directory app when a file is added to its folder', () => {
+    const tree = new MemoryFileTree({ 'plain/a.yaml': deployment('a'), 'other/kustomization.yaml': 'resources:\n- d.yaml\n', 'other/d.yaml': deployment('o') });
+    const cache = new KustomizeCache();
+    expect(cache.build(tree, 'plain').resources).toHaveLength(1);
+    cache.build(tree, 'other');
+    tree.set('plain/b.yaml', deployment('b'));
+    expect(cache.invalidate(['plain/b.yaml'])).toEqual(['plain']);
+    expect(cache.build(tree, 'plain').resources).toHaveLength(2);
+  });
 });
