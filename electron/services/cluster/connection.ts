@@ -68,6 +68,7 @@ export class ClusterConnection {
   private discoveryCache: DiscoveryCache | undefined;
   private current: ClusterInfo;
   private inFlight: Promise<ClusterInfo> | undefined;
+  private rediscovering: Promise<DiscoveryCache> | undefined;
   private failures = 0;
   private nextAttemptAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -254,25 +255,26 @@ export class ClusterConnection {
     return this.discoveryCache;
   }
 
-  /**
-   * The resource serving an apiVersion and kind. On a miss, discovery is read again once (a CRD may have
-   * just been created) unless it was read within the last two seconds.
-   */
+  /** Reads discovery again, sharing one read among concurrent callers and skipping it when under 250 ms old. */
+  private async rediscover(): Promise<DiscoveryCache> {
+    const cached = this.discoveryCache;
+    if (cached && Date.now() - cached.fetchedAt < 250) return cached;
+    if (!this.rediscovering) {
+      this.rediscovering = discover(this.transport!).then((d) => (this.discoveryCache = d)).finally(() => (this.rediscovering = undefined));
+    }
+    return await this.rediscovering;
+  }
+
+  /** The resource serving an apiVersion and kind. On a miss, discovery is read again once (a CRD may be new). */
   async resourceFor(apiVersion: string, kind: string): Promise<ApiResourceInfo | undefined> {
-    const disc = await this.discovery();
-    const hit = disc.find(apiVersion, kind);
-    if (hit || Date.now() - disc.fetchedAt < 2000) return hit;
-    this.discoveryCache = await discover(this.transport!);
-    return this.discoveryCache.find(apiVersion, kind);
+    const hit = (await this.discovery()).find(apiVersion, kind);
+    return hit ?? (await this.rediscover()).find(apiVersion, kind);
   }
 
   /** The preferred resource of a group and kind (same refresh-on-miss rule). */
   async resourceForGroupKind(group: string, kind: string): Promise<ApiResourceInfo | undefined> {
-    const disc = await this.discovery();
-    const hit = disc.findGroupKind(group, kind);
-    if (hit || Date.now() - disc.fetchedAt < 2000) return hit;
-    this.discoveryCache = await discover(this.transport!);
-    return this.discoveryCache.findGroupKind(group, kind);
+    const hit = (await this.discovery()).findGroupKind(group, kind);
+    return hit ?? (await this.rediscover()).findGroupKind(group, kind);
   }
 
   /** Lists a resource (every namespace, or one), following `continue` pages of 500. */

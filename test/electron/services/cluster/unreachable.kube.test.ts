@@ -66,6 +66,28 @@ describe('a dead or hung cluster among live ones', () => {
     watches.close();
   });
 
+  it('re-lists a kind only when its watch answers 410 Gone (its resourceVersion predates the history of the restarted server)', async () => {
+    const store = new LiveStore(m.connection('dev'), { trackedKinds: [{ group: '', kind: 'ConfigMap' }] });
+    await store.prepare([{ desired: [] }]);
+    expect(store.stats).toMatchObject({ lists: 1, relists: 0 });
+    await fleet.stopApiServer('dev');
+    // Writes straight into etcd while the API server is down move the revision past the watch's resourceVersion:
+    // the restarted server's watch cache starts after it and answers the resumed watch with 410 Gone.
+    const etcd = `http://127.0.0.1:${fleet.cluster('dev').etcdPort}`;
+    for (let i = 0; i < 3; i++) {
+      const put = await fetch(`${etcd}/v3/kv/put`, { method: 'POST', body: JSON.stringify({ key: Buffer.from(`/flotilla-test/bump-${i}`).toString('base64'), value: Buffer.from('x').toString('base64') }) });
+      expect(put.status).toBe(200);
+    }
+    await fleet.startApiServer('dev');
+    await expect.poll(() => store.stats.relists, { timeout: 20_000, interval: 100 }).toBe(1);
+    expect(store.stats.lists).toBe(2);
+    const seen: string[] = [];
+    store.onChange((c) => seen.push(`${c.type} ${c.key.name}`));
+    await m.connection('dev').request({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-gone' } } });
+    await expect.poll(() => seen, { timeout: 10_000, interval: 100 }).toContain('ADDED after-gone');
+    store.close();
+  });
+
   it('times out a hung API server after the call deadline without holding up the others', async () => {
     fleet.pauseApiServer('prod', true);
     try {
