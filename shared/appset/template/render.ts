@@ -48,7 +48,19 @@ function buildFuncs(): FuncMap {
 
 const goCache = new GoTemplateCache(buildFuncs());
 
+const missingKeyCache = new WeakMap<readonly string[], MissingKey>();
+
 function missingKeyOf(options: readonly string[] | undefined): MissingKey {
+  if (!options || options.length === 0) return 'default';
+  let mk = missingKeyCache.get(options);
+  if (mk === undefined) {
+    mk = parseOptions(options);
+    missingKeyCache.set(options, mk);
+  }
+  return mk;
+}
+
+function parseOptions(options: readonly string[]): MissingKey {
   let mk: MissingKey = 'default';
   for (const opt of options ?? []) {
     const m = /^missingkey=(.*)$/.exec(opt);
@@ -115,13 +127,21 @@ type StringRenderer = (s: string) => string;
 /** Deep-renders strings and map keys of a JSON value (null map entries are dropped, as Argo CD's deeplyReplace skips nil values). */
 function deepRender(value: unknown, render: StringRenderer): unknown {
   if (typeof value === 'string') return render(value);
-  if (Array.isArray(value)) return value.map((v) => deepRender(v, render));
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = deepRender(value[i], render);
+    return out;
+  }
   if (typeof value === 'object' && value !== null) {
+    const src = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    for (const k of Object.keys(src)) {
+      const v = src[k];
       if (v === null || v === undefined) continue;
       const rendered = deepRender(v, render);
-      setEntry(out, k.includes('{{') ? render(k) : k, rendered);
+      if (k.includes('{{')) setEntry(out, render(k), rendered);
+      else if (k === '__proto__') setEntry(out, k, rendered);
+      else out[k] = rendered;
     }
     return out;
   }
