@@ -9,13 +9,15 @@ import { FLEET_FILE } from '../../../shared/repo/scan';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
-import { assessHealth } from '../../../shared/health';
+import { assessHealth, parseHealthSpec } from '../../../shared/health';
+import type { HealthCustomizations } from '../../../shared/health';
 import type { Application } from '../../../shared/model/application';
-import type { AppClusterStatus, KubeObject } from '../../../shared/model/status';
+import type { AppClusterStatus, HealthResult, KubeObject } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../../shared/problem';
 import { ClusterManager } from '../../services/cluster/cluster-manager';
 import { LiveStore } from '../../services/cluster/live-state';
+import { LuaHealthRunner } from '../../services/lua-health';
 import { FleetService } from '../../services/fleet-service';
 import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
@@ -79,8 +81,12 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     throw new Error(`no cluster named ${opts.cluster} in the fleet (known: ${clusters.map((c) => c.name).join(', ') || 'none'})`);
   }
 
-  const fleetIgnore = fleetIgnoreDifferences(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
-  problems.push(...fleetIgnore.problems);
+  const settings = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  problems.push(...settings.problems);
+  const fleetIgnore = settings.ignore;
+  // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
+  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health) : undefined;
+  const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
@@ -133,7 +139,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           const name = j.app.metadata.name;
           const namespace = j.app.spec.destination.namespace;
           const base = {
-            app: name, cluster, revision: j.revision, ignoreDifferences: withFleetRules(fleetIgnore, j.app), assessHealth,
+            app: name, cluster, revision: j.revision, ignoreDifferences: withFleetRules(fleetIgnore, j.app), assessHealth: assess,
             ...(namespace ? { namespace } : {}),
             ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
           };
@@ -169,16 +175,27 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems };
 }
 
-/** The fleet file's `spec.ignoreDifferences` (same entries as an Application's), applied to every app. */
-export function fleetIgnoreDifferences(text: string | undefined): IgnoreRules {
-  if (text === undefined) return { rules: [], problems: [] };
+/** The fleet file's `spec.ignoreDifferences` (same entries as an Application's, applied to every app) and `spec.health` checks. */
+export function fleetCompareSettings(text: string | undefined): { readonly ignore: IgnoreRules; readonly health: HealthCustomizations; readonly problems: readonly Problem[] } {
+  const none = { ignore: { rules: [], problems: [] }, health: {}, problems: [] };
+  if (text === undefined) return none;
   const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
   const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
-  const raw = spec?.['ignoreDifferences'];
-  if (raw === undefined || raw === null) return { rules: [], problems: [] };
-  if (!Array.isArray(raw)) return { rules: [], problems: [problem('fleet file: spec.ignoreDifferences must be a list', { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) })] };
-  const compiled = compileIgnoreDifferences(raw, { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) });
-  return { rules: compiled.rules, problems: compiled.problems.map((p) => ({ ...p, message: `fleet file: spec.${p.message}` })) };
+  if (!spec) return none;
+  const where = { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) };
+  const problems: Problem[] = [];
+  let ignore: IgnoreRules = { rules: [], problems: [] };
+  const raw = spec['ignoreDifferences'];
+  if (Array.isArray(raw)) {
+    const compiled = compileIgnoreDifferences(raw, where);
+    ignore = { rules: compiled.rules, problems: [] };
+    problems.push(...compiled.problems.map((p) => ({ ...p, message: `fleet file: spec.${p.message}` })));
+  } else if (raw !== undefined && raw !== null) {
+    problems.push(problem('fleet file: spec.ignoreDifferences must be a list', where));
+  }
+  const health = parseHealthSpec(spec['health'], FLEET_FILE);
+  problems.push(...health.problems);
+  return { ignore, health: health.customizations, problems };
 }
 
 function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules {

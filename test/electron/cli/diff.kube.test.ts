@@ -123,6 +123,14 @@ describe('flotilla diff and status against real clusters', () => {
     expect(d.err).toBe('');
     expect(d.code).toBe(0);
     expect((JSON.parse(d.out) as { sync: string }[])[0]!.sync).toBe('Synced');
+    writeFiles(repo.dir, {
+      'flotilla.yaml': fleetFile + '  health:\n    customizations:\n      _ConfigMap: |\n        if obj.data.LOG == "info" then return {status = "Degraded", message = "LOG is info"} end\n        return {status = "Healthy", message = ""}\n',
+    });
+    commitAll(repo.dir, 'a custom health check');
+    const h = await cli(['status', 'web-dev', '--repo', repo.dir, ...kc(), '-o', 'json']);
+    const row = (JSON.parse(h.out) as { health: { status: string; message: string }; resources: { kind: string; health?: { status: string } }[] }[])[0]!;
+    expect(row.health).toEqual({ status: 'Degraded', message: 'LOG is info' });
+    expect(row.resources.map((r) => `${r.kind} ${r.health?.status}`)).toEqual(['ConfigMap Degraded', 'Secret Healthy', 'Service Healthy']);
     writeFiles(repo.dir, { 'flotilla.yaml': fleetFile + '  ignoreDifferences:\n  - kind: ConfigMap\n    jqPathExpressions: [".data | frob"]\n' });
     commitAll(repo.dir, 'a bad expression');
     const bad = await cli(['diff', '--repo', repo.dir, ...kc()]);
