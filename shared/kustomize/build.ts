@@ -2,6 +2,7 @@
  * The kustomize build: accumulate resources from a kustomization and everything it reaches, run generators,
  * components and transformers per kustomization, then hash names, fix name references, resolve vars and sort.
  */
+import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
@@ -72,8 +73,6 @@ export interface KustomizeOptions {
   readonly helm?: HelmRunner;
 }
 
-/** A Kubernetes object as the build printed it. */
-export type KubeObject = JsonMap;
 
 /** The result of a build. */
 export interface KustomizeResult {
@@ -296,7 +295,7 @@ class Builder {
   }
 
   private result(res: readonly Resource[]): KustomizeResult {
-    const objs = res.map((r) => r.obj);
+    const objs: KubeObject[] = res.map((r) => r.obj as KubeObject);
     const yaml = res
       .map((r) => {
         try {
