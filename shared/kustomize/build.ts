@@ -244,6 +244,8 @@ class Builder {
       for (const obj of expandList(v)) {
         if (typeof obj.kind !== 'string' || obj.kind === '') this.fail(`missing Resource metadata: kind is not set`, path, { line: d.line });
         if (obj.metadata !== undefined && obj.metadata !== null && !isMapValue(obj.metadata)) this.fail('metadata must be a mapping', path, { line: d.line });
+        const meta = isMapValue(obj.metadata) ? obj.metadata : {};
+        if (typeof meta.name !== 'string' || meta.name === '') this.fail(`missing metadata.name in a ${obj.kind}`, path, { line: d.line });
         normaliseMetadata(obj);
         out.push(new Resource(obj, path));
       }
