@@ -4,7 +4,7 @@ import { formatValue, goQuote } from '../go/fmt';
 import { Int64, goKindName, goTypeName, intOf, isMap, setEntry, typedSlice, utf8Length } from '../go/values';
 import { GoTime, durationString, formatTime, parseDuration, parseTime } from './dates';
 import { fromYamlList, fromYamlMap, goJson, goYaml, parseGoJson } from './encoding';
-import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1Hex, sha256Hex, utf8 } from './hashes';
+import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1Hex, sha256Hex, sha512Hex, utf8 } from './hashes';
 import type { GoRegexp } from './regex';
 import { findAll, goRegexp, quoteMeta, replaceAll, split as regexSplitImpl } from './regex';
 import { parseVersion, semverCompare } from './semver';
@@ -413,6 +413,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('wrapWith', f(['int', 'string', 'string'], (n: bigint, sep: string, s: string) => wrapWith(Number(n), sep, s)));
   add('sha1sum', f(['string'], (s: string) => sha1Hex(utf8(s))));
   add('sha256sum', f(['string'], (s: string) => sha256Hex(utf8(s))));
+  add('sha512sum', f(['string'], (s: string) => sha512Hex(utf8(s))));
   add('adler32sum', f(['string'], (s: string) => adler32(utf8(s))));
   add('toString', f(['any'], strval));
   add('atoi', f(['string'], (s: string) => (/^[+-]?[0-9]+$/.test(s) ? BigInt(s) : 0n)));
@@ -762,6 +763,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('randAlpha', f(['int'], rand(alpha)));
   add('randNumeric', f(['int'], rand('0123456789')));
   add('randAscii', f(['int'], rand(Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join(''))));
+  add('randBytes', f(['int'], (n: bigint) => base64Encode(Uint8Array.from({ length: Number(n) }, () => Math.floor(Math.random() * 256)))));
   add('shuffle', f(['string'], (s: string) => [...s].sort(() => Math.random() - 0.5).join('')));
   return m;
 }
