@@ -31,6 +31,7 @@ export interface ClusterManagerOptions {
 export class ClusterManager {
   private readonly connections = new Map<string, ClusterConnection>();
   private readonly listeners = new Set<(change: ClusterStateChange) => void>();
+  private heartbeat: NodeJS.Timeout | undefined;
   /** Problems met loading the kubeconfig or mapping the fleet's clusters to contexts. */
   readonly problems: readonly Problem[];
 
@@ -118,8 +119,27 @@ export class ClusterManager {
     });
   }
 
+  /**
+   * Pings every cluster each `intervalMs` (GET /version), so a cluster that dies while nobody calls it is reported
+   * unreachable, and a dead one that comes back is seen as ready, without waiting for the next operation.
+   */
+  startHeartbeat(intervalMs = 30_000): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      for (const c of this.connections.values()) void c.ping();
+    }, intervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Stops the heartbeat. */
+  stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
   /** Closes every connection. */
   close(): void {
+    this.stopHeartbeat();
     for (const c of this.connections.values()) c.close();
     this.listeners.clear();
   }

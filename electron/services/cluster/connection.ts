@@ -234,6 +234,17 @@ export class ClusterConnection {
     }
   }
 
+  /** A cheap liveness check (GET /version) that moves the state like any call; resolves the current info. */
+  async ping(): Promise<ClusterInfo> {
+    try {
+      const v = await this.request<{ gitVersion?: string }>({ path: '/version' });
+      if (v.gitVersion && v.gitVersion !== this.current.version) this.setState(this.current.state, { version: v.gitVersion });
+    } catch {
+      // the state and reason already say what went wrong
+    }
+    return this.current;
+  }
+
   /** Opens a watch stream (no overall deadline; the response must start within the call deadline). */
   async stream(path: string, onLine: (obj: unknown) => void, idleTimeoutMs?: number): Promise<WatchStream> {
     const t = await this.ready();

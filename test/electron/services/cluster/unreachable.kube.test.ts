@@ -88,6 +88,20 @@ describe('a dead or hung cluster among live ones', () => {
     store.close();
   });
 
+  it('notices with its heartbeat a cluster that dies and comes back while nobody calls it', async () => {
+    const watcher = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], timeoutMs: 2000, initialBackoffMs: 200, maxBackoffMs: 500, clusters: [{ name: 'dev', context: 'flotilla-dev', labels: {}, annotations: {} }] });
+    try {
+      expect((await watcher.status())[0]!.state).toBe('ready');
+      watcher.startHeartbeat(200);
+      await fleet.stopApiServer('dev');
+      await expect.poll(() => watcher.connection('dev').state, { timeout: 10_000, interval: 50 }).toBe('unreachable');
+      await fleet.startApiServer('dev');
+      await expect.poll(() => watcher.connection('dev').state, { timeout: 15_000, interval: 50 }).toBe('ready');
+    } finally {
+      watcher.close();
+    }
+  });
+
   it('times out a hung API server after the call deadline without holding up the others', async () => {
     fleet.pauseApiServer('prod', true);
     try {
