@@ -1,0 +1,446 @@
+// Promotions through Git: plan on the remote branch's tip, apply the edits in a separate worktree (the user's checkout
+// is never touched), commit with the promoter's git identity and structured trailers, push; on a non-fast-forward
+// push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
+// promotion's commit through the same path.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { SimpleGit } from 'simple-git';
+import { simpleGit } from 'simple-git';
+import type { GitReader } from '../../../shared/appset/engine';
+import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
+import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
+import { changedApps, parsePromotionTrailers, promotionMessage, rollbackMessage } from '../../../shared/promotion/commit-message';
+import type { Confirmation, GateContext } from '../../../shared/promotion/gates';
+import type { PromotionRecordView } from '../../../shared/promotion/history';
+import type { PipelineSpec } from '../../../shared/promotion/pipeline';
+import { parsePipelineFile } from '../../../shared/promotion/pipeline';
+import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
+import { planBlockers, planPromotion, planVersions } from '../../../shared/promotion/plan';
+import type { FileTree } from '../../../shared/repo/file-tree';
+import { matchesAny } from '../../../shared/repo/glob';
+import type { RepoScan } from '../../../shared/repo/scan';
+import { scanRepository } from '../../../shared/repo/scan';
+import type { TimelineEntry } from '../../../shared/report/model';
+import { FleetStore } from '../../store/fleet-store';
+import { normalizeRepoUrl } from '../git-reader';
+import { GitRepository } from '../git-repo';
+import { PromotionLog } from './promotion-log';
+import { withRepoLock } from './repo-lock';
+
+/** What a person asks for: a plan request plus who approved, how it was confirmed and which pipeline. */
+export interface PromoteOptions extends PromotionRequest {
+  /** The pipeline's name when the repository has several. */
+  readonly pipeline?: string;
+  readonly approvals?: readonly string[];
+  /** Default `flag`. */
+  readonly confirmation?: Confirmation;
+}
+
+/** A plan with where it builds and where it will push. */
+export interface PlannedPromotion {
+  readonly plan: PromotionPlan;
+  readonly remote: string;
+  /** The branch the GitOps tool reads. */
+  readonly branch: string;
+  /** The remote branch's tip the plan builds on. */
+  readonly base: string;
+  /** `Name <email>` from git config, when set. */
+  readonly promoter?: string;
+  /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
+  readonly checkoutProblems: readonly string[];
+}
+
+/** How an execution ended. */
+export interface PromotionOutcome {
+  readonly record: PromotionRecordView;
+  readonly plan: PromotionPlan;
+  /** Why it did not push, when it did not. */
+  readonly blockers: readonly string[];
+}
+
+/** Where the service keeps its history and how it behaves. */
+export interface PromotionServiceOptions {
+  /** The store's SQLite file (promotions, and the history the soak gate reads). */
+  readonly storeFile: string;
+  /** The clock (epoch ms); tests fix it. */
+  readonly now?: () => number;
+  /** How many times a rejected (non-fast-forward) push is re-planned and retried (default 3). */
+  readonly maxAttempts?: number;
+  /** Called just before each push with the attempt number (tests use it to let another clone push first). */
+  readonly beforePush?: (attempt: number) => Promise<void> | void;
+}
+
+/** Promotions of one repository. */
+export class PromotionService {
+  private constructor(
+    readonly repo: GitRepository,
+    private readonly opts: PromotionServiceOptions,
+  ) {}
+
+  /** Opens the repository at `dir`. */
+  static async open(dir: string, opts: PromotionServiceOptions): Promise<PromotionService> {
+    return new PromotionService(await GitRepository.open(dir), opts);
+  }
+
+  /** Fetches the pipeline's remote branch and plans the promotion on its tip; writes nothing. */
+  async plan(req: PromoteOptions): Promise<PlannedPromotion> {
+    const target = await this.target(req.pipeline);
+    await this.fetch(target.remote, target.branch);
+    return this.planAt(req, target.remote, target.branch);
+  }
+
+  /** The promotions recorded, newest first. */
+  history(limit = 100): PromotionRecordView[] {
+    const log = PromotionLog.open(this.opts.storeFile);
+    try {
+      return log.list(limit);
+    } finally {
+      log.close();
+    }
+  }
+
+  /**
+   * Plans and, when every gate passes, commits the edits in a worktree and pushes them. A rejected push (the remote
+   * moved) is fetched, re-planned and retried; a remote that refuses the push stops cleanly with nothing pushed.
+   */
+  async execute(req: PromoteOptions): Promise<PromotionOutcome> {
+    const target = await this.target(req.pipeline);
+    return this.locked(async () => {
+      const log = PromotionLog.open(this.opts.storeFile);
+      try {
+        await this.fetch(target.remote, target.branch);
+        let planned = await this.planAt(req, target.remote, target.branch);
+        const promoter = this.requirePromoter(planned);
+        const id = log.start({ by: promoter, pipeline: planned.plan.pipeline, from: req.from, to: req.to, apps: changedApps(planned.plan), versions: planVersions(planned.plan), at: this.now() });
+        const maxAttempts = this.opts.maxAttempts ?? 3;
+        try {
+          for (let attempt = 1; ; attempt++) {
+            const blockers = [...planBlockers(planned.plan), ...planned.checkoutProblems];
+            if (blockers.length > 0) {
+              const result = blockers.length === planned.plan.gates.filter((g) => !g.passed).length ? 'blocked' : 'failed';
+              return { record: log.finish(id, { result, baseRevision: planned.base, attempts: attempt, message: blockers.join('\n'), at: this.now() }), plan: planned.plan, blockers };
+            }
+            if (planned.plan.noop) {
+              return { record: log.finish(id, { result: 'no-op', baseRevision: planned.base, attempts: attempt, message: `${req.to} already has ${req.from}'s versions`, at: this.now() }), plan: planned.plan, blockers: [] };
+            }
+            const branch = this.pushBranch(planned, target.pipeline);
+            const files = planned.plan.apps.flatMap((a) => a.edits.map((e) => [e.file, e.after] as const));
+            const pushed = await this.commitAndPush(planned.base, target.remote, branch, promotionMessage(planned.plan), async (wt) => {
+              for (const [file, text] of files) writeFileSync(path.join(wt, file), text);
+              await this.opts.beforePush?.(attempt);
+              return files.map(([f]) => f);
+            });
+            if (pushed.ok) {
+              const record = log.finish(id, {
+                result: 'pushed', commit: pushed.commit, branch, baseRevision: planned.base, attempts: attempt, at: this.now(),
+                apps: changedApps(planned.plan), versions: planVersions(planned.plan),
+              });
+              this.recordEvents(planned.plan, pushed.commit, promoter);
+              return { record, plan: planned.plan, blockers: [] };
+            }
+            if (!pushed.rejected || attempt >= maxAttempts) {
+              const message = pushed.rejected ? `the remote kept moving: ${maxAttempts} attempts were rejected as non-fast-forward; nothing was pushed` : `push to ${target.remote} ${branch} failed; nothing was pushed: ${pushed.error}`;
+              return { record: log.finish(id, { result: 'failed', baseRevision: planned.base, attempts: attempt, message, at: this.now() }), plan: planned.plan, blockers: [message] };
+            }
+            // Someone pushed first: build on their commit, and decide again (their change may already be ours, or a gate may now fail).
+            await this.fetch(target.remote, target.branch);
+            planned = await this.planAt(req, target.remote, target.branch);
+          }
+        } catch (err) {
+          log.finish(id, { result: 'failed', message: formatProblem(toProblem(err)), at: this.now() });
+          throw err;
+        }
+      } finally {
+        log.close();
+      }
+    });
+  }
+
+  /** Reverts a promotion's commit on the branch it was pushed to (worktree, commit, push), recorded as a promotion of its own. */
+  async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
+    const target = await this.target(opts.pipeline);
+    return this.locked(async () => {
+      const log = PromotionLog.open(this.opts.storeFile);
+      try {
+        const original = log.require(id);
+        if (!original.commit || !['pushed', 'verified', 'verify-failed'].includes(original.result)) {
+          throw new FlotillaError(problem(`promotion #${id} ${original.result === 'no-op' ? 'changed nothing' : `was not pushed (${original.result})`}: there is nothing to roll back`));
+        }
+        if (original.rolledBackBy !== undefined) throw new FlotillaError(problem(`promotion #${id} was already rolled back by #${original.rolledBackBy}`));
+        const branch = original.branch ?? target.branch;
+        await this.fetch(target.remote, branch);
+        const message = (await this.repo.git.raw(['log', '-1', '--format=%B', original.commit])).trim();
+        const trailers = parsePromotionTrailers(message) ?? { from: original.from, to: original.to, apps: original.apps, versions: original.versions, pipeline: original.pipeline };
+        const promoter = this.requirePromoter({ promoter: await this.identity() } as PlannedPromotion);
+        const rid = log.start({ by: promoter, pipeline: original.pipeline, from: original.to, to: original.to, apps: original.apps, versions: original.versions, rollbackOf: id, at: this.now() });
+        const maxAttempts = this.opts.maxAttempts ?? 3;
+        try {
+          for (let attempt = 1; ; attempt++) {
+            const base = await this.remoteTip(target.remote, branch);
+            const pushed = await this.commitAndPush(base, target.remote, branch, rollbackMessage(trailers, original.commit, String(id)), async (wt) => {
+              const g = simpleGit(wt);
+              try {
+                await g.raw(['revert', '--no-commit', original.commit!]);
+              } catch (err) {
+                throw new FlotillaError(problem(`promotion #${id} (${original.commit!.slice(0, 7)}) does not revert cleanly on ${target.remote}/${branch}: the files changed since; ${firstLine(err)}`));
+              }
+              await this.opts.beforePush?.(attempt);
+              return undefined;
+            });
+            const plan = emptyPlan(original);
+            if (pushed.ok) {
+              return { record: log.finish(rid, { result: 'pushed', commit: pushed.commit, branch, baseRevision: base, attempts: attempt, at: this.now() }), plan, blockers: [] };
+            }
+            if (!pushed.rejected || attempt >= maxAttempts) {
+              const msg = pushed.rejected ? `the remote kept moving: ${maxAttempts} attempts were rejected; nothing was pushed` : `push failed; nothing was pushed: ${pushed.error}`;
+              return { record: log.finish(rid, { result: 'failed', baseRevision: base, attempts: attempt, message: msg, at: this.now() }), plan, blockers: [msg] };
+            }
+            await this.fetch(target.remote, branch);
+          }
+        } catch (err) {
+          log.finish(rid, { result: 'failed', message: formatProblem(toProblem(err)), at: this.now() });
+          throw err;
+        }
+      } finally {
+        log.close();
+      }
+    });
+  }
+
+  /** Records a verification verdict on a promotion. */
+  recordVerification(id: number, verified: boolean, message: string): PromotionRecordView {
+    const log = PromotionLog.open(this.opts.storeFile);
+    try {
+      return log.finish(id, { result: verified ? 'verified' : 'verify-failed', message, at: this.now() });
+    } finally {
+      log.close();
+    }
+  }
+
+  /** The pipelines of the repository at a revision, and their parse problems. */
+  pipelinesAt(tree: FileTree, scan: RepoScan = scanRepository(tree)): { pipelines: PipelineSpec[]; problems: string[] } {
+    const files = [...new Set(scan.pipelines.map((p) => p.file))];
+    const pipelines: PipelineSpec[] = [];
+    // A pipeline file that does not parse is not among scan.pipelines: its problems are found by the fleet's globs.
+    const problems: string[] = scan.problems.filter((p) => p.file !== undefined && !files.includes(p.file) && matchesAny(p.file, scan.fleet.pipelines) && /Pipeline/.test(tree.read(p.file) ?? '')).map(formatProblem);
+    for (const f of files) {
+      const r = parsePipelineFile(tree.read(f) ?? '', f);
+      pipelines.push(...r.pipelines);
+      problems.push(...r.problems.map(formatProblem));
+    }
+    return { pipelines, problems };
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    const common = (await this.repo.git.raw(['rev-parse', '--git-common-dir'])).trim();
+    return withRepoLock(path.resolve(this.repo.root, common, 'flotilla-promotion.lock'), fn);
+  }
+
+  /** The pipeline (chosen by name, or the only one) read at the current HEAD, and where it pushes. */
+  private async target(name: string | undefined): Promise<{ pipeline: PipelineSpec; remote: string; branch: string }> {
+    const head = await this.repo.head();
+    const pipeline = this.choosePipeline(this.repo.treeAt(head.sha), name);
+    const remote = pipeline.git.remote;
+    const remotes = (await this.repo.git.getRemotes()).map((r) => r.name);
+    if (!remotes.includes(remote)) {
+      throw new FlotillaError(problem(`promotions push to the remote "${remote}", which ${this.repo.root} does not have (remotes: ${remotes.join(', ') || 'none'}); set spec.git.remote in the pipeline`, { file: pipeline.file, line: pipeline.line }));
+    }
+    return { pipeline, remote, branch: pipeline.git.branch ?? head.branch ?? 'main' };
+  }
+
+  private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
+    const { pipelines, problems } = this.pipelinesAt(tree);
+    if (problems.length > 0) throw new FlotillaError(problem(`the pipeline file does not parse:\n  ${problems.join('\n  ')}`));
+    if (pipelines.length === 0) throw new FlotillaError(problem('no Pipeline (apiVersion flotilla.dev/v1alpha1, kind Pipeline) in the repository; see README "Flotilla file kinds"'));
+    if (name === undefined) {
+      if (pipelines.length > 1) throw new FlotillaError(problem(`the repository has ${pipelines.length} pipelines (${pipelines.map((p) => p.name).join(', ')}): name one with --pipeline`));
+      return pipelines[0]!;
+    }
+    const p = pipelines.find((x) => x.name === name);
+    if (!p) throw new FlotillaError(problem(`no pipeline named ${name} (pipelines: ${pipelines.map((x) => x.name).join(', ')})`));
+    return p;
+  }
+
+  private async planAt(req: PromoteOptions, remote: string, branch: string): Promise<PlannedPromotion> {
+    const base = await this.remoteTip(remote, branch);
+    const tree = this.repo.treeAt(base);
+    const scan = scanRepository(tree);
+    const pipeline = this.choosePipeline(tree, req.pipeline);
+    const git = this.readerAt(base, branch, scan.fleet.repoURLs);
+    const generated = generateAll(scan, git);
+    const promoter = await this.identity();
+    const history = this.historyReader();
+    try {
+      const gates: GateContext = {
+        now: this.now(),
+        confirmation: req.confirmation ?? 'flag',
+        approvals: req.approvals ?? [],
+        ...(promoter ? { promoter: promoterName(promoter) } : {}),
+        ...(history ? { history: history.read } : {}),
+      };
+      const plan = planPromotion({
+        pipeline,
+        request: { from: req.from, to: req.to, apps: req.apps, ...(req.images ? { images: req.images } : {}) },
+        tree,
+        clusters: fleetClusters(scan),
+        applications: generated.appsets.flatMap((s) => s.apps.map((a) => ({ application: a.application, appset: s.name }))),
+        loadRestrictor: scan.fleet.loadRestrictor,
+        gates,
+      });
+      const checkoutProblems = await this.checkoutProblems(plan, remote, branch);
+      return { plan, remote, branch, base, ...(promoter ? { promoter } : {}), checkoutProblems };
+    } finally {
+      history?.close();
+    }
+  }
+
+  /** Uncommitted or unpushed changes to the files the promotion edits: the user would not get what they see. */
+  private async checkoutProblems(plan: PromotionPlan, remote: string, branch: string): Promise<string[]> {
+    const files = plan.apps.flatMap((a) => a.edits.map((e) => e.file));
+    if (files.length === 0) return [];
+    const out: string[] = [];
+    const status = await this.repo.git.raw(['status', '--porcelain', '--', ...files]);
+    for (const line of status.split('\n').filter(Boolean)) {
+      out.push(`${line.slice(3)} has uncommitted changes in ${this.repo.root}: commit and push them, or discard them, before promoting (the promotion builds on ${remote}/${branch})`);
+    }
+    const local = this.repo.resolve(`refs/heads/${branch}`);
+    if (local) {
+      const ahead = (await this.repo.git.raw(['log', '--format=%h', `refs/remotes/${remote}/${branch}..${local}`, '--', ...files])).trim();
+      if (ahead) out.push(`the local branch ${branch} has unpushed commits (${ahead.split('\n').join(', ')}) that change ${files.join(', ')}: push or drop them before promoting (the promotion builds on ${remote}/${branch})`);
+    }
+    return out;
+  }
+
+  private readerAt(base: string, branch: string, repoURLs: readonly string[]): GitReader {
+    const origin = this.repo.originUrl();
+    const known = new Set([...repoURLs, origin ?? '', this.repo.root].filter(Boolean).map(normalizeRepoUrl));
+    return {
+      treeAt: (repoURL, revision) => {
+        if (!known.has(normalizeRepoUrl(repoURL))) throw new FlotillaError(problem(`repoURL ${repoURL} is not the open repository`));
+        // The branch the promotion builds on stands for HEAD: generators see what the GitOps tool will see.
+        return this.repo.treeAt(revision === '' || revision === 'HEAD' || revision === branch ? base : revision);
+      },
+    };
+  }
+
+  private historyReader(): { read: (application: string, cluster: string) => readonly TimelineEntry[] | undefined; close: () => void } | undefined {
+    let store: FleetStore;
+    try {
+      store = FleetStore.open(this.opts.storeFile);
+    } catch {
+      return undefined;
+    }
+    return {
+      read: (application, cluster) => store.history(application, { cluster })[0]?.timeline,
+      close: () => store.close(),
+    };
+  }
+
+  private recordEvents(plan: PromotionPlan, commit: string, by: string): void {
+    let store: FleetStore | undefined;
+    try {
+      store = FleetStore.open(this.opts.storeFile);
+      for (const a of plan.apps) {
+        if (a.edits.length === 0) continue;
+        for (const c of a.clusters) {
+          store.recordPromotion({
+            app: c.application ?? a.app, cluster: c.cluster, at: new Date(this.now()).toISOString(),
+            detail: { revision: commit, from: plan.from, to: plan.to, pipeline: plan.pipeline, by, message: a.moves.map((m) => `${m.name} ${m.from ?? '(unset)'} -> ${m.to}`).join('; ') },
+          });
+        }
+      }
+    } finally {
+      store?.close();
+    }
+  }
+
+  private async identity(): Promise<string | undefined> {
+    const get = async (key: string): Promise<string> => {
+      try {
+        return (await this.repo.git.raw(['config', '--get', key])).trim();
+      } catch {
+        return '';
+      }
+    };
+    const name = await get('user.name');
+    const email = await get('user.email');
+    return name && email ? `${name} <${email}>` : undefined;
+  }
+
+  private requirePromoter(planned: Pick<PlannedPromotion, 'promoter'>): string {
+    if (!planned.promoter) throw new FlotillaError(problem(`promotions are committed with your git identity: set it with git config user.name and git config user.email (in ${this.repo.root} or globally)`));
+    return planned.promoter;
+  }
+
+  private pushBranch(planned: PlannedPromotion, pipeline: PipelineSpec): string {
+    if (!pipeline.git.review) return planned.branch;
+    const apps = changedApps(planned.plan);
+    const slug = `${planned.plan.to}-${apps.length === 1 ? apps[0] : `${apps.length}-apps`}-${new Date(this.now()).toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+    return `${pipeline.git.reviewBranchPrefix}${slug.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
+  }
+
+  private async fetch(remote: string, branch: string): Promise<void> {
+    try {
+      await this.repo.git.fetch(remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`);
+    } catch (err) {
+      throw new FlotillaError(problem(`cannot fetch ${branch} from ${remote}: ${firstLine(err)}`));
+    }
+  }
+
+  private async remoteTip(remote: string, branch: string): Promise<string> {
+    const sha = this.repo.resolve(`refs/remotes/${remote}/${branch}`);
+    if (!sha) throw new FlotillaError(problem(`the remote ${remote} has no branch ${branch}`));
+    return sha;
+  }
+
+  /**
+   * Checks `base` out in a temporary worktree, lets `edit` change it (returning the paths to stage, or undefined when
+   * it staged them itself), commits and pushes HEAD to `branch`. The worktree is always removed; the user's checkout
+   * and branches are never touched, and a failed push leaves no ref behind.
+   */
+  private async commitAndPush(
+    base: string, remote: string, branch: string, message: string, edit: (dir: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>,
+  ): Promise<{ ok: true; commit: string } | { ok: false; rejected: boolean; error: string }> {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'flotilla-promote-'));
+    const dir = path.join(parent, 'worktree');
+    await this.repo.git.raw(['worktree', 'add', '--detach', '--quiet', dir, base]);
+    try {
+      const wt: SimpleGit = simpleGit(dir);
+      const staged = await edit(dir);
+      if (staged) await wt.add([...staged]);
+      await wt.commit(message);
+      const commit = (await wt.revparse(['HEAD'])).trim();
+      try {
+        await wt.push(remote, `HEAD:refs/heads/${branch}`);
+        return { ok: true, commit };
+      } catch (err) {
+        const text = err instanceof Error ? err.message : String(err);
+        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(text) && !/remote rejected/.test(text);
+        return { ok: false, rejected, error: text.split('\n').filter((l) => /rejected|error|denied|hook|remote:/i.test(l)).join(' ').trim() || firstLine(err) };
+      }
+    } finally {
+      await this.repo.git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
+      rmSync(parent, { recursive: true, force: true });
+      await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
+    }
+  }
+}
+
+function promoterName(identity: string): string {
+  return identity.replace(/\s*<[^>]*>$/, '');
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+}
+
+function emptyPlan(r: PromotionRecordView): PromotionPlan {
+  return { pipeline: r.pipeline, from: r.to, to: r.to, apps: [], gates: [], problems: [], noop: false, ready: true };
+}

@@ -1,0 +1,134 @@
+// The gates of a promotion into a stage: the source stage soaked (Synced and Healthy long enough, from the recorded
+// history), approvals, freeze windows and manual-only stages. Pure: the Node side passes the history and the clock.
+
+import type { TimelineEntry } from '../report/model';
+import type { FreezeWindow, StageGates } from './pipeline';
+import { cronMatches, parseCron } from './pipeline';
+
+/** How a promotion was confirmed: in a person's interactive prompt or dialog, by a `--yes` flag, or by automation. */
+export type Confirmation = 'interactive' | 'flag' | 'auto';
+
+/** What the gates consult besides the pipeline. */
+export interface GateContext {
+  /** Epoch milliseconds. */
+  readonly now: number;
+  /** The recorded states of an Application on a cluster, oldest first; undefined when none were recorded. */
+  readonly history?: (application: string, cluster: string) => readonly TimelineEntry[] | undefined;
+  /** Who approved this promotion. */
+  readonly approvals?: readonly string[];
+  /** Who promotes (never counts as an approver). */
+  readonly promoter?: string;
+  readonly confirmation: Confirmation;
+}
+
+/** The gate kinds. */
+export type GateKind = 'soak' | 'approval' | 'freeze' | 'manual';
+
+/** One gate's verdict, with the reason a person reads. */
+export interface GateResult {
+  readonly gate: GateKind;
+  readonly stage: string;
+  readonly passed: boolean;
+  readonly reason: string;
+  readonly app?: string;
+  readonly cluster?: string;
+}
+
+/** A source-stage Application a soak gate looks at. */
+export interface SoakSubject {
+  readonly app: string;
+  readonly application: string;
+  readonly cluster: string;
+}
+
+/** Formats milliseconds as `1h30m`, `10m`, `45s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  let s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', s && !d ? `${s}s` : ''].join('') || '0s';
+}
+
+/** How long an Application has been Synced and Healthy without a break up to `now` (0 when it is not now). */
+export function healthySince(timeline: readonly TimelineEntry[]): string | undefined {
+  let since: string | undefined;
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const e = timeline[i]!;
+    if (e.sync !== 'Synced' || e.health.status !== 'Healthy' || e.error) break;
+    since = e.since;
+  }
+  return since;
+}
+
+/** The soak gate of one source Application on one cluster. */
+export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ctx: GateContext): GateResult {
+  const base = { gate: 'soak' as const, stage, app: subject.app, cluster: subject.cluster };
+  const timeline = ctx.history?.(subject.application, subject.cluster);
+  if (!timeline || timeline.length === 0) {
+    return { ...base, passed: false, reason: `no recorded state of ${subject.application} on ${subject.cluster}: refresh the fleet (flotilla refresh) before promoting` };
+  }
+  const last = timeline[timeline.length - 1]!;
+  const since = healthySince(timeline);
+  if (since === undefined) {
+    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} is ${last.sync}/${last.health.status}${last.error ? ` (${last.error})` : ''}, not Synced and Healthy` };
+  }
+  const held = ctx.now - Date.parse(since);
+  if (held < soakMs) {
+    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} has been Synced and Healthy for ${formatDuration(held)}; the soak time is ${formatDuration(soakMs)}` };
+  }
+  return { ...base, passed: true, reason: `${subject.application} on ${subject.cluster} Synced and Healthy for ${formatDuration(held)} (soak ${formatDuration(soakMs)})` };
+}
+
+/** Whether `now` falls in a freeze window; returns the window's description when it does. */
+export function activeFreeze(window: FreezeWindow, now: number): string | undefined {
+  if (window.start !== undefined && window.end !== undefined) {
+    const a = Date.parse(window.start);
+    const b = Date.parse(window.end);
+    return now >= a && now < b ? `frozen from ${window.start} to ${window.end}` : undefined;
+  }
+  const cron = window.cron !== undefined ? parseCron(window.cron) : undefined;
+  if (!cron || window.durationMs === undefined) return undefined;
+  // The latest fire time within the window's duration before now, minute by minute (a week is 10,080 steps).
+  const minute = 60_000;
+  const latest = Math.floor(now / minute) * minute;
+  for (let t = latest; t > now - window.durationMs; t -= minute) {
+    if (cronMatches(cron, new Date(t))) {
+      return `frozen by "${window.cron}" for ${formatDuration(window.durationMs)} since ${new Date(t).toISOString()} (until ${new Date(t + window.durationMs).toISOString()})`;
+    }
+  }
+  return undefined;
+}
+
+/** The stage-wide gates of a promotion into `stage`: freeze windows, approvals and manual-only. */
+export function stageGates(stage: string, gates: StageGates, ctx: GateContext): GateResult[] {
+  const out: GateResult[] = [];
+  for (const w of gates.freezeWindows) {
+    const frozen = activeFreeze(w, ctx.now);
+    const what = w.cron !== undefined ? `"${w.cron}" for ${formatDuration(w.durationMs ?? 0)}` : `${w.start} to ${w.end}`;
+    out.push(frozen ? { gate: 'freeze', stage, passed: false, reason: `${stage} is ${frozen}${w.reason ? `: ${w.reason}` : ''}` } : { gate: 'freeze', stage, passed: true, reason: `outside the freeze window ${what}` });
+  }
+  if (gates.requiredApprovals > 0) {
+    const given = new Set((ctx.approvals ?? []).filter((a) => a !== ctx.promoter));
+    const valid = gates.approvers.filter((a) => given.has(a));
+    const passed = valid.length >= gates.requiredApprovals;
+    const ignoredSelf = ctx.promoter !== undefined && (ctx.approvals ?? []).includes(ctx.promoter) ? ` (${ctx.promoter} promotes and cannot approve)` : '';
+    out.push({
+      gate: 'approval',
+      stage,
+      passed,
+      reason: passed
+        ? `approved by ${valid.join(', ')}`
+        : `needs ${gates.requiredApprovals} approval(s) from ${gates.approvers.join(', ')}; has ${valid.length}${valid.length ? ` (${valid.join(', ')})` : ''}${ignoredSelf}`,
+    });
+  }
+  if (gates.manualOnly) {
+    const passed = ctx.confirmation === 'interactive';
+    out.push({ gate: 'manual', stage, passed, reason: passed ? 'confirmed interactively' : `${stage} is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)` });
+  }
+  return out;
+}

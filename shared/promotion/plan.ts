@@ -1,0 +1,496 @@
+// Planning a promotion: the minimal edits of the target stage's overlay files that carry the source stage's versions
+// over, the target stage rendered with those edits and diffed per cluster against its current desired state, and the
+// gates with their verdicts. Pure: the Node side supplies the tree, the generated Applications and the history.
+
+import type { Document } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Application } from '../model/application';
+import type { ClusterSpec } from '../model/fleet';
+import type { KubeObject } from '../model/status';
+import { hideSecretData } from '../diff/secret';
+import { resourceId, resourceKey } from '../diff/normalize';
+import { toDiffYaml } from '../diff/render';
+import { unifiedDiff } from '../diff/line-diff';
+import { clusterForApp, renderApplication } from '../fleet/render-apps';
+import type { Problem } from '../problem';
+import { formatProblem, problem } from '../problem';
+import type { FileTree } from '../repo/file-tree';
+import { walkFiles } from '../repo/file-tree';
+import { joinPath, normalizePath } from '../repo/paths';
+import type { GateContext, GateResult, SoakSubject } from './gates';
+import { soakGate, stageGates } from './gates';
+import { OverlayFileTree } from './overlay-tree';
+import type { PipelineSpec, StageSpec } from './pipeline';
+import { DEFAULT_OVERLAY_PATH } from './pipeline';
+import type { YamlScalar, YamlSet } from './yaml-path';
+import { editYaml, lineOf, parseForEdit, resolveYamlPath } from './yaml-path';
+
+/** What to promote: which apps from which stage to which. */
+export interface PromotionRequest {
+  readonly from: string;
+  readonly to: string;
+  /** Pipeline app names, or every app of the source stage. */
+  readonly apps: readonly string[] | 'all';
+  /** Only these images (names as in the kustomization `images` field); every promoted image when absent. */
+  readonly images?: readonly string[];
+}
+
+/** A generated Application and the ApplicationSet it came from. */
+export interface GeneratedApplication {
+  readonly application: Application;
+  readonly appset: string;
+}
+
+/** Everything a plan reads. */
+export interface PlanInput {
+  readonly pipeline: PipelineSpec;
+  readonly request: PromotionRequest;
+  /** The repository at the revision the promotion builds on. */
+  readonly tree: FileTree;
+  readonly clusters: readonly ClusterSpec[];
+  /** The Applications generated at that revision: each stage's Applications, destinations and namespaces. */
+  readonly applications?: readonly GeneratedApplication[];
+  readonly loadRestrictor?: 'rootOnly' | 'none';
+  readonly gates: GateContext;
+  /** Render the target stage and diff it (default true). */
+  readonly render?: boolean;
+}
+
+/** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
+export interface PromotionMove {
+  readonly kind: 'image' | 'path' | 'revision';
+  /** The image name, the YAML path, or the remote resource URL. */
+  readonly name: string;
+  readonly file: string;
+  readonly line?: number;
+  /** The target's value now (absent when it has none). */
+  readonly from?: string;
+  readonly to: string;
+}
+
+/** One edited file: its text before and after (only the moved values differ). */
+export interface FileEdit {
+  readonly file: string;
+  readonly before: string;
+  readonly after: string;
+  /** `diff -u` of the file. */
+  readonly diff: string;
+}
+
+/** One resource that the promotion changes on a cluster. */
+export interface ResourceChange {
+  /** `group/kind/namespace/name`. */
+  readonly id: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  /** Unified diff of the rendered YAML, current desired state against the promoted one (Secret values masked). */
+  readonly diff: string;
+}
+
+/** The rendered change on one target cluster. */
+export interface ClusterDiff {
+  readonly cluster: string;
+  /** The Application that deploys the overlay there, when one was found. */
+  readonly application?: string;
+  readonly namespace?: string;
+  readonly changes: readonly ResourceChange[];
+  readonly problems: readonly Problem[];
+}
+
+/** The plan of one app. */
+export interface AppPlan {
+  readonly app: string;
+  readonly sourceDir: string;
+  readonly targetDir: string;
+  readonly moves: readonly PromotionMove[];
+  readonly edits: readonly FileEdit[];
+  readonly clusters: readonly ClusterDiff[];
+  readonly problems: readonly Problem[];
+}
+
+/** A promotion's plan: per app the edits and rendered diffs, the gates, and whether it may run. */
+export interface PromotionPlan {
+  readonly pipeline: string;
+  readonly from: string;
+  readonly to: string;
+  /** The commit the plan builds on. */
+  readonly revision?: string;
+  readonly apps: readonly AppPlan[];
+  readonly gates: readonly GateResult[];
+  /** Problems not tied to one app (unknown stage, ...). */
+  readonly problems: readonly Problem[];
+  /** Nothing to change: every selected app's target already has the source's versions. */
+  readonly noop: boolean;
+  /** No error, every gate passed, and something to change. */
+  readonly ready: boolean;
+}
+
+/** The overlay folder of an app in a stage. */
+export function overlayDir(pipeline: PipelineSpec, stage: StageSpec, app: string): string | undefined {
+  const tpl = pipeline.apps?.find((a) => a.name === app)?.overlayPath ?? stage.overlayPath ?? pipeline.overlayPath ?? DEFAULT_OVERLAY_PATH;
+  return normalizePath(tpl.replaceAll('{{app}}', app).replaceAll('{{stage}}', stage.name));
+}
+
+/** The clusters of a stage: those it names, else the fleet clusters whose environment is the stage's name. */
+export function stageClusters(stage: StageSpec, clusters: readonly ClusterSpec[]): string[] {
+  return stage.clusters ? [...stage.clusters] : clusters.filter((c) => c.environment === stage.name).map((c) => c.name);
+}
+
+/** The pipeline's apps: those it lists, else every folder that matches the overlay template in `stage`. */
+export function pipelineApps(pipeline: PipelineSpec, stage: StageSpec, tree: FileTree): string[] {
+  if (pipeline.apps) return pipeline.apps.map((a) => a.name);
+  const tpl = (stage.overlayPath ?? pipeline.overlayPath).replaceAll('{{stage}}', stage.name);
+  const i = tpl.indexOf('{{app}}');
+  if (i < 0) return [];
+  const prefix = tpl.slice(0, i);
+  const found = new Set<string>();
+  if ((prefix === '' || prefix.endsWith('/')) && /^(\/|$)/.test(tpl.slice(i + 7))) {
+    for (const e of tree.list(prefix.replace(/\/$/, '')) ?? []) {
+      if (e.kind === 'dir' && !e.name.startsWith('.')) {
+        const dir = normalizePath(tpl.replaceAll('{{app}}', e.name));
+        if (dir !== undefined && tree.kind(dir) === 'dir') found.add(e.name);
+      }
+    }
+  } else {
+    const re = new RegExp('^' + tpl.split('{{app}}').map(escapeRe).join('([^/]+)') + '/');
+    for (const f of walkFiles(tree)) {
+      const m = re.exec(f);
+      if (m?.[1]) found.add(m[1]);
+    }
+  }
+  return [...found].sort();
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** The kustomization file of an overlay folder, when there is one. */
+export function kustomizationFile(tree: FileTree, dir: string): string | undefined {
+  for (const n of KUSTOMIZATION_NAMES) {
+    const p = joinPath(dir, n);
+    if (p !== undefined && tree.kind(p) === 'file') return p;
+  }
+  return undefined;
+}
+
+/** Plans a promotion. One app that cannot be planned (a missing overlay, a broken file) never stops the others. */
+export function planPromotion(input: PlanInput): PromotionPlan {
+  const { pipeline, request } = input;
+  const base = { pipeline: pipeline.name, from: request.from, to: request.to, ...(input.tree.revision ? { revision: input.tree.revision } : {}) };
+  const fail = (message: string): PromotionPlan => ({ ...base, apps: [], gates: [], problems: [problem(message, { file: pipeline.file, line: pipeline.line })], noop: false, ready: false });
+  const known = pipeline.stages.map((s) => s.name).join(', ');
+  const from = pipeline.stages.find((s) => s.name === request.from);
+  const to = pipeline.stages.find((s) => s.name === request.to);
+  if (!from) return fail(`unknown stage "${request.from}" in pipeline ${pipeline.name} (stages: ${known})`);
+  if (!to) return fail(`unknown stage "${request.to}" in pipeline ${pipeline.name} (stages: ${known})`);
+  if (to.from !== request.from) {
+    return fail(to.from ? `stage ${to.name} is promoted from ${to.from}, not from ${from.name}` : `stage ${to.name} is the first stage of pipeline ${pipeline.name}: nothing is promoted into it`);
+  }
+
+  const all = pipelineApps(pipeline, from, input.tree);
+  const problems: Problem[] = [];
+  let selected: string[];
+  if (request.apps === 'all') selected = all;
+  else {
+    selected = [];
+    for (const a of request.apps) {
+      if (all.includes(a)) selected.push(a);
+      else problems.push(problem(`unknown app "${a}" in pipeline ${pipeline.name} at stage ${from.name} (apps: ${all.join(', ') || 'none'})`, { file: pipeline.file, line: pipeline.line }));
+    }
+  }
+  if (selected.length === 0 && problems.length === 0) problems.push(problem(`no app of pipeline ${pipeline.name} has an overlay in stage ${from.name}`, { file: pipeline.file, line: pipeline.line }));
+
+  const fromClusters = stageClusters(from, input.clusters);
+  const toClusters = stageClusters(to, input.clusters);
+  const applications = (input.applications ?? []).filter((a) => pipeline.applicationSet === undefined || a.appset === pipeline.applicationSet);
+  const byPath = indexApplications(applications, input.clusters);
+
+  const apps: AppPlan[] = [];
+  const gates: GateResult[] = stageGates(to.name, to.gates, input.gates);
+  for (const app of selected) {
+    const plan = planApp(input, app, from, to, toClusters, byPath);
+    apps.push(plan);
+    if (to.gates.soakMs !== undefined && plan.moves.length > 0) {
+      const subjects = soakSubjects(app, plan.sourceDir, fromClusters, byPath);
+      if (subjects.length === 0) {
+        gates.push({ gate: 'soak', stage: to.name, app, passed: false, reason: `no Application deploys ${plan.sourceDir} to a cluster of stage ${from.name} (${fromClusters.join(', ') || 'none'}): the soak cannot be checked` });
+      }
+      for (const s of subjects) gates.push(soakGate(to.name, to.gates.soakMs, s, input.gates));
+    }
+  }
+  const hasError = [...problems, ...apps.flatMap((a) => [...a.problems, ...a.clusters.flatMap((c) => c.problems)])].some((p) => p.severity === 'error');
+  const noop = !hasError && apps.every((a) => a.edits.length === 0);
+  return { ...base, apps, gates, problems, noop, ready: !hasError && !noop && gates.every((g) => g.passed) };
+}
+
+type AppIndex = Map<string, { application: Application; cluster: string | undefined }[]>;
+
+function indexApplications(applications: readonly GeneratedApplication[], clusters: readonly ClusterSpec[]): AppIndex {
+  const out: AppIndex = new Map();
+  for (const { application } of applications) {
+    const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
+    for (const s of sources) {
+      const p = normalizePath(s.path ?? '');
+      if (p === undefined || s.chart) continue;
+      const list = out.get(p) ?? [];
+      list.push({ application, cluster: clusterForApp(application, clusters)?.name });
+      out.set(p, list);
+    }
+  }
+  return out;
+}
+
+function soakSubjects(app: string, dir: string, clusters: readonly string[], byPath: AppIndex): SoakSubject[] {
+  return (byPath.get(dir) ?? []).filter((a) => a.cluster !== undefined && clusters.includes(a.cluster)).map((a) => ({ app, application: a.application.metadata.name, cluster: a.cluster! }));
+}
+
+function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, toClusters: readonly string[], byPath: AppIndex): AppPlan {
+  const { pipeline, tree } = input;
+  const sourceDir = overlayDir(pipeline, from, app) ?? '';
+  const targetDir = overlayDir(pipeline, to, app) ?? '';
+  const problems: Problem[] = [];
+  const empty = (): AppPlan => ({ app, sourceDir, targetDir, moves: [], edits: [], clusters: [], problems });
+  if (tree.kind(sourceDir) !== 'dir') {
+    problems.push(problem(`the overlay of ${app} in stage ${from.name} does not exist: ${sourceDir}`, { app, file: sourceDir }));
+    return empty();
+  }
+  if (tree.kind(targetDir) !== 'dir') {
+    problems.push(problem(`the overlay of ${app} in stage ${to.name} does not exist: ${targetDir} (create it once by hand; promotions then edit it)`, { app, file: targetDir }));
+    return empty();
+  }
+  const moves: PromotionMove[] = [];
+  const setsByFile = new Map<string, YamlSet[]>();
+  const addSet = (file: string, set: YamlSet): void => void setsByFile.set(file, [...(setsByFile.get(file) ?? []), set]);
+  const { promote } = pipeline;
+
+  if (promote.images !== false || promote.revision) {
+    const srcFile = kustomizationFile(tree, sourceDir);
+    const tgtFile = kustomizationFile(tree, targetDir);
+    if (!srcFile || !tgtFile) problems.push(problem(`no kustomization file in ${srcFile ? targetDir : sourceDir}`, { app, file: srcFile ? targetDir : sourceDir }));
+    else {
+      const src = parseForEdit(tree.read(srcFile) ?? '', srcFile);
+      const tgtText = tree.read(tgtFile) ?? '';
+      const tgt = parseForEdit(tgtText, tgtFile);
+      problems.push(...src.problems.map((p) => ({ ...p, app })), ...tgt.problems.map((p) => ({ ...p, app })));
+      if (src.doc && tgt.doc) {
+        const srcJs = src.doc.toJS() as unknown;
+        const tgtJs = tgt.doc.toJS() as unknown;
+        if (promote.images !== false) planImages(app, srcFile, srcJs, tgtFile, tgtText, tgtJs, tgt.doc, promote.images, input.request.images, moves, addSet, problems);
+        if (promote.revision) planRevisions(srcJs, tgtFile, tgtText, tgt.doc, moves, addSet);
+      }
+    }
+  }
+  for (const p of promote.paths) {
+    const srcFile = joinPath(sourceDir, p.file);
+    const tgtFile = joinPath(targetDir, p.file);
+    if (!srcFile || !tgtFile) {
+      problems.push(problem(`promoted path file ${p.file} leaves the overlay folder`, { app, file: pipeline.file }));
+      continue;
+    }
+    const srcText = tree.read(srcFile);
+    const tgtText = tree.read(tgtFile);
+    if (srcText === undefined || tgtText === undefined) {
+      problems.push(problem(`${p.source}: no file ${srcText === undefined ? srcFile : tgtFile}`, { app, file: srcText === undefined ? srcFile : tgtFile }));
+      continue;
+    }
+    const src = parseForEdit(srcText, srcFile);
+    const tgt = parseForEdit(tgtText, tgtFile);
+    problems.push(...src.problems.map((x) => ({ ...x, app })), ...tgt.problems.map((x) => ({ ...x, app })));
+    if (!src.doc || !tgt.doc) continue;
+    const srcPath = resolveYamlPath(src.doc, p.path);
+    const srcNode = srcPath ? src.doc.getIn(srcPath, true) : undefined;
+    if (!isScalar(srcNode)) {
+      problems.push(problem(`${p.source}: ${srcPath ? 'not a single value' : 'not found'} in the source stage's ${srcFile}`, { app, file: srcFile }));
+      continue;
+    }
+    let tgtPath = resolveYamlPath(tgt.doc, p.path);
+    if (!tgtPath && p.path.every((s) => typeof s === 'string')) tgtPath = p.path as string[];
+    if (!tgtPath) {
+      problems.push(problem(`${p.source}: not found in ${tgtFile}; add it there by hand once`, { app, file: tgtFile }));
+      continue;
+    }
+    const tgtNode = tgt.doc.getIn(tgtPath, true);
+    const value = srcNode.value as YamlScalar;
+    if (isScalar(tgtNode) && tgtNode.value === value) continue;
+    moves.push({ kind: 'path', name: p.source, file: tgtFile, ...(lineOf(tgtText, tgtNode as never) ? { line: lineOf(tgtText, tgtNode as never)! } : {}), ...(isScalar(tgtNode) ? { from: String(tgtNode.value) } : {}), to: String(value) });
+    addSet(tgtFile, { path: tgtPath, value });
+  }
+
+  const edits: FileEdit[] = [];
+  for (const [file, sets] of setsByFile) {
+    const before = tree.read(file) ?? '';
+    const r = editYaml(before, file, sets);
+    problems.push(...r.problems.map((p) => ({ ...p, app })));
+    if (r.problems.length === 0 && r.changed) edits.push({ file, before, after: r.text, diff: unifiedDiff(before, r.text, { fromLabel: `a/${file}`, toLabel: `b/${file}` }) });
+  }
+  if (problems.some((p) => p.severity === 'error')) return { app, sourceDir, targetDir, moves, edits: [], clusters: [], problems };
+  const clusters = input.render === false || edits.length === 0 ? [] : renderDiffs(input, app, targetDir, edits, toClusters, byPath);
+  return { app, sourceDir, targetDir, moves, edits, clusters, problems };
+}
+
+interface ImageEntry {
+  readonly name: string;
+  readonly fields: Readonly<Record<'newName' | 'newTag' | 'digest', string | undefined>>;
+}
+
+function imageEntries(js: unknown): ImageEntry[] {
+  const list = isObj(js) && Array.isArray(js.images) ? js.images : [];
+  const out: ImageEntry[] = [];
+  for (const it of list) {
+    if (!isObj(it) || typeof it.name !== 'string') continue;
+    const f = (k: string): string | undefined => (it[k] === undefined || it[k] === null ? undefined : String(it[k]));
+    out.push({ name: it.name, fields: { newName: f('newName'), newTag: f('newTag'), digest: f('digest') } });
+  }
+  return out;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function imageRef(e: ImageEntry | undefined): string | undefined {
+  if (!e) return undefined;
+  const { newName, newTag, digest } = e.fields;
+  if (newName === undefined && newTag === undefined && digest === undefined) return undefined;
+  return `${newName ?? e.name}${newTag !== undefined ? `:${newTag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+}
+
+function planImages(
+  app: string, srcFile: string, srcJs: unknown, tgtFile: string, tgtText: string, tgtJs: unknown, tgtDoc: Document,
+  which: true | readonly string[], only: readonly string[] | undefined,
+  moves: PromotionMove[], addSet: (file: string, set: YamlSet) => void, problems: Problem[],
+): void {
+  const src = imageEntries(srcJs);
+  const tgt = imageEntries(tgtJs);
+  let names = which === true ? src.map((e) => e.name) : [...which];
+  if (only) {
+    for (const n of only) if (which !== true && !which.includes(n)) problems.push(problem(`image ${n} is not promoted by the pipeline (promote.images lists ${which.join(', ')})`, { app }));
+    names = names.filter((n) => only.includes(n));
+    for (const n of only) if (!names.includes(n) && !src.some((e) => e.name === n)) names.push(n);
+  }
+  const tgtSeqLength = isObj(tgtJs) && Array.isArray(tgtJs.images) ? tgtJs.images.length : 0;
+  let appended = 0;
+  for (const name of names) {
+    const s = src.find((e) => e.name === name);
+    if (!s) {
+      problems.push(problem(`image ${name} is not in the source stage's images (${src.map((e) => e.name).join(', ') || 'none'})`, { app, file: srcFile }));
+      continue;
+    }
+    const ti = tgt.findIndex((e) => e.name === name);
+    const t = ti >= 0 ? tgt[ti] : undefined;
+    if (imageRef(s) === imageRef(t) && JSON.stringify(s.fields) === JSON.stringify(t?.fields)) continue;
+    const seqNode = tgtDoc.get('images', true);
+    const itemNode = ti >= 0 && isSeq(seqNode) ? seqNode.items[ti] : undefined;
+    const index = ti >= 0 ? ti : tgtSeqLength + appended++;
+    if (ti < 0) addSet(tgtFile, { path: ['images', index, 'name'], value: name });
+    let changed = false;
+    for (const k of ['newName', 'newTag', 'digest'] as const) {
+      const v = s.fields[k];
+      if (v === undefined) {
+        if (t?.fields[k] !== undefined) {
+          problems.push(problem(`image ${name}: the target sets ${k} (${t.fields[k]}) and the source does not; remove it by hand once, later promotions edit the image in place`, { app, file: tgtFile, line: lineOf(tgtText, isMap(itemNode) ? (itemNode.get(k, true) as never) : undefined) ?? 1 }));
+        }
+        continue;
+      }
+      if (t?.fields[k] === v) continue;
+      changed = true;
+      addSet(tgtFile, { path: ['images', index, k], value: v });
+    }
+    if (changed || ti < 0) moves.push({ kind: 'image', name, file: tgtFile, ...(itemNode ? { line: lineOf(tgtText, itemNode as never)! } : {}), ...(imageRef(t) ? { from: imageRef(t)! } : {}), to: imageRef(s)! });
+  }
+}
+
+function remoteRefs(js: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!isObj(js)) return out;
+  for (const field of ['resources', 'components']) {
+    const list = js[field];
+    if (!Array.isArray(list)) continue;
+    for (const r of list) {
+      if (typeof r !== 'string') continue;
+      const m = /^(.*[?&])ref=([^&]+)(.*)$/.exec(r);
+      if (m) out.set(m[1]! + '\u0000' + m[3]!, m[2]!);
+    }
+  }
+  return out;
+}
+
+function planRevisions(srcJs: unknown, tgtFile: string, tgtText: string, tgtDoc: Document, moves: PromotionMove[], addSet: (file: string, set: YamlSet) => void): void {
+  const src = remoteRefs(srcJs);
+  for (const field of ['resources', 'components']) {
+    const seq = tgtDoc.get(field, true);
+    if (!isSeq(seq)) continue;
+    seq.items.forEach((node, i) => {
+      if (!isScalar(node) || typeof node.value !== 'string') return;
+      const m = /^(.*[?&])ref=([^&]+)(.*)$/.exec(node.value);
+      if (!m) return;
+      const ref = src.get(m[1]! + '\u0000' + m[3]!);
+      if (ref === undefined || ref === m[2]) return;
+      const url = m[1]!.slice(0, -1) + m[3]!;
+      moves.push({ kind: 'revision', name: url, file: tgtFile, ...(lineOf(tgtText, node) ? { line: lineOf(tgtText, node)! } : {}), from: m[2]!, to: ref });
+      addSet(tgtFile, { path: [field, i], value: `${m[1]}ref=${ref}${m[3]}` });
+    });
+  }
+}
+
+function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: readonly FileEdit[], toClusters: readonly string[], byPath: AppIndex): ClusterDiff[] {
+  const after = new OverlayFileTree(input.tree, edits.map((e) => [e.file, e.after] as const));
+  const opts = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' } as const;
+  const deployed = byPath.get(targetDir) ?? [];
+  const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[] }>();
+  const out: ClusterDiff[] = [];
+  for (const cluster of toClusters) {
+    const found = deployed.find((d) => d.cluster === cluster)?.application;
+    // Without a generated Application, the overlay as `kustomize build` renders it.
+    const application: Application = found ?? {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: `${app}-${cluster}` },
+      spec: { project: 'default', source: { repoURL: '', path: targetDir, targetRevision: 'HEAD' }, destination: { name: cluster } },
+    };
+    const namespace = application.spec.destination.namespace;
+    const key = `${namespace ?? ''}\u0000${JSON.stringify(application.spec.source ?? application.spec.sources)}`;
+    let r = cache.get(key);
+    if (!r) {
+      const before = renderApplication(application, { treeAt: () => input.tree }, opts);
+      const next = renderApplication(application, { treeAt: () => after }, opts);
+      const problems = [...before.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, message: `current: ${p.message}` })), ...next.problems];
+      r = { changes: problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems };
+      cache.set(key, r);
+    }
+    const problems: Problem[] = r.problems.map((p) => ({ ...p, app, cluster }));
+    if (!found) problems.push({ ...problem(`no Application${input.pipeline.applicationSet ? ` of ApplicationSet ${input.pipeline.applicationSet}` : ''} deploys ${targetDir} to ${cluster}; showing the overlay as kustomize renders it`, { app, cluster }), severity: 'warning' });
+    out.push({ cluster, ...(found ? { application: found.metadata.name } : {}), ...(namespace ? { namespace } : {}), changes: r.changes, problems });
+  }
+  return out;
+}
+
+/** The resources that differ between two renders, each with its unified diff (Secret values masked). */
+export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[], cluster: string): ResourceChange[] {
+  const index = (objs: readonly KubeObject[]): Map<string, KubeObject> => new Map(objs.map((o) => [resourceId(resourceKey(o)), o]));
+  const a = index(before);
+  const b = index(after);
+  const ids = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const out: ResourceChange[] = [];
+  for (const id of ids) {
+    const [desired, current] = hideSecretData(b.get(id), a.get(id));
+    const from = current ? toDiffYaml(current) : undefined;
+    const to = desired ? toDiffYaml(desired) : undefined;
+    if (from === to) continue;
+    out.push({ id, change: !from ? 'added' : !to ? 'removed' : 'changed', diff: unifiedDiff(from, to, { fromLabel: `${id} (${cluster}, now)`, toLabel: `${id} (${cluster}, promoted)` }) });
+  }
+  return out;
+}
+
+/** The plan's values as `app image=ref` lines: what the commit's `Flotilla-Promotion-Versions` trailer lists. */
+export function planVersions(plan: PromotionPlan): string[] {
+  return plan.apps.flatMap((a) => a.moves.map((m) => `${a.app}:${m.kind === 'image' ? m.to : `${m.name}=${m.to}`}`));
+}
+
+/** Every problem and failed gate of a plan, one line each. */
+export function planBlockers(plan: PromotionPlan): string[] {
+  return [
+    ...[...plan.problems, ...plan.apps.flatMap((a) => a.problems), ...plan.apps.flatMap((a) => a.clusters.flatMap((c) => c.problems))].filter((p) => p.severity === 'error').map(formatProblem),
+    ...plan.gates.filter((g) => !g.passed).map((g) => `gate ${g.gate}${g.app ? ` (${g.app})` : ''}: ${g.reason}`),
+  ];
+}

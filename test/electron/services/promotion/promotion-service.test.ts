@@ -1,0 +1,272 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
+import type { PromotionServiceOptions } from '../../../../electron/services/promotion/promotion-service';
+import { FleetStore } from '../../../../electron/store/fleet-store';
+import { parsePromotionTrailers } from '../../../../shared/promotion/commit-message';
+import { commitAll, exampleRepo, git, tempDir } from '../../../helpers/git-fixtures';
+
+// Real git throughout: the example fleet pushed to a local bare repository (the remote), a clone as the user's checkout.
+
+const NOW = Date.parse('2026-11-18T12:00:00Z'); // a Wednesday: outside the example's Friday-evening prod freeze
+const STAGING = 'apps/frontend/overlays/staging/kustomization.yaml';
+const PROD_API = 'apps/api/overlays/prod/kustomization.yaml';
+
+interface Fleet {
+  readonly remote: string;
+  readonly work: string;
+  readonly storeFile: string;
+  /** Another clone of the remote, as a colleague's checkout. */
+  other(): string;
+  /** A file at the remote's main. */
+  remoteFile(file: string): string;
+  remoteHead(): string;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function fleet(): Fleet {
+  const seed = exampleRepo();
+  const t = tempDir('flotilla-promote-');
+  cleanups.push(seed.cleanup, t.cleanup);
+  // An inline comment on the promoted value: the promotion must keep it.
+  const staging = path.join(seed.dir, STAGING);
+  writeFileSync(staging, readFileSync(staging, 'utf8').replace('newTag: "1.7.2"', 'newTag: "1.7.2" # set by the release train'));
+  commitAll(seed.dir, 'Comment the staging tag');
+  const remote = path.join(t.dir, 'remote.git');
+  git(t.dir, 'init', '-q', '--bare', '-b', 'main', remote);
+  git(seed.dir, 'push', '-q', remote, 'main');
+  const clone = (name: string): string => {
+    const dir = path.join(t.dir, name);
+    git(t.dir, 'clone', '-q', remote, dir);
+    git(dir, 'config', 'user.name', name === 'work' ? 'Pat Promoter' : 'Colleague');
+    git(dir, 'config', 'user.email', `${name}@flotilla.invalid`);
+    return dir;
+  };
+  const work = clone('work');
+  const storeFile = path.join(t.dir, 'data', 'flotilla.db');
+  // The store's history: every dev and staging Application Synced and Healthy for two hours.
+  const store = FleetStore.open(storeFile);
+  store.recordSnapshot({
+    takenAt: new Date(NOW - 2 * 3_600_000).toISOString(),
+    appClusters: ['frontend', 'api', 'worker'].flatMap((app) => ['dev', 'staging'].map((cluster) => ({
+      environment: cluster,
+      status: { app: `${app}-${cluster}`, cluster, revision: 'r1', sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(NOW - 2 * 3_600_000).toISOString() },
+    }))),
+  });
+  store.close();
+  let n = 0;
+  return {
+    remote,
+    work,
+    storeFile,
+    other: () => clone(`other-${++n}`),
+    remoteFile: (file) => git(remote, 'show', `main:${file}`),
+    remoteHead: () => git(remote, 'rev-parse', 'main').trim(),
+  };
+}
+
+async function service(f: Fleet, opts: Partial<PromotionServiceOptions> = {}): Promise<PromotionService> {
+  return PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW, ...opts });
+}
+
+const frontendToStaging = { from: 'dev', to: 'staging', apps: ['frontend'] } as const;
+
+describe('PromotionService.execute', () => {
+  it('lands exactly the planned edit in one commit on the remote, keeping comments, with trailers and the promoter identity', async () => {
+    const f = fleet();
+    const before = f.remoteHead();
+    const stagingBefore = f.remoteFile(STAGING);
+    const svc = await service(f);
+    const planned = await svc.plan(frontendToStaging);
+    expect(planned.plan.ready).toBe(true);
+    const out = await svc.execute(frontendToStaging);
+    expect(out.blockers).toEqual([]);
+    expect(out.record).toMatchObject({ result: 'pushed', by: 'Pat Promoter <work@flotilla.invalid>', from: 'dev', to: 'staging', apps: ['frontend'], branch: 'main', baseRevision: before, attempts: 1 });
+    expect(out.record.commit).toBe(f.remoteHead());
+    expect(git(f.remote, 'rev-parse', 'main~1').trim()).toBe(before);
+    expect(f.remoteFile(STAGING)).toBe(stagingBefore.replace('newTag: "1.7.2" # set by the release train', 'newTag: "1.8.0" # set by the release train'));
+    expect(f.remoteFile(STAGING)).toBe(planned.plan.apps[0]!.edits[0]!.after);
+    expect(git(f.remote, 'show', '--name-only', '--format=', 'main').trim()).toBe(STAGING);
+    const message = git(f.remote, 'log', '-1', '--format=%B', 'main');
+    expect(parsePromotionTrailers(message)).toEqual({ pipeline: 'apps', from: 'dev', to: 'staging', apps: ['frontend'], versions: ['frontend:ghcr.io/example/frontend:1.8.0'] });
+    expect(git(f.remote, 'log', '-1', '--format=%an <%ae>|%cn', 'main').trim()).toBe('Pat Promoter <work@flotilla.invalid>|Pat Promoter');
+    // The user's checkout is untouched: same HEAD, clean, and no worktree left behind.
+    expect(git(f.work, 'rev-parse', 'HEAD').trim()).toBe(before);
+    expect(git(f.work, 'status', '--porcelain')).toBe('');
+    expect(git(f.work, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    // Recorded in the store: the promotion row, and a promotion event in the app's history.
+    expect(svc.history()[0]).toMatchObject({ id: out.record.id, result: 'pushed', commit: out.record.commit });
+    const store = FleetStore.open(f.storeFile);
+    expect(store.history('frontend-staging', { cluster: 'staging' })[0]!.events.map((e) => e.kind)).toEqual(['promotion']);
+    store.close();
+  });
+
+  it('re-plans on the new tip and succeeds when another clone pushes first', async () => {
+    const f = fleet();
+    let colleagueCommit = '';
+    const svc = await service(f, {
+      beforePush: (attempt) => {
+        if (attempt !== 1) return;
+        const other = f.other();
+        writeFileSync(path.join(other, 'README.md'), 'the colleague was here\n');
+        colleagueCommit = commitAll(other, 'Colleague change');
+        git(other, 'push', '-q', 'origin', 'main');
+      },
+    });
+    const out = await svc.execute(frontendToStaging);
+    expect(out.record).toMatchObject({ result: 'pushed', attempts: 2, baseRevision: colleagueCommit });
+    expect(git(f.remote, 'rev-parse', 'main~1').trim()).toBe(colleagueCommit);
+    expect(f.remoteFile('README.md')).toBe('the colleague was here\n');
+    expect(f.remoteFile(STAGING)).toContain('newTag: "1.8.0" # set by the release train');
+  });
+
+  it('becomes a no-op when the colleague who pushed first promoted the same versions', async () => {
+    const f = fleet();
+    const svc = await service(f, {
+      beforePush: (attempt) => {
+        if (attempt !== 1) return;
+        const other = f.other();
+        const file = path.join(other, STAGING);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"1.7.2"', '"1.8.0"'));
+        commitAll(other, 'Promote frontend by hand');
+        git(other, 'push', '-q', 'origin', 'main');
+      },
+    });
+    const colleagueHead = async (): Promise<string> => f.remoteHead();
+    const out = await svc.execute(frontendToStaging);
+    expect(out.record.result).toBe('no-op');
+    expect(git(f.remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('Promote frontend by hand');
+    expect(out.record.baseRevision).toBe(await colleagueHead());
+  });
+
+  it('does nothing the second time the same promotion runs', async () => {
+    const f = fleet();
+    const svc = await service(f);
+    const first = await svc.execute(frontendToStaging);
+    const second = await svc.execute(frontendToStaging);
+    expect(first.record.result).toBe('pushed');
+    expect(second.record).toMatchObject({ result: 'no-op', message: "staging already has dev's versions" });
+    expect(f.remoteHead()).toBe(first.record.commit);
+  });
+
+  it('serialises concurrent promotions of one repository', async () => {
+    const f = fleet();
+    const svc = await service(f);
+    const [a, b] = await Promise.all([svc.execute(frontendToStaging), svc.execute({ from: 'dev', to: 'staging', apps: ['worker'] })]);
+    expect([a.record.result, b.record.result]).toEqual(['pushed', 'pushed']);
+    expect([a.record.attempts, b.record.attempts]).toEqual([1, 1]);
+    expect(b.record.baseRevision).toBe(a.record.commit);
+    expect(git(f.remote, 'rev-list', '--count', 'main').trim()).toBe('4');
+  });
+
+  it('blocks on a failing gate with its reason and pushes nothing', async () => {
+    const f = fleet();
+    const before = f.remoteHead();
+    const svc = await service(f);
+    const out = await svc.execute({ from: 'staging', to: 'prod', apps: ['api'] });
+    expect(out.record.result).toBe('blocked');
+    expect(out.blockers).toEqual(['gate approval: needs 1 approval(s) from platform-leads; has 0']);
+    expect(f.remoteHead()).toBe(before);
+    const approved = await svc.execute({ from: 'staging', to: 'prod', apps: ['api'], approvals: ['platform-leads'] });
+    expect(approved.record.result).toBe('pushed');
+    expect(f.remoteFile(PROD_API)).toContain('newTag: "2.4.0"');
+  });
+
+  it('rolls a promotion back through a revert commit that restores the previous files', async () => {
+    const f = fleet();
+    const original = f.remoteFile(STAGING);
+    const svc = await service(f);
+    const promoted = await svc.execute(frontendToStaging);
+    const rolled = await svc.rollback(promoted.record.id);
+    expect(rolled.record).toMatchObject({ result: 'pushed', rollbackOf: promoted.record.id });
+    expect(f.remoteFile(STAGING)).toBe(original);
+    expect(git(f.remote, 'rev-parse', 'main~1').trim()).toBe(promoted.record.commit);
+    expect(parsePromotionTrailers(git(f.remote, 'log', '-1', '--format=%B', 'main'))).toMatchObject({ rollbackOf: String(promoted.record.id), apps: ['frontend'] });
+    expect(svc.history().find((r) => r.id === promoted.record.id)!.rolledBackBy).toBe(rolled.record.id);
+    await expect(svc.rollback(promoted.record.id)).rejects.toThrow(`promotion #${promoted.record.id} was already rolled back by #${rolled.record.id}`);
+  });
+});
+
+describe('PromotionService bad input', () => {
+  it('names an unknown stage and pushes nothing', async () => {
+    const f = fleet();
+    const before = f.remoteHead();
+    const out = await (await service(f)).execute({ from: 'staging', to: 'qa', apps: 'all' });
+    expect(out.record.result).toBe('failed');
+    expect(out.blockers).toEqual(['pipeline.yaml:2: unknown stage "qa" in pipeline apps (stages: dev, staging, prod)']);
+    expect(f.remoteHead()).toBe(before);
+  });
+
+  it('refuses an image the source stage does not have', async () => {
+    const f = fleet();
+    const out = await (await service(f)).execute({ ...frontendToStaging, images: ['ghcr.io/example/api'] });
+    expect(out.record.result).toBe('failed');
+    expect(out.blockers[0]).toContain("image ghcr.io/example/api is not in the source stage's images (ghcr.io/example/frontend)");
+  });
+
+  it('names file, line and column of a pipeline file that does not parse', async () => {
+    const f = fleet();
+    writeFileSync(path.join(f.work, 'pipeline.yaml'), readFileSync(path.join(f.work, 'pipeline.yaml'), 'utf8').replace('    - name: staging\n', '    - name: staging\n     from: [dev\n'));
+    commitAll(f.work, 'Break the pipeline');
+    await expect((await service(f)).plan(frontendToStaging)).rejects.toThrow(/pipeline\.yaml:\d+:\d+: YAML: /);
+  });
+
+  it('refuses when the promoted file has uncommitted changes in the checkout, and leaves them alone', async () => {
+    const f = fleet();
+    const before = f.remoteHead();
+    const file = path.join(f.work, STAGING);
+    const edited = readFileSync(file, 'utf8') + '# work in progress\n';
+    writeFileSync(file, edited);
+    const out = await (await service(f)).execute(frontendToStaging);
+    expect(out.record.result).toBe('failed');
+    expect(out.blockers[0]).toContain(`${STAGING} has uncommitted changes`);
+    expect(f.remoteHead()).toBe(before);
+    expect(readFileSync(file, 'utf8')).toBe(edited);
+  });
+
+  it('refuses when the local branch has unpushed commits that change the promoted file', async () => {
+    const f = fleet();
+    const file = path.join(f.work, STAGING);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"1.7.2"', '"1.7.3"'));
+    commitAll(f.work, 'Local tag bump');
+    const out = await (await service(f)).execute(frontendToStaging);
+    expect(out.record.result).toBe('failed');
+    expect(out.blockers[0]).toMatch(/^the local branch main has unpushed commits \([0-9a-f]+\) that change apps\/frontend\/overlays\/staging\/kustomization.yaml/);
+  });
+
+  it('stops cleanly when the remote rejects the push: clear error, nothing pushed, no commit or worktree left', async () => {
+    const f = fleet();
+    const before = f.remoteHead();
+    const hook = path.join(f.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "promotions are closed today" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const out = await (await service(f)).execute(frontendToStaging);
+    expect(out.record.result).toBe('failed');
+    expect(out.record.attempts).toBe(1);
+    expect(out.blockers[0]).toContain('push to origin main failed; nothing was pushed');
+    expect(out.blockers[0]).toContain('promotions are closed today');
+    expect(f.remoteHead()).toBe(before);
+    expect(git(f.work, 'rev-parse', 'HEAD').trim()).toBe(before);
+    expect(git(f.work, 'branch', '--list').trim()).toBe('* main');
+    expect(git(f.work, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(f.work, '.git', 'flotilla-promotion.lock'))).toBe(false);
+  });
+
+  it('needs the promoter git identity', async () => {
+    const f = fleet();
+    git(f.work, 'config', '--unset', 'user.name');
+    const env = { ...process.env };
+    process.env.HOME = path.dirname(f.storeFile);
+    process.env.GIT_CONFIG_GLOBAL = path.join(path.dirname(f.storeFile), 'no-gitconfig');
+    try {
+      await expect((await service(f)).execute(frontendToStaging)).rejects.toThrow('promotions are committed with your git identity');
+    } finally {
+      process.env = env;
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateAll, fleetClusters } from '../../../shared/fleet/overview';
+import type { GateContext } from '../../../shared/promotion/gates';
+import { parsePipelineFile } from '../../../shared/promotion/pipeline';
+import type { PlanInput } from '../../../shared/promotion/plan';
+import { planBlockers, planPromotion } from '../../../shared/promotion/plan';
+import { MemoryFileTree, walkFiles } from '../../../shared/repo/file-tree';
+import { scanRepository } from '../../../shared/repo/scan';
+import type { TimelineEntry } from '../../../shared/report/model';
+import { repoRoot } from '../../helpers/paths';
+
+const EXAMPLE = path.join(repoRoot, 'examples', 'fleet');
+
+function exampleTree(overrides: Record<string, string> = {}): MemoryFileTree {
+  const fsTree = new MemoryFileTree();
+  const list = (dir: string): string[] => {
+    return readdirSync(path.join(EXAMPLE, dir)).flatMap((n) => {
+      const rel = dir ? `${dir}/${n}` : n;
+      return statSync(path.join(EXAMPLE, rel)).isDirectory() ? list(rel) : [rel];
+    });
+  };
+  for (const f of list('')) fsTree.set(f, readFileSync(path.join(EXAMPLE, f), 'utf8'));
+  for (const [f, t] of Object.entries(overrides)) fsTree.set(f, t);
+  return new MemoryFileTree(walkFiles(fsTree).map((f) => [f, fsTree.read(f)!] as const), 'a'.repeat(40));
+}
+
+const NOW = Date.parse('2026-11-18T12:00:00Z'); // a Wednesday, outside the Friday-evening freeze
+
+function healthyFor(ms: number): (app: string, cluster: string) => TimelineEntry[] {
+  return () => [{ since: new Date(NOW - ms).toISOString(), revision: 'r', sync: 'Synced', health: { status: 'Healthy', message: '' }, resourceCount: 3, driftedCount: 0 }];
+}
+
+function input(tree: MemoryFileTree, over: Partial<Omit<PlanInput, 'gates'>> & { gates?: Partial<GateContext> } = {}): PlanInput {
+  const scan = scanRepository(tree);
+  const git = { treeAt: () => tree };
+  const { appsets } = generateAll(scan, git);
+  const parsed = parsePipelineFile(tree.read('pipeline.yaml')!, 'pipeline.yaml');
+  expect(parsed.problems).toEqual([]);
+  return {
+    pipeline: parsed.pipelines[0]!,
+    request: { from: 'dev', to: 'staging', apps: ['frontend'] },
+    tree,
+    clusters: fleetClusters(scan),
+    applications: appsets.flatMap((s) => s.apps.map((a) => ({ application: a.application, appset: s.name }))),
+    ...over,
+    gates: { now: NOW, confirmation: 'flag', history: healthyFor(3_600_000), ...over.gates },
+  };
+}
+
+describe('planPromotion', () => {
+  it('edits only the image tag of the target overlay, keeping the rest of the file byte for byte', () => {
+    const tree = exampleTree();
+    const plan = planPromotion(input(tree, { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'] } }));
+    expect(planBlockers(plan)).toEqual([]);
+    const api = plan.apps[0]!;
+    expect(api.moves).toEqual([{ kind: 'image', name: 'ghcr.io/example/api', file: 'apps/api/overlays/prod/kustomization.yaml', line: 10, from: 'ghcr.io/example/api:2.3.1', to: 'ghcr.io/example/api:2.4.0' }]);
+    expect(api.edits).toHaveLength(1);
+    const before = tree.read('apps/api/overlays/prod/kustomization.yaml')!;
+    expect(api.edits[0]!.after).toBe(before.replace('newTag: "2.3.1"', 'newTag: "2.4.0"'));
+    expect(plan.ready).toBe(true);
+  });
+
+  it('renders the target stage with the edit and shows the image change per target cluster', () => {
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'] } }));
+    const clusters = plan.apps[0]!.clusters;
+    expect(clusters.map((c) => [c.cluster, c.application, c.namespace])).toEqual([['prod', 'api-prod', 'api']]);
+    expect(clusters[0]!.changes.map((c) => [c.id, c.change])).toEqual([['apps/Deployment/api/api', 'changed']]);
+    expect(clusters[0]!.changes[0]!.diff).toContain('-        image: ghcr.io/example/api:2.3.1');
+    expect(clusters[0]!.changes[0]!.diff).toContain('+        image: ghcr.io/example/api:2.4.0');
+  });
+
+  it('is a no-op when the target already has the source versions', () => {
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'dev', to: 'staging', apps: ['api'] } }));
+    expect(plan.noop).toBe(true);
+    expect(plan.ready).toBe(false);
+    expect(plan.apps[0]!.edits).toEqual([]);
+  });
+
+  it('blocks on a soak gate with its reason when the source has not been healthy long enough', () => {
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(20 * 60_000) } }));
+    expect(plan.ready).toBe(false);
+    const soak = plan.gates.find((g) => g.gate === 'soak')!;
+    expect(soak).toMatchObject({ passed: false, app: 'api', cluster: 'staging' });
+    expect(soak.reason).toBe('api-staging on staging has been Synced and Healthy for 20m; the soak time is 1h');
+  });
+
+  it('blocks prod without the required approval and inside the Friday freeze window', () => {
+    const friday = Date.parse('2026-11-20T18:00:00Z');
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { now: friday, history: healthyFor(7_200_000) } }));
+    const failed = plan.gates.filter((g) => !g.passed).map((g) => g.gate).sort();
+    expect(failed).toEqual(['approval', 'freeze']);
+    expect(plan.gates.find((g) => g.gate === 'freeze')!.reason).toContain('since 2026-11-20T16:00:00.000Z');
+  });
+
+  it('names an unknown stage and an unknown app', () => {
+    const tree = exampleTree();
+    expect(planBlockers(planPromotion(input(tree, { request: { from: 'dev', to: 'qa', apps: 'all' } })))).toEqual(['pipeline.yaml:2: unknown stage "qa" in pipeline apps (stages: dev, staging, prod)']);
+    expect(planBlockers(planPromotion(input(tree, { request: { from: 'dev', to: 'prod', apps: 'all' } })))).toEqual(['pipeline.yaml:2: stage prod is promoted from staging, not from dev']);
+    expect(planBlockers(planPromotion(input(tree, { request: { from: 'dev', to: 'staging', apps: ['nope'] } })))[0]).toContain('unknown app "nope"');
+  });
+
+  it('refuses an image the source stage does not have', () => {
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'], images: ['ghcr.io/example/missing'] }, gates: { approvals: ['platform-leads'] } }));
+    expect(plan.ready).toBe(false);
+    expect(planBlockers(plan)).toEqual(['apps/api/overlays/staging/kustomization.yaml: image ghcr.io/example/missing is not in the source stage\'s images (ghcr.io/example/api) (app api)']);
+  });
+});
