@@ -12,6 +12,8 @@ import type Database from 'better-sqlite3';
 import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
+import { HEALTH_ORDER } from '../../shared/model/status';
+import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem } from '../../shared/problem';
 import type {
   AppClusterHistory,
@@ -145,8 +147,11 @@ export class FleetStore {
     const takenAt = input.takenAt === undefined ? Date.now() : toMs(input.takenAt, 'takenAt');
     const seenKeys = new Set<string>();
     for (const r of input.appClusters) {
-      const k = `${r.status.app}\u0000${r.status.cluster}`;
-      if (seenKeys.has(k)) throw new FlotillaError(problem('the snapshot lists this app × cluster twice', { app: r.status.app, cluster: r.status.cluster, file: this.file }));
+      const app = r?.status?.app;
+      const cluster = r?.status?.cluster;
+      if (typeof app !== 'string' || typeof cluster !== 'string') continue; // reported by recordTx
+      const k = `${app}\u0000${cluster}`;
+      if (seenKeys.has(k)) throw new FlotillaError(problem('the snapshot lists this app × cluster twice', { app, cluster, file: this.file }));
       seenKeys.add(k);
     }
     return this.write(() => this.recordTx(input.appClusters, takenAt, input.partial ?? false, options));
@@ -328,7 +333,9 @@ export class FleetStore {
 
   private recordTx(records: readonly AppClusterRecord[], takenAt: number, partial: boolean, options: RecordOptions): RecordResult {
     const s = this.s;
-    const previous = partial ? (s.latestSnapshot.get() as SnapshotRow | undefined) : undefined;
+    const previous = s.latestSnapshot.get() as SnapshotRow | undefined;
+    const problems: Problem[] = [];
+    const skipped = new Set<number>();
     const snapshotId = Number(s.insertSnapshot.run(takenAt).lastInsertRowid);
     const acs = new Map<string, AppClusterRow>();
     for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
@@ -338,6 +345,15 @@ export class FleetStore {
     records.forEach((record, index) => {
       const st = record.status;
       const env = record.environment ?? null;
+      const invalid = invalidRecord(record);
+      if (invalid !== undefined) {
+        // One malformed status never stops the others: it is reported, and the app × cluster keeps its last state.
+        problems.push(problem(`not recorded: ${invalid}`, { app: String(st?.app), cluster: String(st?.cluster), file: this.file }));
+        const known = acs.get(`${st?.app}\u0000${st?.cluster}`);
+        if (known) skipped.add(known.id);
+        options.onProgress?.(index + 1, records.length);
+        return;
+      }
       let ac = acs.get(`${st.app}\u0000${st.cluster}`);
       if (!ac) {
         const id = Number(s.insertAppCluster.run(st.app, st.cluster, env).lastInsertRowid);
@@ -345,7 +361,11 @@ export class FleetStore {
       } else if (ac.environment !== env) {
         s.updateEnvironment.run(env, ac.id);
       }
-      const observedAt = st.observedAt ? toMs(st.observedAt, `observedAt of ${st.app} on ${st.cluster}`) : takenAt;
+      let observedAt = st.observedAt ? Date.parse(st.observedAt) : takenAt;
+      if (!Number.isFinite(observedAt)) {
+        problems.push({ ...problem(`observedAt "${st.observedAt}" is not an ISO 8601 time; recorded at the snapshot's time`, { app: st.app, cluster: st.cluster, file: this.file }), severity: 'warning' });
+        observedAt = takenAt;
+      }
       seen.push([ac.id, observedAt - takenAt]);
       const prepared = prepareResources(record);
       const fingerprint = fingerprintOf(record, prepared);
@@ -357,13 +377,16 @@ export class FleetStore {
       events += this.writeObservation(ac, record, prepared, fingerprint, snapshotId, observedAt);
       options.onProgress?.(index + 1, records.length);
     });
-    if (previous) {
-      // A partial refresh: what it did not read stays as the previous snapshot saw it, with its time.
+    if (previous && (partial || skipped.size > 0)) {
+      // What a partial refresh did not read, or could not record, stays as the previous snapshot saw it, with its time.
       const written = new Set(seen.map(([id]) => id));
-      for (const [id, offset] of JSON.parse(previous.seen) as [number, number][]) if (!written.has(id)) seen.push([id, previous.taken_at + offset - takenAt]);
+      for (const [id, offset] of JSON.parse(previous.seen) as [number, number][]) {
+        if (!written.has(id) && (partial || skipped.has(id))) seen.push([id, previous.taken_at + offset - takenAt]);
+      }
     }
     s.updateSeen.run(JSON.stringify(seen), snapshotId);
-    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: records.length - changed, events };
+    const recorded = records.length - problems.filter((p) => p.severity === 'error').length;
+    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: recorded - changed, events, problems };
   }
 
   /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
@@ -633,6 +656,25 @@ function prepareResources(record: AppClusterRecord): PreparedResource[] {
     add(key, { group: m.group, ...(m.version !== undefined ? { version: m.version } : {}), kind: m.kind, namespace: m.namespace, name: m.name, sync: 'Unknown' });
   }
   return out;
+}
+
+const SYNC_STATUSES: ReadonlySet<unknown> = new Set(['Synced', 'OutOfSync', 'Unknown']);
+const HEALTH_STATUSES: ReadonlySet<unknown> = new Set(HEALTH_ORDER);
+
+/** What is wrong with a record the store cannot keep (undefined when it is fine). */
+function invalidRecord(record: AppClusterRecord): string | undefined {
+  const st = record?.status as Partial<AppClusterRecord['status']> | undefined;
+  if (!st || typeof st !== 'object') return 'expected a status';
+  if (typeof st.app !== 'string' || st.app === '' || typeof st.cluster !== 'string' || st.cluster === '') return 'expected the app and cluster names';
+  if (typeof st.revision !== 'string') return 'expected a revision (git commit)';
+  if (!SYNC_STATUSES.has(st.sync)) return `sync status "${String(st.sync)}" is not Synced, OutOfSync or Unknown`;
+  if (!st.health || !HEALTH_STATUSES.has(st.health.status) || typeof st.health.message !== 'string') return `health "${String(st.health?.status)}" is not one of ${HEALTH_ORDER.join(', ')} with a message`;
+  if (!Array.isArray(st.resources)) return 'expected a list of resources';
+  for (const r of st.resources) {
+    if (!r || typeof r.kind !== 'string' || typeof r.name !== 'string' || typeof r.namespace !== 'string' || typeof r.group !== 'string') return 'a resource lacks its group, kind, namespace or name';
+    if (!SYNC_STATUSES.has(r.sync)) return `resource ${r.kind}/${r.name}: sync status "${String(r.sync)}" is not Synced, OutOfSync or Unknown`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 // What the store records and returns, beyond the shared report model.
 
 import type { AppClusterStatus, KubeObject, ResourceKey } from '../../shared/model/status';
+import type { Problem } from '../../shared/problem';
 import type { PromotionDetail, SnapshotRef, SyncRunDetail } from '../../shared/report/model';
 
 /** The desired (rendered) and live manifests of one resource; either may be absent (missing, or extra). */
@@ -35,6 +36,8 @@ export interface RecordResult {
   readonly unchanged: number;
   /** Events recorded (drift began or ended, health changed). */
   readonly events: number;
+  /** Records that could not be kept (errors: the app × cluster keeps its last state) or were fixed up (warnings). */
+  readonly problems: readonly Problem[];
 }
 
 /** Options of recordSnapshot. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { fleetClusters } from '../../../shared/fleet/overview';
+import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
@@ -81,6 +82,7 @@ export function registerRefresh(program: Command, ctx: CliContext): void {
       );
       // Unreachable clusters and render failures are recorded (as Unknown) and reported; the refresh itself succeeded.
       reportProblems(ctx, result);
+      for (const p of recorded.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
       return EXIT.ok;
     }),
   );

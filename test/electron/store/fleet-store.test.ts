@@ -179,6 +179,23 @@ describe('FleetStore: recording and reading snapshots', () => {
     expect(store.apps()).toEqual(['web']);
   });
 
+  it('one malformed status is reported and keeps its last state; the others are recorded', () => {
+    const store = openStore();
+    store.recordSnapshot(snap('2026-11-23T10:00:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z', cluster: 'prod-us' })));
+    const bad = webRecord({ sync: 'Synced', at: '2026-11-23T11:00:00Z', cluster: 'prod-us' });
+    const late = webRecord({ sync: 'OutOfSync', replicas: 5, at: 'half past ten' });
+    const r = store.recordSnapshot(snap('2026-11-23T11:00:00Z', late, { ...bad, status: { ...bad.status, sync: 'Drifting' as 'Synced' } }));
+    expect(r).toMatchObject({ changed: 1, unchanged: 0 });
+    expect(r.problems.map((p) => [p.severity, p.app, p.cluster, p.message])).toEqual([
+      ['warning', 'web', 'prod-eu', 'observedAt "half past ten" is not an ISO 8601 time; recorded at the snapshot\'s time'],
+      ['error', 'web', 'prod-us', 'not recorded: sync status "Drifting" is not Synced, OutOfSync or Unknown'],
+    ]);
+    expect(store.fleetAt()!.appClusters.map((a) => [a.cluster, a.sync, a.observedAt])).toEqual([
+      ['prod-eu', 'OutOfSync', '2026-11-23T11:00:00.000Z'],
+      ['prod-us', 'Synced', '2026-11-23T10:00:00.000Z'],
+    ]);
+  });
+
   it('rejects a snapshot listing an app × cluster twice, naming it, and writes nothing', () => {
     const store = openStore();
     const r = webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' });
