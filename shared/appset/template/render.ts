@@ -43,6 +43,7 @@ function buildFuncs(): FuncMap {
     },
   });
   for (const [k, v] of argoYamlFuncs()) m.set(k, v);
+  m.set('tpl', { params: ['string', 'any'], fn: () => '', special: 'tpl' });
   return m;
 }
 

@@ -1,7 +1,7 @@
 // Executor for parsed Go templates: evaluates pipelines against JSON-like data with Go's semantics and error texts.
-import { formatValue } from './fmt';
+import { formatValue, goQuote } from './fmt';
 import type { BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, ParsedTemplates, PipeNode, VariableNode } from './parse';
-import { nodeString } from './parse';
+import { nodeString, parseTemplate } from './parse';
 import { Int64, isGoObject, isMap, isTrue, sortedKeys, utf8Length } from './values';
 
 /** Go parameter types a template function declares; they drive Go's argument conversion and type errors. */
@@ -14,6 +14,8 @@ export interface GoFunc {
   readonly variadic?: ParamType;
   /** Throwing from `fn` is a function error: Go reports `error calling <name>: <message>`. */
   readonly fn: (...args: never[]) => unknown;
+  /** `tpl` needs the executing template (its functions, definitions and options) rather than plain arguments. */
+  readonly special?: 'tpl';
 }
 
 /** The function map a template is parsed and executed with. */
@@ -70,7 +72,7 @@ class State {
   private vars: Variable[];
   private node: Node | undefined;
   private tmplName: string;
-  private depth = 0;
+  depth = 0;
   private iterations = 0;
   /** Whether dot is a range element of a []interface{} or map (static type interface{}), as opposed to a concrete value. */
   private dotIface = false;
@@ -438,12 +440,35 @@ class State {
       argv.push(this.validateType(final, t));
     }
     try {
+      if (fn.special === 'tpl') return this.tpl(argv[0] as string, argv[1]);
       return (fn.fn as (...a: unknown[]) => unknown)(...argv);
     } catch (e) {
       if (e instanceof GoExecError) throw e;
       this.at(node);
       return this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Argo CD's tpl: renders a string as a template with the current functions, definitions and options; `<no value>` becomes empty. */
+  private tpl(text: string, vals: unknown): string {
+    let parsed: ParsedTemplates;
+    try {
+      parsed = parseTemplate(this.parseName, text, (n) => this.funcs.has(n));
+    } catch (e) {
+      throw new Error(`cannot parse template ${goQuote(text)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    const defines = new Map(this.tmpl.defines);
+    for (const [k, v] of parsed.defines) defines.set(k, v);
+    const sub = new State({ root: parsed.root, defines, text }, this.parseName, this.funcs, vals, this.missingKey);
+    sub.depth = this.depth + 1;
+    if (sub.depth >= MAX_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_DEPTH})`);
+    try {
+      sub.walk(vals, parsed.root);
+    } catch (e) {
+      if (!(e instanceof GoExecError)) throw e;
+      throw new Error(`error during tpl function execution for ${goQuote(text)}: ${e.message}`, { cause: e });
+    }
+    return sub.out.replaceAll('<no value>', '');
   }
 
   private validateType(value: unknown, typ: ParamType | undefined): unknown {

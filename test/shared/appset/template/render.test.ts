@@ -233,3 +233,16 @@ describe('regular expressions', () => {
     expect(renderString('{{ regexMatch "^(a+)+$" .s }}|{{ regexFind "(?U)a+" .s }}', { s: evil }, GO)).toBe('false|a');
   });
 });
+
+describe('tpl (Argo CD renders a string as a template)', () => {
+  it('renders with the current functions and definitions, dropping <no value>', () => {
+    const params = { name: 'guestbook', t: '{{ .name | upper }}{{ .nope }}!' };
+    expect(renderString('{{ define "d" }}D{{ end }}{{ tpl .t . }}|{{ tpl "{{ template \\"d\\" }}" . }}', params, GO)).toBe('GUESTBOOK!|D');
+  });
+
+  it('reports parse and execution failures of the inner template', () => {
+    expect(errorOf(() => renderString('{{ tpl "{{ .a" . }}', { a: 1 }, GO)).message).toBe(
+      'failed to execute go template {{ tpl "{{ .a" . }}: template: base:1:3: executing "base" at <tpl "{{ .a" .>: error calling tpl: cannot parse template "{{ .a": template: base:1: unclosed action',
+    );
+  });
+});
