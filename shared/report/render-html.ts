@@ -18,7 +18,7 @@ const CSS = `
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:20px 0 6px}
 .meta{color:var(--muted)}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 16px;min-width:150px}
 .card b{display:block;font-size:22px}table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--panel)}td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy{color:var(--good)}
+th{background:var(--panel)}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy{color:var(--good)}
 .Unknown,.Progressing,.Suspended{color:var(--warn)}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;margin:4px 0 12px}pre .a{background:var(--add);display:block}pre .d{background:var(--del);display:block}
 details{margin:2px 0}summary{cursor:pointer}.ok{color:var(--good)}.err{color:var(--bad)}
@@ -71,7 +71,7 @@ function groupTable(label: string, groups: readonly DriftGroupSummary[]): string
       `<td class="n">${g.driftedResources}</td><td class="n">${g.unknown}</td></tr>`,
   );
   return (
-    `<table><thead><tr><th>${escapeHtml(label)}</th><th>App × clusters</th><th>Drifted</th><th>Drifted resources</th><th>Unknown</th></tr></thead>` +
+    `<table><thead><tr><th>${escapeHtml(label)}</th><th class="n">App × clusters</th><th class="n">Drifted</th><th class="n">Drifted resources</th><th class="n">Unknown</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table>\n`
   );
 }
@@ -117,7 +117,7 @@ function allTable(entries: readonly DriftReportEntry[]): string {
       `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${escapeHtml(e.error ?? '')}</td></tr>`,
   );
   return (
-    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Sync</th><th>Health</th><th>Drifted</th><th>Error</th></tr></thead>' +
+    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Error</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>\n`
   );
 }
