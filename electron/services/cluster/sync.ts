@@ -109,18 +109,19 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
   // Resolve every desired object's resource and key.
   const tasks: Task[] = [];
   const desiredNamespaces = new Set<string>();
-  const desiredCrdKinds = new Set<string>();
+  /** group/kind → namespaced, for the kinds whose CRD is part of this sync. */
+  const desiredCrdKinds = new Map<string, boolean>();
   for (const obj of desired) {
     if (obj.kind === 'Namespace') desiredNamespaces.add(keyOf(obj).name);
     if (obj.kind === 'CustomResourceDefinition') {
-      const spec = (obj as { spec?: { group?: string; names?: { kind?: string } } }).spec;
-      if (spec?.group && spec.names?.kind) desiredCrdKinds.add(`${spec.group}/${spec.names.kind}`);
+      const spec = (obj as { spec?: { group?: string; scope?: string; names?: { kind?: string } } }).spec;
+      if (spec?.group && spec.names?.kind) desiredCrdKinds.set(`${spec.group}/${spec.names.kind}`, spec.scope !== 'Cluster');
     }
   }
   for (const obj of desired) {
     const raw = keyOf(obj);
     const info = await conn.resourceFor(obj.apiVersion ?? '', obj.kind ?? '');
-    const namespaced = info ? info.namespaced : raw.namespace !== '' || !desiredCrdKinds.has(`${raw.group}/${raw.kind}`) ? true : false;
+    const namespaced = info ? info.namespaced : (desiredCrdKinds.get(`${raw.group}/${raw.kind}`) ?? true);
     const key: ResourceKey = { ...raw, namespace: namespaced ? raw.namespace || namespace : '' };
     const task: Task = { key, obj, wave: syncWave(obj), ...(info ? { info } : {}) };
     if (!info && !desiredCrdKinds.has(`${raw.group}/${raw.kind}`)) {
@@ -189,7 +190,9 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
     await Promise.all(group.map(async (t) => {
       try {
         if (!t.info) {
-          t.info = await conn.resourceFor(t.obj.apiVersion ?? '', t.obj.kind ?? '');
+          // Its CRD is part of this sync and was applied in an earlier step: wait (10 s at most) until it is served.
+          const deadline = Date.now() + 10_000;
+          while (!(t.info = await conn.resourceFor(t.obj.apiVersion ?? '', t.obj.kind ?? '')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
           if (!t.info) throw new Error(`kind ${t.obj.apiVersion}/${t.obj.kind} is not served by the cluster`);
         }
         if (dryRun && t.skipDryRun) {

@@ -145,6 +145,26 @@ describe('sync with server-side apply on a real cluster', () => {
     expect(actions(pruned.resources)).toEqual(['ConfigMap/allowed: pruned']);
   });
 
+  it('applies a CustomResourceDefinition and its custom resources in one sync', async () => {
+    const ns = freshNamespace('crd');
+    const group = `${ns}.example.com`;
+    const desired: KubeObject[] = [
+      { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'gear' }, spec: { teeth: 12 } },
+      {
+        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
+        spec: {
+          group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      },
+    ];
+    const res = await syncApp(dev, desired, { app: 'widgets', namespace: ns, createNamespace: true });
+    expect(res.phase).toBe('Succeeded');
+    expect(actions(res.resources)).toEqual(['CustomResourceDefinition/widgets.' + group + ': created', `Namespace/${ns}: created`, 'Widget/gear: created']);
+    const gear = await kubeRequest(fleet, 'dev', 'GET', `/apis/${group}/v1/namespaces/${ns}/widgets/gear`);
+    expect(gear.body.spec).toEqual({ teeth: 12 });
+  });
+
   it('syncs every cluster of the fleet in parallel with a result per cluster', async () => {
     const ns = freshNamespace('fleet');
     const results = await admin.forEachCluster((c) => syncApp(c, [cm('everywhere', { cluster: c.name })], { app: 'fleetwide', namespace: ns, createNamespace: true }));
