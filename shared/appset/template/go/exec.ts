@@ -5,7 +5,7 @@ import { nodeString, parseTemplate } from './parse';
 import { Int64, isGoObject, isMap, isTrue, sortedKeys, utf8Length } from './values';
 
 /** Go parameter types a template function declares; they drive Go's argument conversion and type errors. */
-export type ParamType = 'any' | 'value' | 'string' | 'int' | 'int64' | 'float64' | 'bool' | 'map' | 'list';
+export type ParamType = 'any' | 'value' | 'string' | 'int' | 'int64' | 'float64' | 'bool' | 'map' | 'list' | 'time';
 
 /** A function callable from templates, with its Go signature. */
 export interface GoFunc {
@@ -40,6 +40,7 @@ const TYPE_NAMES: Record<ParamType, string> = {
   bool: 'bool',
   map: 'map[string]interface {}',
   list: '[]interface {}',
+  time: 'time.Time',
 };
 
 class BreakSignal {}
@@ -500,6 +501,9 @@ class State {
         break;
       case 'list':
         ok = Array.isArray(value);
+        break;
+      case 'time':
+        ok = isGoObject(value) && value.goType === 'time.Time';
         break;
     }
     if (!ok) {

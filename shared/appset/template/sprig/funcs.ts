@@ -691,15 +691,9 @@ export function sprigFuncs(): Map<string, GoFunc> {
   add('date_in_zone', m.get('dateInZone')!);
   add('htmlDate', f(['any'], (d: unknown) => dateInZone('2006-01-02', d)));
   add('htmlDateInZone', f(['any', 'string'], (d: unknown) => dateInZone('2006-01-02', d)));
-  add('unixEpoch', f(['any'], (d: unknown) => {
-    if (!(d instanceof GoTime)) throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(d)}`);
-    return String(Math.floor(d.ms / 1000));
-  }));
-  const dateModify = (fmt: string, d: unknown): GoTime => {
-    if (!(d instanceof GoTime)) throw new Error(`wrong type for value; expected time.Time; got ${goTypeName(d)}`);
-    return new GoTime(d.ms + parseDuration(fmt));
-  };
-  add('dateModify', f(['string', 'any'], (fmt: string, d: unknown) => {
+  add('unixEpoch', f(['time'], (d: GoTime) => String(Math.floor(d.ms / 1000))));
+  const dateModify = (fmt: string, d: GoTime): GoTime => new GoTime(d.ms + parseDuration(fmt));
+  add('dateModify', f(['string', 'time'], (fmt: string, d: GoTime) => {
     try {
       return dateModify(fmt, d);
     } catch {
@@ -707,7 +701,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
     }
   }));
   add('date_modify', m.get('dateModify')!);
-  add('mustDateModify', f(['string', 'any'], dateModify));
+  add('mustDateModify', f(['string', 'time'], dateModify));
   add('must_date_modify', m.get('mustDateModify')!);
   add('toDate', f(['string', 'string'], (fmt: string, s: string) => {
     try {
