@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../../electron/services/cluster/sync';
+import { FleetStore } from '../../../electron/store/fleet-store';
 import type { KubeObject } from '../../../shared/model/status';
 import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
@@ -86,6 +87,18 @@ describe('flotilla refresh, history and drift-report against real clusters', () 
     expect(report.code).toBe(0);
     expect(report.out).toContain('<testsuites name="flotilla drift" tests="2" failures="0" errors="0"');
     expect(report.out).toContain('<property name="environment" value="development"/>');
+    // The rendered desired state and the live state are both recorded, Secret values masked.
+    const store = FleetStore.open(path.join(data.dir, 'flotilla.db'), { readonly: true });
+    try {
+      const m = store.manifestsAt('web-dev', 'dev')!;
+      expect(m.map((x) => `${x.kind} ${x.desired ? 'desired' : '-'} ${x.live ? 'live' : '-'}`)).toEqual(['ConfigMap desired live', 'Secret desired live']);
+      expect(m[0]!.desired).toMatchObject({ data: { LOG: 'info' } });
+      expect(m[0]!.live).toMatchObject({ data: { LOG: 'info' } });
+      expect(m[1]!.desired).toMatchObject({ stringData: { password: '++++++++' } });
+      expect(m[1]!.live).toMatchObject({ data: { password: '++++++++' } });
+    } finally {
+      store.close();
+    }
   });
 
   it('a second refresh of an unchanged fleet changes nothing', async () => {
