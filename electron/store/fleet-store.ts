@@ -540,10 +540,11 @@ export class FleetStore {
     }
   }
 
+  /** Runs reads in one (deferred) transaction, so they see one consistent state while another process writes. */
   private read<T>(fn: () => T): T {
     this.assertOpen();
     try {
-      return fn();
+      return this.db.inTransaction ? fn() : this.db.transaction(fn).deferred();
     } catch (err) {
       throw storeError(err, this.file);
     }
