@@ -34,6 +34,8 @@ export interface CompareAppInput {
   readonly namespace?: string;
   /** The live state could not be read at all (cluster unreachable, forbidden, ...): everything is Unknown. */
   readonly error?: string;
+  /** Server-side diff: per desired object (aligned with `desired`), the API server's server-side apply dry-run result. */
+  readonly serverPredicted?: readonly (KubeObject | undefined)[];
   /** Per desired object (aligned with `desired`): why its live state could not be read. */
   readonly liveErrors?: readonly (string | undefined)[];
   /** Field manager Flotilla applies with; default `flotilla`. */
@@ -82,7 +84,8 @@ export function compareAppDetailed(input: CompareAppInput): AppComparison {
     }
     const live = input.live[i];
     try {
-      const d = diffResource(desired, live, opts);
+      const serverPredicted = input.serverPredicted?.[i];
+      const d = diffResource(desired, live, serverPredicted ? { ...opts, serverPredicted } : opts);
       const health = live ? input.assessHealth?.(live) : { status: 'Missing' as const, message: '' };
       resources.push(toStatus(d, health));
       diffs.push(d);

@@ -22,6 +22,12 @@ export interface DiffOptions {
   readonly fieldManager?: string;
   /** With label-based tracking, the label that names the app (e.g. `app.kubernetes.io/instance`); ignored when it names this app. */
   readonly trackingLabel?: string;
+  /**
+   * Server-side diff (Argo CD's `ServerSideDiff=true`): the object the API server returned for a server-side apply
+   * dry run of desired. It is then the predicted live object, compared with live as a whole, so server defaults and
+   * mutating webhooks are exactly the server's.
+   */
+  readonly serverPredicted?: KubeObject;
 }
 
 /** The comparison of one resource. Everything in it has Secret values masked. */
@@ -54,15 +60,22 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   const key = resourceKey(base, (live ? resourceKey(live).namespace : '') || (opts.namespace ?? ''));
   const d = desired ? normalizeObject(desired) : undefined;
   const l = live ? normalizeObject(live) : undefined;
-  // The tracking id is ignored when live carries this app's own; a live object tracked by another app keeps it,
-  // so a desired object that claims it shows the claim as drift.
-  if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key)) && d) dropOwnTrackingId(d, opts.app, key);
-  if (opts.app && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, opts.app, opts.trackingLabel)) && d) dropOwnTrackingLabel(d, opts.app, opts.trackingLabel);
-  applyIgnoreRules(matchingRules(opts.rules ?? [], key), d, l, live);
+  const server = live && opts.serverPredicted ? normalizeObject(opts.serverPredicted) : undefined;
+  // The tracking mark is ignored when live carries this app's own (then dropped from desired and the server's
+  // prediction too); a live object tracked by another app keeps it, so a desired object that claims it shows drift.
+  const notLive = [d, server].filter((x): x is KubeObject => x !== undefined);
+  if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key))) for (const o of notLive) dropOwnTrackingId(o, opts.app, key);
+  if (opts.app && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, opts.app, opts.trackingLabel))) for (const o of notLive) dropOwnTrackingLabel(o, opts.app, opts.trackingLabel);
+  const rules = matchingRules(opts.rules ?? [], key);
+  applyIgnoreRules(rules, d, l, live);
+  if (server) applyIgnoreRules(rules, server, undefined, live);
 
   let predicted: KubeObject | undefined;
   let sync: SyncStatus;
-  if (d && l && live) {
+  if (d && l && server) {
+    predicted = server;
+    sync = jsonEqual(l, predicted) ? 'Synced' : 'OutOfSync';
+  } else if (d && l && live) {
     const manager = opts.fieldManager ?? FLOTILLA_FIELD_MANAGER;
     const { mine, others } = splitManagedFields(live, manager);
     predicted = predictLive(l, d, { ...(mine ? { flotilla: mine } : {}), ...(others ? { others } : {}) }) as KubeObject;

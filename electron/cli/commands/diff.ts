@@ -3,6 +3,7 @@ import type { AppComparison } from '../../../shared/diff/compare-app';
 import { compareAppDetailed } from '../../../shared/diff/compare-app';
 import type { IgnoreRules } from '../../../shared/diff/ignore-differences';
 import { compileIgnoreDifferences } from '../../../shared/diff/ignore-differences';
+import { FLOTILLA_FIELD_MANAGER } from '../../../shared/diff/managed-fields';
 import { INSTANCE_LABEL } from '../../../shared/diff/normalize';
 import { isFleetDoc } from '../../../shared/model/fleet-file';
 import { FLEET_FILE } from '../../../shared/repo/scan';
@@ -12,11 +13,14 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { assessHealth, parseHealthSpec } from '../../../shared/health';
 import type { HealthCustomizations } from '../../../shared/health';
 import type { Application } from '../../../shared/model/application';
-import type { AppClusterStatus, HealthResult, KubeObject } from '../../../shared/model/status';
+import type { AppClusterStatus, HealthResult, KubeObject, ResourceKey } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../../shared/problem';
 import { ClusterManager } from '../../services/cluster/cluster-manager';
+import type { ClusterConnection } from '../../services/cluster/connection';
+import { resourcePath } from '../../services/cluster/discovery';
 import { LiveStore } from '../../services/cluster/live-state';
+import { withTracking } from '../../services/cluster/tracking';
 import { LuaHealthRunner } from '../../services/lua-health';
 import { FleetService } from '../../services/fleet-service';
 import { localGitReader } from '../../services/git-reader';
@@ -39,6 +43,11 @@ export interface FleetCompareOptions {
   readonly kubeconfig?: readonly string[];
   /** Deadline of each API call (default 10 s). */
   readonly timeoutMs?: number;
+  /**
+   * Server-side diff (Argo CD's `ServerSideDiff=true`): ask each cluster for a server-side apply dry run of every
+   * desired object that exists and compare live with the server's answer (exact defaults and mutating webhooks).
+   */
+  readonly serverSide?: boolean;
 }
 
 /** One app on one cluster, compared. */
@@ -151,11 +160,24 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           }
           const live = await store.liveState(name, j.desired, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
+          const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
+          const serverPredicted = opts.serverSide
+            ? await Promise.all(ours.map(async (r, i) => {
+                if (!r.live || liveErrors[i] !== undefined) return undefined;
+                try {
+                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                } catch (err) {
+                  liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
+                  return undefined;
+                }
+              }))
+            : undefined;
           const comparison = compareAppDetailed({
             ...base,
             desired: ours.map((r) => r.desired!),
             live: ours.map((r) => r.live),
-            liveErrors: ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined)),
+            liveErrors,
+            ...(serverPredicted ? { serverPredicted } : {}),
             extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
             observedAt: live.observedAt,
           });
@@ -203,6 +225,19 @@ function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules 
   return { rules: [...fleetRules.rules, ...own.rules], problems: own.problems };
 }
 
+/** The object the API server would hold after Flotilla's server-side apply of `desired` (a dry run: nothing changes). */
+async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label'): Promise<KubeObject> {
+  const info = await conn.resourceFor(desired.apiVersion ?? '', desired.kind ?? '');
+  if (!info) throw new Error(`kind ${desired.apiVersion}/${desired.kind} is not served by the cluster`);
+  const { status: _status, ...rest } = desired as KubeObject & { status?: unknown };
+  const metadata: Record<string, unknown> = { ...(desired.metadata ?? {}) };
+  if (info.namespaced) metadata['namespace'] = key.namespace;
+  else delete metadata['namespace'];
+  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking });
+  const q = new URLSearchParams({ fieldManager: FLOTILLA_FIELD_MANAGER, force: 'true', dryRun: 'All' });
+  return await conn.request<KubeObject>({ method: 'PATCH', path: `${resourcePath(info, key.namespace, key.name)}?${q}`, contentType: 'application/apply-patch+yaml', body });
+}
+
 function withProblems(status: AppClusterStatus, extra: readonly Problem[]): AppClusterStatus {
   if (extra.length === 0) return status;
   return { ...status, problems: [...(status.problems ?? []), ...extra] };
@@ -213,6 +248,7 @@ export function compareOptions(cmd: Command): Command {
   return cmd
     .option('--cluster <name>', 'only this cluster of the fleet')
     .option('--kubeconfig <file>', 'kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG or ~/.kube/config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--server-side-diff', "compare with each cluster's server-side apply dry run (exact defaults and webhooks), as Argo CD's ServerSideDiff=true")
     .option('--timeout <seconds>', 'deadline of each API call', (v: string) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new Error(`--timeout expects a number of seconds, got "${v}"`);
@@ -226,6 +262,7 @@ export interface CompareCliOptions {
   readonly cluster?: string;
   readonly kubeconfig?: string[];
   readonly timeout?: number;
+  readonly serverSideDiff?: boolean;
   readonly output: OutputFormat;
 }
 
@@ -237,6 +274,7 @@ export function fleetCompareOptions(ctx: CliContext, opts: CompareCliOptions, ap
     ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+    ...(opts.serverSideDiff ? { serverSide: true } : {}),
   };
 }
 

@@ -77,6 +77,9 @@ describe('flotilla diff and status against real clusters', () => {
     expect(d.err).toBe('');
     expect(d.out.trim()).toBe('');
     expect(d.code).toBe(0);
+    const server = await cli(['diff', '--server-side-diff', '--repo', repo.dir, ...kc()]);
+    expect(server.err).toBe('');
+    expect(server.code).toBe(0);
     const s = await cli(['status', '--repo', repo.dir, ...kc()]);
     expect(s.err).toBe('');
     expect(s.code).toBe(0);
@@ -99,6 +102,12 @@ describe('flotilla diff and status against real clusters', () => {
     for (const secret of ['first-pass-1234', 'second-pass-5678', Buffer.from('first-pass-1234').toString('base64'), Buffer.from('second-pass-5678').toString('base64')]) {
       expect(d.out).not.toContain(secret);
     }
+    // The server's own dry run finds the same changes (and only those).
+    const server = await cli(['diff', 'web-dev', '--server-side-diff', '--repo', repo.dir, ...kc(), '-o', 'json']);
+    expect(server.code).toBe(1);
+    const serverRows = JSON.parse(server.out) as { resources: { kind: string; changes: { path: string }[] }[] }[];
+    expect(serverRows[0]!.resources.map((r) => `${r.kind} ${r.changes.map((c) => c.path).join(',')}`)).toEqual(['ConfigMap /data/LOG', 'Secret /data/password']);
+    expect(server.out).not.toContain('second-pass-5678');
     const s = await cli(['status', '--repo', repo.dir, ...kc(), '-o', 'json']);
     expect(s.code).toBe(0);
     const rows = JSON.parse(s.out) as { app: string; cluster: string; sync: string; resources: { kind: string; sync: string; changedPaths?: string[] }[] }[];

@@ -245,6 +245,26 @@ describe('diffResource', () => {
     expect(diffResource(desired, live).sync).toBe('Synced');
   });
 
+  it('with a server-side dry-run result, compares live with it as a whole (Argo CD\'s ServerSideDiff)', () => {
+    const dryRun = (mutate: (o: Record<string, unknown>) => void): KubeObject => {
+      const o = liveDeployment() as Record<string, unknown>;
+      (o['metadata'] as Record<string, unknown>)['resourceVersion'] = '48299';
+      (o['metadata'] as Record<string, unknown>)['generation'] = 5;
+      mutate(o);
+      return o as KubeObject;
+    };
+    const same = diffResource(desiredDeployment(), liveDeployment(), { app: 'guestbook', serverPredicted: dryRun(() => undefined) });
+    expect(same.sync).toBe('Synced');
+    const scaled = diffResource(desiredDeployment({ replicas: 4 }), liveDeployment(), { app: 'guestbook', serverPredicted: dryRun((o) => ((o['spec'] as Record<string, unknown>)['replicas'] = 4)) });
+    expect(scaled.changes).toEqual([{ path: '/spec/replicas', live: 3, desired: 4 }]);
+    // A mutating webhook the client cannot know about: only the server's answer shows it.
+    const webhook = dryRun((o) => (((o['spec'] as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations = { 'sidecar.example.com/inject': 'true' })));
+    expect(diffResource(desiredDeployment(), liveDeployment(), { app: 'guestbook' }).sync).toBe('Synced');
+    expect(diffResource(desiredDeployment(), liveDeployment(), { app: 'guestbook', serverPredicted: webhook }).changes).toEqual([
+      { path: '/spec/template/metadata/annotations', desired: { 'sidecar.example.com/inject': 'true' } },
+    ]);
+  });
+
   it('does not modify the objects it is given', () => {
     const desired = desiredDeployment({ replicas: 5 });
     const live = liveDeployment();
