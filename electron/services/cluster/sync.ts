@@ -1,4 +1,5 @@
-import type { KubeObject, ResourceKey } from '../../../shared/model/status';
+import { assessHealth } from '../../../shared/health';
+import type { HealthResult, KubeObject, ResourceKey } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import type { ClusterConnection } from './connection';
@@ -29,6 +30,12 @@ export interface SyncOptions {
   readonly dryRun?: boolean;
   /** Kinds searched for objects to prune besides the desired kinds. */
   readonly trackedKinds?: readonly GroupKind[];
+  /**
+   * Wait, as Argo CD does, until every resource of a wave is Healthy before applying the next wave (off by default:
+   * on a cluster without controllers, workloads never become healthy). Resources of later waves are reported failed
+   * when a wave is not healthy in time.
+   */
+  readonly waitForHealthy?: { readonly timeoutMs: number; readonly intervalMs?: number };
 }
 
 /** What a sync did (or, in a dry run, would do) to one resource. */
@@ -186,7 +193,12 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
     if (last && head && head.wave === t.wave && kindRank(head.key.kind) === kindRank(t.key.kind)) last.push(t);
     else groups.push([t]);
   }
-  for (const group of groups) {
+  let blocked: Problem | undefined;
+  for (const [i, group] of groups.entries()) {
+    if (blocked) {
+      for (const t of group) t.result = { ...t.key, action: 'failed', wave: t.wave, problem: { ...blocked, resource: keyString(t.key) } };
+      continue;
+    }
     await Promise.all(group.map(async (t) => {
       try {
         if (!t.info) {
@@ -200,13 +212,21 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
           return;
         }
         const after = await apply(conn, t, opts.app, tracking, dryRun);
-        const rv = ((after.metadata ?? {}) as { resourceVersion?: string }).resourceVersion ?? '';
-        const action: SyncAction = t.existed === undefined ? 'created' : dryRun ? (sameApplied(after, t) ? 'unchanged' : 'configured') : rv === t.existed ? 'unchanged' : 'configured';
+        const action: SyncAction = t.existed === undefined ? 'created' : sameApplied(after, t) ? 'unchanged' : 'configured';
         t.result = { ...t.key, action, wave: t.wave };
       } catch (err) {
         t.result = { ...t.key, action: 'failed', wave: t.wave, problem: failure(conn, opts.app, t.key, err, 'apply') };
       }
     }));
+    const next = groups[i + 1];
+    const wave = group[0]!.wave;
+    if (opts.waitForHealthy && !dryRun && next && next[0]!.wave !== wave) {
+      const waveTasks = pending.filter((t) => t.wave === wave && t.result && t.result.action !== 'failed');
+      const unhealthy = await waitHealthy(conn, waveTasks, opts.waitForHealthy);
+      if (unhealthy.length) {
+        blocked = problem(`not applied: wave ${wave} did not become healthy within ${opts.waitForHealthy.timeoutMs} ms (${unhealthy.join('; ')})`, { cluster: conn.name, app: opts.app });
+      }
+    }
   }
   for (const t of tasks) if (t.result) results.push(t.result);
 
@@ -215,15 +235,38 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
   return { app: opts.app, cluster: conn.name, phase, dryRun, resources: results, startedAt, finishedAt: new Date().toISOString() };
 }
 
-/** In a dry run the resourceVersion never moves: the object is unchanged when the answer equals the live one. */
+/** Polls a wave's objects until each is Healthy; returns `Kind/name: status message` of those that are not in time. */
+async function waitHealthy(conn: ClusterConnection, tasks: readonly Task[], wait: { readonly timeoutMs: number; readonly intervalMs?: number }): Promise<string[]> {
+  const deadline = Date.now() + wait.timeoutMs;
+  for (;;) {
+    const states = await Promise.all(tasks.map(async (t): Promise<[Task, HealthResult]> => {
+      try {
+        return [t, assessHealth(await conn.request<KubeObject>({ path: resourcePath(t.info!, t.key.namespace, t.key.name) }))];
+      } catch (err) {
+        return [t, { status: 'Unknown', message: err instanceof Error ? err.message : String(err) }];
+      }
+    }));
+    const bad = states.filter(([, h]) => h.status !== 'Healthy');
+    if (!bad.length) return [];
+    if (Date.now() >= deadline) return bad.map(([t, h]) => `${t.key.kind}/${t.key.name}: ${h.status}${h.message ? ` ${h.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, wait.intervalMs ?? 500));
+  }
+}
+
+/**
+ * Whether an apply changed nothing: its answer equals the object read before it, leaving out what others write
+ * meanwhile (status, from controllers) and what every write moves (resourceVersion, managedFields, generation).
+ * In a dry run the resourceVersion never moves, so this is the only way to tell there too.
+ */
 function sameApplied(after: KubeObject, t: Task): boolean {
   return t.live !== undefined && stableJson(strip(after)) === stableJson(strip(t.live));
 }
 
-/** An object without the metadata that an apply touches even when nothing changes. */
+/** An object without status and the metadata every write moves. */
 function strip(obj: KubeObject): KubeObject {
-  const { managedFields: _mf, ...m } = (obj.metadata ?? {}) as Record<string, unknown>;
-  return { ...obj, metadata: m };
+  const { managedFields: _mf, resourceVersion: _rv, generation: _g, ...m } = (obj.metadata ?? {}) as Record<string, unknown>;
+  const { status: _s, ...rest } = obj as KubeObject & { status?: unknown };
+  return { ...rest, metadata: m };
 }
 
 /** JSON with sorted keys, for comparing objects. */

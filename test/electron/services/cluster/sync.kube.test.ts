@@ -145,6 +145,28 @@ describe('sync with server-side apply on a real cluster', () => {
     expect(actions(pruned.resources)).toEqual(['ConfigMap/allowed: pruned']);
   });
 
+  it('waits for a wave to be healthy before the next one when asked, and stops at a wave that never is', async () => {
+    const ns = freshNamespace('health');
+    const desired: KubeObject[] = [deployment('db', 1), cm('after-db', { w: '1' }, { 'argocd.argoproj.io/sync-wave': '1' })];
+    // No controller runs here: nothing makes the Deployment available, so wave 1 is never applied.
+    const stuck = await syncApp(dev, desired, { app: 'gated', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 1500, intervalMs: 100 } });
+    expect(stuck.phase).toBe('Failed');
+    expect(actions(stuck.resources)).toEqual(['ConfigMap/after-db: failed', 'Deployment/db: created', `Namespace/${ns}: created`]);
+    expect(stuck.resources.find((r) => r.name === 'after-db')!.problem!.message).toMatch(/wave 0 did not become healthy within 1500 ms \(Deployment\/db: Progressing/);
+    expect((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/after-db`)).status).toBe(404);
+
+    // Acting as the Deployment controller would: once the rollout is reported complete, the next wave goes on.
+    const syncing = syncApp(dev, desired, { app: 'gated', namespace: ns, waitForHealthy: { timeoutMs: 20_000, intervalMs: 100 } });
+    const dep = await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/db`);
+    const generation = (dep.body.metadata as { generation: number }).generation;
+    const status = { status: { observedGeneration: generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } };
+    const patched = await kubeRequest(fleet, 'dev', 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/db/status`, status, { contentType: 'application/merge-patch+json' });
+    expect(patched.status).toBe(200);
+    const done = await syncing;
+    expect(done.phase).toBe('Succeeded');
+    expect(actions(done.resources)).toEqual(['ConfigMap/after-db: created', 'Deployment/db: unchanged']);
+  });
+
   it('applies a CustomResourceDefinition and its custom resources in one sync', async () => {
     const ns = freshNamespace('crd');
     const group = `${ns}.example.com`;
