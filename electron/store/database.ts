@@ -14,6 +14,8 @@ export interface OpenOptions {
   readonly busyTimeoutMs?: number;
   /** Open for reading only (the file must exist and be at the current schema version or older). */
   readonly readonly?: boolean;
+  /** SQLite's page cache in KiB (default 64 MiB); a transaction larger than it spills pages into the WAL before commit. */
+  readonly cacheSizeKiB?: number;
   /** Migrations to apply (tests pass a longer list to play a newer Flotilla). */
   readonly migrations?: readonly Migration[];
 }
@@ -51,7 +53,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     }
     // A 64 MB page cache: a large snapshot's transaction then stays in memory until commit instead of spilling
     // (and rewriting) index pages into the WAL as it goes.
-    db.pragma('cache_size = -65536');
+    db.pragma(`cache_size = -${Math.max(64, Math.floor(options.cacheSizeKiB ?? 65536))}`);
     db.pragma('foreign_keys = ON');
     if (version < latest) {
       if (options.readonly) {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -71,12 +71,14 @@ describe('FleetStore reliability', () => {
     const script = bundle(
       'crash-child',
       `
-      import { writeSync } from 'node:fs';
+      import { statSync, writeSync } from 'node:fs';
       import { FleetStore } from './electron/store/fleet-store';
       import { syntheticSnapshot } from './test/electron/store/synthetic-fleet';
-      const store = FleetStore.open(process.argv[2]!);
+      // A small page cache: the big transaction spills uncommitted pages into the WAL before it is killed.
+      const store = FleetStore.open(process.argv[2]!, { cacheSizeKiB: 1024 });
       store.recordSnapshot(syntheticSnapshot({ apps: 2, clusters: 2, resourcesPerApp: 5, drifted: 1, takenAt: '2026-11-23T10:00:00.000Z' }));
       writeSync(1, 'base\\n');
+      writeSync(1, 'wal ' + statSync(process.argv[2] + '-wal').size + '\\n');
       const huge = syntheticSnapshot({ apps: 40, clusters: 25, resourcesPerApp: 40, generation: 1, takenAt: '2026-11-23T11:00:00.000Z' });
       let told = false;
       store.recordSnapshot(huge, { onProgress: (done, total) => { if (!told && done >= total / 4) { told = true; writeSync(1, 'midway\\n'); } } });
@@ -88,7 +90,10 @@ describe('FleetStore reliability', () => {
     child.kill('SIGKILL');
     const exit = await child.exited;
     expect(exit.signal).toBe('SIGKILL');
-    expect(child.lines).toEqual(['base', 'midway']);
+    expect(child.lines.filter((l) => !l.startsWith('wal '))).toEqual(['base', 'midway']);
+    // The killed transaction had written (uncommitted) pages into the WAL; recovery must ignore them.
+    const walAfterBase = Number(child.lines.find((l) => l.startsWith('wal '))!.slice(4));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(walAfterBase + 1_000_000);
 
     const db = new Database(file);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
