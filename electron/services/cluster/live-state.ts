@@ -333,8 +333,11 @@ export class LiveStore {
     }
     const desiredKinds = new Set(apps.flatMap((a) => a.desired.map((d) => { const k = keyOf(d); return `${k.group}/${k.kind}`; })));
     const problems = await this.ensure([...kinds.values()], [...namespaces]);
-    // A tracked kind the cluster does not serve is no problem unless the app wants it.
-    return problems.filter((p) => !/is not served/.test(p.message) || desiredKinds.has(p.resource ?? ''));
+    // A tracked kind the cluster does not serve is no problem unless an app wants it; one that cannot be read only
+    // limits the search for extra objects, so it is a warning.
+    return problems
+      .filter((p) => !/is not served/.test(p.message) || desiredKinds.has(p.resource ?? ''))
+      .map((p) => (desiredKinds.has(p.resource ?? '') ? p : { ...p, severity: 'warning' as const, message: `${p.message} (extra objects of this kind are not searched)` }));
   }
 
   /**

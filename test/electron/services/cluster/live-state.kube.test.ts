@@ -98,10 +98,13 @@ describe('live state of an app on a real cluster', () => {
     await createNamespace(fleet, 'staging', ns);
     const limited = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'staging', context: 'flotilla-staging-restricted', labels: {}, annotations: {} }] });
     try {
-      const s = new LiveStore(limited.connection('staging'), { trackedKinds: [] });
+      const s = new LiveStore(limited.connection('staging'), { trackedKinds: [{ group: 'apps', kind: 'Deployment' }] });
       const state = await s.liveState('shop', [cm('x', { v: '1' })], ns);
       s.close();
-      expect(state.problems).toEqual([expect.objectContaining({ cluster: 'staging', message: expect.stringMatching(/cannot list ConfigMap in namespace .*forbidden/) })]);
+      expect([...state.problems].sort((a, b) => a.severity.localeCompare(b.severity))).toEqual([
+        expect.objectContaining({ severity: 'error', cluster: 'staging', message: expect.stringMatching(/cannot list ConfigMap in namespace .*forbidden/) }),
+        expect.objectContaining({ severity: 'warning', cluster: 'staging', message: expect.stringMatching(/cannot list apps\/Deployment in namespace .*forbidden.*extra objects of this kind are not searched/) }),
+      ]);
       expect(state.resources).toEqual([expect.objectContaining({ kind: 'ConfigMap', name: 'x', extra: false, problem: expect.objectContaining({ cluster: 'staging', app: 'shop', resource: `/ConfigMap/${ns}/x` }) })]);
       expect(state.resources[0]!.live).toBeUndefined();
     } finally {
