@@ -152,10 +152,8 @@ describe('live state across the fleet', () => {
 });
 
 describe('Argo CD awareness', () => {
-  it('says no Argo CD where the Application CRD is absent, and reads sync and health where it is present', async () => {
-    const staging = admin.connection('staging');
-    expect(await readArgoApplications(staging)).toEqual({ cluster: 'staging', present: false, apps: [] });
-
+  // Absence is tested on the private fleet of unreachable.kube.test.ts: another file may install the CRD here.
+  it('reads sync and health of the Argo CD Applications where the Application CRD is present', async () => {
     const prod = admin.connection('prod');
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'applications.argoproj.io' },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArgoApplications } from '../../../../electron/services/cluster/argocd';
 import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import type { ClusterStateChange } from '../../../../electron/services/cluster/connection';
 import type { LocalFleet } from '../../../../electron/services/cluster/local-fleet';
@@ -30,6 +31,8 @@ afterAll(async () => {
 describe('a dead or hung cluster among live ones', () => {
   it('shows a stopped API server as unreachable with its reason while the other two answer', async () => {
     expect((await m.status()).map((i) => i.state)).toEqual(['ready', 'ready', 'ready']);
+    // (A fresh cluster, so also the place to see that no Argo CD is reported where its CRD is absent.)
+    expect(await readArgoApplications(m.connection('dev'))).toEqual({ cluster: 'dev', present: false, apps: [] });
     const watches = new LiveStore(m.connection('staging'), { trackedKinds: [{ group: '', kind: 'ConfigMap' }] });
     await watches.prepare([{ desired: [] }]);
     expect((await listNamespaces()).map((r) => r.ok)).toEqual([true, true, true]);
