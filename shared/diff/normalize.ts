@@ -2,7 +2,7 @@
 // `stringData` into `data`, and drop Argo CD's tracking annotation when it names this app.
 
 import type { KubeObject, ResourceKey } from '../model/status';
-import { cloneJson, isPlainObject } from './json-path';
+import { isPlainObject } from './json-path';
 
 /** The annotation `kubectl apply` stores the applied object in (it holds Secret values, so it never reaches a diff). */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -97,17 +97,22 @@ export function isSecret(obj: KubeObject | undefined): boolean {
  * and for Secrets `stringData` encoded into `data` (as the API server stores it) with null values as "".
  */
 export function normalizeObject(obj: KubeObject): KubeObject {
-  // Copy everything but what is dropped anyway (status and managedFields are most of a live object).
+  // A new top level, metadata, annotations and labels (the parts normalisation edits); everything else is shared
+  // with `obj`, so the result is read-only (copy it with cloneJson before editing it in place).
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) {
     if (k === 'status') continue;
     const v = obj[k];
     if (k === 'metadata' && isPlainObject(v)) {
       const md: Record<string, unknown> = {};
-      for (const mk of Object.keys(v)) if (!SERVER_METADATA.includes(mk)) md[mk] = cloneJson(v[mk]);
+      for (const mk of Object.keys(v)) {
+        if (SERVER_METADATA.includes(mk)) continue;
+        const mv = v[mk];
+        md[mk] = (mk === 'annotations' || mk === 'labels') && isPlainObject(mv) ? { ...mv } : mv;
+      }
       out[k] = md;
     } else {
-      out[k] = cloneJson(v);
+      out[k] = v;
     }
   }
   const md = out['metadata'];
@@ -144,6 +149,7 @@ function normalizeRole(role: Record<string, unknown>): void {
 }
 
 function normalizeSecretData(secret: Record<string, unknown>): void {
+  if (isPlainObject(secret['data'])) secret['data'] = { ...secret['data'] };
   const stringData = secret['stringData'];
   if (isPlainObject(stringData)) {
     const data: Record<string, unknown> = isPlainObject(secret['data']) ? secret['data'] : {};

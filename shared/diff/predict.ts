@@ -53,8 +53,12 @@ function mergeKeyOf(field: string, desired: readonly unknown[], live: readonly u
 export function predictLive(live: Record<string, unknown>, desired: Record<string, unknown>, own: Ownership): Record<string, unknown> {
   const out = mergeMap(live, desired, own.flotilla, own.others, '');
   // The API server answers in the version it was asked for; a version skew between desired and live is not drift.
-  if (typeof live['apiVersion'] === 'string' && typeof desired['apiVersion'] === 'string' && groupOf(live['apiVersion']) === groupOf(desired['apiVersion'])) {
+  if (
+    out !== live && typeof live['apiVersion'] === 'string' && typeof desired['apiVersion'] === 'string' &&
+    groupOf(live['apiVersion']) === groupOf(desired['apiVersion'])
+  ) {
     out['apiVersion'] = live['apiVersion'];
+    if (Object.keys(out).length === Object.keys(live).length && Object.keys(out).every((k) => out[k] === live[k])) return live;
   }
   return out;
 }
@@ -64,11 +68,16 @@ function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
+// The merge shares structure: a value that applying would not change is returned as the very live value, so an
+// object in sync comes back as its live object (and the sync check is a reference comparison).
+
 function mergeMap(live: Record<string, unknown>, desired: Record<string, unknown>, f: FieldSet | undefined, o: FieldSet | undefined, parentKey: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  let changed = false;
   for (const k of Object.keys(live)) {
     const d = desired[k];
     const v = d === undefined || d === null ? prune(live[k], f?.fields.get(k), o?.fields.get(k)) : merge(live[k], d, f?.fields.get(k), o?.fields.get(k), k, parentKey);
+    if (v !== live[k]) changed = true;
     if (v !== undefined) out[k] = v;
   }
   for (const k of Object.keys(desired)) {
@@ -76,9 +85,17 @@ function mergeMap(live: Record<string, unknown>, desired: Record<string, unknown
     const d = desired[k];
     if (d === undefined || d === null) continue;
     const v = merge(undefined, d, undefined, undefined, k, parentKey);
-    if (v !== undefined) out[k] = v;
+    if (v !== undefined) {
+      out[k] = v;
+      changed = true;
+    }
   }
-  return out;
+  return changed ? out : live;
+}
+
+/** `live` itself when `next` holds exactly its items, else `next`. */
+function sameItems(live: readonly unknown[], next: unknown[]): readonly unknown[] {
+  return next.length === live.length && next.every((x, i) => x === live[i]) ? live : next;
 }
 
 function merge(live: unknown, desired: unknown, f: FieldSet | undefined, o: FieldSet | undefined, key: string, parentKey: string): unknown {
@@ -93,7 +110,7 @@ function merge(live: unknown, desired: unknown, f: FieldSet | undefined, o: Fiel
     const mk = mergeKeyOf(key, desired, live);
     if (mk !== undefined) return mergeKeyedList(live, desired, mk, f, o, key);
     if (live.length === desired.length && desired.every(isPlainObject) && live.every(isPlainObject)) {
-      return desired.map((d, i) => mergeMap(live[i] as Record<string, unknown>, d, itemSet(f, live[i], i), itemSet(o, live[i], i), key));
+      return sameItems(live, desired.map((d, i) => mergeMap(live[i] as Record<string, unknown>, d, itemSet(f, live[i], i), itemSet(o, live[i], i), key)));
     }
     return clean(desired);
   }
@@ -101,7 +118,7 @@ function merge(live: unknown, desired: unknown, f: FieldSet | undefined, o: Fiel
   return desired;
 }
 
-function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], mk: ItemKey, f: FieldSet | undefined, o: FieldSet | undefined, key: string): unknown[] {
+function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], mk: ItemKey, f: FieldSet | undefined, o: FieldSet | undefined, key: string): readonly unknown[] {
   const byKey = new Map<string, Record<string, unknown>>();
   for (const d of desired) byKey.set(mk(d), d as Record<string, unknown>);
   const used = new Set<string>();
@@ -124,7 +141,7 @@ function mergeKeyedList(live: readonly unknown[], desired: readonly unknown[], m
       out.push(clean(d));
     }
   }
-  return out;
+  return sameItems(live, out);
 }
 
 /** A live value that desired does not set: kept, except what only Flotilla owned (applying would remove it). */
@@ -133,10 +150,13 @@ function prune(live: unknown, f: FieldSet | undefined, o: FieldSet | undefined):
   if (isLeaf(f)) return o ? live : undefined;
   if (isPlainObject(live)) {
     const out: Record<string, unknown> = {};
+    let changed = false;
     for (const k of Object.keys(live)) {
       const v = prune(live[k], f.fields.get(k), o?.fields.get(k));
+      if (v !== live[k]) changed = true;
       if (v !== undefined) out[k] = v;
     }
+    if (!changed) return live;
     if (Object.keys(out).length === 0 && Object.keys(live).length > 0 && !o) return undefined;
     return out;
   }
@@ -146,7 +166,7 @@ function prune(live: unknown, f: FieldSet | undefined, o: FieldSet | undefined):
       const v = pruneItem(item, itemSet(f, item, i), itemSet(o, item, i));
       if (v !== undefined) out.push(v);
     });
-    return out;
+    return sameItems(live, out);
   }
   return live;
 }

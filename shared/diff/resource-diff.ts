@@ -4,7 +4,7 @@
 import type { FieldChange, KubeObject, ResourceKey, SyncStatus } from '../model/status';
 import type { IgnoreRule } from './ignore-differences';
 import { applyIgnoreRules, matchingRules } from './ignore-differences';
-import { toJsonPointer } from './json-path';
+import { cloneJson, toJsonPointer } from './json-path';
 import { FLOTILLA_FIELD_MANAGER, splitManagedFields } from './managed-fields';
 import { dropOwnTrackingId, dropOwnTrackingLabel, normalizeObject, resourceKey } from './normalize';
 import { jsonEqual, predictLive, structuralChanges } from './predict';
@@ -30,7 +30,7 @@ export interface DiffOptions {
   readonly serverPredicted?: KubeObject;
 }
 
-/** The comparison of one resource. Everything in it has Secret values masked. */
+/** The comparison of one resource. Everything in it has Secret values masked; its objects may share structure with the inputs (read-only). */
 export interface ResourceDiff {
   readonly key: ResourceKey;
   readonly sync: SyncStatus;
@@ -58,15 +58,17 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   const base = desired ?? live;
   if (!base) throw new Error('diffResource needs a desired or a live object');
   const key = resourceKey(base, (live ? resourceKey(live).namespace : '') || (opts.namespace ?? ''));
-  const d = desired ? normalizeObject(desired) : undefined;
-  const l = live ? normalizeObject(live) : undefined;
-  const server = live && opts.serverPredicted ? normalizeObject(opts.serverPredicted) : undefined;
+  const rules = matchingRules(opts.rules ?? [], key);
+  // Normalised objects share structure with the inputs; ignore rules delete in place, so they get deep copies.
+  const prepare = (o: KubeObject): KubeObject => (rules.length > 0 ? cloneJson(normalizeObject(o)) : normalizeObject(o));
+  const d = desired ? prepare(desired) : undefined;
+  const l = live ? prepare(live) : undefined;
+  const server = live && opts.serverPredicted ? prepare(opts.serverPredicted) : undefined;
   // The tracking mark is ignored when live carries this app's own (then dropped from desired and the server's
   // prediction too); a live object tracked by another app keeps it, so a desired object that claims it shows drift.
   const notLive = [d, server].filter((x): x is KubeObject => x !== undefined);
   if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key))) for (const o of notLive) dropOwnTrackingId(o, opts.app, key);
   if (opts.app && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, opts.app, opts.trackingLabel))) for (const o of notLive) dropOwnTrackingLabel(o, opts.app, opts.trackingLabel);
-  const rules = matchingRules(opts.rules ?? [], key);
   applyIgnoreRules(rules, d, l, live);
   if (server) applyIgnoreRules(rules, server, undefined, live);
 
@@ -79,7 +81,7 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
     const manager = opts.fieldManager ?? FLOTILLA_FIELD_MANAGER;
     const { mine, others } = splitManagedFields(live, manager);
     predicted = predictLive(l, d, { ...(mine ? { flotilla: mine } : {}), ...(others ? { others } : {}) }) as KubeObject;
-    sync = jsonEqual(l, predicted) ? 'Synced' : 'OutOfSync';
+    sync = predicted === l || jsonEqual(l, predicted) ? 'Synced' : 'OutOfSync';
   } else {
     predicted = d;
     sync = 'OutOfSync';

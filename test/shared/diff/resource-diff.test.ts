@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffResource } from '../../../shared/diff/resource-diff';
-import { desiredDeployment, desiredService, liveDeployment, liveService } from './fixtures';
+import { compileIgnoreDifferences } from '../../../shared/diff/ignore-differences';
+import { desiredDeployment, desiredSecret, desiredService, liveDeployment, liveSecret, liveService } from './fixtures';
 import type { KubeObject } from '../../../shared/model/status';
 
 const opts = { app: 'guestbook' };
@@ -265,11 +266,23 @@ describe('diffResource', () => {
     ]);
   });
 
-  it('does not modify the objects it is given', () => {
-    const desired = desiredDeployment({ replicas: 5 });
-    const live = liveDeployment();
-    const before = JSON.stringify([desired, live]);
-    diffResource(desired, live, { app: 'guestbook', rules: [] });
-    expect(JSON.stringify([desired, live])).toBe(before);
+  it('does not modify the objects it is given (tracking marks, ignore rules, Secrets, Roles, server-side results)', () => {
+    const rules = compileIgnoreDifferences([{ group: '*', kind: '*', jsonPointers: ['/spec/replicas', '/data/password'], jqPathExpressions: ['.metadata.labels.app'], managedFieldsManagers: ['kube-controller-manager'] }]).rules;
+    const role: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'n' }, rules: [] };
+    const cases: [KubeObject | undefined, KubeObject | undefined][] = [
+      [desiredDeployment({ replicas: 5, labels: { app: 'x', team: 'y' } }), liveDeployment()],
+      [desiredSecret('new'), liveSecret('old')],
+      [role, { ...role, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }],
+      [desiredService(), undefined],
+      [undefined, liveService()],
+    ];
+    for (const [desired, live] of cases) {
+      const before = JSON.stringify([desired, live]);
+      for (const o of [{ app: 'guestbook' }, { app: 'guestbook', rules, trackingLabel: 'app' }, { app: 'guestbook', serverPredicted: live ?? desired! }]) {
+        const d = diffResource(desired, live, o);
+        JSON.stringify(d);
+      }
+      expect(JSON.stringify([desired, live])).toBe(before);
+    }
   });
 });
