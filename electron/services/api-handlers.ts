@@ -1,9 +1,11 @@
 import type { ApiHandlers } from '../../shared/api/contract';
+import { createReportApiHandlers } from '../store/api-handlers';
 import type { Session } from './session';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
   return {
+    ...createReportApiHandlers(() => session.store()),
     'fleet:overview': async () => (await session.fleet()).overview(),
     'repo:open': async ({ path }) => {
       const svc = await session.openRepo(path);

@@ -1,3 +1,5 @@
+import { FleetStore } from '../store/fleet-store';
+import { storeFile } from '../store/location';
 import { EventBus } from './event-bus';
 import { FleetService } from './fleet-service';
 
@@ -12,6 +14,7 @@ export class Session {
   readonly events = new EventBus();
   private fleetPromise: Promise<FleetService> | undefined;
   private repoPath: string;
+  private openStore: FleetStore | undefined;
 
   constructor(readonly options: SessionOptions) {
     this.repoPath = options.repoPath;
@@ -27,6 +30,18 @@ export class Session {
       });
     }
     return this.fleetPromise;
+  }
+
+  /** The SQLite store of the data folder, opened once (Node side only). */
+  store(): FleetStore {
+    this.openStore ??= FleetStore.open(storeFile(this.options.dataDir));
+    return this.openStore;
+  }
+
+  /** Closes the store; the session can still be used (the store reopens on demand). */
+  close(): void {
+    this.openStore?.close();
+    this.openStore = undefined;
   }
 
   /** Switches to another repository; the old one stays open if the new one cannot be opened. */

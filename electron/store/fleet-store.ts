@@ -50,7 +50,7 @@ import type {
 export type TimeInput = string | number | Date;
 
 /** Bumped when what goes into a fingerprint changes, so old fingerprints never match new input. */
-const FINGERPRINT_VERSION = 'fp1';
+const FINGERPRINT_VERSION = 'fp2';
 
 /** A resource entry of a stored resource set: the recorded status plus its manifests' ids. */
 interface StoredResource extends RecordedResource {
@@ -84,6 +84,7 @@ interface ObservationRow {
   resource_count: number;
   drifted_count: number;
   resource_set: number;
+  version: string | null;
 }
 
 interface FleetRow extends ObservationRow {
@@ -441,7 +442,7 @@ export class FleetStore {
     else driftSince = ac.drift_since;
     const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -586,8 +587,8 @@ function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
@@ -685,7 +686,7 @@ function invalidRecord(record: AppClusterRecord): string | undefined {
  */
 function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
-  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null];
+  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null];
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
   return createHash('sha256').update(JSON.stringify(parts)).digest();
 }
@@ -774,6 +775,7 @@ function toSummary(r: FleetRow, observedAt: number): AppClusterSummary {
     cluster: r.cluster,
     ...(r.environment !== null ? { environment: r.environment } : {}),
     revision: r.revision,
+    ...(r.version !== null ? { version: r.version } : {}),
     sync: r.sync,
     health: { status: r.health, message: r.health_message },
     observedAt: iso(observedAt),

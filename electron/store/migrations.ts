@@ -116,6 +116,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX promotions_by_time ON promotions(started_at);
     `,
   },
+  {
+    version: 3,
+    description: 'observations.version: what an app × cluster runs (image tags or revision), for the fleet grid',
+    sql: `ALTER TABLE observations ADD COLUMN version TEXT;`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -2,6 +2,8 @@ import type { Explanation } from '../appset/engine';
 import type { Application } from '../model/application';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
+import type { ReportApiChannels } from '../report/api';
+import { REPORT_CHANNELS } from '../report/api';
 
 /** The repository Flotilla has open, at its HEAD. */
 export interface RepoSummary {
@@ -55,7 +57,7 @@ export interface Progress {
  * The one API contract: every invoke channel, with one request argument and a promised result. The Electron IPC
  * handlers, the preload, the HTTP bridge, the web client and in-process callers all derive their types from it.
  */
-export interface ApiChannels {
+export interface ApiChannels extends ReportApiChannels {
   /** The open repository with its ApplicationSets and generated apps. */
   'fleet:overview': (req: Record<string, never>) => Promise<FleetOverview>;
   /** Opens another repository (a local path) and returns its overview. */
@@ -85,7 +87,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save'] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress'] as const satisfies readonly EventName[];
 

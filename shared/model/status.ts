@@ -61,6 +61,8 @@ export interface AppClusterStatus {
   readonly cluster: string;
   /** Git commit the desired state was rendered from. */
   readonly revision: string;
+  /** What the app runs there, as the fleet grid shows it: its image tags, or the short revision. */
+  readonly version?: string;
   readonly sync: SyncStatus;
   readonly health: HealthResult;
   readonly resources: readonly ResourceStatus[];

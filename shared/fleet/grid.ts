@@ -1,0 +1,114 @@
+import type { HealthStatus, SyncStatus } from '../model/status';
+
+/** One app on one cluster, as a cell of the fleet grid shows it. */
+export interface GridCell {
+  readonly app: string;
+  readonly cluster: string;
+  readonly sync: SyncStatus;
+  readonly health: HealthStatus;
+  readonly healthMessage: string;
+  /** What it runs: image tags, or the short revision. */
+  readonly version: string;
+  readonly revision: string;
+  /** How many resources are out of sync (missing and extra included). */
+  readonly outOfSync: number;
+  readonly observedAt: string;
+  readonly error?: string;
+}
+
+/** One row of the grid: the instances of one app across the clusters. */
+export interface GridRow {
+  /** The app's name without its cluster (`frontend-prod` on `prod` → `frontend`). */
+  readonly key: string;
+  readonly appset?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly cells: Readonly<Record<string, GridCell>>;
+}
+
+/** A cluster column of the grid. */
+export interface GridCluster {
+  readonly name: string;
+  readonly environment: string;
+}
+
+/** The apps × clusters grid, clusters grouped by environment in pipeline order. */
+export interface FleetGrid {
+  readonly clusters: readonly GridCluster[];
+  readonly environments: readonly string[];
+  readonly rows: readonly GridRow[];
+}
+
+/** What the grid's filters select; empty lists select everything. */
+export interface GridFilter {
+  readonly text?: string;
+  readonly environments?: readonly string[];
+  readonly health?: readonly HealthStatus[];
+  readonly sync?: readonly SyncStatus[];
+  /** `key=value` or `key` of an app label. */
+  readonly label?: string;
+}
+
+/** The grid row an app belongs to: its name without the cluster's, so one app's instances share a row. */
+export function gridRowKey(app: string, cluster: string): string {
+  if (app.endsWith(`-${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
+  if (app.startsWith(`${cluster}-`) && app.length > cluster.length + 1) return app.slice(cluster.length + 1);
+  return app;
+}
+
+/** Builds the grid from cells; clusters keep the given order (environments in order of first appearance). */
+export function buildGrid(cells: readonly GridCell[], clusters: readonly GridCluster[], meta: (app: string) => { appset?: string; labels?: Readonly<Record<string, string>> } = () => ({})): FleetGrid {
+  const rows = new Map<string, { key: string; appset?: string; labels: Record<string, string>; cells: Record<string, GridCell> }>();
+  for (const c of cells) {
+    const key = gridRowKey(c.app, c.cluster);
+    let row = rows.get(key);
+    if (!row) {
+      const m = meta(c.app);
+      row = { key, labels: { ...(m.labels ?? {}) }, cells: {}, ...(m.appset ? { appset: m.appset } : {}) };
+      rows.set(key, row);
+    }
+    row.cells[c.cluster] = c;
+  }
+  const environments = [...new Set(clusters.map((c) => c.environment))];
+  return { clusters, environments, rows: [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+}
+
+/** The rows and clusters a filter selects: text matches the row or app name; environments narrow the columns too. */
+export function filterGrid(grid: FleetGrid, filter: GridFilter): { rows: GridRow[]; clusters: GridCluster[] } {
+  const envs = filter.environments?.length ? new Set(filter.environments) : undefined;
+  const clusters = envs ? grid.clusters.filter((c) => envs.has(c.environment)) : [...grid.clusters];
+  const text = filter.text?.trim().toLowerCase();
+  const health = filter.health?.length ? new Set(filter.health) : undefined;
+  const sync = filter.sync?.length ? new Set(filter.sync) : undefined;
+  const [lk, lv] = (filter.label ?? '').split('=', 2) as [string, string | undefined];
+  const rows = grid.rows.filter((r) => {
+    if (text && !r.key.toLowerCase().includes(text) && !Object.values(r.cells).some((c) => c.app.toLowerCase().includes(text))) return false;
+    if (lk && (r.labels[lk] === undefined || (lv !== undefined && r.labels[lk] !== lv))) return false;
+    if (!health && !sync) return clusters.some((c) => r.cells[c.name]);
+    return clusters.some((c) => {
+      const cell = r.cells[c.name];
+      return !!cell && (!health || health.has(cell.health)) && (!sync || sync.has(cell.sync));
+    });
+  });
+  return { rows, clusters };
+}
+
+/** One app whose version differs between two environments: "what is in staging but not yet in prod". */
+export interface VersionSkew {
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Apps whose version in environment `from` is not what runs in `to` (compared by the set of versions per environment). */
+export function versionSkew(grid: FleetGrid, from: string, to: string): VersionSkew[] {
+  const envOf = new Map(grid.clusters.map((c) => [c.name, c.environment]));
+  const out: VersionSkew[] = [];
+  for (const r of grid.rows) {
+    const versions = (env: string): string =>
+      [...new Set(Object.values(r.cells).filter((c) => envOf.get(c.cluster) === env).map((c) => c.version))].sort().join(' | ');
+    const f = versions(from);
+    const t = versions(to);
+    if (f && f !== t) out.push({ key: r.key, from: f, to: t || '(not deployed)' });
+  }
+  return out;
+}
