@@ -51,7 +51,7 @@ export function formatDuration(ms: number): string {
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', s && !d ? `${s}s` : ''].join('') || '0s';
+  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', s && !d && !h ? `${s}s` : ''].join('') || '0s';
 }
 
 /** How long an Application has been Synced and Healthy without a break up to `now` (0 when it is not now). */

@@ -262,6 +262,16 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
   }
   const moves: PromotionMove[] = [];
   const setsByFile = new Map<string, YamlSet[]>();
+  // Target documents parsed once: planning reads them, then the edits are made on the same documents.
+  const docs = new Map<string, ReturnType<typeof parseForEdit>>();
+  const parseTarget = (file: string, text: string): ReturnType<typeof parseForEdit> => {
+    const seen = docs.get(file);
+    // Problems are reported by the first reader only.
+    if (seen) return { ...(seen.doc ? { doc: seen.doc } : {}), problems: [] };
+    const d = parseForEdit(text, file);
+    docs.set(file, d);
+    return d;
+  };
   const addSet = (file: string, set: YamlSet): void => void setsByFile.set(file, [...(setsByFile.get(file) ?? []), set]);
   const { promote } = pipeline;
 
@@ -272,7 +282,7 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
     else {
       const src = parseForEdit(tree.read(srcFile) ?? '', srcFile);
       const tgtText = tree.read(tgtFile) ?? '';
-      const tgt = parseForEdit(tgtText, tgtFile);
+      const tgt = parseTarget(tgtFile, tgtText);
       problems.push(...src.problems.map((p) => ({ ...p, app })), ...tgt.problems.map((p) => ({ ...p, app })));
       if (src.doc && tgt.doc) {
         const srcJs = src.doc.toJS() as unknown;
@@ -296,7 +306,7 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
       continue;
     }
     const src = parseForEdit(srcText, srcFile);
-    const tgt = parseForEdit(tgtText, tgtFile);
+    const tgt = parseTarget(tgtFile, tgtText);
     problems.push(...src.problems.map((x) => ({ ...x, app })), ...tgt.problems.map((x) => ({ ...x, app })));
     if (!src.doc || !tgt.doc) continue;
     const srcPath = resolveYamlPath(src.doc, p.path);
@@ -321,7 +331,7 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
   const edits: FileEdit[] = [];
   for (const [file, sets] of setsByFile) {
     const before = tree.read(file) ?? '';
-    const r = editYaml(before, file, sets);
+    const r = editYaml(before, file, sets, docs.get(file)?.doc);
     problems.push(...r.problems.map((p) => ({ ...p, app })));
     if (r.problems.length === 0 && r.changed) edits.push({ file, before, after: r.text, diff: unifiedDiff(before, r.text, { fromLabel: `a/${file}`, toLabel: `b/${file}` }) });
   }

@@ -120,8 +120,9 @@ export function lineOf(text: string, node: YamlNode | undefined): number | undef
  * path that does not exist yet is added with `setIn`, then the document is printed with `toString` — only when the
  * file prints back unchanged through the Document API, so nothing else moves; otherwise it is a problem to fix by hand.
  */
-export function editYaml(text: string, file: string, sets: readonly YamlSet[]): YamlEditResult {
-  const parsed = parseForEdit(text, file);
+export function editYaml(text: string, file: string, sets: readonly YamlSet[], parsedDoc?: Document.Parsed<ParsedNode>): YamlEditResult {
+  // A document the caller parsed from `text` may be passed to save parsing it again; it is edited in place.
+  const parsed = parsedDoc ? { doc: parsedDoc, problems: [] } : parseForEdit(text, file);
   if (!parsed.doc) return { text, changed: false, problems: parsed.problems };
   const doc = parsed.doc;
   const splices: { start: number; end: number; text: string }[] = [];
@@ -160,6 +161,11 @@ export function editYaml(text: string, file: string, sets: readonly YamlSet[]): 
   return { text: out, changed: out !== text, problems: [] };
 }
 
+// Plain scalars that certainly read back as strings: image tags, names, digests (no indicators, no ': ' or ' #').
+const SAFE_PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/@+-]*$/;
+// Those that YAML 1.1 or 1.2 may read as numbers, booleans, nulls or timestamps: left to the parser to decide.
+const LOOKS_TYPED = /^([-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$/;
+
 /** The new value written in the old scalar's style; undefined when the style cannot hold it (block scalars). */
 function renderScalar(node: Scalar, value: YamlScalar): string | undefined {
   if (typeof value !== 'string') return node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL' ? undefined : String(value);
@@ -170,6 +176,7 @@ function renderScalar(node: Scalar, value: YamlScalar): string | undefined {
       return `'${value.replace(/'/g, "''")}'`;
     case 'PLAIN':
     case undefined: {
+      if (SAFE_PLAIN.test(value) && !LOOKS_TYPED.test(value)) return value;
       // Plain only when it reads back as the same string (not a number, boolean, null, or broken syntax).
       const probe = parseDocument(`k: ${value}\n`, { version: '1.1' });
       const back = probe.errors.length === 0 && isMap(probe.contents) ? probe.get('k') : undefined;

@@ -6,6 +6,8 @@ import { registerDriftReport } from './drift-report';
 import { registerGenerate } from './generate';
 import { registerHealth } from './health';
 import { registerHistory } from './history';
+import { registerPromote } from './promote';
+import { registerPromotions } from './promotions';
 import { registerSandbox } from './sandbox';
 import { registerRefresh } from './refresh';
 import { registerRender } from './render';
@@ -14,4 +16,4 @@ import { registerStatus } from './status';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Add a command: write commands/<name>.ts exporting a registrar, list it here. */
-export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerRefresh, registerHistory, registerDriftReport, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];
+export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerRefresh, registerHistory, registerDriftReport, registerPromote, registerPromotions, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];

@@ -1,74 +1,18 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
 import type { PromotionServiceOptions } from '../../../../electron/services/promotion/promotion-service';
 import { FleetStore } from '../../../../electron/store/fleet-store';
 import { parsePromotionTrailers } from '../../../../shared/promotion/commit-message';
-import { commitAll, exampleRepo, git, tempDir } from '../../../helpers/git-fixtures';
+import { commitAll, git } from '../../../helpers/git-fixtures';
+import type { Fleet } from './fleet-fixture';
+import { PROD_API, promotionFleet, STAGING } from './fleet-fixture';
 
 // Real git throughout: the example fleet pushed to a local bare repository (the remote), a clone as the user's checkout.
 
 const NOW = Date.parse('2026-11-18T12:00:00Z'); // a Wednesday: outside the example's Friday-evening prod freeze
-const STAGING = 'apps/frontend/overlays/staging/kustomization.yaml';
-const PROD_API = 'apps/api/overlays/prod/kustomization.yaml';
-
-interface Fleet {
-  readonly remote: string;
-  readonly work: string;
-  readonly storeFile: string;
-  /** Another clone of the remote, as a colleague's checkout. */
-  other(): string;
-  /** A file at the remote's main. */
-  remoteFile(file: string): string;
-  remoteHead(): string;
-}
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-function fleet(): Fleet {
-  const seed = exampleRepo();
-  const t = tempDir('flotilla-promote-');
-  cleanups.push(seed.cleanup, t.cleanup);
-  // An inline comment on the promoted value: the promotion must keep it.
-  const staging = path.join(seed.dir, STAGING);
-  writeFileSync(staging, readFileSync(staging, 'utf8').replace('newTag: "1.7.2"', 'newTag: "1.7.2" # set by the release train'));
-  commitAll(seed.dir, 'Comment the staging tag');
-  const remote = path.join(t.dir, 'remote.git');
-  git(t.dir, 'init', '-q', '--bare', '-b', 'main', remote);
-  git(seed.dir, 'push', '-q', remote, 'main');
-  const clone = (name: string): string => {
-    const dir = path.join(t.dir, name);
-    git(t.dir, 'clone', '-q', remote, dir);
-    git(dir, 'config', 'user.name', name === 'work' ? 'Pat Promoter' : 'Colleague');
-    git(dir, 'config', 'user.email', `${name}@flotilla.invalid`);
-    return dir;
-  };
-  const work = clone('work');
-  const storeFile = path.join(t.dir, 'data', 'flotilla.db');
-  // The store's history: every dev and staging Application Synced and Healthy for two hours.
-  const store = FleetStore.open(storeFile);
-  store.recordSnapshot({
-    takenAt: new Date(NOW - 2 * 3_600_000).toISOString(),
-    appClusters: ['frontend', 'api', 'worker'].flatMap((app) => ['dev', 'staging'].map((cluster) => ({
-      environment: cluster,
-      status: { app: `${app}-${cluster}`, cluster, revision: 'r1', sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(NOW - 2 * 3_600_000).toISOString() },
-    }))),
-  });
-  store.close();
-  let n = 0;
-  return {
-    remote,
-    work,
-    storeFile,
-    other: () => clone(`other-${++n}`),
-    remoteFile: (file) => git(remote, 'show', `main:${file}`),
-    remoteHead: () => git(remote, 'rev-parse', 'main').trim(),
-  };
-}
+const fleet = (): Fleet => promotionFleet(NOW);
 
 async function service(f: Fleet, opts: Partial<PromotionServiceOptions> = {}): Promise<PromotionService> {
   return PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW, ...opts });

@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitAll, git } from '../../helpers/git-fixtures';
+import { cli } from '../../helpers/run-cli';
+import { promotionFleet, STAGING } from '../services/promotion/fleet-fixture';
+
+// The CLI on real git: the clock is the real one, so the store's history is recorded two hours before now and the
+// promotions go dev -> staging (whose only gate is a 10 minute soak).
+
+function setup(): { f: ReturnType<typeof promotionFleet>; args: string[] } {
+  const f = promotionFleet(Date.now());
+  return { f, args: ['--repo', f.work, '--data-dir', path.dirname(f.storeFile)] };
+}
+
+describe('flotilla promote', () => {
+  it('prints the plan, the file edit and the rendered diff per target cluster with --dry-run, and changes nothing', async () => {
+    const { f, args } = setup();
+    const before = f.remoteHead();
+    const r = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== frontend: apps/frontend/overlays/dev -> apps/frontend/overlays/staging');
+    expect(r.out).toContain(`image ghcr.io/example/frontend: ghcr.io/example/frontend:1.7.2 -> ghcr.io/example/frontend:1.8.0  (${STAGING}:10)`);
+    expect(r.out).toContain('-    newTag: "1.7.2" # set by the release train\n+    newTag: "1.8.0" # set by the release train');
+    expect(r.out).toContain('-- rendered change on staging (frontend-staging): 1 resource(s)');
+    expect(r.out).toContain('+        image: ghcr.io/example/frontend:1.8.0');
+    expect(r.out).toContain('[pass] soak frontend on dev: frontend-dev on dev Synced and Healthy for 2h (soak 10m)');
+    expect(r.out).toContain('Ready to promote.');
+    expect(f.remoteHead()).toBe(before);
+    expect((await cli(['promotions', '--data-dir', path.dirname(f.storeFile)])).out).toBe('no promotions recorded yet\n');
+  });
+
+  it('refuses to execute without --yes when not on a terminal', async () => {
+    const { f, args } = setup();
+    const before = f.remoteHead();
+    const r = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: refusing to promote without --yes when not on a terminal (use --dry-run to see the plan)\n');
+    expect(f.remoteHead()).toBe(before);
+  });
+
+  it('promotes with --yes, lists it in flotilla promotions, and rolls it back with --rollback', async () => {
+    const { f, args } = setup();
+    const original = f.remoteFile(STAGING);
+    const r = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--yes', ...args]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const commit = f.remoteHead();
+    expect(r.out).toContain(`promotion #1 pushed: ${commit.slice(0, 7)} on main (frontend, dev -> staging)`);
+    const list = await cli(['promotions', '--data-dir', path.dirname(f.storeFile), '-o', 'json']);
+    expect(JSON.parse(list.out)).toMatchObject([{ id: 1, by: 'Pat Promoter <work@flotilla.invalid>', from: 'dev', to: 'staging', apps: ['frontend'], commit, result: 'pushed' }]);
+    const back = await cli(['promote', '--rollback', '1', '--yes', ...args]);
+    expect(back.code).toBe(0);
+    expect(back.out).toContain('promotion #2 pushed');
+    expect(f.remoteFile(STAGING)).toBe(original);
+    const table = await cli(['promotions', '--data-dir', path.dirname(f.storeFile)]);
+    expect(table.out).toMatch(/^2 .* pushed \(rollback of #1\)$/m);
+    expect(table.out).toMatch(/^1 .* pushed \(rolled back by #2\)$/m);
+  });
+
+  it('exits 1 naming the failing gate', async () => {
+    const { f, args } = setup();
+    const r = await cli(['promote', 'api', '--from', 'staging', '--to', 'prod', '--yes', ...args]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('[FAIL] approval: needs 1 approval(s) from platform-leads; has 0');
+    expect(r.out).toContain('Blocked.');
+    expect(git(f.remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('Comment the staging tag');
+  });
+
+  it('exits 2 with file, line and column when the pipeline file does not parse', async () => {
+    const { f, args } = setup();
+    writeFileSync(path.join(f.work, 'pipeline.yaml'), readFileSync(path.join(f.work, 'pipeline.yaml'), 'utf8').replace('  stages:\n', '  stages: [\n'));
+    commitAll(f.work, 'Break the pipeline');
+    const r = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: the pipeline file does not parse:\n {2}pipeline\.yaml:\d+:\d+: YAML: /);
+  });
+
+  it('needs an app or --all, not both', async () => {
+    const { args } = setup();
+    expect((await cli(['promote', '--from', 'dev', '--to', 'staging', ...args])).err).toBe('error: name an app or pass --all\n');
+    expect((await cli(['promote', 'api', '--all', '--from', 'dev', '--to', 'staging', ...args])).err).toBe('error: name an app or pass --all, not both (api and --all)\n');
+  });
+});

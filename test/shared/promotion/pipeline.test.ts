@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { activeFreeze, stageGates } from '../../../shared/promotion/gates';
+import { parsePipelineFile } from '../../../shared/promotion/pipeline';
+import { editYaml, parseYamlPath } from '../../../shared/promotion/yaml-path';
+
+const FANOUT = `apiVersion: flotilla.dev/v1alpha1
+kind: Pipeline
+metadata:
+  name: web
+spec:
+  overlayPath: deploy/{{app}}/{{stage}}
+  promote:
+    images: [ghcr.io/acme/web]
+    paths:
+      - file: values.yaml
+        path: replicas[name=web].count
+    revision: true
+  git:
+    pushTo: review
+  stages:
+    - name: dev
+    - name: staging
+      from: dev
+    - name: prod-eu
+      from: staging
+      clusters: [eu-1, eu-2]
+      gates:
+        soak: 1h30m
+        approvers: [alice, bob, carol]
+        requiredApprovals: 2
+        manualOnly: true
+    - name: prod-us
+      from: staging
+`;
+
+describe('parsePipelineFile', () => {
+  it('reads stages with fan-out, what moves, gates and the review push', () => {
+    const r = parsePipelineFile(FANOUT, 'pipeline.yaml');
+    expect(r.problems).toEqual([]);
+    const p = r.pipelines[0]!;
+    expect(p.stages.map((s) => [s.name, s.from])).toEqual([['dev', undefined], ['staging', 'dev'], ['prod-eu', 'staging'], ['prod-us', 'staging']]);
+    expect(p.stages[2]).toMatchObject({ clusters: ['eu-1', 'eu-2'], gates: { soakMs: 5_400_000, approvers: ['alice', 'bob', 'carol'], requiredApprovals: 2, manualOnly: true } });
+    expect(p.promote).toEqual({ images: ['ghcr.io/acme/web'], paths: [{ file: 'values.yaml', path: ['replicas', { key: 'name', value: 'web' }, 'count'], source: 'replicas[name=web].count' }], revision: true });
+    expect(p.git).toEqual({ remote: 'origin', review: true, reviewBranchPrefix: 'flotilla/promote-' });
+  });
+
+  it('names file, line and column of each bad field, and of YAML that does not parse', () => {
+    const bad = FANOUT.replace('soak: 1h30m', 'soak: soon').replace('from: dev', 'from: qa').replace('requiredApprovals: 2', 'requiredApprovals: 5');
+    expect(parsePipelineFile(bad, 'p.yaml').problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)).toEqual([
+      'p.yaml:18:13: pipeline: spec.stages.1.from: stage "qa" is not declared before "staging" (known: dev)',
+      'p.yaml:23:15: pipeline: spec.stages.2.gates.soak: expected a duration such as 10m or 1h, got "soon"',
+      'p.yaml:25:28: pipeline: spec.stages.2.gates.requiredApprovals: expected a whole number from 0 to the number of approvers (3)',
+    ]);
+    const broken = parsePipelineFile(FANOUT.replace('    - name: dev\n', '    - name: [dev\n'), 'p.yaml');
+    expect(broken.pipelines).toEqual([]);
+    expect(broken.problems[0]).toMatchObject({ file: 'p.yaml', line: expect.any(Number), column: expect.any(Number) });
+    expect(broken.problems[0]!.message).toMatch(/^YAML: /);
+  });
+});
+
+describe('editYaml', () => {
+  it('replaces only the scalar, keeping its quotes, comments and layout', () => {
+    const text = 'images:\n  - name: web   # the app\n    newTag: "1.2.3"  # pinned\nreplicas: [ {name: web, count: 2} ]\n';
+    const r = editYaml(text, 'k.yaml', [{ path: ['images', 0, 'newTag'], value: '1.3.0' }, { path: ['replicas', 0, 'count'], value: 3 }]);
+    expect(r).toEqual({ text: 'images:\n  - name: web   # the app\n    newTag: "1.3.0"  # pinned\nreplicas: [ {name: web, count: 3} ]\n', changed: true, problems: [] });
+  });
+
+  it('quotes a plain value that would otherwise read as a number, and leaves an equal value alone', () => {
+    expect(editYaml('tag: v1\n', 'a.yaml', [{ path: ['tag'], value: '1.10' }]).text).toBe('tag: "1.10"\n');
+    expect(editYaml('tag: v1\n', 'a.yaml', [{ path: ['tag'], value: '2.0.1' }]).text).toBe('tag: 2.0.1\n');
+    expect(editYaml('tag: v1 # x\n', 'a.yaml', [{ path: ['tag'], value: 'v1' }])).toEqual({ text: 'tag: v1 # x\n', changed: false, problems: [] });
+  });
+
+  it('adds a missing field through the Document API when the file prints back unchanged, and refuses when it would reformat', () => {
+    expect(editYaml('images:\n  - name: web\n', 'k.yaml', [{ path: ['images', 0, 'newTag'], value: '2.0.0' }]).text).toBe('images:\n  - name: web\n    newTag: 2.0.0\n');
+    const odd = 'images:\n- name: web\n';
+    const r = editYaml(odd, 'k.yaml', [{ path: ['images', 0, 'newTag'], value: '2.0.0' }]);
+    expect(r.changed).toBe(false);
+    expect(r.problems[0]!.message).toContain('would reformat this file');
+  });
+
+  it('parses YAML paths and says what is wrong with a bad one', () => {
+    expect(parseYamlPath('spec.template.spec.containers[0].image')).toEqual(['spec', 'template', 'spec', 'containers', 0, 'image']);
+    expect(parseYamlPath('a..b')).toMatch(/empty segment/);
+  });
+});
+
+describe('gates', () => {
+  it('freezes from each cron fire time for the duration (UTC)', () => {
+    const w = { cron: '0 16 * * 5', durationMs: 64 * 3_600_000 };
+    expect(activeFreeze(w, Date.parse('2026-11-20T15:59:00Z'))).toBeUndefined();
+    expect(activeFreeze(w, Date.parse('2026-11-21T10:00:00Z'))).toContain('since 2026-11-20T16:00:00.000Z');
+    expect(activeFreeze(w, Date.parse('2026-11-23T07:59:00Z'))).toBeDefined();
+    expect(activeFreeze(w, Date.parse('2026-11-23T08:00:00Z'))).toBeUndefined();
+  });
+
+  it('never counts the promoter as an approver, and refuses --yes on a manual-only stage', () => {
+    const gates = { approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true };
+    const r = stageGates('prod', gates, { now: 0, confirmation: 'flag', approvals: ['alice'], promoter: 'alice' });
+    expect(r.map((g) => [g.gate, g.passed, g.reason])).toEqual([
+      ['approval', false, 'needs 1 approval(s) from alice, bob; has 0 (alice promotes and cannot approve)'],
+      ['manual', false, 'prod is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)'],
+    ]);
+    expect(stageGates('prod', gates, { now: 0, confirmation: 'interactive', approvals: ['bob'], promoter: 'alice' }).every((g) => g.passed)).toBe(true);
+  });
+});
