@@ -150,8 +150,34 @@ function relativePath(from: string, file: string): string {
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
 
+/** The key of an id for lookups ('' and 'default' namespaces are the same, as in kustomize). */
+function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.name}|${id.namespace === '' ? 'default' : id.namespace}`;
+}
+
+class IdIndex {
+  private readonly map = new Map<string, Resource>();
+  size = 0;
+  constructor(
+    resources: readonly Resource[],
+    readonly stamp: number,
+  ) {
+    for (const r of resources) this.add(idKey(r.curId()), r);
+  }
+  get(key: string): Resource | undefined {
+    return this.map.get(key);
+  }
+  add(key: string, r: Resource): void {
+    this.map.set(key, r);
+    this.size++;
+  }
+}
+
 class Builder {
   readonly files = new Set<string>();
+  /** Id indexes of accumulators, valid while no transformer has run since (`renames` counts transformer runs). */
+  private readonly idIndex = new WeakMap<Acc, IdIndex>();
+  private renames = 0;
   private readonly warnings: Problem[] = [];
   /** buildMetadata of the top kustomization (it applies to every kustomization the build reaches). */
   private originAnnotations = false;
@@ -444,11 +470,20 @@ class Builder {
   }
 
   private append(acc: Acc, r: Resource, file: string): void {
+    // An index of current ids, rebuilt when resources were renamed or removed since it was made.
+    let index = this.idIndex.get(acc);
+    if (!index || index.size !== acc.resources.length || index.stamp !== this.renames) {
+      index = new IdIndex(acc.resources, this.renames);
+      this.idIndex.set(acc, index);
+    }
     const id = r.curId();
-    const clash = acc.resources.find((x) => idEquals(x.curId(), id));
+    const key = idKey(id);
+    const clash = index.get(key);
     if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { resource: idString(id) });
     acc.resources.push(r);
+    index.add(key, r);
   }
+
 
   /**
    * `crds:` — OpenAPI definitions (kube-openapi's `{ "<type>": { "Schema": ... } }`, or `definitions`) whose
@@ -551,6 +586,7 @@ class Builder {
   }
 
   private absorb(acc: Acc, r: Resource, file: string): void {
+    this.renames++;
     const id = r.curId();
     const matches = acc.resources.filter((x) => x.allIds().some((xi) => idEquals(xi, id)));
     if (matches.length === 0) {
@@ -657,6 +693,7 @@ class Builder {
   // Transformers.
 
   private runTransformers(t: Target, acc: Acc): void {
+    this.renames++;
     const f = t.k.fields;
     const tc = acc.config;
     if (f.patchesStrategicMerge !== undefined && f.patchesStrategicMerge !== null) {

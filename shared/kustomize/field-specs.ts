@@ -397,8 +397,20 @@ export function readConfig(doc: JsonMap): Partial<TransformerConfig> {
   return out;
 }
 
-/** Splits a field-spec path on unescaped slashes (`a/b\/c` → `a`, `b/c`). */
-export function splitPath(path: string): string[] {
+const SPLIT_CACHE = new Map<string, readonly string[]>();
+
+/** Splits a field-spec path on unescaped slashes (`a/b\/c` → `a`, `b/c`); results are cached (do not mutate). */
+export function splitPath(path: string): readonly string[] {
+  let hit = SPLIT_CACHE.get(path);
+  if (!hit) {
+    hit = splitPathUncached(path);
+    if (SPLIT_CACHE.size > 10000) SPLIT_CACHE.clear();
+    SPLIT_CACHE.set(path, hit);
+  }
+  return hit;
+}
+
+function splitPathUncached(path: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < path.length; i++) {

@@ -225,30 +225,54 @@ function sameEnding(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function subsetReferencedBy(all: readonly Resource[], referrer: Resource): Resource[] {
-  const rid = referrer.curId();
-  if (isClusterScoped(rid)) return [...all];
+/** Per-build lookups for name references: current ids, and resources by every name they have had. */
+interface RefIndex {
+  readonly cur: Map<Resource, ResId>;
+  readonly byPrevName: Map<string, Resource[]>;
+}
+
+function makeRefIndex(all: readonly Resource[]): RefIndex {
+  const cur = new Map<Resource, ResId>();
+  const byPrevName = new Map<string, Resource[]>();
+  for (const r of all) {
+    cur.set(r, r.curId());
+    const names = new Set(r.prevIds.map((id) => id.name));
+    for (const n of names) {
+      const l = byPrevName.get(n);
+      if (l) l.push(r);
+      else byPrevName.set(n, [r]);
+    }
+  }
+  return { cur, byPrevName };
+}
+
+/** kustomize's SubsetThatCouldBeReferencedByResource, as a predicate. */
+function couldBeReferencedBy(index: RefIndex, referrer: Resource): (t: Resource) => boolean {
+  const rid = index.cur.get(referrer) ?? referrer.curId();
+  if (isClusterScoped(rid)) return () => true;
   const rbNamespaces = new Set<string>();
   if (referrer.kind === 'RoleBinding' && Array.isArray(referrer.obj.subjects)) {
     for (const s of referrer.obj.subjects) {
       if (isMapValue(s) && s.kind === 'ServiceAccount' && typeof s.namespace === 'string') rbNamespaces.add(s.namespace);
     }
   }
-  return all.filter((t) => {
-    const id = t.curId();
-    return isClusterScoped(id) || nsEquals(id.namespace, rid.namespace) || rbNamespaces.has(t.namespace);
-  });
+  return (t) => {
+    const id = index.cur.get(t) ?? t.curId();
+    return isClusterScoped(id) || nsEquals(id.namespace, rid.namespace) || rbNamespaces.has(id.namespace);
+  };
 }
 
 function selectReferral(
+  index: RefIndex,
   referrer: Resource,
   spec: FieldSpec,
   target: NameBackRef,
   oldName: string,
-  candidates: readonly Resource[],
+  visible: (r: Resource) => boolean,
+  extra: ((r: Resource) => boolean) | undefined,
   identical: (rs: Resource[]) => boolean,
 ): Resource | undefined {
-  let c = candidates.filter((r) => r.prevIds.some((id) => id.name === oldName));
+  let c = (index.byPrevName.get(oldName) ?? []).filter((r) => visible(r) && (!extra || extra(r)));
   c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id, target)));
   if (spec.path.endsWith('roleRef/name')) {
     const rr = referrer.obj.roleRef;
@@ -257,9 +281,12 @@ function selectReferral(
       c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id, g)));
     }
   }
-  const rid = referrer.curId();
+  const rid = index.cur.get(referrer) ?? referrer.curId();
   if (!isClusterScoped(rid)) {
-    c = c.filter((r) => isClusterScoped(r.curId()) || r.kind === 'ServiceAccount' || nsEquals(rid.namespace, r.namespace));
+    c = c.filter((r) => {
+      const id = index.cur.get(r) ?? r.curId();
+      return isClusterScoped(id) || id.kind === 'ServiceAccount' || nsEquals(rid.namespace, id.namespace);
+    });
   }
   if (c.length === 1) return c[0];
   c = c.filter((r) => sameEnding(r.prefixes, referrer.prefixes) && sameEnding(r.suffixes, referrer.suffixes));
@@ -271,18 +298,19 @@ function selectReferral(
 
 /** Rewrites references to resources whose names changed (prefix, suffix, hash) — kustomize's FixBackReferences. */
 export function fixNameReferences(resources: readonly Resource[], backRefs: readonly NameBackRef[]): void {
+  const index = makeRefIndex(resources);
   for (const referrer of resources) {
     const org = referrer.orgId();
-    let candidates: Resource[] | undefined;
+    let visible: ((r: Resource) => boolean) | undefined;
     for (const br of backRefs) {
       for (const spec of br.fieldSpecs) {
         if (!gvkSelected(org, spec)) continue;
-        candidates ??= subsetReferencedBy(resources, referrer);
-        const cands = candidates;
+        visible ??= couldBeReferencedBy(index, referrer);
+        const vis = visible;
         const setScalar = (holder: JsonMap | Json[], key: string | number): void => {
           const v = (holder as Record<string | number, Json>)[key];
           if (typeof v !== 'string') return;
-          const ref = selectReferral(referrer, spec, br, v, cands, (rs) => rs.every((r) => r.name === rs[0]!.name));
+          const ref = selectReferral(index, referrer, spec, br, v, vis, undefined, (rs) => rs.every((r) => r.name === rs[0]!.name));
           if (!ref) return;
           ref.refBy.push(referrer.curId());
           if (ref.name !== v) (holder as Record<string | number, Json>)[key] = ref.name;
@@ -290,16 +318,17 @@ export function fixNameReferences(resources: readonly Resource[], backRefs: read
         const setMapping = (m: JsonMap): void => {
           const oldName = m.name;
           if (typeof oldName !== 'string') return;
-          let cs = cands;
           if ('namespace' in m && (m.namespace === null || m.namespace === '')) {
             throw new TransformError(`Invalid Input: namespace is blank for resource "${idString(referrer.curId())}"`);
           }
+          let extra: ((r: Resource) => boolean) | undefined;
           if (typeof m.namespace === 'string') {
+            // Candidates in that namespace: by original namespace when any has it, else by current namespace.
             const ns = m.namespace;
-            const byOrg = cands.filter((r) => nsEquals(r.orgId().namespace, ns));
-            cs = byOrg.length > 0 ? byOrg : cands.filter((r) => nsEquals(r.namespace, ns));
+            const anyByOrg = resources.some((r) => vis(r) && nsEquals(r.orgId().namespace, ns));
+            extra = anyByOrg ? (r) => nsEquals(r.orgId().namespace, ns) : (r) => nsEquals(r.namespace, ns);
           }
-          const ref = selectReferral(referrer, spec, br, oldName, cs, (rs) => rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace));
+          const ref = selectReferral(index, referrer, spec, br, oldName, vis, extra, (rs) => rs.every((r) => r.name === rs[0]!.name && r.namespace === rs[0]!.namespace));
           if (!ref) return;
           ref.refBy.push(referrer.curId());
           if (ref.name === oldName && ref.namespace === '') return;
