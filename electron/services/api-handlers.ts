@@ -1,5 +1,6 @@
 import type { ApiHandlers } from '../../shared/api/contract';
 import { createReportApiHandlers } from '../store/api-handlers';
+import { promotionHandlers } from './promotion/promotion-api';
 import type { Session } from './session';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
@@ -16,5 +17,6 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'appset:source': async ({ file }) => (await session.fleet()).source(file),
     'appset:preview': async ({ file, text }) => (await session.fleet()).previewAppSet(file, text),
     'appset:save': async ({ file, text }) => (await session.fleet()).save(file, text),
+    ...promotionHandlers(session),
   };
 }

@@ -2,12 +2,14 @@ import { useEffect } from 'react';
 import { getApi } from './api/bridge';
 import { AppSetsPage } from './pages/appsets-page';
 import { FleetPage } from './pages/fleet-page';
+import { PromotionsPage } from './pages/promotions-page';
 import { useStore } from './store';
 import type { Page } from './store/nav-slice';
 
 const NAV: readonly { readonly page: Page; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
   { page: 'applicationsets', label: 'ApplicationSets' },
+  { page: 'promotions', label: 'Promotions' },
 ];
 
 /** The shell: the repository and its revision always visible, navigation, and the current page. */
@@ -65,6 +67,7 @@ export function App() {
         {!overview && !loadError && <p className="muted">Reading the repository…</p>}
         {overview && page === 'fleet' && <FleetPage />}
         {overview && page === 'applicationsets' && <AppSetsPage />}
+        {overview && page === 'promotions' && <PromotionsPage />}
       </main>
     </div>
   );

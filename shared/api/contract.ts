@@ -2,6 +2,9 @@ import type { Explanation } from '../appset/engine';
 import type { Application } from '../model/application';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
+import type { PromotionRecordView } from '../promotion/history';
+import type { PromotionPlan } from '../promotion/plan';
+import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
 import { REPORT_CHANNELS } from '../report/api';
 
@@ -45,6 +48,46 @@ export interface AppSetPreview {
   readonly problems: readonly Problem[];
 }
 
+/** A pipeline as the promotions page shows it: its stages and each app's versions per stage (skew flagged). */
+export interface PipelineView {
+  readonly name: string;
+  readonly file: string;
+  readonly stages: readonly { readonly name: string; readonly from?: string; readonly clusters: readonly string[] }[];
+  readonly apps: readonly AppVersions[];
+}
+
+/** The repository's pipelines at HEAD, and the problems of pipeline files that do not parse. */
+export interface PipelinesOverview {
+  readonly pipelines: readonly PipelineView[];
+  readonly problems: readonly string[];
+}
+
+/** What the UI asks to promote (the UI's confirm dialog counts as an interactive confirmation). */
+export interface PromotionAsk {
+  readonly pipeline?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly apps: readonly string[] | 'all';
+  readonly images?: readonly string[];
+  readonly approvals?: readonly string[];
+}
+
+/** A promotion's plan with where it builds and pushes. */
+export interface PromotionPlanView {
+  readonly plan: PromotionPlan;
+  readonly remote: string;
+  readonly branch: string;
+  readonly base: string;
+  readonly promoter?: string;
+  readonly checkoutProblems: readonly string[];
+}
+
+/** How a promotion (or rollback) ended, and why it did not push when it did not. */
+export interface PromotionOutcomeView {
+  readonly record: PromotionRecordView;
+  readonly blockers: readonly string[];
+}
+
 /** Progress of a long operation, pushed as an event. */
 export interface Progress {
   readonly id: string;
@@ -68,6 +111,16 @@ export interface ApiChannels extends ReportApiChannels {
   'appset:preview': (req: { readonly file: string; readonly text: string }) => Promise<AppSetPreview>;
   /** Saves edited text to the file in the working tree (no commit). */
   'appset:save': (req: { readonly file: string; readonly text: string }) => Promise<{ readonly file: string }>;
+  /** The pipelines at HEAD with each app's versions per stage. */
+  'promotion:pipelines': (req: Record<string, never>) => Promise<PipelinesOverview>;
+  /** Plans a promotion on the remote branch's tip: edits, rendered diff per target cluster, gates; writes nothing. */
+  'promotion:plan': (req: PromotionAsk) => Promise<PromotionPlanView>;
+  /** Executes a promotion (commit in a worktree, push) after the UI's confirmation. */
+  'promotion:execute': (req: PromotionAsk) => Promise<PromotionOutcomeView>;
+  /** The recorded promotions, newest first. */
+  'promotion:history': (req: { readonly limit?: number }) => Promise<readonly PromotionRecordView[]>;
+  /** Reverts a promotion's commit through a new commit. */
+  'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -87,7 +140,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress'] as const satisfies readonly EventName[];
 

@@ -12,3 +12,5 @@ export { OverlayFileTree } from './overlay-tree';
 export { editYaml, parseYamlPath, formatYamlPath, resolveYamlPath } from './yaml-path';
 export type { YamlPath, YamlSet, YamlScalar, YamlEditResult } from './yaml-path';
 export type { PromotionRecordView, PromotionResult } from './history';
+export { pipelineVersions } from './versions';
+export type { AppVersions, StageVersions } from './versions';

@@ -5,9 +5,11 @@ import type { FleetSlice } from './fleet-slice';
 import { createFleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
 import { createNavSlice } from './nav-slice';
+import type { PromotionSlice } from './promotion-slice';
+import { createPromotionSlice } from './promotion-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice;
 
 /** The one zustand store of the renderer. */
-export const useStore = create<Store>()((...a) => ({ ...createFleetSlice(...a), ...createNavSlice(...a), ...createAppSetSlice(...a) }));
+export const useStore = create<Store>()((...a) => ({ ...createFleetSlice(...a), ...createNavSlice(...a), ...createAppSetSlice(...a), ...createPromotionSlice(...a) }));

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { ApiHandlers, PipelinesOverview, PromotionAsk } from '../../../shared/api/contract';
+import { stageClusters } from '../../../shared/promotion/plan';
+import { fleetClusters } from '../../../shared/fleet/overview';
+import { scanRepository } from '../../../shared/repo/scan';
+import { pipelineVersions } from '../../../shared/promotion/versions';
+import type { Session } from '../session';
+import type { PromoteOptions } from './promotion-service';
+import { PromotionService } from './promotion-service';
+
+type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback';
+
+/** The store file of a session's data folder. */
+export function sessionStoreFile(session: Session): string {
+  return path.join(session.options.dataDir, 'flotilla.db');
+}
+
+async function service(session: Session): Promise<PromotionService> {
+  return PromotionService.open((await session.fleet()).repo.root, { storeFile: sessionStoreFile(session) });
+}
+
+function options(req: PromotionAsk): PromoteOptions {
+  return {
+    from: req.from, to: req.to, apps: req.apps, confirmation: 'interactive',
+    ...(req.pipeline !== undefined ? { pipeline: req.pipeline } : {}),
+    ...(req.images ? { images: req.images } : {}),
+    ...(req.approvals ? { approvals: req.approvals } : {}),
+  };
+}
+
+/** The promotion channels of the API handler table. */
+export function promotionHandlers(session: Session): Pick<ApiHandlers, PromotionChannels> {
+  return {
+    'promotion:pipelines': async (): Promise<PipelinesOverview> => {
+      const svc = await service(session);
+      const tree = svc.repo.treeAt('HEAD');
+      const scan = scanRepository(tree);
+      const { pipelines, problems } = svc.pipelinesAt(tree, scan);
+      const clusters = fleetClusters(scan);
+      return {
+        pipelines: pipelines.map((p) => ({
+          name: p.name,
+          file: p.file,
+          stages: p.stages.map((s) => ({ name: s.name, ...(s.from !== undefined ? { from: s.from } : {}), clusters: stageClusters(s, clusters) })),
+          apps: pipelineVersions(p, tree),
+        })),
+        problems,
+      };
+    },
+    'promotion:plan': async (req) => (await service(session)).plan(options(req)),
+    'promotion:execute': async (req) => {
+      const out = await (await service(session)).execute(options(req));
+      if (out.record.commit) session.events.emit('repo:changed', { head: out.record.commit });
+      return { record: out.record, blockers: out.blockers };
+    },
+    'promotion:history': async ({ limit }) => (await service(session)).history(limit ?? 100),
+    'promotion:rollback': async ({ id }) => {
+      const out = await (await service(session)).rollback(id);
+      return { record: out.record, blockers: out.blockers };
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import { useEffect, useState } from 'react';
+import type { PipelineView, PromotionPlanView } from '../../../shared/api/contract';
+import type { PromotionRecordView } from '../../../shared/promotion/history';
+import { ProblemList } from '../components/problem-list';
+import { useStore } from '../store';
+
+const SKEW = { background: 'rgba(230, 160, 0, 0.18)', outline: '1px solid rgba(230, 160, 0, 0.6)' } as const;
+const PRE = { margin: '4px 0', padding: 8, overflow: 'auto', maxHeight: 360, background: 'var(--code-bg)', borderRadius: 4, fontSize: 12 } as const;
+
+/** Promotions: per app the version in each stage (skew highlighted), the plan with its diff and gates before anything is committed, and the history with rollback. */
+export function PromotionsPage() {
+  const pipelines = useStore((s) => s.pipelines);
+  const history = useStore((s) => s.promotionHistory);
+  const error = useStore((s) => s.promotionError);
+  const outcome = useStore((s) => s.lastOutcome);
+  const load = useStore((s) => s.loadPromotions);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <div className="page">
+      <h1>Promotions</h1>
+      {error && (
+        <div role="alert" className="load-error">
+          <code>{error}</code>
+        </div>
+      )}
+      {outcome && (
+        <p role="status">
+          Promotion #{outcome.record.id} {outcome.record.result}
+          {outcome.record.commit ? ` at ${outcome.record.commit.slice(0, 7)} on ${outcome.record.branch ?? ''}` : ''}
+          {outcome.blockers.length > 0 ? `: ${outcome.blockers.join('; ')}` : ''}
+        </p>
+      )}
+      {pipelines?.problems.length ? <ProblemList title="Pipeline problems" problems={pipelines.problems.map((m) => ({ severity: 'error', message: m }))} /> : null}
+      {pipelines && pipelines.pipelines.length === 0 && <p className="empty">No Pipeline (kind: Pipeline) in this repository.</p>}
+      {pipelines?.pipelines.map((p) => <PipelineTable key={p.name} pipeline={p} />)}
+      <PlanPanel />
+      <History records={history} />
+    </div>
+  );
+}
+
+function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
+  const openPlan = useStore((s) => s.openPlan);
+  return (
+    <section aria-labelledby={`pipeline-${pipeline.name}`}>
+      <h2 id={`pipeline-${pipeline.name}`}>
+        Pipeline {pipeline.name} <span className="muted">{pipeline.file}</span>
+      </h2>
+      <table className="grid" aria-label={`Versions of pipeline ${pipeline.name}`}>
+        <thead>
+          <tr>
+            <th>App</th>
+            {pipeline.stages.map((s) => (
+              <th key={s.name} title={s.clusters.join(', ')}>
+                {s.name}
+                {s.from ? <span className="muted"> ← {s.from}</span> : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {pipeline.apps.map((a) => (
+            <tr key={a.app}>
+              <th scope="row">{a.app}</th>
+              {a.stages.map((s) => {
+                const stage = pipeline.stages.find((x) => x.name === s.stage);
+                return (
+                  <td key={s.stage} aria-label={`${a.app} in ${s.stage}`} data-skew={s.skew ? 'true' : undefined} style={s.skew ? SKEW : undefined} title={s.skew ? `differs from ${stage?.from}` : undefined}>
+                    {s.versions === undefined ? <span className="muted">no overlay</span> : s.versions.length === 0 ? <span className="muted">—</span> : s.versions.map((v) => <div key={v}><code>{v}</code></div>)}
+                    {s.skew && stage?.from && (
+                      <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: stage.from!, to: s.stage, apps: [a.app] })}>
+                        Promote {a.app} {stage.from} → {s.stage}
+                      </button>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function PlanPanel() {
+  const ask = useStore((s) => s.planAsk);
+  const view = useStore((s) => s.planView);
+  const planning = useStore((s) => s.planning);
+  const promoting = useStore((s) => s.promoting);
+  const close = useStore((s) => s.closePlan);
+  const confirm = useStore((s) => s.confirmPromotion);
+  const [approvals, setApprovals] = useState('');
+  if (!ask) return null;
+  const label = `Plan: ${Array.isArray(ask.apps) ? ask.apps.join(', ') : 'all apps'} ${ask.from} → ${ask.to}`;
+  return (
+    <section role="dialog" aria-label={label} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
+      <h2>{label}</h2>
+      {planning && <p className="muted">Planning on the remote branch…</p>}
+      {view && <PlanBody view={view} />}
+      {view && (
+        <p>
+          <label>
+            Approved by (comma-separated){' '}
+            <input aria-label="Approvals" value={approvals} onChange={(e) => setApprovals(e.target.value)} />
+          </label>
+        </p>
+      )}
+      <p style={{ display: 'flex', gap: 8 }}>
+        <button
+          type="button"
+          disabled={!view || promoting || view.plan.noop || view.checkoutProblems.length > 0 || view.plan.problems.some((p) => p.severity === 'error')}
+          onClick={() => void confirm(approvals.split(',').map((s) => s.trim()).filter(Boolean))}
+        >
+          {promoting ? 'Promoting…' : 'Confirm promotion'}
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+      </p>
+    </section>
+  );
+}
+
+function PlanBody({ view }: { readonly view: PromotionPlanView }) {
+  const { plan } = view;
+  return (
+    <div>
+      <p className="muted">
+        Builds on {view.remote}/{view.branch} at <code>{view.base.slice(0, 7)}</code>
+        {view.promoter ? ` as ${view.promoter}` : ''}
+      </p>
+      {plan.noop && <p role="status">Nothing to promote: {plan.to} already has {plan.from}&apos;s versions.</p>}
+      <ProblemList problems={[...plan.problems, ...plan.apps.flatMap((a) => a.problems)]} />
+      {view.checkoutProblems.length > 0 && <ProblemList title="Your checkout" problems={view.checkoutProblems.map((m) => ({ severity: 'error', message: m }))} />}
+      {plan.apps.map((a) => (
+        <div key={a.app}>
+          <h3>{a.app}</h3>
+          <ul>
+            {a.moves.map((m) => (
+              <li key={`${m.kind}:${m.name}`}>
+                {m.kind} <code>{m.name}</code>: <code>{m.from ?? '(unset)'}</code> → <code>{m.to}</code> <span className="muted">{m.file}{m.line ? `:${m.line}` : ''}</span>
+              </li>
+            ))}
+          </ul>
+          {a.edits.map((e) => (
+            <pre key={e.file} aria-label={`Edit of ${e.file}`} style={PRE}>{e.diff}</pre>
+          ))}
+          {a.clusters.map((c) => (
+            <div key={c.cluster}>
+              <h3>
+                Rendered change on {c.cluster} {c.application ? <span className="muted">({c.application})</span> : null}: {c.changes.length} resource(s)
+              </h3>
+              <ProblemList problems={c.problems} title={`Problems on ${c.cluster}`} />
+              {c.changes.map((ch) => (
+                <pre key={ch.id} aria-label={`Diff of ${ch.id} on ${c.cluster}`} style={PRE}>{ch.diff}</pre>
+              ))}
+            </div>
+          ))}
+        </div>
+      ))}
+      {plan.gates.length > 0 && (
+        <table className="grid" aria-label="Gates">
+          <tbody>
+            {plan.gates.map((g, i) => (
+              <tr key={i}>
+                <th scope="row">{g.gate}</th>
+                <td>{g.passed ? 'pass' : 'FAIL'}</td>
+                <td>{g.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function History({ records }: { readonly records: readonly PromotionRecordView[] }) {
+  const rollback = useStore((s) => s.rollbackPromotion);
+  const promoting = useStore((s) => s.promoting);
+  const [confirming, setConfirming] = useState<number | undefined>();
+  return (
+    <section aria-labelledby="promotion-history">
+      <h2 id="promotion-history">History</h2>
+      {records.length === 0 ? (
+        <p className="empty">No promotions recorded yet.</p>
+      ) : (
+        <table className="grid" aria-label="Promotion history">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>When</th>
+              <th>By</th>
+              <th>From → to</th>
+              <th>Apps</th>
+              <th>Commit</th>
+              <th>Result</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((r) => {
+              const canRollBack = r.commit !== undefined && ['pushed', 'verified', 'verify-failed'].includes(r.result) && r.rolledBackBy === undefined && r.rollbackOf === undefined;
+              return (
+                <tr key={r.id}>
+                  <th scope="row">{r.id}</th>
+                  <td>{r.startedAt}</td>
+                  <td>{r.by}</td>
+                  <td>
+                    {r.from} → {r.to}
+                  </td>
+                  <td>{r.apps.join(', ')}</td>
+                  <td>{r.commit ? <code>{r.commit.slice(0, 7)}</code> : ''}</td>
+                  <td title={r.message}>
+                    {r.result}
+                    {r.rollbackOf !== undefined ? ` (rollback of #${r.rollbackOf})` : ''}
+                    {r.rolledBackBy !== undefined ? ` (rolled back by #${r.rolledBackBy})` : ''}
+                  </td>
+                  <td>
+                    {canRollBack &&
+                      (confirming === r.id ? (
+                        <button type="button" disabled={promoting} onClick={() => void rollback(r.id).then(() => setConfirming(undefined))}>
+                          Confirm rollback of #{r.id}
+                        </button>
+                      ) : (
+                        <button type="button" onClick={() => setConfirming(r.id)}>
+                          Roll back #{r.id}
+                        </button>
+                      ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

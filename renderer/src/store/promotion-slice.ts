@@ -1,0 +1,83 @@
+import type { StateCreator } from 'zustand';
+import type { PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView } from '../../../shared/api/contract';
+import type { PromotionRecordView } from '../../../shared/promotion/history';
+import { getApi } from '../api/bridge';
+
+/** The promotions page's state: pipelines with versions per stage, the open plan, and the history. */
+export interface PromotionSlice {
+  readonly pipelines: PipelinesOverview | undefined;
+  readonly promotionHistory: readonly PromotionRecordView[];
+  /** What the open plan was asked for, and the plan once it is back. */
+  readonly planAsk: PromotionAsk | undefined;
+  readonly planView: PromotionPlanView | undefined;
+  readonly planning: boolean;
+  readonly promoting: boolean;
+  /** The last promotion's or rollback's outcome. */
+  readonly lastOutcome: PromotionOutcomeView | undefined;
+  /** Why the last call failed (a formatted Problem). */
+  readonly promotionError: string | undefined;
+  loadPromotions(): Promise<void>;
+  /** Plans a promotion and opens it. */
+  openPlan(ask: PromotionAsk): Promise<void>;
+  closePlan(): void;
+  /** Executes the open plan's promotion (the person confirmed it), with these approvals. */
+  confirmPromotion(approvals: readonly string[]): Promise<void>;
+  rollbackPromotion(id: number): Promise<void>;
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The promotion slice of the store: the only code that calls the promotion channels. */
+export const createPromotionSlice: StateCreator<PromotionSlice, [], [], PromotionSlice> = (set, get) => ({
+  pipelines: undefined,
+  promotionHistory: [],
+  planAsk: undefined,
+  planView: undefined,
+  planning: false,
+  promoting: false,
+  lastOutcome: undefined,
+  promotionError: undefined,
+  async loadPromotions() {
+    try {
+      const api = getApi();
+      const [pipelines, promotionHistory] = await Promise.all([api['promotion:pipelines']({}), api['promotion:history']({})]);
+      set({ pipelines, promotionHistory, promotionError: undefined });
+    } catch (err) {
+      set({ promotionError: message(err) });
+    }
+  },
+  async openPlan(ask) {
+    set({ planAsk: ask, planView: undefined, planning: true, promotionError: undefined, lastOutcome: undefined });
+    try {
+      const planView = await getApi()['promotion:plan'](ask);
+      if (get().planAsk === ask) set({ planView, planning: false });
+    } catch (err) {
+      set({ planning: false, promotionError: message(err) });
+    }
+  },
+  closePlan() {
+    set({ planAsk: undefined, planView: undefined, planning: false });
+  },
+  async confirmPromotion(approvals) {
+    const ask = get().planAsk;
+    if (!ask) return;
+    set({ promoting: true, promotionError: undefined });
+    try {
+      const lastOutcome = await getApi()['promotion:execute']({ ...ask, ...(approvals.length ? { approvals } : {}) });
+      set({ lastOutcome, promoting: false, planAsk: undefined, planView: undefined });
+      await get().loadPromotions();
+    } catch (err) {
+      set({ promoting: false, promotionError: message(err) });
+    }
+  },
+  async rollbackPromotion(id) {
+    set({ promoting: true, promotionError: undefined });
+    try {
+      const lastOutcome = await getApi()['promotion:rollback']({ id });
+      set({ lastOutcome, promoting: false });
+      await get().loadPromotions();
+    } catch (err) {
+      set({ promoting: false, promotionError: message(err) });
+    }
+  },
+});

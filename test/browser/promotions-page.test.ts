@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshotDir } from '../helpers/browser';
+import type { ServeProcess } from '../helpers/serve';
+import { startServe } from '../helpers/serve';
+import type { Fleet } from '../electron/services/promotion/fleet-fixture';
+import { promotionFleet, STAGING } from '../electron/services/promotion/fleet-fixture';
+
+describe('the promotions page in Chromium, served by flotilla serve on a clone of the example fleet with a remote', () => {
+  let f: Fleet;
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    f = promotionFleet(Date.now());
+    serve = await startServe(f.work, path.dirname(f.storeFile));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('shows versions per stage with skew, plans with the rendered diff and gates, promotes on confirm, and rolls back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: 'Promotions' }).click();
+    const table = page.getByRole('table', { name: 'Versions of pipeline apps' });
+    await table.waitFor();
+    expect(await table.getByLabel('frontend in dev').textContent()).toContain('ghcr.io/example/frontend:1.8.0');
+    expect(await table.getByLabel('frontend in staging').getAttribute('data-skew')).toBe('true');
+    expect(await table.getByLabel('api in staging').getAttribute('data-skew')).toBeNull();
+    expect(await table.getByLabel('api in prod').getAttribute('data-skew')).toBe('true');
+
+    await table.getByRole('button', { name: 'Promote frontend dev → staging' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Plan: frontend dev → staging' });
+    const diff = dialog.getByLabel('Diff of apps/Deployment/frontend/frontend on staging');
+    await diff.waitFor();
+    expect(await diff.textContent()).toContain('+        image: ghcr.io/example/frontend:1.8.0');
+    expect(await dialog.getByLabel(`Edit of ${STAGING}`).textContent()).toContain('+    newTag: "1.8.0" # set by the release train');
+    expect(await dialog.getByRole('table', { name: 'Gates' }).textContent()).toContain('frontend-dev on dev Synced and Healthy for 2h');
+    await page.screenshot({ path: path.join(screenshotDir, 'promotions-plan.png'), fullPage: true });
+    const before = f.remoteHead();
+    await dialog.getByRole('button', { name: 'Confirm promotion' }).click();
+
+    const history = page.getByRole('table', { name: 'Promotion history' });
+    await history.waitFor();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Promotion #1 pushed');
+    expect(f.remoteHead()).not.toBe(before);
+    expect(f.remoteFile(STAGING)).toContain('newTag: "1.8.0" # set by the release train');
+    expect(await history.getByRole('row').nth(1).textContent()).toContain('Pat Promoter <work@flotilla.invalid>');
+
+    await history.getByRole('button', { name: 'Roll back #1' }).click();
+    await history.getByRole('button', { name: 'Confirm rollback of #1' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Promotion #2 pushed');
+    expect(f.remoteFile(STAGING)).toContain('newTag: "1.7.2" # set by the release train');
+    await expect.poll(() => history.textContent()).toContain('(rolled back by #2)');
+    await page.screenshot({ path: path.join(screenshotDir, 'promotions-history.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
