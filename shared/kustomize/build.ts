@@ -389,7 +389,7 @@ class Builder {
       const custom = emptyConfig();
       for (const c of configurations) {
         const p = this.resolveFile(t, c, 'configuration');
-        const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins' });
+        const { docs, problems } = readYaml(this.readText(p), p, { duplicateKeys: 'lastWins', schema: 'yaml11' });
         if (problems[0]) throw new BuildError(problems[0]);
         for (const d of docs) if (isMapValue(d.value)) mergeConfig(custom, readConfig(d.value));
       }
@@ -414,7 +414,7 @@ class Builder {
     for (const v of mapList(f.vars)) {
       const name = typeof v.name === 'string' ? v.name : '';
       const objref = isMapValue(v.objref) ? readObjRef(v.objref) : readObjRef({});
-      const fr = isMapValue(v.fieldref) && typeof v.fieldref.fieldpath === 'string' ? v.fieldref.fieldpath : 'metadata.name';
+      const fr = isMapValue(v.fieldref) && typeof v.fieldref.fieldPath === 'string' && v.fieldref.fieldPath !== '' ? v.fieldref.fieldPath : 'metadata.name';
       const theVar: Var = { name, objref, fieldpath: fr };
       this.wrap(t.file, () => bindVar(acc.resources, theVar));
       if (acc.vars.some((x) => x.name === name)) this.fail(`var '${name}' already encountered`, t.file);

@@ -1,6 +1,7 @@
 /** Reading a kustomization file as kustomize does: case-insensitive field names, last duplicate key wins, legacy fields folded in. */
 import type { Json, JsonMap } from './yaml';
 import { isMapValue, readYaml } from './yaml';
+import { decode, DecodeError, KUSTOMIZATION_TYPE } from './kustomization-schema';
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -34,22 +35,22 @@ export interface KustomizationError {
 
 /** Parses kustomization text; returns the kustomization or an error. */
 export function parseKustomization(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
-  const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+  const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
   const p = problems[0];
   if (p) return { error: { message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.column !== undefined ? { column: p.column } : {}) } };
   if (docs.length > 1) return { error: { message: 'a kustomization file must hold one YAML document' } };
   const doc = docs[0]?.value ?? {};
   if (!isMapValue(doc)) return { error: { message: 'a kustomization must be a YAML mapping' } };
+  let decoded: Json;
+  try {
+    decoded = decode(doc, KUSTOMIZATION_TYPE, 'Kustomization', []);
+  } catch (e) {
+    if (e instanceof DecodeError) return { error: { message: `invalid Kustomization: ${e.message}` } };
+    throw e;
+  }
   const fields: Partial<Record<KustomizationField, Json>> = {};
-  // Go's encoding/json: an exact field-name match wins over a case-insensitive one.
-  const exact = new Set<string>();
-  for (const [key, value] of Object.entries(doc)) {
-    const canonical = BY_LOWER.get(key.toLowerCase());
-    if (!canonical) return { error: { message: `invalid Kustomization: json: unknown field "${key}"` } };
-    if (canonical === key) {
-      exact.add(key);
-      fields[canonical] = value;
-    } else if (!exact.has(canonical)) fields[canonical] = value;
+  for (const [key, value] of Object.entries(decoded as JsonMap)) {
+    if (BY_LOWER.has(key.toLowerCase())) fields[key as KustomizationField] = value;
   }
   const kind = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
   const apiVersion = typeof fields.apiVersion === 'string' ? fields.apiVersion : '';

@@ -31,6 +31,11 @@ export interface ParsedDoc {
 export interface ReadYamlOptions {
   /** Duplicate keys: 'error' (resources) or 'lastWins' (kustomization files). */
   readonly duplicateKeys: 'error' | 'lastWins';
+  /**
+   * How plain scalars resolve: 'yaml12' as kyaml/yaml.v3 reads resources (the default), or 'yaml11' as
+   * sigs.k8s.io/yaml (yaml.v2) reads kustomization files (`yes`, `on`, `n` are booleans, `012` is octal).
+   */
+  readonly schema?: 'yaml12' | 'yaml11';
 }
 
 class YamlReadError extends Error {
@@ -91,6 +96,7 @@ function convert(node: YamlNode | Alias | null | undefined, doc: Document, optio
     const tag = node.tag;
     if (node.type === 'PLAIN' || node.type === undefined) {
       if (tag === STR || tag === '!') return raw;
+      if (options.schema === 'yaml11' && tag === undefined) return resolvePlainV2(raw);
       return resolvePlain(raw, tag);
     }
     if (tag && tag !== STR && tag !== '!') return resolvePlain(raw, tag);
@@ -216,6 +222,33 @@ function resolvePlain(s: string, tag: string | undefined): Json {
   }
   return s;
 }
+
+/** Resolves a plain scalar as yaml.v2 does when decoding into interface{} (timestamps stay strings). */
+function resolvePlainV2(s: string): Json {
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (V2_TRUE.has(s)) return true;
+  if (V2_FALSE.has(s)) return false;
+  const c = s[0]!;
+  if (c === '.') {
+    if (/^\.(inf|Inf|INF)$/.test(s)) return Number.POSITIVE_INFINITY;
+    if (/^\.(nan|NaN|NAN)$/.test(s)) return Number.NaN;
+    return parseGoFloatFull(s) ? Number(s) : s;
+  }
+  if ('+-0123456789'.includes(c)) {
+    if (/^[-+]\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    if (/^\d{4}-/.test(s) && V2_TS.test(s)) return s;
+    const plain = s.replace(/_/g, '');
+    const i = parseGoInt(plain);
+    if (i !== undefined) return i;
+    if (FLOAT_RE.test(plain)) return Number(plain);
+    const m = /^(-?)0b([01]+)$/.exec(plain);
+    if (m) return toIntValue(BigInt(`0b${m[2]}`) * (m[1] ? -1n : 1n));
+  }
+  return s;
+}
+
+const V2_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const V2_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
 
 function timestampToJson(m: RegExpExecArray): string {
   const pad = (x: string | undefined, n: number) => (x ?? '0').padStart(n, '0');

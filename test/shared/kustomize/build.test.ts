@@ -220,6 +220,16 @@ describe('kustomizeBuild problems', () => {
     expect(unknown).toMatchObject({ file: 'app/kustomization.yaml', message: expect.stringContaining('unknown field "namPrefix"') });
   });
 
+  it('decodes a kustomization strictly as kustomize does: YAML 1.1 booleans and numbers are not strings', () => {
+    const files = (k: string) => ({ 'app/kustomization.yaml': `resources:\n- d.yaml\n${k}`, 'app/d.yaml': deployment('web') });
+    expect(errorOf(files('namespace: n\n')).message).toBe('invalid Kustomization: json: cannot unmarshal bool into Go struct field Kustomization.namespace of type string');
+    expect(errorOf(files('commonLabels:\n  version: 2\n')).message).toContain('cannot unmarshal number into Go struct field Kustomization.commonLabels of type string');
+    expect(errorOf(files('replicas:\n- name: web\n  count: "3"\n')).message).toContain('Replica.replicas.count of type int64');
+    // `yes` is true for kustomization files (sigs.k8s.io/yaml), and field names match case-insensitively.
+    const r = kustomizeBuild(new MemoryFileTree(files('configMapGenerator:\n- name: c\n  literals: [a=b]\n  options:\n    disablenamesuffixhash: yes\n')), 'app');
+    expect(r.yaml).toContain('name: c\n');
+  });
+
   it('reports duplicate keys in a resource but lets the last duplicate win in a kustomization', () => {
     const p = errorOf({
       'app/kustomization.yaml': 'resources:\n- dup.yaml\n',
