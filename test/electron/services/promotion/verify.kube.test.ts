@@ -1,0 +1,73 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import { syncApp } from '../../../../electron/services/cluster/sync';
+import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
+import { verifyPromotion } from '../../../../electron/services/promotion/verify';
+import { fleetClusters, generateAll } from '../../../../shared/fleet/overview';
+import { renderApplication } from '../../../../shared/fleet/render-apps';
+import { scanRepository } from '../../../../shared/repo/scan';
+import { commitAll, git } from '../../../helpers/git-fixtures';
+import type { LocalFleetState } from '../../../helpers/kube-fleet';
+import { freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import type { Fleet } from './fleet-fixture';
+import { promotionFleet, STAGING } from './fleet-fixture';
+
+// Verification against real clusters: the promoted commit is applied with the cluster layer's sync (as the GitOps
+// tool would), and the Deployment and HPA statuses are written through their status subresources (no controllers run
+// on these API servers).
+
+let kube: LocalFleetState;
+let f: Fleet;
+let ns: string;
+let manager: ClusterManager;
+
+beforeAll(async () => {
+  kube = await useKubeFleet();
+  f = promotionFleet(Date.now());
+  ns = freshNamespace('promo');
+  const clusters = kube.clusters.map((c) => `    - name: ${c.name}\n      context: ${c.context}\n      server: ${c.server}\n      environment: ${c.name}\n`).join('');
+  const fleetFile = path.join(f.work, 'flotilla.yaml');
+  writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(/  clusters:\n[\s\S]*$/, `  clusters:\n${clusters}`));
+  const staging = path.join(f.work, STAGING);
+  writeFileSync(staging, readFileSync(staging, 'utf8').replace('namespace: frontend', `namespace: ${ns}`));
+  commitAll(f.work, 'Point the fleet at the test clusters');
+  git(f.work, 'push', '-q', 'origin', 'main');
+  manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [kube.kubeconfig], clusters: kube.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+});
+
+afterAll(() => manager?.close());
+
+describe('verification of a promotion on a real cluster', () => {
+  it('fails after the timeout while the target is not applied, then sees it Synced and Healthy at the new commit', async () => {
+    const svc = await PromotionService.open(f.work, { storeFile: f.storeFile });
+    const out = await svc.execute({ from: 'dev', to: 'staging', apps: ['frontend'] });
+    expect(out.blockers).toEqual([]);
+    const commit = out.record.commit!;
+
+    const failed = await verifyPromotion(svc, out.record.id, { kubeconfig: [kube.kubeconfig], timeoutMs: 1500, intervalMs: 300 });
+    expect(failed.result).toBe('verify-failed');
+    expect(failed.message).toMatch(/^not Synced and Healthy after 2s: frontend-staging on staging is OutOfSync\/Missing/);
+
+    // The GitOps tool's part: apply the promoted commit's render of frontend-staging.
+    const tree = svc.repo.treeAt(commit);
+    const scan = scanRepository(tree);
+    const app = generateAll(scan, { treeAt: () => tree }).appsets.flatMap((s) => s.apps).find((a) => a.name === 'frontend-staging')!.application;
+    const rendered = renderApplication(app, { treeAt: () => tree }, { clusters: fleetClusters(scan), loadRestrictor: 'rootOnly' });
+    expect(rendered.objects.find((o) => o.kind === 'Deployment')!).toMatchObject({ spec: { template: { spec: { containers: [expect.objectContaining({ image: 'ghcr.io/example/frontend:1.8.0' })] } } } });
+    const synced = await syncApp(manager.connection('staging'), rendered.objects, { app: 'frontend-staging', namespace: ns, createNamespace: true });
+    expect(synced.phase).toBe('Succeeded');
+
+    // The controllers' part: the rollout completes and the autoscaler is able to scale.
+    const dep = await kubeRequest(kube, 'staging', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/frontend`);
+    const generation = (dep.body.metadata as { generation: number }).generation;
+    const depStatus = { status: { observedGeneration: generation, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } };
+    expect((await kubeRequest(kube, 'staging', 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/frontend/status`, depStatus, { contentType: 'application/merge-patch+json' })).status).toBe(200);
+    const hpaStatus = { status: { currentReplicas: 2, desiredReplicas: 2, conditions: [{ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'the HPA controller was able to get the target scale', lastTransitionTime: new Date().toISOString() }] } };
+    expect((await kubeRequest(kube, 'staging', 'PATCH', `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers/frontend/status`, hpaStatus, { contentType: 'application/merge-patch+json' })).status).toBe(200);
+
+    const verified = await verifyPromotion(svc, out.record.id, { kubeconfig: [kube.kubeconfig], timeoutMs: 30_000, intervalMs: 500 });
+    expect(verified).toMatchObject({ result: 'verified', message: 'Synced and Healthy: frontend-staging on staging', commit });
+  });
+});
