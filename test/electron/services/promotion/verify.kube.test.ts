@@ -29,7 +29,7 @@ beforeAll(async () => {
   ns = freshNamespace('promo');
   const clusters = kube.clusters.map((c) => `    - name: ${c.name}\n      context: ${c.context}\n      server: ${c.server}\n      environment: ${c.name}\n`).join('');
   const fleetFile = path.join(f.work, 'flotilla.yaml');
-  writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(/  clusters:\n[\s\S]*$/, `  clusters:\n${clusters}`));
+  writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(/ {2}clusters:\n[\s\S]*$/, `  clusters:\n${clusters}`));
   const staging = path.join(f.work, STAGING);
   writeFileSync(staging, readFileSync(staging, 'utf8').replace('namespace: frontend', `namespace: ${ns}`));
   commitAll(f.work, 'Point the fleet at the test clusters');
