@@ -859,7 +859,9 @@ class Builder {
     const values = docs.map((d) => d.value);
     if (values.length === 1 && Array.isArray(values[0])) {
       if (!target) this.fail('must specify a target for JSON patch', file);
-      const ops = readOps(values[0], file, (m) => this.fail(m, file));
+      // kustomize converts a JSON patch with sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true, `012` is 10).
+      const v11 = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
+      const ops = readOps(v11.docs[0]?.value ?? [], file, (m) => this.fail(m, file));
       this.applyJson6902(acc, target, ops, file);
       return;
     }
@@ -947,7 +949,7 @@ class Builder {
     const target = readSelector(p.target);
     if (!target) this.fail('a patchesJson6902 entry needs a target', t.file);
     const { text, file } = this.patchSource(t, p);
-    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
     if (problems[0]) throw new BuildError(problems[0]);
     const v = docs[0]?.value ?? [];
     const ops = readOps(v, file, (m) => this.fail(m, file));
