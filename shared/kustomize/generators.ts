@@ -101,7 +101,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: JsonMap, options: G
   if (name === '') throw new GeneratorError(`a ${kind} generator needs a name`);
   const data: [string, string, boolean][] = []; // key, value, isBinary
   const add = (key: string, value: string, binary = false): void => {
-    if (data.some(([k]) => k === key)) throw new GeneratorError(`cannot add key '${key}', another key by that name already exists in ${kind} ${name}`);
+    if (data.some(([k]) => k === key)) throw new GeneratorError(`${kind.toLowerCase()} ${name} illegally repeats the key \`${key}\``);
     data.push([key, value, binary]);
   };
   for (const file of [...stringList(args.envs), ...(typeof args.env === 'string' ? [args.env] : [])]) {
@@ -110,7 +110,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: JsonMap, options: G
   }
   for (const lit of stringList(args.literals)) {
     const eq = lit.indexOf('=');
-    if (eq < 0) throw new GeneratorError(`invalid literal source ${lit}, expected key=value`);
+    if (eq <= 0) throw new GeneratorError(`invalid literal source ${lit}, expected key=value`);
     add(lit.slice(0, eq), removeQuotes(lit.slice(eq + 1)));
   }
   for (const spec of stringList(args.files)) {
