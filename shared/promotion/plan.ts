@@ -464,8 +464,13 @@ function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: re
     if (!r) {
       const before = renderApplication(application, { treeAt: () => input.tree }, opts);
       const next = renderApplication(application, { treeAt: () => after }, opts);
-      const problems = [...before.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, message: `current: ${p.message}` })), ...next.problems];
-      r = { changes: problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems };
+      const beforeFailed = before.problems.some((p) => p.severity === 'error');
+      // A render that fails already today (e.g. a remote base, which is not rendered locally) cannot show the change,
+      // but the promotion does not break it: warnings. A render the edits break is an error.
+      const problems: Problem[] = beforeFailed
+        ? next.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, severity: 'warning' as const, message: `the rendered diff cannot be shown: ${p.message}` }))
+        : [...next.problems];
+      r = { changes: beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems };
       cache.set(key, r);
     }
     const problems: Problem[] = r.problems.map((p) => ({ ...p, app, cluster }));

@@ -108,6 +108,37 @@ describe('PromotionService.execute', () => {
     expect(git(f.remote, 'rev-list', '--count', 'main').trim()).toBe('4');
   });
 
+  it('pushes to a new branch for review when the pipeline says so, leaving the branch itself alone', async () => {
+    const f = fleet();
+    const pipelineFile = path.join(f.work, 'pipeline.yaml');
+    writeFileSync(pipelineFile, readFileSync(pipelineFile, 'utf8').replace('  promote:\n', '  git:\n    pushTo: review\n  promote:\n'));
+    commitAll(f.work, 'Promotions go through review');
+    git(f.work, 'push', '-q', 'origin', 'main');
+    const main = f.remoteHead();
+    const out = await (await service(f)).execute(frontendToStaging);
+    expect(out.record).toMatchObject({ result: 'pushed', branch: 'flotilla/promote-staging-frontend-20261118t120000' });
+    expect(f.remoteHead()).toBe(main);
+    expect(git(f.remote, 'rev-parse', 'flotilla/promote-staging-frontend-20261118t120000').trim()).toBe(out.record.commit);
+    expect(git(f.remote, 'rev-parse', `${out.record.commit}~1`).trim()).toBe(main);
+  });
+
+  it('gives up cleanly when the remote keeps moving, after a bounded number of attempts', async () => {
+    const f = fleet();
+    const other = f.other();
+    let n = 0;
+    const svc = await service(f, {
+      maxAttempts: 2,
+      beforePush: () => {
+        writeFileSync(path.join(other, 'README.md'), `busy ${++n}\n`);
+        commitAll(other, `Colleague change ${n}`);
+        git(other, 'push', '-q', 'origin', 'main');
+      },
+    });
+    const out = await svc.execute(frontendToStaging);
+    expect(out.record).toMatchObject({ result: 'failed', attempts: 2, message: 'the remote kept moving: 2 attempts were rejected as non-fast-forward; nothing was pushed' });
+    expect(git(f.remote, 'log', '--format=%s', '-3', 'main').trim().split('\n')).toEqual(['Colleague change 2', 'Colleague change 1', 'Comment the staging tag']);
+  });
+
   it('blocks on a failing gate with its reason and pushes nothing', async () => {
     const f = fleet();
     const before = f.remoteHead();
