@@ -8,7 +8,7 @@ import type { Application } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
 import type { KubeObject } from '../model/status';
 import { hideSecretData } from '../diff/secret';
-import { resourceId, resourceKey } from '../diff/normalize';
+import { isSecret, normalizeObject, resourceId, resourceKey } from '../diff/normalize';
 import { toDiffYaml } from '../diff/render';
 import { unifiedDiff } from '../diff/line-diff';
 import { clusterForApp, renderApplication } from '../fleet/render-apps';
@@ -488,7 +488,9 @@ export function diffObjects(before: readonly KubeObject[], after: readonly KubeO
   const ids = [...new Set([...a.keys(), ...b.keys()])].sort();
   const out: ResourceChange[] = [];
   for (const id of ids) {
-    const [desired, current] = hideSecretData(b.get(id), a.get(id));
+    // Secrets: stringData folded into data (as the API server stores it), then every value masked.
+    const norm = (o: KubeObject | undefined): KubeObject | undefined => (o && isSecret(o) ? normalizeObject(o) : o);
+    const [desired, current] = hideSecretData(norm(b.get(id)), norm(a.get(id)));
     const from = current ? toDiffYaml(current) : undefined;
     const to = desired ? toDiffYaml(desired) : undefined;
     if (from === to) continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
-import { planBlockers, planPromotion } from '../../../shared/promotion/plan';
+import { diffObjects, planBlockers, planPromotion } from '../../../shared/promotion/plan';
 import { pipelineVersions } from '../../../shared/promotion/versions';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';
 
@@ -82,5 +82,16 @@ describe('moving YAML paths and revision pins', () => {
         { stage: 'prod-us', versions: ['https://github.com/acme/web//deploy/base?ref=v1.4.0', 'spec.features[name=search].enabled=true'], skew: false },
       ],
     }]);
+  });
+});
+
+describe('diffObjects', () => {
+  it('masks Secret values in the rendered diff while still showing that they changed', () => {
+    const secret = (token: string): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'web' }, stringData: { token } });
+    const changes = diffObjects([secret('old-s3cret')], [secret('new-s3cret')], 'eu-1');
+    expect(changes.map((c) => [c.id, c.change])).toEqual([['/Secret/web/creds', 'changed']]);
+    expect(changes[0]!.diff).toContain('-  token: ++++++++++++');
+    expect(changes[0]!.diff).toContain('+  token: ++++++++');
+    expect(changes[0]!.diff).not.toMatch(/s3cret|czNjcmV0/);
   });
 });
