@@ -6,7 +6,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
-import { dirname, joinPath, normalizePath } from '../repo/paths';
+import { joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
 import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
 import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
@@ -1103,7 +1103,3 @@ export function kustomizeBuild(tree: FileTree, path: string, options: KustomizeO
   }
 }
 
-/** The folder of a kustomization path (for callers that hold a file path). */
-export function kustomizationDir(path: string): string {
-  return dirname(path);
-}

@@ -1,5 +1,4 @@
 /** Resources as kustomize tracks them: the object plus its id history, name-transform context and generator options. */
-import type { FieldSpec } from './field-specs';
 import type { Json, JsonMap } from './yaml';
 import { isMapValue } from './yaml';
 
@@ -56,11 +55,6 @@ export function idString(id: ResId): string {
   return `${gvk}/${id.name || '[noName]'}.${id.namespace || '[noNs]'}`;
 }
 
-/** A short readable id: `Kind/namespace/name`. */
-export function shortId(id: ResId): string {
-  return `${id.kind}/${id.namespace ? id.namespace + '/' : ''}${id.name}`;
-}
-
 /** Whether id `a` is the same resource as `b`. */
 export function idEquals(a: ResId, b: ResId): boolean {
   return a.group === b.group && a.version === b.version && a.kind === b.kind && a.name === b.name && nsEquals(a.namespace, b.namespace);
@@ -72,11 +66,6 @@ export function gvkSelected(gvk: Gvk, sel: { group?: string; version?: string; k
   if (sel.version && sel.version !== gvk.version) return false;
   if (sel.kind && sel.kind !== gvk.kind) return false;
   return true;
-}
-
-/** Whether a field spec applies to a gvk. */
-export function specApplies(spec: FieldSpec, gvk: Gvk): boolean {
-  return gvkSelected(gvk, spec);
 }
 
 /** One resource in a build. */

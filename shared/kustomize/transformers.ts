@@ -2,7 +2,7 @@
  * kustomize's built-in transformers over a list of resources: namespace, name prefix/suffix, labels,
  * annotations, images, replicas, name-reference fix-up, content hashes, vars and replacements.
  */
-import type { FieldSpec, FieldRef, NameBackRef, TransformerConfig } from './field-specs';
+import type { FieldSpec, FieldRef, NameBackRef } from './field-specs';
 import { splitPath, visitPath } from './field-specs';
 import type { Gvk, ResId } from './resource';
 import type { Resource } from './resource';
@@ -541,23 +541,3 @@ export function readObjRef(o: JsonMap): Var['objref'] {
   return { group, version, kind: str('kind'), name: str('name'), namespace: str('namespace') };
 }
 
-/** Every `$(VAR)` name used at the var-reference field specs. */
-export function varsReferenced(resources: readonly Resource[], specs: readonly FieldSpec[]): Set<string> {
-  const out = new Set<string>();
-  const scan = (x: Json): void => {
-    if (typeof x !== 'string') return;
-    for (const m of x.matchAll(/\$\(([^)]*)\)/g)) out.add(m[1]!);
-  };
-  for (const r of resources) {
-    applySpecs(r, specs, undefined, (ref) => {
-      const v = getRef(ref);
-      if (Array.isArray(v)) v.forEach(scan);
-      else if (isMapValue(v)) Object.values(v).forEach(scan);
-      else if (v !== undefined) scan(v);
-    });
-  }
-  return out;
-}
-
-/** The transformer config type re-exported for callers wiring specs. */
-export type { TransformerConfig };
