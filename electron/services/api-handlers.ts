@@ -2,9 +2,11 @@ import type { ApiHandlers } from '../../shared/api/contract';
 import { createReportApiHandlers } from '../store/api-handlers';
 import { promotionHandlers } from './promotion/promotion-api';
 import type { Session } from './session';
+import { StatusService } from './status-service';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
+  const status = new StatusService(session);
   return {
     ...createReportApiHandlers(() => session.store()),
     'fleet:overview': async () => (await session.fleet()).overview(),
@@ -17,6 +19,11 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'appset:source': async ({ file }) => (await session.fleet()).source(file),
     'appset:preview': async ({ file, text }) => (await session.fleet()).previewAppSet(file, text),
     'appset:save': async ({ file, text }) => (await session.fleet()).save(file, text),
+    'fleet:status': () => status.status(),
+    'fleet:refresh': (req) => status.refresh(req),
+    'fleet:cancel': async () => status.cancel(),
+    'app:detail': ({ app, cluster }) => status.detail(app, cluster),
+    'clusters:list': () => status.clusters(),
     ...promotionHandlers(session),
   };
 }

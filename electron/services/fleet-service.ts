@@ -11,6 +11,8 @@ import { GitRepository } from './git-repo';
 
 /** The open GitOps repository and what the engine derives from it at HEAD. */
 export class FleetService {
+  private cached: { readonly sha: string; readonly overview: Promise<FleetOverview> } | undefined;
+
   private constructor(readonly repo: GitRepository) {}
 
   /** Opens the repository at `dir` (errors name the path). */
@@ -26,6 +28,18 @@ export class FleetService {
 
   /** The repository at HEAD: its fleet, ApplicationSets and generated apps, and every problem found. */
   async overview(): Promise<FleetOverview> {
+    const sha = this.repo.resolve('HEAD');
+    // Generation is a pure function of the commit: reuse it until HEAD moves.
+    if (sha && this.cached?.sha === sha) return this.cached.overview;
+    const overview = this.computeOverview();
+    if (sha) this.cached = { sha, overview };
+    overview.catch(() => {
+      if (this.cached?.overview === overview) this.cached = undefined;
+    });
+    return overview;
+  }
+
+  private async computeOverview(): Promise<FleetOverview> {
     const { head, scan } = await this.scanHead();
     const { appsets, problems } = generateAll(scan, localGitReader(this.repo, scan.fleet.repoURLs));
     return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets, problems };

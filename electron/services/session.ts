@@ -1,12 +1,15 @@
 import { FleetStore } from '../store/fleet-store';
 import { storeFile } from '../store/location';
 import { EventBus } from './event-bus';
+import { sandboxStatus } from './sandbox';
 import { FleetService } from './fleet-service';
 
 /** Where a session starts: the repository to open and the data folder for state. */
 export interface SessionOptions {
   readonly repoPath: string;
   readonly dataDir: string;
+  /** Kubeconfig files; default `$KUBECONFIG`, else the running sandbox's, else `~/.kube/config`. */
+  readonly kubeconfig?: readonly string[];
 }
 
 /** The engine's state for one UI or CLI run: the open repository and the event bus. */
@@ -30,6 +33,14 @@ export class Session {
       });
     }
     return this.fleetPromise;
+  }
+
+  /** The kubeconfig files clusters are reached with (undefined: the client's default, `~/.kube/config`). */
+  kubeconfig(): readonly string[] | undefined {
+    if (this.options.kubeconfig?.length) return this.options.kubeconfig;
+    if (process.env.KUBECONFIG) return undefined;
+    const sandbox = sandboxStatus(this.options.dataDir);
+    return sandbox.running && sandbox.kubeconfig ? [sandbox.kubeconfig] : undefined;
   }
 
   /** The SQLite store of the data folder, opened once (Node side only). */

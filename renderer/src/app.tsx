@@ -1,18 +1,26 @@
 import { useEffect } from 'react';
 import { getApi } from './api/bridge';
+import { CommandPalette } from './components/command-palette';
+import { AppPage } from './pages/app-page';
+import { ApplicationsPage } from './pages/applications-page';
 import { AppSetsPage } from './pages/appsets-page';
+import { ClustersPage } from './pages/clusters-page';
 import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
+import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
 import type { Page } from './store/nav-slice';
 
 const NAV: readonly { readonly page: Page; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
+  { page: 'applications', label: 'Applications' },
   { page: 'applicationsets', label: 'ApplicationSets' },
   { page: 'promotions', label: 'Promotions' },
+  { page: 'reports', label: 'Reports' },
+  { page: 'clusters', label: 'Clusters' },
 ];
 
-/** The shell: the repository and its revision always visible, navigation, and the current page. */
+/** The shell: the repository and its revision always visible, navigation, the command palette, and the current page. */
 export function App() {
   const overview = useStore((s) => s.overview);
   const loading = useStore((s) => s.loading);
@@ -20,11 +28,20 @@ export function App() {
   const page = useStore((s) => s.page);
   const navigate = useStore((s) => s.navigate);
   const loadOverview = useStore((s) => s.loadOverview);
+  const loadStatus = useStore((s) => s.loadStatus);
+  const setProgress = useStore((s) => s.setProgress);
+  const setPaletteOpen = useStore((s) => s.setPaletteOpen);
 
   useEffect(() => {
     void loadOverview();
-    return getApi().on('repo:changed', () => void loadOverview());
-  }, [loadOverview]);
+    const api = getApi();
+    const offs = [
+      api.on('repo:changed', () => void (loadOverview(), loadStatus())),
+      api.on('progress', (p) => setProgress(p)),
+      api.on('fleet:updated', () => void loadStatus()),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [loadOverview, loadStatus, setProgress]);
 
   const head = overview?.repo.head;
   return (
@@ -43,6 +60,9 @@ export function App() {
             )}
           </span>
         )}
+        <button type="button" className="palette-button" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">
+          Search <kbd>Ctrl K</kbd>
+        </button>
         <button type="button" className="refresh" onClick={() => void loadOverview()} disabled={loading}>
           {loading ? 'Loading…' : 'Reload'}
         </button>
@@ -66,9 +86,14 @@ export function App() {
         )}
         {!overview && !loadError && <p className="muted">Reading the repository…</p>}
         {overview && page === 'fleet' && <FleetPage />}
+        {overview && page === 'applications' && <ApplicationsPage />}
         {overview && page === 'applicationsets' && <AppSetsPage />}
         {overview && page === 'promotions' && <PromotionsPage />}
+        {overview && page === 'reports' && <ReportsPage />}
+        {overview && page === 'clusters' && <ClustersPage />}
+        {overview && page === 'app' && <AppPage />}
       </main>
+      <CommandPalette />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Explanation } from '../appset/engine';
+import type { FleetGrid } from '../fleet/grid';
 import type { Application } from '../model/application';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
@@ -6,6 +7,7 @@ import type { PromotionRecordView } from '../promotion/history';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
+import type { AppClusterHistory, RecordedAppCluster } from '../report/model';
 import { REPORT_CHANNELS } from '../report/api';
 
 /** The repository Flotilla has open, at its HEAD. */
@@ -88,6 +90,44 @@ export interface PromotionOutcomeView {
   readonly blockers: readonly string[];
 }
 
+/** The apps × clusters grid and how old its figures are. */
+export interface FleetStatusView {
+  readonly grid: FleetGrid;
+  /** When the shown state was recorded (the latest snapshot); absent when the fleet was never refreshed. */
+  readonly recordedAt?: string;
+  /** The repository's HEAD the apps were generated from. */
+  readonly revision?: string;
+  readonly problems: readonly Problem[];
+}
+
+/** One app on one cluster: what Git renders, what was last seen there, and its history. */
+export interface AppDetail {
+  readonly app: string;
+  readonly cluster: string;
+  readonly application?: Application;
+  readonly explain?: Explanation;
+  /** The last recorded status: every resource with its sync, health message and masked diff. */
+  readonly status?: RecordedAppCluster;
+  /** The desired manifests at HEAD, as `kustomize build` prints them. */
+  readonly rendered: string;
+  readonly renderProblems: readonly Problem[];
+  readonly history?: AppClusterHistory;
+}
+
+/** A cluster's connection as the UI sees it (never its credentials). */
+export interface ClusterView {
+  readonly name: string;
+  readonly context: string;
+  readonly server: string;
+  readonly environment?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state: 'connecting' | 'ready' | 'unreachable' | 'forbidden';
+  readonly version?: string;
+  readonly reason?: string;
+  /** ISO time the state was entered. */
+  readonly since: string;
+}
+
 /** Progress of a long operation, pushed as an event. */
 export interface Progress {
   readonly id: string;
@@ -111,6 +151,16 @@ export interface ApiChannels extends ReportApiChannels {
   'appset:preview': (req: { readonly file: string; readonly text: string }) => Promise<AppSetPreview>;
   /** Saves edited text to the file in the working tree (no commit). */
   'appset:save': (req: { readonly file: string; readonly text: string }) => Promise<{ readonly file: string }>;
+  /** The grid from the store at once (no cluster contacted), with the apps of HEAD. */
+  'fleet:status': (req: Record<string, never>) => Promise<FleetStatusView>;
+  /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
+  'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusView>;
+  /** Cancels a running refresh (nothing is recorded). */
+  'fleet:cancel': (req: Record<string, never>) => Promise<{ readonly cancelled: boolean }>;
+  /** One app on one cluster in detail. */
+  'app:detail': (req: { readonly app: string; readonly cluster: string }) => Promise<AppDetail>;
+  /** Every fleet cluster's connection state and version. */
+  'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
   'promotion:pipelines': (req: Record<string, never>) => Promise<PipelinesOverview>;
   /** Plans a promotion on the remote branch's tip: edits, rendered diff per target cluster, gates; writes nothing. */
@@ -128,6 +178,8 @@ export interface ApiEvents {
   /** The open repository changed (another repo opened, or HEAD moved). */
   'repo:changed': { readonly head: string };
   'progress': Progress;
+  /** A refresh recorded a new snapshot. */
+  'fleet:updated': { readonly recordedAt: string };
 }
 
 /** An invoke channel's name. */
@@ -140,9 +192,9 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.

@@ -11,9 +11,9 @@ export interface ServeProcess {
 }
 
 /** Starts the built CLI's `flotilla serve` on a repository and waits for the URL it prints. */
-export function startServe(repo: string, dataDir: string): Promise<ServeProcess> {
+export function startServe(repo: string, dataDir: string, env: Readonly<Record<string, string>> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'flotilla.js'), 'serve', '--repo', repo], {
-    env: { ...process.env, FLOTILLA_DATA_DIR: dataDir },
+    env: { ...process.env, FLOTILLA_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

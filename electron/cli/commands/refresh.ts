@@ -1,21 +1,16 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
-import { renderApplication } from '../../../shared/fleet/render-apps';
-import { resourceKey } from '../../../shared/diff/normalize';
-import type { KubeObject, ResourceKey } from '../../../shared/model/status';
 import { formatProblem } from '../../../shared/problem';
-import { FleetService } from '../../services/fleet-service';
-import { localGitReader } from '../../services/git-reader';
+import type { RefreshOutcome } from '../../services/fleet-refresh';
+import { refreshAndRecord } from '../../services/fleet-refresh';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
-import type { AppClusterRecord, CompactionResult, RecordResult, ResourceManifests, SnapshotInput } from '../../store/types';
 import { DEFAULT_RETENTION } from '../../store/types';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import { printData } from '../output';
-import type { CompareCliOptions, FleetComparison } from './diff';
-import { compareFleet, compareOptions, fleetCompareOptions, reportProblems } from './diff';
+import type { CompareCliOptions } from './diff';
+import { compareOptions, fleetCompareOptions, reportProblems } from './diff';
 
 /** Adds `--data-dir DIR`: where the store lives (default: Flotilla's data folder). */
 export function dataDirOption(cmd: Command): Command {
@@ -37,77 +32,13 @@ export interface RefreshCliOptions extends CompareCliOptions {
   readonly retentionDays?: number;
 }
 
-const keyOf = (k: ResourceKey): string => `${k.group}/${k.kind}/${k.namespace}/${k.name}`;
-
-/**
- * The snapshot a fleet comparison makes: each row's status, its cluster's environment, its live objects (normalised
- * and masked by the comparison) and its rendered desired objects (`desired`: app name → objects, keyed as the
- * comparison keys them). Objects the status does not list are left out.
- */
-export function snapshotFromComparison(
-  result: FleetComparison,
-  environments: ReadonlyMap<string, string>,
-  desired: ReadonlyMap<string, { readonly namespace: string; readonly objects: readonly KubeObject[] }>,
-  partial: boolean,
-): SnapshotInput {
-  const appClusters: AppClusterRecord[] = result.rows.map((r) => {
-    const byKey = new Map<string, { desired?: KubeObject; live?: KubeObject }>();
-    for (const res of r.status.resources) byKey.set(keyOf(res), {});
-    const rendered = desired.get(r.app);
-    for (const obj of rendered?.objects ?? []) {
-      const slot = byKey.get(keyOf(resourceKey(obj, rendered!.namespace))) ?? byKey.get(keyOf(resourceKey(obj, '')));
-      if (slot) slot.desired = obj;
-    }
-    for (const d of r.comparison?.diffs ?? []) {
-      const slot = d?.live ? byKey.get(keyOf(d.key)) : undefined;
-      if (slot) slot.live = d!.live;
-    }
-    const manifests: ResourceManifests[] = [];
-    for (const res of r.status.resources) {
-      const m = byKey.get(keyOf(res))!;
-      if (m.desired || m.live) manifests.push({ group: res.group, ...(res.version !== undefined ? { version: res.version } : {}), kind: res.kind, namespace: res.namespace, name: res.name, ...m });
-    }
-    const environment = environments.get(r.cluster);
-    return { status: r.status, ...(environment !== undefined ? { environment } : {}), manifests };
-  });
-  return { appClusters, partial };
-}
-
-/**
- * Each app's rendered desired objects at `revision` (the comparison's), and the clusters' environments. Renders the
- * apps once more (compareFleet does not hand its rendered objects out); when HEAD moved since, no desired objects.
- */
-async function desiredState(repo: string, revision: string): Promise<{ environments: Map<string, string>; desired: Map<string, { namespace: string; objects: readonly KubeObject[] }>; warning?: string }> {
-  const fleet = await FleetService.open(repo);
-  const { head, scan } = await fleet.scanHead();
-  const clusters = fleetClusters(scan);
-  const environments = new Map<string, string>();
-  for (const c of clusters) if (c.environment !== undefined) environments.set(c.name, c.environment);
-  const desired = new Map<string, { namespace: string; objects: readonly KubeObject[] }>();
-  if (head.sha !== revision) return { environments, desired, warning: `HEAD moved from ${revision.slice(0, 7)} to ${head.short} during the refresh: desired manifests not recorded` };
-  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  for (const set of generateAll(scan, git).appsets) {
-    for (const a of set.apps) {
-      const rendered = renderApplication(a.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor });
-      desired.set(a.name, { namespace: a.application.spec.destination.namespace ?? '', objects: rendered.objects });
-    }
-  }
-  return { environments, desired };
-}
-
 /** Reads every app on every cluster (as `flotilla status`) and records the snapshot; returns the comparison and the record. */
-export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app?: string): Promise<{ result: FleetComparison; recorded: RecordResult; compacted: CompactionResult; file: string }> {
-  const compare = fleetCompareOptions(ctx, opts, app);
-  const result = await compareFleet(compare);
-  const { environments, desired, warning } = await desiredState(compare.repo, result.revision);
-  if (warning) ctx.io.err(`warning: ${warning}\n`);
+export async function refreshFleet(ctx: CliContext, opts: RefreshCliOptions, app?: string): Promise<RefreshOutcome & { file: string }> {
   const file = storeFile(opts.dataDir);
   const store = FleetStore.open(file);
   try {
-    const recorded = store.recordSnapshot(snapshotFromComparison(result, environments, desired, app !== undefined || opts.cluster !== undefined));
     const retention = opts.retentionDays !== undefined ? { ...DEFAULT_RETENTION, keepAllForMs: opts.retentionDays * 24 * 3600_000 } : DEFAULT_RETENTION;
-    const compacted = store.compact(retention);
-    return { result, recorded, compacted, file };
+    return { ...(await refreshAndRecord(store, fleetCompareOptions(ctx, opts, app), retention)), file };
   } finally {
     store.close();
   }

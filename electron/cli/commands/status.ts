@@ -3,24 +3,16 @@ import type { AppClusterStatus } from '../../../shared/model/status';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import { formatTable, printData } from '../output';
+import { gridRowKey } from '../../../shared/fleet/grid';
+import { compareFleet } from '../../services/fleet-compare';
 import type { CompareCliOptions } from './diff';
-import { compareFleet, compareOptions, fleetCompareOptions, reportProblems } from './diff';
+import { compareOptions, fleetCompareOptions, reportProblems } from './diff';
 
 /** One cell of the grid: `Synced/Healthy`, or `-` when the app does not deploy to the cluster. */
 function cell(s: AppClusterStatus | undefined): string {
   if (!s) return '-';
   const counts = s.resources.filter((r) => r.sync === 'OutOfSync').length;
   return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '');
-}
-
-/**
- * The row an app belongs to in the grid: its name without the cluster's (`frontend-dev` on `dev` → `frontend`),
- * so that one app's instances across clusters share a row, as ApplicationSets usually name them.
- */
-export function gridRow(app: string, cluster: string): string {
-  if (app.endsWith(`-${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
-  if (app.startsWith(`${cluster}-`) && app.length > cluster.length + 1) return app.slice(cluster.length + 1);
-  return app;
 }
 
 /** `flotilla status`: the apps × clusters grid of sync and health, from Git (HEAD) and the live clusters. */
@@ -44,7 +36,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         const clusters = result.clusters.filter((c) => result.rows.some((r) => r.cluster === c));
         const grid = new Map<string, Map<string, AppClusterStatus>>();
         for (const r of result.rows) {
-          const row = gridRow(r.app, r.cluster);
+          const row = gridRowKey(r.app, r.cluster);
           if (!grid.has(row)) grid.set(row, new Map());
           grid.get(row)!.set(r.cluster, r.status);
         }

@@ -1,49 +1,80 @@
-import type { AppSetSummary } from '../../../shared/api/contract';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
+import { filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
+import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
+import { ProgressBar } from '../components/progress-bar';
 import { useStore } from '../store';
 
-/** The fleet page: clusters by environment, then every ApplicationSet with the apps it generates. */
+const ROW_HEIGHT = 44;
+const OVERSCAN = 8;
+const HEALTHS: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
+const SYNCS: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown'];
+
+/** The fleet page: the apps × clusters grid grouped by environment, from the store at once, refreshed on request. */
 export function FleetPage() {
-  const overview = useStore((s) => s.overview);
-  if (!overview) return null;
-  const clusters = overview.repo.fleet?.clusters ?? [];
-  const apps = overview.appsets.reduce((n, s) => n + s.apps.length, 0);
-  const problems = [...overview.problems, ...overview.appsets.flatMap((s) => s.problems)];
-  const envs = [...new Set(clusters.map((c) => c.environment ?? 'unassigned'))];
-  return (
-    <div className="page">
-      <h1>Fleet</h1>
-      <div className="cards" role="list" aria-label="Fleet summary">
-        <Card label="Clusters" value={clusters.length} />
-        <Card label="Environments" value={envs.length} />
-        <Card label="ApplicationSets" value={overview.appsets.length} />
-        <Card label="Applications" value={apps} />
-        <Card label="Problems" value={problems.length} tone={problems.length ? 'bad' : 'good'} />
+  const status = useStore((s) => s.status);
+  const statusError = useStore((s) => s.statusError);
+  const refreshing = useStore((s) => s.refreshing);
+  const progress = useStore((s) => s.progress);
+  const filter = useStore((s) => s.filter);
+  const setFilter = useStore((s) => s.setFilter);
+  const refresh = useStore((s) => s.refresh);
+  const cancel = useStore((s) => s.cancelRefresh);
+  const loadStatus = useStore((s) => s.loadStatus);
+
+  useEffect(() => {
+    if (!status) void loadStatus();
+  }, [status, loadStatus]);
+
+  const view = useMemo(() => (status ? filterGrid(status.grid, filter) : undefined), [status, filter]);
+  if (statusError && !status)
+    return (
+      <div role="alert" className="load-error">
+        <code>{statusError}</code>
       </div>
-      <ProblemList problems={problems} />
-      <section aria-labelledby="clusters-h">
-        <h2 id="clusters-h">Clusters</h2>
-        <div className="env-row">
-          {envs.map((env) => (
-            <div key={env} className="env" aria-label={`Environment ${env}`}>
-              <h3>{env}</h3>
-              <ul>
-                {clusters
-                  .filter((c) => (c.environment ?? 'unassigned') === env)
-                  .map((c) => (
-                    <li key={c.name}>
-                      <strong>{c.name}</strong> <span className="muted">{c.server ?? c.context ?? ''}</span>
-                    </li>
-                  ))}
-              </ul>
-            </div>
-          ))}
+    );
+  if (!status || !view) return <p className="muted">Reading the store…</p>;
+  const grid = status.grid;
+  const cells = grid.rows.flatMap((r) => Object.values(r.cells));
+  const count = (pred: (c: (typeof cells)[number]) => boolean): number => cells.filter(pred).length;
+  return (
+    <div className="page fleet-page">
+      <div className="page-head">
+        <h1>Fleet</h1>
+        <span className="muted" aria-label="Figures recorded">
+          {status.recordedAt ? `figures recorded ${age(status.recordedAt)} (${new Date(status.recordedAt).toLocaleString()})` : 'never refreshed: the grid shows the apps Git generates'}
+        </span>
+        <button type="button" className="primary" onClick={() => void refresh()} disabled={refreshing}>
+          {refreshing ? 'Refreshing…' : 'Refresh from clusters'}
+        </button>
+      </div>
+      {refreshing && <ProgressBar progress={progress} onCancel={() => void cancel()} />}
+      {statusError && (
+        <div role="alert" className="load-error">
+          <code>{statusError}</code>
         </div>
-      </section>
-      {overview.appsets.length === 0 && <p className="empty">No ApplicationSets found in this repository.</p>}
-      {overview.appsets.map((s) => (
-        <AppSetTable key={`${s.file}:${s.line}`} appset={s} />
-      ))}
+      )}
+      <div className="cards" role="list" aria-label="Fleet summary">
+        <Card label="App × clusters" value={cells.length} />
+        <Card label="Synced" value={count((c) => c.sync === 'Synced')} tone="good" />
+        <Card label="OutOfSync" value={count((c) => c.sync === 'OutOfSync')} tone={count((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
+        <Card label="Degraded" value={count((c) => c.health === 'Degraded')} tone={count((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
+        <Card label="Unknown" value={count((c) => c.sync === 'Unknown')} />
+      </div>
+      <ProblemList problems={status.problems} />
+      <Filters environments={grid.environments} />
+      <p className="muted" aria-live="polite">
+        {view.rows.length} of {grid.rows.length} apps · {view.clusters.length} clusters
+        {filter.text || filter.environments?.length || filter.health?.length || filter.sync?.length || filter.label ? (
+          <button type="button" className="link" onClick={() => setFilter({ text: '', environments: [], health: [], sync: [], label: '' })}>
+            clear filters
+          </button>
+        ) : null}
+      </p>
+      <Grid rows={view.rows} clusters={view.clusters} />
+      <SkewView />
     </div>
   );
 }
@@ -57,45 +88,173 @@ function Card({ label, value, tone }: { readonly label: string; readonly value: 
   );
 }
 
-function AppSetTable({ appset }: { readonly appset: AppSetSummary }) {
+function Filters({ environments }: { readonly environments: readonly string[] }) {
+  const filter = useStore((s) => s.filter);
+  const setFilter = useStore((s) => s.setFilter);
+  const toggle = <T extends string>(list: readonly T[] | undefined, v: T): T[] => (list?.includes(v) ? list.filter((x) => x !== v) : [...(list ?? []), v]);
   return (
-    <section className="appset" aria-labelledby={`appset-${appset.name}`}>
-      <h2 id={`appset-${appset.name}`}>
-        ApplicationSet <code>{appset.name}</code>{' '}
-        <span className="muted">
-          {appset.file}:{appset.line} · generators: {appset.generators.join(', ') || 'none'} · {appset.apps.length} apps
-        </span>
-      </h2>
-      <ProblemList problems={appset.problems} title={`Problems in ${appset.name}`} />
-      <table className="grid" aria-label={`Applications of ${appset.name}`}>
-        <thead>
-          <tr>
-            <th scope="col">Application</th>
-            <th scope="col">Project</th>
-            <th scope="col">Destination</th>
-            <th scope="col">Namespace</th>
-            <th scope="col">Source path</th>
-            <th scope="col">Revision</th>
-          </tr>
-        </thead>
-        <tbody>
-          {appset.apps.map((a) => {
-            const spec = a.application.spec;
-            return (
-              <tr key={a.name}>
-                <th scope="row">{a.name}</th>
-                <td>{spec.project}</td>
-                <td>{spec.destination.name ?? spec.destination.server}</td>
-                <td>{spec.destination.namespace}</td>
+    <div className="filters" role="search" aria-label="Filter the grid">
+      <input type="search" aria-label="Filter apps by name" placeholder="Filter apps…" value={filter.text ?? ''} onChange={(e) => setFilter({ text: e.target.value })} />
+      <input type="text" aria-label="Filter by label (key=value)" placeholder="label key=value" value={filter.label ?? ''} onChange={(e) => setFilter({ label: e.target.value })} />
+      <fieldset>
+        <legend>Environment</legend>
+        {environments.map((env) => (
+          <label key={env}>
+            <input type="checkbox" checked={filter.environments?.includes(env) ?? false} onChange={() => setFilter({ environments: toggle(filter.environments, env) })} /> {env}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Health</legend>
+        {HEALTHS.map((h) => (
+          <label key={h}>
+            <input type="checkbox" checked={filter.health?.includes(h) ?? false} onChange={() => setFilter({ health: toggle(filter.health, h) })} /> {h}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Sync</legend>
+        {SYNCS.map((s) => (
+          <label key={s}>
+            <input type="checkbox" checked={filter.sync?.includes(s) ?? false} onChange={() => setFilter({ sync: toggle(filter.sync, s) })} /> {s}
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+/** The grid, virtualised: only the rows in view (plus a margin) are in the DOM, so 1,000 apps × 10 clusters scroll smoothly. */
+function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[] }) {
+  const openApp = useStore((s) => s.openApp);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const envs: { env: string; span: number }[] = [];
+  for (const c of clusters) {
+    const tail = envs[envs.length - 1];
+    if (tail && tail.env === c.environment) tail.span++;
+    else envs.push({ env: c.environment, span: 1 });
+  }
+  const template = `minmax(160px, 1.2fr) repeat(${clusters.length}, minmax(150px, 1fr))`;
+  return (
+    <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + 2} aria-colcount={clusters.length + 1}>
+      <div className="grid-head" role="rowgroup">
+        <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
+          <div role="columnheader" className="corner">
+            Environment
+          </div>
+          {envs.map((e) => (
+            <div key={e.env} role="columnheader" className="env-head" style={{ gridColumn: `span ${e.span}` }}>
+              {e.env}
+            </div>
+          ))}
+        </div>
+        <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={2}>
+          <div role="columnheader">App</div>
+          {clusters.map((c) => (
+            <div key={c.name} role="columnheader">
+              {c.name}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} tabIndex={0} aria-label="Grid rows">
+        <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+          {rows.slice(first, last).map((r, i) => (
+            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + 3} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
+              <div role="rowheader" className="app-name" title={r.appset ? `ApplicationSet ${r.appset}` : undefined}>
+                {r.key}
+              </div>
+              {clusters.map((c) => {
+                const cell = r.cells[c.name];
+                if (!cell) return <div key={c.name} role="gridcell" className="cell empty" aria-label={`${r.key} is not on ${c.name}`} />;
+                return (
+                  <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}`}>
+                    <button
+                      type="button"
+                      className="cell-button"
+                      onClick={() => openApp(cell.app, cell.cluster)}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
+                      title={`${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}
+                    >
+                      <span className="cell-status">
+                        <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
+                      </span>
+                      <span className="cell-version">{cell.version || '—'}</span>
+                    </button>
+                  </div>
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** "What is in staging but not yet in prod": apps whose version differs between two environments. */
+function SkewView() {
+  const status = useStore((s) => s.status);
+  const envs = status?.grid.environments ?? [];
+  const [from, setFrom] = useState<string | undefined>(undefined);
+  const [to, setTo] = useState<string | undefined>(undefined);
+  const f = from ?? envs[envs.length - 2] ?? envs[0] ?? '';
+  const t = to ?? envs[envs.length - 1] ?? '';
+  const skew = useMemo(() => (status && f && t ? versionSkew(status.grid, f, t) : []), [status, f, t]);
+  if (envs.length < 2) return null;
+  return (
+    <section className="skew" aria-labelledby="skew-h">
+      <h2 id="skew-h">Version skew</h2>
+      <p>
+        What is in{' '}
+        <select aria-label="From environment" value={f} onChange={(e) => setFrom(e.target.value)}>
+          {envs.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>{' '}
+        but not yet in{' '}
+        <select aria-label="To environment" value={t} onChange={(e) => setTo(e.target.value)}>
+          {envs.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+        : {skew.length} app{skew.length === 1 ? '' : 's'}
+      </p>
+      {skew.length > 0 && (
+        <table className="grid" aria-label={`Version skew from ${f} to ${t}`}>
+          <thead>
+            <tr>
+              <th scope="col">App</th>
+              <th scope="col">{f}</th>
+              <th scope="col">{t}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {skew.map((s) => (
+              <tr key={s.key}>
+                <th scope="row">{s.key}</th>
                 <td>
-                  <code>{spec.source?.path}</code>
+                  <code>{s.from}</code>
                 </td>
-                <td>{spec.source?.targetRevision}</td>
+                <td>
+                  <code>{s.to}</code>
+                </td>
               </tr>
-            );
-          })}
-        </tbody>
-      </table>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -7,9 +7,20 @@ import type { NavSlice } from './nav-slice';
 import { createNavSlice } from './nav-slice';
 import type { PromotionSlice } from './promotion-slice';
 import { createPromotionSlice } from './promotion-slice';
+import type { ReportSlice } from './report-slice';
+import { createReportSlice } from './report-slice';
+import type { StatusSlice } from './status-slice';
+import { createStatusSlice } from './status-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice;
 
 /** The one zustand store of the renderer. */
-export const useStore = create<Store>()((...a) => ({ ...createFleetSlice(...a), ...createNavSlice(...a), ...createAppSetSlice(...a), ...createPromotionSlice(...a) }));
+export const useStore = create<Store>()((...a) => ({
+  ...createFleetSlice(...a),
+  ...createNavSlice(...a),
+  ...createAppSetSlice(...a),
+  ...createPromotionSlice(...a),
+  ...createStatusSlice(...a),
+  ...createReportSlice(...a),
+}));

@@ -1,0 +1,272 @@
+import { compareAppDetailed } from '../../shared/diff/compare-app';
+import type { AppComparison } from '../../shared/diff/compare-app';
+import type { IgnoreRules } from '../../shared/diff/ignore-differences';
+import { compileIgnoreDifferences } from '../../shared/diff/ignore-differences';
+import { FLOTILLA_FIELD_MANAGER } from '../../shared/diff/managed-fields';
+import { INSTANCE_LABEL } from '../../shared/diff/normalize';
+import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import { renderApplication } from '../../shared/fleet/render-apps';
+import { versionOf } from '../../shared/fleet/version';
+import type { HealthCustomizations } from '../../shared/health';
+import { assessHealth, parseHealthSpec } from '../../shared/health';
+import type { Application } from '../../shared/model/application';
+import { isFleetDoc } from '../../shared/model/fleet-file';
+import type { AppClusterStatus, HealthResult, KubeObject, ResourceKey } from '../../shared/model/status';
+import type { Problem } from '../../shared/problem';
+import { formatProblem, problem, toProblem } from '../../shared/problem';
+import { FLEET_FILE } from '../../shared/repo/scan';
+import { isRecord, parseYamlDocuments } from '../../shared/yaml/documents';
+import { ClusterManager } from './cluster/cluster-manager';
+import type { ClusterConnection } from './cluster/connection';
+import { resourcePath } from './cluster/discovery';
+import { LiveStore } from './cluster/live-state';
+import { withTracking } from './cluster/tracking';
+import { FleetService } from './fleet-service';
+import { localGitReader } from './git-reader';
+import { LuaHealthRunner } from './lua-health';
+
+// The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
+// the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
+// normalisation and sync status).
+
+/** Which apps and clusters to compare, and how to reach the clusters. */
+export interface FleetCompareOptions {
+  readonly repo: string;
+  /** Only this Application (by name). */
+  readonly app?: string;
+  /** Only this cluster (by fleet name). */
+  readonly cluster?: string;
+  /** Kubeconfig files (default: `$KUBECONFIG`, else `~/.kube/config`). */
+  readonly kubeconfig?: readonly string[];
+  /** Deadline of each API call (default 10 s). */
+  readonly timeoutMs?: number;
+  /**
+   * Server-side diff (Argo CD's `ServerSideDiff=true`): ask each cluster for a server-side apply dry run of every
+   * desired object that exists and compare live with the server's answer (exact defaults and mutating webhooks).
+   */
+  readonly serverSide?: boolean;
+  /** Called as app × clusters are compared (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Aborts the comparison: clusters not yet read are left out and the promise rejects. */
+  readonly signal?: AbortSignal;
+}
+
+/** One app on one cluster, compared. */
+export interface FleetComparisonRow {
+  readonly app: string;
+  readonly cluster: string;
+  readonly status: AppClusterStatus;
+  /** The ApplicationSet that generated the app. */
+  readonly appset: string;
+  /** The Application's labels (for the grid's label filter). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The rendered desired objects the comparison used (empty when rendering failed). */
+  readonly desired: readonly KubeObject[];
+  /** Each resource's full comparison, aligned with `status.resources` (absent when nothing could be compared). */
+  readonly comparison?: AppComparison;
+}
+
+/** Every selected app × cluster compared, the fleet's clusters in order, and problems that concern no single row. */
+export interface FleetComparison {
+  readonly revision: string;
+  readonly clusters: readonly string[];
+  readonly rows: readonly FleetComparisonRow[];
+  readonly problems: readonly Problem[];
+  /** Each fleet cluster's environment. */
+  readonly environments: ReadonlyMap<string, string>;
+}
+
+/**
+ * Compares every Application of the repository at HEAD (or the one named) with its cluster's live state. One
+ * unreachable cluster or unrenderable app makes its own rows Unknown and never stops the others.
+ */
+export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComparison> {
+  const fleet = await FleetService.open(opts.repo);
+  const { head, scan } = await fleet.scanHead();
+  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
+  const clusters = fleetClusters(scan);
+  const generated = generateAll(scan, git);
+  const problems: Problem[] = [...generated.problems, ...generated.appsets.flatMap((s) => s.problems)];
+  const appsetOf = new Map(generated.appsets.flatMap((s) => s.apps.map((a) => [a.name, s.name] as const)));
+  let apps: Application[] = generated.appsets.flatMap((s) => s.apps.map((a) => a.application));
+  if (opts.app !== undefined) {
+    apps = apps.filter((a) => a.metadata.name === opts.app);
+    if (apps.length === 0) {
+      const known = generated.appsets.flatMap((s) => s.apps.map((a) => a.name)).sort();
+      throw new Error(`no Application named ${opts.app} in ${fleet.repo.root} at ${head.short} (known: ${known.join(', ') || 'none'})`);
+    }
+  }
+  if (opts.cluster !== undefined && !clusters.some((c) => c.name === opts.cluster)) {
+    throw new Error(`no cluster named ${opts.cluster} in the fleet (known: ${clusters.map((c) => c.name).join(', ') || 'none'})`);
+  }
+
+  const settings = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  problems.push(...settings.problems);
+  const fleetIgnore = settings.ignore;
+  // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
+  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health) : undefined;
+  const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
+  const observedAt = new Date().toISOString();
+  type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
+  const jobs: Job[] = [];
+  for (const app of apps) {
+    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor });
+    if (rendered.cluster === undefined) {
+      const d = app.spec.destination;
+      problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: app.metadata.name }), severity: 'warning' });
+      continue;
+    }
+    if (opts.cluster !== undefined && rendered.cluster !== opts.cluster) continue;
+    const firstError = rendered.problems.find((p) => p.severity === 'error');
+    jobs.push({
+      app,
+      cluster: rendered.cluster,
+      desired: rendered.objects,
+      revision: rendered.revision ?? head.sha,
+      ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : {}),
+      renderProblems: rendered.problems,
+    });
+  }
+
+  const manager = ClusterManager.fromKubeconfig({
+    clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
+    ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  problems.push(...manager.problems);
+  const rows: FleetComparisonRow[] = [];
+  let finished = 0;
+  const done = (n: number): void => {
+    opts.signal?.throwIfAborted();
+    finished += n;
+    opts.onProgress?.(finished, jobs.length);
+  };
+  const rowOf = (j: Job) => ({ app: j.app.metadata.name, cluster: j.cluster, appset: appsetOf.get(j.app.metadata.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
+  opts.onProgress?.(0, jobs.length);
+  try {
+    const byCluster = new Map<string, Job[]>();
+    for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
+    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
+      const out: FleetComparisonRow[] = [];
+      const conn = manager.connection(cluster);
+      let clusterError: string | undefined;
+      const info = await conn.connect().catch(() => conn.info);
+      if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
+      const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
+      try {
+        const renderable = clusterJobs.filter((j) => !j.renderError);
+        if (store) {
+          try {
+            await store.prepare(renderable.map((j) => ({ desired: j.desired, ...(j.app.spec.destination.namespace ? { namespace: j.app.spec.destination.namespace } : {}) })));
+          } catch (err) {
+            clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
+          }
+        }
+        for (const j of clusterJobs) {
+          const name = j.app.metadata.name;
+          const namespace = j.app.spec.destination.namespace;
+          const base = {
+            app: name, cluster, revision: j.revision, ignoreDifferences: withFleetRules(fleetIgnore, j.app), assessHealth: assess,
+            ...(namespace ? { namespace } : {}),
+            ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
+          };
+          const error = j.renderError ?? clusterError;
+          if (error !== undefined || !store) {
+            const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });
+            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j) });
+            done(1);
+            continue;
+          }
+          const live = await store.liveState(name, j.desired, namespace);
+          const ours = live.resources.filter((r) => !r.extra && r.desired);
+          const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
+          const serverPredicted = opts.serverSide
+            ? await Promise.all(ours.map(async (r, i) => {
+                if (!r.live || liveErrors[i] !== undefined) return undefined;
+                try {
+                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                } catch (err) {
+                  liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
+                  return undefined;
+                }
+              }))
+            : undefined;
+          const comparison = compareAppDetailed({
+            ...base,
+            desired: ours.map((r) => r.desired!),
+            live: ours.map((r) => r.live),
+            liveErrors,
+            ...(serverPredicted ? { serverPredicted } : {}),
+            extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
+            observedAt: live.observedAt,
+          });
+          out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, [...j.renderProblems, ...live.problems]), j), comparison });
+          done(1);
+        }
+      } finally {
+        store?.close();
+      }
+      return out;
+    }));
+    for (const r of perCluster) rows.push(...r);
+  } finally {
+    manager.close();
+  }
+  const order = new Map(clusters.map((c, i) => [c.name, i]));
+  rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
+  const environments = new Map<string, string>();
+  for (const c of clusters) if (c.environment !== undefined) environments.set(c.name, c.environment);
+  return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments };
+}
+
+/** Sets what the app runs there (image tags, else the revision) on its status. */
+function withVersion(status: AppClusterStatus, job: { readonly desired: readonly KubeObject[]; readonly revision: string; readonly renderError?: string }): AppClusterStatus {
+  const version = job.renderError ? '' : versionOf(job.desired, job.revision);
+  return version ? { ...status, version } : status;
+}
+
+/** The fleet file's `spec.ignoreDifferences` (same entries as an Application's, applied to every app) and `spec.health` checks. */
+export function fleetCompareSettings(text: string | undefined): { readonly ignore: IgnoreRules; readonly health: HealthCustomizations; readonly problems: readonly Problem[] } {
+  const none = { ignore: { rules: [], problems: [] }, health: {}, problems: [] };
+  if (text === undefined) return none;
+  const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
+  const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
+  if (!spec) return none;
+  const where = { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) };
+  const problems: Problem[] = [];
+  let ignore: IgnoreRules = { rules: [], problems: [] };
+  const raw = spec['ignoreDifferences'];
+  if (Array.isArray(raw)) {
+    const compiled = compileIgnoreDifferences(raw, where);
+    ignore = { rules: compiled.rules, problems: [] };
+    problems.push(...compiled.problems.map((p) => ({ ...p, message: `fleet file: spec.${p.message}` })));
+  } else if (raw !== undefined && raw !== null) {
+    problems.push(problem('fleet file: spec.ignoreDifferences must be a list', where));
+  }
+  const health = parseHealthSpec(spec['health'], FLEET_FILE);
+  problems.push(...health.problems);
+  return { ignore, health: health.customizations, problems };
+}
+
+function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules {
+  const own = compileIgnoreDifferences(app.spec.ignoreDifferences ?? [], { app: app.metadata.name });
+  return { rules: [...fleetRules.rules, ...own.rules], problems: own.problems };
+}
+
+/** The object the API server would hold after Flotilla's server-side apply of `desired` (a dry run: nothing changes). */
+async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label'): Promise<KubeObject> {
+  const info = await conn.resourceFor(desired.apiVersion ?? '', desired.kind ?? '');
+  if (!info) throw new Error(`kind ${desired.apiVersion}/${desired.kind} is not served by the cluster`);
+  const { status: _status, ...rest } = desired as KubeObject & { status?: unknown };
+  const metadata: Record<string, unknown> = { ...(desired.metadata ?? {}) };
+  if (info.namespaced) metadata['namespace'] = key.namespace;
+  else delete metadata['namespace'];
+  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking });
+  const q = new URLSearchParams({ fieldManager: FLOTILLA_FIELD_MANAGER, force: 'true', dryRun: 'All' });
+  return await conn.request<KubeObject>({ method: 'PATCH', path: `${resourcePath(info, key.namespace, key.name)}?${q}`, contentType: 'application/apply-patch+yaml', body });
+}
+
+function withProblems(status: AppClusterStatus, extra: readonly Problem[]): AppClusterStatus {
+  if (extra.length === 0) return status;
+  return { ...status, problems: [...(status.problems ?? []), ...extra] };
+}

@@ -1,0 +1,151 @@
+import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
+import type { GridCell, GridCluster } from '../../shared/fleet/grid';
+import { buildGrid } from '../../shared/fleet/grid';
+import { renderApplication } from '../../shared/fleet/render-apps';
+import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import { FlotillaError, problem } from '../../shared/problem';
+import type { AppClusterSummary } from '../../shared/report/model';
+import { ClusterManager } from './cluster/cluster-manager';
+import { refreshAndRecord } from './fleet-refresh';
+import { localGitReader } from './git-reader';
+import type { Session } from './session';
+
+const NEVER = 'not refreshed yet: press Refresh to read the clusters';
+
+/**
+ * The fleet's sync and health for the UI: read at once from the store (what was last recorded), refreshed from the
+ * clusters on request with progress events, cancellable; and one app × cluster in detail.
+ */
+export class StatusService {
+  private running: AbortController | undefined;
+
+  constructor(private readonly session: Session) {}
+
+  /** The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is contacted. */
+  async status(): Promise<FleetStatusView> {
+    const fleet = await this.session.fleet();
+    const overview = await fleet.overview();
+    const latest = this.session.store().fleetAt();
+    const clusters: GridCluster[] = (overview.repo.fleet?.clusters ?? []).map((c) => ({ name: c.name, environment: c.environment ?? 'unassigned' }));
+    const known = new Set(clusters.map((c) => c.name));
+    const recorded = new Map((latest?.appClusters ?? []).map((s) => [`${s.app}\n${s.cluster}`, s]));
+    for (const s of latest?.appClusters ?? []) {
+      if (!known.has(s.cluster)) {
+        known.add(s.cluster);
+        clusters.push({ name: s.cluster, environment: s.environment ?? 'unassigned' });
+      }
+    }
+    const meta = new Map<string, { appset: string; labels: Readonly<Record<string, string>> }>();
+    const cells: GridCell[] = [];
+    const serverToCluster = new Map((overview.repo.fleet?.clusters ?? []).filter((c) => c.server).map((c) => [c.server!.replace(/\/+$/, ''), c.name]));
+    for (const set of overview.appsets) {
+      for (const a of set.apps) {
+        meta.set(a.name, { appset: set.name, labels: a.application.metadata.labels ?? {} });
+        const d = a.application.spec.destination;
+        const cluster = d.name ?? (d.server ? serverToCluster.get(d.server.replace(/\/+$/, '')) : undefined);
+        if (!cluster) continue;
+        const s = recorded.get(`${a.name}\n${cluster}`);
+        recorded.delete(`${a.name}\n${cluster}`);
+        cells.push(s ? cellOf(s) : { app: a.name, cluster, sync: 'Unknown', health: 'Unknown', healthMessage: NEVER, version: '', revision: '', outOfSync: 0, observedAt: '', error: NEVER });
+      }
+    }
+    // Apps recorded but no longer generated at HEAD still show what was last seen.
+    for (const s of recorded.values()) cells.push(cellOf(s));
+    const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
+    return {
+      grid,
+      ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
+      revision: overview.repo.head.sha,
+      problems: [...overview.problems, ...overview.appsets.flatMap((s) => s.problems)],
+    };
+  }
+
+  /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
+  async refresh(req: { readonly app?: string; readonly cluster?: string }): Promise<FleetStatusView> {
+    if (this.running) throw new FlotillaError(problem('a refresh is already running'));
+    const ctrl = new AbortController();
+    this.running = ctrl;
+    const events = this.session.events;
+    try {
+      const fleet = await this.session.fleet();
+      await refreshAndRecord(this.session.store(), {
+        repo: fleet.repo.root,
+        ...(req.app ? { app: req.app } : {}),
+        ...(req.cluster ? { cluster: req.cluster } : {}),
+        ...(this.session.kubeconfig() ? { kubeconfig: this.session.kubeconfig()! } : {}),
+        signal: ctrl.signal,
+        onProgress: (done, total) => events.emit('progress', { id: 'refresh', label: 'Reading clusters', done, total }),
+      });
+      const view = await this.status();
+      if (view.recordedAt) events.emit('fleet:updated', { recordedAt: view.recordedAt });
+      return view;
+    } catch (err) {
+      if (ctrl.signal.aborted) throw new FlotillaError(problem('refresh cancelled: nothing was recorded'));
+      throw err;
+    } finally {
+      this.running = undefined;
+      events.emit('progress', { id: 'refresh', label: 'Reading clusters', done: 1, total: 1 });
+    }
+  }
+
+  /** Cancels a running refresh. */
+  cancel(): { cancelled: boolean } {
+    if (!this.running) return { cancelled: false };
+    this.running.abort();
+    return { cancelled: true };
+  }
+
+  /** One app on one cluster: its recorded resources (health, sync, masked diffs), rendered manifests at HEAD, and its history. */
+  async detail(app: string, cluster: string): Promise<AppDetail> {
+    const fleet = await this.session.fleet();
+    const { scan } = await fleet.scanHead();
+    const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
+    const clusters = fleetClusters(scan);
+    const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === app);
+    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor }) : undefined;
+    const store = this.session.store();
+    const recorded = store.appClusterAt(app, cluster);
+    const history = store.history(app, { cluster })[0];
+    if (!generated && !recorded) throw new FlotillaError(problem(`no Application ${app} on cluster ${cluster}, at HEAD or in the store`, { app, cluster }));
+    return {
+      app,
+      cluster,
+      ...(generated ? { application: generated.application, explain: generated.explain } : {}),
+      ...(recorded ? { status: recorded } : {}),
+      rendered: rendered?.yaml ?? '',
+      renderProblems: rendered?.problems ?? [],
+      ...(history ? { history } : {}),
+    };
+  }
+
+  /** Every fleet cluster's connection state and version (each call has its timeout; one dead cluster delays no other). */
+  async clusters(): Promise<ClusterView[]> {
+    const fleet = await this.session.fleet();
+    const { scan } = await fleet.scanHead();
+    const manager = ClusterManager.fromKubeconfig({ clusters: fleetClusters(scan), ...(this.session.kubeconfig() ? { kubeconfigPaths: this.session.kubeconfig()! } : {}), timeoutMs: 5000 });
+    try {
+      const infos = await manager.status();
+      return [
+        ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}) })),
+        ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
+      ];
+    } finally {
+      manager.close();
+    }
+  }
+}
+
+function cellOf(s: AppClusterSummary): GridCell {
+  return {
+    app: s.app,
+    cluster: s.cluster,
+    sync: s.sync,
+    health: s.health.status,
+    healthMessage: s.health.message,
+    version: s.version ?? s.revision.slice(0, 7),
+    revision: s.revision,
+    outOfSync: s.driftedCount,
+    observedAt: s.observedAt,
+    ...(s.error ? { error: s.error } : {}),
+  };
+}

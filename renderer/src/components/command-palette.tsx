@@ -1,0 +1,118 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from '../store';
+import type { Page } from '../store/nav-slice';
+
+/** One thing the palette can do. */
+interface Command {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'app' | 'cluster' | 'appset' | 'page' | 'action';
+  run(): void;
+}
+
+const PAGE_LABELS: readonly [Page, string][] = [
+  ['fleet', 'Fleet'],
+  ['applications', 'Applications'],
+  ['applicationsets', 'ApplicationSets'],
+  ['promotions', 'Promotions'],
+  ['reports', 'Reports'],
+  ['clusters', 'Clusters'],
+];
+
+/** The command palette (Ctrl/Cmd+K): finds any app, cluster, ApplicationSet, page or action, all by keyboard. */
+export function CommandPalette() {
+  const open = useStore((s) => s.paletteOpen);
+  const setOpen = useStore((s) => s.setPaletteOpen);
+  const overview = useStore((s) => s.overview);
+  const navigate = useStore((s) => s.navigate);
+  const openApp = useStore((s) => s.openApp);
+  const openAppSet = useStore((s) => s.openAppSet);
+  const refresh = useStore((s) => s.refresh);
+  const [q, setQ] = useState('');
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setOpen(!useStore.getState().paletteOpen);
+      } else if (e.key === 'Escape' && useStore.getState().paletteOpen) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setOpen]);
+  useEffect(() => {
+    if (open) {
+      setQ('');
+      setActive(0);
+      input.current?.focus();
+    }
+  }, [open]);
+
+  const commands = useMemo<Command[]>(() => {
+    const out: Command[] = PAGE_LABELS.map(([page, label]) => ({ id: `page:${page}`, label: `Go to ${label}`, kind: 'page', run: () => navigate(page) }));
+    out.push({ id: 'action:refresh', label: 'Refresh the fleet from its clusters', kind: 'action', run: () => void refresh() });
+    out.push({ id: 'action:report', label: 'Show the drift report', kind: 'action', run: () => navigate('reports') });
+    const clusters = overview?.repo.fleet?.clusters ?? [];
+    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `${c.name}${c.environment ? ` (${c.environment})` : ''}`, kind: 'cluster', run: () => navigate('clusters') });
+    for (const s of overview?.appsets ?? []) {
+      out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => (navigate('applicationsets'), void openAppSet(s.file)) });
+      for (const a of s.apps) {
+        const d = a.application.spec.destination;
+        const cluster = d.name ?? clusters.find((c) => c.server && d.server && c.server.replace(/\/+$/, '') === d.server.replace(/\/+$/, ''))?.name;
+        if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
+      }
+    }
+    return out;
+  }, [overview, navigate, openApp, openAppSet, refresh]);
+
+  const matches = useMemo(() => {
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    return commands.filter((c) => words.every((w) => `${c.kind} ${c.label}`.toLowerCase().includes(w))).slice(0, 50);
+  }, [commands, q]);
+
+  if (!open) return null;
+  const run = (c: Command | undefined): void => {
+    if (!c) return;
+    setOpen(false);
+    c.run();
+  };
+  return (
+    <div className="palette-backdrop" onClick={() => setOpen(false)}>
+      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onClick={(e) => e.stopPropagation()}>
+        <input
+          ref={input}
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="palette-list"
+          aria-activedescendant={matches[active] ? `palette-${active}` : undefined}
+          aria-label="Find an app, cluster, ApplicationSet or action"
+          placeholder="Find an app, cluster, ApplicationSet or action…"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setActive(0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              setActive((i) => Math.min(matches.length - 1, i + 1));
+            } else if (e.key === 'ArrowUp') {
+              e.preventDefault();
+              setActive((i) => Math.max(0, i - 1));
+            } else if (e.key === 'Enter') run(matches[active]);
+          }}
+        />
+        <ul id="palette-list" role="listbox" aria-label="Matches">
+          {matches.map((c, i) => (
+            <li key={c.id} id={`palette-${i}`} role="option" aria-selected={i === active} onMouseEnter={() => setActive(i)} onClick={() => run(c)}>
+              <span className={`kind kind-${c.kind}`}>{c.kind}</span> {c.label}
+            </li>
+          ))}
+          {matches.length === 0 && <li className="muted">No match</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { StateCreator } from 'zustand';
+import type { AppDetail, ClusterView, FleetStatusView, Progress } from '../../../shared/api/contract';
+import type { GridFilter } from '../../../shared/fleet/grid';
+import { getApi } from '../api/bridge';
+
+/** The fleet's sync and health: the grid (from the store at once, then refreshed), its filters, one app in detail, the clusters. */
+export interface StatusSlice {
+  readonly status: FleetStatusView | undefined;
+  readonly statusError: string | undefined;
+  readonly refreshing: boolean;
+  readonly progress: Progress | undefined;
+  readonly filter: GridFilter;
+  readonly detail: AppDetail | undefined;
+  readonly detailError: string | undefined;
+  readonly clusters: readonly ClusterView[] | undefined;
+  readonly clustersError: string | undefined;
+  /** Loads the grid from the store (no cluster contacted). */
+  loadStatus(): Promise<void>;
+  /** Reads the clusters and records a snapshot; progress arrives as events. */
+  refresh(): Promise<void>;
+  /** Cancels a running refresh. */
+  cancelRefresh(): Promise<void>;
+  setFilter(patch: Partial<GridFilter>): void;
+  setProgress(p: Progress): void;
+  loadDetail(app: string, cluster: string): Promise<void>;
+  loadClusters(): Promise<void>;
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The status slice of the store. */
+export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set) => ({
+  status: undefined,
+  statusError: undefined,
+  refreshing: false,
+  progress: undefined,
+  filter: {},
+  detail: undefined,
+  detailError: undefined,
+  clusters: undefined,
+  clustersError: undefined,
+  async loadStatus() {
+    try {
+      set({ status: await getApi()['fleet:status']({}), statusError: undefined });
+    } catch (err) {
+      set({ statusError: message(err) });
+    }
+  },
+  async refresh() {
+    set({ refreshing: true, progress: undefined });
+    try {
+      set({ status: await getApi()['fleet:refresh']({}), statusError: undefined });
+    } catch (err) {
+      set({ statusError: message(err) });
+    } finally {
+      set({ refreshing: false, progress: undefined });
+    }
+  },
+  async cancelRefresh() {
+    await getApi()['fleet:cancel']({});
+  },
+  setFilter(patch) {
+    set((s) => ({ filter: { ...s.filter, ...patch } }));
+  },
+  setProgress(p) {
+    set({ progress: p });
+  },
+  async loadDetail(app, cluster) {
+    set({ detail: undefined, detailError: undefined });
+    try {
+      set({ detail: await getApi()['app:detail']({ app, cluster }) });
+    } catch (err) {
+      set({ detailError: message(err) });
+    }
+  },
+  async loadClusters() {
+    try {
+      set({ clusters: await getApi()['clusters:list']({}), clustersError: undefined });
+    } catch (err) {
+      set({ clustersError: message(err) });
+    }
+  },
+});

@@ -1,0 +1,151 @@
+// The desktop UI end to end, in Chromium against `flotilla serve`, on the example fleet deployed to the run's real
+// API servers: every page opens (light and dark, checked by axe-core), a refresh reads the clusters, a filter narrows
+// the grid, the palette finds an app, and the diff view shows a field another client changed.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe';
+import { launchChromium, screenshotDir } from '../helpers/browser';
+import { commitAll, exampleRepo, tempDir } from '../helpers/git-fixtures';
+import type { LocalFleetState } from '../helpers/kube-fleet';
+import { kubeRequest, useKubeFleet } from '../helpers/kube-fleet';
+import { cli } from '../helpers/run-cli';
+import type { ServeProcess } from '../helpers/serve';
+import { startServe } from '../helpers/serve';
+
+let fleet: LocalFleetState;
+let repo: { dir: string; cleanup: () => void };
+let data: { dir: string; cleanup: () => void };
+let serve: ServeProcess;
+let browser: Browser;
+
+/** Points the example fleet's clusters (fleet file and list ApplicationSet) at the run's API servers. */
+function retarget(dir: string): void {
+  const file = path.join(dir, 'flotilla.yaml');
+  let fleetText = readFileSync(file, 'utf8');
+  let platform = readFileSync(path.join(dir, 'appsets/platform.yaml'), 'utf8');
+  for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
+    const c = fleet.clusters.find((x) => x.name === name)!;
+    fleetText = fleetText.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
+    platform = platform.replace(`https://127.0.0.1:${port}`, c.server);
+  }
+  writeFileSync(file, fleetText);
+  writeFileSync(path.join(dir, 'appsets/platform.yaml'), platform);
+}
+
+async function syncFromGit(app: string, cluster: string, namespace: string): Promise<void> {
+  const rendered = await cli(['render', '--repo', repo.dir, '--app', app]);
+  expect(rendered.code).toBe(0);
+  const file = path.join(data.dir, `${app}.yaml`);
+  writeFileSync(file, rendered.out);
+  const r = await cli(['sync', '-f', file, '--app', app, '--cluster', cluster, '-n', namespace, '--create-namespace', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+}
+
+async function checkAccessibility(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const violations = await axeViolations(page);
+    expect(violations, `${name} (${scheme}): ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  fleet = await useKubeFleet();
+  repo = exampleRepo();
+  data = tempDir();
+  retarget(repo.dir);
+  commitAll(repo.dir, 'Point the example fleet at the test clusters');
+  await syncFromGit('frontend-dev', 'dev', 'frontend');
+  await syncFromGit('api-dev', 'dev', 'api');
+  // Another client scales frontend on dev: drift Flotilla must find and name.
+  const scaled = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
+  expect(scaled.status).toBe(200);
+  serve = await startServe(repo.dir, data.dir, { KUBECONFIG: fleet.kubeconfig });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  repo?.cleanup();
+  data?.cleanup();
+});
+
+describe('the desktop UI on the example fleet and real clusters', () => {
+  it('opens every page, refreshes, filters, finds an app, and shows the drifted field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    const grid = page.getByRole('grid', { name: 'Apps by cluster' });
+    await grid.waitFor();
+    // Before any refresh the grid shows what Git generates, and says it was never refreshed.
+    expect(await page.getByLabel('Figures recorded').textContent()).toContain('never refreshed');
+    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'platform', 'worker']);
+    await checkAccessibility(page, 'fleet page');
+
+    await page.getByRole('button', { name: 'Refresh from clusters' }).click();
+    const frontendDev = page.getByRole('button', { name: /^frontend-dev on dev: OutOfSync, Healthy|^frontend-dev on dev: OutOfSync/ });
+    await frontendDev.waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: /^api-dev on dev: Synced/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /^worker-prod on prod: OutOfSync/ }).count()).toBe(1); // never synced: missing
+    expect(await page.getByLabel('Figures recorded').textContent()).toMatch(/figures recorded \d+ s ago/);
+    await shoot(page, 'fleet-page');
+
+    await page.getByRole('searchbox', { name: 'Filter apps by name' }).fill('front');
+    await expect.poll(() => grid.getByRole('rowheader').allTextContents()).toEqual(['frontend']);
+    await page.getByRole('checkbox', { name: 'OutOfSync' }).check();
+    await page.getByRole('searchbox', { name: 'Filter apps by name' }).fill('');
+    await expect.poll(() => grid.getByRole('rowheader').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'clear filters' }).click();
+
+    await frontendDev.click();
+    await page.getByRole('heading', { name: /frontend-dev on dev/ }).waitFor();
+    await page.getByRole('tab', { name: 'Diff' }).click();
+    const diff = page.getByRole('table', { name: 'Deployment frontend: live and desired' });
+    await diff.waitFor();
+    const text = await diff.textContent();
+    expect(text).toContain('replicas: 7');
+    expect(text).toContain('replicas: 1');
+    await shoot(page, 'app-page-diff');
+    await checkAccessibility(page, 'app page (diff)');
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    expect(await page.getByRole('list', { name: 'Resources' }).textContent()).toContain('Deployment');
+    await page.getByRole('tab', { name: 'Manifests' }).click();
+    await page.getByRole('searchbox', { name: 'Search the rendered manifests' }).fill('ConfigMap');
+    expect(await page.getByLabel('Rendered manifests', { exact: true }).textContent()).toContain('kind: ConfigMap');
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('list', { name: 'Timeline' }).waitFor();
+    await shoot(page, 'app-page-history');
+
+    // The palette finds an app by keyboard.
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: /Find an app/ }).fill('api prod');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /api-prod on prod/ }).waitFor();
+
+    for (const [nav, heading, file] of [
+      ['Applications', 'Applications', 'applications-page'],
+      ['ApplicationSets', 'ApplicationSets', 'applicationsets-page'],
+      ['Promotions', /Promotions|Pipeline/, 'promotions-page'],
+      ['Reports', 'Drift report', 'reports-page'],
+      ['Clusters', 'Clusters', 'clusters-page'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: nav, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      if (nav === 'Reports') await page.getByRole('region', { name: 'frontend-dev on dev' }).waitFor();
+      if (nav === 'Clusters') await expect.poll(() => page.getByRole('table', { name: 'Clusters' }).getByText('ready').count()).toBe(3);
+      await shoot(page, file);
+      await checkAccessibility(page, `${nav} page`);
+    }
+    expect(errors).toEqual([]);
+  });
+});
