@@ -31,3 +31,16 @@ export interface PromotionRecordView {
   /** The rollback that reverted this promotion. */
   readonly rolledBackBy?: number;
 }
+
+/** The promoted render of one target Application compared with its live objects (when the cluster could be read). */
+export interface LiveClusterDiff {
+  readonly app: string;
+  readonly cluster: string;
+  readonly application: string;
+  /** Whether live would still differ from the promoted state; absent when it could not be compared. */
+  readonly sync?: 'Synced' | 'OutOfSync' | 'Unknown';
+  /** The resources that differ from the promoted state (missing, changed, or extra), with their masked diffs. */
+  readonly resources: readonly { readonly id: string; readonly sync: string; readonly missing?: boolean; readonly extra?: boolean; readonly diff?: string }[];
+  /** Why it could not be compared (cluster unreachable, render failed). */
+  readonly error?: string;
+}

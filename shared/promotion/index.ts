@@ -11,6 +11,6 @@ export type { PromotionTrailers } from './commit-message';
 export { OverlayFileTree } from './overlay-tree';
 export { editYaml, parseYamlPath, formatYamlPath, resolveYamlPath } from './yaml-path';
 export type { YamlPath, YamlSet, YamlScalar, YamlEditResult } from './yaml-path';
-export type { PromotionRecordView, PromotionResult } from './history';
+export type { PromotionRecordView, PromotionResult, LiveClusterDiff } from './history';
 export { pipelineVersions } from './versions';
 export type { AppVersions, StageVersions } from './versions';

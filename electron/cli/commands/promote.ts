@@ -26,7 +26,7 @@ export function promotionDataDirOption(cmd: Command): Command {
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 /** The plan as text: per app the moves, the file edits and the rendered diff per target cluster; then the gates. */
-export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remote' | 'branch' | 'checkoutProblems'>): string {
+export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remote' | 'branch' | 'checkoutProblems' | 'live'>): string {
   const p: PromotionPlan = planned.plan;
   let t = `Promotion ${p.from} -> ${p.to} (pipeline ${p.pipeline}) on ${planned.remote}/${planned.branch} at ${planned.base.slice(0, 7)}\n`;
   for (const a of p.apps) {
@@ -40,6 +40,10 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
       for (const pr of c.problems) t += `   ${pr.severity}: ${formatProblem(pr)}\n`;
       for (const ch of c.changes) t += ch.diff;
     }
+  }
+  for (const l of planned.live ?? []) {
+    t += `\n-- against the live state of ${l.application} on ${l.cluster}: ${l.error ? `not compared (${l.error})` : l.sync === 'Synced' ? 'live already matches the promoted state' : `${l.resources.length} resource(s) differ`}\n`;
+    for (const r of l.resources) t += r.diff ? r.diff : `   ${r.id}: ${r.missing ? 'missing on the cluster' : r.extra ? 'extra (would be pruned)' : r.sync}\n`;
   }
   for (const pr of p.problems) t += `${pr.severity}: ${formatProblem(pr)}\n`;
   if (p.gates.length) {
@@ -69,6 +73,7 @@ interface PromoteCliOptions {
   readonly pipeline?: string;
   readonly rollback?: string;
   readonly verify?: boolean;
+  readonly live?: boolean;
   readonly verifyTimeout?: number;
   readonly kubeconfig?: string[];
   readonly repo?: string;
@@ -100,13 +105,14 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--approve <name>', 'an approval given for this promotion (repeatable)', collect)
     .option('--pipeline <name>', 'the pipeline, when the repository has several')
     .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit')
+    .option('--live', 'also diff the promoted state against the live state of each target cluster (uses --kubeconfig)')
     .option('--verify', 'after pushing, wait until the target is Synced and Healthy at the new commit (else the promotion is marked failed)')
     .option('--verify-timeout <seconds>', 'how long --verify waits (default 600)', (v: string) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new Error(`--verify-timeout expects a number of seconds, got "${v}"`);
       return n;
     })
-    .option('--kubeconfig <file>', 'kubeconfig for --verify (repeatable)', collect)
+    .option('--kubeconfig <file>', 'kubeconfig for --live and --verify (repeatable; default $KUBECONFIG or ~/.kube/config)', collect)
     .description('promote versions from one stage to the next by committing to Git: shows the edits, the rendered diff per target cluster and the gates first; exit 0 done, 1 blocked by a gate, 2 error');
   repoOption(outputOption(promotionDataDirOption(cmd))).action(
     action(ctx, async (app: string | undefined, opts: PromoteCliOptions) => {
@@ -128,7 +134,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
         from: opts.from, to: opts.to, apps: opts.all ? ('all' as const) : [app!],
         ...(opts.image ? { images: opts.image } : {}), ...(opts.approve ? { approvals: opts.approve } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
       };
-      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive' });
+      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {} } : {}) });
       const blockers = [...planBlockers(planned.plan), ...planned.checkoutProblems];
       if (opts.dryRun || opts.output !== 'table') printData(ctx.io, opts.output, planned, () => planText(planned));
       else ctx.io.out(planText(planned));

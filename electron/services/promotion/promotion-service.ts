@@ -13,7 +13,7 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import { changedApps, parsePromotionTrailers, promotionMessage, rollbackMessage } from '../../../shared/promotion/commit-message';
 import type { Confirmation, GateContext } from '../../../shared/promotion/gates';
-import type { PromotionRecordView } from '../../../shared/promotion/history';
+import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promotion/history';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
 import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
@@ -26,6 +26,8 @@ import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
+import type { LiveDiffOptions } from './live-diff';
+import { liveDiffs } from './live-diff';
 import { PromotionLog } from './promotion-log';
 import { withRepoLock } from './repo-lock';
 
@@ -36,6 +38,8 @@ export interface PromoteOptions extends PromotionRequest {
   readonly approvals?: readonly string[];
   /** Default `flag`. */
   readonly confirmation?: Confirmation;
+  /** Also compare each target cluster's promoted render with its live state (plan only). */
+  readonly live?: LiveDiffOptions;
 }
 
 /** A plan with where it builds and where it will push. */
@@ -50,6 +54,8 @@ export interface PlannedPromotion {
   readonly promoter?: string;
   /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
   readonly checkoutProblems: readonly string[];
+  /** The promoted state against the live state, per target cluster (when asked for). */
+  readonly live?: readonly LiveClusterDiff[];
 }
 
 /** How an execution ended. */
@@ -88,7 +94,9 @@ export class PromotionService {
   async plan(req: PromoteOptions): Promise<PlannedPromotion> {
     const target = await this.target(req.pipeline);
     await this.fetch(target.remote, target.branch);
-    return this.planAt(req, target.remote, target.branch);
+    const planned = await this.planAt(req, target.remote, target.branch);
+    if (!req.live) return planned;
+    return { ...planned, live: await liveDiffs(this.repo, planned.base, planned.plan, req.live) };
   }
 
   /** The promotions recorded, newest first. */

@@ -42,6 +42,13 @@ afterAll(() => manager?.close());
 describe('verification of a promotion on a real cluster', () => {
   it('fails after the timeout while the target is not applied, then sees it Synced and Healthy at the new commit', async () => {
     const svc = await PromotionService.open(f.work, { storeFile: f.storeFile });
+    // The plan against the live state: nothing of frontend-staging runs yet in the fresh namespace.
+    const planned = await svc.plan({ from: 'dev', to: 'staging', apps: ['frontend'], live: { kubeconfig: [kube.kubeconfig] } });
+    expect(planned.live).toHaveLength(1);
+    expect(planned.live![0]).toMatchObject({ app: 'frontend', cluster: 'staging', application: 'frontend-staging', sync: 'OutOfSync' });
+    expect(planned.live![0]!.resources.filter((r) => r.missing).map((r) => r.id).sort()).toEqual([
+      `/ConfigMap/${ns}/frontend-config-8ch7h2kbkc`, `/Service/${ns}/frontend`, `apps/Deployment/${ns}/frontend`, `autoscaling/HorizontalPodAutoscaler/${ns}/frontend`,
+    ].sort());
     const out = await svc.execute({ from: 'dev', to: 'staging', apps: ['frontend'] });
     expect(out.blockers).toEqual([]);
     const commit = out.record.commit!;
@@ -69,5 +76,10 @@ describe('verification of a promotion on a real cluster', () => {
 
     const verified = await verifyPromotion(svc, out.record.id, { kubeconfig: [kube.kubeconfig], timeoutMs: 30_000, intervalMs: 500 });
     expect(verified).toMatchObject({ result: 'verified', message: 'Synced and Healthy: frontend-staging on staging', commit });
+    // An unreachable cluster is reported on its row, never as a failure of the plan.
+    const offline = await svc.plan({ from: 'dev', to: 'staging', apps: ['worker'], live: { kubeconfig: [path.join(path.dirname(f.storeFile), 'no-such-kubeconfig')], timeoutMs: 2000 } });
+    expect(offline.plan.apps[0]!.edits).toHaveLength(1);
+    expect(offline.live).toHaveLength(1);
+    expect(offline.live![0]!.error).toMatch(/^cluster staging is /);
   });
 });

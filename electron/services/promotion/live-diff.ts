@@ -1,0 +1,87 @@
+// The plan against the live state: each target cluster's promoted render compared with what runs there now (Argo CD's
+// normalisation, Secret values masked), where the cluster layer can read it. An unreachable cluster is reported on
+// its own row and never stops the others.
+
+import { compareAppDetailed } from '../../../shared/diff/compare-app';
+import { resourceId } from '../../../shared/diff/normalize';
+import type { GitReader } from '../../../shared/appset/engine';
+import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
+import { renderApplication } from '../../../shared/fleet/render-apps';
+import { assessHealth } from '../../../shared/health';
+import type { Application } from '../../../shared/model/application';
+import type { SyncStatus } from '../../../shared/model/status';
+import { formatProblem, toProblem } from '../../../shared/problem';
+import type { LiveClusterDiff } from '../../../shared/promotion/history';
+import { OverlayFileTree } from '../../../shared/promotion/overlay-tree';
+import type { PromotionPlan } from '../../../shared/promotion/plan';
+import { scanRepository } from '../../../shared/repo/scan';
+import { ClusterManager } from '../cluster/cluster-manager';
+import { LiveStore } from '../cluster/live-state';
+import type { GitRepository } from '../git-repo';
+
+/** How to reach the clusters. */
+export interface LiveDiffOptions {
+  readonly kubeconfig?: readonly string[];
+  /** Deadline of each API call (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+/** Compares the promoted render of every target Application with its live objects. */
+export async function liveDiffs(repo: GitRepository, base: string, plan: PromotionPlan, opts: LiveDiffOptions = {}): Promise<LiveClusterDiff[]> {
+  const tree = repo.treeAt(base);
+  const scan = scanRepository(tree);
+  const reader: GitReader = { treeAt: () => tree };
+  const apps = new Map<string, Application>();
+  for (const s of generateAll(scan, reader).appsets) for (const a of s.apps) apps.set(a.name, a.application);
+  const clusters = fleetClusters(scan);
+  const jobs = plan.apps.flatMap((a) => {
+    if (a.edits.length === 0) return [];
+    const after = new OverlayFileTree(tree, a.edits.map((e) => [e.file, e.after] as const));
+    return a.clusters.flatMap((c) => {
+      const application = c.application ? apps.get(c.application) : undefined;
+      return application ? [{ app: a.app, cluster: c.cluster, application, after }] : [];
+    });
+  });
+  if (jobs.length === 0) return [];
+  const manager = ClusterManager.fromKubeconfig({
+    clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
+    ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  try {
+    const settled = await Promise.allSettled(jobs.map(async (j): Promise<LiveClusterDiff> => {
+      const base = { app: j.app, cluster: j.cluster, application: j.application.metadata.name };
+      const rendered = renderApplication(j.application, { treeAt: () => j.after }, { clusters, loadRestrictor: scan.fleet.loadRestrictor });
+      const renderError = rendered.problems.find((p) => p.severity === 'error');
+      if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
+      const conn = manager.connection(j.cluster);
+      const info = await conn.connect().catch(() => conn.info);
+      if (info.state !== 'ready') return { ...base, resources: [], error: `cluster ${j.cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}` };
+      const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
+      try {
+        const namespace = j.application.spec.destination.namespace;
+        await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
+        const live = await store.liveState(j.application.metadata.name, rendered.objects, namespace);
+        const ours = live.resources.filter((r) => !r.extra && r.desired);
+        const { status } = compareAppDetailed({
+          app: j.application.metadata.name, cluster: j.cluster, revision: base.application, assessHealth, ...(namespace ? { namespace } : {}),
+          ignoreDifferences: j.application.spec.ignoreDifferences ?? [],
+          desired: ours.map((r) => r.desired!), live: ours.map((r) => r.live), extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
+          liveErrors: ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined)), observedAt: live.observedAt,
+        });
+        return {
+          ...base,
+          sync: status.sync as SyncStatus,
+          resources: status.resources
+            .filter((r) => r.sync !== 'Synced')
+            .map((r) => ({ id: resourceId(r), sync: r.sync, ...(r.missing ? { missing: true } : {}), ...(r.extra ? { extra: true } : {}), ...(r.diff ? { diff: r.diff } : {}) })),
+        };
+      } finally {
+        store.close();
+      }
+    }));
+    return settled.map((s, i) => (s.status === 'fulfilled' ? s.value : { app: jobs[i]!.app, cluster: jobs[i]!.cluster, application: jobs[i]!.application.metadata.name, resources: [], error: formatProblem(toProblem(s.reason)) }));
+  } finally {
+    manager.close();
+  }
+}
