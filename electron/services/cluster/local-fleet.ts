@@ -95,15 +95,29 @@ export async function ensureKubeTestbin(log: (line: string) => void = (l) => pro
   const script = findTestbinScript();
   return await new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = Date.now();
+    let building = false;
+    // A cold build takes minutes: say every minute that it is still going.
+    const ticker = setInterval(() => {
+      if (building) log(`kube-testbin: still building (${Math.round((Date.now() - started) / 1000)} s)`);
+    }, 60_000);
     let out = '';
     let errTail = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       errTail = (errTail + d).slice(-4000);
-      for (const line of d.split('\n')) if (line.startsWith('kube-testbin:')) log(line);
+      for (const line of d.split('\n')) {
+        if (!line.startsWith('kube-testbin:')) continue;
+        if (line.includes(': building ')) building = true;
+        log(line);
+      }
     });
-    child.on('error', reject);
+    child.on('error', (e) => {
+      clearInterval(ticker);
+      reject(e);
+    });
     child.on('close', (code) => {
+      clearInterval(ticker);
       const dir = out.trim().split('\n').pop() ?? '';
       if (code === 0 && existsSync(path.join(dir, 'kube-apiserver'))) resolve(dir);
       else reject(new Error(`kube-testbin.sh failed (exit ${code}): ${errTail}`));
