@@ -9,6 +9,7 @@ import { useStore } from '../store';
 
 const ROW_HEIGHT = 44;
 const OVERSCAN = 8;
+const SKEW_SHOWN = 100;
 const HEALTHS: readonly HealthStatus[] = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 const SYNCS: readonly SyncStatus[] = ['Synced', 'OutOfSync', 'Unknown'];
 
@@ -241,7 +242,7 @@ function SkewView() {
             </tr>
           </thead>
           <tbody>
-            {skew.map((s) => (
+            {skew.slice(0, SKEW_SHOWN).map((s) => (
               <tr key={s.key}>
                 <th scope="row">{s.key}</th>
                 <td>
@@ -255,6 +256,7 @@ function SkewView() {
           </tbody>
         </table>
       )}
+      {skew.length > SKEW_SHOWN && <p className="muted">and {skew.length - SKEW_SHOWN} more (filter the grid to narrow)</p>}
     </section>
   );
 }

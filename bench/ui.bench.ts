@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AppClusterStatus, HealthStatus, SyncStatus } from '../shared/model/status';
+import { FleetStore } from '../electron/store/fleet-store';
+import { storeFile } from '../electron/store/location';
+import type { AppClusterRecord } from '../electron/store/types';
+import { launchChromium } from '../test/helpers/browser';
+import { startServe } from '../test/helpers/serve';
+import { writeSyntheticFleet } from './synthetic-fleet';
+import type { BenchResult } from './types';
+import { median } from './types';
+
+// The fleet page in Chromium with 1,000 apps × 10 clusters (5 environments × 2) recorded in the store: time from
+// navigation to an interactive grid, time for a filter to apply, and the renderer's heap.
+
+const APPS = 1000;
+const ENVIRONMENTS = ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
+const RUNS = 5;
+
+function syntheticStatuses(revision: string): AppClusterRecord[] {
+  const out: AppClusterRecord[] = [];
+  const syncs: SyncStatus[] = ['Synced', 'Synced', 'Synced', 'OutOfSync'];
+  const healths: HealthStatus[] = ['Healthy', 'Healthy', 'Healthy', 'Progressing', 'Degraded'];
+  for (let a = 1; a <= APPS; a++) {
+    const app = `app-${String(a).padStart(3, '0')}`;
+    ENVIRONMENTS.forEach((env, e) => {
+      for (let c = 1; c <= 2; c++) {
+        const cluster = `${env}-${String(c).padStart(2, '0')}`;
+        const sync = syncs[(a + c + e) % syncs.length]!;
+        const status: AppClusterStatus = {
+          app: `${app}-${cluster}`,
+          cluster,
+          revision,
+          version: `1.${a % 10}.${e}`,
+          sync,
+          health: { status: healths[(a * 7 + c) % healths.length]!, message: '' },
+          resources: [{ group: 'apps', kind: 'Deployment', namespace: app, name: `${env}-${app}`, sync }],
+          observedAt: new Date().toISOString(),
+        };
+        out.push({ status, environment: env });
+      }
+    });
+  }
+  return out;
+}
+
+/** Opens the fleet page RUNS times and filters it; reports medians and the heap. */
+export async function run(): Promise<BenchResult[]> {
+  const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-repo-'));
+  const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-data-'));
+  writeSyntheticFleet(repo, { apps: APPS, clustersPerEnv: 2, environments: ENVIRONMENTS });
+  const store = FleetStore.open(storeFile(data));
+  store.recordSnapshot({ appClusters: syntheticStatuses('0'.repeat(40)) });
+  store.close();
+  const serve = await startServe(repo, data);
+  const browser = await launchChromium();
+  const loads: number[] = [];
+  const filters: number[] = [];
+  let heap = 0;
+  let rows = 0;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const t0 = performance.now();
+      await page.goto(serve.url);
+      await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: 'app-001' }).waitFor({ timeout: 60_000 });
+      loads.push(performance.now() - t0);
+      rows = await page.getByRole('grid', { name: 'Apps by cluster' }).getAttribute('aria-rowcount').then(Number);
+      // A filter that leaves 10 rows: time from the keystroke to the DOM showing them.
+      const ms = await page.evaluate(async () => {
+        const input = document.querySelector<HTMLInputElement>('input[aria-label="Filter apps by name"]')!;
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        const start = performance.now();
+        setter.call(input, 'app-99');
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (document.querySelectorAll('[role="grid"] [role="rowheader"]').length !== 10) await new Promise((r) => requestAnimationFrame(r));
+        return performance.now() - start;
+      });
+      filters.push(ms);
+      heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await serve.stop();
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  }
+  return [
+    { name: `fleet page: navigation → interactive grid (${APPS} apps × 10 clusters)`, median_ms: median(loads), extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
+    { name: 'fleet page: filter applied (keystroke → 10 rows shown)', median_ms: median(filters) },
+    { name: 'fleet page: renderer JS heap after load', median_ms: 0, unit: '', extra: { heap_MB: Math.round(heap / 1e5) / 10 } },
+  ];
+}
