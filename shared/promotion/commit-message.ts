@@ -32,7 +32,7 @@ export function changedApps(plan: PromotionPlan): string[] {
 export function promotionMessage(plan: PromotionPlan): string {
   const apps = changedApps(plan);
   const subject = `Promote ${apps.length === 1 ? apps[0] : `${apps.length} apps`} from ${plan.from} to ${plan.to}`;
-  const body = plan.apps.flatMap((a) => a.moves.map((m) => `- ${a.app}: ${m.kind} ${m.kind === 'image' ? '' : `${m.name} `}${m.from ?? '(unset)'} -> ${m.to}`.replace('image  ', 'image ')));
+  const body = plan.apps.flatMap((a) => a.moves.map((m) => `- ${a.app}: ${m.kind} ${m.kind === 'image' ? '' : `${m.name} `}${m.from ?? '(unset)'} -> ${m.to}`));
   const trailers = [
     `${TRAILERS.pipeline}: ${plan.pipeline}`,
     `${TRAILERS.from}: ${plan.from}`,

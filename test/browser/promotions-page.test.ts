@@ -59,6 +59,15 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
     expect(f.remoteFile(STAGING)).toContain('newTag: "1.7.2" # set by the release train');
     await expect.poll(() => history.textContent()).toContain('(rolled back by #2)');
     await page.screenshot({ path: path.join(screenshotDir, 'promotions-history.png'), fullPage: true });
+
+    // Every app of a stage at once: one plan with a section per app that moves, then cancelled.
+    await table.getByRole('button', { name: 'Promote all dev → staging' }).click();
+    const all = page.getByRole('dialog', { name: 'Plan: all apps dev → staging' });
+    await all.getByLabel('Diff of apps/Deployment/worker/worker on staging').waitFor();
+    expect(await all.getByRole('heading', { level: 3, name: 'frontend', exact: true }).count()).toBe(1);
+    expect(await all.getByRole('heading', { level: 3, name: 'api', exact: true }).count()).toBe(1);
+    await all.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

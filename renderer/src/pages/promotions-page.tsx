@@ -58,6 +58,13 @@ function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
               <th key={s.name} title={s.clusters.join(', ')}>
                 {s.name}
                 {s.from ? <span className="muted"> ← {s.from}</span> : null}
+                {s.from && pipeline.apps.some((a) => a.stages.some((x) => x.stage === s.name && x.skew)) && (
+                  <div>
+                    <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: s.from!, to: s.name, apps: 'all' })}>
+                      Promote all {s.from} → {s.name}
+                    </button>
+                  </div>
+                )}
               </th>
             ))}
           </tr>
