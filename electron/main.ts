@@ -1,10 +1,13 @@
 // The Electron main process: one window, sandboxed, talking to the engine only through the typed IPC contract.
-import { app, BrowserWindow, ipcMain, Menu, session as electronSession, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, session as electronSession, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpc } from './ipc/main-ipc';
 import { CONTENT_SECURITY_POLICY } from './server/csp';
 import { createApiHandlers } from './services/api-handlers';
+import { driftNotices } from './services/drift-notifier';
+import { StatusService } from './services/status-service';
+import type { FleetGrid } from '../shared/fleet/grid';
 import { defaultDataDir, readSettings, writeSettings } from './services/data-dir';
 import { chooseRepo, rendererDir } from './services/repo-choice';
 import { Session } from './services/session';
@@ -24,9 +27,11 @@ async function createWindow(): Promise<void> {
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
 
+  const bounds = readSettings(dataDir).window;
   const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    width: bounds?.width ?? 1400,
+    height: bounds?.height ?? 900,
+    ...(bounds?.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     title: 'Flotilla',
     show: false,
     webPreferences: {
@@ -48,8 +53,27 @@ async function createWindow(): Promise<void> {
   });
   const dispose = registerIpc(ipcMain, createApiHandlers(session), session.events, win, appUrl);
   win.on('closed', dispose);
+  // The window's size and position are remembered for the next start.
+  win.on('close', () => writeSettings(dataDir, { ...readSettings(dataDir), window: win.getBounds() }));
+  watchDrift(session);
   win.once('ready-to-show', () => win.show());
   await win.loadURL(appUrl);
+}
+
+/** Opt-in desktop notifications when drift appears on a watched environment (settings.json `notifications`). */
+function watchDrift(session: Session): void {
+  const status = new StatusService(session);
+  let previous: FleetGrid | undefined;
+  void status.status().then((v) => (previous = v.grid), () => undefined);
+  session.events.on('fleet:updated', () => {
+    void status.status().then((view) => {
+      const prefs = readSettings(dataDir).notifications;
+      if (prefs?.enabled && Notification.isSupported()) {
+        for (const n of driftNotices(previous, view.grid, prefs.environments ?? [])) new Notification({ title: n.title, body: n.body }).show();
+      }
+      previous = view.grid;
+    }, () => undefined);
+  });
 }
 
 Menu.setApplicationMenu(

@@ -14,6 +14,10 @@ export function defaultDataDir(): string {
 export interface Settings {
   /** The repository opened last. */
   readonly repoPath?: string;
+  /** The desktop window's last size and position. */
+  readonly window?: { readonly width: number; readonly height: number; readonly x?: number; readonly y?: number };
+  /** Opt-in desktop notifications: drift appearing on the watched environments (all when empty). */
+  readonly notifications?: { readonly enabled: boolean; readonly environments?: readonly string[] };
 }
 
 /** Reads `settings.json` from the data folder (empty settings when absent or unreadable). */
