@@ -3,7 +3,7 @@ import type { FleetGrid } from '../fleet/grid';
 import type { Application } from '../model/application';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
-import type { PromotionRecordView } from '../promotion/history';
+import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
@@ -72,6 +72,8 @@ export interface PromotionAsk {
   readonly apps: readonly string[] | 'all';
   readonly images?: readonly string[];
   readonly approvals?: readonly string[];
+  /** Also compare the promoted state with each target cluster's live state (plan only). */
+  readonly live?: boolean;
 }
 
 /** A promotion's plan with where it builds and pushes. */
@@ -82,6 +84,8 @@ export interface PromotionPlanView {
   readonly base: string;
   readonly promoter?: string;
   readonly checkoutProblems: readonly string[];
+  /** The promoted state against the live state, per target cluster (when asked for). */
+  readonly live?: readonly LiveClusterDiff[];
 }
 
 /** How a promotion (or rollback) ended, and why it did not push when it did not. */

@@ -43,6 +43,11 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
     expect(await dialog.getByLabel(`Edit of ${STAGING}`).textContent()).toContain('+    newTag: "1.8.0" # set by the release train');
     expect(await dialog.getByRole('table', { name: 'Gates' }).textContent()).toContain('frontend-dev on dev Synced and Healthy for 2h');
     await page.screenshot({ path: path.join(screenshotDir, 'promotions-plan.png'), fullPage: true });
+    // Against the live state: the example's clusters are not reachable from here, which the plan says per cluster.
+    await dialog.getByRole('checkbox', { name: /Compare with the live state/ }).check();
+    const live = dialog.getByLabel('Live state of frontend-staging on staging');
+    await live.waitFor({ timeout: 30_000 });
+    expect(await live.textContent()).toMatch(/Against the live state of frontend-staging on staging: not compared \(cluster staging is (unreachable|forbidden)/);
     const before = f.remoteHead();
     await dialog.getByRole('button', { name: 'Confirm promotion' }).click();
 

@@ -47,7 +47,7 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
         problems,
       };
     },
-    'promotion:plan': async (req) => (await service(session)).plan(options(req)),
+    'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: {} } : {}) }),
     'promotion:execute': async (req) => {
       const out = await (await service(session)).execute(options(req));
       if (out.record.commit) session.events.emit('repo:changed', { head: out.record.commit });

@@ -101,6 +101,7 @@ function PlanPanel() {
   const promoting = useStore((s) => s.promoting);
   const close = useStore((s) => s.closePlan);
   const confirm = useStore((s) => s.confirmPromotion);
+  const openPlan = useStore((s) => s.openPlan);
   const [approvals, setApprovals] = useState('');
   if (!ask) return null;
   const label = `Plan: ${Array.isArray(ask.apps) ? ask.apps.join(', ') : 'all apps'} ${ask.from} → ${ask.to}`;
@@ -108,6 +109,12 @@ function PlanPanel() {
     <section role="dialog" aria-label={label} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
       <h2>{label}</h2>
       {planning && <p className="muted">Planning on the remote branch…</p>}
+      <p>
+        <label>
+          <input type="checkbox" checked={ask.live === true} disabled={planning} onChange={(e) => void openPlan({ ...ask, live: e.target.checked })} /> Compare with the live state of
+          the target clusters
+        </label>
+      </p>
       {view && <PlanBody view={view} />}
       {view && (
         <p>
@@ -168,6 +175,15 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
               ))}
             </div>
           ))}
+        </div>
+      ))}
+      {view.live?.map((l) => (
+        <div key={`${l.application}@${l.cluster}`} aria-label={`Live state of ${l.application} on ${l.cluster}`}>
+          <h3>
+            Against the live state of {l.application} on {l.cluster}:{' '}
+            {l.error ? `not compared (${l.error})` : l.sync === 'Synced' ? 'live already matches the promoted state' : `${l.resources.length} resource(s) differ`}
+          </h3>
+          {l.resources.map((r) => (r.diff ? <pre key={r.id} style={PRE}>{r.diff}</pre> : <div key={r.id}><code>{r.id}</code> {r.missing ? 'missing on the cluster' : r.extra ? 'extra (would be pruned)' : r.sync}</div>))}
         </div>
       ))}
       {plan.gates.length > 0 && (
