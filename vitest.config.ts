@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // One runner for unit, integration, conformance and browser tests (see README "Tests").
@@ -5,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     pool: 'forks',
+    // Tests never touch the user's own data folder.
+    env: { FLOTILLA_DATA_DIR: path.join(os.tmpdir(), `flotilla-test-data-${process.pid}`) },
     // Starts the real test clusters (etcd + kube-apiserver) when a *.kube.test.ts file is in the run.
     globalSetup: ['test/setup/kube-fleet.ts'],
     testTimeout: 60_000,

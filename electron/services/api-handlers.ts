@@ -1,6 +1,8 @@
 import type { ApiHandlers } from '../../shared/api/contract';
 import { createReportApiHandlers } from '../store/api-handlers';
 import { promotionHandlers } from './promotion/promotion-api';
+import { formatProblem } from '../../shared/problem';
+import { syncAppFromGit } from './app-sync';
 import type { Session } from './session';
 import { StatusService } from './status-service';
 
@@ -24,6 +26,18 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'fleet:cancel': async () => status.cancel(),
     'app:detail': ({ app, cluster }) => status.detail(app, cluster),
     'clusters:list': () => status.clusters(),
+    'app:sync': async ({ app, cluster, dryRun, prune }) => {
+      const fleet = await session.fleet();
+      const kubeconfig = session.kubeconfig();
+      const r = await syncAppFromGit(fleet, { app, cluster, dryRun, ...(prune ? { prune } : {}), ...(kubeconfig ? { kubeconfig } : {}) }, dryRun ? undefined : session.store());
+      return {
+        app: r.app,
+        cluster: r.cluster,
+        phase: r.phase,
+        dryRun: r.dryRun,
+        resources: r.resources.map((x) => ({ group: x.group, kind: x.kind, namespace: x.namespace, name: x.name, wave: x.wave, action: x.action, ...(x.problem ? { message: formatProblem(x.problem) } : {}) })),
+      };
+    },
     ...promotionHandlers(session),
   };
 }

@@ -132,6 +132,23 @@ export interface ClusterView {
   readonly since: string;
 }
 
+/** What a sync did (or, in a dry run, would do) to each resource of an app on its cluster. */
+export interface SyncResultView {
+  readonly app: string;
+  readonly cluster: string;
+  readonly phase: 'Succeeded' | 'Failed';
+  readonly dryRun: boolean;
+  readonly resources: readonly {
+    readonly group: string;
+    readonly kind: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly wave: number;
+    readonly action: 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed';
+    readonly message?: string;
+  }[];
+}
+
 /** Progress of a long operation, pushed as an event. */
 export interface Progress {
   readonly id: string;
@@ -163,6 +180,8 @@ export interface ApiChannels extends ReportApiChannels {
   'fleet:cancel': (req: Record<string, never>) => Promise<{ readonly cancelled: boolean }>;
   /** One app on one cluster in detail. */
   'app:detail': (req: { readonly app: string; readonly cluster: string }) => Promise<AppDetail>;
+  /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
+  'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
   /** Every fleet cluster's connection state and version. */
   'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
@@ -196,7 +215,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated'] as const satisfies readonly EventName[];
 

@@ -34,14 +34,16 @@ function retarget(dir: string): void {
   writeFileSync(path.join(dir, 'appsets/platform.yaml'), platform);
 }
 
-async function syncFromGit(app: string, cluster: string, namespace: string): Promise<void> {
-  const rendered = await cli(['render', '--repo', repo.dir, '--app', app]);
-  expect(rendered.code).toBe(0);
-  const file = path.join(data.dir, `${app}.yaml`);
-  writeFileSync(file, rendered.out);
-  const r = await cli(['sync', '-f', file, '--app', app, '--cluster', cluster, '-n', namespace, '--create-namespace', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+/** `flotilla sync APP --cluster C`: the generated Application from Git to its cluster (CreateNamespace from its syncOptions). */
+async function syncFromGit(app: string, cluster: string): Promise<void> {
+  const dry = await cli(['sync', app, '--cluster', cluster, '--dry-run', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  expect(dry.err).toBe('');
+  expect(dry.out).toMatch(/Deployment .* created \(dry run\)/);
+  const r = await cli(['sync', app, '--cluster', cluster, '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
+  const again = await cli(['sync', app, '--cluster', cluster, '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  expect(again.out).not.toMatch(/created|configured/); // re-applying what is there changes nothing
 }
 
 async function checkAccessibility(page: Page, name: string): Promise<void> {
@@ -63,8 +65,8 @@ beforeAll(async () => {
   data = tempDir();
   retarget(repo.dir);
   commitAll(repo.dir, 'Point the example fleet at the test clusters');
-  await syncFromGit('frontend-dev', 'dev', 'frontend');
-  await syncFromGit('api-dev', 'dev', 'api');
+  await syncFromGit('frontend-dev', 'dev');
+  await syncFromGit('api-dev', 'dev');
   // Another client scales frontend on dev: drift Flotilla must find and name.
   const scaled = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
   expect(scaled.status).toBe(200);
@@ -125,6 +127,22 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByRole('list', { name: 'Timeline' }).waitFor();
     await shoot(page, 'app-page-history');
+
+    // Sync from the UI: a dry run first shows what would change; nothing changes until confirmed.
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: /Find an app/ }).fill('worker dev');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /worker-dev on dev/ }).waitFor();
+    await page.getByRole('button', { name: 'Sync…' }).click();
+    const plan = page.getByRole('table', { name: 'Sync plan' });
+    await plan.waitFor();
+    expect(await plan.textContent()).toContain('created');
+    expect(await plan.textContent()).not.toContain('failed');
+    expect((await kubeRequest(fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(404);
+    await shoot(page, 'app-page-sync-plan');
+    await page.getByRole('button', { name: 'Confirm sync to dev' }).click();
+    await page.getByRole('table', { name: 'Sync result' }).waitFor();
+    expect((await kubeRequest(fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(200);
 
     // The palette finds an app by keyboard.
     await page.keyboard.press('Control+K');

@@ -4,6 +4,12 @@ import type { KubeObject } from '../../../shared/model/status';
 import { formatProblem } from '../../../shared/problem';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
 import { syncApp } from '../../services/cluster/sync';
+import { syncAppFromGit } from '../../services/app-sync';
+import { defaultDataDir } from '../../services/data-dir';
+import { FleetService } from '../../services/fleet-service';
+import { sandboxStatus } from '../../services/sandbox';
+import { FleetStore } from '../../store/fleet-store';
+import { storeFile } from '../../store/location';
 import type { SyncResult } from '../../services/cluster/sync';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption } from '../context';
@@ -36,24 +42,28 @@ async function readManifests(files: readonly string[]): Promise<KubeObject[]> {
 export function registerSync(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('sync')
-    .description("apply an app's manifests to clusters with server-side apply (field manager flotilla): dry run, sync waves, prune of objects tracked as the app's")
-    .requiredOption('--app <name>', 'the Application name (written into the tracking annotation)')
-    .requiredOption('-f, --filename <file...>', 'manifest files (YAML, several documents allowed; - for stdin)')
+    .argument('[app]', 'a generated Application to sync from Git (HEAD) to its cluster: rendered, dry-run, then applied')
+    .description("apply an app to its cluster with server-side apply (field manager flotilla): `flotilla sync APP --cluster C` syncs a generated Application from Git; `--app NAME -f FILE` applies manifest files. Dry run, sync waves, prune of objects tracked as the app's")
+    .option('--app <name>', 'with -f: the Application name (written into the tracking annotation)')
+    .option('-f, --filename <file...>', 'manifest files (YAML, several documents allowed; - for stdin)')
     .option('--cluster <name...>', 'clusters to sync (default: every cluster)')
     .option('-n, --namespace <ns>', 'destination namespace for objects without one', 'default')
     .option('--create-namespace', 'create the destination namespace when missing')
+    .option('--prune', 'delete live objects tracked as the app that are no longer desired (default with -f; off when syncing from Git)')
     .option('--no-prune', 'keep live objects tracked as the app that are no longer in the manifests')
     .option('--dry-run', 'only the server-side dry run: show what would change')
     .option('--tracking <method>', 'annotation (Argo CD tracking-id, default) or label (app.kubernetes.io/instance)', 'annotation');
   clusterOptions(outputOption(cmd)).action(
-    action(ctx, async (opts: ClusterCliOptions & { output: OutputFormat; app: string; filename: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune: boolean; dryRun?: boolean; tracking: string }) => {
+    action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; tracking: string }) => {
+      if (gitApp !== undefined) return syncFromGit(ctx, gitApp, opts);
+      if (!opts.app || !opts.filename) throw new Error('name an Application to sync from Git (`flotilla sync APP --cluster C`), or give --app NAME and -f FILE');
       if (opts.tracking !== 'annotation' && opts.tracking !== 'label') throw new Error(`--tracking must be annotation or label, got "${opts.tracking}"`);
       const tracking = { method: opts.tracking } as const;
       const desired = await readManifests(opts.filename);
       const m = await managerFor(ctx, opts);
       try {
         const results = await m.forEachCluster((conn) => syncApp(conn, desired, {
-          app: opts.app, namespace: opts.namespace, tracking, prune: opts.prune,
+          app: opts.app!, namespace: opts.namespace, tracking, prune: opts.prune ?? true,
           ...(opts.createNamespace ? { createNamespace: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}),
         }), opts.cluster);
         const data = results.map((r) => (r.ok ? r.value : { cluster: r.cluster, phase: 'Error', problem: formatProblem(r.problem) }));
@@ -70,4 +80,32 @@ export function registerSync(program: Command, ctx: CliContext): void {
       }
     }),
   );
+}
+
+/** `flotilla sync APP`: the generated Application from Git, to its cluster; the run is recorded in the store's history. */
+async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean }): Promise<number> {
+  if (opts.cluster && opts.cluster.length > 1) throw new Error('an Application deploys to one cluster: give one --cluster');
+  const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
+  let kubeconfig = opts.kubeconfig;
+  if (opts.sandbox) {
+    const s = sandboxStatus(defaultDataDir());
+    if (!s.kubeconfig) throw new Error('the sandbox is not running: start it with `flotilla sandbox up`');
+    kubeconfig = [s.kubeconfig];
+  }
+  const store = opts.dryRun ? undefined : FleetStore.open(storeFile(defaultDataDir()));
+  try {
+    const r = await syncAppFromGit(fleet, {
+      app,
+      ...(opts.cluster?.[0] ? { cluster: opts.cluster[0] } : {}),
+      ...(opts.dryRun ? { dryRun: true } : {}),
+      ...(opts.prune ? { prune: true } : {}),
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
+    }, store);
+    printData(ctx.io, opts.output, r, () =>
+      formatTable(['cluster', 'kind', 'namespace', 'name', 'wave', 'result', 'message'], r.resources.map((x) => [r.cluster, `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, String(x.wave), x.action + (r.dryRun ? ' (dry run)' : ''), x.problem?.message ?? ''])));
+    return r.phase === 'Failed' ? EXIT.findings : EXIT.ok;
+  } finally {
+    store?.close();
+  }
 }

@@ -152,6 +152,8 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
           const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, ...(dryRun ? { dryRun: 'All' } : {}) });
           await conn.request({ method: 'POST', path: `/api/v1/namespaces?${q}`, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
           results.push({ ...nsKey, action: 'created', wave: firstWave });
+          // In a dry run the namespace is not really created: objects in it cannot be dry-run yet, and will be created.
+          if (dryRun) desiredNamespaces.add(namespace);
         } catch (e) {
           results.push({ ...nsKey, action: 'failed', wave: firstWave, problem: failure(conn, opts.app, nsKey, e, 'create namespace') });
         }
