@@ -19,6 +19,11 @@ export interface GateContext {
   /** Who promotes (never counts as an approver). */
   readonly promoter?: string;
   readonly confirmation: Confirmation;
+  /**
+   * The versions an app has in a stage at a recorded revision (undefined when the revision is not in the repository).
+   * When given, the soak counts only the time the source stage has run the versions being promoted.
+   */
+  readonly versionsAt?: (revision: string, app: string, stage: string) => readonly string[] | undefined;
 }
 
 /** The gate kinds. */
@@ -39,6 +44,10 @@ export interface SoakSubject {
   readonly app: string;
   readonly application: string;
   readonly cluster: string;
+  /** The source stage. */
+  readonly stage?: string;
+  /** The versions being promoted (the source stage's at the promotion's base). */
+  readonly versions?: readonly string[];
 }
 
 /** Formats milliseconds as `1h30m`, `10m`, `45s`. */
@@ -54,12 +63,12 @@ export function formatDuration(ms: number): string {
   return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', s && !d && !h ? `${s}s` : ''].join('') || '0s';
 }
 
-/** How long an Application has been Synced and Healthy without a break up to `now` (0 when it is not now). */
-export function healthySince(timeline: readonly TimelineEntry[]): string | undefined {
+/** When an Application's unbroken run of Synced and Healthy states (that `counts`) began; undefined when it is not in one now. */
+export function healthySince(timeline: readonly TimelineEntry[], counts: (e: TimelineEntry) => boolean = () => true): string | undefined {
   let since: string | undefined;
   for (let i = timeline.length - 1; i >= 0; i--) {
     const e = timeline[i]!;
-    if (e.sync !== 'Synced' || e.health.status !== 'Healthy' || e.error) break;
+    if (e.sync !== 'Synced' || e.health.status !== 'Healthy' || e.error || !counts(e)) break;
     since = e.since;
   }
   return since;
@@ -73,7 +82,13 @@ export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ct
     return { ...base, passed: false, reason: `no recorded state of ${subject.application} on ${subject.cluster}: refresh the fleet (flotilla refresh) before promoting` };
   }
   const last = timeline[timeline.length - 1]!;
-  const since = healthySince(timeline);
+  const { versionsAt } = ctx;
+  const wanted = subject.versions?.join('\n');
+  const hasVersions = (e: TimelineEntry): boolean => !versionsAt || wanted === undefined || subject.stage === undefined || versionsAt(e.revision, subject.app, subject.stage)?.join('\n') === wanted;
+  if (!hasVersions(last)) {
+    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} last ran ${last.revision.slice(0, 7)}, which does not have the versions being promoted (${subject.versions!.join(', ')}): refresh after it syncs` };
+  }
+  const since = healthySince(timeline, hasVersions);
   if (since === undefined) {
     return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} is ${last.sync}/${last.health.status}${last.error ? ` (${last.error})` : ''}, not Synced and Healthy` };
   }

@@ -23,6 +23,7 @@ import { OverlayFileTree } from './overlay-tree';
 import type { PipelineSpec, StageSpec } from './pipeline';
 import { DEFAULT_OVERLAY_PATH } from './pipeline';
 import type { YamlScalar, YamlSet } from './yaml-path';
+import { stageVersions } from './versions';
 import { editYaml, lineOf, parseForEdit, resolveYamlPath } from './yaml-path';
 
 /** What to promote: which apps from which stage to which. */
@@ -213,7 +214,8 @@ export function planPromotion(input: PlanInput): PromotionPlan {
     const plan = planApp(input, app, from, to, toClusters, byPath);
     apps.push(plan);
     if (to.gates.soakMs !== undefined && plan.moves.length > 0) {
-      const subjects = soakSubjects(app, plan.sourceDir, fromClusters, byPath);
+      const versions = stageVersions(pipeline, input.tree, app, from.name);
+      const subjects = soakSubjects(app, plan.sourceDir, fromClusters, byPath).map((s) => ({ ...s, stage: from.name, ...(versions ? { versions } : {}) }));
       if (subjects.length === 0) {
         gates.push({ gate: 'soak', stage: to.name, app, passed: false, reason: `no Application deploys ${plan.sourceDir} to a cluster of stage ${from.name} (${fromClusters.join(', ') || 'none'}): the soak cannot be checked` });
       }

@@ -38,8 +38,10 @@ export function pipelineVersions(pipeline: PipelineSpec, tree: FileTree): AppVer
   });
 }
 
-function stageVersions(pipeline: PipelineSpec, tree: FileTree, app: string, stageName: string): string[] | undefined {
-  const stage = pipeline.stages.find((s) => s.name === stageName)!;
+/** One app's versions in one stage of a tree (what a promotion moves), or undefined when it has no overlay there. */
+export function stageVersions(pipeline: PipelineSpec, tree: FileTree, app: string, stageName: string): string[] | undefined {
+  const stage = pipeline.stages.find((s) => s.name === stageName);
+  if (!stage) return undefined;
   const dir = overlayDir(pipeline, stage, app);
   if (dir === undefined || tree.kind(dir) !== 'dir') return undefined;
   const out: string[] = [];

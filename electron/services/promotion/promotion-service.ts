@@ -22,6 +22,7 @@ import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
+import { stageVersions } from '../../../shared/promotion/versions';
 import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
@@ -291,6 +292,7 @@ export class PromotionService {
         approvals: req.approvals ?? [],
         ...(promoter ? { promoter: promoterName(promoter) } : {}),
         ...(history ? { history: history.read } : {}),
+        versionsAt: this.versionsReader(pipeline),
       };
       const plan = planPromotion({
         pipeline,
@@ -334,6 +336,19 @@ export class PromotionService {
         // The branch the promotion builds on stands for HEAD: generators see what the GitOps tool will see.
         return this.repo.treeAt(revision === '' || revision === 'HEAD' || revision === branch ? base : revision);
       },
+    };
+  }
+
+  /** The versions an app had in a stage at a recorded revision, read from git objects (memoised per revision). */
+  private versionsReader(pipeline: PipelineSpec): (revision: string, app: string, stage: string) => readonly string[] | undefined {
+    const memo = new Map<string, readonly string[] | undefined>();
+    return (revision, app, stage) => {
+      const key = `${revision}\u0000${app}\u0000${stage}`;
+      if (!memo.has(key)) {
+        const sha = /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined;
+        memo.set(key, sha ? stageVersions(pipeline, this.repo.treeAt(sha), app, stage) : undefined);
+      }
+      return memo.get(key);
     };
   }
 

@@ -51,12 +51,14 @@ export function promotionFleet(now: number): Fleet {
   const work = clone('work');
   const storeFile = path.join(t.dir, 'data', 'flotilla.db');
   // The store's history: every dev and staging Application Synced and Healthy for two hours.
+  // Recorded at the seed's commit, so the dev and staging Applications ran the versions now in their overlays.
+  const revision = git(remote, 'rev-parse', 'main').trim();
   const store = FleetStore.open(storeFile);
   store.recordSnapshot({
     takenAt: new Date(now - 2 * 3_600_000).toISOString(),
     appClusters: ['frontend', 'api', 'worker'].flatMap((app) => ['dev', 'staging'].map((cluster) => ({
       environment: cluster,
-      status: { app: `${app}-${cluster}`, cluster, revision: 'r1', sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(now - 2 * 3_600_000).toISOString() },
+      status: { app: `${app}-${cluster}`, cluster, revision, sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(now - 2 * 3_600_000).toISOString() },
     }))),
   });
   store.close();

@@ -152,6 +152,26 @@ describe('PromotionService.execute', () => {
     expect(f.remoteFile(PROD_API)).toContain('newTag: "2.4.0"');
   });
 
+  it('counts the soak only from when the source stage runs the versions being promoted', async () => {
+    const f = fleet();
+    const dev = path.join(f.work, 'apps/frontend/overlays/dev/kustomization.yaml');
+    writeFileSync(dev, readFileSync(dev, 'utf8').replace('"1.8.0"', '"1.9.0"'));
+    const bumped = commitAll(f.work, 'Bump frontend in dev');
+    git(f.work, 'push', '-q', 'origin', 'main');
+    const svc = await service(f);
+    const blocked = await svc.execute(frontendToStaging);
+    expect(blocked.record.result).toBe('blocked');
+    expect(blocked.blockers).toEqual([`gate soak (frontend): frontend-dev on dev last ran ${git(f.work, 'rev-parse', 'HEAD~1').trim().slice(0, 7)}, which does not have the versions being promoted (ghcr.io/example/frontend:1.9.0): refresh after it syncs`]);
+    // A refresh saw dev Synced and Healthy at the bump 20 minutes ago: longer than staging's 10 minute soak.
+    const store = FleetStore.open(f.storeFile);
+    const at = new Date(NOW - 20 * 60_000).toISOString();
+    store.recordSnapshot({ takenAt: at, partial: true, appClusters: [{ environment: 'dev', status: { app: 'frontend-dev', cluster: 'dev', revision: bumped, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: at } }] });
+    store.close();
+    const out = await svc.execute(frontendToStaging);
+    expect(out.record.result).toBe('pushed');
+    expect(out.plan.gates.find((g) => g.gate === 'soak')!.reason).toBe('frontend-dev on dev Synced and Healthy for 20m (soak 10m)');
+  });
+
   it('rolls a promotion back through a revert commit that restores the previous files', async () => {
     const f = fleet();
     const original = f.remoteFile(STAGING);
