@@ -233,7 +233,7 @@ export class PromotionService {
     const files = [...new Set(scan.pipelines.map((p) => p.file))];
     const pipelines: PipelineSpec[] = [];
     // A pipeline file that does not parse is not among scan.pipelines: its problems are found by the fleet's globs.
-    const problems: string[] = scan.problems.filter((p) => p.file !== undefined && !files.includes(p.file) && matchesAny(p.file, scan.fleet.pipelines) && /Pipeline/.test(tree.read(p.file) ?? '')).map(formatProblem);
+    const problems: string[] = scan.problems.filter((p) => p.file !== undefined && !files.includes(p.file) && matchesAny(p.file, scan.fleet.pipelines) && isPipelineText(tree.read(p.file) ?? '')).map(formatProblem);
     for (const f of files) {
       const r = parsePipelineFile(tree.read(f) ?? '', f);
       pipelines.push(...r.pipelines);
@@ -453,6 +453,11 @@ export class PromotionService {
       await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
     }
   }
+}
+
+/** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */
+function isPipelineText(text: string): boolean {
+  return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);
 }
 
 function promoterName(identity: string): string {
