@@ -12,6 +12,8 @@ export default defineConfig({
     // Starts the real test clusters (etcd + kube-apiserver) when a *.kube.test.ts file is in the run.
     globalSetup: ['test/setup/kube-fleet.ts'],
     testTimeout: 60_000,
+    // Browser tests poll the page; on a loaded two-core machine a UI update can take seconds.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 180_000,
     reporters: ['default'],
   },

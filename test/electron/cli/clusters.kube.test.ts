@@ -45,11 +45,13 @@ describe('flotilla clusters', () => {
 });
 
 describe('flotilla sync', () => {
+  // A name of its own: prune removes every object tracked as the app's, in any namespace of the shared fleet.
+  const app = freshNamespace('web');
   it('applies manifest files to the chosen clusters, then reports a re-run as unchanged', async () => {
     const ns = freshNamespace('cli-sync');
     const file = path.join(tmp, `${ns}.yaml`);
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    argocd.argoproj.io/sync-wave: "-1"\ndata:\n  color: blue\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n');
-    const args = ['sync', '--kubeconfig', fleet.kubeconfig, '--cluster', 'flotilla-dev', 'flotilla-prod', '--app', 'web', '-f', file, '-n', ns, '--create-namespace'];
+    const args = ['sync', '--kubeconfig', fleet.kubeconfig, '--cluster', 'flotilla-dev', 'flotilla-prod', '--app', app, '-f', file, '-n', ns, '--create-namespace'];
     const first = await cli(args, tmp);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
@@ -75,13 +77,13 @@ describe('flotilla sync', () => {
     const ns = freshNamespace('cli-denied');
     const file = path.join(tmp, `${ns}.yaml`);
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
-    const denied = await cli(['sync', '--kubeconfig', fleet.kubeconfig, '--cluster', 'flotilla-staging-restricted', '--app', 'web', '-f', file, '-n', ns], tmp);
+    const denied = await cli(['sync', '--kubeconfig', fleet.kubeconfig, '--cluster', 'flotilla-staging-restricted', '--app', app, '-f', file, '-n', ns], tmp);
     expect(denied.code).toBe(1);
     expect(denied.out).toMatch(/flotilla-staging-restricted\s+ConfigMap\s+\S+\s+settings\s+0\s+failed\s+.*forbidden/);
 
     const bad = path.join(tmp, 'bad.yaml');
     writeFileSync(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\n- just\n- a list\n');
-    const broken = await cli(['sync', '--kubeconfig', fleet.kubeconfig, '--app', 'web', '-f', bad], tmp);
+    const broken = await cli(['sync', '--kubeconfig', fleet.kubeconfig, '--app', app, '-f', bad], tmp);
     expect(broken.code).toBe(2);
     expect(broken.err).toContain(`${bad}:6: expected a Kubernetes object with apiVersion and kind`);
   });
