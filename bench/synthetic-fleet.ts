@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AppClusterRecord } from '../electron/store/types';
+import type { AppClusterStatus, HealthStatus, SyncStatus } from '../shared/model/status';
 
 /** Size of a synthetic fleet: N apps × M clusters per environment × the environments. */
 export interface SyntheticFleetOptions {
@@ -168,4 +170,36 @@ export function writeSyntheticFleet(dir: string, opts: SyntheticFleetOptions): R
   git('add', '-A');
   git('-c', 'user.name=Flotilla Bench', '-c', 'user.email=bench@flotilla.invalid', 'commit', '-q', '-m', 'Synthetic fleet');
   return files;
+}
+
+/**
+ * Recorded statuses for every app × cluster of a synthetic fleet (named as its ApplicationSet names them), a mix of
+ * Synced and OutOfSync, Healthy, Progressing and Degraded, to fill a real store for UI tests and benchmarks.
+ */
+export function syntheticStatuses(opts: SyntheticFleetOptions, revision: string): AppClusterRecord[] {
+  const envs = opts.environments ?? SYNTHETIC_ENVIRONMENTS;
+  const out: AppClusterRecord[] = [];
+  const syncs: SyncStatus[] = ['Synced', 'Synced', 'Synced', 'OutOfSync'];
+  const healths: HealthStatus[] = ['Healthy', 'Healthy', 'Healthy', 'Progressing', 'Degraded'];
+  for (let a = 1; a <= opts.apps; a++) {
+    const app = `app-${pad(a)}`;
+    envs.forEach((env, e) => {
+      for (let c = 1; c <= opts.clustersPerEnv; c++) {
+        const cluster = `${env}-${pad(c, 2)}`;
+        const sync = syncs[(a + c + e) % syncs.length]!;
+        const status: AppClusterStatus = {
+          app: `${app}-${cluster}`,
+          cluster,
+          revision,
+          version: `1.${a % 10}.${e}`,
+          sync,
+          health: { status: healths[(a * 7 + c) % healths.length]!, message: '' },
+          resources: [{ group: 'apps', kind: 'Deployment', namespace: app, name: `${env}-${app}`, sync }],
+          observedAt: new Date().toISOString(),
+        };
+        out.push({ status, environment: env });
+      }
+    });
+  }
+  return out;
 }

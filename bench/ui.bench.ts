@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppClusterStatus, HealthStatus, SyncStatus } from '../shared/model/status';
 import { FleetStore } from '../electron/store/fleet-store';
 import { storeFile } from '../electron/store/location';
-import type { AppClusterRecord } from '../electron/store/types';
 import { launchChromium } from '../test/helpers/browser';
 import { startServe } from '../test/helpers/serve';
-import { writeSyntheticFleet } from './synthetic-fleet';
+import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
 import type { BenchResult } from './types';
 import { median } from './types';
 
@@ -18,40 +16,13 @@ const APPS = 1000;
 const ENVIRONMENTS = ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
 const RUNS = 5;
 
-function syntheticStatuses(revision: string): AppClusterRecord[] {
-  const out: AppClusterRecord[] = [];
-  const syncs: SyncStatus[] = ['Synced', 'Synced', 'Synced', 'OutOfSync'];
-  const healths: HealthStatus[] = ['Healthy', 'Healthy', 'Healthy', 'Progressing', 'Degraded'];
-  for (let a = 1; a <= APPS; a++) {
-    const app = `app-${String(a).padStart(3, '0')}`;
-    ENVIRONMENTS.forEach((env, e) => {
-      for (let c = 1; c <= 2; c++) {
-        const cluster = `${env}-${String(c).padStart(2, '0')}`;
-        const sync = syncs[(a + c + e) % syncs.length]!;
-        const status: AppClusterStatus = {
-          app: `${app}-${cluster}`,
-          cluster,
-          revision,
-          version: `1.${a % 10}.${e}`,
-          sync,
-          health: { status: healths[(a * 7 + c) % healths.length]!, message: '' },
-          resources: [{ group: 'apps', kind: 'Deployment', namespace: app, name: `${env}-${app}`, sync }],
-          observedAt: new Date().toISOString(),
-        };
-        out.push({ status, environment: env });
-      }
-    });
-  }
-  return out;
-}
-
 /** Opens the fleet page RUNS times and filters it; reports medians and the heap. */
 export async function run(): Promise<BenchResult[]> {
   const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-repo-'));
   const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-data-'));
   writeSyntheticFleet(repo, { apps: APPS, clustersPerEnv: 2, environments: ENVIRONMENTS });
   const store = FleetStore.open(storeFile(data));
-  store.recordSnapshot({ appClusters: syntheticStatuses('0'.repeat(40)) });
+  store.recordSnapshot({ appClusters: syntheticStatuses({ apps: APPS, clustersPerEnv: 2, environments: ENVIRONMENTS }, '0'.repeat(40)) });
   store.close();
   const serve = await startServe(repo, data);
   const browser = await launchChromium();

@@ -146,7 +146,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
     if (tail && tail.env === c.environment) tail.span++;
     else envs.push({ env: c.environment, span: 1 });
   }
-  const template = `minmax(160px, 1.2fr) repeat(${clusters.length}, minmax(150px, 1fr))`;
+  const template = `minmax(140px, 1fr) repeat(${clusters.length}, minmax(170px, 1fr))`;
   return (
     <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + 2} aria-colcount={clusters.length + 1}>
       <div className="grid-head" role="rowgroup">

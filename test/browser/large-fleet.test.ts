@@ -1,0 +1,70 @@
+// The UI on a large synthetic fleet (300 apps × 3 environments × 2 clusters, statuses recorded in a real store):
+// every page opens, the grid is virtualised, a filter narrows it, and the palette finds an app.
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetStore } from '../../electron/store/fleet-store';
+import { storeFile } from '../../electron/store/location';
+import { syntheticStatuses, writeSyntheticFleet } from '../../bench/synthetic-fleet';
+import { launchChromium, screenshotDir } from '../helpers/browser';
+import { git, tempDir } from '../helpers/git-fixtures';
+import type { ServeProcess } from '../helpers/serve';
+import { startServe } from '../helpers/serve';
+
+const SIZE = { apps: 300, clustersPerEnv: 2 } as const;
+let repo: { dir: string; cleanup: () => void };
+let data: { dir: string; cleanup: () => void };
+let serve: ServeProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  repo = tempDir('flotilla-large-');
+  data = tempDir();
+  writeSyntheticFleet(repo.dir, SIZE);
+  const store = FleetStore.open(storeFile(data.dir));
+  store.recordSnapshot({ appClusters: syntheticStatuses(SIZE, git(repo.dir, 'rev-parse', 'HEAD').trim()) });
+  store.close();
+  serve = await startServe(repo.dir, data.dir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  repo?.cleanup();
+  data?.cleanup();
+});
+
+describe('the UI on a large synthetic fleet', () => {
+  it('shows the recorded grid virtualised, filters it, finds an app, and opens every page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    const grid = page.getByRole('grid', { name: 'Apps by cluster' });
+    await grid.getByRole('rowheader', { name: 'app-001' }).waitFor();
+    expect(await grid.getAttribute('aria-rowcount')).toBe(String(SIZE.apps + 2));
+    const inDom = await grid.getByRole('rowheader').count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(60); // only the rows in view (and a margin) are rendered
+    expect(await page.getByText(`${SIZE.apps} of ${SIZE.apps} apps · 6 clusters`).count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshotDir, 'large-fleet-page.png') });
+
+    await page.getByRole('searchbox', { name: 'Filter apps by name' }).fill('app-29');
+    await expect.poll(() => grid.getByRole('rowheader').allTextContents()).toEqual(['app-290', 'app-291', 'app-292', 'app-293', 'app-294', 'app-295', 'app-296', 'app-297', 'app-298', 'app-299']);
+    await page.getByRole('checkbox', { name: 'prod' }).check();
+    expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['Environment', 'prod', 'App', 'prod-01', 'prod-02']);
+
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: /Find an app/ }).fill('app-150 staging-02');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /app-150-staging-02 on staging-02/ }).waitFor();
+
+    for (const nav of ['Applications', 'ApplicationSets', 'Promotions', 'Reports', 'Clusters']) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: nav, exact: true }).click();
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.screenshot({ path: path.join(screenshotDir, `large-fleet-${nav.toLowerCase()}.png`) });
+    }
+    expect(errors).toEqual([]);
+  });
+});
