@@ -149,6 +149,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
   const template = `minmax(140px, 1fr) repeat(${clusters.length}, minmax(170px, 1fr))`;
   return (
     <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + 2} aria-colcount={clusters.length + 1}>
+      <div className="grid-scroll" style={{ minWidth: 140 + clusters.length * 170 }}>
       <div className="grid-head" role="rowgroup">
         <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
           <div role="columnheader" className="corner">
@@ -199,6 +200,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
             </div>
           ))}
         </div>
+      </div>
       </div>
     </div>
   );
