@@ -84,11 +84,15 @@ export class PromotionService {
   private constructor(
     readonly repo: GitRepository,
     private readonly opts: PromotionServiceOptions,
+    /** The lock file serialising promotions of this repository (in its git folder, shared by its worktrees). */
+    private readonly lockFile: string,
   ) {}
 
   /** Opens the repository at `dir`. */
   static async open(dir: string, opts: PromotionServiceOptions): Promise<PromotionService> {
-    return new PromotionService(await GitRepository.open(dir), opts);
+    const repo = await GitRepository.open(dir);
+    const common = (await repo.git.raw(['rev-parse', '--git-common-dir'])).trim();
+    return new PromotionService(repo, opts, path.resolve(repo.root, common, 'flotilla-promotion.lock'));
   }
 
   /** Fetches the pipeline's remote branch and plans the promotion on its tip; writes nothing. */
@@ -115,8 +119,9 @@ export class PromotionService {
    * moved) is fetched, re-planned and retried; a remote that refuses the push stops cleanly with nothing pushed.
    */
   async execute(req: PromoteOptions): Promise<PromotionOutcome> {
-    const target = await this.target(req.pipeline);
-    return this.locked(async () => {
+    // The lock is taken before anything is awaited: concurrent promotions run in the order they were asked for.
+    return withRepoLock(this.lockFile, async () => {
+      const target = await this.target(req.pipeline);
       const log = PromotionLog.open(this.opts.storeFile);
       try {
         await this.fetch(target.remote, target.branch);
@@ -169,8 +174,8 @@ export class PromotionService {
 
   /** Reverts a promotion's commit on the branch it was pushed to (worktree, commit, push), recorded as a promotion of its own. */
   async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
-    const target = await this.target(opts.pipeline);
-    return this.locked(async () => {
+    return withRepoLock(this.lockFile, async () => {
+      const target = await this.target(opts.pipeline);
       const log = PromotionLog.open(this.opts.storeFile);
       try {
         const original = log.require(id);
@@ -244,11 +249,6 @@ export class PromotionService {
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
-  }
-
-  private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    const common = (await this.repo.git.raw(['rev-parse', '--git-common-dir'])).trim();
-    return withRepoLock(path.resolve(this.repo.root, common, 'flotilla-promotion.lock'), fn);
   }
 
   /** The pipeline (chosen by name, or the only one) read at the current HEAD, and where it pushes. */
