@@ -3,6 +3,7 @@ import { createReportApiHandlers } from '../store/api-handlers';
 import { promotionHandlers } from './promotion/promotion-api';
 import { formatProblem } from '../../shared/problem';
 import { syncAppFromGit } from './app-sync';
+import { loadKubeconfig } from './cluster/kubeconfig';
 import type { Session } from './session';
 import { StatusService } from './status-service';
 
@@ -26,6 +27,8 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'fleet:cancel': async () => status.cancel(),
     'app:detail': ({ app, cluster }) => status.detail(app, cluster),
     'clusters:list': () => status.clusters(),
+    'clusters:contexts': async () => loadKubeconfig(session.kubeconfig()).contexts.map((c) => ({ name: c.name, server: c.server })),
+    'clusters:save': async (entry) => (await session.fleet()).saveCluster(entry),
     'app:sync': async ({ app, cluster, dryRun, prune }) => {
       const fleet = await session.fleet();
       const kubeconfig = session.kubeconfig();

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppSetPreview, FleetOverview } from '../../shared/api/contract';
+import type { ClusterEntry } from '../../shared/fleet/fleet-edit';
+import { upsertCluster } from '../../shared/fleet/fleet-edit';
 import { generateAll, previewAppSetText } from '../../shared/fleet/overview';
 import { FlotillaError } from '../../shared/problem';
 import { normalizePath } from '../../shared/repo/paths';
 import type { RepoScan } from '../../shared/repo/scan';
-import { scanRepository } from '../../shared/repo/scan';
+import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
 import { localGitReader } from './git-reader';
 import { GitRepository } from './git-repo';
 
@@ -67,6 +69,14 @@ export class FleetService {
     if (!/\.(ya?ml|json)$/.test(rel)) throw new FlotillaError({ severity: 'error', message: `only YAML or JSON files can be saved here, not ${rel}`, file: rel });
     writeFileSync(path.join(this.repo.root, rel), text);
     return { file: rel };
+  }
+
+  /** Adds or relabels a cluster in the working tree's fleet file (no commit). */
+  async saveCluster(entry: ClusterEntry): Promise<{ file: string }> {
+    const abs = path.join(this.repo.root, FLEET_FILE);
+    const text = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+    writeFileSync(abs, upsertCluster(text, entry));
+    return { file: FLEET_FILE };
   }
 
   private relative(file: string): string {

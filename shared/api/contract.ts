@@ -1,4 +1,5 @@
 import type { Explanation } from '../appset/engine';
+import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
 import type { Application } from '../model/application';
 import type { FleetSpec } from '../model/fleet';
@@ -182,6 +183,10 @@ export interface ApiChannels extends ReportApiChannels {
   'app:detail': (req: { readonly app: string; readonly cluster: string }) => Promise<AppDetail>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
+  /** The kubeconfig's contexts (names and servers only, never credentials), to add a cluster from. */
+  'clusters:contexts': (req: Record<string, never>) => Promise<readonly { readonly name: string; readonly server: string }[]>;
+  /** Adds a cluster to the fleet file, or relabels it, in the working tree (comments kept; commit to apply). */
+  'clusters:save': (req: ClusterEntry) => Promise<{ readonly file: string }>;
   /** Every fleet cluster's connection state and version. */
   'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
@@ -215,7 +220,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated'] as const satisfies readonly EventName[];
 

@@ -164,6 +164,14 @@ describe('the desktop UI on the example fleet and real clusters', () => {
       await shoot(page, file);
       await checkAccessibility(page, `${nav} page`);
     }
+    // Relabel a cluster from the UI: the fleet file in the working tree changes, comments kept.
+    await page.getByRole('combobox', { name: 'Name' }).fill('staging');
+    await page.getByRole('textbox', { name: 'Labels' }).fill('region=eu-central-1, tier=non-prod');
+    await page.getByRole('button', { name: 'Save to fleet file' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved staging' }).waitFor();
+    const fleetFile = readFileSync(path.join(repo.dir, 'flotilla.yaml'), 'utf8');
+    expect(fleetFile).toContain('region: eu-central-1');
+    expect(fleetFile).toContain('# The fleet file: which clusters exist');
     expect(errors).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { getApi } from '../api/bridge';
 import { age } from '../components/badges';
 import { useStore } from '../store';
 
@@ -22,6 +23,7 @@ export function ClustersPage() {
         </div>
       )}
       {!clusters && !error && <p className="muted">Connecting to the clusters…</p>}
+      <ClusterForm />
       {clusters && (
         <table className="grid" aria-label="Clusters">
           <thead>
@@ -63,5 +65,87 @@ export function ClustersPage() {
         </table>
       )}
     </div>
+  );
+}
+
+/** Adds a cluster from a kubeconfig context, or relabels one, in the fleet file of the working tree. */
+function ClusterForm() {
+  const overview = useStore((s) => s.overview);
+  const [contexts, setContexts] = useState<readonly { name: string; server: string }[]>([]);
+  const [name, setName] = useState('');
+  const [context, setContext] = useState('');
+  const [environment, setEnvironment] = useState('');
+  const [labels, setLabels] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  useEffect(() => {
+    getApi()['clusters:contexts']({}).then(setContexts, (err: unknown) => setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) }));
+  }, []);
+  const pick = (clusterName: string): void => {
+    setName(clusterName);
+    const c = overview?.repo.fleet?.clusters.find((x) => x.name === clusterName);
+    if (!c) return;
+    setContext(c.context ?? c.name);
+    setEnvironment(c.environment ?? '');
+    setLabels(Object.entries(c.labels).filter(([k]) => k !== 'environment').map(([k, v]) => `${k}=${v}`).join(', '));
+  };
+  const save = async (): Promise<void> => {
+    const parsed: Record<string, string> = {};
+    for (const pair of labels.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [k, ...v] = pair.split('=');
+      parsed[k!.trim()] = v.join('=').trim();
+    }
+    const server = contexts.find((c) => c.name === context)?.server;
+    try {
+      const r = await getApi()['clusters:save']({ name, context, ...(server ? { server } : {}), ...(environment ? { environment } : {}), labels: parsed });
+      setMessage({ ok: true, text: `Saved ${name} to ${r.file} in the working tree: commit it to apply.` });
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <section className="cluster-form" aria-labelledby="cluster-form-h">
+      <h2 id="cluster-form-h">Add or relabel a cluster</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label>
+          Name{' '}
+          <input list="fleet-clusters" required value={name} onChange={(e) => pick(e.target.value)} placeholder="prod-eu" />
+        </label>
+        <datalist id="fleet-clusters">
+          {(overview?.repo.fleet?.clusters ?? []).map((c) => (
+            <option key={c.name} value={c.name} />
+          ))}
+        </datalist>
+        <label>
+          Kubeconfig context{' '}
+          <select required value={context} onChange={(e) => setContext(e.target.value)}>
+            <option value="">choose…</option>
+            {contexts.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} ({c.server})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Environment <input value={environment} onChange={(e) => setEnvironment(e.target.value)} placeholder="prod" />
+        </label>
+        <label>
+          Labels <input value={labels} onChange={(e) => setLabels(e.target.value)} placeholder="region=eu-west-1, tier=prod" />
+        </label>
+        <button type="submit" className="primary">
+          Save to fleet file
+        </button>
+      </form>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? '' : 'error-text'}>
+          {message.text}
+        </p>
+      )}
+    </section>
   );
 }
