@@ -1,4 +1,6 @@
+import { fleetClusters } from '../../shared/fleet/overview';
 import { FleetStore } from '../store/fleet-store';
+import { ClusterManager } from './cluster/cluster-manager';
 import { storeFile } from '../store/location';
 import { EventBus } from './event-bus';
 import { sandboxStatus } from './sandbox';
@@ -18,6 +20,7 @@ export class Session {
   private fleetPromise: Promise<FleetService> | undefined;
   private repoPath: string;
   private openStore: FleetStore | undefined;
+  private clusterConnections: { readonly key: string; readonly manager: ClusterManager } | undefined;
 
   constructor(readonly options: SessionOptions) {
     this.repoPath = options.repoPath;
@@ -49,10 +52,36 @@ export class Session {
     return this.openStore;
   }
 
-  /** Closes the store; the session can still be used (the store reopens on demand). */
+  /**
+   * One long-lived connection per fleet cluster (rebuilt when HEAD's clusters or the kubeconfig change), with a
+   * heartbeat; every state change is pushed to the UIs as a `cluster:state` event.
+   */
+  async clusterManager(): Promise<ClusterManager> {
+    const fleet = await this.fleet();
+    const { scan } = await fleet.scanHead();
+    const clusters = fleetClusters(scan);
+    const kubeconfig = this.kubeconfig();
+    const key = JSON.stringify([clusters.map((c) => [c.name, c.context, c.server, c.environment, c.labels]), kubeconfig ?? null]);
+    if (this.clusterConnections?.key === key) return this.clusterConnections.manager;
+    this.clusterConnections?.manager.close();
+    const manager = ClusterManager.fromKubeconfig({ clusters, ...(kubeconfig ? { kubeconfigPaths: kubeconfig } : {}), timeoutMs: 5000 });
+    manager.onStateChange(({ info }) =>
+      this.events.emit('cluster:state', {
+        name: info.cluster, context: info.context, server: info.server, labels: info.labels, state: info.state, since: info.since,
+        ...(info.environment ? { environment: info.environment } : {}), ...(info.version ? { version: info.version } : {}), ...(info.reason ? { reason: info.reason } : {}),
+      }),
+    );
+    manager.startHeartbeat(30_000);
+    this.clusterConnections = { key, manager };
+    return manager;
+  }
+
+  /** Closes the store and the cluster connections; the session can still be used (both reopen on demand). */
   close(): void {
     this.openStore?.close();
     this.openStore = undefined;
+    this.clusterConnections?.manager.close();
+    this.clusterConnections = undefined;
   }
 
   /** Switches to another repository; the old one stays open if the new one cannot be opened. */

@@ -5,7 +5,6 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import { FlotillaError, problem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
-import { ClusterManager } from './cluster/cluster-manager';
 import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
@@ -118,20 +117,14 @@ export class StatusService {
     };
   }
 
-  /** Every fleet cluster's connection state and version (each call has its timeout; one dead cluster delays no other). */
+  /** Every fleet cluster's connection state and version, over the session's long-lived connections (each call has its timeout). */
   async clusters(): Promise<ClusterView[]> {
-    const fleet = await this.session.fleet();
-    const { scan } = await fleet.scanHead();
-    const manager = ClusterManager.fromKubeconfig({ clusters: fleetClusters(scan), ...(this.session.kubeconfig() ? { kubeconfigPaths: this.session.kubeconfig()! } : {}), timeoutMs: 5000 });
-    try {
-      const infos = await manager.status();
-      return [
-        ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}) })),
-        ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
-      ];
-    } finally {
-      manager.close();
-    }
+    const manager = await this.session.clusterManager();
+    const infos = await manager.refresh();
+    return [
+      ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}) })),
+      ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
+    ];
   }
 }
 

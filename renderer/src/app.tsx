@@ -31,6 +31,7 @@ export function App() {
   const loadStatus = useStore((s) => s.loadStatus);
   const setProgress = useStore((s) => s.setProgress);
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
+  const clusterChanged = useStore((s) => s.clusterChanged);
 
   useEffect(() => {
     void loadOverview();
@@ -39,9 +40,10 @@ export function App() {
       api.on('repo:changed', () => void (loadOverview(), loadStatus())),
       api.on('progress', (p) => setProgress(p)),
       api.on('fleet:updated', () => void loadStatus()),
+      api.on('cluster:state', (c) => clusterChanged(c)),
     ];
     return () => offs.forEach((off) => off());
-  }, [loadOverview, loadStatus, setProgress]);
+  }, [loadOverview, loadStatus, setProgress, clusterChanged]);
 
   const head = overview?.repo.head;
   return (

@@ -208,6 +208,8 @@ export interface ApiEvents {
   'progress': Progress;
   /** A refresh recorded a new snapshot. */
   'fleet:updated': { readonly recordedAt: string };
+  /** A cluster's connection changed state (ready, unreachable, forbidden...). */
+  'cluster:state': ClusterView;
 }
 
 /** An invoke channel's name. */
@@ -222,7 +224,7 @@ export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
 export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress', 'fleet:updated'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.

@@ -27,7 +27,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n(press Ctrl+C to stop)\n`);
         if (opts.open) openInBrowser(bridge.url);
         await new Promise<void>((resolve) => {
-          const stop = (): void => void bridge.close().then(resolve);
+          const stop = (): void => void bridge.close().then(() => {
+            session.close();
+            resolve();
+          });
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });

@@ -24,6 +24,8 @@ export interface StatusSlice {
   setProgress(p: Progress): void;
   loadDetail(app: string, cluster: string): Promise<void>;
   loadClusters(): Promise<void>;
+  /** Applies a pushed cluster state change. */
+  clusterChanged(c: ClusterView): void;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -72,6 +74,9 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
     } catch (err) {
       set({ detailError: message(err) });
     }
+  },
+  clusterChanged(c) {
+    set((s) => ({ clusters: s.clusters ? (s.clusters.some((x) => x.name === c.name) ? s.clusters.map((x) => (x.name === c.name ? c : x)) : [...s.clusters, c]) : s.clusters }));
   },
   async loadClusters() {
     try {
