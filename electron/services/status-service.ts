@@ -5,6 +5,7 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import { FlotillaError, problem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
+import { readArgoApplications } from './cluster/argocd';
 import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
@@ -121,8 +122,13 @@ export class StatusService {
   async clusters(): Promise<ClusterView[]> {
     const manager = await this.session.clusterManager();
     const infos = await manager.refresh();
+    // Argo CD awareness: where a cluster runs Argo CD, its Applications' own sync and health are shown too.
+    const argo = new Map<string, ClusterView['argocd']>();
+    for (const r of await manager.forEachCluster(readArgoApplications, infos.filter((i) => i.state === 'ready').map((i) => i.cluster))) {
+      if (r.ok && r.value.present) argo.set(r.cluster, r.value.apps.map((a) => ({ name: a.name, namespace: a.namespace, sync: a.sync, health: a.health })));
+    }
     return [
-      ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}) })),
+      ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
       ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
     ];
   }

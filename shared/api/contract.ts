@@ -2,6 +2,7 @@ import type { Explanation } from '../appset/engine';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
 import type { Application } from '../model/application';
+import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
@@ -131,6 +132,8 @@ export interface ClusterView {
   readonly reason?: string;
   /** ISO time the state was entered. */
   readonly since: string;
+  /** Argo CD Applications found on the cluster, with Argo CD's own sync and health (absent: no Argo CD there). */
+  readonly argocd?: readonly { readonly name: string; readonly namespace: string; readonly sync: SyncStatus; readonly health: HealthStatus }[];
 }
 
 /** What a sync did (or, in a dry run, would do) to each resource of an app on its cluster. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getApi } from '../api/bridge';
-import { age } from '../components/badges';
+import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { useStore } from '../store';
 
 /** The Clusters page: every cluster of the fleet with its connection state, version, environment and labels. */
@@ -35,6 +35,7 @@ export function ClustersPage() {
               <th scope="col">Server</th>
               <th scope="col">Context</th>
               <th scope="col">Labels</th>
+              <th scope="col">Argo CD</th>
             </tr>
           </thead>
           <tbody>
@@ -58,6 +59,24 @@ export function ClustersPage() {
                       {k}={v}
                     </span>
                   ))}
+                </td>
+                <td>
+                  {c.argocd ? (
+                    <details>
+                      <summary>
+                        {c.argocd.length} Application{c.argocd.length === 1 ? '' : 's'}, {c.argocd.filter((a) => a.sync !== 'Synced').length} not Synced
+                      </summary>
+                      <ul>
+                        {c.argocd.map((a) => (
+                          <li key={`${a.namespace}/${a.name}`}>
+                            {a.name}: <SyncBadge sync={a.sync} /> <HealthBadge health={a.health} />
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
                 </td>
               </tr>
             ))}
