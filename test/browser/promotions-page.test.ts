@@ -14,7 +14,15 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
 
   beforeAll(async () => {
     f = promotionFleet(Date.now());
-    serve = await startServe(f.work, path.dirname(f.storeFile));
+    // No kubeconfig reaches the example's clusters: the live comparison must say so, whatever else runs on this machine.
+    const kubeconfig = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
+    try {
+      serve = await startServe(f.work, path.dirname(f.storeFile));
+    } finally {
+      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = kubeconfig;
+    }
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -53,16 +61,16 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
 
     const history = page.getByRole('table', { name: 'Promotion history' });
     await history.waitFor();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('Promotion #1 pushed');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Promotion #1 pushed');
     expect(f.remoteHead()).not.toBe(before);
     expect(f.remoteFile(STAGING)).toContain('newTag: "1.8.0" # set by the release train');
     expect(await history.getByRole('row').nth(1).textContent()).toContain('Pat Promoter <work@flotilla.invalid>');
 
     await history.getByRole('button', { name: 'Roll back #1' }).click();
     await history.getByRole('button', { name: 'Confirm rollback of #1' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('Promotion #2 pushed');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Promotion #2 pushed');
     expect(f.remoteFile(STAGING)).toContain('newTag: "1.7.2" # set by the release train');
-    await expect.poll(() => history.textContent()).toContain('(rolled back by #2)');
+    await expect.poll(() => history.textContent(), { timeout: 30_000 }).toContain('(rolled back by #2)');
     await page.screenshot({ path: path.join(screenshotDir, 'promotions-history.png'), fullPage: true });
 
     // Every app of a stage at once: one plan with a section per app that moves, then cancelled.
@@ -74,5 +82,5 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
     await all.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(errors).toEqual([]);
-  });
+  }, 180_000);
 });
