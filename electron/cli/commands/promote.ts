@@ -28,7 +28,7 @@ const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?
 /** The plan as text: per app the moves, the file edits and the rendered diff per target cluster; then the gates. */
 export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remote' | 'branch' | 'checkoutProblems' | 'live'>): string {
   const p: PromotionPlan = planned.plan;
-  let t = `Promotion ${p.from} -> ${p.to} (pipeline ${p.pipeline}) on ${planned.remote}/${planned.branch} at ${planned.base.slice(0, 7)}\n`;
+  let t = `Promotion ${p.from} -> ${p.to} (pipeline ${p.pipeline}) on ${planned.remote ? `${planned.remote}/` : 'the local branch '}${planned.branch} at ${planned.base.slice(0, 7)}\n`;
   for (const a of p.apps) {
     t += `\n== ${a.app}: ${a.sourceDir} -> ${a.targetDir}\n`;
     if (a.moves.length === 0 && a.problems.length === 0) t += '   already up to date\n';

@@ -95,10 +95,13 @@ export class PromotionService {
     return new PromotionService(repo, opts, path.resolve(repo.root, common, 'flotilla-promotion.lock'));
   }
 
-  /** Fetches the pipeline's remote branch and plans the promotion on its tip; writes nothing. */
+  /**
+   * Fetches the pipeline's remote branch and plans the promotion on its tip; writes nothing. A repository without the
+   * remote (the bundled example) is planned on its local branch, with a problem saying a remote is needed to promote.
+   */
   async plan(req: PromoteOptions): Promise<PlannedPromotion> {
-    const target = await this.target(req.pipeline);
-    await this.fetch(target.remote, target.branch);
+    const target = await this.target(req.pipeline, false);
+    if (target.remote) await this.fetch(target.remote, target.branch);
     const planned = await this.planAt(req, target.remote, target.branch);
     if (!req.live) return planned;
     return { ...planned, live: await liveDiffs(this.repo, planned.base, planned.plan, req.live) };
@@ -252,15 +255,17 @@ export class PromotionService {
   }
 
   /** The pipeline (chosen by name, or the only one) read at the current HEAD, and where it pushes. */
-  private async target(name: string | undefined): Promise<{ pipeline: PipelineSpec; remote: string; branch: string }> {
+  private async target(name: string | undefined, requireRemote = true): Promise<{ pipeline: PipelineSpec; remote: string; branch: string }> {
     const head = await this.repo.head();
     const pipeline = this.choosePipeline(this.repo.treeAt(head.sha), name);
     const remote = pipeline.git.remote;
     const remotes = (await this.repo.git.getRemotes()).map((r) => r.name);
+    const branch = pipeline.git.branch ?? head.branch ?? 'main';
+    if (!remotes.includes(remote) && !requireRemote) return { pipeline, remote: '', branch };
     if (!remotes.includes(remote)) {
       throw new FlotillaError(problem(`promotions push to the remote "${remote}", which ${this.repo.root} does not have (remotes: ${remotes.join(', ') || 'none'}); set spec.git.remote in the pipeline`, { file: pipeline.file, line: pipeline.line }));
     }
-    return { pipeline, remote, branch: pipeline.git.branch ?? head.branch ?? 'main' };
+    return { pipeline, remote, branch };
   }
 
   private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
@@ -277,7 +282,7 @@ export class PromotionService {
   }
 
   private async planAt(req: PromoteOptions, remote: string, branch: string): Promise<PlannedPromotion> {
-    const base = await this.remoteTip(remote, branch);
+    const base = remote ? await this.remoteTip(remote, branch) : this.localTip(branch);
     const tree = this.repo.treeAt(base);
     const scan = scanRepository(tree);
     const pipeline = this.choosePipeline(tree, req.pipeline);
@@ -303,7 +308,7 @@ export class PromotionService {
         loadRestrictor: scan.fleet.loadRestrictor,
         gates,
       });
-      const checkoutProblems = await this.checkoutProblems(plan, remote, branch);
+      const checkoutProblems = await this.checkoutProblems(plan, remote, branch, pipeline.git.remote);
       return { plan, remote, branch, base, ...(promoter ? { promoter } : {}), checkoutProblems };
     } finally {
       history?.close();
@@ -311,10 +316,14 @@ export class PromotionService {
   }
 
   /** Uncommitted or unpushed changes to the files the promotion edits: the user would not get what they see. */
-  private async checkoutProblems(plan: PromotionPlan, remote: string, branch: string): Promise<string[]> {
+  private async checkoutProblems(plan: PromotionPlan, remote: string, branch: string, wanted: string): Promise<string[]> {
     const files = plan.apps.flatMap((a) => a.edits.map((e) => e.file));
     if (files.length === 0) return [];
     const out: string[] = [];
+    if (!remote) {
+      out.push(`${this.repo.root} has no remote "${wanted}": this plan shows its local branch ${branch}; promotions commit and push to a remote (add it with git remote add ${wanted} URL, or set spec.git.remote in the pipeline)`);
+      return out;
+    }
     const status = await this.repo.git.raw(['status', '--porcelain', '--', ...files]);
     for (const line of status.split('\n').filter(Boolean)) {
       out.push(`${line.slice(3)} has uncommitted changes in ${this.repo.root}: commit and push them, or discard them, before promoting (the promotion builds on ${remote}/${branch})`);
@@ -414,6 +423,12 @@ export class PromotionService {
     } catch (err) {
       throw new FlotillaError(problem(`cannot fetch ${branch} from ${remote}: ${firstLine(err)}`));
     }
+  }
+
+  private localTip(branch: string): string {
+    const sha = this.repo.resolve(`refs/heads/${branch}`) ?? this.repo.resolve('HEAD');
+    if (!sha) throw new FlotillaError(problem(`the repository has no branch ${branch}`));
+    return sha;
   }
 
   private async remoteTip(remote: string, branch: string): Promise<string> {

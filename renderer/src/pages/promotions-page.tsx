@@ -145,7 +145,7 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
   return (
     <div>
       <p className="muted">
-        Builds on {view.remote}/{view.branch} at <code>{view.base.slice(0, 7)}</code>
+        Builds on {view.remote ? `${view.remote}/${view.branch}` : `the local branch ${view.branch}`} at <code>{view.base.slice(0, 7)}</code>
         {view.promoter ? ` as ${view.promoter}` : ''}
       </p>
       {plan.noop && <p role="status">Nothing to promote: {plan.to} already has {plan.from}&apos;s versions.</p>}

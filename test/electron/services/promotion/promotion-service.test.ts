@@ -252,6 +252,17 @@ describe('PromotionService bad input', () => {
     expect(existsSync(path.join(f.work, '.git', 'flotilla-promotion.lock'))).toBe(false);
   });
 
+  it('plans a repository without the remote on its local branch, says a remote is needed, and refuses to execute', async () => {
+    const f = fleet();
+    git(f.work, 'remote', 'remove', 'origin');
+    const svc = await service(f);
+    const planned = await svc.plan(frontendToStaging);
+    expect(planned).toMatchObject({ remote: '', branch: 'main', base: git(f.work, 'rev-parse', 'HEAD').trim() });
+    expect(planned.plan.apps[0]!.edits).toHaveLength(1);
+    expect(planned.checkoutProblems).toEqual([`${git(f.work, 'rev-parse', '--show-toplevel').trim()} has no remote "origin": this plan shows its local branch main; promotions commit and push to a remote (add it with git remote add origin URL, or set spec.git.remote in the pipeline)`]);
+    await expect(svc.execute(frontendToStaging)).rejects.toThrow('promotions push to the remote "origin", which');
+  });
+
   it('needs the promoter git identity', async () => {
     const f = fleet();
     git(f.work, 'config', '--unset', 'user.name');
