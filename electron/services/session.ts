@@ -21,6 +21,7 @@ export class Session {
   private repoPath: string;
   private openStore: FleetStore | undefined;
   private clusterConnections: { readonly key: string; readonly manager: ClusterManager } | undefined;
+  private readonly closers = new Set<() => void>();
 
   constructor(readonly options: SessionOptions) {
     this.repoPath = options.repoPath;
@@ -76,8 +77,14 @@ export class Session {
     return manager;
   }
 
+  /** Registers something to stop when the session closes (watches, timers). */
+  onClose(fn: () => void): void {
+    this.closers.add(fn);
+  }
+
   /** Closes the store and the cluster connections; the session can still be used (both reopen on demand). */
   close(): void {
+    for (const fn of this.closers) fn();
     this.openStore?.close();
     this.openStore = undefined;
     this.clusterConnections?.manager.close();

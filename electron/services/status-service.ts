@@ -6,6 +6,8 @@ import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import { FlotillaError, problem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
 import { readArgoApplications } from './cluster/argocd';
+import { FleetLiveState } from './cluster/fleet-live-state';
+import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
@@ -18,8 +20,13 @@ const NEVER = 'not refreshed yet: press Refresh to read the clusters';
  */
 export class StatusService {
   private running: AbortController | undefined;
+  private live: { readonly state: FleetLiveState; readonly offs: (() => void)[] } | undefined;
+  private readonly liveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private liveQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: Session) {
+    session.onClose(() => this.stopWatching());
+  }
 
   /** The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is contacted. */
   async status(): Promise<FleetStatusView> {
@@ -68,7 +75,7 @@ export class StatusService {
     const events = this.session.events;
     try {
       const fleet = await this.session.fleet();
-      await refreshAndRecord(this.session.store(), {
+      const outcome = await refreshAndRecord(this.session.store(), {
         repo: fleet.repo.root,
         ...(req.app ? { app: req.app } : {}),
         ...(req.cluster ? { cluster: req.cluster } : {}),
@@ -78,6 +85,7 @@ export class StatusService {
       });
       const view = await this.status();
       if (view.recordedAt) events.emit('fleet:updated', { recordedAt: view.recordedAt });
+      if (!req.app && !req.cluster) await this.watchLive(outcome.result.rows).catch((err: unknown) => console.error('live watch failed:', err));
       return view;
     } catch (err) {
       if (ctrl.signal.aborted) throw new FlotillaError(problem('refresh cancelled: nothing was recorded'));
@@ -86,6 +94,56 @@ export class StatusService {
       this.running = undefined;
       events.emit('progress', { id: 'refresh', label: 'Reading clusters', done: 1, total: 1 });
     }
+  }
+
+  /**
+   * Keeps the grid fresh after a full refresh: watches every compared app × cluster (one list, then watch events, per
+   * cluster and kind); a change re-compares that app × cluster alone, records it and pushes `fleet:updated`.
+   */
+  private async watchLive(rows: FleetComparison['rows']): Promise<void> {
+    this.stopWatching();
+    const manager = await this.session.clusterManager();
+    const fleet = await this.session.fleet();
+    const { scan } = await fleet.scanHead();
+    const state = new FleetLiveState(manager, { tracking: { method: scan.fleet.tracking } });
+    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ app: r.app, cluster: r.cluster, desired: r.desired }));
+    const offs: (() => void)[] = [];
+    this.live = { state, offs };
+    await state.read(targets);
+    for (const t of targets) offs.push(state.watch(t, () => this.liveChanged(t.app, t.cluster)));
+    // A change made between the comparison's reads and the watches' first lists raised no event: compare once more
+    // now that every later change will.
+    this.liveQueue = this.liveQueue.then(async () => {
+      const kubeconfig = this.session.kubeconfig();
+      await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, ...(kubeconfig ? { kubeconfig } : {}) });
+      const view = this.session.store().fleetAt();
+      if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
+    }).catch((err: unknown) => console.error('live refresh failed:', err));
+  }
+
+  private liveChanged(app: string, cluster: string): void {
+    const key = `${app}\n${cluster}`;
+    clearTimeout(this.liveTimers.get(key));
+    // Changes arrive in bursts (an apply touches several objects): one re-compare per app × cluster and burst.
+    this.liveTimers.set(key, setTimeout(() => {
+      this.liveTimers.delete(key);
+      this.liveQueue = this.liveQueue.then(async () => {
+        const fleet = await this.session.fleet();
+        const kubeconfig = this.session.kubeconfig();
+        await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, app, cluster, ...(kubeconfig ? { kubeconfig } : {}) });
+        const view = this.session.store().fleetAt();
+        if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
+      }).catch((err: unknown) => console.error('live refresh failed:', err));
+    }, 150));
+  }
+
+  /** Stops the live watches (a new full refresh starts them again). */
+  stopWatching(): void {
+    for (const off of this.live?.offs ?? []) off();
+    this.live?.state.close();
+    this.live = undefined;
+    for (const t of this.liveTimers.values()) clearTimeout(t);
+    this.liveTimers.clear();
   }
 
   /** Cancels a running refresh. */

@@ -102,6 +102,17 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     expect(await page.getByLabel('Figures recorded').textContent()).toMatch(/figures recorded \d+ s ago/);
     await shoot(page, 'fleet-page');
 
+    // After a refresh the grid stays live: another client's change reaches the page by watch, no click needed.
+    const started = Date.now();
+    const scaledApi = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 4 } }, { contentType: 'application/merge-patch+json' });
+    expect(scaledApi.status).toBe(200);
+    await page.getByRole('button', { name: /^api-dev on dev: OutOfSync/ }).waitFor({ timeout: 15_000 });
+    console.log(`a change in the cluster reached the UI in ${Date.now() - started} ms`);
+    const back = Date.now();
+    await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 1 } }, { contentType: 'application/merge-patch+json' });
+    await page.getByRole('button', { name: /^api-dev on dev: Synced/ }).waitFor({ timeout: 15_000 });
+    console.log(`the change back reached the UI in ${Date.now() - back} ms`);
+
     await page.getByRole('searchbox', { name: 'Filter apps by name' }).fill('front');
     await expect.poll(() => grid.getByRole('rowheader').allTextContents()).toEqual(['frontend']);
     await page.getByRole('checkbox', { name: 'OutOfSync' }).check();

@@ -20,7 +20,10 @@ export function startServe(repo: string, dataDir: string, env: Readonly<Record<s
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`flotilla serve printed no URL in 30 s\n${out}\n${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (process.env.FLOTILLA_TEST_SERVE_LOG) process.stderr.write(d);
+    });
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Open (http:\/\/\S+)/.exec(out);
