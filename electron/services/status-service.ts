@@ -11,6 +11,7 @@ import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
+import { helmRunnerFor } from './helm-runner';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -160,7 +161,7 @@ export class StatusService {
     const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
     const clusters = fleetClusters(scan);
     const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor }) : undefined;
+    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) : undefined;
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
     const history = store.history(app, { cluster })[0];

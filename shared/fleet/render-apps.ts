@@ -1,5 +1,7 @@
 import type { GitReader } from '../appset/engine';
+import type { HelmRunner } from '../kustomize';
 import { kustomizeBuild } from '../kustomize';
+import type { FileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
 import type { Application, ApplicationSource } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
@@ -25,6 +27,8 @@ export interface RenderedApp {
 export interface RenderOptions {
   readonly clusters: readonly ClusterSpec[];
   readonly loadRestrictor: 'rootOnly' | 'none';
+  /** Runs helm for kustomize's `helmCharts`, reading charts from the tree (the Node side provides it when helm is installed). */
+  readonly helmFor?: (tree: FileTree) => HelmRunner | undefined;
 }
 
 /** The fleet cluster an Application deploys to: by destination name, else by server URL. */
@@ -69,7 +73,8 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
         problems.push(problem(`source path "${path}" is not a folder at ${src.targetRevision ?? 'HEAD'}`, { app: name, file: path }));
         continue;
       }
-      const r = kustomizeBuild(tree, path, { loadRestrictor: opts.loadRestrictor });
+      const helm = opts.helmFor?.(tree);
+      const r = kustomizeBuild(tree, path, { loadRestrictor: opts.loadRestrictor, ...(helm ? { helm } : {}) });
       problems.push(...r.problems.map((p) => ({ ...p, app: name })));
       if (r.problems.some((p) => p.severity === 'error')) continue;
       yamls.push(r.yaml);

@@ -11,6 +11,7 @@ import { FsFileTree } from '../../services/fs-file-tree';
 import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
+import { helmRunnerFor } from '../../services/helm-runner';
 
 interface RenderOptions {
   readonly repo?: string;
@@ -44,7 +45,8 @@ export function registerRender(program: Command, ctx: CliContext): void {
           const rel = path.relative(root, path.resolve(ctx.cwd, target)).split(path.sep).join('/');
           if (rel.startsWith('..')) throw new Error(`${target} is outside the repository ${root}`);
           const tree = opts.revision ? fleet.repo.treeAt(opts.revision) : new FsFileTree(root);
-          const r = kustomizeBuild(tree, rel, { loadRestrictor: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly' });
+          const helm = helmRunnerFor(tree);
+          const r = kustomizeBuild(tree, rel, { loadRestrictor: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly', ...(helm ? { helm } : {}) });
           problems.push(...r.problems);
           if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
         } else {
@@ -59,7 +61,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
             apps = apps.filter((a) => a.metadata.name === opts.app);
             if (apps.length === 0) throw new Error(`no generated Application named ${opts.app} at ${head} (try \`flotilla generate\`)`);
           }
-          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor }));
+          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }));
           const selected = opts.cluster ? rendered.filter((r) => r.cluster === opts.cluster) : rendered;
           if (opts.cluster && selected.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map((r) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
           for (const r of selected) problems.push(...r.problems);
