@@ -7,7 +7,7 @@ import { splitPath, visitPath } from './field-specs';
 import type { Gvk, ResId } from './resource';
 import type { Resource } from './resource';
 import { gvkSelected, idString, isClusterScoped, nsEquals, parseApiVersion } from './resource';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../hash/sha256';
 import type { Json, JsonMap } from './yaml';
 import { isMapValue } from './yaml';
 
