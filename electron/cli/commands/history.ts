@@ -55,12 +55,22 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .command('history')
     .argument('<app>', 'the Application')
     .option('--cluster <name>', 'only this cluster')
-    .description("show an app's recorded history per cluster: its states over time, events (drift, health, syncs, promotions) and how long drift took to fix; reads only the store");
+    .option('--at <time>', 'what was running at this ISO 8601 time: the revision and the recorded manifests (Secret values masked)')
+    .option('--environment <env>', 'with --at: only the clusters of this environment (e.g. prod)')
+    .description("show an app's recorded history per cluster: its states over time, events (drift, health, syncs, promotions) and how long drift took to fix; with --at, what was running then; reads only the store");
   dataDirOption(outputOption(cmd)).action(
-    action(ctx, async (app: string, opts: { cluster?: string; dataDir?: string; output: OutputFormat }) => {
+    action(ctx, async (app: string, opts: { cluster?: string; at?: string; environment?: string; dataDir?: string; output: OutputFormat }) => {
       const file = storeFile(opts.dataDir);
       const store = FleetStore.open(file, { readonly: true });
       try {
+        if (opts.at !== undefined) {
+          if (Number.isNaN(Date.parse(opts.at))) throw new Error(`--at expects an ISO 8601 time such as 2026-11-23T10:00:00Z, got "${opts.at}"`);
+          const running = store.runningAt({ at: opts.at, app, ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}), ...(opts.environment !== undefined ? { environment: opts.environment } : {}) });
+          if (running.length === 0) throw new Error(`nothing of ${app} was recorded as running at ${opts.at}${opts.environment ? ` in ${opts.environment}` : ''} in ${file}`);
+          printData(ctx.io, opts.output, running, () =>
+            formatTable(['app', 'cluster', 'environment', 'revision', 'observed', 'manifests'], running.map((r) => [r.app, r.cluster, r.environment ?? '', r.revision.slice(0, 12), r.observedAt, r.manifests.map((m) => `${m.kind}/${m.name}`).join(' ')])));
+          return EXIT.ok;
+        }
         const histories = store.history(app, opts.cluster !== undefined ? { cluster: opts.cluster } : {});
         if (histories.length === 0) {
           const apps = store.apps();
