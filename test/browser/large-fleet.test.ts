@@ -50,6 +50,25 @@ describe('the UI on a large synthetic fleet', () => {
     expect(await page.getByText(`${SIZE.apps} of ${SIZE.apps} apps · 6 clusters`).count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotDir, 'large-fleet-page.png') });
 
+    // Keyboard: arrows move between cells; PageDown scrolls rows that were not rendered into view and focuses them.
+    await page.getByRole('button', { name: /^app-001-dev-01 on dev-01/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^app-002-dev-02 on dev-02/);
+    const active = (): Promise<string> => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    for (let i = 0; i < 12; i++) {
+      const before = await active();
+      await page.keyboard.press('PageDown');
+      await expect.poll(active).not.toBe(before);
+    }
+    const focused = await active();
+    expect(focused).toMatch(/^app-\d{3}-dev-02 on dev-02/);
+    expect(Number(/^app-(\d{3})/.exec(focused)![1])).toBeGreaterThan(100);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: new RegExp(`${focused.split(' ')[0]} on dev-02`) }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Fleet', exact: true }).click();
+    await grid.getByRole('rowheader').first().waitFor();
+
     await page.getByRole('searchbox', { name: 'Filter apps by name' }).fill('app-29');
     await expect.poll(() => grid.getByRole('rowheader').allTextContents()).toEqual(['app-290', 'app-291', 'app-292', 'app-293', 'app-294', 'app-295', 'app-296', 'app-297', 'app-298', 'app-299']);
     await page.getByRole('checkbox', { name: 'prod' }).check();

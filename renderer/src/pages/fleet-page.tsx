@@ -1,3 +1,4 @@
+import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
 import { filterGrid, versionSkew } from '../../../shared/fleet/grid';
@@ -170,7 +171,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
           ))}
         </div>
       </div>
-      <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} tabIndex={0} aria-label="Grid rows">
+      <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={(e) => moveFocus(e, scroller.current, rows.length, clusters.length)} tabIndex={0} aria-label="Grid rows">
         <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
           {rows.slice(first, last).map((r, i) => (
             <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + 3} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
@@ -184,6 +185,8 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                   <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}`}>
                     <button
                       type="button"
+                      data-row={first + i}
+                      data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
                       aria-label={`${cell.app} on ${c.name}: ${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
@@ -204,6 +207,48 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       </div>
     </div>
   );
+}
+
+/**
+ * Arrow keys move between the grid's cells (Home/End to the row's ends, PageUp/PageDown by a screen); rows outside
+ * the rendered window are scrolled in first, then focused.
+ */
+function moveFocus(e: ReactKeyboardEvent<HTMLDivElement>, body: HTMLDivElement | null, rowCount: number, colCount: number): void {
+  const from = (e.target as HTMLElement).closest<HTMLElement>('[data-row]');
+  if (!body || !from) return;
+  const page = Math.max(1, Math.floor(body.clientHeight / ROW_HEIGHT) - 1);
+  let row = Number(from.dataset.row);
+  let col = Number(from.dataset.col);
+  switch (e.key) {
+    case 'ArrowDown': row++; break;
+    case 'ArrowUp': row--; break;
+    case 'ArrowRight': col++; break;
+    case 'ArrowLeft': col--; break;
+    case 'Home': col = 0; break;
+    case 'End': col = colCount - 1; break;
+    case 'PageDown': row += page; break;
+    case 'PageUp': row -= page; break;
+    default: return;
+  }
+  e.preventDefault();
+  row = Math.max(0, Math.min(rowCount - 1, row));
+  col = Math.max(0, Math.min(colCount - 1, col));
+  const focus = (): boolean => {
+    const el = body.querySelector<HTMLElement>(`[data-row="${row}"][data-col="${col}"]`);
+    el?.focus();
+    return !!el;
+  };
+  if (!focus()) {
+    const top = row * ROW_HEIGHT;
+    if (top < body.scrollTop) body.scrollTop = top;
+    else body.scrollTop = top - body.clientHeight + ROW_HEIGHT;
+    // The scroll event, then React's render of the new window, take a few frames: retry until the cell exists.
+    let tries = 0;
+    const retry = (): void => {
+      if (!focus() && ++tries < 30) requestAnimationFrame(retry);
+    };
+    requestAnimationFrame(retry);
+  }
 }
 
 /** "What is in staging but not yet in prod": apps whose version differs between two environments. */
