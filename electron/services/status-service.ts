@@ -3,7 +3,8 @@ import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
-import { FlotillaError, problem } from '../../shared/problem';
+import type { Problem } from '../../shared/problem';
+import { FlotillaError, problem, toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
 import { readArgoApplications } from './cluster/argocd';
 import { FleetLiveState } from './cluster/fleet-live-state';
@@ -24,6 +25,8 @@ export class StatusService {
   private live: { readonly state: FleetLiveState; readonly offs: (() => void)[] } | undefined;
   private readonly liveTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private liveQueue: Promise<unknown> = Promise.resolve();
+  /** Why the live watch stopped keeping the grid fresh, shown with the grid until the next refresh. */
+  private liveProblem: Problem | undefined;
 
   constructor(private readonly session: Session) {
     session.onClose(() => this.stopWatching());
@@ -64,7 +67,7 @@ export class StatusService {
       grid,
       ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
       revision: overview.repo.head.sha,
-      problems: [...overview.problems, ...overview.appsets.flatMap((s) => s.problems)],
+      problems: [...overview.problems, ...overview.appsets.flatMap((s) => s.problems), ...(this.liveProblem ? [this.liveProblem] : [])],
     };
   }
 
@@ -86,7 +89,8 @@ export class StatusService {
       });
       const view = await this.status();
       if (view.recordedAt) events.emit('fleet:updated', { recordedAt: view.recordedAt });
-      if (!req.app && !req.cluster) await this.watchLive(outcome.result.rows).catch((err: unknown) => console.error('live watch failed:', err));
+      this.liveProblem = undefined;
+      if (!req.app && !req.cluster) await this.watchLive(outcome.result.rows).catch((err: unknown) => this.liveFailed(err));
       return view;
     } catch (err) {
       if (ctrl.signal.aborted) throw new FlotillaError(problem('refresh cancelled: nothing was recorded'));
@@ -119,7 +123,11 @@ export class StatusService {
       await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, ...(kubeconfig ? { kubeconfig } : {}) });
       const view = this.session.store().fleetAt();
       if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
-    }).catch((err: unknown) => console.error('live refresh failed:', err));
+    }).catch((err: unknown) => this.liveFailed(err));
+  }
+
+  private liveFailed(err: unknown): void {
+    this.liveProblem = { ...toProblem(err), severity: 'warning', message: `the grid is no longer kept live (refresh to retry): ${toProblem(err).message}` };
   }
 
   private liveChanged(app: string, cluster: string): void {
@@ -134,7 +142,7 @@ export class StatusService {
         await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, app, cluster, ...(kubeconfig ? { kubeconfig } : {}) });
         const view = this.session.store().fleetAt();
         if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
-      }).catch((err: unknown) => console.error('live refresh failed:', err));
+      }).catch((err: unknown) => this.liveFailed(err));
     }, 150));
   }
 
