@@ -60,7 +60,7 @@ async function createWindow(): Promise<void> {
   await win.loadURL(appUrl);
 }
 
-/** Opt-in desktop notifications when drift appears on a watched environment (settings.json `notifications`). */
+/** Opt-in desktop notifications (settings.json `notifications`): drift appearing on a watched environment, promotion outcomes. */
 function watchDrift(session: Session): void {
   const status = new StatusService(session);
   let previous: FleetGrid | undefined;
@@ -73,6 +73,12 @@ function watchDrift(session: Session): void {
       }
       previous = view.grid;
     }, () => undefined);
+  });
+  session.events.on('promotion:outcome', (o) => {
+    const prefs = readSettings(dataDir).notifications;
+    if (!prefs?.enabled || !Notification.isSupported()) return;
+    const title = o.result === 'verified' ? `Promotion #${o.id} verified` : `Promotion #${o.id} ${o.result === 'failed' ? 'failed' : 'did not verify'}`;
+    new Notification({ title, body: o.message }).show();
   });
 }
 

@@ -32,6 +32,7 @@ export function App() {
   const setProgress = useStore((s) => s.setProgress);
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
   const clusterChanged = useStore((s) => s.clusterChanged);
+  const loadPromotions = useStore((s) => s.loadPromotions);
 
   useEffect(() => {
     void loadOverview();
@@ -41,9 +42,10 @@ export function App() {
       api.on('progress', (p) => setProgress(p)),
       api.on('fleet:updated', () => void loadStatus()),
       api.on('cluster:state', (c) => clusterChanged(c)),
+      api.on('promotion:outcome', () => void loadPromotions()),
     ];
     return () => offs.forEach((off) => off());
-  }, [loadOverview, loadStatus, setProgress, clusterChanged]);
+  }, [loadOverview, loadStatus, setProgress, clusterChanged, loadPromotions]);
 
   const head = overview?.repo.head;
   return (

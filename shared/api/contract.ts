@@ -213,6 +213,8 @@ export interface ApiEvents {
   'fleet:updated': { readonly recordedAt: string };
   /** A cluster's connection changed state (ready, unreachable, forbidden...). */
   'cluster:state': ClusterView;
+  /** How a promotion started from a UI ended: verified Synced and Healthy on its targets, or failed. */
+  'promotion:outcome': { readonly id: number; readonly result: 'verified' | 'verify-failed' | 'failed'; readonly message: string };
 }
 
 /** An invoke channel's name. */
@@ -227,7 +229,7 @@ export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
 export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.

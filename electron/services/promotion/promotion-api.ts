@@ -7,6 +7,7 @@ import { pipelineVersions } from '../../../shared/promotion/versions';
 import type { Session } from '../session';
 import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
+import { verifyPromotion } from './verify';
 
 type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback';
 
@@ -49,8 +50,19 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
     },
     'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: {} } : {}) }),
     'promotion:execute': async (req) => {
-      const out = await (await service(session)).execute(options(req));
+      const svc = await service(session);
+      const out = await svc.execute(options(req));
       if (out.record.commit) session.events.emit('repo:changed', { head: out.record.commit });
+      if (out.record.result === 'failed') session.events.emit('promotion:outcome', { id: out.record.id, result: 'failed', message: out.record.message ?? 'the promotion failed' });
+      if (out.record.result === 'pushed') {
+        // Afterwards the target is watched until Synced and Healthy at the new revision (or the timeout): the
+        // outcome is pushed to the UIs and, when opted in, to a desktop notification.
+        const kubeconfig = session.kubeconfig();
+        void verifyPromotion(svc, out.record.id, kubeconfig ? { kubeconfig } : {}).then(
+          (r) => session.events.emit('promotion:outcome', { id: r.id, result: r.result === 'verified' ? 'verified' : 'verify-failed', message: r.message ?? '' }),
+          (err: unknown) => session.events.emit('promotion:outcome', { id: out.record.id, result: 'verify-failed', message: err instanceof Error ? err.message : String(err) }),
+        );
+      }
       return { record: out.record, blockers: out.blockers };
     },
     'promotion:history': async ({ limit }) => (await service(session)).history(limit ?? 100),
