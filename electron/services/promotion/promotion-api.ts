@@ -58,7 +58,9 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
         // Afterwards the target is watched until Synced and Healthy at the new revision (or the timeout): the
         // outcome is pushed to the UIs and, when opted in, to a desktop notification.
         const kubeconfig = session.kubeconfig();
-        void verifyPromotion(svc, out.record.id, kubeconfig ? { kubeconfig } : {}).then(
+        const stop = new AbortController();
+        session.onClose(() => stop.abort());
+        void verifyPromotion(svc, out.record.id, { signal: stop.signal, ...(kubeconfig ? { kubeconfig } : {}) }).then(
           (r) => session.events.emit('promotion:outcome', { id: r.id, result: r.result === 'verified' ? 'verified' : 'verify-failed', message: r.message ?? '' }),
           (err: unknown) => session.events.emit('promotion:outcome', { id: out.record.id, result: 'verify-failed', message: err instanceof Error ? err.message : String(err) }),
         );

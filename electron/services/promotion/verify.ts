@@ -36,12 +36,15 @@ export interface VerifyOptions {
   readonly intervalMs?: number;
   /** Called after each look. */
   readonly onStatus?: (statuses: readonly TargetStatus[]) => void;
+  /** Stops looking (the promise rejects): a UI session that closes ends its background verifications. */
+  readonly signal?: AbortSignal;
 }
 
 /** Looks until every target is Synced and Healthy (ok) or the time is up (not ok, naming what was not). */
 export async function waitUntilSyncedAndHealthy(probe: TargetProbe, opts: VerifyOptions = {}): Promise<{ ok: boolean; statuses: readonly TargetStatus[]; message: string }> {
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   for (;;) {
+    opts.signal?.throwIfAborted();
     let statuses: readonly TargetStatus[] = [];
     let error: string | undefined;
     try {
@@ -58,7 +61,8 @@ export async function waitUntilSyncedAndHealthy(probe: TargetProbe, opts: Verify
       const why = error ?? (statuses.length === 0 ? 'no promoted Application was found on the target clusters' : pending.map((s) => `${s.application} on ${s.cluster} is ${s.sync}/${s.health}${s.message ? ` (${s.message})` : ''}`).join('; '));
       return { ok: false, statuses, message: `not Synced and Healthy after ${Math.round((opts.timeoutMs ?? 600_000) / 1000)}s: ${why}` };
     }
-    await new Promise((r) => setTimeout(r, Math.min(opts.intervalMs ?? 5000, Math.max(0, deadline - Date.now()))));
+    // The wait never keeps the process alive on its own (a stopped `flotilla serve` exits).
+    await new Promise((r) => setTimeout(r, Math.min(opts.intervalMs ?? 5000, Math.max(0, deadline - Date.now()))).unref());
   }
 }
 
