@@ -1,6 +1,7 @@
 import { fleetClusters } from '../../shared/fleet/overview';
 import { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
+import { clusterView } from './cluster-view';
 import { storeFile } from '../store/location';
 import { EventBus } from './event-bus';
 import { sandboxStatus } from './sandbox';
@@ -66,12 +67,7 @@ export class Session {
     if (this.clusterConnections?.key === key) return this.clusterConnections.manager;
     this.clusterConnections?.manager.close();
     const manager = ClusterManager.fromKubeconfig({ clusters, ...(kubeconfig ? { kubeconfigPaths: kubeconfig } : {}), timeoutMs: 5000 });
-    manager.onStateChange(({ info }) =>
-      this.events.emit('cluster:state', {
-        name: info.cluster, context: info.context, server: info.server, labels: info.labels, state: info.state, since: info.since,
-        ...(info.environment ? { environment: info.environment } : {}), ...(info.version ? { version: info.version } : {}), ...(info.reason ? { reason: info.reason } : {}),
-      }),
-    );
+    manager.onStateChange(({ info }) => this.events.emit('cluster:state', clusterView(info)));
     manager.startHeartbeat(30_000);
     this.clusterConnections = { key, manager };
     return manager;

@@ -1,12 +1,14 @@
 import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
+import { clusterForApp } from '../../shared/fleet/destination';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem, toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
 import { readArgoApplications } from './cluster/argocd';
+import { clusterView } from './cluster-view';
 import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
@@ -48,12 +50,10 @@ export class StatusService {
     }
     const meta = new Map<string, { appset: string; labels: Readonly<Record<string, string>> }>();
     const cells: GridCell[] = [];
-    const serverToCluster = new Map((overview.repo.fleet?.clusters ?? []).filter((c) => c.server).map((c) => [c.server!.replace(/\/+$/, ''), c.name]));
     for (const set of overview.appsets) {
       for (const a of set.apps) {
         meta.set(a.name, { appset: set.name, labels: a.application.metadata.labels ?? {} });
-        const d = a.application.spec.destination;
-        const cluster = d.name ?? (d.server ? serverToCluster.get(d.server.replace(/\/+$/, '')) : undefined);
+        const cluster = clusterForApp(a.application, overview.repo.fleet?.clusters ?? [])?.name ?? a.application.spec.destination.name;
         if (!cluster) continue;
         const s = recorded.get(`${a.name}\n${cluster}`);
         recorded.delete(`${a.name}\n${cluster}`);
@@ -118,9 +118,15 @@ export class StatusService {
     for (const t of targets) offs.push(state.watch(t, () => this.liveChanged(t.app, t.cluster)));
     // A change made between the comparison's reads and the watches' first lists raised no event: compare once more
     // now that every later change will.
+    this.recordLive({});
+  }
+
+  /** Queues a re-compare (all, or one app × cluster), records it and pushes `fleet:updated`; one at a time. */
+  private recordLive(scope: { readonly app?: string; readonly cluster?: string }): void {
     this.liveQueue = this.liveQueue.then(async () => {
+      const fleet = await this.session.fleet();
       const kubeconfig = this.session.kubeconfig();
-      await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, ...(kubeconfig ? { kubeconfig } : {}) });
+      await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, ...scope, ...(kubeconfig ? { kubeconfig } : {}) });
       const view = this.session.store().fleetAt();
       if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
     }).catch((err: unknown) => this.liveFailed(err));
@@ -136,13 +142,7 @@ export class StatusService {
     // Changes arrive in bursts (an apply touches several objects): one re-compare per app × cluster and burst.
     this.liveTimers.set(key, setTimeout(() => {
       this.liveTimers.delete(key);
-      this.liveQueue = this.liveQueue.then(async () => {
-        const fleet = await this.session.fleet();
-        const kubeconfig = this.session.kubeconfig();
-        await refreshAndRecord(this.session.store(), { repo: fleet.repo.root, app, cluster, ...(kubeconfig ? { kubeconfig } : {}) });
-        const view = this.session.store().fleetAt();
-        if (view) this.session.events.emit('fleet:updated', { recordedAt: view.snapshot.takenAt });
-      }).catch((err: unknown) => this.liveFailed(err));
+      this.recordLive({ app, cluster });
     }, 150));
   }
 
@@ -195,7 +195,7 @@ export class StatusService {
       if (r.ok && r.value.present) argo.set(r.cluster, r.value.apps.map((a) => ({ name: a.name, namespace: a.namespace, sync: a.sync, health: a.health })));
     }
     return [
-      ...infos.map((i): ClusterView => ({ name: i.cluster, context: i.context, server: i.server, labels: i.labels, state: i.state, since: i.since, ...(i.environment ? { environment: i.environment } : {}), ...(i.version ? { version: i.version } : {}), ...(i.reason ? { reason: i.reason } : {}), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
+      ...infos.map((i): ClusterView => ({ ...clusterView(i), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
       ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
     ];
   }

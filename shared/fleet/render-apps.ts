@@ -5,6 +5,7 @@ import type { FileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
 import type { Application, ApplicationSource } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
+import { clusterForApp } from './destination';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem, toProblem } from '../problem';
@@ -29,18 +30,6 @@ export interface RenderOptions {
   readonly loadRestrictor: 'rootOnly' | 'none';
   /** Runs helm for kustomize's `helmCharts`, reading charts from the tree (the Node side provides it when helm is installed). */
   readonly helmFor?: (tree: FileTree) => HelmRunner | undefined;
-}
-
-/** The fleet cluster an Application deploys to: by destination name, else by server URL. */
-export function clusterForApp(app: Application, clusters: readonly ClusterSpec[]): ClusterSpec | undefined {
-  const d = app.spec.destination;
-  if (d.name) return clusters.find((c) => c.name === d.name);
-  if (d.server) return clusters.find((c) => c.server && trimSlash(c.server) === trimSlash(d.server!));
-  return undefined;
-}
-
-function trimSlash(s: string): string {
-  return s.replace(/\/+$/, '');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from '../store';
 import type { Page } from '../store/nav-slice';
+import { clusterForApp } from '../../../shared/fleet/destination';
 
 /** One thing the palette can do. */
 interface Command {
@@ -59,8 +60,7 @@ export function CommandPalette() {
     for (const s of overview?.appsets ?? []) {
       out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => (navigate('applicationsets'), void openAppSet(s.file)) });
       for (const a of s.apps) {
-        const d = a.application.spec.destination;
-        const cluster = d.name ?? clusters.find((c) => c.server && d.server && c.server.replace(/\/+$/, '') === d.server.replace(/\/+$/, ''))?.name;
+        const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
         if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
       }
     }

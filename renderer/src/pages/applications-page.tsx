@@ -1,6 +1,7 @@
 import type { AppSetSummary } from '../../../shared/api/contract';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
+import { clusterForApp } from '../../../shared/fleet/destination';
 
 /** The Applications page: every ApplicationSet of the repository at HEAD with the apps it generates. */
 export function ApplicationsPage() {
@@ -62,7 +63,7 @@ function AppSetTable({ appset }: { readonly appset: AppSetSummary }) {
         <tbody>
           {appset.apps.map((a) => {
             const spec = a.application.spec;
-            const cluster = spec.destination.name ?? clusters.find((c) => c.server && spec.destination.server && c.server.replace(/\/+$/, '') === spec.destination.server.replace(/\/+$/, ''))?.name;
+            const cluster = clusterForApp(a.application, clusters)?.name ?? spec.destination.name;
             return (
               <tr key={a.name}>
                 <th scope="row">
