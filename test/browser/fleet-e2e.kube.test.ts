@@ -3,22 +3,17 @@
 // the grid, the palette finds an app, and the diff view shows a field another client changed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
-import { launchChromium, screenshotDir } from '../helpers/browser';
-import { commitAll, exampleRepo, tempDir } from '../helpers/git-fixtures';
+import { screenshotDir } from '../helpers/browser';
+import { commitAll } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
 import { kubeRequest, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
-import type { ServeProcess } from '../helpers/serve';
-import { startServe } from '../helpers/serve';
+import { useServedUi } from '../helpers/served-ui';
 
 let fleet: LocalFleetState;
-let repo: { dir: string; cleanup: () => void };
-let data: { dir: string; cleanup: () => void };
-let serve: ServeProcess;
-let browser: Browser;
 
 /** Points the example fleet's clusters (fleet file and list ApplicationSet) at the run's API servers. */
 function retarget(dir: string): void {
@@ -36,13 +31,13 @@ function retarget(dir: string): void {
 
 /** `flotilla sync APP --cluster C`: the generated Application from Git to its cluster (CreateNamespace from its syncOptions). */
 async function syncFromGit(app: string, cluster: string): Promise<void> {
-  const dry = await cli(['sync', app, '--cluster', cluster, '--dry-run', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  const dry = await cli(['sync', app, '--cluster', cluster, '--dry-run', '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
   expect(dry.err).toBe('');
   expect(dry.out).toMatch(/Deployment .* created \(dry run\)/);
-  const r = await cli(['sync', app, '--cluster', cluster, '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  const r = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  const again = await cli(['sync', app, '--cluster', cluster, '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  const again = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
   expect(again.out).not.toMatch(/created|configured/); // re-applying what is there changes nothing
 }
 
@@ -59,34 +54,26 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
-beforeAll(async () => {
-  fleet = await useKubeFleet();
-  repo = exampleRepo();
-  data = tempDir();
-  retarget(repo.dir);
-  commitAll(repo.dir, 'Point the example fleet at the test clusters');
-  await syncFromGit('frontend-dev', 'dev');
-  await syncFromGit('api-dev', 'dev');
-  // Another client scales frontend on dev: drift Flotilla must find and name.
-  const scaled = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
-  expect(scaled.status).toBe(200);
-  serve = await startServe(repo.dir, data.dir, { KUBECONFIG: fleet.kubeconfig });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  repo?.cleanup();
-  data?.cleanup();
+const ui = useServedUi({
+  prepare: async ({ repo }) => {
+    fleet = await useKubeFleet();
+    retarget(repo);
+    commitAll(repo, 'Point the example fleet at the test clusters');
+    await syncFromGit('frontend-dev', 'dev');
+    await syncFromGit('api-dev', 'dev');
+    // Another client scales frontend on dev: drift Flotilla must find and name.
+    const scaled = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
+    expect(scaled.status).toBe(200);
+    return { KUBECONFIG: fleet.kubeconfig };
+  },
 });
 
 describe('the desktop UI on the example fleet and real clusters', () => {
   it('opens every page, refreshes, filters, finds an app, and shows the drifted field', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(ui.serve.url);
     const grid = page.getByRole('grid', { name: 'Apps by cluster' });
     await grid.waitFor();
     // Before any refresh the grid shows what Git generates, and says it was never refreshed.
@@ -180,7 +167,7 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await page.getByRole('textbox', { name: 'Labels' }).fill('region=eu-central-1, tier=non-prod');
     await page.getByRole('button', { name: 'Save to fleet file' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved staging' }).waitFor();
-    const fleetFile = readFileSync(path.join(repo.dir, 'flotilla.yaml'), 'utf8');
+    const fleetFile = readFileSync(path.join(ui.repo, 'flotilla.yaml'), 'utf8');
     expect(fleetFile).toContain('region: eu-central-1');
     expect(fleetFile).toContain('# The fleet file: which clusters exist');
     expect(errors).toEqual([]);

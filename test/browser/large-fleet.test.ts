@@ -1,46 +1,31 @@
 // The UI on a large synthetic fleet (300 apps × 3 environments × 2 clusters, statuses recorded in a real store):
 // every page opens, the grid is virtualised, a filter narrows it, and the palette finds an app.
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FleetStore } from '../../electron/store/fleet-store';
 import { storeFile } from '../../electron/store/location';
 import { syntheticStatuses, writeSyntheticFleet } from '../../bench/synthetic-fleet';
-import { launchChromium, screenshotDir } from '../helpers/browser';
+import { screenshotDir } from '../helpers/browser';
 import { git, tempDir } from '../helpers/git-fixtures';
-import type { ServeProcess } from '../helpers/serve';
-import { startServe } from '../helpers/serve';
+import { useServedUi } from '../helpers/served-ui';
 
 const SIZE = { apps: 300, clustersPerEnv: 2 } as const;
-let repo: { dir: string; cleanup: () => void };
-let data: { dir: string; cleanup: () => void };
-let serve: ServeProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  repo = tempDir('flotilla-large-');
-  data = tempDir();
-  writeSyntheticFleet(repo.dir, SIZE);
-  const store = FleetStore.open(storeFile(data.dir));
-  store.recordSnapshot({ appClusters: syntheticStatuses(SIZE, git(repo.dir, 'rev-parse', 'HEAD').trim()) });
-  store.close();
-  serve = await startServe(repo.dir, data.dir);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  repo?.cleanup();
-  data?.cleanup();
+const ui = useServedUi({
+  repo: () => tempDir('flotilla-large-'),
+  prepare: ({ repo, data }) => {
+    writeSyntheticFleet(repo, SIZE);
+    const store = FleetStore.open(storeFile(data));
+    store.recordSnapshot({ appClusters: syntheticStatuses(SIZE, git(repo, 'rev-parse', 'HEAD').trim()) });
+    store.close();
+  },
 });
 
 describe('the UI on a large synthetic fleet', () => {
   it('shows the recorded grid virtualised, filters it, finds an app, and opens every page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(ui.serve.url);
     const grid = page.getByRole('grid', { name: 'Apps by cluster' });
     await grid.getByRole('rowheader', { name: 'app-001' }).waitFor();
     expect(await grid.getAttribute('aria-rowcount')).toBe(String(SIZE.apps + 2));
