@@ -24,7 +24,8 @@ import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { LuaHealthRunner } from './lua-health';
-import { helmRunnerFor } from './helm-runner';
+import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import { sourceTools } from './source-tools';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -111,7 +112,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
   for (const app of apps) {
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
     if (rendered.cluster === undefined) {
       const d = app.spec.destination;
       problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: app.metadata.name }), severity: 'warning' });

@@ -10,6 +10,8 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem, toProblem } from '../problem';
 import { normalizePath } from '../repo/paths';
+import { isHelmSource, renderHelmAppSource } from '../sources/helm-app';
+import type { SourceTools } from '../sources/types';
 
 /** One Application rendered for its cluster: the desired objects and what went wrong. */
 export interface RenderedApp {
@@ -30,6 +32,8 @@ export interface RenderOptions {
   readonly loadRestrictor: 'rootOnly' | 'none';
   /** Runs helm for kustomize's `helmCharts`, reading charts from the tree (the Node side provides it when helm is installed). */
   readonly helmFor?: (tree: FileTree) => HelmRunner | undefined;
+  /** The Node side's source tools (helm, jsonnet); without them Helm sources say that helm is missing. */
+  readonly tools?: SourceTools;
 }
 
 /**
@@ -47,9 +51,14 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
   if (sources.length === 0) problems.push(problem('the Application has no source', { app: name }));
   for (const src of sources) {
     if (src.chart) {
-      problems.push(problem(`Helm repository charts (${src.chart}) are not rendered locally; use a chart in the repository with kustomize helmCharts`, { app: name }));
+      const r = renderHelmAppSource(app, src, undefined, '', git, opts.tools ?? {});
+      problems.push(...r.problems);
+      if (r.problems.some((p) => p.severity === 'error')) continue;
+      yamls.push(r.yaml);
+      for (const o of r.objects) objects.push(withNamespace(o, app.spec.destination.namespace));
       continue;
     }
+    if (typeof src.ref === 'string' && src.ref !== '' && src.path === undefined) continue;
     const path = normalizePath(src.path ?? '');
     if (path === undefined) {
       problems.push(problem(`source path ${src.path} leaves the repository`, { app: name }));
@@ -60,6 +69,14 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
       revision ??= tree.revision;
       if (tree.kind(path) !== 'dir') {
         problems.push(problem(`source path "${path}" is not a folder at ${src.targetRevision ?? 'HEAD'}`, { app: name, file: path }));
+        continue;
+      }
+      if (isHelmSource(src, tree, path)) {
+        const r = renderHelmAppSource(app, src, tree, path, git, opts.tools ?? {});
+        problems.push(...r.problems);
+        if (r.problems.some((p) => p.severity === 'error')) continue;
+        yamls.push(r.yaml);
+        for (const o of r.objects) objects.push(withNamespace(o, app.spec.destination.namespace));
         continue;
       }
       const helm = opts.helmFor?.(tree);

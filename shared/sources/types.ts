@@ -28,6 +28,8 @@ export interface HelmChartRequest {
   readonly chartPath?: string;
   /** A chart from a Helm repository or OCI registry: `repoURL` + `chart` + `version`. */
   readonly remote?: { readonly repoURL: string; readonly chart: string; readonly version?: string };
+  /** For a remote chart: value files inside the pulled chart (relative to its folder), read before `valueFiles`. */
+  readonly chartValueFiles?: readonly string[];
   readonly releaseName: string;
   readonly namespace?: string;
   readonly kubeVersion?: string;

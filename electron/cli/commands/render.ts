@@ -11,7 +11,8 @@ import { FsFileTree } from '../../services/fs-file-tree';
 import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
-import { helmRunnerFor } from '../../services/helm-runner';
+import { helmRunnerFor } from '../../services/helm/kustomize-helm-runner';
+import { sourceTools } from '../../services/source-tools';
 
 interface RenderOptions {
   readonly repo?: string;
@@ -61,7 +62,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
             apps = apps.filter((a) => a.metadata.name === opts.app);
             if (apps.length === 0) throw new Error(`no generated Application named ${opts.app} at ${head} (try \`flotilla generate\`)`);
           }
-          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }));
+          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }));
           const selected = opts.cluster ? rendered.filter((r) => r.cluster === opts.cluster) : rendered;
           if (opts.cluster && selected.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map((r) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
           for (const r of selected) problems.push(...r.problems);

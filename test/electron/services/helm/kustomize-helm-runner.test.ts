@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findHelm } from '../../../electron/services/helm-runner';
-import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
-import { cli } from '../../helpers/run-cli';
+import { findHelm } from '../../../../electron/services/helm/helm-binary';
+import { commitAll, git, tempDir, writeFiles } from '../../../helpers/git-fixtures';
+import { cli } from '../../../helpers/run-cli';
 
 // kustomize's helmCharts through the helm binary (.ci/run installs it): the same bytes as
 // `kubectl kustomize --enable-helm`, from the working tree and from git objects.

@@ -3,26 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { HelmRunner, HelmTemplateRequest } from '../../shared/kustomize';
-import type { FileTree } from '../../shared/repo/file-tree';
-import { walkFiles } from '../../shared/repo/file-tree';
-
-let found: string | null | undefined;
-
-/** The helm binary: `$FLOTILLA_HELM`, else `helm` on the PATH, else `~/go/bin/helm`; null when there is none. */
-export function findHelm(): string | null {
-  if (found !== undefined) return found;
-  const candidates = [process.env.FLOTILLA_HELM, 'helm', path.join(os.homedir(), 'go', 'bin', 'helm')].filter((c): c is string => !!c);
-  for (const c of candidates) {
-    try {
-      execFileSync(c, ['version', '--short'], { stdio: 'ignore', timeout: 10_000 });
-      return (found = c);
-    } catch {
-      // not this one
-    }
-  }
-  return (found = null);
-}
+import type { HelmRunner, HelmTemplateRequest } from '../../../shared/kustomize';
+import type { FileTree } from '../../../shared/repo/file-tree';
+import { walkFiles } from '../../../shared/repo/file-tree';
+import { findHelm } from './helm-binary';
 
 /**
  * A HelmRunner for kustomize's `helmCharts`, reading charts from `tree` (working tree or git objects): the chart folder
