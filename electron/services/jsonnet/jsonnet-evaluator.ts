@@ -82,10 +82,10 @@ export function createJsonnetEvaluator(jsonnet: string, limits: JsonnetLimits = 
         return { json };
       } catch (err) {
         const e = err as { stderr?: string; message?: string; code?: string; signal?: string };
-        if (e.code === 'ETIMEDOUT' || e.signal === 'SIGTERM') return { error: `${req.file}: jsonnet did not finish within ${Math.round(timeout / 1000)} s` };
+        if (e.code === 'ETIMEDOUT' || e.signal === 'SIGTERM') return { error: `${req.file}: jsonnet did not finish within ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}` };
         if (e.code === 'ENOBUFS') return { error: `${req.file}: jsonnet printed more than ${Math.round(maxBuffer / 1024 / 1024)} MB` };
         const stderr = (e.stderr ?? '').trim();
-        if (/fatal error: runtime: out of memory/.test(stderr)) return { error: `${req.file}: jsonnet ran out of memory (limit ${Math.round(memory / 1024 / 1024)} MB)` };
+        if (/fatal error: (?:runtime: )?out of memory/.test(stderr)) return { error: `${req.file}: jsonnet ran out of memory (limit ${Math.round(memory / 1024 / 1024)} MB)` };
         const text = (stderr || e.message || String(err)).split(`${root}${path.sep}`).join('');
         return { error: text.split('\n').slice(0, 12).join('\n') };
       }
