@@ -46,6 +46,6 @@ export function helmError(err: unknown, maxLines = 6): string {
   if (e.code === 'ETIMEDOUT' || e.signal === 'SIGTERM') return 'helm timed out';
   if (e.code === 'ENOBUFS') return 'helm printed more than the output limit';
   const stderr = typeof e.stderr === 'string' ? e.stderr : e.stderr ? e.stderr.toString('utf8') : '';
-  const lines = (stderr || e.message || String(err)).trim().split('\n').filter((l) => !/^walk\.go:|^WARNING: /.test(l));
+  const lines = (stderr || e.message || String(err)).trim().split('\n').filter((l) => l.trim() !== '' && !/^walk\.go:|^WARNING: |^Use --debug flag/.test(l));
   return lines.slice(-maxLines).join('\n');
 }
