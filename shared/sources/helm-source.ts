@@ -4,6 +4,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { normalizePath } from '../repo/paths';
+import { indentFlowContinuations } from './flow-indent';
 import type { HelmOptions } from './helm-options';
 import { argoEnvsubst, cleanSetValue, readHelmOptions, semVer } from './helm-options';
 import type { ResolvedValueFile, ValueFileContext } from './helm-value-files';
@@ -110,7 +111,8 @@ export function buildRequest(input: SourceInput, opts: HelmOptions, remote: bool
 
 /** The objects `helm template` printed: every YAML document, `kind: List` (and typed lists) flattened, empty ones dropped. */
 export function parseHelmOutput(yaml: string, file: string): { readonly objects: KubeObject[]; readonly problems: Problem[] } {
-  const { docs, problems } = readYaml(yaml, file, { duplicateKeys: 'lastWins' });
+  let { docs, problems } = readYaml(yaml, file, { duplicateKeys: 'lastWins' });
+  if (problems.some((p) => /in block collection must be sufficiently indented/.test(p.message))) ({ docs, problems } = readYaml(indentFlowContinuations(yaml), file, { duplicateKeys: 'lastWins' }));
   const objects: KubeObject[] = [];
   for (const d of docs) if (isMapValue(d.value)) objects.push(...(flattenList(d.value) as KubeObject[]));
   return { objects, problems };

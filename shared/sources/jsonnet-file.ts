@@ -25,12 +25,22 @@ export function renderJsonnetFile(input: SourceInput, file: string): { readonly 
     return { objects: [], problems: [problem(`jsonnet printed something that is not JSON: ${(err as Error).message}`, where)] };
   }
   if (Array.isArray(value)) {
-    const bad = value.findIndex((v) => typeof v !== 'object' || v === null || Array.isArray(v));
+    // null items contribute nothing, as in Argo CD; anything else that is not an object is refused.
+    const bad = value.findIndex((v) => v !== null && (typeof v !== 'object' || Array.isArray(v)));
     if (bad >= 0) return { objects: [], problems: [problem(`jsonnet evaluation of ${file} returned a list whose item ${bad} is not an object`, where)] };
-    return { objects: value as KubeObject[], problems: [] };
+    return { objects: (value as (KubeObject | null)[]).filter((v): v is KubeObject => v !== null).flatMap(flattenList), problems: [] };
   }
-  if (typeof value === 'object' && value !== null) return { objects: [value as KubeObject], problems: [] };
+  if (typeof value === 'object' && value !== null) return { objects: flattenList(value as KubeObject), problems: [] };
   return { objects: [], problems: [problem(`jsonnet evaluation of ${file} returned ${value === null ? 'null' : typeof value}, not an object or a list of objects`, where)] };
+}
+
+// `kind: List` (and typed lists) become their items; a list whose items are null contributes nothing.
+function flattenList(obj: KubeObject): KubeObject[] {
+  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj) {
+    const items = obj.items;
+    return Array.isArray(items) ? items.filter((i): i is KubeObject => typeof i === 'object' && i !== null && !Array.isArray(i)).flatMap(flattenList) : [];
+  }
+  return [obj];
 }
 
 /** The evaluator request for a file: library folders `[source path, ...libs]` as Argo CD orders its JPaths. */

@@ -150,6 +150,34 @@ describe.skipIf(!helm)('Helm sources through helm template', () => {
     expect(out.objects.some((o) => o.kind === 'List')).toBe(false);
   });
 
+  it('reads output go-yaml accepts: a flow sequence continued at the key’s indentation (as charts print it), block scalars untouched', () => {
+    const out = renderProbe({}, {}, {
+      'probe/templates/pod.yaml': [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: flow',
+        '  annotations:',
+        '    script: |',
+        '      if [ "$x" = \'y\' ]; then',
+        '      echo "[ unbalanced"',
+        '      fi',
+        'spec:',
+        '  containers:',
+        '  - name: c',
+        '    command: [ "/bin/sh",',
+        '    "-ce",',
+        '    "cp a b &&',
+        '    run --flag" ]',
+        '',
+      ].join('\n'),
+    });
+    expect(out.problems).toEqual([]);
+    const pod = find(out, 'Pod', 'flow') as { metadata: { annotations: Record<string, string> }; spec: { containers: { command: string[] }[] } };
+    expect(pod.spec.containers[0]!.command).toEqual(['/bin/sh', '-ce', 'cp a b && run --flag']);
+    expect(pod.metadata.annotations.script).toBe('if [ "$x" = \'y\' ]; then\necho "[ unbalanced"\nfi\n');
+  });
+
   it('skipCrds, skipTests', () => {
     const out = renderProbe({ skipCrds: true, skipTests: true });
     expect(out.problems).toEqual([]);

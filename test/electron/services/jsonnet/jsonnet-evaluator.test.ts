@@ -40,6 +40,7 @@ const files: Record<string, string> = {
   'apps/broken/main.jsonnet': "{\n  apiVersion: 'v1',\n  kind: 'ConfigMap'\n  metadata: {},\n}\n",
   'apps/failing/main.jsonnet': "{\n  a: error 'the config is wrong',\n}\n",
   'apps/scalar/main.jsonnet': '42\n',
+  'apps/lists/main.jsonnet': "[null, { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'la' } }, { apiVersion: 'v1', kind: 'ConfigMapList', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lb' } }] }] }]\n",
 };
 
 function input(tree: FileTree, sourcePath: string, jsonnetOpts: Record<string, unknown> = {}): SourceInput {
@@ -85,6 +86,12 @@ describe('Jsonnet files through go-jsonnet', () => {
   it('a single object is one object; importstr reads files beside it', () => {
     const out = renderJsonnetFile(input(new MemoryFileTree(files), 'apps/single'), 'apps/single/cm.jsonnet');
     expect(out.objects).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'single' }, data: { text: 'hello from a file' } }]);
+  });
+
+  it('null items contribute nothing and lists are flattened into their items, as Argo CD does', () => {
+    const out = renderJsonnetFile(input(new MemoryFileTree(files), 'apps/lists'), 'apps/lists/main.jsonnet');
+    expect(out.problems).toEqual([]);
+    expect(out.objects.map((o) => (o.metadata as { name: string }).name)).toEqual(['la', 'lb']);
   });
 
   it('a syntax error is a Problem naming the app, the file and the line', () => {
