@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FsFileTree } from '../electron/services/fs-file-tree';
 import { findHelm } from '../electron/services/helm/helm-binary';
-import { createSourceTools } from '../electron/services/source-tools';
+import { createSourceTools } from '../electron/services/sources/source-tools';
 import { renderApplication } from '../shared/fleet/render-apps';
 import type { Application } from '../shared/model/application';
 import { writeFiles } from '../test/helpers/git-fixtures';

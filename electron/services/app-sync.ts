@@ -8,7 +8,7 @@ import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './source-tools';
+import { sourceTools } from './sources/source-tools';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
 export interface GitSyncRequest {

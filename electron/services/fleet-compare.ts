@@ -25,7 +25,7 @@ import { FleetService } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { LuaHealthRunner } from './lua-health';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './source-tools';
+import { sourceTools } from './sources/source-tools';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's

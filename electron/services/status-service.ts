@@ -15,7 +15,7 @@ import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './source-tools';
+import { sourceTools } from './sources/source-tools';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 

@@ -12,7 +12,7 @@ import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm/kustomize-helm-runner';
-import { sourceTools } from '../../services/source-tools';
+import { sourceTools } from '../../services/sources/source-tools';
 
 interface RenderOptions {
   readonly repo?: string;

@@ -18,7 +18,7 @@ import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
 import { LiveStore } from '../cluster/live-state';
 import type { GitRepository } from '../git-repo';
-import { sourceTools } from '../source-tools';
+import { sourceTools } from '../sources/source-tools';
 
 /** How to reach the clusters. */
 export interface LiveDiffOptions {

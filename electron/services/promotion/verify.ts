@@ -14,7 +14,7 @@ import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
 import { LiveStore } from '../cluster/live-state';
 import type { PromotionService } from './promotion-service';
-import { sourceTools } from '../source-tools';
+import { sourceTools } from '../sources/source-tools';
 
 /** One promoted Application on one target cluster, as last seen. */
 export interface TargetStatus {

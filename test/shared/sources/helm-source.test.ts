@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findHelm } from '../../../electron/services/helm/helm-binary';
-import { createSourceTools } from '../../../electron/services/source-tools';
+import { createSourceTools } from '../../../electron/services/sources/source-tools';
 import type { ApplicationSource } from '../../../shared/model/application';
 import type { KubeObject } from '../../../shared/model/status';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findHelm } from '../../../../electron/services/helm/helm-binary';
-import { createSourceTools } from '../../../../electron/services/source-tools';
+import { createSourceTools } from '../../../../electron/services/sources/source-tools';
 import { renderApplication } from '../../../../shared/fleet/render-apps';
 import type { Application } from '../../../../shared/model/application';
 import { MemoryFileTree } from '../../../../shared/repo/file-tree';

@@ -1,10 +1,10 @@
-import type { SourceTools } from '../../shared/sources/types';
-import { defaultDataDir } from './data-dir';
-import { findHelm } from './helm/helm-binary';
-import type { CachingHelmTemplater } from './helm/helm-templater';
-import { createHelmTemplater } from './helm/helm-templater';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { createJsonnetEvaluator, findJsonnet } from './jsonnet/jsonnet-evaluator';
+import type { SourceTools } from '../../../shared/sources/types';
+import { defaultDataDir } from '../data-dir';
+import { findHelm } from '../helm/helm-binary';
+import type { CachingHelmTemplater } from '../helm/helm-templater';
+import { createHelmTemplater } from '../helm/helm-templater';
+import { helmRunnerFor } from '../helm/kustomize-helm-runner';
+import { createJsonnetEvaluator, findJsonnet } from '../jsonnet/jsonnet-evaluator';
 
 /** The Node-side tools of source rendering, and the Helm templater behind them (for its statistics). */
 export interface NodeSourceTools extends SourceTools {
