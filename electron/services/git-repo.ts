@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { simpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
 import { MemoryFileTree } from '../../shared/repo/file-tree';
+import { lazyModule } from './lazy-module';
 
 /** The HEAD of a repository as the UI shows it. */
 export interface HeadInfo {
@@ -18,33 +19,40 @@ export interface HeadInfo {
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
+/** simple-git, loaded on first use: reading files and resolving revisions need only `git` itself. */
+const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
+
 /** A local git repository: HEAD, revisions, and file trees read from git objects (never the working tree). */
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
 
+  private simple: SimpleGit | undefined;
+
   private constructor(
     /** Absolute path of the working tree's top level. */
     readonly root: string,
-    /** simple-git bound to the repository, for commits, pushes and worktrees. */
-    readonly git: SimpleGit,
   ) {}
+
+  /** simple-git bound to the repository, for commits, pushes and worktrees. */
+  get git(): SimpleGit {
+    return (this.simple ??= simpleGitModule().simpleGit(this.root));
+  }
 
   /** Opens the repository at `dir`; a missing folder, a file, or a folder outside any git repo is a clear error naming the path. */
   static async open(dir: string): Promise<GitRepository> {
     const abs = path.resolve(dir);
     if (!existsSync(abs)) throw new FlotillaError({ severity: 'error', message: `repository folder does not exist: ${abs}` });
     if (!statSync(abs).isDirectory()) throw new FlotillaError({ severity: 'error', message: `not a folder: ${abs}` });
-    const git = simpleGit(abs);
     let top: string;
     try {
-      top = (await git.revparse(['--show-toplevel'])).trim();
+      top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: abs, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     } catch {
       throw new FlotillaError({ severity: 'error', message: `not a git repository: ${abs} (run \`git init\` there, or pass --repo with a GitOps repository)` });
     }
     if (path.resolve(top) !== (await realpath(abs))) {
       throw new FlotillaError({ severity: 'error', message: `${abs} is inside the git repository ${top}; pass the repository's top folder (ApplicationSet and source paths are relative to it)` });
     }
-    return new GitRepository(top, simpleGit(top));
+    return new GitRepository(top);
   }
 
   /** HEAD's commit, branch and subject; a repository with no commit yet is an error. */

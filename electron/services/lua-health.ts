@@ -1,10 +1,24 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- fengari ships no types; this brings its declaration into every tsconfig that compiles this file
 /// <reference path="./lua/fengari.d.ts" />
-import { lauxlib, lua, lualib, to_luastring } from 'fengari';
+import type * as Fengari from 'fengari';
 import type { LuaState } from 'fengari';
 import type { CustomHealthChecks, HealthCustomizations } from '../../shared/health/types';
 import type { HealthResult, HealthStatus, KubeObject } from '../../shared/model/status';
 import { HEALTH_ORDER } from '../../shared/model/status';
+import { lazyModule } from './lazy-module';
+
+/** fengari, loaded when the first runner is built: commands that run no health script never compile the Lua VM. */
+const fengari = lazyModule<typeof Fengari>('fengari');
+let lua: typeof Fengari.lua;
+let lauxlib: typeof Fengari.lauxlib;
+let lualib: typeof Fengari.lualib;
+let to_luastring: typeof Fengari.to_luastring;
+
+/** Binds fengari's API to this module's names (every function below runs only once a runner exists). */
+function bindFengari(): void {
+  if (lua !== undefined) return;
+  ({ lua, lauxlib, lualib, to_luastring } = fengari());
+}
 
 /** Limits of one health-script run: Lua VM instructions and wall-clock milliseconds. */
 export interface LuaLimits {
@@ -73,6 +87,7 @@ export class LuaHealthRunner implements CustomHealthChecks {
   private used = 0;
 
   constructor(customizations: HealthCustomizations, private readonly limits: LuaLimits = DEFAULT_LUA_LIMITS) {
+    bindFengari();
     for (const [key, script] of Object.entries(customizations)) {
       const gk = keyToGroupKind(key);
       if (gk.includes('*')) {
