@@ -6,7 +6,9 @@ import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
-import { MemoryFileTree } from '../../shared/repo/file-tree';
+import { GitObjectReader } from './git-object-reader';
+import type { GitTreeEntry } from './git-tree';
+import { GitTree } from './git-tree';
 import { lazyModule } from './lazy-module';
 
 /** The HEAD of a repository as the UI shows it. */
@@ -18,6 +20,7 @@ export interface HeadInfo {
 }
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** simple-git, loaded on first use: reading files and resolving revisions need only `git` itself. */
 const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
@@ -25,6 +28,7 @@ const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
 /** A local git repository: HEAD, revisions, and file trees read from git objects (never the working tree). */
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
+  private objects: GitObjectReader | undefined;
 
   private simple: SimpleGit | undefined;
 
@@ -73,15 +77,26 @@ export class GitRepository {
     }
   }
 
-  /** The files of a revision as read from git objects (cached per commit). Throws a FlotillaError for an unknown revision. */
+  /**
+   * The files of a revision as read from git objects (cached per commit; blobs are read on first use). Throws a
+   * FlotillaError for an unknown revision or a commit whose trees git cannot list.
+   */
   treeAt(revision: string): FileTree {
+    // A full commit id already listed needs no `git rev-parse`.
+    const known = FULL_SHA.test(revision) ? this.trees.get(revision) : undefined;
+    if (known) return known;
     const sha = this.resolve(revision);
-    if (!sha) throw new FlotillaError({ severity: 'error', message: `revision "${revision}" does not exist in ${this.root}` });
+    if (!sha) throw new FlotillaError({ severity: 'error', message: `revision "${revision}" does not exist in ${this.root}${this.isShallow() ? ' (the repository is a shallow clone: `git fetch --unshallow` fetches the rest of its history)' : ''}` });
     const cached = this.trees.get(sha);
     if (cached) return cached;
-    const tree = this.loadTree(sha);
+    const tree = this.loadTree(sha, revision);
     this.trees.set(sha, tree);
     return tree;
+  }
+
+  /** Stops the git process that reads blobs (it also stops by itself after a few idle seconds). */
+  close(): void {
+    this.objects?.close();
   }
 
   /** The URL of the `origin` remote, when there is one. */
@@ -93,28 +108,30 @@ export class GitRepository {
     }
   }
 
-  private loadTree(sha: string): FileTree {
-    const listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const blobs: { sha: string; path: string }[] = [];
+  private loadTree(sha: string, label: string): FileTree {
+    let listing: string;
+    try {
+      listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+      throw new FlotillaError({ severity: 'error', message: `cannot list the files of revision ${label === sha ? sha : `${label} (${sha.slice(0, 12)})`} in ${this.root}: ${stderr || (err instanceof Error ? err.message : String(err))}` });
+    }
+    const entries: GitTreeEntry[] = [];
     for (const entry of listing.split('\0')) {
       if (!entry) continue;
       const tab = entry.indexOf('\t');
       const [, type, objectSha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1) });
+      if ((type === 'blob' || type === 'commit') && objectSha) entries.push({ sha: objectSha, type, path: entry.slice(tab + 1) });
     }
-    const tree = new MemoryFileTree({}, sha);
-    if (blobs.length === 0) return tree;
-    const out = execFileSync('git', ['cat-file', '--batch'], { cwd: this.root, input: blobs.map((b) => b.sha).join('\n') + '\n', maxBuffer: MAX_BUFFER });
-    let pos = 0;
-    for (const blob of blobs) {
-      const nl = out.indexOf(10, pos);
-      const header = out.subarray(pos, nl).toString('utf8').split(' ');
-      const size = Number(header[2]);
-      const content = out.subarray(nl + 1, nl + 1 + size);
-      tree.set(blob.path, new Uint8Array(content));
-      pos = nl + 1 + size + 1;
+    return new GitTree(entries, sha, label, (this.objects ??= new GitObjectReader(this.root)));
+  }
+
+  private isShallow(): boolean {
+    try {
+      return this.gitSync(['rev-parse', '--is-shallow-repository']).trim() === 'true';
+    } catch {
+      return false;
     }
-    return tree;
   }
 
   private gitSync(args: string[]): string {
