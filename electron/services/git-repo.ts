@@ -117,11 +117,19 @@ export class GitRepository {
       throw new FlotillaError({ severity: 'error', message: `cannot list the files of revision ${label === sha ? sha : `${label} (${sha.slice(0, 12)})`} in ${this.root}: ${stderr || (err instanceof Error ? err.message : String(err))}` });
     }
     const entries: GitTreeEntry[] = [];
-    for (const entry of listing.split('\0')) {
-      if (!entry) continue;
-      const tab = entry.indexOf('\t');
-      const [, type, objectSha] = entry.slice(0, tab).split(' ');
-      if ((type === 'blob' || type === 'commit') && objectSha) entries.push({ sha: objectSha, type, path: entry.slice(tab + 1) });
+    // Each entry is `<mode> <type> <sha>\t<path>\0`; parsed in place (a 10,000-app fleet lists ~90,000 files).
+    let pos = 0;
+    while (pos < listing.length) {
+      const end = listing.indexOf('\0', pos);
+      const stop = end < 0 ? listing.length : end;
+      const sp1 = listing.indexOf(' ', pos);
+      const sp2 = listing.indexOf(' ', sp1 + 1);
+      const tab = listing.indexOf('\t', sp2 + 1);
+      if (sp1 > 0 && sp2 > sp1 && tab > sp2 && tab < stop) {
+        const type = listing.slice(sp1 + 1, sp2);
+        if (type === 'blob' || type === 'commit') entries.push({ sha: listing.slice(sp2 + 1, tab), type, path: listing.slice(tab + 1, stop) });
+      }
+      pos = stop + 1;
     }
     return new GitTree(entries, sha, label, (this.objects ??= new GitObjectReader(this.root)));
   }

@@ -26,6 +26,7 @@ const utf8 = new TextDecoder();
 export class GitTree implements FileTree {
   private readonly files = new Map<string, GitTreeEntry>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
+  private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
   private cachedBytes = 0;
 
@@ -47,7 +48,7 @@ export class GitTree implements FileTree {
   }
 
   readBytes(path: string): Uint8Array | undefined {
-    const p = normalizePath(path);
+    const p = this.normalize(path);
     const entry = p === undefined ? undefined : this.files.get(p);
     if (entry === undefined) return undefined;
     let got = this.content.get(entry.path);
@@ -61,14 +62,19 @@ export class GitTree implements FileTree {
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = normalizePath(path);
+    const p = this.normalize(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
-    if (!d) return undefined;
-    return [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (p === undefined || !d) return undefined;
+    let entries = this.sorted.get(p);
+    if (!entries) {
+      entries = [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.sorted.set(p, entries);
+    }
+    return entries;
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = normalizePath(path);
+    const p = this.normalize(path);
     if (p === undefined) return undefined;
     if (this.files.has(p)) return 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
@@ -85,15 +91,21 @@ export class GitTree implements FileTree {
     let kind: 'file' | 'dir' = 'file';
     while (child !== '') {
       const parent = dirname(child);
-      let d = this.dirs.get(parent);
-      if (!d) {
-        d = new Map();
-        this.dirs.set(parent, d);
+      const d = this.dirs.get(parent);
+      if (d) {
+        // The parent is known, so are its own parents.
+        d.set(basename(child), kind);
+        return;
       }
-      d.set(basename(child), kind);
+      this.dirs.set(parent, new Map([[basename(child), kind]]));
       kind = 'dir';
       child = parent;
     }
+  }
+
+  /** Paths the engine passes are nearly always normal already: look them up before normalising. */
+  private normalize(path: string): string | undefined {
+    return this.files.has(path) || this.dirs.has(path) ? path : normalizePath(path);
   }
 
   /** Reads `entry` and the other unread blobs of its folder in one request. */
