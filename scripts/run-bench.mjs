@@ -45,7 +45,7 @@ for (const f of files) {
     const mod = await import(pathToFileURL(out).href);
     const results = await mod.run();
     for (const r of results) {
-      const wall = r.samples?.length ? `wall ${spread(r.samples)}` : `wall median ${ms(r.median_ms)}`;
+      const wall = r.samples?.length ? `wall ${spread(r.samples)}` : Number.isFinite(r.median_ms) ? `wall median ${ms(r.median_ms)}` : '';
       const cpu = r.cpu_samples?.length ? `  cpu ${spread(r.cpu_samples)}` : '';
       const extra = r.extra ? '  ' + Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join('  ') : '';
       console.log(`${r.name}\n    ${wall}${cpu}${r.unit ? ' ' + r.unit : ''}${extra}`);
