@@ -10,8 +10,8 @@ export interface GitTreeEntry {
   readonly type: string;
 }
 
-/** Blobs read ahead with the one asked for: the rest of its folder, up to this many (one round trip per folder). */
-const FOLDER_BATCH = 32;
+/** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
+const READ_AHEAD = 64;
 /** Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). */
 const CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -27,6 +27,7 @@ export class GitTree implements FileTree {
   private readonly files = new Map<string, GitTreeEntry>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
   private readonly sorted = new Map<string, readonly DirEntry[]>();
+  private readonly counts = new Map<string, number>();
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
   private cachedBytes = 0;
 
@@ -108,15 +109,32 @@ export class GitTree implements FileTree {
     return this.files.has(path) || this.dirs.has(path) ? path : normalizePath(path);
   }
 
-  /** Reads `entry` and the other unread blobs of its folder in one request. */
+  /**
+   * Reads `entry` with the unread blobs near it in one request: those of the highest folder above it whose whole
+   * subtree holds at most READ_AHEAD blobs (an app's base and overlays, typically), else those of its own folder.
+   */
   private fetchFolderOf(entry: GitTreeEntry): void {
-    const dir = dirname(entry.path);
+    let dir = dirname(entry.path);
+    while (dir !== '' && this.blobCount(dirname(dir)) <= READ_AHEAD) dir = dirname(dir);
     const batch: GitTreeEntry[] = [entry];
-    for (const [name, kind] of this.dirs.get(dir) ?? []) {
-      if (batch.length >= FOLDER_BATCH) break;
-      if (kind !== 'file') continue;
-      const sibling = this.files.get(dir === '' ? name : `${dir}/${name}`);
-      if (sibling && sibling !== entry && sibling.type === 'blob' && !this.content.has(sibling.path)) batch.push(sibling);
+    const wanted = (p: string): void => {
+      const e = this.files.get(p);
+      if (e && e !== entry && e.type === 'blob' && !this.content.has(p)) batch.push(e);
+    };
+    if (this.blobCount(dir) <= READ_AHEAD) {
+      const visit = (d: string): void => {
+        for (const [name, kind] of this.dirs.get(d) ?? []) {
+          const p = d === '' ? name : `${d}/${name}`;
+          if (kind === 'dir') visit(p);
+          else wanted(p);
+        }
+      };
+      visit(dir);
+    } else {
+      for (const [name, kind] of this.dirs.get(dir) ?? []) {
+        if (batch.length >= READ_AHEAD) break;
+        if (kind === 'file') wanted(dir === '' ? name : `${dir}/${name}`);
+      }
     }
     if (entry.type !== 'blob') {
       this.content.set(entry.path, this.error(entry, `it is a ${entry.type === 'commit' ? 'submodule (commit ' + entry.sha + ')' : entry.type}, not a file`));
@@ -140,6 +158,19 @@ export class GitTree implements FileTree {
         this.content.set(b.path, this.error(b, r?.message ?? 'git did not return it'));
       }
     });
+  }
+
+  /** How many blobs the subtree of `dir` holds (memoised). */
+  private blobCount(dir: string): number {
+    let n = this.counts.get(dir);
+    if (n !== undefined) return n;
+    n = 0;
+    for (const [name, kind] of this.dirs.get(dir) ?? []) {
+      const p = dir === '' ? name : `${dir}/${name}`;
+      n += kind === 'dir' ? this.blobCount(p) : 1;
+    }
+    this.counts.set(dir, n);
+    return n;
   }
 
   private error(entry: GitTreeEntry, why: string): FlotillaError {
