@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from './limits';
 
 /** One parsed YAML document of a multi-document file, with where it starts. */
 export interface YamlDoc {
@@ -25,6 +26,8 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const docs: YamlDoc[] = [];
   const problems: Problem[] = [];
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { docs, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
   const all = parseAllDocuments(text, { lineCounter, version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(all) ? all : [all];
   list.forEach((doc, index) => {
@@ -36,7 +39,14 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
       return;
     }
     const start = doc.contents?.range?.[0] ?? 0;
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = doc.toJS(YAML_TO_JS);
+    } catch (err) {
+      const pos = lineCounter.linePos(start);
+      problems.push(problem(`YAML: ${yamlLimitMessage(err instanceof Error ? err.message : String(err))}`, { file, line: pos.line, column: pos.col }));
+      return;
+    }
     if (value === null || value === undefined) return;
     docs.push({ value, index, line: lineCounter.linePos(start).line });
   });
