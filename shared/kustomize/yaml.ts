@@ -4,7 +4,7 @@
  * through yaml.v2, so the output has sorted keys, v2's quoting rules and folds plain scalars at 80 columns.
  * The emitter below reproduces yaml.v2's emitter for the JSON subset kustomize prints.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
 import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
@@ -55,9 +55,10 @@ export function readYaml(text: string, file: string, options: ReadYamlOptions): 
   const problems: Problem[] = [];
   const tooBig = yamlSizeError(text);
   if (tooBig) return { docs, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
-  const all = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
-  const list = Array.isArray(all) ? all : [all];
-  for (const doc of list) {
+  // Documents are composed one at a time and dropped once converted: a large stream never holds every document's
+  // syntax tree at once (parseAllDocuments does, several hundred bytes per input byte).
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = lineCounter.linePos(err.pos[0]);
