@@ -105,7 +105,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   problems.push(...settings.problems);
   const fleetIgnore = settings.ignore;
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
-  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health) : undefined;
+  // They run in a worker thread with a hard deadline and memory caps; a limit hit names the check and the fleet file.
+  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
@@ -212,6 +213,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     for (const r of perCluster) rows.push(...r);
   } finally {
     manager.close();
+    lua?.close();
   }
   const order = new Map(clusters.map((c, i) => [c.name, i]));
   rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
