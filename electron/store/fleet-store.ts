@@ -246,11 +246,16 @@ export class FleetStore {
       const clusters = new Set(acs.map((r) => r.cluster));
       if (options.cluster !== undefined) clusters.add(options.cluster);
       const out: AppClusterHistory[] = [];
+      const latest = this.s.latestSnapshot.get() as SnapshotRow | undefined;
+      const latestSeen = latest ? new Map<number, number>(JSON.parse(latest.seen) as [number, number][]) : new Map<number, number>();
       for (const cluster of [...clusters].sort()) {
         const ac = acs.find((r) => r.cluster === cluster);
         const obs = ac ? (this.s.observationsOf.all(ac.id) as ObservationRow[]) : [];
         const timeline: TimelineEntry[] = obs.map((o, i) => {
           const next = obs[i + 1];
+          // The current state was last confirmed by the latest snapshot that read it (an unreachable cluster keeps the older time).
+          const offset = !next && ac && latest ? latestSeen.get(ac.id) : undefined;
+          const lastObservedAt = next ? undefined : offset !== undefined ? latest!.taken_at + offset : o.observed_at;
           return {
             since: iso(o.observed_at),
             ...(next ? { until: iso(next.observed_at) } : {}),
@@ -260,6 +265,7 @@ export class FleetStore {
             ...(o.error !== null ? { error: o.error } : {}),
             resourceCount: o.resource_count,
             driftedCount: o.drifted_count,
+            ...(lastObservedAt !== undefined ? { lastObservedAt: iso(lastObservedAt) } : {}),
           };
         });
         const events = (this.s.eventsOf.all({ app, cluster }) as EventRow[]).map(toEvent);

@@ -96,8 +96,8 @@ export interface TimelineEntry {
   readonly error?: string;
   readonly resourceCount: number;
   readonly driftedCount: number;
-  /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
-  readonly unreachable?: string;
+  /** The current state only: when a refresh last read it and found it so (later than `since` when nothing changed). */
+  readonly lastObservedAt?: string;
 }
 
 /** One drift, from the observation that found it to the one that found the app × cluster Synced again. */
