@@ -133,6 +133,7 @@ function flattenList(obj: JsonMap): JsonMap[] {
  */
 export function templateProblem(message: string, chartPath: string, app: string): Problem {
   const text = message.replace(/^Error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+  if (/^helm is not installed/.test(text)) return problem(text, { app });
   const m = /(?:template: |at \(|YAML parse error on |error calling include: template: )([^\s:()"]+?\.(?:yaml|yml|tpl|txt|json))(?::(\d+))?(?::(\d+))?/.exec(text);
   if (!m) return problem(`helm template failed: ${text}`, { app, ...(chartPath ? { file: `${chartPath}/Chart.yaml` } : {}) });
   const inChart = m[1]!.split('/').slice(1).join('/');

@@ -44,6 +44,11 @@ export class DiscoveryCache {
     return [...this.byGroupKind.values()];
   }
 
+  /** Every resource in every served version (not only the preferred one). */
+  allVersions(): ApiResourceInfo[] {
+    return [...this.byVersionKind.values()];
+  }
+
   /** Number of group/kinds served. */
   get size(): number {
     return this.byGroupKind.size;

@@ -57,7 +57,7 @@ export function createHelmTemplater(options: HelmTemplaterOptions): CachingHelmT
   const renderCache = new RenderCache(helmDir ? path.join(helmDir, 'rendered') : undefined, options.cacheLimits);
   const charts = new ChartRepositoryCache(helmDir ? path.join(helmDir, 'charts') : path.join(os.tmpdir(), `flotilla-helm-charts-${process.pid}`), options.helm, helmHome, timeout * 2);
   const stats: HelmTemplaterStats = { templates: 0, dependencyBuilds: 0, cacheHits: 0 };
-  const version = helmVersion(options.helm);
+  let version: string | undefined;
 
   const run = (args: string[], cwd: string): string => execFileSync(options.helm, args, { cwd, encoding: 'utf8', timeout, maxBuffer, stdio: ['ignore', 'pipe', 'pipe'], env: helmEnv(helmHome) });
 
@@ -86,7 +86,7 @@ export function createHelmTemplater(options: HelmTemplaterOptions): CachingHelmT
         return { error: err instanceof Error ? err.message : String(err) };
       }
       const { tree: _tree, ...rest } = req;
-      hash.update(JSON.stringify({ ...rest, helm: version }));
+      hash.update(JSON.stringify({ ...rest, helm: (version ??= helmVersion(options.helm)) }));
       const key = hash.digest('hex');
       const cached = renderCache.get(key);
       if (cached !== undefined) {
