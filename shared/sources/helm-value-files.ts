@@ -54,7 +54,8 @@ function refName(raw: string): string | undefined {
 /** Resolves one entry without expanding globs or checking existence; throws a ValueFileError when it leaves its root. */
 export function resolveValueFilePath(raw: string, ctx: ValueFileContext): RawResolution {
   const ref = refName(raw);
-  if (ref !== undefined && ref !== '' && ctx.refs.size > 0) {
+  // `$ARGOCD_APP_NAME/...` is a path with a build variable, not a ref.
+  if (ref !== undefined && ref !== '' && ctx.refs.size > 0 && (ctx.refs.has(ref) || !(ref in ctx.env))) {
     const tree = ctx.refs.get(ref);
     if (!tree) throw new ValueFileError(`source referenced "$${ref}", which is not one of the available sources (${[...ctx.refs.keys()].map((k) => `$${k}`).join(', ')})`);
     const rest = raw.slice(ref.length + 2);

@@ -219,6 +219,7 @@ describe.skipIf(!helm)('Helm sources through helm template', () => {
     const values = new MemoryFileTree({ 'envs/prod/values.yaml': 'greeting: from-ref\n' });
     const refs = new Map([['values', values]]);
     expect(probeData(renderProbe({ valueFiles: ['$values/envs/prod/values.yaml'] }, { refs })).greeting).toBe('from-ref');
+    expect(probeData(renderProbe({ valueFiles: ['$ARGOCD_APP_NAME/v.yaml'] }, { refs }, { 'probe/probe-app/v.yaml': 'greeting: by-app\n' })).greeting).toBe('by-app');
     const bad = renderProbe({ valueFiles: ['$other/x.yaml'] }, { refs });
     expect(bad.problems[0]!.message).toBe('source referenced "$other", which is not one of the available sources ($values)');
   });
