@@ -87,12 +87,12 @@ export class GitRepository {
 
   private loadTree(sha: string): FileTree {
     const listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const blobs: { sha: string; path: string }[] = [];
+    const blobs: { sha: string; path: string; link: boolean }[] = [];
     for (const entry of listing.split('\0')) {
       if (!entry) continue;
       const tab = entry.indexOf('\t');
-      const [, type, objectSha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1) });
+      const [mode, type, objectSha] = entry.slice(0, tab).split(' ');
+      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1), link: mode === '120000' });
     }
     const tree = new MemoryFileTree({}, sha);
     if (blobs.length === 0) return tree;
@@ -103,7 +103,9 @@ export class GitRepository {
       const header = out.subarray(pos, nl).toString('utf8').split(' ');
       const size = Number(header[2]);
       const content = out.subarray(nl + 1, nl + 1 + size);
-      tree.set(blob.path, new Uint8Array(content));
+      // A symbolic link's blob is its target path; the tree keeps it as a link, followed only inside the tree.
+      if (blob.link) tree.setLink(blob.path, content.toString('utf8'));
+      else tree.set(blob.path, new Uint8Array(content));
       pos = nl + 1 + size + 1;
     }
     return tree;
