@@ -8,6 +8,7 @@ import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
 export interface GitSyncRequest {
@@ -32,7 +33,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const clusters = fleetClusters(scan);
   const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === req.app);
   if (!generated) throw new FlotillaError(problem(`no Application named ${req.app} at ${head.short} (see \`flotilla generate\`)`, { app: req.app }));
-  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
   const failure = rendered.problems.find((p) => p.severity === 'error');
   if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
   if (!rendered.cluster) throw new FlotillaError(problem(`the destination of ${req.app} is not a cluster of the fleet`, { app: req.app }));

@@ -15,6 +15,7 @@ import { refreshAndRecord } from './fleet-refresh';
 import { localGitReader } from './git-reader';
 import type { Session } from './session';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -169,7 +170,7 @@ export class StatusService {
     const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
     const clusters = fleetClusters(scan);
     const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) : undefined;
+    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }) : undefined;
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
     const history = store.history(app, { cluster })[0];
@@ -181,6 +182,7 @@ export class StatusService {
       ...(recorded ? { status: recorded } : {}),
       rendered: rendered?.yaml ?? '',
       renderProblems: rendered?.problems ?? [],
+      ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
     };
   }

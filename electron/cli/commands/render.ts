@@ -12,6 +12,7 @@ import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm-runner';
+import { sourceTools } from '../../services/sources/source-tools';
 
 interface RenderOptions {
   readonly repo?: string;
@@ -61,7 +62,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
             apps = apps.filter((a) => a.metadata.name === opts.app);
             if (apps.length === 0) throw new Error(`no generated Application named ${opts.app} at ${head} (try \`flotilla generate\`)`);
           }
-          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }));
+          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }));
           const selected = opts.cluster ? rendered.filter((r) => r.cluster === opts.cluster) : rendered;
           if (opts.cluster && selected.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map((r) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
           for (const r of selected) problems.push(...r.problems);
@@ -77,7 +78,11 @@ export function registerRender(program: Command, ctx: CliContext): void {
             }
             ctx.io.err(`wrote ${written} of ${selected.length} Applications to ${path.resolve(ctx.cwd, opts.outDir)}\n`);
           } else {
-            for (const r of selected) if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+            for (const r of selected) {
+              // Which source type rendered each source, with which options (stderr: stdout stays the manifests).
+              for (const s of r.sources) ctx.io.err(`${r.app}: source ${s.index}${r.sources.length > 1 ? ` of ${r.sources.length}` : ''}: ${s.description} → ${s.objects} object${s.objects === 1 ? '' : 's'}\n`);
+              if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+            }
           }
         }
         for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
