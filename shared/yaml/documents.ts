@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 
@@ -36,6 +36,15 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
       return;
     }
     const start = doc.contents?.range?.[0] ?? 0;
+    // The yaml library's YAML 1.1 float rule takes `.`, `+.` or `._` for NaN; YAML 1.1 (and yaml.v2, which Argo CD
+    // reads with) holds them strings: `path: .` is the repository root, not null.
+    visit(doc, {
+      Scalar(_key, node) {
+        if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && Number.isNaN(node.value) && !/^[-+]?\.(nan|NaN|NAN)$/.test(node.source ?? '')) {
+          node.value = node.source ?? '';
+        }
+      },
+    });
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return;
     docs.push({ value, index, line: lineCounter.linePos(start).line });
