@@ -1,5 +1,6 @@
 import type { Json } from '../kustomize/yaml';
 import { emitYaml } from '../kustomize/yaml';
+import type { KubeObject } from '../model/status';
 import { problem } from '../problem';
 import { applySourceOverrides } from './argocd-source-override';
 import { detectSourceKind } from './detect';
@@ -47,6 +48,19 @@ export function renderSource(input: SourceInput, renderers: readonly SourceRende
   if (out.problems.some((p) => p.severity === 'error')) return { kind: detected.kind, objects: [], yaml: '', problems: out.problems, description };
   const flat = flattenLists(out.objects);
   if (flat.error) return { kind: detected.kind, objects: [], yaml: '', problems: [...out.problems, problem(flat.error, where)], description };
-  const yaml = flat.objects.length === out.objects.length && out.yaml !== '' ? out.yaml : flat.objects.map((o) => emitYaml(o as Json)).join('---\n');
+  const yaml = flat.objects.length === out.objects.length && out.yaml !== '' ? out.yaml : printYaml(flat.objects);
   return { kind: detected.kind, objects: flat.objects, yaml, problems: out.problems, description };
+}
+
+/** The objects as a YAML stream (kustomize's printer); an object it cannot print is shown as JSON. */
+function printYaml(objects: readonly KubeObject[]): string {
+  return objects
+    .map((o) => {
+      try {
+        return emitYaml(o as Json);
+      } catch {
+        return `${JSON.stringify(o)}\n`;
+      }
+    })
+    .join('---\n');
 }
