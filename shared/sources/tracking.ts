@@ -26,6 +26,17 @@ export function trackingIdFor(app: string, k: { readonly group: string; readonly
   return `${app}:${k.group}/${k.kind}:${k.namespace}/${k.name}`;
 }
 
+/**
+ * Whether a tracking id names this app's resource, as Argo CD's controller checks it (`isSelfReferencedObj`): app,
+ * group, kind and name equal, and the namespace equal — or any, for a cluster-scoped resource (empty `namespace`),
+ * whose id carries the destination namespace.
+ */
+export function isOwnTrackingId(id: string, app: string, k: { readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }): boolean {
+  const m = /^([^:]+):([^/:]*)\/([^:/]+):([^/]*)\/(.+)$/.exec(id);
+  if (!m) return false;
+  return m[1] === app && m[2] === k.group && m[3] === k.kind && m[5] === k.name && (m[4] === k.namespace || k.namespace === '');
+}
+
 /** Whether an object is a CustomResourceDefinition (never given tracking). */
 export function isCrd(obj: KubeObject): boolean {
   return obj.kind === 'CustomResourceDefinition' && parseApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '').group === 'apiextensions.k8s.io';
