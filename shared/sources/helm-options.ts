@@ -103,42 +103,6 @@ export function readHelmOptions(source: ApplicationSource): HelmOptions {
 }
 
 /**
- * Argo CD's `Env.Envsubst` (Go's os.Expand): `$NAME` and `${NAME}` become the build environment's value, unknown
- * names become empty, `$$` is a `$`, and a `$` followed by no name stays as it is.
- */
-export function argoEnvsubst(s: string, env: Readonly<Record<string, string>>): string {
-  let out = '';
-  let i = 0;
-  for (let j = 0; j < s.length; j++) {
-    if (s[j] !== '$' || j + 1 >= s.length) continue;
-    out += s.slice(i, j);
-    const { name, width } = shellName(s.slice(j + 1));
-    if (name === '' && width > 0) {
-      // invalid syntax: the characters are eaten
-    } else if (name === '') out += '$';
-    else out += name === '$' ? '$' : (env[name] ?? '');
-    j += width;
-    i = j + 1;
-  }
-  return out + s.slice(i);
-}
-
-function shellName(s: string): { name: string; width: number } {
-  const special = (c: string | undefined): boolean => c !== undefined && '*#$@!?-0123456789'.includes(c);
-  if (s[0] === '{') {
-    if (s.length > 2 && special(s[1]) && s[2] === '}') return { name: s[1]!, width: 3 };
-    for (let i = 1; i < s.length; i++) {
-      if (s[i] === '}') return i === 1 ? { name: '', width: 2 } : { name: s.slice(1, i), width: i + 1 };
-    }
-    return { name: '', width: 1 };
-  }
-  if (special(s[0])) return { name: s[0]!, width: 1 };
-  let i = 0;
-  while (i < s.length && /[A-Za-z0-9_]/.test(s[i]!)) i++;
-  return { name: s.slice(0, i), width: i };
-}
-
-/**
  * Argo CD's `cleanSetParameters`: a value wrapped in `{…}` is a Helm list and kept; otherwise every comma not already
  * escaped is escaped, so `--set` reads it as one value.
  */

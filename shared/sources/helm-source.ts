@@ -1,4 +1,3 @@
-import type { Json, JsonMap } from '../kustomize/yaml';
 import { isMapValue, readYaml } from '../kustomize/yaml';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
@@ -6,7 +5,8 @@ import { problem } from '../problem';
 import { normalizePath } from '../repo/paths';
 import { indentFlowContinuations } from './flow-indent';
 import type { HelmOptions } from './helm-options';
-import { argoEnvsubst, cleanSetValue, readHelmOptions, semVer } from './helm-options';
+import { envsubst } from './build-env';
+import { cleanSetValue, readHelmOptions, semVer } from './helm-options';
 import type { ResolvedValueFile, ValueFileContext } from './helm-value-files';
 import { resolveFileParameter, resolveValueFiles, ValueFileError } from './helm-value-files';
 import type { HelmChartRequest, SourceInput, SourceOutput, SourceRenderer } from './types';
@@ -61,7 +61,7 @@ export function buildRequest(input: SourceInput, opts: HelmOptions, remote: bool
       for (const raw of opts.valueFiles) {
         if (raw.startsWith('$') && input.refs.size > 0) fromRefs.push(raw);
         else {
-          const p = normalizePath(argoEnvsubst(raw, input.env));
+          const p = normalizePath(envsubst(input.env, raw));
           if (p === undefined) throw new ValueFileError(`file '${raw}' resolved to outside repository root`);
           chartValueFiles.push(p);
         }
@@ -73,8 +73,8 @@ export function buildRequest(input: SourceInput, opts: HelmOptions, remote: bool
     const setMap = new Map<string, string>();
     const setStringMap = new Map<string, string>();
     for (const p of opts.parameters) (p.forceString ? setStringMap : setMap).set(p.name, p.value);
-    for (const [name, value] of setMap) set.push({ name, value: cleanSetValue(argoEnvsubst(value, input.env)), kind: 'set' });
-    for (const [name, value] of setStringMap) set.push({ name, value: cleanSetValue(argoEnvsubst(value, input.env)), kind: 'set-string' });
+    for (const [name, value] of setMap) set.push({ name, value: cleanSetValue(envsubst(input.env, value)), kind: 'set' });
+    for (const [name, value] of setStringMap) set.push({ name, value: cleanSetValue(envsubst(input.env, value)), kind: 'set-string' });
     const fileMap = new Map<string, string>();
     for (const p of opts.fileParameters) fileMap.set(p.name, read(resolveFileParameter(p.path, ctx)));
     for (const [name, value] of fileMap) set.push({ name, value, kind: 'set-file' });
@@ -109,21 +109,13 @@ export function buildRequest(input: SourceInput, opts: HelmOptions, remote: bool
   return { request };
 }
 
-/** The objects `helm template` printed: every YAML document, `kind: List` (and typed lists) flattened, empty ones dropped. */
+/** The objects `helm template` printed: every YAML document, empty ones dropped (the registry flattens lists, as for every source). */
 export function parseHelmOutput(yaml: string, file: string): { readonly objects: KubeObject[]; readonly problems: Problem[] } {
   let { docs, problems } = readYaml(yaml, file, { duplicateKeys: 'lastWins' });
   if (problems.some((p) => /in block collection must be sufficiently indented/.test(p.message))) ({ docs, problems } = readYaml(indentFlowContinuations(yaml), file, { duplicateKeys: 'lastWins' }));
   const objects: KubeObject[] = [];
-  for (const d of docs) if (isMapValue(d.value)) objects.push(...(flattenList(d.value) as KubeObject[]));
+  for (const d of docs) if (isMapValue(d.value)) objects.push(d.value as KubeObject);
   return { objects, problems };
-}
-
-function flattenList(obj: JsonMap): JsonMap[] {
-  if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && 'items' in obj) {
-    const items: Json = obj.items;
-    return Array.isArray(items) ? items.filter(isMapValue).flatMap(flattenList) : [];
-  }
-  return [obj];
 }
 
 /**

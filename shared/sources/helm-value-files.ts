@@ -1,8 +1,8 @@
 import { compileDoublestar } from '../appset/glob';
 import type { FileTree } from '../repo/file-tree';
-import { walkFiles } from '../repo/file-tree';
+import { resolveInTree, walkFiles } from '../repo/file-tree';
 import { normalizePath } from '../repo/paths';
-import { argoEnvsubst } from './helm-options';
+import { envsubst } from './build-env';
 
 // Where Argo CD's repo-server finds a Helm value file (`reposerver/repository` valueFileResolver and
 // `util/io/path.ResolveValueFilePathOrUrl`): `$ref/...` in the ref source's tree, `/x` from the repository root,
@@ -60,11 +60,11 @@ export function resolveValueFilePath(raw: string, ctx: ValueFileContext): RawRes
     if (!tree) throw new ValueFileError(`source referenced "$${ref}", which is not one of the available sources (${[...ctx.refs.keys()].map((k) => `$${k}`).join(', ')})`);
     const rest = raw.slice(ref.length + 2);
     if (rest.replace(/\//g, '') === '') throw new ValueFileError(`invalid value file path "${raw}": no file path after the ref name`);
-    const path = normalizePath(argoEnvsubst(`/${rest}`, ctx.env));
+    const path = normalizePath(envsubst(ctx.env, `/${rest}`));
     if (path === undefined) throw new ValueFileError(`file '${raw}' resolved to outside repository root`);
     return { tree, path, ref, glob: isGlob(path) };
   }
-  const p = argoEnvsubst(raw, ctx.env);
+  const p = envsubst(ctx.env, raw);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(p);
   if (scheme && scheme[1]!.length > 1) {
     throw new ValueFileError(`remote value file ${p}: Flotilla renders offline and does not fetch ${scheme[1]} value files; commit the file to the repository or a ref source`);
@@ -107,9 +107,12 @@ export function resolveValueFiles(rawFiles: readonly string[], ctx: ValueFileCon
         if (ctx.ignoreMissing) continue;
         throw new ValueFileError(`values file glob "${raw}" matched no files`, r.path);
       }
+      const outside = matches.find((m) => !insideTree(r.tree, m));
+      if (outside !== undefined) throw new ValueFileError(`glob pattern "${raw}": glob match "${outside}" resolved to outside repository root`, outside);
       for (const m of matches) if (!explicit.has(key(r.tree, m))) add({ tree: r.tree, path: m, ...(r.ref ? { ref: r.ref } : {}) });
       continue;
     }
+    if (!insideTree(r.tree, r.path)) throw new ValueFileError(`file '${raw}' resolved to outside repository root`, r.path);
     if (r.tree.kind(r.path) !== 'file') {
       if (ctx.ignoreMissing) continue;
       throw new ValueFileError(`value file ${r.ref ? `$${r.ref}/${r.path}` : r.path} does not exist (open: no such file or directory)`, r.path);
@@ -122,6 +125,7 @@ export function resolveValueFiles(rawFiles: readonly string[], ctx: ValueFileCon
 /** Resolves one `helm.fileParameters` path (no globs); the file must exist. */
 export function resolveFileParameter(raw: string, ctx: ValueFileContext): ResolvedValueFile {
   const r = resolveValueFilePath(raw, ctx);
+  if (!insideTree(r.tree, r.path)) throw new ValueFileError(`file '${raw}' resolved to outside repository root`, r.path);
   if (r.tree.kind(r.path) !== 'file') throw new ValueFileError(`file parameter ${r.ref ? `$${r.ref}/${r.path}` : r.path} does not exist`, r.path);
   return { tree: r.tree, path: r.path, ...(r.ref ? { ref: r.ref } : {}) };
 }
@@ -130,6 +134,12 @@ function refKey(t: FileTree, ctx: ValueFileContext): string {
   if (t === ctx.tree) return '';
   for (const [name, tree] of ctx.refs) if (tree === t) return name;
   return '?';
+}
+
+/** Whether every symbolic link on the way to `path` stays inside the tree (helm would follow a link anywhere). */
+function insideTree(tree: FileTree, path: string): boolean {
+  if (!tree.readLink) return true;
+  return resolveInTree(path, (p) => tree.readLink?.(p)) !== undefined;
 }
 
 function isGlob(p: string): boolean {

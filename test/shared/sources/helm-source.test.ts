@@ -7,8 +7,10 @@ import type { ApplicationSource } from '../../../shared/model/application';
 import type { KubeObject } from '../../../shared/model/status';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';
 import type { FileTree } from '../../../shared/repo/file-tree';
-import { argoEnvsubst, cleanSetValue } from '../../../shared/sources/helm-options';
+import { envsubst } from '../../../shared/sources/build-env';
+import { cleanSetValue } from '../../../shared/sources/helm-options';
 import { helmSource } from '../../../shared/sources/helm-source';
+import { renderSource } from '../../../shared/sources/registry';
 import type { SourceInput, SourceOutput, SourceTools } from '../../../shared/sources/types';
 import { tempDir } from '../../helpers/git-fixtures';
 import { repoRoot } from '../../helpers/paths';
@@ -102,9 +104,9 @@ function probeData(out: SourceOutput): Record<string, string> {
 describe('Argo CD build environment and --set escaping (pure)', () => {
   it('substitutes $NAME and ${NAME}, empties unknown names, keeps $$ as $ and a bare $', () => {
     const env = { ARGOCD_APP_NAME: 'web', ARGOCD_APP_NAMESPACE: 'prod' };
-    expect(argoEnvsubst('$ARGOCD_APP_NAME-${ARGOCD_APP_NAMESPACE}', env)).toBe('web-prod');
-    expect(argoEnvsubst('a-$UNKNOWN-b', env)).toBe('a--b');
-    expect(argoEnvsubst('cost $$5 and $', env)).toBe('cost $5 and $');
+    expect(envsubst(env, '$ARGOCD_APP_NAME-${ARGOCD_APP_NAMESPACE}')).toBe('web-prod');
+    expect(envsubst(env, 'a-$UNKNOWN-b')).toBe('a--b');
+    expect(envsubst(env, 'cost $$5 and $')).toBe('cost $5 and $');
   });
   it('escapes commas unless the value is a {list} or the comma is already escaped', () => {
     expect(cleanSetValue('a,b')).toBe('a\\,b');
@@ -143,8 +145,8 @@ describe.skipIf(!helm)('Helm sources through helm template', () => {
     expect(find(named, 'ConfigMap', 'probe')?.metadata?.namespace).toBe('helm-ns');
   });
 
-  it('flattens a kind: List into its items', () => {
-    const out = renderProbe();
+  it('flattens a kind: List into its items (through the source registry, as every source)', () => {
+    const out = renderSource(input(new MemoryFileTree(probe), 'probe', { helm: {} }));
     expect(find(out, 'ConfigMap', 'listed-a')).toBeDefined();
     expect(find(out, 'ConfigMap', 'listed-b')).toBeDefined();
     expect(out.objects.some((o) => o.kind === 'List')).toBe(false);
@@ -213,6 +215,19 @@ describe.skipIf(!helm)('Helm sources through helm template', () => {
     expect(out.objects).toEqual([]);
     expect(out.problems[0]).toMatchObject({ severity: 'error', app: 'probe-app' });
     expect(out.problems[0]!.message).toBe("file '../../../etc/passwd' resolved to outside repository root");
+  });
+
+  it('refuses a value file or file parameter that is a symbolic link leaving the repository; one inside is read', () => {
+    const tree = new MemoryFileTree(probe);
+    tree.setLink('probe/evil.yaml', '../../../etc/passwd');
+    tree.setLink('probe/linked.yaml', 'env/prod.yaml');
+    const evil = helmSource.render(input(tree, 'probe', { helm: { valueFiles: ['evil.yaml'] } }));
+    expect(evil.problems[0]!.message).toBe("file 'evil.yaml' resolved to outside repository root");
+    const globbed = helmSource.render(input(tree, 'probe', { helm: { valueFiles: ['*.yaml'] } }));
+    expect(globbed.problems[0]!.message).toContain('resolved to outside repository root');
+    const param = helmSource.render(input(tree, 'probe', { helm: { fileParameters: [{ name: 'file', path: 'evil.yaml' }] } }));
+    expect(param.problems[0]!.message).toBe("file 'evil.yaml' resolved to outside repository root");
+    expect(probeData(helmSource.render(input(tree, 'probe', { helm: { valueFiles: ['linked.yaml'] } }))).greeting).toBe('prod');
   });
 
   it('$ref/ value files read the ref source; an unknown ref is refused', () => {

@@ -52,7 +52,8 @@ describe.skipIf(!helm)('flotilla render --app for Helm chart apps', () => {
 
   it('renders the chart with its value file, release = app name, namespace = destination', async () => {
     const r = await cli(['render', '--app', 'guestbook'], repo.dir);
-    expect(r.err).toBe('');
+    expect(r.err).not.toContain('error');
+    expect(r.err).toContain('Helm chart helm-guestbook · release guestbook · namespace web · value files values-production.yaml');
     expect(r.code).toBe(0);
     expect(r.out).toContain('kind: Service');
     expect(r.out).toContain('type: LoadBalancer');

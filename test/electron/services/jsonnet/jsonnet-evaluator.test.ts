@@ -5,7 +5,8 @@ import { FsFileTree } from '../../../../electron/services/fs-file-tree';
 import { createJsonnetEvaluator, findJsonnet } from '../../../../electron/services/jsonnet/jsonnet-evaluator';
 import { MemoryFileTree } from '../../../../shared/repo/file-tree';
 import type { FileTree } from '../../../../shared/repo/file-tree';
-import { renderJsonnetFile } from '../../../../shared/sources/jsonnet-file';
+import { directorySource } from '../../../../shared/sources/directory-source';
+import { renderSource } from '../../../../shared/sources/registry';
 import type { JsonnetEvaluator, SourceInput } from '../../../../shared/sources/types';
 import { tempDir, writeFiles } from '../../../helpers/git-fixtures';
 import { repoRoot } from '../../../helpers/paths';
@@ -40,7 +41,7 @@ const files: Record<string, string> = {
   'apps/broken/main.jsonnet': "{\n  apiVersion: 'v1',\n  kind: 'ConfigMap'\n  metadata: {},\n}\n",
   'apps/failing/main.jsonnet': "{\n  a: error 'the config is wrong',\n}\n",
   'apps/scalar/main.jsonnet': '42\n',
-  'apps/lists/main.jsonnet': "[null, { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'la' } }, { apiVersion: 'v1', kind: 'ConfigMapList', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lb' } }] }] }]\n",
+  'apps/lists/main.jsonnet': "[null, { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'la' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lb' } }] }]\n",
 };
 
 function input(tree: FileTree, sourcePath: string, jsonnetOpts: Record<string, unknown> = {}): SourceInput {
@@ -54,6 +55,13 @@ function input(tree: FileTree, sourcePath: string, jsonnetOpts: Record<string, u
     loadRestrictor: 'rootOnly',
     tools: { jsonnet: evaluator },
   };
+}
+
+/** A directory source over one folder (include: the one file), through the registry as the product renders it. */
+function renderJsonnetFile(inp: SourceInput, file: string) {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  const dir = (inp.source.directory ?? {}) as Record<string, unknown>;
+  return renderSource({ ...inp, source: { ...inp.source, directory: { ...dir, include: name } } }, [directorySource]);
 }
 
 describe('Jsonnet files through go-jsonnet', () => {
@@ -107,9 +115,9 @@ describe('Jsonnet files through go-jsonnet', () => {
     const noLib = renderJsonnetFile(input(new MemoryFileTree(files), 'apps/guestbook'), 'apps/guestbook/main.jsonnet');
     expect(noLib.problems[0]!.message).toMatch(/couldn't open import "k.libsonnet"/);
     const scalar = renderJsonnetFile(input(new MemoryFileTree(files), 'apps/scalar'), 'apps/scalar/main.jsonnet');
-    expect(scalar.problems[0]!.message).toContain('returned number');
+    expect(scalar.problems[0]!.message).toContain('cannot unmarshal number into an object');
     const outside = renderJsonnetFile(input(new MemoryFileTree(files), 'apps/guestbook', { libs: ['../elsewhere'] }), 'apps/guestbook/main.jsonnet');
-    expect(outside.problems[0]!.message).toContain('outside the repository');
+    expect(outside.problems[0]!.message).toContain('leaves the repository');
   });
 
   it('bounds time and memory', () => {
