@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
+import { appRefusals } from '../../../shared/fleet/discover';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
-import { localGitReader } from '../../services/git-reader';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm-runner';
@@ -52,19 +51,18 @@ export function registerRender(program: Command, ctx: CliContext): void {
         } else {
           if (!opts.app && !opts.all) throw new Error('name a PATH to build, or --app NAME [--cluster C], or --all -o DIR');
           const head = opts.revision ?? 'HEAD';
-          const { scan } = await fleet.scanHead();
-          const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-          const clusters = fleetClusters(scan);
-          const gen = generateAll(scan, git);
-          let apps = gen.appsets.flatMap((s) => s.apps.map((a) => a.application));
+          const { scan, git, clusters, fleet: found } = await fleet.discovery();
+          let rows = found.apps;
           if (opts.app) {
-            apps = apps.filter((a) => a.metadata.name === opts.app);
-            if (apps.length === 0) throw new Error(`no generated Application named ${opts.app} at ${head} (try \`flotilla generate\`)`);
+            rows = rows.filter((a) => a.name === opts.app);
+            if (rows.length === 0) throw new Error(`no Application named ${opts.app} at ${head} (try \`flotilla apps\`)`);
           }
-          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }));
-          const selected = opts.cluster ? rendered.filter((r) => r.cluster === opts.cluster) : rendered;
-          if (opts.cluster && selected.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map((r) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
-          for (const r of selected) problems.push(...r.problems);
+          const rendered = rows.map((row) => ({ row, r: renderApplication(row.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) }));
+          const chosen = opts.cluster ? rendered.filter(({ r }) => r.cluster === opts.cluster) : rendered;
+          if (opts.cluster && chosen.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map(({ r }) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
+          // Argo CD's repo server renders whatever the project says; the project's refusals are reported beside the output.
+          for (const { row, r } of chosen) problems.push(...r.problems, ...appRefusals(found, row, r.objects, clusters));
+          const selected = chosen.map(({ row, r }) => ({ ...r, app: row.name }));
           if (opts.all) {
             if (!opts.outDir) throw new Error('--all needs -o DIR');
             let written = 0;
@@ -72,7 +70,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
               if (r.problems.some((p) => p.severity === 'error')) continue;
               const dir = path.resolve(ctx.cwd, opts.outDir, r.cluster ?? '_outside-fleet');
               mkdirSync(dir, { recursive: true });
-              writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
+              writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
               written++;
             }
             ctx.io.err(`wrote ${written} of ${selected.length} Applications to ${path.resolve(ctx.cwd, opts.outDir)}\n`);
