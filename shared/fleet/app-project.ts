@@ -83,6 +83,7 @@ export function parseAppProject(doc: Record<string, unknown>, where: { readonly 
       return [{ group: typeof x.group === 'string' ? x.group : '', kind: x.kind }];
     });
   };
+  const sourceRepos = strings('sourceRepos');
   const rawDest = spec.destinations;
   const destinations: ProjectDestination[] = [];
   if (Array.isArray(rawDest)) {
@@ -99,7 +100,7 @@ export function parseAppProject(doc: Record<string, unknown>, where: { readonly 
   return {
     project: {
       name: meta.name,
-      sourceRepos: strings('sourceRepos'),
+      sourceRepos,
       destinations,
       sourceNamespaces: strings('sourceNamespaces'),
       clusterResourceWhitelist: kinds('clusterResourceWhitelist') ?? [],

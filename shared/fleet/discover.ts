@@ -148,6 +148,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
     // The child is also committed as a file (the parent renders that file): one app, rendered by its parent.
     if (twin && twin.origin.kind === 'file' && sameSpec(twin.application, row.application)) {
       twin.origin = { kind: 'app', parent: (row.origin as { parent: string }).parent, file: twin.origin.file, line: twin.origin.line };
+      level.set(twin.name, Math.max(level.get(twin.name) ?? 0, depth));
       return;
     }
     if (twin && twin.origin.kind === 'app' && twin.origin.parent === (row.origin as { parent: string }).parent) return;
@@ -193,6 +194,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function readApplication(doc: FoundDoc, problems: Problem[], parent?: string): Application | undefined {
   const where = parent !== undefined ? { app: parent } : { file: doc.file, line: doc.line };
   const spec = doc.value.spec;
+  if (nameOf(doc.value) === '(no name)') {
+    problems.push(problem(`Application${parent ? ` rendered by app ${parent}` : ''} has no metadata.name`, where));
+    return undefined;
+  }
   if (!isRecord(spec)) {
     problems.push(problem(`Application ${nameOf(doc.value)}${parent ? ` rendered by app ${parent}` : ''} has no spec`, where));
     return undefined;
