@@ -7,7 +7,7 @@ import type { ClusterSpec } from '../model/fleet';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
-import { normalizePath } from '../repo/paths';
+import { dirname, normalizePath } from '../repo/paths';
 import type { FoundDoc, RepoScan } from '../repo/scan';
 import { isRecord } from '../yaml/documents';
 import { qualifiedAppName } from './app-name';
@@ -91,9 +91,11 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   const renderOpts: RenderOptions = { ...opts.render, clusters, loadRestrictor: scan.fleet.loadRestrictor };
   const children = new Map<string, string[]>();
   const queue = [...rows.keys()];
+  const folders = appBearingFolders(scan.appBearingFiles);
+  const outward = new Set(scan.outwardKustomizations);
   for (let i = 0; i < queue.length; i++) {
     const parent = rows.get(queue[i]!)!;
-    if (!mayRenderApps(parent.application, scan)) continue;
+    if (!mayRenderApps(parent.application, scan, folders, outward)) continue;
     const depth = level.get(parent.name)!;
     if (depth >= maxDepth) {
       problems.push(problem(`app of apps deeper than ${maxDepth} levels: the apps that ${parent.name} renders are not followed`, { app: parent.name }));
@@ -225,16 +227,28 @@ function fileOf(o: AppOrigin): { file?: string; line?: number } {
  * naming kind Application or ApplicationSet, or pulls files from outside itself (a kustomization with `..`). The
  * cheap test that keeps discovery from rendering every app.
  */
-function mayRenderApps(app: Application, scan: RepoScan): boolean {
+function mayRenderApps(app: Application, scan: RepoScan, folders: ReadonlySet<string>, outward: ReadonlySet<string>): boolean {
   const sources: readonly ApplicationSource[] = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
   return sources.some((s) => {
     if (s.chart || typeof s.path !== 'string') return false;
     const path = normalizePath(s.path);
     if (path === undefined) return false;
-    const prefix = path === '' ? '' : `${path}/`;
-    if (scan.appBearingFiles.some((f) => f.startsWith(prefix))) return true;
-    return scan.appBearingFiles.length > 0 && scan.outwardKustomizations.some((k) => k === path);
+    return folders.has(path) || (scan.appBearingFiles.length > 0 && outward.has(path));
   });
+}
+
+/** Every folder that holds, at any depth, a file naming kind Application or ApplicationSet ('' included). */
+function appBearingFolders(files: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    let dir = f;
+    do {
+      dir = dirname(dir);
+      if (out.has(dir)) break;
+      out.add(dir);
+    } while (dir !== '');
+  }
+  return out;
 }
 
 /** Stable JSON of an Application's spec (keys sorted), to tell the same Application from another. */
