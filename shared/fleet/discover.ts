@@ -7,8 +7,11 @@ import type { ClusterSpec } from '../model/fleet';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
-import { dirname, normalizePath } from '../repo/paths';
+import type { FileTree } from '../repo/file-tree';
+import { walkFiles } from '../repo/file-tree';
+import { basename, dirname, joinPath, normalizePath } from '../repo/paths';
 import type { FoundDoc, RepoScan } from '../repo/scan';
+import { APP_BEARING } from '../repo/scan';
 import { isRecord } from '../yaml/documents';
 import { qualifiedAppName } from './app-name';
 import type { AppOrigin } from './app-origin';
@@ -92,10 +95,12 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   const children = new Map<string, string[]>();
   const queue = [...rows.keys()];
   const folders = appBearingFolders(scan.appBearingFiles);
-  const outward = new Set(scan.outwardKustomizations);
+  const lookInside = folderScanner(git);
   for (let i = 0; i < queue.length; i++) {
     const parent = rows.get(queue[i]!)!;
-    if (!mayRenderApps(parent.application, scan, folders, outward)) continue;
+        // ApplicationSet apps are checked against the scanned files only (a fleet may have tens of thousands); Applications
+    // from files or rendered by apps also by reading their source folders.
+    if (!mayRenderApps(parent.application, folders, parent.origin.kind === 'appset' ? undefined : lookInside)) continue;
     const depth = level.get(parent.name)!;
     if (depth >= maxDepth) {
       problems.push(problem(`app of apps deeper than ${maxDepth} levels: the apps that ${parent.name} renders are not followed`, { app: parent.name }));
@@ -223,18 +228,66 @@ function fileOf(o: AppOrigin): { file?: string; line?: number } {
 }
 
 /**
- * Whether an app may render Applications: one of its sources' folders (in a repository the fleet reads) holds a file
- * naming kind Application or ApplicationSet, or pulls files from outside itself (a kustomization with `..`). The
- * cheap test that keeps discovery from rendering every app.
+ * Whether an app may render Applications: one of its sources' folders holds a scanned file naming kind Application
+ * or ApplicationSet, or (with `lookInside`) a file of the folder at the source's revision does, or a file its
+ * kustomization pulls from outside (`../`). The cheap test that keeps discovery from rendering every app.
  */
-function mayRenderApps(app: Application, scan: RepoScan, folders: ReadonlySet<string>, outward: ReadonlySet<string>): boolean {
+function mayRenderApps(app: Application, folders: ReadonlySet<string>, lookInside: ((s: ApplicationSource, path: string) => boolean) | undefined): boolean {
   const sources: readonly ApplicationSource[] = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
   return sources.some((s) => {
     if (s.chart || typeof s.path !== 'string') return false;
     const path = normalizePath(s.path);
     if (path === undefined) return false;
-    return folders.has(path) || (scan.appBearingFiles.length > 0 && outward.has(path));
+    return folders.has(path) || (lookInside !== undefined && lookInside(s, path));
   });
+}
+
+/** Most files read to decide whether one folder may hold Applications (a root app over a huge repository stops there). */
+const LOOK_INSIDE_FILES = 5000;
+
+/** Looks inside source folders (memoised per repository, revision and folder) for files that may hold Applications. */
+function folderScanner(git: GitReader): (s: ApplicationSource, path: string) => boolean {
+  const trees = new Map<string, FileTree | null>();
+  const memo = new Map<FileTree, Map<string, boolean>>();
+  const holds = (tree: FileTree, folder: string, depth: number): boolean => {
+    let seen = memo.get(tree);
+    if (!seen) memo.set(tree, (seen = new Map()));
+    const known = seen.get(folder);
+    if (known !== undefined) return known;
+    seen.set(folder, false); // a kustomization loop ends here
+    let found = false;
+    const files = walkFiles(tree, folder);
+    for (const f of files.slice(0, LOOK_INSIDE_FILES)) {
+      if (!/\.(ya?ml|json|tpl)$/i.test(f) && basename(f) !== 'Kustomization') continue;
+      const text = tree.read(f) ?? '';
+      if (APP_BEARING.test(text)) found = true;
+      else if (depth < 4 && /^(kustomization\.ya?ml|Kustomization)$/.test(basename(f))) {
+        for (const m of text.matchAll(/(?:^|[\s,[-])["']?(\.\.\/[^\s"',\]#]+)/gm)) {
+          const target = joinPath(dirname(f), m[1]!);
+          if (target === undefined) continue;
+          const kind = tree.kind(target);
+          if ((kind === 'file' && APP_BEARING.test(tree.read(target) ?? '')) || (kind === 'dir' && holds(tree, target, depth + 1))) found = true;
+          if (found) break;
+        }
+      }
+      if (found) break;
+    }
+    seen.set(folder, found);
+    return found;
+  };
+  return (s, path) => {
+    const key = `${s.repoURL}\n${s.targetRevision ?? 'HEAD'}`;
+    let tree = trees.get(key);
+    if (tree === undefined) {
+      try {
+        tree = git.treeAt(s.repoURL, s.targetRevision ?? 'HEAD');
+      } catch {
+        tree = null; // not a repository Flotilla reads: rendering would say so
+      }
+      trees.set(key, tree);
+    }
+    return tree !== null && tree.kind(path) === 'dir' && holds(tree, path, 0);
+  };
 }
 
 /** Every folder that holds, at any depth, a file naming kind Application or ApplicationSet ('' included). */

@@ -5,8 +5,8 @@ import { problem } from '../problem';
 import { isRecord, parseYamlDocuments } from '../yaml/documents';
 import type { FileTree } from './file-tree';
 import { walkFiles } from './file-tree';
-import { matchesAny } from './glob';
-import { basename, dirname } from './paths';
+import { globRoot, matchesAny } from './glob';
+import { dirname } from './paths';
 
 /** The fleet file's fixed location at the repository root. */
 export const FLEET_FILE = 'flotilla.yaml';
@@ -27,14 +27,10 @@ export interface RepoScan {
   /** `argoproj.io` AppProject documents. */
   readonly appProjects: readonly FoundDoc[];
   /**
-   * Files (including Helm chart templates, which are never parsed) whose text names kind Application or
+   * Scanned files (Helm chart templates included, though never parsed) whose text names kind Application or
    * ApplicationSet: where an app of apps may find its children. Sorted.
    */
   readonly appBearingFiles: readonly string[];
-  /** Folders holding a Helm chart (a Chart.yaml), sorted. */
-  readonly chartFolders: readonly string[];
-  /** Folders whose kustomization reaches outside them (`../`): they may render files from anywhere. */
-  readonly outwardKustomizations: readonly string[];
   readonly pipelines: readonly FoundDoc[];
   readonly clusterSecrets: readonly FoundDoc[];
   readonly problems: readonly Problem[];
@@ -42,10 +38,15 @@ export interface RepoScan {
 
 // Files are parsed only when they may hold a document the scan looks for; other manifests are read by the renderer.
 const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Application|AppProject|Pipeline|Secret)\b|"kind"\s*:\s*"(ApplicationSet|Application|AppProject|Pipeline|Secret)"/;
-const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
-const APP_BEARING = /\bkind:\s*["']?(ApplicationSet|Application)\b|"kind"\s*:\s*"(ApplicationSet|Application)"/;
 
-/** Scans a repository tree for its fleet file, ApplicationSets, pipelines and Argo CD cluster Secrets. */
+/** Text that may hold an Application or ApplicationSet document (a cheap test before parsing or rendering). */
+export const APP_BEARING = /\bkind:\s*["']?(ApplicationSet|Application)\b|"kind"\s*:\s*"(ApplicationSet|Application)"/;
+
+/**
+ * Scans a repository tree for its fleet file, Applications, ApplicationSets, AppProjects, pipelines and Argo CD cluster
+ * Secrets. Helm chart templates (`templates/` beside a Chart.yaml) are never parsed, and a chart's file that does not
+ * parse is helm's business, not a problem of the repository.
+ */
 export function scanRepository(tree: FileTree): RepoScan {
   const problems: Problem[] = [];
   let fleet = defaultFleet();
@@ -66,29 +67,19 @@ export function scanRepository(tree: FileTree): RepoScan {
   const pipelines: FoundDoc[] = [];
   const clusterSecrets: FoundDoc[] = [];
   const appBearingFiles: string[] = [];
-  const outwardKustomizations: string[] = [];
-  const files = walkFiles(tree);
-  const chartFolders = files.filter((f) => basename(f) === 'Chart.yaml').map(dirname);
-  const charts = new Set(chartFolders);
-  for (const file of files) {
-    if (file === FLEET_FILE) continue;
-    const chart = chartOf(file, charts);
-    const isYaml = /\.(ya?ml|json)$/.test(file);
-    // Helm chart templates are Go templates, not YAML: never parsed, only noted when they may render Applications.
-    if (chart !== undefined && file.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)) {
-      if (/\.(ya?ml|json|tpl)$/.test(file) && APP_BEARING.test(tree.read(file) ?? '')) appBearingFiles.push(file);
-      continue;
-    }
-    if (!isYaml && basename(file) !== 'Kustomization') continue;
+  const chartOf = chartFinder(tree);
+  for (const file of candidateFiles(tree, [...fleet.applicationSets, ...fleet.pipelines])) {
+    if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
     const asAppSet = matchesAny(file, fleet.applicationSets);
     const asPipeline = matchesAny(file, fleet.pipelines);
+    if (!asAppSet && !asPipeline) continue;
     const text = tree.read(file);
-    if (text === undefined) continue;
+    if (text === undefined || !INTERESTING.test(text)) continue;
     if (APP_BEARING.test(text)) appBearingFiles.push(file);
-    if (KUSTOMIZATION.test(basename(file)) && text.includes('../')) outwardKustomizations.push(dirname(file));
-    if ((!asAppSet && !asPipeline) || !INTERESTING.test(text)) continue;
+    const chart = chartOf(file);
+    // Helm chart templates are Go templates, not YAML: noted when they may render Applications, never parsed.
+    if (chart !== undefined && file.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)) continue;
     const parsed = parseYamlDocuments(text, file);
-    // Inside a chart, a file that is not YAML (values with templates, say) belongs to helm, not to the repository.
     if (chart === undefined) problems.push(...parsed.problems);
     for (const d of parsed.docs) {
       if (!isRecord(d.value)) continue;
@@ -102,16 +93,32 @@ export function scanRepository(tree: FileTree): RepoScan {
       else if (kind === 'Secret' && isClusterSecret(d.value)) clusterSecrets.push(found);
     }
   }
-  return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles: appBearingFiles.sort(), chartFolders, outwardKustomizations, problems };
+  return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles, problems };
 }
 
-/** The innermost chart folder holding a file, if any. */
-function chartOf(file: string, charts: ReadonlySet<string>): string | undefined {
-  if (charts.size === 0) return undefined;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (charts.has(dir)) return dir;
-    if (dir === '') return undefined;
+/** The innermost folder holding a Chart.yaml above a file (memoised per folder), or undefined outside any chart. */
+function chartFinder(tree: FileTree): (file: string) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  const find = (dir: string): string | undefined => {
+    if (memo.has(dir)) return memo.get(dir);
+    const found = tree.kind(dir === '' ? 'Chart.yaml' : `${dir}/Chart.yaml`) === 'file' ? dir : dir === '' ? undefined : find(dirname(dir));
+    memo.set(dir, found);
+    return found;
+  };
+  return (file) => find(dirname(file));
+}
+
+/** The files the globs may match, sorted: only the folders under the globs' fixed prefixes are walked. */
+function candidateFiles(tree: FileTree, globs: readonly string[]): string[] {
+  const roots = globs.map(globRoot);
+  if (roots.some((r) => 'dir' in r && r.dir === '')) return walkFiles(tree);
+  const out = new Set<string>();
+  for (const r of roots) {
+    if ('file' in r) {
+      if (tree.kind(r.file) === 'file') out.add(r.file);
+    } else if (tree.kind(r.dir) === 'dir') for (const f of walkFiles(tree, r.dir)) out.add(f);
   }
+  return [...out].sort();
 }
 
 function isClusterSecret(v: Record<string, unknown>): boolean {

@@ -1,13 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { appRefusals } from '../../../shared/fleet/discover';
-import { renderApplication } from '../../../shared/fleet/render-apps';
+import type { RenderedApp } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
+import { renderApps, renderAppsToDir } from '../../services/render-service';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm-runner';
@@ -50,33 +49,23 @@ export function registerRender(program: Command, ctx: CliContext): void {
           if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
         } else {
           if (!opts.app && !opts.all) throw new Error('name a PATH to build, or --app NAME [--cluster C], or --all -o DIR');
-          const head = opts.revision ?? 'HEAD';
-          const { scan, git, clusters, fleet: found } = await fleet.discovery();
-          let rows = found.apps;
-          if (opts.app) {
-            rows = rows.filter((a) => a.name === opts.app);
-            if (rows.length === 0) throw new Error(`no Application named ${opts.app} at ${head} (try \`flotilla apps\`)`);
-          }
-          const rendered = rows.map((row) => ({ row, r: renderApplication(row.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) }));
-          const chosen = opts.cluster ? rendered.filter(({ r }) => r.cluster === opts.cluster) : rendered;
-          if (opts.cluster && chosen.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map(({ r }) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
-          // Argo CD's repo server renders whatever the project says; the project's refusals are reported beside the output.
-          for (const { row, r } of chosen) problems.push(...r.problems, ...appRefusals(found, row, r.objects, clusters));
-          const selected = chosen.map(({ row, r }) => ({ ...r, app: row.name }));
+          if (opts.all && !opts.outDir) throw new Error('--all needs -o DIR');
+          const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+          // Problems are printed as each app is rendered, so nothing grows with the number of apps.
+          const report = (r: RenderedApp): void => {
+            for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+          };
           if (opts.all) {
-            if (!opts.outDir) throw new Error('--all needs -o DIR');
-            let written = 0;
-            for (const r of selected) {
-              if (r.problems.some((p) => p.severity === 'error')) continue;
-              const dir = path.resolve(ctx.cwd, opts.outDir, r.cluster ?? '_outside-fleet');
-              mkdirSync(dir, { recursive: true });
-              writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
-              written++;
-            }
-            ctx.io.err(`wrote ${written} of ${selected.length} Applications to ${path.resolve(ctx.cwd, opts.outDir)}\n`);
-          } else {
-            for (const r of selected) if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+            const outDir = path.resolve(ctx.cwd, opts.outDir!);
+            const s = await renderAppsToDir(fleet, query, outDir, report);
+            ctx.io.err(`wrote ${s.written} of ${s.rendered} Applications to ${outDir}\n`);
+            return s.failed > 0 ? EXIT.error : EXIT.ok;
           }
+          const s = await renderApps(fleet, query, (r) => {
+            report(r);
+            if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+          });
+          return s.failed > 0 ? EXIT.error : EXIT.ok;
         }
         for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
         return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;

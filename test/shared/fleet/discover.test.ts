@@ -106,7 +106,6 @@ describe('plain Applications in the repository', () => {
       'apps/web.yaml': application('web', 'charts/web'),
     });
     expect(scan.problems).toEqual([]);
-    expect(scan.chartFolders).toEqual(['charts/web']);
     // The template may render Applications (app of apps through Helm): noted, not parsed.
     expect(scan.appBearingFiles).toContain('charts/web/templates/app.yaml');
     expect(found.apps.map((a) => a.name)).toEqual(['web']);
@@ -190,12 +189,27 @@ spec:
     expect(found.problems.map((p) => p.message)).toContain('app of apps deeper than 1 levels: the apps that l1 renders are not followed');
   });
 
-  it('renders only apps whose folders may hold Applications: a plain manifest app is never rendered by discovery', () => {
-    const { scan, tree } = discover({ 'apps/web.yaml': application('web', 'web'), 'web/cm.yaml': CONFIGMAP });
+  it('renders only apps whose folders may hold Applications: a plain manifest app is looked into, never rendered', () => {
+    const { scan, tree } = discover({ 'apps/web.yaml': application('web', 'web'), 'apps/api.yaml': application('api', 'web'), 'web/cm.yaml': CONFIGMAP });
     let reads = 0;
     const counting = { treeAt: () => (reads++, tree) };
     discoverApps(scan, counting);
-    expect(reads).toBe(0);
+    // One tree for both apps' folder (a render would ask again for each app).
+    expect(reads).toBe(1);
+  });
+
+  it("follows a parent's kustomization to Applications outside its folder, and only then renders it", () => {
+    const { found } = discover(
+      {
+        'flotilla.yaml': FLEET.replace('spec:\n', 'spec:\n  applicationSets: [bootstrap/*.yaml]\n'),
+        'bootstrap/root.yaml': root('envs/dev'),
+        'envs/dev/kustomization.yaml': 'resources:\n  - ../../apps\n',
+        'apps/kustomization.yaml': 'resources:\n  - web.yaml\n',
+        'apps/web.yaml': application('web', 'web'),
+        'web/cm.yaml': CONFIGMAP,
+      },
+    );
+    expect(found.apps.map((a) => [a.name, a.origin.kind === 'app' ? a.origin.parent : '-'])).toEqual([['root', '-'], ['web', 'root']]);
   });
 
   it('says which parent could not be rendered, and keeps every other app', () => {
