@@ -69,6 +69,7 @@ async function measure(label: string, withRoot: boolean): Promise<BenchResult[]>
       apps = generateAll(scan, { treeAt: () => tree }).apps.length;
       engineCpu.push(cpuMs(process.cpuUsage(c0)));
     });
+    repo.close();
     return [
       { name: `apps — flotilla apps, ${APPS} plain Applications${label}`, median_ms: median(cli), extra: { cpu_ms: median(cliCpu).toFixed(0), min_ms: Math.min(...cli).toFixed(0), max_ms: Math.max(...cli).toFixed(0), listed } },
       { name: `apps — scan + discovery of the git tree${label}`, median_ms: median(engine), extra: { cpu_ms: median(engineCpu).toFixed(0), apps } },

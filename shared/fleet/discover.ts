@@ -12,6 +12,7 @@ import { walkFiles } from '../repo/file-tree';
 import { basename, dirname, joinPath, normalizePath } from '../repo/paths';
 import type { FoundDoc, RepoScan } from '../repo/scan';
 import { APP_BEARING } from '../repo/scan';
+import { globRoot } from '../repo/glob';
 import { isRecord } from '../yaml/documents';
 import { qualifiedAppName } from './app-name';
 import type { AppOrigin } from './app-origin';
@@ -95,7 +96,10 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   const children = new Map<string, string[]>();
   const queue = [...rows.keys()];
   const folders = appBearingFolders(scan.appBearingFiles);
-  const lookInside = folderScanner(git);
+  const scanned = scannedFolders(scan.fleet.applicationSets);
+  const inside = folderScanner(git);
+  // Folders the scan read entirely already answered; only the others are looked into.
+  const lookInside = (s: ApplicationSource, path: string): boolean => !scanned(path) && inside(s, path);
   for (let i = 0; i < queue.length; i++) {
     const parent = rows.get(queue[i]!)!;
         // ApplicationSet apps are checked against the scanned files only (a fleet may have tens of thousands); Applications
@@ -240,6 +244,17 @@ function mayRenderApps(app: Application, folders: ReadonlySet<string>, lookInsid
     if (path === undefined) return false;
     return folders.has(path) || (lookInside !== undefined && lookInside(s, path));
   });
+}
+
+/** Whether the scan read every YAML file under a folder (a recursive glob of the fleet file covers it). */
+function scannedFolders(globs: readonly string[]): (folder: string) => boolean {
+  const roots = globs.flatMap((g) => {
+    const r = globRoot(g);
+    if (!('dir' in r)) return [];
+    const rest = g.slice(r.dir.length).replace(/^\//, '');
+    return /^\*\*\/\*\.(ya?ml|\{[^}]*\})$/.test(rest) || rest === '**' ? [r.dir] : [];
+  });
+  return (folder) => roots.some((r) => r === '' || folder === r || folder.startsWith(`${r}/`));
 }
 
 /** Most files read to decide whether one folder may hold Applications (a root app over a huge repository stops there). */

@@ -189,12 +189,17 @@ spec:
     expect(found.problems.map((p) => p.message)).toContain('app of apps deeper than 1 levels: the apps that l1 renders are not followed');
   });
 
-  it('renders only apps whose folders may hold Applications: a plain manifest app is looked into, never rendered', () => {
-    const { scan, tree } = discover({ 'apps/web.yaml': application('web', 'web'), 'apps/api.yaml': application('api', 'web'), 'web/cm.yaml': CONFIGMAP });
+  it('renders only apps whose folders may hold Applications: a plain manifest app is never rendered', () => {
+    const files = { 'apps/web.yaml': application('web', 'web'), 'apps/api.yaml': application('api', 'web'), 'web/cm.yaml': CONFIGMAP };
+    // Every YAML file scanned (the default globs): the scan already knows no Application is under web/.
+    const all = discover(files);
     let reads = 0;
-    const counting = { treeAt: () => (reads++, tree) };
-    discoverApps(scan, counting);
-    // One tree for both apps' folder (a render would ask again for each app).
+    discoverApps(all.scan, { treeAt: () => (reads++, all.tree) });
+    expect(reads).toBe(0);
+    // Only apps/ scanned: web/ is looked into once for both apps (a render would ask for a tree per app).
+    const some = discover({ ...files, 'flotilla.yaml': FLEET.replace('spec:\n', 'spec:\n  applicationSets: [apps/*.yaml]\n') });
+    reads = 0;
+    expect(discoverApps(some.scan, { treeAt: () => (reads++, some.tree) }).apps.map((a) => a.name)).toEqual(['api', 'web']);
     expect(reads).toBe(1);
   });
 
