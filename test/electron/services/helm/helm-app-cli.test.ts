@@ -72,4 +72,21 @@ describe.skipIf(!helm)('flotilla render --app for Helm chart apps', () => {
       dir.cleanup();
     }
   });
+
+  it('an app of apps that is a Helm chart makes its templated Applications apps', async () => {
+    writeFiles(repo.dir, {
+      'appsets/root.yaml':
+        'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: root, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: https://git.example.com/fleet.git, targetRevision: HEAD, path: root-chart, helm: {valuesObject: {envs: [dev, prod]}}}\n  destination: {server: https://127.0.0.1:16443, namespace: argocd}\n',
+      'root-chart/Chart.yaml': 'apiVersion: v2\nname: root\nversion: 0.1.0\n',
+      'root-chart/templates/apps.yaml':
+        '{{- range .Values.envs }}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: guestbook-{{ . }}, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: https://git.example.com/fleet.git, targetRevision: HEAD, path: helm-guestbook}\n  destination: {server: https://127.0.0.1:16443, namespace: {{ . }}}\n{{- end }}\n',
+    });
+    commitAll(repo.dir, 'helm app of apps');
+    const r = await cli(['apps', '-o', 'json'], repo.dir);
+    const data = JSON.parse(r.out) as { name: string; parent?: string }[];
+    expect(data.filter((a) => a.parent === 'root').map((a) => a.name).sort()).toEqual(['guestbook-dev', 'guestbook-prod']);
+    const child = await cli(['render', '--app', 'guestbook-prod'], repo.dir);
+    expect(child.code).toBe(0);
+    expect(child.out).toContain('name: guestbook-prod-helm-guestbook');
+  });
 });
