@@ -33,7 +33,7 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
   const scan = scanRepository(tree);
   const reader: GitReader = { treeAt: () => tree };
   const apps = new Map<string, Application>();
-  for (const s of generateAll(scan, reader).appsets) for (const a of s.apps) apps.set(a.name, a.application);
+  for (const a of generateAll(scan, reader).apps) apps.set(a.application.metadata.name, a.application);
   const clusters = fleetClusters(scan);
   const jobs = plan.apps.flatMap((a) => {
     if (a.edits.length === 0) return [];

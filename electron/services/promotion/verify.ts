@@ -84,8 +84,8 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
     const targetClusters = stageClusters(stage, clusters);
     const reader = { treeAt: () => tree };
     const dirs = new Map(record.apps.map((a) => [overlayDir(pipeline, stage, a), a] as const));
-    const jobs = generateAll(scan, reader).appsets
-      .flatMap((s) => s.apps.map((a) => a.application))
+    const jobs = generateAll(scan, reader).apps
+      .map((a) => a.application)
       .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() }) }))
       .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
