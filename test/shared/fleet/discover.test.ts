@@ -88,11 +88,14 @@ describe('plain Applications in the repository', () => {
     const { found } = discover({
       'apps/bad.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {}\nspec:\n  project: default\n',
       'apps/nospec.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x}\n',
+      'apps/nosource.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: nosrc}\nspec:\n  destination: {server: https://dev.example}\n',
       'apps/good.yaml': application('good', 'good'),
     });
-    expect(found.apps.map((a) => a.name)).toEqual(['good']);
-    expect(found.problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([
+    // An Application with no source is still an app (Argo CD shows it, refusing to sync it): listed, with its error.
+    expect(found.apps.map((a) => a.name)).toEqual(['good', 'nosrc']);
+    expect(found.problems.map((p) => `${p.file}:${p.line}: ${p.message}${p.app ? ` (app ${p.app})` : ''}`)).toEqual([
       'apps/bad.yaml:1: Application has no metadata.name',
+      'apps/nosource.yaml:1: Application nosrc has no source (spec.source or spec.sources) (app nosrc)',
       'apps/nospec.yaml:1: Application x has no spec',
     ]);
   });
