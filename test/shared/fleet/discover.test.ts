@@ -252,6 +252,12 @@ spec:
     expect(byName['wrong-repo']).toEqual(["application repo https://github.com/elsewhere/x.git is not permitted in project 'team'"]);
   });
 
+  it('names the second file of an AppProject declared twice, and uses the first', () => {
+    const { found } = discover({ 'projects/a.yaml': PROJECT, 'projects/b.yaml': PROJECT.replace("sourceRepos: ['", "sourceRepos: ['https://nowhere/', '") });
+    expect(found.problems).toEqual([{ severity: 'error', message: 'AppProject team is declared twice (also at projects/a.yaml:1); the first is used', file: 'projects/b.yaml', line: 1 }]);
+    expect(found.projects.get('team')?.file).toBe('projects/a.yaml');
+  });
+
   it('refuses rendered kinds the project forbids (checked on the rendered objects)', () => {
     const { found, git, scan } = discover({
       'projects/team.yaml': PROJECT,
