@@ -24,9 +24,11 @@ export interface HeadDiscovery {
   readonly fleet: DiscoveredFleet;
 }
 
+/** The latest discovery per repository folder, by HEAD commit (one entry per repository: memory stays bounded). */
+const discoveries = new Map<string, { readonly sha: string; readonly discovery: Promise<HeadDiscovery> }>();
+
 /** The open GitOps repository and what the engine derives from it at HEAD. */
 export class FleetService {
-  private cached: { readonly sha: string; readonly discovery: Promise<HeadDiscovery> } | undefined;
 
   private constructor(readonly repo: GitRepository) {}
 
@@ -47,11 +49,13 @@ export class FleetService {
    */
   async discovery(): Promise<HeadDiscovery> {
     const sha = this.repo.resolve('HEAD');
-    if (sha && this.cached?.sha === sha) return this.cached.discovery;
+    // Shared by every FleetService of the same repository (a refresh opens its own): parents render once per commit.
+    const cached = discoveries.get(this.repo.root);
+    if (sha && cached?.sha === sha) return cached.discovery;
     const discovery = this.discover();
-    if (sha) this.cached = { sha, discovery };
+    if (sha) discoveries.set(this.repo.root, { sha, discovery });
     discovery.catch(() => {
-      if (this.cached?.discovery === discovery) this.cached = undefined;
+      if (discoveries.get(this.repo.root)?.discovery === discovery) discoveries.delete(this.repo.root);
     });
     return discovery;
   }
