@@ -7,6 +7,7 @@ import type { SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
 export interface GitSyncRequest {
@@ -28,7 +29,7 @@ export interface GitSyncRequest {
 export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
   const { discovery, row: generated } = await fleet.app(req.app);
   const { head, scan, git, clusters } = discovery;
-  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
   const failure = rendered.problems.find((p) => p.severity === 'error');
   if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
   // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.

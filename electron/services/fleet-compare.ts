@@ -26,6 +26,7 @@ import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
 import { LuaHealthRunner } from './lua-health';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -113,7 +114,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const jobs: Job[] = [];
   for (const row of selectedApps) {
     const app = row.application;
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
     if (rendered.cluster === undefined) {
       const d = app.spec.destination;
       // An in-cluster destination without a fleet cluster for it already carries its own warning.
@@ -191,7 +192,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             ? await Promise.all(ours.map(async (r, i) => {
                 if (!r.live || liveErrors[i] !== undefined) return undefined;
                 try {
-                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking, namespace);
                 } catch (err) {
                   liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
                   return undefined;
@@ -262,14 +263,14 @@ function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules 
 }
 
 /** The object the API server would hold after Flotilla's server-side apply of `desired` (a dry run: nothing changes). */
-async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label'): Promise<KubeObject> {
+async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label', destinationNamespace: string | undefined): Promise<KubeObject> {
   const info = await conn.resourceFor(desired.apiVersion ?? '', desired.kind ?? '');
   if (!info) throw new Error(`kind ${desired.apiVersion}/${desired.kind} is not served by the cluster`);
   const { status: _status, ...rest } = desired as KubeObject & { status?: unknown };
   const metadata: Record<string, unknown> = { ...(desired.metadata ?? {}) };
   if (info.namespaced) metadata['namespace'] = key.namespace;
   else delete metadata['namespace'];
-  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking });
+  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking }, destinationNamespace);
   const q = new URLSearchParams({ fieldManager: FLOTILLA_FIELD_MANAGER, force: 'true', dryRun: 'All' });
   return await conn.request<KubeObject>({ method: 'PATCH', path: `${resourcePath(info, key.namespace, key.name)}?${q}`, contentType: 'application/apply-patch+yaml', body });
 }

@@ -11,6 +11,7 @@ import { scanRepository } from '../../shared/repo/scan';
 import type { FleetService, HeadDiscovery } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** Which Applications to render (generated, plain, or rendered by apps). */
 export interface RenderAppsQuery {
@@ -51,7 +52,7 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
       throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
     }
   }
-  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor };
+  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
   let failed = 0;
   for (const row of apps) {
     const rendered = renderApplication(row.application, git, opts);

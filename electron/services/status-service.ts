@@ -16,6 +16,7 @@ import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import type { Session } from './session';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -166,7 +167,7 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) : undefined;
+    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }) : undefined;
     const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
@@ -179,6 +180,7 @@ export class StatusService {
       ...(recorded ? { status: recorded } : {}),
       rendered: rendered?.yaml ?? '',
       renderProblems: [...(rendered?.problems ?? []), ...refusals],
+      ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
     };
   }

@@ -2,6 +2,7 @@ import type { Explanation } from '../appset/engine';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
+import type { RenderedSourceInfo } from '../fleet/render-apps';
 import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
@@ -131,6 +132,8 @@ export interface AppDetail {
   /** The desired manifests at HEAD, as `kustomize build` prints them. */
   readonly rendered: string;
   readonly renderProblems: readonly Problem[];
+  /** Each source of the Application: which source type rendered it, with which options. */
+  readonly sources?: readonly RenderedSourceInfo[];
   readonly history?: AppClusterHistory;
 }
 

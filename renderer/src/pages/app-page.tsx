@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SyncResultView } from '../../../shared/api/contract';
+import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource } from '../../../shared/report/model';
 import { getApi } from '../api/bridge';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
@@ -62,6 +63,7 @@ export function AppPage() {
               <code>{status.error}</code>
             </div>
           )}
+          {detail.sources && detail.sources.length > 0 && <Sources sources={detail.sources} />}
           <ProblemList problems={detail.renderProblems} title="Rendering problems" />
           <div role="tablist" aria-label="App views" className="tabs">
             {TABS.map((t) => (
@@ -272,6 +274,22 @@ function SyncAction({ app, cluster, onDone }: { readonly app: string; readonly c
           )}
         </div>
       )}
+    </section>
+  );
+}
+
+/** Which source type rendered each of the app's sources, with which options (as `flotilla render --app` prints it). */
+function Sources({ sources }: { readonly sources: readonly RenderedSourceInfo[] }) {
+  return (
+    <section aria-label="Sources" className="app-sources">
+      <h3>{sources.length === 1 ? 'Source' : `Sources (${sources.length})`}</h3>
+      <ol>
+        {sources.map((s) => (
+          <li key={s.index}>
+            {s.description} <span className="muted">· {s.objects} object{s.objects === 1 ? '' : 's'}</span>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }

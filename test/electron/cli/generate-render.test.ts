@@ -55,6 +55,8 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('namespace: api');
     expect(r.out).toContain('image: ghcr.io/example/api:2.3.1');
+    // Which source type rendered each source goes to stderr; stdout stays the manifests.
+    expect(r.err).toMatch(/^api-prod: source 1: kustomize at apps\/api\/overlays\/prod → \d+ objects\n$/);
   });
 
   it('render --all -o DIR writes every app × cluster', async () => {
