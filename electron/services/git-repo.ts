@@ -6,7 +6,8 @@ import type { SimpleGit } from 'simple-git';
 import { simpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
-import { MemoryFileTree } from '../../shared/repo/file-tree';
+import { MemoryFileTree, notInOrBelow, walkFiles } from '../../shared/repo/file-tree';
+import { dirname, joinPath } from '../../shared/repo/paths';
 
 /** The HEAD of a repository as the UI shows it. */
 export interface HeadInfo {
@@ -87,29 +88,59 @@ export class GitRepository {
 
   private loadTree(sha: string): FileTree {
     const listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const blobs: { sha: string; path: string }[] = [];
+    const blobs: { sha: string; path: string; link: boolean }[] = [];
     for (const entry of listing.split('\0')) {
       if (!entry) continue;
       const tab = entry.indexOf('\t');
-      const [, type, objectSha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1) });
+      const [mode, type, objectSha] = entry.slice(0, tab).split(' ');
+      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1), link: mode === '120000' });
     }
     const tree = new MemoryFileTree({}, sha);
     if (blobs.length === 0) return tree;
     const out = execFileSync('git', ['cat-file', '--batch'], { cwd: this.root, input: blobs.map((b) => b.sha).join('\n') + '\n', maxBuffer: MAX_BUFFER });
     let pos = 0;
+    const links: { path: string; target: string }[] = [];
     for (const blob of blobs) {
       const nl = out.indexOf(10, pos);
       const header = out.subarray(pos, nl).toString('utf8').split(' ');
       const size = Number(header[2]);
       const content = out.subarray(nl + 1, nl + 1 + size);
-      tree.set(blob.path, new Uint8Array(content));
+      if (blob.link) links.push({ path: blob.path, target: content.toString('utf8') });
+      else tree.set(blob.path, new Uint8Array(content));
       pos = nl + 1 + size + 1;
     }
+    resolveTreeLinks(tree, links);
     return tree;
   }
 
   private gitSync(args: string[]): string {
     return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', maxBuffer: MAX_BUFFER, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+}
+
+/**
+ * Symbolic links committed to git (mode 120000) are resolved inside the commit's tree: a link to a file or folder of
+ * the tree reads as its target; a link leading out of the repository (absolute, or `..` past the root) is refused
+ * with kustomize's wording; a dangling link is absent. Links to links are followed (a bounded number of passes).
+ */
+export function resolveTreeLinks(tree: MemoryFileTree, links: readonly { path: string; target: string }[]): void {
+  let pending = [...links];
+  for (let pass = 0; pass <= links.length && pending.length > 0; pass++) {
+    const next: typeof pending = [];
+    for (const link of pending) {
+      const target = link.target.startsWith('/') ? undefined : joinPath(dirname(link.path), link.target);
+      if (target === undefined || target === '.git' || target.startsWith('.git/')) {
+        tree.refuse(link.path, notInOrBelow(link.target, '<repository root>') + ` (symbolic link ${link.path})`);
+        continue;
+      }
+      const kind = tree.kind(target);
+      if (kind === 'file') tree.set(link.path, tree.readBytes(target)!);
+      else if (kind === 'dir') {
+        if (target === '' || link.path === target || link.path.startsWith(target + '/')) continue; // a link into its own ancestor: not expanded
+        for (const f of walkFiles(tree, target)) tree.set(`${link.path}/${f.slice(target.length + 1)}`, tree.readBytes(f)!);
+      } else next.push(link);
+    }
+    if (next.length === pending.length) break;
+    pending = next;
   }
 }

@@ -22,12 +22,28 @@ export interface FileTree {
   list(path: string): readonly DirEntry[] | undefined;
   /** Whether the path is a file, a folder, or absent. */
   kind(path: string): 'file' | 'dir' | undefined;
+  /**
+   * Where a path really is once symbolic links are resolved: its repo-relative path, or why it is refused (a link
+   * whose target is outside the repository, or a link loop); undefined when nothing is there (a dangling link).
+   * Reads never follow a link out of the repository: such a path reads as absent, and this says why.
+   * Trees without links (in memory) may omit it.
+   */
+  resolveLinks?(path: string): LinkResolution | undefined;
+}
+
+/** Where a path leads once symbolic links are resolved: inside the repository, or refused with the reason. */
+export type LinkResolution = { readonly path: string } | { readonly refused: string };
+
+/** Kustomize's load-restrictor wording for a file outside the allowed root. */
+export function notInOrBelow(file: string, root: string): string {
+  return `security; file '${file}' is not in or below '${root}'`;
 }
 
 /** A FileTree held in memory: built from a path → content map (tests, git blobs, edited buffers). */
 export class MemoryFileTree implements FileTree {
   private readonly files = new Map<string, Uint8Array | string>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
+  private readonly refusals = new Map<string, string>();
 
   constructor(files: Readonly<Record<string, string | Uint8Array>> | Iterable<readonly [string, string | Uint8Array]> = {}, readonly revision?: string) {
     this.dirs.set('', new Map());
@@ -53,6 +69,19 @@ export class MemoryFileTree implements FileTree {
       kind = 'dir';
       child = parent;
     }
+  }
+
+  /** Records a path that must not be read (a symbolic link out of the tree), with the reason. */
+  refuse(path: string, reason: string): void {
+    const p = normalizePath(path);
+    if (p !== undefined && p !== '') this.refusals.set(p, reason);
+  }
+
+  resolveLinks(path: string): LinkResolution | undefined {
+    const p = normalizePath(path);
+    if (p === undefined) return undefined;
+    for (const [link, reason] of this.refusals) if (p === link || p.startsWith(link + '/')) return { refused: reason };
+    return this.kind(p) === undefined ? undefined : { path: p };
   }
 
   read(path: string): string | undefined {
@@ -92,7 +121,13 @@ export class MemoryFileTree implements FileTree {
 /** Every file under `root` (recursively), sorted, as repo-relative paths. */
 export function walkFiles(tree: FileTree, root = ''): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const visit = (dir: string): void => {
+    // A folder reached twice through links (a link to an ancestor) is walked once.
+    const real = tree.resolveLinks?.(dir);
+    const key = real && 'path' in real ? real.path : dir;
+    if (seen.has(key)) return;
+    seen.add(key);
     for (const e of tree.list(dir) ?? []) {
       const p = dir === '' ? e.name : `${dir}/${e.name}`;
       if (e.kind === 'dir') visit(p);
