@@ -2,7 +2,7 @@ import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/c
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { clusterForApp } from '../../shared/fleet/destination';
-import { renderApplication } from '../../shared/fleet/render-apps';
+import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem, toProblem } from '../../shared/problem';
@@ -179,7 +179,8 @@ export class StatusService {
       cluster,
       ...(generated ? { application: generated.application, explain: generated.explain } : {}),
       ...(recorded ? { status: recorded } : {}),
-      rendered: rendered?.yaml ?? '',
+      // Secret values never reach the UI: the rendered Secrets are masked as in every diff.
+      rendered: rendered ? maskedRenderedYaml(rendered) : '',
       renderProblems: rendered?.problems ?? [],
       ...(history ? { history } : {}),
     };

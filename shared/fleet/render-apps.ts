@@ -1,6 +1,9 @@
 import type { GitReader } from '../appset/engine';
 import type { HelmRunner } from '../kustomize';
-import { kustomizeBuild } from '../kustomize';
+import { emitYaml, kustomizeBuild } from '../kustomize';
+import type { Json } from '../kustomize/yaml';
+import { maskSecret } from '../diff/secret';
+import { isSecret } from '../diff/normalize';
 import type { FileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
 import type { Application, ApplicationSource } from '../model/application';
@@ -73,6 +76,15 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
     }
   }
   return { app: name, cluster, revision, objects, yaml: yamls.join('---\n'), problems };
+}
+
+/**
+ * The rendered manifests as the UI may show them: the YAML stream with every Secret's `data`/`stringData` values
+ * masked (re-emitted from the objects when there is a Secret; byte-identical to `yaml` otherwise).
+ */
+export function maskedRenderedYaml(r: RenderedApp): string {
+  if (!r.objects.some(isSecret)) return r.yaml;
+  return r.objects.map((o) => emitYaml(maskSecret(o) as unknown as Json)).join('---\n');
 }
 
 /** Sets the destination namespace on a namespaced object that has none (what Argo CD does on apply). */
