@@ -65,6 +65,8 @@ export interface FleetComparisonRow {
   readonly desired: readonly KubeObject[];
   /** Each resource's full comparison, aligned with `status.resources` (absent when nothing could be compared). */
   readonly comparison?: AppComparison;
+  /** Why its cluster could not be read (unreachable, forbidden, discovery failed): nothing was observed. */
+  readonly unreachable?: string;
 }
 
 /** Every selected app × cluster compared, the fleet's clusters in order, and problems that concern no single row. */
@@ -175,7 +177,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           const error = j.renderError ?? clusterError;
           if (error !== undefined || !store) {
             const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });
-            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j) });
+            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), ...(clusterError !== undefined ? { unreachable: clusterError } : {}) });
             done(1);
             continue;
           }
