@@ -43,7 +43,6 @@ export function notInOrBelow(file: string, root: string): string {
 export class MemoryFileTree implements FileTree {
   private readonly files = new Map<string, Uint8Array | string>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
-  private readonly refusals = new Map<string, string>();
 
   constructor(files: Readonly<Record<string, string | Uint8Array>> | Iterable<readonly [string, string | Uint8Array]> = {}, readonly revision?: string) {
     this.dirs.set('', new Map());
@@ -69,19 +68,6 @@ export class MemoryFileTree implements FileTree {
       kind = 'dir';
       child = parent;
     }
-  }
-
-  /** Records a path that must not be read (a symbolic link out of the tree), with the reason. */
-  refuse(path: string, reason: string): void {
-    const p = normalizePath(path);
-    if (p !== undefined && p !== '') this.refusals.set(p, reason);
-  }
-
-  resolveLinks(path: string): LinkResolution | undefined {
-    const p = normalizePath(path);
-    if (p === undefined) return undefined;
-    for (const [link, reason] of this.refusals) if (p === link || p.startsWith(link + '/')) return { refused: reason };
-    return this.kind(p) === undefined ? undefined : { path: p };
   }
 
   read(path: string): string | undefined {
