@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DirEntry, FileTree, LinkResolution } from '../../shared/repo/file-tree';
 import { notInOrBelow } from '../../shared/repo/file-tree';
@@ -8,7 +8,7 @@ import { normalizePath } from '../../shared/repo/paths';
  * A FileTree over a folder on disk (the working tree), skipping `.git`; reads are synchronous and uncached.
  * Symbolic links are followed only inside the repository, as kustomize's load restrictor and Argo CD's repo server
  * do: a path whose real location is outside the repository (or in `.git`) reads as absent, and `resolveLinks` says
- * why (`security; file '…' is not in or below '…'`); a dangling link is absent and left out of listings.
+ * why (`security; file '…' is not in or below '…'`); a dangling link reads as absent (listed as a file, as git lists it).
  */
 export class FsFileTree implements FileTree {
   private realRoot: string | undefined;
@@ -73,9 +73,7 @@ export class FsFileTree implements FileTree {
       for (const e of readdirSync(abs, { withFileTypes: true })) {
         if (e.name === '.git' && rel === '') continue;
         if (e.isSymbolicLink()) {
-          // Dangling links are left out; links out of the repository are listed so that reading them says why not.
-          const target = this.resolveLinks(rel === '' ? e.name : `${rel}/${e.name}`);
-          if (target === undefined) continue;
+          // A link is listed as what it leads to; a dangling one, or one out of the repository, as a file (reading it says why not).
           let isDir = false;
           try {
             isDir = statSync(path.join(abs, e.name)).isDirectory();
@@ -86,6 +84,15 @@ export class FsFileTree implements FileTree {
         } else out.push({ name: e.name, kind: e.isDirectory() ? 'dir' : 'file' });
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      return undefined;
+    }
+  }
+
+  readLink(p: string): string | undefined {
+    const abs = this.abs(p);
+    try {
+      return abs !== undefined && lstatSync(abs).isSymbolicLink() ? readlinkSync(abs) : undefined;
     } catch {
       return undefined;
     }

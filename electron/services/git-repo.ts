@@ -127,8 +127,8 @@ export class GitRepository {
       const tab = listing.indexOf('\t', sp2 + 1);
       if (sp1 > 0 && sp2 > sp1 && tab > sp2 && tab < stop) {
         const type = listing.slice(sp1 + 1, sp2);
-        // Mode 120000: a symbolic link, whose blob holds the target path (resolved inside the tree by GitTree).
-        const link = listing.startsWith('120000', pos);
+        // Mode 120000 is a symbolic link: the tree keeps it as a link, followed only inside the repository.
+        const link = listing.slice(pos, sp1) === '120000';
         if (type === 'blob' || type === 'commit') entries.push({ sha: listing.slice(sp2 + 1, tab), type, path: listing.slice(tab + 1, stop), ...(link ? { link } : {}) });
       }
       pos = stop + 1;

@@ -1,7 +1,7 @@
 import { FlotillaError } from '../../shared/problem';
-import type { DirEntry, FileTree, LinkResolution } from '../../shared/repo/file-tree';
-import { notInOrBelow } from '../../shared/repo/file-tree';
-import { basename, dirname, joinPath, normalizePath } from '../../shared/repo/paths';
+import type { DirEntry, FileTree } from '../../shared/repo/file-tree';
+import { resolveInTree } from '../../shared/repo/file-tree';
+import { basename, dirname, normalizePath } from '../../shared/repo/paths';
 import type { GitObjectReader } from './git-object-reader';
 
 /** One file of a commit's tree listing (`git ls-tree -r`): its object and type (blob, or commit for a submodule). */
@@ -9,12 +9,9 @@ export interface GitTreeEntry {
   readonly path: string;
   readonly sha: string;
   readonly type: string;
-  /** A symbolic link (mode 120000): the blob holds the target path. */
+  /** A symbolic link (mode 120000): its blob holds the link's target. */
   readonly link?: boolean;
 }
-
-/** Links followed in one resolution before it is called a loop (Linux's MAXSYMLINKS). */
-const MAX_LINK_HOPS = 40;
 
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
 const READ_AHEAD = 64;
@@ -27,9 +24,7 @@ const utf8 = new TextDecoder();
  * The files of one commit, read from git objects: the listing comes from one `git ls-tree -r`, the blobs on first
  * read through a GitObjectReader, a folder at a time. A blob that is missing (a partial, shallow or damaged
  * clone), an object that is not a blob, or an unexpected reply from git is an error naming the path and the revision,
- * never content: reading the wrong bytes for a file would render another file's objects. Symbolic links committed
- * to the tree resolve inside it (a link to a file or folder reads as its target); one that leads out of the repository
- * (absolute, or `..` past the root) or loops reads as absent, and `resolveLinks` says why; a dangling one is absent.
+ * never content: reading the wrong bytes for a file would render another file's objects.
  */
 export class GitTree implements FileTree {
   private readonly files = new Map<string, GitTreeEntry>();
@@ -58,45 +53,26 @@ export class GitTree implements FileTree {
   }
 
   readBytes(path: string): Uint8Array | undefined {
-    const p = this.links.size === 0 ? this.normalize(path) : this.followed(path);
-    return p === undefined ? undefined : this.blob(p);
+    const p = this.real(path);
+    const entry = p === undefined ? undefined : this.files.get(p);
+    if (entry === undefined || entry.link) return undefined;
+    return this.blob(entry);
   }
 
-  resolveLinks(path: string): LinkResolution | undefined {
-    let p: string | undefined = this.normalize(path);
-    if (p === undefined) return undefined;
-    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
-      const parts: string[] = p === '' ? [] : p.split('/');
-      let at = -1;
-      if (this.links.size > 0) {
-        for (let i = 1; i <= parts.length; i++) {
-          if (this.links.has(parts.slice(0, i).join('/'))) {
-            at = i;
-            break;
-          }
-        }
-      }
-      if (at < 0) return this.files.has(p) || this.dirs.has(p) ? { path: p } : undefined;
-      const link: string = parts.slice(0, at).join('/');
-      const target = utf8.decode(this.blob(link) ?? new Uint8Array());
-      const joined: string | undefined = target.startsWith('/') ? undefined : joinPath(dirname(link), target);
-      if (joined === undefined || joined === '.git' || joined.startsWith('.git/')) {
-        return { refused: `${notInOrBelow(target, '<repository root>')} (symbolic link ${link} at revision ${this.revision.slice(0, 12)})` };
-      }
-      p = [joined, ...parts.slice(at)].filter((s) => s !== '').join('/');
-    }
-    return { refused: `symbolic link loop at '${path}'` };
+  readLink(path: string): string | undefined {
+    const p = this.normalize(path);
+    const entry = p === undefined ? undefined : this.files.get(p);
+    return entry?.link ? utf8.decode(this.blob(entry)) : undefined;
   }
 
-  /** The path once links are followed, when it stays inside the tree. */
-  private followed(path: string): string | undefined {
-    const r = this.resolveLinks(path);
-    return r && 'path' in r ? r.path : undefined;
+  /** The path with every symbolic link on the way followed inside the tree (undefined when one leaves it). */
+  private real(path: string): string | undefined {
+    const p = this.normalize(path);
+    if (p === undefined || this.links.size === 0) return p;
+    return resolveInTree(p, (q) => (this.links.has(q) ? this.readLink(q) : undefined));
   }
 
-  private blob(p: string): Uint8Array | undefined {
-    const entry = this.files.get(p);
-    if (entry === undefined) return undefined;
+  private blob(entry: GitTreeEntry): Uint8Array {
     let got = this.content.get(entry.path);
     if (got === undefined) {
       this.fetchFolderOf(entry);
@@ -108,33 +84,26 @@ export class GitTree implements FileTree {
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = this.links.size === 0 ? this.normalize(path) : this.followed(path);
+    const p = this.real(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
     if (p === undefined || !d) return undefined;
     let entries = this.sorted.get(p);
     if (!entries) {
-      const all: DirEntry[] = [];
-      for (const [name, kind] of d) {
-        const full = p === '' ? name : `${p}/${name}`;
-        if (!this.links.has(full)) {
-          all.push({ name, kind });
-          continue;
-        }
-        // A link is listed as what it leads to; a dangling one is left out, one leading out is listed (reading it says why not).
-        const r = this.resolveLinks(full);
-        if (r === undefined) continue;
-        all.push({ name, kind: 'path' in r && this.dirs.has(r.path) ? 'dir' : 'file' });
-      }
-      entries = all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A link is listed as what it points to (a folder or a file; a dangling one as a file).
+      const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+        const child = p === '' ? name : `${p}/${name}`;
+        return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+      };
+      entries = [...d.entries()].map(([name, kind]) => ({ name, kind: kindOf(name, kind) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       this.sorted.set(p, entries);
     }
     return entries;
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = this.links.size === 0 ? this.normalize(path) : this.followed(path);
+    const p = this.real(path);
     if (p === undefined) return undefined;
-    if (this.files.has(p)) return 'file';
+    if (this.files.has(p)) return this.files.get(p)!.link ? undefined : 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
   }
 

@@ -6,6 +6,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
+import { linkResolution } from '../repo/file-tree';
 import { joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
 import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
@@ -229,7 +230,7 @@ class Builder {
 
   /** Fails with the tree's reason when a path is absent because a symbolic link leads out of the repository. */
   private refuseLink(path: string): void {
-    const r = this.tree.resolveLinks?.(path);
+    const r = linkResolution(this.tree, path);
     if (r && 'refused' in r) this.fail(r.refused, path);
   }
 
@@ -242,7 +243,7 @@ class Builder {
       this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
     }
     // As kustomize does, the restrictor applies to where a file really is once symbolic links are resolved.
-    const real = this.tree.resolveLinks?.(p);
+    const real = linkResolution(this.tree, p);
     if (real && 'refused' in real) this.fail(real.refused, t.file);
     if (real && this.options.loadRestrictor !== 'none' && !isUnder(real.path, t.dir)) {
       this.fail(`security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`, t.file);
@@ -1078,6 +1079,10 @@ function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems
 function normaliseMetadata(obj: JsonMap): void {
   const meta = obj.metadata;
   if (!isMapValue(meta)) return;
+  // kustomize rewrites every resource's annotations on output (its internal ones removed): an empty or null
+  // `metadata.annotations` is dropped, while empty labels stay as written.
+  const a = meta['annotations'];
+  if (a === null || (isMapValue(a) && Object.keys(a).length === 0)) delete meta['annotations'];
   for (const k of ['labels', 'annotations']) {
     const m = meta[k];
     if (!isMapValue(m)) continue;

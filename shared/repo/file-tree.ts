@@ -23,10 +23,15 @@ export interface FileTree {
   /** Whether the path is a file, a folder, or absent. */
   kind(path: string): 'file' | 'dir' | undefined;
   /**
+   * The target of the symbolic link at `path`, exactly as written in the link (e.g. `../base/a.yaml`), or undefined
+   * when `path` is not a link. Optional: a tree without links need not implement it. Reads through a link follow it.
+   */
+  readLink?(path: string): string | undefined;
+  /**
    * Where a path really is once symbolic links are resolved: its repo-relative path, or why it is refused (a link
-   * whose target is outside the repository, or a link loop); undefined when nothing is there (a dangling link).
-   * Reads never follow a link out of the repository: such a path reads as absent, and this says why.
-   * Trees without links (in memory) may omit it.
+   * leading out of the repository, or a loop); undefined when nothing is there (a dangling link). Reads never follow
+   * a link out of the repository: such a path reads as absent, and this says why. Optional: `linkResolution` gives
+   * the same answer from `readLink` for trees that do not implement it.
    */
   resolveLinks?(path: string): LinkResolution | undefined;
 }
@@ -39,10 +44,22 @@ export function notInOrBelow(file: string, root: string): string {
   return `security; file '${file}' is not in or below '${root}'`;
 }
 
+/** A tree's answer to `resolveLinks`, or one derived from `readLink` (a tree without either has no links). */
+export function linkResolution(tree: FileTree, path: string): LinkResolution | undefined {
+  if (tree.resolveLinks) return tree.resolveLinks(path);
+  const p = normalizePath(path);
+  if (p === undefined) return undefined;
+  if (!tree.readLink) return tree.kind(p) === undefined ? undefined : { path: p };
+  const real = resolveInTree(p, (q) => tree.readLink?.(q));
+  if (real === undefined) return { refused: `${notInOrBelow(p, '<repository root>')} (a symbolic link on the way leads out of the repository, or loops)` };
+  return tree.kind(real) === undefined ? undefined : { path: real };
+}
+
 /** A FileTree held in memory: built from a path → content map (tests, git blobs, edited buffers). */
 export class MemoryFileTree implements FileTree {
   private readonly files = new Map<string, Uint8Array | string>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
+  private readonly links = new Map<string, string>();
 
   constructor(files: Readonly<Record<string, string | Uint8Array>> | Iterable<readonly [string, string | Uint8Array]> = {}, readonly revision?: string) {
     this.dirs.set('', new Map());
@@ -70,29 +87,53 @@ export class MemoryFileTree implements FileTree {
     }
   }
 
-  read(path: string): string | undefined {
+  /** Adds a symbolic link at `path` whose target is `target` (as written: relative to the link's folder, or absolute). */
+  setLink(path: string, target: string): void {
+    this.set(path, '');
+    const p = normalizePath(path)!;
+    this.files.delete(p);
+    this.links.set(p, target);
+  }
+
+  readLink(path: string): string | undefined {
     const p = normalizePath(path);
+    return p === undefined ? undefined : this.links.get(p);
+  }
+
+  /** The real path of `path` with every link on the way followed inside the tree; undefined when one leaves it or loops. */
+  private real(path: string): string | undefined {
+    const p = normalizePath(path);
+    if (p === undefined || this.links.size === 0) return p;
+    return resolveInTree(p, (q) => this.links.get(q));
+  }
+
+  read(path: string): string | undefined {
+    const p = this.real(path);
     const v = p === undefined ? undefined : this.files.get(p);
     if (v === undefined) return undefined;
     return typeof v === 'string' ? v : new TextDecoder().decode(v);
   }
 
   readBytes(path: string): Uint8Array | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     const v = p === undefined ? undefined : this.files.get(p);
     if (v === undefined) return undefined;
     return typeof v === 'string' ? new TextEncoder().encode(v) : v;
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
     if (!d) return undefined;
-    return [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+      const child = p === '' ? name : `${p}/${name}`;
+      return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+    };
+    return [...d.entries()].map(([name, kind]) => ({ name, kind: kindOf(name, kind) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     if (p === undefined) return undefined;
     if (this.files.has(p)) return 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
@@ -104,20 +145,46 @@ export class MemoryFileTree implements FileTree {
   }
 }
 
+/**
+ * Follows the links on a normalised repo-relative path, segment by segment (as the OS does), given a lookup of the
+ * link at a path. Returns the real path, or undefined when a link leaves the tree (absolute or above the root) or
+ * more than 40 links are followed (a loop).
+ */
+export function resolveInTree(path: string, linkAt: (path: string) => string | undefined): string | undefined {
+  let pending = path === '' ? [] : path.split('/');
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const seg = pending[0]!;
+    pending = pending.slice(1);
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (done.length === 0) return undefined;
+      done.pop();
+      continue;
+    }
+    const here = [...done, seg].join('/');
+    const target = linkAt(here);
+    if (target === undefined) {
+      done.push(seg);
+      continue;
+    }
+    if (++hops > 40 || target.startsWith('/')) return undefined;
+    pending = [...target.split('/'), ...pending];
+  }
+  return done.join('/');
+}
+
 /** Every file under `root` (recursively), sorted, as repo-relative paths. */
 export function walkFiles(tree: FileTree, root = ''): string[] {
   const out: string[] = [];
-  const seen = new Set<string>();
   const visit = (dir: string): void => {
-    // A folder reached twice through links (a link to an ancestor) is walked once.
-    const real = tree.resolveLinks?.(dir);
-    const key = real && 'path' in real ? real.path : dir;
-    if (seen.has(key)) return;
-    seen.add(key);
     for (const e of tree.list(dir) ?? []) {
       const p = dir === '' ? e.name : `${dir}/${e.name}`;
-      if (e.kind === 'dir') visit(p);
-      else out.push(p);
+      if (e.kind === 'dir') {
+        // A link to a folder is not descended into (as git and filepath.Walk list it): no loops, no duplicates.
+        if (tree.readLink?.(p) === undefined) visit(p);
+      } else out.push(p);
     }
   };
   visit(normalizePath(root) ?? '');

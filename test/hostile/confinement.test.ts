@@ -66,7 +66,8 @@ describe('reads and writes stay inside the repository; symbolic links never lead
     const tree = new FsFileTree(repo.dir);
     expect(tree.resolveLinks('hostile/inside/cm.yaml')).toEqual({ path: 'hostile/inside/real.yaml' });
     expect(tree.resolveLinks('hostile/inside/dangling.yaml')).toBeUndefined();
-    expect(tree.list('hostile/inside')?.map((e) => e.name)).toEqual(['cm.yaml', 'kustomization.yaml', 'real.yaml']);
+    expect(tree.list('hostile/inside')?.map((e) => e.name)).toEqual(['cm.yaml', 'dangling.yaml', 'kustomization.yaml', 'real.yaml']);
+    expect(tree.kind('hostile/inside/dangling.yaml')).toBeUndefined();
     expect(tree.resolveLinks('hostile/file/stolen.yaml')).toMatchObject({ refused: expect.stringMatching(/^security; file '.*cm\.yaml' is not in or below '/) });
     expect(tree.read('hostile/file/stolen.yaml')).toBeUndefined();
     expect(walkFiles(tree, 'hostile').join('\n')).not.toContain('kdir');
