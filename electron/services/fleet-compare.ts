@@ -22,6 +22,7 @@ import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
 import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
+import { chooseKubeconfig } from './kubeconfig-choice';
 import { localGitReader } from './git-reader';
 import { LuaHealthRunner } from './lua-health';
 import { helmRunnerFor } from './helm-runner';
@@ -37,7 +38,7 @@ export interface FleetCompareOptions {
   readonly app?: string;
   /** Only this cluster (by fleet name). */
   readonly cluster?: string;
-  /** Kubeconfig files (default: `$KUBECONFIG`, else `~/.kube/config`). */
+  /** Kubeconfig files (default: `$KUBECONFIG`, else the running sandbox's, else `~/.kube/config`). */
   readonly kubeconfig?: readonly string[];
   /** Deadline of each API call (default 10 s). */
   readonly timeoutMs?: number;
@@ -133,7 +134,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
 
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
-    ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}),
+    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   problems.push(...manager.problems);

@@ -39,7 +39,7 @@ export function scanRepository(tree: FileTree): RepoScan {
     problems.push(...parsed.problems);
     const doc = parsed.docs.find((d) => isFleetDoc(d.value));
     if (doc) {
-      const r = parseFleet(doc.value as Record<string, unknown>, FLEET_FILE, doc.line);
+      const r = parseFleet(doc.value as Record<string, unknown>, FLEET_FILE, doc.line, doc.at);
       fleet = r.fleet;
       problems.push(...r.problems);
     } else if (parsed.problems.length === 0) problems.push(problem('expected a document with apiVersion flotilla.dev/v1alpha1 and kind Fleet', { file: FLEET_FILE, line: 1 }));

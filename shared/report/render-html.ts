@@ -55,7 +55,7 @@ export function renderDriftReportHtml(report: DriftReport): string {
           : `<p class="err">No drift found in the ${s.appClusters - s.notCompared} of ${s.appClusters} app × cluster(s) that could be compared.</p>\n`
       : `<p class="err">${s.drifted} app × cluster(s) drifted, ${s.driftedResources} resource(s) in all.</p>\n`,
   );
-  if (s.coverage) out.push(`<p class="err">Partial coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
+  if (s.coverage) out.push(`<p class="err">Coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
   out.push('<h2>By environment</h2>\n', groupTable('Environment', s.byEnvironment));
   out.push('<h2>By cluster</h2>\n', groupTable('Cluster', s.byCluster));
   out.push('<h2>By app</h2>\n', groupTable('App', s.byApp));

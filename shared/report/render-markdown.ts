@@ -29,7 +29,7 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
           : `**No drift found** in the ${compared} of ${s.appClusters} app × cluster(s) that could be compared.\n\n`
       : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
   );
-  if (s.coverage) out.push(`**Partial coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
+  if (s.coverage) out.push(`**Coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
   out.push('## By environment\n\n', groupTable('Environment', s.byEnvironment));
   out.push('## By cluster\n\n', groupTable('Cluster', s.byCluster));
   out.push('## By app\n\n', groupTable('App', s.byApp));

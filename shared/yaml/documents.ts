@@ -1,5 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Problem } from '../problem';
+import type { PositionOf } from './node-position';
+import { positionsOf } from './node-position';
 import { problem } from '../problem';
 
 /** One parsed YAML document of a multi-document file, with where it starts. */
@@ -9,6 +11,8 @@ export interface YamlDoc {
   readonly index: number;
   /** 1-based line where the document's content starts. */
   readonly line: number;
+  /** Where a field of the document is written (line and column of its key or value). */
+  readonly at: PositionOf;
 }
 
 /** The documents of a YAML stream, and the problems (with file, line and column) of those that did not parse. */
@@ -38,7 +42,7 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
     const start = doc.contents?.range?.[0] ?? 0;
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return;
-    docs.push({ value, index, line: lineCounter.linePos(start).line });
+    docs.push({ value, index, line: lineCounter.linePos(start).line, at: positionsOf(doc, lineCounter) });
   });
   return { docs, problems };
 }

@@ -3,7 +3,8 @@ import { formatProblem } from '../../../shared/problem';
 import type { FleetCompareOptions, FleetComparison } from '../../services/fleet-compare';
 import { compareFleet } from '../../services/fleet-compare';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption, repoOption } from '../context';
+import { action, cliKubeconfig, EXIT, outputOption, repoOption } from '../context';
+import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
 import { printData } from '../output';
 
@@ -11,13 +12,9 @@ import { printData } from '../output';
 export function compareOptions(cmd: Command): Command {
   return cmd
     .option('--cluster <name>', 'only this cluster of the fleet')
-    .option('--kubeconfig <file>', 'kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG or ~/.kube/config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--kubeconfig <file>', "kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--server-side-diff', "compare with each cluster's server-side apply dry run (exact defaults and webhooks), as Argo CD's ServerSideDiff=true")
-    .option('--timeout <seconds>', 'deadline of each API call', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--timeout expects a number of seconds, got "${v}"`);
-      return n;
-    });
+    .option('--timeout <duration>', 'deadline of each API call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg());
 }
 
 /** The parsed options `diff` and `status` share. */
@@ -25,19 +22,21 @@ export interface CompareCliOptions {
   readonly repo?: string;
   readonly cluster?: string;
   readonly kubeconfig?: string[];
+  /** Milliseconds. */
   readonly timeout?: number;
   readonly serverSideDiff?: boolean;
   readonly output: OutputFormat;
 }
 
-/** Turns the CLI options into `compareFleet` options. */
+/** Turns the CLI options into `compareFleet` options; the kubeconfig is chosen as everywhere (see kubeconfig-choice). */
 export function fleetCompareOptions(ctx: CliContext, opts: CompareCliOptions, app?: string): FleetCompareOptions {
+  const kubeconfig = cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}) });
   return {
     repo: opts.repo ?? ctx.cwd,
     ...(app !== undefined ? { app } : {}),
     ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
-    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-    ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+    kubeconfig,
+    ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
     ...(opts.serverSideDiff ? { serverSide: true } : {}),
   };
 }

@@ -9,7 +9,8 @@ import type { PlannedPromotion, PromotionOutcome } from '../../services/promotio
 import { PromotionService } from '../../services/promotion/promotion-service';
 import { verifyPromotion } from '../../services/promotion/verify';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption, repoOption } from '../context';
+import { action, cliKubeconfig, EXIT, outputOption, repoOption } from '../context';
+import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
 import { printData } from '../output';
 
@@ -74,6 +75,7 @@ interface PromoteCliOptions {
   readonly rollback?: string;
   readonly verify?: boolean;
   readonly live?: boolean;
+  /** Milliseconds. */
   readonly verifyTimeout?: number;
   readonly kubeconfig?: string[];
   readonly repo?: string;
@@ -107,12 +109,8 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit')
     .option('--live', 'also diff the promoted state against the live state of each target cluster (uses --kubeconfig)')
     .option('--verify', 'after pushing, wait until the target is Synced and Healthy at the new commit (else the promotion is marked failed)')
-    .option('--verify-timeout <seconds>', 'how long --verify waits (default 600)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--verify-timeout expects a number of seconds, got "${v}"`);
-      return n;
-    })
-    .option('--kubeconfig <file>', 'kubeconfig for --live and --verify (repeatable; default $KUBECONFIG or ~/.kube/config)', collect)
+    .option('--verify-timeout <duration>', 'how long --verify waits: 10m, 90s (a plain number is seconds; default 10m)', timeoutArg('--verify-timeout'))
+    .option('--kubeconfig <file>', "kubeconfig for --live and --verify (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", collect)
     .description('promote versions from one stage to the next by committing to Git: shows the edits, the rendered diff per target cluster and the gates first; exit 0 done, 1 blocked by a gate, 2 error');
   repoOption(outputOption(promotionDataDirOption(cmd))).action(
     action(ctx, async (app: string | undefined, opts: PromoteCliOptions) => {
@@ -134,7 +132,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
         from: opts.from, to: opts.to, apps: opts.all ? ('all' as const) : [app!],
         ...(opts.image ? { images: opts.image } : {}), ...(opts.approve ? { approvals: opts.approve } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
       };
-      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {} } : {}) });
+      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: { kubeconfig: cliKubeconfig(ctx, opts.kubeconfig ? { flag: opts.kubeconfig } : {}) } } : {}) });
       const blockers = [...planBlockers(planned.plan), ...planned.checkoutProblems];
       if (opts.dryRun || opts.output !== 'table') printData(ctx.io, opts.output, planned, () => planText(planned));
       else ctx.io.out(planText(planned));
@@ -161,7 +159,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       let record = out.record;
       if (opts.verify) {
         ctx.io.err(`verifying ${record.to}: waiting until Synced and Healthy at ${record.commit!.slice(0, 7)}...\n`);
-        record = await verifyPromotion(svc, record.id, { timeoutMs: (opts.verifyTimeout ?? 600) * 1000, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) });
+        record = await verifyPromotion(svc, record.id, { timeoutMs: opts.verifyTimeout ?? 600_000, kubeconfig: cliKubeconfig(ctx, opts.kubeconfig ? { flag: opts.kubeconfig } : {}) });
         if (opts.output === 'table') ctx.io.out(`promotion #${record.id} ${record.result}: ${record.message ?? ''}\n`);
       }
       if (opts.output !== 'table') printData(ctx.io, opts.output, record, () => '');
