@@ -85,6 +85,41 @@ export class GitRepository {
     }
   }
 
+  /**
+   * Who the repository is, whatever folder or clone it is opened from: `git:<root commit>` (the oldest commit without
+   * parents reachable from HEAD), or `path:<folder>` before the first commit. Promotion history is kept under it.
+   */
+  identity(): string {
+    try {
+      const roots = this.gitSync(['rev-list', '--max-parents=0', 'HEAD']).trim().split('\n').filter(Boolean);
+      if (roots.length > 0) return `git:${roots[roots.length - 1]}`;
+    } catch {
+      // no commit yet
+    }
+    return `path:${this.root}`;
+  }
+
+  /** Whether the repository holds this commit (after a fetch, the remote's commits too). */
+  hasCommit(sha: string): boolean {
+    if (!/^[0-9a-f]{4,64}$/i.test(sha)) return false;
+    try {
+      this.gitSync(['cat-file', '-e', `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether `ancestor` is `descendant` or one of its ancestors (both must exist). */
+  isAncestor(ancestor: string, descendant: string): boolean {
+    try {
+      this.gitSync(['merge-base', '--is-ancestor', ancestor, descendant]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private loadTree(sha: string): FileTree {
     const listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
     const blobs: { sha: string; path: string }[] = [];

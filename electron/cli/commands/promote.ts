@@ -5,7 +5,7 @@ import { formatProblem } from '../../../shared/problem';
 import type { PromotionPlan } from '../../../shared/promotion/plan';
 import { planBlockers } from '../../../shared/promotion/plan';
 import { defaultDataDir } from '../../services/data-dir';
-import type { PlannedPromotion, PromotionOutcome } from '../../services/promotion/promotion-service';
+import type { PlannedPromotion, PromotionOutcome, RollbackPlan } from '../../services/promotion/promotion-service';
 import { PromotionService } from '../../services/promotion/promotion-service';
 import { verifyPromotion } from '../../services/promotion/verify';
 import type { CliContext } from '../context';
@@ -54,6 +54,15 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
   for (const c of planned.checkoutProblems) t += `error: ${c}\n`;
   t += p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
   return t;
+}
+
+/** A rollback's plan as text: what it reverts, on which tip, the versions after it and the diff. */
+function rollbackPlanText(p: RollbackPlan): string {
+  const r = p.promotion;
+  return (
+    `Roll back promotion #${r.id} (${r.apps.join(', ')}, ${r.from} -> ${r.to}, commit ${r.commit!.slice(0, 7)}) on ${p.remote}/${p.branch} at ${p.base.slice(0, 7)} (dry run: nothing is committed)\n` +
+    `${r.to} would run: ${p.versions.join(', ') || '(no versions read)'}\n\n${p.diff}`
+  );
 }
 
 function outcomeText(o: PromotionOutcome): string {
@@ -106,7 +115,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--image <name>', 'only this image (repeatable)', collect)
     .option('--approve <name>', 'an approval given for this promotion (repeatable)', collect)
     .option('--pipeline <name>', 'the pipeline, when the repository has several')
-    .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit')
+    .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit; with --dry-run, show the revert and the versions after it')
     .option('--live', 'also diff the promoted state against the live state of each target cluster (uses --kubeconfig)')
     .option('--verify', 'after pushing, wait until the target is Synced and Healthy at the new commit (else the promotion is marked failed)')
     .option('--verify-timeout <duration>', 'how long --verify waits: 10m, 90s (a plain number is seconds; default 10m)', timeoutArg('--verify-timeout'))
@@ -118,6 +127,11 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       if (opts.rollback !== undefined) {
         const id = Number(opts.rollback);
         if (!Number.isInteger(id) || id <= 0) throw new Error(`--rollback expects a promotion id (a whole number), got "${opts.rollback}"`);
+        if (opts.dryRun) {
+          const plan = await svc.planRollback(id, opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {});
+          printData(ctx.io, opts.output, plan, () => rollbackPlanText(plan));
+          return EXIT.ok;
+        }
         if (!opts.yes) {
           if (!process.stdin.isTTY) throw new Error('refusing to roll back without --yes when not on a terminal');
           if (!(await confirm(`Roll back promotion #${id}? [y/N] `))) return EXIT.findings;
