@@ -47,6 +47,15 @@ export class GitRepository {
     return new GitRepository(top, simpleGit(top));
   }
 
+  /** The top folder of the git repository holding `dir` (which may be a subfolder), or undefined outside any. */
+  static topLevel(dir: string): string | undefined {
+    try {
+      return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.resolve(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** HEAD's commit, branch and subject; a repository with no commit yet is an error. */
   async head(): Promise<HeadInfo> {
     const sha = this.resolve('HEAD');

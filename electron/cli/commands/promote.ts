@@ -52,7 +52,8 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
     for (const g of p.gates) t += `   [${g.passed ? 'pass' : 'FAIL'}] ${g.gate}${g.app ? ` ${g.app}` : ''}${g.cluster ? ` on ${g.cluster}` : ''}: ${g.reason}\n`;
   }
   for (const c of planned.checkoutProblems) t += `error: ${c}\n`;
-  t += p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
+  const unseen = p.apps.some((a) => a.problems.some((pr) => pr.severity === 'warning' && /no kustomization `images:` entries/.test(pr.message)));
+  t += p.noop && unseen ? `\nNothing can be promoted: Flotilla sees no versions to move (see the warning above).\n` : p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
   return t;
 }
 

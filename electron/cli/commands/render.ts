@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
@@ -9,6 +9,7 @@ import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
 import { localGitReader } from '../../services/git-reader';
+import { GitRepository } from '../../services/git-repo';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm-runner';
@@ -38,12 +39,15 @@ export function registerRender(program: Command, ctx: CliContext): void {
     .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default) or LoadRestrictionsNone, as kustomize')
     .action(
       action(ctx, async (target: string | undefined, opts: RenderOptions) => {
-        const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
+        // A PATH is read as kustomize reads it, against the current folder: `cd overlay && flotilla render .` works from
+        // anywhere inside the repository.
+        const fleet = await FleetService.open(opts.repo ?? (target !== undefined ? (GitRepository.topLevel(ctx.cwd) ?? ctx.cwd) : ctx.cwd));
         const root = fleet.repo.root;
         const problems: Problem[] = [];
         if (target !== undefined) {
-          const rel = path.relative(root, path.resolve(ctx.cwd, target)).split(path.sep).join('/');
-          if (rel.startsWith('..')) throw new Error(`${target} is outside the repository ${root}`);
+          const abs = path.resolve(ctx.cwd, target);
+          const rel = path.relative(root, existsSync(abs) ? realpathSync(abs) : abs).split(path.sep).join('/') || '.';
+          if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new Error(`${target} is outside the repository ${root}`);
           const tree = opts.revision ? fleet.repo.treeAt(opts.revision) : new FsFileTree(root);
           const helm = helmRunnerFor(tree);
           const r = kustomizeBuild(tree, rel, { loadRestrictor: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly', ...(helm ? { helm } : {}) });
