@@ -98,8 +98,8 @@ describe('planPromotion', () => {
   });
 
   it('says why nothing can be promoted when the overlays have no images entries, instead of "already up to date"', () => {
-    const dev = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/dev/kustomization.yaml'), 'utf8').replace(/images:\n  - name: ghcr.io\/example\/frontend\n    newTag: "1.8.0"\n/, '');
-    const staging = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/staging/kustomization.yaml'), 'utf8').replace(/images:\n  - name: ghcr.io\/example\/frontend\n    newTag: "1.7.2"\n/, '');
+    const dev = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/dev/kustomization.yaml'), 'utf8').replace(/images:\n {2}- name: ghcr.io\/example\/frontend\n {4}newTag: "1.8.0"\n/, '');
+    const staging = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/staging/kustomization.yaml'), 'utf8').replace(/images:\n {2}- name: ghcr.io\/example\/frontend\n {4}newTag: "1.7.2"\n/, '');
     expect(dev).not.toContain('images:');
     const plan = planPromotion(input(exampleTree({ 'apps/frontend/overlays/dev/kustomization.yaml': dev, 'apps/frontend/overlays/staging/kustomization.yaml': staging }), { request: { from: 'dev', to: 'staging', apps: ['frontend'] } }));
     expect(plan.noop).toBe(true);
