@@ -17,7 +17,7 @@ export function fleetClusters(scan: RepoScan): ClusterSpec[] {
 export function generateDocs(docs: readonly FoundDoc[], clusters: readonly ClusterSpec[], git: GitReader): AppSetSummary[] {
   return docs.map((doc) => {
     // The fleet lists every cluster it deploys to: no implicit Argo CD `in-cluster` entry.
-    const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line }, { clusters, git, inCluster: false });
+    const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line, ...(doc.at ? { at: doc.at } : {}) }, { clusters, git, inCluster: false });
     return {
       name: r.name,
       file: r.file,

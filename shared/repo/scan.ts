@@ -1,3 +1,4 @@
+import type { PositionOf } from '../yaml/node-position';
 import type { FleetSpec } from '../model/fleet';
 import { defaultFleet, isFleetDoc, parseFleet } from '../model/fleet-file';
 import type { Problem } from '../problem';
@@ -15,6 +16,8 @@ export interface FoundDoc {
   readonly value: Record<string, unknown>;
   readonly file: string;
   readonly line: number;
+  /** Where a field of the document is written (line and column), for problems about that field. */
+  readonly at?: PositionOf;
 }
 
 /** What a scan of a repository found: the fleet, its ApplicationSets, pipelines and cluster Secrets, and every problem. */
@@ -58,7 +61,7 @@ export function scanRepository(tree: FileTree): RepoScan {
     problems.push(...parsed.problems);
     for (const d of parsed.docs) {
       if (!isRecord(d.value)) continue;
-      const found = { value: d.value, file, line: d.line };
+      const found = { value: d.value, file, line: d.line, at: d.at };
       const { kind, apiVersion } = d.value;
       if (asAppSet && kind === 'ApplicationSet' && typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/')) applicationSets.push(found);
       else if (asPipeline && kind === 'Pipeline' && apiVersion === 'flotilla.dev/v1alpha1') pipelines.push(found);
