@@ -4,7 +4,7 @@ import { FleetService } from '../../services/fleet-service';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** `flotilla apps`: the ApplicationSets of the repository and the apps they generate. */
 export function registerApps(program: Command, ctx: CliContext): void {
@@ -35,7 +35,7 @@ export function registerApps(program: Command, ctx: CliContext): void {
         );
         return `repository ${overview.repo.path} at ${overview.repo.head.short}${overview.repo.head.branch ? ` (${overview.repo.head.branch})` : ''}\n` + formatTable(['appset', 'app', 'project', 'destination', 'namespace', 'path'], rows);
       });
-      for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, problems);
       if (overview.appsets.length === 0) {
         ctx.io.err(`error: no ApplicationSets found in ${overview.repo.path} (looked in ${overview.repo.fleet?.applicationSets.join(', ')})\n`);
         return EXIT.error;

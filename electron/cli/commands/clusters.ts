@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterSpec } from '../../../shared/model/fleet';
-import { FlotillaError, formatProblem } from '../../../shared/problem';
+import { FlotillaError } from '../../../shared/problem';
 import { FLEET_FILE } from '../../../shared/repo/scan';
 import { ClusterManager } from '../../services/cluster/cluster-manager';
 import { FleetService } from '../../services/fleet-service';
@@ -10,7 +10,7 @@ import type { CliContext } from '../context';
 import { action, cliKubeconfig, EXIT, outputOption } from '../context';
 import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** Options shared by the commands that reach clusters. */
 export interface ClusterCliOptions {
@@ -65,7 +65,7 @@ export function registerClusters(program: Command, ctx: CliContext): void {
         const infos = await m.status();
         printData(ctx.io, opts.output, { clusters: infos, problems: m.problems }, () =>
           formatTable(['cluster', 'context', 'environment', 'state', 'version', 'server', 'reason'], infos.map((i) => [i.cluster, i.context, i.environment ?? '', i.state, i.version ?? '', i.server, i.reason ?? ''])));
-        for (const p of m.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+        printProblems(ctx.io, m.problems);
         return infos.every((i) => i.state === 'ready') ? EXIT.ok : EXIT.findings;
       } finally {
         m.close();

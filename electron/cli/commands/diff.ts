@@ -6,7 +6,7 @@ import type { CliContext } from '../context';
 import { action, cliKubeconfig, EXIT, outputOption, repoOption } from '../context';
 import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
-import { printData } from '../output';
+import { printData, printProblems } from '../output';
 
 /** Adds the options `diff` and `status` share: --cluster, --kubeconfig, --timeout. */
 export function compareOptions(cmd: Command): Command {
@@ -49,12 +49,13 @@ export function reportProblems(ctx: CliContext, result: FleetComparison, rowsOnl
   const rowProblems = result.rows.flatMap((r) => r.status.problems ?? []);
   const all = [...result.problems, ...rowProblems];
   const seen = new Set<string>();
-  for (const p of all) {
+  const distinct = all.filter((p) => {
     const line = `${p.severity}: ${formatProblem(p)}`;
-    if (seen.has(line)) continue;
+    if (seen.has(line)) return false;
     seen.add(line);
-    ctx.io.err(line + '\n');
-  }
+    return true;
+  });
+  printProblems(ctx.io, distinct);
   // One line per distinct reason (a dead cluster makes all its apps Unknown for the same reason).
   const byReason = new Map<string, string[]>();
   for (const r of result.rows) if (r.status.error) byReason.set(r.status.error, [...(byReason.get(r.status.error) ?? []), r.app]);

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { formatProblem } from '../../../shared/problem';
 import { normalizePath } from '../../../shared/repo/paths';
 import { FleetService } from '../../services/fleet-service';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** `flotilla generate`: the Applications the repository's ApplicationSets generate, locally, with why. */
 export function registerGenerate(program: Command, ctx: CliContext): void {
@@ -46,7 +45,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         ),
       );
       const problems = [...(wanted === undefined ? overview.problems : overview.problems.filter((p) => p.file === wanted)), ...appsets.flatMap((s) => s.problems)];
-      for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, problems);
       if (appsets.length === 0) {
         ctx.io.err(`error: no ApplicationSets found in ${overview.repo.path}\n`);
         return EXIT.error;

@@ -5,13 +5,13 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
-import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
 import { localGitReader } from '../../services/git-reader';
 import { GitRepository } from '../../services/git-repo';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
+import { printProblems } from '../output';
 import { helmRunnerFor } from '../../services/helm-runner';
 
 interface RenderOptions {
@@ -84,7 +84,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
             for (const r of selected) if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
           }
         }
-        for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+        printProblems(ctx.io, problems);
         return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;
       }),
     );

@@ -82,3 +82,18 @@ describe('exit codes', () => {
     expect(r.err).toContain(`error: ${path.join(t, 'config')}: kubeconfig could not be read`);
   });
 });
+
+describe('repeated problems', () => {
+  it('apps prints the first 20 of a kind and counts the rest', async () => {
+    const repo = dir('flotilla-many-problems-');
+    git(repo, 'init', '-q', '-b', 'main');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 35; i++) files[`appsets/a${i}.yaml`] = `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: a${i}\nspec:\n  generators: []\n  template: {}\n`;
+    writeFiles(repo, files);
+    commitAll(repo, 'many broken ApplicationSets');
+    const r = await cli(['apps', '--repo', repo]);
+    const lines = r.err.trim().split('\n');
+    expect(lines.filter((l) => l.includes('spec.generators must be a non-empty list of generators'))).toHaveLength(21);
+    expect(lines).toContain('… and 15 more error(s) like: spec.generators must be a non-empty list of generators');
+  });
+});
