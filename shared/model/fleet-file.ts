@@ -25,7 +25,7 @@ export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
   spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health'],
-  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations'],
+  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster'],
 } as const;
 
 /**
@@ -80,12 +80,17 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       const context = optionalString(c.context, [...path, 'context']);
       const server = optionalString(c.server, [...path, 'server']);
       const environment = optionalString(c.environment, [...path, 'environment']);
+      if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
+      const inCluster = c.inCluster === true;
+      const other = inCluster ? clusters.find((x) => x.inCluster) : undefined;
+      if (other) bad([...path, 'inCluster'], `(${c.name}) says inCluster: true, but ${other.name} already is Argo CD's in-cluster; only one cluster can be`);
       const where = at ? at(path, 'value') : { line };
       clusters.push({
         name: c.name,
         ...(context ? { context } : {}),
         ...(server ? { server } : {}),
         ...(environment ? { environment } : {}),
+        ...(inCluster && !other ? { inCluster: true } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.
         labels: environment ? { environment, ...labels } : labels,
         annotations: stringMap(c.annotations, [...path, 'annotations'], bad),

@@ -11,6 +11,7 @@ import { positionsOf } from '../yaml/node-position';
 import { unknownFields } from '../yaml/strict-fields';
 import type { YamlPath } from './yaml-path';
 import { parseYamlPath } from './yaml-path';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../yaml/limits';
 
 /** The default overlay of an app in a stage. */
 export const DEFAULT_OVERLAY_PATH = 'apps/{{app}}/overlays/{{stage}}';
@@ -128,6 +129,8 @@ export function parsePipelineFile(text: string, file: string): ParsedPipelines {
   const lc = new LineCounter();
   const pipelines: PipelineSpec[] = [];
   const problems: Problem[] = [];
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { pipelines, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, prettyErrors: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
@@ -137,7 +140,14 @@ export function parsePipelineFile(text: string, file: string): ParsedPipelines {
       }
       continue;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS(YAML_TO_JS);
+    } catch (e) {
+      const pos = lc.linePos(doc.contents?.range?.[0] ?? 0);
+      problems.push(problem(`YAML: ${yamlLimitMessage((e as Error).message)}`, { file, line: pos.line, column: pos.col }));
+      continue;
+    }
     if (!isRecord(value) || value.kind !== 'Pipeline' || value.apiVersion !== FLOTILLA_API_VERSION) continue;
     const r = readPipeline(value, doc, lc, file);
     problems.push(...r.problems);
