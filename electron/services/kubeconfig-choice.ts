@@ -38,8 +38,10 @@ export function chooseKubeconfig(input: KubeconfigChoiceInput = {}): KubeconfigC
   }
   const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   if (fromEnv.length > 0) return { files: fromEnv, source: 'env' };
+  // A sandbox with one API server dead is still the fleet the user started: its kubeconfig stays the default, so the
+  // dead cluster reads as unreachable rather than as a context missing from ~/.kube/config.
   const s = sandboxStatus(dataDir);
-  if (s.running && s.kubeconfig) return { files: [s.kubeconfig], source: 'sandbox' };
+  if (s.kubeconfig && s.clusters.some((c) => c.apiserver || c.etcd)) return { files: [s.kubeconfig], source: 'sandbox' };
   return { files: [path.join(os.homedir(), '.kube', 'config')], source: 'default' };
 }
 

@@ -89,7 +89,7 @@ describe('a fleet that fails under the refresh', () => {
     await syncApp(admin.connection('staging'), [config('debug')], { app: 'web-staging', namespace: ns });
     await syncApp(admin.connection('prod'), [config('trace')], { app: 'web-prod', namespace: ns });
     const r = await run('refresh');
-    expect(r.code).toBe(0);
+    expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('2 drifted, 0 unknown');
   });
 
@@ -101,7 +101,7 @@ describe('a fleet that fails under the refresh', () => {
     const started = Date.now();
     const r = await refreshing;
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(r.code).toBe(1);
+    expect(r.code, r.err).toBe(1);
     // staging never answered; dev may have been read before it died — either way the line says what was not compared.
     expect(r.err).toMatch(/^warning: (1|2) of 3 app × cluster\(s\) could not be compared: .*cluster staging unreachable/m);
     expect(r.out).not.toContain('0 drifted');
@@ -120,7 +120,9 @@ describe('a fleet that fails under the refresh', () => {
     await fleet.stopApiServer('prod');
     const r = await run('refresh');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: 3 of 3 app × cluster\(s\) could not be compared/m);
+    // The sandbox (its etcd still up) stays the default kubeconfig: each cluster reads as unreachable, not as unknown.
+    expect(r.err).toContain(`kubeconfig: ${fleet.kubeconfig} (the running sandbox's`);
+    expect(r.err).toMatch(/^error: 3 of 3 app × cluster\(s\) could not be compared: cluster dev unreachable.*cluster prod unreachable.*cluster staging unreachable/m);
     const online = await run('drift-report', '-f', 'md');
     expect(online.code).toBe(2);
     expect(online.out).not.toContain('No drift');
