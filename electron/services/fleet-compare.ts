@@ -242,7 +242,8 @@ export function fleetCompareSettings(text: string | undefined): { readonly ignor
   const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
   const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
   if (!spec) return none;
-  const where = { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) };
+  // Problems about the rules point at the spec.ignoreDifferences key (line and column), not at the document's start.
+  const where = { file: FLEET_FILE, ...(doc ? doc.at(['spec', 'ignoreDifferences']) : {}) };
   const problems: Problem[] = [];
   let ignore: IgnoreRules = { rules: [], problems: [] };
   const raw = spec['ignoreDifferences'];
