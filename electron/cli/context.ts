@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { formatProblem, toProblem } from '../../shared/problem';
+import type { KubeconfigChoiceInput } from '../services/kubeconfig-choice';
+import { chooseKubeconfig, describeKubeconfig } from '../services/kubeconfig-choice';
 import type { CliIO, OutputFormat } from './output';
 import { parseFormat } from './output';
 
@@ -44,4 +46,14 @@ export function action<A extends unknown[]>(ctx: CliContext, fn: (...args: A) =>
       ctx.exit(EXIT.error);
     }
   };
+}
+
+/**
+ * The kubeconfig files a command uses (`--kubeconfig`, `--sandbox`, `$KUBECONFIG`, the running sandbox's, else
+ * `~/.kube/config`); says so on stderr when it is the running sandbox's, which nothing on the command line named.
+ */
+export function cliKubeconfig(ctx: CliContext, input: KubeconfigChoiceInput): readonly string[] {
+  const choice = chooseKubeconfig(input);
+  if (choice.source === 'sandbox') ctx.io.err(`${describeKubeconfig(choice)}\n`);
+  return choice.files;
 }

@@ -1,4 +1,7 @@
 import { stringify } from 'yaml';
+import type { Problem } from '../../shared/problem';
+import { formatProblem } from '../../shared/problem';
+import { capProblems, omittedLines } from '../../shared/problem-cap';
 
 /** The output formats of data commands (`-o`). */
 export type OutputFormat = 'table' | 'json' | 'yaml';
@@ -33,4 +36,14 @@ export function printData(io: CliIO, format: OutputFormat, data: unknown, table:
   if (format === 'json') io.out(JSON.stringify(data, null, 2) + '\n');
   else if (format === 'yaml') io.out(stringify(data, { lineWidth: 0 }));
   else io.out(table());
+}
+
+/**
+ * Writes problems to stderr, one a line (`error: file:line:col: message`), the first 20 of each kind and then
+ * "… and N more like: …", so one broken clone's 46,000 identical problems do not bury the one that differs.
+ */
+export function printProblems(io: CliIO, problems: readonly Problem[]): void {
+  const capped = capProblems(problems);
+  for (const p of capped.shown) io.err(`${p.severity}: ${formatProblem(p)}\n`);
+  for (const line of omittedLines(capped)) io.err(`${line}\n`);
 }

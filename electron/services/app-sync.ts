@@ -3,6 +3,7 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
+import { chooseKubeconfig } from './kubeconfig-choice';
 import type { SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
@@ -39,7 +40,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   if (req.cluster && req.cluster !== rendered.cluster) throw new FlotillaError(problem(`${req.app} deploys to ${rendered.cluster}, not ${req.cluster}`, { app: req.app, cluster: req.cluster }));
   const syncOptions = (generated.application.spec.syncPolicy?.syncOptions ?? []) as readonly string[];
   const namespace = generated.application.spec.destination.namespace;
-  const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), ...(req.kubeconfig ? { kubeconfigPaths: req.kubeconfig } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
+  const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
   try {
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
     const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {

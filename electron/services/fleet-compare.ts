@@ -24,6 +24,7 @@ import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
 import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
+import { chooseKubeconfig } from './kubeconfig-choice';
 import { LuaHealthRunner } from './lua-health';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
@@ -39,7 +40,7 @@ export interface FleetCompareOptions {
   readonly app?: string;
   /** Only this cluster (by fleet name). */
   readonly cluster?: string;
-  /** Kubeconfig files (default: `$KUBECONFIG`, else `~/.kube/config`). */
+  /** Kubeconfig files (default: `$KUBECONFIG`, else the running sandbox's, else `~/.kube/config`). */
   readonly kubeconfig?: readonly string[];
   /** Deadline of each API call (default 10 s). */
   readonly timeoutMs?: number;
@@ -138,7 +139,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
 
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
-    ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}),
+    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   problems.push(...manager.problems);
@@ -241,7 +242,8 @@ export function fleetCompareSettings(text: string | undefined): { readonly ignor
   const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
   const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
   if (!spec) return none;
-  const where = { file: FLEET_FILE, ...(doc ? { line: doc.line } : {}) };
+  // Problems about the rules point at the spec.ignoreDifferences key (line and column), not at the document's start.
+  const where = { file: FLEET_FILE, ...(doc ? doc.at(['spec', 'ignoreDifferences']) : {}) };
   const problems: Problem[] = [];
   let ignore: IgnoreRules = { rules: [], problems: [] };
   const raw = spec['ignoreDifferences'];

@@ -59,6 +59,15 @@ export class GitRepository {
     return new GitRepository(top);
   }
 
+  /** The top folder of the git repository holding `dir` (which may be a subfolder), or undefined outside any. */
+  static topLevel(dir: string): string | undefined {
+    try {
+      return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: path.resolve(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** HEAD's commit, branch and subject; a repository with no commit yet is an error. */
   async head(): Promise<HeadInfo> {
     const sha = this.resolve('HEAD');
@@ -105,6 +114,41 @@ export class GitRepository {
       return this.gitSync(['config', '--get', 'remote.origin.url']).trim() || undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * Who the repository is, whatever folder or clone it is opened from: `git:<root commit>` (the oldest commit without
+   * parents reachable from HEAD), or `path:<folder>` before the first commit. Promotion history is kept under it.
+   */
+  identity(): string {
+    try {
+      const roots = this.gitSync(['rev-list', '--max-parents=0', 'HEAD']).trim().split('\n').filter(Boolean);
+      if (roots.length > 0) return `git:${roots[roots.length - 1]}`;
+    } catch {
+      // no commit yet
+    }
+    return `path:${this.root}`;
+  }
+
+  /** Whether the repository holds this commit (after a fetch, the remote's commits too). */
+  hasCommit(sha: string): boolean {
+    if (!/^[0-9a-f]{4,64}$/i.test(sha)) return false;
+    try {
+      this.gitSync(['cat-file', '-e', `${sha}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether `ancestor` is `descendant` or one of its ancestors (both must exist). */
+  isAncestor(ancestor: string, descendant: string): boolean {
+    try {
+      this.gitSync(['merge-base', '--is-ancestor', ancestor, descendant]);
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -55,7 +55,7 @@ export function exampleFleetClusters(): readonly ClusterSpec[] {
   const parsed = parseYamlDocuments(readFileSync(file, 'utf8'), 'flotilla.yaml');
   const doc = parsed.docs.find((d) => isFleetDoc(d.value));
   if (!doc) throw new Error(`${file}: no Fleet document`);
-  const { fleet, problems } = parseFleet(doc.value as Record<string, unknown>, 'flotilla.yaml', doc.line);
+  const { fleet, problems } = parseFleet(doc.value as Record<string, unknown>, 'flotilla.yaml', doc.line, doc.at);
   if (problems.some((p) => p.severity === 'error')) throw new Error(`${file}: ${problems.map((p) => p.message).join('; ')}`);
   return fleet.clusters;
 }

@@ -4,7 +4,8 @@ import { ClusterManager } from './cluster/cluster-manager';
 import { clusterView } from './cluster-view';
 import { storeFile } from '../store/location';
 import { EventBus } from './event-bus';
-import { sandboxStatus } from './sandbox';
+import type { KubeconfigChoice } from './kubeconfig-choice';
+import { chooseKubeconfig } from './kubeconfig-choice';
 import { FleetService } from './fleet-service';
 
 /** Where a session starts: the repository to open and the data folder for state. */
@@ -40,12 +41,14 @@ export class Session {
     return this.fleetPromise;
   }
 
-  /** The kubeconfig files clusters are reached with (undefined: the client's default, `~/.kube/config`). */
-  kubeconfig(): readonly string[] | undefined {
-    if (this.options.kubeconfig?.length) return this.options.kubeconfig;
-    if (process.env.KUBECONFIG) return undefined;
-    const sandbox = sandboxStatus(this.options.dataDir);
-    return sandbox.running && sandbox.kubeconfig ? [sandbox.kubeconfig] : undefined;
+  /** The kubeconfig files clusters are reached with: chosen as every command chooses them (see kubeconfig-choice). */
+  kubeconfig(): readonly string[] {
+    return this.kubeconfigChoice().files;
+  }
+
+  /** The kubeconfig in force and why: configured, `$KUBECONFIG`, the running sandbox's, else `~/.kube/config`. */
+  kubeconfigChoice(): KubeconfigChoice {
+    return chooseKubeconfig({ ...(this.options.kubeconfig?.length ? { flag: this.options.kubeconfig } : {}), dataDir: this.options.dataDir });
   }
 
   /** The SQLite store of the data folder, opened once (Node side only). */
@@ -66,7 +69,7 @@ export class Session {
     const key = JSON.stringify([clusters.map((c) => [c.name, c.context, c.server, c.environment, c.labels]), kubeconfig ?? null]);
     if (this.clusterConnections?.key === key) return this.clusterConnections.manager;
     this.clusterConnections?.manager.close();
-    const manager = ClusterManager.fromKubeconfig({ clusters, ...(kubeconfig ? { kubeconfigPaths: kubeconfig } : {}), timeoutMs: 5000 });
+    const manager = ClusterManager.fromKubeconfig({ clusters, kubeconfigPaths: kubeconfig, timeoutMs: 5000 });
     manager.onStateChange(({ info }) => this.events.emit('cluster:state', clusterView(info)));
     manager.startHeartbeat(30_000);
     this.clusterConnections = { key, manager };

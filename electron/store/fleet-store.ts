@@ -351,6 +351,7 @@ export class FleetStore {
     for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
     const seen: [number, number][] = [];
     const unreachable: [number, string][] = [];
+    const previousSeen = new Map<number, number>(previous ? (JSON.parse(previous.seen) as [number, number][]) : []);
     let kept = 0;
     let changed = 0;
     let events = 0;
@@ -376,8 +377,9 @@ export class FleetStore {
       if (record.unreachable !== undefined) {
         unreachable.push([ac.id, String(record.unreachable)]);
         if (ac.latest_observation !== null && ac.observed_at !== null) {
-          // Could not look: what was last seen stays in effect, with its own time (never replaced by "Unknown").
-          seen.push([ac.id, ac.observed_at - takenAt]);
+          // Could not look: what was last seen stays in effect, with the time it was last read (never replaced by "Unknown").
+          const lastRead = previousSeen.has(ac.id) ? previous!.taken_at + previousSeen.get(ac.id)! : ac.observed_at;
+          seen.push([ac.id, lastRead - takenAt]);
           kept++;
           options.onProgress?.(index + 1, records.length);
           return;

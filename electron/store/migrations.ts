@@ -130,6 +130,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE snapshots ADD COLUMN unreachable TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 5,
+    description: 'promotions.repository: the repository a promotion belongs to (its root commit), so one repository never lists another\'s',
+    sql: `
+      -- "git:<root commit sha>" of the repository promoted. Rows from before this migration are NULL until a repository
+      -- whose history holds their commit claims them.
+      ALTER TABLE promotions ADD COLUMN repository TEXT;
+      CREATE INDEX promotions_by_repository ON promotions(repository, id);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -9,7 +9,8 @@ import type { ClusterDecisionSource } from './generators/external';
 import type { TransformResult } from './generators/generate';
 import { transform } from './generators/generate';
 import type { AppSetInfo, GeneratorFn, GeneratorIssue, GeneratorKind } from './generators/types';
-import { describeParams } from './generators/types';
+import { paramsLabel } from './generators/types';
+import type { JsonPath, PositionOf } from '../yaml/node-position';
 import type { TemplateMode } from './template';
 import { renderString, renderTemplateParams } from './template';
 import { applyTemplatePatch, parsePatch } from './template-patch';
@@ -82,6 +83,8 @@ export interface AppSetResult {
 export interface DocSource {
   readonly file: string;
   readonly line: number;
+  /** Where a field of the document is written: problems then name the line and column of the field at fault. */
+  readonly at?: PositionOf;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -222,13 +225,15 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
   }
   const info = appSetInfo(doc);
   const where = { ...base, ...(info.name ? { appset: info.name } : {}) };
-  if (info.name === '') problems.push(problem('ApplicationSet has no metadata.name', where));
+  /** `where`, pointed at a field of the document when its position is known. */
+  const whereAt = (path: JsonPath): typeof where & { line: number; column?: number } => (source.at ? { ...where, ...source.at(path) } : where);
+  if (info.name === '') problems.push(problem('ApplicationSet has no metadata.name', whereAt(['metadata'])));
   const spec = isPlainObject(doc['spec']) ? doc['spec'] : undefined;
   const rawGenerators = spec?.['generators'];
   const generators = Array.isArray(rawGenerators) ? rawGenerators : [];
   const kinds = generators.map((g) => (isPlainObject(g) ? Object.keys(g).filter((k) => k !== 'selector').join('+') : '?'));
   if (!spec) problems.push(problem('ApplicationSet has no spec', where));
-  else if (!Array.isArray(rawGenerators) || generators.length === 0) problems.push(problem('spec.generators must be a non-empty list of generators', where));
+  else if (!Array.isArray(rawGenerators) || generators.length === 0) problems.push(problem('spec.generators must be a non-empty list of generators', whereAt(['spec', 'generators'])));
   const template = spec && isPlainObject(spec['template']) ? spec['template'] : {};
   const syncPolicy = spec && isPlainObject(spec['syncPolicy']) ? spec['syncPolicy'] : undefined;
   const patchText = spec && typeof spec['templatePatch'] === 'string' ? spec['templatePatch'] : undefined;
@@ -237,14 +242,14 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
   const report = (index: number, i: GeneratorIssue): void => {
     const chain = i.path.length > 0 ? ` (${i.path.join(' › ')})` : '';
     const element = i.element ? `, ${i.element}` : '';
-    problems.push({ ...problem(`generators[${index}]${chain}${element}: ${i.message}`, where), severity: i.severity });
+    problems.push({ ...problem(`generators[${index}]${chain}${element}: ${i.message}`, whereAt(['spec', 'generators', index, ...i.path.slice(0, 1)])), severity: i.severity });
   };
 
   const apps: GeneratedApp[] = [];
   const byName = new Map<string, GeneratedApp>();
   generators.forEach((entry, index) => {
     if (!isPlainObject(entry)) {
-      problems.push(problem(`generators[${index}] must be a map with one generator (list, clusters, git, matrix, merge, ...)`, where));
+      problems.push(problem(`generators[${index}] must be a map with one generator (list, clusters, git, matrix, merge, ...)`, whereAt(['spec', 'generators', index])));
       return;
     }
     let results: readonly TransformResult[];
@@ -259,10 +264,10 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
         report(index, i);
       }
     } catch (err) {
-      problems.push(problem(`generators[${index}]: ${errText(err)}`, where));
+      problems.push(problem(`generators[${index}]: ${errText(err)}`, whereAt(['spec', 'generators', index])));
       return;
     }
-    if (Object.keys(entry).every((k) => k === 'selector')) problems.push(problem(`generators[${index}] sets no generator (list, clusters, git, matrix, merge, ...)`, where));
+    if (Object.keys(entry).every((k) => k === 'selector')) problems.push(problem(`generators[${index}] sets no generator (list, clusters, git, matrix, merge, ...)`, whereAt(['spec', 'generators', index])));
     for (const r of results) {
       const tmplApp = templateApplication(r.template);
       for (const ps of r.params) {
@@ -287,8 +292,8 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           if (prev) {
             problems.push(
               problem(
-                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${describeParams(prev.explain.params)} and generators[${index}] (${chain}) ${describeParams(ps.params)}; the second is dropped`,
-                { ...where, app: application.metadata.name },
+                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${paramsLabel(prev.explain.params)} and generators[${index}] (${chain}) ${paramsLabel(ps.params)}; the second is dropped`,
+                { ...whereAt(['spec', 'template', 'metadata', 'name']), app: application.metadata.name },
               ),
             );
             continue;
@@ -296,7 +301,8 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           byName.set(application.metadata.name, app);
           apps.push(app);
         } catch (err) {
-          problems.push(problem(`generators[${index}] (${chain}), ${describeParams(ps.params)}: ${errText(err)}`, { ...where, ...cluster }));
+          // The error first; the parameter set named briefly (a few identifying values), never dumped whole.
+          problems.push(problem(`generators[${index}] (${chain}): ${errText(err)} — for ${paramsLabel(ps.params)}`, { ...whereAt(patchText !== undefined && /templatePatch/.test(errText(err)) ? ['spec', 'templatePatch'] : ['spec', 'template']), ...cluster }));
         }
       }
     }

@@ -26,7 +26,7 @@ export function generatorClusters(clusters: readonly ClusterSpec[]): AppSetClust
 export function generateDocs(docs: readonly FoundDoc[], clusters: readonly ClusterSpec[], git: GitReader, parent?: string): AppSetSummary[] {
   const seen = generatorClusters(clusters);
   return docs.map((doc) => {
-    const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line }, { clusters: seen, git, inCluster: true });
+    const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line, ...(doc.at ? { at: doc.at } : {}) }, { clusters: seen, git, inCluster: true });
     return {
       name: r.name,
       file: r.file,

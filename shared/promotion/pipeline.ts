@@ -7,6 +7,8 @@ import { FLOTILLA_API_VERSION } from '../model/fleet';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { isRecord } from '../yaml/documents';
+import { positionsOf } from '../yaml/node-position';
+import { unknownFields } from '../yaml/strict-fields';
 import type { YamlPath } from './yaml-path';
 import { parseYamlPath } from './yaml-path';
 import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../yaml/limits';
@@ -156,6 +158,26 @@ export function parsePipelineFile(text: string, file: string): ParsedPipelines {
 
 type Path = readonly (string | number)[];
 
+/** Every field a Pipeline may have, by where it is: anything else is an error (with a "did you mean"), never ignored. */
+export const PIPELINE_FIELDS = {
+  top: ['apiVersion', 'kind', 'metadata', 'spec'],
+  metadata: ['name', 'namespace', 'labels', 'annotations'],
+  spec: ['applicationSet', 'overlayPath', 'apps', 'promote', 'git', 'stages'],
+  app: ['name', 'overlayPath'],
+  promote: ['images', 'paths', 'revision'],
+  path: ['file', 'path'],
+  git: ['remote', 'branch', 'pushTo', 'reviewBranchPrefix'],
+  stage: ['name', 'from', 'clusters', 'overlayPath', 'gates'],
+  gates: ['soak', 'freshness', 'approvers', 'requiredApprovals', 'freezeWindows', 'manualOnly'],
+  freezeWindow: ['cron', 'duration', 'start', 'end', 'reason'],
+} as const;
+
+/** Fields people put in the wrong place, and where they belong. */
+const MISPLACED: Readonly<Record<string, string>> = {
+  git: '`git` belongs under spec (one git target per pipeline); a stage cannot push elsewhere',
+  promotionTemplate: '`promotionTemplate` is a Kargo field; Flotilla reads spec.promote (images, paths, revision)',
+};
+
 function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNode>, lc: LineCounter, file: string): { pipeline?: PipelineSpec; problems: Problem[] } {
   const problems: Problem[] = [];
   const pos = (path: Path): { line: number; column: number } => {
@@ -171,6 +193,18 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
     return { line: 1, column: 1 };
   };
   const bad = (path: Path, message: string): void => void problems.push(problem(`pipeline: ${path.join('.')}: ${message}`, { file, ...pos(path) }));
+  const keyAt = positionsOf(doc, lc);
+  const strict = (value: unknown, path: Path, known: readonly string[]): void => {
+    if (!isRecord(value)) return;
+    for (const u of unknownFields(value, known)) {
+      const at = [...path, u.key];
+      // Pointed at the key itself: the value of a misplaced mapping starts on the next line.
+      problems.push(problem(`pipeline: ${at.join('.')}: ${MISPLACED[u.key] ? `unknown field "${u.key}": ${MISPLACED[u.key]}` : u.message}`, { file, ...keyAt(at, 'key') }));
+    }
+  };
+  strict(v, [], PIPELINE_FIELDS.top);
+  strict(v.metadata, ['metadata'], PIPELINE_FIELDS.metadata);
+  strict(v.spec, ['spec'], PIPELINE_FIELDS.spec);
   const str = (x: unknown, path: Path, required = false): string | undefined => {
     if (x === undefined || x === null) {
       if (required) bad(path, 'is required');
@@ -205,6 +239,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
       spec.apps.forEach((a, i) => {
         if (typeof a === 'string' && a !== '') apps!.push({ name: a });
         else if (isRecord(a)) {
+          strict(a, ['spec', 'apps', i], PIPELINE_FIELDS.app);
           const n = str(a.name, ['spec', 'apps', i, 'name'], true);
           const o = str(a.overlayPath, ['spec', 'apps', i, 'overlayPath']);
           if (n) apps!.push({ name: n, ...(o ? { overlayPath: o } : {}) });
@@ -218,6 +253,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
   let promote: PromoteSpec = { images: true, paths: [], revision: false };
   if (!isRecord(promoteRaw)) bad(['spec', 'promote'], 'expected a mapping (images, paths, revision)');
   else {
+    strict(promoteRaw, ['spec', 'promote'], PIPELINE_FIELDS.promote);
     let images: boolean | readonly string[] = false;
     if (typeof promoteRaw.images === 'boolean') images = promoteRaw.images;
     else if (promoteRaw.images !== undefined) images = strList(promoteRaw.images, ['spec', 'promote', 'images']) ?? false;
@@ -228,6 +264,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
         promoteRaw.paths.forEach((p, i) => {
           const at: Path = ['spec', 'promote', 'paths', i];
           if (!isRecord(p)) return bad(at, 'expected a mapping {file, path}');
+          strict(p, at, PIPELINE_FIELDS.path);
           const f = str(p.file, [...at, 'file'], true);
           const yp = str(p.path, [...at, 'path'], true);
           if (!f || !yp) return;
@@ -245,6 +282,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
   let git: PipelineGit = { remote: 'origin', review: false, reviewBranchPrefix: 'flotilla/promote-' };
   if (!isRecord(gitRaw)) bad(['spec', 'git'], 'expected a mapping (remote, branch, pushTo)');
   else {
+    strict(gitRaw, ['spec', 'git'], PIPELINE_FIELDS.git);
     const pushTo = gitRaw.pushTo ?? 'branch';
     if (pushTo !== 'branch' && pushTo !== 'review') bad(['spec', 'git', 'pushTo'], 'expected `branch` (push to the branch) or `review` (push a new branch for review)');
     const branch = str(gitRaw.branch, ['spec', 'git', 'branch']);
@@ -262,6 +300,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
     spec.stages.forEach((s, i) => {
       const at: Path = ['spec', 'stages', i];
       if (!isRecord(s)) return bad(at, 'expected a mapping with a `name`');
+      strict(s, at, PIPELINE_FIELDS.stage);
       const sname = str(s.name, [...at, 'name'], true);
       if (!sname) return;
       if (stages.some((x) => x.name === sname)) return bad([...at, 'name'], `stage "${sname}" is declared twice`);
@@ -276,7 +315,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
         ...(from !== undefined ? { from } : {}),
         ...(clusters ? { clusters } : {}),
         ...(stageOverlay ? { overlayPath: stageOverlay } : {}),
-        gates: readGates(s.gates, [...at, 'gates'], bad, strList),
+        gates: readGates(s.gates, [...at, 'gates'], bad, strList, strict),
         line: pos(at).line,
       });
     });
@@ -292,6 +331,7 @@ function readGates(
   at: Path,
   bad: (path: Path, message: string) => void,
   strList: (x: unknown, path: Path) => string[] | undefined,
+  strict: (value: unknown, path: Path, known: readonly string[]) => void,
 ): StageGates {
   const none: StageGates = { freshnessMs: DEFAULT_FRESHNESS_MS, approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false };
   if (raw === undefined || raw === null) return none;
@@ -299,6 +339,7 @@ function readGates(
     bad(at, 'expected a mapping (soak, freshness, approvers, requiredApprovals, freezeWindows, manualOnly)');
     return none;
   }
+  strict(raw, at, PIPELINE_FIELDS.gates);
   let soakMs: number | undefined;
   if (raw.soak !== undefined) {
     soakMs = typeof raw.soak === 'string' ? parseDuration(raw.soak) : undefined;
@@ -324,6 +365,7 @@ function readGates(
       raw.freezeWindows.forEach((w, i) => {
         const wat: Path = [...at, 'freezeWindows', i];
         if (!isRecord(w)) return bad(wat, 'expected a mapping {cron, duration} or {start, end}');
+        strict(w, wat, PIPELINE_FIELDS.freezeWindow);
         const reason = typeof w.reason === 'string' ? w.reason : undefined;
         if (w.cron !== undefined) {
           if (typeof w.cron !== 'string' || parseCron(w.cron) === undefined) return bad([...wat, 'cron'], `expected five cron fields (minute hour day month weekday), got ${JSON.stringify(w.cron)}`);

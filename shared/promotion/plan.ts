@@ -291,6 +291,17 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
         const srcJs = src.doc.toJS() as unknown;
         const tgtJs = tgt.doc.toJS() as unknown;
         if (promote.images !== false) planImages(app, srcFile, srcJs, tgtFile, tgtText, tgtJs, tgt.doc, promote.images, input.request.images, moves, addSet, problems);
+        if (promote.images !== false && imageEntries(srcJs).length === 0 && !promote.revision && promote.paths.length === 0) {
+          // "Nothing to promote" would claim the stages run the same versions, which nobody checked.
+          problems.push({
+            ...problem(
+              `${srcFile} has no kustomization \`images:\` entries, and promote.images moves only those: Flotilla cannot see which versions ${app} runs in ${from.name}, so nothing can be promoted even if the stages differ (an image set in a patch or the base is not promoted). ` +
+                `Add an \`images:\` entry (name and newTag) to the ${from.name} and ${to.name} overlays, or promote the field that holds the version with promote.paths.`,
+              { app, file: srcFile },
+            ),
+            severity: 'warning',
+          });
+        }
         if (promote.revision) planRevisions(srcJs, tgtFile, tgtText, tgt.doc, moves, addSet);
       }
     }

@@ -1,3 +1,4 @@
+import type { PositionOf } from '../yaml/node-position';
 import type { FleetSpec } from '../model/fleet';
 import { defaultFleet, isFleetDoc, parseFleet } from '../model/fleet-file';
 import type { Problem } from '../problem';
@@ -16,6 +17,8 @@ export interface FoundDoc {
   readonly value: Record<string, unknown>;
   readonly file: string;
   readonly line: number;
+  /** Where a field of the document is written (line and column), for problems about that field. */
+  readonly at?: PositionOf;
 }
 
 /** What a scan of a repository found: the fleet, its Applications, ApplicationSets, AppProjects, pipelines and cluster Secrets, and every problem. */
@@ -56,7 +59,7 @@ export function scanRepository(tree: FileTree): RepoScan {
     problems.push(...parsed.problems);
     const doc = parsed.docs.find((d) => isFleetDoc(d.value));
     if (doc) {
-      const r = parseFleet(doc.value as Record<string, unknown>, FLEET_FILE, doc.line);
+      const r = parseFleet(doc.value as Record<string, unknown>, FLEET_FILE, doc.line, doc.at);
       fleet = r.fleet;
       problems.push(...r.problems);
     } else if (parsed.problems.length === 0) problems.push(problem('expected a document with apiVersion flotilla.dev/v1alpha1 and kind Fleet', { file: FLEET_FILE, line: 1 }));
@@ -83,7 +86,7 @@ export function scanRepository(tree: FileTree): RepoScan {
     if (chart === undefined) problems.push(...parsed.problems);
     for (const d of parsed.docs) {
       if (!isRecord(d.value)) continue;
-      const found = { value: d.value, file, line: d.line };
+      const found = { value: d.value, file, line: d.line, at: d.at };
       const { kind, apiVersion } = d.value;
       const argo = typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/');
       if (asAppSet && argo && kind === 'ApplicationSet') applicationSets.push(found);

@@ -47,15 +47,15 @@ export function renderDriftReportHtml(report: DriftReport): string {
     '</div>\n',
   );
   out.push(
-    s.drifted === 0 && s.driftedResources === 0
-      ? s.notCompared === 0
-        ? '<p class="ok">No drift: every app × cluster matches its desired state.</p>\n'
-        : s.notCompared === s.appClusters
-          ? '<p class="err">Could not look: no app × cluster could be compared.</p>\n'
+    s.appClusters > 0 && s.notCompared === s.appClusters
+      ? `<p class="err">Could not look: no app × cluster could be compared${s.drifted || s.driftedResources ? `; as last recorded, ${s.drifted} had drifted (${s.driftedResources} resource(s))` : ''}.</p>\n`
+      : s.drifted === 0 && s.driftedResources === 0
+        ? s.notCompared === 0
+          ? '<p class="ok">No drift: every app × cluster matches its desired state.</p>\n'
           : `<p class="err">No drift found in the ${s.appClusters - s.notCompared} of ${s.appClusters} app × cluster(s) that could be compared.</p>\n`
-      : `<p class="err">${s.drifted} app × cluster(s) drifted, ${s.driftedResources} resource(s) in all.</p>\n`,
+        : `<p class="err">${s.drifted} app × cluster(s) drifted, ${s.driftedResources} resource(s) in all.</p>\n`,
   );
-  if (s.coverage) out.push(`<p class="err">Partial coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
+  if (s.coverage) out.push(`<p class="err">Coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
   out.push('<h2>By environment</h2>\n', groupTable('Environment', s.byEnvironment));
   out.push('<h2>By cluster</h2>\n', groupTable('Cluster', s.byCluster));
   out.push('<h2>By app</h2>\n', groupTable('App', s.byApp));

@@ -20,16 +20,17 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
       ` · schema version ${report.schemaVersion}\n\n`,
   );
   const compared = s.appClusters - s.notCompared;
+  const drifting = s.drifted > 0 || s.driftedResources > 0;
   out.push(
-    s.drifted === 0 && s.driftedResources === 0
-      ? s.notCompared === 0
-        ? `**No drift**: ${s.appClusters} app × cluster(s) match their desired state.\n\n`
-        : compared === 0
-          ? `**Could not look**: none of the ${s.appClusters} app × cluster(s) could be compared.\n\n`
+    s.appClusters > 0 && compared === 0
+      ? `**Could not look**: none of the ${s.appClusters} app × cluster(s) could be compared` + (drifting ? `; as last recorded, ${s.drifted} had drifted (${s.driftedResources} resource(s)).\n\n` : '.\n\n')
+      : !drifting
+        ? s.notCompared === 0
+          ? `**No drift**: ${s.appClusters} app × cluster(s) match their desired state.\n\n`
           : `**No drift found** in the ${compared} of ${s.appClusters} app × cluster(s) that could be compared.\n\n`
-      : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
+        : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
   );
-  if (s.coverage) out.push(`**Partial coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
+  if (s.coverage) out.push(`**Coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
   out.push('## By environment\n\n', groupTable('Environment', s.byEnvironment));
   out.push('## By cluster\n\n', groupTable('Cluster', s.byCluster));
   out.push('## By app\n\n', groupTable('App', s.byApp));

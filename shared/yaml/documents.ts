@@ -1,5 +1,7 @@
 import { Composer, isScalar, LineCounter, Parser, visit } from 'yaml';
 import type { Problem } from '../problem';
+import type { PositionOf } from './node-position';
+import { positionsOf } from './node-position';
 import { problem } from '../problem';
 import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from './limits';
 
@@ -10,6 +12,8 @@ export interface YamlDoc {
   readonly index: number;
   /** 1-based line where the document's content starts. */
   readonly line: number;
+  /** Where a field of the document is written (line and column of its key or value). */
+  readonly at: PositionOf;
 }
 
 /** The documents of a YAML stream, and the problems (with file, line and column) of those that did not parse. */
@@ -59,7 +63,7 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
       continue;
     }
     if (value === null || value === undefined) continue;
-    docs.push({ value, index, line: lineCounter.linePos(start).line });
+    docs.push({ value, index, line: lineCounter.linePos(start).line, at: positionsOf(doc, lineCounter) });
   }
   return { docs, problems };
 }

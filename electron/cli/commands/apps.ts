@@ -6,7 +6,7 @@ import { FleetService } from '../../services/fleet-service';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** `flotilla apps`: every app of the repository (ApplicationSets', plain Applications, apps of apps) and where each comes from. */
 export function registerApps(program: Command, ctx: CliContext): void {
@@ -35,7 +35,7 @@ export function registerApps(program: Command, ctx: CliContext): void {
         });
         return `repository ${overview.repo.path} at ${overview.repo.head.short}${overview.repo.head.branch ? ` (${overview.repo.head.branch})` : ''}\n` + formatTable(['app', 'origin', 'project', 'destination', 'namespace', 'path'], rows);
       });
-      for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, problems);
       if (overview.apps.length === 0 && overview.appsets.length === 0) {
         ctx.io.err(`error: no Applications or ApplicationSets found in ${overview.repo.path} (looked in ${overview.repo.fleet?.applicationSets.join(', ')})\n`);
         return EXIT.error;

@@ -3,21 +3,18 @@ import { formatProblem } from '../../../shared/problem';
 import type { FleetCompareOptions, FleetComparison } from '../../services/fleet-compare';
 import { compareFleet } from '../../services/fleet-compare';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption, repoOption } from '../context';
+import { action, cliKubeconfig, EXIT, outputOption, repoOption } from '../context';
+import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
-import { printData } from '../output';
+import { printData, printProblems } from '../output';
 
 /** Adds the options `diff` and `status` share: --cluster, --kubeconfig, --timeout. */
 export function compareOptions(cmd: Command): Command {
   return cmd
     .option('--cluster <name>', 'only this cluster of the fleet')
-    .option('--kubeconfig <file>', 'kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG or ~/.kube/config)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--kubeconfig <file>', "kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--server-side-diff', "compare with each cluster's server-side apply dry run (exact defaults and webhooks), as Argo CD's ServerSideDiff=true")
-    .option('--timeout <seconds>', 'deadline of each API call', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--timeout expects a number of seconds, got "${v}"`);
-      return n;
-    });
+    .option('--timeout <duration>', 'deadline of each API call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg());
 }
 
 /** The parsed options `diff` and `status` share. */
@@ -25,19 +22,21 @@ export interface CompareCliOptions {
   readonly repo?: string;
   readonly cluster?: string;
   readonly kubeconfig?: string[];
+  /** Milliseconds. */
   readonly timeout?: number;
   readonly serverSideDiff?: boolean;
   readonly output: OutputFormat;
 }
 
-/** Turns the CLI options into `compareFleet` options. */
+/** Turns the CLI options into `compareFleet` options; the kubeconfig is chosen as everywhere (see kubeconfig-choice). */
 export function fleetCompareOptions(ctx: CliContext, opts: CompareCliOptions, app?: string): FleetCompareOptions {
+  const kubeconfig = cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}) });
   return {
     repo: opts.repo ?? ctx.cwd,
     ...(app !== undefined ? { app } : {}),
     ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
-    ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-    ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+    kubeconfig,
+    ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
     ...(opts.serverSideDiff ? { serverSide: true } : {}),
   };
 }
@@ -50,12 +49,13 @@ export function reportProblems(ctx: CliContext, result: FleetComparison, rowsOnl
   const rowProblems = result.rows.flatMap((r) => r.status.problems ?? []);
   const all = [...result.problems, ...rowProblems];
   const seen = new Set<string>();
-  for (const p of all) {
+  const distinct = all.filter((p) => {
     const line = `${p.severity}: ${formatProblem(p)}`;
-    if (seen.has(line)) continue;
+    if (seen.has(line)) return false;
     seen.add(line);
-    ctx.io.err(line + '\n');
-  }
+    return true;
+  });
+  printProblems(ctx.io, distinct);
   // One line per distinct reason (a dead cluster makes all its apps Unknown for the same reason).
   const byReason = new Map<string, string[]>();
   for (const r of result.rows) if (r.status.error) byReason.set(r.status.error, [...(byReason.get(r.status.error) ?? []), r.app]);

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 import { discoveryProblems } from '../../../shared/fleet/discover';
-import { formatProblem } from '../../../shared/problem';
 import { normalizePath } from '../../../shared/repo/paths';
 import { FleetService } from '../../services/fleet-service';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** `flotilla generate`: every Application of the repository (ApplicationSets', plain, apps of apps), locally, with why. */
 export function registerGenerate(program: Command, ctx: CliContext): void {
@@ -51,7 +50,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         ),
       );
       const problems = wanted === undefined ? discoveryProblems(overview) : [...overview.problems.filter((p) => p.file === wanted), ...appsets.flatMap((s) => s.problems), ...apps.flatMap((a) => a.problems ?? [])];
-      for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, problems);
       if (apps.length === 0 && appsets.length === 0) {
         ctx.io.err(`error: no Applications or ApplicationSets found in ${overview.repo.path}\n`);
         return EXIT.error;

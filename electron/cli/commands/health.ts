@@ -4,13 +4,13 @@ import { assessHealth, healthCustomizationsFromConfigMap, parseHealthSpec } from
 import type { HealthCustomizations } from '../../../shared/health';
 import type { KubeObject } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
-import { formatProblem, problem } from '../../../shared/problem';
+import { problem } from '../../../shared/problem';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
 import { LuaHealthRunner } from '../../services/lua-health';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption } from '../context';
 import type { OutputFormat } from '../output';
-import { formatTable, printData } from '../output';
+import { formatTable, printData, printProblems } from '../output';
 
 /** One assessed object, as `flotilla health -o json` prints it. */
 export interface HealthRow {
@@ -126,7 +126,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
       // Nothing assessed and only errors to show: no empty table on stdout (JSON/YAML still print []).
       if (rows.length > 0 || problems.length === 0 || opts.output !== 'table') printData(ctx.io, opts.output, rows, () =>
         formatTable(['kind', 'namespace', 'name', 'health', 'message'], rows.map((r) => [r.kind, r.namespace, r.name, r.status, r.message.replace(/\s*\n\s*/g, ' ')])));
-      for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, problems);
       runner?.close();
       return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;
     }),

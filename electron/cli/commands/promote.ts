@@ -5,11 +5,12 @@ import { formatProblem } from '../../../shared/problem';
 import type { PromotionPlan } from '../../../shared/promotion/plan';
 import { planBlockers } from '../../../shared/promotion/plan';
 import { defaultDataDir } from '../../services/data-dir';
-import type { PlannedPromotion, PromotionOutcome } from '../../services/promotion/promotion-service';
+import type { PlannedPromotion, PromotionOutcome, RollbackPlan } from '../../services/promotion/promotion-service';
 import { PromotionService } from '../../services/promotion/promotion-service';
 import { verifyPromotion } from '../../services/promotion/verify';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption, repoOption } from '../context';
+import { action, cliKubeconfig, EXIT, outputOption, repoOption } from '../context';
+import { timeoutArg } from '../durations';
 import type { OutputFormat } from '../output';
 import { printData } from '../output';
 
@@ -51,8 +52,18 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
     for (const g of p.gates) t += `   [${g.passed ? 'pass' : 'FAIL'}] ${g.gate}${g.app ? ` ${g.app}` : ''}${g.cluster ? ` on ${g.cluster}` : ''}: ${g.reason}\n`;
   }
   for (const c of planned.checkoutProblems) t += `error: ${c}\n`;
-  t += p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
+  const unseen = p.apps.some((a) => a.problems.some((pr) => pr.severity === 'warning' && /no kustomization `images:` entries/.test(pr.message)));
+  t += p.noop && unseen ? `\nNothing can be promoted: Flotilla sees no versions to move (see the warning above).\n` : p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
   return t;
+}
+
+/** A rollback's plan as text: what it reverts, on which tip, the versions after it and the diff. */
+function rollbackPlanText(p: RollbackPlan): string {
+  const r = p.promotion;
+  return (
+    `Roll back promotion #${r.id} (${r.apps.join(', ')}, ${r.from} -> ${r.to}, commit ${r.commit!.slice(0, 7)}) on ${p.remote}/${p.branch} at ${p.base.slice(0, 7)} (dry run: nothing is committed)\n` +
+    `${r.to} would run: ${p.versions.join(', ') || '(no versions read)'}\n\n${p.diff}`
+  );
 }
 
 function outcomeText(o: PromotionOutcome): string {
@@ -74,6 +85,7 @@ interface PromoteCliOptions {
   readonly rollback?: string;
   readonly verify?: boolean;
   readonly live?: boolean;
+  /** Milliseconds. */
   readonly verifyTimeout?: number;
   readonly kubeconfig?: string[];
   readonly repo?: string;
@@ -104,15 +116,11 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--image <name>', 'only this image (repeatable)', collect)
     .option('--approve <name>', 'an approval given for this promotion (repeatable)', collect)
     .option('--pipeline <name>', 'the pipeline, when the repository has several')
-    .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit')
+    .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit; with --dry-run, show the revert and the versions after it')
     .option('--live', 'also diff the promoted state against the live state of each target cluster (uses --kubeconfig)')
     .option('--verify', 'after pushing, wait until the target is Synced and Healthy at the new commit (else the promotion is marked failed)')
-    .option('--verify-timeout <seconds>', 'how long --verify waits (default 600)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--verify-timeout expects a number of seconds, got "${v}"`);
-      return n;
-    })
-    .option('--kubeconfig <file>', 'kubeconfig for --live and --verify (repeatable; default $KUBECONFIG or ~/.kube/config)', collect)
+    .option('--verify-timeout <duration>', 'how long --verify waits: 10m, 90s (a plain number is seconds; default 10m)', timeoutArg('--verify-timeout'))
+    .option('--kubeconfig <file>', "kubeconfig for --live and --verify (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", collect)
     .description('promote versions from one stage to the next by committing to Git: shows the edits, the rendered diff per target cluster and the gates first; exit 0 done, 1 blocked by a gate, 2 error');
   repoOption(outputOption(promotionDataDirOption(cmd))).action(
     action(ctx, async (app: string | undefined, opts: PromoteCliOptions) => {
@@ -120,6 +128,11 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       if (opts.rollback !== undefined) {
         const id = Number(opts.rollback);
         if (!Number.isInteger(id) || id <= 0) throw new Error(`--rollback expects a promotion id (a whole number), got "${opts.rollback}"`);
+        if (opts.dryRun) {
+          const plan = await svc.planRollback(id, opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {});
+          printData(ctx.io, opts.output, plan, () => rollbackPlanText(plan));
+          return EXIT.ok;
+        }
         if (!opts.yes) {
           if (!process.stdin.isTTY) throw new Error('refusing to roll back without --yes when not on a terminal');
           if (!(await confirm(`Roll back promotion #${id}? [y/N] `))) return EXIT.findings;
@@ -134,7 +147,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
         from: opts.from, to: opts.to, apps: opts.all ? ('all' as const) : [app!],
         ...(opts.image ? { images: opts.image } : {}), ...(opts.approve ? { approvals: opts.approve } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
       };
-      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {} } : {}) });
+      const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: { kubeconfig: cliKubeconfig(ctx, opts.kubeconfig ? { flag: opts.kubeconfig } : {}) } } : {}) });
       const blockers = [...planBlockers(planned.plan), ...planned.checkoutProblems];
       if (opts.dryRun || opts.output !== 'table') printData(ctx.io, opts.output, planned, () => planText(planned));
       else ctx.io.out(planText(planned));
@@ -161,7 +174,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       let record = out.record;
       if (opts.verify) {
         ctx.io.err(`verifying ${record.to}: waiting until Synced and Healthy at ${record.commit!.slice(0, 7)}...\n`);
-        record = await verifyPromotion(svc, record.id, { timeoutMs: (opts.verifyTimeout ?? 600) * 1000, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) });
+        record = await verifyPromotion(svc, record.id, { timeoutMs: opts.verifyTimeout ?? 600_000, kubeconfig: cliKubeconfig(ctx, opts.kubeconfig ? { flag: opts.kubeconfig } : {}) });
         if (opts.output === 'table') ctx.io.out(`promotion #${record.id} ${record.result}: ${record.message ?? ''}\n`);
       }
       if (opts.output !== 'table') printData(ctx.io, opts.output, record, () => '');

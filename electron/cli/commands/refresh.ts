@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { formatProblem } from '../../../shared/problem';
 import type { RefreshOutcome } from '../../services/fleet-refresh';
 import { refreshAndRecord } from '../../services/fleet-refresh';
 import { FleetStore } from '../../store/fleet-store';
@@ -9,7 +8,7 @@ import { DEFAULT_RETENTION } from '../../store/types';
 import type { CliContext } from '../context';
 import { action, coverageExit, outputOption, repoOption } from '../context';
 import { coverageLine } from '../../../shared/report/coverage';
-import { printData } from '../output';
+import { printData, printProblems } from '../output';
 import type { CompareCliOptions } from './diff';
 import { compareOptions, fleetCompareOptions, reportProblems } from './diff';
 
@@ -66,7 +65,7 @@ export function registerRefresh(program: Command, ctx: CliContext): void {
       );
       // Unknown is never success: a refresh that could read nothing exits 2, one that could read only part exits 1.
       reportProblems(ctx, result);
-      for (const p of recorded.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      printProblems(ctx.io, recorded.problems);
       if (line !== undefined) ctx.io.err(`${coverage.level === 'nothing' ? 'error' : 'warning'}: ${line}\n`);
       return coverageExit(coverage);
     }),

@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { RenderedApp } from '../../../shared/fleet/render-apps';
@@ -6,9 +7,11 @@ import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
+import { GitRepository } from '../../services/git-repo';
 import { renderApps, renderAppsToDir } from '../../services/render-service';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
+import { printProblems } from '../output';
 import { helmRunnerFor } from '../../services/helm/kustomize-helm-runner';
 
 interface RenderOptions {
@@ -36,12 +39,15 @@ export function registerRender(program: Command, ctx: CliContext): void {
     .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default) or LoadRestrictionsNone, as kustomize')
     .action(
       action(ctx, async (target: string | undefined, opts: RenderOptions) => {
-        const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
+        // A PATH is read as kustomize reads it, against the current folder: `cd overlay && flotilla render .` works from
+        // anywhere inside the repository.
+        const fleet = await FleetService.open(opts.repo ?? (target !== undefined ? (GitRepository.topLevel(ctx.cwd) ?? ctx.cwd) : ctx.cwd));
         const root = fleet.repo.root;
         const problems: Problem[] = [];
         if (target !== undefined) {
-          const rel = path.relative(root, path.resolve(ctx.cwd, target)).split(path.sep).join('/');
-          if (rel.startsWith('..')) throw new Error(`${target} is outside the repository ${root}`);
+          const abs = path.resolve(ctx.cwd, target);
+          const rel = path.relative(root, existsSync(abs) ? realpathSync(abs) : abs).split(path.sep).join('/') || '.';
+          if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new Error(`${target} is outside the repository ${root}`);
           const tree = opts.revision ? fleet.repo.treeAt(opts.revision) : new FsFileTree(root);
           const helm = helmRunnerFor(tree);
           const r = kustomizeBuild(tree, rel, { loadRestrictor: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly', ...(helm ? { helm } : {}) });
@@ -69,7 +75,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
           });
           return s.failed > 0 ? EXIT.error : EXIT.ok;
         }
-        for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+        printProblems(ctx.io, problems);
         return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;
       }),
     );

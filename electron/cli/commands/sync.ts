@@ -7,12 +7,11 @@ import { syncApp } from '../../services/cluster/sync';
 import { syncAppFromGit } from '../../services/app-sync';
 import { defaultDataDir } from '../../services/data-dir';
 import { FleetService } from '../../services/fleet-service';
-import { sandboxStatus } from '../../services/sandbox';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
 import type { SyncResult } from '../../services/cluster/sync';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption } from '../context';
+import { action, cliKubeconfig, EXIT, outputOption } from '../context';
 import type { OutputFormat } from '../output';
 import { formatTable, printData } from '../output';
 import type { ClusterCliOptions } from './clusters';
@@ -86,12 +85,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
 async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean }): Promise<number> {
   if (opts.cluster && opts.cluster.length > 1) throw new Error('an Application deploys to one cluster: give one --cluster');
   const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
-  let kubeconfig = opts.kubeconfig;
-  if (opts.sandbox) {
-    const s = sandboxStatus(defaultDataDir());
-    if (!s.kubeconfig) throw new Error('the sandbox is not running: start it with `flotilla sandbox up`');
-    kubeconfig = [s.kubeconfig];
-  }
+  const kubeconfig = cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}), ...(opts.sandbox ? { sandbox: true } : {}) });
   const store = opts.dryRun ? undefined : FleetStore.open(storeFile(defaultDataDir()));
   try {
     const r = await syncAppFromGit(fleet, {
@@ -99,7 +93,7 @@ async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions
       ...(opts.cluster?.[0] ? { cluster: opts.cluster[0] } : {}),
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.prune ? { prune: true } : {}),
-      ...(kubeconfig ? { kubeconfig } : {}),
+      kubeconfig,
       ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
     }, store);
     printData(ctx.io, opts.output, r, () =>

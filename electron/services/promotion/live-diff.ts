@@ -16,6 +16,7 @@ import { OverlayFileTree } from '../../../shared/promotion/overlay-tree';
 import type { PromotionPlan } from '../../../shared/promotion/plan';
 import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
+import { chooseKubeconfig } from '../kubeconfig-choice';
 import { LiveStore } from '../cluster/live-state';
 import type { GitRepository } from '../git-repo';
 import { sourceTools } from '../sources/source-tools';
@@ -46,7 +47,7 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
   if (jobs.length === 0) return [];
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
-    ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}),
+    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   try {

@@ -48,7 +48,7 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
         problems,
       };
     },
-    'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: {} } : {}) }),
+    'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: { kubeconfig: session.kubeconfig() } } : {}) }),
     'promotion:execute': async (req) => {
       const svc = await service(session);
       const out = await svc.execute(options(req));

@@ -62,25 +62,40 @@ export class PromotionLog {
   private constructor(
     readonly file: string,
     private readonly db: Database.Database,
+    /** The repository whose promotions this log reads and writes (`git:<root commit>`). */
+    readonly repository: string,
   ) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO promotions (started_at, by, pipeline, from_stage, to_stage, apps, versions, result, rollback_of)
-         VALUES (@at, @by, @pipeline, @from, @to, @apps, @versions, 'running', @rollbackOf)`,
+        `INSERT INTO promotions (started_at, by, pipeline, from_stage, to_stage, apps, versions, result, rollback_of, repository)
+         VALUES (@at, @by, @pipeline, @from, @to, @apps, @versions, 'running', @rollbackOf, @repository)`,
       ),
       finish: db.prepare(
         `UPDATE promotions SET result = @result, finished_at = @at, commit_sha = COALESCE(@commit, commit_sha), branch = COALESCE(@branch, branch),
            base_revision = COALESCE(@base, base_revision), message = @message, attempts = COALESCE(@attempts, attempts),
            apps = COALESCE(@apps, apps), versions = COALESCE(@versions, versions) WHERE id = @id`,
       ),
-      get: db.prepare(`${SELECT} WHERE p.id = ?`),
-      list: db.prepare(`${SELECT} ORDER BY p.id DESC LIMIT ?`),
+      get: db.prepare(`${SELECT} WHERE p.id = ? AND p.repository = ?`),
+      list: db.prepare(`${SELECT} WHERE p.repository = ? ORDER BY p.id DESC LIMIT ?`),
+      unclaimed: db.prepare(`SELECT id, commit_sha FROM promotions WHERE repository IS NULL AND commit_sha IS NOT NULL`),
+      claim: db.prepare(`UPDATE promotions SET repository = ? WHERE id = ? AND repository IS NULL`),
     };
   }
 
-  /** Opens (creating and migrating when needed) the store file's promotions table. */
-  static open(file: string): PromotionLog {
-    return new PromotionLog(file, openDatabase(file));
+  /** Opens (creating and migrating when needed) the store file's promotions table, for one repository's promotions. */
+  static open(file: string, repository: string): PromotionLog {
+    return new PromotionLog(file, openDatabase(file), repository);
+  }
+
+  /**
+   * Gives this repository the promotions recorded before promotions were keyed by repository whose commit it holds
+   * (`hasCommit`); the others stay unclaimed and are never shown. Returns how many were claimed.
+   */
+  claimLegacy(hasCommit: (sha: string) => boolean): number {
+    const rows = this.s.unclaimed.all() as { id: number; commit_sha: string }[];
+    const mine = rows.filter((r) => hasCommit(r.commit_sha));
+    if (mine.length === 0) return 0;
+    return this.write(() => mine.reduce((n, r) => n + this.s.claim.run(this.repository, r.id).changes, 0));
   }
 
   /** Closes the connection. */
@@ -94,7 +109,7 @@ export class PromotionLog {
       Number(
         this.s.insert.run({
           at: p.at ?? Date.now(), by: p.by, pipeline: p.pipeline, from: p.from, to: p.to,
-          apps: JSON.stringify(p.apps), versions: JSON.stringify(p.versions), rollbackOf: p.rollbackOf ?? null,
+          apps: JSON.stringify(p.apps), versions: JSON.stringify(p.versions), rollbackOf: p.rollbackOf ?? null, repository: this.repository,
         }).lastInsertRowid,
       ),
     );
@@ -112,22 +127,22 @@ export class PromotionLog {
     return this.get(id)!;
   }
 
-  /** One promotion, or undefined. */
+  /** One promotion of this repository, or undefined. */
   get(id: number): PromotionRecordView | undefined {
-    const row = this.s.get.get(id) as Row | undefined;
+    const row = this.s.get.get(id, this.repository) as Row | undefined;
     return row ? toView(row) : undefined;
   }
 
-  /** One promotion; a clear error naming the id when there is none. */
+  /** One promotion of this repository; a clear error naming the id when it has none (another repository's is not its). */
   require(id: number): PromotionRecordView {
     const r = this.get(id);
-    if (!r) throw new FlotillaError(problem(`no promotion #${id} in the store`, { file: this.file }));
+    if (!r) throw new FlotillaError(problem(`no promotion #${id} in this repository's history (flotilla promotions lists them)`, { file: this.file }));
     return r;
   }
 
-  /** The latest promotions, newest first. */
+  /** This repository's latest promotions, newest first. */
   list(limit = 100): PromotionRecordView[] {
-    return (this.s.list.all(limit) as Row[]).map(toView);
+    return (this.s.list.all(this.repository, limit) as Row[]).map(toView);
   }
 
   private write<T>(fn: () => T): T {

@@ -65,6 +65,19 @@ export interface PlannedPromotion {
   readonly live?: readonly LiveClusterDiff[];
 }
 
+/** What a rollback would do: the promotion, where it would push, the revert's diff and the versions after it. */
+export interface RollbackPlan {
+  readonly promotion: PromotionRecordView;
+  readonly remote: string;
+  readonly branch: string;
+  /** The remote tip the revert applies to. */
+  readonly base: string;
+  /** `git diff` of the revert. */
+  readonly diff: string;
+  /** What the target stage would run after the rollback (`app:version`). */
+  readonly versions: readonly string[];
+}
+
 /** How an execution ended. */
 export interface PromotionOutcome {
   readonly record: PromotionRecordView;
@@ -115,7 +128,7 @@ export class PromotionService {
 
   /** The promotions recorded, newest first. */
   history(limit = 100): PromotionRecordView[] {
-    const log = PromotionLog.open(this.opts.storeFile);
+    const log = this.openLog();
     try {
       return log.list(limit);
     } finally {
@@ -131,7 +144,7 @@ export class PromotionService {
     // The lock is taken before anything is awaited: concurrent promotions run in the order they were asked for.
     return withRepoLock(this.lockFile, async () => {
       const target = await this.target(req.pipeline);
-      const log = PromotionLog.open(this.opts.storeFile);
+      const log = this.openLog();
       try {
         await this.fetch(target.remote, target.branch);
         let planned = await this.planAt(req, target.remote, target.branch);
@@ -186,20 +199,18 @@ export class PromotionService {
     });
   }
 
-  /** Reverts a promotion's commit on the branch it was pushed to (worktree, commit, push), recorded as a promotion of its own. */
+  /**
+   * Reverts a promotion's commit on the branch it was pushed to (worktree, commit, push), recorded as a promotion of its
+   * own whose trailers and record list the versions the target stage runs after it. A push refused because the remote
+   * moved (or its ref was locked) is retried on the fetched tip, a bounded number of times.
+   */
   async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
     return withRepoLock(this.lockFile, async () => {
       const target = await this.target(opts.pipeline);
-      const log = PromotionLog.open(this.opts.storeFile);
+      const log = this.openLog();
       try {
-        const original = log.require(id);
-        if (!original.commit || !['pushed', 'verified', 'verify-failed'].includes(original.result)) {
-          throw new FlotillaError(problem(`promotion #${id} ${original.result === 'no-op' ? 'changed nothing' : `was not pushed (${original.result})`}: there is nothing to roll back`));
-        }
-        if (original.rolledBackBy !== undefined) throw new FlotillaError(problem(`promotion #${id} was already rolled back by #${original.rolledBackBy}`));
-        const branch = original.branch ?? target.branch;
-        await this.fetch(target.remote, branch);
-        const message = (await this.repo.git.raw(['log', '-1', '--format=%B', original.commit])).trim();
+        const { original, branch } = await this.rollbackSubject(log, id, target);
+        const message = (await this.repo.git.raw(['log', '-1', '--format=%B', original.commit!])).trim();
         const trailers = parsePromotionTrailers(message) ?? { from: original.from, to: original.to, apps: original.apps, versions: original.versions, pipeline: original.pipeline };
         const promoter = this.requirePromoter({ promoter: await this.identity() } as PlannedPromotion);
         const rid = log.start({ by: promoter, pipeline: original.pipeline, from: original.to, to: original.to, apps: original.apps, versions: original.versions, rollbackOf: id, at: this.now() });
@@ -207,19 +218,18 @@ export class PromotionService {
         try {
           for (let attempt = 1; ; attempt++) {
             const base = await this.remoteTip(target.remote, branch);
-            const pushed = await this.commitAndPush(base, target.remote, branch, rollbackMessage(trailers, original.commit, String(id)), async (wt) => {
-              const g = simpleGit(wt);
-              try {
-                await g.raw(['revert', '--no-commit', original.commit!]);
-              } catch (err) {
-                throw new FlotillaError(problem(`promotion #${id} (${original.commit!.slice(0, 7)}) does not revert cleanly on ${target.remote}/${branch}: the files changed since; ${firstLine(err)}`));
-              }
+            let restored: string[] = [];
+            const pushed = await this.commitAndPush(base, target.remote, branch, (tree) => {
+              restored = this.deployedVersions(target.pipeline, tree, original);
+              return rollbackMessage({ ...trailers, versions: restored }, original.commit!, String(id));
+            }, async (wt) => {
+              await this.revertInto(wt, original, target.remote, branch);
               await this.opts.beforePush?.(attempt);
               return undefined;
             });
             const plan = emptyPlan(original);
             if (pushed.ok) {
-              return { record: log.finish(rid, { result: 'pushed', commit: pushed.commit, branch, baseRevision: base, attempts: attempt, at: this.now() }), plan, blockers: [] };
+              return { record: log.finish(rid, { result: 'pushed', commit: pushed.commit, branch, baseRevision: base, attempts: attempt, versions: restored, at: this.now() }), plan, blockers: [] };
             }
             if (!pushed.rejected || attempt >= maxAttempts) {
               const msg = pushed.rejected ? `the remote kept moving: ${maxAttempts} attempts were rejected; nothing was pushed` : `push failed; nothing was pushed: ${pushed.error}`;
@@ -237,9 +247,74 @@ export class PromotionService {
     });
   }
 
+  /**
+   * What `rollback` would do, changing nothing: reverts the promotion's commit in a temporary worktree on the fetched
+   * remote tip and reports the diff and the versions the target stage would run after it.
+   */
+  async planRollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<RollbackPlan> {
+    const target = await this.target(opts.pipeline);
+    const log = this.openLog();
+    try {
+      const { original, branch } = await this.rollbackSubject(log, id, target);
+      const base = await this.remoteTip(target.remote, branch);
+      const parent = mkdtempSync(path.join(os.tmpdir(), 'flotilla-rollback-plan-'));
+      const dir = path.join(parent, 'worktree');
+      await this.repo.git.raw(['worktree', 'add', '--detach', '--quiet', dir, base]);
+      try {
+        await this.revertInto(dir, original, target.remote, branch);
+        const wt = simpleGit(dir);
+        const diff = await wt.raw(['diff', '--cached', '--no-color']);
+        const tree = (await wt.raw(['write-tree'])).trim();
+        // A dangling commit of the reverted tree (never pushed, collected by git gc), to read it from git objects.
+        const commit = (await wt.raw(['-c', 'user.name=Flotilla', '-c', 'user.email=flotilla@localhost', 'commit-tree', tree, '-p', base, '-m', 'flotilla rollback plan'])).trim();
+        return { promotion: original, remote: target.remote, branch, base, diff, versions: this.deployedVersions(target.pipeline, this.repo.treeAt(commit), original) };
+      } finally {
+        await this.repo.git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
+        rmSync(parent, { recursive: true, force: true });
+        await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
+      }
+    } finally {
+      log.close();
+    }
+  }
+
+  /** The promotion to roll back, checked: pushed, not rolled back yet, its commit present after fetching its branch. */
+  private async rollbackSubject(log: PromotionLog, id: number, target: { remote: string; branch: string }): Promise<{ original: PromotionRecordView; branch: string }> {
+    const original = log.require(id);
+    if (!original.commit || !['pushed', 'verified', 'verify-failed'].includes(original.result)) {
+      throw new FlotillaError(problem(`promotion #${id} ${original.result === 'no-op' ? 'changed nothing' : `was not pushed (${original.result})`}: there is nothing to roll back`));
+    }
+    if (original.rolledBackBy !== undefined) throw new FlotillaError(problem(`promotion #${id} was already rolled back by #${original.rolledBackBy}`));
+    const branch = original.branch ?? target.branch;
+    await this.fetch(target.remote, branch);
+    const c = original.commit.slice(0, 7);
+    if (!this.repo.hasCommit(original.commit)) {
+      throw new FlotillaError(problem(`promotion #${id}'s commit ${c} is not in ${this.repo.root}, even after fetching ${target.remote}/${branch}: it was removed from the remote (force-push) or never reached it; there is nothing to revert`));
+    }
+    const tip = await this.remoteTip(target.remote, branch);
+    if (!this.repo.isAncestor(original.commit, tip)) {
+      throw new FlotillaError(problem(`promotion #${id}'s commit ${c} is no longer on ${target.remote}/${branch} (at ${tip.slice(0, 7)}): it was removed by a force-push, so there is nothing to revert`));
+    }
+    return { original, branch };
+  }
+
+  /** Stages the revert of a promotion's commit in a worktree; a clear Problem when it no longer reverts cleanly. */
+  private async revertInto(dir: string, original: PromotionRecordView, remote: string, branch: string): Promise<void> {
+    try {
+      await simpleGit(dir).raw(['revert', '--no-commit', original.commit!]);
+    } catch (err) {
+      throw new FlotillaError(problem(`promotion #${original.id} (${original.commit!.slice(0, 7)}) does not revert cleanly on ${remote}/${branch}: the files changed since; ${firstLine(err)}`));
+    }
+  }
+
+  /** The versions the promotion's target stage runs in a tree, as `app:version` entries (the trailer's form). */
+  private deployedVersions(pipeline: PipelineSpec, tree: FileTree, original: PromotionRecordView): string[] {
+    return original.apps.flatMap((app) => (stageVersions(pipeline, tree, app, original.to) ?? []).map((v) => `${app}:${v}`));
+  }
+
   /** Records a verification verdict on a promotion. */
   recordVerification(id: number, verified: boolean, message: string): PromotionRecordView {
-    const log = PromotionLog.open(this.opts.storeFile);
+    const log = this.openLog();
     try {
       return log.finish(id, { result: verified ? 'verified' : 'verify-failed', message, at: this.now() });
     } finally {
@@ -263,6 +338,18 @@ export class PromotionService {
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
+  }
+
+  /** The promotion log of this repository (keyed by its identity), claiming older unkeyed records whose commit it holds. */
+  private openLog(): PromotionLog {
+    const log = PromotionLog.open(this.opts.storeFile, this.repo.identity());
+    try {
+      log.claimLegacy((sha) => this.repo.hasCommit(sha));
+    } catch (err) {
+      log.close();
+      throw err;
+    }
+    return log;
   }
 
   /** The pipeline (chosen by name, or the only one) read at the current HEAD, and where it pushes. */
@@ -454,7 +541,7 @@ export class PromotionService {
    * and branches are never touched, and a failed push leaves no ref behind.
    */
   private async commitAndPush(
-    base: string, remote: string, branch: string, message: string, edit: (dir: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>,
+    base: string, remote: string, branch: string, message: string | ((committed: FileTree) => string), edit: (dir: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>,
   ): Promise<{ ok: true; commit: string } | { ok: false; rejected: boolean; error: string }> {
     const parent = mkdtempSync(path.join(os.tmpdir(), 'flotilla-promote-'));
     const dir = path.join(parent, 'worktree');
@@ -463,14 +550,20 @@ export class PromotionService {
       const wt: SimpleGit = simpleGit(dir);
       const staged = await edit(dir);
       if (staged) await wt.add([...staged]);
-      await wt.commit(message);
+      if (typeof message === 'string') await wt.commit(message);
+      else {
+        // The message describes the committed files (a rollback's trailers list the versions it restores): commit,
+        // read the commit's tree from git objects, then give the commit its message.
+        await wt.commit('flotilla: message follows');
+        await wt.raw(['commit', '--amend', '--quiet', '-m', message(this.repo.treeAt((await wt.revparse(['HEAD'])).trim()))]);
+      }
       const commit = (await wt.revparse(['HEAD'])).trim();
       try {
         await wt.push(remote, `HEAD:refs/heads/${branch}`);
         return { ok: true, commit };
       } catch (err) {
         const text = err instanceof Error ? err.message : String(err);
-        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(text) && !/remote rejected/.test(text);
+        const rejected = isRetryablePushError(text);
         return { ok: false, rejected, error: text.split('\n').filter((l) => /rejected|error|denied|hook|remote:/i.test(l)).join(' ').trim() || firstLine(err) };
       }
     } finally {
@@ -479,6 +572,16 @@ export class PromotionService {
       await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Whether a refused push is worth re-planning on the fetched remote and retrying: the branch moved (non-fast-forward,
+ * fetch first) or another push held the ref's lock at that moment (`cannot lock ref`). A hook or permission refusal
+ * (`remote rejected` for any other reason) is final.
+ */
+export function isRetryablePushError(text: string): boolean {
+  if (/cannot lock ref|unable to create .*\.lock|failed to update ref/i.test(text)) return true;
+  return /\[rejected\]|non-fast-forward|fetch first/.test(text) && !/remote rejected/.test(text);
 }
 
 /** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */

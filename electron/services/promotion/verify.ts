@@ -12,6 +12,7 @@ import { overlayDir, stageClusters } from '../../../shared/promotion/plan';
 import { normalizePath } from '../../../shared/repo/paths';
 import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
+import { chooseKubeconfig } from '../kubeconfig-choice';
 import { LiveStore } from '../cluster/live-state';
 import type { PromotionService } from './promotion-service';
 import { sourceTools } from '../sources/source-tools';
@@ -88,7 +89,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
       .map((a) => a.application)
       .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() }) }))
       .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
-    const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     try {
       return await Promise.all(jobs.map(async ({ application, rendered }): Promise<TargetStatus> => {
         const base = { app: dirs.get(normalizePath(application.spec.source?.path ?? ''))!, application: application.metadata.name, cluster: rendered.cluster! };

@@ -28,7 +28,7 @@ const PATH = ['clusterDecisionResource'];
  */
 export const clusterDecisionResourceGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
   const source = ctx.clusterDecisions;
-  if (!source) return { params: [], issues: [issue('generator clusterDecisionResource cannot run locally: it reads a duck-typed resource from Argo CD’s cluster (provide AppSetContext.clusterDecisions)', PATH)] };
+  if (!source) return { params: [], issues: [issue('generator clusterDecisionResource cannot run locally: the clusterDecisionResource generator needs a live cluster (it reads a duck-typed resource from Argo CD’s namespace); not evaluated offline', PATH)] };
   const fail = (message: string): GenerateResult => ({ params: [], issues: [issue(message, PATH)] });
   const cmName = typeof gen['configMapRef'] === 'string' ? gen['configMapRef'] : '';
   let clusters: readonly AppSetCluster[];

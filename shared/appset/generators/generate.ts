@@ -8,7 +8,7 @@ import { clusterDecisionResourceGenerator } from './external';
 import { gitGenerator } from './git';
 import { listGenerator } from './list';
 import type { AppSetInfo, GenerateResult, GeneratorFn, GeneratorIssue, GeneratorKind, ParamSet } from './types';
-import { describeParams, GENERATOR_KINDS, isGeneratorKind, issue } from './types';
+import { GENERATOR_KINDS, isGeneratorKind, issue, paramsLabel } from './types';
 
 /** Matrix errors, worded as Argo CD words them. */
 export const ERR_MATRIX_LESS_THAN_TWO = 'found less than two generators, Matrix support only two';
@@ -127,7 +127,7 @@ export function transform(entry: Record<string, unknown>, info: AppSetInfo, ctx:
         if (!isPlainObject(b)) throw new Error(`interpolated generator has no ${kind}`);
         body = b;
       } catch (err) {
-        issues.push(issue(errText(err), [kind], describeParams(genParams)));
+        issues.push(issue(errText(err), [kind], paramsLabel(genParams)));
         continue;
       }
     }
@@ -210,13 +210,13 @@ export function matrixGenerator(gen: Record<string, unknown>, info: AppSetInfo, 
   const params: ParamSet[] = [];
   for (const a of first.params) {
     const second = childParams(children[1], info, ctx, 'matrix', a.params);
-    if (second.issues.length > 0) issues.push(...wrapIssues(second.issues, 'failed to get params for second generator in the matrix generator: ', path, describeParams(a.params)));
+    if (second.issues.length > 0) issues.push(...wrapIssues(second.issues, 'failed to get params for second generator in the matrix generator: ', path, paramsLabel(a.params)));
     for (const b of second.params) {
       try {
         const combined = info.goTemplate ? mergeOverride(b.params, a.params) : combineStringMaps(a.params, b.params);
         params.push({ params: combined, path: [...path, ...a.path, ...b.path] });
       } catch (err) {
-        issues.push(issue(`failed to combine string maps with merging params for the matrix generator: ${errText(err)}`, path, describeParams(a.params)));
+        issues.push(issue(`failed to combine string maps with merging params for the matrix generator: ${errText(err)}`, path, paramsLabel(a.params)));
       }
     }
   }

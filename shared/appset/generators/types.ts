@@ -60,6 +60,26 @@ export function firstError(r: GenerateResult): GeneratorIssue | undefined {
 }
 
 /** Short, stable text of a parameter set for messages (keys sorted, long values cut). */
+/** Keys that identify a parameter set best, in order: what a person recognises an element by. */
+const IDENTIFYING = ['name', 'cluster', 'path.basename', 'path', 'url', 'server', 'env', 'environment', 'app', 'branch', 'number'];
+
+/**
+ * A short label of a parameter set for a message: up to three identifying values, each cut to 40 characters, and how
+ * many more there are (`params name="dev", url="https://…" (+12 more)`). Never the whole set on one line.
+ */
+export function paramsLabel(params: Params): string {
+  const keys = Object.keys(params);
+  const chosen = [...IDENTIFYING.filter((k) => k in params), ...keys.filter((k) => !IDENTIFYING.includes(k)).sort()].slice(0, 3);
+  const parts = chosen.map((k) => {
+    let v = JSON.stringify(params[k]) ?? 'null';
+    if (v.length > 40) v = `${v.slice(0, 39)}…`;
+    return `${k}=${v}`;
+  });
+  const rest = keys.length - chosen.length;
+  return `params ${parts.join(', ') || '(none)'}${rest > 0 ? ` (+${rest} more)` : ''}`;
+}
+
+/** The parameter set as compact JSON, cut at about 240 characters (for explain output and logs). */
 export function describeParams(params: Params): string {
   const keys = Object.keys(params).sort();
   const parts: string[] = [];

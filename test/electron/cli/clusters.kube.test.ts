@@ -35,7 +35,7 @@ describe('flotilla clusters', () => {
       users: [{ name: 'admin', user: { token: fleet.adminToken } }],
       contexts: [{ name: 'dev', context: { cluster: 'dev', user: 'admin' } }, { name: 'gone', context: { cluster: 'gone', user: 'admin' } }],
     }));
-    const r = await cli(['clusters', '--kubeconfig', file, '--timeout', '2000'], tmp);
+    const r = await cli(['clusters', '--kubeconfig', file, '--timeout', '2s'], tmp);
     expect(r.code).toBe(1);
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/^CLUSTER\s+CONTEXT\s+ENVIRONMENT\s+STATE\s+VERSION\s+SERVER\s+REASON$/);

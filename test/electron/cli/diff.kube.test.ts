@@ -144,7 +144,8 @@ describe('flotilla diff and status against real clusters', () => {
     commitAll(repo.dir, 'a bad expression');
     const bad = await cli(['diff', '--repo', repo.dir, ...kc()]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/error: flotilla\.yaml:1: fleet file: spec\.ignoreDifferences\[0\]: jqPathExpressions: jq: function 'frob'/);
+    const line = fleetFile.split('\n').length; // the ignoreDifferences key, appended after the fleet file's lines
+    expect(bad.err).toContain(`error: flotilla.yaml:${line}:3: fleet file: spec.ignoreDifferences[0]: jqPathExpressions: jq: function 'frob'`);
     writeFiles(repo.dir, { 'flotilla.yaml': fleetFile });
     commitAll(repo.dir, 'no ignore rules');
   });

@@ -42,6 +42,18 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(r.err).toContain('no ApplicationSet in nope.yaml');
   });
 
+  it('render . from inside an overlay builds it, as kustomize build . does; a path outside the repository is refused', async () => {
+    const dir = path.join(repo.dir, 'apps/frontend/overlays/prod');
+    const r = await cli(['render', '.'], dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await cli(['render', 'apps/frontend/overlays/prod'], repo.dir)).out);
+    expect((await cli(['render', '../dev'], dir)).out).toBe((await cli(['render', 'apps/frontend/overlays/dev'], repo.dir)).out);
+    const outside = await cli(['render', '../../../../..'], dir);
+    expect(outside.code).toBe(2);
+    expect(outside.err).toContain('is outside the repository');
+  });
+
   it('render PATH prints exactly what kubectl kustomize prints', async () => {
     for (const p of ['apps/frontend/overlays/prod', 'apps/worker/overlays/dev', 'platform/overlays/staging']) {
       const r = await cli(['render', p], repo.dir);

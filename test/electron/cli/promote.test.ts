@@ -28,7 +28,7 @@ describe('flotilla promote', () => {
     expect(r.out).toMatch(/\[pass\] soak frontend on dev: frontend-dev on dev Synced and Healthy for 2h(\d+s)? \(soak 10m; last observed 1m(\d+s)? ago\)/);
     expect(r.out).toContain('Ready to promote.');
     expect(f.remoteHead()).toBe(before);
-    expect((await cli(['promotions', '--data-dir', path.dirname(f.storeFile)])).out).toBe('no promotions recorded yet\n');
+    expect((await cli(['promotions', ...args])).out).toBe('no promotions recorded yet\n');
   });
 
   it('refuses to execute without --yes when not on a terminal', async () => {
@@ -48,13 +48,18 @@ describe('flotilla promote', () => {
     expect(r.code).toBe(0);
     const commit = f.remoteHead();
     expect(r.out).toContain(`promotion #1 pushed: ${commit.slice(0, 7)} on main (frontend, dev -> staging)`);
-    const list = await cli(['promotions', '--data-dir', path.dirname(f.storeFile), '-o', 'json']);
+    const list = await cli(['promotions', ...args, '-o', 'json']);
     expect(JSON.parse(list.out)).toMatchObject([{ id: 1, by: 'Pat Promoter <work@flotilla.invalid>', from: 'dev', to: 'staging', apps: ['frontend'], commit, result: 'pushed' }]);
+    const dry = await cli(['promote', '--rollback', '1', '--dry-run', ...args]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`Roll back promotion #1 (frontend, dev -> staging, commit ${commit.slice(0, 7)}) on origin/main at ${commit.slice(0, 7)} (dry run: nothing is committed)`);
+    expect(dry.out).toContain('staging would run: frontend:ghcr.io/example/frontend:1.7.2');
+    expect(f.remoteHead()).toBe(commit);
     const back = await cli(['promote', '--rollback', '1', '--yes', ...args]);
     expect(back.code).toBe(0);
     expect(back.out).toContain('promotion #2 pushed');
     expect(f.remoteFile(STAGING)).toBe(original);
-    const table = await cli(['promotions', '--data-dir', path.dirname(f.storeFile)]);
+    const table = await cli(['promotions', ...args]);
     expect(table.out).toMatch(/^2 .* pushed \(rollback of #1\)$/m);
     expect(table.out).toMatch(/^1 .* pushed \(rolled back by #2\)$/m);
   });

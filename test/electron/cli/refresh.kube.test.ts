@@ -167,8 +167,8 @@ describe('flotilla refresh, history and drift-report against real clusters', () 
     const t = tempDir('flotilla-kc-');
     try {
       const before = JSON.parse((await cli(['drift-report', '--offline', '--data-dir', data.dir, '-f', 'json'])).out) as { entries: { app: string; sync: string; observedAt: string }[] };
-      const stagingBefore = before.entries.find((e) => e.app === 'web-staging')!;
-      expect(stagingBefore.sync).toBe('OutOfSync');
+      const devBefore = before.entries.find((e) => e.app === 'web-dev')!;
+      expect(devBefore.sync).toBe('OutOfSync');
       writeFiles(t.dir, { config: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n' });
       const r = await cli(['refresh', '--repo', repo.dir, '--kubeconfig', `${t.dir}/config`, '--timeout', '3', '--data-dir', data.dir]);
       expect(r.code).toBe(2);
@@ -183,12 +183,13 @@ describe('flotilla refresh, history and drift-report against real clusters', () 
       expect(report.code).toBe(2);
       const doc = JSON.parse(report.out) as { summary: { notCompared: number; coverage: string }; entries: { app: string; sync: string; observedAt: string; unreachable: string | null; driftedResources: unknown[] }[] };
       expect(doc.summary.notCompared).toBe(2);
-      const staging = doc.entries.find((e) => e.app === 'web-staging')!;
+      const dev = doc.entries.find((e) => e.app === 'web-dev')!;
       // The drift recorded before the failed refresh is still shown, with the time it was observed (its age).
-      expect(staging).toMatchObject({ sync: 'OutOfSync', observedAt: stagingBefore.observedAt, unreachable: expect.stringMatching(/cluster staging is unreachable/) });
-      expect(staging.driftedResources.length).toBe(2);
+      expect(dev).toMatchObject({ sync: 'OutOfSync', observedAt: devBefore.observedAt, unreachable: expect.stringMatching(/cluster dev is unreachable/) });
+      expect(dev.driftedResources.length).toBe(2);
       const md = await cli(['drift-report', '--offline', '--data-dir', data.dir, '-f', 'md']);
-      expect(md.out).toMatch(/not read in this snapshot \(cluster staging is unreachable.*\); last observed \d+[smh].* ago/);
+      // (Markdown escapes the parentheses.)
+      expect(md.out).toMatch(/not read in this snapshot \\\(cluster dev is unreachable.*\\\); last observed \d+[smh].* ago/);
     } finally {
       t.cleanup();
       rmSync(path.join(data.dir, 'drift.html'), { force: true });

@@ -93,7 +93,7 @@ spec:
     const p = result.problems[0]!;
     expect(p).toMatchObject({ severity: 'error', file: 'appsets/guestbook.yaml', line: 1, appset: 'guestbook' });
     expect(p.message).toContain("invalid Application name 'guestbook-Bad_Name'");
-    expect(p.message).toContain('"cluster":"Bad_Name"');
+    expect(p.message).toContain('cluster="Bad_Name"');
   });
 
   it('reports a missing key under missingkey=error for that element only', () => {
@@ -118,7 +118,7 @@ spec:
     const result = generateApplicationSet(doc, { file: 'appsets/strict.yaml', line: 1 }, ctxWith(new MemoryFileTree()));
     expect(result.apps.map((a) => a.application.metadata.name)).toEqual(['a-dev']);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]!.message).toContain('"app":"b"');
+    expect(result.problems[0]!.message).toContain('app="b"');
     expect(result.problems[0]!.message).toMatch(/env/);
   });
 
@@ -137,8 +137,8 @@ spec:
     expect(result.apps.map((a) => a.application.spec.source?.path)).toEqual(['dev']);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]!.message).toContain('duplicate name: web');
-    expect(result.problems[0]!.message).toContain('"env":"dev"');
-    expect(result.problems[0]!.message).toContain('"env":"prod"');
+    expect(result.problems[0]!.message).toContain('env="dev"');
+    expect(result.problems[0]!.message).toContain('env="prod"');
     expect(result.problems[0]!.app).toBe('web');
   });
 
@@ -330,6 +330,10 @@ spec:
     const without = generateApplicationSet(doc, { file: 'p.yaml', line: 1 }, ctxWith(new MemoryFileTree()));
     expect(without.apps).toEqual([]);
     expect(without.problems.map((p) => p.message)).toEqual([expect.stringContaining('generator clusterDecisionResource cannot run locally')]);
+    // In the user's terms: what is missing and what it means, never an internal API to "provide".
+    expect(without.problems[0]!.message).toContain('the clusterDecisionResource generator needs a live cluster');
+    expect(without.problems[0]!.message).toContain('not evaluated offline');
+    expect(without.problems[0]!.message).not.toMatch(/AppSetContext|provide /);
   });
 
   it('refuses a matrix nested more than one level', () => {
@@ -414,5 +418,42 @@ stringData: { url: https://git.example.com }
     ]);
     expect(JSON.stringify(clusters)).not.toContain('s3cr3t');
     expect(JSON.stringify(clusters)).not.toContain('another');
+  });
+});
+
+describe('ApplicationSet problems point at the node at fault, in a few words', () => {
+  const keys = Array.from({ length: 30 }, (_, i) => `        key${i}: ${'v'.repeat(20)}${i}`).join('\n');
+  const text = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: wide
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - list:
+        elements:
+          - name: dev
+${keys.replace(/^ {8}/gm, '            ')}
+    - {}
+  template:
+    metadata:
+      name: 'wide-{{.name}}-{{.nothere}}'
+    spec:
+      project: default
+      source: { repoURL: '${REPO}', path: guestbook, targetRevision: HEAD }
+      destination: { name: '{{.name}}', namespace: guestbook }
+`;
+
+  it('names the generator and the template by line and column, and never dumps every parameter', () => {
+    const [doc] = parseYamlDocuments(text, 'appsets/wide.yaml').docs;
+    const result = generateApplicationSet(doc!.value, { file: 'appsets/wide.yaml', line: doc!.line, at: doc!.at }, ctxWith(new MemoryFileTree()));
+    const byMessage = (s: string) => result.problems.find((p) => p.message.includes(s))!;
+    const empty = byMessage('generators[1] sets no generator');
+    expect([empty.line, empty.column]).toEqual([42, 7]);
+    const template = byMessage('map has no entry for key "nothere"');
+    expect([template.line, template.column]).toEqual([43, 3]);
+    expect(template.message).toMatch(/— for params name="dev", key0="v+0", key1="v+1" \(\+28 more\)$/);
+    expect(template.message.length).toBeLessThan(300);
   });
 });

@@ -34,6 +34,20 @@ spec:
 `;
 
 describe('parsePipelineFile', () => {
+  it('refuses fields it does not know — a git target under a stage, a Kargo promotionTemplate, a typo — at their line and column', () => {
+    const text = FANOUT
+      .replace('    - name: staging\n      from: dev\n', '    - name: staging\n      from: dev\n      git:\n        branch: release\n')
+      .replace('  git:\n    pushTo: review\n', '  git:\n    pushTo: review\n  promotionTemplate:\n    steps: []\n')
+      .replace('        soak: 1h30m\n', '        soak: 1h30m\n        aprovers: [dave]\n');
+    const r = parsePipelineFile(text, 'pipeline.yaml');
+    expect(r.pipelines).toEqual([]);
+    expect(r.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual([
+      '15:3: pipeline: spec.promotionTemplate: unknown field "promotionTemplate": `promotionTemplate` is a Kargo field; Flotilla reads spec.promote (images, paths, revision)',
+      '21:7: pipeline: spec.stages.1.git: unknown field "git": `git` belongs under spec (one git target per pipeline); a stage cannot push elsewhere',
+      '28:9: pipeline: spec.stages.2.gates.aprovers: unknown field "aprovers" (did you mean "approvers"?)',
+    ]);
+  });
+
   it('reads stages with fan-out, what moves, gates and the review push', () => {
     const r = parsePipelineFile(FANOUT, 'pipeline.yaml');
     expect(r.problems).toEqual([]);

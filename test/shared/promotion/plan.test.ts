@@ -97,6 +97,18 @@ describe('planPromotion', () => {
     expect(relaxed.gates.find((g) => g.gate === 'soak')).toMatchObject({ passed: true, reason: 'api-staging on staging Synced and Healthy for 2h (soak 1h; last observed 11m24s ago)' });
   });
 
+  it('says why nothing can be promoted when the overlays have no images entries, instead of "already up to date"', () => {
+    const dev = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/dev/kustomization.yaml'), 'utf8').replace(/images:\n {2}- name: ghcr.io\/example\/frontend\n {4}newTag: "1.8.0"\n/, '');
+    const staging = readFileSync(path.join(EXAMPLE, 'apps/frontend/overlays/staging/kustomization.yaml'), 'utf8').replace(/images:\n {2}- name: ghcr.io\/example\/frontend\n {4}newTag: "1.7.2"\n/, '');
+    expect(dev).not.toContain('images:');
+    const plan = planPromotion(input(exampleTree({ 'apps/frontend/overlays/dev/kustomization.yaml': dev, 'apps/frontend/overlays/staging/kustomization.yaml': staging }), { request: { from: 'dev', to: 'staging', apps: ['frontend'] } }));
+    expect(plan.noop).toBe(true);
+    expect(plan.apps[0]!.problems.map((p) => [p.severity, p.message])).toEqual([[
+      'warning',
+      'apps/frontend/overlays/dev/kustomization.yaml has no kustomization `images:` entries, and promote.images moves only those: Flotilla cannot see which versions frontend runs in dev, so nothing can be promoted even if the stages differ (an image set in a patch or the base is not promoted). Add an `images:` entry (name and newTag) to the dev and staging overlays, or promote the field that holds the version with promote.paths.',
+    ]]);
+  });
+
   it('blocks prod without the required approval and inside the Friday freeze window', () => {
     const friday = Date.parse('2026-11-20T18:00:00Z');
     const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { now: friday, history: healthyFor(7_200_000, friday) } }));

@@ -167,7 +167,7 @@ describe('drift report: could not look is not "no drift"', () => {
   it('shows the drift last recorded on an unreachable cluster with its age, in every format', () => {
     const r = buildDriftReport(partial);
     const md = renderDriftReportMarkdown(r);
-    expect(md).toContain('**Partial coverage**: 3 of 4');
+    expect(md).toContain('**Coverage**: 3 of 4');
     expect(md).toContain('not read in this snapshot \\(cluster prod-us is unreachable: connect ECONNREFUSED 127.0.0.1:6443\\); last observed 11m ago');
     expect(renderDriftReportHtml(r)).toContain('last observed 11m ago');
     expect(renderDriftReportJunit(r)).toMatch(/<error message="not read in this snapshot \(cluster prod-us is unreachable[^"]*; last observed 11m ago; last recorded OutOfSync, 1 resource\(s\) drifted" type="not-compared"\/>/);
