@@ -9,6 +9,8 @@ import { scanRepository } from '../../shared/repo/scan';
 import type { FleetService } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
+import type { RenderedAppReport } from './render-pool';
+import { renderInWorkers, renderWorkerCount } from './render-pool';
 
 /** Which generated Applications to render. */
 export interface RenderAppsQuery {
@@ -33,6 +35,54 @@ export interface RenderAppsSummary {
  * the query selects nothing.
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
+  const { apps, git, opts } = selectApps(fleet, query);
+  let failed = 0;
+  for (const app of apps) {
+    const r = renderApplication(app, git, opts);
+    if (r.problems.some((p) => p.severity === 'error')) failed++;
+    onApp(r);
+  }
+  return { rendered: apps.length, failed };
+}
+
+/**
+ * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
+ * (Applications outside the fleet go to `_outside-fleet`); an Application that fails to render is not written. Large
+ * fleets render in worker threads when the CLI bundle runs (see render-pool.ts), each reporting apps as they go.
+ */
+export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (report: RenderedAppReport) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
+  const { apps, git, opts, scan } = selectApps(fleet, query);
+  let written = 0;
+  let failed = 0;
+  const count = (r: RenderedAppReport): void => {
+    if (r.written) written++;
+    if (r.problems.some((p) => p.severity === 'error')) failed++;
+    onApp(r);
+  };
+  const workers = renderWorkerCount(apps.length);
+  if (workers > 1) {
+    await renderInWorkers({ root: fleet.repo.root, repoURLs: scan.fleet.repoURLs, clusters: opts.clusters, loadRestrictor: opts.loadRestrictor, outDir }, apps, workers, count);
+    return { rendered: apps.length, failed, written };
+  }
+  const made = new Set<string>();
+  for (const app of apps) {
+    const r = renderApplication(app, git, opts);
+    const ok = !r.problems.some((p) => p.severity === 'error');
+    if (ok) {
+      const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
+    }
+    count({ kind: 'app', app: r.app, cluster: r.cluster, problems: r.problems, written: ok });
+  }
+  return { rendered: apps.length, failed, written };
+}
+
+/** The repository scanned and generated at the query's revision, and the Applications the query selects. */
+function selectApps(fleet: FleetService, query: RenderAppsQuery) {
   const revision = query.revision ?? 'HEAD';
   const scan = scanRepository(fleet.repo.treeAt(revision));
   const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
@@ -50,33 +100,5 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
       throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
     }
   }
-  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor };
-  let failed = 0;
-  for (const app of apps) {
-    const r = renderApplication(app, git, opts);
-    if (r.problems.some((p) => p.severity === 'error')) failed++;
-    onApp(r);
-  }
-  return { rendered: apps.length, failed };
-}
-
-/**
- * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
- * (Applications outside the fleet go to `_outside-fleet`). An Application that fails to render is not written.
- */
-export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (rendered: RenderedApp) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
-  const made = new Set<string>();
-  let written = 0;
-  const summary = await renderApps(fleet, query, (r) => {
-    onApp(r);
-    if (r.problems.some((p) => p.severity === 'error')) return;
-    const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
-    written++;
-  });
-  return { ...summary, written };
+  return { scan, git, apps, opts: { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor } };
 }

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { RenderedApp } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
@@ -52,7 +51,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
           if (opts.all && !opts.outDir) throw new Error('--all needs -o DIR');
           const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
           // Problems are printed as each app is rendered, so nothing grows with the number of apps.
-          const report = (r: RenderedApp): void => {
+          const report = (r: { readonly problems: readonly Problem[] }): void => {
             for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
           };
           if (opts.all) {
