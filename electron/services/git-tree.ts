@@ -13,7 +13,9 @@ export interface GitTreeEntry {
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
 const READ_AHEAD = 64;
 /** Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). */
-const CACHE_BYTES = 64 * 1024 * 1024;
+const CACHE_BYTES = 32 * 1024 * 1024;
+/** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
+const SORTED_CACHE_MIN = 64;
 
 const utf8 = new TextDecoder();
 
@@ -69,7 +71,8 @@ export class GitTree implements FileTree {
     let entries = this.sorted.get(p);
     if (!entries) {
       entries = [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      this.sorted.set(p, entries);
+      // Only large folders are worth keeping sorted: caching every small one would grow with the fleet.
+      if (entries.length > SORTED_CACHE_MIN) this.sorted.set(p, entries);
     }
     return entries;
   }

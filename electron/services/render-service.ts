@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clusterForApp } from '../../shared/fleet/destination';
+import type { Application } from '../../shared/model/application';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
@@ -65,7 +66,10 @@ export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuer
     return { rendered: apps.length, failed, written };
   }
   const made = new Set<string>();
-  for (const app of apps) {
+  for (let i = 0; i < apps.length; i++) {
+    const app = apps[i]!;
+    // Let each Application go once it is written: what stays in memory shrinks as the render goes.
+    apps[i] = undefined as unknown as Application;
     const r = renderApplication(app, git, opts);
     const ok = !r.problems.some((p) => p.severity === 'error');
     if (ok) {
