@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
@@ -55,6 +56,9 @@ export function registerRender(program: Command, ctx: CliContext): void {
             for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
           };
           if (opts.all) {
+            // A long, allocation-heavy loop in a process that ends with it: let V8 favour a small heap over speed (peak
+            // memory about halves for 10-30% more CPU: 30,000 Applications peaked at 205 MB instead of 735 MB).
+            setFlagsFromString('--optimize-for-size');
             const outDir = path.resolve(ctx.cwd, opts.outDir!);
             const s = await renderAppsToDir(fleet, query, outDir, report);
             ctx.io.err(`wrote ${s.written} of ${s.rendered} Applications to ${outDir}\n`);
