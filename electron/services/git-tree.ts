@@ -1,5 +1,6 @@
 import { FlotillaError } from '../../shared/problem';
 import type { DirEntry, FileTree } from '../../shared/repo/file-tree';
+import { resolveInTree } from '../../shared/repo/file-tree';
 import { basename, dirname, normalizePath } from '../../shared/repo/paths';
 import type { GitObjectReader } from './git-object-reader';
 
@@ -8,6 +9,8 @@ export interface GitTreeEntry {
   readonly path: string;
   readonly sha: string;
   readonly type: string;
+  /** A symbolic link (mode 120000): its blob holds the link's target. */
+  readonly link?: boolean;
 }
 
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
@@ -30,6 +33,7 @@ export class GitTree implements FileTree {
   // a folder's name ending in '/'.
   private readonly files = new Map<string, string>();
   private readonly submodules = new Set<string>();
+  private readonly links = new Set<string>();
   private readonly dirs = new Map<string, string[]>();
   private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly counts = new Map<string, number>();
@@ -54,9 +58,26 @@ export class GitTree implements FileTree {
   }
 
   readBytes(path: string): Uint8Array | undefined {
+    const p = this.real(path);
+    const entry = p === undefined ? undefined : this.entry(p);
+    if (entry === undefined || entry.link) return undefined;
+    return this.blob(entry);
+  }
+
+  readLink(path: string): string | undefined {
     const p = this.normalize(path);
     const entry = p === undefined ? undefined : this.entry(p);
-    if (entry === undefined) return undefined;
+    return entry?.link ? utf8.decode(this.blob(entry)) : undefined;
+  }
+
+  /** The path with every symbolic link on the way followed inside the tree (undefined when one leaves it). */
+  private real(path: string): string | undefined {
+    const p = this.normalize(path);
+    if (p === undefined || this.links.size === 0) return p;
+    return resolveInTree(p, (q) => (this.links.has(q) ? this.readLink(q) : undefined));
+  }
+
+  private blob(entry: GitTreeEntry): Uint8Array {
     let got = this.content.get(entry.path);
     if (got === undefined) {
       this.fetchFolderOf(entry);
@@ -68,12 +89,17 @@ export class GitTree implements FileTree {
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = this.normalize(path);
+    const p = this.real(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
     if (p === undefined || !d) return undefined;
     let entries = this.sorted.get(p);
     if (!entries) {
-      entries = d.map((n): DirEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'dir' } : { name: n, kind: 'file' })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A link is listed as what it points to (a folder or a file; a dangling one as a file).
+      const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+        const child = p === '' ? name : `${p}/${name}`;
+        return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+      };
+      entries = d.map((n): DirEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'dir' } : { name: n, kind: kindOf(n, 'file') })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // Only large folders are worth keeping sorted: caching every small one would grow with the fleet.
       if (entries.length > SORTED_CACHE_MIN) this.sorted.set(p, entries);
     }
@@ -81,9 +107,9 @@ export class GitTree implements FileTree {
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = this.normalize(path);
+    const p = this.real(path);
     if (p === undefined) return undefined;
-    if (this.files.has(p)) return 'file';
+    if (this.files.has(p)) return this.links.has(p) ? undefined : 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
   }
 
@@ -96,6 +122,7 @@ export class GitTree implements FileTree {
     if (this.files.has(e.path)) return;
     this.files.set(e.path, e.sha);
     if (e.type !== 'blob') this.submodules.add(e.path);
+    if (e.link) this.links.add(e.path);
     let child = e.path;
     let name = basename(child);
     while (child !== '') {
@@ -115,7 +142,7 @@ export class GitTree implements FileTree {
   /** The listing entry of a file. */
   private entry(path: string): GitTreeEntry | undefined {
     const sha = this.files.get(path);
-    return sha === undefined ? undefined : { path, sha, type: this.submodules.has(path) ? 'commit' : 'blob' };
+    return sha === undefined ? undefined : { path, sha, type: this.submodules.has(path) ? 'commit' : 'blob', ...(this.links.has(path) ? { link: true } : {}) };
   }
 
   /** Paths the engine passes are nearly always normal already: look them up before normalising. */

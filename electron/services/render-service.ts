@@ -1,19 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp } from '../../shared/fleet/destination';
-import type { Application } from '../../shared/model/application';
+import { appRefusals } from '../../shared/fleet/discover';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
-import type { FleetService } from './fleet-service';
+import type { FleetService, HeadDiscovery } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
-import type { RenderedAppReport } from './render-pool';
-import { renderInWorkers, renderWorkerCount } from './render-pool';
+import { sourceTools } from './sources/source-tools';
 
-/** Which generated Applications to render. */
+/** Which Applications to render (generated, plain, or rendered by apps). */
 export interface RenderAppsQuery {
   /** The revision whose ApplicationSets are generated (default HEAD). */
   readonly revision?: string;
@@ -36,73 +36,59 @@ export interface RenderAppsSummary {
  * the query selects nothing.
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
-  const { apps, git, opts } = selectApps(fleet, query);
+  const revision = query.revision ?? 'HEAD';
+  // At HEAD the discovery is shared (cached by commit); another revision is scanned and discovered for this call.
+  const { scan, git, clusters, fleet: found } = query.revision === undefined ? await fleet.discovery() : discoverAt(fleet, revision);
+  let apps: readonly AppRow[] = found.apps;
+  if (query.app !== undefined) {
+    apps = apps.filter((a) => a.name === query.app);
+    if (apps.length === 0) throw new FlotillaError({ severity: 'error', message: `no Application named ${query.app} at ${revision} (try \`flotilla apps\`)` });
+  }
+  if (query.cluster !== undefined) {
+    const all = apps;
+    apps = apps.filter((a) => clusterForApp(a.application, clusters)?.name === query.cluster);
+    if (apps.length === 0) {
+      const targets = [...new Set(all.map((a) => clusterForApp(a.application, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
+      throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
+    }
+  }
+  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
   let failed = 0;
-  for (const app of apps) {
-    const r = renderApplication(app, git, opts);
+  for (const row of apps) {
+    const rendered = renderApplication(row.application, git, opts);
+    // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
+    const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
+    const r: RenderedApp = { ...rendered, app: row.name, problems: [...rendered.problems, ...refused] };
     if (r.problems.some((p) => p.severity === 'error')) failed++;
     onApp(r);
   }
   return { rendered: apps.length, failed };
 }
 
-/**
- * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
- * (Applications outside the fleet go to `_outside-fleet`); an Application that fails to render is not written. Large
- * fleets render in worker threads when the CLI bundle runs (see render-pool.ts), each reporting apps as they go.
- */
-export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (report: RenderedAppReport) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
-  const { apps, git, opts, scan } = selectApps(fleet, query);
-  let written = 0;
-  let failed = 0;
-  const count = (r: RenderedAppReport): void => {
-    if (r.written) written++;
-    if (r.problems.some((p) => p.severity === 'error')) failed++;
-    onApp(r);
-  };
-  const workers = renderWorkerCount(apps.length);
-  if (workers > 1) {
-    await renderInWorkers({ root: fleet.repo.root, repoURLs: scan.fleet.repoURLs, clusters: opts.clusters, loadRestrictor: opts.loadRestrictor, outDir }, apps, workers, count);
-    return { rendered: apps.length, failed, written };
-  }
-  const made = new Set<string>();
-  for (let i = 0; i < apps.length; i++) {
-    const app = apps[i]!;
-    // Let each Application go once it is written: what stays in memory shrinks as the render goes.
-    apps[i] = undefined as unknown as Application;
-    const r = renderApplication(app, git, opts);
-    const ok = !r.problems.some((p) => p.severity === 'error');
-    if (ok) {
-      const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
-    }
-    count({ kind: 'app', app: r.app, cluster: r.cluster, problems: r.problems, written: ok });
-  }
-  return { rendered: apps.length, failed, written };
-}
-
-/** The repository scanned and generated at the query's revision, and the Applications the query selects. */
-function selectApps(fleet: FleetService, query: RenderAppsQuery) {
-  const revision = query.revision ?? 'HEAD';
+/** The repository at a revision other than HEAD, with every app discovered there. */
+function discoverAt(fleet: FleetService, revision: string): Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> {
   const scan = scanRepository(fleet.repo.treeAt(revision));
   const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  const clusters = fleetClusters(scan);
-  let apps = generateAll(scan, git).appsets.flatMap((s) => s.apps.map((a) => a.application));
-  if (query.app !== undefined) {
-    apps = apps.filter((a) => a.metadata.name === query.app);
-    if (apps.length === 0) throw new FlotillaError({ severity: 'error', message: `no generated Application named ${query.app} at ${revision} (try \`flotilla generate\`)` });
-  }
-  if (query.cluster !== undefined) {
-    const all = apps;
-    apps = apps.filter((a) => clusterForApp(a, clusters)?.name === query.cluster);
-    if (apps.length === 0) {
-      const targets = [...new Set(all.map((a) => clusterForApp(a, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
-      throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
+  return { scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
+}
+
+/**
+ * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
+ * (Applications outside the fleet go to `_outside-fleet`). An Application that fails to render is not written.
+ */
+export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (rendered: RenderedApp) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
+  const made = new Set<string>();
+  let written = 0;
+  const summary = await renderApps(fleet, query, (r) => {
+    onApp(r);
+    if (r.problems.some((p) => p.severity === 'error')) return;
+    const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
     }
-  }
-  return { scan, git, apps, opts: { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor } };
+    writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
+    written++;
+  });
+  return { ...summary, written };
 }

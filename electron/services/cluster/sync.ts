@@ -88,13 +88,13 @@ interface Task {
 }
 
 /** The object as applied: the desired fields only, with the tracking mark and the namespace filled. */
-function applyBody(obj: KubeObject, key: ResourceKey, app: string, tracking: TrackingOptions, namespaced: boolean): KubeObject {
+function applyBody(obj: KubeObject, key: ResourceKey, app: string, tracking: TrackingOptions, namespaced: boolean, destinationNamespace: string | undefined): KubeObject {
   const m = { ...(obj.metadata ?? {}) } as Record<string, unknown>;
   for (const f of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink']) delete m[f];
   if (namespaced) m.namespace = key.namespace;
   else delete m.namespace;
   const { status: _status, ...rest } = obj as KubeObject & { status?: unknown };
-  return withTracking({ ...rest, metadata: m }, app, key, tracking);
+  return withTracking({ ...rest, metadata: m }, app, key, tracking, destinationNamespace);
 }
 
 /** Turns a failure into a per-resource Problem naming cluster, app and resource. */
@@ -178,7 +178,7 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
       }
     }
     try {
-      await apply(conn, t, opts.app, tracking, true);
+      await apply(conn, t, opts.app, tracking, true, opts.namespace);
     } catch (err) {
       const nsPending = err instanceof KubeApiError && err.kind === 'notFound' && desiredNamespaces.has(t.key.namespace);
       if (nsPending) t.skipDryRun = true;
@@ -213,7 +213,7 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
           t.result = { ...t.key, action: 'created', wave: t.wave };
           return;
         }
-        const after = await apply(conn, t, opts.app, tracking, dryRun);
+        const after = await apply(conn, t, opts.app, tracking, dryRun, opts.namespace);
         const action: SyncAction = t.existed === undefined ? 'created' : sameApplied(after, t) ? 'unchanged' : 'configured';
         t.result = { ...t.key, action, wave: t.wave };
       } catch (err) {
@@ -281,12 +281,12 @@ function stableJson(v: unknown): string {
 }
 
 /** One server-side apply (or its dry run). */
-async function apply(conn: ClusterConnection, t: Task, app: string, tracking: TrackingOptions, dryRun: boolean): Promise<KubeObject> {
+async function apply(conn: ClusterConnection, t: Task, app: string, tracking: TrackingOptions, dryRun: boolean, destinationNamespace: string | undefined): Promise<KubeObject> {
   const info = t.info!;
   const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, force: 'true', ...(dryRun ? { dryRun: 'All' } : {}) });
   return await conn.request<KubeObject>({
     method: 'PATCH', path: `${resourcePath(info, t.key.namespace, t.key.name)}?${q}`,
-    contentType: 'application/apply-patch+yaml', body: applyBody(t.obj, t.key, app, tracking, info.namespaced),
+    contentType: 'application/apply-patch+yaml', body: applyBody(t.obj, t.key, app, tracking, info.namespaced, destinationNamespace),
   });
 }
 
