@@ -60,8 +60,8 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     await browser.close();
     await serve.stop();
-    rmSync(repo, { recursive: true, force: true });
-    rmSync(data, { recursive: true, force: true });
+    rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
   return [
     { name: `fleet page: navigation → interactive grid (${APPS} apps × ${ENVIRONMENTS.length * CLUSTERS_PER_ENV} clusters)`, median_ms: median(loads), samples: loads, extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
