@@ -169,7 +169,7 @@ export function writeSyntheticFleet(dir: string, opts: SyntheticFleetOptions): R
   const git = (...args: string[]): void => void execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
-  git('-c', 'user.name=Flotilla Bench', '-c', 'user.email=bench@flotilla.invalid', 'commit', '-q', '-m', 'Synthetic fleet');
+  git('-c', 'gc.auto=0', '-c', 'user.name=Flotilla Bench', '-c', 'user.email=bench@flotilla.invalid', 'commit', '-q', '-m', 'Synthetic fleet');
   return files;
 }
 

@@ -32,7 +32,10 @@ function loadCached(file) {
   const cacheFile = path.join(dir, `${key}.v8`);
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    // Only a folder of this user's that no one else can write to is trusted (the temp folder is shared).
+    const st = fs.statSync(dir);
+    const mine = typeof process.getuid !== 'function' || (st.uid === process.getuid() && (st.mode & 0o022) === 0);
+    cachedData = mine ? fs.readFileSync(cacheFile) : undefined;
   } catch {
     cachedData = undefined;
   }
@@ -45,7 +48,7 @@ function loadCached(file) {
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
       try {
-        fs.mkdirSync(dir, { recursive: true });
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         // Caches of earlier builds (or Node versions) are never read again.
         for (const f of fs.readdirSync(dir)) if (!f.startsWith(build)) fs.rmSync(path.join(dir, f), { force: true });
         const tmp = `${cacheFile}.${process.pid}`;

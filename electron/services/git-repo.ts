@@ -21,6 +21,8 @@ export interface HeadInfo {
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
 const FULL_SHA = /^[0-9a-f]{40}$/;
+/** Commit trees kept listed (each also caches the blobs it has read). */
+const MAX_TREES = 8;
 
 /** simple-git, loaded on first use: reading files and resolving revisions need only `git` itself. */
 const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
@@ -99,6 +101,8 @@ export class GitRepository {
     const cached = this.trees.get(sha);
     if (cached) return cached;
     const tree = this.loadTree(sha, revision);
+    // A long-lived process (the app, `flotilla serve`) sees HEAD move: keep the few latest commits' trees only.
+    if (this.trees.size >= MAX_TREES) this.trees.delete(this.trees.keys().next().value!);
     this.trees.set(sha, tree);
     return tree;
   }

