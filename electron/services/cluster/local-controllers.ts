@@ -20,7 +20,7 @@ export const CONTROLLERS: readonly string[] = [
   'deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemonset-controller',
   'job-controller', 'cronjob-controller', 'ttl-after-finished-controller', 'replicationcontroller-controller',
   'garbage-collector-controller', 'namespace-controller', 'pod-garbage-collector-controller',
-  'serviceaccount-controller', 'serviceaccount-token-controller', 'root-ca-certificate-publisher-controller',
+  'serviceaccount-controller', 'serviceaccount-token-controller',
   'endpoints-controller', 'endpointslice-controller', 'disruption-controller', 'resourcequota-controller',
 ];
 
