@@ -125,7 +125,8 @@ describe('verification of a promotion on a real cluster', () => {
     await syncAt(out.record.commit!);
     const failed = await verifyPromotion(svc, out.record.id, { kubeconfig: [kube.kubeconfig], timeoutMs: 20_000, intervalMs: 500 });
     expect(failed.result).toBe('verify-failed');
-    expect(failed.message).toMatch(/api-staging on staging is Synced\/Degraded/);
+    // Degraded, with the Pod's reason: the image cannot be pulled.
+    expect(failed.message).toMatch(/api-staging on staging is Synced\/Degraded \(Deployment "api" exceeded its progress deadline; Pod api-[a-z0-9-]+: ErrImagePull: failed to pull image "ghcr\.io\/example\/api:fail": not found\)/);
     const pods = (await kubeRequest(kube, 'staging', 'GET', `/api/v1/namespaces/${rbNs}/pods`)).body.items as { spec: { containers: { image: string }[] }; status: { containerStatuses?: { state: { waiting?: { reason: string } } }[] } }[];
     const stuck = pods.filter((p) => p.spec.containers[0]!.image.endsWith(':fail'));
     expect(stuck.length).toBeGreaterThan(0);
