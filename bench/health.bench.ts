@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 import { LuaHealthRunner } from '../electron/services/lua-health';
 import { assessHealth, worstHealth } from '../shared/health';
 import type { HealthResult, KubeObject } from '../shared/model/status';
-import type { BenchResult } from './types';
-import { median, sample } from './types';
+import type { BenchResult, Samples } from './types';
+import { median, sample, stats } from './types';
 
 const COUNT = 20_000;
 const RUNS = 7;
@@ -54,9 +54,9 @@ function assessAll(objects: readonly KubeObject[], runner?: LuaHealthRunner): He
   return worstHealth(results);
 }
 
-function result(name: string, samples: number[], count: number): BenchResult {
+function result(name: string, samples: Samples, count: number): BenchResult {
   const ms = median(samples);
-  return { name, median_ms: ms, extra: { objects: count, objects_per_s: Math.round(count / (ms / 1000)) } };
+  return { name, ...stats(samples), extra: { objects: count, objects_per_s: Math.round(count / (ms / 1000)) } };
 }
 
 /** Health assessment throughput: 20,000 live objects of mixed kinds, with and without a Lua customization. */

@@ -10,7 +10,7 @@ import type { PromotionPlan } from '../shared/promotion/plan';
 import { planPromotion } from '../shared/promotion/plan';
 import { scanRepository } from '../shared/repo/scan';
 import type { BenchResult } from './types';
-import { median, sample } from './types';
+import { sample, stats } from './types';
 import { writeSyntheticFleet } from './synthetic-fleet';
 
 const APPS = Number(process.env.PROMOTION_BENCH_APPS ?? 300);
@@ -53,9 +53,9 @@ export async function run(): Promise<BenchResult[]> {
     const planOnly = await sample(5, () => planPromotion({ pipeline, tree, gates, clusters: fleetClusters(scan), applications, request: { from: 'staging', to: 'prod', apps: 'all' } }));
     const noRender = await sample(5, () => planPromotion({ pipeline, tree, gates, clusters: fleetClusters(scan), applications, render: false, request: { from: 'staging', to: 'prod', apps: 'all' } }));
     return [
-      { name: `promotion plan, ${APPS} apps staging→prod (scan + generate + edits + render + diff)`, median_ms: median(full), extra: { cpu_ms: Math.round(median(cpu.slice(1))), edited_files: edits, changed_resources: changes } },
-      { name: `planPromotion only (edits + render + diff), ${APPS} apps`, median_ms: median(planOnly) },
-      { name: `planPromotion edits only (no render), ${APPS} apps`, median_ms: median(noRender) },
+      { name: `promotion plan, ${APPS} apps staging→prod (scan + generate + edits + render + diff)`, ...stats(full, cpu.slice(1)), extra: { edited_files: edits, changed_resources: changes } },
+      { name: `planPromotion only (edits + render + diff), ${APPS} apps`, ...stats(planOnly) },
+      { name: `planPromotion edits only (no render), ${APPS} apps`, ...stats(noRender) },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { FleetStore } from '../electron/store/fleet-store';
 import { buildDriftReport, DRIFT_REPORT_FORMATS, renderDriftReport } from '../shared/report/index';
 import { syntheticSnapshot } from '../test/electron/store/synthetic-fleet';
 import type { BenchResult } from './types';
-import { median, sample } from './types';
+import { median, sample, stats } from './types';
 
 const SHAPE = { apps: 50, clusters: 10, resourcesPerApp: 40 } as const; // 20,000 resources, 500 app × clusters
 const RUNS = 5;
@@ -50,7 +50,7 @@ export async function run(): Promise<BenchResult[]> {
       store.close();
       firstFileBytes = size(file) + size(`${file}-wal`); // closed: checkpointed into the file
     }
-    results.push({ name: 'record snapshot (20,000 resources, new store)', median_ms: median(recordSamples), extra: { cpu_ms: median(recordCpu).toFixed(0), resources, appClusters: SHAPE.apps * SHAPE.clusters, storeMB: (firstFileBytes / 1e6).toFixed(1) } });
+    results.push({ name: 'record snapshot (20,000 resources, new store)', ...stats(recordSamples, recordCpu), extra: { resources, appClusters: SHAPE.apps * SHAPE.clusters, storeMB: (firstFileBytes / 1e6).toFixed(1) } });
 
     // 2. Re-recording the same fleet unchanged (freshly built objects, as a refresh would read them).
     const file = path.join(dir, 'fleet.db');
@@ -82,8 +82,8 @@ export async function run(): Promise<BenchResult[]> {
     (store as unknown as { db: { pragma(s: string): unknown } }).db.pragma('wal_checkpoint(TRUNCATE)');
     results.push({
       name: 're-record unchanged snapshot (20,000 resources)',
-      median_ms: median(rerecord),
-      extra: { cpu_ms: median(rerecordCpu).toFixed(0), growthKB: (median(growth) / 1024).toFixed(1), walKB: (median(walBytes) / 1024).toFixed(1), snapshots: store.snapshots(1000).length },
+      ...stats(rerecord, rerecordCpu),
+      extra: { growthKB: (median(growth) / 1024).toFixed(1), walKB: (median(walBytes) / 1024).toFixed(1), snapshots: store.snapshots(1000).length },
     });
 
     // 3. Drift report over 20,000 resources with 500 drifted: read from the store, build, render.
@@ -95,7 +95,7 @@ export async function run(): Promise<BenchResult[]> {
         drifted = report.summary.driftedResources;
         bytes = renderDriftReport(report, format).length;
       });
-      results.push({ name: `drift report ${format} (20,000 resources, 500 drifted)`, median_ms: median(samples), extra: { driftedResources: drifted, outputKB: (bytes / 1024).toFixed(0) } });
+      results.push({ name: `drift report ${format} (20,000 resources, 500 drifted)`, ...stats(samples), extra: { driftedResources: drifted, outputKB: (bytes / 1024).toFixed(0) } });
     }
 
     // 4. The fleet page's data: the latest status of every app × cluster, from a freshly opened store.
@@ -106,11 +106,11 @@ export async function run(): Promise<BenchResult[]> {
       rows = s.fleetAt()!.appClusters.length;
       s.close();
     });
-    results.push({ name: 'fleet page data (open store + latest status of every app × cluster)', median_ms: median(fleetSamples), extra: { appClusters: rows } });
+    results.push({ name: 'fleet page data (open store + latest status of every app × cluster)', ...stats(fleetSamples), extra: { appClusters: rows } });
     const s = FleetStore.open(file);
     const warm = await sample(RUNS, () => void s.fleetAt());
     s.close();
-    results.push({ name: 'fleet page data (store already open)', median_ms: median(warm), extra: { appClusters: rows } });
+    results.push({ name: 'fleet page data (store already open)', ...stats(warm), extra: { appClusters: rows } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { renderTemplateParams } from '../shared/appset/template';
 import type { TemplateMode } from '../shared/appset/template';
 import type { Params } from '../shared/model/params';
 import type { BenchResult } from './types';
-import { median, sample } from './types';
+import { median, sample, stats } from './types';
 
 const APPS = 10_000;
 const RUNS = 7;
@@ -111,7 +111,7 @@ async function measure(name: string, template: unknown, mode: TemplateMode, para
   });
   if (rendered !== params.length) throw new Error(`${name}: rendered ${rendered} of ${params.length}`);
   const ms = median(samples);
-  return { name, median_ms: ms, unit: `per ${params.length} apps`, extra: { apps_per_s: Math.round((params.length / ms) * 1000) } };
+  return { name, ...stats(samples), unit: `per ${params.length} apps`, extra: { apps_per_s: Math.round((params.length / ms) * 1000) } };
 }
 
 /** Renders 10,000 Applications per mode and reports the median time and apps per second. */

@@ -9,10 +9,16 @@ const watch = process.argv.includes('--watch');
 rmSync(path.join(dist, 'renderer'), { recursive: true, force: true });
 mkdirSync(path.join(dist, 'renderer'), { recursive: true });
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', packages: 'external' };
+// electron/services/lazy-module.ts loads heavy packages on first use through createRequire(import.meta.url):
+// in these CommonJS bundles import.meta.url is the bundle's own file URL.
+const moduleUrl = { define: { 'import.meta.url': '__flotillaModuleUrl' }, banner: { js: 'var __flotillaModuleUrl = require("node:url").pathToFileURL(__filename).href;' } };
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', packages: 'external', ...moduleUrl };
+// Packages the CLI loads lazily (lazy-module.ts) or that are native: everything else is bundled into dist/cli.js, so a
+// command compiles one file (and, from the second run, reads V8's code cache for it: see bin/flotilla.js).
+const cliExternal = ['@kubernetes/client-node', 'better-sqlite3', 'fengari', 'simple-git'];
 await Promise.all([
   // The CLI and `flotilla serve` (bin/flotilla.js loads dist/cli.js).
-  build({ ...node, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(dist, 'cli.js') }),
+  build({ ...node, packages: undefined, external: cliExternal, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(dist, 'cli.js') }),
   // Electron's main process: node modules stay external (better-sqlite3 is native, unpacked from the asar).
   build({ ...node, entryPoints: [path.join(root, 'electron/main.ts')], outfile: path.join(dist, 'electron', 'main.js'), external: ['electron'] }),
   // The sandboxed preload may only require 'electron': everything else is bundled in.

@@ -3,8 +3,13 @@ import { formatProblem, toProblem } from '../../shared/problem';
 import type { CliIO, OutputFormat } from './output';
 import { parseFormat } from './output';
 
-/** Exit codes: 0 ok, 1 findings (drift, failed checks), 2 error. */
+/** Exit codes: 0 ok, 1 findings (drift, failed checks) or partial coverage, 2 could not run (or could read nothing). */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+/** The exit code coverage alone asks for: 2 when nothing could be compared, 1 when some could not, else 0. */
+export function coverageExit(c: { readonly level: 'full' | 'partial' | 'nothing' }): number {
+  return c.level === 'nothing' ? EXIT.error : c.level === 'partial' ? EXIT.findings : EXIT.ok;
+}
 
 /** What every command gets: where to write, and how to set the exit code. */
 export interface CliContext {

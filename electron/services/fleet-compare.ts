@@ -65,6 +65,8 @@ export interface FleetComparisonRow {
   readonly desired: readonly KubeObject[];
   /** Each resource's full comparison, aligned with `status.resources` (absent when nothing could be compared). */
   readonly comparison?: AppComparison;
+  /** Why its cluster could not be read (unreachable, forbidden, discovery failed): nothing was observed. */
+  readonly unreachable?: string;
 }
 
 /** Every selected app × cluster compared, the fleet's clusters in order, and problems that concern no single row. */
@@ -105,7 +107,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   problems.push(...settings.problems);
   const fleetIgnore = settings.ignore;
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
-  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health) : undefined;
+  // They run in a worker thread with a hard deadline and memory caps; a limit hit names the check and the fleet file.
+  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
@@ -174,7 +177,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           const error = j.renderError ?? clusterError;
           if (error !== undefined || !store) {
             const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });
-            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j) });
+            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), ...(clusterError !== undefined ? { unreachable: clusterError } : {}) });
             done(1);
             continue;
           }
@@ -212,6 +215,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     for (const r of perCluster) rows.push(...r);
   } finally {
     manager.close();
+    lua?.close();
   }
   const order = new Map(clusters.map((c, i) => [c.name, i]));
   rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));

@@ -1,5 +1,7 @@
 import { resourceKey } from '../../shared/diff/normalize';
 import type { KubeObject, ResourceKey } from '../../shared/model/status';
+import type { Coverage } from '../../shared/report/coverage';
+import { coverageOf } from '../../shared/report/coverage';
 import type { FleetStore } from '../store/fleet-store';
 import type { AppClusterRecord, CompactionResult, RecordResult, ResourceManifests, RetentionPolicy, SnapshotInput } from '../store/types';
 import { DEFAULT_RETENTION } from '../store/types';
@@ -32,14 +34,20 @@ export function snapshotFromComparison(result: FleetComparison, partial: boolean
       if (m.desired || m.live) manifests.push({ group: res.group, ...(res.version !== undefined ? { version: res.version } : {}), kind: res.kind, namespace: res.namespace, name: res.name, ...m });
     }
     const environment = result.environments.get(r.cluster);
-    return { status: r.status, ...(environment !== undefined ? { environment } : {}), manifests };
+    return { status: r.status, ...(environment !== undefined ? { environment } : {}), manifests, ...(r.unreachable !== undefined ? { unreachable: r.unreachable } : {}) };
   });
   return { appClusters, partial };
 }
 
-/** What one refresh did: the comparison and what the store recorded and compacted. */
+/** How much of the fleet a comparison could read: rows whose cluster was unreachable or whose sync is Unknown were not compared. */
+export function comparisonCoverage(result: FleetComparison): Coverage {
+  return coverageOf(result.rows.map((r) => ({ app: r.app, cluster: r.cluster, sync: r.status.sync, ...(r.status.error !== undefined ? { error: r.status.error } : {}), ...(r.unreachable !== undefined ? { unreachable: r.unreachable } : {}) })));
+}
+
+/** What one refresh did: the comparison, how much of it could be read, and what the store recorded and compacted. */
 export interface RefreshOutcome {
   readonly result: FleetComparison;
+  readonly coverage: Coverage;
   readonly recorded: RecordResult;
   readonly compacted: CompactionResult;
 }
@@ -52,5 +60,5 @@ export async function refreshAndRecord(store: FleetStore, opts: FleetCompareOpti
   const result = await compareFleet(opts);
   const recorded = store.recordSnapshot(snapshotFromComparison(result, opts.app !== undefined || opts.cluster !== undefined));
   const compacted = store.compact(retention);
-  return { result, recorded, compacted };
+  return { result, coverage: comparisonCoverage(result), recorded, compacted };
 }

@@ -11,6 +11,9 @@ export function normalizeRepoUrl(url: string): string {
 /** A GitReader over the open repository: repoURLs listed in the fleet file (or the origin remote) read its git objects. */
 export function localGitReader(repo: GitRepository, repoURLs: readonly string[]): GitReader {
   const known = new Set([...repoURLs, repo.originUrl() ?? '', repo.root].filter(Boolean).map(normalizeRepoUrl));
+  // Each revision is resolved once per reader (one command, one refresh): rendering 10,000 Applications at HEAD runs
+  // `git rev-parse` once, not 10,000 times. A revision that failed fails the same way without asking git again.
+  const resolved = new Map<string, FileTree | FlotillaError>();
   return {
     treeAt(repoURL: string, revision: string): FileTree {
       if (!known.has(normalizeRepoUrl(repoURL))) {
@@ -19,7 +22,19 @@ export function localGitReader(repo: GitRepository, repoURLs: readonly string[])
           message: `git generator repoURL ${repoURL} is not the open repository; Flotilla reads only the repository it has open (list its URL in spec.repoURL of flotilla.yaml)`,
         });
       }
-      return repo.treeAt(revision === '' ? 'HEAD' : revision);
+      const rev = revision === '' ? 'HEAD' : revision;
+      let tree = resolved.get(rev);
+      if (tree === undefined) {
+        try {
+          tree = repo.treeAt(rev);
+        } catch (err) {
+          if (!(err instanceof FlotillaError)) throw err;
+          tree = err;
+        }
+        resolved.set(rev, tree);
+      }
+      if (tree instanceof FlotillaError) throw tree;
+      return tree;
     },
   };
 }

@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { simpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
-import { MemoryFileTree } from '../../shared/repo/file-tree';
+import { GitObjectReader } from './git-object-reader';
+import type { GitTreeEntry } from './git-tree';
+import { GitTree } from './git-tree';
+import { lazyModule } from './lazy-module';
 
 /** The HEAD of a repository as the UI shows it. */
 export interface HeadInfo {
@@ -17,34 +20,43 @@ export interface HeadInfo {
 }
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** simple-git, loaded on first use: reading files and resolving revisions need only `git` itself. */
+const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
 
 /** A local git repository: HEAD, revisions, and file trees read from git objects (never the working tree). */
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
+  private objects: GitObjectReader | undefined;
+
+  private simple: SimpleGit | undefined;
 
   private constructor(
     /** Absolute path of the working tree's top level. */
     readonly root: string,
-    /** simple-git bound to the repository, for commits, pushes and worktrees. */
-    readonly git: SimpleGit,
   ) {}
+
+  /** simple-git bound to the repository, for commits, pushes and worktrees. */
+  get git(): SimpleGit {
+    return (this.simple ??= simpleGitModule().simpleGit(this.root));
+  }
 
   /** Opens the repository at `dir`; a missing folder, a file, or a folder outside any git repo is a clear error naming the path. */
   static async open(dir: string): Promise<GitRepository> {
     const abs = path.resolve(dir);
     if (!existsSync(abs)) throw new FlotillaError({ severity: 'error', message: `repository folder does not exist: ${abs}` });
     if (!statSync(abs).isDirectory()) throw new FlotillaError({ severity: 'error', message: `not a folder: ${abs}` });
-    const git = simpleGit(abs);
     let top: string;
     try {
-      top = (await git.revparse(['--show-toplevel'])).trim();
+      top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: abs, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     } catch {
       throw new FlotillaError({ severity: 'error', message: `not a git repository: ${abs} (run \`git init\` there, or pass --repo with a GitOps repository)` });
     }
     if (path.resolve(top) !== (await realpath(abs))) {
       throw new FlotillaError({ severity: 'error', message: `${abs} is inside the git repository ${top}; pass the repository's top folder (ApplicationSet and source paths are relative to it)` });
     }
-    return new GitRepository(top, simpleGit(top));
+    return new GitRepository(top);
   }
 
   /** HEAD's commit, branch and subject; a repository with no commit yet is an error. */
@@ -65,15 +77,26 @@ export class GitRepository {
     }
   }
 
-  /** The files of a revision as read from git objects (cached per commit). Throws a FlotillaError for an unknown revision. */
+  /**
+   * The files of a revision as read from git objects (cached per commit; blobs are read on first use). Throws a
+   * FlotillaError for an unknown revision or a commit whose trees git cannot list.
+   */
   treeAt(revision: string): FileTree {
+    // A full commit id already listed needs no `git rev-parse`.
+    const known = FULL_SHA.test(revision) ? this.trees.get(revision) : undefined;
+    if (known) return known;
     const sha = this.resolve(revision);
-    if (!sha) throw new FlotillaError({ severity: 'error', message: `revision "${revision}" does not exist in ${this.root}` });
+    if (!sha) throw new FlotillaError({ severity: 'error', message: `revision "${revision}" does not exist in ${this.root}${this.isShallow() ? ' (the repository is a shallow clone: `git fetch --unshallow` fetches the rest of its history)' : ''}` });
     const cached = this.trees.get(sha);
     if (cached) return cached;
-    const tree = this.loadTree(sha);
+    const tree = this.loadTree(sha, revision);
     this.trees.set(sha, tree);
     return tree;
+  }
+
+  /** Stops the git process that reads blobs (it also stops by itself after a few idle seconds). */
+  close(): void {
+    this.objects?.close();
   }
 
   /** The URL of the `origin` remote, when there is one. */
@@ -85,28 +108,38 @@ export class GitRepository {
     }
   }
 
-  private loadTree(sha: string): FileTree {
-    const listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
-    const blobs: { sha: string; path: string }[] = [];
-    for (const entry of listing.split('\0')) {
-      if (!entry) continue;
-      const tab = entry.indexOf('\t');
-      const [, type, objectSha] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && objectSha) blobs.push({ sha: objectSha, path: entry.slice(tab + 1) });
+  private loadTree(sha: string, label: string): FileTree {
+    let listing: string;
+    try {
+      listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+      throw new FlotillaError({ severity: 'error', message: `cannot list the files of revision ${label === sha ? sha : `${label} (${sha.slice(0, 12)})`} in ${this.root}: ${stderr || (err instanceof Error ? err.message : String(err))}` });
     }
-    const tree = new MemoryFileTree({}, sha);
-    if (blobs.length === 0) return tree;
-    const out = execFileSync('git', ['cat-file', '--batch'], { cwd: this.root, input: blobs.map((b) => b.sha).join('\n') + '\n', maxBuffer: MAX_BUFFER });
+    const entries: GitTreeEntry[] = [];
+    // Each entry is `<mode> <type> <sha>\t<path>\0`; parsed in place (a 10,000-app fleet lists ~90,000 files).
     let pos = 0;
-    for (const blob of blobs) {
-      const nl = out.indexOf(10, pos);
-      const header = out.subarray(pos, nl).toString('utf8').split(' ');
-      const size = Number(header[2]);
-      const content = out.subarray(nl + 1, nl + 1 + size);
-      tree.set(blob.path, new Uint8Array(content));
-      pos = nl + 1 + size + 1;
+    while (pos < listing.length) {
+      const end = listing.indexOf('\0', pos);
+      const stop = end < 0 ? listing.length : end;
+      const sp1 = listing.indexOf(' ', pos);
+      const sp2 = listing.indexOf(' ', sp1 + 1);
+      const tab = listing.indexOf('\t', sp2 + 1);
+      if (sp1 > 0 && sp2 > sp1 && tab > sp2 && tab < stop) {
+        const type = listing.slice(sp1 + 1, sp2);
+        if (type === 'blob' || type === 'commit') entries.push({ sha: listing.slice(sp2 + 1, tab), type, path: listing.slice(tab + 1, stop) });
+      }
+      pos = stop + 1;
     }
-    return tree;
+    return new GitTree(entries, sha, label, (this.objects ??= new GitObjectReader(this.root)));
+  }
+
+  private isShallow(): boolean {
+    try {
+      return this.gitSync(['rev-parse', '--is-shallow-repository']).trim() === 'true';
+    } catch {
+      return false;
+    }
   }
 
   private gitSync(args: string[]): string {

@@ -30,10 +30,12 @@ export function findHelm(): string | null {
  * not installed, so the build says so plainly.
  */
 export function helmRunnerFor(tree: FileTree, timeoutMs = 60_000): HelmRunner | undefined {
-  const helm = findHelm();
-  if (!helm) return undefined;
+  // helm is looked for when a chart is first templated, not here: most builds have no helmCharts, and
+  // `helm version` costs a process start on every command.
   return {
     template(req: HelmTemplateRequest) {
+      const helm = findHelm();
+      if (!helm) return { error: 'helm is not installed: helmCharts need a Helm runner (install helm and let Flotilla find it)' };
       const dir = mkdtempSync(path.join(os.tmpdir(), 'flotilla-helm-'));
       try {
         let chart = req.chart;

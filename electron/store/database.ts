@@ -1,10 +1,11 @@
 // Opening the store's SQLite file: WAL, foreign keys, a busy timeout, migrations that bump user_version, and a clear
 // refusal of a database written by a newer Flotilla or of a file that is not a store.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FlotillaError, problem } from '../../shared/problem';
+import { lazyModule } from '../services/lazy-module';
 import type { Migration } from './migrations';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 
@@ -20,6 +21,9 @@ export interface OpenOptions {
   readonly migrations?: readonly Migration[];
 }
 
+/** better-sqlite3, loaded when a store is first opened (commands without a store never load the native module). */
+const sqlite = lazyModule<typeof Database>('better-sqlite3');
+
 /** The default busy timeout: long enough to outwait a large snapshot being recorded by another process. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -32,7 +36,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   else if (!existsSync(file)) throw new FlotillaError(problem('no store here yet: run `flotilla refresh` to record a snapshot', { file }));
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busyTimeoutMs });
+    db = new (sqlite())(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busyTimeoutMs });
   } catch (err) {
     throw storeError(err, file);
   }

@@ -68,6 +68,7 @@ interface AppClusterRow {
   sync: SyncStatus | null;
   health: HealthStatus | null;
   drift_since: number | null;
+  observed_at: number | null;
 }
 
 interface ObservationRow {
@@ -97,6 +98,7 @@ interface SnapshotRow {
   id: number;
   taken_at: number;
   seen: string;
+  unreachable: string;
 }
 
 interface EventRow {
@@ -191,8 +193,8 @@ export class FleetStore {
     return this.read(() => {
       const snap = this.snapshotRowAt(at);
       if (!snap) return undefined;
-      const { rows, offsets } = this.rowsAt(snap);
-      return { snapshot: toSnapshotRef(snap), appClusters: rows.map((r) => toSummary(r, snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0))) };
+      const { rows, offsets, unreachable } = this.rowsAt(snap);
+      return { snapshot: toSnapshotRef(snap), appClusters: rows.map((r) => toSummary(r, snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0), unreachable.get(r.app_cluster_id))) };
     });
   }
 
@@ -204,7 +206,7 @@ export class FleetStore {
       const found = this.rowAt(snap, app, cluster);
       if (!found) return undefined;
       const resources = this.resourceSet(found.row.resource_set).map(stripIds);
-      return { ...toSummary(found.row, snap.taken_at + found.offset), resources };
+      return { ...toSummary(found.row, snap.taken_at + found.offset, unreachableOf(snap).get(found.row.app_cluster_id)), resources };
     });
   }
 
@@ -244,11 +246,16 @@ export class FleetStore {
       const clusters = new Set(acs.map((r) => r.cluster));
       if (options.cluster !== undefined) clusters.add(options.cluster);
       const out: AppClusterHistory[] = [];
+      const latest = this.s.latestSnapshot.get() as SnapshotRow | undefined;
+      const latestSeen = latest ? new Map<number, number>(JSON.parse(latest.seen) as [number, number][]) : new Map<number, number>();
       for (const cluster of [...clusters].sort()) {
         const ac = acs.find((r) => r.cluster === cluster);
         const obs = ac ? (this.s.observationsOf.all(ac.id) as ObservationRow[]) : [];
         const timeline: TimelineEntry[] = obs.map((o, i) => {
           const next = obs[i + 1];
+          // The current state was last confirmed by the latest snapshot that read it (an unreachable cluster keeps the older time).
+          const offset = !next && ac && latest ? latestSeen.get(ac.id) : undefined;
+          const lastObservedAt = next ? undefined : offset !== undefined ? latest!.taken_at + offset : o.observed_at;
           return {
             since: iso(o.observed_at),
             ...(next ? { until: iso(next.observed_at) } : {}),
@@ -258,6 +265,7 @@ export class FleetStore {
             ...(o.error !== null ? { error: o.error } : {}),
             resourceCount: o.resource_count,
             driftedCount: o.drifted_count,
+            ...(lastObservedAt !== undefined ? { lastObservedAt: iso(lastObservedAt) } : {}),
           };
         });
         const events = (this.s.eventsOf.all({ app, cluster }) as EventRow[]).map(toEvent);
@@ -275,7 +283,7 @@ export class FleetStore {
       const snap = this.snapshotRowAt(options.at);
       const source = options.source ?? 'offline';
       if (!snap) return { generatedAt, source, entries: [] };
-      const { rows, offsets } = this.rowsAt(snap);
+      const { rows, offsets, unreachable } = this.rowsAt(snap);
       const entries: DriftReportEntryInput[] = rows.map((r) => ({
         app: r.app,
         cluster: r.cluster,
@@ -288,6 +296,7 @@ export class FleetStore {
         ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
         resourceCount: r.resource_count,
         drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
+        ...(unreachable.has(r.app_cluster_id) ? { unreachable: unreachable.get(r.app_cluster_id)! } : {}),
       }));
       return { generatedAt, snapshot: toSnapshotRef(snap), source, entries };
     });
@@ -341,6 +350,8 @@ export class FleetStore {
     const acs = new Map<string, AppClusterRow>();
     for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
     const seen: [number, number][] = [];
+    const unreachable: [number, string][] = [];
+    let kept = 0;
     let changed = 0;
     let events = 0;
     records.forEach((record, index) => {
@@ -358,9 +369,19 @@ export class FleetStore {
       let ac = acs.get(`${st.app}\u0000${st.cluster}`);
       if (!ac) {
         const id = Number(s.insertAppCluster.run(st.app, st.cluster, env).lastInsertRowid);
-        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, sync: null, health: null, drift_since: null };
+        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, sync: null, health: null, drift_since: null, observed_at: null };
       } else if (ac.environment !== env) {
         s.updateEnvironment.run(env, ac.id);
+      }
+      if (record.unreachable !== undefined) {
+        unreachable.push([ac.id, String(record.unreachable)]);
+        if (ac.latest_observation !== null && ac.observed_at !== null) {
+          // Could not look: what was last seen stays in effect, with its own time (never replaced by "Unknown").
+          seen.push([ac.id, ac.observed_at - takenAt]);
+          kept++;
+          options.onProgress?.(index + 1, records.length);
+          return;
+        }
       }
       let observedAt = st.observedAt ? Date.parse(st.observedAt) : takenAt;
       if (!Number.isFinite(observedAt)) {
@@ -385,9 +406,9 @@ export class FleetStore {
         if (!written.has(id) && (partial || skipped.has(id))) seen.push([id, previous.taken_at + offset - takenAt]);
       }
     }
-    s.updateSeen.run(JSON.stringify(seen), snapshotId);
+    s.updateSeen.run(JSON.stringify(seen), JSON.stringify(unreachable), snapshotId);
     const recorded = records.length - problems.filter((p) => p.severity === 'error').length;
-    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: recorded - changed, events, problems };
+    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: recorded - changed - kept, unreachable: unreachable.length, events, problems };
   }
 
   /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
@@ -497,11 +518,11 @@ export class FleetStore {
   }
 
   /** The state in effect of every app × cluster a snapshot saw. */
-  private rowsAt(snap: SnapshotRow): { rows: FleetRow[]; offsets: Map<number, number> } {
+  private rowsAt(snap: SnapshotRow): { rows: FleetRow[]; offsets: Map<number, number>; unreachable: Map<number, string> } {
     const offsets = new Map<number, number>(JSON.parse(snap.seen) as [number, number][]);
     const rows = (this.s.fleetAtSnapshot.all({ snap: snap.id }) as FleetRow[]).filter((r) => offsets.has(r.app_cluster_id));
     rows.sort((a, b) => (a.environment ?? '').localeCompare(b.environment ?? '') || a.cluster.localeCompare(b.cluster) || a.app.localeCompare(b.app));
-    return { rows, offsets };
+    return { rows, offsets, unreachable: unreachableOf(snap) };
   }
 
   private rowAt(snap: SnapshotRow, app: string, cluster: string): { row: FleetRow; offset: number } | undefined {
@@ -563,14 +584,14 @@ const FLEET_COLUMNS = `o.*, ac.app, ac.cluster, ac.environment`;
 function prepareStatements(db: Database.Database) {
   return {
     insertSnapshot: db.prepare(`INSERT INTO snapshots (taken_at) VALUES (?)`),
-    updateSeen: db.prepare(`UPDATE snapshots SET seen = ? WHERE id = ?`),
-    latestSnapshot: db.prepare(`SELECT id, taken_at, seen FROM snapshots ORDER BY id DESC LIMIT 1`),
-    snapshotAtTime: db.prepare(`SELECT id, taken_at, seen FROM snapshots WHERE taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1`),
-    snapshotsNewest: db.prepare(`SELECT id, taken_at, seen FROM snapshots ORDER BY id DESC LIMIT ?`),
+    updateSeen: db.prepare(`UPDATE snapshots SET seen = ?, unreachable = ? WHERE id = ?`),
+    latestSnapshot: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots ORDER BY id DESC LIMIT 1`),
+    snapshotAtTime: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots WHERE taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1`),
+    snapshotsNewest: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots ORDER BY id DESC LIMIT ?`),
     snapshotsBefore: db.prepare(`SELECT id, taken_at FROM snapshots WHERE taken_at < ? ORDER BY taken_at, id`),
     deleteSnapshot: db.prepare(`DELETE FROM snapshots WHERE id = ?`),
     appClustersWithLatest: db.prepare(
-      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, o.fingerprint, o.sync, o.health, o.drift_since
+      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, o.fingerprint, o.sync, o.health, o.drift_since, o.observed_at
        FROM app_clusters ac LEFT JOIN observations o ON o.id = ac.latest_observation`,
     ),
     appNames: db.prepare(`SELECT DISTINCT app FROM app_clusters ORDER BY app`),
@@ -769,7 +790,12 @@ function toSnapshotRef(r: { id: number; taken_at: number }): SnapshotRef {
   return { id: r.id, takenAt: iso(r.taken_at) };
 }
 
-function toSummary(r: FleetRow, observedAt: number): AppClusterSummary {
+/** The app × clusters a snapshot could not read, and why. */
+function unreachableOf(snap: SnapshotRow): Map<number, string> {
+  return new Map<number, string>(JSON.parse(snap.unreachable || '[]') as [number, string][]);
+}
+
+function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppClusterSummary {
   return {
     app: r.app,
     cluster: r.cluster,
@@ -783,6 +809,7 @@ function toSummary(r: FleetRow, observedAt: number): AppClusterSummary {
     ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
     resourceCount: r.resource_count,
     driftedCount: r.drifted_count,
+    ...(unreachable !== undefined ? { unreachable } : {}),
   };
 }
 

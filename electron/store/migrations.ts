@@ -121,6 +121,15 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'observations.version: what an app × cluster runs (image tags or revision), for the fleet grid',
     sql: `ALTER TABLE observations ADD COLUMN version TEXT;`,
   },
+  {
+    version: 4,
+    description: 'snapshots.unreachable: app × clusters a refresh could not read, which keep their last observation',
+    sql: `
+      -- JSON [[app_cluster_id, reason], ...]: the app × clusters this refresh could not read (cluster unreachable). They
+      -- keep the observation last recorded (with its own time) instead of a fresh all-Unknown one replacing it.
+      ALTER TABLE snapshots ADD COLUMN unreachable TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -15,6 +15,12 @@ export interface AppClusterRecord {
   readonly status: AppClusterStatus;
   readonly environment?: string;
   readonly manifests?: readonly ResourceManifests[];
+  /**
+   * Why this refresh could not read the app × cluster (its cluster unreachable). The store then keeps the observation
+   * last recorded, with its own time, and marks it unreachable in this snapshot; only an app × cluster never seen
+   * before gets the (Unknown) status given here.
+   */
+  readonly unreachable?: string;
 }
 
 /**
@@ -34,6 +40,8 @@ export interface RecordResult {
   /** App × clusters whose state changed (a new observation written) and those found as they were. */
   readonly changed: number;
   readonly unchanged: number;
+  /** App × clusters that could not be read: their last observation was kept. */
+  readonly unreachable: number;
   /** Events recorded (drift began or ended, health changed). */
   readonly events: number;
   /** Records that could not be kept (errors: the app × cluster keeps its last state) or were fixed up (warnings). */

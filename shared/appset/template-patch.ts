@@ -1,14 +1,22 @@
 import { parseAllDocuments } from 'yaml';
 import { cloneJson, isPlainObject } from './go-values';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../yaml/limits';
 
 /** Parses a rendered templatePatch (YAML or JSON) into a map; throws with the parser's message. */
 export function parsePatch(text: string): Record<string, unknown> {
+  const tooBig = yamlSizeError(text);
+  if (tooBig) throw new Error(`error converting templatePatch YAML to JSON: ${tooBig}`);
   const docs = parseAllDocuments(text, { version: '1.1', merge: true });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return {};
   const err = doc.errors[0];
   if (err) throw new Error(`error converting templatePatch YAML to JSON: ${err.message.split('\n')[0]}`);
-  const v: unknown = doc.toJS();
+  let v: unknown;
+  try {
+    v = doc.toJS(YAML_TO_JS);
+  } catch (e) {
+    throw new Error(`error converting templatePatch YAML to JSON: ${yamlLimitMessage((e as Error).message)}`, { cause: e });
+  }
   if (v === null || v === undefined) return {};
   if (!isPlainObject(v)) throw new Error('templatePatch must render to a map (an Application fragment)');
   return v;

@@ -11,6 +11,7 @@ import { compileJqPath } from './jq-path';
 import type { PathSeg } from './json-path';
 import { deleteAll, isPlainObject, parseJsonPointer } from './json-path';
 import { managedFieldSet, ownedPaths } from './managed-fields';
+import { YAML_TO_JS } from '../yaml/limits';
 
 /** One `ignoreDifferences` entry, as Argo CD's Application spec declares it. */
 export interface IgnoreDifference {
@@ -153,7 +154,7 @@ export function ignoreDifferencesFromConfigMap(cm: KubeObject, file?: string): {
   const add = (groupKind: string, text: unknown, key: string): void => {
     let spec: unknown;
     try {
-      spec = typeof text === 'string' ? parseYaml(text) : text;
+      spec = typeof text === 'string' ? parseYaml(text, YAML_TO_JS) : text;
     } catch (err) {
       problems.push(problem(`data["${key}"]: not YAML: ${firstLine(err)}`, where));
       return;
@@ -168,7 +169,7 @@ export function ignoreDifferencesFromConfigMap(cm: KubeObject, file?: string): {
   const legacy = data['resource.customizations'];
   if (typeof legacy === 'string') {
     try {
-      const parsed = parseYaml(legacy);
+      const parsed = parseYaml(legacy, YAML_TO_JS);
       if (isPlainObject(parsed)) {
         for (const [gk, v] of Object.entries(parsed)) {
           if (isPlainObject(v) && v['ignoreDifferences'] !== undefined) add(gk.replace('/', '_'), v['ignoreDifferences'], 'resource.customizations');

@@ -4,6 +4,7 @@ import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { isObj } from './fields';
 import type { HealthCustomizations } from './types';
+import { YAML_TO_JS, yamlSizeError } from '../yaml/limits';
 
 /** Custom health checks read from a file, and what was wrong with it. */
 export interface ParsedCustomizations {
@@ -64,7 +65,9 @@ export function healthCustomizationsFromConfigMap(cm: KubeObject, file?: string)
   if (typeof legacy === 'string') {
     let parsed: unknown;
     try {
-      parsed = parse(legacy);
+      const tooBig = yamlSizeError(legacy);
+      if (tooBig) throw new Error(tooBig);
+      parsed = parse(legacy, YAML_TO_JS);
     } catch (err) {
       problems.push(problem(`data["resource.customizations"]: not YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, { file }));
     }

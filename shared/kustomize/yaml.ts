@@ -4,10 +4,11 @@
  * through yaml.v2, so the output has sorted keys, v2's quoting rules and folds plain scalars at 80 columns.
  * The emitter below reproduces yaml.v2's emitter for the JSON subset kustomize prints.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
 import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
+import { YAML_LIMITS, yamlAliasError, yamlSizeError } from '../yaml/limits';
 
 /** A JSON-like value as kustomize holds it; integers beyond 2^53 are bigints. */
 export type Json = null | boolean | number | bigint | string | Json[] | JsonMap;
@@ -52,9 +53,12 @@ export function readYaml(text: string, file: string, options: ReadYamlOptions): 
   const lineCounter = new LineCounter();
   const docs: ParsedDoc[] = [];
   const problems: Problem[] = [];
-  const all = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
-  const list = Array.isArray(all) ? all : [all];
-  for (const doc of list) {
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { docs, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
+  // Documents are composed one at a time and dropped once converted: a large stream never holds every document's
+  // syntax tree at once (parseAllDocuments does, several hundred bytes per input byte).
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = lineCounter.linePos(err.pos[0]);
@@ -63,7 +67,7 @@ export function readYaml(text: string, file: string, options: ReadYamlOptions): 
     }
     if (!doc.contents) continue;
     try {
-      const value = convert(doc.contents, doc, options, 0);
+      const value = convert(doc.contents, doc, options, 0, { aliases: 0, nodes: 0 });
       if (value === null) continue;
       docs.push({ value, line: lineCounter.linePos(doc.contents.range?.[0] ?? 0).line });
     } catch (e) {
@@ -83,13 +87,21 @@ function firstLine(s: string): string {
 
 const STR = 'tag:yaml.org,2002:str';
 
-function convert(node: YamlNode | Alias | null | undefined, doc: Document, options: ReadYamlOptions, depth: number): Json {
+/** What converting one document has cost so far: aliases resolved and nodes produced (aliases expanded). */
+interface Budget {
+  aliases: number;
+  nodes: number;
+}
+
+function convert(node: YamlNode | Alias | null | undefined, doc: Document, options: ReadYamlOptions, depth: number, budget: Budget): Json {
   if (node === null || node === undefined) return null;
   if (depth > 200) throw new YamlReadError('document nests too deeply', node.range?.[0] ?? 0);
+  if (++budget.nodes > YAML_LIMITS.maxNodes) throw new YamlReadError(yamlAliasError('nodes'), node.range?.[0] ?? 0);
   if (isAlias(node)) {
+    if (++budget.aliases > YAML_LIMITS.maxAliasCount) throw new YamlReadError(yamlAliasError('aliases'), node.range?.[0] ?? 0);
     const target = node.resolve(doc as never);
     if (!target) throw new YamlReadError(`unknown anchor '${node.source}' referenced`, node.range?.[0] ?? 0);
-    return convert(target as YamlNode, doc, options, depth + 1);
+    return convert(target as YamlNode, doc, options, depth + 1, budget);
   }
   if (isScalar(node)) {
     const raw = String(node.value ?? '');
@@ -102,16 +114,16 @@ function convert(node: YamlNode | Alias | null | undefined, doc: Document, optio
     if (tag && tag !== STR && tag !== '!') return resolvePlain(raw, tag);
     return raw;
   }
-  if (isSeq(node)) return node.items.map((it) => convert(it as YamlNode, doc, options, depth + 1));
+  if (isSeq(node)) return node.items.map((it) => convert(it as YamlNode, doc, options, depth + 1, budget));
   if (isMap(node)) {
     const out: JsonMap = {};
     const seen = new Set<string>();
     const merges: Json[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
-      const key = keyNode === null ? null : convert(keyNode, doc, options, depth + 1);
+      const key = keyNode === null ? null : convert(keyNode, doc, options, depth + 1, budget);
       if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<') {
-        merges.push(convert(pair.value as YamlNode, doc, options, depth + 1));
+        merges.push(convert(pair.value as YamlNode, doc, options, depth + 1, budget));
         continue;
       }
       const k = keyString(key);
@@ -119,7 +131,7 @@ function convert(node: YamlNode | Alias | null | undefined, doc: Document, optio
         throw new YamlReadError(`mapping key "${k}" already defined`, keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
       }
       seen.add(k);
-      setKey(out, k, convert(pair.value as YamlNode, doc, options, depth + 1));
+      setKey(out, k, convert(pair.value as YamlNode, doc, options, depth + 1, budget));
     }
     for (const m of merges) {
       for (const src of Array.isArray(m) ? m : [m]) {

@@ -3,7 +3,7 @@
 
 import type { TimelineEntry } from '../report/model';
 import type { FreezeWindow, StageGates } from './pipeline';
-import { cronMatches, parseCron } from './pipeline';
+import { cronMatches, DEFAULT_FRESHNESS_MS, parseCron } from './pipeline';
 
 /** How a promotion was confirmed: in a person's interactive prompt or dialog, by a `--yes` flag, or by automation. */
 export type Confirmation = 'interactive' | 'flag' | 'auto';
@@ -74,14 +74,23 @@ export function healthySince(timeline: readonly TimelineEntry[], counts: (e: Tim
   return since;
 }
 
-/** The soak gate of one source Application on one cluster. */
-export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ctx: GateContext): GateResult {
+/**
+ * The soak gate of one source Application on one cluster. It uses only an observation younger than `freshnessMs`:
+ * a state last read 11 minutes ago says nothing about now, so the gate fails and asks for a refresh.
+ */
+export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ctx: GateContext, freshnessMs: number = DEFAULT_FRESHNESS_MS): GateResult {
   const base = { gate: 'soak' as const, stage, app: subject.app, cluster: subject.cluster };
   const timeline = ctx.history?.(subject.application, subject.cluster);
   if (!timeline || timeline.length === 0) {
     return { ...base, passed: false, reason: `no recorded state of ${subject.application} on ${subject.cluster}: refresh the fleet (flotilla refresh) before promoting` };
   }
   const last = timeline[timeline.length - 1]!;
+  const observedAt = Date.parse(last.lastObservedAt ?? last.since);
+  const age = ctx.now - observedAt;
+  const seen = `last observed ${formatDuration(age)} ago`;
+  if (!Number.isFinite(age) || age > freshnessMs) {
+    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} ${seen}, older than ${formatDuration(freshnessMs)}: refresh first (flotilla refresh)` };
+  }
   const { versionsAt } = ctx;
   const wanted = subject.versions?.join('\n');
   const hasVersions = (e: TimelineEntry): boolean => !versionsAt || wanted === undefined || subject.stage === undefined || versionsAt(e.revision, subject.app, subject.stage)?.join('\n') === wanted;
@@ -94,9 +103,9 @@ export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ct
   }
   const held = ctx.now - Date.parse(since);
   if (held < soakMs) {
-    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} has been Synced and Healthy for ${formatDuration(held)}; the soak time is ${formatDuration(soakMs)}` };
+    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} has been Synced and Healthy for ${formatDuration(held)}; the soak time is ${formatDuration(soakMs)} (${seen})` };
   }
-  return { ...base, passed: true, reason: `${subject.application} on ${subject.cluster} Synced and Healthy for ${formatDuration(held)} (soak ${formatDuration(soakMs)})` };
+  return { ...base, passed: true, reason: `${subject.application} on ${subject.cluster} Synced and Healthy for ${formatDuration(held)} (soak ${formatDuration(soakMs)}; ${seen})` };
 }
 
 /** Whether `now` falls in a freeze window; returns the window's description when it does. */

@@ -9,6 +9,7 @@ import { problem } from '../problem';
 import { isRecord } from '../yaml/documents';
 import type { YamlPath } from './yaml-path';
 import { parseYamlPath } from './yaml-path';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../yaml/limits';
 
 /** The default overlay of an app in a stage. */
 export const DEFAULT_OVERLAY_PATH = 'apps/{{app}}/overlays/{{stage}}';
@@ -24,10 +25,15 @@ export interface FreezeWindow {
   readonly reason?: string;
 }
 
+/** How old the observation a soak gate uses may be, unless a stage's `gates.freshness` says otherwise: five minutes. */
+export const DEFAULT_FRESHNESS_MS = 5 * 60_000;
+
 /** The gates a promotion into a stage must pass. */
 export interface StageGates {
   /** The source stage must have been Synced and Healthy for at least this long (from the recorded history). */
   readonly soakMs?: number;
+  /** The soak gate uses only an observation younger than this (`gates.freshness`, default five minutes). */
+  readonly freshnessMs: number;
   /** Who may approve a promotion into the stage. */
   readonly approvers: readonly string[];
   /** How many of `approvers` must approve (default: 1 when approvers are listed). */
@@ -121,6 +127,8 @@ export function parsePipelineFile(text: string, file: string): ParsedPipelines {
   const lc = new LineCounter();
   const pipelines: PipelineSpec[] = [];
   const problems: Problem[] = [];
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { pipelines, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, prettyErrors: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
@@ -130,7 +138,14 @@ export function parsePipelineFile(text: string, file: string): ParsedPipelines {
       }
       continue;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS(YAML_TO_JS);
+    } catch (e) {
+      const pos = lc.linePos(doc.contents?.range?.[0] ?? 0);
+      problems.push(problem(`YAML: ${yamlLimitMessage((e as Error).message)}`, { file, line: pos.line, column: pos.col }));
+      continue;
+    }
     if (!isRecord(value) || value.kind !== 'Pipeline' || value.apiVersion !== FLOTILLA_API_VERSION) continue;
     const r = readPipeline(value, doc, lc, file);
     problems.push(...r.problems);
@@ -278,16 +293,22 @@ function readGates(
   bad: (path: Path, message: string) => void,
   strList: (x: unknown, path: Path) => string[] | undefined,
 ): StageGates {
-  const none: StageGates = { approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false };
+  const none: StageGates = { freshnessMs: DEFAULT_FRESHNESS_MS, approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false };
   if (raw === undefined || raw === null) return none;
   if (!isRecord(raw)) {
-    bad(at, 'expected a mapping (soak, approvers, requiredApprovals, freezeWindows, manualOnly)');
+    bad(at, 'expected a mapping (soak, freshness, approvers, requiredApprovals, freezeWindows, manualOnly)');
     return none;
   }
   let soakMs: number | undefined;
   if (raw.soak !== undefined) {
     soakMs = typeof raw.soak === 'string' ? parseDuration(raw.soak) : undefined;
     if (soakMs === undefined) bad([...at, 'soak'], `expected a duration such as 10m or 1h, got ${JSON.stringify(raw.soak)}`);
+  }
+  let freshnessMs = DEFAULT_FRESHNESS_MS;
+  if (raw.freshness !== undefined) {
+    const f = typeof raw.freshness === 'string' ? parseDuration(raw.freshness) : undefined;
+    if (f === undefined || f <= 0) bad([...at, 'freshness'], `expected a duration such as 5m or 30s, got ${JSON.stringify(raw.freshness)}`);
+    else freshnessMs = f;
   }
   const approvers = strList(raw.approvers, [...at, 'approvers']) ?? [];
   let requiredApprovals = approvers.length > 0 ? 1 : 0;
@@ -319,7 +340,7 @@ function readGates(
       });
   }
   if (raw.manualOnly !== undefined && typeof raw.manualOnly !== 'boolean') bad([...at, 'manualOnly'], 'expected true or false');
-  return { ...(soakMs !== undefined ? { soakMs } : {}), approvers, requiredApprovals, freezeWindows, manualOnly: raw.manualOnly === true };
+  return { ...(soakMs !== undefined ? { soakMs } : {}), freshnessMs, approvers, requiredApprovals, freezeWindows, manualOnly: raw.manualOnly === true };
 }
 
 /** A parsed cron field set: the allowed values of each of the five fields. */

@@ -220,7 +220,7 @@ export function planPromotion(input: PlanInput): PromotionPlan {
       if (subjects.length === 0) {
         gates.push({ gate: 'soak', stage: to.name, app, passed: false, reason: `no Application deploys ${plan.sourceDir} to a cluster of stage ${from.name} (${fromClusters.join(', ') || 'none'}): the soak cannot be checked` });
       }
-      for (const s of subjects) gates.push(soakGate(to.name, to.gates.soakMs, s, input.gates));
+      for (const s of subjects) gates.push(soakGate(to.name, to.gates.soakMs, s, input.gates, to.gates.freshnessMs));
     }
   }
   const hasError = [...problems, ...apps.flatMap((a) => [...a.problems, ...a.clusters.flatMap((c) => c.problems)])].some((p) => p.severity === 'error');

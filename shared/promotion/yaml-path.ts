@@ -5,6 +5,7 @@ import type { Document, Node as YamlNode, ParsedNode, Scalar } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../yaml/limits';
 
 /** One step of a YAML path: a mapping key, a list index, or the list item whose `key` field equals `value`. */
 export type YamlPathSegment = string | number | { readonly key: string; readonly value: string };
@@ -93,6 +94,8 @@ export interface YamlEditResult {
 /** Parses one YAML document for editing; problems carry line and column. */
 export function parseForEdit(text: string, file: string): { doc?: Document.Parsed<ParsedNode>; problems: Problem[] } {
   const lc = new LineCounter();
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
   const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
@@ -101,6 +104,13 @@ export function parseForEdit(text: string, file: string): { doc?: Document.Parse
         return problem(`YAML: ${e.message.split('\n')[0]}`, { file, line: p.line, column: p.col });
       }),
     };
+  }
+  try {
+    // Callers read the document as data: check once that its aliases stay within the limit.
+    doc.toJS(YAML_TO_JS);
+  } catch (e) {
+    const p = lc.linePos(doc.contents?.range?.[0] ?? 0);
+    return { problems: [problem(`YAML: ${yamlLimitMessage((e as Error).message)}`, { file, line: p.line, column: p.col })] };
   }
   return { doc, problems: [] };
 }

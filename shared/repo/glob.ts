@@ -38,3 +38,14 @@ function escapeRe(s: string): string {
 export function matchesAny(path: string, globs: readonly string[]): boolean {
   return globs.some((g) => globToRegExp(g).test(path));
 }
+
+/**
+ * Where a glob's matches can be: `{ file }` for a glob without wildcards, else `{ dir }`, the folder above its first
+ * wildcard segment ('' when the glob may match anywhere). Lets a scan walk only the folders its globs can match in.
+ */
+export function globRoot(glob: string): { readonly file: string } | { readonly dir: string } {
+  const segments = glob.split('/');
+  const wild = segments.findIndex((s) => /[*?{]/.test(s));
+  if (wild < 0) return { file: glob };
+  return { dir: segments.slice(0, wild).join('/') };
+}

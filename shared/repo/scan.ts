@@ -5,7 +5,7 @@ import { problem } from '../problem';
 import { isRecord, parseYamlDocuments } from '../yaml/documents';
 import type { FileTree } from './file-tree';
 import { walkFiles } from './file-tree';
-import { matchesAny } from './glob';
+import { globRoot, matchesAny } from './glob';
 
 /** The fleet file's fixed location at the repository root. */
 export const FLEET_FILE = 'flotilla.yaml';
@@ -47,7 +47,7 @@ export function scanRepository(tree: FileTree): RepoScan {
   const applicationSets: FoundDoc[] = [];
   const pipelines: FoundDoc[] = [];
   const clusterSecrets: FoundDoc[] = [];
-  for (const file of walkFiles(tree)) {
+  for (const file of candidateFiles(tree, [...fleet.applicationSets, ...fleet.pipelines])) {
     if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
     const asAppSet = matchesAny(file, fleet.applicationSets);
     const asPipeline = matchesAny(file, fleet.pipelines);
@@ -66,6 +66,19 @@ export function scanRepository(tree: FileTree): RepoScan {
     }
   }
   return { fleet, applicationSets, pipelines, clusterSecrets, problems };
+}
+
+/** The files the globs may match, sorted: only the folders under the globs' fixed prefixes are walked. */
+function candidateFiles(tree: FileTree, globs: readonly string[]): string[] {
+  const roots = globs.map(globRoot);
+  if (roots.some((r) => 'dir' in r && r.dir === '')) return walkFiles(tree);
+  const out = new Set<string>();
+  for (const r of roots) {
+    if ('file' in r) {
+      if (tree.kind(r.file) === 'file') out.add(r.file);
+    } else if (tree.kind(r.dir) === 'dir') for (const f of walkFiles(tree, r.dir)) out.add(f);
+  }
+  return [...out].sort();
 }
 
 function isClusterSecret(v: Record<string, unknown>): boolean {

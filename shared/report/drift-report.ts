@@ -2,6 +2,7 @@
 // data, sorted by environment, cluster and app, with a summary per environment, cluster and app.
 
 import type { HealthResult, SyncStatus } from '../model/status';
+import { coverageLine, coverageOf } from './coverage';
 import type { DriftReportEntryInput, DriftReportInput, RecordedResource, SnapshotRef } from './model';
 
 /** The version of the drift report's JSON schema; bumped on any incompatible change. */
@@ -47,6 +48,8 @@ export interface DriftReportEntry {
   readonly error: string | null;
   readonly resourceCount: number;
   readonly driftedResources: readonly DriftedResourceEntry[];
+  /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
+  readonly unreachable: string | null;
 }
 
 /** The drift report: the JSON format itself, and what the HTML, Markdown and JUnit renderers read. */
@@ -59,6 +62,10 @@ export interface DriftReport {
     readonly appClusters: number;
     readonly drifted: number;
     readonly unknown: number;
+    /** App × clusters that could not be compared (cluster unreachable, or sync Unknown). */
+    readonly notCompared: number;
+    /** "3 of 12 app × cluster(s) could not be compared: cluster prod unreachable", or null when all were. */
+    readonly coverage: string | null;
     readonly driftedResources: number;
     readonly byEnvironment: readonly DriftGroupSummary[];
     readonly byCluster: readonly DriftGroupSummary[];
@@ -94,6 +101,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
       g.driftedResources += e.driftedResources.length;
     }
   }
+  const coverage = coverageOf(entries);
   const sorted = (m: Map<string, MutableGroup>): DriftGroupSummary[] => [...m.values()].sort((a, b) => compareText(a.name, b.name));
   return {
     schemaVersion: DRIFT_REPORT_SCHEMA_VERSION,
@@ -104,6 +112,8 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
       appClusters: entries.length,
       drifted,
       unknown,
+      notCompared: coverage.notCompared,
+      coverage: coverageLine(coverage) ?? null,
       driftedResources,
       byEnvironment: sorted(byEnvironment),
       byCluster: sorted(byCluster),
@@ -111,6 +121,15 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     },
     entries,
   };
+}
+
+/**
+ * What the report could see: `nothing` when every app × cluster could not be compared (exit 2: a gate must not pass
+ * on it), `partial` when some could not (exit 1), `full` otherwise. An empty fleet is `full`.
+ */
+export function reportCoverage(report: DriftReport): 'full' | 'partial' | 'nothing' {
+  const s = report.summary;
+  return s.notCompared === 0 ? 'full' : s.notCompared === s.appClusters ? 'nothing' : 'partial';
 }
 
 /** Whether the report found drift (what makes `flotilla drift-report` exit 1). */
@@ -142,6 +161,7 @@ function toEntry(e: DriftReportEntryInput): DriftReportEntry {
     driftSince: e.driftSince ?? null,
     error: e.error ?? null,
     resourceCount: e.resourceCount,
+    unreachable: e.unreachable ?? null,
     driftedResources: e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources),
   };
 }

@@ -7,6 +7,7 @@ import { renderDriftReportJunit } from './render-junit';
 import { renderDriftReportMarkdown } from './render-markdown';
 
 export * from './api';
+export * from './coverage';
 export * from './drift-report';
 export * from './model';
 export { renderDriftReportHtml } from './render-html';

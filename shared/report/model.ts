@@ -18,6 +18,8 @@ export interface RecordedAppCluster extends AppClusterStatus {
   /** How many resources the app × cluster has, and how many are OutOfSync. */
   readonly resourceCount: number;
   readonly driftedCount: number;
+  /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
+  readonly unreachable?: string;
 }
 
 /** An app × cluster's latest status without its resource list: what the fleet grid shows. */
@@ -109,6 +111,8 @@ export interface TimelineEntry {
   readonly error?: string;
   readonly resourceCount: number;
   readonly driftedCount: number;
+  /** The current state only: when a refresh last read it and found it so (later than `since` when nothing changed). */
+  readonly lastObservedAt?: string;
 }
 
 /** One drift, from the observation that found it to the one that found the app × cluster Synced again. */
@@ -144,6 +148,8 @@ export interface DriftReportEntryInput {
   readonly driftSince?: string;
   readonly resourceCount: number;
   readonly drifted: readonly RecordedResource[];
+  /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
+  readonly unreachable?: string;
 }
 
 /** What a drift report is built from: one snapshot's app × clusters. */

@@ -3,6 +3,7 @@
 
 import type { DriftGroupSummary, DriftReport, DriftReportEntry, DriftedResourceEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
+import { staleNote } from './coverage';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -42,21 +43,27 @@ export function renderDriftReportHtml(report: DriftReport): string {
     card('Drifted', s.drifted),
     card('Drifted resources', s.driftedResources),
     card('Unknown', s.unknown),
+    card('Not compared', s.notCompared),
     '</div>\n',
   );
   out.push(
     s.drifted === 0 && s.driftedResources === 0
-      ? '<p class="ok">No drift: every app × cluster matches its desired state.</p>\n'
+      ? s.notCompared === 0
+        ? '<p class="ok">No drift: every app × cluster matches its desired state.</p>\n'
+        : s.notCompared === s.appClusters
+          ? '<p class="err">Could not look: no app × cluster could be compared.</p>\n'
+          : `<p class="err">No drift found in the ${s.appClusters - s.notCompared} of ${s.appClusters} app × cluster(s) that could be compared.</p>\n`
       : `<p class="err">${s.drifted} app × cluster(s) drifted, ${s.driftedResources} resource(s) in all.</p>\n`,
   );
+  if (s.coverage) out.push(`<p class="err">Partial coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
   out.push('<h2>By environment</h2>\n', groupTable('Environment', s.byEnvironment));
   out.push('<h2>By cluster</h2>\n', groupTable('Cluster', s.byCluster));
   out.push('<h2>By app</h2>\n', groupTable('App', s.byApp));
   out.push('<h2>Drifted resources</h2>\n');
   const drifted = report.entries.filter((e) => e.driftedResources.length > 0 || e.sync === 'OutOfSync');
   if (drifted.length === 0) out.push('<p class="ok">None.</p>\n');
-  for (const e of drifted) out.push(entrySection(e));
-  out.push('<h2>All app × clusters</h2>\n', allTable(report.entries), '</body>\n</html>\n');
+  for (const e of drifted) out.push(entrySection(e, report.generatedAt));
+  out.push('<h2>All app × clusters</h2>\n', allTable(report.entries, report.generatedAt), '</body>\n</html>\n');
   return out.join('');
 }
 
@@ -76,14 +83,16 @@ function groupTable(label: string, groups: readonly DriftGroupSummary[]): string
   );
 }
 
-function entrySection(e: DriftReportEntry): string {
+function entrySection(e: DriftReportEntry, generatedAt: string): string {
   const out: string[] = [];
   out.push(
     `<h3>${escapeHtml(e.app)} on ${escapeHtml(e.cluster)}${e.environment ? ` <span class="meta">(${escapeHtml(e.environment)})</span>` : ''}</h3>\n`,
     `<p class="meta">revision <code>${escapeHtml(e.revision)}</code> · <span class="${cls(e.sync)}">${escapeHtml(e.sync)}</span> · `,
     `health <span class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</span>`,
     e.driftSince ? ` · drifted since ${escapeHtml(e.driftSince)}` : '',
-    ` · observed ${escapeHtml(e.observedAt)}</p>\n`,
+    ` · observed ${escapeHtml(e.observedAt)}`,
+    e.unreachable ? ` · <b>${escapeHtml(staleNote(e, generatedAt))}</b>` : '',
+    '</p>\n',
   );
   out.push('<table><thead><tr><th>Resource</th><th>State</th><th>Health</th><th>Since</th><th>Changed</th></tr></thead><tbody>');
   for (const r of e.driftedResources) {
@@ -109,12 +118,12 @@ function diffBlock(r: DriftedResourceEntry): string {
   return `<details><summary>diff <code>${escapeHtml(driftedResourceId(r))}</code></summary><pre>${lines.join('')}</pre></details>\n`;
 }
 
-function allTable(entries: readonly DriftReportEntry[]): string {
+function allTable(entries: readonly DriftReportEntry[], generatedAt: string): string {
   const rows = entries.map(
     (e) =>
       `<tr><td>${escapeHtml(e.environment ?? '')}</td><td>${escapeHtml(e.cluster)}</td><td>${escapeHtml(e.app)}</td><td><code>${escapeHtml(e.revision.slice(0, 12))}</code></td>` +
       `<td class="${cls(e.sync)}">${escapeHtml(e.sync)}</td><td class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</td>` +
-      `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${escapeHtml(e.error ?? '')}</td></tr>`,
+      `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${escapeHtml(e.unreachable ? staleNote(e, generatedAt) : (e.error ?? ''))}</td></tr>`,
   );
   return (
     '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Error</th></tr></thead>' +

@@ -3,6 +3,7 @@
 
 import type { DriftReport, DriftReportEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
+import { staleNote } from './coverage';
 
 /** Escapes text for XML content and attribute values, dropping characters XML 1.0 cannot hold. */
 export function escapeXml(text: string): string {
@@ -26,15 +27,15 @@ export function renderDriftReportJunit(report: DriftReport): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>\n');
   out.push(
-    `<testsuites name="flotilla drift" tests="${s.appClusters}" failures="${countFailures(report.entries)}" errors="${s.unknown}" timestamp="${escapeXml(report.generatedAt)}">\n`,
+    `<testsuites name="flotilla drift" tests="${s.appClusters}" failures="${countFailures(report.entries)}" errors="${countErrors(report.entries)}" timestamp="${escapeXml(report.generatedAt)}">\n`,
   );
   for (const [cluster, entries] of byCluster) {
     const env = entries[0]?.environment;
     out.push(
-      `  <testsuite name="${escapeXml(cluster)}" tests="${entries.length}" failures="${countFailures(entries)}" errors="${entries.filter((e) => e.sync === 'Unknown').length}" skipped="0">\n`,
+      `  <testsuite name="${escapeXml(cluster)}" tests="${entries.length}" failures="${countFailures(entries)}" errors="${countErrors(entries)}" skipped="0">\n`,
     );
     if (env) out.push(`    <properties><property name="environment" value="${escapeXml(env)}"/></properties>\n`);
-    for (const e of entries) out.push(testCase(e));
+    for (const e of entries) out.push(testCase(e, report.generatedAt));
     out.push('  </testsuite>\n');
   }
   out.push('</testsuites>\n');
@@ -42,14 +43,23 @@ export function renderDriftReportJunit(report: DriftReport): string {
 }
 
 function isFailure(e: DriftReportEntry): boolean {
-  return e.sync === 'OutOfSync' || e.driftedResources.length > 0;
+  return !isError(e) && (e.sync === 'OutOfSync' || e.driftedResources.length > 0);
+}
+
+/** Not compared: its cluster could not be read (an older state is shown), or its sync is Unknown. */
+function isError(e: DriftReportEntry): boolean {
+  return e.unreachable !== null || e.sync === 'Unknown';
+}
+
+function countErrors(entries: readonly DriftReportEntry[]): number {
+  return entries.filter(isError).length;
 }
 
 function countFailures(entries: readonly DriftReportEntry[]): number {
   return entries.filter(isFailure).length;
 }
 
-function testCase(e: DriftReportEntry): string {
+function testCase(e: DriftReportEntry, generatedAt: string): string {
   const open = `    <testcase classname="${escapeXml(`${e.environment ?? ''}${e.environment ? '.' : ''}${e.cluster}`)}" name="${escapeXml(e.app)}">`;
   if (isFailure(e)) {
     const body = [
@@ -61,6 +71,10 @@ function testCase(e: DriftReportEntry): string {
     ].join('\n');
     const message = `${e.driftedResources.length} resource(s) drifted`;
     return `${open}\n      <failure message="${escapeXml(message)}" type="drift">${escapeXml(body)}</failure>\n    </testcase>\n`;
+  }
+  if (e.unreachable !== null) {
+    const last = e.sync === 'OutOfSync' ? `; last recorded OutOfSync, ${e.driftedResources.length} resource(s) drifted` : `; last recorded ${e.sync}`;
+    return `${open}\n      <error message="${escapeXml(staleNote(e, generatedAt) + last)}" type="not-compared"/>\n    </testcase>\n`;
   }
   if (e.sync === 'Unknown') {
     const message = e.error ?? 'sync status unknown';

@@ -2,6 +2,7 @@
 
 import type { DriftGroupSummary, DriftReport, DriftReportEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
+import { staleNote } from './coverage';
 
 /** Escapes text for a Markdown table cell or inline text (pipes, backslashes, markup characters, newlines). */
 export function escapeMarkdown(text: string): string {
@@ -18,24 +19,30 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
       (report.snapshot ? ` from snapshot #${report.snapshot.id} taken ${escapeMarkdown(report.snapshot.takenAt)}` : ' — no snapshot recorded') +
       ` · schema version ${report.schemaVersion}\n\n`,
   );
+  const compared = s.appClusters - s.notCompared;
   out.push(
     s.drifted === 0 && s.driftedResources === 0
-      ? `**No drift**: ${s.appClusters} app × cluster(s) match their desired state` + (s.unknown ? `, ${s.unknown} unknown.\n\n` : '.\n\n')
+      ? s.notCompared === 0
+        ? `**No drift**: ${s.appClusters} app × cluster(s) match their desired state.\n\n`
+        : compared === 0
+          ? `**Could not look**: none of the ${s.appClusters} app × cluster(s) could be compared.\n\n`
+          : `**No drift found** in the ${compared} of ${s.appClusters} app × cluster(s) that could be compared.\n\n`
       : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
   );
+  if (s.coverage) out.push(`**Partial coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
   out.push('## By environment\n\n', groupTable('Environment', s.byEnvironment));
   out.push('## By cluster\n\n', groupTable('Cluster', s.byCluster));
   out.push('## By app\n\n', groupTable('App', s.byApp));
   out.push('## Drifted resources\n\n');
   const drifted = report.entries.filter((e) => e.driftedResources.length > 0 || e.sync === 'OutOfSync');
   if (drifted.length === 0) out.push('None.\n\n');
-  for (const e of drifted) out.push(entrySection(e));
+  for (const e of drifted) out.push(entrySection(e, report.generatedAt));
   out.push('## All app × clusters\n\n');
   out.push('| Environment | Cluster | App | Revision | Sync | Health | Drifted | Error |\n|---|---|---|---|---|---|---:|---|\n');
   for (const e of report.entries) {
     out.push(
       `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ` +
-        `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(e.error ?? '')} |\n`,
+        `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(e.unreachable ? `${staleNote(e, report.generatedAt)}` : (e.error ?? ''))} |\n`,
     );
   }
   return out.join('');
@@ -46,13 +53,15 @@ function groupTable(label: string, groups: readonly DriftGroupSummary[]): string
   return `| ${label} | App × clusters | Drifted | Drifted resources | Unknown |\n|---|---:|---:|---:|---:|\n${rows.join('')}\n`;
 }
 
-function entrySection(e: DriftReportEntry): string {
+function entrySection(e: DriftReportEntry, generatedAt: string): string {
   const out: string[] = [];
   out.push(`### ${escapeMarkdown(e.app)} on ${escapeMarkdown(e.cluster)}${e.environment ? ` (${escapeMarkdown(e.environment)})` : ''}\n\n`);
   out.push(
     `Revision \`${e.revision.replace(/`/g, '')}\` · ${e.sync} · health ${e.health.status}` +
       (e.driftSince ? ` · drifted since ${escapeMarkdown(e.driftSince)}` : '') +
-      ` · observed ${escapeMarkdown(e.observedAt)}\n\n`,
+      ` · observed ${escapeMarkdown(e.observedAt)}` +
+      (e.unreachable ? ` · **${escapeMarkdown(staleNote(e, generatedAt))}**` : '') +
+      '\n\n',
   );
   out.push('| Resource | State | Health | Since | Changed |\n|---|---|---|---|---|\n');
   for (const r of e.driftedResources) {
@@ -80,3 +89,4 @@ function longestRun(text: string, ch: string): number {
   }
   return best;
 }
+

@@ -1,6 +1,7 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from './limits';
 
 /** One parsed YAML document of a multi-document file, with where it starts. */
 export interface YamlDoc {
@@ -25,21 +26,32 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const docs: YamlDoc[] = [];
   const problems: Problem[] = [];
-  const all = parseAllDocuments(text, { lineCounter, version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
-  const list = Array.isArray(all) ? all : [all];
-  list.forEach((doc, index) => {
+  const tooBig = yamlSizeError(text);
+  if (tooBig) return { docs, problems: [problem(`YAML: ${tooBig}`, { file, line: 1, column: 1 })] };
+  // One document at a time: a large stream never holds every document's syntax tree at once.
+  const composer = new Composer({ version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false });
+  let index = -1;
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
+    index++;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const pos = lineCounter.linePos(err.pos[0]);
         problems.push(problem(`YAML: ${firstLine(err.message)}`, { file, line: pos.line, column: pos.col }));
       }
-      return;
+      continue;
     }
     const start = doc.contents?.range?.[0] ?? 0;
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-    if (value === null || value === undefined) return;
+    let value: unknown;
+    try {
+      value = doc.toJS(YAML_TO_JS);
+    } catch (err) {
+      const pos = lineCounter.linePos(start);
+      problems.push(problem(`YAML: ${yamlLimitMessage(err instanceof Error ? err.message : String(err))}`, { file, line: pos.line, column: pos.col }));
+      continue;
+    }
+    if (value === null || value === undefined) continue;
     docs.push({ value, index, line: lineCounter.linePos(start).line });
-  });
+  }
   return { docs, problems };
 }
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DriftReportFormat } from '../../../shared/report/index';
-import { buildDriftReport, DRIFT_REPORT_FORMATS, hasDrift, renderDriftReport } from '../../../shared/report/index';
+import { buildDriftReport, DRIFT_REPORT_FORMATS, hasDrift, renderDriftReport, reportCoverage } from '../../../shared/report/index';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
 import type { CliContext } from '../context';
@@ -31,7 +31,7 @@ interface DriftReportCliOptions extends Omit<RefreshCliOptions, 'output'> {
 export function registerDriftReport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('drift-report')
-    .description('write a drift report (html, md, json or junit) of every app on every cluster; --offline reads only the store; exit 0 no drift, 1 drift, 2 error')
+    .description('write a drift report (html, md, json or junit) of every app on every cluster; --offline reads only the store; exit 0 no drift, 1 drift or some app × clusters not compared, 2 nothing could be compared or error')
     .option('--offline', 'do not reach any cluster: report from the latest recorded snapshot')
     .option('--at <time>', 'report from the snapshot in effect at this ISO 8601 time (implies --offline)')
     .option('-f, --format <format>', `report format: ${DRIFT_REPORT_FORMATS.join(', ')}`, parseReportFormat, 'md' as DriftReportFormat)
@@ -48,6 +48,7 @@ export function registerDriftReport(program: Command, ctx: CliContext): void {
       const store = FleetStore.open(file, { readonly: true });
       let text: string;
       let drift: boolean;
+      let coverage: ReturnType<typeof reportCoverage>;
       try {
         const input = store.driftReportInput({ ...(opts.at !== undefined ? { at: opts.at } : {}), source: offline ? 'offline' : 'live' });
         if (!input.snapshot) {
@@ -56,14 +57,18 @@ export function registerDriftReport(program: Command, ctx: CliContext): void {
         const report = buildDriftReport(input);
         text = renderDriftReport(report, opts.format);
         drift = hasDrift(report);
+        coverage = reportCoverage(report);
         const s = report.summary;
         ctx.io.err(`snapshot #${input.snapshot.id} (${input.snapshot.takenAt}): ${s.drifted} of ${s.appClusters} app × cluster(s) drifted, ${s.driftedResources} resource(s); ${s.unknown} unknown\n`);
+        if (s.coverage) ctx.io.err(`${coverage === 'nothing' ? 'error' : 'warning'}: ${s.coverage}${coverage === 'nothing' ? ' — nothing could be compared: this is not "no drift"' : ''}\n`);
       } finally {
         store.close();
       }
       if (opts.output !== undefined) writeFileSync(opts.output, text);
       else ctx.io.out(text);
-      return drift ? EXIT.findings : EXIT.ok;
+      // Could not look is never "no drift": 2 when nothing could be compared, 1 on drift or partial coverage.
+      if (coverage === 'nothing') return EXIT.error;
+      return drift || coverage === 'partial' ? EXIT.findings : EXIT.ok;
     }),
   );
 }

@@ -94,7 +94,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
         try {
           const loaded = await loadCustomizations(opts.customizations);
           problems.push(...loaded.problems);
-          runner = new LuaHealthRunner(loaded.customizations);
+          runner = new LuaHealthRunner(loaded.customizations, undefined, opts.customizations);
         } catch (err) {
           problems.push(problem(`cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { file: opts.customizations }));
         }
@@ -127,6 +127,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
       if (rows.length > 0 || problems.length === 0 || opts.output !== 'table') printData(ctx.io, opts.output, rows, () =>
         formatTable(['kind', 'namespace', 'name', 'health', 'message'], rows.map((r) => [r.kind, r.namespace, r.name, r.status, r.message.replace(/\s*\n\s*/g, ' ')])));
       for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+      runner?.close();
       return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;
     }),
   );

@@ -7,7 +7,8 @@ import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
 import { DEFAULT_RETENTION } from '../../store/types';
 import type { CliContext } from '../context';
-import { action, EXIT, outputOption, repoOption } from '../context';
+import { action, coverageExit, outputOption, repoOption } from '../context';
+import { coverageLine } from '../../../shared/report/coverage';
 import { printData } from '../output';
 import type { CompareCliOptions } from './diff';
 import { compareOptions, fleetCompareOptions, reportProblems } from './diff';
@@ -51,20 +52,23 @@ export function registerRefresh(program: Command, ctx: CliContext): void {
     .description('read every app on every cluster and record a snapshot in the store, for `flotilla history` and offline drift reports');
   retentionOption(dataDirOption(repoOption(outputOption(compareOptions(cmd))))).action(
     action(ctx, async (opts: RefreshCliOptions) => {
-      const { result, recorded, compacted, file } = await refreshFleet(ctx, opts);
+      const { result, coverage, recorded, compacted, file } = await refreshFleet(ctx, opts);
       const drifted = result.rows.filter((r) => r.status.sync === 'OutOfSync').length;
       const unknown = result.rows.filter((r) => r.status.sync === 'Unknown').length;
-      const data = { ...recorded, file, revision: result.revision, appClusters: result.rows.length, drifted, unknown, compacted };
+      const line = coverageLine(coverage);
+      const data = { ...recorded, file, revision: result.revision, appClusters: result.rows.length, drifted, unknown, notCompared: coverage.notCompared, coverage: line ?? null, compacted };
       printData(ctx.io, opts.output, data, () =>
         `recorded snapshot #${recorded.snapshot.id} at ${recorded.snapshot.takenAt} into ${file}\n` +
         `${result.rows.length} app × cluster(s) at revision ${result.revision.slice(0, 7)}: ${recorded.changed} changed, ${recorded.unchanged} unchanged; ` +
         `${drifted} drifted, ${unknown} unknown; ${recorded.events} event(s)\n` +
+        (recorded.unreachable ? `${recorded.unreachable} app × cluster(s) not read: their last observed state was kept\n` : '') +
         (compacted.snapshotsDeleted ? `retention: compacted ${compacted.snapshotsDeleted} old snapshot(s), ${compacted.manifestsDeleted} manifest(s) no longer needed\n` : ''),
       );
-      // Unreachable clusters and render failures are recorded (as Unknown) and reported; the refresh itself succeeded.
+      // Unknown is never success: a refresh that could read nothing exits 2, one that could read only part exits 1.
       reportProblems(ctx, result);
       for (const p of recorded.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
-      return EXIT.ok;
+      if (line !== undefined) ctx.io.err(`${coverage.level === 'nothing' ? 'error' : 'warning'}: ${line}\n`);
+      return coverageExit(coverage);
     }),
   );
 }

@@ -1,14 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
-import { renderApplication } from '../../../shared/fleet/render-apps';
+import type { RenderedApp } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import type { Problem } from '../../../shared/problem';
 import { formatProblem } from '../../../shared/problem';
 import { FleetService } from '../../services/fleet-service';
 import { FsFileTree } from '../../services/fs-file-tree';
-import { localGitReader } from '../../services/git-reader';
+import { renderApps, renderAppsToDir } from '../../services/render-service';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { helmRunnerFor } from '../../services/helm-runner';
@@ -51,34 +49,23 @@ export function registerRender(program: Command, ctx: CliContext): void {
           if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
         } else {
           if (!opts.app && !opts.all) throw new Error('name a PATH to build, or --app NAME [--cluster C], or --all -o DIR');
-          const head = opts.revision ?? 'HEAD';
-          const { scan } = await fleet.scanHead();
-          const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-          const clusters = fleetClusters(scan);
-          const gen = generateAll(scan, git);
-          let apps = gen.appsets.flatMap((s) => s.apps.map((a) => a.application));
-          if (opts.app) {
-            apps = apps.filter((a) => a.metadata.name === opts.app);
-            if (apps.length === 0) throw new Error(`no generated Application named ${opts.app} at ${head} (try \`flotilla generate\`)`);
-          }
-          const rendered = apps.map((a) => renderApplication(a, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }));
-          const selected = opts.cluster ? rendered.filter((r) => r.cluster === opts.cluster) : rendered;
-          if (opts.cluster && selected.length === 0) throw new Error(`${opts.app ?? 'no Application'} does not deploy to cluster ${opts.cluster} (it deploys to: ${rendered.map((r) => r.cluster ?? 'a cluster outside the fleet').join(', ')})`);
-          for (const r of selected) problems.push(...r.problems);
+          if (opts.all && !opts.outDir) throw new Error('--all needs -o DIR');
+          const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+          // Problems are printed as each app is rendered, so nothing grows with the number of apps.
+          const report = (r: RenderedApp): void => {
+            for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
+          };
           if (opts.all) {
-            if (!opts.outDir) throw new Error('--all needs -o DIR');
-            let written = 0;
-            for (const r of selected) {
-              if (r.problems.some((p) => p.severity === 'error')) continue;
-              const dir = path.resolve(ctx.cwd, opts.outDir, r.cluster ?? '_outside-fleet');
-              mkdirSync(dir, { recursive: true });
-              writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
-              written++;
-            }
-            ctx.io.err(`wrote ${written} of ${selected.length} Applications to ${path.resolve(ctx.cwd, opts.outDir)}\n`);
-          } else {
-            for (const r of selected) if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+            const outDir = path.resolve(ctx.cwd, opts.outDir!);
+            const s = await renderAppsToDir(fleet, query, outDir, report);
+            ctx.io.err(`wrote ${s.written} of ${s.rendered} Applications to ${outDir}\n`);
+            return s.failed > 0 ? EXIT.error : EXIT.ok;
           }
+          const s = await renderApps(fleet, query, (r) => {
+            report(r);
+            if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
+          });
+          return s.failed > 0 ? EXIT.error : EXIT.ok;
         }
         for (const p of problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);
         return problems.some((p) => p.severity === 'error') ? EXIT.error : EXIT.ok;

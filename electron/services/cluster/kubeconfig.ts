@@ -1,11 +1,15 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster, Context, User } from '@kubernetes/client-node';
+import type * as ClientNode from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
+import { lazyModule } from '../lazy-module';
+
+/** @kubernetes/client-node, loaded when a kubeconfig is first read (it costs ~0.5 s of CPU to load). */
+const clientNode = lazyModule<typeof ClientNode>('@kubernetes/client-node');
 
 // Kubeconfig loading (KUBECONFIG with several files, kubectl's first-wins merge) and credential resolution.
 // Credentials stay in this module's objects: nothing here is meant to cross the API contract.
@@ -48,7 +52,7 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
   let current = '';
   for (const file of files) {
     if (!existsSync(file)) continue;
-    const kc = new KubeConfig();
+    const kc = new (clientNode().KubeConfig)();
     try {
       kc.loadFromFile(file);
     } catch (err) {
@@ -60,7 +64,7 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
     for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
   }
-  const config = new KubeConfig();
+  const config = new (clientNode().KubeConfig)();
   config.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
   const infos: KubeContextInfo[] = [];
   for (const ctx of contexts.values()) {
@@ -147,7 +151,7 @@ export async function resolveCredentials(loaded: LoadedKubeconfig, contextName: 
   if (!cluster) throw new Error(`context ${contextName} names cluster ${ctx.cluster}, which the kubeconfig does not define`);
   const user = ctx.user ? kc.getUser(ctx.user) : null;
   const exec = (user?.exec as ExecConfig | undefined) ?? undefined;
-  const single = new KubeConfig();
+  const single = new (clientNode().KubeConfig)();
   const plainUser: User = user ? { ...user, exec: undefined } : { name: 'anonymous' };
   single.loadFromOptions({ clusters: [cluster], users: [plainUser], contexts: [{ name: 'c', cluster: cluster.name, user: plainUser.name }], currentContext: 'c' });
   const opts: { ca?: Buffer; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean; servername?: string; headers?: Record<string, string | string[] | number> } = {};

@@ -44,6 +44,8 @@ declare module 'fengari' {
     lua_sethook(L: LuaState, f: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void;
     lua_setglobal(L: LuaState, name: LuaString): void;
     lua_getglobal(L: LuaState, name: LuaString): number;
+    lua_touserdata(L: LuaState, idx: number): unknown;
+    lua_atnativeerror(L: LuaState, f: LuaJsFunction): LuaJsFunction | undefined;
   };
 
   export const lauxlib: {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { simpleGit } from 'simple-git';
+import type * as SimpleGitModule from 'simple-git';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
@@ -31,6 +31,11 @@ import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { PromotionLog } from './promotion-log';
 import { withRepoLock } from './repo-lock';
+import { lazyModule } from '../lazy-module';
+
+/** simple-git for promotion worktrees, loaded on first use (not at CLI start-up). */
+const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
+const simpleGit = (dir: string): SimpleGit => simpleGitModule().simpleGit(dir);
 
 /** What a person asks for: a plan request plus who approved, how it was confirmed and which pipeline. */
 export interface PromoteOptions extends PromotionRequest {

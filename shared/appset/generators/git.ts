@@ -11,6 +11,7 @@ import { sanitizeName } from '../template';
 import type { GenerateResult, GeneratorFn, GeneratorIssue, ParamSet } from './types';
 import { issue } from './types';
 import { generatorValues, withValues } from './values';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../../yaml/limits';
 
 const PATH = ['git'];
 const WRAP = 'error generating params from git: ';
@@ -122,12 +123,19 @@ function fileParams(file: string, object: Record<string, unknown>, prefix: strin
  * maps; throws with the parser's message otherwise.
  */
 export function parseGitFile(text: string): Record<string, unknown>[] {
+  const tooBig = yamlSizeError(text);
+  if (tooBig) throw new Error(`error converting YAML to JSON: ${tooBig}`);
   const docs = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: false });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return [{}];
   const err = doc.errors[0];
   if (err) throw new Error(`error converting YAML to JSON: ${err.message.split('\n')[0]}`);
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS(YAML_TO_JS);
+  } catch (e) {
+    throw new Error(`error converting YAML to JSON: ${yamlLimitMessage((e as Error).message)}`, { cause: e });
+  }
   if (value === null || value === undefined) return [{}];
   if (isPlainObject(value)) return [jsonKeys(value) as Record<string, unknown>];
   if (Array.isArray(value)) {

@@ -3,6 +3,7 @@ import type { Params } from '../../model/params';
 import { isPlainObject } from '../go-values';
 import type { GenerateResult, GeneratorFn, GeneratorIssue, ParamSet } from './types';
 import { issue } from './types';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../../yaml/limits';
 
 const PATH = ['list'];
 
@@ -53,8 +54,17 @@ export const listGenerator: GeneratorFn = (gen, info): GenerateResult => {
     const docs = parseAllDocuments(yamlText, { version: '1.1' });
     const doc = Array.isArray(docs) ? docs[0] : docs;
     const err = doc?.errors[0];
-    const value: unknown = doc && !err ? doc.toJS() : undefined;
-    if (err) issues.push(issue(`error unmarshling decoded ElementsYaml: ${err.message.split('\n')[0]}`, PATH, 'elementsYaml'));
+    let value: unknown;
+    let limitErr: string | undefined = yamlSizeError(yamlText);
+    if (!limitErr && doc && !err) {
+      try {
+        value = doc.toJS(YAML_TO_JS);
+      } catch (e) {
+        limitErr = yamlLimitMessage((e as Error).message);
+      }
+    }
+    if (limitErr) issues.push(issue(`error unmarshling decoded ElementsYaml: ${limitErr}`, PATH, 'elementsYaml'));
+    else if (err) issues.push(issue(`error unmarshling decoded ElementsYaml: ${err.message.split('\n')[0]}`, PATH, 'elementsYaml'));
     else if (value !== null && value !== undefined && !(Array.isArray(value) && value.every(isPlainObject))) {
       issues.push(issue('error unmarshling decoded ElementsYaml: expected a list of maps', PATH, 'elementsYaml'));
     } else for (const el of (value ?? []) as Params[]) params.push({ params: el, path: PATH });

@@ -25,7 +25,7 @@ describe('flotilla promote', () => {
     expect(r.out).toContain('-    newTag: "1.7.2" # set by the release train\n+    newTag: "1.8.0" # set by the release train');
     expect(r.out).toContain('-- rendered change on staging (frontend-staging): 1 resource(s)');
     expect(r.out).toContain('+        image: ghcr.io/example/frontend:1.8.0');
-    expect(r.out).toContain('[pass] soak frontend on dev: frontend-dev on dev Synced and Healthy for 2h (soak 10m)');
+    expect(r.out).toMatch(/\[pass\] soak frontend on dev: frontend-dev on dev Synced and Healthy for 2h(\d+s)? \(soak 10m; last observed 1m(\d+s)? ago\)/);
     expect(r.out).toContain('Ready to promote.');
     expect(f.remoteHead()).toBe(before);
     expect((await cli(['promotions', '--data-dir', path.dirname(f.storeFile)])).out).toBe('no promotions recorded yet\n');

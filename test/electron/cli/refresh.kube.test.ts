@@ -163,18 +163,32 @@ describe('flotilla refresh, history and drift-report against real clusters', () 
     expect((JSON.parse(after.out) as { driftEpisodes: { durationMs?: number }[] }[])[0]!.driftEpisodes[0]!.durationMs).toBeGreaterThan(0);
   });
 
-  it('records an unreachable cluster as Unknown without ending its drift', async () => {
+  it('an unreachable fleet is "could not look" (exit 2), never a fresh all-Unknown state: the drift last recorded survives', async () => {
     const t = tempDir('flotilla-kc-');
     try {
+      const before = JSON.parse((await cli(['drift-report', '--offline', '--data-dir', data.dir, '-f', 'json'])).out) as { entries: { app: string; sync: string; observedAt: string }[] };
+      const stagingBefore = before.entries.find((e) => e.app === 'web-staging')!;
+      expect(stagingBefore.sync).toBe('OutOfSync');
       writeFiles(t.dir, { config: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n' });
       const r = await cli(['refresh', '--repo', repo.dir, '--kubeconfig', `${t.dir}/config`, '--timeout', '3', '--data-dir', data.dir]);
-      expect(r.code).toBe(0);
-      expect(r.out).toContain('0 drifted, 2 unknown');
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('2 app × cluster(s) not read: their last observed state was kept');
       expect(r.err).toMatch(/error: cluster dev is unreachable/);
+      expect(r.err).toMatch(/^error: 2 of 2 app × cluster\(s\) could not be compared: cluster dev unreachable.*; cluster staging unreachable/m);
+      const online = await cli(['drift-report', '--repo', repo.dir, '--kubeconfig', `${t.dir}/config`, '--timeout', '3', '--data-dir', data.dir, '-f', 'md']);
+      expect(online.code).toBe(2);
+      expect(online.out).not.toContain('No drift');
+      expect(online.out).toContain('could not be compared: cluster dev unreachable');
       const report = await cli(['drift-report', '--offline', '--data-dir', data.dir, '-f', 'json']);
-      expect(report.code).toBe(0);
-      const doc = JSON.parse(report.out) as { entries: { app: string; sync: string; driftSince: string | null }[] };
-      expect(doc.entries.find((e) => e.app === 'web-dev')).toMatchObject({ sync: 'Unknown', driftSince: expect.stringMatching(/^\d{4}-/) });
+      expect(report.code).toBe(2);
+      const doc = JSON.parse(report.out) as { summary: { notCompared: number; coverage: string }; entries: { app: string; sync: string; observedAt: string; unreachable: string | null; driftedResources: unknown[] }[] };
+      expect(doc.summary.notCompared).toBe(2);
+      const staging = doc.entries.find((e) => e.app === 'web-staging')!;
+      // The drift recorded before the failed refresh is still shown, with the time it was observed (its age).
+      expect(staging).toMatchObject({ sync: 'OutOfSync', observedAt: stagingBefore.observedAt, unreachable: expect.stringMatching(/cluster staging is unreachable/) });
+      expect(staging.driftedResources.length).toBe(2);
+      const md = await cli(['drift-report', '--offline', '--data-dir', data.dir, '-f', 'md']);
+      expect(md.out).toMatch(/not read in this snapshot \(cluster staging is unreachable.*\); last observed \d+[smh].* ago/);
     } finally {
       t.cleanup();
       rmSync(path.join(data.dir, 'drift.html'), { force: true });

@@ -196,6 +196,28 @@ describe('FleetStore: recording and reading snapshots', () => {
     ]);
   });
 
+  it('an unreachable cluster keeps the state last observed (with its time) and is marked unreachable in the snapshot', () => {
+    const store = openStore();
+    store.recordSnapshot(snap('2026-11-23T10:00:00Z', webRecord({ sync: 'OutOfSync', replicas: 5, at: '2026-11-23T10:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z', cluster: 'prod-us' })));
+    const dead = (cluster: string): AppClusterRecord => ({ ...webRecord({ sync: 'Unknown', at: '2026-11-23T11:00:00Z', cluster, error: `cluster ${cluster} is unreachable: connect ECONNREFUSED` }), unreachable: `cluster ${cluster} is unreachable: connect ECONNREFUSED` });
+    const r = store.recordSnapshot(snap('2026-11-23T11:00:00Z', dead('prod-eu'), webRecord({ sync: 'Synced', at: '2026-11-23T11:00:00Z', cluster: 'prod-us' })));
+    expect(r).toMatchObject({ changed: 0, unchanged: 1, unreachable: 1, events: 0 });
+    const eu = store.driftReportInput().entries.find((e) => e.cluster === 'prod-eu')!;
+    expect(eu).toMatchObject({ sync: 'OutOfSync', observedAt: '2026-11-23T10:00:00.000Z', unreachable: 'cluster prod-eu is unreachable: connect ECONNREFUSED' });
+    expect(eu.drifted.map((d) => d.name)).toEqual(['web']);
+    expect(store.fleetAt()!.appClusters.map((a) => [a.cluster, a.sync, a.observedAt, a.unreachable ?? null])).toEqual([
+      ['prod-eu', 'OutOfSync', '2026-11-23T10:00:00.000Z', 'cluster prod-eu is unreachable: connect ECONNREFUSED'],
+      ['prod-us', 'Synced', '2026-11-23T11:00:00.000Z', null],
+    ]);
+    // A later refresh that reads it again ends the "unreachable" mark.
+    store.recordSnapshot(snap('2026-11-23T12:00:00Z', webRecord({ sync: 'OutOfSync', replicas: 5, at: '2026-11-23T12:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T12:00:00Z', cluster: 'prod-us' })));
+    expect(store.driftReportInput().entries.find((e) => e.cluster === 'prod-eu')!.unreachable).toBeUndefined();
+    // An app × cluster never observed before has nothing to keep: it is recorded Unknown, and still marked unreachable.
+    const first = store.recordSnapshot(snap('2026-11-23T13:00:00Z', dead('prod-ap')));
+    expect(first).toMatchObject({ changed: 1, unreachable: 1 });
+    expect(store.appClusterAt('web', 'prod-ap')).toMatchObject({ sync: 'Unknown', unreachable: expect.stringContaining('prod-ap') });
+  });
+
   it('rejects a snapshot listing an app × cluster twice, naming it, and writes nothing', () => {
     const store = openStore();
     const r = webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' });

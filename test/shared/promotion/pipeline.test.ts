@@ -95,7 +95,7 @@ describe('gates', () => {
   });
 
   it('never counts the promoter as an approver, and refuses --yes on a manual-only stage', () => {
-    const gates = { approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true };
+    const gates = { freshnessMs: 300_000, approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true };
     const r = stageGates('prod', gates, { now: 0, confirmation: 'flag', approvals: ['alice'], promoter: 'alice' });
     expect(r.map((g) => [g.gate, g.passed, g.reason])).toEqual([
       ['approval', false, 'needs 1 approval(s) from alice, bob; has 0 (alice promotes and cannot approve)'],

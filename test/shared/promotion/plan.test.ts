@@ -28,8 +28,8 @@ function exampleTree(overrides: Record<string, string> = {}): MemoryFileTree {
 
 const NOW = Date.parse('2026-11-18T12:00:00Z'); // a Wednesday, outside the Friday-evening freeze
 
-function healthyFor(ms: number): (app: string, cluster: string) => TimelineEntry[] {
-  return () => [{ since: new Date(NOW - ms).toISOString(), revision: 'r', sync: 'Synced', health: { status: 'Healthy', message: '' }, resourceCount: 3, driftedCount: 0 }];
+function healthyFor(ms: number, now = NOW, observedAgo = 60_000): (app: string, cluster: string) => TimelineEntry[] {
+  return () => [{ since: new Date(now - ms).toISOString(), revision: 'r', sync: 'Synced', health: { status: 'Healthy', message: '' }, resourceCount: 3, driftedCount: 0, lastObservedAt: new Date(now - observedAgo).toISOString() }];
 }
 
 function input(tree: MemoryFileTree, over: Partial<Omit<PlanInput, 'gates'>> & { gates?: Partial<GateContext> } = {}): PlanInput {
@@ -83,12 +83,23 @@ describe('planPromotion', () => {
     expect(plan.ready).toBe(false);
     const soak = plan.gates.find((g) => g.gate === 'soak')!;
     expect(soak).toMatchObject({ passed: false, app: 'api', cluster: 'staging' });
-    expect(soak.reason).toBe('api-staging on staging has been Synced and Healthy for 20m; the soak time is 1h');
+    expect(soak.reason).toBe('api-staging on staging has been Synced and Healthy for 20m; the soak time is 1h (last observed 1m ago)');
+  });
+
+  it('fails the soak gate on an observation older than the stage freshness (default 5m), saying how old it is', () => {
+    // Healthy for 2h by the record, but last read 11 minutes ago: the Deployment may be gone since.
+    const stale = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } }));
+    expect(stale.gates.find((g) => g.gate === 'soak')).toMatchObject({ passed: false, reason: 'api-staging on staging last observed 11m24s ago, older than 5m: refresh first (flotilla refresh)' });
+    // A stage may allow older observations with gates.freshness.
+    const pipeline = readFileSync(path.join(EXAMPLE, 'pipeline.yaml'), 'utf8').replace(/soak: 1h/, 'soak: 1h\n        freshness: 15m');
+    expect(pipeline).toContain('freshness: 15m');
+    const relaxed = planPromotion(input(exampleTree({ 'pipeline.yaml': pipeline }), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } }));
+    expect(relaxed.gates.find((g) => g.gate === 'soak')).toMatchObject({ passed: true, reason: 'api-staging on staging Synced and Healthy for 2h (soak 1h; last observed 11m24s ago)' });
   });
 
   it('blocks prod without the required approval and inside the Friday freeze window', () => {
     const friday = Date.parse('2026-11-20T18:00:00Z');
-    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { now: friday, history: healthyFor(7_200_000) } }));
+    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { now: friday, history: healthyFor(7_200_000, friday) } }));
     const failed = plan.gates.filter((g) => !g.passed).map((g) => g.gate).sort();
     expect(failed).toEqual(['approval', 'freeze']);
     expect(plan.gates.find((g) => g.gate === 'freeze')!.reason).toContain('since 2026-11-20T16:00:00.000Z');

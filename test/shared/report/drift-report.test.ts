@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftReportEntryInput, DriftReportInput } from '../../../shared/report/index';
-import { buildDriftReport, hasDrift, renderDriftReport, renderDriftReportHtml, renderDriftReportJunit, renderDriftReportMarkdown } from '../../../shared/report/index';
+import { buildDriftReport, coverageLine, coverageOf, formatAge, hasDrift, renderDriftReport, renderDriftReportHtml, renderDriftReportJunit, renderDriftReportMarkdown, reportCoverage } from '../../../shared/report/index';
 
 function entry(app: string, cluster: string, environment: string | undefined, drifted: DriftReportEntryInput['drifted'] = [], extra: Partial<DriftReportEntryInput> = {}): DriftReportEntryInput {
   return {
@@ -140,5 +140,53 @@ describe('renderDriftReportJunit', () => {
     expect(x).toContain('name="a&lt;b&gt;&amp;&quot;c&quot;"');
     expect(x).toContain('bell ]]&gt; &lt;x&gt;');
     expect(x).not.toContain('\u0007');
+  });
+});
+
+describe('drift report: could not look is not "no drift"', () => {
+  const unreachable = 'cluster prod-us is unreachable: connect ECONNREFUSED 127.0.0.1:6443';
+  const partial: DriftReportInput = {
+    generatedAt: '2026-11-23T10:11:00.000Z',
+    snapshot: { id: 8, takenAt: '2026-11-23T10:11:00.000Z' },
+    source: 'live',
+    entries: [
+      entry('web', 'prod-eu', 'prod', [], { observedAt: '2026-11-23T10:11:00.000Z' }),
+      entry('web', 'prod-us', 'prod', [replicas], { unreachable }),
+      entry('api', 'prod-us', 'prod', [], { unreachable }),
+      entry('db', 'prod-eu', 'prod', [], { sync: 'Unknown', error: 'render failed: apps/db/kustomization.yaml:3:5: unknown field "resourcez"' }),
+    ],
+  };
+
+  it('counts what could not be compared and says why in one line', () => {
+    const r = buildDriftReport(partial);
+    expect(r.summary.notCompared).toBe(3);
+    expect(r.summary.coverage).toBe('3 of 4 app × cluster(s) could not be compared: cluster prod-us unreachable (connect ECONNREFUSED 127.0.0.1:6443); db on prod-eu: render failed: apps/db/kustomization.yaml:3:5: unknown field "resourcez"');
+    expect(reportCoverage(r)).toBe('partial');
+  });
+
+  it('shows the drift last recorded on an unreachable cluster with its age, in every format', () => {
+    const r = buildDriftReport(partial);
+    const md = renderDriftReportMarkdown(r);
+    expect(md).toContain('**Partial coverage**: 3 of 4');
+    expect(md).toContain('not read in this snapshot \\(cluster prod-us is unreachable: connect ECONNREFUSED 127.0.0.1:6443\\); last observed 11m ago');
+    expect(renderDriftReportHtml(r)).toContain('last observed 11m ago');
+    expect(renderDriftReportJunit(r)).toMatch(/<error message="not read in this snapshot \(cluster prod-us is unreachable[^"]*; last observed 11m ago; last recorded OutOfSync, 1 resource\(s\) drifted" type="not-compared"\/>/);
+    expect(r.entries.find((e) => e.cluster === 'prod-us' && e.app === 'web')).toMatchObject({ sync: 'OutOfSync', unreachable });
+  });
+
+  it('says "could not look" when nothing could be compared, and never "No drift"', () => {
+    const none = buildDriftReport({ ...partial, entries: partial.entries.slice(1, 3).map((e) => ({ ...e, drifted: [], sync: 'Synced' as const })) });
+    expect(reportCoverage(none)).toBe('nothing');
+    const md = renderDriftReportMarkdown(none);
+    expect(md).toContain('**Could not look**: none of the 2 app × cluster(s) could be compared.');
+    expect(md).not.toContain('No drift');
+    expect(renderDriftReportHtml(none)).not.toContain('No drift');
+  });
+
+  it('caps the reasons at five and counts the rest', () => {
+    const many = Array.from({ length: 8 }, (_, i) => entry(`app${i}`, `c${i}`, undefined, [], { unreachable: `cluster c${i} is unreachable: timeout` }));
+    expect(coverageLine(coverageOf(many.map((e) => ({ ...e, unreachable: e.unreachable ?? null }))))).toMatch(/cluster c4 unreachable \(timeout\); … and 3 more$/);
+    expect(formatAge(11 * 60_000 + 24_000)).toBe('11m');
+    expect(formatAge(3 * 3600_000 + 5 * 60_000)).toBe('3h 5m');
   });
 });

@@ -3,6 +3,7 @@ import { formatValue, goQuote } from './fmt';
 import type { BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, NumberNode, ParsedTemplates, PipeNode, VariableNode } from './parse';
 import { nodeString, parseTemplate } from './parse';
 import { Int64, isGoObject, isMap, isTrue, sortedKeys, utf8Length } from './values';
+import { TEMPLATE_LIMITS } from '../limits';
 
 /** Go parameter types a template function declares; they drive Go's argument conversion and type errors. */
 export type ParamType = 'any' | 'value' | 'string' | 'int' | 'int64' | 'float64' | 'bool' | 'map' | 'list' | 'time';
@@ -52,7 +53,7 @@ const MAX_DEPTH = 1000;
  * Range iterations one execution may run. Go has no such limit, but a desktop app must not hang on
  * `{{range 1000000000}}` in a repository it was pointed at; real templates stay far below it.
  */
-export const MAX_RANGE_ITERATIONS = 5_000_000;
+export const MAX_RANGE_ITERATIONS = TEMPLATE_LIMITS.maxRangeIterations;
 
 interface Variable {
   readonly name: string;
@@ -91,6 +92,14 @@ class State {
 
   private at(n: Node): void {
     this.node = n;
+  }
+
+  /** Appends to the output, stopping the execution once it passes the output limit. */
+  private write(s: string): void {
+    if (this.out.length + s.length > TEMPLATE_LIMITS.maxOutputBytes) {
+      this.errorf(`output larger than ${TEMPLATE_LIMITS.maxOutputBytes} characters (TEMPLATE_LIMITS.maxOutputBytes)`);
+    }
+    this.out += s;
   }
 
   /** Throws Go's execution error text for the current node. */
@@ -161,7 +170,7 @@ class State {
         this.walkTemplate(dot, node);
         return;
       case 'text':
-        this.out += node.text;
+        this.write(node.text);
         return;
       default:
         this.errorf(`unknown node: ${nodeString(node)}`);
@@ -203,7 +212,7 @@ class State {
       const decl = r.pipe.decl;
       const elemIface = Array.isArray(val) || isMap(val);
       const oneIteration = (index: unknown, elem: unknown): boolean => {
-        if (++this.iterations > MAX_RANGE_ITERATIONS) this.failAt(r, `range: more than ${MAX_RANGE_ITERATIONS} iterations in one execution`);
+        if (++this.iterations > MAX_RANGE_ITERATIONS) this.failAt(r, `range: more than ${MAX_RANGE_ITERATIONS} iterations in one execution (TEMPLATE_LIMITS.maxRangeIterations)`);
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);
@@ -275,7 +284,7 @@ class State {
 
   private printValue(n: Node, v: unknown): void {
     this.at(n);
-    this.out += v === undefined ? '<no value>' : formatValue(v);
+    this.write(v === undefined ? '<no value>' : formatValue(v));
   }
 
   evalPipeline(dot: unknown, pipe: PipeNode): unknown {

@@ -1,5 +1,6 @@
 // Go's fmt printing for template values: %v and Print/Println/Printf with Go's verbs, flags and error markers.
 import { Int64, goTypeName, isGoObject, isMap, sortedKeys } from './values';
+import { TEMPLATE_LIMITS } from '../limits';
 
 interface Spec {
   minus: boolean;
@@ -405,7 +406,19 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         spec.minus = true;
         spec.width = -spec.width;
       }
-    } else spec.width = readNum();
+      // Go's fmt refuses widths and precisions beyond 1e6 (tooLarge): no template pads a value to gigabytes.
+      if (spec.width !== undefined && spec.width > TEMPLATE_LIMITS.maxFormatWidth) {
+        spec.width = undefined;
+        out += '%!(BADWIDTH)';
+      }
+    } else {
+      spec.width = readNum();
+      if (spec.width !== undefined && spec.width > TEMPLATE_LIMITS.maxFormatWidth) {
+        // parsenum gives up on a too-large literal and consumes the rest of the format.
+        out += '%!(NOVERB)';
+        break;
+      }
+    }
     if (format[i] === '.') {
       i++;
       if (format[i] === '*') {
@@ -413,6 +426,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         const p = args[argi++];
         spec.prec = typeof p === 'bigint' ? Number(p) : p instanceof Int64 ? Number(p.v) : undefined;
       } else spec.prec = readNum() ?? 0;
+      if (spec.prec !== undefined && Math.abs(spec.prec) > TEMPLATE_LIMITS.maxFormatWidth) {
+        spec.prec = undefined;
+        out += '%!(BADPREC)';
+      }
     }
     argIndex();
     if (i >= n) {

@@ -2,6 +2,7 @@
 import { Document, Scalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { formatFloat } from '../go/fmt';
 import { Int64, isGoObject, isMap, setEntry, sortedKeys } from '../go/values';
+import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from '../../../yaml/limits';
 
 /** Options of Go's JSON encoder that Sprig varies. */
 export interface JsonOptions {
@@ -206,7 +207,14 @@ export function parseYamlAsJson(text: string): unknown {
     const line = e.linePos?.[0]?.line ?? 1;
     throw new Error(`error converting YAML to JSON: yaml: line ${line}: ${e.message.split('\n')[0]}`);
   }
-  const value = doc.toJS({ maxAliasCount: 10000 }) as unknown;
+  const tooBig = yamlSizeError(text);
+  if (tooBig) throw new Error(`error converting YAML to JSON: ${tooBig}`);
+  let value: unknown;
+  try {
+    value = doc.toJS(YAML_TO_JS) as unknown;
+  } catch (e) {
+    throw new Error(`error converting YAML to JSON: ${yamlLimitMessage((e as Error).message)}`, { cause: e });
+  }
   return normalizeYaml(value);
 }
 

@@ -8,6 +8,7 @@ import { adler32, base32Decode, base32Encode, base64Decode, base64Encode, sha1He
 import type { GoRegexp } from './regex';
 import { findAll, goRegexp, quoteMeta, replaceAll, split as regexSplitImpl } from './regex';
 import { parseVersion, semverCompare } from './semver';
+import { checkListLength, checkStringLength } from '../limits';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -212,12 +213,14 @@ function seq(...params: bigint[]): string {
     default:
       return '';
   }
+  if (step !== 0n) checkListLength('seq', (end - start) / step + 1n);
   for (let i = start; step > 0n ? i <= end : i >= end; i += step) nums.push(i);
   return nums.join(' ');
 }
 
 function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
   const v: bigint[] = [];
+  if (step !== 0n && (stop - start) / step > 0n) checkListLength('until', (stop - start) / step);
   if (stop < start) {
     if (step >= 0n) return v;
     for (let i = start; i > stop; i += step) v.push(i);
@@ -358,6 +361,7 @@ export function sprigFuncs(): Map<string, GoFunc> {
   }));
   add('repeat', f(['int', 'string'], (n: bigint, s: string) => {
     if (n < 0n) throw new Error('strings: negative Repeat count');
+    checkStringLength('repeat', Number(n) * s.length);
     return s.repeat(Number(n));
   }));
   add('trim', f(['string'], (s: string) => s.trim()));

@@ -54,13 +54,16 @@ export function promotionFleet(now: number): Fleet {
   // Recorded at the seed's commit, so the dev and staging Applications ran the versions now in their overlays.
   const revision = git(remote, 'rev-parse', 'main').trim();
   const store = FleetStore.open(storeFile);
-  store.recordSnapshot({
-    takenAt: new Date(now - 2 * 3_600_000).toISOString(),
-    appClusters: ['frontend', 'api', 'worker'].flatMap((app) => ['dev', 'staging'].map((cluster) => ({
-      environment: cluster,
-      status: { app: `${app}-${cluster}`, cluster, revision, sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(now - 2 * 3_600_000).toISOString() },
-    }))),
-  });
+  // Seen so two hours ago and again a minute ago: the soak gate uses only observations younger than its freshness.
+  for (const at of [now - 2 * 3_600_000, now - 60_000]) {
+    store.recordSnapshot({
+      takenAt: new Date(at).toISOString(),
+      appClusters: ['frontend', 'api', 'worker'].flatMap((app) => ['dev', 'staging'].map((cluster) => ({
+        environment: cluster,
+        status: { app: `${app}-${cluster}`, cluster, revision, sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, resources: [], observedAt: new Date(at).toISOString() },
+      }))),
+    });
+  }
   store.close();
   let n = 0;
   return {

@@ -165,11 +165,19 @@ describe('PromotionService.execute', () => {
     // A refresh saw dev Synced and Healthy at the bump 20 minutes ago: longer than staging's 10 minute soak.
     const store = FleetStore.open(f.storeFile);
     const at = new Date(NOW - 20 * 60_000).toISOString();
-    store.recordSnapshot({ takenAt: at, partial: true, appClusters: [{ environment: 'dev', status: { app: 'frontend-dev', cluster: 'dev', revision: bumped, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: at } }] });
+    const seen = (into: FleetStore, t: string): void => void into.recordSnapshot({ takenAt: t, partial: true, appClusters: [{ environment: 'dev', status: { app: 'frontend-dev', cluster: 'dev', revision: bumped, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: t } }] });
+    seen(store, at);
     store.close();
+    // Last read 20 minutes ago: too old to say anything about now.
+    const stale = await svc.execute(frontendToStaging);
+    expect(stale.record.result).toBe('blocked');
+    expect(stale.blockers).toEqual(['gate soak (frontend): frontend-dev on dev last observed 20m ago, older than 5m: refresh first (flotilla refresh)']);
+    const again = FleetStore.open(f.storeFile);
+    seen(again, new Date(NOW - 30_000).toISOString());
+    again.close();
     const out = await svc.execute(frontendToStaging);
     expect(out.record.result).toBe('pushed');
-    expect(out.plan.gates.find((g) => g.gate === 'soak')!.reason).toBe('frontend-dev on dev Synced and Healthy for 20m (soak 10m)');
+    expect(out.plan.gates.find((g) => g.gate === 'soak')!.reason).toBe('frontend-dev on dev Synced and Healthy for 20m (soak 10m; last observed 30s ago)');
   });
 
   it('rolls a promotion back through a revert commit that restores the previous files', async () => {

@@ -197,7 +197,7 @@ describe('name helpers', () => {
 describe('engine limits and caching', () => {
   it('stops a runaway range instead of hanging', () => {
     expect(errorOf(() => renderString('{{ range 100000000 }}{{ end }}', { a: 1 }, GO)).message).toBe(
-      'failed to execute go template {{ range 100000000 }}{{ end }}: template: base:1:9: executing "base" at <{{range 100000000}}{{end}}>: range: more than 5000000 iterations in one execution',
+      'failed to execute go template {{ range 100000000 }}{{ end }}: template: base:1:9: executing "base" at <{{range 100000000}}{{end}}>: range: more than 5000000 iterations in one execution (TEMPLATE_LIMITS.maxRangeIterations)',
     );
   });
 

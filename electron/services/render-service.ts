@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { clusterForApp } from '../../shared/fleet/destination';
+import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import type { RenderedApp } from '../../shared/fleet/render-apps';
+import { renderApplication } from '../../shared/fleet/render-apps';
+import { FlotillaError } from '../../shared/problem';
+import { scanRepository } from '../../shared/repo/scan';
+import type { FleetService } from './fleet-service';
+import { localGitReader } from './git-reader';
+import { helmRunnerFor } from './helm-runner';
+
+/** Which generated Applications to render. */
+export interface RenderAppsQuery {
+  /** The revision whose ApplicationSets are generated (default HEAD). */
+  readonly revision?: string;
+  /** Only this Application. */
+  readonly app?: string;
+  /** Only the Applications that deploy to this fleet cluster. */
+  readonly cluster?: string;
+}
+
+/** What a render of many Applications did: how many were rendered and how many of those failed. */
+export interface RenderAppsSummary {
+  readonly rendered: number;
+  readonly failed: number;
+}
+
+/**
+ * Generates the fleet's Applications at a revision and renders the selected ones one at a time, handing each to
+ * `onApp` as soon as it is rendered and keeping none: memory stays flat in the number of Applications. One failing
+ * Application is reported through its problems and never stops the others. Throws (naming the app or cluster) when
+ * the query selects nothing.
+ */
+export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
+  const revision = query.revision ?? 'HEAD';
+  const scan = scanRepository(fleet.repo.treeAt(revision));
+  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
+  const clusters = fleetClusters(scan);
+  let apps = generateAll(scan, git).appsets.flatMap((s) => s.apps.map((a) => a.application));
+  if (query.app !== undefined) {
+    apps = apps.filter((a) => a.metadata.name === query.app);
+    if (apps.length === 0) throw new FlotillaError({ severity: 'error', message: `no generated Application named ${query.app} at ${revision} (try \`flotilla generate\`)` });
+  }
+  if (query.cluster !== undefined) {
+    const all = apps;
+    apps = apps.filter((a) => clusterForApp(a, clusters)?.name === query.cluster);
+    if (apps.length === 0) {
+      const targets = [...new Set(all.map((a) => clusterForApp(a, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
+      throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
+    }
+  }
+  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor };
+  let failed = 0;
+  for (const app of apps) {
+    const r = renderApplication(app, git, opts);
+    if (r.problems.some((p) => p.severity === 'error')) failed++;
+    onApp(r);
+  }
+  return { rendered: apps.length, failed };
+}
+
+/**
+ * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
+ * (Applications outside the fleet go to `_outside-fleet`). An Application that fails to render is not written.
+ */
+export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (rendered: RenderedApp) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
+  const made = new Set<string>();
+  let written = 0;
+  const summary = await renderApps(fleet, query, (r) => {
+    onApp(r);
+    if (r.problems.some((p) => p.severity === 'error')) return;
+    const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
+    written++;
+  });
+  return { ...summary, written };
+}

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitRepository } from '../../../electron/services/git-repo';
+import { commitAll, exampleRepo, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
+import { cli } from '../../helpers/run-cli';
+
+const OVERLAY = 'apps/api/overlays/prod';
+
+/** Removes the loose object file of `sha` from a repository (what a pruned or damaged clone looks like). */
+function deleteLooseObject(repo: string, sha: string): void {
+  rmSync(path.join(repo, '.git', 'objects', sha.slice(0, 2), sha.slice(2)));
+}
+
+describe('reading files from git objects', () => {
+  let repo: { dir: string; cleanup: () => void };
+  let expected: string;
+  beforeAll(async () => {
+    repo = exampleRepo();
+    expected = execFileSync('kubectl', ['kustomize', path.join(repo.dir, OVERLAY)], { encoding: 'utf8' });
+    const r = await cli(['render', OVERLAY, '--repo', repo.dir], repo.dir);
+    expect(r.out).toBe(expected);
+  });
+  afterAll(() => repo.cleanup());
+
+  it('render --revision reads the blobs the overlay needs and prints what the working tree renders', async () => {
+    const r = await cli(['render', OVERLAY, '--repo', repo.dir, '--revision', 'HEAD'], repo.dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(expected);
+  });
+
+  it('a revision that does not exist is an error naming it, exit 2', async () => {
+    const r = await cli(['render', OVERLAY, '--repo', repo.dir, '--revision', 'no-such-branch'], repo.dir);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('revision "no-such-branch" does not exist');
+  });
+
+  it('a missing blob is an error naming the path and the revision, exit 2, and never another file’s content', async () => {
+    const t = tempDir('flotilla-missing-blob-');
+    try {
+      execFileSync('cp', ['-r', `${repo.dir}/.`, t.dir]);
+      const head = git(t.dir, 'rev-parse', 'HEAD').trim();
+      // The patch is read after the kustomization and before the base: with a reader that mis-parses `missing`,
+      // every later file would be read from the wrong offset.
+      const patch = `${OVERLAY}/resources-patch.yaml`;
+      deleteLooseObject(t.dir, git(t.dir, 'rev-parse', `HEAD:${patch}`).trim());
+
+      const r = await cli(['render', OVERLAY, '--repo', t.dir, '--revision', 'HEAD'], t.dir);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(`cannot read ${patch} at revision HEAD (${head.slice(0, 12)})`);
+      expect(r.err).toContain('is missing from the repository');
+
+      // The same commit's other files still read exactly; only the missing one fails.
+      const repoObj = await GitRepository.open(t.dir);
+      try {
+        const tree = repoObj.treeAt('HEAD');
+        expect(() => tree.read(patch)).toThrow(new RegExp(`cannot read ${patch} at revision HEAD`));
+        expect(tree.read(`${OVERLAY}/kustomization.yaml`)).toBe(git(repo.dir, 'show', `HEAD:${OVERLAY}/kustomization.yaml`));
+        expect(tree.read('apps/api/base/deployment.yaml')).toBe(git(repo.dir, 'show', 'HEAD:apps/api/base/deployment.yaml'));
+      } finally {
+        repoObj.close();
+      }
+
+      // A generated Application that needs the file fails alone, with the same error; the others render.
+      const one = await cli(['render', '--repo', t.dir, '--app', 'api-prod'], t.dir);
+      expect(one.code).toBe(2);
+      expect(one.out).toBe('');
+      expect(one.err).toContain(`cannot read ${patch} at revision`);
+      const out = tempDir();
+      try {
+        const all = await cli(['render', '--repo', t.dir, '--all', '-o', out.dir], t.dir);
+        expect(all.code).toBe(2);
+        expect(all.err).toContain('wrote 11 of 12 Applications');
+      } finally {
+        out.cleanup();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a partial clone (--filter=blob:none) fetches the blobs it needs; without its remote it fails naming the path', async () => {
+    const t = tempDir('flotilla-partial-');
+    try {
+      const bare = path.join(t.dir, 'remote.git');
+      git(t.dir, 'clone', '-q', '--bare', repo.dir, bare);
+      git(bare, 'config', 'uploadpack.allowFilter', 'true');
+      git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+      const clone = path.join(t.dir, 'clone');
+      git(t.dir, 'clone', '-q', '--no-checkout', '--filter=blob:none', `file://${bare}`, clone);
+      const r = await cli(['render', OVERLAY, '--repo', clone, '--revision', 'HEAD'], clone);
+      expect(r.err).toBe('');
+      expect(r.out).toBe(expected);
+
+      const offline = path.join(t.dir, 'offline');
+      git(t.dir, 'clone', '-q', '--no-checkout', '--filter=blob:none', `file://${bare}`, offline);
+      rmSync(bare, { recursive: true });
+      const f = await cli(['render', OVERLAY, '--repo', offline, '--revision', 'HEAD'], offline);
+      expect(f.code).toBe(2);
+      expect(f.out).toBe('');
+      expect(f.err).toMatch(new RegExp(`cannot read ${OVERLAY}/kustomization.yaml at revision HEAD \\([0-9a-f]{12}\\): .*promisor remote`));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a shallow clone names itself when a revision lies beyond its history', async () => {
+    const t = tempDir('flotilla-shallow-');
+    try {
+      const src = path.join(t.dir, 'src');
+      execFileSync('cp', ['-r', repo.dir, src]);
+      writeFiles(src, { 'README.md': 'second commit\n' });
+      commitAll(src, 'Second');
+      const shallow = path.join(t.dir, 'shallow');
+      git(t.dir, 'clone', '-q', '--depth', '1', `file://${src}`, shallow);
+      const r = await cli(['render', OVERLAY, '--repo', shallow, '--revision', 'HEAD~1'], shallow);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('revision "HEAD~1" does not exist');
+      expect(r.err).toContain('shallow clone');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a path that is a submodule, not a file, is an error naming it', async () => {
+    const t = tempDir('flotilla-gitlink-');
+    try {
+      execFileSync('cp', ['-r', `${repo.dir}/.`, t.dir]);
+      const head = git(t.dir, 'rev-parse', 'HEAD').trim();
+      git(t.dir, 'update-index', '--add', '--cacheinfo', `160000,${head},${OVERLAY}/vendored`);
+      git(t.dir, 'commit', '-q', '-m', 'gitlink');
+      const repoObj = await GitRepository.open(t.dir);
+      try {
+        const tree = repoObj.treeAt('HEAD');
+        expect(tree.kind(`${OVERLAY}/vendored`)).toBe('file');
+        expect(() => tree.read(`${OVERLAY}/vendored`)).toThrow(`cannot read ${OVERLAY}/vendored at revision HEAD`);
+        expect(() => tree.read(`${OVERLAY}/vendored`)).toThrow('submodule');
+        expect(tree.read(`${OVERLAY}/kustomization.yaml`)).toBe(git(repo.dir, 'show', `HEAD:${OVERLAY}/kustomization.yaml`));
+      } finally {
+        repoObj.close();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { LuaHealthRunner } from '../../electron/services/lua-health';
+
+const obj = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+const OK = 'return {status="Healthy", message="ok"}';
+
+/** Runs one hostile script beside a harmless one; returns the hostile result, the time it took and the RSS growth. */
+function hostile(script: string): { message: string; status: string; ms: number; rssGrowthMb: number } {
+  const runner = new LuaHealthRunner({ 'example.com_Widget': script, 'example.com_Gadget': OK }, undefined, 'flotilla.yaml');
+  const rss = process.memoryUsage.rss();
+  const started = Date.now();
+  const r = runner.check(obj, 'example.com', 'Widget');
+  const ms = Date.now() - started;
+  const rssGrowthMb = (process.memoryUsage.rss() - rss) / 1048576;
+  // The runner keeps working after a hostile script (a fresh worker when the old one was ended).
+  expect(runner.check({ ...obj, kind: 'Gadget' }, 'example.com', 'Gadget')).toEqual({ status: 'Healthy', message: 'ok' });
+  runner.close();
+  return { message: r?.message ?? '', status: r?.status ?? '', ms, rssGrowthMb };
+}
+
+describe('hostile Lua health checks are bounded in time and memory', () => {
+  it('ends a pattern match that never returns (string.find with (.-)(.-)(.-)(.-)b) at the hard deadline', () => {
+    const r = hostile('local s = string.find(("a"):rep(2e5), "(.-)(.-)(.-)(.-)b")\nreturn {status="Healthy"}');
+    expect(r.status).toBe('Unknown');
+    expect(r.message).toMatch(/^health check for example\.com\/Widget \(flotilla\.yaml\) failed: time limit of 1000 ms exceeded/);
+    expect(r.ms).toBeLessThan(5_000);
+  });
+
+  it('stops s = s .. s doubling at the string memory limit', () => {
+    const r = hostile('local s = "x"\nfor i = 1, 40 do s = s .. s end\nreturn {status="Healthy", message=#s}');
+    expect(r.status).toBe('Unknown');
+    expect(r.message).toContain('memory limit of 64 MiB (strings) exceeded');
+    expect(r.ms).toBeLessThan(5_000);
+    expect(r.rssGrowthMb).toBeLessThan(512);
+  });
+
+  it('stops table.concat of 2,000 one-MiB strings at the string memory limit', () => {
+    const r = hostile('local t = {}\nlocal mib = string.rep("x", 1048576)\nfor i = 1, 2000 do t[i] = mib end\nlocal s = table.concat(t)\nreturn {status="Healthy", message=#s}');
+    expect(r.status).toBe('Unknown');
+    expect(r.message).toContain('memory limit of 64 MiB (strings) exceeded');
+    expect(r.ms).toBeLessThan(5_000);
+    expect(r.rssGrowthMb).toBeLessThan(512);
+  });
+
+  it('stops a table that grows without end at the heap limit', () => {
+    const r = hostile('local t = {}\nlocal i = 0\nwhile true do i = i + 1; t[i] = {i, i, i} end');
+    expect(r.status).toBe('Unknown');
+    expect(r.message).toMatch(/memory limit of 64 MiB \(heap\) exceeded|instruction limit of 1000000 exceeded|time limit of 1000 ms exceeded/);
+    expect(r.ms).toBeLessThan(5_000);
+  });
+
+  it('runs a script that hit the deadline once per runner, not once per object', () => {
+    const runner = new LuaHealthRunner({ 'example.com_Widget': 'string.find(("a"):rep(2e5), "(.-)(.-)(.-)(.-)b")' });
+    const first = runner.check(obj, 'example.com', 'Widget');
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) expect(runner.check(obj, 'example.com', 'Widget')).toEqual(first);
+    expect(Date.now() - started).toBeLessThan(500);
+    runner.close();
+  });
+});
