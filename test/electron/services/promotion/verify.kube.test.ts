@@ -117,8 +117,10 @@ describe('verification of a promotion on a real cluster', () => {
     git(g.work, 'push', '-q', 'origin', 'main');
     // The store's history says dev ran it Synced and Healthy past the soak (the failure shows only in staging here).
     const store = FleetStore.open(g.storeFile);
-    const at = new Date(Date.now() - 2 * 3_600_000).toISOString();
-    store.recordSnapshot({ takenAt: at, appClusters: [{ environment: 'dev', status: { app: 'api-dev', cluster: 'dev', revision: devCommit, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: at } }] });
+    for (const ago of [2 * 3_600_000, 60_000]) {
+      const at = new Date(Date.now() - ago).toISOString();
+      store.recordSnapshot({ takenAt: at, appClusters: [{ environment: 'dev', status: { app: 'api-dev', cluster: 'dev', revision: devCommit, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: at } }] });
+    }
     store.close();
     const out = await svc.execute({ from: 'dev', to: 'staging', apps: ['api'] });
     expect(out.blockers).toEqual([]);
