@@ -83,9 +83,32 @@ export function schedulerArgs(kubeconfig: string): string[] {
   return ['--kubeconfig', kubeconfig, '--leader-elect=false', '--secure-port', '0', '--v', '0'];
 }
 
-/** The arguments of one cluster's kwok (every Node of the cluster is fake, so it manages all of them). */
-export function kwokArgs(kubeconfig: string, stagesFile: string): string[] {
-  return ['--kubeconfig', kubeconfig, '--manage-all-nodes=true', '--config', stagesFile, '--node-lease-duration-seconds', '0'];
+/**
+ * The arguments of one cluster's kwok (every Node of the cluster is fake, so it manages all of them). With a kubelet
+ * port, kwok also serves the kubelet API there (self-signed TLS, which the API server does not verify) and the Nodes
+ * advertise 127.0.0.1:port, so `GET pods/log` reaches it and answers with the simulated logs.
+ */
+export function kwokArgs(kubeconfig: string, stagesFile: string, kubelet?: { readonly port: number; readonly logsConfig: string }): string[] {
+  const base = ['--kubeconfig', kubeconfig, '--manage-all-nodes=true', '--config', stagesFile, '--node-lease-duration-seconds', '0'];
+  if (!kubelet) return base;
+  return [...base, '--config', kubelet.logsConfig, '--node-ip', '127.0.0.1', '--node-port', String(kubelet.port), '--server-address', `127.0.0.1:${kubelet.port}`];
+}
+
+/**
+ * Writes kwok's simulated Pod logs for a cluster: a ClusterLogs for every Pod, whose containers all print the lines
+ * of `<cluster dir>/pod.log` (CRI log format, as a kubelet stores them).
+ */
+export function writeKwokLogs(c: ControlledCluster): string {
+  const logFile = path.join(c.dir, 'pod.log');
+  const at = new Date().toISOString();
+  const lines = ['simulated by kwok: container started', `simulated by kwok: serving on cluster ${c.name}`];
+  writeFileSync(logFile, lines.map((l) => `${at} stdout F ${l}\n`).join(''));
+  const config = path.join(c.dir, 'kwok-logs.yaml');
+  writeFileSync(config, [
+    'apiVersion: kwok.x-k8s.io/v1alpha1', 'kind: ClusterLogs', 'metadata:', '  name: simulated-logs', 'spec:', '  selector: {}', '  logs:',
+    `  - logsFile: ${JSON.stringify(logFile)}`, '    follow: false', '',
+  ].join('\n'));
+  return config;
 }
 
 /** One API call with the admin token; resolves status and parsed body. */

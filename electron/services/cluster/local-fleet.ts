@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  controllerManagerArgs, ensureFakeNodes, findCheckoutFile, KWOK_BINARY, kwokArgs, kwokStagesFile, schedulerArgs,
+  controllerManagerArgs, ensureFakeNodes, findCheckoutFile, KWOK_BINARY, kwokArgs, kwokStagesFile, schedulerArgs, writeKwokLogs,
   waitControllersReady, writeComponentKubeconfig,
 } from './local-controllers';
 import { alive, killGroup, readPid, readPids, spawnDetached } from './local-processes';
@@ -43,6 +43,8 @@ export interface LocalClusterInfo {
   readonly apiPort: number;
   readonly etcdPort: number;
   readonly etcdPeerPort: number;
+  /** Where kwok serves the kubelet API of the cluster's fake Nodes (Pod logs); absent in fleets made before it. */
+  readonly kubeletPort?: number;
   readonly dir: string;
 }
 
@@ -203,6 +205,8 @@ function apiserverArgs(c: LocalClusterInfo, root: string): string[] {
     '--enable-priority-and-fairness=false',
     '--profiling=false',
     '--endpoint-reconciler-type', 'none',
+    // kwok's Nodes are reached at their InternalIP (127.0.0.1) for Pod logs: their host names resolve nowhere.
+    '--kubelet-preferred-address-types', 'InternalIP',
     '--v', '0',
   ];
 }
@@ -334,7 +338,7 @@ export class LocalFleet {
     const procs: [FleetComponent, string, string[]][] = [
       ['controller-manager', path.join(bin, 'kube-controller-manager'), controllerManagerArgs(c, this.state.dir, kubeconfig)],
       ['scheduler', path.join(bin, 'kube-scheduler'), schedulerArgs(kubeconfig)],
-      ['kwok', path.join(bin, KWOK_BINARY), kwokArgs(kubeconfig, kwokStagesFile())],
+      ['kwok', path.join(bin, KWOK_BINARY), kwokArgs(kubeconfig, kwokStagesFile(), c.kubeletPort ? { port: c.kubeletPort, logsConfig: writeKwokLogs(c) } : undefined)],
     ];
     for (const [component, file, args] of procs) {
       if (this.running(name, component)) continue;
@@ -455,13 +459,13 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
   for (const req of opts.clusters ?? LOCAL_FLEET_CLUSTERS) {
     const { name, apiPort: fixedPort, context } = typeof req === 'string' ? { name: req, apiPort: undefined, context: undefined } : req;
     if (fixedPort !== undefined && !(await portFree(fixedPort))) throw new Error(`cluster ${name}: port ${fixedPort} on 127.0.0.1 is in use`);
-    const [apiPort, etcdPort, etcdPeerPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort()];
+    const [apiPort, etcdPort, etcdPeerPort, kubeletPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort(), await freePort()];
     const cdir = path.join(dir, name);
     mkdirSync(path.join(cdir, 'pki'), { recursive: true });
     const ctx = context ?? `flotilla-${name}`;
     clusters.push({
       name, context: ctx, restrictedContext: `${ctx}-restricted`, certContext: `${ctx}-cert`,
-      server: `https://127.0.0.1:${apiPort}`, apiPort, etcdPort, etcdPeerPort, dir: cdir,
+      server: `https://127.0.0.1:${apiPort}`, apiPort, etcdPort, etcdPeerPort, kubeletPort, dir: cdir,
     });
   }
   if (opts.ownerPid !== null) startWatchdog(dir, opts.ownerPid ?? process.pid, removeDir);

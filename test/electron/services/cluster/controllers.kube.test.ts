@@ -1,3 +1,4 @@
+import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
@@ -66,6 +67,20 @@ describe('the local fleet runs controllers, a scheduler and kwok nodes', () => {
       expect(p.spec.nodeName).toMatch(/^kwok-node-/);
       expect(p.status.phase).toBe('Running');
     }
+  });
+
+  it("serves a Pod's logs through the API server from kwok's simulated kubelet", async () => {
+    const ns = freshNamespace('logs');
+    await createNamespace(fleet, 'dev', ns);
+    await follow(ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker' }, spec: podSpec('busybox:1.36') }, 'Healthy');
+    const server = fleet.clusters.find((c) => c.name === 'dev')!.server;
+    const logs = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      https.get(`${server}/api/v1/namespaces/${ns}/pods/talker/log?container=main`, { headers: { Authorization: `Bearer ${fleet.adminToken}` }, rejectUnauthorized: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      }).on('error', reject);
+    });
+    expect(logs).toEqual({ status: 200, text: 'simulated by kwok: container started\nsimulated by kwok: serving on cluster dev\n' });
   });
 
   it('fails a rollout whose image never starts: Degraded after the progress deadline, the Pod waiting with ErrImagePull', async () => {
