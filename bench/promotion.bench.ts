@@ -32,12 +32,12 @@ export async function run(): Promise<BenchResult[]> {
     const full = await sample(5, () => {
       const c0 = process.cpuUsage();
       const scan = scanRepository(tree);
-      const { appsets } = generateAll(scan, { treeAt: () => tree });
+      const { apps } = generateAll(scan, { treeAt: () => tree });
       const pipeline = parsePipelineFile(tree.read('pipeline.yaml')!, 'pipeline.yaml').pipelines[0]!;
       plan = planPromotion({
         pipeline, tree, gates, clusters: fleetClusters(scan), loadRestrictor: scan.fleet.loadRestrictor,
         request: { from: 'staging', to: 'prod', apps: 'all' },
-        applications: appsets.flatMap((s) => s.apps.map((a) => ({ application: a.application, appset: s.name }))),
+        applications: apps.map((a) => ({ application: a.application, appset: a.appset })),
       });
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1000);
@@ -47,8 +47,8 @@ export async function run(): Promise<BenchResult[]> {
     const changes = plan.apps.reduce((n, a) => n + a.clusters.reduce((m, c) => m + c.changes.length, 0), 0);
 
     const scan = scanRepository(tree);
-    const { appsets } = generateAll(scan, { treeAt: () => tree });
-    const applications = appsets.flatMap((s) => s.apps.map((a) => ({ application: a.application, appset: s.name })));
+    const { apps } = generateAll(scan, { treeAt: () => tree });
+    const applications = apps.map((a) => ({ application: a.application, appset: a.appset }));
     const pipeline = parsePipelineFile(tree.read('pipeline.yaml')!, 'pipeline.yaml').pipelines[0]!;
     const planOnly = await sample(5, () => planPromotion({ pipeline, tree, gates, clusters: fleetClusters(scan), applications, request: { from: 'staging', to: 'prod', apps: 'all' } }));
     const noRender = await sample(5, () => planPromotion({ pipeline, tree, gates, clusters: fleetClusters(scan), applications, render: false, request: { from: 'staging', to: 'prod', apps: 'all' } }));

@@ -44,7 +44,8 @@ spec:
   generators:
     - matrix:
         generators:
-          - clusters: {}
+          # Every fleet cluster (each has an environment); an empty selector would add Argo CD's in-cluster too.
+          - clusters: {selector: {matchExpressions: [{key: environment, operator: Exists}]}}
           - git:
               repoURL: https://git.example.com/synthetic/fleet.git
               revision: HEAD

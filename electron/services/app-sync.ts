@@ -1,4 +1,4 @@
-import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import type { FleetStore } from '../store/fleet-store';
@@ -6,8 +6,8 @@ import { ClusterManager } from './cluster/cluster-manager';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
-import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
 export interface GitSyncRequest {
@@ -48,14 +48,14 @@ const resourceId = (r: { group: string; kind: string; namespace: string; name: s
  * `ignoreDifferences`. A real run is recorded in the store's history with every resource's phase and result.
  */
 export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
-  const { head, scan } = await fleet.scanHead();
-  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  const clusters = fleetClusters(scan);
-  const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === req.app);
-  if (!generated) throw new FlotillaError(problem(`no Application named ${req.app} at ${head.short} (see \`flotilla generate\`)`, { app: req.app }));
-  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+  const { discovery, row: generated } = await fleet.app(req.app);
+  const { head, scan, git, clusters } = discovery;
+  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
   const failure = rendered.problems.find((p) => p.severity === 'error');
   if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
+  // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.
+  const refused = appRefusals(discovery.fleet, generated, rendered.objects, clusters);
+  if (refused.length > 0) throw new FlotillaError({ ...refused[0]!, message: `refused, nothing synced: ${refused.map((p) => p.message).join('; ')}` });
   if (!rendered.cluster) throw new FlotillaError(problem(`the destination of ${req.app} is not a cluster of the fleet`, { app: req.app }));
   if (req.cluster && req.cluster !== rendered.cluster) throw new FlotillaError(problem(`${req.app} deploys to ${rendered.cluster}, not ${req.cluster}`, { app: req.app, cluster: req.cluster }));
   const policy = generated.application.spec.syncPolicy;

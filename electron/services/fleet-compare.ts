@@ -4,7 +4,9 @@ import type { IgnoreRules } from '../../shared/diff/ignore-differences';
 import { compileIgnoreDifferences } from '../../shared/diff/ignore-differences';
 import { FLOTILLA_FIELD_MANAGER } from '../../shared/diff/managed-fields';
 import { INSTANCE_LABEL } from '../../shared/diff/normalize';
-import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import type { AppRow } from '../../shared/api/contract';
+import { isInClusterDestination } from '../../shared/fleet/destination';
+import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { versionOf } from '../../shared/fleet/version';
 import type { HealthCustomizations } from '../../shared/health';
@@ -22,9 +24,9 @@ import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
 import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
-import { localGitReader } from './git-reader';
 import { LuaHealthRunner } from './lua-health';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -85,17 +87,14 @@ export interface FleetComparison {
  */
 export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComparison> {
   const fleet = await FleetService.open(opts.repo);
-  const { head, scan } = await fleet.scanHead();
-  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  const clusters = fleetClusters(scan);
-  const generated = generateAll(scan, git);
-  const problems: Problem[] = [...generated.problems, ...generated.appsets.flatMap((s) => s.problems)];
-  const appsetOf = new Map(generated.appsets.flatMap((s) => s.apps.map((a) => [a.name, s.name] as const)));
-  let apps: Application[] = generated.appsets.flatMap((s) => s.apps.map((a) => a.application));
+  const { head, scan, git, clusters, fleet: generated } = await fleet.discovery();
+  const problems: Problem[] = [...generated.problems, ...generated.appsets.flatMap((s) => s.problems), ...generated.apps.flatMap((a) => (a.problems ?? []).filter((p) => p.severity === 'warning'))];
+  const appsetOf = new Map(generated.apps.map((a) => [a.name, a.appset] as const));
+  let selectedApps: readonly AppRow[] = generated.apps;
   if (opts.app !== undefined) {
-    apps = apps.filter((a) => a.metadata.name === opts.app);
-    if (apps.length === 0) {
-      const known = generated.appsets.flatMap((s) => s.apps.map((a) => a.name)).sort();
+    selectedApps = selectedApps.filter((a) => a.name === opts.app);
+    if (selectedApps.length === 0) {
+      const known = generated.apps.map((a) => a.name).sort();
       throw new Error(`no Application named ${opts.app} in ${fleet.repo.root} at ${head.short} (known: ${known.join(', ') || 'none'})`);
     }
   }
@@ -111,24 +110,29 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
-  type Job = { app: Application; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
+  type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
-  for (const app of apps) {
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor });
+  for (const row of selectedApps) {
+    const app = row.application;
+    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
     if (rendered.cluster === undefined) {
       const d = app.spec.destination;
-      problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: app.metadata.name }), severity: 'warning' });
+      // An in-cluster destination without a fleet cluster for it already carries its own warning.
+      if (!isInClusterDestination(app)) problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: row.name }), severity: 'warning' });
       continue;
     }
     if (opts.cluster !== undefined && rendered.cluster !== opts.cluster) continue;
     const firstError = rendered.problems.find((p) => p.severity === 'error');
+    // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
+    const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
     jobs.push({
       app,
+      name: row.name,
       cluster: rendered.cluster,
       desired: rendered.objects,
       revision: rendered.revision ?? head.sha,
-      ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : {}),
-      renderProblems: rendered.problems,
+      ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
+      renderProblems: [...rendered.problems, ...refused],
     });
   }
 
@@ -145,7 +149,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     finished += n;
     opts.onProgress?.(finished, jobs.length);
   };
-  const rowOf = (j: Job) => ({ app: j.app.metadata.name, cluster: j.cluster, appset: appsetOf.get(j.app.metadata.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
+  const rowOf = (j: Job) => ({ app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
   opts.onProgress?.(0, jobs.length);
   try {
     const byCluster = new Map<string, Job[]>();
@@ -167,7 +171,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           }
         }
         for (const j of clusterJobs) {
-          const name = j.app.metadata.name;
+          const name = j.name;
           const namespace = j.app.spec.destination.namespace;
           const base = {
             app: name, cluster, revision: j.revision, ignoreDifferences: withFleetRules(fleetIgnore, j.app), assessHealth: assess,
@@ -188,7 +192,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             ? await Promise.all(ours.map(async (r, i) => {
                 if (!r.live || liveErrors[i] !== undefined) return undefined;
                 try {
-                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking, namespace);
                 } catch (err) {
                   liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
                   return undefined;
@@ -259,14 +263,14 @@ function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules 
 }
 
 /** The object the API server would hold after Flotilla's server-side apply of `desired` (a dry run: nothing changes). */
-async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label'): Promise<KubeObject> {
+async function serverSideDryRun(conn: ClusterConnection, desired: KubeObject, key: ResourceKey, app: string, tracking: 'annotation' | 'label', destinationNamespace: string | undefined): Promise<KubeObject> {
   const info = await conn.resourceFor(desired.apiVersion ?? '', desired.kind ?? '');
   if (!info) throw new Error(`kind ${desired.apiVersion}/${desired.kind} is not served by the cluster`);
   const { status: _status, ...rest } = desired as KubeObject & { status?: unknown };
   const metadata: Record<string, unknown> = { ...(desired.metadata ?? {}) };
   if (info.namespaced) metadata['namespace'] = key.namespace;
   else delete metadata['namespace'];
-  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking });
+  const body = withTracking({ ...rest, metadata }, app, key, { method: tracking }, destinationNamespace);
   const q = new URLSearchParams({ fieldManager: FLOTILLA_FIELD_MANAGER, force: 'true', dryRun: 'All' });
   return await conn.request<KubeObject>({ method: 'PATCH', path: `${resourcePath(info, key.namespace, key.name)}?${q}`, contentType: 'application/apply-patch+yaml', body });
 }

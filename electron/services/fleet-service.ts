@@ -1,19 +1,32 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AppSetPreview, FleetOverview } from '../../shared/api/contract';
+import type { AppRow, AppSetPreview, FleetOverview } from '../../shared/api/contract';
 import type { ClusterEntry } from '../../shared/fleet/fleet-edit';
 import { upsertCluster } from '../../shared/fleet/fleet-edit';
-import { generateAll, previewAppSetText } from '../../shared/fleet/overview';
+import type { GitReader } from '../../shared/appset/engine';
+import type { DiscoveredFleet } from '../../shared/fleet/discover';
+import { fleetClusters, generateAll, previewAppSetText } from '../../shared/fleet/overview';
+import type { ClusterSpec } from '../../shared/model/fleet';
 import { FlotillaError } from '../../shared/problem';
 import { normalizePath } from '../../shared/repo/paths';
 import type { RepoScan } from '../../shared/repo/scan';
 import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
 import { localGitReader } from './git-reader';
 import { GitRepository } from './git-repo';
+import { helmRunnerFor } from './helm-runner';
+
+/** The repository at one HEAD with every app discovered: what every command that lists, renders or compares apps starts from. */
+export interface HeadDiscovery {
+  readonly head: Awaited<ReturnType<GitRepository['head']>>;
+  readonly scan: RepoScan;
+  readonly git: GitReader;
+  readonly clusters: readonly ClusterSpec[];
+  readonly fleet: DiscoveredFleet;
+}
 
 /** The open GitOps repository and what the engine derives from it at HEAD. */
 export class FleetService {
-  private cached: { readonly sha: string; readonly overview: Promise<FleetOverview> } | undefined;
+  private cached: { readonly sha: string; readonly discovery: Promise<HeadDiscovery> } | undefined;
 
   private constructor(readonly repo: GitRepository) {}
 
@@ -28,23 +41,40 @@ export class FleetService {
     return { head, scan: scanRepository(this.repo.treeAt(head.sha)) };
   }
 
-  /** The repository at HEAD: its fleet, ApplicationSets and generated apps, and every problem found. */
-  async overview(): Promise<FleetOverview> {
+  /**
+   * Every app at HEAD (ApplicationSets, plain Applications, apps of apps) with the scan, git reader and clusters it
+   * came from. Discovery (which renders app-of-apps parents) is a pure function of the commit: reused until HEAD moves.
+   */
+  async discovery(): Promise<HeadDiscovery> {
     const sha = this.repo.resolve('HEAD');
-    // Generation is a pure function of the commit: reuse it until HEAD moves.
-    if (sha && this.cached?.sha === sha) return this.cached.overview;
-    const overview = this.computeOverview();
-    if (sha) this.cached = { sha, overview };
-    overview.catch(() => {
-      if (this.cached?.overview === overview) this.cached = undefined;
+    if (sha && this.cached?.sha === sha) return this.cached.discovery;
+    const discovery = this.discover();
+    if (sha) this.cached = { sha, discovery };
+    discovery.catch(() => {
+      if (this.cached?.discovery === discovery) this.cached = undefined;
     });
-    return overview;
+    return discovery;
   }
 
-  private async computeOverview(): Promise<FleetOverview> {
+  private async discover(): Promise<HeadDiscovery> {
     const { head, scan } = await this.scanHead();
-    const { appsets, problems } = generateAll(scan, localGitReader(this.repo, scan.fleet.repoURLs));
-    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets, problems };
+    const git = localGitReader(this.repo, scan.fleet.repoURLs);
+    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
+  }
+
+  /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */
+  async overview(): Promise<FleetOverview> {
+    const { head, scan, fleet } = await this.discovery();
+    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets: fleet.appsets, apps: fleet.apps, problems: fleet.problems };
+  }
+
+  /** The app named `name` at HEAD (Argo CD's name, `namespace/name` outside the control plane), or a FlotillaError listing the known ones. */
+  async app(name: string): Promise<{ readonly discovery: HeadDiscovery; readonly row: AppRow }> {
+    const discovery = await this.discovery();
+    const row = discovery.fleet.apps.find((a) => a.name === name);
+    if (row) return { discovery, row };
+    const known = discovery.fleet.apps.map((a) => a.name).sort();
+    throw new FlotillaError({ severity: 'error', message: `no Application named ${name} in ${this.repo.root} at ${discovery.head.short} (known: ${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? `, … ${known.length - 20} more` : ''}; see \`flotilla apps\`)`, app: name });
   }
 
   /** What edited ApplicationSet text would generate against HEAD's clusters and git; writes nothing. */

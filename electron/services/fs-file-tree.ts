@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DirEntry, FileTree } from '../../shared/repo/file-tree';
 import { normalizePath } from '../../shared/repo/paths';
@@ -33,8 +33,17 @@ export class FsFileTree implements FileTree {
     try {
       return readdirSync(abs, { withFileTypes: true })
         .filter((e) => !(e.name === '.git' && normalizePath(p) === ''))
-        .map((e): DirEntry => ({ name: e.name, kind: e.isDirectory() || (e.isSymbolicLink() && statSync(path.join(abs, e.name)).isDirectory()) ? 'dir' : 'file' }))
+        .map((e): DirEntry => ({ name: e.name, kind: e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(abs, e.name))) ? 'dir' : 'file' }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      return undefined;
+    }
+  }
+
+  readLink(p: string): string | undefined {
+    const abs = this.abs(p);
+    try {
+      return abs !== undefined && lstatSync(abs).isSymbolicLink() ? readlinkSync(abs) : undefined;
     } catch {
       return undefined;
     }
@@ -49,5 +58,14 @@ export class FsFileTree implements FileTree {
     } catch {
       return undefined;
     }
+  }
+}
+
+/** Whether a path (followed if a link) is a folder; false for a dangling link. */
+function isDir(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -127,7 +127,9 @@ export class GitRepository {
       const tab = listing.indexOf('\t', sp2 + 1);
       if (sp1 > 0 && sp2 > sp1 && tab > sp2 && tab < stop) {
         const type = listing.slice(sp1 + 1, sp2);
-        if (type === 'blob' || type === 'commit') entries.push({ sha: listing.slice(sp2 + 1, tab), type, path: listing.slice(tab + 1, stop) });
+        // Mode 120000 is a symbolic link: the tree keeps it as a link, followed only inside the repository.
+        const link = listing.slice(pos, sp1) === '120000';
+        if (type === 'blob' || type === 'commit') entries.push({ sha: listing.slice(sp2 + 1, tab), type, path: listing.slice(tab + 1, stop), ...(link ? { link } : {}) });
       }
       pos = stop + 1;
     }

@@ -1,5 +1,6 @@
 import { FlotillaError } from '../../shared/problem';
 import type { DirEntry, FileTree } from '../../shared/repo/file-tree';
+import { resolveInTree } from '../../shared/repo/file-tree';
 import { basename, dirname, normalizePath } from '../../shared/repo/paths';
 import type { GitObjectReader } from './git-object-reader';
 
@@ -8,6 +9,8 @@ export interface GitTreeEntry {
   readonly path: string;
   readonly sha: string;
   readonly type: string;
+  /** A symbolic link (mode 120000): its blob holds the link's target. */
+  readonly link?: boolean;
 }
 
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
@@ -29,6 +32,7 @@ export class GitTree implements FileTree {
   private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly counts = new Map<string, number>();
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
+  private readonly links = new Set<string>();
   private cachedBytes = 0;
 
   constructor(
@@ -49,9 +53,26 @@ export class GitTree implements FileTree {
   }
 
   readBytes(path: string): Uint8Array | undefined {
+    const p = this.real(path);
+    const entry = p === undefined ? undefined : this.files.get(p);
+    if (entry === undefined || entry.link) return undefined;
+    return this.blob(entry);
+  }
+
+  readLink(path: string): string | undefined {
     const p = this.normalize(path);
     const entry = p === undefined ? undefined : this.files.get(p);
-    if (entry === undefined) return undefined;
+    return entry?.link ? utf8.decode(this.blob(entry)) : undefined;
+  }
+
+  /** The path with every symbolic link on the way followed inside the tree (undefined when one leaves it). */
+  private real(path: string): string | undefined {
+    const p = this.normalize(path);
+    if (p === undefined || this.links.size === 0) return p;
+    return resolveInTree(p, (q) => (this.links.has(q) ? this.readLink(q) : undefined));
+  }
+
+  private blob(entry: GitTreeEntry): Uint8Array {
     let got = this.content.get(entry.path);
     if (got === undefined) {
       this.fetchFolderOf(entry);
@@ -63,21 +84,26 @@ export class GitTree implements FileTree {
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = this.normalize(path);
+    const p = this.real(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
     if (p === undefined || !d) return undefined;
     let entries = this.sorted.get(p);
     if (!entries) {
-      entries = [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A link is listed as what it points to (a folder or a file; a dangling one as a file).
+      const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+        const child = p === '' ? name : `${p}/${name}`;
+        return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+      };
+      entries = [...d.entries()].map(([name, kind]) => ({ name, kind: kindOf(name, kind) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       this.sorted.set(p, entries);
     }
     return entries;
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = this.normalize(path);
+    const p = this.real(path);
     if (p === undefined) return undefined;
-    if (this.files.has(p)) return 'file';
+    if (this.files.has(p)) return this.files.get(p)!.link ? undefined : 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
   }
 
@@ -88,6 +114,7 @@ export class GitTree implements FileTree {
 
   private add(e: GitTreeEntry): void {
     this.files.set(e.path, e);
+    if (e.link) this.links.add(e.path);
     let child = e.path;
     let kind: 'file' | 'dir' = 'file';
     while (child !== '') {

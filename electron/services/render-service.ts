@@ -1,16 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp } from '../../shared/fleet/destination';
+import { appRefusals } from '../../shared/fleet/discover';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
-import type { FleetService } from './fleet-service';
+import type { FleetService, HeadDiscovery } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
-/** Which generated Applications to render. */
+/** Which Applications to render (generated, plain, or rendered by apps). */
 export interface RenderAppsQuery {
   /** The revision whose ApplicationSets are generated (default HEAD). */
   readonly revision?: string;
@@ -34,30 +37,39 @@ export interface RenderAppsSummary {
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
   const revision = query.revision ?? 'HEAD';
-  const scan = scanRepository(fleet.repo.treeAt(revision));
-  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  const clusters = fleetClusters(scan);
-  let apps = generateAll(scan, git).appsets.flatMap((s) => s.apps.map((a) => a.application));
+  // At HEAD the discovery is shared (cached by commit); another revision is scanned and discovered for this call.
+  const { scan, git, clusters, fleet: found } = query.revision === undefined ? await fleet.discovery() : discoverAt(fleet, revision);
+  let apps: readonly AppRow[] = found.apps;
   if (query.app !== undefined) {
-    apps = apps.filter((a) => a.metadata.name === query.app);
-    if (apps.length === 0) throw new FlotillaError({ severity: 'error', message: `no generated Application named ${query.app} at ${revision} (try \`flotilla generate\`)` });
+    apps = apps.filter((a) => a.name === query.app);
+    if (apps.length === 0) throw new FlotillaError({ severity: 'error', message: `no Application named ${query.app} at ${revision} (try \`flotilla apps\`)` });
   }
   if (query.cluster !== undefined) {
     const all = apps;
-    apps = apps.filter((a) => clusterForApp(a, clusters)?.name === query.cluster);
+    apps = apps.filter((a) => clusterForApp(a.application, clusters)?.name === query.cluster);
     if (apps.length === 0) {
-      const targets = [...new Set(all.map((a) => clusterForApp(a, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
+      const targets = [...new Set(all.map((a) => clusterForApp(a.application, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
       throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
     }
   }
-  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor };
+  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
   let failed = 0;
-  for (const app of apps) {
-    const r = renderApplication(app, git, opts);
+  for (const row of apps) {
+    const rendered = renderApplication(row.application, git, opts);
+    // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
+    const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
+    const r: RenderedApp = { ...rendered, app: row.name, problems: [...rendered.problems, ...refused] };
     if (r.problems.some((p) => p.severity === 'error')) failed++;
     onApp(r);
   }
   return { rendered: apps.length, failed };
+}
+
+/** The repository at a revision other than HEAD, with every app discovered there. */
+function discoverAt(fleet: FleetService, revision: string): Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> {
+  const scan = scanRepository(fleet.repo.treeAt(revision));
+  const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
+  return { scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
 }
 
 /**
@@ -75,7 +87,7 @@ export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuer
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(path.join(dir, `${r.app}.yaml`), r.yaml);
+    writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
     written++;
   });
   return { ...summary, written };

@@ -1,9 +1,11 @@
 import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
-import { clusterForApp } from '../../shared/fleet/destination';
+import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { renderApplication } from '../../shared/fleet/render-apps';
-import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
+import { formatOrigin } from '../../shared/fleet/app-origin';
+import { appRefusals, discoveryProblems } from '../../shared/fleet/discover';
 import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem, toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
@@ -12,9 +14,9 @@ import { clusterView } from './cluster-view';
 import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
-import { localGitReader } from './git-reader';
 import type { Session } from './session';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -48,17 +50,15 @@ export class StatusService {
         clusters.push({ name: s.cluster, environment: s.environment ?? 'unassigned' });
       }
     }
-    const meta = new Map<string, { appset: string; labels: Readonly<Record<string, string>> }>();
+    const meta = new Map<string, { appset: string; origin: string; labels: Readonly<Record<string, string>> }>();
     const cells: GridCell[] = [];
-    for (const set of overview.appsets) {
-      for (const a of set.apps) {
-        meta.set(a.name, { appset: set.name, labels: a.application.metadata.labels ?? {} });
-        const cluster = clusterForApp(a.application, overview.repo.fleet?.clusters ?? [])?.name ?? a.application.spec.destination.name;
-        if (!cluster) continue;
-        const s = recorded.get(`${a.name}\n${cluster}`);
-        recorded.delete(`${a.name}\n${cluster}`);
-        cells.push(s ? cellOf(s) : { app: a.name, cluster, sync: 'Unknown', health: 'Unknown', healthMessage: NEVER, version: '', revision: '', outOfSync: 0, observedAt: '', error: NEVER });
-      }
+    for (const a of overview.apps) {
+      meta.set(a.name, { appset: a.appset, origin: formatOrigin(a.origin), labels: a.application.metadata.labels ?? {} });
+      const cluster = clusterForApp(a.application, overview.repo.fleet?.clusters ?? [])?.name ?? a.application.spec.destination.name ?? (isInClusterDestination(a.application) ? IN_CLUSTER_NAME : undefined);
+      if (!cluster) continue;
+      const s = recorded.get(`${a.name}\n${cluster}`);
+      recorded.delete(`${a.name}\n${cluster}`);
+      cells.push(s ? cellOf(s) : { app: a.name, cluster, sync: 'Unknown', health: 'Unknown', healthMessage: NEVER, version: '', revision: '', outOfSync: 0, observedAt: '', error: NEVER });
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s));
@@ -67,7 +67,7 @@ export class StatusService {
       grid,
       ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
       revision: overview.repo.head.sha,
-      problems: [...overview.problems, ...overview.appsets.flatMap((s) => s.problems), ...(this.liveProblem ? [this.liveProblem] : [])],
+      problems: [...discoveryProblems(overview), ...(this.liveProblem ? [this.liveProblem] : [])],
     };
   }
 
@@ -165,11 +165,10 @@ export class StatusService {
   /** One app on one cluster: its recorded resources (health, sync, masked diffs), rendered manifests at HEAD, and its history. */
   async detail(app: string, cluster: string): Promise<AppDetail> {
     const fleet = await this.session.fleet();
-    const { scan } = await fleet.scanHead();
-    const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-    const clusters = fleetClusters(scan);
-    const generated = generateAll(scan, git).appsets.flatMap((s) => s.apps).find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor }) : undefined;
+    const { scan, git, clusters, fleet: found } = await fleet.discovery();
+    const generated = found.apps.find((a) => a.name === app);
+    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }) : undefined;
+    const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
     const history = store.history(app, { cluster })[0];
@@ -177,10 +176,11 @@ export class StatusService {
     return {
       app,
       cluster,
-      ...(generated ? { application: generated.application, explain: generated.explain } : {}),
+      ...(generated ? { application: generated.application, origin: generated.origin, ...(generated.explain ? { explain: generated.explain } : {}) } : {}),
       ...(recorded ? { status: recorded } : {}),
       rendered: rendered?.yaml ?? '',
-      renderProblems: rendered?.problems ?? [],
+      renderProblems: [...(rendered?.problems ?? []), ...refusals],
+      ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
     };
   }

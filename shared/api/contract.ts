@@ -1,6 +1,8 @@
 import type { Explanation } from '../appset/engine';
+import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
+import type { RenderedSourceInfo } from '../fleet/render-apps';
 import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
@@ -20,12 +22,19 @@ export interface RepoSummary {
   readonly fleet: FleetSpec | null;
 }
 
-/** An Application row as lists show it. */
+/** An Application row as lists show it: every app Argo CD would deploy, whatever made it. */
 export interface AppRow {
+  /** Argo CD's name for it: `name`, or `namespace/name` outside the control-plane namespace. */
   readonly name: string;
+  /** The ApplicationSet that generated it ('' when none did). */
   readonly appset: string;
+  /** Where it comes from: an ApplicationSet, a file, or the rendered output of another app (app of apps). */
+  readonly origin: AppOrigin;
   readonly application: Application;
-  readonly explain: Explanation;
+  /** The generators and parameters behind it (ApplicationSet apps only). */
+  readonly explain?: Explanation;
+  /** Why Argo CD would refuse it (its AppProject) or doubt it (a duplicate name, a cluster outside the fleet). */
+  readonly problems?: readonly Problem[];
 }
 
 /** An ApplicationSet as lists show it. */
@@ -36,12 +45,16 @@ export interface AppSetSummary {
   readonly generators: readonly string[];
   readonly apps: readonly AppRow[];
   readonly problems: readonly Problem[];
+  /** The app whose rendered output holds this ApplicationSet (app of apps); absent for one read from a file. */
+  readonly parent?: string;
 }
 
 /** The open repository, its ApplicationSets and apps, and every problem found reading it. */
 export interface FleetOverview {
   readonly repo: RepoSummary;
   readonly appsets: readonly AppSetSummary[];
+  /** Every app: those ApplicationSets generate, plain Applications in files, and those apps render (app of apps). */
+  readonly apps: readonly AppRow[];
   /** Problems not tied to one ApplicationSet (unparsable files, fleet file errors). */
   readonly problems: readonly Problem[];
 }
@@ -111,12 +124,16 @@ export interface AppDetail {
   readonly app: string;
   readonly cluster: string;
   readonly application?: Application;
+  /** Where the app comes from (ApplicationSet, file, or the app that renders it). */
+  readonly origin?: AppOrigin;
   readonly explain?: Explanation;
   /** The last recorded status: every resource with its sync, health message and masked diff. */
   readonly status?: RecordedAppCluster;
   /** The desired manifests at HEAD, as `kustomize build` prints them. */
   readonly rendered: string;
   readonly renderProblems: readonly Problem[];
+  /** Each source of the Application: which source type rendered it, with which options. */
+  readonly sources?: readonly RenderedSourceInfo[];
   readonly history?: AppClusterHistory;
 }
 

@@ -112,8 +112,8 @@ export function appSetInfo(doc: Record<string, unknown>): AppSetInfo {
   };
 }
 
-/** Turns a rendered Application-shaped object into an Application, or says what is wrong with it. */
-function toApplication(rendered: unknown, namespace: string | undefined): Application {
+/** Turns a rendered (or committed) Application-shaped object into an Application, or throws what is wrong with it. */
+export function toApplication(rendered: unknown, namespace: string | undefined): Application {
   if (!isPlainObject(rendered)) throw new Error('the rendered template is not a map');
   const meta = isPlainObject(rendered['metadata']) ? rendered['metadata'] : {};
   const spec = isPlainObject(rendered['spec']) ? rendered['spec'] : {};

@@ -3,12 +3,13 @@
 
 import type { KubeObject, ResourceKey } from '../model/status';
 import { isPlainObject } from './json-path';
+import { INSTANCE_LABEL, isOwnTrackingId, TRACKING_ID_ANNOTATION, trackingIdFor } from '../sources/tracking';
+
+export { INSTANCE_LABEL, TRACKING_ID_ANNOTATION };
 
 /** The annotation `kubectl apply` stores the applied object in (it holds Secret values, so it never reaches a diff). */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** Argo CD's resource tracking annotation (`<app>:<group>/<kind>:<namespace>/<name>`). */
-export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
 /** metadata fields the API server sets and owns. */
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
@@ -71,11 +72,8 @@ export function resourceId(key: ResourceKey): string {
 
 /** The tracking id Argo CD writes on the resources of an app. */
 export function trackingId(app: string, key: ResourceKey): string {
-  return `${app}:${key.group}/${key.kind}:${key.namespace}/${key.name}`;
+  return trackingIdFor(app, key);
 }
-
-/** Argo CD's default label for label-based tracking. */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 /** Removes a tracking label when it names this app (label-based tracking); says whether it did. */
 export function dropOwnTrackingLabel(obj: KubeObject, app: string, labelKey: string): boolean {
@@ -133,7 +131,8 @@ export function normalizeObject(obj: KubeObject): KubeObject {
 export function dropOwnTrackingId(obj: KubeObject, app: string, key: ResourceKey): boolean {
   const md = obj.metadata;
   const ann = isPlainObject(md) ? md['annotations'] : undefined;
-  if (!isPlainObject(ann) || ann[TRACKING_ID_ANNOTATION] !== trackingId(app, key)) return false;
+  const id = isPlainObject(ann) ? ann[TRACKING_ID_ANNOTATION] : undefined;
+  if (!isPlainObject(ann) || typeof id !== 'string' || !isOwnTrackingId(id, app, key)) return false;
   delete ann[TRACKING_ID_ANNOTATION];
   if (Object.keys(ann).length === 0 && isPlainObject(md)) delete md['annotations'];
   return true;

@@ -21,6 +21,8 @@ export interface GridRow {
   /** The app's name without its cluster (`frontend-prod` on `prod` → `frontend`). */
   readonly key: string;
   readonly appset?: string;
+  /** Where the app comes from, for people: `ApplicationSet apps`, `file apps/x.yaml:3`, `rendered by app root`. */
+  readonly origin?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly cells: Readonly<Record<string, GridCell>>;
 }
@@ -56,14 +58,14 @@ export function gridRowKey(app: string, cluster: string): string {
 }
 
 /** Builds the grid from cells; clusters keep the given order (environments in order of first appearance). */
-export function buildGrid(cells: readonly GridCell[], clusters: readonly GridCluster[], meta: (app: string) => { appset?: string; labels?: Readonly<Record<string, string>> } = () => ({})): FleetGrid {
-  const rows = new Map<string, { key: string; appset?: string; labels: Record<string, string>; cells: Record<string, GridCell> }>();
+export function buildGrid(cells: readonly GridCell[], clusters: readonly GridCluster[], meta: (app: string) => { appset?: string; origin?: string; labels?: Readonly<Record<string, string>> } = () => ({})): FleetGrid {
+  const rows = new Map<string, { key: string; appset?: string; origin?: string; labels: Record<string, string>; cells: Record<string, GridCell> }>();
   for (const c of cells) {
     const key = gridRowKey(c.app, c.cluster);
     let row = rows.get(key);
     if (!row) {
       const m = meta(c.app);
-      row = { key, labels: { ...(m.labels ?? {}) }, cells: {}, ...(m.appset ? { appset: m.appset } : {}) };
+      row = { key, labels: { ...(m.labels ?? {}) }, cells: {}, ...(m.appset ? { appset: m.appset } : {}), ...(m.origin ? { origin: m.origin } : {}) };
       rows.set(key, row);
     }
     row.cells[c.cluster] = c;

@@ -1,37 +1,21 @@
 import type { AppSetSummary } from '../api/contract';
 import type { GitReader } from '../appset/engine';
-import { clustersFromSecrets, generateApplicationSet } from '../appset/engine';
-import type { ClusterSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { FoundDoc, RepoScan } from '../repo/scan';
 import { isRecord, parseYamlDocuments } from '../yaml/documents';
+import { fleetClusters, generateDocs } from './appsets';
+import type { DiscoveredFleet, DiscoverOptions } from './discover';
+import { discoverApps } from './discover';
 
-/** The fleet's clusters: those of the fleet file, then Argo CD cluster Secrets found in the repo (the fleet file wins on a name clash). */
-export function fleetClusters(scan: RepoScan): ClusterSpec[] {
-  const out = [...scan.fleet.clusters];
-  for (const c of clustersFromSecrets(scan.clusterSecrets)) if (!out.some((x) => x.name === c.name)) out.push(c);
-  return out;
-}
+export { fleetClusters, generateDocs } from './appsets';
 
-/** Generates the given ApplicationSet documents; one failing ApplicationSet never stops the others. */
-export function generateDocs(docs: readonly FoundDoc[], clusters: readonly ClusterSpec[], git: GitReader): AppSetSummary[] {
-  return docs.map((doc) => {
-    // The fleet lists every cluster it deploys to: no implicit Argo CD `in-cluster` entry.
-    const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line }, { clusters, git, inCluster: false });
-    return {
-      name: r.name,
-      file: r.file,
-      line: r.line,
-      generators: r.generators,
-      problems: r.problems,
-      apps: r.apps.map((a) => ({ name: a.application.metadata.name, appset: r.name, application: a.application, explain: a.explain })),
-    };
-  });
-}
-
-/** Generates every ApplicationSet of a scanned repository. */
-export function generateAll(scan: RepoScan, git: GitReader): { appsets: AppSetSummary[]; problems: Problem[] } {
-  return { appsets: generateDocs(scan.applicationSets, fleetClusters(scan), git), problems: [...scan.problems] };
+/**
+ * Every app of a scanned repository: what its ApplicationSets generate, its plain Applications, and what those
+ * render (app of apps), checked against its AppProjects. `apps` lists each app once; `appsets` keeps the grouping.
+ */
+export function generateAll(scan: RepoScan, git: GitReader, opts: DiscoverOptions = {}): DiscoveredFleet {
+  const d = discoverApps(scan, git, opts);
+  return { ...d, problems: [...scan.problems, ...d.problems] };
 }
 
 /** Generates the ApplicationSets in an edited (unsaved) file's text against the repository's clusters and git; YAML errors come back with line and column. */

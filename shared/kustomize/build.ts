@@ -1060,6 +1060,10 @@ function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems
 function normaliseMetadata(obj: JsonMap): void {
   const meta = obj.metadata;
   if (!isMapValue(meta)) return;
+  // kustomize rewrites every resource's annotations on output (its internal ones removed): an empty or null
+  // `metadata.annotations` is dropped, while empty labels stay as written.
+  const a = meta['annotations'];
+  if (a === null || (isMapValue(a) && Object.keys(a).length === 0)) delete meta['annotations'];
   for (const k of ['labels', 'annotations']) {
     const m = meta[k];
     if (!isMapValue(m)) continue;

@@ -45,12 +45,17 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         return;
       }
       const labels = stringMap(c.labels, `spec.clusters[${i}].labels`, at);
+      if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') at(`fleet file: spec.clusters[${i}].inCluster must be true or false`);
+      const inCluster = c.inCluster === true;
+      const other = inCluster ? clusters.find((x) => x.inCluster) : undefined;
+      if (other) at(`fleet file: spec.clusters[${i}] (${c.name}) says inCluster: true, but ${other.name} already is Argo CD's in-cluster; only one cluster can be`);
       const environment = typeof c.environment === 'string' ? c.environment : undefined;
       clusters.push({
         name: c.name,
         ...(typeof c.context === 'string' ? { context: c.context } : {}),
         ...(typeof c.server === 'string' ? { server: c.server } : {}),
         ...(environment ? { environment } : {}),
+        ...(inCluster && !other ? { inCluster: true } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.
         labels: environment ? { environment, ...labels } : labels,
         annotations: stringMap(c.annotations, `spec.clusters[${i}].annotations`, at),

@@ -13,6 +13,11 @@ export interface ClusterSpec {
   readonly environment?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * This is the cluster Argo CD itself runs in: its implicit `in-cluster` (https://kubernetes.default.svc). Apps
+   * whose destination is `in-cluster` deploy here. At most one cluster of the fleet says so.
+   */
+  readonly inCluster?: boolean;
   /** Where the cluster was declared (fleet file or cluster Secret). */
   readonly source?: { readonly file: string; readonly line?: number };
 }

@@ -22,12 +22,18 @@ export interface FileTree {
   list(path: string): readonly DirEntry[] | undefined;
   /** Whether the path is a file, a folder, or absent. */
   kind(path: string): 'file' | 'dir' | undefined;
+  /**
+   * The target of the symbolic link at `path`, exactly as written in the link (e.g. `../base/a.yaml`), or undefined
+   * when `path` is not a link. Optional: a tree without links need not implement it. Reads through a link follow it.
+   */
+  readLink?(path: string): string | undefined;
 }
 
 /** A FileTree held in memory: built from a path → content map (tests, git blobs, edited buffers). */
 export class MemoryFileTree implements FileTree {
   private readonly files = new Map<string, Uint8Array | string>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>();
+  private readonly links = new Map<string, string>();
 
   constructor(files: Readonly<Record<string, string | Uint8Array>> | Iterable<readonly [string, string | Uint8Array]> = {}, readonly revision?: string) {
     this.dirs.set('', new Map());
@@ -55,29 +61,53 @@ export class MemoryFileTree implements FileTree {
     }
   }
 
-  read(path: string): string | undefined {
+  /** Adds a symbolic link at `path` whose target is `target` (as written: relative to the link's folder, or absolute). */
+  setLink(path: string, target: string): void {
+    this.set(path, '');
+    const p = normalizePath(path)!;
+    this.files.delete(p);
+    this.links.set(p, target);
+  }
+
+  readLink(path: string): string | undefined {
     const p = normalizePath(path);
+    return p === undefined ? undefined : this.links.get(p);
+  }
+
+  /** The real path of `path` with every link on the way followed inside the tree; undefined when one leaves it or loops. */
+  private real(path: string): string | undefined {
+    const p = normalizePath(path);
+    if (p === undefined || this.links.size === 0) return p;
+    return resolveInTree(p, (q) => this.links.get(q));
+  }
+
+  read(path: string): string | undefined {
+    const p = this.real(path);
     const v = p === undefined ? undefined : this.files.get(p);
     if (v === undefined) return undefined;
     return typeof v === 'string' ? v : new TextDecoder().decode(v);
   }
 
   readBytes(path: string): Uint8Array | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     const v = p === undefined ? undefined : this.files.get(p);
     if (v === undefined) return undefined;
     return typeof v === 'string' ? new TextEncoder().encode(v) : v;
   }
 
   list(path: string): readonly DirEntry[] | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     const d = p === undefined ? undefined : this.dirs.get(p);
     if (!d) return undefined;
-    return [...d.entries()].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+      const child = p === '' ? name : `${p}/${name}`;
+      return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+    };
+    return [...d.entries()].map(([name, kind]) => ({ name, kind: kindOf(name, kind) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
-    const p = normalizePath(path);
+    const p = this.real(path);
     if (p === undefined) return undefined;
     if (this.files.has(p)) return 'file';
     return this.dirs.has(p) ? 'dir' : undefined;
@@ -89,14 +119,46 @@ export class MemoryFileTree implements FileTree {
   }
 }
 
+/**
+ * Follows the links on a normalised repo-relative path, segment by segment (as the OS does), given a lookup of the
+ * link at a path. Returns the real path, or undefined when a link leaves the tree (absolute or above the root) or
+ * more than 40 links are followed (a loop).
+ */
+export function resolveInTree(path: string, linkAt: (path: string) => string | undefined): string | undefined {
+  let pending = path === '' ? [] : path.split('/');
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const seg = pending[0]!;
+    pending = pending.slice(1);
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (done.length === 0) return undefined;
+      done.pop();
+      continue;
+    }
+    const here = [...done, seg].join('/');
+    const target = linkAt(here);
+    if (target === undefined) {
+      done.push(seg);
+      continue;
+    }
+    if (++hops > 40 || target.startsWith('/')) return undefined;
+    pending = [...target.split('/'), ...pending];
+  }
+  return done.join('/');
+}
+
 /** Every file under `root` (recursively), sorted, as repo-relative paths. */
 export function walkFiles(tree: FileTree, root = ''): string[] {
   const out: string[] = [];
   const visit = (dir: string): void => {
     for (const e of tree.list(dir) ?? []) {
       const p = dir === '' ? e.name : `${dir}/${e.name}`;
-      if (e.kind === 'dir') visit(p);
-      else out.push(p);
+      if (e.kind === 'dir') {
+        // A link to a folder is not descended into (as git and filepath.Walk list it): no loops, no duplicates.
+        if (tree.readLink?.(p) === undefined) visit(p);
+      } else out.push(p);
     }
   };
   visit(normalizePath(root) ?? '');

@@ -6,6 +6,7 @@ import { isRecord, parseYamlDocuments } from '../yaml/documents';
 import type { FileTree } from './file-tree';
 import { walkFiles } from './file-tree';
 import { globRoot, matchesAny } from './glob';
+import { dirname } from './paths';
 
 /** The fleet file's fixed location at the repository root. */
 export const FLEET_FILE = 'flotilla.yaml';
@@ -17,19 +18,35 @@ export interface FoundDoc {
   readonly line: number;
 }
 
-/** What a scan of a repository found: the fleet, its ApplicationSets, pipelines and cluster Secrets, and every problem. */
+/** What a scan of a repository found: the fleet, its Applications, ApplicationSets, AppProjects, pipelines and cluster Secrets, and every problem. */
 export interface RepoScan {
   readonly fleet: FleetSpec;
   readonly applicationSets: readonly FoundDoc[];
+  /** Plain `argoproj.io` Application documents (each is an app, as Argo CD would deploy it). */
+  readonly applications: readonly FoundDoc[];
+  /** `argoproj.io` AppProject documents. */
+  readonly appProjects: readonly FoundDoc[];
+  /**
+   * Scanned files (Helm chart templates included, though never parsed) whose text names kind Application or
+   * ApplicationSet: where an app of apps may find its children. Sorted.
+   */
+  readonly appBearingFiles: readonly string[];
   readonly pipelines: readonly FoundDoc[];
   readonly clusterSecrets: readonly FoundDoc[];
   readonly problems: readonly Problem[];
 }
 
 // Files are parsed only when they may hold a document the scan looks for; other manifests are read by the renderer.
-const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Pipeline|Secret)\b|"kind"\s*:\s*"(ApplicationSet|Pipeline|Secret)"/;
+const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Application|AppProject|Pipeline|Secret)\b|"kind"\s*:\s*"(ApplicationSet|Application|AppProject|Pipeline|Secret)"/;
 
-/** Scans a repository tree for its fleet file, ApplicationSets, pipelines and Argo CD cluster Secrets. */
+/** Text that may hold an Application or ApplicationSet document (a cheap test before parsing or rendering). */
+export const APP_BEARING = /\bkind:\s*["']?(ApplicationSet|Application)\b|"kind"\s*:\s*"(ApplicationSet|Application)"/;
+
+/**
+ * Scans a repository tree for its fleet file, Applications, ApplicationSets, AppProjects, pipelines and Argo CD cluster
+ * Secrets. Helm chart templates (`templates/` beside a Chart.yaml) are never parsed, and a chart's file that does not
+ * parse is helm's business, not a problem of the repository.
+ */
 export function scanRepository(tree: FileTree): RepoScan {
   const problems: Problem[] = [];
   let fleet = defaultFleet();
@@ -45,8 +62,12 @@ export function scanRepository(tree: FileTree): RepoScan {
     } else if (parsed.problems.length === 0) problems.push(problem('expected a document with apiVersion flotilla.dev/v1alpha1 and kind Fleet', { file: FLEET_FILE, line: 1 }));
   }
   const applicationSets: FoundDoc[] = [];
+  const applications: FoundDoc[] = [];
+  const appProjects: FoundDoc[] = [];
   const pipelines: FoundDoc[] = [];
   const clusterSecrets: FoundDoc[] = [];
+  const appBearingFiles: string[] = [];
+  const chartOf = chartFinder(tree);
   for (const file of candidateFiles(tree, [...fleet.applicationSets, ...fleet.pipelines])) {
     if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
     const asAppSet = matchesAny(file, fleet.applicationSets);
@@ -54,18 +75,37 @@ export function scanRepository(tree: FileTree): RepoScan {
     if (!asAppSet && !asPipeline) continue;
     const text = tree.read(file);
     if (text === undefined || !INTERESTING.test(text)) continue;
+    if (APP_BEARING.test(text)) appBearingFiles.push(file);
+    const chart = chartOf(file);
+    // Helm chart templates are Go templates, not YAML: noted when they may render Applications, never parsed.
+    if (chart !== undefined && file.startsWith(chart === '' ? 'templates/' : `${chart}/templates/`)) continue;
     const parsed = parseYamlDocuments(text, file);
-    problems.push(...parsed.problems);
+    if (chart === undefined) problems.push(...parsed.problems);
     for (const d of parsed.docs) {
       if (!isRecord(d.value)) continue;
       const found = { value: d.value, file, line: d.line };
       const { kind, apiVersion } = d.value;
-      if (asAppSet && kind === 'ApplicationSet' && typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/')) applicationSets.push(found);
+      const argo = typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/');
+      if (asAppSet && argo && kind === 'ApplicationSet') applicationSets.push(found);
+      else if (asAppSet && argo && kind === 'Application') applications.push(found);
+      else if (asAppSet && argo && kind === 'AppProject') appProjects.push(found);
       else if (asPipeline && kind === 'Pipeline' && apiVersion === 'flotilla.dev/v1alpha1') pipelines.push(found);
       else if (kind === 'Secret' && isClusterSecret(d.value)) clusterSecrets.push(found);
     }
   }
-  return { fleet, applicationSets, pipelines, clusterSecrets, problems };
+  return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles, problems };
+}
+
+/** The innermost folder holding a Chart.yaml above a file (memoised per folder), or undefined outside any chart. */
+function chartFinder(tree: FileTree): (file: string) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  const find = (dir: string): string | undefined => {
+    if (memo.has(dir)) return memo.get(dir);
+    const found = tree.kind(dir === '' ? 'Chart.yaml' : `${dir}/Chart.yaml`) === 'file' ? dir : dir === '' ? undefined : find(dirname(dir));
+    memo.set(dir, found);
+    return found;
+  };
+  return (file) => find(dirname(file));
 }
 
 /** The files the globs may match, sorted: only the folders under the globs' fixed prefixes are walked. */

@@ -1,4 +1,4 @@
-import { Composer, LineCounter, Parser } from 'yaml';
+import { Composer, isScalar, LineCounter, Parser, visit } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { YAML_TO_JS, yamlLimitMessage, yamlSizeError } from './limits';
@@ -41,6 +41,15 @@ export function parseYamlDocuments(text: string, file: string): ParsedYaml {
       continue;
     }
     const start = doc.contents?.range?.[0] ?? 0;
+    // The yaml library's YAML 1.1 float rule takes `.`, `+.` or `._` for NaN; YAML 1.1 (and yaml.v2, which Argo CD
+    // reads with) holds them strings: `path: .` is the repository root, not null.
+    visit(doc, {
+      Scalar(_key, node) {
+        if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && Number.isNaN(node.value) && !/^[-+]?\.(nan|NaN|NAN)$/.test(node.source ?? '')) {
+          node.value = node.source ?? '';
+        }
+      },
+    });
     let value: unknown;
     try {
       value = doc.toJS(YAML_TO_JS);

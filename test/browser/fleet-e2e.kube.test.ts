@@ -19,14 +19,15 @@ let fleet: LocalFleetState;
 function retarget(dir: string): void {
   const file = path.join(dir, 'flotilla.yaml');
   let fleetText = readFileSync(file, 'utf8');
-  let platform = readFileSync(path.join(dir, 'appsets/platform.yaml'), 'utf8');
+  const pinned = ['appsets/platform.yaml', 'applications/guestbook.yaml', 'applications/hello.yaml'];
+  const texts = pinned.map((f) => readFileSync(path.join(dir, f), 'utf8'));
   for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
     const c = fleet.clusters.find((x) => x.name === name)!;
     fleetText = fleetText.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
-    platform = platform.replace(`https://127.0.0.1:${port}`, c.server);
+    texts.forEach((t, i) => (texts[i] = t.replace(`https://127.0.0.1:${port}`, c.server)));
   }
   writeFileSync(file, fleetText);
-  writeFileSync(path.join(dir, 'appsets/platform.yaml'), platform);
+  pinned.forEach((f, i) => writeFileSync(path.join(dir, f), texts[i]!));
 }
 
 /** `flotilla sync APP --cluster C`: the generated Application from Git to its cluster (CreateNamespace from its syncOptions). */
@@ -78,7 +79,7 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await grid.waitFor();
     // Before any refresh the grid shows what Git generates, and says it was never refreshed.
     expect(await page.getByLabel('Figures recorded').textContent()).toContain('never refreshed');
-    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'platform', 'worker']);
+    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'worker']);
     await checkAccessibility(page, 'fleet page');
 
     await page.getByRole('button', { name: 'Refresh from clusters' }).click();

@@ -62,6 +62,8 @@ export function registerRender(program: Command, ctx: CliContext): void {
             return s.failed > 0 ? EXIT.error : EXIT.ok;
           }
           const s = await renderApps(fleet, query, (r) => {
+            // Which source type rendered each source, with which options (stderr: stdout stays the manifests).
+            for (const src of r.sources) ctx.io.err(`${r.app}: source ${src.index}${r.sources.length > 1 ? ` of ${r.sources.length}` : ''}: ${src.description} → ${src.objects} object${src.objects === 1 ? '' : 's'}\n`);
             report(r);
             if (!r.problems.some((p) => p.severity === 'error')) ctx.io.out(r.yaml);
           });

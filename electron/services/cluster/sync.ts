@@ -46,13 +46,13 @@ interface Task extends Ordered {
 }
 
 /** The object as applied: the desired fields only, with the tracking mark and the namespace filled. */
-function applyBody(obj: KubeObject, key: ResourceKey, app: string, tracking: TrackingOptions, namespaced: boolean): KubeObject {
+function applyBody(obj: KubeObject, key: ResourceKey, app: string, tracking: TrackingOptions, namespaced: boolean, destinationNamespace: string | undefined): KubeObject {
   const m = { ...(obj.metadata ?? {}) } as Record<string, unknown>;
   for (const f of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink']) delete m[f];
   if (namespaced) m.namespace = key.namespace;
   else delete m.namespace;
   const { status: _status, ...rest } = obj as KubeObject & { status?: unknown };
-  return withTracking({ ...rest, metadata: m }, app, key, tracking);
+  return withTracking({ ...rest, metadata: m }, app, key, tracking, destinationNamespace);
 }
 
 /** Turns a failure into a per-resource Problem naming cluster, app and resource. */
@@ -307,7 +307,7 @@ async function write(run: Run, t: Task, dryRun: boolean): Promise<KubeObject> {
   const info = t.info!;
   let desired = t.obj;
   if (run.app.respectIgnoreDifferences && run.opts.ignoreDifferences) desired = respectIgnoreDifferences(desired, t.live, t.key, run.opts.ignoreDifferences);
-  const body = applyBody(desired, t.key, run.opts.app, run.tracking, info.namespaced);
+  const body = applyBody(desired, t.key, run.opts.app, run.tracking, info.namespaced, run.opts.namespace);
   const validation = t.options.validate ? 'Strict' : 'Ignore';
   const dry: Record<string, string> = dryRun ? { dryRun: 'All' } : {};
   const create = async (): Promise<KubeObject> =>
@@ -365,7 +365,7 @@ async function deleteAndWait(run: Run, key: ResourceKey, info: ApiResourceInfo):
  */
 async function createHook(run: Run, t: Task, dryRun: boolean): Promise<void> {
   const info = t.info!;
-  const body = applyBody(t.obj, t.key, run.opts.app, run.tracking, info.namespaced);
+  const body = applyBody(t.obj, t.key, run.opts.app, run.tracking, info.namespaced, run.opts.namespace);
   const meta = body.metadata as Record<string, unknown>;
   if (dryRun) {
     const { name, ...rest } = meta;

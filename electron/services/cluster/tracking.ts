@@ -1,13 +1,12 @@
 import type { KubeObject, ResourceKey } from '../../../shared/model/status';
+import { INSTANCE_LABEL, TRACKING_ID_ANNOTATION, trackingIdFor, withArgoTracking } from '../../../shared/sources/tracking';
 import { splitApiVersion } from './discovery';
+
+export { INSTANCE_LABEL, TRACKING_ID_ANNOTATION, trackingIdFor };
 
 // How live objects are tied to an Application, compatible with Argo CD: the tracking-id annotation
 // `<app>:<group>/<kind>:<namespace>/<name>` (default), or the app.kubernetes.io/instance label.
 
-/** Argo CD's tracking annotation. */
-export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
-/** Argo CD's default instance label. */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 /** Argo CD's sync-wave annotation. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
@@ -60,11 +59,6 @@ export function keyString(k: Pick<ResourceKey, 'group' | 'kind' | 'namespace' | 
   return `${k.group}/${k.kind}/${k.namespace}/${k.name}`;
 }
 
-/** Argo CD's tracking id of a resource of an app. */
-export function trackingIdFor(app: string, k: Pick<ResourceKey, 'group' | 'kind' | 'namespace' | 'name'>): string {
-  return `${app}:${k.group}/${k.kind}:${k.namespace}/${k.name}`;
-}
-
 /** Parses a tracking id; undefined when it is not one. */
 export function parseTrackingId(value: string): { app: string; group: string; kind: string; namespace: string; name: string } | undefined {
   const m = /^([^:]+):([^/:]*)\/([^:/]+):([^/]*)\/(.+)$/.exec(value);
@@ -74,7 +68,8 @@ export function parseTrackingId(value: string): { app: string; group: string; ki
 
 /**
  * The app a live object is tracked as belonging to, or undefined. With annotation tracking the id must name the
- * object itself (as Argo CD checks), so an annotation copied onto another object does not claim it.
+ * object itself (as Argo CD's `isSelfReferencedObj` checks), so an annotation copied onto another object does not claim
+ * it; a cluster-scoped object matches whatever namespace its id carries (Argo CD writes the destination namespace).
  */
 export function trackedApp(obj: KubeObject, tracking: TrackingOptions = DEFAULT_TRACKING): string | undefined {
   if (tracking.method === 'label') return metaMap(obj, 'labels')[tracking.labelKey ?? INSTANCE_LABEL] || undefined;
@@ -83,17 +78,16 @@ export function trackedApp(obj: KubeObject, tracking: TrackingOptions = DEFAULT_
   const t = parseTrackingId(id);
   if (!t) return undefined;
   const k = keyOf(obj);
-  if (t.group !== k.group || t.kind !== k.kind || t.name !== k.name || (t.namespace !== k.namespace && t.namespace !== '')) return undefined;
+  if (t.group !== k.group || t.kind !== k.kind || t.name !== k.name || (t.namespace !== k.namespace && k.namespace !== '')) return undefined;
   return t.app;
 }
 
-/** A copy of a desired object carrying the app's tracking mark (annotation or label). */
-export function withTracking(obj: KubeObject, app: string, key: ResourceKey, tracking: TrackingOptions = DEFAULT_TRACKING): KubeObject {
-  const m = meta(obj);
-  if (tracking.method === 'label') {
-    return { ...obj, metadata: { ...m, labels: { ...metaMap(obj, 'labels'), [tracking.labelKey ?? INSTANCE_LABEL]: app } } };
-  }
-  return { ...obj, metadata: { ...m, annotations: { ...metaMap(obj, 'annotations'), [TRACKING_ID_ANNOTATION]: trackingIdFor(app, key) } } };
+/**
+ * A copy of a desired object carrying the app's tracking mark exactly as Argo CD adds it (shared/sources/tracking):
+ * the id's namespace is the key's, or for a cluster-scoped object the destination namespace; CRDs are not marked.
+ */
+export function withTracking(obj: KubeObject, app: string, key: ResourceKey, tracking: TrackingOptions = DEFAULT_TRACKING, destinationNamespace?: string): KubeObject {
+  return withArgoTracking(obj, app, key.namespace || destinationNamespace, { method: tracking.method, ...(tracking.labelKey ? { labelKey: tracking.labelKey } : {}) });
 }
 
 /** The sync wave of an object (its sync-wave annotation; 0 when absent or not an integer). */

@@ -18,6 +18,7 @@ import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
 import { LiveStore } from '../cluster/live-state';
 import type { GitRepository } from '../git-repo';
+import { sourceTools } from '../sources/source-tools';
 
 /** How to reach the clusters. */
 export interface LiveDiffOptions {
@@ -32,7 +33,7 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
   const scan = scanRepository(tree);
   const reader: GitReader = { treeAt: () => tree };
   const apps = new Map<string, Application>();
-  for (const s of generateAll(scan, reader).appsets) for (const a of s.apps) apps.set(a.name, a.application);
+  for (const a of generateAll(scan, reader).apps) apps.set(a.application.metadata.name, a.application);
   const clusters = fleetClusters(scan);
   const jobs = plan.apps.flatMap((a) => {
     if (a.edits.length === 0) return [];
@@ -51,7 +52,7 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
   try {
     const settled = await Promise.allSettled(jobs.map(async (j): Promise<LiveClusterDiff> => {
       const base = { app: j.app, cluster: j.cluster, application: j.application.metadata.name };
-      const rendered = renderApplication(j.application, { treeAt: () => j.after }, { clusters, loadRestrictor: scan.fleet.loadRestrictor });
+      const rendered = renderApplication(j.application, { treeAt: () => j.after }, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() });
       const renderError = rendered.problems.find((p) => p.severity === 'error');
       if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
       const conn = manager.connection(j.cluster);

@@ -309,7 +309,7 @@ export class PromotionService {
         request: { from: req.from, to: req.to, apps: req.apps, ...(req.images ? { images: req.images } : {}) },
         tree,
         clusters: fleetClusters(scan),
-        applications: generated.appsets.flatMap((s) => s.apps.map((a) => ({ application: a.application, appset: s.name }))),
+        applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
         loadRestrictor: scan.fleet.loadRestrictor,
         gates,
       });

@@ -15,6 +15,7 @@ import { ClusterManager } from '../cluster/cluster-manager';
 import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
 import type { PromotionService } from './promotion-service';
+import { sourceTools } from '../sources/source-tools';
 
 /** One promoted Application on one target cluster, as last seen. */
 export interface TargetStatus {
@@ -84,9 +85,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
     const targetClusters = stageClusters(stage, clusters);
     const reader = { treeAt: () => tree };
     const dirs = new Map(record.apps.map((a) => [overlayDir(pipeline, stage, a), a] as const));
-    const jobs = generateAll(scan, reader).appsets
-      .flatMap((s) => s.apps.map((a) => a.application))
-      .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor }) }))
+    const jobs = generateAll(scan, reader).apps
+      .map((a) => a.application)
+      .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() }) }))
       .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), ...(opts.kubeconfig ? { kubeconfigPaths: opts.kubeconfig } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     try {

@@ -58,11 +58,11 @@ export function CommandPalette() {
     const clusters = overview?.repo.fleet?.clusters ?? [];
     for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `${c.name}${c.environment ? ` (${c.environment})` : ''}`, kind: 'cluster', run: () => navigate('clusters') });
     for (const s of overview?.appsets ?? []) {
-      out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => (navigate('applicationsets'), void openAppSet(s.file)) });
-      for (const a of s.apps) {
-        const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
-        if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
-      }
+      if (s.parent === undefined) out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => (navigate('applicationsets'), void openAppSet(s.file)) });
+    }
+    for (const a of overview?.apps ?? []) {
+      const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
+      if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
     }
     return out;
   }, [overview, navigate, openApp, openAppSet, refresh]);

@@ -106,13 +106,17 @@ function GeneratedRow({ app }: { readonly app: AppRow }) {
         <code>{spec.source?.path}</code>
       </td>
       <td>
-        <div>
-          generators[{app.explain.generatorIndex}]: <strong>{app.explain.generatorPath.join(' → ')}</strong>
-        </div>
-        <details>
-          <summary>parameters</summary>
-          <pre className="params">{JSON.stringify(app.explain.params, null, 2)}</pre>
-        </details>
+        {app.explain && (
+          <>
+            <div>
+              generators[{app.explain.generatorIndex}]: <strong>{app.explain.generatorPath.join(' → ')}</strong>
+            </div>
+            <details>
+              <summary>parameters</summary>
+              <pre className="params">{JSON.stringify(app.explain.params, null, 2)}</pre>
+            </details>
+          </>
+        )}
       </td>
     </tr>
   );

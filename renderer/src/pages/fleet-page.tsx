@@ -175,7 +175,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
         <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
           {rows.slice(first, last).map((r, i) => (
             <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + 3} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
-              <div role="rowheader" className="app-name" title={r.appset ? `ApplicationSet ${r.appset}` : undefined}>
+              <div role="rowheader" className="app-name" title={r.origin ?? (r.appset ? `ApplicationSet ${r.appset}` : undefined)}>
                 {r.key}
               </div>
               {clusters.map((c) => {

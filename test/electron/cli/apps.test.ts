@@ -9,23 +9,25 @@ describe('flotilla apps on the bundled example fleet (a real git repository)', (
   beforeAll(() => void (repo = exampleRepo()));
   afterAll(() => repo.cleanup());
 
-  it('lists both ApplicationSets and the nine matrix apps plus three list apps, with HEAD', async () => {
+  it('lists the nine matrix apps, three list apps and the two plain Applications, with HEAD', async () => {
     const r = await cli(['apps', '--repo', repo.dir]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const head = git(repo.dir, 'rev-parse', '--short=7', 'HEAD').trim();
     expect(r.out).toContain(`at ${head} (main)`);
-    for (const app of ['frontend-dev', 'api-staging', 'worker-prod', 'platform-dev', 'platform-prod']) expect(r.out).toMatch(new RegExp(`\\b${app}\\b`));
+    for (const app of ['frontend-dev', 'api-staging', 'worker-prod', 'platform-dev', 'platform-prod', 'guestbook', 'hello']) expect(r.out).toMatch(new RegExp(`\\b${app}\\b`));
+    expect(r.out).toMatch(/guestbook\s+file applications\/guestbook\.yaml:3\s+default/);
   });
 
-  it('prints JSON with -o json: the apps with their destinations and sources', async () => {
+  it('prints JSON with -o json: every app with its origin, destination and source', async () => {
     const r = await cli(['apps', '--repo', repo.dir, '-o', 'json']);
     expect(r.code).toBe(0);
-    const data = JSON.parse(r.out) as { appset: string; apps: { name: string; destination: { server: string; namespace: string }; source: { path: string } }[] }[];
-    expect(data.map((s) => s.appset).sort()).toEqual(['apps', 'platform']);
-    const apps = data.find((s) => s.appset === 'apps')!.apps;
-    expect(apps).toHaveLength(9);
-    expect(apps.find((a) => a.name === 'api-prod')).toMatchObject({ destination: { server: 'https://127.0.0.1:36443', namespace: 'api' }, source: { path: 'apps/api/overlays/prod' } });
+    const data = JSON.parse(r.out) as { name: string; origin: string; appset?: string; destination: { server: string; namespace: string }; source: { path: string } }[];
+    expect([...new Set(data.flatMap((a) => a.appset ?? []))].sort()).toEqual(['apps', 'platform']);
+    expect(data.filter((a) => a.appset === 'apps')).toHaveLength(9);
+    expect(data.find((a) => a.name === 'api-prod')).toMatchObject({ origin: 'ApplicationSet apps', destination: { server: 'https://127.0.0.1:36443', namespace: 'api' }, source: { path: 'apps/api/overlays/prod' } });
+    expect(data.find((a) => a.name === 'guestbook')).toMatchObject({ origin: 'file applications/guestbook.yaml:3', source: { path: 'guestbook' } });
+    expect(data.find((a) => a.name === 'hello')).toMatchObject({ origin: 'file applications/hello.yaml:3', source: { path: 'charts/hello' } });
   });
 
   it('reads committed git objects, not the working tree', async () => {
@@ -61,7 +63,7 @@ describe('flotilla apps on bad input', () => {
     }
   });
 
-  it('says plainly that a repository has no ApplicationSets, and exits 2', async () => {
+  it('says plainly that a repository has no Applications or ApplicationSets, and exits 2', async () => {
     const t = tempDir();
     try {
       git(t.dir, 'init', '-q', '-b', 'main');
@@ -69,7 +71,7 @@ describe('flotilla apps on bad input', () => {
       commitAll(t.dir, 'empty');
       const r = await cli(['apps', '--repo', t.dir]);
       expect(r.code).toBe(2);
-      expect(r.err).toContain('no ApplicationSets found in');
+      expect(r.err).toContain('no Applications or ApplicationSets found in');
     } finally {
       t.cleanup();
     }

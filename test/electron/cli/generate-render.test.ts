@@ -17,11 +17,12 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     out.cleanup();
   });
 
-  it('generate -o json prints a JSON array of the Application objects', async () => {
+  it('generate -o json prints a JSON array of the Application objects (generated and plain)', async () => {
     const r = await cli(['generate', '--repo', repo.dir, '-o', 'json']);
     expect(r.code).toBe(0);
     const apps = JSON.parse(r.out) as { kind: string; metadata: { name: string }; spec: { source: { path: string } } }[];
-    expect(apps).toHaveLength(12);
+    expect(apps).toHaveLength(14);
+    expect(apps.find((a) => a.metadata.name === 'guestbook')?.spec.source.path).toBe('guestbook');
     expect(apps.every((a) => a.kind === 'Application')).toBe(true);
     expect(apps.find((a) => a.metadata.name === 'worker-staging')?.spec.source.path).toBe('apps/worker/overlays/staging');
   });
@@ -54,6 +55,8 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('namespace: api');
     expect(r.out).toContain('image: ghcr.io/example/api:2.3.1');
+    // Which source type rendered each source goes to stderr; stdout stays the manifests.
+    expect(r.err).toMatch(/^api-prod: source 1: kustomize at apps\/api\/overlays\/prod → \d+ objects\n$/);
   });
 
   it('render --all -o DIR writes every app × cluster', async () => {
@@ -70,7 +73,7 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(one.err).toContain('missing.yaml');
     const all = await cli(['render', '--repo', repo.dir, '--all', '-o', path.join(out.dir, 'again')]);
     expect(all.code).toBe(2);
-    expect(all.err).toContain('wrote 11 of 12 Applications');
+    expect(all.err).toContain('wrote 13 of 14 Applications');
     expect(all.err).toMatch(/worker-prod/);
   });
 });

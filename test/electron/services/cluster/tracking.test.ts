@@ -29,6 +29,16 @@ describe('Argo CD resource tracking', () => {
     expect(obj.metadata.annotations).toEqual({ keep: 'me' });
   });
 
+  it('marks cluster-scoped objects with the destination namespace and leaves CRDs unmarked, as Argo CD does', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'extra' } };
+    const marked = withTracking(ns, 'shop', keyOf(ns), { method: 'annotation' }, 'web');
+    expect((marked.metadata as { annotations: Record<string, string> }).annotations[TRACKING_ID_ANNOTATION]).toBe('shop:/Namespace:web/extra');
+    // Argo CD claims a cluster-scoped live object whatever namespace its id carries.
+    expect(trackedApp(marked)).toBe('shop');
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } };
+    expect(withTracking(crd, 'shop', keyOf(crd), { method: 'annotation' }, 'web')).toEqual(crd);
+  });
+
   it('reads sync waves, defaulting to 0', () => {
     expect(syncWave({ metadata: { annotations: { 'argocd.argoproj.io/sync-wave': '-3' } } })).toBe(-3);
     expect(syncWave({ metadata: {} })).toBe(0);
