@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
@@ -175,5 +175,9 @@ export async function waitControllersReady(c: ControlledCluster, token: string, 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`cluster ${c.name}: controllers not ready within ${timeoutMs} ms: ${last} (logs in ${c.dir})`);
+  const tail = (name: string): string => {
+    const file = path.join(c.dir, `${name}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-5).join('\n') : '';
+  };
+  throw new Error(`cluster ${c.name}: controllers not ready within ${timeoutMs} ms: ${last} (logs in ${c.dir})\nkwok.log:\n${tail('kwok')}\ncontroller-manager.log:\n${tail('controller-manager')}`);
 }

@@ -146,6 +146,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free loopback port below the kernel's ephemeral range (32768 and up on Linux), for a server that binds it only
+ * seconds later (kwok's kubelet API): an ephemeral port may meanwhile be taken by any outgoing connection.
+ */
+async function quietPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await portFree(port)) return port;
+  }
+  return await freePort();
+}
+
 /** Whether a loopback port can be bound. */
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -459,7 +471,7 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
   for (const req of opts.clusters ?? LOCAL_FLEET_CLUSTERS) {
     const { name, apiPort: fixedPort, context } = typeof req === 'string' ? { name: req, apiPort: undefined, context: undefined } : req;
     if (fixedPort !== undefined && !(await portFree(fixedPort))) throw new Error(`cluster ${name}: port ${fixedPort} on 127.0.0.1 is in use`);
-    const [apiPort, etcdPort, etcdPeerPort, kubeletPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort(), await freePort()];
+    const [apiPort, etcdPort, etcdPeerPort, kubeletPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort(), await quietPort()];
     const cdir = path.join(dir, name);
     mkdirSync(path.join(cdir, 'pki'), { recursive: true });
     const ctx = context ?? `flotilla-${name}`;
