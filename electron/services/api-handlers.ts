@@ -38,7 +38,12 @@ export function createApiHandlers(session: Session): ApiHandlers {
         cluster: r.cluster,
         phase: r.phase,
         dryRun: r.dryRun,
-        resources: r.resources.map((x) => ({ group: x.group, kind: x.kind, namespace: x.namespace, name: x.name, wave: x.wave, action: x.action, ...(x.problem ? { message: formatProblem(x.problem) } : {}) })),
+        resources: r.resources.map((x) => ({
+          group: x.group, kind: x.kind, namespace: x.namespace, name: x.name, wave: x.wave, action: x.action, phase: x.phase,
+          ...(x.hook ? { hook: true } : {}),
+          ...(x.problem ? { message: formatProblem(x.problem) } : x.message ? { message: x.message } : {}),
+        })),
+        ...(r.message ? { message: r.message } : {}),
       };
     },
     ...promotionHandlers(session),

@@ -4,7 +4,7 @@ import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
 import { chooseKubeconfig } from './kubeconfig-choice';
-import type { SyncResult } from './cluster/sync';
+import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
@@ -20,12 +20,33 @@ export interface GitSyncRequest {
   readonly prune?: boolean;
   readonly kubeconfig?: readonly string[];
   readonly timeoutMs?: number;
+  /** Create the destination namespace even when the Application's syncOptions do not say CreateNamespace=true. */
+  readonly createNamespace?: boolean;
+  /** Selective sync: only these resources (no hooks run). */
+  readonly resources?: readonly ResourceSelector[];
+  /** How long each wave may take to become healthy, and each hook to complete (default 5 minutes). */
+  readonly healthTimeoutMs?: number;
 }
 
+/** The labels and annotations of `syncPolicy.managedNamespaceMetadata`, when it has any. */
+function managedNamespaceMetadata(policy: Readonly<Record<string, unknown>> | undefined): { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined {
+  const m = policy?.managedNamespaceMetadata as { labels?: unknown; annotations?: unknown } | undefined;
+  if (!m || typeof m !== 'object') return undefined;
+  const strings = (v: unknown): Record<string, string> | undefined =>
+    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)])) : undefined;
+  const labels = strings(m.labels);
+  const annotations = strings(m.annotations);
+  return { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) };
+}
+
+/** A resource's id as history records it: `group/kind/namespace/name`. */
+const resourceId = (r: { group: string; kind: string; namespace: string; name: string }): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
+
 /**
- * Syncs one Application from Git (HEAD) to its cluster with server-side apply: renders it, dry-runs or applies it
- * (field manager `flotilla`, tracking mark, waves, CreateNamespace from its syncOptions), and records a real run in
- * the store's history. Forbidden resources come back per resource, not as a failure of the whole sync.
+ * Syncs one Application from Git (HEAD) to its cluster the way Argo CD does: renders it, dry-runs every resource
+ * (nothing is applied when one is refused), then runs hooks and applies wave by wave, each wave waiting until the one
+ * before is healthy; honours the Application's `syncPolicy.syncOptions`, `managedNamespaceMetadata` and
+ * `ignoreDifferences`. A real run is recorded in the store's history with every resource's phase and result.
  */
 export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
   const { discovery, row: generated } = await fleet.app(req.app);
@@ -38,7 +59,10 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   if (refused.length > 0) throw new FlotillaError({ ...refused[0]!, message: `refused, nothing synced: ${refused.map((p) => p.message).join('; ')}` });
   if (!rendered.cluster) throw new FlotillaError(problem(`the destination of ${req.app} is not a cluster of the fleet`, { app: req.app }));
   if (req.cluster && req.cluster !== rendered.cluster) throw new FlotillaError(problem(`${req.app} deploys to ${rendered.cluster}, not ${req.cluster}`, { app: req.app, cluster: req.cluster }));
-  const syncOptions = (generated.application.spec.syncPolicy?.syncOptions ?? []) as readonly string[];
+  const policy = generated.application.spec.syncPolicy;
+  const syncOptions = (Array.isArray(policy?.syncOptions) ? policy.syncOptions : []).map(String);
+  const nsMeta = managedNamespaceMetadata(policy);
+  const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
   const namespace = generated.application.spec.destination.namespace;
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
   try {
@@ -48,8 +72,14 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       ...(namespace ? { namespace } : {}),
       tracking: { method: scan.fleet.tracking },
       prune: req.prune ?? false,
-      createNamespace: syncOptions.includes('CreateNamespace=true'),
+      syncOptions,
+      ...(req.createNamespace ? { createNamespace: true } : {}),
+      ...(nsMeta ? { managedNamespaceMetadata: nsMeta } : {}),
+      ...(generated.application.spec.ignoreDifferences ? { ignoreDifferences: generated.application.spec.ignoreDifferences } : {}),
+      ...(req.resources ? { resources: req.resources } : {}),
       dryRun: req.dryRun ?? false,
+      waitForHealthy: { timeoutMs: healthTimeoutMs },
+      hookTimeoutMs: healthTimeoutMs,
     });
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
@@ -61,8 +91,12 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
           revision: head.sha,
           phase: result.phase === 'Succeeded' ? 'Succeeded' : 'Failed',
           startedAt: result.startedAt,
-          resources: result.resources.filter((r) => r.action !== 'unchanged').map((r) => `${r.group}/${r.kind}/${r.namespace}/${r.name}`),
-          ...(failed.length ? { message: failed.map((r) => (r.problem ? formatProblem(r.problem) : `${r.kind} ${r.name} failed`)).join('; ') } : {}),
+          resources: result.resources.filter((r) => r.action !== 'unchanged').map(resourceId),
+          results: result.resources.map((r) => ({
+            id: resourceId(r), phase: r.phase, wave: r.wave, action: r.action, ...(r.hook ? { hook: true } : {}),
+            ...(r.problem ? { message: formatProblem(r.problem) } : r.message ? { message: r.message } : {}),
+          })),
+          ...(result.message || failed.length ? { message: [result.message, ...failed.map((r) => (r.problem ? formatProblem(r.problem) : `${r.kind} ${r.name} failed`))].filter(Boolean).join('; ') } : {}),
         },
       });
     }

@@ -4,12 +4,13 @@ import type { ClusterSpec } from '../../shared/model/fleet';
 import { isFleetDoc, parseFleet } from '../../shared/model/fleet-file';
 import { parseYamlDocuments } from '../../shared/yaml/documents';
 import type { LocalClusterRequest } from './cluster/local-fleet';
-import { localFleetProcesses, readLocalFleetState, startLocalFleet, stopLocalFleet } from './cluster/local-fleet';
+import { ensureKubeTestbin, FLEET_COMPONENTS, LocalFleet, localFleetProcesses, readLocalFleetState, startLocalFleet, stopLocalFleet } from './cluster/local-fleet';
 import { exampleFleetSource } from './example-fleet';
 
-// `flotilla sandbox up|down|status`: the bundled example fleet's clusters as real local control planes
-// (etcd + kube-apiserver each, on the ports the example's fleet file names), kept in the data folder and
-// running detached until `down`.
+// `flotilla sandbox up|down|status`: the bundled example fleet's clusters as real local clusters (etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler and kwok each, on the ports the example's fleet file
+// names), kept in the data folder and running detached until `down`. A sandbox of which something died is resumed:
+// only the dead processes start again, on the same data (etcd's included).
 
 /** One sandbox cluster as `sandbox status` shows it. */
 export interface SandboxCluster {
@@ -18,6 +19,8 @@ export interface SandboxCluster {
   readonly server: string;
   readonly apiserver: boolean;
   readonly etcd: boolean;
+  /** kube-controller-manager, kube-scheduler and kwok all run. */
+  readonly controllers: boolean;
 }
 
 /** The sandbox's state. */
@@ -29,6 +32,8 @@ export interface SandboxStatus {
   /** The kubeconfig to use (`export KUBECONFIG=...`), when the sandbox was started. */
   readonly kubeconfig?: string;
   readonly clusters: readonly SandboxCluster[];
+  /** What `up` started again in a sandbox that was partly dead, as `<cluster>-<component>` (data kept). */
+  readonly restarted?: readonly string[];
 }
 
 /** The sandbox folder in a data folder. */
@@ -69,18 +74,30 @@ export function sandboxStatus(dataDir: string): SandboxStatus {
   const clusters = state.clusters.map((c) => ({
     name: c.name, context: c.context, server: c.server,
     apiserver: procs[`${c.name}-apiserver`] ?? false, etcd: procs[`${c.name}-etcd`] ?? false,
+    controllers: FLEET_COMPONENTS.filter((k) => k !== 'apiserver' && k !== 'etcd').every((k) => procs[`${c.name}-${k}`] ?? false),
   }));
-  return { running: clusters.length > 0 && clusters.every((c) => c.apiserver && c.etcd), dir, kubeconfig: state.kubeconfig, clusters };
+  return { running: clusters.length > 0 && clusters.every((c) => c.apiserver && c.etcd && c.controllers), dir, kubeconfig: state.kubeconfig, clusters };
 }
 
 /**
- * Starts the sandbox (building kube-apiserver and etcd first on a fresh machine) unless it is running; a half-dead
- * sandbox is stopped and started afresh. The processes are detached: they outlive this command.
+ * Starts the sandbox (building the binaries first on a fresh machine) unless it is running. In a sandbox of which
+ * some processes died, only those start again, on the data they had: every object on every cluster is kept. The
+ * processes are detached: they outlive this command.
  */
 export async function sandboxUp(dataDir: string, opts: { clusters?: readonly ClusterSpec[]; log?: (line: string) => void } = {}): Promise<SandboxStatus> {
   const current = sandboxStatus(dataDir);
   if (current.running) return current;
   const dir = sandboxDir(dataDir);
+  const previous = readLocalFleetState(dir);
+  if (previous) {
+    // Resume: the binaries may be missing (a sandbox made before the controllers were added builds only those).
+    const binDir = await ensureKubeTestbin(opts.log);
+    const fleet = new LocalFleet({ ...previous, binDir });
+    fleet.detach();
+    const restarted = await fleet.resume();
+    opts.log?.(`sandbox: started again ${restarted.join(', ')}; data kept`);
+    return { ...sandboxStatus(dataDir), restarted };
+  }
   if (existsSync(dir)) await stopLocalFleet({ dir, removeDir: true });
   mkdirSync(dir, { recursive: true });
   const fleet = await startLocalFleet({

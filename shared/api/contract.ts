@@ -165,9 +165,15 @@ export interface SyncResultView {
     readonly namespace: string;
     readonly name: string;
     readonly wave: number;
-    readonly action: 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed';
+    /** What the sync did; `skipped`: not applied because the sync stopped before it, or an option kept it. */
+    readonly action: 'created' | 'configured' | 'unchanged' | 'pruned' | 'replaced' | 'deleted' | 'skipped' | 'failed' | 'succeeded';
+    /** The phase it ran in: a hook's type (PreSync, Sync, PostSync, SyncFail), Sync for every other resource. */
+    readonly phase?: string;
+    readonly hook?: boolean;
     readonly message?: string;
   }[];
+  /** Why the sync stopped, when it failed as a whole (its dry run, a hook, a wave that did not become healthy). */
+  readonly message?: string;
 }
 
 /** Progress of a long operation, pushed as an event. */

@@ -58,7 +58,22 @@ export interface SyncRunDetail {
   readonly startedAt?: string;
   /** Resources applied, pruned or failed, as `group/kind/namespace/name` ids. */
   readonly resources?: readonly string[];
+  /** Every resource's result, by phase and wave, as the sync ran it. */
+  readonly results?: readonly SyncRunResource[];
   readonly by?: string;
+}
+
+/** One resource of a recorded sync run. */
+export interface SyncRunResource {
+  /** `group/kind/namespace/name`. */
+  readonly id: string;
+  /** PreSync, Sync, PostSync or SyncFail. */
+  readonly phase: string;
+  readonly wave: number;
+  /** created, configured, unchanged, pruned, replaced, skipped, failed, succeeded (a hook that completed). */
+  readonly action: string;
+  readonly hook?: boolean;
+  readonly message?: string;
 }
 
 /** What a promotion reports: a revision moved from one stage to another. */

@@ -11,15 +11,17 @@ import { formatTable, printData } from '../output';
 function show(ctx: CliContext, format: OutputFormat, s: SandboxStatus): void {
   printData(ctx.io, format, s, () => {
     if (!s.clusters.length) return 'the sandbox is not running (start it with `flotilla sandbox up`)\n';
-    const table = formatTable(['cluster', 'context', 'server', 'apiserver', 'etcd'], s.clusters.map((c) => [c.name, c.context, c.server, c.apiserver ? 'running' : 'stopped', c.etcd ? 'running' : 'stopped']));
-    return table + (s.kubeconfig ? `\nexport KUBECONFIG=${s.kubeconfig}\n` : '');
+    const state = (up: boolean): string => (up ? 'running' : 'stopped');
+    const table = formatTable(['cluster', 'context', 'server', 'apiserver', 'etcd', 'controllers'], s.clusters.map((c) => [c.name, c.context, c.server, state(c.apiserver), state(c.etcd), state(c.controllers)]));
+    const resumed = s.restarted?.length ? `\nstarted again (data kept): ${s.restarted.join(', ')}\n` : '';
+    return table + resumed + (s.kubeconfig ? `\nexport KUBECONFIG=${s.kubeconfig}\n` : '');
   });
 }
 
 /** `flotilla sandbox up|down|status`: the example fleet's clusters as real local control planes. */
 export function registerSandbox(program: Command, ctx: CliContext): void {
   const sandbox = program.command('sandbox').description("run the example fleet's clusters (dev, staging, prod) as real local Kubernetes API servers");
-  outputOption(sandbox.command('up').description('start the sandbox clusters (builds kube-apiserver and etcd on first use; they keep running in the background)')).action(
+  outputOption(sandbox.command('up').description('start the sandbox clusters (builds the cluster binaries on first use; they keep running in the background; after a crash, starts again only what died and keeps the data)')).action(
     action(ctx, async (opts: { output: OutputFormat }) => {
       const s = await sandboxUp(defaultDataDir(), { log: (l) => ctx.io.err(l + '\n') });
       show(ctx, opts.output, s);

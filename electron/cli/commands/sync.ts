@@ -9,7 +9,7 @@ import { defaultDataDir } from '../../services/data-dir';
 import { FleetService } from '../../services/fleet-service';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
-import type { SyncResult } from '../../services/cluster/sync';
+import type { ResourceSelector, SyncResult } from '../../services/cluster/sync';
 import type { CliContext } from '../context';
 import { action, cliKubeconfig, EXIT, outputOption } from '../context';
 import type { OutputFormat } from '../output';
@@ -51,10 +51,12 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--prune', 'delete live objects tracked as the app that are no longer desired (default with -f; off when syncing from Git)')
     .option('--no-prune', 'keep live objects tracked as the app that are no longer in the manifests')
     .option('--dry-run', 'only the server-side dry run: show what would change')
+    .option('--resource <GROUP/KIND/NAMESPACE/NAME...>', 'selective sync of a Git app: only these resources (empty parts match any; no hooks run), e.g. apps/Deployment/shop/web or /ConfigMap//settings')
     .option('--tracking <method>', 'annotation (Argo CD tracking-id, default) or label (app.kubernetes.io/instance)', 'annotation');
   clusterOptions(outputOption(cmd)).action(
-    action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; tracking: string }) => {
+    action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; tracking: string; resource?: string[] }) => {
       if (gitApp !== undefined) return syncFromGit(ctx, gitApp, opts);
+      if (opts.resource) throw new Error('--resource selects resources of an Application synced from Git: `flotilla sync APP --resource GROUP/KIND/NAMESPACE/NAME`');
       if (!opts.app || !opts.filename) throw new Error('name an Application to sync from Git (`flotilla sync APP --cluster C`), or give --app NAME and -f FILE');
       if (opts.tracking !== 'annotation' && opts.tracking !== 'label') throw new Error(`--tracking must be annotation or label, got "${opts.tracking}"`);
       const tracking = { method: opts.tracking } as const;
@@ -81,8 +83,17 @@ export function registerSync(program: Command, ctx: CliContext): void {
   );
 }
 
+/** Parses `--resource GROUP/KIND/NAMESPACE/NAME` (four parts; an empty part matches any). */
+export function parseResourceSelector(s: string): ResourceSelector {
+  const parts = s.split('/');
+  if (parts.length !== 4 || !parts[1]) throw new Error(`--resource ${s}: expected GROUP/KIND/NAMESPACE/NAME with a kind (empty group for the core API, e.g. /ConfigMap/shop/settings)`);
+  const [group, kind, namespace, name] = parts as [string, string, string, string];
+  return { group, kind, namespace, name };
+}
+
 /** `flotilla sync APP`: the generated Application from Git, to its cluster; the run is recorded in the store's history. */
-async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean }): Promise<number> {
+async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean; createNamespace?: boolean; resource?: string[] }): Promise<number> {
+  const resources = opts.resource?.map(parseResourceSelector);
   if (opts.cluster && opts.cluster.length > 1) throw new Error('an Application deploys to one cluster: give one --cluster');
   const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
   const kubeconfig = cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}), ...(opts.sandbox ? { sandbox: true } : {}) });
@@ -94,10 +105,13 @@ async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.prune ? { prune: true } : {}),
       kubeconfig,
+      ...(opts.createNamespace ? { createNamespace: true } : {}),
+      ...(resources ? { resources } : {}),
       ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
     }, store);
     printData(ctx.io, opts.output, r, () =>
-      formatTable(['cluster', 'kind', 'namespace', 'name', 'wave', 'result', 'message'], r.resources.map((x) => [r.cluster, `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, String(x.wave), x.action + (r.dryRun ? ' (dry run)' : ''), x.problem?.message ?? ''])));
+      formatTable(['cluster', 'phase', 'wave', 'kind', 'namespace', 'name', 'result', 'message'], r.resources.map((x) => [r.cluster, x.phase + (x.hook ? ' hook' : ''), String(x.wave), `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, x.action + (r.dryRun ? ' (dry run)' : ''), x.problem?.message ?? x.message ?? '']))
+      + (r.message ? `\nsync ${r.phase.toLowerCase()}: ${r.message}\n` : ''));
     return r.phase === 'Failed' ? EXIT.findings : EXIT.ok;
   } finally {
     store?.close();

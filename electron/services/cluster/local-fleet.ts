@@ -1,13 +1,28 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  controllerManagerArgs, ensureFakeNodes, findCheckoutFile, KWOK_BINARY, kwokArgs, kwokStagesFile, schedulerArgs, writeKwokLogs,
+  waitControllersReady, writeComponentKubeconfig,
+} from './local-controllers';
+import { alive, killGroup, readPid, readPids, spawnDetached } from './local-processes';
 
-// A local fleet of real Kubernetes control planes (etcd + kube-apiserver per cluster) on loopback, the way
-// controller-runtime's envtest runs them. Used by the tests, the benchmarks and `flotilla sandbox`.
+// A local fleet of real Kubernetes clusters on loopback: per cluster etcd + kube-apiserver (the way
+// controller-runtime's envtest runs them), kube-controller-manager, kube-scheduler and kwok simulating the kubelets
+// of a few fake Nodes (see local-controllers.ts). Used by the tests, the benchmarks and `flotilla sandbox`.
+
+/** The processes of one cluster, in start order; pid files are `<dir>/pids/<cluster>-<component>.pid`. */
+export const FLEET_COMPONENTS = ['etcd', 'apiserver', 'controller-manager', 'scheduler', 'kwok'] as const;
+
+/** One process of a local fleet cluster. */
+export type FleetComponent = (typeof FLEET_COMPONENTS)[number];
+
+/** The Go soft memory limit (GOMEMLIMIT) of each process, in MiB: keeps an idle fleet's memory bounded. */
+const MEMORY_LIMITS_MIB: Readonly<Record<FleetComponent, number>> = { etcd: 128, apiserver: 320, 'controller-manager': 96, scheduler: 64, kwok: 64 };
 
 /** The default cluster names of a local fleet, in pipeline order. */
 export const LOCAL_FLEET_CLUSTERS: readonly string[] = ['dev', 'staging', 'prod'];
@@ -28,6 +43,8 @@ export interface LocalClusterInfo {
   readonly apiPort: number;
   readonly etcdPort: number;
   readonly etcdPeerPort: number;
+  /** Where kwok serves the kubelet API of the cluster's fake Nodes (Pod logs); absent in fleets made before it. */
+  readonly kubeletPort?: number;
   readonly dir: string;
 }
 
@@ -74,21 +91,11 @@ export interface LocalFleetOptions {
 
 /** Finds `scripts/kube-testbin.sh` by walking up from this module's folder (source tree or bundle) and the cwd. */
 function findTestbinScript(): string {
-  // The CLI bundle is CommonJS (__dirname); tests and benchmarks run as ES modules, from the checkout.
-  const starts = [typeof __dirname === 'string' ? __dirname : '', process.cwd()].filter(Boolean);
-  for (const start of starts) {
-    let dir = start;
-    for (let i = 0; i < 6; i++) {
-      const p = path.join(dir, 'scripts', 'kube-testbin.sh');
-      if (existsSync(p)) return p;
-      dir = path.dirname(dir);
-    }
-  }
-  throw new Error(`scripts/kube-testbin.sh not found (looked above ${starts.join(' and ')}): run from the Flotilla checkout`);
+  return findCheckoutFile(path.join('scripts', 'kube-testbin.sh'));
 }
 
 /**
- * Returns the folder holding `kube-apiserver` and `etcd`, building them from their Go modules into the
+ * Returns the folder holding `kube-apiserver`, `kube-controller-manager`, `kube-scheduler`, `etcd` and kwok, building them from their Go modules into the
  * version-keyed cache first when absent (several minutes on a cold cache; progress goes to `log`).
  */
 export async function ensureKubeTestbin(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<string> {
@@ -119,7 +126,7 @@ export async function ensureKubeTestbin(log: (line: string) => void = (l) => pro
     child.on('close', (code) => {
       clearInterval(ticker);
       const dir = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && existsSync(path.join(dir, 'kube-apiserver'))) resolve(dir);
+      if (code === 0 && ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', KWOK_BINARY].every((b) => existsSync(path.join(dir, b)))) resolve(dir);
       else reject(new Error(`kube-testbin.sh failed (exit ${code}): ${errTail}`));
     });
   });
@@ -139,6 +146,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free loopback port below the kernel's ephemeral range (32768 and up on Linux), for a server that binds it only
+ * seconds later (kwok's kubelet API): an ephemeral port may meanwhile be taken by any outgoing connection.
+ */
+async function quietPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await portFree(port)) return port;
+  }
+  return await freePort();
+}
+
 /** Whether a loopback port can be bound. */
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -147,39 +166,6 @@ function portFree(port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
-}
-
-/** Spawns a detached process (own process group) logging to a file, and records its pid. */
-function spawnDetached(bin: string, args: readonly string[], logFile: string, pidFile: string): number {
-  const fd = openSync(logFile, 'a');
-  try {
-    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
-    child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${bin}`);
-    writeFileSync(pidFile, String(child.pid));
-    return child.pid;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Kills a process group (SIGTERM, or SIGKILL) and ignores it being gone already. */
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** Whether a pid is alive. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs openssl with arguments, throwing its stderr on failure. */
@@ -226,10 +212,13 @@ function apiserverArgs(c: LocalClusterInfo, root: string): string[] {
     '--token-auth-file', path.join(root, 'tokens.csv'),
     '--client-ca-file', path.join(root, 'pki', 'client-ca.crt'),
     '--allow-privileged=true',
-    '--disable-admission-plugins', 'ServiceAccount',
+    // TaintNodesByCondition would taint new Nodes not-ready until a node lifecycle controller lifts it; kwok's Nodes are Ready at once.
+    '--disable-admission-plugins', 'ServiceAccount,TaintNodesByCondition',
     '--enable-priority-and-fairness=false',
     '--profiling=false',
     '--endpoint-reconciler-type', 'none',
+    // kwok's Nodes are reached at their InternalIP (127.0.0.1) for Pod logs: their host names resolve nowhere.
+    '--kubelet-preferred-address-types', 'InternalIP',
     '--v', '0',
   ];
 }
@@ -308,9 +297,9 @@ export class LocalFleet {
   /** Stops one cluster's kube-apiserver (etcd keeps running), waiting until its process is gone. */
   async stopApiServer(name: string): Promise<void> {
     const c = this.cluster(name);
-    const pidFile = path.join(this.state.dir, 'pids', `${c.name}-apiserver.pid`);
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pidFile = this.pidFile(c, 'apiserver');
+    const pid = readPid(pidFile);
+    if (pid === undefined) return;
     rmSync(pidFile, { force: true });
     killGroup(pid, 'SIGKILL');
     const deadline = Date.now() + 10_000;
@@ -319,8 +308,8 @@ export class LocalFleet {
 
   /** Freezes (SIGSTOP) or thaws (SIGCONT) one cluster's kube-apiserver: a server that accepts but never answers. */
   pauseApiServer(name: string, paused: boolean): void {
-    const pidFile = path.join(this.state.dir, 'pids', `${this.cluster(name).name}-apiserver.pid`);
-    killGroup(Number(readFileSync(pidFile, 'utf8')), paused ? 'SIGSTOP' : 'SIGCONT');
+    const pid = readPid(this.pidFile(this.cluster(name), 'apiserver'));
+    if (pid !== undefined) killGroup(pid, paused ? 'SIGSTOP' : 'SIGCONT');
   }
 
   /** Starts one cluster's kube-apiserver again on the same port and waits for /readyz. */
@@ -328,9 +317,66 @@ export class LocalFleet {
     const c = this.cluster(name);
     const pid = spawnDetached(
       path.join(this.state.binDir, 'kube-apiserver'), apiserverArgs(c, this.state.dir),
-      path.join(c.dir, 'kube-apiserver.log'), path.join(this.state.dir, 'pids', `${c.name}-apiserver.pid`),
+      path.join(c.dir, 'kube-apiserver.log'), this.pidFile(c, 'apiserver'), MEMORY_LIMITS_MIB.apiserver,
     );
     await waitReady(c, this.state.adminToken, pid, this.readyTimeoutMs);
+  }
+
+  /** The pid file of one process of a cluster. */
+  pidFile(c: LocalClusterInfo, component: FleetComponent): string {
+    return path.join(this.state.dir, 'pids', `${c.name}-${component}.pid`);
+  }
+
+  /** Whether one process of a cluster is alive. */
+  running(name: string, component: FleetComponent): boolean {
+    const pid = readPid(this.pidFile(this.cluster(name), component));
+    return pid !== undefined && alive(pid);
+  }
+
+  /** Starts one cluster's etcd (on its data folder, which survives restarts). */
+  startEtcd(name: string): void {
+    const c = this.cluster(name);
+    spawnDetached(path.join(this.state.binDir, 'etcd'), etcdArgs(c), path.join(c.dir, 'etcd.log'), this.pidFile(c, 'etcd'), MEMORY_LIMITS_MIB.etcd);
+  }
+
+  /**
+   * Starts those of a cluster's kube-controller-manager, kube-scheduler and kwok that are not running, makes sure its
+   * fake Nodes exist, and (unless `wait` is false) waits until Nodes are Ready and the controller manager works.
+   */
+  async startControllers(name: string, wait = true): Promise<void> {
+    const c = this.cluster(name);
+    const bin = this.state.binDir;
+    const kubeconfig = writeComponentKubeconfig(c, this.state.adminToken);
+    const procs: [FleetComponent, string, string[]][] = [
+      ['controller-manager', path.join(bin, 'kube-controller-manager'), controllerManagerArgs(c, this.state.dir, kubeconfig)],
+      ['scheduler', path.join(bin, 'kube-scheduler'), schedulerArgs(kubeconfig)],
+      ['kwok', path.join(bin, KWOK_BINARY), kwokArgs(kubeconfig, kwokStagesFile(), c.kubeletPort ? { port: c.kubeletPort, logsConfig: writeKwokLogs(c) } : undefined)],
+    ];
+    for (const [component, file, args] of procs) {
+      if (this.running(name, component)) continue;
+      spawnDetached(file, args, path.join(c.dir, `${component}.log`), this.pidFile(c, component), MEMORY_LIMITS_MIB[component]);
+    }
+    await ensureFakeNodes(c, this.state.adminToken);
+    if (wait) await waitControllersReady(c, this.state.adminToken, this.readyTimeoutMs);
+  }
+
+  /**
+   * Starts again whatever of the fleet has died, keeping every data folder (etcd's included), and returns what it
+   * started as `<cluster>-<component>`. Running processes are left alone.
+   */
+  async resume(): Promise<string[]> {
+    const restarted: string[] = [];
+    for (const c of this.state.clusters) {
+      const dead = FLEET_COMPONENTS.filter((k) => !this.running(c.name, k));
+      if (!dead.length) continue;
+      restarted.push(...dead.map((k) => `${c.name}-${k}`));
+      if (dead.includes('etcd')) this.startEtcd(c.name);
+      if (dead.includes('apiserver')) await this.startApiServer(c.name);
+      else if (dead.includes('etcd')) await waitReady(c, this.state.adminToken, readPid(this.pidFile(c, 'apiserver')) ?? 0, this.readyTimeoutMs);
+    }
+    for (const c of this.state.clusters) await this.startControllers(c.name, false);
+    await Promise.all(this.state.clusters.map((c) => waitControllersReady(c, this.state.adminToken, this.readyTimeoutMs)));
+    return restarted;
   }
 
   /** Lets the fleet outlive this process (no kill on exit); stop it later with `stopLocalFleet(state)`. */
@@ -353,16 +399,6 @@ export class LocalFleet {
   }
 }
 
-/** The pids recorded under `<dir>/pids`. */
-function readPids(dir: string): number[] {
-  const pidDir = path.join(dir, 'pids');
-  if (!existsSync(pidDir)) return [];
-  return readdirSync(pidDir)
-    .filter((f) => f.endsWith('.pid'))
-    .map((f) => Number(readFileSync(path.join(pidDir, f), 'utf8')))
-    .filter((n) => Number.isInteger(n) && n > 0);
-}
-
 /**
  * Stops a fleet described by its state (possibly started by another process). The processes are killed outright:
  * their data is thrown away with the folder, so a graceful shutdown would only cost time.
@@ -383,7 +419,7 @@ export function readLocalFleetState(dir: string): LocalFleetState | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as LocalFleetState;
 }
 
-/** Which processes of a fleet are alive, by `<cluster>-<etcd|apiserver>`. */
+/** Which processes of a fleet are alive, by `<cluster>-<component>` (see FLEET_COMPONENTS). */
 export function localFleetProcesses(dir: string): Record<string, boolean> {
   const pidDir = path.join(dir, 'pids');
   const out: Record<string, boolean> = {};
@@ -435,13 +471,13 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
   for (const req of opts.clusters ?? LOCAL_FLEET_CLUSTERS) {
     const { name, apiPort: fixedPort, context } = typeof req === 'string' ? { name: req, apiPort: undefined, context: undefined } : req;
     if (fixedPort !== undefined && !(await portFree(fixedPort))) throw new Error(`cluster ${name}: port ${fixedPort} on 127.0.0.1 is in use`);
-    const [apiPort, etcdPort, etcdPeerPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort()];
+    const [apiPort, etcdPort, etcdPeerPort, kubeletPort] = [fixedPort ?? (await freePort()), await freePort(), await freePort(), await quietPort()];
     const cdir = path.join(dir, name);
     mkdirSync(path.join(cdir, 'pki'), { recursive: true });
     const ctx = context ?? `flotilla-${name}`;
     clusters.push({
       name, context: ctx, restrictedContext: `${ctx}-restricted`, certContext: `${ctx}-cert`,
-      server: `https://127.0.0.1:${apiPort}`, apiPort, etcdPort, etcdPeerPort, dir: cdir,
+      server: `https://127.0.0.1:${apiPort}`, apiPort, etcdPort, etcdPeerPort, kubeletPort, dir: cdir,
     });
   }
   if (opts.ownerPid !== null) startWatchdog(dir, opts.ownerPid ?? process.pid, removeDir);
@@ -456,12 +492,13 @@ export async function startLocalFleet(opts: LocalFleetOptions = {}): Promise<Loc
   try {
     const started = Date.now();
     log(`local fleet: starting ${clusters.map((c) => c.name).join(', ')} in ${dir}`);
-    for (const c of clusters) {
-      spawnDetached(path.join(binDir, 'etcd'), etcdArgs(c), path.join(c.dir, 'etcd.log'), path.join(dir, 'pids', `${c.name}-etcd.pid`));
-    }
+    for (const c of clusters) fleet.startEtcd(c.name);
     // The API servers start one after another: on two cores, parallel starts take longer in total.
     for (const c of clusters) await fleet.startApiServer(c.name);
-    log(`local fleet: ${clusters.length} clusters ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`local fleet: ${clusters.length} API servers ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const c of clusters) await fleet.startControllers(c.name, false);
+    await Promise.all(clusters.map((c) => waitControllersReady(c, adminToken, opts.readyTimeoutMs ?? 120_000)));
+    log(`local fleet: ${clusters.length} clusters ready (controllers, scheduler, kwok nodes) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return fleet;
   } catch (err) {
     await fleet.stop();

@@ -13,6 +13,7 @@ import { normalizePath } from '../../../shared/repo/paths';
 import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
 import { chooseKubeconfig } from '../kubeconfig-choice';
+import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
 import type { PromotionService } from './promotion-service';
 import { sourceTools } from '../sources/source-tools';
@@ -110,7 +111,18 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
             desired: ours.map((r) => r.desired!), live: ours.map((r) => r.live), extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
             liveErrors: ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined)), observedAt: live.observedAt,
           });
-          return { ...base, sync: status.sync, health: status.health.status, ...(status.health.message ? { message: status.health.message } : {}) };
+          // A workload that is not Healthy: say why its Pods do not run (the image cannot be pulled, it crashes, ...).
+          let message = status.health.message;
+          if (status.health.status === 'Degraded' || status.health.status === 'Progressing') {
+            for (const r of ours) {
+              const why = r.live && r.live.kind !== undefined && assessHealth(r.live).status !== 'Healthy' ? await podFailureReason(conn, r.live) : undefined;
+              if (why) {
+                message = message ? `${message}; ${why}` : why;
+                break;
+              }
+            }
+          }
+          return { ...base, sync: status.sync, health: status.health.status, ...(message ? { message } : {}) };
         } finally {
           store.close();
         }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SyncResultView } from '../../../shared/api/contract';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
-import type { RecordedResource } from '../../../shared/report/model';
+import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
 import { getApi } from '../api/bridge';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { SideBySideDiff } from '../components/diff-view';
@@ -151,7 +151,7 @@ function Manifests({ yaml }: { readonly yaml: string }) {
 
 function History() {
   const history = useStore((s) => s.detail?.history);
-  if (!history || history.timeline.length === 0) return <p className="muted">No history recorded yet.</p>;
+  if (!history || (history.timeline.length === 0 && history.events.length === 0)) return <p className="muted">No history recorded yet.</p>;
   return (
     <div>
       <ol className="timeline" aria-label="Timeline">
@@ -169,6 +169,7 @@ function History() {
             {[...history.events].reverse().map((e) => (
               <li key={e.id}>
                 <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <strong>{e.kind}</strong>
+                {e.kind === 'sync-run' && <SyncRunDetails at={e.at} detail={e.detail} />}
               </li>
             ))}
           </ul>
@@ -188,6 +189,41 @@ function History() {
         </>
       )}
     </div>
+  );
+}
+
+/** A recorded sync run: its phase and message, and each resource's phase, wave and result. */
+function SyncRunDetails({ at, detail }: { readonly at: string; readonly detail: SyncRunDetail }) {
+  return (
+    <>
+      {' '}
+      {detail.phase} at <code>{detail.revision.slice(0, 7)}</code>
+      {detail.message && <div className="muted">{detail.message}</div>}
+      {detail.results && detail.results.length > 0 && (
+        <table className="grid" aria-label={`Sync run ${at}`}>
+          <thead>
+            <tr>
+              <th scope="col">Phase</th>
+              <th scope="col">Wave</th>
+              <th scope="col">Resource</th>
+              <th scope="col">Result</th>
+              <th scope="col">Message</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.results.map((r, i) => (
+              <tr key={i}>
+                <td>{r.phase}{r.hook ? ' hook' : ''}</td>
+                <td>{r.wave}</td>
+                <td><code>{r.id}</code></td>
+                <td>{r.action}</td>
+                <td>{r.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 
@@ -237,10 +273,12 @@ function SyncAction({ app, cluster, onDone }: { readonly app: string; readonly c
                 Sync {shown.phase === 'Succeeded' ? 'succeeded' : 'failed'} on {shown.cluster}
               </strong>
             )}
+            {shown.message && <span className="muted"> — {shown.message}</span>}
           </p>
           <table className="grid" aria-label={shown.dryRun ? 'Sync plan' : 'Sync result'}>
             <thead>
               <tr>
+                <th scope="col">Phase</th>
                 <th scope="col">Wave</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Name</th>
@@ -250,7 +288,8 @@ function SyncAction({ app, cluster, onDone }: { readonly app: string; readonly c
             </thead>
             <tbody>
               {shown.resources.map((r) => (
-                <tr key={`${r.kind}/${r.namespace}/${r.name}`}>
+                <tr key={`${r.phase ?? ''}/${r.kind}/${r.namespace}/${r.name}`}>
+                  <td>{r.phase}{r.hook ? ' hook' : ''}</td>
                   <td>{r.wave}</td>
                   <td>{r.kind}</td>
                   <td>

@@ -50,10 +50,11 @@ function manifests(over: { replicas?: number; labels?: Record<string, string>; p
 async function status(ns: string, desired: KubeObject[], ignoreDifferences?: unknown[]): Promise<AppClusterStatus> {
   const s = new LiveStore(admin.connection('dev'), { watch: false });
   stores.push(s);
-  const live = await s.liveState('web', desired, ns);
+  // One app per namespace: each test's app is its own (a sync prunes only its app's objects).
+  const live = await s.liveState(ns, desired, ns);
   const ours = live.resources.filter((r) => !r.extra);
   return compareApp({
-    app: 'web',
+    app: ns,
     cluster: 'dev',
     revision: 'test',
     namespace: ns,
@@ -69,7 +70,7 @@ async function status(ns: string, desired: KubeObject[], ignoreDifferences?: unk
 
 /** What the API server's own dry run of Flotilla's apply says would change, per kind. */
 async function serverSays(ns: string, desired: KubeObject[]): Promise<Record<string, string>> {
-  const r = await syncApp(admin.connection('dev'), desired, { app: 'web', namespace: ns, dryRun: true, prune: false });
+  const r = await syncApp(admin.connection('dev'), desired, { app: ns, namespace: ns, dryRun: true, prune: false });
   return Object.fromEntries(r.resources.map((x) => [x.kind, x.action]));
 }
 
@@ -87,7 +88,7 @@ describe('sync status against a real API server', () => {
   it('finds a freshly applied app Synced, and agrees with the server-side dry run', async () => {
     const ns = freshNamespace('diff');
     await createNamespace(fleet, 'dev', ns);
-    await syncApp(admin.connection('dev'), manifests(), { app: 'web', namespace: ns });
+    await syncApp(admin.connection('dev'), manifests(), { app: ns, namespace: ns });
     const s = await status(ns, manifests());
     expect(s.resources.map((r) => `${r.kind} ${r.sync}`)).toEqual(['Deployment Synced', 'Service Synced', 'ConfigMap Synced', 'Secret Synced']);
     expect(s.sync).toBe('Synced');
@@ -97,7 +98,7 @@ describe('sync status against a real API server', () => {
   it('sees Git changes as drift where the server would change the object, and only there', async () => {
     const ns = freshNamespace('diff');
     await createNamespace(fleet, 'dev', ns);
-    await syncApp(admin.connection('dev'), manifests(), { app: 'web', namespace: ns });
+    await syncApp(admin.connection('dev'), manifests(), { app: ns, namespace: ns });
     // Git now: 3 replicas, the `team` label removed (Flotilla applied it, so applying removes it), a new password.
     const next = manifests({ replicas: 3, labels: { 'app.kubernetes.io/name': 'web' }, password: 'second-password-5678' });
     const s = await status(ns, next);
@@ -117,7 +118,7 @@ describe('sync status against a real API server', () => {
   it('does not count another manager\'s additions as drift, but does count its edits of fields Git sets', async () => {
     const ns = freshNamespace('diff');
     await createNamespace(fleet, 'dev', ns);
-    await syncApp(admin.connection('dev'), manifests(), { app: 'web', namespace: ns });
+    await syncApp(admin.connection('dev'), manifests(), { app: ns, namespace: ns });
     const patch = (body: unknown): Promise<{ status: number }> =>
       kubeRequest(fleet, 'dev', 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/web?fieldManager=kubectl-edit`, body, { contentType: 'application/merge-patch+json' });
     expect((await patch({ metadata: { annotations: { 'example.com/oncall': 'alice' } }, spec: { template: { spec: { terminationGracePeriodSeconds: 45 } } } })).status).toBe(200);
@@ -134,7 +135,7 @@ describe('sync status against a real API server', () => {
     const ns = freshNamespace('diff');
     await createNamespace(fleet, 'dev', ns);
     const withOld = [...manifests(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old-config' }, data: { a: '1' } }];
-    await syncApp(admin.connection('dev'), withOld.filter((o) => o.kind !== 'Service'), { app: 'web', namespace: ns });
+    await syncApp(admin.connection('dev'), withOld.filter((o) => o.kind !== 'Service'), { app: ns, namespace: ns });
     const s = await status(ns, manifests());
     expect(s.sync).toBe('OutOfSync');
     expect(s.resources.filter((r) => r.missing).map((r) => `${r.kind}/${r.name}`)).toEqual(['Service/web']);

@@ -1,5 +1,6 @@
-// A Deployment's rollout, written through the status subresource as a controller would (a bare API server runs
-// none), read back live and assessed: Progressing, then Healthy, then Degraded, with Argo CD's messages.
+// A Deployment's rollout, driven by the fleet's real controllers (kube-controller-manager, kube-scheduler, kwok),
+// read back live and assessed: Progressing, then Healthy, then — after a new image that never starts — Degraded,
+// with Argo CD's messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { FleetLiveState } from '../../../electron/services/cluster/fleet-live-state';
@@ -7,19 +8,22 @@ import { syncApp } from '../../../electron/services/cluster/sync';
 import { assessHealth } from '../../../shared/health';
 import type { HealthResult, KubeObject } from '../../../shared/model/status';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
+import { freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let manager: ClusterManager;
 const ns = freshNamespace('rollout');
-const desired: KubeObject[] = [
-  {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: ns },
-    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+/** The Deployment with an image; its Pods become Ready 1.5 s after they start (kwok's pod-ready delay). */
+const deployment = (image: string): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: ns },
+  spec: {
+    replicas: 2, progressDeadlineSeconds: 4, selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' }, annotations: { 'pod-ready.stage.kwok.x-k8s.io/delay': '1500' } }, spec: { containers: [{ name: 'web', image }] } },
   },
-];
+});
+let desired: KubeObject[] = [deployment('nginx:1.27')];
 
 async function liveHealth(): Promise<HealthResult> {
   const live = new FleetLiveState(manager, { watch: false });
@@ -34,9 +38,17 @@ async function liveHealth(): Promise<HealthResult> {
   }
 }
 
-async function writeStatus(status: Record<string, unknown>): Promise<void> {
-  const res = await kubeRequest(fleet, 'dev', 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/web/status`, { status }, { contentType: 'application/merge-patch+json' });
-  expect(res.status).toBe(200);
+/** Reads health until `until`, returning each distinct result seen, in order. */
+async function follow(until: string, timeoutMs = 30_000): Promise<HealthResult[]> {
+  const seen: HealthResult[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const h = await liveHealth();
+    const last = seen[seen.length - 1];
+    if (!last || last.status !== h.status || last.message !== h.message) seen.push(h);
+    if (h.status === until || Date.now() > deadline) return seen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -49,27 +61,17 @@ beforeAll(async () => {
 afterAll(() => manager?.close());
 
 describe('health of a rollout on a real API server', () => {
-  it('moves through Progressing, Healthy and Degraded as the status subresource says', async () => {
-    const generation = ((await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`)).body.metadata as { generation: number }).generation;
+  it('moves through Progressing to Healthy as the controllers roll out, and to Degraded when a new image never starts', async () => {
+    const first = await follow('Healthy');
+    expect(first[0]!.status).toBe('Progressing');
+    expect(first.map((h) => h.message)).toContainEqual(expect.stringMatching(/^Waiting for rollout to finish: (0|1) of 2 updated replicas are available\.\.\.$/));
+    expect(first[first.length - 1]!.status).toBe('Healthy');
 
-    await writeStatus({ observedGeneration: generation, replicas: 2, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 });
-    expect(await liveHealth()).toEqual({ status: 'Progressing', message: 'Waiting for rollout to finish: 1 out of 2 new replicas have been updated...' });
-
-    await writeStatus({
-      observedGeneration: generation, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, unavailableReplicas: null,
-      conditions: [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet "web-1" has successfully progressed.' },
-      ],
-    });
-    expect((await liveHealth()).status).toBe('Healthy');
-
-    await writeStatus({
-      conditions: [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-2" has timed out progressing.' },
-      ],
-    });
-    expect(await liveHealth()).toEqual({ status: 'Degraded', message: 'Deployment "web" exceeded its progress deadline' });
+    desired = [deployment('example.com/web:fail')];
+    expect((await syncApp(manager.connection('dev'), desired, { app: 'web', namespace: ns })).phase).toBe('Succeeded');
+    const second = await follow('Degraded');
+    expect(second[0]!.status).toBe('Progressing');
+    expect(second.map((h) => h.message)).toContainEqual('Waiting for rollout to finish: 1 out of 2 new replicas have been updated...');
+    expect(second[second.length - 1]).toEqual({ status: 'Degraded', message: 'Deployment "web" exceeded its progress deadline' });
   });
 });

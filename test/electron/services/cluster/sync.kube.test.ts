@@ -84,8 +84,9 @@ describe('sync with server-side apply on a real cluster', () => {
     const res = await syncApp(dev, [cm('keep', { a: '1' })], { app: 'shop', namespace: ns });
     expect(res.phase).toBe('Succeeded');
     expect(actions(res.resources)).toEqual(['ConfigMap/keep: unchanged', 'ConfigMap/old: pruned']);
-    const names = ((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps`)).body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name).sort();
-    expect(names).toEqual(['copied', 'keep', 'manual', 'theirs']);
+    // Pruned with foreground propagation (Argo CD's default): the garbage collector removes it.
+    const names = async (): Promise<string[]> => ((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps`)).body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name).sort();
+    await expect.poll(names, { timeout: 10_000 }).toEqual(['copied', 'keep', 'manual', 'theirs']);
 
     const noPrune = await syncApp(dev, [], { app: 'other', namespace: ns, prune: false });
     expect(noPrune.resources).toEqual([]);
@@ -116,7 +117,7 @@ describe('sync with server-side apply on a real cluster', () => {
     expect(seen).toEqual([`Namespace/${ns}`, 'ConfigMap/early', 'Secret/zero-secret', 'ConfigMap/zero', 'ConfigMap/late']);
   });
 
-  it('reports each forbidden resource of the restricted user and applies the rest', async () => {
+  it('applies nothing when the dry run refuses one resource (all or nothing), naming the forbidden one', async () => {
     const ns = freshNamespace('rbac');
     await createNamespace(fleet, 'staging', ns);
     // Grant the restricted user ConfigMaps (not Secrets) in this namespace only.
@@ -133,38 +134,56 @@ describe('sync with server-side apply on a real cluster', () => {
     const desired: KubeObject[] = [cm('allowed', { a: '1' }), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'denied' }, stringData: { password: 'hunter2' } }];
     const res = await syncApp(conn, desired, { app: 'rbac', namespace: ns });
     expect(res.phase).toBe('Failed');
-    expect(actions(res.resources)).toEqual(['ConfigMap/allowed: created', 'Secret/denied: failed']);
+    expect(res.message).toBe('dry run failed for Secret/denied: nothing was applied');
+    expect(actions(res.resources)).toEqual(['ConfigMap/allowed: skipped', 'Secret/denied: failed']);
     const denied = res.resources.find((r) => r.kind === 'Secret')!;
     expect(denied.problem).toMatchObject({ cluster: 'staging', app: 'rbac', resource: `/Secret/${ns}/denied` });
-    expect(denied.problem!.message).toMatch(/forbidden/);
+    expect(denied.problem!.message).toMatch(/dry run failed: .*forbidden/);
     expect(denied.problem!.message).not.toContain('hunter2');
-    expect((await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps/allowed`)).status).toBe(200);
+    expect((await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps/allowed`)).status).toBe(404);
 
-    // Pruning with the restricted user: cluster-wide lists are refused, the app's namespace is searched instead.
+    // What the user may apply, applies; pruning with the restricted user searches the app's namespace instead.
+    expect(actions((await syncApp(conn, [cm('allowed', { a: '1' })], { app: 'rbac', namespace: ns })).resources)).toEqual(['ConfigMap/allowed: created']);
     const pruned = await syncApp(conn, [], { app: 'rbac', namespace: ns });
     expect(actions(pruned.resources)).toEqual(['ConfigMap/allowed: pruned']);
   });
 
-  it('waits for a wave to be healthy before the next one when asked, and stops at a wave that never is', async () => {
+  it('applies nothing of an app whose object the API server refuses as invalid', async () => {
+    const ns = freshNamespace('invalid');
+    const bad: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo', annotations: { 'argocd.argoproj.io/sync-wave': '3' } }, data: { a: '1' }, datta: { b: '2' } } as KubeObject;
+    const res = await syncApp(dev, [cm('first', { a: '1' }), bad], { app: 'invalid', namespace: ns, createNamespace: true });
+    expect(res.phase).toBe('Failed');
+    expect(actions(res.resources)).toEqual(['ConfigMap/first: skipped', 'ConfigMap/typo: failed', `Namespace/${ns}: skipped`]);
+    expect(res.resources.find((r) => r.name === 'typo')!.problem!.message).toMatch(/\.datta: field not declared in schema/);
+    // Not even the namespace was created.
+    expect((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}`)).status).toBe(404);
+  });
+
+  it('waits for a wave to be healthy before the next one when asked, and stops at a wave that fails', async () => {
     const ns = freshNamespace('health');
-    const desired: KubeObject[] = [deployment('db', 1), cm('after-db', { w: '1' }, { 'argocd.argoproj.io/sync-wave': '1' })];
-    // No controller runs here: nothing makes the Deployment available, so wave 1 is never applied.
-    const stuck = await syncApp(dev, desired, { app: 'gated', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 1500, intervalMs: 100 } });
+    const failing = { ...deployment('db', 1), spec: { ...(deployment('db', 1) as { spec: Record<string, unknown> }).spec, progressDeadlineSeconds: 2, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:fail' }] } } } } as KubeObject;
+    const after = cm('after-db', { w: '1' }, { 'argocd.argoproj.io/sync-wave': '1' });
+    // The image never starts: the rollout passes its progress deadline, Degraded, and wave 1 is never applied.
+    const stuck = await syncApp(dev, [failing, after], { app: 'gated', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000, intervalMs: 100 } });
     expect(stuck.phase).toBe('Failed');
-    expect(actions(stuck.resources)).toEqual(['ConfigMap/after-db: failed', 'Deployment/db: created', `Namespace/${ns}: created`]);
-    expect(stuck.resources.find((r) => r.name === 'after-db')!.problem!.message).toMatch(/wave 0 did not become healthy within 1500 ms \(Deployment\/db: Progressing/);
+    expect(actions(stuck.resources)).toEqual(['ConfigMap/after-db: skipped', 'Deployment/db: created', `Namespace/${ns}: created`]);
+    expect(stuck.message).toMatch(/^Sync wave 0 did not become healthy \(Deployment\/db: Degraded .*progress/);
     expect((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/after-db`)).status).toBe(404);
 
-    // Acting as the Deployment controller would: once the rollout is reported complete, the next wave goes on.
-    const syncing = syncApp(dev, desired, { app: 'gated', namespace: ns, waitForHealthy: { timeoutMs: 20_000, intervalMs: 100 } });
-    const dep = await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/db`);
-    const generation = (dep.body.metadata as { generation: number }).generation;
-    const status = { status: { observedGeneration: generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } };
-    const patched = await kubeRequest(fleet, 'dev', 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/db/status`, status, { contentType: 'application/merge-patch+json' });
-    expect(patched.status).toBe(200);
-    const done = await syncing;
+    // With an image that starts, the controllers make the rollout Available and the next wave goes on after it.
+    const t0 = Date.now();
+    const done = await syncApp(dev, [deployment('db', 2), after], { app: 'gated', namespace: ns, waitForHealthy: { timeoutMs: 30_000, intervalMs: 100 } });
+    expect(done.message).toBeUndefined();
     expect(done.phase).toBe('Succeeded');
-    expect(actions(done.resources)).toEqual(['ConfigMap/after-db: created', 'Deployment/db: unchanged']);
+    expect(actions(done.resources)).toEqual(['ConfigMap/after-db: created', 'Deployment/db: configured']);
+    expect(done.waitedMs).toBeGreaterThan(0);
+    expect(done.waitedMs).toBeLessThanOrEqual(Date.now() - t0);
+    const cmMade = new Date(((await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/configmaps/after-db`)).body.metadata as { creationTimestamp: string }).creationTimestamp).getTime();
+    const dep = (await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/db`)).body as { status: { availableReplicas: number; conditions: { type: string; reason: string; lastUpdateTime: string }[] } };
+    expect(dep.status.availableReplicas).toBe(2);
+    const progressed = dep.status.conditions.find((c) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable')!;
+    // Second-precision timestamps: the ConfigMap is no older than the moment the rollout completed.
+    expect(cmMade).toBeGreaterThanOrEqual(new Date(progressed.lastUpdateTime).getTime());
   });
 
   it('applies a CustomResourceDefinition and its custom resources in one sync', async () => {
