@@ -14,6 +14,7 @@ import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
 import { localGitReader } from './git-reader';
 import { GitRepository } from './git-repo';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** The repository at one HEAD with every app discovered: what every command that lists, renders or compares apps starts from. */
 export interface HeadDiscovery {
@@ -59,7 +60,7 @@ export class FleetService {
   private async discover(): Promise<HeadDiscovery> {
     const { head, scan } = await this.scanHead();
     const git = localGitReader(this.repo, scan.fleet.repoURLs);
-    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
+    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
   }
 
   /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */
