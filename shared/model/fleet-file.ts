@@ -83,7 +83,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
       const inCluster = c.inCluster === true;
       const other = inCluster ? clusters.find((x) => x.inCluster) : undefined;
-      if (other) bad([...path, 'inCluster'], `(${c.name}) says inCluster: true, but ${other.name} already is Argo CD's in-cluster; only one cluster can be`);
+      if (other) bad([...path, 'inCluster'], `${c.name} says true, but ${other.name} already is Argo CD's in-cluster; only one cluster can be`);
       const where = at ? at(path, 'value') : { line };
       clusters.push({
         name: c.name,

@@ -309,8 +309,8 @@ spec:
     const fleet = `apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata: {name: f}\nspec:\n  clusters:\n    - {name: a, inCluster: true}\n    - {name: b, inCluster: true}\n    - {name: c, inCluster: 'yes'}\n`;
     const scan = scanRepository(new MemoryFileTree({ 'flotilla.yaml': fleet }));
     expect(scan.problems.map((p) => p.message)).toEqual([
-      "fleet file: spec.clusters[1] (b) says inCluster: true, but a already is Argo CD's in-cluster; only one cluster can be",
-      'fleet file: spec.clusters[2].inCluster must be true or false',
+      "fleet file: spec.clusters[1].inCluster: b says true, but a already is Argo CD's in-cluster; only one cluster can be",
+      'fleet file: spec.clusters[2].inCluster: must be true or false',
     ]);
     expect(scan.fleet.clusters.filter((c) => c.inCluster).map((c) => c.name)).toEqual(['a']);
   });
