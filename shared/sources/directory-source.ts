@@ -2,6 +2,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
+import { normalizePath } from '../repo/paths';
 import { isRecord } from '../yaml/documents';
 import { envsubst } from './build-env';
 import { decodeManifestBytes, readJsonManifest, readJsonnetOutput, readYamlManifests } from './manifests';
@@ -124,7 +125,7 @@ function evaluateJsonnet(input: SourceInput, c: Candidate, opts: DirectoryOption
   if (!jsonnet) return { error: problem(`"${c.name}" is a Jsonnet file, and no Jsonnet evaluator is available in this run`, { file: c.path }) };
   const libs: string[] = [input.path];
   for (const lib of opts.jsonnet.libs) {
-    const l = resolveRepoPath(lib);
+    const l = normalizePath(lib);
     if (l === undefined) return { error: problem(`jsonnet library path ${lib} leaves the repository`, { file: c.path }) };
     libs.push(l);
   }
@@ -134,19 +135,6 @@ function evaluateJsonnet(input: SourceInput, c: Candidate, opts: DirectoryOption
   if ('error' in r) return { error: jsonnetProblem(r.error, c.path, c.name) };
   const read = readJsonnetOutput(r.json, c.path, c.name);
   return read;
-}
-
-/** A repo-relative path as Argo CD resolves a repository path option (`/x` is the repository's root too). */
-function resolveRepoPath(p: string): string | undefined {
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
 }
 
 /** "directory at apps/web (recurse, include '*.yaml')". */

@@ -1,6 +1,7 @@
 import type { Json, JsonMap } from '../kustomize/yaml';
 import { isMapValue } from '../kustomize/yaml';
 import type { FileTree } from '../repo/file-tree';
+import { joinPath } from '../repo/paths';
 import { isRecord } from '../yaml/documents';
 import { envsubst } from './build-env';
 import type { BuildEnv } from './types';
@@ -104,7 +105,7 @@ export function editKustomization(fields: JsonMap, o: KustomizeSourceOptions, en
   if (o.components.length > 0) {
     const found: string[] = [];
     for (const c of o.components) {
-      const target = joinFrom(ctx.path, c);
+      const target = joinPath(ctx.path, c);
       const exists = target !== undefined && ctx.tree.kind(target) !== undefined;
       if (exists) found.push(c);
       else if (!o.ignoreMissingComponents) {
@@ -254,15 +255,3 @@ function typedPatch(p: Json): Json {
   return out;
 }
 
-/** `base/rel` normalised, or undefined when it climbs above the repository root. */
-function joinFrom(base: string, rel: string): string | undefined {
-  const parts = base === '' ? [] : base.split('/');
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
-}

@@ -5,20 +5,9 @@ import { storeFile } from '../../store/location';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption } from '../context';
 import type { OutputFormat } from '../output';
+import { formatAge } from '../../../shared/report/coverage';
 import { formatTable, printData } from '../output';
 import { dataDirOption } from './refresh';
-
-/** A duration as people read it: `45s`, `12m`, `3h 5m`, `2d 4h`. */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
-  const d = Math.floor(h / 24);
-  return `${d}d${h % 24 ? ` ${h % 24}h` : ''}`;
-}
 
 /** One line describing an event. */
 export function describeEvent(e: HistoryEvent): string {
@@ -26,7 +15,7 @@ export function describeEvent(e: HistoryEvent): string {
     case 'drift-began':
       return `drift began at ${e.detail.revision.slice(0, 7)} (${e.detail.driftedResources} resource(s))`;
     case 'drift-ended':
-      return `drift ended at ${e.detail.revision.slice(0, 7)} after ${formatDuration(e.detail.durationMs)}`;
+      return `drift ended at ${e.detail.revision.slice(0, 7)} after ${formatAge(e.detail.durationMs)}`;
     case 'health-changed':
       return `health ${e.detail.from} → ${e.detail.to}${e.detail.message ? `: ${e.detail.message}` : ''}`;
     case 'sync-run':
@@ -44,7 +33,7 @@ function historyText(h: AppClusterHistory): string {
   );
   if (h.events.length) text += '\n' + formatTable(['at', 'event'], h.events.map((e) => [e.at, describeEvent(e)]));
   if (h.driftEpisodes.length) {
-    text += '\n' + formatTable(['drift began', 'fixed', 'took'], h.driftEpisodes.map((d) => [d.began, d.ended ?? 'not yet', d.durationMs !== undefined ? formatDuration(d.durationMs) : '']));
+    text += '\n' + formatTable(['drift began', 'fixed', 'took'], h.driftEpisodes.map((d) => [d.began, d.ended ?? 'not yet', d.durationMs !== undefined ? formatAge(d.durationMs) : '']));
   }
   return text;
 }
