@@ -43,7 +43,8 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 const channelSet = new Set<string>(CHANNELS);
-const MAX_BODY = 16 * 1024 * 1024;
+/** Largest API request body (16 MiB); a larger one is answered 413. */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Serves the renderer and the API contract over HTTP + server-sent events, for `flotilla serve`. Every request needs
@@ -84,6 +85,11 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
       const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
       if (!channelSet.has(channel)) return send(res, 404, 'application/json', JSON.stringify({ ok: false, problem: { severity: 'error', message: `unknown API channel "${channel}"` } }));
       const body = await readBody(req);
+      if (body === undefined) {
+        const message = `request body larger than ${MAX_REQUEST_BODY_BYTES / (1024 * 1024)} MiB, the API's limit (MAX_REQUEST_BODY_BYTES)`;
+        res.setHeader('Connection', 'close');
+        return send(res, 413, 'application/json', JSON.stringify({ ok: false, problem: { severity: 'error', message } }));
+      }
       let arg: unknown;
       try {
         arg = body.length ? JSON.parse(body) : {};
@@ -170,18 +176,31 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The request body as text, or undefined when it is larger than the limit: an announced Content-Length over it is
+ * refused before reading; a longer stream stops being kept as soon as it passes the limit (the rest is discarded).
+ */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
+    const announced = Number(req.headers['content-length'] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
+    const refuse = (): void => {
+      tooLarge = true;
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    if (announced > MAX_REQUEST_BODY_BYTES) refuse();
     req.on('data', (c: Buffer) => {
+      if (tooLarge) return;
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size > MAX_REQUEST_BODY_BYTES) refuse();
+      else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (!tooLarge) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppRow, AppSetPreview, FleetOverview } from '../../shared/api/contract';
 import type { ClusterEntry } from '../../shared/fleet/fleet-edit';
@@ -13,6 +13,7 @@ import type { RepoScan } from '../../shared/repo/scan';
 import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
 import { localGitReader } from './git-reader';
 import { GitRepository } from './git-repo';
+import { linkOnPath, readNoFollow, writeNoFollow } from './no-follow';
 import { helmRunnerFor } from './helm-runner';
 import { sourceTools } from './sources/source-tools';
 
@@ -97,7 +98,8 @@ export class FleetService {
   async source(file: string): Promise<{ file: string; text: string }> {
     const rel = this.relative(file);
     const abs = path.join(this.repo.root, rel);
-    if (existsSync(abs)) return { file: rel, text: readFileSync(abs, 'utf8') };
+    this.refuseLinks(rel, 'read');
+    if (existsSync(abs)) return { file: rel, text: readNoFollow(abs) };
     const text = this.repo.treeAt('HEAD').read(rel);
     if (text === undefined) throw new FlotillaError({ severity: 'error', message: `no such file in the repository: ${rel}`, file: rel });
     return { file: rel, text };
@@ -107,16 +109,26 @@ export class FleetService {
   async save(file: string, text: string): Promise<{ file: string }> {
     const rel = this.relative(file);
     if (!/\.(ya?ml|json)$/.test(rel)) throw new FlotillaError({ severity: 'error', message: `only YAML or JSON files can be saved here, not ${rel}`, file: rel });
-    writeFileSync(path.join(this.repo.root, rel), text);
+    this.refuseLinks(rel, 'write');
+    writeNoFollow(path.join(this.repo.root, rel), text);
     return { file: rel };
   }
 
   /** Adds or relabels a cluster in the working tree's fleet file (no commit). */
   async saveCluster(entry: ClusterEntry): Promise<{ file: string }> {
     const abs = path.join(this.repo.root, FLEET_FILE);
-    const text = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
-    writeFileSync(abs, upsertCluster(text, entry));
+    this.refuseLinks(FLEET_FILE, 'write');
+    const text = existsSync(abs) ? readNoFollow(abs) : undefined;
+    writeNoFollow(abs, upsertCluster(text, entry));
     return { file: FLEET_FILE };
+  }
+
+  /** Refuses a path of the working tree when any of its components is a symbolic link: the UI never reads or writes through a link. */
+  private refuseLinks(rel: string, what: 'read' | 'write'): void {
+    const link = linkOnPath(this.repo.root, rel);
+    if (link !== undefined) {
+      throw new FlotillaError({ severity: 'error', message: `refusing to ${what} ${rel}: ${link === rel ? 'it' : link} is a symbolic link (Flotilla never ${what === 'read' ? 'reads' : 'writes'} through a link in the working tree)`, file: rel });
+    }
   }
 
   private relative(file: string): string {
@@ -127,3 +139,4 @@ export class FleetService {
     return rel;
   }
 }
+

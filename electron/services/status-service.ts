@@ -2,7 +2,7 @@ import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/c
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
-import { renderApplication } from '../../shared/fleet/render-apps';
+import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
 import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
 import { formatOrigin } from '../../shared/fleet/app-origin';
 import { appRefusals, discoveryProblems } from '../../shared/fleet/discover';
@@ -178,7 +178,8 @@ export class StatusService {
       cluster,
       ...(generated ? { application: generated.application, origin: generated.origin, ...(generated.explain ? { explain: generated.explain } : {}) } : {}),
       ...(recorded ? { status: recorded } : {}),
-      rendered: rendered?.yaml ?? '',
+      // Secret values never reach the UI: the rendered Secrets are masked as in every diff.
+      rendered: rendered ? maskedRenderedYaml(rendered) : '',
       renderProblems: [...(rendered?.problems ?? []), ...refusals],
       ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),

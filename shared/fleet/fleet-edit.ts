@@ -2,6 +2,7 @@ import type { YAMLSeq } from 'yaml';
 import { isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import { FlotillaError, problem } from '../problem';
 import { FLEET_FILE } from '../repo/scan';
+import { yamlSizeError } from '../yaml/limits';
 
 /** A cluster as the UI adds or relabels it in the fleet file. */
 export interface ClusterEntry {
@@ -22,6 +23,8 @@ const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function upsertCluster(text: string | undefined, entry: ClusterEntry): string {
   if (!NAME.test(entry.name)) throw new FlotillaError(problem(`cluster name "${entry.name}" must be lower-case letters, digits and '-' (DNS-1123)`, { file: FLEET_FILE }));
   for (const k of Object.keys(entry.labels)) if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k)) throw new FlotillaError(problem(`label key "${k}" is not a valid Kubernetes label key`, { file: FLEET_FILE }));
+  const tooBig = text === undefined ? undefined : yamlSizeError(text);
+  if (tooBig) throw new FlotillaError(problem(`the fleet file is not read: ${tooBig}`, { file: FLEET_FILE }));
   const doc = parseDocument(text ?? 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata:\n  name: fleet\nspec:\n  clusters: []\n');
   if (doc.errors.length) throw new FlotillaError(problem(`the fleet file does not parse: ${doc.errors[0]!.message.split('\n')[0]}`, { file: FLEET_FILE }));
   if (!isMap(doc.get('spec'))) doc.set('spec', new YAMLMap());

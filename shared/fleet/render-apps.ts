@@ -1,5 +1,9 @@
 import type { GitReader } from '../appset/engine';
 import type { HelmRunner } from '../kustomize';
+import { emitYaml } from '../kustomize';
+import type { Json } from '../kustomize/yaml';
+import { maskSecret } from '../diff/secret';
+import { isSecret } from '../diff/normalize';
 import type { FileTree } from '../repo/file-tree';
 import { MemoryFileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
@@ -205,6 +209,15 @@ function checkRefs(src: ApplicationSource, refs: ReadonlyMap<string, Application
     if (ref.chart) return "source has a 'chart' field defined, but Helm charts are not yet not supported for 'ref' sources";
   }
   return undefined;
+}
+
+/**
+ * The rendered manifests as the UI may show them: the YAML stream with every Secret's `data`/`stringData` values
+ * masked (re-emitted from the objects when there is a Secret; byte-identical to `yaml` otherwise).
+ */
+export function maskedRenderedYaml(r: RenderedApp): string {
+  if (!r.objects.some(isSecret)) return r.yaml;
+  return r.objects.map((o) => emitYaml(maskSecret(o) as unknown as Json)).join('---\n');
 }
 
 /** Sets the destination namespace on a namespaced object that has none (what Argo CD does on apply). */

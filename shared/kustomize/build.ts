@@ -6,6 +6,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
+import { linkResolution } from '../repo/file-tree';
 import { joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
 import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
@@ -202,21 +203,35 @@ class Builder {
 
   kind(path: string): 'file' | 'dir' | undefined {
     this.files.add(path);
-    return this.tree.kind(path);
+    const k = this.tree.kind(path);
+    if (k === undefined) this.refuseLink(path);
+    return k;
   }
 
   readText(path: string): string {
     this.files.add(path);
     const t = this.tree.read(path);
-    if (t === undefined) this.fail(`no such file: ${path}`, path);
+    if (t === undefined) {
+      this.refuseLink(path);
+      this.fail(`no such file: ${path}`, path);
+    }
     return t;
   }
 
   readBytes(path: string): Uint8Array {
     this.files.add(path);
     const b = this.tree.readBytes(path);
-    if (b === undefined) this.fail(`no such file: ${path}`, path);
+    if (b === undefined) {
+      this.refuseLink(path);
+      this.fail(`no such file: ${path}`, path);
+    }
     return b;
+  }
+
+  /** Fails with the tree's reason when a path is absent because a symbolic link leads out of the repository. */
+  private refuseLink(path: string): void {
+    const r = linkResolution(this.tree, path);
+    if (r && 'refused' in r) this.fail(r.refused, path);
   }
 
   /** Resolves a path written in a kustomization (relative to its folder); enforces the load restrictor for files. */
@@ -226,6 +241,12 @@ class Builder {
     if (p === undefined) this.fail(`${what} '${rel}' leaves the repository root`, t.file);
     if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
       this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
+    }
+    // As kustomize does, the restrictor applies to where a file really is once symbolic links are resolved.
+    const real = linkResolution(this.tree, p);
+    if (real && 'refused' in real) this.fail(real.refused, t.file);
+    if (real && this.options.loadRestrictor !== 'none' && !isUnder(real.path, t.dir)) {
+      this.fail(`security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`, t.file);
     }
     return p;
   }
@@ -443,9 +464,7 @@ class Builder {
       if (p === undefined) this.fail(`resource '${rel}' leaves the repository root`, t.file);
       const kind = this.kind(p);
       if (kind === 'file') {
-        if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
-          this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
-        }
+        this.resolveFile(t, rel, 'resource');
         for (const r of this.loadResourceFile(p)) {
           r.root = t.dir;
           if (this.originAnnotations) r.metadata.annotations = { ...r.annotations(), 'config.kubernetes.io/origin': `path: ${relativePath(this.topDir, p)}\n` };

@@ -27,6 +27,32 @@ export interface FileTree {
    * when `path` is not a link. Optional: a tree without links need not implement it. Reads through a link follow it.
    */
   readLink?(path: string): string | undefined;
+  /**
+   * Where a path really is once symbolic links are resolved: its repo-relative path, or why it is refused (a link
+   * leading out of the repository, or a loop); undefined when nothing is there (a dangling link). Reads never follow
+   * a link out of the repository: such a path reads as absent, and this says why. Optional: `linkResolution` gives
+   * the same answer from `readLink` for trees that do not implement it.
+   */
+  resolveLinks?(path: string): LinkResolution | undefined;
+}
+
+/** Where a path leads once symbolic links are resolved: inside the repository, or refused with the reason. */
+export type LinkResolution = { readonly path: string } | { readonly refused: string };
+
+/** Kustomize's load-restrictor wording for a file outside the allowed root. */
+export function notInOrBelow(file: string, root: string): string {
+  return `security; file '${file}' is not in or below '${root}'`;
+}
+
+/** A tree's answer to `resolveLinks`, or one derived from `readLink` (a tree without either has no links). */
+export function linkResolution(tree: FileTree, path: string): LinkResolution | undefined {
+  if (tree.resolveLinks) return tree.resolveLinks(path);
+  const p = normalizePath(path);
+  if (p === undefined) return undefined;
+  if (!tree.readLink) return tree.kind(p) === undefined ? undefined : { path: p };
+  const real = resolveInTree(p, (q) => tree.readLink?.(q));
+  if (real === undefined) return { refused: `${notInOrBelow(p, '<repository root>')} (a symbolic link on the way leads out of the repository, or loops)` };
+  return tree.kind(real) === undefined ? undefined : { path: real };
 }
 
 /** A FileTree held in memory: built from a path → content map (tests, git blobs, edited buffers). */

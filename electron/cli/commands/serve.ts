@@ -8,6 +8,9 @@ import { Session } from '../../services/session';
 import type { CliContext } from '../context';
 import { action } from '../context';
 
+/** How long a stopping server waits for open work before it exits anyway. */
+const STOP_GRACE_MS = 2_000;
+
 /** `flotilla serve`: the desktop UI in a browser, on loopback, behind a random token. */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -27,12 +30,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n(press Ctrl+C to stop)\n`);
         if (opts.open) openInBrowser(bridge.url);
         await new Promise<void>((resolve) => {
-          const stop = (): void => void bridge.close().then(() => {
-            session.close();
-            resolve();
-          });
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+          let stopping = false;
+          const stop = (signal: NodeJS.Signals): void => {
+            // A second signal ends the process at once.
+            if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+            stopping = true;
+            // An evaluation still running (a refresh waiting on a dead cluster) must not keep a stopped server alive.
+            setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
+            void bridge.close().then(() => {
+              session.close();
+              resolve();
+            });
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
         });
       }),
     );

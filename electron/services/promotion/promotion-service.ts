@@ -3,7 +3,7 @@
 // push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
 // promotion's commit through the same path.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
@@ -31,6 +31,7 @@ import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { PromotionLog } from './promotion-log';
 import { withRepoLock } from './repo-lock';
+import { linkOnPath, writeNoFollow } from '../no-follow';
 import { lazyModule } from '../lazy-module';
 
 /** simple-git for promotion worktrees, loaded on first use (not at CLI start-up). */
@@ -150,7 +151,12 @@ export class PromotionService {
             const branch = this.pushBranch(planned, target.pipeline);
             const files = planned.plan.apps.flatMap((a) => a.edits.map((e) => [e.file, e.after] as const));
             const pushed = await this.commitAndPush(planned.base, target.remote, branch, promotionMessage(planned.plan), async (wt) => {
-              for (const [file, text] of files) writeFileSync(path.join(wt, file), text);
+              for (const [file, text] of files) {
+                // A promotion edits files of a temporary checkout: never through a link committed to the repository.
+                const link = linkOnPath(wt, file);
+                if (link !== undefined) throw new FlotillaError({ severity: 'error', message: `refusing to write ${file}: ${link} is a symbolic link in the repository`, file });
+                writeNoFollow(path.join(wt, file), text);
+              }
               await this.opts.beforePush?.(attempt);
               return files.map(([f]) => f);
             });
