@@ -15,6 +15,7 @@ import { localGitReader } from './git-reader';
 import { GitRepository } from './git-repo';
 import { linkOnPath, readNoFollow, writeNoFollow } from './no-follow';
 import { helmRunnerFor } from './helm-runner';
+import { sourceTools } from './sources/source-tools';
 
 /** The repository at one HEAD with every app discovered: what every command that lists, renders or compares apps starts from. */
 export interface HeadDiscovery {
@@ -25,9 +26,11 @@ export interface HeadDiscovery {
   readonly fleet: DiscoveredFleet;
 }
 
+/** The latest discovery per repository folder, by HEAD commit (one entry per repository: memory stays bounded). */
+const discoveries = new Map<string, { readonly sha: string; readonly discovery: Promise<HeadDiscovery> }>();
+
 /** The open GitOps repository and what the engine derives from it at HEAD. */
 export class FleetService {
-  private cached: { readonly sha: string; readonly discovery: Promise<HeadDiscovery> } | undefined;
 
   private constructor(readonly repo: GitRepository) {}
 
@@ -48,11 +51,13 @@ export class FleetService {
    */
   async discovery(): Promise<HeadDiscovery> {
     const sha = this.repo.resolve('HEAD');
-    if (sha && this.cached?.sha === sha) return this.cached.discovery;
+    // Shared by every FleetService of the same repository (a refresh opens its own): parents render once per commit.
+    const cached = discoveries.get(this.repo.root);
+    if (sha && cached?.sha === sha) return cached.discovery;
     const discovery = this.discover();
-    if (sha) this.cached = { sha, discovery };
+    if (sha) discoveries.set(this.repo.root, { sha, discovery });
     discovery.catch(() => {
-      if (this.cached?.discovery === discovery) this.cached = undefined;
+      if (discoveries.get(this.repo.root)?.discovery === discovery) discoveries.delete(this.repo.root);
     });
     return discovery;
   }
@@ -60,7 +65,7 @@ export class FleetService {
   private async discover(): Promise<HeadDiscovery> {
     const { head, scan } = await this.scanHead();
     const git = localGitReader(this.repo, scan.fleet.repoURLs);
-    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
+    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
   }
 
   /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */

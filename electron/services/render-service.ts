@@ -69,7 +69,7 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
 function discoverAt(fleet: FleetService, revision: string): Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> {
   const scan = scanRepository(fleet.repo.treeAt(revision));
   const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  return { scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor } }) };
+  return { scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
 }
 
 /**

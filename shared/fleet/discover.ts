@@ -60,11 +60,12 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   const problems: Problem[] = [];
   const declared: AppProjectSpec[] = [];
   for (const doc of scan.appProjects) {
-    const r = parseAppProject(doc.value, doc);
+    const where = { file: doc.file, line: doc.line };
+    const r = parseAppProject(doc.value, where);
     problems.push(...r.problems);
     if (!r.project) continue;
     const twin = declared.find((p) => p.name === r.project!.name);
-    if (twin) problems.push(problem(`AppProject ${r.project.name} is declared twice (also at ${twin.file}:${twin.line}); the first is used`, doc));
+    if (twin) problems.push(problem(`AppProject ${r.project.name} is declared twice (also at ${twin.file}:${twin.line}); the first is used`, where));
     else declared.push(r.project);
   }
   const projects = projectIndex(declared);
@@ -102,7 +103,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   const lookInside = (s: ApplicationSource, path: string): boolean => !scanned(path) && inside(s, path);
   for (let i = 0; i < queue.length; i++) {
     const parent = rows.get(queue[i]!)!;
-        // ApplicationSet apps are checked against the scanned files only (a fleet may have tens of thousands); Applications
+    // ApplicationSet apps are checked against the scanned files only (a fleet may have tens of thousands); Applications
     // from files or rendered by apps also by reading their source folders.
     if (!mayRenderApps(parent.application, folders, parent.origin.kind === 'appset' ? undefined : lookInside)) continue;
     const depth = level.get(parent.name)!;

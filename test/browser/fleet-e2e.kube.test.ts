@@ -110,6 +110,8 @@ describe('the desktop UI on the example fleet and real clusters', () => {
 
     await frontendDev.click();
     await page.getByRole('heading', { name: /frontend-dev on dev/ }).waitFor();
+    // Which source type rendered the app's source, with which options.
+    await expect.poll(async () => page.getByRole('region', { name: 'Sources' }).textContent()).toContain('kustomize at apps/frontend/overlays/dev');
     await page.getByRole('tab', { name: 'Diff' }).click();
     const diff = page.getByRole('table', { name: 'Deployment frontend: live and desired' });
     await diff.waitFor();

@@ -282,7 +282,7 @@ function SyncAction({ app, cluster, onDone }: { readonly app: string; readonly c
 function Sources({ sources }: { readonly sources: readonly RenderedSourceInfo[] }) {
   return (
     <section aria-label="Sources" className="app-sources">
-      <h3>{sources.length === 1 ? 'Source' : `Sources (${sources.length})`}</h3>
+      <h2>{sources.length === 1 ? 'Source' : `Sources (${sources.length})`}</h2>
       <ol>
         {sources.map((s) => (
           <li key={s.index}>

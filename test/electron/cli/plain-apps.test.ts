@@ -64,7 +64,8 @@ describe('flotilla apps and render on a repository of plain Applications (a real
 
   it('renders a plain Application from its source folder', async () => {
     const r = await cli(['render', '--repo', repo.dir, '--app', 'guestbook']);
-    expect(r.err).toBe('');
+    // stderr names the source type that rendered the source; nothing else.
+    expect(r.err).toBe('guestbook: source 1: directory at guestbook → 1 object\n');
     expect(r.code).toBe(0);
     expect(r.out).toContain('kind: Deployment');
     expect(r.out).toContain('image: gcr.io/heptio-images/ks-guestbook-demo:0.2');

@@ -88,11 +88,14 @@ describe('plain Applications in the repository', () => {
     const { found } = discover({
       'apps/bad.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {}\nspec:\n  project: default\n',
       'apps/nospec.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x}\n',
+      'apps/nosource.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: nosrc}\nspec:\n  destination: {server: https://dev.example}\n',
       'apps/good.yaml': application('good', 'good'),
     });
-    expect(found.apps.map((a) => a.name)).toEqual(['good']);
-    expect(found.problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([
+    // An Application with no source is still an app (Argo CD shows it, refusing to sync it): listed, with its error.
+    expect(found.apps.map((a) => a.name)).toEqual(['good', 'nosrc']);
+    expect(found.problems.map((p) => `${p.file}:${p.line}: ${p.message}${p.app ? ` (app ${p.app})` : ''}`)).toEqual([
       'apps/bad.yaml:1: Application has no metadata.name',
+      'apps/nosource.yaml:1: Application nosrc has no source (spec.source or spec.sources) (app nosrc)',
       'apps/nospec.yaml:1: Application x has no spec',
     ]);
   });
@@ -247,6 +250,12 @@ spec:
     expect(byName['ok']).toEqual([]);
     expect(byName['wrong-ns']).toEqual(["application destination server 'https://dev.example' and namespace 'kube-system' do not match any of the allowed destinations in project 'team'"]);
     expect(byName['wrong-repo']).toEqual(["application repo https://github.com/elsewhere/x.git is not permitted in project 'team'"]);
+  });
+
+  it('names the second file of an AppProject declared twice, and uses the first', () => {
+    const { found } = discover({ 'projects/a.yaml': PROJECT, 'projects/b.yaml': PROJECT.replace("sourceRepos: ['", "sourceRepos: ['https://nowhere/', '") });
+    expect(found.problems).toEqual([{ severity: 'error', message: 'AppProject team is declared twice (also at projects/a.yaml:1); the first is used', file: 'projects/b.yaml', line: 1 }]);
+    expect(found.projects.get('team')?.file).toBe('projects/a.yaml');
   });
 
   it('refuses rendered kinds the project forbids (checked on the rendered objects)', () => {
