@@ -29,6 +29,11 @@ export interface HeadDiscovery {
 /** The latest discovery per repository folder, by HEAD commit (one entry per repository: memory stays bounded). */
 const discoveries = new Map<string, { readonly sha: string; readonly discovery: Promise<HeadDiscovery> }>();
 
+/** Forgets every cached discovery: what a new process starts from (benchmarks of a cold `flotilla apps` use it). */
+export function forgetDiscoveries(): void {
+  discoveries.clear();
+}
+
 /** The open GitOps repository and what the engine derives from it at HEAD. */
 export class FleetService {
 
