@@ -1,17 +1,13 @@
 // Promotions through Git: plan on the remote branch's tip, apply the edits in a separate worktree (the user's checkout
 // is never touched), commit with the promoter's git identity and structured trailers, push; on a non-fast-forward
 // push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
-// promotion's commit through the same path.
+// promotion's commit through the same path (rollback.ts); git fetch/commit/push live in promotion-git.ts.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { SimpleGit } from 'simple-git';
-import type * as SimpleGitModule from 'simple-git';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
-import { changedApps, parsePromotionTrailers, promotionMessage, rollbackMessage } from '../../../shared/promotion/commit-message';
+import { changedApps, promotionMessage } from '../../../shared/promotion/commit-message';
 import type { Confirmation, GateContext } from '../../../shared/promotion/gates';
 import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promotion/history';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
@@ -32,11 +28,12 @@ import { liveDiffs } from './live-diff';
 import { PromotionLog } from './promotion-log';
 import { withRepoLock } from './repo-lock';
 import { linkOnPath, writeNoFollow } from '../no-follow';
-import { lazyModule } from '../lazy-module';
+import { PromotionGit } from './promotion-git';
+import type { RollbackContext } from './rollback';
+import { planRollback, rollbackPromotion } from './rollback';
+import type { PromotionOutcome, RollbackPlan } from './types';
 
-/** simple-git for promotion worktrees, loaded on first use (not at CLI start-up). */
-const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
-const simpleGit = (dir: string): SimpleGit => simpleGitModule().simpleGit(dir);
+export type { PromotionOutcome, RollbackPlan } from './types';
 
 /** What a person asks for: a plan request plus who approved, how it was confirmed and which pipeline. */
 export interface PromoteOptions extends PromotionRequest {
@@ -65,27 +62,6 @@ export interface PlannedPromotion {
   readonly live?: readonly LiveClusterDiff[];
 }
 
-/** What a rollback would do: the promotion, where it would push, the revert's diff and the versions after it. */
-export interface RollbackPlan {
-  readonly promotion: PromotionRecordView;
-  readonly remote: string;
-  readonly branch: string;
-  /** The remote tip the revert applies to. */
-  readonly base: string;
-  /** `git diff` of the revert. */
-  readonly diff: string;
-  /** What the target stage would run after the rollback (`app:version`). */
-  readonly versions: readonly string[];
-}
-
-/** How an execution ended. */
-export interface PromotionOutcome {
-  readonly record: PromotionRecordView;
-  readonly plan: PromotionPlan;
-  /** Why it did not push, when it did not. */
-  readonly blockers: readonly string[];
-}
-
 /** Where the service keeps its history and how it behaves. */
 export interface PromotionServiceOptions {
   /** The store's SQLite file (promotions, and the history the soak gate reads). */
@@ -105,7 +81,12 @@ export class PromotionService {
     private readonly opts: PromotionServiceOptions,
     /** The lock file serialising promotions of this repository (in its git folder, shared by its worktrees). */
     private readonly lockFile: string,
-  ) {}
+  ) {
+    this.git = new PromotionGit(repo);
+  }
+
+  /** Fetch, tips and commit-and-push in temporary worktrees. */
+  private readonly git: PromotionGit;
 
   /** Opens the repository at `dir`. */
   static async open(dir: string, opts: PromotionServiceOptions): Promise<PromotionService> {
@@ -120,7 +101,7 @@ export class PromotionService {
    */
   async plan(req: PromoteOptions): Promise<PlannedPromotion> {
     const target = await this.target(req.pipeline, false);
-    if (target.remote) await this.fetch(target.remote, target.branch);
+    if (target.remote) await this.git.fetch(target.remote, target.branch);
     const planned = await this.planAt(req, target.remote, target.branch);
     if (!req.live) return planned;
     return { ...planned, live: await liveDiffs(this.repo, planned.base, planned.plan, req.live) };
@@ -146,7 +127,7 @@ export class PromotionService {
       const target = await this.target(req.pipeline);
       const log = this.openLog();
       try {
-        await this.fetch(target.remote, target.branch);
+        await this.git.fetch(target.remote, target.branch);
         let planned = await this.planAt(req, target.remote, target.branch);
         const promoter = this.requirePromoter(planned);
         const id = log.start({ by: promoter, pipeline: planned.plan.pipeline, from: req.from, to: req.to, apps: changedApps(planned.plan), versions: planVersions(planned.plan), at: this.now() });
@@ -163,7 +144,7 @@ export class PromotionService {
             }
             const branch = this.pushBranch(planned, target.pipeline);
             const files = planned.plan.apps.flatMap((a) => a.edits.map((e) => [e.file, e.after] as const));
-            const pushed = await this.commitAndPush(planned.base, target.remote, branch, promotionMessage(planned.plan), async (wt) => {
+            const pushed = await this.git.commitAndPush(planned.base, target.remote, branch, promotionMessage(planned.plan), async (wt) => {
               for (const [file, text] of files) {
                 // A promotion edits files of a temporary checkout: never through a link committed to the repository.
                 const link = linkOnPath(wt, file);
@@ -186,7 +167,7 @@ export class PromotionService {
               return { record: log.finish(id, { result: 'failed', baseRevision: planned.base, attempts: attempt, message, at: this.now() }), plan: planned.plan, blockers: [message] };
             }
             // Someone pushed first: build on their commit, and decide again (their change may already be ours, or a gate may now fail).
-            await this.fetch(target.remote, target.branch);
+            await this.git.fetch(target.remote, target.branch);
             planned = await this.planAt(req, target.remote, target.branch);
           }
         } catch (err) {
@@ -200,116 +181,27 @@ export class PromotionService {
   }
 
   /**
-   * Reverts a promotion's commit on the branch it was pushed to (worktree, commit, push), recorded as a promotion of its
-   * own whose trailers and record list the versions the target stage runs after it. A push refused because the remote
-   * moved (or its ref was locked) is retried on the fetched tip, a bounded number of times.
+   * Reverts a promotion's commit on the branch it was pushed to, recorded as a promotion of its own whose trailers and
+   * record list the versions the target stage runs after it (see rollback.ts).
    */
   async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
-    return withRepoLock(this.lockFile, async () => {
-      const target = await this.target(opts.pipeline);
-      const log = this.openLog();
-      try {
-        const { original, branch } = await this.rollbackSubject(log, id, target);
-        const message = (await this.repo.git.raw(['log', '-1', '--format=%B', original.commit!])).trim();
-        const trailers = parsePromotionTrailers(message) ?? { from: original.from, to: original.to, apps: original.apps, versions: original.versions, pipeline: original.pipeline };
-        const promoter = this.requirePromoter({ promoter: await this.identity() } as PlannedPromotion);
-        const rid = log.start({ by: promoter, pipeline: original.pipeline, from: original.to, to: original.to, apps: original.apps, versions: original.versions, rollbackOf: id, at: this.now() });
-        const maxAttempts = this.opts.maxAttempts ?? 3;
-        try {
-          for (let attempt = 1; ; attempt++) {
-            const base = await this.remoteTip(target.remote, branch);
-            let restored: string[] = [];
-            const pushed = await this.commitAndPush(base, target.remote, branch, (tree) => {
-              restored = this.deployedVersions(target.pipeline, tree, original);
-              return rollbackMessage({ ...trailers, versions: restored }, original.commit!, String(id));
-            }, async (wt) => {
-              await this.revertInto(wt, original, target.remote, branch);
-              await this.opts.beforePush?.(attempt);
-              return undefined;
-            });
-            const plan = emptyPlan(original);
-            if (pushed.ok) {
-              return { record: log.finish(rid, { result: 'pushed', commit: pushed.commit, branch, baseRevision: base, attempts: attempt, versions: restored, at: this.now() }), plan, blockers: [] };
-            }
-            if (!pushed.rejected || attempt >= maxAttempts) {
-              const msg = pushed.rejected ? `the remote kept moving: ${maxAttempts} attempts were rejected; nothing was pushed` : `push failed; nothing was pushed: ${pushed.error}`;
-              return { record: log.finish(rid, { result: 'failed', baseRevision: base, attempts: attempt, message: msg, at: this.now() }), plan, blockers: [msg] };
-            }
-            await this.fetch(target.remote, branch);
-          }
-        } catch (err) {
-          log.finish(rid, { result: 'failed', message: formatProblem(toProblem(err)), at: this.now() });
-          throw err;
-        }
-      } finally {
-        log.close();
-      }
-    });
+    return withRepoLock(this.lockFile, () => rollbackPromotion(this.rollbackContext(), id, opts));
   }
 
-  /**
-   * What `rollback` would do, changing nothing: reverts the promotion's commit in a temporary worktree on the fetched
-   * remote tip and reports the diff and the versions the target stage would run after it.
-   */
+  /** What `rollback` would do, changing nothing: the revert's diff and the versions after it. */
   async planRollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<RollbackPlan> {
-    const target = await this.target(opts.pipeline);
-    const log = this.openLog();
-    try {
-      const { original, branch } = await this.rollbackSubject(log, id, target);
-      const base = await this.remoteTip(target.remote, branch);
-      const parent = mkdtempSync(path.join(os.tmpdir(), 'flotilla-rollback-plan-'));
-      const dir = path.join(parent, 'worktree');
-      await this.repo.git.raw(['worktree', 'add', '--detach', '--quiet', dir, base]);
-      try {
-        await this.revertInto(dir, original, target.remote, branch);
-        const wt = simpleGit(dir);
-        const diff = await wt.raw(['diff', '--cached', '--no-color']);
-        const tree = (await wt.raw(['write-tree'])).trim();
-        // A dangling commit of the reverted tree (never pushed, collected by git gc), to read it from git objects.
-        const commit = (await wt.raw(['-c', 'user.name=Flotilla', '-c', 'user.email=flotilla@localhost', 'commit-tree', tree, '-p', base, '-m', 'flotilla rollback plan'])).trim();
-        return { promotion: original, remote: target.remote, branch, base, diff, versions: this.deployedVersions(target.pipeline, this.repo.treeAt(commit), original) };
-      } finally {
-        await this.repo.git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
-        rmSync(parent, { recursive: true, force: true });
-        await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
-      }
-    } finally {
-      log.close();
-    }
+    return planRollback(this.rollbackContext(), id, opts);
   }
 
-  /** The promotion to roll back, checked: pushed, not rolled back yet, its commit present after fetching its branch. */
-  private async rollbackSubject(log: PromotionLog, id: number, target: { remote: string; branch: string }): Promise<{ original: PromotionRecordView; branch: string }> {
-    const original = log.require(id);
-    if (!original.commit || !['pushed', 'verified', 'verify-failed'].includes(original.result)) {
-      throw new FlotillaError(problem(`promotion #${id} ${original.result === 'no-op' ? 'changed nothing' : `was not pushed (${original.result})`}: there is nothing to roll back`));
-    }
-    if (original.rolledBackBy !== undefined) throw new FlotillaError(problem(`promotion #${id} was already rolled back by #${original.rolledBackBy}`));
-    const branch = original.branch ?? target.branch;
-    await this.fetch(target.remote, branch);
-    const c = original.commit.slice(0, 7);
-    if (!this.repo.hasCommit(original.commit)) {
-      throw new FlotillaError(problem(`promotion #${id}'s commit ${c} is not in ${this.repo.root}, even after fetching ${target.remote}/${branch}: it was removed from the remote (force-push) or never reached it; there is nothing to revert`));
-    }
-    const tip = await this.remoteTip(target.remote, branch);
-    if (!this.repo.isAncestor(original.commit, tip)) {
-      throw new FlotillaError(problem(`promotion #${id}'s commit ${c} is no longer on ${target.remote}/${branch} (at ${tip.slice(0, 7)}): it was removed by a force-push, so there is nothing to revert`));
-    }
-    return { original, branch };
-  }
-
-  /** Stages the revert of a promotion's commit in a worktree; a clear Problem when it no longer reverts cleanly. */
-  private async revertInto(dir: string, original: PromotionRecordView, remote: string, branch: string): Promise<void> {
-    try {
-      await simpleGit(dir).raw(['revert', '--no-commit', original.commit!]);
-    } catch (err) {
-      throw new FlotillaError(problem(`promotion #${original.id} (${original.commit!.slice(0, 7)}) does not revert cleanly on ${remote}/${branch}: the files changed since; ${firstLine(err)}`));
-    }
-  }
-
-  /** The versions the promotion's target stage runs in a tree, as `app:version` entries (the trailer's form). */
-  private deployedVersions(pipeline: PipelineSpec, tree: FileTree, original: PromotionRecordView): string[] {
-    return original.apps.flatMap((app) => (stageVersions(pipeline, tree, app, original.to) ?? []).map((v) => `${app}:${v}`));
+  private rollbackContext(): RollbackContext {
+    return {
+      git: this.git,
+      maxAttempts: this.opts.maxAttempts ?? 3,
+      ...(this.opts.beforePush ? { beforePush: this.opts.beforePush } : {}),
+      now: () => this.now(),
+      openLog: () => this.openLog(),
+      target: (name) => this.target(name),
+    };
   }
 
   /** Records a verification verdict on a promotion. */
@@ -380,13 +272,13 @@ export class PromotionService {
   }
 
   private async planAt(req: PromoteOptions, remote: string, branch: string): Promise<PlannedPromotion> {
-    const base = remote ? await this.remoteTip(remote, branch) : this.localTip(branch);
+    const base = remote ? this.git.remoteTip(remote, branch) : this.git.localTip(branch);
     const tree = this.repo.treeAt(base);
     const scan = scanRepository(tree);
     const pipeline = this.choosePipeline(tree, req.pipeline);
     const git = this.readerAt(base, branch, scan.fleet.repoURLs);
     const generated = generateAll(scan, git);
-    const promoter = await this.identity();
+    const promoter = await this.git.identity();
     const history = this.historyReader();
     try {
       const gates: GateContext = {
@@ -490,19 +382,6 @@ export class PromotionService {
     }
   }
 
-  private async identity(): Promise<string | undefined> {
-    const get = async (key: string): Promise<string> => {
-      try {
-        return (await this.repo.git.raw(['config', '--get', key])).trim();
-      } catch {
-        return '';
-      }
-    };
-    const name = await get('user.name');
-    const email = await get('user.email');
-    return name && email ? `${name} <${email}>` : undefined;
-  }
-
   private requirePromoter(planned: Pick<PlannedPromotion, 'promoter'>): string {
     if (!planned.promoter) throw new FlotillaError(problem(`promotions are committed with your git identity: set it with git config user.name and git config user.email (in ${this.repo.root} or globally)`));
     return planned.promoter;
@@ -515,75 +394,7 @@ export class PromotionService {
     return `${pipeline.git.reviewBranchPrefix}${slug.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
   }
 
-  private async fetch(remote: string, branch: string): Promise<void> {
-    try {
-      await this.repo.git.fetch(remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`);
-    } catch (err) {
-      throw new FlotillaError(problem(`cannot fetch ${branch} from ${remote}: ${firstLine(err)}`));
-    }
-  }
-
-  private localTip(branch: string): string {
-    const sha = this.repo.resolve(`refs/heads/${branch}`) ?? this.repo.resolve('HEAD');
-    if (!sha) throw new FlotillaError(problem(`the repository has no branch ${branch}`));
-    return sha;
-  }
-
-  private async remoteTip(remote: string, branch: string): Promise<string> {
-    const sha = this.repo.resolve(`refs/remotes/${remote}/${branch}`);
-    if (!sha) throw new FlotillaError(problem(`the remote ${remote} has no branch ${branch}`));
-    return sha;
-  }
-
-  /**
-   * Checks `base` out in a temporary worktree, lets `edit` change it (returning the paths to stage, or undefined when
-   * it staged them itself), commits and pushes HEAD to `branch`. The worktree is always removed; the user's checkout
-   * and branches are never touched, and a failed push leaves no ref behind.
-   */
-  private async commitAndPush(
-    base: string, remote: string, branch: string, message: string | ((committed: FileTree) => string), edit: (dir: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>,
-  ): Promise<{ ok: true; commit: string } | { ok: false; rejected: boolean; error: string }> {
-    const parent = mkdtempSync(path.join(os.tmpdir(), 'flotilla-promote-'));
-    const dir = path.join(parent, 'worktree');
-    await this.repo.git.raw(['worktree', 'add', '--detach', '--quiet', dir, base]);
-    try {
-      const wt: SimpleGit = simpleGit(dir);
-      const staged = await edit(dir);
-      if (staged) await wt.add([...staged]);
-      if (typeof message === 'string') await wt.commit(message);
-      else {
-        // The message describes the committed files (a rollback's trailers list the versions it restores): commit,
-        // read the commit's tree from git objects, then give the commit its message.
-        await wt.commit('flotilla: message follows');
-        await wt.raw(['commit', '--amend', '--quiet', '-m', message(this.repo.treeAt((await wt.revparse(['HEAD'])).trim()))]);
-      }
-      const commit = (await wt.revparse(['HEAD'])).trim();
-      try {
-        await wt.push(remote, `HEAD:refs/heads/${branch}`);
-        return { ok: true, commit };
-      } catch (err) {
-        const text = err instanceof Error ? err.message : String(err);
-        const rejected = isRetryablePushError(text);
-        return { ok: false, rejected, error: text.split('\n').filter((l) => /rejected|error|denied|hook|remote:/i.test(l)).join(' ').trim() || firstLine(err) };
-      }
-    } finally {
-      await this.repo.git.raw(['worktree', 'remove', '--force', dir]).catch(() => undefined);
-      rmSync(parent, { recursive: true, force: true });
-      await this.repo.git.raw(['worktree', 'prune']).catch(() => undefined);
-    }
-  }
 }
-
-/**
- * Whether a refused push is worth re-planning on the fetched remote and retrying: the branch moved (non-fast-forward,
- * fetch first) or another push held the ref's lock at that moment (`cannot lock ref`). A hook or permission refusal
- * (`remote rejected` for any other reason) is final.
- */
-export function isRetryablePushError(text: string): boolean {
-  if (/cannot lock ref|unable to create .*\.lock|failed to update ref/i.test(text)) return true;
-  return /\[rejected\]|non-fast-forward|fetch first/.test(text) && !/remote rejected/.test(text);
-}
-
 /** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */
 function isPipelineText(text: string): boolean {
   return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);
@@ -591,13 +402,4 @@ function isPipelineText(text: string): boolean {
 
 function promoterName(identity: string): string {
   return identity.replace(/\s*<[^>]*>$/, '');
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
-}
-
-function emptyPlan(r: PromotionRecordView): PromotionPlan {
-  return { pipeline: r.pipeline, from: r.to, to: r.to, apps: [], gates: [], problems: [], noop: false, ready: true };
 }
