@@ -107,7 +107,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   problems.push(...settings.problems);
   const fleetIgnore = settings.ignore;
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
-  // They run in a worker thread with a hard deadline and memory caps; a limit hit names the check and the fleet file.
+  // They run in a worker thread with a hard deadline and memory caps, awaited (never blocking this thread); a limit hit
+  // names the check and the fleet file, and a script stopped at its deadline is not run again in this process.
   const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
@@ -200,13 +201,16 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
                 }
               }))
             : undefined;
+          const extra = live.resources.filter((r) => r.extra && r.live).map((r) => r.live!);
+          // Custom Lua checks run in their worker while this thread keeps serving; assessHealth then reads the answers.
+          await lua?.evaluate([...ours.flatMap((r) => (r.live ? [r.live] : [])), ...extra]);
           const comparison = compareAppDetailed({
             ...base,
             desired: ours.map((r) => r.desired!),
             live: ours.map((r) => r.live),
             liveErrors,
             ...(serverPredicted ? { serverPredicted } : {}),
-            extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
+            extra,
             observedAt: live.observedAt,
           });
           out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, [...j.renderProblems, ...live.problems]), j), comparison });

@@ -1,8 +1,9 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- fengari ships no types; this brings its declaration into every tsconfig that compiles this file
 /// <reference path="./lua/fengari.d.ts" />
 import type { LuaWorkerSettings } from './lua/worker-main';
-import type { LuaWorker } from './lua/worker-pool';
+import type { LuaCallOutcome, LuaWorker } from './lua/worker-pool';
 import { LUA_WORKER_RESOURCE_LIMITS, takeLuaWorker } from './lua/worker-pool';
+import { groupOf } from '../../shared/health/fields';
 import type { CustomHealthChecks, HealthCustomizations } from '../../shared/health/types';
 import type { HealthResult, HealthStatus, KubeObject } from '../../shared/model/status';
 import { HEALTH_ORDER } from '../../shared/model/status';
@@ -23,6 +24,13 @@ export const DEFAULT_LUA_LIMITS: LuaLimits = { instructions: 1_000_000, timeoutM
 /** Extra time past the time limit before the caller ends the worker (the in-VM check normally stops a run first). */
 const HARD_DEADLINE_GRACE_MS = 250;
 
+/**
+ * Scripts (by their text) stopped at the hard deadline or by the worker's memory cap in this process (a `serve`
+ * session, a CLI run), with why: such a script is marked bad for the session and not run again on the next
+ * comparison, so one hostile check costs its deadline once, not once per refresh. Restarting the process clears it.
+ */
+const STOPPED_SCRIPTS = new Map<string, string>();
+
 /** Largest string `string.rep` may build in a health script (1 MiB). */
 export const MAX_REP_BYTES = 1 << 20;
 
@@ -33,7 +41,8 @@ export const MAX_REP_BYTES = 1 << 20;
  * and math libraries and a clock-only `os` are available; each run has its own globals and an instruction, time and
  * memory limit. The worker has V8 resource limits and is terminated at a hard deadline even inside a library call
  * (a pathological string.find), so no script can hang or exhaust the process. A script error or a limit is reported
- * as Unknown, naming the group/kind and the limit; a script that hit the deadline is not run again by this runner.
+ * as Unknown, naming the group/kind and the limit; a script that hit the deadline is not run again in this process. `serve` and the CLI
+ * run the checks with `evaluate`, which awaits the worker and never blocks the main thread.
  */
 export class LuaHealthRunner implements CustomHealthChecks {
   private readonly exact = new Map<string, string>();
@@ -41,8 +50,10 @@ export class LuaHealthRunner implements CustomHealthChecks {
   private readonly scripts: Record<string, string> = {};
   private readonly settings: LuaWorkerSettings;
   private worker: LuaWorker | undefined;
-  /** Scripts stopped at the hard deadline: their answer, so one hostile script costs its deadline once. */
-  private readonly stopped = new Map<string, string>();
+  /** Answers awaited off the main thread by `evaluate`, per live object. */
+  private readonly prefetched = new WeakMap<KubeObject, { readonly result: HealthResult | undefined }>();
+  /** Runs of `evaluate` one after another: a worker takes one check at a time. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(customizations: HealthCustomizations, private readonly limits: LuaLimits = DEFAULT_LUA_LIMITS, private readonly source?: string) {
     for (const [key, script] of Object.entries(customizations)) {
@@ -75,12 +86,49 @@ export class LuaHealthRunner implements CustomHealthChecks {
   check(obj: KubeObject, group: string, kind: string): HealthResult | undefined {
     const key = this.lookup(group, kind);
     if (key === undefined) return undefined;
+    const ready = this.prefetched.get(obj);
+    if (ready) return ready.result;
     const what = group ? `${group}/${kind}` : kind;
-    const failed = (message: string): HealthResult => ({ status: 'Unknown', message: `health check for ${what}${this.source ? ` (${this.source})` : ''} failed: ${message}` });
-    const earlier = this.stopped.get(key);
-    if (earlier !== undefined) return failed(earlier);
-    const worker = this.workerFor();
-    const outcome = worker.call({ key, what, obj }, this.limits.timeoutMs + HARD_DEADLINE_GRACE_MS);
+    const earlier = this.stoppedReason(key);
+    if (earlier !== undefined) return this.failed(what, earlier);
+    return this.answer(key, what, this.workerFor().call({ key, what, obj }, this.limits.timeoutMs + HARD_DEADLINE_GRACE_MS));
+  }
+
+  /**
+   * Runs the checks of these objects in the worker without blocking this thread (what `serve` and the CLI do before
+   * they assess health): `check` then answers from what was awaited here. Calls run one after another.
+   */
+  evaluate(objects: readonly KubeObject[]): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (const obj of objects) {
+        if (this.prefetched.has(obj)) continue;
+        const group = groupOf(obj.apiVersion);
+        const kind = obj.kind ?? '';
+        const key = this.lookup(group, kind);
+        if (key === undefined) continue;
+        const what = group ? `${group}/${kind}` : kind;
+        const earlier = this.stoppedReason(key);
+        const result = earlier !== undefined
+          ? this.failed(what, earlier)
+          : this.answer(key, what, await this.workerFor().callAsync({ key, what, obj }, this.limits.timeoutMs + HARD_DEADLINE_GRACE_MS));
+        this.prefetched.set(obj, { result });
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private failed(what: string, message: string): HealthResult {
+    return { status: 'Unknown', message: `health check for ${what}${this.source ? ` (${this.source})` : ''} failed: ${message}` };
+  }
+
+  /** Why this script was stopped at its hard deadline or memory cap earlier in this process, if it was. */
+  private stoppedReason(key: string): string | undefined {
+    return STOPPED_SCRIPTS.get(this.scripts[key] ?? '');
+  }
+
+  private answer(key: string, what: string, outcome: LuaCallOutcome): HealthResult | undefined {
+    const failed = (message: string): HealthResult => this.failed(what, message);
     if (outcome.kind === 'answer') {
       if (outcome.spent) this.worker = undefined;
       const r = outcome.result;
@@ -92,7 +140,7 @@ export class LuaHealthRunner implements CustomHealthChecks {
     const why = outcome.kind === 'deadline'
       ? `time limit of ${this.limits.timeoutMs} ms exceeded (stopped inside a library call after ${outcome.elapsedMs} ms; the worker was ended)`
       : `the health-check worker stopped (${outcome.reason}; its memory limit is ${LUA_WORKER_RESOURCE_LIMITS.maxOldGenerationSizeMb} MiB)`;
-    this.stopped.set(key, why);
+    STOPPED_SCRIPTS.set(this.scripts[key] ?? '', why);
     return failed(why);
   }
 
@@ -129,3 +177,4 @@ export function keyToGroupKind(key: string): string {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+

@@ -57,4 +57,36 @@ describe('hostile Lua health checks are bounded in time and memory', () => {
     expect(Date.now() - started).toBeLessThan(500);
     runner.close();
   });
+
+  it('evaluates checks off the main thread: timers keep firing while a hostile check runs, and the next comparison skips it', async () => {
+    // Its own script text: a script stopped at its deadline is remembered for the process, by its text.
+    const hang = '-- evaluate test\nstring.find(("a"):rep(2e5), "(.-)(.-)(.-)(.-)b")';
+    const objects = [1, 2, 3].map((i) => ({ ...obj, metadata: { name: `w${i}` } }));
+    const first = new LuaHealthRunner({ 'example.com_Widget': hang, 'example.com_Gadget': OK }, undefined, 'flotilla.yaml');
+    const gaps: number[] = [];
+    let last = Date.now();
+    const ticker = setInterval(() => {
+      const now = Date.now();
+      gaps.push(now - last);
+      last = now;
+    }, 20);
+    const started = Date.now();
+    await first.evaluate(objects);
+    const ms = Date.now() - started;
+    clearInterval(ticker);
+    // The deadline was reached (1,000 ms time limit + 250 ms grace) while this thread kept running its timers.
+    expect(ms).toBeGreaterThanOrEqual(1_000);
+    expect(gaps.length).toBeGreaterThan(20);
+    expect(Math.max(...gaps)).toBeLessThan(200);
+    for (const o of objects) expect(first.check(o, 'example.com', 'Widget')?.message).toMatch(/^health check for example\.com\/Widget \(flotilla\.yaml\) failed: time limit of 1000 ms exceeded/);
+    first.close();
+    // A later comparison (a new runner, as each refresh makes) does not run the script again.
+    const second = new LuaHealthRunner({ 'example.com_Widget': hang, 'example.com_Gadget': OK }, undefined, 'flotilla.yaml');
+    const again = Date.now();
+    await second.evaluate([...objects, { ...obj, kind: 'Gadget' }]);
+    expect(Date.now() - again).toBeLessThan(500);
+    expect(second.check(objects[0]!, 'example.com', 'Widget')?.message).toMatch(/time limit of 1000 ms exceeded/);
+    expect(second.check({ ...obj, kind: 'Gadget' }, 'example.com', 'Gadget')).toBeDefined();
+    second.close();
+  });
 });

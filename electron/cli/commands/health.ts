@@ -110,6 +110,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
         }
         const { objects, problems: fileProblems } = objectsOf(text, displayName(file));
         problems.push(...fileProblems);
+        await runner?.evaluate(objects.map((o) => o.obj));
         for (const { obj } of objects) {
           const meta = isRecord(obj.metadata) ? obj.metadata : {};
           const h = assessHealth(obj, runner ? { custom: runner } : undefined);

@@ -74,7 +74,7 @@ export class LuaWorker {
     this.port.postMessage({ configure: settings } satisfies LuaWorkerRequest);
   }
 
-  /** Runs one check; blocks until the answer, or until `deadlineMs` after the worker started it (then terminates it). */
+  /** Runs one check; blocks the calling thread (tests and offline tools; `serve` and the CLI use callAsync) until the answer, or until `deadlineMs` after the worker started it (then terminates it). */
   call(run: Extract<LuaWorkerRequest, { run: unknown }>['run'], deadlineMs: number): LuaCallOutcome {
     if (this.dead) return { kind: 'lost', reason: 'the worker has stopped' };
     Atomics.store(this.state, 0, 0);
@@ -85,6 +85,34 @@ export class LuaWorker {
     }
     const started = Date.now();
     Atomics.wait(this.state, 0, 1, deadlineMs);
+    return this.outcome(started);
+  }
+
+  /**
+   * Runs one check without blocking the calling thread: awaits the worker's start and answer (Atomics.waitAsync on the
+   * same shared flag) and terminates the worker `deadlineMs` after it started the check. One call at a time per worker.
+   */
+  async callAsync(run: Extract<LuaWorkerRequest, { run: unknown }>['run'], deadlineMs: number): Promise<LuaCallOutcome> {
+    if (this.dead) return { kind: 'lost', reason: 'the worker has stopped' };
+    Atomics.store(this.state, 0, 0);
+    this.port.postMessage({ run } satisfies LuaWorkerRequest);
+    // A pending Atomics.waitAsync does not keep Node's event loop alive: a timer does, for as long as the check runs.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      await waitWhile(this.state, 0, START_TIMEOUT_MS);
+      if (Atomics.load(this.state, 0) === 0) {
+        this.terminate();
+        return { kind: 'lost', reason: `the worker did not start the check within ${START_TIMEOUT_MS} ms` };
+      }
+      const started = Date.now();
+      await waitWhile(this.state, 1, deadlineMs);
+      return this.outcome(started);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private outcome(started: number): LuaCallOutcome {
     const state = Atomics.load(this.state, 0);
     if (state === 1) {
       this.terminate();
@@ -117,4 +145,15 @@ export function takeLuaWorker(): LuaWorker {
   const out = w ?? new LuaWorker();
   warm.push(new LuaWorker());
   return out;
+}
+
+/** Atomics.waitAsync (ES2024; Node 16+), which the ES2023 library typings lack. */
+interface AtomicsWaitAsync {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** Resolves when `state[0]` is no longer `value`, or after `ms`, without blocking the thread. */
+async function waitWhile(state: Int32Array, value: number, ms: number): Promise<void> {
+  const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(state, 0, value, ms);
+  if (r.async) await r.value;
 }
