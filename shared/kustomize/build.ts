@@ -12,7 +12,14 @@ import type { FieldSpec, TransformerConfig } from './field-specs';
 import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
 import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
 import type { Kustomization } from './kustomization';
+import type { KustomizationField } from './kustomization';
 import { KUSTOMIZATION_FILE_NAMES, mapList, parseKustomization, stringList, stringMap } from './kustomization';
+
+/** The kustomization fields whose entries name files or folders, searched to point an error at its entry. */
+const ENTRY_FIELDS: readonly KustomizationField[] = [
+  'resources', 'components', 'crds', 'patches', 'patchesStrategicMerge', 'patchesJson6902', 'configurations', 'generators',
+  'transformers', 'validators', 'configMapGenerator', 'secretGenerator', 'replacements',
+];
 import type { JsonPatchOp } from './patch';
 import { OpenApiSchema } from './openapi';
 import { applyJsonPatch, builtinListStrategy, isDeletePatch, PatchError, strategicMerge } from './patch';
@@ -201,6 +208,20 @@ class Builder {
     throw new BuildError(problem(message, { ...(file !== undefined ? { file } : {}), ...extra }));
   }
 
+  /** Fails pointing at the entry `value` of a kustomization field (its line and column), else at the file. */
+  failAt(t: Target, field: KustomizationField, value: string | undefined, message: string): never {
+    return this.fail(message, t.file, t.k.where(field, value) ?? {});
+  }
+
+  /** Fails pointing at an entry written in any path-holding field of the kustomization (resources, patches, crds, …). */
+  private failEntry(t: Target, value: string, message: string): never {
+    for (const field of ENTRY_FIELDS) {
+      const at = t.k.where(field, value);
+      if (at) this.fail(message, t.file, at);
+    }
+    return this.fail(message, t.file);
+  }
+
   kind(path: string): 'file' | 'dir' | undefined {
     this.files.add(path);
     const k = this.tree.kind(path);
@@ -236,17 +257,17 @@ class Builder {
 
   /** Resolves a path written in a kustomization (relative to its folder); enforces the load restrictor for files. */
   resolveFile(t: Target, rel: string, what: string): string {
-    if (isRemote(rel)) this.fail(`${what} '${rel}' is a remote URL; remote resources are not supported`, t.file);
+    if (isRemote(rel)) this.failEntry(t, rel, `${what} '${rel}' is a remote URL; remote resources are not supported`);
     const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
-    if (p === undefined) this.fail(`${what} '${rel}' leaves the repository root`, t.file);
+    if (p === undefined) this.failEntry(t, rel, `${what} '${rel}' leaves the repository root`);
     if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
-      this.fail(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`, t.file);
+      this.failEntry(t, rel, `security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`);
     }
     // As kustomize does, the restrictor applies to where a file really is once symbolic links are resolved.
     const real = linkResolution(this.tree, p);
-    if (real && 'refused' in real) this.fail(real.refused, t.file);
+    if (real && 'refused' in real) this.failEntry(t, rel, real.refused);
     if (real && this.options.loadRestrictor !== 'none' && !isUnder(real.path, t.dir)) {
-      this.fail(`security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`, t.file);
+      this.failEntry(t, rel, `security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`);
     }
     return p;
   }
@@ -424,9 +445,9 @@ class Builder {
     this.runGenerators(t, acc);
     for (const c of stringList(f.components)) {
       const p = this.resolveDir(t, c, 'component');
-      if (this.kind(p) === 'file') this.fail(`must build at directory: '${p}': component '${c}' must be a folder holding a kustomization of kind Component`, t.file);
+      if (this.kind(p) === 'file') this.failAt(t, 'components', c, `must build at directory: '${p}': component '${c}' must be a folder holding a kustomization of kind Component`);
       const sub = this.loadTarget(p);
-      if (!sub) this.fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in component folder '${p}'`, t.file);
+      if (!sub) this.failAt(t, 'components', c, `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in component folder '${p}'`);
       if (sub.k.kind !== 'Component') this.fail(`accumulating components: expected kind 'Component' for path '${p}' but got '${sub.k.kind}'`, sub.file);
       this.checkCycle(chain, p, t.file);
       this.accumulateTarget(sub, acc, [...chain, p]);
@@ -445,9 +466,9 @@ class Builder {
   }
 
   private resolveDir(t: Target, rel: string, what: string): string {
-    if (isRemote(rel)) this.fail(`${what} '${rel}' is a remote URL; remote bases are not supported`, t.file);
+    if (isRemote(rel)) this.failEntry(t, rel, `${what} '${rel}' is a remote URL; remote bases are not supported`);
     const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
-    if (p === undefined) this.fail(`${what} '${rel}' leaves the repository root`, t.file);
+    if (p === undefined) this.failEntry(t, rel, `${what} '${rel}' leaves the repository root`);
     return p;
   }
 
@@ -459,9 +480,9 @@ class Builder {
 
   private accumulateResources(t: Target, acc: Acc, paths: readonly string[], chain: readonly string[]): void {
     for (const rel of paths) {
-      if (isRemote(rel)) this.fail(`resource '${rel}' is a remote URL; remote resources are not supported`, t.file);
+      if (isRemote(rel)) this.failAt(t, 'resources', rel, `resource '${rel}' is a remote URL; remote resources are not supported`);
       const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
-      if (p === undefined) this.fail(`resource '${rel}' leaves the repository root`, t.file);
+      if (p === undefined) this.failAt(t, 'resources', rel, `resource '${rel}' leaves the repository root`);
       const kind = this.kind(p);
       if (kind === 'file') {
         this.resolveFile(t, rel, 'resource');
@@ -473,8 +494,8 @@ class Builder {
       } else if (kind === 'dir') {
         this.checkCycle(chain, p, t.file);
         const sub = this.loadTarget(p);
-        if (!sub) this.fail(`accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`, t.file);
-        if (sub.k.kind === 'Component') this.fail(`expected kind != 'Component' for path '${p}'`, t.file);
+        if (!sub) this.failAt(t, 'resources', rel, `accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`);
+        if (sub.k.kind === 'Component') this.failAt(t, 'resources', rel, `expected kind != 'Component' for path '${p}'`);
         const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
         for (const r of subAcc.resources) this.append(acc, r, t.file);
         mergeAccConfig(acc, subAcc.config);
@@ -483,7 +504,7 @@ class Builder {
           acc.vars.push(v);
         }
       } else {
-        this.fail(`accumulating resources: '${rel}' does not exist (looked for ${p})`, t.file);
+        this.failAt(t, 'resources', rel, `accumulating resources: '${rel}' does not exist (looked for ${p})`);
       }
     }
   }
@@ -700,10 +721,10 @@ class Builder {
         for (const d of docs) if (isMapValue(d.value)) out.push({ obj: d.value, file: fp });
       } else if (kind === 'dir') {
         const sub = this.loadTarget(p);
-        if (!sub) this.fail(`no kustomization in ${what} folder '${p}'`, t.file);
+        if (!sub) this.failEntry(t, e, `no kustomization in ${what} folder '${p}'`);
         const subAcc = this.accumulateTarget(sub, newAcc(), [t.dir, p]);
         for (const r of subAcc.resources) out.push({ obj: r.obj, file: sub.file });
-      } else this.fail(`${what} '${e}' does not exist`, t.file);
+      } else this.failEntry(t, e, `${what} '${e}' does not exist`);
     }
     return out;
   }
@@ -862,7 +883,7 @@ class Builder {
     if (inline !== undefined && path !== undefined) this.fail('patch and path can\'t be set at the same time', t.file);
     if (path !== undefined) {
       const fp = this.resolveFile(t, path, 'patch');
-      if (this.kind(fp) !== 'file') this.fail(`patch file '${path}' does not exist`, t.file);
+      if (this.kind(fp) !== 'file') this.failEntry(t, path, `patch file '${path}' does not exist`);
       return { text: this.readText(fp), file: fp };
     }
     if (inline === undefined) this.fail('a patch needs patch or path', t.file);
@@ -939,7 +960,7 @@ class Builder {
   }
 
   private patchesStrategicMerge(t: Target, acc: Acc, entries: readonly string[]): void {
-    if (entries.length === 0) this.fail('patchesStrategicMerge is empty', t.file);
+    if (entries.length === 0) this.failAt(t, 'patchesStrategicMerge', undefined, 'patchesStrategicMerge is empty');
     for (const e of entries) {
       let text: string;
       let file = t.file;
@@ -948,7 +969,7 @@ class Builder {
         file = this.resolveFile(t, e, 'patch');
         text = this.readText(file);
       } else if (p !== undefined && !/[:\n]/.test(e)) {
-        this.fail(`patch file '${e}' does not exist`, t.file);
+        this.failAt(t, 'patchesStrategicMerge', e, `patch file '${e}' does not exist`);
       } else text = e;
       const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
       if (problems[0]) throw new BuildError(problems[0]);

@@ -4,6 +4,7 @@
  */
 import type { Json, JsonMap } from './yaml';
 import { isMapValue, setKey } from './yaml';
+import type { JsonPath } from '../yaml/node-position';
 
 /** A field type: scalar, list, map of strings/bools, a struct, or anything. */
 export type FieldType =
@@ -91,8 +92,18 @@ export const KUSTOMIZATION_TYPE: FieldType = {
   },
 };
 
-/** A decoding error, worded as Go's encoding/json. */
-export class DecodeError extends Error {}
+/** A decoding error, worded as Go's encoding/json, with where in the document it is (the offending key or value). */
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    /** The path of the offending node, with keys as written. */
+    readonly at: JsonPath,
+    /** Whether the key (an unknown field) or the value (a wrong type) is at fault. */
+    readonly part: 'key' | 'value',
+  ) {
+    super(message);
+  }
+}
 
 function jsonType(v: Json): string {
   if (typeof v === 'string') return 'string';
@@ -110,10 +121,10 @@ function goType(t: FieldType): string {
 }
 
 /** Checks `v` against `t` and returns it with canonical field names (Go: exact names win over case-insensitive ones). */
-export function decode(v: Json, t: FieldType, structName: string, path: readonly string[]): Json {
+export function decode(v: Json, t: FieldType, structName: string, path: readonly string[], at: JsonPath = []): Json {
   if (v === null) return null;
   const mismatch = (): never => {
-    throw new DecodeError(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${structName}.${path.join('.')} of type ${goType(t)}`);
+    throw new DecodeError(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${structName}.${path.join('.')} of type ${goType(t)}`, at, 'value');
   };
   if (t === 'any') return v;
   if (t === 'string') return typeof v === 'string' ? v : mismatch();
@@ -124,12 +135,12 @@ export function decode(v: Json, t: FieldType, structName: string, path: readonly
   }
   if ('list' in t) {
     if (!Array.isArray(v)) return mismatch();
-    return v.map((x) => decode(x, t.list, structName, path));
+    return v.map((x, i) => decode(x, t.list, structName, path, [...at, i]));
   }
   if ('map' in t) {
     if (!isMapValue(v)) return mismatch();
     const out: JsonMap = {};
-    for (const [k, x] of Object.entries(v)) setKey(out, k, decode(x, t.map, structName, path));
+    for (const [k, x] of Object.entries(v)) setKey(out, k, decode(x, t.map, structName, path, [...at, k]));
     return out;
   }
   if (!isMapValue(v)) return mismatch();
@@ -139,11 +150,11 @@ export function decode(v: Json, t: FieldType, structName: string, path: readonly
   const exact = new Set<string>();
   for (const [k, x] of Object.entries(v)) {
     const canonical = byLower.get(k.toLowerCase());
-    if (!canonical) throw new DecodeError(`json: unknown field "${k}"`);
+    if (!canonical) throw new DecodeError(`json: unknown field "${k}"`, [...at, k], 'key');
     const isExact = canonical === k;
     if (!isExact && exact.has(canonical)) continue;
     if (isExact) exact.add(canonical);
-    const decoded = decode(x, fields[canonical]!, t.struct, [...path, canonical]);
+    const decoded = decode(x, fields[canonical]!, t.struct, [...path, canonical], [...at, k]);
     if (decoded !== null || !(canonical in out)) setKey(out, canonical, decoded);
   }
   return out;

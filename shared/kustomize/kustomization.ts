@@ -2,6 +2,7 @@
 import type { Json, JsonMap } from './yaml';
 import { isMapValue, readYaml } from './yaml';
 import { decode, DecodeError, KUSTOMIZATION_TYPE } from './kustomization-schema';
+import type { JsonPath } from '../yaml/node-position';
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -24,6 +25,8 @@ export interface Kustomization {
   readonly fields: Partial<Record<KustomizationField, Json>>;
   readonly kind: string;
   readonly apiVersion: string;
+  /** Where an entry of a field is written: the list item equal to `value` (or the field's key), else nothing known. */
+  readonly where: (field: KustomizationField, value?: string) => { line: number; column: number } | undefined;
 }
 
 /** Why a kustomization could not be read. */
@@ -35,17 +38,19 @@ export interface KustomizationError {
 
 /** Parses kustomization text; returns the kustomization or an error. */
 export function parseKustomization(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
-  const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
+  const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11', positions: true });
   const p = problems[0];
   if (p) return { error: { message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.column !== undefined ? { column: p.column } : {}) } };
   if (docs.length > 1) return { error: { message: 'a kustomization file must hold one YAML document' } };
   const doc = docs[0]?.value ?? {};
+  const at = docs[0]?.at;
+  const pos = (p: JsonPath, part: 'key' | 'value'): { line: number; column: number } | undefined => (at ? at(p, part) : undefined);
   if (!isMapValue(doc)) return { error: { message: 'a kustomization must be a YAML mapping' } };
   let decoded: Json;
   try {
     decoded = decode(doc, KUSTOMIZATION_TYPE, 'Kustomization', []);
   } catch (e) {
-    if (e instanceof DecodeError) return { error: { message: `invalid Kustomization: ${e.message}` } };
+    if (e instanceof DecodeError) return { error: { message: `invalid Kustomization: ${e.message}`, ...pos(e.at, e.part) } };
     throw e;
   }
   const fields: Partial<Record<KustomizationField, Json>> = {};
@@ -54,17 +59,36 @@ export function parseKustomization(text: string, file: string): { k?: Kustomizat
   }
   const kind = typeof fields.kind === 'string' && fields.kind !== '' ? fields.kind : 'Kustomization';
   const apiVersion = typeof fields.apiVersion === 'string' ? fields.apiVersion : '';
-  if (kind !== 'Kustomization' && kind !== 'Component') return { error: { message: `kind '${kind}' is not Kustomization or Component` } };
+  const keyOf = (field: KustomizationField): string | undefined => Object.keys(doc).find((key) => key === field) ?? Object.keys(doc).find((key) => key.toLowerCase() === field.toLowerCase());
+  const fieldPos = (field: KustomizationField): { line: number; column: number } | undefined => {
+    const key = keyOf(field);
+    return key === undefined ? undefined : pos([key], 'value');
+  };
+  if (kind !== 'Kustomization' && kind !== 'Component') return { error: { message: `kind '${kind}' is not Kustomization or Component`, ...fieldPos('kind') } };
   if (kind === 'Component' && apiVersion !== '' && apiVersion !== 'kustomize.config.k8s.io/v1alpha1') {
-    return { error: { message: `apiVersion for Component should be kustomize.config.k8s.io/v1alpha1` } };
+    return { error: { message: `apiVersion for Component should be kustomize.config.k8s.io/v1alpha1`, ...fieldPos('apiVersion') } };
   }
+  const where = (field: KustomizationField, value?: string): { line: number; column: number } | undefined => {
+    // Legacy fields were folded into their successors: look where the entry is written.
+    const sources: KustomizationField[] = field === 'resources' ? ['resources', 'bases'] : field === 'images' ? ['images', 'imageTags'] : [field];
+    for (const f of sources) {
+      const key = keyOf(f);
+      if (key === undefined) continue;
+      if (value === undefined) return pos([key], 'key');
+      const list = doc[key];
+      if (!Array.isArray(list)) continue;
+      const i = list.findIndex((x) => x === value || (isMapValue(x) && Object.values(x).includes(value)));
+      if (i >= 0) return pos([key, i], 'value');
+    }
+    return undefined;
+  };
   // FixKustomization: legacy fields.
   if (Array.isArray(fields.bases)) fields.resources = [...(Array.isArray(fields.resources) ? fields.resources : []), ...fields.bases];
   if (Array.isArray(fields.imageTags)) fields.images = [...(Array.isArray(fields.images) ? fields.images : []), ...fields.imageTags];
   if (fields.helmChartInflationGenerator !== undefined && fields.helmCharts === undefined) fields.helmCharts = fields.helmChartInflationGenerator;
   const meaningful = Object.keys(fields).filter((f) => f !== 'apiVersion' && f !== 'kind' && fields[f as KustomizationField] !== null);
   if (meaningful.length === 0) return { error: { message: 'kustomization.yaml is empty' } };
-  return { k: { fields, kind, apiVersion } };
+  return { k: { fields, kind, apiVersion, where } };
 }
 
 /** A field as a list of strings (non-strings dropped). */

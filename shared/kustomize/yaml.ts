@@ -9,6 +9,8 @@ import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { YAML_LIMITS, yamlAliasError, yamlSizeError } from '../yaml/limits';
+import type { PositionOf } from '../yaml/node-position';
+import { positionsOf } from '../yaml/node-position';
 
 /** A JSON-like value as kustomize holds it; integers beyond 2^53 are bigints. */
 export type Json = null | boolean | number | bigint | string | Json[] | JsonMap;
@@ -26,6 +28,8 @@ export function isMapValue(v: unknown): v is JsonMap {
 export interface ParsedDoc {
   readonly value: Json;
   readonly line: number;
+  /** Where a field is written (kept only when asked for with `positions`). */
+  readonly at?: PositionOf;
 }
 
 /** Options for reading a YAML stream. */
@@ -37,6 +41,8 @@ export interface ReadYamlOptions {
    * sigs.k8s.io/yaml (yaml.v2) reads kustomization files (`yes`, `on`, `n` are booleans, `012` is octal).
    */
   readonly schema?: 'yaml12' | 'yaml11';
+  /** Keep each document's node positions (`ParsedDoc.at`): for small files whose errors point at a field. */
+  readonly positions?: boolean;
 }
 
 class YamlReadError extends Error {
@@ -69,7 +75,7 @@ export function readYaml(text: string, file: string, options: ReadYamlOptions): 
     try {
       const value = convert(doc.contents, doc, options, 0, { aliases: 0, nodes: 0 });
       if (value === null) continue;
-      docs.push({ value, line: lineCounter.linePos(doc.contents.range?.[0] ?? 0).line });
+      docs.push({ value, line: lineCounter.linePos(doc.contents.range?.[0] ?? 0).line, ...(options.positions ? { at: positionsOf(doc, lineCounter) } : {}) });
     } catch (e) {
       if (e instanceof YamlReadError) {
         const pos = lineCounter.linePos(e.offset);
