@@ -6,6 +6,8 @@
 #
 # Environment: FLOTILLA_JSONNET_VERSION (default v0.21.0), FLOTILLA_JSONNET_BIN (use this directory instead).
 set -euo pipefail
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 VERSION="${FLOTILLA_JSONNET_VERSION:-v0.21.0}"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/jsonnet"
@@ -14,17 +16,14 @@ DEST="${FLOTILLA_JSONNET_BIN:-$CACHE_ROOT/$VERSION}"
 complete() { [[ -x "$DEST/jsonnet" ]]; }
 if complete; then echo "$DEST/jsonnet"; exit 0; fi
 
-mkdir -p "$DEST"
-exec 9>"$DEST/.lock"
-if ! flock -n 9; then
-  echo "jsonnet-bin: another build of $DEST is running, waiting for it" >&2
-  flock 9
-fi
+go_cache_lock jsonnet-bin "$DEST"
 if complete; then echo "$DEST/jsonnet"; exit 0; fi
 
-command -v go >/dev/null || { echo "jsonnet-bin: 'go' is required to build go-jsonnet" >&2; exit 1; }
+go_require jsonnet-bin go-jsonnet
 start=$(date +%s)
 echo "jsonnet-bin: building go-jsonnet $VERSION into $DEST" >&2
-CGO_ENABLED=0 GOTOOLCHAIN=local GOBIN="$DEST" go install -trimpath -ldflags "-s -w" "github.com/google/go-jsonnet/cmd/jsonnet@$VERSION" >&2
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+go_module_build jsonnet-bin "$work/jsonnet" "github.com/google/go-jsonnet@$VERSION" github.com/google/go-jsonnet/cmd/jsonnet "$DEST/jsonnet" "-s -w"
 echo "jsonnet-bin: jsonnet ready in $DEST after $(( $(date +%s) - start )) s" >&2
 echo "$DEST/jsonnet"

@@ -2,6 +2,7 @@ import https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { LocalFleet, LocalFleetOptions, LocalFleetState } from '../../electron/services/cluster/local-fleet';
 import { startLocalFleet } from '../../electron/services/cluster/local-fleet';
+import { ClusterManager } from '../../electron/services/cluster/cluster-manager';
 
 // The test fleet: three real clusters (dev, staging, prod), each an etcd + kube-apiserver pair on loopback.
 // Tests named `*.kube.test.ts` get the one fleet the global setup starts for the run (`useKubeFleet`);
@@ -20,6 +21,18 @@ export async function useKubeFleet(): Promise<LocalFleetState> {
   const state = inject('kubeFleet');
   if (!state) throw new Error('no shared kube fleet: only test files named *.kube.test.ts get one (see test/setup/kube-fleet.ts)');
   return state;
+}
+
+/**
+ * A ClusterManager over the fleet's clusters as the admin user (or the restricted one), loaded from the fleet's
+ * kubeconfig as a user's would be; `only` keeps the clusters named. The caller closes it.
+ */
+export function fleetAdmin(fleet: Pick<LocalFleetState, 'kubeconfig' | 'clusters'>, opts: { readonly only?: readonly string[]; readonly restricted?: boolean } = {}): ClusterManager {
+  const clusters = fleet.clusters.filter((c) => !opts.only || opts.only.includes(c.name));
+  return ClusterManager.fromKubeconfig({
+    kubeconfigPaths: [fleet.kubeconfig],
+    clusters: clusters.map((c) => ({ name: c.name, context: opts.restricted ? c.restrictedContext : c.context, labels: {}, annotations: {} })),
+  });
 }
 
 /** A fresh namespace name (namespaces never finish terminating on a bare API server, so never reuse one). */

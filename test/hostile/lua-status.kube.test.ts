@@ -3,12 +3,12 @@
 // refresh runs it.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../electron/services/cluster/sync';
 import type { KubeObject } from '../../shared/model/status';
 import { commitAll, git, tempDir, writeFiles } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 import { startServe } from '../helpers/serve';
 
@@ -26,7 +26,7 @@ let data: { dir: string; cleanup: () => void };
 beforeAll(async () => {
   fleet = await useKubeFleet();
   const dev = fleet.clusters.find((c) => c.name === 'dev')!;
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'dev', context: dev.context, labels: {}, annotations: {} }] });
+  admin = fleetAdmin(fleet, { only: ['dev'] });
   const ns = freshNamespace('lua');
   repo = tempDir('flotilla-lua-');
   data = tempDir('flotilla-lua-data-');

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandlers } from '../../electron/services/api-handlers';
-import { ClusterManager } from '../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../electron/services/cluster/sync';
 import { Session } from '../../electron/services/session';
 import type { ApiHandlers, Channel, RequestOf } from '../../shared/api/contract';
@@ -14,7 +14,7 @@ import type { KubeObject } from '../../shared/model/status';
 import { DRIFT_REPORT_FORMATS } from '../../shared/report';
 import { commitAll, git, tempDir, writeFiles } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 
 const GIT_SECRET = 'planted-git-secret-9c41d7';
@@ -43,7 +43,7 @@ function leaks(): string[] {
 beforeAll(async () => {
   fleet = await useKubeFleet();
   const dev = fleet.clusters.find((c) => c.name === 'dev')!;
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'dev', context: dev.context, labels: {}, annotations: {} }] });
+  admin = fleetAdmin(fleet, { only: ['dev'] });
   ns = freshNamespace('secrets');
   repo = tempDir('flotilla-secrets-');
   data = tempDir('flotilla-secrets-data-');

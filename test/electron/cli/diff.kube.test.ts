@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../../electron/services/cluster/sync';
 import type { KubeObject } from '../../../shared/model/status';
 import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { createNamespace, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
 import { cli } from '../../helpers/run-cli';
 
 let fleet: LocalFleetState;
@@ -37,7 +37,7 @@ const kc = (): string[] => ['--kubeconfig', fleet.kubeconfig];
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
   ns = freshNamespace('cli-diff');
   const dev = fleet.clusters.find((c) => c.name === 'dev')!;
   const staging = fleet.clusters.find((c) => c.name === 'staging')!;

@@ -1,14 +1,14 @@
 // The diff engine against objects as a real kube-apiserver returns them after Flotilla's server-side apply:
 // real defaults, real managedFields, real tracking annotations. The server's own dry run is the referee.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { LiveStore } from '../../../electron/services/cluster/live-state';
 import { syncApp } from '../../../electron/services/cluster/sync';
 import { compareApp } from '../../../shared/diff/compare-app';
 import { assessHealth } from '../../../shared/health';
 import type { AppClusterStatus, KubeObject } from '../../../shared/model/status';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let admin: ClusterManager;
@@ -76,7 +76,7 @@ async function serverSays(ns: string, desired: KubeObject[]): Promise<Record<str
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
 });
 
 afterAll(() => {

@@ -4,12 +4,12 @@
 // Healthy, then — a new image that never starts — Degraded once the progress deadline passes.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { syncApp } from '../../../electron/services/cluster/sync';
 import { assessHealth } from '../../../shared/health';
 import type { HealthStatus, KubeObject } from '../../../shared/model/status';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
+import { fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let manager: ClusterManager;
@@ -77,7 +77,7 @@ async function follow(until: HealthStatus): Promise<{ seen: HealthStatus[]; mess
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  manager = fleetAdmin(fleet);
 });
 
 afterAll(() => manager?.close());

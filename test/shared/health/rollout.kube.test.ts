@@ -2,13 +2,13 @@
 // read back live and assessed: Progressing, then Healthy, then — after a new image that never starts — Degraded,
 // with Argo CD's messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
 import { FleetLiveState } from '../../../electron/services/cluster/fleet-live-state';
 import { syncApp } from '../../../electron/services/cluster/sync';
 import { assessHealth } from '../../../shared/health';
 import type { HealthResult, KubeObject } from '../../../shared/model/status';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
+import { fleetAdmin, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let manager: ClusterManager;
@@ -53,7 +53,7 @@ async function follow(until: string, timeoutMs = 30_000): Promise<HealthResult[]
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  manager = fleetAdmin(fleet);
   const r = await syncApp(manager.connection('dev'), desired, { app: 'web', namespace: ns, createNamespace: true });
   expect(r.phase).toBe('Succeeded');
 });

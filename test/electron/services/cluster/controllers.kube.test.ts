@@ -1,12 +1,12 @@
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
 import { resourcePath } from '../../../../electron/services/cluster/discovery';
 import { assessHealth } from '../../../../shared/health';
 import type { HealthStatus, KubeObject } from '../../../../shared/model/status';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
 
 // The fleet reconciles like a production cluster: kube-controller-manager, kube-scheduler and kwok (stages in
 // electron/services/cluster/kwok/stages.yaml) move workloads Progressing → Healthy or Degraded by themselves.
@@ -17,7 +17,7 @@ let dev: ClusterConnection;
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
   dev = admin.connection('dev');
   await dev.connect();
 });

@@ -8,7 +8,7 @@ import { syncApp } from '../../../../electron/services/cluster/sync';
 import { INSTANCE_LABEL, TRACKING_ID_ANNOTATION } from '../../../../electron/services/cluster/tracking';
 import type { KubeObject } from '../../../../shared/model/status';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let admin: ClusterManager;
@@ -30,7 +30,7 @@ const summary = (s: AppLiveState): string[] =>
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
 });
 
 afterAll(() => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
 import { syncApp } from '../../../../electron/services/cluster/sync';
 import type { ResourceSyncResult } from '../../../../electron/services/cluster/sync';
 import type { KubeObject } from '../../../../shared/model/status';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
-import { freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import { fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
 
 // Argo CD's resource hooks on a fleet whose controllers run Jobs and roll Deployments out (kwok: `:crash` images exit 1).
 
@@ -15,7 +15,7 @@ let dev: ClusterConnection;
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
   dev = admin.connection('dev');
 });
 

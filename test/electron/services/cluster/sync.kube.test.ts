@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
+import type { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
 import { syncApp } from '../../../../electron/services/cluster/sync';
 import type { ResourceSyncResult } from '../../../../electron/services/cluster/sync';
 import { TRACKING_ID_ANNOTATION } from '../../../../electron/services/cluster/tracking';
 import type { KubeObject } from '../../../../shared/model/status';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
 
 let fleet: LocalFleetState;
 let admin: ClusterManager;
@@ -25,8 +25,8 @@ const actions = (rs: readonly ResourceSyncResult[]): string[] => rs.map((r) => `
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.context, labels: {}, annotations: {} })) });
-  restricted = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: fleet.clusters.map((c) => ({ name: c.name, context: c.restrictedContext, labels: {}, annotations: {} })) });
+  admin = fleetAdmin(fleet);
+  restricted = fleetAdmin(fleet, { restricted: true });
   dev = admin.connection('dev');
 });
 
