@@ -58,10 +58,10 @@ export class StatusService {
       if (!cluster) continue;
       const s = recorded.get(`${a.name}\n${cluster}`);
       recorded.delete(`${a.name}\n${cluster}`);
-      cells.push(s ? cellOf(s) : { app: a.name, cluster, sync: 'Unknown', health: 'Unknown', healthMessage: NEVER, version: '', revision: '', outOfSync: 0, observedAt: '', error: NEVER });
+      cells.push(s ? cellOf(s, latest?.snapshot.takenAt) : { app: a.name, cluster, sync: 'Unknown', health: 'Unknown', healthMessage: NEVER, version: '', revision: '', outOfSync: 0, observedAt: '', error: NEVER });
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
-    for (const s of recorded.values()) cells.push(cellOf(s));
+    for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
     const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
     return {
       grid,
@@ -202,7 +202,10 @@ export class StatusService {
   }
 }
 
-function cellOf(s: AppClusterSummary): GridCell {
+function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
+  // Unreachable, and what is kept is the Unknown row of a refresh that could not read it (its error is the cluster's):
+  // nothing was ever observed there, so no age is shown.
+  const neverObserved = s.unreachable !== undefined && (s.observedAt === takenAt || (s.sync === 'Unknown' && s.error !== undefined && (s.error === `cluster ${s.cluster}` || s.error.startsWith(`cluster ${s.cluster} `) || s.error.startsWith(`cluster ${s.cluster}:`))));
   return {
     app: s.app,
     cluster: s.cluster,
@@ -212,7 +215,8 @@ function cellOf(s: AppClusterSummary): GridCell {
     version: s.version ?? s.revision.slice(0, 7),
     revision: s.revision,
     outOfSync: s.driftedCount,
-    observedAt: s.observedAt,
+    observedAt: neverObserved ? '' : s.observedAt,
     ...(s.error ? { error: s.error } : {}),
+    ...(s.unreachable ? { unreachable: s.unreachable } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface GridCell {
   readonly outOfSync: number;
   readonly observedAt: string;
   readonly error?: string;
+  /** Why the latest refresh could not read its cluster: the state shown is the one observed at `observedAt`. */
+  readonly unreachable?: string;
 }
 
 /** One row of the grid: the instances of one app across the clusters. */
@@ -113,4 +115,16 @@ export function versionSkew(grid: FleetGrid, from: string, to: string): VersionS
     if (f && f !== t) out.push({ key: r.key, from: f, to: t || '(not deployed)' });
   }
   return out;
+}
+
+/** Whether the latest refresh could read none of a cluster's cells: its column header says so. */
+export function clusterUnreachable(rows: readonly GridRow[], cluster: string): string | undefined {
+  let reason: string | undefined;
+  for (const r of rows) {
+    const c = r.cells[cluster];
+    if (!c) continue;
+    if (!c.unreachable) return undefined;
+    reason ??= c.unreachable;
+  }
+  return reason;
 }

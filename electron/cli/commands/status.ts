@@ -4,13 +4,16 @@ import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
 import { formatTable, printData } from '../output';
 import { gridRowKey } from '../../../shared/fleet/grid';
+import type { FleetComparisonRow } from '../../services/fleet-compare';
 import { compareFleet } from '../../services/fleet-compare';
 import type { CompareCliOptions } from './diff';
 import { compareOptions, fleetCompareOptions, reportProblems } from './diff';
 
-/** One cell of the grid: `Synced/Healthy`, or `-` when the app does not deploy to the cluster. */
-function cell(s: AppClusterStatus | undefined): string {
+/** One cell of the grid: `Synced/Healthy`, `unreachable` when its cluster could not be read, or `-` when the app does not deploy there. */
+function cell(s: AppClusterStatus | undefined, unreachable: boolean): string {
   if (!s) return '-';
+  // Nothing was observed: not Unknown health of a read cluster, and not a stale state passed off as current.
+  if (unreachable) return 'unreachable';
   const counts = s.resources.filter((r) => r.sync === 'OutOfSync').length;
   return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '');
 }
@@ -34,14 +37,19 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       }));
       printData(ctx.io, opts.output, statuses, () => {
         const clusters = result.clusters.filter((c) => result.rows.some((r) => r.cluster === c));
-        const grid = new Map<string, Map<string, AppClusterStatus>>();
+        const grid = new Map<string, Map<string, FleetComparisonRow>>();
         for (const r of result.rows) {
           const row = gridRowKey(r.app, r.cluster);
           if (!grid.has(row)) grid.set(row, new Map());
-          grid.get(row)!.set(r.cluster, r.status);
+          grid.get(row)!.set(r.cluster, r);
         }
-        const rows = [...grid.keys()].sort().map((row) => [row, ...clusters.map((c) => cell(grid.get(row)!.get(c)))]);
-        return `revision ${result.revision.slice(0, 7)}\n` + formatTable(['app', ...clusters], rows);
+        const rows = [...grid.keys()].sort().map((row) => [row, ...clusters.map((c) => {
+          const r = grid.get(row)!.get(c);
+          return cell(r?.status, r?.unreachable !== undefined);
+        })]);
+        // A cluster none of whose apps could be read says so in its column header.
+        const header = clusters.map((c) => (result.rows.every((r) => r.cluster !== c || r.unreachable !== undefined) ? `${c} (unreachable)` : c));
+        return `revision ${result.revision.slice(0, 7)}\n` + formatTable(['app', ...header], rows);
       });
       return reportProblems(ctx, result, app !== undefined) ? EXIT.error : EXIT.ok;
     }),

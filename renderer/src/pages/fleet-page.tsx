@@ -1,7 +1,7 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
-import { filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import { clusterUnreachable, filterGrid, versionSkew } from '../../../shared/fleet/grid';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
@@ -164,11 +164,15 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
         </div>
         <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={2}>
           <div role="columnheader">App</div>
-          {clusters.map((c) => (
-            <div key={c.name} role="columnheader">
-              {c.name}
-            </div>
-          ))}
+          {clusters.map((c) => {
+            const down = clusterUnreachable(rows, c.name);
+            return (
+              <div key={c.name} role="columnheader" className={down ? 'cluster-unreachable' : undefined} title={down}>
+                {c.name}
+                {down ? <span className="unreachable-tag"> · unreachable</span> : null}
+              </div>
+            );
+          })}
         </div>
       </div>
       <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={(e) => moveFocus(e, scroller.current, rows.length, clusters.length)} tabIndex={0} aria-label="Grid rows">
@@ -182,20 +186,24 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                 const cell = r.cells[c.name];
                 if (!cell) return <div key={c.name} role="gridcell" className="cell empty" aria-label={`${r.key} is not on ${c.name}`} />;
                 return (
-                  <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}`}>
+                  <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
                     <button
                       type="button"
                       data-row={first + i}
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
-                      title={`${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
+                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
                     >
                       <span className="cell-status">
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
                       </span>
-                      <span className="cell-version">{cell.version || '—'}</span>
+                      {cell.unreachable ? (
+                        <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
+                      ) : (
+                        <span className="cell-version">{cell.version || '—'}</span>
+                      )}
                     </button>
                   </div>
                 );
