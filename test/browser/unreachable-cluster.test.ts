@@ -1,24 +1,14 @@
 // The fleet grid tells an unreachable cluster apart: after a refresh that cannot reach any API server (every server of
 // the kubeconfig is a loopback port nothing listens on), each cell says "unreachable" with the age of what it still
 // shows, and each cluster's column header says unreachable.
-import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetStore } from '../../electron/store/fleet-store';
 import { storeFile } from '../../electron/store/location';
 import { screenshotDir } from '../helpers/browser';
+import { deadKubeconfig } from '../helpers/dead-clusters';
 import { git } from '../helpers/git-fixtures';
 import { useServedUi } from '../helpers/served-ui';
-
-/** A loopback port that was free a moment ago: connecting to it is refused, as to a dead API server. */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const ELEVEN_MINUTES = 11 * 60_000;
 
@@ -31,15 +21,7 @@ describe('the fleet grid with every cluster unreachable', () => {
       const revision = git(repo, 'rev-parse', 'HEAD').trim();
       store.recordSnapshot({ takenAt: at, appClusters: [{ environment: 'prod', status: { app: 'frontend-prod', cluster: 'prod', revision, sync: 'Synced', health: { status: 'Healthy', message: '' }, resources: [], observedAt: at } }] });
       store.close();
-      const kubeconfig = path.join(data, 'kubeconfig');
-      const clusters = await Promise.all(['dev', 'staging', 'prod'].map(async (name) => ({ name, port: await deadPort() })));
-      writeFileSync(kubeconfig, [
-        'apiVersion: v1', 'kind: Config', 'current-context: flotilla-dev',
-        'clusters:', ...clusters.flatMap((c) => [`- name: ${c.name}`, '  cluster:', `    server: https://127.0.0.1:${c.port}`, '    insecure-skip-tls-verify: true']),
-        'users:', '- name: admin', '  user:', '    token: t',
-        'contexts:', ...clusters.flatMap((c) => [`- name: flotilla-${c.name}`, '  context:', `    cluster: ${c.name}`, '    user: admin']),
-        '',
-      ].join('\n'));
+      const kubeconfig = await deadKubeconfig(data);
       return { KUBECONFIG: kubeconfig };
     },
   });
