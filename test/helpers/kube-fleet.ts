@@ -2,7 +2,9 @@ import https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { LocalFleet, LocalFleetOptions, LocalFleetState } from '../../electron/services/cluster/local-fleet';
 import { startLocalFleet } from '../../electron/services/cluster/local-fleet';
+import { afterAll, beforeAll } from 'vitest';
 import { ClusterManager } from '../../electron/services/cluster/cluster-manager';
+import type { ClusterConnection } from '../../electron/services/cluster/connection';
 
 // The test fleet: three real clusters (dev, staging, prod), each an etcd + kube-apiserver pair on loopback.
 // Tests named `*.kube.test.ts` get the one fleet the global setup starts for the run (`useKubeFleet`);
@@ -33,6 +35,43 @@ export function fleetAdmin(fleet: Pick<LocalFleetState, 'kubeconfig' | 'clusters
     kubeconfigPaths: [fleet.kubeconfig],
     clusters: clusters.map((c) => ({ name: c.name, context: opts.restricted ? c.restrictedContext : c.context, labels: {}, annotations: {} })),
   });
+}
+
+/**
+ * The text of an ApplicationSet `web` whose list generator makes `web-<cluster>` for each cluster given (its API
+ * server URL as the destination), rendering `apps/web` of `repoURL` into `namespace`.
+ */
+export function webAppSet(repoURL: string, namespace: string, clusters: readonly { readonly name: string; readonly server: string }[]): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: web', 'spec:', '  generators:', '  - list:', '      elements:',
+    ...clusters.flatMap((c) => [`      - cluster: ${c.name}`, `        url: ${c.server}`]),
+    '  template:', '    metadata:', "      name: 'web-{{cluster}}'", '    spec:', '      project: default',
+    `      source: {repoURL: ${repoURL}, targetRevision: HEAD, path: apps/web}`,
+    `      destination: {server: '{{url}}', namespace: ${namespace}}`, '',
+  ].join('\n');
+}
+
+/** The shared fleet, an admin ClusterManager over all its clusters and the dev cluster's connection: see useFleetAdmin. */
+export interface FleetAdmin {
+  readonly fleet: LocalFleetState;
+  readonly admin: ClusterManager;
+  readonly dev: ClusterConnection;
+}
+
+/** Gets the run's shared fleet and an admin ClusterManager over it before the file's tests; closes it after them. */
+export function useFleetAdmin(): FleetAdmin {
+  let state: FleetAdmin | undefined;
+  const ready = (): FleetAdmin => {
+    if (!state) throw new Error('useFleetAdmin: the fleet is ready in tests (after beforeAll), not while the file loads');
+    return state;
+  };
+  beforeAll(async () => {
+    const fleet = await useKubeFleet();
+    const admin = fleetAdmin(fleet);
+    state = { fleet, admin, dev: admin.connection('dev') };
+  });
+  afterAll(() => state?.admin.close());
+  return { get fleet() { return ready().fleet; }, get admin() { return ready().admin; }, get dev() { return ready().dev; } };
 }
 
 /** A fresh namespace name (namespaces never finish terminating on a bare API server, so never reuse one). */

@@ -8,7 +8,7 @@ import { syncApp } from '../../electron/services/cluster/sync';
 import type { KubeObject } from '../../shared/model/status';
 import { commitAll, git, tempDir, writeFiles } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet, webAppSet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 import { startServe } from '../helpers/serve';
 
@@ -38,13 +38,7 @@ beforeAll(async () => {
       '  health:', '    customizations:', '      _ConfigMap: |', indent(HANG), '      _ServiceAccount: |', indent(BLOWUP),
       '  clusters:', '  - name: dev', `    context: ${dev.context}`, `    server: ${dev.server}`, '',
     ].join('\n'),
-    'appsets/web.yaml': [
-      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: web', 'spec:', '  generators:', '  - list:', '      elements:',
-      '      - cluster: dev', `        url: ${dev.server}`,
-      '  template:', '    metadata:', "      name: 'web-{{cluster}}'", '    spec:', '      project: default',
-      `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/web}`,
-      `      destination: {server: '{{url}}', namespace: ${ns}}`, '',
-    ].join('\n'),
+    'appsets/web.yaml': webAppSet(REPO_URL, ns, [dev]),
     'apps/web/kustomization.yaml': 'resources:\n- objects.yaml\n',
     'apps/web/objects.yaml': [1, 2, 3].map((i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: v\n`).join('---\n') + '---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n',
   });

@@ -14,7 +14,7 @@ import type { KubeObject } from '../../shared/model/status';
 import { DRIFT_REPORT_FORMATS } from '../../shared/report';
 import { commitAll, git, tempDir, writeFiles } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet, webAppSet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 
 const GIT_SECRET = 'planted-git-secret-9c41d7';
@@ -53,13 +53,7 @@ beforeAll(async () => {
       'apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata:', '  name: t', 'spec:', `  repoURL: ${REPO_URL}`, '  applicationSets:', '  - appsets/*.yaml', '  clusters:',
       '  - name: dev', '    environment: development', `    context: ${dev.context}`, `    server: ${dev.server}`, '',
     ].join('\n'),
-    'appsets/web.yaml': [
-      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: web', 'spec:', '  generators:', '  - list:', '      elements:',
-      '      - cluster: dev', `        url: ${dev.server}`,
-      '  template:', '    metadata:', "      name: 'web-{{cluster}}'", '    spec:', '      project: default',
-      `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/web}`,
-      `      destination: {server: '{{url}}', namespace: ${ns}}`, '',
-    ].join('\n'),
+    'appsets/web.yaml': webAppSet(REPO_URL, ns, [dev]),
     'apps/web/kustomization.yaml': 'resources:\n- secret.yaml\n- configmap.yaml\n',
     'apps/web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  LOG: info\n',
     'apps/web/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-db\nstringData:\n  password: ${GIT_SECRET}\n`,

@@ -10,7 +10,7 @@ import { FleetStore } from '../../../electron/store/fleet-store';
 import type { KubeObject } from '../../../shared/model/status';
 import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
-import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
+import { createNamespace, fleetAdmin, freshNamespace, useKubeFleet, webAppSet } from '../../helpers/kube-fleet';
 import { cli } from '../../helpers/run-cli';
 
 let fleet: LocalFleetState;
@@ -52,13 +52,7 @@ beforeAll(async () => {
       `  - name: dev`, `    environment: development`, `    context: ${dev.context}`, `    server: ${dev.server}`,
       `  - name: staging`, `    environment: staging`, `    context: ${staging.context}`, `    server: ${staging.server}`, '',
     ].join('\n'),
-    'appsets/web.yaml': [
-      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: web', 'spec:', '  generators:', '  - list:', '      elements:',
-      `      - cluster: dev`, `        url: ${dev.server}`, `      - cluster: staging`, `        url: ${staging.server}`,
-      '  template:', "    metadata:", "      name: 'web-{{cluster}}'", '    spec:', '      project: default',
-      `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/web}`,
-      `      destination: {server: '{{url}}', namespace: ${ns}}`, '',
-    ].join('\n'),
+    'appsets/web.yaml': webAppSet(REPO_URL, ns, [dev, staging]),
     ...manifests('info', PASSWORDS[0]!),
   });
   commitAll(repo.dir, 'web app');

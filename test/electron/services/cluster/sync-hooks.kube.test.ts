@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
-import type { ClusterConnection } from '../../../../electron/services/cluster/connection';
+import { describe, expect, it } from 'vitest';
 import { syncApp } from '../../../../electron/services/cluster/sync';
 import type { ResourceSyncResult } from '../../../../electron/services/cluster/sync';
 import type { KubeObject } from '../../../../shared/model/status';
-import type { LocalFleetState } from '../../../helpers/kube-fleet';
-import { fleetAdmin, freshNamespace, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
+import { freshNamespace, kubeRequest, useFleetAdmin } from '../../../helpers/kube-fleet';
 
 // Argo CD's resource hooks on a fleet whose controllers run Jobs and roll Deployments out (kwok: `:crash` images exit 1).
 
-let fleet: LocalFleetState;
-let admin: ClusterManager;
-let dev: ClusterConnection;
-
-beforeAll(async () => {
-  fleet = await useKubeFleet();
-  admin = fleetAdmin(fleet);
-  dev = admin.connection('dev');
-});
-
-afterAll(() => admin.close());
+const kube = useFleetAdmin();
 
 const job = (name: string, image: string, annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'batch/v1', kind: 'Job', metadata: { name, annotations },
@@ -31,7 +18,7 @@ const deployment = (name: string, annotations: Record<string, string> = {}): Kub
 });
 /** `Phase Kind/name: action` of each resource, in the order reported. */
 const lines = (rs: readonly ResourceSyncResult[]): string[] => rs.map((r) => `${r.phase} ${r.kind}/${r.name}: ${r.action}`);
-const get = async (ns: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> => await kubeRequest(fleet, 'dev', 'GET', path.replace('NS', ns));
+const get = async (ns: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> => await kubeRequest(kube.fleet, 'dev', 'GET', path.replace('NS', ns));
 const created = (o: Record<string, unknown>): number => new Date((o.metadata as { creationTimestamp: string }).creationTimestamp).getTime();
 
 describe('resource hooks', () => {
@@ -42,7 +29,7 @@ describe('resource hooks', () => {
       job('migrate', 'busybox:1.36', { 'argocd.argoproj.io/hook': 'PreSync' }),
       job('smoke', 'busybox:1.36', { 'argocd.argoproj.io/hook': 'PostSync' }),
     ];
-    const res = await syncApp(dev, desired, { app: 'hooked', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
+    const res = await syncApp(kube.dev, desired, { app: 'hooked', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
     expect(res.phase).toBe('Succeeded');
     expect(lines(res.resources)).toEqual([`PreSync Namespace/${ns}: created`, 'PreSync Job/migrate: succeeded', 'Sync Deployment/web: created', 'PostSync Job/smoke: succeeded']);
     expect(res.resources.filter((r) => r.hook).map((r) => r.name)).toEqual(['migrate', 'smoke']);
@@ -56,7 +43,7 @@ describe('resource hooks', () => {
 
     // BeforeHookCreation (the default policy): the next sync deletes the finished Job and runs it again.
     const uid = (migrate as unknown as { metadata: { uid: string } }).metadata.uid;
-    const again = await syncApp(dev, desired, { app: 'hooked', namespace: ns, waitForHealthy: { timeoutMs: 30_000 } });
+    const again = await syncApp(kube.dev, desired, { app: 'hooked', namespace: ns, waitForHealthy: { timeoutMs: 30_000 } });
     expect(lines(again.resources)).toEqual(['PreSync Job/migrate: succeeded', 'Sync Deployment/web: unchanged', 'PostSync Job/smoke: succeeded']);
     expect(((await get(ns, '/apis/batch/v1/namespaces/NS/jobs/migrate')).body.metadata as { uid: string }).uid).not.toBe(uid);
   });
@@ -69,7 +56,7 @@ describe('resource hooks', () => {
       job('cleanup', 'busybox:1.36', { 'argocd.argoproj.io/hook': 'SyncFail', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' }),
       job('never', 'busybox:1.36', { 'argocd.argoproj.io/hook': 'PostSync' }),
     ];
-    const res = await syncApp(dev, desired, { app: 'hookfail', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
+    const res = await syncApp(kube.dev, desired, { app: 'hookfail', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
     expect(res.phase).toBe('Failed');
     expect(res.message).toMatch(/^PreSync wave 0 did not become healthy \(Job\/migrate: Degraded/);
     expect(lines(res.resources)).toEqual([`PreSync Namespace/${ns}: created`, 'PreSync Job/migrate: failed', 'Sync Deployment/web: skipped', 'PostSync Job/never: skipped', 'SyncFail Job/cleanup: succeeded']);
@@ -89,7 +76,7 @@ describe('resource hooks', () => {
       job('teardown', 'busybox:1.36', { 'helm.sh/hook': 'pre-delete' }),
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'crd-like', annotations: { 'helm.sh/hook': 'crd-install' } }, data: { a: '1' } },
     ];
-    const res = await syncApp(dev, desired, { app: 'helmhooks', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
+    const res = await syncApp(kube.dev, desired, { app: 'helmhooks', namespace: ns, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } });
     expect(res.phase).toBe('Succeeded');
     expect(res.resources.map((r) => `${r.phase}/${r.wave} ${r.kind}/${r.name}: ${r.action}`)).toEqual([
       `PreSync/-5 Namespace/${ns}: created`, 'PreSync/-5 Job/first: succeeded', 'PreSync/0 Job/second: succeeded', 'Sync/0 ConfigMap/crd-like: created', 'Sync/0 Deployment/web: created',
@@ -101,7 +88,7 @@ describe('resource hooks', () => {
   it('runs no hooks in a selective sync, and applies only the chosen resources', async () => {
     const ns = freshNamespace('select');
     const desired = [deployment('web'), deployment('api'), job('migrate', 'busybox:1.36', { 'argocd.argoproj.io/hook': 'PreSync' })];
-    const res = await syncApp(dev, desired, { app: 'select', namespace: ns, createNamespace: true, resources: [{ group: 'apps', kind: 'Deployment', namespace: '', name: 'api' }] });
+    const res = await syncApp(kube.dev, desired, { app: 'select', namespace: ns, createNamespace: true, resources: [{ group: 'apps', kind: 'Deployment', namespace: '', name: 'api' }] });
     expect(lines(res.resources)).toEqual([`PreSync Namespace/${ns}: created`, 'Sync Deployment/api: created']);
     expect((await get(ns, '/apis/apps/v1/namespaces/NS/deployments/web')).status).toBe(404);
     expect((await get(ns, '/apis/batch/v1/namespaces/NS/jobs/migrate')).status).toBe(404);
