@@ -79,7 +79,7 @@ export class AppLiveService {
     const q = new URLSearchParams({ container, tailLines: String(tail), limitBytes: String(LOG_LIMIT_BYTES) });
     if (ask.previous) q.set('previous', 'true');
     try {
-      const text = await t.conn.request<string>({ path: `${resourcePath(podInfo, ask.namespace, ask.pod)}/log?${q}`, accept: 'text/plain', text: true });
+      const text = await t.conn.request<string>({ path: `${resourcePath(podInfo, ask.namespace, ask.pod)}/log?${q}`, accept: '*/*', text: true });
       const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
       return { pod: ask.pod, container, text, truncated: Buffer.byteLength(text) >= LOG_LIMIT_BYTES || lines >= tail };
     } catch (err) {

@@ -65,11 +65,12 @@ export function LiveTree({ app, cluster }: { readonly app: string; readonly clus
           </thead>
           <tbody>
             {rows.map(({ node, depth }) => (
-              <tr key={nodeId(node)} aria-level={depth + 1} aria-selected={nodeId(node) === selected} className={nodeId(node) === selected ? 'selected' : undefined}>
+              <tr key={nodeId(node)} data-depth={depth + 1} className={nodeId(node) === selected ? 'selected' : undefined}>
                 <th scope="row" style={{ paddingLeft: 10 + depth * 22 }}>
                   {depth > 0 && <span aria-hidden="true" className="muted">└ </span>}
+                  {depth > 0 && <span className="sr-only">level {depth + 1}: </span>}
                   <span className="kind">{node.kind}</span>{' '}
-                  <button type="button" className="link" onClick={() => setSelected(nodeId(node) === selected ? undefined : nodeId(node))} aria-label={`${node.kind} ${node.name}`}>
+                  <button type="button" className="link" onClick={() => setSelected(nodeId(node) === selected ? undefined : nodeId(node))} aria-label={`${node.kind} ${node.name}`} aria-pressed={nodeId(node) === selected}>
                     {node.name}
                   </button>
                   {!node.managed && <span className="tag">live only</span>}
