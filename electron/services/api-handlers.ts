@@ -6,10 +6,12 @@ import { syncAppFromGit } from './app-sync';
 import { loadKubeconfig } from './cluster/kubeconfig';
 import type { Session } from './session';
 import { StatusService } from './status-service';
+import { AppLiveService } from './app-live-service';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
   const status = new StatusService(session);
+  const live = new AppLiveService(session);
   return {
     ...createReportApiHandlers(() => session.store()),
     'fleet:overview': async () => (await session.fleet()).overview(),
@@ -26,6 +28,9 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'fleet:refresh': (req) => status.refresh(req),
     'fleet:cancel': async () => status.cancel(),
     'app:detail': ({ app, cluster }) => status.detail(app, cluster),
+    'app:tree': ({ app, cluster }) => live.tree(app, cluster),
+    'app:logs': (ask) => live.logs(ask),
+    'app:manifest': (req) => live.manifest(req),
     'clusters:list': () => status.clusters(),
     'clusters:contexts': async () => loadKubeconfig(session.kubeconfig()).contexts.map((c) => ({ name: c.name, server: c.server })),
     'clusters:save': async (entry) => (await session.fleet()).saveCluster(entry),

@@ -6,6 +6,7 @@ import { parseYamlDocuments } from '../../shared/yaml/documents';
 import type { LocalClusterRequest } from './cluster/local-fleet';
 import { ensureKubeTestbin, FLEET_COMPONENTS, LocalFleet, localFleetProcesses, readLocalFleetState, startLocalFleet, stopLocalFleet } from './cluster/local-fleet';
 import { exampleFleetSource } from './example-fleet';
+import { installSandboxCrds } from './cluster/sandbox-crds';
 
 // `flotilla sandbox up|down|status`: the bundled example fleet's clusters as real local clusters (etcd,
 // kube-apiserver, kube-controller-manager, kube-scheduler and kwok each, on the ports the example's fleet file
@@ -95,6 +96,7 @@ export async function sandboxUp(dataDir: string, opts: { clusters?: readonly Clu
     const fleet = new LocalFleet({ ...previous, binDir });
     fleet.detach();
     const restarted = await fleet.resume();
+    await installCrds(readLocalFleetState(dir) ?? previous);
     opts.log?.(`sandbox: started again ${restarted.join(', ')}; data kept`);
     return { ...sandboxStatus(dataDir), restarted };
   }
@@ -105,7 +107,14 @@ export async function sandboxUp(dataDir: string, opts: { clusters?: readonly Clu
     ...(opts.log ? { log: opts.log } : {}),
   });
   fleet.detach();
+  await installCrds(readLocalFleetState(dir)!);
+  opts.log?.('sandbox: Argo Rollouts CRD (rollouts.argoproj.io) installed on every cluster');
   return sandboxStatus(dataDir);
+}
+
+/** Installs the sandbox's CRDs (the Argo Rollouts Rollout) on every cluster of the sandbox. */
+async function installCrds(state: { readonly adminToken: string; readonly clusters: readonly { readonly name: string; readonly server: string }[] }): Promise<void> {
+  await Promise.all(state.clusters.map((c) => installSandboxCrds(c, state.adminToken)));
 }
 
 /** Stops every sandbox process and removes its folder. */

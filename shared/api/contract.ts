@@ -1,4 +1,5 @@
 import type { Explanation } from '../appset/engine';
+import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
@@ -207,6 +208,12 @@ export interface ApiChannels extends ReportApiChannels {
   'fleet:cancel': (req: Record<string, never>) => Promise<{ readonly cancelled: boolean }>;
   /** One app on one cluster in detail. */
   'app:detail': (req: { readonly app: string; readonly cluster: string }) => Promise<AppDetail>;
+  /** The app's live resource tree on its cluster (its objects and the ReplicaSets, Pods and Jobs made from them) with their events. */
+  'app:tree': (req: { readonly app: string; readonly cluster: string }) => Promise<AppTreeView>;
+  /** A bounded tail of one container's log of one of the app's Pods (read-only; credentials stay on the Node side). */
+  'app:logs': (req: PodLogsAsk) => Promise<PodLogsView>;
+  /** One resource of the app: its desired and live manifests, Secret values masked. */
+  'app:manifest': (req: { readonly app: string; readonly cluster: string; readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<ResourceManifestView>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
   /** The kubeconfig's contexts (names and servers only, never credentials), to add a cluster from. */
@@ -250,7 +257,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

@@ -133,6 +133,9 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'fleet:refresh': {},
       'fleet:cancel': {},
       'app:detail': { app: 'web-dev', cluster: 'dev' },
+      'app:tree': { app: 'web-dev', cluster: 'dev' },
+      'app:logs': { app: 'web-dev', cluster: 'dev', namespace: ns, pod: 'none' },
+      'app:manifest': { app: 'web-dev', cluster: 'dev', group: '', kind: 'Secret', namespace: ns, name: 'web-db' },
       'app:sync': { app: 'web-dev', cluster: 'dev', dryRun: true },
       'clusters:contexts': {},
       'clusters:save': { name: 'dev', context: fleet.clusters.find((c) => c.name === 'dev')!.context, environment: 'development', labels: {} },
@@ -164,6 +167,10 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
     const detail = seen.find((s) => s.where === 'api app:detail')!;
     expect(detail.text).toContain('kind: Secret');
     expect(detail.text).toContain('++++++++');
+    // app:manifest shows the desired and the live Secret, both masked.
+    const manifest = seen.find((s) => s.where === 'api app:manifest')!;
+    expect(manifest.text).toContain('kind: Secret');
+    expect(manifest.text.match(/\+\+\+\+\+\+\+\+/g)?.length).toBeGreaterThanOrEqual(2);
     expect(readFileSync(path.join(repo.dir, 'flotilla.yaml'), 'utf8')).toContain(fleetFile.split('\n')[0]!);
     expect(leaks()).toEqual([]);
   });

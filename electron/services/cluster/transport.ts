@@ -36,6 +36,8 @@ export interface KubeRequest {
   readonly accept?: string;
   /** Deadline of the whole call in ms (default: the transport's). */
   readonly timeoutMs?: number;
+  /** Resolve with the body as text instead of parsed JSON (pod logs). */
+  readonly text?: boolean;
 }
 
 /** Maps an HTTP status to an error kind. */
@@ -149,7 +151,8 @@ export class KubeTransport {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
+          if (status >= 200 && status < 300 && req.text) finish(null, text as T);
+          else if (status >= 200 && status < 300) {
             try {
               finish(null, (text ? JSON.parse(text) : undefined) as T);
             } catch (e) {

@@ -5,14 +5,15 @@ import type { RecordedResource, SyncRunDetail } from '../../../shared/report/mod
 import { getApi } from '../api/bridge';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { SideBySideDiff } from '../components/diff-view';
+import { AppEvents, LiveTree } from '../components/live-tree';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 
-const TABS = ['Resources', 'Diff', 'Manifests', 'History'] as const;
+const TABS = ['Resources', 'Tree', 'Events', 'Diff', 'Manifests', 'History'] as const;
 type Tab = (typeof TABS)[number];
 
-/** The app page: one app on one cluster — its resource tree with health messages, the diff, the manifests and the history. */
+/** The app page: one app on one cluster — its recorded resources, the live tree (with Pods, manifests and logs), events, the diff, the manifests and the history. */
 export function AppPage() {
   const ref = useStore((s) => s.appRef);
   const detail = useStore((s) => s.detail);
@@ -74,6 +75,8 @@ export function AppPage() {
           </div>
           <div role="tabpanel" aria-label={tab}>
             {tab === 'Resources' && <Resources resources={status?.resources ?? []} never={!status} />}
+            {tab === 'Tree' && <LiveTree app={ref.app} cluster={ref.cluster} />}
+            {tab === 'Events' && <AppEvents app={ref.app} cluster={ref.cluster} />}
             {tab === 'Diff' && <Diffs resources={status?.resources ?? []} />}
             {tab === 'Manifests' && <Manifests yaml={detail.rendered} />}
             {tab === 'History' && <History />}

@@ -50,6 +50,15 @@ describe('flotilla sandbox', () => {
     const kc = JSON.parse(readFileSync(up.kubeconfig!, 'utf8')) as { contexts: { name: string }[] };
     expect(kc.contexts.map((c) => c.name)).toEqual(['sbx-dev', 'sbx-prod']);
 
+    // The Argo Rollouts CRD is installed on every cluster, so a Rollout can be created there.
+    const st = JSON.parse(readFileSync(path.join(dataDir, 'sandbox', 'fleet.json'), 'utf8')) as { adminToken: string; clusters: { name: string; server: string }[] };
+    for (const c of st.clusters) {
+      const ro = await adminRequest(c.server, st.adminToken, 'POST', '/apis/argoproj.io/v1alpha1/namespaces/default/rollouts', {
+        apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } }, strategy: { canary: { steps: [{ setWeight: 20 }] } } },
+      });
+      expect(ro.status, `${c.name}: ${JSON.stringify(ro.body)}`).toBe(201);
+    }
     const m = ClusterManager.fromKubeconfig({ kubeconfigPaths: [up.kubeconfig!], clusters: specs });
     const infos = await m.status();
     m.close();

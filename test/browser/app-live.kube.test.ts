@@ -1,0 +1,120 @@
+// The app page's live views in Chromium against `flotilla serve`, on the example fleet synced to the run's real
+// clusters (controller manager, scheduler and kwok): the resource tree shows the Pods under their ReplicaSet under the
+// Deployment, with health per node and the Kubernetes events; a Pod's logs come from kwok's kubelet through the API
+// server and the Node side; the live manifest of a Secret-free resource and events stay readable (axe-clean).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe';
+import { screenshotDir } from '../helpers/browser';
+import { commitAll } from '../helpers/git-fixtures';
+import type { LocalFleetState } from '../helpers/kube-fleet';
+import { useKubeFleet } from '../helpers/kube-fleet';
+import { cli } from '../helpers/run-cli';
+import { useServedUi } from '../helpers/served-ui';
+
+let fleet: LocalFleetState;
+
+/** Points the example fleet's clusters at the run's API servers. */
+function retarget(dir: string): void {
+  const file = path.join(dir, 'flotilla.yaml');
+  let text = readFileSync(file, 'utf8');
+  for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
+    const c = fleet.clusters.find((x) => x.name === name)!;
+    text = text.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
+  }
+  writeFileSync(file, text);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+async function checkAccessibility(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const violations = await axeViolations(page);
+    expect(violations, `${name} (${scheme}): ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+const ui = useServedUi({
+  prepare: async ({ repo }) => {
+    fleet = await useKubeFleet();
+    retarget(repo);
+    commitAll(repo, 'Point the example fleet at the test clusters');
+    // The sync waits until the Deployment is Available: its ReplicaSet and Pod exist and are Ready on a kwok Node.
+    const r = await cli(['sync', 'api-dev', '--cluster', 'dev', '--repo', repo, '--kubeconfig', fleet.kubeconfig]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    return { KUBECONFIG: fleet.kubeconfig };
+  },
+});
+
+describe('the app page shows the live tree, events and logs', () => {
+  it('shows the Pod under its ReplicaSet under the Deployment, with events, and the Pod container logs', async () => {
+    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(ui.serve.url);
+    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: /Find an app/ }).fill('api dev');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /api-dev on dev/ }).waitFor();
+
+    await page.getByRole('tab', { name: 'Tree' }).click();
+    const tree = page.getByRole('table', { name: 'Resource tree' });
+    await tree.waitFor({ timeout: 20_000 });
+    const rows = tree.locator('tbody tr');
+    // Rows in tree order with their depth: the Pod (level 3) follows its ReplicaSet (level 2) under the Deployment (level 1).
+    const shape = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-depth')} ${tr.querySelector('.kind')?.textContent ?? ''} ${tr.querySelector('td')?.textContent?.trim() ?? ''}`));
+    const dep = shape.findIndex((s) => s.startsWith('1 Deployment'));
+    expect(dep, shape.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(shape[dep]).toContain('Healthy');
+    expect(shape[dep + 1]).toMatch(/^2 ReplicaSet .*Healthy/);
+    expect(shape[dep + 2]).toMatch(/^3 Pod .*Healthy/);
+    expect(shape.filter((s) => s.startsWith('1 '))).toEqual(expect.arrayContaining([expect.stringMatching(/^1 Service/), expect.stringMatching(/^1 ConfigMap/)]));
+    const podRow = rows.nth(dep + 2);
+    expect(await podRow.textContent()).toMatch(/Running · 1\/1 ready · node kwok-node-/);
+    expect(await podRow.textContent()).toContain('live only');
+    await shoot(page, 'app-page-tree');
+    await checkAccessibility(page, 'app page (tree)');
+
+    // The Pod: logs first (its one container), as kwok's kubelet serves them through the API server.
+    await podRow.getByRole('button', { name: /^Pod api-/ }).click();
+    const logs = page.getByLabel(/^Logs of api-.* api$/);
+    await expect.poll(() => logs.textContent(), { timeout: 15_000 }).toContain('simulated by kwok: serving on cluster dev');
+    expect(await page.getByRole('combobox', { name: 'Container' }).inputValue()).toBe('api');
+    await page.getByRole('checkbox', { name: 'Follow' }).check();
+    await shoot(page, 'app-page-pod-logs');
+    await checkAccessibility(page, 'app page (pod logs)');
+    // A previous instance that never existed is an error naming the Pod, not an empty success.
+    await page.getByRole('checkbox', { name: 'Follow' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Previous instance' }).check();
+    await expect.poll(() => page.getByRole('region', { name: /^Pod api-/ }).getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/logs of api in Pod api\/api-.* \(previous\)/);
+    await page.getByRole('checkbox', { name: 'Previous instance' }).uncheck();
+
+    // The Pod's events (Scheduled by the scheduler) and its live manifest.
+    const details = page.getByRole('region', { name: /^Pod api-/ });
+    await details.getByRole('tab', { name: /^Events/ }).click();
+    expect(await details.getByRole('table', { name: /^Events of Pod api-/ }).textContent()).toContain('Scheduled');
+    await details.getByRole('tab', { name: 'Manifest' }).click();
+    await expect.poll(() => details.getByLabel('Live manifest').textContent()).toContain('nodeName: kwok-node-');
+    expect(await details.textContent()).toContain('Not in Git');
+
+    // The app's events: the Deployment's, its ReplicaSet's and its Pod's.
+    await page.getByRole('tab', { name: 'Events', exact: true }).click();
+    const events = page.getByRole('table', { name: 'Events', exact: true });
+    await events.waitFor({ timeout: 20_000 });
+    const text = await events.textContent();
+    expect(text).toContain('ScalingReplicaSet');
+    expect(text).toContain('SuccessfulCreate');
+    expect(text).toContain('Scheduled');
+    await shoot(page, 'app-page-events');
+    await checkAccessibility(page, 'app page (events)');
+    expect(errors).toEqual([]);
+  });
+});
