@@ -88,3 +88,30 @@ describe('Flux apps of flux2-kustomize-helm-example through the CLI', () => {
     expect(fine.code, fine.err).toBe(0);
   });
 });
+
+describe('the bundled example fleet', () => {
+  let repo: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = tempDir('flotilla-flux-bundled-');
+    cpSync(path.join(repoRoot, 'examples/fleet'), repo.dir, { recursive: true });
+    git(repo.dir, 'init', '-q', '-b', 'main');
+    commitAll(repo.dir, 'example');
+  });
+  afterAll(() => repo?.cleanup());
+
+  it('shows a Flux-managed app next to the Argo CD ones, substituted as Flux would apply it', async () => {
+    const apps = await cli(['apps', '-o', 'json'], repo.dir);
+    expect(apps.code, apps.err).toBe(0);
+    const names = (JSON.parse(apps.out) as { name: string }[]).map((a) => a.name);
+    expect(names).toContain('status-page');
+    expect(names).toContain('guestbook');
+    expect(names.filter((n) => n.startsWith('status-'))).toEqual(['status-page']);
+    const r = await cli(['render', '--app', 'status-page'], repo.dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('cluster: dev');
+    expect(r.out).toContain('banner: Welcome to the dev fleet');
+    expect(r.out).toContain('theme: light');
+    expect(r.out).toMatch(/replicas: 1\n/);
+    expect(r.out).toContain('namespace: status');
+  });
+});
