@@ -15,6 +15,7 @@ export function localGitReader(repo: GitRepository, repoURLs: readonly string[])
   // `git rev-parse` once, not 10,000 times. A revision that failed fails the same way without asking git again.
   const resolved = new Map<string, FileTree | FlotillaError>();
   return {
+    localURL: repoURLs[0] ?? repo.originUrl() ?? repo.root,
     treeAt(repoURL: string, revision: string): FileTree {
       if (!known.has(normalizeRepoUrl(repoURL))) {
         throw new FlotillaError({

@@ -21,6 +21,8 @@ export { clustersFromSecrets } from './cluster-secrets';
 export interface GitReader {
   /** The files of `repoURL` at `revision`; throws a FlotillaError when the repo or revision is unknown. */
   treeAt(repoURL: string, revision: string): FileTree;
+  /** A URL `treeAt` reads the open repository from (Flux apps whose GitRepository the repository does not declare). */
+  readonly localURL?: string;
   /**
    * Optional fast path for the git directories generator (Argo CD's repo server GetDirectories): every folder of the
    * repo at `revision`, recursively, without the root and without folders whose name starts with '.', e.g. from

@@ -19,6 +19,7 @@ import type { AppOrigin } from './app-origin';
 import { formatOrigin } from './app-origin';
 import type { AppProjectSpec, ProjectDestination } from './app-project';
 import { parseAppProject, projectIndex, projectOf, projectRefusals, resourceRefusals } from './app-project';
+import { discoverFluxApps, isFluxApp } from '../flux/discover-flux';
 import { fleetClusters, generateDocs } from './appsets';
 import { clusterForApp, isInClusterDestination } from './destination';
 import type { RenderOptions } from './render-apps';
@@ -171,10 +172,16 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
     problems.push(problem(`app of apps cycle: ${cycle.join(' → ')}`, { app: cycle[0]! }));
   }
 
+  // Flux Kustomizations and HelmReleases: apps beside Argo CD's, through the same source seam.
+  const flux = discoverFluxApps(scan.fluxDocs ?? [], clusters, git, scan.fleet.repoURLs, opts.render?.helmFor ? { kustomizeHelm: opts.render.helmFor } : undefined);
+  problems.push(...flux.problems);
+  for (const row of flux.apps) add({ ...row }, 0);
+
   // Argo CD's refusals: the project, and a destination no fleet cluster stands for.
   const hasInCluster = clusters.some((c) => c.inCluster);
   for (const row of rows.values()) {
-    const own = [...(row.problems ?? []), ...projectRefusals(row.application, row.name, projects, resolvedDestination(row.application, clusters))];
+    // Argo CD's AppProjects govern Argo CD's Applications; Flux apps answer to Flux (no project).
+    const own = [...(row.problems ?? []), ...(isFluxApp(row.application) ? [] : projectRefusals(row.application, row.name, projects, resolvedDestination(row.application, clusters)))];
     if (!hasInCluster && isInClusterDestination(row.application)) {
       own.push({ ...problem(`destination in-cluster (${IN_CLUSTER_SERVER}) is the cluster Argo CD runs in; no fleet cluster says \`inCluster: true\`, so no kubeconfig context matches it`, { app: row.name }), severity: 'warning' });
     }
@@ -189,7 +196,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
  */
 export function appRefusals(fleet: DiscoveredFleet, row: AppRow, objects: readonly KubeObject[], clusters: readonly ClusterSpec[]): Problem[] {
   const own = (row.problems ?? []).filter((p) => p.severity === 'error');
-  const project = projectOf(row.application, fleet.projects);
+  const project = isFluxApp(row.application) ? undefined : projectOf(row.application, fleet.projects);
   return project ? [...own, ...resourceRefusals(row.application, row.name, project, objects, resolvedDestination(row.application, clusters))] : own;
 }
 

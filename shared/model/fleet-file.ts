@@ -25,7 +25,7 @@ export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
   spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health'],
-  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster'],
+  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths'],
 } as const;
 
 /**
@@ -82,6 +82,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       const environment = optionalString(c.environment, [...path, 'environment']);
       if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
       const inCluster = c.inCluster === true;
+      const fluxPaths = fluxFolders(c.fluxPaths, [...path, 'fluxPaths'], bad);
       const other = inCluster ? clusters.find((x) => x.inCluster) : undefined;
       if (other) bad([...path, 'inCluster'], `${c.name} says true, but ${other.name} already is Argo CD's in-cluster; only one cluster can be`);
       const where = at ? at(path, 'value') : { line };
@@ -91,6 +92,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         ...(server ? { server } : {}),
         ...(environment ? { environment } : {}),
         ...(inCluster && !other ? { inCluster: true } : {}),
+        ...(fluxPaths.length > 0 ? { fluxPaths } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.
         labels: environment ? { environment, ...labels } : labels,
         annotations: stringMap(c.annotations, [...path, 'annotations'], bad),
@@ -111,6 +113,22 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
     file,
   };
   return { fleet, problems };
+}
+
+/** `fluxPaths`: repo-relative folders (no leading `/`, no `..`), normalised without `./` and trailing `/`. */
+function fluxFolders(v: unknown, path: JsonPath, bad: (path: JsonPath, m: string) => void): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    bad(path, 'must be a list of repository folders');
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((x, i) => {
+    const folder = typeof x === 'string' ? x.replace(/^\.\//, '').replace(/\/+$/, '') : '';
+    if (typeof x !== 'string' || folder === '' || x.startsWith('/') || folder.split('/').includes('..')) bad([...path, i], `expected a repository folder such as clusters/staging, got ${JSON.stringify(x)}`);
+    else out.push(folder);
+  });
+  return out;
 }
 
 function stringMap(v: unknown, path: JsonPath, bad: (path: JsonPath, m: string) => void): Record<string, string> {

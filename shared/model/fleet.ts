@@ -18,6 +18,8 @@ export interface ClusterSpec {
    * whose destination is `in-cluster` deploy here. At most one cluster of the fleet says so.
    */
   readonly inCluster?: boolean;
+  /** Folders whose Flux Kustomizations and HelmReleases apply to this cluster (besides `clusters/<name>/`). */
+  readonly fluxPaths?: readonly string[];
   /** Where the cluster was declared (fleet file or cluster Secret). */
   readonly source?: { readonly file: string; readonly line?: number };
 }

@@ -36,11 +36,13 @@ export interface RepoScan {
   readonly appBearingFiles: readonly string[];
   readonly pipelines: readonly FoundDoc[];
   readonly clusterSecrets: readonly FoundDoc[];
+  /** Flux documents (`*.toolkit.fluxcd.io`) and the v1 ConfigMaps/Secrets they may read. */
+  readonly fluxDocs?: readonly FoundDoc[];
   readonly problems: readonly Problem[];
 }
 
 // Files are parsed only when they may hold a document the scan looks for; other manifests are read by the renderer.
-const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Application|AppProject|Pipeline|Secret)\b|"kind"\s*:\s*"(ApplicationSet|Application|AppProject|Pipeline|Secret)"/;
+const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Application|AppProject|Pipeline|Secret|ConfigMap)\b|"kind"\s*:\s*"(ApplicationSet|Application|AppProject|Pipeline|Secret|ConfigMap)"|toolkit\.fluxcd\.io\//;
 
 /** Text that may hold an Application or ApplicationSet document (a cheap test before parsing or rendering). */
 export const APP_BEARING = /\bkind:\s*["']?(ApplicationSet|Application)\b|"kind"\s*:\s*"(ApplicationSet|Application)"/;
@@ -70,6 +72,7 @@ export function scanRepository(tree: FileTree): RepoScan {
   const pipelines: FoundDoc[] = [];
   const clusterSecrets: FoundDoc[] = [];
   const appBearingFiles: string[] = [];
+  const fluxDocs: FoundDoc[] = [];
   const chartOf = chartFinder(tree);
   for (const file of candidateFiles(tree, [...fleet.applicationSets, ...fleet.pipelines])) {
     if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
@@ -94,9 +97,10 @@ export function scanRepository(tree: FileTree): RepoScan {
       else if (asAppSet && argo && kind === 'AppProject') appProjects.push(found);
       else if (asPipeline && kind === 'Pipeline' && apiVersion === 'flotilla.dev/v1alpha1') pipelines.push(found);
       else if (kind === 'Secret' && isClusterSecret(d.value)) clusterSecrets.push(found);
+      else if (asAppSet && isFluxDoc(d.value)) fluxDocs.push(found);
     }
   }
-  return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles, problems };
+  return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles, fluxDocs, problems };
 }
 
 /** The innermost folder holding a Chart.yaml above a file (memoised per folder), or undefined outside any chart. */
@@ -122,6 +126,12 @@ function candidateFiles(tree: FileTree, globs: readonly string[]): string[] {
     } else if (tree.kind(r.dir) === 'dir') for (const f of walkFiles(tree, r.dir)) out.add(f);
   }
   return [...out].sort();
+}
+
+/** A Flux object, or a v1 ConfigMap/Secret a Flux object may read. */
+function isFluxDoc(v: Record<string, unknown>): boolean {
+  if (typeof v.apiVersion === 'string' && v.apiVersion.includes('.toolkit.fluxcd.io/')) return true;
+  return v.apiVersion === 'v1' && (v.kind === 'ConfigMap' || v.kind === 'Secret');
 }
 
 function isClusterSecret(v: Record<string, unknown>): boolean {

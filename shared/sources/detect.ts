@@ -20,6 +20,9 @@ const EXPLICIT: readonly (readonly [string, SourceKind, string])[] = [
 
 /** Detects the source type of a source whose files are at `path` of `tree` (after `.argocd-source*.yaml` overrides). */
 export function detectSourceKind(tree: FileTree | undefined, path: string, source: ApplicationSource): DetectedKind {
+  // A Flux app's source carries its Flux object: the object's kind decides.
+  const flux = source['flux'] as { readonly kind?: unknown } | undefined;
+  if (flux && typeof flux === 'object') return { kind: flux.kind === 'HelmRelease' ? 'flux-helmrelease' : 'flux-kustomization', explicit: true };
   const set = EXPLICIT.filter(([field]) => source[field] !== undefined && source[field] !== null);
   if (set.length > 1) return { error: `multiple application sources defined: ${set.map(([, , name]) => name).join(',')}` };
   if (set.length === 1) return { kind: set[0]![1], explicit: true };

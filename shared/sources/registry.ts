@@ -5,6 +5,7 @@ import { problem } from '../problem';
 import { applySourceOverrides } from './argocd-source-override';
 import { detectSourceKind } from './detect';
 import { directorySource } from './directory-source';
+import { fluxHelmReleaseSource, fluxKustomizationSource } from './flux-source';
 import { helmSource } from './helm-source';
 import { kustomizeSource } from './kustomize-source';
 import { flattenLists } from './manifests';
@@ -14,7 +15,7 @@ import type { SourceInput, SourceKind, SourceOutput, SourceRenderer } from './ty
 // SourceRenderer, listed here once.
 
 /** Every source renderer of this build. */
-export const SOURCE_RENDERERS: readonly SourceRenderer[] = [kustomizeSource, helmSource, directorySource];
+export const SOURCE_RENDERERS: readonly SourceRenderer[] = [kustomizeSource, helmSource, directorySource, fluxKustomizationSource, fluxHelmReleaseSource];
 
 /** The renderer of a kind, when this build has one. */
 export function rendererFor(kind: SourceKind, renderers: readonly SourceRenderer[] = SOURCE_RENDERERS): SourceRenderer | undefined {
@@ -33,7 +34,7 @@ export interface RenderedSource extends SourceOutput {
  */
 export function renderSource(input: SourceInput, renderers: readonly SourceRenderer[] = SOURCE_RENDERERS): RenderedSource {
   const where = { app: input.app, ...(input.path !== '' ? { file: input.path } : {}) };
-  const overridden = input.source.chart ? { source: input.source, files: [], problems: [] } : applySourceOverrides(input.tree, input.path, input.app, input.source);
+  const overridden = input.source.chart || input.source['flux'] ? { source: input.source, files: [], problems: [] } : applySourceOverrides(input.tree, input.path, input.app, input.source);
   if (overridden.problems.length > 0) return { objects: [], yaml: '', problems: overridden.problems.map((p) => ({ ...p, app: input.app })), description: `source at ${input.path || '.'}` };
   const source = overridden.source;
   const overrides = overridden.files.length > 0 ? ` (overridden by ${overridden.files.join(', ')})` : '';

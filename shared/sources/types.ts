@@ -8,8 +8,8 @@ import type { HelmRunner } from '../kustomize';
 // generator per source type (`reposerver/repository.GenerateManifests`). A new source kind is a new file that
 // exports a SourceRenderer and is listed once in the registry; nothing else branches on the kind.
 
-/** The kinds of source Argo CD detects (explicit option first, then Chart.yaml, kustomization, else a folder). */
-export type SourceKind = 'helm' | 'kustomize' | 'directory' | 'plugin';
+/** The kinds of source: Argo CD's (explicit option first, then Chart.yaml, kustomization, else a folder) and Flux objects. */
+export type SourceKind = 'helm' | 'kustomize' | 'directory' | 'plugin' | 'flux-kustomization' | 'flux-helmrelease';
 
 /** Argo CD's build environment for one source render: `$ARGOCD_APP_NAME` and its siblings, `$KUBE_VERSION`, … */
 export type BuildEnv = Readonly<Record<string, string>>;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The peer conformance suites beside the checkout (`../shared/conformance`), or undefined when absent. */
-export function conformanceDir(suite: 'kustomize' | 'health' | 'applicationset' | 'argocd-sources'): string | undefined {
+export function conformanceDir(suite: 'kustomize' | 'health' | 'applicationset' | 'argocd-sources' | 'flux'): string | undefined {
   const dir = path.resolve(repoRoot, '..', 'shared', 'conformance', suite);
   if (existsSync(dir)) return dir;
   console.warn(`conformance suite ${suite}: ${dir} is absent, skipping`);

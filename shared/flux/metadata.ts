@@ -1,0 +1,39 @@
+import type { Json, JsonMap } from '../kustomize/yaml';
+import { emitYaml, isMapValue } from '../kustomize/yaml';
+import type { KubeObject } from '../model/status';
+import type { CommonMetadata } from './types';
+
+// The metadata Flux sets on what it applies: the owner labels (`kustomize.toolkit.fluxcd.io/name|namespace`,
+// `helm.toolkit.fluxcd.io/name|namespace`) and `spec.commonMetadata` (labels and annotations, winning over equal keys).
+
+/** Adds labels and annotations to the object's metadata (a copy of the object; existing keys are overridden). */
+export function withMetadata(obj: JsonMap, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>> = {}): JsonMap {
+  const meta: JsonMap = isMapValue(obj['metadata']) ? { ...obj['metadata'] } : {};
+  if (Object.keys(labels).length > 0) meta['labels'] = { ...(isMapValue(meta['labels']) ? meta['labels'] : {}), ...labels };
+  if (Object.keys(annotations).length > 0) meta['annotations'] = { ...(isMapValue(meta['annotations']) ? meta['annotations'] : {}), ...annotations };
+  return { ...obj, metadata: meta };
+}
+
+/** Owner labels of a Flux object of the given API group. */
+export function ownerLabels(group: string, name: string, namespace: string): Record<string, string> {
+  return { [`${group}/name`]: name, [`${group}/namespace`]: namespace };
+}
+
+/** Applies commonMetadata to every object. */
+export function withCommonMetadata(objects: readonly JsonMap[], cm: CommonMetadata | undefined): JsonMap[] {
+  if (!cm) return [...objects];
+  return objects.map((o) => withMetadata(o, cm.labels, cm.annotations));
+}
+
+/** The objects as one YAML stream (kustomize's printer; an object it cannot print is shown as JSON). */
+export function printObjects(objects: readonly KubeObject[]): string {
+  return objects
+    .map((o) => {
+      try {
+        return emitYaml(o as Json);
+      } catch {
+        return `${JSON.stringify(o)}\n`;
+      }
+    })
+    .join('---\n');
+}
