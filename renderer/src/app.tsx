@@ -9,9 +9,10 @@ import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
 import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
+import { useRouteSync } from './store/route-sync';
 import type { Page } from './store/nav-slice';
 
-const NAV: readonly { readonly page: Page; readonly label: string }[] = [
+const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
   { page: 'applications', label: 'Applications' },
   { page: 'applicationsets', label: 'ApplicationSets' },
@@ -33,6 +34,7 @@ export function App() {
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
   const clusterChanged = useStore((s) => s.clusterChanged);
   const loadPromotions = useStore((s) => s.loadPromotions);
+  useRouteSync();
 
   useEffect(() => {
     void loadOverview();

@@ -20,10 +20,16 @@ export function AppPage() {
   const loadDetail = useStore((s) => s.loadDetail);
   const refresh = useStore((s) => s.refresh);
   const refreshing = useStore((s) => s.refreshing);
-  const [tab, setTab] = useState<Tab>('Resources');
+  const go = useStore((s) => s.go);
+  const tab: Tab = (TABS as readonly string[]).includes(ref?.tab ?? '') ? (ref!.tab as Tab) : 'Resources';
+  const setTab = (t: Tab): void => {
+    if (ref) go({ page: 'app', app: ref.app, cluster: ref.cluster, tab: t }, { replace: true });
+  };
+  const refApp = ref?.app;
+  const refCluster = ref?.cluster;
   useEffect(() => {
-    if (ref) void loadDetail(ref.app, ref.cluster);
-  }, [ref, loadDetail]);
+    if (refApp && refCluster) void loadDetail(refApp, refCluster);
+  }, [refApp, refCluster, loadDetail]);
   if (!ref) return <p className="muted">Choose an app on the Fleet page.</p>;
   const status = detail?.status;
   return (
