@@ -39,7 +39,7 @@ export function AppPage() {
           {ref.app} <span className="muted">on {ref.cluster}</span>
         </h1>
         {status && (
-          <span>
+          <span role="status" aria-label="Sync and health">
             <SyncBadge sync={status.sync} count={status.driftedCount} /> <HealthBadge health={status.health.status} message={status.health.message} />{' '}
             <span className="muted">observed {age(status.observedAt)} at {status.revision.slice(0, 7)}</span>
           </span>
@@ -48,7 +48,7 @@ export function AppPage() {
           {refreshing ? 'Refreshing…' : 'Refresh (read only)'}
         </button>
       </div>
-      <SyncAction app={ref.app} cluster={ref.cluster} onDone={() => void loadDetail(ref.app, ref.cluster)} />
+      <SyncAction app={ref.app} cluster={ref.cluster} onDone={() => void useStore.getState().reloadDetail()} />
       {detailError && (
         <div role="alert" className="load-error">
           <code>{detailError}</code>
