@@ -11,8 +11,21 @@ import type { FleetGrid } from '../shared/fleet/grid';
 import { defaultDataDir, readSettings, writeSettings } from './services/data-dir';
 import { chooseRepo, rendererDir } from './services/repo-choice';
 import { Session } from './services/session';
+import { DEEP_LINK_SCHEME, deepLinkFromArgv, deepLinkToHash } from '../shared/nav/routes';
 
 const dataDir = process.env.FLOTILLA_DATA_DIR ? defaultDataDir() : path.join(app.getPath('appData'), 'Flotilla');
+
+/** The window, once open, and how to show a place in it; a deep link that arrives earlier waits in `pendingHash`. */
+let showHash: ((hash: string) => void) | undefined;
+let pendingHash: string | undefined = deepLinkFromArgv(process.argv);
+
+/** Opens a `flotilla://…` link: the same route the renderer's hash names (shared/nav/routes). */
+function openDeepLink(link: string | undefined): void {
+  const hash = link ? deepLinkToHash(link) : undefined;
+  if (!hash) return;
+  if (showHash) showHash(hash);
+  else pendingHash = hash;
+}
 
 async function createWindow(): Promise<void> {
   const repoArg = process.argv.find((a) => a.startsWith('--repo='))?.slice('--repo='.length);
@@ -57,7 +70,17 @@ async function createWindow(): Promise<void> {
   win.on('close', () => writeSettings(dataDir, { ...readSettings(dataDir), window: win.getBounds() }));
   watchDrift(session);
   win.once('ready-to-show', () => win.show());
-  await win.loadURL(appUrl);
+  showHash = (hash) => {
+    if (win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+    // Only the fragment changes: the page stays, its router moves (a hashchange), and Back returns.
+    void win.loadURL(`${appUrl}${hash}`);
+  };
+  win.on('closed', () => (showHash = undefined));
+  const start = pendingHash;
+  pendingHash = undefined;
+  await win.loadURL(start ? `${appUrl}${start}` : appUrl);
 }
 
 /** Opt-in desktop notifications (settings.json `notifications`): drift appearing on a watched environment, promotion outcomes. */
@@ -92,6 +115,17 @@ Menu.setApplicationMenu(
     { role: 'help', submenu: [{ label: 'Flotilla on the web', click: () => void shell.openExternal('https://github.com/flotilla-dev/flotilla') }] },
   ]),
 );
+
+// Deep links: `flotilla://apps/frontend/dev/Diff` opens that place. One instance owns the window; a second start
+// (how Windows and Linux deliver a link) hands its link over and quits; macOS delivers links through `open-url`.
+if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])]);
+else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_e, argv) => openDeepLink(argv.find((a) => a.toLowerCase().startsWith(`${DEEP_LINK_SCHEME}:`))));
+app.on('open-url', (e, url) => {
+  e.preventDefault();
+  openDeepLink(url);
+});
 
 app.enableSandbox();
 app.whenReady().then(createWindow, (err: unknown) => {

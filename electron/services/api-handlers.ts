@@ -38,6 +38,8 @@ export function createApiHandlers(session: Session): ApiHandlers {
       const fleet = await session.fleet();
       const kubeconfig = session.kubeconfig();
       const r = await syncAppFromGit(fleet, { app, cluster, dryRun, ...(prune ? { prune } : {}), ...(kubeconfig ? { kubeconfig } : {}) }, dryRun ? undefined : session.store());
+      // What the sync changed reaches the grid, the app page and the header through `fleet:updated`, as a live change does.
+      if (!dryRun) await status.recordApp(app, cluster);
       return {
         app: r.app,
         cluster: r.cluster,

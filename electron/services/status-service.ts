@@ -121,6 +121,16 @@ export class StatusService {
     this.recordLive({});
   }
 
+  /**
+   * Re-compares one app × cluster now (after a sync from a UI), records it and pushes `fleet:updated`, so every view
+   * showing it moves through the same event the live watch raises. Resolves once recorded; a failure is kept as the
+   * live problem, never thrown at the sync that asked.
+   */
+  recordApp(app: string, cluster: string): Promise<void> {
+    this.recordLive({ app, cluster });
+    return this.liveQueue.then(() => undefined);
+  }
+
   /** Queues a re-compare (all, or one app × cluster), records it and pushes `fleet:updated`; one at a time. */
   private recordLive(scope: { readonly app?: string; readonly cluster?: string }): void {
     this.liveQueue = this.liveQueue.then(async () => {

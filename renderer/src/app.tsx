@@ -9,9 +9,10 @@ import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
 import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
+import { useRouteSync } from './store/route-sync';
 import type { Page } from './store/nav-slice';
 
-const NAV: readonly { readonly page: Page; readonly label: string }[] = [
+const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
   { page: 'applications', label: 'Applications' },
   { page: 'applicationsets', label: 'ApplicationSets' },
@@ -33,19 +34,23 @@ export function App() {
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
   const clusterChanged = useStore((s) => s.clusterChanged);
   const loadPromotions = useStore((s) => s.loadPromotions);
+  const reloadDetail = useStore((s) => s.reloadDetail);
+  useRouteSync();
 
   useEffect(() => {
     void loadOverview();
     const api = getApi();
+    // Every action (sync, refresh, promotion, rollback) and every live change arrives as one of these events, and each
+    // view showing what changed re-reads it: the header and grid, the app page, Promotions.
     const offs = [
-      api.on('repo:changed', () => void (loadOverview(), loadStatus())),
+      api.on('repo:changed', () => void Promise.all([loadOverview(), loadStatus(), reloadDetail(), loadPromotions()])),
       api.on('progress', (p) => setProgress(p)),
-      api.on('fleet:updated', () => void loadStatus()),
+      api.on('fleet:updated', () => void Promise.all([loadStatus(), reloadDetail()])),
       api.on('cluster:state', (c) => clusterChanged(c)),
-      api.on('promotion:outcome', () => void loadPromotions()),
+      api.on('promotion:outcome', () => void Promise.all([loadPromotions(), loadStatus(), reloadDetail()])),
     ];
     return () => offs.forEach((off) => off());
-  }, [loadOverview, loadStatus, setProgress, clusterChanged, loadPromotions]);
+  }, [loadOverview, loadStatus, setProgress, clusterChanged, loadPromotions, reloadDetail]);
 
   const head = overview?.repo.head;
   return (

@@ -144,6 +144,9 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await page.getByRole('button', { name: 'Confirm sync to dev' }).click();
     await page.getByRole('table', { name: 'Sync result' }).waitFor();
     expect((await kubeRequest(fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(200);
+    // The page moves on its own (the sync re-records the app and pushes fleet:updated): Synced, without reopening.
+    await expect.poll(() => page.getByRole('status', { name: 'Sync and health' }).textContent(), { timeout: 15_000 }).toMatch(/✓ Synced/);
+    await shoot(page, 'app-page-after-sync');
 
     // The palette finds an app by keyboard.
     await page.keyboard.press('Control+K');

@@ -11,7 +11,7 @@ interface Command {
   run(): void;
 }
 
-const PAGE_LABELS: readonly [Page, string][] = [
+const PAGE_LABELS: readonly [Exclude<Page, 'app'>, string][] = [
   ['fleet', 'Fleet'],
   ['applications', 'Applications'],
   ['applicationsets', 'ApplicationSets'],
@@ -27,7 +27,7 @@ export function CommandPalette() {
   const overview = useStore((s) => s.overview);
   const navigate = useStore((s) => s.navigate);
   const openApp = useStore((s) => s.openApp);
-  const openAppSet = useStore((s) => s.openAppSet);
+  const go = useStore((s) => s.go);
   const refresh = useStore((s) => s.refresh);
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
@@ -56,16 +56,16 @@ export function CommandPalette() {
     out.push({ id: 'action:refresh', label: 'Refresh the fleet from its clusters', kind: 'action', run: () => void refresh() });
     out.push({ id: 'action:report', label: 'Show the drift report', kind: 'action', run: () => navigate('reports') });
     const clusters = overview?.repo.fleet?.clusters ?? [];
-    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `${c.name}${c.environment ? ` (${c.environment})` : ''}`, kind: 'cluster', run: () => navigate('clusters') });
+    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `${c.name}${c.environment ? ` (${c.environment})` : ''}`, kind: 'cluster', run: () => go({ page: 'clusters', cluster: c.name }) });
     for (const s of overview?.appsets ?? []) {
-      if (s.parent === undefined) out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => (navigate('applicationsets'), void openAppSet(s.file)) });
+      if (s.parent === undefined) out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => go({ page: 'applicationsets', file: s.file }) });
     }
     for (const a of overview?.apps ?? []) {
       const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
       if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
     }
     return out;
-  }, [overview, navigate, openApp, openAppSet, refresh]);
+  }, [overview, navigate, openApp, go, refresh]);
 
   const matches = useMemo(() => {
     const words = q.toLowerCase().split(/\s+/).filter(Boolean);

@@ -21,10 +21,16 @@ export function AppPage() {
   const loadDetail = useStore((s) => s.loadDetail);
   const refresh = useStore((s) => s.refresh);
   const refreshing = useStore((s) => s.refreshing);
-  const [tab, setTab] = useState<Tab>('Resources');
+  const go = useStore((s) => s.go);
+  const tab: Tab = (TABS as readonly string[]).includes(ref?.tab ?? '') ? (ref!.tab as Tab) : 'Resources';
+  const setTab = (t: Tab): void => {
+    if (ref) go({ page: 'app', app: ref.app, cluster: ref.cluster, tab: t }, { replace: true });
+  };
+  const refApp = ref?.app;
+  const refCluster = ref?.cluster;
   useEffect(() => {
-    if (ref) void loadDetail(ref.app, ref.cluster);
-  }, [ref, loadDetail]);
+    if (refApp && refCluster) void loadDetail(refApp, refCluster);
+  }, [refApp, refCluster, loadDetail]);
   if (!ref) return <p className="muted">Choose an app on the Fleet page.</p>;
   const status = detail?.status;
   return (
@@ -34,7 +40,7 @@ export function AppPage() {
           {ref.app} <span className="muted">on {ref.cluster}</span>
         </h1>
         {status && (
-          <span>
+          <span role="status" aria-label="Sync and health">
             <SyncBadge sync={status.sync} count={status.driftedCount} /> <HealthBadge health={status.health.status} message={status.health.message} />{' '}
             <span className="muted">observed {age(status.observedAt)} at {status.revision.slice(0, 7)}</span>
           </span>
@@ -43,7 +49,7 @@ export function AppPage() {
           {refreshing ? 'Refreshing…' : 'Refresh (read only)'}
         </button>
       </div>
-      <SyncAction app={ref.app} cluster={ref.cluster} onDone={() => void loadDetail(ref.app, ref.cluster)} />
+      <SyncAction app={ref.app} cluster={ref.cluster} onDone={() => void useStore.getState().reloadDetail()} />
       {detailError && (
         <div role="alert" className="load-error">
           <code>{detailError}</code>

@@ -8,14 +8,14 @@ import { useStore } from '../store';
 export function AppSetsPage() {
   const overview = useStore((s) => s.overview);
   const editorFile = useStore((s) => s.editorFile);
-  const openAppSet = useStore((s) => s.openAppSet);
+  const go = useStore((s) => s.go);
   const files = useMemo(() => [...new Set((overview?.appsets ?? []).map((s) => s.file))].sort(), [overview]);
   return (
     <div className="page appsets-page">
       <h1>ApplicationSets</h1>
       <div className="appset-files" role="tablist" aria-label="ApplicationSet files">
         {files.map((f) => (
-          <button key={f} type="button" role="tab" aria-selected={f === editorFile} onClick={() => void openAppSet(f)}>
+          <button key={f} type="button" role="tab" aria-selected={f === editorFile} onClick={() => go({ page: 'applicationsets', file: f }, { replace: true })}>
             {f}
           </button>
         ))}

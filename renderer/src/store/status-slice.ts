@@ -23,6 +23,8 @@ export interface StatusSlice {
   setFilter(patch: Partial<GridFilter>): void;
   setProgress(p: Progress): void;
   loadDetail(app: string, cluster: string): Promise<void>;
+  /** Re-reads the app shown in detail without blanking it first (after a sync, a live change, a new commit). */
+  reloadDetail(): Promise<void>;
   loadClusters(): Promise<void>;
   /** Applies a pushed cluster state change. */
   clusterChanged(c: ClusterView): void;
@@ -31,7 +33,7 @@ export interface StatusSlice {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The status slice of the store. */
-export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set) => ({
+export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set, get) => ({
   status: undefined,
   statusError: undefined,
   refreshing: false,
@@ -71,6 +73,19 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
     set({ detail: undefined, detailError: undefined });
     try {
       set({ detail: await getApi()['app:detail']({ app, cluster }) });
+    } catch (err) {
+      set({ detailError: message(err) });
+    }
+  },
+  async reloadDetail() {
+    const shown = get().detail;
+    if (!shown) return;
+    const { app, cluster } = shown;
+    try {
+      const detail = await getApi()['app:detail']({ app, cluster });
+      // Another app may have been opened meanwhile: keep it.
+      const now = get().detail;
+      if (!now || (now.app === app && now.cluster === cluster)) set({ detail, detailError: undefined });
     } catch (err) {
       set({ detailError: message(err) });
     }
