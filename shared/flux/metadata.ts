@@ -1,6 +1,5 @@
-import type { Json, JsonMap } from '../kustomize/yaml';
-import { emitYaml, isMapValue } from '../kustomize/yaml';
-import type { KubeObject } from '../model/status';
+import type { JsonMap } from '../kustomize/yaml';
+import { isMapValue } from '../kustomize/yaml';
 import type { CommonMetadata } from './types';
 
 // The metadata Flux sets on what it applies: the owner labels (`kustomize.toolkit.fluxcd.io/name|namespace`,
@@ -23,17 +22,4 @@ export function ownerLabels(group: string, name: string, namespace: string): Rec
 export function withCommonMetadata(objects: readonly JsonMap[], cm: CommonMetadata | undefined): JsonMap[] {
   if (!cm) return [...objects];
   return objects.map((o) => withMetadata(o, cm.labels, cm.annotations));
-}
-
-/** The objects as one YAML stream (kustomize's printer; an object it cannot print is shown as JSON). */
-export function printObjects(objects: readonly KubeObject[]): string {
-  return objects
-    .map((o) => {
-      try {
-        return emitYaml(o as Json);
-      } catch {
-        return `${JSON.stringify(o)}\n`;
-      }
-    })
-    .join('---\n');
 }

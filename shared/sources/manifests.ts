@@ -2,7 +2,7 @@ import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { Json } from '../kustomize/yaml';
-import { isMapValue, readYaml } from '../kustomize/yaml';
+import { emitYaml, isMapValue, readYaml } from '../kustomize/yaml';
 
 // Reading manifest files as Argo CD's repo-server reads them (`getObjsFromYAMLOrJSON`, `splitYAMLOrJSON`) and
 // flattening lists as `GenerateManifests` does for every source type.
@@ -144,4 +144,17 @@ function lineOf(text: string, offset: number): { line: number; column: number } 
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** The objects as one YAML stream (kustomize's printer; an object it cannot print is shown as JSON). */
+export function printObjects(objects: readonly KubeObject[]): string {
+  return objects
+    .map((o) => {
+      try {
+        return emitYaml(o as Json);
+      } catch {
+        return `${JSON.stringify(o)}\n`;
+      }
+    })
+    .join('---\n');
 }

@@ -1,6 +1,3 @@
-import type { Json } from '../kustomize/yaml';
-import { emitYaml } from '../kustomize/yaml';
-import type { KubeObject } from '../model/status';
 import { problem } from '../problem';
 import { applySourceOverrides } from './argocd-source-override';
 import { detectSourceKind } from './detect';
@@ -8,7 +5,7 @@ import { directorySource } from './directory-source';
 import { fluxHelmReleaseSource, fluxKustomizationSource } from './flux-source';
 import { helmSource } from './helm-source';
 import { kustomizeSource } from './kustomize-source';
-import { flattenLists } from './manifests';
+import { flattenLists, printObjects } from './manifests';
 import type { SourceInput, SourceKind, SourceOutput, SourceRenderer } from './types';
 
 // The one place that knows which renderer renders which kind of source. A new kind is a new file exporting a
@@ -50,19 +47,6 @@ export function renderSource(input: SourceInput, renderers: readonly SourceRende
   if (out.problems.some((p) => p.severity === 'error')) return { kind: detected.kind, objects: [], yaml: '', problems: out.problems, description };
   const flat = flattenLists(out.objects);
   if (flat.error) return { kind: detected.kind, objects: [], yaml: '', problems: [...out.problems, problem(flat.error, where)], description };
-  const yaml = flat.objects.length === out.objects.length && out.yaml !== '' ? out.yaml : printYaml(flat.objects);
+  const yaml = flat.objects.length === out.objects.length && out.yaml !== '' ? out.yaml : printObjects(flat.objects);
   return { kind: detected.kind, objects: flat.objects, yaml, problems: out.problems, description };
-}
-
-/** The objects as a YAML stream (kustomize's printer); an object it cannot print is shown as JSON. */
-function printYaml(objects: readonly KubeObject[]): string {
-  return objects
-    .map((o) => {
-      try {
-        return emitYaml(o as Json);
-      } catch {
-        return `${JSON.stringify(o)}\n`;
-      }
-    })
-    .join('---\n');
 }
