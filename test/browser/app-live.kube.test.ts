@@ -10,7 +10,7 @@ import { axeViolations } from '../helpers/axe';
 import { screenshotDir } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 import { useServedUi } from '../helpers/served-ui';
 
@@ -44,8 +44,13 @@ const ui = useServedUi({
   prepare: async ({ repo }) => {
     fleet = await useKubeFleet();
     retarget(repo);
+    // Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
+    const ns = freshNamespace('live-api');
+    const overlay = path.join(repo, 'apps/api/overlays/dev/kustomization.yaml');
+    writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
+    await createNamespace(fleet, 'dev', ns);
     commitAll(repo, 'Point the example fleet at the test clusters');
-    // The sync waits until the Deployment is Available: its ReplicaSet and Pod exist and are Ready on a kwok Node.
+    // The sync applies api-dev; the controllers then create its ReplicaSet and a Pod that becomes Ready on a kwok Node.
     const r = await cli(['sync', 'api-dev', '--cluster', 'dev', '--repo', repo, '--kubeconfig', fleet.kubeconfig]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

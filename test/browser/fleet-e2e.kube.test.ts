@@ -79,7 +79,7 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await grid.waitFor();
     // Before any refresh the grid shows what Git generates, and says it was never refreshed.
     expect(await page.getByLabel('Figures recorded').textContent()).toContain('never refreshed');
-    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'worker']);
+    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'status-page', 'worker']);
     await checkAccessibility(page, 'fleet page');
 
     await page.getByRole('button', { name: 'Refresh from clusters' }).click();

@@ -12,7 +12,7 @@ describe('the fleet page in Chromium, served by flotilla serve on the example fl
     await page.goto(ui.serve.url);
     const grid = page.getByRole('grid', { name: 'Apps by cluster' });
     await grid.waitFor();
-    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'worker']);
+    expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'status-page', 'worker']);
     expect(await grid.getByRole('rowheader', { name: 'guestbook' }).getAttribute('title')).toBe('file applications/guestbook.yaml:3');
     expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['Environment', 'dev', 'staging', 'prod', 'App', 'dev', 'staging', 'prod']);
     expect(await page.getByLabel('Figures recorded').textContent()).toContain('never refreshed');

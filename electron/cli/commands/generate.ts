@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 import { discoveryProblems } from '../../../shared/fleet/discover';
+import { isFluxApp } from '../../../shared/flux/discover-flux';
 import { normalizePath } from '../../../shared/repo/paths';
 import { FleetService } from '../../services/fleet-service';
 import type { CliContext } from '../context';
@@ -27,7 +28,9 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         return EXIT.error;
       }
       const names = new Set(appsets.flatMap((s) => s.apps.map((a) => a.name)));
-      const apps = wanted === undefined ? overview.apps : overview.apps.filter((a) => names.has(a.name));
+      // Argo CD Applications only: Flux Kustomizations and HelmReleases are apps too (`flotilla apps`), but not Applications.
+      const argo = overview.apps.filter((a) => !isFluxApp(a.application));
+      const apps = wanted === undefined ? argo : argo.filter((a) => names.has(a.name));
       const data = apps.map((a) =>
         opts.explain
           ? { ...a.application, explain: { origin: formatOrigin(a.origin), ...(a.explain ? { applicationSet: a.appset, generators: a.explain.generatorPath, generatorIndex: a.explain.generatorIndex, params: a.explain.params } : {}) } }

@@ -85,7 +85,7 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(one.err).toContain('missing.yaml');
     const all = await cli(['render', '--repo', repo.dir, '--all', '-o', path.join(out.dir, 'again')]);
     expect(all.code).toBe(2);
-    expect(all.err).toContain('wrote 13 of 14 Applications');
+    expect(all.err).toContain('wrote 14 of 15 Applications');
     expect(all.err).toMatch(/worker-prod/);
   });
 });

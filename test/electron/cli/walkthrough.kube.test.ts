@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, git, tempDir } from '../../helpers/git-fixtures';
-import { createNamespace, freshNamespace, useKubeFleet } from '../../helpers/kube-fleet';
+import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
 import { cli } from '../../helpers/run-cli';
 
 const cleanups: (() => void)[] = [];
@@ -50,10 +50,19 @@ describe('the README walkthrough on the example fleet', () => {
     const data = path.join(t.dir, 'data');
     const common = ['--repo', work, '--kubeconfig', fleet.kubeconfig];
 
-    // 1. Sync dev: the sync waits until the Deployment is Available (Pods Ready on kwok's Nodes).
+    // 1. Sync dev from Git.
     const synced = await cli(['sync', 'frontend-dev', '--cluster', 'dev', ...common]);
     expect(synced.err).toBe('');
     expect(synced.code, synced.out).toBe(0);
+    // The sync ends when its last wave is applied (as Argo CD's does); the controllers then make the Deployment Available.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const d = await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${devNs}/deployments/frontend`);
+      const conditions = ((d.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? []);
+      if (conditions.some((c) => c.type === 'Available' && c.status === 'True')) break;
+      if (Date.now() > until) throw new Error(`frontend on dev never became Available: ${JSON.stringify(d.body)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     // 2. Refresh records dev Synced and Healthy; the soak gate needs it so for 3 s, with a fresh observation.
     const first = await cli(['refresh', ...common, '--data-dir', data, '--cluster', 'dev', '-o', 'json']);
     expect(first.code, first.err).toBeLessThanOrEqual(1);
