@@ -39,6 +39,9 @@ describe('the README walkthrough on the example fleet', () => {
     await createNamespace(fleet, 'dev', devNs);
     await createNamespace(fleet, 'staging', stagingNs);
     edit(seed.dir, 'pipeline.yaml', 'soak: 10m', 'soak: 3s');
+    // Apps of their own name: other test files sync the example's frontend-dev into the same shared clusters, and
+    // objects carrying an app's tracking id in another namespace would (rightly) make it OutOfSync.
+    edit(seed.dir, 'appsets/apps.yaml', `name: '{{.path.basename}}-{{.name}}'`, `name: 'walk-{{.path.basename}}-{{.name}}'`);
     commitAll(seed.dir, 'The walkthrough on the test clusters');
     const remote = path.join(t.dir, 'remote.git');
     git(t.dir, 'init', '-q', '--bare', '-b', 'main', remote);
@@ -51,7 +54,7 @@ describe('the README walkthrough on the example fleet', () => {
     const common = ['--repo', work, '--kubeconfig', fleet.kubeconfig];
 
     // 1. Sync dev from Git.
-    const synced = await cli(['sync', 'frontend-dev', '--cluster', 'dev', ...common]);
+    const synced = await cli(['sync', 'walk-frontend-dev', '--cluster', 'dev', ...common]);
     expect(synced.err).toBe('');
     expect(synced.code, synced.out).toBe(0);
     // The sync ends when its last wave is applied (as Argo CD's does); the controllers then make the Deployment Available.
@@ -68,7 +71,7 @@ describe('the README walkthrough on the example fleet', () => {
     expect(first.code, first.err).toBeLessThanOrEqual(1);
     expect(JSON.parse(first.out)).toMatchObject({ unreachable: 0, unknown: 0 });
     const early = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...common, '--data-dir', data]);
-    expect(early.out).toMatch(/\[FAIL\] soak frontend on dev: frontend-dev on dev has been Synced and Healthy for \d+m?s; the soak time is 3s/);
+    expect(early.out).toMatch(/\[FAIL\] soak frontend on dev: walk-frontend-dev on dev has been Synced and Healthy for \d+m?s; the soak time is 3s/);
     expect(early.code, early.out + early.err).toBe(1); // not yet soaked: the gate blocks
     await new Promise((r) => setTimeout(r, 3500));
     const second = await cli(['refresh', ...common, '--data-dir', data, '--cluster', 'dev']);
@@ -85,11 +88,11 @@ describe('the README walkthrough on the example fleet', () => {
     // 4. The GitOps tool's part: staging synced from the promoted commit.
     git(work, 'pull', '-q', '--ff-only');
     expect(readFileSync(path.join(work, 'apps/frontend/overlays/staging/kustomization.yaml'), 'utf8')).toContain('newTag: "1.8.0"');
-    const staged = await cli(['sync', 'frontend-staging', '--cluster', 'staging', ...common]);
+    const staged = await cli(['sync', 'walk-frontend-staging', '--cluster', 'staging', ...common]);
     expect(staged.code, staged.out + staged.err).toBe(0);
     const promoted = await promoting;
-    expect(promoted.out).toMatch(/promotion #\d+ verified: Synced and Healthy: frontend-staging on staging/);
-    expect(promoted.out).toMatch(/\[pass\] soak frontend on dev: frontend-dev on dev Synced and Healthy for \d+s \(soak 3s/);
+    expect(promoted.out).toMatch(/promotion #\d+ verified: Synced and Healthy: walk-frontend-staging on staging/);
+    expect(promoted.out).toMatch(/\[pass\] soak frontend on dev: walk-frontend-dev on dev Synced and Healthy for \d+s \(soak 3s/);
     expect(promoted.code, promoted.out + promoted.err).toBe(0);
   }, 240_000);
 });
