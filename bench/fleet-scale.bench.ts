@@ -27,7 +27,7 @@ export async function run(): Promise<BenchResult[]> {
     try {
       const repo = path.join(dir, 'repo');
       const t = performance.now();
-      writeSyntheticFleet(repo, { apps, clustersPerEnv: 1 });
+      writeSyntheticFleet(repo, { apps, clustersPerEnv: 1, packed: true });
       const setupMs = performance.now() - t;
       const env = { FLOTILLA_COMPILE_CACHE: path.join(dir, 'compile-cache') };
       const apps3 = apps * 3;

@@ -5,6 +5,7 @@ import { clusterForApp } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
+import { bySourceFolder } from '../../shared/fleet/render-order';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
@@ -21,6 +22,8 @@ export interface RenderAppsQuery {
   readonly app?: string;
   /** Only the Applications that deploy to this fleet cluster. */
   readonly cluster?: string;
+  /** 'source': render sibling apps together (by source folder) so shared bases are read and parsed once; default: fleet order. */
+  readonly order?: 'fleet' | 'source';
 }
 
 /** What a render of many Applications did: how many were rendered and how many of those failed. */
@@ -54,7 +57,7 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
   }
   const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
   let failed = 0;
-  for (const row of apps) {
+  for (const row of query.order === 'source' ? bySourceFolder(apps) : apps) {
     const rendered = renderApplication(row.application, git, opts);
     // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
     const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
@@ -79,7 +82,8 @@ function discoverAt(fleet: FleetService, revision: string): Pick<HeadDiscovery, 
 export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (rendered: RenderedApp) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
   const made = new Set<string>();
   let written = 0;
-  const summary = await renderApps(fleet, query, (r) => {
+  // Written files have no order: render sibling overlays together, while their bases are cached.
+  const summary = await renderApps(fleet, { order: 'source', ...query }, (r) => {
     onApp(r);
     if (r.problems.some((p) => p.severity === 'error')) return;
     const dir = path.join(outDir, r.cluster ?? '_outside-fleet');

@@ -84,7 +84,11 @@ export function cloneJson<T>(v: T): T {
  */
 export function mergeOverride(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
+  // Run once per generated element (30,000 times at 10,000 apps × 3 clusters): no [key, value] pair per entry.
+  const keys = Object.keys(over);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = over[k];
     const cur = out[k];
     out[k] = isPlainObject(cur) && isPlainObject(v) ? mergeOverride(cur, v) : v;
   }

@@ -3,6 +3,7 @@ import type { Json, JsonMap } from './yaml';
 import { isMapValue, readYaml } from './yaml';
 import { decode, DecodeError, KUSTOMIZATION_TYPE } from './kustomization-schema';
 import type { JsonPath } from '../yaml/node-position';
+import { deepCopy } from './resource';
 
 /** The file names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -36,8 +37,24 @@ export interface KustomizationError {
   readonly column?: number;
 }
 
+// Parsed kustomizations by path, reused while the text is unchanged: sibling overlays build the same base, and
+// `render --all` builds it once per overlay. Each caller gets its own copy of the fields.
+const PARSED = new Map<string, { readonly text: string; readonly result: { k?: Kustomization; error?: KustomizationError } }>();
+const PARSED_LIMIT = 4096;
+
 /** Parses kustomization text; returns the kustomization or an error. */
 export function parseKustomization(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
+  let hit = PARSED.get(file);
+  if (!hit || hit.text !== text) {
+    hit = { text, result: parseKustomizationText(text, file) };
+    if (PARSED.size >= PARSED_LIMIT) PARSED.delete(PARSED.keys().next().value!);
+    PARSED.set(file, hit);
+  }
+  const { k, error } = hit.result;
+  return k ? { k: { ...k, fields: deepCopy(k.fields as Json) as Kustomization['fields'] } } : { ...(error ? { error } : {}) };
+}
+
+function parseKustomizationText(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
   const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11', positions: true });
   const p = problems[0];
   if (p) return { error: { message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.column !== undefined ? { column: p.column } : {}) } };
