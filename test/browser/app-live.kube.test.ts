@@ -4,46 +4,20 @@
 // server and the Node side; the live manifest of a Secret-free resource and events stay readable (axe-clean).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations } from '../helpers/axe';
-import { screenshotDir } from '../helpers/browser';
+import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, freshNamespace, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 import { useServedUi } from '../helpers/served-ui';
 
 let fleet: LocalFleetState;
 
-/** Points the example fleet's clusters at the run's API servers. */
-function retarget(dir: string): void {
-  const file = path.join(dir, 'flotilla.yaml');
-  let text = readFileSync(file, 'utf8');
-  for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
-    const c = fleet.clusters.find((x) => x.name === name)!;
-    text = text.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
-  }
-  writeFileSync(file, text);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
-
-async function checkAccessibility(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const violations = await axeViolations(page);
-    expect(violations, `${name} (${scheme}): ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 const ui = useServedUi({
   prepare: async ({ repo }) => {
     fleet = await useKubeFleet();
-    retarget(repo);
+    retargetExample(fleet, repo);
     // Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
     const ns = freshNamespace('live-api');
     const overlay = path.join(repo, 'apps/api/overlays/dev/kustomization.yaml');

@@ -1,34 +1,17 @@
 // The desktop UI end to end, in Chromium against `flotilla serve`, on the example fleet deployed to the run's real
 // API servers: every page opens (light and dark, checked by axe-core), a refresh reads the clusters, a filter narrows
 // the grid, the palette finds an app, and the diff view shows a field another client changed.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations } from '../helpers/axe';
-import { screenshotDir } from '../helpers/browser';
+import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
 import type { LocalFleetState } from '../helpers/kube-fleet';
-import { kubeRequest, useKubeFleet } from '../helpers/kube-fleet';
+import { kubeRequest, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
 import { useServedUi } from '../helpers/served-ui';
 
 let fleet: LocalFleetState;
-
-/** Points the example fleet's clusters (fleet file and list ApplicationSet) at the run's API servers. */
-function retarget(dir: string): void {
-  const file = path.join(dir, 'flotilla.yaml');
-  let fleetText = readFileSync(file, 'utf8');
-  const pinned = ['appsets/platform.yaml', 'applications/guestbook.yaml', 'applications/hello.yaml'];
-  const texts = pinned.map((f) => readFileSync(path.join(dir, f), 'utf8'));
-  for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
-    const c = fleet.clusters.find((x) => x.name === name)!;
-    fleetText = fleetText.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
-    texts.forEach((t, i) => (texts[i] = t.replace(`https://127.0.0.1:${port}`, c.server)));
-  }
-  writeFileSync(file, fleetText);
-  pinned.forEach((f, i) => writeFileSync(path.join(dir, f), texts[i]!));
-}
 
 /** `flotilla sync APP --cluster C`: the generated Application from Git to its cluster (CreateNamespace from its syncOptions). */
 async function syncFromGit(app: string, cluster: string): Promise<void> {
@@ -42,23 +25,10 @@ async function syncFromGit(app: string, cluster: string): Promise<void> {
   expect(again.out).not.toMatch(/created|configured/); // re-applying what is there changes nothing
 }
 
-async function checkAccessibility(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const violations = await axeViolations(page);
-    expect(violations, `${name} (${scheme}): ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
-
 const ui = useServedUi({
   prepare: async ({ repo }) => {
     fleet = await useKubeFleet();
-    retarget(repo);
+    retargetExample(fleet, repo);
     commitAll(repo, 'Point the example fleet at the test clusters');
     await syncFromGit('frontend-dev', 'dev');
     await syncFromGit('api-dev', 'dev');

@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LocalFleet, LocalFleetOptions, LocalFleetState } from '../../electron/services/cluster/local-fleet';
 import { startLocalFleet } from '../../electron/services/cluster/local-fleet';
@@ -110,4 +112,20 @@ export function kubeRequest(
 export async function createNamespace(state: LocalFleetState, cluster: string, name: string): Promise<void> {
   const res = await kubeRequest(state, cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   if (res.status !== 201) throw new Error(`creating namespace ${name} on ${cluster}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Points a copy of the example fleet at the run's API servers: the fleet file's clusters and the server URLs pinned in
+ *  its ApplicationSets and Applications. */
+export function retargetExample(state: LocalFleetState, dir: string): void {
+  const file = path.join(dir, 'flotilla.yaml');
+  let fleetText = readFileSync(file, 'utf8');
+  const pinned = ['appsets/platform.yaml', 'applications/guestbook.yaml', 'applications/hello.yaml'];
+  const texts = pinned.map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  for (const [name, port] of [['dev', 16443], ['staging', 26443], ['prod', 36443]] as const) {
+    const c = state.clusters.find((x) => x.name === name)!;
+    fleetText = fleetText.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
+    texts.forEach((t, i) => (texts[i] = t.replace(`https://127.0.0.1:${port}`, c.server)));
+  }
+  writeFileSync(file, fleetText);
+  pinned.forEach((f, i) => writeFileSync(path.join(dir, f), texts[i]!));
 }
