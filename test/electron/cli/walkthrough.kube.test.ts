@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, git, tempDir } from '../../helpers/git-fixtures';
-import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
+import { createNamespace, freshNamespace, kubeRequest, retargetExample, useKubeFleet } from '../../helpers/kube-fleet';
 import { cli } from '../../helpers/run-cli';
 
 const cleanups: (() => void)[] = [];
@@ -28,12 +28,7 @@ describe('the README walkthrough on the example fleet', () => {
     cleanups.push(seed.cleanup, t.cleanup);
     // The example fleet pointed at this run's clusters, in namespaces of its own; a soak of 3 s instead of 10 min.
     const [devNs, stagingNs] = [freshNamespace('walk-dev'), freshNamespace('walk-stg')];
-    for (const name of ['dev', 'staging', 'prod'] as const) {
-      const c = fleet.clusters.find((x) => x.name === name)!;
-      const port = { dev: 16443, staging: 26443, prod: 36443 }[name];
-      const file = path.join(seed.dir, 'flotilla.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server));
-    }
+    retargetExample(fleet, seed.dir);
     edit(seed.dir, 'apps/frontend/overlays/dev/kustomization.yaml', 'namespace: frontend', `namespace: ${devNs}`);
     edit(seed.dir, 'apps/frontend/overlays/staging/kustomization.yaml', 'namespace: frontend', `namespace: ${stagingNs}`);
     await createNamespace(fleet, 'dev', devNs);
