@@ -26,15 +26,27 @@ export interface AppTree {
   readonly lists: number;
 }
 
+/** How the tree judges health: `assess` per node; `prefetch`, when given, is awaited first for each level's objects. */
+export interface AppTreeOptions {
+  readonly app: string;
+  readonly assess: (obj: KubeObject) => HealthResult;
+  /**
+   * Runs what `assess` needs off the main thread before it is called (custom Lua checks in their worker, as the fleet
+   * comparison does), once for the app's objects and once per level of children.
+   */
+  readonly prefetch?: (objs: readonly KubeObject[]) => Promise<void>;
+}
+
 /**
  * Reads the tree of an app's live resources: the app's objects as roots (a desired object not on the cluster is a
  * Missing root), their children by owner reference with health per node, and the events of all of them.
  */
-export async function readAppTree(conn: ClusterConnection, resources: readonly LiveResource[], opts: { readonly app: string; readonly assess: (obj: KubeObject) => HealthResult }): Promise<AppTree> {
+export async function readAppTree(conn: ClusterConnection, resources: readonly LiveResource[], opts: AppTreeOptions): Promise<AppTree> {
   const nodes: ResourceNode[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   let frontier: KubeObject[] = [];
+  await opts.prefetch?.(resources.flatMap((r) => (r.live ? [r.live] : [])));
   for (const r of resources) {
     if (r.live) {
       nodes.push(toNode(r.live, { managed: true, health: opts.assess(r.live) }));
@@ -64,7 +76,7 @@ export async function readAppTree(conn: ClusterConnection, resources: readonly L
     return p;
   };
   for (let depth = 0; depth < MAX_DEPTH && frontier.length; depth++) {
-    const next: KubeObject[] = [];
+    const next: { obj: KubeObject; parent: string }[] = [];
     await Promise.all(frontier.flatMap((owner) => {
       const ns = typeof owner.metadata?.['namespace'] === 'string' ? owner.metadata['namespace'] : '';
       const uid = uidOf(owner);
@@ -77,12 +89,14 @@ export async function readAppTree(conn: ClusterConnection, resources: readonly L
           const childUid = uidOf(obj);
           if (seen.has(childUid)) continue;
           seen.add(childUid);
-          nodes.push(toNode(obj, { managed: false, parent, health: opts.assess(obj) }));
-          next.push(obj);
+          next.push({ obj, parent });
         }
       });
     }));
-    frontier = next;
+    // Children are judged as the app's own objects are: custom checks first (a Pod or ReplicaSet rule applies here too).
+    await opts.prefetch?.(next.map((c) => c.obj));
+    for (const { obj, parent } of next) nodes.push(toNode(obj, { managed: false, parent, health: opts.assess(obj) }));
+    frontier = next.map((c) => c.obj);
   }
   const events = await readEvents(conn, nodes, problems, opts.app);
   return { nodes, events, problems, lists: lists.size };
