@@ -130,6 +130,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'appset:preview': { file: 'appsets/web.yaml', text: appset },
       'appset:save': { file: 'appsets/web.yaml', text: appset },
       'fleet:status': {},
+      'fleet:versions': {},
       'fleet:refresh': {},
       'fleet:cancel': {},
       'app:detail': { app: 'web-dev', cluster: 'dev' },

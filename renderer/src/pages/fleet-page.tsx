@@ -1,7 +1,7 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
-import { clusterUnreachable, filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/fleet/grid';
+import { clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
@@ -25,20 +25,25 @@ export function FleetPage() {
   const refresh = useStore((s) => s.refresh);
   const cancel = useStore((s) => s.cancelRefresh);
   const loadStatus = useStore((s) => s.loadStatus);
+  const desired = useStore((s) => s.desired);
+  const loadDesired = useStore((s) => s.loadDesired);
 
   useEffect(() => {
     if (!status) void loadStatus();
   }, [status, loadStatus]);
+  useEffect(() => {
+    if (!desired) void loadDesired();
+  }, [desired, loadDesired]);
 
-  const view = useMemo(() => (status ? filterGrid(status.grid, filter) : undefined), [status, filter]);
+  const grid = useMemo(() => (status ? (desired ? withDesiredVersions(status.grid, desired.versions) : status.grid) : undefined), [status, desired]);
+  const view = useMemo(() => (grid ? filterGrid(grid, filter) : undefined), [grid, filter]);
   if (statusError && !status)
     return (
       <div role="alert" className="load-error">
         <code>{statusError}</code>
       </div>
     );
-  if (!status || !view) return <p className="muted">Reading the store…</p>;
-  const grid = status.grid;
+  if (!status || !view || !grid) return <p className="muted">Reading the store…</p>;
   const cells = grid.rows.flatMap((r) => Object.values(r.cells));
   const count = (pred: (c: (typeof cells)[number]) => boolean): number => cells.filter(pred).length;
   return (
@@ -76,7 +81,7 @@ export function FleetPage() {
         ) : null}
       </p>
       <Grid rows={view.rows} clusters={view.clusters} />
-      <SkewView />
+      <SkewView grid={grid} versionsFromGit={desired !== undefined} />
     </div>
   );
 }
@@ -193,16 +198,16 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}`}
                       title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
                     >
                       <span className="cell-status">
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
-                      </span>
+                      </span>{' '}
                       {cell.unreachable ? (
                         <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
                       ) : (
-                        <span className="cell-version">{cell.version || '—'}</span>
+                        <CellVersion cell={cell} />
                       )}
                     </button>
                   </div>
@@ -214,6 +219,25 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       </div>
       </div>
     </div>
+  );
+}
+
+/** A cell's version for screen readers: the visible text first (as WCAG's label-in-name asks), then what it means. */
+function versionWords(cell: GridCell): string {
+  const v = shownVersion(cell);
+  if (!v) return '';
+  if (runningDiffers(cell)) return `, ${v}, runs ${cell.runningVersion} (Git says ${v}; the cluster ran ${cell.runningVersion} at the last refresh)`;
+  return `, ${v} (version in Git${cell.runningVersion ? ', running' : ''})`;
+}
+
+/** Git's version of a cell; where the cluster ran something else at the last refresh, that too, marked. */
+function CellVersion({ cell }: { readonly cell: GridCell }) {
+  const v = shownVersion(cell);
+  if (!runningDiffers(cell)) return <span className="cell-version">{v || '—'}</span>;
+  return (
+    <span className="cell-version version-differs">
+      {v}, <span className="running">runs {cell.runningVersion}</span>
+    </span>
   );
 }
 
@@ -260,14 +284,13 @@ function moveFocus(e: ReactKeyboardEvent<HTMLDivElement>, body: HTMLDivElement |
 }
 
 /** "What is in staging but not yet in prod": apps whose version differs between two environments. */
-function SkewView() {
-  const status = useStore((s) => s.status);
-  const envs = status?.grid.environments ?? [];
+function SkewView({ grid, versionsFromGit }: { readonly grid: FleetGrid; readonly versionsFromGit: boolean }) {
+  const envs = grid.environments;
   const [from, setFrom] = useState<string | undefined>(undefined);
   const [to, setTo] = useState<string | undefined>(undefined);
   const f = from ?? envs[envs.length - 2] ?? envs[0] ?? '';
   const t = to ?? envs[envs.length - 1] ?? '';
-  const skew = useMemo(() => (status && f && t ? versionSkew(status.grid, f, t) : []), [status, f, t]);
+  const skew = useMemo(() => (f && t ? versionSkew(grid, f, t) : []), [grid, f, t]);
   if (envs.length < 2) return null;
   return (
     <section className="skew" aria-labelledby="skew-h">
@@ -285,7 +308,8 @@ function SkewView() {
             <option key={e}>{e}</option>
           ))}
         </select>
-        : {skew.length} app{skew.length === 1 ? '' : 's'}
+        : {skew.length} app{skew.length === 1 ? '' : 's'}{' '}
+        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git…)'}</span>
       </p>
       {skew.length > 0 && (
         <table className="grid" aria-label={`Version skew from ${f} to ${t}`}>
