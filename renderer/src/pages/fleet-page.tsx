@@ -68,6 +68,8 @@ export function FleetPage() {
         <Card label="Synced" value={count((c) => c.sync === 'Synced')} tone="good" />
         <Card label="OutOfSync" value={count((c) => c.sync === 'OutOfSync')} tone={count((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
         <Card label="Degraded" value={count((c) => c.health === 'Degraded')} tone={count((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
+        <Card label="Progressing" value={count((c) => c.health === 'Progressing')} />
+        <Card label="Missing" value={count((c) => c.health === 'Missing')} tone={count((c) => c.health === 'Missing') ? 'bad' : 'good'} />
         <Card label="Unknown" value={count((c) => c.sync === 'Unknown')} />
       </div>
       <ProblemList problems={status.problems} />
@@ -153,26 +155,32 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
     else envs.push({ env: c.environment, span: 1 });
   }
   const template = `minmax(140px, 1fr) repeat(${clusters.length}, minmax(170px, 1fr))`;
+  // Where every cluster is named like its environment (one cluster each), an environment row would repeat the
+  // cluster row word for word: one header row says both.
+  const envRow = clusters.some((c) => c.name !== c.environment);
+  const headRows = envRow ? 2 : 1;
   return (
-    <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + 2} aria-colcount={clusters.length + 1}>
+    <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + headRows} aria-colcount={clusters.length + 1}>
       <div className="grid-scroll" style={{ minWidth: 140 + clusters.length * 170 }}>
       <div className="grid-head" role="rowgroup">
-        <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
-          <div role="columnheader" className="corner">
-            Environment
-          </div>
-          {envs.map((e) => (
-            <div key={e.env} role="columnheader" className="env-head" style={{ gridColumn: `span ${e.span}` }}>
-              {e.env}
+        {envRow && (
+          <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
+            <div role="columnheader" className="corner">
+              Environment
             </div>
-          ))}
-        </div>
-        <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={2}>
+            {envs.map((e) => (
+              <div key={e.env} role="columnheader" className="env-head" style={{ gridColumn: `span ${e.span}` }}>
+                {e.env}
+              </div>
+            ))}
+          </div>
+        )}
+        <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={headRows}>
           <div role="columnheader">App</div>
           {clusters.map((c) => {
             const down = clusterUnreachable(rows, c.name);
             return (
-              <div key={c.name} role="columnheader" className={down ? 'cluster-unreachable' : undefined} title={down}>
+              <div key={c.name} role="columnheader" className={down ? 'cluster-unreachable' : undefined} title={down ?? `cluster ${c.name} in environment ${c.environment}`}>
                 {c.name}
                 {down ? <span className="unreachable-tag"> · unreachable</span> : null}
               </div>
@@ -183,7 +191,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={(e) => moveFocus(e, scroller.current, rows.length, clusters.length)} tabIndex={0} aria-label="Grid rows">
         <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
           {rows.slice(first, last).map((r, i) => (
-            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + 3} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
+            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + headRows + 1} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
               <div role="rowheader" className="app-name" title={r.origin ?? (r.appset ? `ApplicationSet ${r.appset}` : undefined)}>
                 {r.key}
               </div>
