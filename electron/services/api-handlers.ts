@@ -8,6 +8,7 @@ import type { Session } from './session';
 import { StatusService } from './status-service';
 import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
+import { clusterDetail } from './cluster-detail';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
@@ -35,6 +36,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'app:logs': (ask) => live.logs(ask),
     'app:manifest': (req) => live.manifest(req),
     'clusters:list': () => status.clusters(),
+    'cluster:detail': ({ cluster }) => clusterDetail(session, cluster),
     'clusters:contexts': async () => loadKubeconfig(session.kubeconfig()).contexts.map((c) => ({ name: c.name, server: c.server })),
     'clusters:save': async (entry) => (await session.fleet()).saveCluster(entry),
     'app:sync': async ({ app, cluster, dryRun, prune }) => {

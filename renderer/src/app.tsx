@@ -4,6 +4,7 @@ import { CommandPalette } from './components/command-palette';
 import { AppPage } from './pages/app-page';
 import { ApplicationsPage } from './pages/applications-page';
 import { AppSetsPage } from './pages/appsets-page';
+import { ClusterPage } from './pages/cluster-page';
 import { ClustersPage } from './pages/clusters-page';
 import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
@@ -27,6 +28,7 @@ export function App() {
   const loading = useStore((s) => s.loading);
   const loadError = useStore((s) => s.loadError);
   const page = useStore((s) => s.page);
+  const route = useStore((s) => s.route);
   const navigate = useStore((s) => s.navigate);
   const loadOverview = useStore((s) => s.loadOverview);
   const loadStatus = useStore((s) => s.loadStatus);
@@ -100,7 +102,7 @@ export function App() {
         {overview && page === 'applicationsets' && <AppSetsPage />}
         {overview && page === 'promotions' && <PromotionsPage />}
         {overview && page === 'reports' && <ReportsPage />}
-        {overview && page === 'clusters' && <ClustersPage />}
+        {overview && route.page === 'clusters' && (route.cluster ? <ClusterPage name={route.cluster} /> : <ClustersPage />)}
         {overview && page === 'app' && <AppPage />}
       </main>
       <CommandPalette />

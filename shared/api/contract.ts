@@ -1,4 +1,5 @@
 import type { Explanation } from '../appset/engine';
+import type { ClusterDetailView } from './cluster-detail';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
@@ -230,6 +231,8 @@ export interface ApiChannels extends ReportApiChannels {
   'clusters:contexts': (req: Record<string, never>) => Promise<readonly { readonly name: string; readonly server: string }[]>;
   /** Adds a cluster to the fleet file, or relabels it, in the working tree (comments kept; commit to apply). */
   'clusters:save': (req: ClusterEntry) => Promise<{ readonly file: string }>;
+  /** One cluster's page: connection, version, Nodes, Namespaces, Argo CD and Flux objects (each part fails on its own). */
+  'cluster:detail': (req: { readonly cluster: string }) => Promise<ClusterDetailView>;
   /** Every fleet cluster's connection state and version. */
   'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
@@ -267,7 +270,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

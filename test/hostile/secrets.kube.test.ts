@@ -139,6 +139,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'app:manifest': { app: 'web-dev', cluster: 'dev', group: '', kind: 'Secret', namespace: ns, name: 'web-db' },
       'app:sync': { app: 'web-dev', cluster: 'dev', dryRun: true },
       'clusters:contexts': {},
+      'cluster:detail': { cluster: 'dev' },
       'clusters:save': { name: 'dev', context: fleet.clusters.find((c) => c.name === 'dev')!.context, environment: 'development', labels: {} },
       'clusters:list': {},
       'promotion:pipelines': {},
