@@ -46,4 +46,6 @@ export interface ValidationFinding {
 export interface ValidationInput {
   readonly object: Record<string, unknown>;
   readonly source?: SourceLocation;
+  /** Where a field of the object is written (`['spec', 'replicas']`), when the source is known field by field. */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation | undefined;
 }
