@@ -68,7 +68,7 @@ export class SchemaCompiler {
     const open = node.x === 1;
     const required = node.r ?? [];
     return (v, p, s) => {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date) return;
       const obj = v as Record<string, unknown>;
       for (const r of required) {
         if (!(r in obj)) {
@@ -93,6 +93,7 @@ const ANY: CompiledSchema = () => {};
 
 function jsonType(v: unknown): string {
   if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'string';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;
 }
@@ -102,7 +103,7 @@ function typeCheck(types: readonly SchemaType[]): CompiledSchema {
     for (const t of types) {
       switch (t) {
         case 'object':
-          if (typeof v === 'object' && v !== null && !Array.isArray(v)) return true;
+          if (typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)) return true;
           break;
         case 'array':
           if (Array.isArray(v)) return true;
@@ -112,6 +113,10 @@ function typeCheck(types: readonly SchemaType[]): CompiledSchema {
           break;
         case 'number':
           if (typeof v === 'number') return true;
+          break;
+        case 'string':
+          // A YAML 1.1 timestamp is read as a Date and written back as the same string.
+          if (typeof v === 'string' || v instanceof Date) return true;
           break;
         default:
           if (typeof v === t) return true;
