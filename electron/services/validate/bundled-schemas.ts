@@ -7,10 +7,9 @@ import type { SchemaBundle } from '../../../shared/validate/schema/compact';
 
 const DIR_CANDIDATES = [
   ...(typeof (process as { resourcesPath?: string }).resourcesPath === 'string' ? [path.join((process as { resourcesPath?: string }).resourcesPath!, 'schemas')] : []),
-  path.resolve(__dirname, '..', 'shared', 'validate', 'schema', 'bundled'),
-  path.resolve(__dirname, '..', '..', 'shared', 'validate', 'schema', 'bundled'),
-  path.resolve(__dirname, '..', '..', '..', 'shared', 'validate', 'schema', 'bundled'),
-  path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'validate', 'schema', 'bundled'),
+  // dist/cli.js, dist/electron/main.js and the sources (tests) sit one to four folders below the repository root.
+  ...(typeof __dirname === 'string' ? [1, 2, 3, 4].map((up) => path.resolve(__dirname, ...Array<string>(up).fill('..'), 'shared', 'validate', 'schema', 'bundled')) : []),
+  path.resolve(process.cwd(), 'shared', 'validate', 'schema', 'bundled'),
 ];
 
 const loaded = new Map<string, SchemaBundle>();
