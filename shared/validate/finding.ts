@@ -40,6 +40,8 @@ export interface ValidationFinding {
   /** The cluster the object was validated for (its Kubernetes version, its policies). */
   readonly cluster?: string;
   readonly app?: string;
+  /** The security score of the workload (the `score` check's summary finding, id `kubesec-score`). */
+  readonly score?: number;
 }
 
 /** A rendered object with where it came from, the input of every check. */
