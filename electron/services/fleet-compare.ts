@@ -187,7 +187,18 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             done(1);
             continue;
           }
-          const live = await store.liveState(name, j.desired, namespace);
+          let live: Awaited<ReturnType<LiveStore['liveState']>>;
+          try {
+            live = await store.liveState(name, j.desired, namespace);
+          } catch (err) {
+            // The cluster went away mid-read (reset, killed, frozen past the timeout): this app and the rest of the
+            // cluster's are not compared, and say why; the other clusters go on.
+            clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
+            const comparison = compareAppDetailed({ ...base, desired: j.desired, live: [], extra: [], error: clusterError, observedAt });
+            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), unreachable: clusterError });
+            done(1);
+            continue;
+          }
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
           const serverPredicted = opts.serverSide
