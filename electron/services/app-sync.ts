@@ -1,9 +1,12 @@
 import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
+import { FLEET_FILE } from '../../shared/repo/scan';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
+import { fleetCompareSettings } from './fleet-compare';
 import { chooseKubeconfig } from './kubeconfig-choice';
+import { LuaHealthRunner } from './lua-health';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
@@ -65,6 +68,9 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
   const namespace = generated.application.spec.destination.namespace;
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
+  // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
+  const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  const lua = Object.keys(health).length > 0 ? new LuaHealthRunner(health, undefined, FLEET_FILE) : undefined;
   try {
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
     const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
@@ -80,6 +86,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       dryRun: req.dryRun ?? false,
       waitForHealthy: { timeoutMs: healthTimeoutMs },
       hookTimeoutMs: healthTimeoutMs,
+      ...(lua ? { customHealth: lua } : {}),
     });
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
@@ -103,5 +110,6 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
     return result;
   } finally {
     manager.close();
+    lua?.close();
   }
 }
