@@ -4,9 +4,8 @@ import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
-import { fleetCompareSettings } from './fleet-compare';
+import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { chooseKubeconfig } from './kubeconfig-choice';
-import { LuaHealthRunner } from './lua-health';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
@@ -70,7 +69,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
   // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
   const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
-  const lua = Object.keys(health).length > 0 ? new LuaHealthRunner(health, undefined, FLEET_FILE) : undefined;
+  const lua = fleetHealthChecks(health);
   try {
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
     const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
