@@ -85,6 +85,7 @@ interface ObservationRow {
   drifted_count: number;
   resource_set: number;
   version: string | null;
+  running_version: string | null;
 }
 
 interface FleetRow extends ObservationRow {
@@ -486,7 +487,7 @@ export class FleetStore {
     else driftSince = ac.drift_since;
     const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -631,8 +632,8 @@ function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
@@ -730,7 +731,7 @@ function invalidRecord(record: AppClusterRecord): string | undefined {
  */
 function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
-  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null];
+  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null, st.runningVersion ?? null];
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
   return sha256(JSON.stringify(parts));
 }
@@ -825,6 +826,7 @@ function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppCl
     ...(r.environment !== null ? { environment: r.environment } : {}),
     revision: r.revision,
     ...(r.version !== null ? { version: r.version } : {}),
+    ...(r.running_version !== null && r.running_version !== undefined ? { runningVersion: r.running_version } : {}),
     sync: r.sync,
     health: { status: r.health, message: r.health_message },
     observedAt: iso(observedAt),
