@@ -25,6 +25,8 @@ export interface NotifyServiceOptions {
 
 /** What one evaluation did. */
 export interface NotifyPass {
+  /** Where the configuration was read from; undefined when no argocd-notifications-cm was found. */
+  readonly source?: string;
   readonly deliveries: readonly DeliveryRecord[];
   readonly problems: readonly Problem[];
 }
@@ -79,6 +81,7 @@ export class NotifyService {
     const problems: Problem[] = [...loaded.problems];
     const config = loaded.config;
     if (!config) return { deliveries: [], problems };
+    const source = config.source;
     const fleetStore = this.session.store();
     const latest = fleetStore.fleetAt();
     const nowMs = (this.options.now ?? Date.now)();
@@ -110,7 +113,7 @@ export class NotifyService {
       }
       deliveries.push(await this.send(n, resolved.service, loaded.secrets, problems));
     }
-    return { deliveries, problems };
+    return { source, deliveries, problems };
   }
 
   private async send(n: PendingNotification, service: ServiceConfig, secrets: ReadonlyMap<string, string>, problems: Problem[]): Promise<DeliveryRecord> {
