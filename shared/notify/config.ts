@@ -82,7 +82,7 @@ function where(origin: ConfigOrigin, key: string): Omit<Problem, 'message' | 'se
 }
 
 function located(origin: ConfigOrigin, message: string, key: string, inner?: SourcePosition): Problem {
-  const suffix = origin.file ? '' : ` (${origin.source}, ConfigMap ${NOTIFICATIONS_CONFIGMAP} data.${key})`;
+  const suffix = origin.file ? '' : ` (${origin.source}: data.${key})`;
   return problem(message + suffix, inner ? innerPosition(origin, key, inner) : where(origin, key));
 }
 

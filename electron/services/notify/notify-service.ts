@@ -19,8 +19,10 @@ export interface NotifyServiceOptions {
   readonly delivery?: DeliveryOptions;
   /** The clock (ms), for `time.Now()` in conditions. */
   readonly now?: () => number;
-  /** A cluster whose `argocd` namespace holds argocd-notifications-cm and its Secret (when no file has them). */
+  /** A cluster whose Argo CD namespace holds argocd-notifications-cm and its Secret (when no file has them). */
   readonly configCluster?: string;
+  /** That namespace (default `argocd`). */
+  readonly configNamespace?: string;
 }
 
 /** What one evaluation did. */
@@ -76,7 +78,7 @@ export class NotifyService {
     const loaded = await loadNotifyConfig({
       dataDir: this.session.options.dataDir,
       tree: fleet.repo.treeAt(overview.repo.head.sha),
-      ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster) } } : {}),
+      ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster), ...(this.options.configNamespace ? { namespace: this.options.configNamespace } : {}) } } : {}),
     });
     const problems: Problem[] = [...loaded.problems];
     const config = loaded.config;
