@@ -34,7 +34,7 @@ export interface NotifyConfigPlaces {
 
 const MAX_FILES = 5000;
 
-/** Finds a ConfigMap file in the repository: YAML files whose text names argocd-notifications-cm (bounded walk). */
+/** Finds a ConfigMap file in the repository: YAML files with `notif` in their path naming argocd-notifications-cm. */
 function findInTree(tree: FileTree): string | undefined {
   const queue = [''];
   let seen = 0;
@@ -44,7 +44,9 @@ function findInTree(tree: FileTree): string | undefined {
       const p = dir ? `${dir}/${e.name}` : e.name;
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       if (tree.kind(p) === 'dir') queue.push(p);
-      else if (/\.ya?ml$/.test(e.name) && ++seen && tree.read(p)?.includes(NOTIFICATIONS_CONFIGMAP)) {
+      // Only files named for notifications are read (`argocd-notifications-cm.yaml`, `notifications/install.yaml`…):
+      // a refresh of a large fleet must not read every manifest of the repository.
+      else if (/\.ya?ml$/.test(e.name) && /notif/i.test(p) && ++seen && tree.read(p)?.includes(NOTIFICATIONS_CONFIGMAP)) {
         const text = tree.read(p)!;
         if (/\bkind:\s*ConfigMap\b/.test(text)) return p;
       }
