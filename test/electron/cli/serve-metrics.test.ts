@@ -1,9 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadKubeconfig } from '../../helpers/dead-clusters';
 import { exampleRepo, tempDir } from '../../helpers/git-fixtures';
 import type { ServeProcess } from '../../helpers/serve';
 import { startServe } from '../../helpers/serve';
-import { runGoTestTool } from '../../helpers/test-tools';
+import { goTestTool, runGoTestTool } from '../../helpers/test-tools';
+
+// The Go tool is built once (scripts/test-tools.sh; .ci/run builds it up front) before the tests' own deadlines.
+beforeAll(() => void goTestTool('prom-parse'));
 
 // `flotilla serve --metrics-port`, the built CLI as a user starts it: the metrics port answers on loopback with a body
 // Prometheus' own text parser (expfmt, in test/tools/prom-parse) reads.

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetMetrics } from '../../../../electron/services/metrics/fleet-metrics';
 import { startMetricsServer } from '../../../../electron/services/metrics/metrics-server';
 import { PromotionLog } from '../../../../electron/services/promotion/promotion-log';
@@ -7,7 +7,10 @@ import { FleetStore } from '../../../../electron/store/fleet-store';
 import { storeFile } from '../../../../electron/store/location';
 import { deadKubeconfig } from '../../../helpers/dead-clusters';
 import { exampleRepo, tempDir } from '../../../helpers/git-fixtures';
-import { runGoTestTool } from '../../../helpers/test-tools';
+import { goTestTool, runGoTestTool } from '../../../helpers/test-tools';
+
+// The Go tool is built once (scripts/test-tools.sh; .ci/run builds it up front) before the tests' own deadlines.
+beforeAll(() => void goTestTool('prom-parse'));
 
 // The metrics port, scraped over HTTP and parsed by Prometheus' own text parser (github.com/prometheus/common/expfmt
 // in test/tools/prom-parse): Argo CD's metric names and labels, and Flotilla's, with values from a real store.

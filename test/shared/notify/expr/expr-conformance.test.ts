@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { canonical, compileExpr, ExprCompileError, ExprRuntimeError, parseRfc3339, timeHelpers } from '../../../../shared/notify/expr';
 import type { ExprValue } from '../../../../shared/notify/expr';
 import { ExprFunc } from '../../../../shared/notify/expr';
 import { repoRoot } from '../../../helpers/paths';
-import { runGoTestTool } from '../../../helpers/test-tools';
+import { goTestTool, runGoTestTool } from '../../../helpers/test-tools';
+
+// The Go tool is built once (scripts/test-tools.sh; .ci/run builds it up front) before the tests' own deadlines.
+beforeAll(() => void goTestTool('expr-eval'));
 
 // Flotilla's expr evaluator against github.com/expr-lang/expr itself (test/tools/expr-eval): the same expressions on
 // the same JSON objects must give the same value (int vs float64 included) or fail at the same stage.
