@@ -46,12 +46,17 @@ export class NotifyService {
     session.onClose(() => this.close());
   }
 
-  /** Evaluates after every recorded refresh and every promotion outcome. */
-  start(onPass?: (pass: NotifyPass) => void): void {
+  /**
+   * Evaluates after every recorded refresh and every promotion outcome, and every `resyncMs` (default 3 minutes) as
+   * Argo CD's controller resyncs, so time-based conditions (`time.Now().Sub(...)`) fire without a new event.
+   */
+  start(onPass?: (pass: NotifyPass) => void, resyncMs = 180_000): void {
     const run = (): void => {
       void this.evaluate().then(onPass, () => undefined);
     };
-    this.offs.push(this.session.events.on('fleet:updated', run), this.session.events.on('promotion:outcome', run));
+    const timer = setInterval(run, resyncMs);
+    timer.unref();
+    this.offs.push(this.session.events.on('fleet:updated', run), this.session.events.on('promotion:outcome', run), () => clearInterval(timer));
   }
 
   /** One evaluation (queued behind a running one): the deliveries it made and the problems it met. */
