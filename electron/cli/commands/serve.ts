@@ -37,8 +37,14 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const bridge = await startHttpBridge({ handlers, events: session.events, staticDir: rendererDir(), host: opts.host, port: opts.port });
         const metricsServer = opts.metricsPort !== undefined ? await startMetricsServer(metrics, { host: opts.metricsHost, port: opts.metricsPort }) : undefined;
         // Notifications in Argo CD's format, when the data folder, the repository or a cluster has argocd-notifications-cm.
+        // Each problem is said once per run, not again at every refresh and resync.
+        const said = new Set<string>();
         new NotifyService(session).start((pass) => {
-          for (const p of pass.problems) if (p.severity === 'error') ctx.io.err(`notifications: ${formatProblem(p)}\n`);
+          for (const p of pass.problems) {
+            const line = `notifications: ${formatProblem(p)}\n`;
+            if (p.severity === 'error' && !said.has(line)) ctx.io.err(line);
+            said.add(line);
+          }
         });
         ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n${metricsServer ? `Metrics at ${metricsServer.url}\n` : ''}(press Ctrl+C to stop)\n`);
         if (opts.open) openInBrowser(bridge.url);
