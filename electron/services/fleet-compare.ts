@@ -18,6 +18,7 @@ import type { Problem } from '../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
 import { isRecord, parseYamlDocuments } from '../../shared/yaml/documents';
+import type { SourcePosition } from '../../shared/yaml/node-position';
 import { ClusterManager } from './cluster/cluster-manager';
 import type { ClusterConnection } from './cluster/connection';
 import { resourcePath } from './cluster/discovery';
@@ -80,6 +81,8 @@ export interface FleetComparison {
   readonly problems: readonly Problem[];
   /** Each fleet cluster's environment. */
   readonly environments: ReadonlyMap<string, string>;
+  /** Custom health checks marked failed for the session (stopped at a deadline or memory cap); also in `problems`. */
+  readonly failedChecks: readonly Problem[];
 }
 
 /**
@@ -109,7 +112,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
   // They run in a worker thread with a hard deadline and memory caps, awaited (never blocking this thread); a limit hit
   // names the check and the fleet file, and a script stopped at its deadline is not run again in this process.
-  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
+  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE, settings.healthPositions) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
@@ -145,6 +148,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   });
   problems.push(...manager.problems);
   const rows: FleetComparisonRow[] = [];
+  let failedChecks: readonly Problem[] | undefined;
   let finished = 0;
   const done = (n: number): void => {
     opts.signal?.throwIfAborted();
@@ -222,6 +226,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       return out;
     }));
     for (const r of perCluster) rows.push(...r);
+    failedChecks = lua?.stoppedProblems() ?? [];
+    problems.push(...failedChecks);
   } finally {
     manager.close();
     lua?.close();
@@ -230,7 +236,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
   const environments = new Map<string, string>();
   for (const c of clusters) if (c.environment !== undefined) environments.set(c.name, c.environment);
-  return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments };
+  return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments, failedChecks: failedChecks ?? [] };
 }
 
 /** Sets what the app runs there (image tags, else the revision) on its status. */
@@ -240,8 +246,14 @@ function withVersion(status: AppClusterStatus, job: { readonly desired: readonly
 }
 
 /** The fleet file's `spec.ignoreDifferences` (same entries as an Application's, applied to every app) and `spec.health` checks. */
-export function fleetCompareSettings(text: string | undefined): { readonly ignore: IgnoreRules; readonly health: HealthCustomizations; readonly problems: readonly Problem[] } {
-  const none = { ignore: { rules: [], problems: [] }, health: {}, problems: [] };
+export function fleetCompareSettings(text: string | undefined): {
+  readonly ignore: IgnoreRules;
+  readonly health: HealthCustomizations;
+  /** Where each health check's key is written in the fleet file. */
+  readonly healthPositions: Readonly<Record<string, SourcePosition>>;
+  readonly problems: readonly Problem[];
+} {
+  const none = { ignore: { rules: [], problems: [] }, health: {}, healthPositions: {}, problems: [] };
   if (text === undefined) return none;
   const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
   const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
@@ -260,7 +272,9 @@ export function fleetCompareSettings(text: string | undefined): { readonly ignor
   }
   const health = parseHealthSpec(spec['health'], FLEET_FILE);
   problems.push(...health.problems);
-  return { ignore, health: health.customizations, problems };
+  const healthPositions: Record<string, SourcePosition> = {};
+  for (const key of Object.keys(health.customizations)) healthPositions[key] = doc!.at(['spec', 'health', 'customizations', key], 'key');
+  return { ignore, health: health.customizations, healthPositions, problems };
 }
 
 function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules {

@@ -124,6 +124,8 @@ export function registerHealth(program: Command, ctx: CliContext): void {
           });
         }
       }
+      // A check stopped at its deadline or memory cap: one Problem naming it, not one per object.
+      problems.push(...(runner?.stoppedProblems() ?? []));
       // Nothing assessed and only errors to show: no empty table on stdout (JSON/YAML still print []).
       if (rows.length > 0 || problems.length === 0 || opts.output !== 'table') printData(ctx.io, opts.output, rows, () =>
         formatTable(['kind', 'namespace', 'name', 'health', 'message'], rows.map((r) => [r.kind, r.namespace, r.name, r.status, r.message.replace(/\s*\n\s*/g, ' ')])));
