@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
 import { commitAll, git } from '../../../helpers/git-fixtures';
+import { cli } from '../../../helpers/run-cli';
 import type { Fleet } from './fleet-fixture';
 import { promotionFleet } from './fleet-fixture';
 
@@ -95,5 +96,16 @@ describe('the validation gate of a pipeline stage', () => {
     const svc = await PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW });
     const gate = (await svc.plan(apiToProd)).plan.gates.find((g) => g.gate === 'validation')!;
     expect(gate).toMatchObject({ passed: false, reason: 'api on prod: validation required admission, which did not run (no admission-policy check is available for this cluster)' });
+  });
+});
+
+describe('flotilla promote shows the validation of the promoted state', () => {
+  it('lists each target cluster\'s findings with file:line and the failed gate, exit 1', async () => {
+    const f = fleetWith({ staging: true, prod: false });
+    const r = await cli(['promote', 'api', '--from', 'staging', '--to', 'prod', '--dry-run', '--repo', f.work, '--data-dir', path.dirname(f.storeFile)]);
+    expect(r.out).toContain('-- validation of the promoted state on prod (schema, lint, score): ');
+    expect(r.out).toContain('   error lint/privileged-container: Deployment api: container "api" is privileged (apps/api/overlays/prod/resources-patch.yaml:12)');
+    expect(r.out).toMatch(/\[FAIL\] validation api on prod: api on prod: \d+ findings block/);
+    expect(r.code).toBe(1);
   });
 });
