@@ -48,7 +48,7 @@ describe('flotilla validate', () => {
     expect(at('wrong-type')).toEqual(['scratch/bad.yaml:5']);
     expect(at('unknown-field')).toEqual(['scratch/bad.yaml:14']);
     expect(at('privileged-container')).toEqual(['scratch/bad.yaml:13']);
-    expect(at('Privileged')).toEqual(['scratch/bad.yaml:1']);
+    expect(at('Privileged')).toEqual(['scratch/bad.yaml:13']);
   });
 
   it('-o sarif places each result at its file, line and column', async () => {
