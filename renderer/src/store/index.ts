@@ -11,9 +11,11 @@ import type { ReportSlice } from './report-slice';
 import { createReportSlice } from './report-slice';
 import type { StatusSlice } from './status-slice';
 import { createStatusSlice } from './status-slice';
+import type { ValidationSlice } from './validation-slice';
+import { createValidationSlice } from './validation-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ValidationSlice;
 
 /** The one zustand store of the renderer. */
 export const useStore = create<Store>()((...a) => ({
@@ -23,4 +25,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createPromotionSlice(...a),
   ...createStatusSlice(...a),
   ...createReportSlice(...a),
+  ...createValidationSlice(...a),
 }));

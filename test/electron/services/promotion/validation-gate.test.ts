@@ -1,53 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
 import { commitAll, git } from '../../../helpers/git-fixtures';
 import { cli } from '../../../helpers/run-cli';
-import type { Fleet } from './fleet-fixture';
-import { promotionFleet } from './fleet-fixture';
+import { fleetWith, NOW, PIPELINE } from './validation-fixture';
 
 // A prod stage that requires validation (schema, lint errors, a minimum kubesec score) blocks a promotion whose
 // promoted state runs a privileged container, and lets an image-only promotion through; the plan carries the
 // findings of each target cluster located in the edited overlay.
-
-const NOW = Date.parse('2026-11-18T12:00:00Z');
-const PIPELINE = `apiVersion: flotilla.dev/v1alpha1
-kind: Pipeline
-metadata:
-  name: apps
-spec:
-  applicationSet: apps
-  overlayPath: apps/{{app}}/overlays/{{stage}}
-  promote:
-    images: true
-    paths:
-      - file: resources-patch.yaml
-        path: spec.template.spec.containers[0].securityContext.privileged
-  stages:
-    - name: dev
-    - name: staging
-      from: dev
-    - name: prod
-      from: staging
-      validation:
-        schema: true
-        lint: error
-        minScore: 0
-`;
-
-/** The fleet with the pipeline above and each api overlay's container privileged or not, pushed to the remote. */
-function fleetWith(privileged: { staging: boolean; prod: boolean }): Fleet {
-  const f = promotionFleet(NOW);
-  writeFileSync(path.join(f.work, 'pipeline.yaml'), PIPELINE);
-  for (const stage of ['staging', 'prod'] as const) {
-    const file = path.join(f.work, `apps/api/overlays/${stage}/resources-patch.yaml`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('        - name: api\n', `        - name: api\n          securityContext:\n            privileged: ${privileged[stage]}\n`));
-  }
-  commitAll(f.work, 'Validation on prod; api privileged per stage');
-  git(f.work, 'push', '-q', 'origin', 'HEAD:main');
-  return f;
-}
 
 const apiToProd = { from: 'staging', to: 'prod', apps: ['api'] } as const;
 
