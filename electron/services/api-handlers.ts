@@ -1,6 +1,7 @@
 import type { ApiHandlers } from '../../shared/api/contract';
 import { createReportApiHandlers } from '../store/api-handlers';
 import { promotionHandlers } from './promotion/promotion-api';
+import { validationHandlers } from './validate/validation-api';
 import { formatProblem } from '../../shared/problem';
 import { syncAppFromGit } from './app-sync';
 import { loadKubeconfig } from './cluster/kubeconfig';
@@ -59,5 +60,6 @@ export function createApiHandlers(session: Session): ApiHandlers {
       };
     },
     ...promotionHandlers(session),
+    ...validationHandlers(session),
   };
 }

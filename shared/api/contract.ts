@@ -1,3 +1,4 @@
+import type { ValidationTarget } from '../validate/report';
 import type { Explanation } from '../appset/engine';
 import type { ClusterDetailView } from './cluster-detail';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
@@ -109,6 +110,20 @@ export interface PromotionPlanView {
 export interface PromotionOutcomeView {
   readonly record: PromotionRecordView;
   readonly blockers: readonly string[];
+}
+
+/** The validation of one app on one cluster, with the commit validated and the web address its file links start from. */
+export interface AppValidationView extends ValidationTarget {
+  readonly revision: string;
+  /** The repository's http(s) URL, for links to a finding's file and line (absent for other URLs). */
+  readonly repoURL?: string;
+}
+
+/** Findings counted per app × cluster of the fleet. */
+export interface FleetValidationView {
+  readonly revision: string;
+  readonly cells: readonly { readonly app: string; readonly cluster: string; readonly errors: number; readonly warnings: number }[];
+  readonly problems: readonly Problem[];
 }
 
 /** What Git says each app runs at HEAD, before any cluster is read: its version (image tags, chart version or revision) by app name. */
@@ -225,6 +240,10 @@ export interface ApiChannels extends ReportApiChannels {
   'app:logs': (req: PodLogsAsk) => Promise<PodLogsView>;
   /** One resource of the app: its desired and live manifests, Secret values masked. */
   'app:manifest': (req: { readonly app: string; readonly cluster: string; readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<ResourceManifestView>;
+  /** Validates the app's rendered objects for its cluster (schema of its Kubernetes version and CRDs, lint, security score). */
+  'app:validate': (req: { readonly app: string; readonly cluster: string }) => Promise<AppValidationView>;
+  /** Findings per app × cluster of the whole fleet at HEAD (computed once per commit), for the grid. */
+  'fleet:validation': (req: Record<string, never>) => Promise<FleetValidationView>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
   /** The kubeconfig's contexts (names and servers only, never credentials), to add a cluster from. */
@@ -270,7 +289,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

@@ -27,7 +27,7 @@ export interface GateContext {
 }
 
 /** The gate kinds. */
-export type GateKind = 'soak' | 'approval' | 'freeze' | 'manual';
+export type GateKind = 'soak' | 'approval' | 'freeze' | 'manual' | 'validation';
 
 /** One gate's verdict, with the reason a person reads. */
 export interface GateResult {

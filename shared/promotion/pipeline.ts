@@ -1,6 +1,8 @@
 // The Pipeline file (`kind: Pipeline`, flotilla.dev/v1alpha1): ordered stages, what moves between them, the gates on
 // the way and how a promotion reaches Git. Parsed from the file's text so every problem names its line and column.
 
+import type { StageValidation } from '../validate/gate';
+import { parseStageValidation } from '../validate/gate';
 import type { Document, ParsedNode } from 'yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { FLOTILLA_API_VERSION } from '../model/fleet';
@@ -55,6 +57,8 @@ export interface StageSpec {
   /** Overrides the pipeline's overlay path template for this stage. */
   readonly overlayPath?: string;
   readonly gates: StageGates;
+  /** `validation:`: what the promoted state of each target cluster must pass (schema, lint, score, admission). */
+  readonly validation?: StageValidation;
   readonly line: number;
 }
 
@@ -167,7 +171,7 @@ export const PIPELINE_FIELDS = {
   promote: ['images', 'paths', 'revision'],
   path: ['file', 'path'],
   git: ['remote', 'branch', 'pushTo', 'reviewBranchPrefix'],
-  stage: ['name', 'from', 'clusters', 'overlayPath', 'gates'],
+  stage: ['name', 'from', 'clusters', 'overlayPath', 'gates', 'validation'],
   gates: ['soak', 'freshness', 'approvers', 'requiredApprovals', 'freezeWindows', 'manualOnly'],
   freezeWindow: ['cron', 'duration', 'start', 'end', 'reason'],
 } as const;
@@ -316,6 +320,7 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
         ...(clusters ? { clusters } : {}),
         ...(stageOverlay ? { overlayPath: stageOverlay } : {}),
         gates: readGates(s.gates, [...at, 'gates'], bad, strList, strict),
+        ...validationOf(s.validation, [...at, 'validation'], bad),
         line: pos(at).line,
       });
     });
@@ -324,6 +329,11 @@ function readPipeline(v: Record<string, unknown>, doc: Document.Parsed<ParsedNod
     pipeline: { name, file, line: pos([]).line, ...(applicationSet ? { applicationSet } : {}), overlayPath, ...(apps ? { apps } : {}), promote, git, stages },
     problems,
   };
+}
+
+function validationOf(raw: unknown, at: Path, bad: (path: Path, message: string) => void): { validation?: StageValidation } {
+  const v = parseStageValidation(raw, (p, m) => bad([...at, ...p], m));
+  return v ? { validation: v } : {};
 }
 
 function readGates(

@@ -2,6 +2,9 @@
 // over, the target stage rendered with those edits and diffed per cluster against its current desired state, and the
 // gates with their verdicts. Pure: the Node side supplies the tree, the generated Applications and the history.
 
+import type { ValidationFinding } from '../validate/finding';
+import type { Validator } from '../validate/types';
+import { validatePromoted, validationGates } from './plan-validation';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Application } from '../model/application';
@@ -56,6 +59,8 @@ export interface PlanInput {
   readonly gates: GateContext;
   /** Render the target stage and diff it (default true). */
   readonly render?: boolean;
+  /** The validators of a target cluster (schema for its version, lint, score, admission): the plan shows their findings on the promoted state. */
+  readonly validators?: (cluster: string) => readonly Validator[];
 }
 
 /** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
@@ -96,6 +101,10 @@ export interface ClusterDiff {
   readonly namespace?: string;
   readonly changes: readonly ResourceChange[];
   readonly problems: readonly Problem[];
+  /** Findings of validation on the promoted state of this cluster, located in the edited repository. */
+  readonly findings?: readonly ValidationFinding[];
+  /** The checks that ran for `findings` (`schema`, `lint`, `score`, `admission`). */
+  readonly checks?: readonly string[];
 }
 
 /** The plan of one app. */
@@ -223,6 +232,7 @@ export function planPromotion(input: PlanInput): PromotionPlan {
       for (const s of subjects) gates.push(soakGate(to.name, to.gates.soakMs, s, input.gates, to.gates.freshnessMs));
     }
   }
+  if (to.validation) gates.push(...validationGates(to.name, to.validation, apps));
   const hasError = [...problems, ...apps.flatMap((a) => [...a.problems, ...a.clusters.flatMap((c) => c.problems)])].some((p) => p.severity === 'error');
   const noop = !hasError && apps.every((a) => a.edits.length === 0);
   return { ...base, apps, gates, problems, noop, ready: !hasError && !noop && gates.every((g) => g.passed) };
@@ -463,7 +473,7 @@ function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: re
   const after = new OverlayFileTree(input.tree, edits.map((e) => [e.file, e.after] as const));
   const opts = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' } as const;
   const deployed = byPath.get(targetDir) ?? [];
-  const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[] }>();
+  const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[]; objects: readonly KubeObject[]; sourcePath: string }>();
   const out: ClusterDiff[] = [];
   for (const cluster of toClusters) {
     const found = deployed.find((d) => d.cluster === cluster)?.application;
@@ -484,15 +494,18 @@ function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: re
       const problems: Problem[] = beforeFailed
         ? next.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, severity: 'warning' as const, message: `the rendered diff cannot be shown: ${p.message}` }))
         : [...next.problems];
-      r = { changes: beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems };
+      const source = application.spec.source ?? application.spec.sources?.[0];
+      r = { changes: beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems, objects: next.objects, sourcePath: typeof source?.path === 'string' ? source.path : targetDir };
       cache.set(key, r);
     }
     const problems: Problem[] = r.problems.map((p) => ({ ...p, app, cluster }));
     if (!found) problems.push({ ...problem(`no Application${input.pipeline.applicationSet ? ` of ApplicationSet ${input.pipeline.applicationSet}` : ''} deploys ${targetDir} to ${cluster}; showing the overlay as kustomize renders it`, { app, cluster }), severity: 'warning' });
-    out.push({ cluster, ...(found ? { application: found.metadata.name } : {}), ...(namespace ? { namespace } : {}), changes: r.changes, problems });
+    const validated = input.validators && !r.problems.some((p) => p.severity === 'error') ? validatePromoted(input.validators(cluster), r.objects, after, r.sourcePath, app, cluster, found?.metadata.name) : undefined;
+    out.push({ cluster, ...(found ? { application: found.metadata.name } : {}), ...(namespace ? { namespace } : {}), changes: r.changes, problems: [...problems, ...(validated?.problems ?? [])], ...(validated ? { findings: validated.findings, checks: validated.checks } : {}) });
   }
   return out;
 }
+
 
 /** The resources that differ between two renders, each with its unified diff (Secret values masked). */
 export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[], cluster: string): ResourceChange[] {

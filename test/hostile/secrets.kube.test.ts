@@ -137,6 +137,8 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'app:tree': { app: 'web-dev', cluster: 'dev' },
       'app:logs': { app: 'web-dev', cluster: 'dev', namespace: ns, pod: 'none' },
       'app:manifest': { app: 'web-dev', cluster: 'dev', group: '', kind: 'Secret', namespace: ns, name: 'web-db' },
+      'app:validate': { app: 'web-dev', cluster: 'dev' },
+      'fleet:validation': {},
       'app:sync': { app: 'web-dev', cluster: 'dev', dryRun: true },
       'clusters:contexts': {},
       'cluster:detail': { cluster: 'dev' },

@@ -45,6 +45,9 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
       t += `\n-- rendered change on ${c.cluster}${c.application ? ` (${c.application})` : ''}: ${c.changes.length} resource(s)\n`;
       for (const pr of c.problems) t += `   ${pr.severity}: ${formatProblem(pr)}\n`;
       for (const ch of c.changes) t += ch.diff;
+      const findings = (c.findings ?? []).filter((f) => f.severity !== 'info');
+      if (c.findings) t += `-- validation of the promoted state on ${c.cluster} (${(c.checks ?? []).join(', ')}): ${findings.length === 0 ? 'no findings' : `${findings.length} finding(s)`}\n`;
+      for (const f of findings) t += `   ${f.severity} ${f.check}/${f.id}: ${f.message}${f.source ? ` (${f.source.file}${f.source.line ? `:${f.source.line}` : ''})` : ''}\n`;
     }
   }
   for (const l of planned.live ?? []) {

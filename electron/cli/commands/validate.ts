@@ -7,7 +7,10 @@ import { renderValidationJunit } from '../../../shared/validate/render-junit';
 import { renderValidationSarif } from '../../../shared/validate/render-sarif';
 import { FleetService } from '../../services/fleet-service';
 import { GitRepository } from '../../services/git-repo';
+import { clusterSchemas } from '../../services/validate/cluster-schemas';
 import { validateFleet } from '../../services/validate/validate-service';
+import { managerFor } from './clusters';
+import { timeoutArg } from '../durations';
 import type { CliContext } from '../context';
 import { action, EXIT } from '../context';
 import { formatTable, printProblems } from '../output';
@@ -21,6 +24,10 @@ interface ValidateCliOptions {
   readonly cluster?: string;
   readonly all?: boolean;
   readonly output: ValidateFormat;
+  readonly live?: boolean;
+  readonly kubeconfig?: string[];
+  /** Milliseconds. */
+  readonly timeout?: number;
 }
 
 function parseValidateFormat(v: string): ValidateFormat {
@@ -40,16 +47,25 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--cluster <name>', 'only the apps that deploy to this cluster')
     .option('--all', 'validate every Application of the fleet')
     .option('-o, --output <format>', 'output format: table, json, sarif or junit', parseValidateFormat, 'table' as ValidateFormat)
+    .option('--live', "validate against each cluster's own schemas (its /openapi/v3: exact version and installed CRDs); falls back to the bundled ones with a warning")
+    .option('--kubeconfig <file...>', "with --live: kubeconfig files (default: $KUBECONFIG, else the running sandbox's, else ~/.kube/config)")
+    .option('--timeout <duration>', 'with --live: deadline of each API call (default 10s)', timeoutArg())
     .action(
       action(ctx, async (target: string | undefined, opts: ValidateCliOptions) => {
         if (target === undefined && !opts.app && !opts.all && !opts.cluster) throw new Error('name a PATH to validate, or --app NAME [--cluster C], or --all');
         const fleet = await FleetService.open(opts.repo ?? (target !== undefined ? (GitRepository.topLevel(ctx.cwd) ?? ctx.cwd) : ctx.cwd));
-        const report = await validateFleet(fleet, {
-          ...(target !== undefined ? { path: relativeTo(fleet.repo.root, ctx.cwd, target) } : {}),
-          ...(opts.app ? { app: opts.app } : {}),
-          ...(opts.cluster ? { cluster: opts.cluster } : {}),
-          ...(opts.revision ? { revision: opts.revision } : {}),
-        });
+        const manager = opts.live ? await managerFor(ctx, { repo: fleet.repo.root, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }) : undefined;
+        let report: ValidationReport;
+        try {
+          report = await validateFleet(fleet, {
+            ...(target !== undefined ? { path: relativeTo(fleet.repo.root, ctx.cwd, target) } : {}),
+            ...(opts.app ? { app: opts.app } : {}),
+            ...(opts.cluster ? { cluster: opts.cluster } : {}),
+            ...(opts.revision ? { revision: opts.revision } : {}),
+          }, manager ? { clusterSchemas: (c) => clusterSchemas(manager.connection(c.name)) } : {});
+        } finally {
+          manager?.close();
+        }
         const problems = [...report.problems, ...report.targets.flatMap((t) => t.problems)];
         printProblems(ctx.io, problems);
         ctx.io.out(format(report, opts.output));

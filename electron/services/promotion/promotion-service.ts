@@ -3,6 +3,8 @@
 // push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
 // promotion's commit through the same path (rollback.ts); git fetch/commit/push live in promotion-git.ts.
 
+import type { ExtraValidators } from '../validate/plan-validators';
+import { planValidators } from '../validate/plan-validators';
 import path from 'node:path';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
@@ -72,6 +74,8 @@ export interface PromotionServiceOptions {
   readonly maxAttempts?: number;
   /** Called just before each push with the attempt number (tests use it to let another clone push first). */
   readonly beforePush?: (attempt: number) => Promise<void> | void;
+  /** Validators the plan runs per target cluster besides schema, lint and score (the admission-policy check). */
+  readonly validators?: ExtraValidators;
 }
 
 /** Promotions of one repository. */
@@ -297,6 +301,7 @@ export class PromotionService {
         applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
         loadRestrictor: scan.fleet.loadRestrictor,
         gates,
+        validators: planValidators(tree, fleetClusters(scan), scan.fleet.validation?.ignore ?? [], this.opts.validators),
       });
       const checkoutProblems = await this.checkoutProblems(plan, remote, branch, pipeline.git.remote);
       return { plan, remote, branch, base, ...(promoter ? { promoter } : {}), checkoutProblems };

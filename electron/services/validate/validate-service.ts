@@ -73,12 +73,14 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
     let s = sets.get(key);
     if (!s) {
       s = (async () => {
-        const live = cluster && opts.clusterSchemas ? await opts.clusterSchemas(cluster).catch(() => undefined) : undefined;
+        let liveError: string | undefined;
+        const live = cluster && opts.clusterSchemas ? await opts.clusterSchemas(cluster).catch((e: unknown) => void (liveError = e instanceof Error ? e.message : String(e))) : undefined;
         const bundled = live ? undefined : bundledSchemasFor(cluster?.kubernetesVersion);
         const bundle = live ?? bundled!.bundle;
         const extra = renderedCrds.get(key) ?? { schemas: [], problems: [] };
         const set = new SchemaSet(bundle, [...repoCrds.schemas, ...extra.schemas], [...repoCrds.problems, ...extra.problems]);
-        return { set, source: bundle.source, ...(bundled?.note ? { note: bundled.note } : {}) };
+        const notes = [liveError ? `could not read the schemas of cluster ${key} (${liveError}); validated against the bundled Kubernetes ${bundle.kubernetesVersion}` : '', bundled?.note ?? ''].filter(Boolean).join('; ');
+        return { set, source: bundle.source, ...(notes ? { note: notes } : {}) };
       })();
       sets.set(key, s);
     }

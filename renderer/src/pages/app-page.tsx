@@ -6,14 +6,15 @@ import { getApi } from '../api/bridge';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { SideBySideDiff } from '../components/diff-view';
 import { AppEvents, LiveTree } from '../components/live-tree';
+import { FindingList } from '../components/findings';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 
-const TABS = ['Resources', 'Tree', 'Events', 'Diff', 'Manifests', 'History'] as const;
+const TABS = ['Resources', 'Tree', 'Events', 'Diff', 'Manifests', 'Validation', 'History'] as const;
 type Tab = (typeof TABS)[number];
 
-/** The app page: one app on one cluster — its recorded resources, the live tree (with Pods, manifests and logs), events, the diff, the manifests and the history. */
+/** The app page: one app on one cluster — its recorded resources, the live tree (with Pods, manifests and logs), events, the diff, the manifests, validation and the history. */
 export function AppPage() {
   const ref = useStore((s) => s.appRef);
   const detail = useStore((s) => s.detail);
@@ -85,10 +86,41 @@ export function AppPage() {
             {tab === 'Events' && <AppEvents app={ref.app} cluster={ref.cluster} />}
             {tab === 'Diff' && <Diffs resources={status?.resources ?? []} />}
             {tab === 'Manifests' && <Manifests yaml={detail.rendered} />}
+            {tab === 'Validation' && <Validation app={ref.app} cluster={ref.cluster} />}
             {tab === 'History' && <History />}
           </div>
         </>
       )}
+    </div>
+  );
+}
+
+/** The Validation tab: the app's rendered objects validated for this cluster (schema of its version, lint, score). */
+function Validation({ app, cluster }: { readonly app: string; readonly cluster: string }) {
+  const v = useStore((s) => s.appValidation);
+  const key = useStore((s) => s.appValidationKey);
+  const error = useStore((s) => s.appValidationError);
+  const load = useStore((s) => s.loadAppValidation);
+  const mine = key === `${app}\u0000${cluster}`;
+  useEffect(() => {
+    if (!mine) void load(app, cluster);
+  }, [app, cluster, mine, load]);
+  if (mine && error)
+    return (
+      <div role="alert" className="load-error">
+        <code>{error}</code>
+      </div>
+    );
+  if (!mine || !v) return <p className="muted">Validating…</p>;
+  const errors = v.findings.filter((f) => f.severity === 'error').length;
+  const warnings = v.findings.filter((f) => f.severity === 'warning').length;
+  return (
+    <div>
+      <p className="muted" aria-label="Validation summary">
+        {v.objects} objects against Kubernetes {v.kubernetesVersion} ({v.schemaSource}) at <code>{v.revision.slice(0, 7)}</code>: {errors} error{errors === 1 ? '' : 's'}, {warnings} warning{warnings === 1 ? '' : 's'}
+      </p>
+      <ProblemList problems={v.problems} title="Validation problems" />
+      <FindingList findings={v.findings} revision={v.revision} label={`Validation of ${app} on ${cluster}`} />
     </div>
   );
 }

@@ -141,6 +141,13 @@ function Filters({ environments }: { readonly environments: readonly string[] })
 /** The grid, virtualised: only the rows in view (plus a margin) are in the DOM, so 1,000 apps × 10 clusters scroll smoothly. */
 function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[] }) {
   const openApp = useStore((s) => s.openApp);
+  const validation = useStore((s) => s.fleetValidation);
+  const loadValidation = useStore((s) => s.loadFleetValidation);
+  const revision = useStore((s) => s.status?.revision);
+  useEffect(() => {
+    if (!validation || (revision && validation.revision !== revision)) void loadValidation();
+  }, [validation, revision, loadValidation]);
+  const findings = useMemo(() => new Map((validation?.cells ?? []).map((c) => [`${c.app}\u0000${c.cluster}`, c])), [validation]);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -203,6 +210,8 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
               {clusters.map((c) => {
                 const cell = r.cells[c.name];
                 if (!cell) return <div key={c.name} role="gridcell" className="cell empty" aria-label={`${r.key} is not on ${c.name}`} />;
+                const found = findings.get(`${cell.app}\u0000${cell.cluster}`);
+                const findingText = found && found.errors + found.warnings > 0 ? `${found.errors + found.warnings} finding${found.errors + found.warnings === 1 ? '' : 's'}` : undefined;
                 return (
                   <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
                     <button
@@ -211,13 +220,18 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}`}
                       title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
                     >
                       {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
                       <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
                         {cell.unreachable && cell.observedAt ? <span className="stale-tag">last</span> : null}
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
+                        {found && findingText ? (
+                          <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
+                            {found.errors + found.warnings}
+                          </span>
+                        ) : null}
                       </span>{' '}
                       {cell.unreachable ? (
                         <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PipelineView, PromotionPlanView } from '../../../shared/api/contract';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
+import { FindingList } from '../components/findings';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
 
@@ -173,6 +174,14 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
               {c.changes.map((ch) => (
                 <pre key={ch.id} aria-label={`Diff of ${ch.id} on ${c.cluster}`} style={PRE}>{ch.diff}</pre>
               ))}
+              {c.findings && (
+                <>
+                  <h4>
+                    Validation of the promoted state on {c.cluster} <span className="muted">({(c.checks ?? []).join(', ')})</span>
+                  </h4>
+                  <FindingList findings={c.findings} revision={view.base} label={`Validation of ${a.app} on ${c.cluster}`} />
+                </>
+              )}
             </div>
           ))}
         </div>

@@ -13,9 +13,11 @@ import type { ReportSlice } from './report-slice';
 import { createReportSlice } from './report-slice';
 import type { StatusSlice } from './status-slice';
 import { createStatusSlice } from './status-slice';
+import type { ValidationSlice } from './validation-slice';
+import { createValidationSlice } from './validation-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ClusterSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ClusterSlice & ValidationSlice;
 
 /** The one zustand store of the renderer. */
 export const useStore = create<Store>()((...a) => ({
@@ -26,4 +28,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createStatusSlice(...a),
   ...createReportSlice(...a),
   ...createClusterSlice(...a),
+  ...createValidationSlice(...a),
 }));

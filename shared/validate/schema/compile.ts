@@ -8,8 +8,11 @@ import type { SchemaBundle, SchemaNode, SchemaType } from './compact';
 /** What a schema violation is, as a finding id. */
 export type SchemaViolation = 'unknown-field' | 'wrong-type' | 'missing-required' | 'bad-enum';
 
-/** Receives each violation with the path of the field (a stack valid only during the call). */
-export type ViolationSink = (id: SchemaViolation, path: readonly (string | number)[], message: string) => void;
+/**
+ * Receives each violation with the path of the field (a stack valid only during the call), the message, and the
+ * offending value as text (kept apart so a Secret's values never reach a message).
+ */
+export type ViolationSink = (id: SchemaViolation, path: readonly (string | number)[], message: string, value?: string) => void;
 
 /** A compiled schema: checks a value at the path on the stack. */
 export type CompiledSchema = (value: unknown, path: (string | number)[], sink: ViolationSink) => void;
@@ -126,7 +129,7 @@ function typeCheck(types: readonly SchemaType[]): CompiledSchema {
   };
   const expected = types.join(' or ');
   return (v, p, s) => {
-    if (!ok(v)) s('wrong-type', p, `expected ${expected}, got ${jsonType(v)}${typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? ` ${JSON.stringify(v)}` : ''}`);
+    if (!ok(v)) s('wrong-type', p, `expected ${expected}, got ${jsonType(v)}`, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? JSON.stringify(v) : undefined);
   };
 }
 
@@ -134,6 +137,6 @@ function enumCheck(values: readonly unknown[]): CompiledSchema {
   const set = new Set(values.map((e) => JSON.stringify(e)));
   const list = values.map((e) => JSON.stringify(e)).join(', ');
   return (v, p, s) => {
-    if (!set.has(JSON.stringify(v))) s('bad-enum', p, `value ${JSON.stringify(v)} is not one of ${list}`);
+    if (!set.has(JSON.stringify(v))) s('bad-enum', p, `value is not one of ${list}`, JSON.stringify(v));
   };
 }

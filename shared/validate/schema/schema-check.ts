@@ -34,7 +34,10 @@ export function schemaValidator(set: SchemaSet): Validator {
           continue;
         }
         path.length = 0;
-        schema.validate(obj, path, (id, at, message) => {
+        // A Secret's values are never shown, not even the one that has the wrong type.
+        const secret = object.kind === 'Secret' && object.apiVersion === 'v1';
+        schema.validate(obj, path, (id, at, bare, value) => {
+          const message = value === undefined ? bare : secret ? `${bare} (value hidden: Secret)` : id === 'bad-enum' ? bare.replace('value is', `value ${value} is`) : `${bare} ${value}`;
           const located = input.locate?.(at);
           const source = located ?? input.source;
           const fieldPath = formatJsonPath(at);

@@ -4,6 +4,8 @@ import { isSuppressed } from '../suppress';
 import type { CheckResult, ValidationContext, Validator } from '../types';
 import { objectRefOf } from '../types';
 import { securityScore } from './score';
+import { podTemplateOf } from '../workloads';
+import { formatJsonPath } from '../../yaml/node-position';
 
 /** The id of the summary finding that carries a workload's score. */
 export const SCORE_FINDING_ID = 'kubesec-score';
@@ -24,7 +26,12 @@ export function scoreValidator(ignore: readonly IgnoreRule[] = []): Validator {
         if (!s) continue;
         const object = objectRefOf(input.object);
         const src = input.source ? { source: input.source } : {};
-        const critical = s.critical.map((r): ValidationFinding => ({ ...base, id: r.id, severity: 'error', message: `${object.kind} ${object.name}: ${r.id} (${r.points} points): ${r.reason}`, remediation: `Remove what matches ${r.selector}`, object, ...src }))
+        const t = podTemplateOf(input.object)!;
+        const critical = s.critical.map((r): ValidationFinding => {
+          const at = r.at?.(input.object, t);
+          const source = (at ? input.locate?.(at) : undefined) ?? input.source;
+          return { ...base, id: r.id, severity: 'error', message: `${object.kind} ${object.name}: ${r.id} (${r.points} points): ${r.reason}`, remediation: `Remove what matches ${r.selector}`, object, ...(at ? { fieldPath: formatJsonPath(at) } : {}), ...(source ? { source } : {}) };
+        })
           .filter((f) => !isSuppressed(f, input.object, ignore));
         findings.push(...critical);
         const earned = s.passed.map((r) => `+${r.points} ${r.id}`).join(', ') || 'none';

@@ -30,6 +30,12 @@ describe('flotilla validate', () => {
     const cpu = apiProd.findings.find((f) => f.id === 'unset-cpu-requirements')!;
     expect(cpu).toMatchObject({ severity: 'warning', fieldPath: 'spec.template.spec.containers[0].resources', source: { file: 'apps/api/overlays/prod/resources-patch.yaml', line: 11 } });
     expect(apiProd.findings.find((f) => f.id === 'kubesec-score')?.score).toEqual(expect.any(Number));
+    // The example keeps a few realistic findings, all warnings: no CPU limits, replicas without anti-affinity, a worker
+    // without a readiness probe; what it ignores on purpose (flotilla.yaml spec.validation.ignore) is not reported.
+    const all = report.targets.flatMap((t) => t.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.check}/${f.id}`));
+    expect([...new Set(all)].sort()).toEqual(['warning lint/no-anti-affinity', 'warning lint/no-readiness-probe', 'warning lint/unset-cpu-requirements']);
+    expect(report.targets.find((t) => t.app === 'status-page')!.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(report.targets.every((t) => t.kubernetesVersion === '1.32.3')).toBe(true);
   });
 
   it('--app with --cluster validates one target; the table ends with a summary on stderr', async () => {
@@ -48,7 +54,7 @@ describe('flotilla validate', () => {
     expect(at('wrong-type')).toEqual(['scratch/bad.yaml:5']);
     expect(at('unknown-field')).toEqual(['scratch/bad.yaml:14']);
     expect(at('privileged-container')).toEqual(['scratch/bad.yaml:13']);
-    expect(at('Privileged')).toEqual(['scratch/bad.yaml:1']);
+    expect(at('Privileged')).toEqual(['scratch/bad.yaml:13']);
   });
 
   it('-o sarif places each result at its file, line and column', async () => {

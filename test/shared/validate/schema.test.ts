@@ -120,6 +120,11 @@ spec:
     expect(r.findings[3]!.message).toBe('spec.size: value "medium" is not one of "small", "large"');
   });
 
+  it("never shows a Secret's value, not even a wrong one", () => {
+    const r = run(setWithWidgets(), 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {password: 12345678}\n');
+    expect(r.findings.map((f) => f.message)).toEqual(['stringData.password: expected string, got integer (value hidden: Secret)']);
+  });
+
   it('reports a kind with no schema as such, and an object without a kind', () => {
     const r = run(setWithWidgets(), 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n---\nmetadata: {name: x}\n');
     expect(r.findings.map((f) => [f.id, f.severity])).toEqual([['no-schema', 'warning'], ['missing-kind', 'error']]);

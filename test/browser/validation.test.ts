@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessibility, launchChromium, screenshotDir, shoot } from '../helpers/browser';
+import type { ServeProcess } from '../helpers/serve';
+import { startServe } from '../helpers/serve';
+import type { Fleet } from '../electron/services/promotion/fleet-fixture';
+import { fleetWith } from '../electron/services/promotion/validation-fixture';
+import { git } from '../helpers/git-fixtures';
+
+// Validation in the UI, served by flotilla serve: the findings count in the fleet grid, the app page's Validation tab
+// (per cluster, each finding linked to its file and line in the repository), and the findings of a promotion plan
+// whose prod gate fails on a privileged container.
+
+describe('validation in the UI (Chromium, flotilla serve)', () => {
+  let f: Fleet;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let head: string;
+
+  beforeAll(async () => {
+    f = fleetWith({ staging: true, prod: false });
+    head = git(f.work, 'rev-parse', 'HEAD').trim();
+    const kubeconfig = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
+    try {
+      serve = await startServe(f.work, path.dirname(f.storeFile));
+    } finally {
+      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = kubeconfig;
+    }
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  // One test: the promotion fleet's folders are removed after each test.
+  it('counts findings per app × cluster in the grid, lists them on the Validation tab and in the promotion plan', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.url);
+    const staging = page.getByRole('button', { name: /^api-staging on staging: .*, \d+ findings$/ });
+    await staging.waitFor({ timeout: 60_000 });
+    const count = staging.locator('.findings-count');
+    expect(await count.getAttribute('class')).toBe('findings-count error');
+    expect(Number(await count.textContent())).toBeGreaterThan(1);
+    expect(await page.getByRole('button', { name: /^api-prod on prod: .*, \d+ findings$/ }).locator('.findings-count').getAttribute('class')).toBe('findings-count warning');
+    await shoot(page, 'validation-grid');
+
+    // The app page's Validation tab: every finding with its file:line linked to the repository.
+    await page.goto(`${serve.url}#/apps/api-staging/staging/Validation`);
+    const tab = page.getByRole('table', { name: 'Validation of api-staging on staging: findings' });
+    await tab.waitFor({ timeout: 60_000 });
+    expect(await page.getByLabel('Validation summary').textContent()).toMatch(/^\d+ objects against Kubernetes 1\.3\d\.\d+ \(k8s\.io\/kubernetes@v1\.3\d\.\d+ api\/openapi-spec\/v3\) at [0-9a-f]{7}: \d+ errors, \d+ warnings$/);
+    const finding = tab.getByRole('row').filter({ hasText: 'lint/privileged-container' });
+    expect(await finding.textContent()).toContain('Deployment api: container "api" is privileged');
+    const link = finding.getByRole('link', { name: 'apps/api/overlays/staging/resources-patch.yaml:12:13' });
+    expect(await link.getAttribute('href')).toBe(`https://git.example.com/platform/fleet/blob/${head}/apps/api/overlays/staging/resources-patch.yaml#L12`);
+    expect(await page.getByRole('table', { name: 'Validation of api-staging on staging: security scores' }).textContent()).toContain('failed');
+    await shoot(page, 'validation-tab');
+    await checkAccessibility(page, 'validation tab');
+
+    // The promotion plan: the promoted state's findings on prod, and the failed validation gate.
+    await page.getByRole('button', { name: 'Promotions' }).click();
+    const table = page.getByRole('table', { name: 'Versions of pipeline apps' });
+    await table.getByRole('button', { name: 'Promote api staging → prod' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Plan: api staging → prod' });
+    const findings = dialog.getByRole('table', { name: 'Validation of api on prod: findings' });
+    await findings.waitFor({ timeout: 60_000 });
+    const row = findings.getByRole('row').filter({ hasText: 'lint/privileged-container' });
+    expect(await row.getByRole('link').textContent()).toBe('apps/api/overlays/prod/resources-patch.yaml:12:13');
+    expect(await dialog.getByRole('table', { name: 'Gates' }).textContent()).toMatch(/validationFAILapi on prod: \d+ findings block/);
+    await findings.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshotDir, 'validation-plan.png') });
+    expect(errors).toEqual([]);
+  });
+});
