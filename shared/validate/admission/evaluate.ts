@@ -250,6 +250,12 @@ export function serverMessage(d: AdmissionDecision): string {
     : `ValidatingAdmissionPolicy '${d.policy}' denied request: ${d.message}`;
 }
 
+/** The whole status message of a denied request: `deployments.apps "api" is forbidden: ValidatingAdmissionPolicy …`. */
+export function serverDenial(req: AdmissionRequest, d: AdmissionDecision): string {
+  const gr = req.resource.group ? `${req.resource.resource}.${req.resource.group}` : req.resource.resource;
+  return `${gr} "${req.name}" is forbidden: ${serverMessage(d)}`;
+}
+
 /** The warning the API server returns for a decision whose binding warns. */
 export function serverWarning(d: AdmissionDecision): string {
   return `Validation failed for ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding ?? ''}': ${d.message}`;

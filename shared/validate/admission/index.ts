@@ -2,7 +2,7 @@
 export type { AdmissionChecker, AdmissionClusterState, AdmissionOutcome } from './check';
 export { admissionChecker, checkAdmission } from './check';
 export type { AdmissionWorld, RequestVerdict } from './evaluate';
-export { reasonCode, serverMessage, serverWarning } from './evaluate';
+export { reasonCode, serverDenial, serverMessage, serverWarning } from './evaluate';
 export type { ServedResource } from './resources';
 export { builtinResources } from './resources';
 export type { AdmissionDecision, AdmissionRequest } from './types';

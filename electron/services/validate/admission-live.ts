@@ -1,0 +1,32 @@
+// Reads what the offline admission check needs from a connected cluster: its ValidatingAdmissionPolicies, their
+// bindings, the params they name (objects of each policy's paramKind), its Namespaces (for namespaceSelector and
+// `namespaceObject`) and its discovery (plural names and scope of every kind, CRDs included).
+
+import type { AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
+import type { KubeObject } from '../../../shared/model/status';
+import type { ClusterConnection } from '../cluster/connection';
+
+/** The live half of an AdmissionClusterState: the cluster's policy objects and discovery. */
+export type LiveAdmissionState = Required<Pick<AdmissionClusterState, 'liveObjects' | 'discovery'>>;
+
+/** Lists the cluster's admission policies, bindings, their params and Namespaces; a kind the cluster does not serve is skipped. */
+export async function readAdmissionState(conn: ClusterConnection): Promise<LiveAdmissionState> {
+  const discovery = await conn.discovery();
+  const list = async (apiVersion: string, kind: string): Promise<KubeObject[]> => {
+    const r = await conn.resourceFor(apiVersion, kind);
+    return r ? (await conn.list(r)).items : [];
+  };
+  const [policies, bindings, namespaces] = await Promise.all([
+    list('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'),
+    list('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding'),
+    list('v1', 'Namespace'),
+  ]);
+  const paramKinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const p of policies) {
+    const pk = (p['spec'] as { paramKind?: { apiVersion?: unknown; kind?: unknown } } | undefined)?.paramKind;
+    if (typeof pk?.apiVersion === 'string' && typeof pk.kind === 'string') paramKinds.set(`${pk.apiVersion}/${pk.kind}`, { apiVersion: pk.apiVersion, kind: pk.kind });
+  }
+  const params = await Promise.all([...paramKinds.values()].filter((k) => !(k.apiVersion === 'v1' && k.kind === 'Namespace')).map((k) => list(k.apiVersion, k.kind)));
+  const served: ServedResource[] = discovery.allVersions().map((r) => ({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, namespaced: r.namespaced }));
+  return { liveObjects: [...policies, ...bindings, ...namespaces, ...params.flat()], discovery: served };
+}
