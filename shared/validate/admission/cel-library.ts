@@ -39,9 +39,9 @@ function quantityOf(text: string): Quantity {
   return q;
 }
 
-// An absolute URI or an absolute path, as Go's url.ParseRequestURI accepts them (the fragment is not allowed there).
-const ABSOLUTE_URL = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?([^?#]*)(?:\?([^#]*))?$/;
-const ABSOLUTE_PATH = /^(\/[^?#]*)(?:\?([^#]*))?$/;
+// An absolute URI or an absolute path, as Go's url.ParseRequestURI accepts them (a `#` is not a fragment there).
+const ABSOLUTE_URL = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:[^@/?]*@)?(\[[^\]]*\]|[^:/?]*)(?::(\d*))?([^?]*)(?:\?(.*))?$/s;
+const ABSOLUTE_PATH = /^(\/[^?]*)(?:\?(.*))?$/s;
 
 function urlOf(text: string): KubeUrl {
   const a = ABSOLUTE_URL.exec(text);
