@@ -203,6 +203,63 @@ spec:
   validationActions: [Deny]
   matchResources:
     namespaceSelector: {matchExpressions: [{key: env, operator: In, values: [prod]}]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: immutable-team-${T}}
+spec:
+  matchConstraints:
+    namespaceSelector: {matchLabels: {${MINE}}}
+    resourceRules:
+    - {apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [deployments], scope: Namespaced}
+  validations:
+  - expression: oldObject.metadata.labels.team == object.metadata.labels.team
+    messageExpression: "'the team label is immutable (was ' + oldObject.metadata.labels.team + ')'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: immutable-team-${T}}
+spec: {policyName: immutable-team-${T}, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: gold-tier-${T}}
+spec:
+  matchConstraints:
+    namespaceSelector: {matchLabels: {${MINE}}}
+    objectSelector: {matchLabels: {check: variable}}
+    resourceRules:
+${rule('', 'configmaps')}
+  variables:
+  - {name: tier, expression: object.metadata.labels.tier}
+  validations:
+  - expression: variables.tier == 'gold'
+    message: the tier must be gold
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: gold-tier-${T}}
+spec: {policyName: gold-tier-${T}, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: conditional-${T}}
+spec:
+  matchConstraints:
+    namespaceSelector: {matchLabels: {${MINE}}}
+    objectSelector: {matchLabels: {check: condition}}
+    resourceRules:
+${rule('', 'configmaps')}
+  matchConditions:
+  - {name: x-is-y, expression: "object.data.x == 'y'"}
+  validations:
+  - expression: "false"
+    message: x may not be y
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: conditional-${T}}
+spec: {policyName: conditional-${T}, validationActions: [Deny]}
 `;
 
 const PARAM_OBJECTS = [
@@ -262,6 +319,12 @@ const CORPUS: readonly Case[] = [
   configMap(PROD, 'https-endpoint', { endpoint: 'https://example.com:8443/v1?x=1' }),
   configMap(PROD, 'not-a-url', { endpoint: 'example dot com' }),
   configMap(DEV, 'five-keys', { a: '1', b: '2', c: '3', d: '4', e: '5' }),
+  configMap(DEV, 'variable-error', { a: '1' }, { labels: { check: 'variable' } }),
+  configMap(DEV, 'variable-gold', { a: '1' }, { labels: { check: 'variable', tier: 'gold' } }),
+  configMap(DEV, 'variable-silver', { a: '1' }, { labels: { check: 'variable', tier: 'silver' } }),
+  configMap(DEV, 'condition-error', { a: '1' }, { labels: { check: 'condition' } }),
+  configMap(DEV, 'condition-false', { x: 'z' }, { labels: { check: 'condition' } }),
+  configMap(DEV, 'condition-true', { x: 'y' }, { labels: { check: 'condition' } }),
   service(PROD, 'lb', { type: 'LoadBalancer', ports: [{ port: 8080 }] }),
   service(PROD, 'low-port', { ports: [{ port: 80 }] }),
   service(PROD, 'high-port', { ports: [{ port: 8080, targetPort: 80 }] }),
@@ -269,19 +332,24 @@ const CORPUS: readonly Case[] = [
   service(DEV, 'lb-dev', { type: 'LoadBalancer', ports: [{ port: 80 }] }),
 ];
 
+/** The collection path of a namespaced object (these tests use only kinds whose plural is `kind + s`). */
+function objectPath(object: Record<string, unknown>): string {
+  const apiVersion = String(object['apiVersion']);
+  const ns = (object['metadata'] as { namespace: string }).namespace;
+  return `${apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`}/namespaces/${ns}/${String(object['kind']).toLowerCase()}s`;
+}
+
 interface ServerAnswer { readonly status: number; readonly message: string; readonly warnings: readonly string[] }
 
-/** POST with `?dryRun=All`, keeping every `Warning` header (one per warning, Go-quoted). */
-function dryRunCreate(state: LocalFleetState, object: Record<string, unknown>): Promise<ServerAnswer> {
+/** POST (or PUT) with `?dryRun=All`, keeping every `Warning` header (one per warning, Go-quoted). */
+function dryRunCreate(state: LocalFleetState, object: Record<string, unknown>, method: 'POST' | 'PUT' = 'POST'): Promise<ServerAnswer> {
   const c = state.clusters.find((x) => x.name === CLUSTER)!;
-  const meta = object['metadata'] as { namespace: string };
-  const apiVersion = String(object['apiVersion']);
-  const plural = `${String(object['kind']).toLowerCase()}s`;
-  const path = `${apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`}/namespaces/${meta.namespace}/${plural}?dryRun=All`;
+  const meta = object['metadata'] as { namespace: string; name: string };
+  const path = `${objectPath(object)}${method === 'PUT' ? `/${meta.name}` : ''}?dryRun=All`;
   const data = JSON.stringify(object);
   return new Promise((resolve, reject) => {
     const req = https.request(`${c.server}${path}`, {
-      method: 'POST', rejectUnauthorized: false,
+      method, rejectUnauthorized: false,
       headers: { Authorization: `Bearer ${state.adminToken}`, Accept: 'application/json', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) },
     }, (res) => {
       let text = '';
@@ -295,7 +363,8 @@ function dryRunCreate(state: LocalFleetState, object: Record<string, unknown>): 
           if (m) warnings.push(m[1]!.replace(/\\(.)/g, '$1'));
         }
         const body = text ? (JSON.parse(text) as { message?: string }) : {};
-        resolve({ status: res.statusCode ?? 0, message: res.statusCode === 201 ? '' : String(body.message ?? ''), warnings: warnings.sort() });
+        const ok = res.statusCode === 201 || res.statusCode === 200;
+        resolve({ status: res.statusCode ?? 0, message: ok ? '' : String(body.message ?? ''), warnings: warnings.sort() });
       });
     });
     req.on('error', reject);
@@ -366,12 +435,12 @@ afterAll(async () => {
 });
 
 describe('admission policies offline agree with the real API server (server-side dry run)', () => {
-  async function agree(checker: AdmissionChecker): Promise<{ denied: number; admitted: number; warned: number }> {
+  async function agree(checker: AdmissionChecker, corpus: readonly Case[] = CORPUS, method: 'POST' | 'PUT' = 'POST'): Promise<{ denied: number; admitted: number; warned: number }> {
     const counts = { denied: 0, admitted: 0, warned: 0 };
-    for (const c of CORPUS) {
-      const server = await dryRunCreate(fleet, c.object);
+    for (const c of corpus) {
+      const server = await dryRunCreate(fleet, c.object, method);
       const mine = offline(checker, c.object);
-      const serverSide = { admitted: server.status === 201, warnings: server.warnings };
+      const serverSide = { admitted: server.status === 201 || server.status === 200, warnings: server.warnings };
       expect({ case: c.name, admitted: mine.admitted, warnings: mine.warnings }).toEqual({ case: c.name, ...serverSide });
       if (!mine.admitted) {
         // When several policies deny, the API server reports the first of its (unordered) policies: it must be one of ours.
@@ -393,7 +462,7 @@ describe('admission policies offline agree with the real API server (server-side
     ]);
     const counts = await agree(checker);
     // The corpus exercises both outcomes and warnings (a corpus everyone admits would prove nothing).
-    expect(counts).toEqual({ denied: 14, admitted: 13, warned: 2 });
+    expect(counts).toEqual({ denied: 18, admitted: 15, warned: 2 });
   });
 
   it('with the policies, params, namespaces and discovery read live from the cluster', async () => {
@@ -402,9 +471,25 @@ describe('admission policies offline agree with the real API server (server-side
       const live = await readAdmissionState(admin.connection(CLUSTER));
       const checker = admissionChecker({ cluster: CLUSTER, ...live });
       const counts = await agree(checker);
-      expect(counts).toEqual({ denied: 14, admitted: 13, warned: 2 });
+      expect(counts).toEqual({ denied: 18, admitted: 15, warned: 2 });
     } finally {
       admin.close();
     }
+  });
+
+  it('on updates, with the object on the cluster as oldObject', async () => {
+    const current = deployment(PROD, 'updated', { replicas: 1, labels: { team: 'a' } });
+    await create(objectPath(current.object), current.object);
+    const stored = (await kubeRequest(fleet, CLUSTER, 'GET', `${objectPath(current.object)}/updated`)).body;
+    expect(stored['metadata']).toBeDefined();
+    const checker = admissionChecker({ cluster: CLUSTER, renderedObjects: repositoryInputs(), liveObject: (ref) => (ref.name === 'updated' && ref.namespace === PROD ? stored : undefined) });
+    const updates: Case[] = [
+      { ...deployment(PROD, 'updated', { replicas: 1, labels: { team: 'b' } }), name: 'team changed' },
+      { ...deployment(PROD, 'updated', { replicas: 2, labels: { team: 'a' } }), name: 'replicas changed' },
+      { ...deployment(PROD, 'updated', { replicas: 2, image: 'nginx:latest', labels: { team: 'a' } }), name: 'image unpinned' },
+      { ...deployment(PROD, 'updated', { replicas: 7, labels: { team: 'c' } }), name: 'team and replicas' },
+    ];
+    for (const u of updates) expect(checker.evaluate({ object: u.object }).request?.operation).toBe('UPDATE');
+    expect(await agree(checker, updates, 'PUT')).toEqual({ denied: 2, admitted: 2, warned: 1 });
   });
 });
