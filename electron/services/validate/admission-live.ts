@@ -2,7 +2,10 @@
 // bindings, the params they name (objects of each policy's paramKind), its Namespaces (for namespaceSelector and
 // `namespaceObject`) and its discovery (plural names and scope of every kind, CRDs included).
 
-import type { AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
+import type { Problem } from '../../../shared/problem';
+import type { AdmissionChecker, AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
+import { admissionChecker } from '../../../shared/validate/admission';
+import type { ValidationInput } from '../../../shared/validate/finding';
 import type { KubeObject } from '../../../shared/model/status';
 import type { ClusterConnection } from '../cluster/connection';
 
@@ -29,4 +32,24 @@ export async function readAdmissionState(conn: ClusterConnection): Promise<LiveA
   const params = await Promise.all([...paramKinds.values()].filter((k) => !(k.apiVersion === 'v1' && k.kind === 'Namespace')).map((k) => list(k.apiVersion, k.kind)));
   const served: ServedResource[] = discovery.allVersions().map((r) => ({ group: r.group, version: r.version, kind: r.kind, resource: r.resource, namespaced: r.namespaced }));
   return { liveObjects: [...policies, ...bindings, ...namespaces, ...params.flat()], discovery: served };
+}
+
+/**
+ * The admission checker of one target cluster: its rendered objects (every app's), plus what is read live when a
+ * connection is given. A cluster that cannot be read leaves the repository's policies in force and adds a warning
+ * Problem saying the live policies were not read (never a silent pass).
+ */
+export async function clusterAdmissionChecker(
+  cluster: string, renderedObjects: readonly ValidationInput[], conn?: ClusterConnection,
+  opts: Pick<AdmissionClusterState, 'liveObject' | 'defaultNamespace' | 'userInfo'> = {},
+): Promise<AdmissionChecker> {
+  if (!conn) return admissionChecker({ cluster, renderedObjects, ...opts });
+  try {
+    const live = await readAdmissionState(conn);
+    return admissionChecker({ cluster, renderedObjects, ...live, ...opts });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const note: Problem = { severity: 'warning', cluster, message: `admission policies of cluster ${cluster} not read live (${why}); only the repository's policies were checked` };
+    return admissionChecker({ cluster, renderedObjects, gatherProblems: [note], ...opts });
+  }
 }

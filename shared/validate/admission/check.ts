@@ -29,6 +29,8 @@ export interface AdmissionClusterState {
   readonly liveObject?: (ref: ObjectRef) => KubeJson | undefined;
   /** The namespace of namespaced objects that set none (the Application's destination namespace); `default` if unset. */
   readonly defaultNamespace?: string;
+  /** Problems met while gathering this state (a cluster whose live policies could not be read), reported first. */
+  readonly gatherProblems?: readonly Problem[];
   /** Who the request is made as (`request.userInfo`); Flotilla's field manager by default. */
   readonly userInfo?: { readonly username: string; readonly groups: readonly string[] };
 }
@@ -94,7 +96,7 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
   const { compiled, problems: compileProblems } = compilePolicies(set.policies.values());
   const engine: PolicyEngine = policyEngine(compiled, set.bindings);
   const w = world(objects, resources);
-  const problems: Problem[] = [...set.problems, ...compileProblems].map((p) => (state.cluster ? { ...p, cluster: state.cluster } : p));
+  const problems: Problem[] = [...(state.gatherProblems ?? []), ...set.problems, ...compileProblems].map((p) => (state.cluster ? { ...p, cluster: state.cluster } : p));
   for (const b of set.bindings) {
     const p = set.policies.get(b.policyName);
     if (!p?.paramKind || !b.paramRef?.name || b.paramRef.namespace === undefined) continue;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocuments } from '../../../../shared/yaml/documents';
 import type { ValidationInput } from '../../../../shared/validate/finding';
-import { admissionChecker, checkAdmission } from '../../../../shared/validate/admission';
+import { admissionChecker, admissionValidator, checkAdmission } from '../../../../shared/validate/admission';
 
 function inputs(text: string, file = 'prod/policies.yaml'): ValidationInput[] {
   const parsed = parseYamlDocuments(text, file);
@@ -206,5 +206,18 @@ spec: {policyName: immutable-team, validationActions: [Deny, Audit]}
     expect(admissionChecker({ ...state, userInfo: { username: 'system:admin', groups: [] } }).evaluate(deployment('api', { team: 'b' })).verdict.decisions).toEqual([]);
     // CREATE: the rule names UPDATE only.
     expect(admissionChecker({ renderedObjects: inputs(text) }).evaluate(deployment('api', { team: 'b' })).verdict.decisions).toEqual([]);
+  });
+});
+
+describe('the admission validator of the pipeline', () => {
+  it('reports the policies\' problems once per cluster and the findings of each app', () => {
+    const broken = TEAM_LABEL + '---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: orphan}\nspec: {policyName: gone, validationActions: [Deny]}\n';
+    const validator = admissionValidator(admissionChecker({ cluster: 'prod', renderedObjects: inputs(broken) }));
+    const shop = validator.run([deployment('api')], { cluster: 'prod', app: 'shop' });
+    expect(shop.findings.map((f) => [f.app, f.object.name])).toEqual([['shop', 'api']]);
+    expect(shop.problems.map((p) => p.message)).toEqual(['ValidatingAdmissionPolicyBinding orphan binds policy gone, which does not exist; the binding has no effect']);
+    const web = validator.run([deployment('web'), { object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } } }], { cluster: 'prod', app: 'web' });
+    expect(web.findings.map((f) => f.object.name)).toEqual(['web']);
+    expect(web.problems.map((p) => p.message)).toEqual(['admission policies not checked for example.com/v1 Widget: its resource is not known (no CRD among the rendered objects, not served by the cluster)']);
   });
 });

@@ -1,0 +1,31 @@
+// The admission check as one validator of the validation pipeline: built once per target cluster (its policies
+// compiled once), run per app over that app's rendered objects. Its shape is the pipeline's `Validator`
+// (`{ check, run(inputs, ctx) → { findings, problems } }`), declared here so this module stands alone.
+
+import type { Problem } from '../../problem';
+import type { ValidationFinding, ValidationInput } from '../finding';
+import type { AdmissionChecker } from './check';
+
+/** A validator of rendered objects, as the pipeline runs it. */
+export interface AdmissionValidator {
+  readonly check: 'admission';
+  run(inputs: readonly ValidationInput[], ctx: { readonly cluster?: string; readonly app?: string }): { readonly findings: readonly ValidationFinding[]; readonly problems: readonly Problem[] };
+}
+
+/**
+ * Wraps a cluster's checker as a validator. The problems of the policies themselves (a binding without its policy,
+ * an expression that does not compile) belong to the cluster, not to an app: they are reported by the first run only.
+ */
+export function admissionValidator(checker: AdmissionChecker): AdmissionValidator {
+  let reported = 0;
+  return {
+    check: 'admission',
+    run(inputs, ctx) {
+      const findings = inputs.flatMap((i) => checker.findings(i, ctx.app));
+      // Problems found while checking (an unknown kind) are added to the checker's list as they appear.
+      const problems = checker.problems.slice(reported);
+      reported = checker.problems.length;
+      return { findings, problems };
+    },
+  };
+}
