@@ -260,6 +260,44 @@ apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
 metadata: {name: conditional-${T}}
 spec: {policyName: conditional-${T}, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: approval-${T}}
+spec:
+  matchConstraints:
+    namespaceSelector: {matchLabels: {${MINE}}}
+    objectSelector: {matchLabels: {check: namespace}}
+    resourceRules:
+${rule('', 'configmaps')}
+  validations:
+  - expression: "namespaceObject.metadata.labels.env == 'dev' || (has(object.data) && 'approved' in object.data)"
+    messageExpression: "request.operation + ' of ' + request.kind.kind + ' ' + request.namespace + '/' + request.name + ' (' + request.resource.group + '/' + request.resource.version + '/' + request.resource.resource + '): approval needed in ' + namespaceObject.metadata.name"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: approval-${T}}
+spec: {policyName: approval-${T}, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: namespace-names-${T}}
+spec:
+  matchConstraints:
+    namespaceSelector: {matchLabels: {env: prod}}
+    objectSelector: {matchLabels: {flotilla-admission-ns: "${T}"}}
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [namespaces], scope: Cluster}
+  validations:
+  - expression: object.metadata.name.startsWith('adm-')
+    message: prod namespace names start with adm-
+  - expression: namespaceObject == null && request.namespace == object.metadata.name
+    message: a Namespace has no namespaceObject and is its own request namespace
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: namespace-names-${T}}
+spec: {policyName: namespace-names-${T}, validationActions: [Deny]}
 `;
 
 const PARAM_OBJECTS = [
@@ -290,6 +328,10 @@ function deployment(ns: string, name: string, o: { team?: boolean; replicas?: nu
 
 function configMap(ns: string, name: string, data: Record<string, string> | undefined, meta: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): Case {
   return { name: `${ns === PROD ? 'prod' : 'dev'}/configmap/${name}`, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, ...meta }, ...(data ? { data } : {}) } };
+}
+
+function namespace(name: string, env: string): Case {
+  return { name: `namespace/${name}`, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'flotilla-admission-ns': T, env } } } };
 }
 
 function service(ns: string, name: string, spec: Record<string, unknown>): Case {
@@ -325,6 +367,12 @@ const CORPUS: readonly Case[] = [
   configMap(DEV, 'condition-error', { a: '1' }, { labels: { check: 'condition' } }),
   configMap(DEV, 'condition-false', { x: 'z' }, { labels: { check: 'condition' } }),
   configMap(DEV, 'condition-true', { x: 'y' }, { labels: { check: 'condition' } }),
+  configMap(DEV, 'approval-dev', { a: '1' }, { labels: { check: 'namespace' } }),
+  configMap(PROD, 'approval-missing', { a: '1' }, { labels: { check: 'namespace' } }),
+  configMap(PROD, 'approval-given', { approved: 'yes' }, { labels: { check: 'namespace' } }),
+  namespace(`bad-${T}`, 'prod'),
+  namespace(`adm-ok-${T}`, 'prod'),
+  namespace(`bad-dev-${T}`, 'dev'),
   service(PROD, 'lb', { type: 'LoadBalancer', ports: [{ port: 8080 }] }),
   service(PROD, 'low-port', { ports: [{ port: 80 }] }),
   service(PROD, 'high-port', { ports: [{ port: 8080, targetPort: 80 }] }),
@@ -332,8 +380,9 @@ const CORPUS: readonly Case[] = [
   service(DEV, 'lb-dev', { type: 'LoadBalancer', ports: [{ port: 80 }] }),
 ];
 
-/** The collection path of a namespaced object (these tests use only kinds whose plural is `kind + s`). */
+/** The collection path of an object (these tests use only kinds whose plural is `kind + s`, and Namespaces). */
 function objectPath(object: Record<string, unknown>): string {
+  if (object['kind'] === 'Namespace') return '/api/v1/namespaces';
   const apiVersion = String(object['apiVersion']);
   const ns = (object['metadata'] as { namespace: string }).namespace;
   return `${apiVersion === 'v1' ? '/api/v1' : `/apis/${apiVersion}`}/namespaces/${ns}/${String(object['kind']).toLowerCase()}s`;
@@ -411,13 +460,15 @@ beforeAll(async () => {
     created.push(`/apis/admissionregistration.k8s.io/v1/${plural}/${o.metadata.name}`);
   }
   // The API server compiles policies and starts param informers in the background (about a second): wait until a
-  // probe object is judged by each of them.
+  // probe object is judged by each policy with params and by the last one created.
   const probes: [string, Record<string, unknown>][] = [
     [`team-label-${T}`, deployment(PROD, 'probe-a', { team: false }).object],
     [`max-replicas-${T}`, deployment(PROD, 'probe-b', { replicas: 50 }).object],
     [`pinned-images-${T}`, deployment(PROD, 'probe-c', { image: 'x:latest' }).object],
     [`cm-max-keys-${T}`, configMap(PROD, 'probe-d', { a: '', b: '', c: '' }).object],
     [`service-rules-${T}`, service(PROD, 'probe-e', { type: 'LoadBalancer', ports: [{ port: 8080 }] }).object],
+    // The last policy created: the API server's policy cache follows the order of its watch, so the others are in.
+    [`namespace-names-${T}`, namespace(`probe-${T}`, 'prod').object],
   ];
   const deadline = Date.now() + 60_000;
   for (const [policy, object] of probes) {
@@ -462,7 +513,7 @@ describe('admission policies offline agree with the real API server (server-side
     ]);
     const counts = await agree(checker);
     // The corpus exercises both outcomes and warnings (a corpus everyone admits would prove nothing).
-    expect(counts).toEqual({ denied: 18, admitted: 15, warned: 2 });
+    expect(counts).toEqual({ denied: 20, admitted: 19, warned: 2 });
   });
 
   it('with the policies, params, namespaces and discovery read live from the cluster', async () => {
@@ -474,7 +525,7 @@ describe('admission policies offline agree with the real API server (server-side
         `ValidatingAdmissionPolicyBinding max-replicas-missing-${T}: its param ConfigMap ${PARAMS}/absent is neither rendered nor on the cluster (parameterNotFoundAction: Deny)`,
       ]);
       const counts = await agree(checker);
-      expect(counts).toEqual({ denied: 18, admitted: 15, warned: 2 });
+      expect(counts).toEqual({ denied: 20, admitted: 19, warned: 2 });
     } finally {
       admin.close();
     }
