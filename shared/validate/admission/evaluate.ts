@@ -9,7 +9,7 @@ import { compileLabelSelector, SelectorError } from '../../appset/label-selector
 import { celErrorText, toCel } from './cel-values';
 import type { CompiledPolicy } from './compile';
 import { matchResources, UnknownNamespaceError } from './matching';
-import type { ResourceMapper } from './resources';
+import type { ResourceMapper, ServedResource } from './resources';
 import { splitApiVersion } from './resources';
 import type { AdmissionBinding, AdmissionDecision, AdmissionRequest, GroupVersionResource, KubeJson } from './types';
 
@@ -55,14 +55,23 @@ function gvkString(apiVersion: string, kind: string): string {
   return `${group}/${version}, Kind=${kind}`;
 }
 
+/** The served resource of a policy's paramKind (undefined when it takes none); throws when the cluster serves no such kind. */
+function paramResource(policy: CompiledPolicy, world: AdmissionWorld): ServedResource | undefined {
+  const pk = policy.policy.paramKind;
+  if (!pk) return undefined;
+  const { group, version } = splitApiVersion(pk.apiVersion);
+  const served = world.resources.find({ group, version, kind: pk.kind });
+  if (!served) throw new ConfigError(`failed to configure policy: failed to find resource referenced by paramKind: '${gvkString(pk.apiVersion, pk.kind)}'`);
+  return served;
+}
+
 /** The params a binding selects for a request (`[null]` when the policy takes none), as CollectParams does. */
 function collectParams(policy: CompiledPolicy, binding: AdmissionBinding, req: AdmissionRequest, world: AdmissionWorld): (KubeJson | null)[] {
   const pk = policy.policy.paramKind;
   const ref = binding.paramRef;
   if (!pk || !ref) return [null];
-  const { group, version } = splitApiVersion(pk.apiVersion);
-  const served = world.resources.find({ group, version, kind: pk.kind });
-  if (!served) throw new ConfigError(`failed to configure policy: failed to find resource referenced by paramKind: '${gvkString(pk.apiVersion, pk.kind)}'`);
+  const served = paramResource(policy, world);
+  if (!served) return [null];
   let namespace = '';
   if (served.namespaced) {
     namespace = ref.namespace || req.namespace;
@@ -200,6 +209,8 @@ export function evaluateRequest(engine: PolicyEngine, req: AdmissionRequest, wor
   const namespace = nsName ? world.namespace(nsName) : undefined;
   let base: Record<string, unknown> | undefined;
   for (const { policy: cp, bindings } of engine.entries) {
+    // The API server only considers policies that have a binding.
+    if (bindings.length === 0) continue;
     const policy = cp.policy;
     const configError = (message: string, binding?: string): void => {
       if (policy.failurePolicy === 'Fail') decisions.push({ policy: policy.name, ...(binding ? { binding } : {}), evaluation: 'error', actions: ['Deny'], message, reason: 'Invalid' });
@@ -209,9 +220,12 @@ export function evaluateRequest(engine: PolicyEngine, req: AdmissionRequest, wor
       const m = matchResources(policy.matchConstraints!, req, namespace, world.resources);
       if (!m.matches) continue;
       resource = m.resource;
+      // A paramKind the cluster does not serve fails the policy once, before any binding (a policy configuration error).
+      paramResource(cp, world);
     } catch (err) {
       if (err instanceof UnknownNamespaceError) undecided.push({ policy: policy.name, reason: err.message });
       else if (err instanceof SelectorError) configError(`failed to configure policy: ${err.message}`);
+      else if (err instanceof ConfigError) configError(err.message);
       else throw err;
       continue;
     }
@@ -229,7 +243,7 @@ export function evaluateRequest(engine: PolicyEngine, req: AdmissionRequest, wor
         params = collectParams(cp, binding, req, world);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        configError(err.message, err.message.startsWith('failed to configure policy') ? undefined : binding.name);
+        configError(err.message, binding.name);
         continue;
       }
       base ??= {

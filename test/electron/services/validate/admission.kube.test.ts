@@ -281,6 +281,27 @@ spec: {policyName: approval-${T}, validationActions: [Deny]}
 ---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
+metadata: {name: unknown-params-${T}}
+spec:
+  paramKind: {apiVersion: example.com/v1, kind: Limits}
+  matchConstraints:
+    namespaceSelector: {matchLabels: {${MINE}}}
+    objectSelector: {matchLabels: {check: paramkind}}
+    resourceRules:
+${rule('', 'configmaps')}
+  validations:
+  - expression: "true"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: unknown-params-${T}}
+spec:
+  policyName: unknown-params-${T}
+  validationActions: [Deny]
+  paramRef: {name: limits, parameterNotFoundAction: Allow}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
 metadata: {name: namespace-names-${T}}
 spec:
   matchConstraints:
@@ -370,6 +391,7 @@ const CORPUS: readonly Case[] = [
   configMap(DEV, 'approval-dev', { a: '1' }, { labels: { check: 'namespace' } }),
   configMap(PROD, 'approval-missing', { a: '1' }, { labels: { check: 'namespace' } }),
   configMap(PROD, 'approval-given', { approved: 'yes' }, { labels: { check: 'namespace' } }),
+  configMap(DEV, 'unknown-param-kind', { a: '1' }, { labels: { check: 'paramkind' } }),
   namespace(`bad-${T}`, 'prod'),
   namespace(`adm-ok-${T}`, 'prod'),
   namespace(`bad-dev-${T}`, 'dev'),
@@ -513,7 +535,7 @@ describe('admission policies offline agree with the real API server (server-side
     ]);
     const counts = await agree(checker);
     // The corpus exercises both outcomes and warnings (a corpus everyone admits would prove nothing).
-    expect(counts).toEqual({ denied: 20, admitted: 19, warned: 2 });
+    expect(counts).toEqual({ denied: 21, admitted: 19, warned: 2 });
   });
 
   it('with the policies, params, namespaces and discovery read live from the cluster', async () => {
@@ -525,7 +547,7 @@ describe('admission policies offline agree with the real API server (server-side
         `ValidatingAdmissionPolicyBinding max-replicas-missing-${T}: its param ConfigMap ${PARAMS}/absent is neither rendered nor on the cluster (parameterNotFoundAction: Deny)`,
       ]);
       const counts = await agree(checker);
-      expect(counts).toEqual({ denied: 20, admitted: 19, warned: 2 });
+      expect(counts).toEqual({ denied: 21, admitted: 19, warned: 2 });
     } finally {
       admin.close();
     }
