@@ -3,8 +3,8 @@
 // `namespaceObject`) and its discovery (plural names and scope of every kind, CRDs included).
 
 import type { Problem } from '../../../shared/problem';
-import type { AdmissionChecker, AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
-import { admissionChecker } from '../../../shared/validate/admission';
+import type { AdmissionChecker, AdmissionClusterState, AdmissionValidator, ServedResource } from '../../../shared/validate/admission';
+import { admissionChecker, admissionValidator } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import type { KubeObject } from '../../../shared/model/status';
 import type { ClusterConnection } from '../cluster/connection';
@@ -52,4 +52,28 @@ export async function clusterAdmissionChecker(
     const note: Problem = { severity: 'warning', cluster, message: `admission policies of cluster ${cluster} not read live (${why}); only the repository's policies were checked` };
     return admissionChecker({ cluster, renderedObjects, gatherProblems: [note], ...opts });
   }
+}
+
+/**
+ * One admission validator per target cluster, each over every app's rendered objects for that cluster (policies,
+ * bindings, params and Namespaces may come from any app) and the cluster's live policies when `connect` gives a
+ * connection. Keyed by cluster name ('' for objects with no target cluster, which are checked against the policies
+ * among them only).
+ */
+export async function admissionValidators(
+  targets: readonly { readonly cluster?: string; readonly inputs: readonly ValidationInput[] }[],
+  connect?: (cluster: string) => ClusterConnection | undefined,
+): Promise<Map<string, AdmissionValidator>> {
+  const byCluster = new Map<string, ValidationInput[]>();
+  for (const t of targets) {
+    const list = byCluster.get(t.cluster ?? '') ?? [];
+    list.push(...t.inputs);
+    byCluster.set(t.cluster ?? '', list);
+  }
+  const out = new Map<string, AdmissionValidator>();
+  await Promise.all([...byCluster].map(async ([cluster, inputs]) => {
+    const conn = cluster ? connect?.(cluster) : undefined;
+    out.set(cluster, admissionValidator(await clusterAdmissionChecker(cluster, inputs, conn)));
+  }));
+  return out;
 }
