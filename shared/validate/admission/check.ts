@@ -11,6 +11,7 @@ import { withServerDefaults } from './defaults';
 import type { AdmissionWorld, PolicyEngine, RequestVerdict } from './evaluate';
 import { evaluateRequest, policyEngine } from './evaluate';
 import { readPolicySet } from './policy-set';
+import { maskValues, secretValues } from './secret-values';
 import type { ResourceMapper, ServedResource } from './resources';
 import { resourceMapper, splitApiVersion } from './resources';
 import type { AdmissionDecision, AdmissionRequest, KubeJson } from './types';
@@ -47,7 +48,7 @@ export interface AdmissionChecker {
   readonly problems: readonly Problem[];
   /** Whether any policy is bound (nothing to check otherwise). */
   readonly active: boolean;
-  /** Evaluates one object as the API server would on creating or updating it. */
+  /** Evaluates one object as the API server would on creating or updating it (messages as the server prints them, Secret values included: show people `findings`). */
   evaluate(input: ValidationInput): AdmissionOutcome;
   /** The findings of one object. */
   findings(input: ValidationInput, app?: string): ValidationFinding[];
@@ -109,6 +110,8 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
     }
   }
   const active = engine.entries.some((e) => e.bindings.length > 0);
+  // Secrets among the cluster's objects may be params: their values are masked in every message.
+  const paramSecrets = objects.flatMap(secretValues);
   const user = state.userInfo ?? { username: 'flotilla', groups: ['system:authenticated'] };
   const unknownKinds = new Set<string>();
 
@@ -144,6 +147,7 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
       return [];
     }
     const req = out.request;
+    const secrets = [...paramSecrets, ...secretValues(req.object), ...secretValues(req.oldObject)];
     const object: ObjectRef = { apiVersion: String(o['apiVersion']), kind: req.kind.kind, name: req.name, ...(req.namespaced ? { namespace: req.namespace } : {}) };
     const whose = state.cluster ? `${state.cluster}'s policy` : 'policy';
     const common = { check: 'admission' as const, object, ...(input.source ? { source: input.source } : {}), ...(state.cluster ? { cluster: state.cluster } : {}), ...(app ? { app } : {}) };
@@ -152,7 +156,7 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
       const verb = deny ? 'would deny' : d.actions.includes('Warn') ? 'would warn on' : 'would audit';
       return {
         ...common, id: d.policy, severity: deny ? 'error' : 'warning',
-        message: `${whose} \`${d.policy}\`${d.binding ? ` (binding ${d.binding})` : ''} ${verb} ${req.kind.kind} ${req.name}: ${d.message}`,
+        message: `${whose} \`${d.policy}\`${d.binding ? ` (binding ${d.binding})` : ''} ${verb} ${req.kind.kind} ${req.name}: ${maskValues(d.message, secrets)}`,
         remediation: d.evaluation === 'error' ? 'fix the policy, its binding or its params, or the object the expression reads' : `change the object so that the policy's validation holds`,
       };
     });

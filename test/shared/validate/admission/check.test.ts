@@ -221,3 +221,36 @@ describe('the admission validator of the pipeline', () => {
     expect(web.problems.map((p) => p.message)).toEqual(['admission policies not checked for example.com/v1 Widget: its resource is not known (no CRD among the rendered objects, not served by the cluster)']);
   });
 });
+
+describe('Secret values in admission findings', () => {
+  it('masks the values of the Secret being checked and of Secrets used as params', () => {
+    const text = `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: leaky}
+spec:
+  paramKind: {apiVersion: v1, kind: Secret}
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [secrets]}
+  validations:
+  - expression: "false"
+    messageExpression: "'password ' + object.data.password + ' / ' + object.stringData.token + ' / param ' + params.data.key + ' / ' + object.data.short"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: leaky}
+spec:
+  policyName: leaky
+  validationActions: [Deny]
+  paramRef: {name: policy-key, namespace: shop, parameterNotFoundAction: Deny}
+`;
+    const param: ValidationInput = { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'policy-key', namespace: 'shop' }, data: { key: 'c2lnbmluZy1rZXk=' } } };
+    // "hunter2hunter2" and "signing-key", base64-encoded.
+    const secret: ValidationInput = { object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: 'aHVudGVyMmh1bnRlcjI=', short: 'YQ==' }, stringData: { token: 'tok-12345' } } };
+    const checker = admissionChecker({ renderedObjects: [...inputs(text), param] });
+    expect(checker.evaluate(secret).verdict.decisions[0]?.message).toBe('password aHVudGVyMmh1bnRlcjI= / tok-12345 / param c2lnbmluZy1rZXk= / YQ==');
+    const [finding] = checker.findings(secret);
+    expect(finding!.message).toBe('policy `leaky` (binding leaky) would deny Secret db: password ++++++++ / ++++++++ / param ++++++++ / ++++++++');
+  });
+});
