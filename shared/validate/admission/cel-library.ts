@@ -105,6 +105,47 @@ function queryOf(u: KubeUrl): Record<string, string[]> {
   return out;
 }
 
+/** `%s` of a CEL value as cel-go's string formatter prints it. */
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (v instanceof Quantity) return v.text;
+  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${formatValue(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+/** `'%s has %d items'.format([name, n])`: the verbs of cel-go's strings extension (%s %d %f %e %x %X %o %b %%). */
+function format(template: string, args: readonly unknown[]): string {
+  let i = 0;
+  return template.replace(/%(?:\.(\d+))?([sdfeExXob%])/g, (_m, precision: string | undefined, verb: string) => {
+    if (verb === '%') return '%';
+    if (i >= args.length) throw new Error(`index ${i} out of range`);
+    const v = args[i++];
+    const num = (): number => {
+      if (typeof v === 'bigint' || typeof v === 'number') return Number(v);
+      throw new Error(`error during formatting: ${verb === 'f' || verb === 'e' ? 'fixed-point' : 'decimal'} clause can only be used on numbers, was given ${typeof v}`);
+    };
+    switch (verb) {
+      case 's': return formatValue(v);
+      case 'd': if (typeof v !== 'bigint') throw new Error('error during formatting: decimal clause can only be used on integers'); return String(v);
+      case 'f': return num().toFixed(precision === undefined ? 6 : Number(precision));
+      case 'e': case 'E': {
+        const t = num().toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, (_x, sign: string, d: string) => `e${sign}0${d}`);
+        return verb === 'E' ? t.toUpperCase() : t;
+      }
+      case 'x': case 'X': {
+        const t = typeof v === 'string' ? [...new TextEncoder().encode(v)].map((b) => b.toString(16).padStart(2, '0')).join('') : BigInt(num()).toString(16);
+        return verb === 'X' ? t.toUpperCase() : t;
+      }
+      case 'o': return BigInt(num()).toString(8);
+      default: return typeof v === 'boolean' ? (v ? '1' : '0') : BigInt(num()).toString(2);
+    }
+  });
+}
+
 let shared: Environment | undefined;
 
 /** The one CEL environment of admission expressions (built once; parse per expression, evaluate per object). */
@@ -133,6 +174,7 @@ export function admissionCelEnvironment(): Environment {
   env.registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => replaceN(s, a, b, -1));
   env.registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => replaceN(s, a, b, Number(n)));
   env.registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
+  env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => format(s, args));
 
   // Regex (library/regex.go), RE2 as the API server's Go regexp.
   env.registerFunction('string.find(string): string', (s: string, re: string) => {

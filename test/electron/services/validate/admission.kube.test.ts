@@ -235,6 +235,7 @@ ${rule('', 'configmaps')}
   validations:
   - expression: variables.tier == 'gold'
     message: the tier must be gold
+    messageExpression: "'tier %s is not gold (%d labels, %.1f%%)'.format([variables.tier, size(object.metadata.labels), 12.5])"
 ---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding

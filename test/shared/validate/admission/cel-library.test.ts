@@ -15,6 +15,8 @@ describe('the Kubernetes CEL libraries in the admission environment', () => {
   it.each([
     ["'abc'.charAt(1)", 'b'], ["'abc'.charAt(3)", ''], ["'hello'.replace('l', 'L')", 'heLLo'], ["'hello'.replace('l', 'L', 1)", 'heLlo'],
     ["'abc'.reverse()", 'cba'], ["'abc 123'.find('[0-9]+')", '123'], ["'abc'.find('[0-9]+')", ''],
+    ["'%s is %d years'.format(['x', 30])", 'x is 30 years'], ["'%.2f %%'.format([1.2345])", '1.23 %'], ["'%x %X %o %b'.format([255, 255, 8, 5])", 'ff FF 10 101'],
+    ["'%s'.format([[1, 'a']])", '[1, a]'], ["'%e'.format([1000.0])", '1.000000e+03'], ["'%s'.format([true])", 'true'],
     ["'123 abc 456'.findAll('[0-9]+')", ['123', '456']], ["'123 abc 456'.findAll('[0-9]+', 1)", ['123']],
   ])('strings and regex: %s is %s', (expr, want) => expect(run(expr)).toEqual(want));
 
@@ -44,6 +46,8 @@ describe('the Kubernetes CEL libraries in the admission environment', () => {
     expect(() => run("quantity('abc')")).toThrow(/quantities must match/);
     expect(() => run("url('example dot com')")).toThrow(/URL parse error/);
     expect(() => run("quantity('1.5').asInteger()")).toThrow(/cannot convert/);
+    expect(() => run("'%s %s'.format(['a'])")).toThrow(/out of range/);
+    expect(() => run("'%d'.format(['a'])")).toThrow(/decimal clause/);
   });
 
   it('offers the admission variables and optional types, and not authorizer', () => {
