@@ -6,6 +6,7 @@ import type { Problem } from '../../problem';
 import { problem } from '../../problem';
 import { isRecord } from '../../yaml/documents';
 import type { ObjectRef, ValidationFinding, ValidationInput } from '../finding';
+import { toCel } from './cel-values';
 import { compilePolicies } from './compile';
 import { withServerDefaults } from './defaults';
 import type { AdmissionWorld, PolicyEngine, RequestVerdict } from './evaluate';
@@ -130,7 +131,7 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
     const old = state.liveObject?.(ref) ?? null;
     const request: AdmissionRequest = {
       operation: old ? 'UPDATE' : 'CREATE', kind: { group, version, kind }, resource: { group, version, resource: served.resource },
-      name, namespace, namespaced: served.namespaced, object: withServerDefaults(o, served.namespaced ? namespace : ''), oldObject: old, userInfo: user,
+      name, namespace, namespaced: served.namespaced, object: withServerDefaults(o, served.namespaced ? namespace : ''), oldObject: old ? (toCel(old) as KubeJson) : null, userInfo: user,
     };
     return { request, verdict: evaluateRequest(engine, request, w) };
   };

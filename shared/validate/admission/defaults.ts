@@ -4,6 +4,7 @@
 // read most (workload replicas, pod specs, containers, Services).
 
 import { isRecord } from '../../yaml/documents';
+import { toCel } from './cel-values';
 
 type Json = Record<string, unknown>;
 
@@ -50,20 +51,17 @@ function defaultPodSpec(spec: Json, kind: string): void {
   if (kind !== 'Job' && kind !== 'CronJob') setDefault(spec, 'restartPolicy', 'Always');
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');
   setDefault(spec, 'schedulerName', 'default-scheduler');
-  setDefault(spec, 'terminationGracePeriodSeconds', 30);
+  setDefault(spec, 'terminationGracePeriodSeconds', 30n);
   setDefault(spec, 'securityContext', {});
   for (const key of ['containers', 'initContainers']) if (Array.isArray(spec[key])) for (const c of spec[key]) defaultContainer(c);
 }
 
-function deepCopy(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(deepCopy);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepCopy(x)]));
-  return v;
-}
-
-/** A copy of `object` with the server-side defaults policies commonly read filled in (the input is not changed). */
+/**
+ * The object as a policy sees it: a CEL copy (whole numbers as BigInt, see toCel) with the server-side defaults
+ * policies commonly read filled in. The input is not changed.
+ */
 export function withServerDefaults(object: Readonly<Record<string, unknown>>, namespace: string): Record<string, unknown> {
-  const o = deepCopy(object) as Json;
+  const o = toCel(object) as Json;
   const kind = String(o['kind'] ?? '');
   const apiVersion = String(o['apiVersion'] ?? '');
   if (!isRecord(o['metadata'])) o['metadata'] = {};
@@ -72,7 +70,7 @@ export function withServerDefaults(object: Readonly<Record<string, unknown>>, na
   const builtin = apiVersion === 'v1' || /^(apps|batch)\/v1$/.test(apiVersion);
   if (!builtin) return o;
   const spec = at(o, ['spec']);
-  if (spec && (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet' || kind === 'ReplicationController')) setDefault(spec, 'replicas', 1);
+  if (spec && (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet' || kind === 'ReplicationController')) setDefault(spec, 'replicas', 1n);
   for (const path of POD_TEMPLATE_PATHS[kind] ?? []) {
     const podSpec = at(o, path);
     if (podSpec) defaultPodSpec(podSpec, kind);

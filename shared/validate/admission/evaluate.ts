@@ -108,11 +108,21 @@ function requestValue(req: AdmissionRequest, resource: GroupVersionResource): Re
   };
 }
 
-/** The `namespaceObject` variable: the namespace's metadata, spec and status (null for cluster-scoped requests). */
-function namespaceValue(ns: KubeJson | undefined): Record<string, unknown> | null {
-  if (!ns) return null;
+/** The `namespaceObject` variable: the namespace's metadata, spec and status. */
+function namespaceValue(ns: KubeJson): Record<string, unknown> {
   const { metadata, spec, status } = ns as Record<string, unknown>;
   return { metadata: metadata ?? {}, spec: spec ?? {}, status: status ?? {} };
+}
+
+// Params and namespaces are shared by many requests: each is converted to CEL values once.
+const celCache = new WeakMap<object, WeakMap<object, unknown>>();
+const IDENTITY = (o: KubeJson): unknown => o;
+
+function celOf(o: KubeJson, view: (o: KubeJson) => unknown = IDENTITY): unknown {
+  let byView = celCache.get(view);
+  if (!byView) celCache.set(view, (byView = new WeakMap()));
+  if (!byView.has(o)) byView.set(o, toCel(view(o)));
+  return byView.get(o);
 }
 
 const expressionError = (expression: string, err: unknown): string => `expression '${expression}' resulted in error: ${celErrorText(err)}`;
@@ -124,7 +134,7 @@ function evaluateInvocation(
   const policy = cp.policy;
   const fail = policy.failurePolicy === 'Fail';
   const actions = binding.validationActions;
-  const activation: Record<string, unknown> = { ...base, params: param === null ? null : toCel(param) };
+  const activation: Record<string, unknown> = { ...base, params: param === null ? null : celOf(param) };
   const cache = new Map<string, { value?: unknown; error?: unknown }>();
   const variables: Record<string, unknown> = {};
   for (const v of cp.variables) {
@@ -247,10 +257,10 @@ export function evaluateRequest(engine: PolicyEngine, req: AdmissionRequest, wor
         continue;
       }
       base ??= {
-        object: toCel(req.object), oldObject: req.oldObject === null ? null : toCel(req.oldObject),
-        namespaceObject: toCel(namespaceValue(namespace)),
+        object: req.object, oldObject: req.oldObject,
+        namespaceObject: namespace ? celOf(namespace, namespaceValue) : null,
       };
-      const activation = { ...base, request: toCel(requestValue(req, resource)) };
+      const activation = { ...base, request: requestValue(req, resource) };
       for (const param of params) evaluateInvocation(cp, binding, activation, param, decisions);
     }
   }

@@ -30,6 +30,8 @@ function ruleMatches(rule: ResourceRule, req: AdmissionRequest, resource: GroupV
 function rulesMatch(rules: readonly ResourceRule[], policy: MatchResources['matchPolicy'], req: AdmissionRequest, mapper: ResourceMapper): GroupVersionResource | undefined {
   for (const r of rules) if (ruleMatches(r, req, req.resource)) return req.resource;
   if (policy !== 'Equivalent') return undefined;
+  // Another version can only match a rule that names this group and resource.
+  if (!rules.some((r) => has(r.apiGroups, req.resource.group) && r.resources.some((x) => x === '*' || x === '*/*' || x === req.resource.resource || x === `${req.resource.resource}/*`))) return undefined;
   for (const version of mapper.versions(req.resource.group, req.resource.resource)) {
     if (version === req.resource.version) continue;
     const equivalent = { ...req.resource, version };

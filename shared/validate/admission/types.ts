@@ -106,7 +106,9 @@ export interface AdmissionRequest {
   /** The object's namespace; for a Namespace object its own name (as the API server sets it); '' for cluster scope. */
   readonly namespace: string;
   readonly namespaced: boolean;
+  /** The object as CEL sees it: whole numbers as BigInt, the API server's defaults applied (see withServerDefaults). */
   readonly object: KubeJson;
+  /** The object now on the cluster, as CEL sees it (null: CREATE). */
   readonly oldObject: KubeJson | null;
   readonly userInfo: { readonly username: string; readonly groups: readonly string[] };
 }
