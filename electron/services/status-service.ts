@@ -224,6 +224,7 @@ function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
     health: s.health.status,
     healthMessage: s.health.message,
     version: s.version ?? s.revision.slice(0, 7),
+    ...(s.runningVersion !== undefined ? { runningVersion: s.runningVersion } : {}),
     revision: s.revision,
     outOfSync: s.driftedCount,
     observedAt: neverObserved ? '' : s.observedAt,
