@@ -9,7 +9,8 @@ import { FleetService } from '../../services/fleet-service';
 import { GitRepository } from '../../services/git-repo';
 import { validateFleet } from '../../services/validate/validate-service';
 import type { CliContext } from '../context';
-import { action, EXIT } from '../context';
+import { action, cliKubeconfig, EXIT } from '../context';
+import { timeoutArg } from '../durations';
 import { formatTable, printProblems } from '../output';
 
 type ValidateFormat = 'table' | 'json' | 'sarif' | 'junit';
@@ -20,6 +21,10 @@ interface ValidateCliOptions {
   readonly app?: string;
   readonly cluster?: string;
   readonly all?: boolean;
+  readonly live?: boolean;
+  readonly kubeconfig?: string[];
+  /** Milliseconds. */
+  readonly timeout?: number;
   readonly output: ValidateFormat;
 }
 
@@ -32,24 +37,29 @@ function parseValidateFormat(v: string): ValidateFormat {
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description("validate rendered objects per target cluster: schemas (the cluster's Kubernetes version and CRDs, strict), lint, security score")
+    .description("validate rendered objects per target cluster: schemas (the cluster's Kubernetes version and CRDs, strict), lint, security score, the cluster's admission policies")
     .argument('[path]', 'a file or folder of the repository, validated as written (a kustomization is built)')
     .option('--repo <dir>', 'the GitOps repository (default: the current directory)')
     .option('--revision <rev>', 'validate the apps at this git revision')
     .option('--app <name>', 'validate this Application')
     .option('--cluster <name>', 'only the apps that deploy to this cluster')
     .option('--all', 'validate every Application of the fleet')
+    .option('--live', "also read each target cluster's admission policies, their params and Namespaces from the cluster (default: the policies the repository renders for it)")
+    .option('--kubeconfig <file>', "with --live: kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--timeout <duration>', 'with --live: deadline of each API call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg())
     .option('-o, --output <format>', 'output format: table, json, sarif or junit', parseValidateFormat, 'table' as ValidateFormat)
     .action(
       action(ctx, async (target: string | undefined, opts: ValidateCliOptions) => {
         if (target === undefined && !opts.app && !opts.all && !opts.cluster) throw new Error('name a PATH to validate, or --app NAME [--cluster C], or --all');
         const fleet = await FleetService.open(opts.repo ?? (target !== undefined ? (GitRepository.topLevel(ctx.cwd) ?? ctx.cwd) : ctx.cwd));
+        if (opts.live && target !== undefined) throw new Error('--live reads the target clusters of apps: use it with --app, --cluster or --all, not with a PATH');
+        const live = opts.live ? { kubeconfig: cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}) }), ...(opts.timeout ? { timeoutMs: opts.timeout } : {}) } : undefined;
         const report = await validateFleet(fleet, {
           ...(target !== undefined ? { path: relativeTo(fleet.repo.root, ctx.cwd, target) } : {}),
           ...(opts.app ? { app: opts.app } : {}),
           ...(opts.cluster ? { cluster: opts.cluster } : {}),
           ...(opts.revision ? { revision: opts.revision } : {}),
-        });
+        }, live ? { live } : {});
         const problems = [...report.problems, ...report.targets.flatMap((t) => t.problems)];
         printProblems(ctx.io, problems);
         ctx.io.out(format(report, opts.output));

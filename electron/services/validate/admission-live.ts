@@ -3,9 +3,10 @@
 // `namespaceObject`) and its discovery (plural names and scope of every kind, CRDs included).
 
 import type { Problem } from '../../../shared/problem';
-import type { AdmissionChecker, AdmissionClusterState, AdmissionValidator, ServedResource } from '../../../shared/validate/admission';
+import type { AdmissionChecker, AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
 import { admissionChecker, admissionValidator } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
+import type { Validator } from '../../../shared/validate/types';
 import type { KubeObject } from '../../../shared/model/status';
 import type { ClusterConnection } from '../cluster/connection';
 
@@ -63,14 +64,14 @@ export async function clusterAdmissionChecker(
 export async function admissionValidators(
   targets: readonly { readonly cluster?: string; readonly inputs: readonly ValidationInput[] }[],
   connect?: (cluster: string) => ClusterConnection | undefined,
-): Promise<Map<string, AdmissionValidator>> {
+): Promise<Map<string, Validator>> {
   const byCluster = new Map<string, ValidationInput[]>();
   for (const t of targets) {
     const list = byCluster.get(t.cluster ?? '') ?? [];
     list.push(...t.inputs);
     byCluster.set(t.cluster ?? '', list);
   }
-  const out = new Map<string, AdmissionValidator>();
+  const out = new Map<string, Validator>();
   await Promise.all([...byCluster].map(async ([cluster, inputs]) => {
     const conn = cluster ? connect?.(cluster) : undefined;
     out.set(cluster, admissionValidator(await clusterAdmissionChecker(cluster, inputs, conn)));

@@ -6,5 +6,4 @@ export { reasonCode, serverDenial, serverMessage, serverWarning } from './evalua
 export type { ServedResource } from './resources';
 export { builtinResources } from './resources';
 export type { AdmissionDecision, AdmissionRequest } from './types';
-export type { AdmissionValidator } from './validator';
 export { admissionValidator } from './validator';

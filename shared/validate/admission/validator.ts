@@ -1,22 +1,14 @@
-// The admission check as one validator of the validation pipeline: built once per target cluster (its policies
-// compiled once), run per app over that app's rendered objects. Its shape is the pipeline's `Validator`
-// (`{ check, run(inputs, ctx) → { findings, problems } }`), declared here so this module stands alone.
+// The admission check as one validator of the validation pipeline (shared/validate/types.ts): built once per target
+// cluster (its policies compiled once), run per app over that app's rendered objects.
 
-import type { Problem } from '../../problem';
-import type { ValidationFinding, ValidationInput } from '../finding';
+import type { Validator } from '../types';
 import type { AdmissionChecker } from './check';
-
-/** A validator of rendered objects, as the pipeline runs it. */
-export interface AdmissionValidator {
-  readonly check: 'admission';
-  run(inputs: readonly ValidationInput[], ctx: { readonly cluster?: string; readonly app?: string }): { readonly findings: readonly ValidationFinding[]; readonly problems: readonly Problem[] };
-}
 
 /**
  * Wraps a cluster's checker as a validator. The problems of the policies themselves (a binding without its policy,
  * an expression that does not compile) belong to the cluster, not to an app: they are reported by the first run only.
  */
-export function admissionValidator(checker: AdmissionChecker): AdmissionValidator {
+export function admissionValidator(checker: AdmissionChecker): Validator {
   let reported = 0;
   return {
     check: 'admission',
