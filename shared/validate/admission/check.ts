@@ -13,6 +13,7 @@ import type { AdmissionWorld, PolicyEngine, RequestVerdict } from './evaluate';
 import { evaluateRequest, policyEngine } from './evaluate';
 import { readPolicySet } from './policy-set';
 import { maskValues, secretValues } from './secret-values';
+import { whereIs } from './where';
 import type { ResourceMapper, ServedResource } from './resources';
 import { resourceMapper, splitApiVersion } from './resources';
 import type { AdmissionDecision, AdmissionRequest, KubeJson } from './types';
@@ -79,11 +80,6 @@ function world(objects: readonly KubeJson[], resources: ResourceMapper): Admissi
   return { resources, namespace: (name) => namespaces.get(name), objectsOf: (apiVersion, kind) => byKind.get(`${apiVersion}/${kind}`) ?? [] };
 }
 
-function where(input: ValidationInput): Omit<Problem, 'message' | 'severity'> {
-  const s = input.source;
-  return { ...(s?.file ? { file: s.file } : {}), ...(s?.line ? { line: s.line } : {}), ...(s?.column ? { column: s.column } : {}) };
-}
-
 /** Compiles the policies of one target cluster for checking objects against them. */
 export function admissionChecker(state: AdmissionClusterState): AdmissionChecker {
   const rendered = state.renderedObjects ?? [];
@@ -104,9 +100,8 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
     if (!p?.paramKind || !b.paramRef?.name || b.paramRef.namespace === undefined) continue;
     const found = w.objectsOf(p.paramKind.apiVersion, p.paramKind.kind).some((o) => meta(o)['name'] === b.paramRef!.name && (meta(o)['namespace'] ?? '') === b.paramRef!.namespace);
     if (!found) {
-      const s = b.source;
       problems.push({ ...problem(`ValidatingAdmissionPolicyBinding ${b.name}: its param ${p.paramKind.kind} ${b.paramRef.namespace}/${b.paramRef.name} is neither rendered nor on the cluster (parameterNotFoundAction: ${b.paramRef.parameterNotFoundAction})`, {
-        ...(s?.file ? { file: s.file } : {}), ...(s?.line ? { line: s.line } : {}), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding/${b.name}`, ...(state.cluster ? { cluster: state.cluster } : {}),
+        ...whereIs(b, 'spec.paramRef.name'), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding/${b.name}`, ...(state.cluster ? { cluster: state.cluster } : {}),
       }), severity: 'warning' });
     }
   }
@@ -143,7 +138,7 @@ export function admissionChecker(state: AdmissionClusterState): AdmissionChecker
       const gvk = `${String(o['apiVersion'])} ${String(o['kind'])}`;
       if (active && !unknownKinds.has(gvk)) {
         unknownKinds.add(gvk);
-        problems.push({ ...problem(`admission policies not checked for ${gvk}: its resource is not known (no CRD among the rendered objects, not served by the cluster)`, { ...where(input), ...(state.cluster ? { cluster: state.cluster } : {}) }), severity: 'warning' });
+        problems.push({ ...problem(`admission policies not checked for ${gvk}: its resource is not known (no CRD among the rendered objects, not served by the cluster)`, { ...whereIs(input), ...(state.cluster ? { cluster: state.cluster } : {}) }), severity: 'warning' });
       }
       return [];
     }

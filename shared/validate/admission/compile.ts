@@ -5,6 +5,7 @@ import type { Problem } from '../../problem';
 import { problem } from '../../problem';
 import { admissionCelEnvironment } from './cel-library';
 import type { AdmissionPolicy, NamedExpression, Validation } from './types';
+import { whereIs } from './where';
 
 /** A compiled expression: evaluates against an activation (throws on a runtime error). */
 export type CelProgram = (activation: Readonly<Record<string, unknown>>) => unknown;
@@ -79,9 +80,8 @@ export function compilePolicies(policies: Iterable<AdmissionPolicy>): { readonly
       compiled.set(p.name, compilePolicy(p));
     } catch (err) {
       if (!(err instanceof CompileError)) throw err;
-      const s = p.source;
       problems.push(problem(`ValidatingAdmissionPolicy ${p.name}: ${err.message}; the policy is not checked`, {
-        ...(s?.file ? { file: s.file } : {}), ...(s?.line ? { line: s.line } : {}), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicy/${p.name}`,
+        ...whereIs(p, err.message), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicy/${p.name}`,
       }));
     }
   }

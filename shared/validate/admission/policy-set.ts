@@ -5,7 +5,9 @@
 import type { Problem } from '../../problem';
 import { problem } from '../../problem';
 import { isRecord } from '../../yaml/documents';
-import type { SourceLocation, ValidationInput } from '../finding';
+import type { ValidationInput } from '../finding';
+import type { Locatable } from './where';
+import { whereIs } from './where';
 import type {
   AdmissionBinding, AdmissionPolicy, AuditAnnotation, MatchResources, NamedExpression, ParamRef, ResourceRule, Validation, ValidationAction,
 } from './types';
@@ -87,7 +89,7 @@ function required<T>(v: T | undefined, field: string): T {
   return v;
 }
 
-function readPolicy(o: Readonly<Record<string, unknown>>, name: string, source: SourceLocation | undefined): AdmissionPolicy {
+function readPolicy(o: Readonly<Record<string, unknown>>, name: string, { source, locate }: Locatable): AdmissionPolicy {
   const spec = isRecord(o['spec']) ? o['spec'] : {};
   const failurePolicy = str(spec['failurePolicy'], 'spec.failurePolicy') ?? 'Fail';
   if (failurePolicy !== 'Fail' && failurePolicy !== 'Ignore') throw new ShapeError(`spec.failurePolicy must be Fail or Ignore, not "${failurePolicy}"`);
@@ -112,11 +114,11 @@ function readPolicy(o: Readonly<Record<string, unknown>>, name: string, source: 
   return {
     name, failurePolicy, ...(paramKind ? { paramKind } : {}), matchConstraints,
     matchConditions: named(spec['matchConditions'], 'spec.matchConditions'), variables: named(spec['variables'], 'spec.variables'),
-    validations, auditAnnotations, ...(source ? { source } : {}),
+    validations, auditAnnotations, ...(source ? { source } : {}), ...(locate ? { locate } : {}),
   };
 }
 
-function readBinding(o: Readonly<Record<string, unknown>>, name: string, source: SourceLocation | undefined): AdmissionBinding {
+function readBinding(o: Readonly<Record<string, unknown>>, name: string, { source, locate }: Locatable): AdmissionBinding {
   const spec = isRecord(o['spec']) ? o['spec'] : {};
   const policyName = required(str(spec['policyName'], 'spec.policyName'), 'spec.policyName');
   const actions = strings(spec['validationActions'], 'spec.validationActions');
@@ -135,7 +137,7 @@ function readBinding(o: Readonly<Record<string, unknown>>, name: string, source:
     paramRef = { ...(prName ? { name: prName } : {}), ...(namespace ? { namespace } : {}), ...(pr['selector'] != null ? { selector: pr['selector'] } : {}), parameterNotFoundAction: action };
   }
   const mr = matchResources(spec['matchResources'], 'spec.matchResources');
-  return { name, policyName, ...(paramRef ? { paramRef } : {}), ...(mr ? { matchResources: mr } : {}), validationActions: actions as ValidationAction[], ...(source ? { source } : {}) };
+  return { name, policyName, ...(paramRef ? { paramRef } : {}), ...(mr ? { matchResources: mr } : {}), validationActions: actions as ValidationAction[], ...(source ? { source } : {}), ...(locate ? { locate } : {}) };
 }
 
 /** Reads every policy and binding among `objects`; later objects of the same name replace earlier ones. */
@@ -143,29 +145,29 @@ export function readPolicySet(objects: readonly ValidationInput[]): PolicySet {
   const policies = new Map<string, AdmissionPolicy>();
   const bindings = new Map<string, AdmissionBinding>();
   const problems: Problem[] = [];
-  for (const { object: o, source } of objects) {
+  for (const input of objects) {
+    const o = input.object;
     if (!isAdmissionPolicyObject(o)) continue;
     const kind = String(o['kind']);
     const name = isRecord(o['metadata']) && typeof o['metadata']['name'] === 'string' ? o['metadata']['name'] : '';
-    const where = { ...(source?.file ? { file: source.file } : {}), ...(source?.line ? { line: source.line } : {}), ...(source?.column ? { column: source.column } : {}), resource: `admissionregistration.k8s.io/${kind}/${name}` };
+    const where = { ...whereIs(input), resource: `admissionregistration.k8s.io/${kind}/${name}` };
     if (!String(o['apiVersion']).endsWith('/v1')) {
       problems.push({ ...problem(`${kind} ${name}: ${String(o['apiVersion'])} is not checked (only admissionregistration.k8s.io/v1)`, where), severity: 'warning' });
       continue;
     }
     try {
       if (!name) throw new ShapeError('metadata.name is required');
-      if (kind === 'ValidatingAdmissionPolicy') policies.set(name, readPolicy(o, name, source));
-      else bindings.set(name, readBinding(o, name, source));
+      if (kind === 'ValidatingAdmissionPolicy') policies.set(name, readPolicy(o, name, input));
+      else bindings.set(name, readBinding(o, name, input));
     } catch (err) {
       if (!(err instanceof ShapeError)) throw err;
-      problems.push(problem(`${kind} ${name || '(unnamed)'}: ${err.message}`, where));
+      problems.push(problem(`${kind} ${name || '(unnamed)'}: ${err.message}`, { ...where, ...whereIs(input, err.message) }));
     }
   }
   for (const b of bindings.values()) {
     if (policies.has(b.policyName)) continue;
-    const s = b.source;
     problems.push({ ...problem(`ValidatingAdmissionPolicyBinding ${b.name} binds policy ${b.policyName}, which does not exist; the binding has no effect`, {
-      ...(s?.file ? { file: s.file } : {}), ...(s?.line ? { line: s.line } : {}), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding/${b.name}`,
+      ...whereIs(b, 'spec.policyName'), resource: `admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding/${b.name}`,
     }), severity: 'warning' });
   }
   return { policies, bindings: [...bindings.values()], problems };

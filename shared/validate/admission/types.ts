@@ -59,6 +59,8 @@ export interface AdmissionPolicy {
   readonly validations: readonly Validation[];
   readonly auditAnnotations: readonly AuditAnnotation[];
   readonly source?: SourceLocation;
+  /** Where a field of the policy is written, when known field by field. */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation | undefined;
 }
 
 /** paramRef of a binding. */
@@ -81,6 +83,8 @@ export interface AdmissionBinding {
   readonly matchResources?: MatchResources;
   readonly validationActions: readonly ValidationAction[];
   readonly source?: SourceLocation;
+  /** Where a field of the binding is written, when known field by field. */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation | undefined;
 }
 
 /** The group, version and kind of an object; the group, version and plural resource it is served as. */

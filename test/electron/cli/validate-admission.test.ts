@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, writeFiles } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
 
-interface JsonReport { targets: { app?: string; cluster?: string; findings: { check: string; id: string; severity: string; message: string; cluster?: string; app?: string; source?: { file: string; line?: number } }[]; problems: { message: string; file?: string; line?: number }[] }[] }
+interface JsonReport { targets: { app?: string; cluster?: string; findings: { check: string; id: string; severity: string; message: string; cluster?: string; app?: string; source?: { file: string; line?: number } }[]; problems: { message: string; file?: string; line?: number; column?: number }[] }[] }
 
 // The platform's admission policies are rendered by one app (here the worker's prod overlay) and enforced on every
 // app of the cluster: `flotilla validate` checks each prod app against them, and no other cluster's apps.
@@ -63,7 +63,7 @@ describe('flotilla validate: admission policies', () => {
     const problems = report.targets.flatMap((t) => t.problems).filter((p) => p.message.includes('ValidatingAdmissionPolicy broken'));
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]!.message).toMatch(/spec\.validations\[0\]\.expression: compilation failed: .*; the policy is not checked/);
-    expect(problems[0]!.file).toBe('apps/worker/overlays/prod/policy.yaml');
+    expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 25 });
     expect(r.code).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { admissionChecker, admissionValidator, checkAdmission } from '../../../.
 function inputs(text: string, file = 'prod/policies.yaml'): ValidationInput[] {
   const parsed = parseYamlDocuments(text, file);
   expect(parsed.problems).toEqual([]);
-  return parsed.docs.map((d) => ({ object: d.value as Record<string, unknown>, source: { file, line: d.line } }));
+  return parsed.docs.map((d) => ({ object: d.value as Record<string, unknown>, source: { file, line: d.line }, locate: (p) => ({ file, ...d.at(p) }) }));
 }
 
 const TEAM_LABEL = `
@@ -115,7 +115,7 @@ spec:
 `;
     const checker = admissionChecker({ renderedObjects: inputs(text) });
     expect(checker.problems).toHaveLength(1);
-    expect(checker.problems[0]).toMatchObject({ severity: 'warning', file: 'prod/policies.yaml', line: 13 });
+    expect(checker.problems[0]).toMatchObject({ severity: 'warning', file: 'prod/policies.yaml', line: 19 });
     expect(checker.problems[0]!.message).toContain('needs-params: its param ConfigMap nowhere/absent is neither rendered nor on the cluster');
     expect(checker.evaluate(deployment('x')).verdict.decisions[0]?.message).toBe('failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction');
   });
@@ -139,7 +139,8 @@ spec: {policyName: broken, validationActions: [Deny]}
 `;
     const { findings, problems } = checkAdmission([deployment('api')], { renderedObjects: [...inputs(broken, 'prod/broken.yaml'), ...inputs(TEAM_LABEL)] });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ severity: 'error', file: 'prod/broken.yaml', line: 2, resource: 'admissionregistration.k8s.io/ValidatingAdmissionPolicy/broken' });
+    // At the expression itself, not at the start of the policy.
+    expect(problems[0]).toMatchObject({ severity: 'error', file: 'prod/broken.yaml', line: 10, column: 5, resource: 'admissionregistration.k8s.io/ValidatingAdmissionPolicy/broken' });
     expect(problems[0]!.message).toMatch(/^ValidatingAdmissionPolicy broken: spec\.validations\[0\]\.expression: compilation failed: .+; the policy is not checked$/);
     expect(findings.map((f) => f.id)).toEqual(['require-team-label']);
   });
