@@ -6,4 +6,4 @@ export { reasonCode, serverDenial, serverMessage, serverWarning } from './evalua
 export type { ServedResource } from './resources';
 export { builtinResources } from './resources';
 export type { AdmissionDecision, AdmissionRequest } from './types';
-export { admissionValidator } from './validator';
+export { admissionValidator, inlineAdmissionValidator } from './validator';

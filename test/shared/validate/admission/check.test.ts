@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocuments } from '../../../../shared/yaml/documents';
 import type { ValidationInput } from '../../../../shared/validate/finding';
-import { admissionChecker, admissionValidator, checkAdmission } from '../../../../shared/validate/admission';
+import { admissionChecker, admissionValidator, checkAdmission, inlineAdmissionValidator } from '../../../../shared/validate/admission';
 
 function inputs(text: string, file = 'prod/policies.yaml'): ValidationInput[] {
   const parsed = parseYamlDocuments(text, file);
@@ -253,5 +253,17 @@ spec:
     expect(checker.evaluate(secret).verdict.decisions[0]?.message).toBe('password aHVudGVyMmh1bnRlcjI= / tok-12345 / param c2lnbmluZy1rZXk= / YQ==');
     const [finding] = checker.findings(secret);
     expect(finding!.message).toBe('policy `leaky` (binding leaky) would deny Secret db: password ++++++++ / ++++++++ / param ++++++++ / ++++++++');
+  });
+});
+
+describe('the inline admission validator (one app at a time, as a promotion plan validates)', () => {
+  it("uses the cluster's live policies and the policies among the objects it is given", () => {
+    const live = inputs(TEAM_LABEL).map((i) => i.object);
+    const validator = inlineAdmissionValidator({ liveObjects: live });
+    const r = validator.run([deployment('api')], { cluster: 'prod', app: 'shop' });
+    expect(r.findings.map((f) => f.message)).toEqual(["prod's policy `require-team-label` (binding require-team-label) would deny Deployment api: every Deployment needs a team label"]);
+    // The promoted app relaxes the policy itself: checked as it will be.
+    const relaxed = inputs(TEAM_LABEL.replace("has(object.metadata.labels) && 'team' in object.metadata.labels", 'true'));
+    expect(validator.run([...relaxed, deployment('api')], { cluster: 'prod', app: 'platform' }).findings).toEqual([]);
   });
 });
