@@ -1,7 +1,7 @@
 // The defaults the API server fills in before validating admission runs, for the fields policies commonly read:
 // a Deployment without `replicas` is checked as `replicas: 1`, a container without `imagePullPolicy` as `Always` or
 // `IfNotPresent`, a pod spec without `securityContext` as `{}`. Not the whole defaulting of every kind: what policies
-// read most (workload replicas, pod specs, containers, Services).
+// read most (workload replicas and strategies, pod specs, containers, Services).
 
 import { isRecord } from '../../yaml/documents';
 import { toCel } from './cel-values';
@@ -71,6 +71,32 @@ export function withServerDefaults(object: Readonly<Record<string, unknown>>, na
   if (!builtin) return o;
   const spec = at(o, ['spec']);
   if (spec && (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet' || kind === 'ReplicationController')) setDefault(spec, 'replicas', 1n);
+  if (spec && (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet')) setDefault(spec, 'revisionHistoryLimit', 10n);
+  if (spec && kind === 'Deployment') {
+    setDefault(spec, 'progressDeadlineSeconds', 600n);
+    setDefault(spec, 'strategy', { type: 'RollingUpdate' });
+    const strategy = spec['strategy'] as Json;
+    if (strategy['type'] === 'RollingUpdate') {
+      setDefault(strategy, 'rollingUpdate', {});
+      setDefault(strategy['rollingUpdate'] as Json, 'maxUnavailable', '25%');
+      setDefault(strategy['rollingUpdate'] as Json, 'maxSurge', '25%');
+    }
+  }
+  if (spec && kind === 'StatefulSet') {
+    setDefault(spec, 'podManagementPolicy', 'OrderedReady');
+    setDefault(spec, 'updateStrategy', { type: 'RollingUpdate' });
+    const strategy = spec['updateStrategy'] as Json;
+    if (strategy['type'] === 'RollingUpdate') setDefault(strategy, 'rollingUpdate', { partition: 0n });
+  }
+  if (spec && kind === 'DaemonSet') {
+    setDefault(spec, 'updateStrategy', { type: 'RollingUpdate' });
+    const strategy = spec['updateStrategy'] as Json;
+    if (strategy['type'] === 'RollingUpdate') {
+      setDefault(strategy, 'rollingUpdate', {});
+      setDefault(strategy['rollingUpdate'] as Json, 'maxUnavailable', 1n);
+      setDefault(strategy['rollingUpdate'] as Json, 'maxSurge', 0n);
+    }
+  }
   for (const path of POD_TEMPLATE_PATHS[kind] ?? []) {
     const podSpec = at(o, path);
     if (podSpec) defaultPodSpec(podSpec, kind);
@@ -78,7 +104,14 @@ export function withServerDefaults(object: Readonly<Record<string, unknown>>, na
   if (kind === 'Service' && spec) {
     setDefault(spec, 'type', 'ClusterIP');
     setDefault(spec, 'sessionAffinity', 'None');
-    if (Array.isArray(spec['ports'])) for (const p of spec['ports']) if (isRecord(p)) setDefault(p, 'protocol', 'TCP');
+    if (spec['type'] !== 'ExternalName') setDefault(spec, 'internalTrafficPolicy', 'Cluster');
+    if (Array.isArray(spec['ports'])) {
+      for (const p of spec['ports']) {
+        if (!isRecord(p)) continue;
+        setDefault(p, 'protocol', 'TCP');
+        if (spec['type'] !== 'ExternalName') setDefault(p, 'targetPort', p['port']);
+      }
+    }
   }
   return o;
 }
