@@ -10,9 +10,9 @@ import { GitRepository } from '../../services/git-repo';
 import { clusterSchemas } from '../../services/validate/cluster-schemas';
 import { validateFleet } from '../../services/validate/validate-service';
 import { managerFor } from './clusters';
-import { timeoutArg } from '../durations';
 import type { CliContext } from '../context';
-import { action, EXIT } from '../context';
+import { action, cliKubeconfig, EXIT } from '../context';
+import { timeoutArg } from '../durations';
 import { formatTable, printProblems } from '../output';
 
 type ValidateFormat = 'table' | 'json' | 'sarif' | 'junit';
@@ -23,11 +23,11 @@ interface ValidateCliOptions {
   readonly app?: string;
   readonly cluster?: string;
   readonly all?: boolean;
-  readonly output: ValidateFormat;
   readonly live?: boolean;
   readonly kubeconfig?: string[];
   /** Milliseconds. */
   readonly timeout?: number;
+  readonly output: ValidateFormat;
 }
 
 function parseValidateFormat(v: string): ValidateFormat {
@@ -39,22 +39,24 @@ function parseValidateFormat(v: string): ValidateFormat {
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description("validate rendered objects per target cluster: schemas (the cluster's Kubernetes version and CRDs, strict), lint, security score")
+    .description("validate rendered objects per target cluster: schemas (the cluster's Kubernetes version and CRDs, strict), lint, security score, the cluster's admission policies")
     .argument('[path]', 'a file or folder of the repository, validated as written (a kustomization is built)')
     .option('--repo <dir>', 'the GitOps repository (default: the current directory)')
     .option('--revision <rev>', 'validate the apps at this git revision')
     .option('--app <name>', 'validate this Application')
     .option('--cluster <name>', 'only the apps that deploy to this cluster')
     .option('--all', 'validate every Application of the fleet')
+    .option('--live', "validate against each target cluster itself: its own schemas (/openapi/v3: exact version and installed CRDs; falls back to the bundled ones with a warning) and its admission policies, their params and Namespaces (default: bundled schemas and the policies the repository renders for it)")
+    .option('--kubeconfig <file>', "with --live: kubeconfig file to reach the clusters (repeatable; default $KUBECONFIG, else the running sandbox's, else ~/.kube/config)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--timeout <duration>', 'with --live: deadline of each API call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg())
     .option('-o, --output <format>', 'output format: table, json, sarif or junit', parseValidateFormat, 'table' as ValidateFormat)
-    .option('--live', "validate against each cluster's own schemas (its /openapi/v3: exact version and installed CRDs); falls back to the bundled ones with a warning")
-    .option('--kubeconfig <file...>', "with --live: kubeconfig files (default: $KUBECONFIG, else the running sandbox's, else ~/.kube/config)")
-    .option('--timeout <duration>', 'with --live: deadline of each API call (default 10s)', timeoutArg())
     .action(
       action(ctx, async (target: string | undefined, opts: ValidateCliOptions) => {
         if (target === undefined && !opts.app && !opts.all && !opts.cluster) throw new Error('name a PATH to validate, or --app NAME [--cluster C], or --all');
         const fleet = await FleetService.open(opts.repo ?? (target !== undefined ? (GitRepository.topLevel(ctx.cwd) ?? ctx.cwd) : ctx.cwd));
-        const manager = opts.live ? await managerFor(ctx, { repo: fleet.repo.root, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) }) : undefined;
+        if (opts.live && target !== undefined) throw new Error('--live reads the target clusters of apps: use it with --app, --cluster or --all, not with a PATH');
+        const kubeconfig = opts.live ? cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}) }) : undefined;
+        const manager = kubeconfig ? await managerFor(ctx, { repo: fleet.repo.root, kubeconfig: [...kubeconfig], ...(opts.timeout ? { timeout: opts.timeout } : {}) }) : undefined;
         let report: ValidationReport;
         try {
           report = await validateFleet(fleet, {
@@ -62,7 +64,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
             ...(opts.app ? { app: opts.app } : {}),
             ...(opts.cluster ? { cluster: opts.cluster } : {}),
             ...(opts.revision ? { revision: opts.revision } : {}),
-          }, manager ? { clusterSchemas: (c) => clusterSchemas(manager.connection(c.name)) } : {});
+          }, {
+            ...(manager ? { clusterSchemas: (c: { readonly name: string }) => clusterSchemas(manager.connection(c.name)) } : {}),
+            ...(kubeconfig ? { live: { kubeconfig, ...(opts.timeout ? { timeoutMs: opts.timeout } : {}) } } : {}),
+          });
         } finally {
           manager?.close();
         }

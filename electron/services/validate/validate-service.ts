@@ -19,17 +19,19 @@ import { sourceMapOf } from '../../../shared/validate/source-map';
 import type { Validator } from '../../../shared/validate/types';
 import { runValidators } from '../../../shared/validate/types';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
+import { ClusterManager } from '../cluster/cluster-manager';
 import type { FleetService } from '../fleet-service';
 import { FsFileTree } from '../fs-file-tree';
 import { helmRunnerFor } from '../helm/kustomize-helm-runner';
 import type { RenderAppsQuery } from '../render-service';
 import { renderApps } from '../render-service';
+import { admissionValidators } from './admission-live';
 import { bundledSchemasFor } from './bundled-schemas';
 
 // Validation of what Flotilla renders, per target cluster: each app's objects against the schemas of the cluster's
 // Kubernetes version (its own /openapi/v3 when a caller provides it, else the bundled minor) and the CRDs of the
-// repository and of the rendered apps, then lint and the security score, then any further validators (the
-// admission-policy check plugs in here). The CLI, the promotion gate and the UI all come through this service.
+// repository and of the rendered apps, then lint and the security score, then the cluster's admission policies
+// (those its apps render, and with `live` those it holds). The CLI, the promotion gate and the UI all come through this service.
 
 /** Which objects to validate: apps of the fleet (like `render`), or a path of the repository as written. */
 export interface ValidateQuery extends Pick<RenderAppsQuery, 'app' | 'cluster' | 'revision'> {
@@ -41,8 +43,13 @@ export interface ValidateQuery extends Pick<RenderAppsQuery, 'app' | 'cluster' |
 export interface ValidateOptions {
   /** The cluster's own schemas (its /openapi/v3), when connected; undefined falls back to the bundled version. */
   readonly clusterSchemas?: (cluster: ClusterSpec) => Promise<SchemaBundle | undefined>;
-  /** Further validators per target (the admission-policy check), run after schema, lint and score. */
+  /** Further validators per target, run after schema, lint, score and admission. */
   readonly validators?: (target: { readonly cluster?: ClusterSpec; readonly app?: string }) => readonly Validator[];
+  /**
+   * Read each target cluster's admission policies (and their params, Namespaces, discovery) live too, through these
+   * kubeconfig files; without it only the policies the repository renders for the cluster are checked.
+   */
+  readonly live?: { readonly kubeconfig: readonly string[]; readonly timeoutMs?: number };
 }
 
 /** Validates apps of the fleet (every app with neither `app` nor `path`) or a path, one target per app and cluster. */
@@ -87,15 +94,11 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
     return s;
   };
   const rows = new Map(discovery.fleet.apps.map((a) => [a.name, a]));
-  const targets: ValidationTarget[] = [];
-  for (const r of rendered) {
-    const cluster = clusters.find((c) => c.name === r.cluster);
-    const { set, source, note } = await setFor(cluster);
-    const row = rows.get(r.app);
-    const app = row?.application;
+  const inputsOf = rendered.map((r): ValidationInput[] => {
+    const app = rows.get(r.app)?.application;
     const sourcePaths = app ? [...(app.spec.sources ?? []), ...(app.spec.source ? [app.spec.source] : [])].map((s) => (typeof s.path === 'string' ? s.path : undefined)).filter((p): p is string => p !== undefined) : [];
     const maps = sourcePaths.map((p) => sourceMapOf(tree, p.replace(/^\.\/?/, '').replace(/\/+$/, '')));
-    const inputs: ValidationInput[] = r.objects.map((o) => {
+    return r.objects.map((o) => {
       const obj = o as Record<string, unknown>;
       for (const m of maps) {
         const hit = m.locate(obj);
@@ -103,7 +106,22 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
       }
       return { object: obj, ...(sourcePaths[0] !== undefined ? { source: { file: sourcePaths[0] } } : {}) };
     });
-    const validators = [schemaValidator(set), lintValidator(ignore), scoreValidator(ignore), ...(opts.validators?.({ ...(cluster ? { cluster } : {}), app: r.app }) ?? [])];
+  });
+  // Admission policies are the cluster's, not the app's: one check per cluster over every app's rendered objects.
+  const manager = opts.live ? ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => rendered.some((r) => r.cluster === c.name)), kubeconfigPaths: opts.live.kubeconfig, ...(opts.live.timeoutMs ? { timeoutMs: opts.live.timeoutMs } : {}) }) : undefined;
+  let admission: Map<string, Validator>;
+  try {
+    admission = await admissionValidators(rendered.map((r, i) => ({ ...(r.cluster ? { cluster: r.cluster } : {}), inputs: inputsOf[i]! })), manager ? (name) => (manager.names().includes(name) ? manager.connection(name) : undefined) : undefined);
+  } finally {
+    manager?.close();
+  }
+  const targets: ValidationTarget[] = [];
+  for (const [i, r] of rendered.entries()) {
+    const cluster = clusters.find((c) => c.name === r.cluster);
+    const { set, source, note } = await setFor(cluster);
+    const inputs = inputsOf[i]!;
+    const admissionCheck = admission.get(r.cluster ?? '');
+    const validators = [schemaValidator(set), lintValidator(ignore), scoreValidator(ignore), ...(admissionCheck ? [admissionCheck] : []), ...(opts.validators?.({ ...(cluster ? { cluster } : {}), app: r.app }) ?? [])];
     const result = runValidators(validators, inputs, { ...(r.cluster ? { cluster: r.cluster } : {}), app: r.app });
     const renderProblems = r.problems.filter((p) => p.severity === 'error');
     targets.push({
