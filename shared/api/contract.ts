@@ -10,6 +10,7 @@ import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
+import type { GateResult } from '../promotion/gates';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
@@ -71,7 +72,15 @@ export interface AppSetPreview {
 export interface PipelineView {
   readonly name: string;
   readonly file: string;
-  readonly stages: readonly { readonly name: string; readonly from?: string; readonly clusters: readonly string[] }[];
+  readonly stages: readonly {
+    readonly name: string;
+    readonly from?: string;
+    readonly clusters: readonly string[];
+    /** Apps whose versions differ from the stage promoted from. */
+    readonly behind: readonly string[];
+    /** The gates into the stage as they would decide now, before anyone approves (soak, freeze, approval, manual). */
+    readonly gates: readonly GateResult[];
+  }[];
   readonly apps: readonly AppVersions[];
 }
 
@@ -79,6 +88,8 @@ export interface PipelineView {
 export interface PipelinesOverview {
   readonly pipelines: readonly PipelineView[];
   readonly problems: readonly string[];
+  /** Where they were read: the remote branch promotions push to (`origin/main`) when fetched, else the checkout's HEAD. */
+  readonly at?: { readonly ref: string; readonly revision: string };
 }
 
 /** What the UI asks to promote (the UI's confirm dialog counts as an interactive confirmation). */
@@ -103,6 +114,17 @@ export interface PromotionPlanView {
   readonly checkoutProblems: readonly string[];
   /** The promoted state against the live state, per target cluster (when asked for). */
   readonly live?: readonly LiveClusterDiff[];
+}
+
+/** What rolling a promotion back would do: the revert's diff on the remote tip and the versions after it. */
+export interface RollbackPlanView {
+  readonly promotion: PromotionRecordView;
+  readonly remote: string;
+  readonly branch: string;
+  readonly base: string;
+  readonly diff: string;
+  /** What the target stage would run after the rollback (`app:version`). */
+  readonly versions: readonly string[];
 }
 
 /** How a promotion (or rollback) ended, and why it did not push when it did not. */
@@ -245,6 +267,8 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:history': (req: { readonly limit?: number }) => Promise<readonly PromotionRecordView[]>;
   /** Reverts a promotion's commit through a new commit. */
   'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
+  /** What rolling a promotion back would do (revert diff, versions after it); changes nothing. */
+  'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -270,7 +294,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

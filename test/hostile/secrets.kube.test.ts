@@ -147,6 +147,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'promotion:execute': ask,
       'promotion:history': {},
       'promotion:rollback': { id: 1 },
+      'promotion:rollback-plan': { id: 1 },
       'history:app': { app: 'web-dev' },
       'history:snapshots': {},
       'report:drift': { format: 'json' },

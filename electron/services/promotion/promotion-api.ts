@@ -9,7 +9,7 @@ import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
 import { verifyPromotion } from './verify';
 
-type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback';
+type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan';
 
 /** The store file of a session's data folder. */
 export function sessionStoreFile(session: Session): string {
@@ -34,18 +34,30 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
   return {
     'promotion:pipelines': async (): Promise<PipelinesOverview> => {
       const svc = await service(session);
-      const tree = svc.repo.treeAt('HEAD');
+      const at = await svc.pipelinesRevision();
+      const tree = svc.repo.treeAt(at.revision);
       const scan = scanRepository(tree);
       const { pipelines, problems } = svc.pipelinesAt(tree, scan);
       const clusters = fleetClusters(scan);
       return {
-        pipelines: pipelines.map((p) => ({
-          name: p.name,
-          file: p.file,
-          stages: p.stages.map((s) => ({ name: s.name, ...(s.from !== undefined ? { from: s.from } : {}), clusters: stageClusters(s, clusters) })),
-          apps: pipelineVersions(p, tree),
-        })),
+        pipelines: pipelines.map((p) => {
+          const apps = pipelineVersions(p, tree);
+          const statuses = new Map(svc.stageStatusesAt(p, at.revision, tree, scan, apps).map((s) => [s.stage, s]));
+          return {
+            name: p.name,
+            file: p.file,
+            stages: p.stages.map((s) => ({
+              name: s.name,
+              ...(s.from !== undefined ? { from: s.from } : {}),
+              clusters: stageClusters(s, clusters),
+              behind: statuses.get(s.name)?.behind ?? [],
+              gates: statuses.get(s.name)?.gates ?? [],
+            })),
+            apps,
+          };
+        }),
         problems,
+        at,
       };
     },
     'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: { kubeconfig: session.kubeconfig() } } : {}) }),
@@ -72,5 +84,6 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
       const out = await (await service(session)).rollback(id);
       return { record: out.record, blockers: out.blockers };
     },
+    'promotion:rollback-plan': async ({ id }) => (await service(session)).planRollback(id),
   };
 }

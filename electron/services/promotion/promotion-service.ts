@@ -19,6 +19,9 @@ import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
 import { stageVersions } from '../../../shared/promotion/versions';
+import type { AppVersions } from '../../../shared/promotion/versions';
+import type { StageStatus } from '../../../shared/promotion/stage-status';
+import { stageStatuses } from '../../../shared/promotion/stage-status';
 import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
@@ -256,6 +259,42 @@ export class PromotionService {
       throw new FlotillaError(problem(`promotions push to the remote "${remote}", which ${this.repo.root} does not have (remotes: ${remotes.join(', ') || 'none'}); set spec.git.remote in the pipeline`, { file: pipeline.file, line: pipeline.line }));
     }
     return { pipeline, remote, branch };
+  }
+
+  /**
+   * Where the Promotions page reads its pipelines: the fetched remote branch promotions build on and push to (what the
+   * GitOps tool deploys, so a pushed promotion shows at once), else the checkout's HEAD when there is no such remote.
+   */
+  async pipelinesRevision(): Promise<{ readonly revision: string; readonly ref: string }> {
+    const head = await this.repo.head();
+    const first = this.pipelinesAt(this.repo.treeAt(head.sha)).pipelines[0];
+    if (first) {
+      const branch = first.git.branch ?? head.branch ?? 'main';
+      const sha = this.repo.resolve(`refs/remotes/${first.git.remote}/${branch}`);
+      if (sha) return { revision: sha, ref: `${first.git.remote}/${branch}` };
+    }
+    return { revision: head.sha, ref: head.branch ?? 'HEAD' };
+  }
+
+  /**
+   * Each stage's status at a revision for the pipeline graph: the apps behind the stage they are promoted from and the
+   * gates' current verdicts (soak from the recorded history, freeze windows, approvals still needed), nothing rendered.
+   */
+  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[]): StageStatus[] {
+    const generated = generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs));
+    const history = this.historyReader();
+    try {
+      return stageStatuses({
+        pipeline,
+        tree,
+        clusters: fleetClusters(scan),
+        applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
+        versions,
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline) },
+      });
+    } finally {
+      history?.close();
+    }
   }
 
   private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
