@@ -60,6 +60,8 @@ export interface FleetOverview {
   readonly apps: readonly AppRow[];
   /** Problems not tied to one ApplicationSet (unparsable files, fleet file errors). */
   readonly problems: readonly Problem[];
+  /** The fleet's environments in pipeline order (a stage after the one it is promoted from), then the others. */
+  readonly environments: readonly string[];
 }
 
 /** What an edited ApplicationSet file would generate, and its problems (with line and column). */

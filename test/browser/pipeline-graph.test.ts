@@ -70,7 +70,8 @@ describe('the pipeline graph', () => {
     const prod = graph.getByRole('article', { name: 'Stage prod' });
     expect(await prod.locator('.stage-behind').textContent()).toBe('1 of 3 apps behind staging');
     const prodGates = prod.getByRole('list', { name: 'Gates into prod' });
-    expect(await prodGates.textContent()).toContain('✓ freeze passes: outside the freeze window 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z');
+    // Times in the user's locale, not ISO strings.
+    expect(await prodGates.textContent()).toMatch(/✓ freeze passes: outside the freeze window Jan 1, 2020, [^Z]* to Jan 2, 2020, /);
     expect(await prodGates.textContent()).toContain('✗ approval fails: needs 1 approval(s) from platform-leads; has 0');
     expect(await prodGates.textContent()).toContain('✓ soak 1 of 1 soaked');
     const soak = prodGates.getByRole('progressbar', { name: 'Soak of api on staging' });

@@ -2,6 +2,7 @@ import type { PipelineView } from '../../../shared/api/contract';
 import type { GateResult } from '../../../shared/promotion/gates';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { useStore } from '../store';
+import { localizeTimes } from './when';
 
 /** How many apps a stage node lists before it points to the table. */
 const VERSIONS_SHOWN = 8;
@@ -88,7 +89,7 @@ function StageNode({ pipeline, stage, history }: { readonly pipeline: PipelineVi
         {stage.from !== undefined && stage.behind.length > 0 &&
           (freeze ? (
             <p className="muted small" role="note">
-              No promotion into {stage.name} now: {freeze.reason}
+              No promotion into {stage.name} now: {localizeTimes(freeze.reason)}
             </p>
           ) : (
             <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: stage.from!, to: stage.name, apps: 'all' })}>
@@ -114,7 +115,7 @@ function Gates({ stage }: { readonly stage: Stage }) {
     <ul className="stage-gates" aria-label={`Gates into ${stage.name}`}>
       {others.map((g, i) => (
         <li key={i} className={g.passed ? 'pass' : 'fail'}>
-          <span aria-hidden="true">{g.passed ? '✓' : '✗'}</span> <strong>{g.gate}</strong> {g.passed ? 'passes' : 'fails'}: {g.reason}
+          <span aria-hidden="true">{g.passed ? '✓' : '✗'}</span> <strong>{g.gate}</strong> {g.passed ? 'passes' : 'fails'}: {localizeTimes(g.reason)}
         </li>
       ))}
       {soaks.length > 0 && (

@@ -3,7 +3,7 @@ import type { PipelineView, PromotionPlanView } from '../../../shared/api/contra
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { freezeOf, PipelineGraph } from '../components/pipeline-graph';
 import { ProblemList } from '../components/problem-list';
-import { When } from '../components/when';
+import { localizeTimes, When } from '../components/when';
 import { useStore } from '../store';
 
 const SKEW = { background: 'rgba(230, 160, 0, 0.18)', outline: '1px solid rgba(230, 160, 0, 0.6)' } as const;
@@ -172,7 +172,7 @@ function confirmBlockers(view: PromotionPlanView): string[] {
   const { plan } = view;
   const out: string[] = [];
   if (plan.noop) out.push(`nothing to promote: ${plan.to} already runs ${plan.from}'s versions`);
-  for (const g of plan.gates) if (!g.passed) out.push(`${g.gate} gate: ${g.reason}`);
+  for (const g of plan.gates) if (!g.passed) out.push(`${g.gate} gate: ${localizeTimes(g.reason)}`);
   for (const p of plan.problems) if (p.severity === 'error') out.push(p.message);
   for (const a of plan.apps) for (const p of a.problems) if (p.severity === 'error') out.push(`${a.app}: ${p.message}`);
   out.push(...view.checkoutProblems);
@@ -270,7 +270,7 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
               <tr key={i}>
                 <th scope="row">{g.gate}</th>
                 <td>{g.passed ? 'pass' : 'FAIL'}</td>
-                <td>{g.reason}</td>
+                <td>{localizeTimes(g.reason)}</td>
               </tr>
             ))}
           </tbody>
