@@ -25,6 +25,19 @@ export interface RepoSummary {
   readonly fleet: FleetSpec | null;
 }
 
+/** The checkout against its upstream branch, as of the last fetch: commits behind and ahead. */
+export interface RemoteStatusView {
+  /** The upstream branch (`origin/main`); absent when the branch has none. */
+  readonly upstream?: string;
+  readonly remote?: string;
+  readonly ahead: number;
+  readonly behind: number;
+  /** When the repository was last fetched (ISO), when known. */
+  readonly fetchedAt?: string;
+  /** Why there is nothing to compare with (no upstream, detached HEAD). */
+  readonly reason?: string;
+}
+
 /** An Application row as lists show it: every app Argo CD would deploy, whatever made it. */
 export interface AppRow {
   /** Argo CD's name for it: `name`, or `namespace/name` outside the control-plane namespace. */
@@ -236,6 +249,10 @@ export interface ApiChannels extends ReportApiChannels {
   /** The grid from the store at once (no cluster contacted), with the apps of HEAD. */
   'fleet:status': (req: Record<string, never>) => Promise<FleetStatusView>;
   /** What Git says each app runs at HEAD (rendered once per commit); no cluster is contacted. */
+  /** The checkout against its upstream (behind/ahead), from what is fetched; no network. */
+  'repo:remote-status': (req: Record<string, never>) => Promise<RemoteStatusView>;
+  /** `git fetch` of the upstream's remote: remote-tracking branches only, never the working tree (no pull). */
+  'repo:fetch': (req: Record<string, never>) => Promise<RemoteStatusView>;
   'fleet:versions': (req: Record<string, never>) => Promise<DesiredVersionsView>;
   /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
   'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusView>;
@@ -296,7 +313,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

@@ -96,6 +96,8 @@ describe('the pipeline graph', () => {
     await confirm.click();
     await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 60_000 }).toContain('Promotion #1 pushed');
     expect(f.remoteFile('apps/api/overlays/prod/kustomization.yaml')).toContain('newTag: "2.4.0"');
+    // The push moved origin/main past the checkout: the header says so (the working tree is left alone).
+    await expect.poll(() => page.getByLabel('Checkout against its remote').textContent(), { timeout: 30_000 }).toMatch(/^1 behind origin\/main/);
 
     // The graph follows: prod in step with staging, and its Roll back opens the revert's plan.
     await expect.poll(() => prod.locator('.stage-behind').textContent(), { timeout: 30_000 }).toBe('in step with staging');

@@ -131,6 +131,8 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'appset:save': { file: 'appsets/web.yaml', text: appset },
       'fleet:status': {},
       'fleet:versions': {},
+      'repo:remote-status': {},
+      'repo:fetch': {},
       'fleet:refresh': {},
       'fleet:cancel': {},
       'app:detail': { app: 'web-dev', cluster: 'dev' },
