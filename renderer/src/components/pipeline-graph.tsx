@@ -6,6 +6,8 @@ import { localizeTimes } from './when';
 
 /** How many apps a stage node lists before it points to the table. */
 const VERSIONS_SHOWN = 8;
+/** How many soak verdicts a stage node lists (those not soaked first). */
+const SOAKS_SHOWN = 6;
 
 type Stage = PipelineView['stages'][number];
 
@@ -122,7 +124,7 @@ function Gates({ stage }: { readonly stage: Stage }) {
         <li className={soaked === soaks.length ? 'pass' : 'fail'}>
           <span aria-hidden="true">{soaked === soaks.length ? '✓' : '✗'}</span> <strong>soak</strong> {soaked} of {soaks.length} soaked
           <ul>
-            {soaks.map((g, i) => (
+            {[...soaks.filter((g) => !g.passed), ...soaks.filter((g) => g.passed)].slice(0, SOAKS_SHOWN).map((g, i) => (
               <li key={i}>
                 {g.requiredMs !== undefined && g.heldMs !== undefined && (
                   <progress max={g.requiredMs} value={Math.min(g.heldMs, g.requiredMs)} aria-label={`Soak of ${g.app ?? ''} on ${g.cluster ?? ''}`} />
@@ -130,6 +132,7 @@ function Gates({ stage }: { readonly stage: Stage }) {
                 <span className="small">{g.reason}</span>
               </li>
             ))}
+            {soaks.length > SOAKS_SHOWN && <li className="muted small">and {soaks.length - SOAKS_SHOWN} more ({soaks.length - soaked} not soaked in all)</li>}
           </ul>
         </li>
       )}
