@@ -2,6 +2,7 @@ import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/c
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
+import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
 import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
@@ -216,9 +217,9 @@ export class StatusService {
 }
 
 function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
-  // Unreachable, and what is kept is the Unknown row of a refresh that could not read it (its error is the cluster's):
-  // nothing was ever observed there, so no age is shown.
-  const neverObserved = s.unreachable !== undefined && (s.observedAt === takenAt || (s.sync === 'Unknown' && s.error !== undefined && (s.error === `cluster ${s.cluster}` || s.error.startsWith(`cluster ${s.cluster} `) || s.error.startsWith(`cluster ${s.cluster}:`))));
+  // Unreachable, and what is kept is the Unknown row of a refresh that could not read it: nothing was ever observed
+  // there, so no age is shown.
+  const neverObserved = !wasObserved(s, takenAt);
   return {
     app: s.app,
     cluster: s.cluster,

@@ -172,6 +172,18 @@ export class FleetStore {
     return this.write(() => this.insertEvent('promotion', at, p.app, p.cluster, null, p.detail));
   }
 
+  /** The latest event of each of these kinds per app × cluster (notifications read the last sync run and health change). */
+  latestEvents(kinds: readonly HistoryEventKind[]): HistoryEvent[] {
+    if (kinds.length === 0) return [];
+    return this.read(() => {
+      const marks = kinds.map(() => '?').join(', ');
+      const rows = this.db
+        .prepare(`SELECT e.id, e.at, e.kind, e.app, e.cluster, e.detail FROM events e JOIN (SELECT MAX(id) AS id FROM events WHERE kind IN (${marks}) GROUP BY app, cluster, kind) m ON e.id = m.id ORDER BY e.id`)
+        .all(...kinds) as EventRow[];
+      return rows.map(toEvent);
+    });
+  }
+
   /** The names of every app the store has recorded, sorted. */
   apps(): string[] {
     return this.read(() => (this.s.appNames.all() as { app: string }[]).map((r) => r.app));
