@@ -3,13 +3,31 @@ import type { ApiHandlers, PipelinesOverview, PromotionAsk } from '../../../shar
 import { stageClusters } from '../../../shared/promotion/plan';
 import { fleetClusters } from '../../../shared/fleet/overview';
 import { scanRepository } from '../../../shared/repo/scan';
+import type { PipelineSpec } from '../../../shared/promotion/pipeline';
+import type { AppVersions } from '../../../shared/promotion/versions';
 import { pipelineVersions } from '../../../shared/promotion/versions';
+import type { FileTree } from '../../../shared/repo/file-tree';
 import type { Session } from '../session';
 import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
 import { verifyPromotion } from './verify';
 
 type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan';
+
+/** Each pipeline's versions per app and stage by commit: a pure function of the tree, so read once per commit. */
+const versionsCache = new Map<string, readonly AppVersions[]>();
+const VERSIONS_CACHED = 8;
+
+function versionsOf(revision: string, pipeline: PipelineSpec, tree: FileTree): readonly AppVersions[] {
+  const key = `${revision}\u0000${pipeline.file}\u0000${pipeline.name}`;
+  let v = versionsCache.get(key);
+  if (!v) {
+    v = pipelineVersions(pipeline, tree);
+    if (versionsCache.size >= VERSIONS_CACHED) versionsCache.delete(versionsCache.keys().next().value!);
+    versionsCache.set(key, v);
+  }
+  return v;
+}
 
 /** The store file of a session's data folder. */
 export function sessionStoreFile(session: Session): string {
@@ -41,7 +59,7 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
       const clusters = fleetClusters(scan);
       return {
         pipelines: pipelines.map((p) => {
-          const apps = pipelineVersions(p, tree);
+          const apps = versionsOf(at.revision, p, tree);
           const statuses = new Map(svc.stageStatusesAt(p, at.revision, tree, scan, apps).map((s) => [s.stage, s]));
           return {
             name: p.name,

@@ -380,10 +380,16 @@ export class PromotionService {
   /** The versions an app had in a stage at a recorded revision, read from git objects (memoised per revision). */
   private versionsReader(pipeline: PipelineSpec): (revision: string, app: string, stage: string) => readonly string[] | undefined {
     const memo = new Map<string, readonly string[] | undefined>();
+    // One `git rev-parse` per revision, not per app and stage: a graph of 300 apps asks for the same few revisions.
+    const shas = new Map<string, string | undefined>();
+    const shaOf = (revision: string): string | undefined => {
+      if (!shas.has(revision)) shas.set(revision, /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined);
+      return shas.get(revision);
+    };
     return (revision, app, stage) => {
       const key = `${revision}\u0000${app}\u0000${stage}`;
       if (!memo.has(key)) {
-        const sha = /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined;
+        const sha = shaOf(revision);
         memo.set(key, sha ? stageVersions(pipeline, this.repo.treeAt(sha), app, stage) : undefined);
       }
       return memo.get(key);
