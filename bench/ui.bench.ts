@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FleetStore } from '../electron/store/fleet-store';
@@ -10,7 +11,9 @@ import type { BenchResult } from './types';
 import { median } from './types';
 
 // The fleet page in Chromium with 1,000 apps × 10 clusters (5 environments × 2) recorded in the store: time from
-// navigation to an interactive grid, time for a filter to apply, and the renderer's heap.
+// navigation to an interactive grid, to the versions from Git shown (every app rendered at HEAD in the server), time
+// for a filter to apply, and the renderer's heap. Then the Promotions page's pipeline graph for 300 apps × 5 stages
+// (soak and approval gates into the last stage, history in the store): navigation to every stage drawn with its gates.
 
 // UI_BENCH_FLEET=10000x3 measures the fleet-scale shape instead: 10,000 apps × 3 clusters (dev, staging, prod).
 const LARGE = process.env.UI_BENCH_FLEET === '10000x3';
@@ -33,6 +36,7 @@ export async function run(): Promise<BenchResult[]> {
   const browser = await launchChromium();
   const loads: number[] = [];
   const filters: number[] = [];
+  const versions: number[] = [];
   let heap = 0;
   let rows = 0;
   try {
@@ -42,6 +46,9 @@ export async function run(): Promise<BenchResult[]> {
       await page.goto(serve.url);
       await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: 'app-001' }).waitFor({ timeout: 60_000 });
       loads.push(performance.now() - t0);
+      // The versions from Git arrive after the grid (the server renders every app once per commit, then caches).
+      await page.getByText('(versions from Git at HEAD)').waitFor({ timeout: 120_000 });
+      versions.push(performance.now() - t0);
       rows = await page.getByRole('grid', { name: 'Apps by cluster' }).getAttribute('aria-rowcount').then(Number);
       // A filter that leaves 10 rows: time from the keystroke to the DOM showing them.
       const ms = await page.evaluate(async ([filter, expected]) => {
@@ -63,9 +70,62 @@ export async function run(): Promise<BenchResult[]> {
     rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
+  const graph = await pipelineGraph();
   return [
     { name: `fleet page: navigation → interactive grid (${APPS} apps × ${ENVIRONMENTS.length * CLUSTERS_PER_ENV} clusters)`, median_ms: median(loads), samples: loads, extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
+    { name: 'fleet page: navigation → versions from Git shown (first: every app rendered at HEAD; then cached per commit)', median_ms: median(versions), samples: versions, extra: { first_ms: Math.round(versions[0]!) } },
     { name: `fleet page: filter applied (keystroke → ${FILTER[1]} rows shown)`, median_ms: median(filters), samples: filters },
     { name: 'fleet page: renderer JS heap after load', median_ms: 0, unit: '', extra: { heap_MB: Math.round(heap / 1e5) / 10 } },
+    graph,
   ];
+}
+
+const GRAPH_APPS = 300;
+const GRAPH_STAGES = ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
+
+/**
+ * The Promotions page of a 300 apps × 5 stages fleet, RUNS times: from navigation to the pipeline graph drawn, every
+ * stage with its gates' verdicts (soak per app behind and approval into the last stage, from a store whose history
+ * has every app Synced and Healthy) and its Promote all.
+ */
+async function pipelineGraph(): Promise<BenchResult> {
+  const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-graph-'));
+  const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-graph-data-'));
+  const shape = { apps: GRAPH_APPS, clustersPerEnv: 1, environments: GRAPH_STAGES };
+  writeSyntheticFleet(repo, shape);
+  // Gates into the last stage: a soak (checked per app behind, on the recorded history) and an approval.
+  const file = path.join(repo, 'pipeline.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('    - name: prod-us\n      from: prod-eu\n', '    - name: prod-us\n      from: prod-eu\n      gates:\n        soak: 10m\n        approvers: ["leads"]\n'));
+  execFileSync('git', ['-c', 'user.name=Flotilla Bench', '-c', 'user.email=bench@flotilla.invalid', 'commit', '-qam', 'Gates into prod-us'], { cwd: repo });
+  const store = FleetStore.open(storeFile(data));
+  const revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  // Synced and Healthy an hour ago and now: every soak of 10 minutes has passed.
+  const at = (iso: string) => syntheticStatuses(shape, revision).map((r) => ({ ...r, status: { ...r.status, sync: 'Synced' as const, health: { status: 'Healthy' as const, message: '' }, observedAt: iso } }));
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  store.recordSnapshot({ takenAt: hourAgo, appClusters: at(hourAgo) });
+  const now = new Date().toISOString();
+  store.recordSnapshot({ takenAt: now, appClusters: at(now) });
+  store.close();
+  const serve = await startServe(repo, data);
+  const browser = await launchChromium();
+  const loads: number[] = [];
+  let gates = 0;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const t0 = performance.now();
+      await page.goto(`${serve.url}#/promotions`);
+      const last = page.getByRole('article', { name: 'Stage prod-us' });
+      await last.getByRole('button', { name: 'Promote all prod-eu → prod-us' }).waitFor({ timeout: 120_000 });
+      loads.push(performance.now() - t0);
+      gates = Number((await last.textContent())?.match(/soak (\d+) of \d+ soaked/)?.[1] ?? 0);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await serve.stop();
+    rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+  return { name: `promotions page: navigation → pipeline graph drawn (${GRAPH_APPS} apps × ${GRAPH_STAGES.length} stages, gates into the last)`, median_ms: median(loads), samples: loads, extra: { first_ms: Math.round(loads[0]!), soak_gates_passed: gates } };
 }

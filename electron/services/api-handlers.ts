@@ -10,6 +10,7 @@ import { StatusService } from './status-service';
 import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
 import { clusterDetail } from './cluster-detail';
+import { fetchRemote, remoteStatus } from './repo-remote';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
@@ -30,6 +31,14 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'appset:save': async ({ file, text }) => (await session.fleet()).save(file, text),
     'fleet:status': () => status.status(),
     'fleet:versions': () => desired.versions(),
+    'repo:remote-status': async () => remoteStatus((await session.fleet()).repo),
+    'repo:fetch': async () => {
+      const fleet = await session.fleet();
+      const out = await fetchRemote(fleet.repo);
+      // What reads the remote branch (Promotions) re-reads, as after any change of the repository.
+      session.events.emit('repo:changed', { head: (await fleet.repo.head()).sha });
+      return out;
+    },
     'fleet:refresh': (req) => status.refresh(req),
     'fleet:cancel': async () => status.cancel(),
     'app:detail': ({ app, cluster }) => status.detail(app, cluster),

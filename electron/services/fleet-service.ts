@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { environmentOrder, pipelineStageOrder } from '../../shared/fleet/environment-order';
 import path from 'node:path';
 import type { AppRow, AppSetPreview, FleetOverview } from '../../shared/api/contract';
 import type { ClusterEntry } from '../../shared/fleet/fleet-edit';
@@ -76,7 +77,8 @@ export class FleetService {
   /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */
   async overview(): Promise<FleetOverview> {
     const { head, scan, fleet } = await this.discovery();
-    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets: fleet.appsets, apps: fleet.apps, problems: fleet.problems };
+    const environments = environmentOrder(pipelineStageOrder(scan.pipelines.map((p) => p.value)), scan.fleet.clusters.flatMap((c) => (c.environment ? [c.environment] : [])));
+    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets: fleet.appsets, apps: fleet.apps, problems: fleet.problems, environments };
   }
 
   /** The app named `name` at HEAD (Argo CD's name, `namespace/name` outside the control plane), or a FlotillaError listing the known ones. */

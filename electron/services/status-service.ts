@@ -1,6 +1,7 @@
 import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
+import { sortByEnvironment } from '../../shared/fleet/environment-order';
 import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
@@ -44,7 +45,8 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const latest = this.session.store().fleetAt();
-    const clusters: GridCluster[] = (overview.repo.fleet?.clusters ?? []).map((c) => ({ name: c.name, environment: c.environment ?? 'unassigned' }));
+    // Columns grouped by environment in pipeline order (dev, staging, prod), clusters in the fleet file's order within.
+    const clusters: GridCluster[] = sortByEnvironment((overview.repo.fleet?.clusters ?? []).map((c) => ({ name: c.name, environment: c.environment ?? 'unassigned' })), (c) => c.environment, overview.environments);
     const known = new Set(clusters.map((c) => c.name));
     const recorded = new Map((latest?.appClusters ?? []).map((s) => [`${s.app}\n${s.cluster}`, s]));
     for (const s of latest?.appClusters ?? []) {
@@ -211,7 +213,8 @@ export class StatusService {
     }
     return [
       ...infos.map((i): ClusterView => ({ ...clusterView(i), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
-      ...manager.problems.map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
+      // A problem about a cluster listed above already shows as its state and reason: one row per cluster.
+      ...manager.problems.filter((p) => !infos.some((i) => i.cluster === p.cluster)).map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
     ];
   }
 }

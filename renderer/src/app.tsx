@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { getApi } from './api/bridge';
 import { CommandPalette } from './components/command-palette';
+import { RemoteStanding } from './components/remote-standing';
 import { AppPage } from './pages/app-page';
 import { ApplicationsPage } from './pages/applications-page';
 import { AppSetsPage } from './pages/appsets-page';
@@ -31,6 +32,7 @@ export function App() {
   const route = useStore((s) => s.route);
   const navigate = useStore((s) => s.navigate);
   const loadOverview = useStore((s) => s.loadOverview);
+  const loadRemote = useStore((s) => s.loadRemote);
   const loadStatus = useStore((s) => s.loadStatus);
   const loadDesired = useStore((s) => s.loadDesired);
   const setProgress = useStore((s) => s.setProgress);
@@ -42,18 +44,19 @@ export function App() {
 
   useEffect(() => {
     void loadOverview();
+    void loadRemote();
     const api = getApi();
     // Every action (sync, refresh, promotion, rollback) and every live change arrives as one of these events, and each
     // view showing what changed re-reads it: the header and grid, the app page, Promotions.
     const offs = [
-      api.on('repo:changed', () => void Promise.all([loadOverview(), loadStatus(), loadDesired(), reloadDetail(), loadPromotions()])),
+      api.on('repo:changed', () => void Promise.all([loadOverview(), loadRemote(), loadStatus(), loadDesired(), reloadDetail(), loadPromotions()])),
       api.on('progress', (p) => setProgress(p)),
       api.on('fleet:updated', () => void Promise.all([loadStatus(), reloadDetail()])),
       api.on('cluster:state', (c) => clusterChanged(c)),
       api.on('promotion:outcome', () => void Promise.all([loadPromotions(), loadStatus(), reloadDetail()])),
     ];
     return () => offs.forEach((off) => off());
-  }, [loadOverview, loadStatus, loadDesired, setProgress, clusterChanged, loadPromotions, reloadDetail]);
+  }, [loadOverview, loadRemote, loadStatus, loadDesired, setProgress, clusterChanged, loadPromotions, reloadDetail]);
 
   const head = overview?.repo.head;
   return (
@@ -70,6 +73,7 @@ export function App() {
                 <code>{head.short}</code> {head.subject}
               </span>
             )}
+            <RemoteStanding />
           </span>
         )}
         <button type="button" className="palette-button" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K">

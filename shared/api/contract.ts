@@ -11,6 +11,7 @@ import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
+import type { GateResult } from '../promotion/gates';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
@@ -23,6 +24,19 @@ export interface RepoSummary {
   readonly path: string;
   readonly head: { readonly sha: string; readonly short: string; readonly branch?: string; readonly subject?: string };
   readonly fleet: FleetSpec | null;
+}
+
+/** The checkout against its upstream branch, as of the last fetch: commits behind and ahead. */
+export interface RemoteStatusView {
+  /** The upstream branch (`origin/main`); absent when the branch has none. */
+  readonly upstream?: string;
+  readonly remote?: string;
+  readonly ahead: number;
+  readonly behind: number;
+  /** When the repository was last fetched (ISO), when known. */
+  readonly fetchedAt?: string;
+  /** Why there is nothing to compare with (no upstream, detached HEAD). */
+  readonly reason?: string;
 }
 
 /** An Application row as lists show it: every app Argo CD would deploy, whatever made it. */
@@ -60,6 +74,8 @@ export interface FleetOverview {
   readonly apps: readonly AppRow[];
   /** Problems not tied to one ApplicationSet (unparsable files, fleet file errors). */
   readonly problems: readonly Problem[];
+  /** The fleet's environments in pipeline order (a stage after the one it is promoted from), then the others. */
+  readonly environments: readonly string[];
 }
 
 /** What an edited ApplicationSet file would generate, and its problems (with line and column). */
@@ -72,7 +88,15 @@ export interface AppSetPreview {
 export interface PipelineView {
   readonly name: string;
   readonly file: string;
-  readonly stages: readonly { readonly name: string; readonly from?: string; readonly clusters: readonly string[] }[];
+  readonly stages: readonly {
+    readonly name: string;
+    readonly from?: string;
+    readonly clusters: readonly string[];
+    /** Apps whose versions differ from the stage promoted from. */
+    readonly behind: readonly string[];
+    /** The gates into the stage as they would decide now, before anyone approves (soak, freeze, approval, manual). */
+    readonly gates: readonly GateResult[];
+  }[];
   readonly apps: readonly AppVersions[];
 }
 
@@ -80,6 +104,8 @@ export interface PipelineView {
 export interface PipelinesOverview {
   readonly pipelines: readonly PipelineView[];
   readonly problems: readonly string[];
+  /** Where they were read: the remote branch promotions push to (`origin/main`) when fetched, else the checkout's HEAD. */
+  readonly at?: { readonly ref: string; readonly revision: string };
 }
 
 /** What the UI asks to promote (the UI's confirm dialog counts as an interactive confirmation). */
@@ -104,6 +130,17 @@ export interface PromotionPlanView {
   readonly checkoutProblems: readonly string[];
   /** The promoted state against the live state, per target cluster (when asked for). */
   readonly live?: readonly LiveClusterDiff[];
+}
+
+/** What rolling a promotion back would do: the revert's diff on the remote tip and the versions after it. */
+export interface RollbackPlanView {
+  readonly promotion: PromotionRecordView;
+  readonly remote: string;
+  readonly branch: string;
+  readonly base: string;
+  readonly diff: string;
+  /** What the target stage would run after the rollback (`app:version`). */
+  readonly versions: readonly string[];
 }
 
 /** How a promotion (or rollback) ended, and why it did not push when it did not. */
@@ -227,6 +264,10 @@ export interface ApiChannels extends ReportApiChannels {
   /** The grid from the store at once (no cluster contacted), with the apps of HEAD. */
   'fleet:status': (req: Record<string, never>) => Promise<FleetStatusView>;
   /** What Git says each app runs at HEAD (rendered once per commit); no cluster is contacted. */
+  /** The checkout against its upstream (behind/ahead), from what is fetched; no network. */
+  'repo:remote-status': (req: Record<string, never>) => Promise<RemoteStatusView>;
+  /** `git fetch` of the upstream's remote: remote-tracking branches only, never the working tree (no pull). */
+  'repo:fetch': (req: Record<string, never>) => Promise<RemoteStatusView>;
   'fleet:versions': (req: Record<string, never>) => Promise<DesiredVersionsView>;
   /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
   'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusView>;
@@ -264,6 +305,8 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:history': (req: { readonly limit?: number }) => Promise<readonly PromotionRecordView[]>;
   /** Reverts a promotion's commit through a new commit. */
   'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
+  /** What rolling a promotion back would do (revert diff, versions after it); changes nothing. */
+  'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -289,7 +332,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

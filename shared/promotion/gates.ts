@@ -37,6 +37,9 @@ export interface GateResult {
   readonly reason: string;
   readonly app?: string;
   readonly cluster?: string;
+  /** Soak gates: how long the source has been Synced and Healthy with the versions, and how long it must be. */
+  readonly heldMs?: number;
+  readonly requiredMs?: number;
 }
 
 /** A source-stage Application a soak gate looks at. */
@@ -103,9 +106,9 @@ export function soakGate(stage: string, soakMs: number, subject: SoakSubject, ct
   }
   const held = ctx.now - Date.parse(since);
   if (held < soakMs) {
-    return { ...base, passed: false, reason: `${subject.application} on ${subject.cluster} has been Synced and Healthy for ${formatDuration(held)}; the soak time is ${formatDuration(soakMs)} (${seen})` };
+    return { ...base, heldMs: held, requiredMs: soakMs, passed: false, reason: `${subject.application} on ${subject.cluster} has been Synced and Healthy for ${formatDuration(held)}; the soak time is ${formatDuration(soakMs)} (${seen})` };
   }
-  return { ...base, passed: true, reason: `${subject.application} on ${subject.cluster} Synced and Healthy for ${formatDuration(held)} (soak ${formatDuration(soakMs)}; ${seen})` };
+  return { ...base, heldMs: held, requiredMs: soakMs, passed: true, reason: `${subject.application} on ${subject.cluster} Synced and Healthy for ${formatDuration(held)} (soak ${formatDuration(soakMs)}; ${seen})` };
 }
 
 /** Whether `now` falls in a freeze window; returns the window's description when it does. */

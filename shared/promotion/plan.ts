@@ -238,9 +238,11 @@ export function planPromotion(input: PlanInput): PromotionPlan {
   return { ...base, apps, gates, problems, noop, ready: !hasError && !noop && gates.every((g) => g.passed) };
 }
 
-type AppIndex = Map<string, { application: Application; cluster: string | undefined }[]>;
+/** The Applications that deploy each source path, with their fleet cluster. */
+export type AppIndex = Map<string, { application: Application; cluster: string | undefined }[]>;
 
-function indexApplications(applications: readonly GeneratedApplication[], clusters: readonly ClusterSpec[]): AppIndex {
+/** Indexes Applications by the source paths they deploy (chart sources left out). */
+export function indexApplications(applications: readonly GeneratedApplication[], clusters: readonly ClusterSpec[]): AppIndex {
   const out: AppIndex = new Map();
   for (const { application } of applications) {
     const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
@@ -255,7 +257,8 @@ function indexApplications(applications: readonly GeneratedApplication[], cluste
   return out;
 }
 
-function soakSubjects(app: string, dir: string, clusters: readonly string[], byPath: AppIndex): SoakSubject[] {
+/** The Applications of a stage's clusters that deploy `dir`: what a soak gate looks at. */
+export function soakSubjects(app: string, dir: string, clusters: readonly string[], byPath: AppIndex): SoakSubject[] {
   return (byPath.get(dir) ?? []).filter((a) => a.cluster !== undefined && clusters.includes(a.cluster)).map((a) => ({ app, application: a.application.metadata.name, cluster: a.cluster! }));
 }
 

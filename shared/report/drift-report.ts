@@ -175,7 +175,8 @@ function toResource(r: RecordedResource): DriftedResourceEntry {
     name: r.name,
     state: r.missing ? 'missing' : r.extra ? 'extra' : 'modified',
     health: r.health ? { status: r.health.status, message: r.health.message } : null,
-    changedPaths: r.changedPaths ? [...r.changedPaths] : [],
+    // The whole object (pointer '') is no path a person can read: a missing or extra resource lists none.
+    changedPaths: (r.changedPaths ?? []).filter((p) => p !== ''),
     diff: r.diff ?? null,
     driftSince: r.driftSince ?? null,
   };

@@ -67,7 +67,11 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
     expect(await history.getByRole('row').nth(1).textContent()).toContain('Pat Promoter <work@flotilla.invalid>');
 
     await history.getByRole('button', { name: 'Roll back #1' }).click();
-    await history.getByRole('button', { name: 'Confirm rollback of #1' }).click();
+    // The rollback opens its plan first: the revert's diff and what staging runs after it.
+    const rollback = page.getByRole('dialog', { name: 'Rollback of promotion #1' });
+    await expect.poll(() => rollback.getByLabel('Revert of promotion #1').textContent(), { timeout: 30_000 }).toContain('+    newTag: "1.7.2" # set by the release train');
+    expect(await rollback.textContent()).toContain('staging would run: frontend:ghcr.io/example/frontend:1.7.2');
+    await rollback.getByRole('button', { name: 'Confirm rollback of #1' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toContain('Promotion #2 pushed');
     expect(f.remoteFile(STAGING)).toContain('newTag: "1.7.2" # set by the release train');
     await expect.poll(() => history.textContent(), { timeout: 30_000 }).toContain('(rolled back by #2)');

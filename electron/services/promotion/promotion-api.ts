@@ -3,13 +3,31 @@ import type { ApiHandlers, PipelinesOverview, PromotionAsk } from '../../../shar
 import { stageClusters } from '../../../shared/promotion/plan';
 import { fleetClusters } from '../../../shared/fleet/overview';
 import { scanRepository } from '../../../shared/repo/scan';
+import type { PipelineSpec } from '../../../shared/promotion/pipeline';
+import type { AppVersions } from '../../../shared/promotion/versions';
 import { pipelineVersions } from '../../../shared/promotion/versions';
+import type { FileTree } from '../../../shared/repo/file-tree';
 import type { Session } from '../session';
 import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
 import { verifyPromotion } from './verify';
 
-type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback';
+type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan';
+
+/** Each pipeline's versions per app and stage by commit: a pure function of the tree, so read once per commit. */
+const versionsCache = new Map<string, readonly AppVersions[]>();
+const VERSIONS_CACHED = 8;
+
+function versionsOf(revision: string, pipeline: PipelineSpec, tree: FileTree): readonly AppVersions[] {
+  const key = `${revision}\u0000${pipeline.file}\u0000${pipeline.name}`;
+  let v = versionsCache.get(key);
+  if (!v) {
+    v = pipelineVersions(pipeline, tree);
+    if (versionsCache.size >= VERSIONS_CACHED) versionsCache.delete(versionsCache.keys().next().value!);
+    versionsCache.set(key, v);
+  }
+  return v;
+}
 
 /** The store file of a session's data folder. */
 export function sessionStoreFile(session: Session): string {
@@ -34,18 +52,30 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
   return {
     'promotion:pipelines': async (): Promise<PipelinesOverview> => {
       const svc = await service(session);
-      const tree = svc.repo.treeAt('HEAD');
+      const at = await svc.pipelinesRevision();
+      const tree = svc.repo.treeAt(at.revision);
       const scan = scanRepository(tree);
       const { pipelines, problems } = svc.pipelinesAt(tree, scan);
       const clusters = fleetClusters(scan);
       return {
-        pipelines: pipelines.map((p) => ({
-          name: p.name,
-          file: p.file,
-          stages: p.stages.map((s) => ({ name: s.name, ...(s.from !== undefined ? { from: s.from } : {}), clusters: stageClusters(s, clusters) })),
-          apps: pipelineVersions(p, tree),
-        })),
+        pipelines: pipelines.map((p) => {
+          const apps = versionsOf(at.revision, p, tree);
+          const statuses = new Map(svc.stageStatusesAt(p, at.revision, tree, scan, apps).map((s) => [s.stage, s]));
+          return {
+            name: p.name,
+            file: p.file,
+            stages: p.stages.map((s) => ({
+              name: s.name,
+              ...(s.from !== undefined ? { from: s.from } : {}),
+              clusters: stageClusters(s, clusters),
+              behind: statuses.get(s.name)?.behind ?? [],
+              gates: statuses.get(s.name)?.gates ?? [],
+            })),
+            apps,
+          };
+        }),
         problems,
+        at,
       };
     },
     'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: { kubeconfig: session.kubeconfig() } } : {}) }),
@@ -72,5 +102,6 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
       const out = await (await service(session)).rollback(id);
       return { record: out.record, blockers: out.blockers };
     },
+    'promotion:rollback-plan': async ({ id }) => (await service(session)).planRollback(id),
   };
 }

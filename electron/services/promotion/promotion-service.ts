@@ -21,6 +21,9 @@ import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
 import { stageVersions } from '../../../shared/promotion/versions';
+import type { AppVersions } from '../../../shared/promotion/versions';
+import type { StageStatus } from '../../../shared/promotion/stage-status';
+import { stageStatuses } from '../../../shared/promotion/stage-status';
 import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
@@ -262,6 +265,42 @@ export class PromotionService {
     return { pipeline, remote, branch };
   }
 
+  /**
+   * Where the Promotions page reads its pipelines: the fetched remote branch promotions build on and push to (what the
+   * GitOps tool deploys, so a pushed promotion shows at once), else the checkout's HEAD when there is no such remote.
+   */
+  async pipelinesRevision(): Promise<{ readonly revision: string; readonly ref: string }> {
+    const head = await this.repo.head();
+    const first = this.pipelinesAt(this.repo.treeAt(head.sha)).pipelines[0];
+    if (first) {
+      const branch = first.git.branch ?? head.branch ?? 'main';
+      const sha = this.repo.resolve(`refs/remotes/${first.git.remote}/${branch}`);
+      if (sha) return { revision: sha, ref: `${first.git.remote}/${branch}` };
+    }
+    return { revision: head.sha, ref: head.branch ?? 'HEAD' };
+  }
+
+  /**
+   * Each stage's status at a revision for the pipeline graph: the apps behind the stage they are promoted from and the
+   * gates' current verdicts (soak from the recorded history, freeze windows, approvals still needed), nothing rendered.
+   */
+  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[]): StageStatus[] {
+    const generated = generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs));
+    const history = this.historyReader();
+    try {
+      return stageStatuses({
+        pipeline,
+        tree,
+        clusters: fleetClusters(scan),
+        applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
+        versions,
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline) },
+      });
+    } finally {
+      history?.close();
+    }
+  }
+
   private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
     const { pipelines, problems } = this.pipelinesAt(tree);
     if (problems.length > 0) throw new FlotillaError(problem(`the pipeline file does not parse:\n  ${problems.join('\n  ')}`));
@@ -346,10 +385,16 @@ export class PromotionService {
   /** The versions an app had in a stage at a recorded revision, read from git objects (memoised per revision). */
   private versionsReader(pipeline: PipelineSpec): (revision: string, app: string, stage: string) => readonly string[] | undefined {
     const memo = new Map<string, readonly string[] | undefined>();
+    // One `git rev-parse` per revision, not per app and stage: a graph of 300 apps asks for the same few revisions.
+    const shas = new Map<string, string | undefined>();
+    const shaOf = (revision: string): string | undefined => {
+      if (!shas.has(revision)) shas.set(revision, /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined);
+      return shas.get(revision);
+    };
     return (revision, app, stage) => {
       const key = `${revision}\u0000${app}\u0000${stage}`;
       if (!memo.has(key)) {
-        const sha = /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined;
+        const sha = shaOf(revision);
         memo.set(key, sha ? stageVersions(pipeline, this.repo.treeAt(sha), app, stage) : undefined);
       }
       return memo.get(key);

@@ -3,6 +3,7 @@ import { useStore } from '../store';
 import type { Page } from '../store/nav-slice';
 import { clusterForApp } from '../../../shared/fleet/destination';
 import { gridRowKey } from '../../../shared/fleet/grid';
+import { sortByEnvironment } from '../../../shared/fleet/environment-order';
 
 /** One thing the palette can do. */
 interface Command {
@@ -58,7 +59,7 @@ export function CommandPalette() {
     out.push({ id: 'action:refresh', label: 'Refresh the fleet from its clusters', kind: 'action', run: () => void refresh() });
     out.push({ id: 'action:report', label: 'Show the drift report', kind: 'action', run: () => navigate('reports') });
     const clusters = overview?.repo.fleet?.clusters ?? [];
-    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `Open cluster ${c.name}${c.environment && c.environment !== c.name ? ` · environment ${c.environment}` : ''}`, kind: 'cluster', run: () => go({ page: 'clusters', cluster: c.name }) });
+    for (const c of sortByEnvironment(clusters, (x) => x.environment, overview?.environments ?? [])) out.push({ id: `cluster:${c.name}`, label: `Open cluster ${c.name}${c.environment && c.environment !== c.name ? ` · environment ${c.environment}` : ''}`, kind: 'cluster', run: () => go({ page: 'clusters', cluster: c.name }) });
     // On an app's page: the same app on each other cluster it runs on, one keystroke away (its tab kept).
     if (appRef) {
       const key = gridRowKey(appRef.app, appRef.cluster);

@@ -16,3 +16,10 @@ export function When({ iso, full }: { readonly iso: string | undefined; readonly
     </time>
   );
 }
+
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/** A message from the engine with its ISO times (`2026-12-05T20:29:44.352Z`) shown in the user's locale. */
+export function localizeTimes(text: string): string {
+  return text.replace(ISO_TIME, (iso) => localTime(iso));
+}

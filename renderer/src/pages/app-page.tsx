@@ -3,11 +3,12 @@ import type { SyncResultView } from '../../../shared/api/contract';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
 import { getApi } from '../api/bridge';
-import { age, HealthBadge, SyncBadge } from '../components/badges';
+import { HealthBadge, SyncBadge } from '../components/badges';
 import { SideBySideDiff } from '../components/diff-view';
 import { AppEvents, LiveTree } from '../components/live-tree';
 import { FindingList } from '../components/findings';
 import { ProblemList } from '../components/problem-list';
+import { When } from '../components/when';
 import { useStore } from '../store';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 
@@ -43,7 +44,9 @@ export function AppPage() {
         {status && (
           <span role="status" aria-label="Sync and health">
             <SyncBadge sync={status.sync} count={status.driftedCount} /> <HealthBadge health={status.health.status} message={status.health.message} />{' '}
-            <span className="muted">observed {age(status.observedAt)} at {status.revision.slice(0, 7)}</span>
+            <span className="muted">
+              observed <When iso={status.observedAt} full /> at {status.revision.slice(0, 7)}
+            </span>
           </span>
         )}
         <button type="button" onClick={() => void refresh().then(() => loadDetail(ref.app, ref.cluster))} disabled={refreshing} title="Reads every cluster and records a snapshot; nothing is changed in any cluster">
@@ -145,7 +148,7 @@ function Resources({ resources, never }: { readonly resources: readonly Recorded
                 {r.missing && <span className="tag">missing</span>}
                 {r.extra && <span className="tag">extra: would be pruned</span>}
                 {r.health?.message && <span className="muted"> {r.health.message}</span>}
-                {r.driftSince && <span className="muted"> · drifted since {new Date(r.driftSince).toLocaleString()}</span>}
+                {r.driftSince && <span className="muted"> · drifted since <When iso={r.driftSince} full /></span>}
               </li>
             ))}
           </ul>
@@ -198,7 +201,7 @@ function History() {
       <ol className="timeline" aria-label="Timeline">
         {[...history.timeline].reverse().map((t, i) => (
           <li key={i}>
-            <time dateTime={t.since}>{new Date(t.since).toLocaleString()}</time> <SyncBadge sync={t.sync} /> <HealthBadge health={t.health.status} message={t.health.message} />{' '}
+            <When iso={t.since} full /> <SyncBadge sync={t.sync} /> <HealthBadge health={t.health.status} message={t.health.message} />{' '}
             <code>{t.revision.slice(0, 7)}</code>
           </li>
         ))}
@@ -209,7 +212,7 @@ function History() {
           <ul aria-label="Events">
             {[...history.events].reverse().map((e) => (
               <li key={e.id}>
-                <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <strong>{e.kind}</strong>
+                <When iso={e.at} full /> <strong>{e.kind}</strong>
                 {e.kind === 'sync-run' && <SyncRunDetails at={e.at} detail={e.detail} />}
               </li>
             ))}
@@ -222,7 +225,7 @@ function History() {
           <ul>
             {history.driftEpisodes.map((d, i) => (
               <li key={i}>
-                began {new Date(d.began).toLocaleString()}
+                began <When iso={d.began} full />
                 {d.ended ? `, fixed after ${Math.round((d.durationMs ?? 0) / 60000)} min` : ', still drifting'}
               </li>
             ))}

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { getApi } from '../api/bridge';
-import { age, HealthBadge, SyncBadge } from '../components/badges';
+import { sortByEnvironment } from '../../../shared/fleet/environment-order';
+import { HealthBadge, SyncBadge } from '../components/badges';
+import { When } from '../components/when';
 import { useStore } from '../store';
 
 /** The Clusters page: every cluster of the fleet with its connection state, version, environment and labels. */
@@ -9,6 +11,7 @@ export function ClustersPage() {
   const error = useStore((s) => s.clustersError);
   const loadClusters = useStore((s) => s.loadClusters);
   const go = useStore((s) => s.go);
+  const environments = useStore((s) => s.overview?.environments ?? []);
   useEffect(() => void loadClusters(), [loadClusters]);
   return (
     <div className="page">
@@ -40,7 +43,7 @@ export function ClustersPage() {
             </tr>
           </thead>
           <tbody>
-            {clusters.map((c) => (
+            {sortByEnvironment(clusters, (c) => c.environment, environments).map((c) => (
               <tr key={c.name}>
                 <th scope="row">
                   <button type="button" className="link" onClick={() => go({ page: 'clusters', cluster: c.name })}>
@@ -51,7 +54,9 @@ export function ClustersPage() {
                 <td>
                   <span className={`badge state-${c.state}`}>{c.state}</span>
                   {c.reason && <div className="muted small">{c.reason}</div>}
-                  <div className="muted small">since {age(c.since)}</div>
+                  <div className="muted small">
+                    since <When iso={c.since} />
+                  </div>
                 </td>
                 <td>{c.version}</td>
                 <td>

@@ -5,6 +5,7 @@ import { clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSk
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
+import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
 import { useStore } from '../store';
 
@@ -55,7 +56,13 @@ export function FleetPage() {
       <div className="page-head">
         <h1>Fleet</h1>
         <span className="muted" aria-label="Figures recorded">
-          {status.recordedAt ? `figures recorded ${age(status.recordedAt)} (${new Date(status.recordedAt).toLocaleString()})` : 'never refreshed: the grid shows the apps Git generates'}
+          {status.recordedAt ? (
+            <>
+              figures recorded <When iso={status.recordedAt} full />
+            </>
+          ) : (
+            'never refreshed: the grid shows the apps Git generates'
+          )}
         </span>
         <button type="button" className="primary" onClick={() => void refresh()} disabled={refreshing}>
           {refreshing ? 'Refreshing…' : 'Refresh from clusters'}

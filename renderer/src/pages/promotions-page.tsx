@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import type { PipelineView, PromotionPlanView } from '../../../shared/api/contract';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { FindingList } from '../components/findings';
+import { freezeOf, PipelineGraph } from '../components/pipeline-graph';
 import { ProblemList } from '../components/problem-list';
+import { localizeTimes, When } from '../components/when';
 import { useStore } from '../store';
 
 const SKEW = { background: 'rgba(230, 160, 0, 0.18)', outline: '1px solid rgba(230, 160, 0, 0.6)' } as const;
@@ -22,7 +24,14 @@ export function PromotionsPage() {
 
   return (
     <div className="page">
-      <h1>Promotions</h1>
+      <div className="page-head">
+        <h1>Promotions</h1>
+        {pipelines?.at && (
+          <span className="muted" aria-label="Pipelines read at">
+            at {pipelines.at.ref} <code>{pipelines.at.revision.slice(0, 7)}</code>, where promotions are pushed
+          </span>
+        )}
+      </div>
       {error && (
         <div role="alert" className="load-error">
           <code>{error}</code>
@@ -37,8 +46,17 @@ export function PromotionsPage() {
       )}
       {pipelines?.problems.length ? <ProblemList title="Pipeline problems" problems={pipelines.problems.map((m) => ({ severity: 'error', message: m }))} /> : null}
       {pipelines && pipelines.pipelines.length === 0 && <p className="empty">No Pipeline (kind: Pipeline) in this repository.</p>}
-      {pipelines?.pipelines.map((p) => <PipelineTable key={p.name} pipeline={p} />)}
+      {pipelines?.pipelines.map((p) => (
+        <section key={p.name} aria-labelledby={`pipeline-${p.name}`}>
+          <h2 id={`pipeline-${p.name}`}>
+            Pipeline {p.name} <span className="muted">{p.file}</span>
+          </h2>
+          <PipelineGraph pipeline={p} history={history} />
+          <PipelineTable pipeline={p} />
+        </section>
+      ))}
       <PlanPanel />
+      <RollbackPanel />
       <History records={history} />
     </div>
   );
@@ -47,10 +65,8 @@ export function PromotionsPage() {
 function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
   const openPlan = useStore((s) => s.openPlan);
   return (
-    <section aria-labelledby={`pipeline-${pipeline.name}`}>
-      <h2 id={`pipeline-${pipeline.name}`}>
-        Pipeline {pipeline.name} <span className="muted">{pipeline.file}</span>
-      </h2>
+    <details className="pipeline-table" open={pipeline.apps.length <= 30}>
+      <summary>Versions of every app per stage · {pipeline.apps.length} apps</summary>
       <table className="grid" aria-label={`Versions of pipeline ${pipeline.name}`}>
         <thead>
           <tr>
@@ -59,7 +75,7 @@ function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
               <th key={s.name} title={s.clusters.join(', ')}>
                 {s.name}
                 {s.from ? <span className="muted"> ← {s.from}</span> : null}
-                {s.from && pipeline.apps.some((a) => a.stages.some((x) => x.stage === s.name && x.skew)) && (
+                {s.from && !freezeOf(s) && pipeline.apps.some((a) => a.stages.some((x) => x.stage === s.name && x.skew)) && (
                   <div>
                     <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: s.from!, to: s.name, apps: 'all' })}>
                       Promote all {s.from} → {s.name}
@@ -91,7 +107,7 @@ function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
           ))}
         </tbody>
       </table>
-    </section>
+    </details>
   );
 }
 
@@ -106,6 +122,8 @@ function PlanPanel() {
   const [approvals, setApprovals] = useState('');
   if (!ask) return null;
   const label = `Plan: ${Array.isArray(ask.apps) ? ask.apps.join(', ') : 'all apps'} ${ask.from} → ${ask.to}`;
+  const blockers = view ? confirmBlockers(view) : [];
+  const given = approvals.split(',').map((x) => x.trim()).filter(Boolean);
   return (
     <section role="dialog" aria-label={label} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
       <h2>{label}</h2>
@@ -122,16 +140,75 @@ function PlanPanel() {
           <label>
             Approved by (comma-separated){' '}
             <input aria-label="Approvals" value={approvals} onChange={(e) => setApprovals(e.target.value)} />
-          </label>
+          </label>{' '}
+          <button type="button" disabled={planning} onClick={() => void openPlan({ ...ask, approvals: given })}>
+            Check the gates with these approvals
+          </button>
         </p>
       )}
+      {blockers.length > 0 && (
+        <div id="confirm-blockers" className="blockers">
+          <strong>Confirm is disabled:</strong>
+          <ul>
+            {blockers.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p style={{ display: 'flex', gap: 8 }}>
-        <button
-          type="button"
-          disabled={!view || promoting || view.plan.noop || view.checkoutProblems.length > 0 || view.plan.problems.some((p) => p.severity === 'error')}
-          onClick={() => void confirm(approvals.split(',').map((s) => s.trim()).filter(Boolean))}
-        >
+        <button type="button" aria-describedby={blockers.length ? 'confirm-blockers' : undefined} disabled={!view || promoting || blockers.length > 0} onClick={() => void confirm(ask.approvals ?? [])}>
           {promoting ? 'Promoting…' : 'Confirm promotion'}
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/** Why a plan cannot be confirmed, in words: every failing gate (with its reason), errors, a dirty checkout, nothing to do. */
+function confirmBlockers(view: PromotionPlanView): string[] {
+  const { plan } = view;
+  const out: string[] = [];
+  if (plan.noop) out.push(`nothing to promote: ${plan.to} already runs ${plan.from}'s versions`);
+  for (const g of plan.gates) if (!g.passed) out.push(`${g.gate} gate: ${localizeTimes(g.reason)}`);
+  for (const p of plan.problems) if (p.severity === 'error') out.push(p.message);
+  for (const a of plan.apps) for (const p of a.problems) if (p.severity === 'error') out.push(`${a.app}: ${p.message}`);
+  out.push(...view.checkoutProblems);
+  return out;
+}
+
+/** A rollback's plan: the revert's diff on the remote tip and what the stage runs after it, then Confirm. */
+function RollbackPanel() {
+  const id = useStore((s) => s.rollbackId);
+  const view = useStore((s) => s.rollbackPlan);
+  const promoting = useStore((s) => s.promoting);
+  const close = useStore((s) => s.closeRollback);
+  const rollback = useStore((s) => s.rollbackPromotion);
+  if (id === undefined) return null;
+  return (
+    <section role="dialog" aria-label={`Rollback of promotion #${id}`} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
+      <h2>Roll back promotion #{id}</h2>
+      {!view && <p className="muted">Reverting on the remote branch to show the result…</p>}
+      {view && (
+        <>
+          <p className="muted">
+            {view.promotion.from} → {view.promotion.to} of {view.promotion.apps.join(', ')} by {view.promotion.by}, <When iso={view.promotion.startedAt} full />. The revert
+            builds on {view.remote}/{view.branch} at <code>{view.base.slice(0, 7)}</code>.
+          </p>
+          <p>
+            {view.promotion.to} would run: {view.versions.length ? view.versions.map((v) => <code key={v}>{v} </code>) : <span className="muted">no promoted version</span>}
+          </p>
+          <pre aria-label={`Revert of promotion #${id}`} style={PRE}>
+            {view.diff}
+          </pre>
+        </>
+      )}
+      <p style={{ display: 'flex', gap: 8 }}>
+        <button type="button" disabled={!view || promoting} onClick={() => void rollback(id)}>
+          {promoting ? 'Rolling back…' : `Confirm rollback of #${id}`}
         </button>
         <button type="button" onClick={close}>
           Cancel
@@ -202,7 +279,7 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
               <tr key={i}>
                 <th scope="row">{g.gate}</th>
                 <td>{g.passed ? 'pass' : 'FAIL'}</td>
-                <td>{g.reason}</td>
+                <td>{localizeTimes(g.reason)}</td>
               </tr>
             ))}
           </tbody>
@@ -213,9 +290,8 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
 }
 
 function History({ records }: { readonly records: readonly PromotionRecordView[] }) {
-  const rollback = useStore((s) => s.rollbackPromotion);
+  const openRollback = useStore((s) => s.openRollback);
   const promoting = useStore((s) => s.promoting);
-  const [confirming, setConfirming] = useState<number | undefined>();
   return (
     <section aria-labelledby="promotion-history">
       <h2 id="promotion-history">History</h2>
@@ -241,7 +317,9 @@ function History({ records }: { readonly records: readonly PromotionRecordView[]
               return (
                 <tr key={r.id}>
                   <th scope="row">{r.id}</th>
-                  <td>{r.startedAt}</td>
+                  <td>
+                    <When iso={r.startedAt} full />
+                  </td>
                   <td>{r.by}</td>
                   <td>
                     {r.from} → {r.to}
@@ -254,16 +332,11 @@ function History({ records }: { readonly records: readonly PromotionRecordView[]
                     {r.rolledBackBy !== undefined ? ` (rolled back by #${r.rolledBackBy})` : ''}
                   </td>
                   <td>
-                    {canRollBack &&
-                      (confirming === r.id ? (
-                        <button type="button" disabled={promoting} onClick={() => void rollback(r.id).then(() => setConfirming(undefined))}>
-                          Confirm rollback of #{r.id}
-                        </button>
-                      ) : (
-                        <button type="button" onClick={() => setConfirming(r.id)}>
-                          Roll back #{r.id}
-                        </button>
-                      ))}
+                    {canRollBack && (
+                      <button type="button" disabled={promoting} onClick={() => void openRollback(r.id)}>
+                        Roll back #{r.id}
+                      </button>
+                    )}
                   </td>
                 </tr>
               );

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import type { DriftReportFormat } from '../../../shared/report/index';
-import { age, HealthBadge, SyncBadge } from '../components/badges';
+import { sortByEnvironment } from '../../../shared/fleet/environment-order';
+import { HealthBadge, SyncBadge } from '../components/badges';
+import { When } from '../components/when';
 import { SideBySideDiff } from '../components/diff-view';
 import { useStore } from '../store';
 
@@ -18,6 +20,7 @@ export function ReportsPage() {
   const exporting = useStore((s) => s.exporting);
   const loadReport = useStore((s) => s.loadReport);
   const exportReport = useStore((s) => s.exportReport);
+  const environments = useStore((s) => s.overview?.environments ?? []);
   useEffect(() => void loadReport(), [loadReport]);
   const save = async (format: DriftReportFormat): Promise<void> => {
     const x = EXPORTS.find((e) => e.format === format)!;
@@ -35,7 +38,7 @@ export function ReportsPage() {
     <div className="page reports-page">
       <div className="page-head">
         <h1>Drift report</h1>
-        {report?.snapshot && <span className="muted">from the snapshot recorded {age(report.snapshot.takenAt)}: no cluster is contacted</span>}
+        {report?.snapshot && <span className="muted">from the snapshot recorded <When iso={report.snapshot.takenAt} full />: no cluster is contacted</span>}
       </div>
       <div className="exports" role="group" aria-label="Export the report">
         {EXPORTS.map((x) => (
@@ -75,7 +78,7 @@ export function ReportsPage() {
               </tr>
             </thead>
             <tbody>
-              {report.summary.byEnvironment.map((g) => (
+              {sortByEnvironment(report.summary.byEnvironment, (g) => g.name, environments).map((g) => (
                 <tr key={g.name}>
                   <th scope="row">{g.name}</th>
                   <td>{g.appClusters}</td>
@@ -93,14 +96,14 @@ export function ReportsPage() {
               <section key={`${e.app}/${e.cluster}`} aria-label={`${e.app} on ${e.cluster}`} className="report-entry">
                 <h3>
                   {e.app} <span className="muted">on {e.cluster}</span> <SyncBadge sync={e.sync} /> <HealthBadge health={e.health.status} message={e.health.message} />
-                  {e.driftSince && <span className="muted"> drifting since {new Date(e.driftSince).toLocaleString()}</span>}
+                  {e.driftSince && <span className="muted"> drifting since <When iso={e.driftSince} full /></span>}
                 </h3>
                 {e.error && <code className="error-text">{e.error}</code>}
                 {e.driftedResources.map((r) => (
                   <div key={`${r.kind}/${r.namespace}/${r.name}`}>
                     <p>
                       <strong>{r.kind}</strong> <code>{r.name}</code> — {r.state}
-                      {r.changedPaths.length > 0 && <span className="muted"> ({r.changedPaths.join(', ')})</span>}
+                      {r.changedPaths.some(Boolean) && <span className="muted"> ({r.changedPaths.filter(Boolean).join(', ')})</span>}
                     </p>
                     {r.diff && <SideBySideDiff diff={r.diff} label={`${r.kind} ${r.name} in ${e.app} on ${e.cluster}`} />}
                   </div>

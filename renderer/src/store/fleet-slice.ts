@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { FleetOverview } from '../../../shared/api/contract';
+import type { FleetOverview, RemoteStatusView } from '../../../shared/api/contract';
 import { getApi } from '../api/bridge';
 
 /** The open repository's overview and its loading state. */
@@ -10,6 +10,13 @@ export interface FleetSlice {
   readonly loadError: string | undefined;
   /** Loads (or reloads) the overview from the engine. */
   loadOverview(): Promise<void>;
+  /** The checkout against its upstream (behind/ahead), and whether a fetch is running or failed. */
+  readonly remote: RemoteStatusView | undefined;
+  readonly fetching: boolean;
+  readonly fetchError: string | undefined;
+  loadRemote(): Promise<void>;
+  /** `git fetch` only: the working tree and the branch are never changed. */
+  fetchRemote(): Promise<void>;
 }
 
 /** The fleet slice of the store: the only code that asks the engine for the overview. */
@@ -17,6 +24,25 @@ export const createFleetSlice: StateCreator<FleetSlice, [], [], FleetSlice> = (s
   overview: undefined,
   loading: false,
   loadError: undefined,
+  remote: undefined,
+  fetching: false,
+  fetchError: undefined,
+  async loadRemote() {
+    try {
+      set({ remote: await getApi()['repo:remote-status']({}) });
+    } catch {
+      // The header then shows no remote standing; the rest of the UI is unaffected.
+      set({ remote: undefined });
+    }
+  },
+  async fetchRemote() {
+    set({ fetching: true, fetchError: undefined });
+    try {
+      set({ remote: await getApi()['repo:fetch']({}), fetching: false });
+    } catch (err) {
+      set({ fetching: false, fetchError: err instanceof Error ? err.message : String(err) });
+    }
+  },
   async loadOverview() {
     set({ loading: true });
     try {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView } from '../../../shared/api/contract';
+import type { PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView, RollbackPlanView } from '../../../shared/api/contract';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { getApi } from '../api/bridge';
 
@@ -16,6 +16,12 @@ export interface PromotionSlice {
   readonly lastOutcome: PromotionOutcomeView | undefined;
   /** Why the last call failed (a formatted Problem). */
   readonly promotionError: string | undefined;
+  /** The promotion whose rollback is being considered, and its plan once it is back. */
+  readonly rollbackId: number | undefined;
+  readonly rollbackPlan: RollbackPlanView | undefined;
+  /** Plans the rollback of a promotion (changing nothing) and opens it. */
+  openRollback(id: number): Promise<void>;
+  closeRollback(): void;
   loadPromotions(): Promise<void>;
   /** Plans a promotion and opens it. */
   openPlan(ask: PromotionAsk): Promise<void>;
@@ -37,6 +43,20 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
   promoting: false,
   lastOutcome: undefined,
   promotionError: undefined,
+  rollbackId: undefined,
+  rollbackPlan: undefined,
+  async openRollback(id) {
+    set({ rollbackId: id, rollbackPlan: undefined, promotionError: undefined, lastOutcome: undefined, planAsk: undefined, planView: undefined });
+    try {
+      const rollbackPlan = await getApi()['promotion:rollback-plan']({ id });
+      if (get().rollbackId === id) set({ rollbackPlan });
+    } catch (err) {
+      set({ promotionError: message(err) });
+    }
+  },
+  closeRollback() {
+    set({ rollbackId: undefined, rollbackPlan: undefined });
+  },
   async loadPromotions() {
     try {
       const api = getApi();
@@ -47,7 +67,7 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
     }
   },
   async openPlan(ask) {
-    set({ planAsk: ask, planView: undefined, planning: true, promotionError: undefined, lastOutcome: undefined });
+    set({ rollbackId: undefined, rollbackPlan: undefined, planAsk: ask, planView: undefined, planning: true, promotionError: undefined, lastOutcome: undefined });
     try {
       const planView = await getApi()['promotion:plan'](ask);
       if (get().planAsk === ask) set({ planView, planning: false });
@@ -74,7 +94,7 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
     set({ promoting: true, promotionError: undefined });
     try {
       const lastOutcome = await getApi()['promotion:rollback']({ id });
-      set({ lastOutcome, promoting: false });
+      set({ lastOutcome, promoting: false, rollbackId: undefined, rollbackPlan: undefined });
       await get().loadPromotions();
     } catch (err) {
       set({ promoting: false, promotionError: message(err) });

@@ -36,7 +36,7 @@ const input: DriftReportInput = {
   snapshot: { id: 7, takenAt: '2026-11-23T10:00:00.000Z' },
   source: 'offline',
   entries: [
-    entry('web', 'prod-eu', 'prod', [replicas, { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'web-config', sync: 'OutOfSync', missing: true }]),
+    entry('web', 'prod-eu', 'prod', [replicas, { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'web-config', sync: 'OutOfSync', missing: true, changedPaths: [''] }]),
     entry('api', 'prod-eu', 'prod'),
     entry('web', 'dev-1', 'dev'),
     entry('api', 'edge-1', undefined, [], { sync: 'Unknown', health: { status: 'Unknown', message: '' }, error: 'cluster edge-1 unreachable' }),
@@ -62,6 +62,7 @@ describe('buildDriftReport', () => {
     expect(report.summary.byApp.map((g) => [g.name, g.appClusters, g.driftedResources])).toEqual([['api', 2, 0], ['web', 2, 2]]);
   });
 
+  // A missing resource's one change is the whole object (JSON pointer ''): no path to list, never `missing ()`.
   it('lists every drifted resource with its state, diff, health and since when', () => {
     const web = report.entries.find((e) => e.app === 'web' && e.cluster === 'prod-eu')!;
     expect(web.driftedResources).toEqual([

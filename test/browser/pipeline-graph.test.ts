@@ -1,0 +1,118 @@
+// The pipeline graph on the Promotions page, in Chromium against `flotilla serve` on a clone of the example fleet with
+// a real remote and a real store: stages as nodes in promotion order (a fan-out stacked in one column), versions per
+// app, each gate's verdict now (a freeze window closing staging, the soak and approval into prod); a failing gate
+// disables Confirm with its reason, a frozen stage offers no "Promote all", and Roll back opens the revert's plan.
+import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessibility, launchChromium, shoot } from '../helpers/browser';
+import { git } from '../helpers/git-fixtures';
+import type { ServeProcess } from '../helpers/serve';
+import { startServe } from '../helpers/serve';
+import type { Fleet } from '../electron/services/promotion/fleet-fixture';
+import { promotionFleet } from '../electron/services/promotion/fleet-fixture';
+
+describe('the pipeline graph', () => {
+  let f: Fleet;
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const now = Date.now();
+    f = promotionFleet(now);
+    // Staging frozen for the next hour; prod's freeze window long past (the example's weekly one depends on the day);
+    // a canary stage fanned out from staging beside prod.
+    const file = path.join(f.work, 'pipeline.yaml');
+    const text = readFileSync(file, 'utf8')
+      .replace('        soak: 10m\n', `        soak: 10m\n        freezeWindows:\n          - start: "${new Date(now - 3_600_000).toISOString()}"\n            end: "${new Date(now + 3_600_000).toISOString()}"\n            reason: release freeze\n`)
+      .replace('          - cron: "0 16 * * 5"\n            duration: 64h\n', '          - start: "2020-01-01T00:00:00Z"\n            end: "2020-01-02T00:00:00Z"\n')
+      .concat('    - name: canary\n      from: staging\n      clusters: [prod]\n');
+    writeFileSync(file, text);
+    git(f.work, 'commit', '-qam', 'Freeze staging for the release; a canary stage');
+    git(f.work, 'push', '-q', 'origin', 'main');
+    const kubeconfig = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
+    try {
+      serve = await startServe(f.work, path.dirname(f.storeFile));
+    } finally {
+      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = kubeconfig;
+    }
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('draws the stages with versions and gate verdicts; a failing gate disables Confirm; a freeze hides Promote all; Roll back opens its plan', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1300 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${serve.url}#/promotions`);
+    const graph = page.getByRole('list', { name: 'Stages of pipeline apps' });
+    await graph.waitFor();
+    expect(await graph.getByRole('article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual(['Stage dev', 'Stage staging', 'Stage prod', 'Stage canary']);
+    // The fan-out: prod and canary share the column after staging.
+    expect(await graph.locator('.pipeline-column').nth(2).getByRole('article').count()).toBe(2);
+
+    const dev = graph.getByRole('article', { name: 'Stage dev' });
+    expect(await dev.getByRole('list', { name: 'Versions in dev' }).getByRole('listitem').allTextContents()).toEqual(['api 2.4.0', 'frontend 1.8.0', 'worker 0.9.3']);
+
+    const staging = graph.getByRole('article', { name: 'Stage staging' });
+    expect(await staging.locator('.stage-behind').textContent()).toBe('2 of 3 apps behind dev');
+    expect(await staging.getByRole('list', { name: 'Gates into staging' }).textContent()).toMatch(/✗ freeze fails: staging is frozen from .* release freeze/);
+    expect(await staging.getByRole('note').textContent()).toMatch(/^No promotion into staging now: staging is frozen from .*: release freeze$/);
+    // Not offered during the freeze: neither in the graph nor in the table.
+    expect(await page.getByRole('button', { name: 'Promote all dev → staging' }).count()).toBe(0);
+
+    const prod = graph.getByRole('article', { name: 'Stage prod' });
+    expect(await prod.locator('.stage-behind').textContent()).toBe('1 of 3 apps behind staging');
+    const prodGates = prod.getByRole('list', { name: 'Gates into prod' });
+    // Times in the user's locale, not ISO strings.
+    expect(await prodGates.textContent()).toMatch(/✓ freeze passes: outside the freeze window Jan 1, 2020, [^Z]* to Jan 2, 2020, /);
+    expect(await prodGates.textContent()).toContain('✗ approval fails: needs 1 approval(s) from platform-leads; has 0');
+    expect(await prodGates.textContent()).toContain('✓ soak 1 of 1 soaked');
+    const soak = prodGates.getByRole('progressbar', { name: 'Soak of api on staging' });
+    expect(await soak.evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([3_600_000, 3_600_000]);
+    expect(await graph.getByRole('article', { name: 'Stage canary' }).locator('.stage-behind').textContent()).toBe('no app has an overlay here');
+    await shoot(page, 'pipeline-graph');
+    await checkAccessibility(page, 'pipeline graph');
+
+    // Promote all into prod: Confirm stays disabled, with the reason, until the approval is given and checked.
+    await prod.getByRole('button', { name: 'Promote all staging → prod' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Plan: all apps staging → prod' });
+    await dialog.getByRole('table', { name: 'Gates' }).waitFor({ timeout: 60_000 });
+    const confirm = dialog.getByRole('button', { name: 'Confirm promotion' });
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await dialog.locator('#confirm-blockers').textContent()).toBe('Confirm is disabled:approval gate: needs 1 approval(s) from platform-leads; has 0');
+    await shoot(page, 'pipeline-graph-confirm-disabled');
+    await checkAccessibility(page, 'plan with a failing gate');
+    await dialog.getByLabel('Approvals').fill('platform-leads');
+    await dialog.getByRole('button', { name: 'Check the gates with these approvals' }).click();
+    await expect.poll(() => confirm.isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await dialog.locator('#confirm-blockers').count()).toBe(0);
+    await confirm.click();
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 60_000 }).toContain('Promotion #1 pushed');
+    expect(f.remoteFile('apps/api/overlays/prod/kustomization.yaml')).toContain('newTag: "2.4.0"');
+    // The push moved origin/main past the checkout: the header says so (the working tree is left alone).
+    await expect.poll(() => page.getByLabel('Checkout against its remote').textContent(), { timeout: 30_000 }).toMatch(/^1 behind origin\/main/);
+
+    // The graph follows: prod in step with staging, and its Roll back opens the revert's plan.
+    await expect.poll(() => prod.locator('.stage-behind').textContent(), { timeout: 30_000 }).toBe('in step with staging');
+    await prod.getByRole('button', { name: 'Roll back #1' }).click();
+    const rollback = page.getByRole('dialog', { name: 'Rollback of promotion #1' });
+    await expect.poll(() => rollback.getByLabel('Revert of promotion #1').textContent(), { timeout: 30_000 }).toMatch(/-\s+newTag: "2\.4\.0"/);
+    expect(await rollback.textContent()).toContain('prod would run: api:ghcr.io/example/api:2.3.1');
+    await rollback.getByRole('button', { name: 'Cancel' }).click();
+
+    // One app into the frozen stage: the plan's Confirm is disabled by the freeze, with the reason.
+    await page.getByRole('table', { name: 'Versions of pipeline apps' }).getByRole('button', { name: 'Promote frontend dev → staging' }).click();
+    const frozen = page.getByRole('dialog', { name: 'Plan: frontend dev → staging' });
+    await frozen.getByRole('table', { name: 'Gates' }).waitFor({ timeout: 60_000 });
+    expect(await frozen.getByRole('button', { name: 'Confirm promotion' }).isDisabled()).toBe(true);
+    expect(await frozen.locator('#confirm-blockers').textContent()).toMatch(/freeze gate: staging is frozen from .*: release freeze/);
+    expect(errors).toEqual([]);
+  }, 240_000);
+});
