@@ -14,9 +14,9 @@ import { LiveStore } from './cluster/live-state';
 import type { TrackingOptions } from './cluster/tracking';
 import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import { capabilitiesLookup } from './helm/capabilities';
 import type { Session } from './session';
-import { sourceTools } from './sources/source-tools';
+import { renderOptions } from './sources/render-options';
 
 /** What the app page needs of one app on its cluster: desired objects from Git, the connection, the tracking method. */
 interface AppTarget {
@@ -41,10 +41,11 @@ export class AppLiveService {
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     if (!generated) throw new FlotillaError(problem(`no Application ${app} at HEAD`, { app, cluster }));
-    const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
-    if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const manager = await this.session.clusterManager();
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
+    // Rendered with the cluster's own version and API groups, as Argo CD renders Helm charts for it.
+    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster], { reconnect: false })));
+    if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
     return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking } };
   }

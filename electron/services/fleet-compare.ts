@@ -5,7 +5,7 @@ import { compileIgnoreDifferences } from '../../shared/diff/ignore-differences';
 import { FLOTILLA_FIELD_MANAGER } from '../../shared/diff/managed-fields';
 import { INSTANCE_LABEL } from '../../shared/diff/normalize';
 import type { AppRow } from '../../shared/api/contract';
-import { isInClusterDestination } from '../../shared/fleet/destination';
+import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { versionOf } from '../../shared/fleet/version';
@@ -26,8 +26,8 @@ import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import { LuaHealthRunner } from './lua-health';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './sources/source-tools';
+import { capabilitiesLookup } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -114,9 +114,18 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const observedAt = new Date().toISOString();
   type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
+  // The target clusters are connected before rendering: Helm charts see each one's version and API groups, as Argo CD
+  // passes them (a cluster that cannot be reached leaves helm's defaults, and its rows are Unknown anyway).
+  const targets = new Set(selectedApps.map((a) => clusterForApp(a.application, clusters)?.name).filter((c): c is string => c !== undefined && (opts.cluster === undefined || c === opts.cluster)));
+  const manager = ClusterManager.fromKubeconfig({
+    clusters: clusters.filter((c) => targets.has(c.name)),
+    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, targets));
   for (const row of selectedApps) {
     const app = row.application;
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
+    const rendered = renderApplication(app, git, renderOpts);
     if (rendered.cluster === undefined) {
       const d = app.spec.destination;
       // An in-cluster destination without a fleet cluster for it already carries its own warning.
@@ -138,11 +147,6 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     });
   }
 
-  const manager = ClusterManager.fromKubeconfig({
-    clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
-    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
-    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-  });
   problems.push(...manager.problems);
   const rows: FleetComparisonRow[] = [];
   let finished = 0;
@@ -160,7 +164,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
-      const info = await conn.connect().catch(() => conn.info);
+      // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
+      const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {

@@ -15,8 +15,8 @@ import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import type { Session } from './session';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './sources/source-tools';
+import { capabilitiesLookup } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -177,7 +177,9 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }) : undefined;
+    // The manifests shown are rendered for this cluster's version and API groups when it is connected (as Argo CD's).
+    const caps = generated && clusters.some((c) => c.name === cluster) ? await capabilitiesLookup(await this.session.clusterManager(), [cluster], { reconnect: false }) : undefined;
+    const rendered = generated ? renderApplication(generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
     const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);

@@ -15,7 +15,7 @@ import type { Problem } from '../problem';
 import { problem, toProblem } from '../problem';
 import { buildEnv } from '../sources/build-env';
 import { renderSource } from '../sources/registry';
-import type { SourceKind, SourceRenderer, SourceTools } from '../sources/types';
+import type { ClusterCapabilities, SourceKind, SourceRenderer, SourceTools } from '../sources/types';
 import { isRecord } from '../yaml/documents';
 
 /** What one of an Application's sources is and how it was rendered, in a person's words. */
@@ -52,8 +52,11 @@ export interface RenderOptions {
   readonly helmFor?: (tree: FileTree) => HelmRunner | undefined;
   /** The Helm templater and Jsonnet evaluator (the Node side provides them); absent ones make such sources a Problem. */
   readonly tools?: Omit<SourceTools, 'kustomizeHelm'>;
-  /** The target cluster's version and API groups, when known (Helm capabilities). */
-  readonly capabilities?: (cluster: string | undefined) => { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] } | undefined;
+  /**
+   * The target cluster's version and API groups as a connected cluster reports them (Helm capabilities). When it
+   * gives none, the fleet file's `kubeVersion` of the cluster is used, else Helm's defaults.
+   */
+  readonly capabilities?: (cluster: string | undefined) => ClusterCapabilities | undefined;
   /** The renderers to use (default: every renderer of this build). */
   readonly renderers?: readonly SourceRenderer[];
 }
@@ -140,7 +143,7 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
         }
       }
       for (const [refName, refSrc] of refs) if (!refTrees.has(refName) && usesRef(src, refName)) refTrees.set(refName, treeOf(refSrc));
-      const caps = opts.capabilities?.(cluster);
+      const caps = capabilitiesFor(cluster, opts);
       const env = buildEnv({ app: name, namespace, project: spec?.project, revision: tree.revision, repoURL: src.repoURL, path: rawPath, targetRevision: src.targetRevision });
       const r = renderSource(
         {
@@ -153,6 +156,7 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
           refs: refTrees,
           ...(caps?.kubeVersion ? { kubeVersion: caps.kubeVersion } : {}),
           ...(caps?.apiVersions ? { apiVersions: caps.apiVersions } : {}),
+          ...(caps ? { capabilitiesFrom: caps.from } : {}),
           loadRestrictor: opts.loadRestrictor,
           tools: { ...(opts.tools ?? {}), ...(opts.helmFor ? { kustomizeHelm: opts.helmFor } : {}) },
         },
@@ -169,6 +173,18 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
     }
   }
   return done();
+}
+
+/**
+ * Helm's view of the target cluster: what the connected cluster reports; else the fleet file's `kubeVersion` for it
+ * (API versions stay Helm's defaults); else what the caller said about the cluster (e.g. why it was not reached).
+ */
+export function capabilitiesFor(cluster: string | undefined, opts: Pick<RenderOptions, 'capabilities' | 'clusters'>): ClusterCapabilities | undefined {
+  const live = opts.capabilities?.(cluster);
+  if (live?.kubeVersion !== undefined || live?.apiVersions !== undefined) return live;
+  const spec = cluster === undefined ? undefined : opts.clusters.find((c) => c.name === cluster);
+  if (spec?.kubeVersion) return { kubeVersion: spec.kubeVersion, from: `the fleet file (cluster ${spec.name}${live ? `; ${live.from}` : ''})` };
+  return live;
 }
 
 /** Argo CD's `util/app/path.Path`: the source path inside the repository, or why it is refused. */

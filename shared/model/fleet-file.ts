@@ -25,8 +25,11 @@ export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
   spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health'],
-  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths'],
+  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths', 'kubeVersion'],
 } as const;
+
+/** A Kubernetes version as Helm's `--kube-version` takes it: `1.29`, `v1.29.3`, `1.29.3-gke.1`. */
+const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]*)?$/;
 
 /**
  * Reads a `kind: Fleet` document into a FleetSpec. The schema is strict (an unknown field is an error with a "did you
@@ -80,6 +83,10 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       const context = optionalString(c.context, [...path, 'context']);
       const server = optionalString(c.server, [...path, 'server']);
       const environment = optionalString(c.environment, [...path, 'environment']);
+      // A YAML number would lose its trailing zeros (1.30 reads as 1.3): the version must be quoted.
+      if (typeof c.kubeVersion === 'number') bad([...path, 'kubeVersion'], `must be a quoted string (unquoted it reads as the number ${c.kubeVersion}; write kubeVersion: "1.30")`);
+      const kubeVersion = typeof c.kubeVersion === 'number' ? undefined : optionalString(c.kubeVersion, [...path, 'kubeVersion']);
+      if (kubeVersion !== undefined && !KUBE_VERSION.test(kubeVersion)) bad([...path, 'kubeVersion'], `must be a Kubernetes version such as 1.29 or v1.29.3, got ${JSON.stringify(kubeVersion)}`);
       if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
       const inCluster = c.inCluster === true;
       const fluxPaths = fluxFolders(c.fluxPaths, [...path, 'fluxPaths'], bad);
@@ -91,6 +98,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         ...(context ? { context } : {}),
         ...(server ? { server } : {}),
         ...(environment ? { environment } : {}),
+        ...(kubeVersion !== undefined && KUBE_VERSION.test(kubeVersion) ? { kubeVersion } : {}),
         ...(inCluster && !other ? { inCluster: true } : {}),
         ...(fluxPaths.length > 0 ? { fluxPaths } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.

@@ -18,6 +18,11 @@ export interface ClusterSpec {
    * whose destination is `in-cluster` deploy here. At most one cluster of the fleet says so.
    */
   readonly inCluster?: boolean;
+  /**
+   * The cluster's Kubernetes version (`1.29`, `v1.29.3`), for Helm's `.Capabilities.KubeVersion` when the cluster is not
+   * connected (a connected cluster's own version wins).
+   */
+  readonly kubeVersion?: string;
   /** Folders whose Flux Kustomizations and HelmReleases apply to this cluster (besides `clusters/<name>/`). */
   readonly fluxPaths?: readonly string[];
   /** Where the cluster was declared (fleet file or cluster Secret). */

@@ -12,6 +12,7 @@ import { isSecret, normalizeObject, resourceId, resourceKey } from '../diff/norm
 import { toDiffYaml } from '../diff/render';
 import { unifiedDiff } from '../diff/line-diff';
 import { clusterForApp } from '../fleet/destination';
+import type { RenderOptions } from '../fleet/render-apps';
 import { renderApplication } from '../fleet/render-apps';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
@@ -56,6 +57,8 @@ export interface PlanInput {
   readonly gates: GateContext;
   /** Render the target stage and diff it (default true). */
   readonly render?: boolean;
+  /** The Node side's render tools and the target clusters' capabilities, so Helm charts render as Argo CD renders them. */
+  readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities'>;
 }
 
 /** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
@@ -461,7 +464,7 @@ function planRevisions(srcJs: unknown, tgtFile: string, tgtText: string, tgtDoc:
 
 function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: readonly FileEdit[], toClusters: readonly string[], byPath: AppIndex): ClusterDiff[] {
   const after = new OverlayFileTree(input.tree, edits.map((e) => [e.file, e.after] as const));
-  const opts = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' } as const;
+  const opts: RenderOptions = { ...input.renderWith, clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' };
   const deployed = byPath.get(targetDir) ?? [];
   const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[] }>();
   const out: ClusterDiff[] = [];

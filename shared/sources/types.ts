@@ -68,6 +68,17 @@ export interface SourceTools {
   readonly kustomizeHelm?: (tree: FileTree) => HelmRunner | undefined;
 }
 
+/**
+ * What Helm's `.Capabilities` sees of an app's target cluster, as Argo CD passes it (`--kube-version`,
+ * `--api-versions`), and where it came from, in a person's words.
+ */
+export interface ClusterCapabilities {
+  readonly kubeVersion?: string;
+  readonly apiVersions?: readonly string[];
+  /** "cluster dev", "the fleet file (cluster dev)", or why there is nothing ("cluster dev is unreachable: …"). */
+  readonly from: string;
+}
+
 /** Everything one source render needs. */
 export interface SourceInput {
   readonly app: string;
@@ -84,6 +95,8 @@ export interface SourceInput {
   /** The target cluster's version and API groups, when known (Helm capabilities). */
   readonly kubeVersion?: string;
   readonly apiVersions?: readonly string[];
+  /** Where `kubeVersion`/`apiVersions` came from, or why there are none ("cluster dev", "the fleet file (cluster dev)"). */
+  readonly capabilitiesFrom?: string;
   readonly loadRestrictor: 'rootOnly' | 'none';
   readonly tools: SourceTools;
 }

@@ -19,7 +19,8 @@ import { ClusterManager } from '../cluster/cluster-manager';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { LiveStore } from '../cluster/live-state';
 import type { GitRepository } from '../git-repo';
-import { sourceTools } from '../sources/source-tools';
+import { capabilitiesLookup } from '../helm/capabilities';
+import { renderOptions } from '../sources/render-options';
 
 /** How to reach the clusters. */
 export interface LiveDiffOptions {
@@ -51,13 +52,15 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   try {
+    const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, jobs.map((j) => j.cluster)));
     const settled = await Promise.allSettled(jobs.map(async (j): Promise<LiveClusterDiff> => {
       const base = { app: j.app, cluster: j.cluster, application: j.application.metadata.name };
-      const rendered = renderApplication(j.application, { treeAt: () => j.after }, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() });
+      const rendered = renderApplication(j.application, { treeAt: () => j.after }, renderOpts);
       const renderError = rendered.problems.find((p) => p.severity === 'error');
       if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
       const conn = manager.connection(j.cluster);
-      const info = await conn.connect().catch(() => conn.info);
+      // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
+      const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
       if (info.state !== 'ready') return { ...base, resources: [], error: `cluster ${j.cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}` };
       const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
