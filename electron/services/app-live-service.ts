@@ -2,6 +2,7 @@ import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from 
 import { LOG_LIMIT_BYTES, LOG_TAIL_LINES } from '../../shared/api/app-live';
 import { maskSecret } from '../../shared/diff/secret';
 import { renderApplication } from '../../shared/fleet/render-apps';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { assessHealth } from '../../shared/health';
 import { emitYaml } from '../../shared/kustomize';
 import type { Json } from '../../shared/kustomize/yaml';
@@ -55,7 +56,7 @@ export class AppLiveService {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
     try {
-      const state = await store.liveState(app, t.desired, t.namespace);
+      const state = await store.liveState(instanceNameOf(app), t.desired, t.namespace);
       const tree = await readAppTree(t.conn, state.resources, { app, assess: (o) => assessHealth(o) });
       return { app, cluster, nodes: tree.nodes, events: tree.events, problems: [...state.problems, ...tree.problems], observedAt: new Date().toISOString() };
     } finally {
@@ -123,7 +124,7 @@ export class AppLiveService {
   private async belongsTo(t: AppTarget, obj: KubeObject, app: string): Promise<boolean> {
     let cur: KubeObject | undefined = obj;
     for (let hop = 0; cur && hop <= OWNER_HOPS; hop++) {
-      if (trackedApp(cur, t.tracking) === app) return true;
+      if (trackedApp(cur, t.tracking) === instanceNameOf(app)) return true;
       const refs = (cur.metadata?.['ownerReferences'] ?? []) as { apiVersion?: string; kind?: string; name?: string; controller?: boolean }[];
       const ref = refs.find((r) => r.controller) ?? refs[0];
       if (!ref?.kind || !ref.name) return false;

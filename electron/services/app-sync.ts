@@ -1,5 +1,6 @@
 import { clusterForApp } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import type { FleetStore } from '../store/fleet-store';
@@ -70,8 +71,9 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
     const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
     const namespace = generated.application.spec.destination.namespace;
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
-    const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
-      app: req.app,
+    const synced = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
+      // Objects are tracked by the instance name (`<namespace>_<name>` outside the control plane), as Argo CD tracks them.
+      app: instanceNameOf(req.app),
       ...(namespace ? { namespace } : {}),
       tracking: { method: scan.fleet.tracking },
       prune: req.prune ?? false,
@@ -84,6 +86,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       waitForHealthy: { timeoutMs: healthTimeoutMs },
       hookTimeoutMs: healthTimeoutMs,
     });
+    const result: SyncResult = { ...synced, app: req.app };
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
       store.recordSyncRun({

@@ -7,6 +7,7 @@ import { INSTANCE_LABEL } from '../../shared/diff/normalize';
 import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { versionOf } from '../../shared/fleet/version';
 import type { HealthCustomizations } from '../../shared/health';
@@ -192,14 +193,14 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             done(1);
             continue;
           }
-          const live = await store.liveState(name, j.desired, namespace);
+          const live = await store.liveState(instanceNameOf(name), j.desired, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
           const serverPredicted = opts.serverSide
             ? await Promise.all(ours.map(async (r, i) => {
                 if (!r.live || liveErrors[i] !== undefined) return undefined;
                 try {
-                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                  return await serverSideDryRun(conn, r.desired!, r, instanceNameOf(name), scan.fleet.tracking);
                 } catch (err) {
                   liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
                   return undefined;

@@ -3,6 +3,7 @@ import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
 import { formatOrigin } from '../../shared/fleet/app-origin';
 import { appRefusals, discoveryProblems } from '../../shared/fleet/discover';
@@ -111,11 +112,12 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan } = await fleet.scanHead();
     const state = new FleetLiveState(manager, { tracking: { method: scan.fleet.tracking } });
-    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ app: r.app, cluster: r.cluster, desired: r.desired }));
+    // Live objects carry the app's instance name (`<namespace>_<name>` outside the control plane); rows its shown name.
+    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ name: r.app, target: { app: instanceNameOf(r.app), cluster: r.cluster, desired: r.desired } }));
     const offs: (() => void)[] = [];
     this.live = { state, offs };
-    await state.read(targets);
-    for (const t of targets) offs.push(state.watch(t, () => this.liveChanged(t.app, t.cluster)));
+    await state.read(targets.map((t) => t.target));
+    for (const t of targets) offs.push(state.watch(t.target, () => this.liveChanged(t.name, t.target.cluster)));
     // A change made between the comparison's reads and the watches' first lists raised no event: compare once more
     // now that every later change will.
     this.recordLive({});

@@ -9,6 +9,7 @@ import { MemoryFileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
 import type { Application, ApplicationSource } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
+import { appInstanceName } from './app-name';
 import { clusterForApp } from './destination';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
@@ -144,7 +145,9 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
       }
       for (const [refName, refSrc] of refs) if (!refTrees.has(refName) && usesRef(src, refName)) refTrees.set(refName, treeOf(refSrc));
       const caps = capabilitiesFor(cluster, opts);
-      const env = buildEnv({ app: name, namespace, project: spec?.project, revision: tree.revision, repoURL: src.repoURL, path: rawPath, targetRevision: src.targetRevision });
+      // $ARGOCD_APP_NAME is the instance name (`<namespace>_<name>` outside the control plane), as Argo CD's controller
+      // sends it; the default Helm release name stays the Application's own name (Argo CD strips the namespace part).
+      const env = buildEnv({ app: appInstanceName(app.metadata), namespace, project: spec?.project, revision: tree.revision, repoURL: src.repoURL, path: rawPath, targetRevision: src.targetRevision });
       const r = renderSource(
         {
           app: name,

@@ -7,6 +7,7 @@ import { resourceId } from '../../../shared/diff/normalize';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
+import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
 import type { Application } from '../../../shared/model/application';
 import type { SyncStatus } from '../../../shared/model/status';
@@ -66,7 +67,7 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
       try {
         const namespace = j.application.spec.destination.namespace;
         await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-        const live = await store.liveState(j.application.metadata.name, rendered.objects, namespace);
+        const live = await store.liveState(appInstanceName(j.application.metadata), rendered.objects, namespace);
         const ours = live.resources.filter((r) => !r.extra && r.desired);
         const { status } = compareAppDetailed({
           app: j.application.metadata.name, cluster: j.cluster, revision: base.application, assessHealth, ...(namespace ? { namespace } : {}),

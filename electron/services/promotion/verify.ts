@@ -4,6 +4,7 @@
 import { compareApp } from '../../../shared/diff/compare-app';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
+import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
@@ -107,7 +108,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
         try {
           const namespace = application.spec.destination.namespace;
           await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-          const live = await store.liveState(application.metadata.name, rendered.objects, namespace);
+          const live = await store.liveState(appInstanceName(application.metadata), rendered.objects, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const status = compareApp({
             app: application.metadata.name, cluster: rendered.cluster!, revision: record.commit!, assessHealth, ...(namespace ? { namespace } : {}),
