@@ -94,7 +94,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   // App of apps: render each app that may hold Applications, once; follow what it renders.
   const maxDepth = opts.maxDepth ?? 10;
   const maxApps = opts.maxApps ?? 20_000;
-  const renderOpts: RenderOptions = { ...opts.render, clusters, loadRestrictor: scan.fleet.loadRestrictor };
+  const renderOpts: RenderOptions = { ...opts.render, clusters, loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
   const children = new Map<string, string[]>();
   const queue = [...rows.keys()];
   const folders = appBearingFolders(scan.appBearingFiles);

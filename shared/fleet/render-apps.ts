@@ -58,6 +58,8 @@ export interface RenderOptions {
    * gives none, the fleet file's `kubeVersion` of the cluster is used, else Helm's defaults.
    */
   readonly capabilities?: (cluster: string | undefined) => ClusterCapabilities | undefined;
+  /** Argo CD's `kustomize.buildOptions` (the fleet's `kustomizeBuildOptions`); absent: none, so `helmCharts` are refused. */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   /** The renderers to use (default: every renderer of this build). */
   readonly renderers?: readonly SourceRenderer[];
 }
@@ -161,6 +163,7 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
           ...(caps?.apiVersions ? { apiVersions: caps.apiVersions } : {}),
           ...(caps ? { capabilitiesFrom: caps.from } : {}),
           loadRestrictor: opts.loadRestrictor,
+          ...(opts.kustomizeBuildOptions ? { kustomizeBuildOptions: opts.kustomizeBuildOptions } : {}),
           tools: { ...(opts.tools ?? {}), ...(opts.helmFor ? { kustomizeHelm: opts.helmFor } : {}) },
         },
         opts.renderers,

@@ -43,6 +43,12 @@ export interface FleetSpec {
   readonly tracking: 'annotation' | 'label';
   /** kustomize's load restrictor: refuse files outside the repository unless `none`. */
   readonly loadRestrictor: 'rootOnly' | 'none';
+  /**
+   * Argo CD's `kustomize.buildOptions` (argocd-cm): the flags its repo-server passes to `kustomize build`, e.g.
+   * `--enable-helm`. From the fleet file's `spec.kustomize.buildOptions`, else an `argocd-cm` ConfigMap in the
+   * repository; absent, Argo CD's default (none: `helmCharts` are refused).
+   */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   /** The file it was read from, when there is one. */
   readonly file?: string;
 }

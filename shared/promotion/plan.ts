@@ -58,7 +58,7 @@ export interface PlanInput {
   /** Render the target stage and diff it (default true). */
   readonly render?: boolean;
   /** The Node side's render tools and the target clusters' capabilities, so Helm charts render as Argo CD renders them. */
-  readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities'>;
+  readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities' | 'kustomizeBuildOptions'>;
 }
 
 /** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */

@@ -98,6 +98,8 @@ export interface SourceInput {
   /** Where `kubeVersion`/`apiVersions` came from, or why there are none ("cluster dev", "the fleet file (cluster dev)"). */
   readonly capabilitiesFrom?: string;
   readonly loadRestrictor: 'rootOnly' | 'none';
+  /** Argo CD's `kustomize.buildOptions` (e.g. `--enable-helm`) and where they were set; absent: none, as Argo CD's default. */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   readonly tools: SourceTools;
 }
 

@@ -11,5 +11,12 @@ import { sourceTools } from './source-tools';
  * capabilities. One place, so the CLI, the app page, sync, diff and promotions render alike.
  */
 export function renderOptions(scan: RepoScan, clusters: readonly ClusterSpec[], capabilities?: CapabilitiesLookup): RenderOptions {
-  return { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools(), ...(capabilities ? { capabilities } : {}) };
+  return {
+    clusters,
+    loadRestrictor: scan.fleet.loadRestrictor,
+    ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}),
+    helmFor: helmRunnerFor,
+    tools: sourceTools(),
+    ...(capabilities ? { capabilities } : {}),
+  };
 }
