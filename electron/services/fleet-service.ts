@@ -76,7 +76,9 @@ export class FleetService {
   /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */
   async overview(): Promise<FleetOverview> {
     const { head, scan, fleet } = await this.discovery();
-    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets: fleet.appsets, apps: fleet.apps, problems: fleet.problems };
+    // Each app once: an ApplicationSet names its apps, whose rows are in `apps`.
+    const appsets = fleet.appsets.map(({ apps, ...s }) => ({ ...s, appNames: apps.map((a) => a.name) }));
+    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets, apps: fleet.apps, problems: fleet.problems };
   }
 
   /** The app named `name` at HEAD (Argo CD's name, `namespace/name` outside the control plane), or a FlotillaError listing the known ones. */

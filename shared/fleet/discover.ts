@@ -47,7 +47,7 @@ export interface DiscoverOptions {
 }
 
 /** Every problem of a discovery: the repository's, each ApplicationSet's and each app's. */
-export function discoveryProblems(d: { readonly appsets: readonly AppSetSummary[]; readonly apps: readonly AppRow[]; readonly problems: readonly Problem[] }): Problem[] {
+export function discoveryProblems(d: { readonly appsets: readonly { readonly problems: readonly Problem[] }[]; readonly apps: readonly AppRow[]; readonly problems: readonly Problem[] }): Problem[] {
   return [...d.problems, ...d.appsets.flatMap((s) => s.problems), ...d.apps.flatMap((a) => a.problems ?? [])];
 }
 

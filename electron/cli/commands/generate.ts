@@ -27,7 +27,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         ctx.io.err(`error: no ApplicationSet in ${opts.appset} at ${overview.repo.head.short} (files with ApplicationSets: ${known})\n`);
         return EXIT.error;
       }
-      const names = new Set(appsets.flatMap((s) => s.apps.map((a) => a.name)));
+      const names = new Set(appsets.flatMap((s) => s.appNames));
       // Argo CD Applications only: Flux Kustomizations and HelmReleases are apps too (`flotilla apps`), but not Applications.
       const argo = overview.apps.filter((a) => !isFluxApp(a.application));
       const apps = wanted === undefined ? argo : argo.filter((a) => names.has(a.name));
