@@ -41,6 +41,8 @@ export interface AppRow {
 /** An ApplicationSet as lists show it. */
 export interface AppSetSummary {
   readonly name: string;
+  /** Its `metadata.namespace`, when it names one. */
+  readonly namespace?: string;
   readonly file: string;
   readonly line: number;
   readonly generators: readonly string[];
