@@ -50,7 +50,12 @@ export const helmSource: SourceRenderer = {
 /** The `helm template` call for a source, or the Problem that stops it (a value file missing or outside the repository). */
 export function buildRequest(input: SourceInput, opts: HelmOptions, remote: boolean): { readonly request: HelmChartRequest } | { readonly problem: Problem } {
   const ctx: ValueFileContext = { tree: input.tree, chartPath: input.path, refs: input.refs, env: input.env, ignoreMissing: opts.ignoreMissingValueFiles };
-  const read = (f: ResolvedValueFile): string => f.tree.read(f.path) ?? '';
+  const read = (f: ResolvedValueFile): string => {
+    if (!('url' in f)) return f.tree.read(f.path) ?? '';
+    const fetched = input.tools.remoteValueFile?.(f.url) ?? { error: 'remote value files are not fetched here' };
+    if ('error' in fetched) throw new ValueFileError(`remote value file ${f.url}: ${fetched.error}`);
+    return fetched.text;
+  };
   let valueFiles: string[];
   const chartValueFiles: string[] = [];
   const set: { name: string; value: string; kind: 'set' | 'set-string' | 'set-file' }[] = [];

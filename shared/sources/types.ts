@@ -64,6 +64,8 @@ export interface JsonnetRequest {
 export interface SourceTools {
   readonly helm?: HelmTemplater;
   readonly jsonnet?: JsonnetEvaluator;
+  /** Fetches a remote (`http(s)://`) Helm value file, bounded in time and size and cached; the text or why not. */
+  readonly remoteValueFile?: (url: string) => { readonly text: string } | { readonly error: string };
   /** For kustomize's own `helmCharts:` (the existing runner). */
   readonly kustomizeHelm?: (tree: FileTree) => HelmRunner | undefined;
 }
