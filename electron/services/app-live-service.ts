@@ -6,7 +6,9 @@ import { instanceNameOf } from '../../shared/fleet/app-name';
 import { assessHealth } from '../../shared/health';
 import { emitYaml } from '../../shared/kustomize';
 import type { Json } from '../../shared/kustomize/yaml';
+import type { HealthCustomizations } from '../../shared/health/types';
 import type { KubeObject } from '../../shared/model/status';
+import { FLEET_FILE } from '../../shared/repo/scan';
 import { FlotillaError, problem } from '../../shared/problem';
 import { readAppTree } from './cluster/app-tree';
 import type { ClusterConnection } from './cluster/connection';
@@ -15,7 +17,9 @@ import { LiveStore } from './cluster/live-state';
 import type { TrackingOptions } from './cluster/tracking';
 import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
+import { fleetCompareSettings } from './fleet-compare';
 import { capabilitiesLookup } from './helm/capabilities';
+import { LuaHealthRunner } from './lua-health';
 import type { Session } from './session';
 import { renderOptions } from './sources/render-options';
 
@@ -25,6 +29,8 @@ interface AppTarget {
   readonly namespace?: string;
   readonly conn: ClusterConnection;
   readonly tracking: TrackingOptions;
+  /** The fleet file's custom Lua health checks (`spec.health.customizations`) at HEAD. */
+  readonly health: HealthCustomizations;
 }
 
 /** How many owner links a Pod's log request may climb to find the app's object (Pod → ReplicaSet → Deployment → …). */
@@ -39,7 +45,7 @@ export class AppLiveService {
 
   private async target(app: string, cluster: string): Promise<AppTarget> {
     const fleet = await this.session.fleet();
-    const { scan, git, clusters, fleet: found } = await fleet.discovery();
+    const { head, scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     if (!generated) throw new FlotillaError(problem(`no Application ${app} at HEAD`, { app, cluster }));
     const manager = await this.session.clusterManager();
@@ -48,19 +54,28 @@ export class AppLiveService {
     const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster], { reconnect: false })));
     if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
-    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking } };
+    // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.
+    const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health };
   }
 
   /** The app's live tree (its objects and the ReplicaSets, Pods and Jobs made from them) with health per node and events. */
   async tree(app: string, cluster: string): Promise<AppTreeView> {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
+    // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
+    const lua = Object.keys(t.health).length > 0 ? new LuaHealthRunner(t.health, undefined, FLEET_FILE) : undefined;
     try {
       const state = await store.liveState(instanceNameOf(app), t.desired, t.namespace);
-      const tree = await readAppTree(t.conn, state.resources, { app, assess: (o) => assessHealth(o) });
+      const tree = await readAppTree(t.conn, state.resources, {
+        app,
+        assess: (o) => assessHealth(o, lua ? { custom: lua } : undefined),
+        ...(lua ? { prefetch: (objs: readonly KubeObject[]) => lua.evaluate(objs) } : {}),
+      });
       return { app, cluster, nodes: tree.nodes, events: tree.events, problems: [...state.problems, ...tree.problems], observedAt: new Date().toISOString() };
     } finally {
       store.close();
+      lua?.close();
     }
   }
 

@@ -140,6 +140,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX promotions_by_repository ON promotions(repository, id);
     `,
   },
+  {
+    version: 6,
+    description: 'observations.running_version: what the cluster runs (live image tags), beside what Git says (version)',
+    sql: `ALTER TABLE observations ADD COLUMN running_version TEXT;`,
+  },
 ];
 
 /** The schema version this build writes. */

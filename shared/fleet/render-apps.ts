@@ -55,7 +55,7 @@ export interface RenderOptions {
   readonly tools?: Omit<SourceTools, 'kustomizeHelm'>;
   /**
    * The target cluster's version and API groups as a connected cluster reports them (Helm capabilities). When it
-   * gives none, the fleet file's `kubeVersion` of the cluster is used, else Helm's defaults.
+   * gives none, the fleet file's `kubernetesVersion` of the cluster is used, else Helm's defaults.
    */
   readonly capabilities?: (cluster: string | undefined) => ClusterCapabilities | undefined;
   /** Argo CD's `kustomize.buildOptions` (the fleet's `kustomizeBuildOptions`); absent: none, so `helmCharts` are refused. */
@@ -182,14 +182,14 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
 }
 
 /**
- * Helm's view of the target cluster: what the connected cluster reports; else the fleet file's `kubeVersion` for it
+ * Helm's view of the target cluster: what the connected cluster reports; else the fleet file's `kubernetesVersion` for it
  * (API versions stay Helm's defaults); else what the caller said about the cluster (e.g. why it was not reached).
  */
 export function capabilitiesFor(cluster: string | undefined, opts: Pick<RenderOptions, 'capabilities' | 'clusters'>): ClusterCapabilities | undefined {
   const live = opts.capabilities?.(cluster);
   if (live?.kubeVersion !== undefined || live?.apiVersions !== undefined) return live;
   const spec = cluster === undefined ? undefined : opts.clusters.find((c) => c.name === cluster);
-  if (spec?.kubeVersion) return { kubeVersion: spec.kubeVersion, from: `the fleet file (cluster ${spec.name}${live ? `; ${live.from}` : ''})` };
+  if (spec?.kubernetesVersion) return { kubeVersion: spec.kubernetesVersion, from: `the fleet file (cluster ${spec.name}${live ? `; ${live.from}` : ''})` };
   return live;
 }
 

@@ -4,6 +4,7 @@ import { isRecord } from '../yaml/documents';
 import type { JsonPath, PositionOf } from '../yaml/node-position';
 import { formatJsonPath } from '../yaml/node-position';
 import { unknownFields } from '../yaml/strict-fields';
+import { parseFleetValidation } from '../validate/fleet-settings';
 import type { ClusterSpec, FleetSpec } from './fleet';
 import { FLOTILLA_API_VERSION } from './fleet';
 
@@ -24,13 +25,10 @@ export function isFleetDoc(v: unknown): v is Record<string, unknown> {
 export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
-  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health', 'kustomize'],
-  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths', 'kubeVersion'],
+  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health', 'validation', 'kustomize'],
+  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths', 'kubernetesVersion'],
   kustomize: ['buildOptions'],
 } as const;
-
-/** A Kubernetes version as Helm's `--kube-version` takes it: `1.29`, `v1.29.3`, `1.29.3-gke.1`. */
-const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]*)?$/;
 
 /**
  * Reads a `kind: Fleet` document into a FleetSpec. The schema is strict (an unknown field is an error with a "did you
@@ -84,10 +82,8 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       const context = optionalString(c.context, [...path, 'context']);
       const server = optionalString(c.server, [...path, 'server']);
       const environment = optionalString(c.environment, [...path, 'environment']);
-      // A YAML number would lose its trailing zeros (1.30 reads as 1.3): the version must be quoted.
-      if (typeof c.kubeVersion === 'number') bad([...path, 'kubeVersion'], `must be a quoted string (unquoted it reads as the number ${c.kubeVersion}; write kubeVersion: "1.30")`);
-      const kubeVersion = typeof c.kubeVersion === 'number' ? undefined : optionalString(c.kubeVersion, [...path, 'kubeVersion']);
-      if (kubeVersion !== undefined && !KUBE_VERSION.test(kubeVersion)) bad([...path, 'kubeVersion'], `must be a Kubernetes version such as 1.29 or v1.29.3, got ${JSON.stringify(kubeVersion)}`);
+      const kubernetesVersion = optionalString(c.kubernetesVersion, [...path, 'kubernetesVersion']);
+      if (kubernetesVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubernetesVersion)) bad([...path, 'kubernetesVersion'], `expected a Kubernetes version such as 1.32, got ${JSON.stringify(kubernetesVersion)}`);
       if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
       const inCluster = c.inCluster === true;
       const fluxPaths = fluxFolders(c.fluxPaths, [...path, 'fluxPaths'], bad);
@@ -99,7 +95,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         ...(context ? { context } : {}),
         ...(server ? { server } : {}),
         ...(environment ? { environment } : {}),
-        ...(kubeVersion !== undefined && KUBE_VERSION.test(kubeVersion) ? { kubeVersion } : {}),
+        ...(kubernetesVersion ? { kubernetesVersion } : {}),
         ...(inCluster && !other ? { inCluster: true } : {}),
         ...(fluxPaths.length > 0 ? { fluxPaths } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.
@@ -115,6 +111,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
   const tracking = spec.tracking === 'label' ? 'label' : 'annotation';
   if (spec.tracking !== undefined && spec.tracking !== 'label' && spec.tracking !== 'annotation') bad(['spec', 'tracking'], `must be \`annotation\` or \`label\`, got ${JSON.stringify(spec.tracking)}`);
   if (spec.loadRestrictor !== undefined && spec.loadRestrictor !== 'rootOnly' && spec.loadRestrictor !== 'none') bad(['spec', 'loadRestrictor'], `must be \`rootOnly\` or \`none\`, got ${JSON.stringify(spec.loadRestrictor)}`);
+  const validation = parseFleetValidation(spec.validation, bad);
   const fleet: FleetSpec = {
     name: typeof meta.name === 'string' ? meta.name : 'fleet',
     applicationSets: strings(spec.applicationSets, 'applicationSets', DEFAULT_MANIFEST_GLOBS),
@@ -125,6 +122,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
     loadRestrictor: spec.loadRestrictor === 'none' ? 'none' : 'rootOnly',
     ...(typeof buildOptions === 'string' ? { kustomizeBuildOptions: { options: buildOptions, from: `${file} spec.kustomize.buildOptions` } } : {}),
     file,
+    ...(validation ? { validation } : {}),
   };
   return { fleet, problems };
 }

@@ -1,3 +1,4 @@
+import type { FleetValidationSettings } from '../validate/fleet-settings';
 /** The Flotilla file kinds' API version. */
 export const FLOTILLA_API_VERSION = 'flotilla.dev/v1alpha1';
 
@@ -18,13 +19,13 @@ export interface ClusterSpec {
    * whose destination is `in-cluster` deploy here. At most one cluster of the fleet says so.
    */
   readonly inCluster?: boolean;
-  /**
-   * The cluster's Kubernetes version (`1.29`, `v1.29.3`), for Helm's `.Capabilities.KubeVersion` when the cluster is not
-   * connected (a connected cluster's own version wins).
-   */
-  readonly kubeVersion?: string;
   /** Folders whose Flux Kustomizations and HelmReleases apply to this cluster (besides `clusters/<name>/`). */
   readonly fluxPaths?: readonly string[];
+  /**
+   * The cluster's Kubernetes version (`1.32`, `v1.32.3`) when it cannot be asked: for validation (default: the newest
+   * bundled) and for Helm's `.Capabilities.KubeVersion` (a connected cluster's own version wins).
+   */
+  readonly kubernetesVersion?: string;
   /** Where the cluster was declared (fleet file or cluster Secret). */
   readonly source?: { readonly file: string; readonly line?: number };
 }
@@ -51,4 +52,6 @@ export interface FleetSpec {
   readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   /** The file it was read from, when there is one. */
   readonly file?: string;
+  /** `spec.validation`: checks switched off fleet-wide or for some apps (schema, lint, score). */
+  readonly validation?: FleetValidationSettings;
 }

@@ -43,7 +43,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
     .option('--all', 'render every generated Application')
     .option('-o, --out-dir <dir>', 'with --all: write <dir>/<cluster>/<app>.yaml')
     .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default) or LoadRestrictionsNone, as kustomize')
-    .option('--offline', "with --app/--all: contact no cluster; Helm charts see the fleet file's kubeVersion, else helm's defaults")
+    .option('--offline', "with --app/--all: contact no cluster; Helm charts see the fleet file's kubernetesVersion, else helm's defaults")
     .option('--kubeconfig <file...>', "with --app/--all: kubeconfig to read the target clusters' version and API groups for Helm (default: $KUBECONFIG, else the running sandbox's, else ~/.kube/config)")
     .option('--timeout <duration>', 'deadline of each cluster call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg())
     .action(

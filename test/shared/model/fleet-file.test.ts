@@ -24,21 +24,6 @@ const FLEET = [
 ].join('\n');
 
 describe('the fleet file schema', () => {
-  it("reads a cluster's kubeVersion (Helm's capabilities offline) and refuses an unquoted or malformed one at its node", () => {
-    const text = [
-      'apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata: {name: t}', 'spec:', '  clusters:',
-      '  - {name: a, kubeVersion: "v1.30.2"}', // 6
-      '  - {name: b, kubeVersion: 1.30}', // 7
-      '  - {name: c, kubeVersion: "latest"}', // 8
-      '',
-    ].join('\n');
-    const scan = scanRepository(new MemoryFileTree([['flotilla.yaml', text]], 'a'.repeat(40)));
-    expect(scan.fleet.clusters.map((c) => `${c.name}=${c.kubeVersion ?? '-'}`)).toEqual(['a=v1.30.2', 'b=-', 'c=-']);
-    expect(scan.problems.map(formatProblem)).toEqual([
-      'flotilla.yaml:7:28: fleet file: spec.clusters[1].kubeVersion: must be a quoted string (unquoted it reads as the number 1.3; write kubeVersion: "1.30")',
-      'flotilla.yaml:8:28: fleet file: spec.clusters[2].kubeVersion: must be a Kubernetes version such as 1.29 or v1.29.3, got "latest"',
-    ]);
-  });
 
   it('refuses unknown fields with a "did you mean", and points every problem at the offending node', () => {
     const scan = scanRepository(new MemoryFileTree([['flotilla.yaml', FLEET]], 'a'.repeat(40)));

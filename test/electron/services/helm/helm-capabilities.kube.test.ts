@@ -1,5 +1,5 @@
 // Helm's `.Capabilities` as Argo CD fills them: the target cluster's own Kubernetes version and API groups when it can
-// be reached (a CRD's group is there once the CRD is installed), else the fleet file's kubeVersion, else helm's
+// be reached (a CRD's group is there once the CRD is installed), else the fleet file's kubernetesVersion, else helm's
 // defaults; an explicit helm.kubeVersion always wins. `render --app` says which on stderr.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,8 +53,8 @@ describe.skipIf(!findHelm())('Helm capabilities of the target cluster', () => {
       'flotilla.yaml': [
         'apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata: {name: caps}', 'spec:', `  repoURL: ${REPO_URL}`, '  clusters:',
         `  - {name: staging, context: ${staging.context}, server: '${staging.server}'}`,
-        `  - {name: prod, context: ${prod.context}, server: '${prod.server}', kubeVersion: "1.30.2"}`,
-        "  - {name: edge, context: no-such-context, server: 'https://edge.example.com:6443', kubeVersion: \"1.29.0\"}",
+        `  - {name: prod, context: ${prod.context}, server: '${prod.server}', kubernetesVersion: "1.30.2"}`,
+        "  - {name: edge, context: no-such-context, server: 'https://edge.example.com:6443', kubernetesVersion: \"1.29.0\"}",
         "  - {name: far, context: no-such-context, server: 'https://far.example.com:6443'}",
         '',
       ].join('\n'),
@@ -90,7 +90,7 @@ describe.skipIf(!findHelm())('Helm capabilities of the target cluster', () => {
     expect(data(r.out)).toEqual({ kubeVersion: version, hasGroup: 'false', hasKind: 'false', hasApps: 'true' });
   });
 
-  it("offline, the fleet file's kubeVersion (helm's default API versions); without one, helm's defaults, and says why", async () => {
+  it("offline, the fleet file's kubernetesVersion (helm's default API versions); without one, helm's defaults, and says why", async () => {
     const edge = await cli(['render', '--app', 'caps-edge', ...kc()], repo.dir);
     expect(edge.code).toBe(0);
     expect(data(edge.out)).toMatchObject({ kubeVersion: 'v1.29.0', hasGroup: 'false' });
