@@ -8,6 +8,7 @@ import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
 import { instanceNameOf } from '../../shared/fleet/app-name';
+import type { RenderOptions } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { runningVersionOf, versionOf } from '../../shared/fleet/version';
 import type { HealthCustomizations } from '../../shared/health';
@@ -114,59 +115,62 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
-  const jobs: Job[] = [];
-  // The target clusters are connected before rendering: Helm charts see each one's version and API groups, as Argo CD
-  // passes them (a cluster that cannot be reached leaves helm's defaults, and its rows are Unknown anyway).
-  const targets = new Set(selectedApps.map((a) => clusterForApp(a.application, clusters)?.name).filter((c): c is string => c !== undefined && (opts.cluster === undefined || c === opts.cluster)));
-  const manager = ClusterManager.fromKubeconfig({
-    clusters: clusters.filter((c) => targets.has(c.name)),
-    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
-    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-  });
-  const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, targets));
+  // Each app is rendered in its cluster's task, once that cluster is connected: Helm charts see its version and API
+  // groups, as Argo CD passes them, and a slow cluster delays only its own apps.
+  const pending: { readonly row: AppRow; readonly cluster: string }[] = [];
   for (const row of selectedApps) {
     const app = row.application;
-    const rendered = renderApplication(app, git, renderOpts);
-    if (rendered.cluster === undefined) {
+    const cluster = clusterForApp(app, clusters)?.name;
+    if (cluster === undefined) {
       const d = app.spec.destination;
       // An in-cluster destination without a fleet cluster for it already carries its own warning.
       if (!isInClusterDestination(app)) problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: row.name }), severity: 'warning' });
       continue;
     }
-    if (opts.cluster !== undefined && rendered.cluster !== opts.cluster) continue;
+    if (opts.cluster !== undefined && cluster !== opts.cluster) continue;
+    pending.push({ row, cluster });
+  }
+  const renderJob = (row: AppRow, renderOpts: RenderOptions): Job => {
+    const rendered = renderApplication(row.application, git, renderOpts);
     const firstError = rendered.problems.find((p) => p.severity === 'error');
     // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
     const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
-    jobs.push({
-      app,
+    return {
+      app: row.application,
       name: row.name,
-      cluster: rendered.cluster,
+      cluster: rendered.cluster!,
       desired: rendered.objects,
       revision: rendered.revision ?? head.sha,
       ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
       renderProblems: [...rendered.problems, ...refused],
-    });
-  }
-
+    };
+  };
+  const manager = ClusterManager.fromKubeconfig({
+    clusters: clusters.filter((c) => pending.some((j) => j.cluster === c.name)),
+    kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
   problems.push(...manager.problems);
   const rows: FleetComparisonRow[] = [];
   let finished = 0;
   const done = (n: number): void => {
     opts.signal?.throwIfAborted();
     finished += n;
-    opts.onProgress?.(finished, jobs.length);
+    opts.onProgress?.(finished, pending.length);
   };
   const rowOf = (j: Job) => ({ app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
-  opts.onProgress?.(0, jobs.length);
+  opts.onProgress?.(0, pending.length);
   try {
-    const byCluster = new Map<string, Job[]>();
-    for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
-    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
+    const byCluster = new Map<string, AppRow[]>();
+    for (const j of pending) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j.row]);
+    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterRows]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
-      // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
-      const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
+      // Connected while its capabilities are read (an unreachable cluster is tried once), then its apps rendered.
+      const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster]));
+      const clusterJobs = clusterRows.map((row) => renderJob(row, renderOpts));
+      const info = conn.info;
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
@@ -186,14 +190,22 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             ...(namespace ? { namespace } : {}),
             ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
           };
+          let live: Awaited<ReturnType<LiveStore['liveState']>> | undefined;
+          if (j.renderError === undefined && clusterError === undefined && store) {
+            try {
+              live = await store.liveState(instanceNameOf(name), j.desired, namespace);
+            } catch (err) {
+              // The cluster went away while its apps were read: this app and the rest there are not compared.
+              clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
+            }
+          }
           const error = j.renderError ?? clusterError;
-          if (error !== undefined || !store) {
+          if (error !== undefined || !live) {
             const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });
             out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), ...(clusterError !== undefined ? { unreachable: clusterError } : {}) });
             done(1);
             continue;
           }
-          const live = await store.liveState(instanceNameOf(name), j.desired, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
           const serverPredicted = opts.serverSide
