@@ -3,8 +3,10 @@ import { appRefusals } from '../../shared/fleet/discover';
 import { instanceNameOf } from '../../shared/fleet/app-name';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
+import { FLEET_FILE } from '../../shared/repo/scan';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
+import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
@@ -55,6 +57,9 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const { head, scan, git, clusters } = discovery;
   const target = clusterForApp(generated.application, clusters)?.name;
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === target), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
+  // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
+  const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  const lua = fleetHealthChecks(health);
   try {
     // Rendered for the target cluster's version and API groups, as Argo CD renders Helm charts before a sync.
     const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, target ? [target] : [])));
@@ -85,6 +90,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       dryRun: req.dryRun ?? false,
       waitForHealthy: { timeoutMs: healthTimeoutMs },
       hookTimeoutMs: healthTimeoutMs,
+      ...(lua ? { customHealth: lua } : {}),
     });
     const result: SyncResult = { ...synced, app: req.app };
     if (!result.dryRun && store) {
@@ -109,5 +115,6 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
     return result;
   } finally {
     manager.close();
+    lua?.close();
   }
 }

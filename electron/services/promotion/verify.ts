@@ -6,13 +6,14 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
-import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
+import type { HealthResult, HealthStatus, KubeObject, SyncStatus } from '../../../shared/model/status';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { overlayDir, stageClusters } from '../../../shared/promotion/plan';
 import { normalizePath } from '../../../shared/repo/paths';
-import { scanRepository } from '../../../shared/repo/scan';
+import { FLEET_FILE, scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
+import { fleetCompareSettings, fleetHealthChecks } from '../fleet-settings';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
@@ -89,6 +90,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
     const reader = { treeAt: () => tree };
     const dirs = new Map(record.apps.map((a) => [overlayDir(pipeline, stage, a), a] as const));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    // Health as the grid judges it: the promoted commit's fleet file's custom Lua checks first, then Argo CD's rules.
+    const lua = fleetHealthChecks(fleetCompareSettings(tree.read(FLEET_FILE)).health);
+    const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
     try {
       // Rendered for each target cluster's version and API groups, as Argo CD renders what it syncs there.
       const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, targetClusters));
@@ -110,8 +114,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
           await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
           const live = await store.liveState(appInstanceName(application.metadata), rendered.objects, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
+          await lua?.evaluate(ours.flatMap((r) => (r.live ? [r.live] : [])));
           const status = compareApp({
-            app: application.metadata.name, cluster: rendered.cluster!, revision: record.commit!, assessHealth, ...(namespace ? { namespace } : {}),
+            app: application.metadata.name, cluster: rendered.cluster!, revision: record.commit!, assessHealth: assess, ...(namespace ? { namespace } : {}),
             ignoreDifferences: application.spec.ignoreDifferences ?? [],
             desired: ours.map((r) => r.desired!), live: ours.map((r) => r.live), extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
             liveErrors: ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined)), observedAt: live.observedAt,
@@ -120,7 +125,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
           let message = status.health.message;
           if (status.health.status === 'Degraded' || status.health.status === 'Progressing') {
             for (const r of ours) {
-              const why = r.live && r.live.kind !== undefined && assessHealth(r.live).status !== 'Healthy' ? await podFailureReason(conn, r.live) : undefined;
+              const why = r.live && r.live.kind !== undefined && assess(r.live).status !== 'Healthy' ? await podFailureReason(conn, r.live) : undefined;
               if (why) {
                 message = message ? `${message}; ${why}` : why;
                 break;
@@ -134,6 +139,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
       }));
     } finally {
       manager.close();
+      lua?.close();
     }
   };
 }
