@@ -2,6 +2,7 @@ import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from 
 import { LOG_LIMIT_BYTES, LOG_TAIL_LINES } from '../../shared/api/app-live';
 import { maskSecret } from '../../shared/diff/secret';
 import { renderApplication } from '../../shared/fleet/render-apps';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { assessHealth } from '../../shared/health';
 import { emitYaml } from '../../shared/kustomize';
 import type { Json } from '../../shared/kustomize/yaml';
@@ -17,10 +18,10 @@ import type { TrackingOptions } from './cluster/tracking';
 import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import type { SourcePosition } from '../../shared/yaml/node-position';
+import { capabilitiesLookup } from './helm/capabilities';
 import type { Session } from './session';
-import { sourceTools } from './sources/source-tools';
+import { renderOptions } from './sources/render-options';
 
 /** What the app page needs of one app on its cluster: desired objects from Git, the connection, the tracking method. */
 interface AppTarget {
@@ -49,10 +50,11 @@ export class AppLiveService {
     const { head, scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     if (!generated) throw new FlotillaError(problem(`no Application ${app} at HEAD`, { app, cluster }));
-    const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
-    if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const manager = await this.session.clusterManager();
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
+    // Rendered with the cluster's own version and API groups, as Argo CD renders Helm charts for it.
+    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster], { reconnect: false })));
+    if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
     // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.
     const { health, healthPositions } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
@@ -66,7 +68,7 @@ export class AppLiveService {
     // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
     const lua = fleetHealthChecks(t.health, t.healthPositions);
     try {
-      const state = await store.liveState(app, t.desired, t.namespace);
+      const state = await store.liveState(instanceNameOf(app), t.desired, t.namespace);
       const tree = await readAppTree(t.conn, state.resources, {
         app,
         assess: (o) => assessHealth(o, lua ? { custom: lua } : undefined),
@@ -139,7 +141,7 @@ export class AppLiveService {
   private async belongsTo(t: AppTarget, obj: KubeObject, app: string): Promise<boolean> {
     let cur: KubeObject | undefined = obj;
     for (let hop = 0; cur && hop <= OWNER_HOPS; hop++) {
-      if (trackedApp(cur, t.tracking) === app) return true;
+      if (trackedApp(cur, t.tracking) === instanceNameOf(app)) return true;
       const refs = (cur.metadata?.['ownerReferences'] ?? []) as { apiVersion?: string; kind?: string; name?: string; controller?: boolean }[];
       const ref = refs.find((r) => r.controller) ?? refs[0];
       if (!ref?.kind || !ref.name) return false;

@@ -1,4 +1,6 @@
+import { clusterForApp } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
@@ -9,8 +11,8 @@ import { chooseKubeconfig } from './kubeconfig-choice';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './sources/source-tools';
+import { capabilitiesLookup } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
 export interface GitSyncRequest {
@@ -53,27 +55,30 @@ const resourceId = (r: { group: string; kind: string; namespace: string; name: s
 export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
   const { discovery, row: generated } = await fleet.app(req.app);
   const { head, scan, git, clusters } = discovery;
-  const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
-  const failure = rendered.problems.find((p) => p.severity === 'error');
-  if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
-  // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.
-  const refused = appRefusals(discovery.fleet, generated, rendered.objects, clusters);
-  if (refused.length > 0) throw new FlotillaError({ ...refused[0]!, message: `refused, nothing synced: ${refused.map((p) => p.message).join('; ')}` });
-  if (!rendered.cluster) throw new FlotillaError(problem(`the destination of ${req.app} is not a cluster of the fleet`, { app: req.app }));
-  if (req.cluster && req.cluster !== rendered.cluster) throw new FlotillaError(problem(`${req.app} deploys to ${rendered.cluster}, not ${req.cluster}`, { app: req.app, cluster: req.cluster }));
-  const policy = generated.application.spec.syncPolicy;
-  const syncOptions = (Array.isArray(policy?.syncOptions) ? policy.syncOptions : []).map(String);
-  const nsMeta = managedNamespaceMetadata(policy);
-  const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
-  const namespace = generated.application.spec.destination.namespace;
-  const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
+  const target = clusterForApp(generated.application, clusters)?.name;
+  const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === target), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
   // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
   const { health, healthPositions } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
   const lua = fleetHealthChecks(health, healthPositions);
   try {
+    // Rendered for the target cluster's version and API groups, as Argo CD renders Helm charts before a sync.
+    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, target ? [target] : [])));
+    const failure = rendered.problems.find((p) => p.severity === 'error');
+    if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
+    // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.
+    const refused = appRefusals(discovery.fleet, generated, rendered.objects, clusters);
+    if (refused.length > 0) throw new FlotillaError({ ...refused[0]!, message: `refused, nothing synced: ${refused.map((p) => p.message).join('; ')}` });
+    if (!rendered.cluster) throw new FlotillaError(problem(`the destination of ${req.app} is not a cluster of the fleet`, { app: req.app }));
+    if (req.cluster && req.cluster !== rendered.cluster) throw new FlotillaError(problem(`${req.app} deploys to ${rendered.cluster}, not ${req.cluster}`, { app: req.app, cluster: req.cluster }));
+    const policy = generated.application.spec.syncPolicy;
+    const syncOptions = (Array.isArray(policy?.syncOptions) ? policy.syncOptions : []).map(String);
+    const nsMeta = managedNamespaceMetadata(policy);
+    const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
+    const namespace = generated.application.spec.destination.namespace;
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
-    const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
-      app: req.app,
+    const synced = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
+      // Objects are tracked by the instance name (`<namespace>_<name>` outside the control plane), as Argo CD tracks them.
+      app: instanceNameOf(req.app),
       ...(namespace ? { namespace } : {}),
       tracking: { method: scan.fleet.tracking },
       prune: req.prune ?? false,
@@ -87,6 +92,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       hookTimeoutMs: healthTimeoutMs,
       ...(lua ? { customHealth: lua } : {}),
     });
+    const result: SyncResult = { ...synced, app: req.app };
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
       store.recordSyncRun({

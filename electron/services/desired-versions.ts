@@ -3,9 +3,8 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { desiredVersionOf } from '../../shared/fleet/version';
 import type { Application } from '../../shared/model/application';
 import type { HeadDiscovery } from './fleet-service';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import { renderOptions } from './sources/render-options';
 import type { Session } from './session';
-import { sourceTools } from './sources/source-tools';
 
 /** How long one slice of rendering may hold the event loop before the server answers other calls. */
 const SLICE_MS = 20;
@@ -36,7 +35,7 @@ export class DesiredVersions {
 }
 
 async function computeVersions(d: HeadDiscovery): Promise<DesiredVersionsView> {
-  const opts = { clusters: d.clusters, loadRestrictor: d.scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
+  const opts = renderOptions(d.scan, d.clusters);
   const versions: Record<string, string> = {};
   const bySource = new Map<string, string>();
   let sliceStart = performance.now();

@@ -5,8 +5,10 @@ import { compileIgnoreDifferences } from '../../shared/diff/ignore-differences';
 import { FLOTILLA_FIELD_MANAGER } from '../../shared/diff/managed-fields';
 import { INSTANCE_LABEL } from '../../shared/diff/normalize';
 import type { AppRow } from '../../shared/api/contract';
-import { isInClusterDestination } from '../../shared/fleet/destination';
+import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
+import { instanceNameOf } from '../../shared/fleet/app-name';
+import type { RenderOptions } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { runningVersionOf, versionOf } from '../../shared/fleet/version';
 import { assessHealth } from '../../shared/health';
@@ -23,8 +25,8 @@ import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './sources/source-tools';
+import { capabilitiesLookup } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -112,33 +114,38 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
-  const jobs: Job[] = [];
+  // Each app is rendered in its cluster's task, once that cluster is connected: Helm charts see its version and API
+  // groups, as Argo CD passes them, and a slow cluster delays only its own apps.
+  const pending: { readonly row: AppRow; readonly cluster: string }[] = [];
   for (const row of selectedApps) {
     const app = row.application;
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
-    if (rendered.cluster === undefined) {
+    const cluster = clusterForApp(app, clusters)?.name;
+    if (cluster === undefined) {
       const d = app.spec.destination;
       // An in-cluster destination without a fleet cluster for it already carries its own warning.
       if (!isInClusterDestination(app)) problems.push({ ...problem(`destination ${d.name ?? d.server ?? '(none)'} is not a cluster of the fleet; not compared`, { app: row.name }), severity: 'warning' });
       continue;
     }
-    if (opts.cluster !== undefined && rendered.cluster !== opts.cluster) continue;
+    if (opts.cluster !== undefined && cluster !== opts.cluster) continue;
+    pending.push({ row, cluster });
+  }
+  const renderJob = (row: AppRow, renderOpts: RenderOptions): Job => {
+    const rendered = renderApplication(row.application, git, renderOpts);
     const firstError = rendered.problems.find((p) => p.severity === 'error');
     // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
     const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
-    jobs.push({
-      app,
+    return {
+      app: row.application,
       name: row.name,
-      cluster: rendered.cluster,
+      cluster: rendered.cluster!,
       desired: rendered.objects,
       revision: rendered.revision ?? head.sha,
       ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
       renderProblems: [...rendered.problems, ...refused],
-    });
-  }
-
+    };
+  };
   const manager = ClusterManager.fromKubeconfig({
-    clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
+    clusters: clusters.filter((c) => pending.some((j) => j.cluster === c.name)),
     kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
@@ -149,18 +156,21 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const done = (n: number): void => {
     opts.signal?.throwIfAborted();
     finished += n;
-    opts.onProgress?.(finished, jobs.length);
+    opts.onProgress?.(finished, pending.length);
   };
   const rowOf = (j: Job) => ({ app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
-  opts.onProgress?.(0, jobs.length);
+  opts.onProgress?.(0, pending.length);
   try {
-    const byCluster = new Map<string, Job[]>();
-    for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
-    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
+    const byCluster = new Map<string, AppRow[]>();
+    for (const j of pending) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j.row]);
+    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterRows]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
-      const info = await conn.connect().catch(() => conn.info);
+      // Connected while its capabilities are read (an unreachable cluster is tried once), then its apps rendered.
+      const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster]));
+      const clusterJobs = clusterRows.map((row) => renderJob(row, renderOpts));
+      const info = conn.info;
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
@@ -180,22 +190,19 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             ...(namespace ? { namespace } : {}),
             ...(scan.fleet.tracking === 'label' ? { trackingLabel: INSTANCE_LABEL } : {}),
           };
+          let live: Awaited<ReturnType<LiveStore['liveState']>> | undefined;
+          if (j.renderError === undefined && clusterError === undefined && store) {
+            try {
+              live = await store.liveState(instanceNameOf(name), j.desired, namespace);
+            } catch (err) {
+              // The cluster went away while its apps were read: this app and the rest there are not compared.
+              clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
+            }
+          }
           const error = j.renderError ?? clusterError;
-          if (error !== undefined || !store) {
+          if (error !== undefined || !live) {
             const comparison = compareAppDetailed({ ...base, desired: j.renderError ? [] : j.desired, live: [], extra: [], error: error ?? 'not compared', observedAt });
             out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), ...(clusterError !== undefined ? { unreachable: clusterError } : {}) });
-            done(1);
-            continue;
-          }
-          let live: Awaited<ReturnType<LiveStore['liveState']>>;
-          try {
-            live = await store.liveState(name, j.desired, namespace);
-          } catch (err) {
-            // The cluster went away mid-read (reset, killed, frozen past the timeout): this app and the rest of the
-            // cluster's are not compared, and say why; the other clusters go on.
-            clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
-            const comparison = compareAppDetailed({ ...base, desired: j.desired, live: [], extra: [], error: clusterError, observedAt });
-            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), unreachable: clusterError });
             done(1);
             continue;
           }
@@ -205,7 +212,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             ? await Promise.all(ours.map(async (r, i) => {
                 if (!r.live || liveErrors[i] !== undefined) return undefined;
                 try {
-                  return await serverSideDryRun(conn, r.desired!, r, name, scan.fleet.tracking);
+                  return await serverSideDryRun(conn, r.desired!, r, instanceNameOf(name), scan.fleet.tracking);
                 } catch (err) {
                   liveErrors[i] = `server-side dry run failed: ${toProblem(err).message}`;
                   return undefined;

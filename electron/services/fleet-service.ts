@@ -78,7 +78,9 @@ export class FleetService {
   async overview(): Promise<FleetOverview> {
     const { head, scan, fleet } = await this.discovery();
     const environments = environmentOrder(pipelineStageOrder(scan.pipelines.map((p) => p.value)), scan.fleet.clusters.flatMap((c) => (c.environment ? [c.environment] : [])));
-    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets: fleet.appsets, apps: fleet.apps, problems: fleet.problems, environments };
+    // Each app once: an ApplicationSet names its apps, whose rows are in `apps`.
+    const appsets = fleet.appsets.map(({ apps, ...s }) => ({ ...s, appNames: apps.map((a) => a.name) }));
+    return { repo: { path: this.repo.root, head, fleet: scan.fleet }, appsets, apps: fleet.apps, problems: fleet.problems, environments };
   }
 
   /** The app named `name` at HEAD (Argo CD's name, `namespace/name` outside the control plane), or a FlotillaError listing the known ones. */

@@ -13,6 +13,9 @@ import type { FleetService, HeadDiscovery } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
+import type { ClusterAccess } from './helm/capabilities';
+import { readCapabilities } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 /** Which Applications to render (generated, plain, or rendered by apps). */
 export interface RenderAppsQuery {
@@ -24,6 +27,11 @@ export interface RenderAppsQuery {
   readonly cluster?: string;
   /** 'source': render sibling apps together (by source folder) so shared bases are read and parsed once; default: fleet order. */
   readonly order?: 'fleet' | 'source';
+  /**
+   * How to reach the target clusters for Helm's `.Capabilities` (their version and API groups, as Argo CD passes
+   * them). Without it no cluster is contacted: the fleet file's `kubeVersion`, else helm's defaults.
+   */
+  readonly clusterAccess?: ClusterAccess;
 }
 
 /** What a render of many Applications did: how many were rendered and how many of those failed. */
@@ -55,17 +63,23 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
       throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
     }
   }
-  const opts = { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() };
-  let failed = 0;
-  for (const row of query.order === 'source' ? bySourceFolder(apps) : apps) {
-    const rendered = renderApplication(row.application, git, opts);
-    // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
-    const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
-    const r: RenderedApp = { ...rendered, app: row.name, problems: [...rendered.problems, ...refused] };
-    if (r.problems.some((p) => p.severity === 'error')) failed++;
-    onApp(r);
+  const targets = new Set(apps.map((a) => clusterForApp(a.application, clusters)?.name));
+  const caps = await readCapabilities(query.clusterAccess ?? { offline: 'no cluster contacted' }, clusters.filter((c) => targets.has(c.name)));
+  try {
+    const opts = renderOptions(scan, clusters, caps.lookup);
+    let failed = 0;
+    for (const row of query.order === 'source' ? bySourceFolder(apps) : apps) {
+      const rendered = renderApplication(row.application, git, opts);
+      // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
+      const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
+      const r: RenderedApp = { ...rendered, app: row.name, problems: [...rendered.problems, ...refused] };
+      if (r.problems.some((p) => p.severity === 'error')) failed++;
+      onApp(r);
+    }
+    return { rendered: apps.length, failed };
+  } finally {
+    caps.close();
   }
-  return { rendered: apps.length, failed };
 }
 
 /** The repository at a revision other than HEAD, with every app discovered there. */

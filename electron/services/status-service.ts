@@ -5,6 +5,7 @@ import { sortByEnvironment } from '../../shared/fleet/environment-order';
 import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
+import { instanceNameOf } from '../../shared/fleet/app-name';
 import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
 import { formatOrigin } from '../../shared/fleet/app-origin';
 import { appRefusals, discoveryProblems } from '../../shared/fleet/discover';
@@ -17,8 +18,8 @@ import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import type { Session } from './session';
-import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { sourceTools } from './sources/source-tools';
+import { capabilitiesLookup } from './helm/capabilities';
+import { renderOptions } from './sources/render-options';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -117,11 +118,12 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan } = await fleet.scanHead();
     const state = new FleetLiveState(manager, { tracking: { method: scan.fleet.tracking } });
-    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ app: r.app, cluster: r.cluster, desired: r.desired }));
+    // Live objects carry the app's instance name (`<namespace>_<name>` outside the control plane); rows its shown name.
+    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ name: r.app, target: { app: instanceNameOf(r.app), cluster: r.cluster, desired: r.desired } }));
     const offs: (() => void)[] = [];
     this.live = { state, offs };
-    await state.read(targets);
-    for (const t of targets) offs.push(state.watch(t, () => this.liveChanged(t.app, t.cluster)));
+    await state.read(targets.map((t) => t.target));
+    for (const t of targets) offs.push(state.watch(t.target, () => this.liveChanged(t.name, t.target.cluster)));
     // A change made between the comparison's reads and the watches' first lists raised no event: compare once more
     // now that every later change will.
     this.recordLive({});
@@ -183,7 +185,9 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
-    const rendered = generated ? renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() }) : undefined;
+    // The manifests shown are rendered for this cluster's version and API groups when it is connected (as Argo CD's).
+    const caps = generated && clusters.some((c) => c.name === cluster) ? await capabilitiesLookup(await this.session.clusterManager(), [cluster], { reconnect: false }) : undefined;
+    const rendered = generated ? renderApplication(generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
     const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);

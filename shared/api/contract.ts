@@ -57,6 +57,8 @@ export interface AppRow {
 /** An ApplicationSet as lists show it. */
 export interface AppSetSummary {
   readonly name: string;
+  /** Its `metadata.namespace`, when it names one. */
+  readonly namespace?: string;
   readonly file: string;
   readonly line: number;
   readonly generators: readonly string[];
@@ -66,10 +68,17 @@ export interface AppSetSummary {
   readonly parent?: string;
 }
 
+/** An ApplicationSet as the fleet overview lists it: its apps by name, each a row of `FleetOverview.apps` (sent once). */
+export interface AppSetListing extends Omit<AppSetSummary, 'apps'> {
+  /** The names of the apps it generates, in order. */
+  readonly appNames: readonly string[];
+}
+
 /** The open repository, its ApplicationSets and apps, and every problem found reading it. */
 export interface FleetOverview {
   readonly repo: RepoSummary;
-  readonly appsets: readonly AppSetSummary[];
+  /** The ApplicationSets; their apps are rows of `apps`, named (each app is carried once). */
+  readonly appsets: readonly AppSetListing[];
   /** Every app: those ApplicationSets generate, plain Applications in files, and those apps render (app of apps). */
   readonly apps: readonly AppRow[];
   /** Problems not tied to one ApplicationSet (unparsable files, fleet file errors). */

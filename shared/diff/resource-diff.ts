@@ -1,6 +1,7 @@
 // Desired against live for one resource: normalise both, drop ignored fields, predict the live object after apply,
 // and say whether it is in sync, with a masked unified YAML diff and the changed fields.
 
+import { instanceNameOf } from '../fleet/app-name';
 import type { FieldChange, KubeObject, ResourceKey, SyncStatus } from '../model/status';
 import type { IgnoreRule } from './ignore-differences';
 import { applyIgnoreRules, matchingRules } from './ignore-differences';
@@ -67,8 +68,10 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   // The tracking mark is ignored when live carries this app's own (then dropped from desired and the server's
   // prediction too); a live object tracked by another app keeps it, so a desired object that claims it shows drift.
   const notLive = [d, server].filter((x): x is KubeObject => x !== undefined);
-  if (opts.app && (!l || dropOwnTrackingId(l, opts.app, key))) for (const o of notLive) dropOwnTrackingId(o, opts.app, key);
-  if (opts.app && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, opts.app, opts.trackingLabel))) for (const o of notLive) dropOwnTrackingLabel(o, opts.app, opts.trackingLabel);
+  // Live objects carry the app's instance name (`<namespace>_<name>` for an app outside the control plane).
+  const tracked = opts.app ? instanceNameOf(opts.app) : undefined;
+  if (tracked && (!l || dropOwnTrackingId(l, tracked, key))) for (const o of notLive) dropOwnTrackingId(o, tracked, key);
+  if (tracked && opts.trackingLabel && (!l || dropOwnTrackingLabel(l, tracked, opts.trackingLabel))) for (const o of notLive) dropOwnTrackingLabel(o, tracked, opts.trackingLabel);
   applyIgnoreRules(rules, d, l, live);
   if (server) applyIgnoreRules(rules, server, undefined, live);
 

@@ -10,3 +10,18 @@ export const CONTROL_PLANE_NAMESPACE = 'argocd';
 export function qualifiedAppName(meta: { readonly name: string; readonly namespace?: string | undefined }, controlPlane = CONTROL_PLANE_NAMESPACE): string {
   return meta.namespace && meta.namespace !== controlPlane ? `${meta.namespace}/${meta.name}` : meta.name;
 }
+
+/**
+ * Argo CD's instance name of an Application (`argo.AppInstanceName`): what its tracking id, instance label and
+ * `$ARGOCD_APP_NAME` carry. `name` in the control-plane namespace (or none), `<namespace>_<name>` elsewhere — an
+ * underscore, which no Kubernetes name contains, where the displayed name has a `/`.
+ */
+export function appInstanceName(meta: { readonly name: string; readonly namespace?: string | undefined }, controlPlane = CONTROL_PLANE_NAMESPACE): string {
+  return meta.namespace && meta.namespace !== controlPlane ? `${meta.namespace}_${meta.name}` : meta.name;
+}
+
+/** The instance name of an app known by its displayed name (`argo.InstanceNameFromQualified`): `team/web` → `team_web`. */
+export function instanceNameOf(qualified: string): string {
+  const i = qualified.indexOf('/');
+  return i < 0 ? qualified : `${qualified.slice(0, i)}_${qualified.slice(i + 1)}`;
+}

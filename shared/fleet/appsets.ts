@@ -27,8 +27,11 @@ export function generateDocs(docs: readonly FoundDoc[], clusters: readonly Clust
   const seen = generatorClusters(clusters);
   return docs.map((doc) => {
     const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line, ...(doc.at ? { at: doc.at } : {}) }, { clusters: seen, git, inCluster: true });
+    const meta = doc.value['metadata'];
+    const namespace = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)['namespace'] : undefined;
     return {
       name: r.name,
+      ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
       file: r.file,
       line: r.line,
       generators: r.generators,

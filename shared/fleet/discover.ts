@@ -47,7 +47,7 @@ export interface DiscoverOptions {
 }
 
 /** Every problem of a discovery: the repository's, each ApplicationSet's and each app's. */
-export function discoveryProblems(d: { readonly appsets: readonly AppSetSummary[]; readonly apps: readonly AppRow[]; readonly problems: readonly Problem[] }): Problem[] {
+export function discoveryProblems(d: { readonly appsets: readonly { readonly problems: readonly Problem[] }[]; readonly apps: readonly AppRow[]; readonly problems: readonly Problem[] }): Problem[] {
   return [...d.problems, ...d.appsets.flatMap((s) => s.problems), ...d.apps.flatMap((a) => a.problems ?? [])];
 }
 
@@ -94,7 +94,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
   // App of apps: render each app that may hold Applications, once; follow what it renders.
   const maxDepth = opts.maxDepth ?? 10;
   const maxApps = opts.maxApps ?? 20_000;
-  const renderOpts: RenderOptions = { ...opts.render, clusters, loadRestrictor: scan.fleet.loadRestrictor };
+  const renderOpts: RenderOptions = { ...opts.render, clusters, loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
   const children = new Map<string, string[]>();
   const queue = [...rows.keys()];
   const folders = appBearingFolders(scan.appBearingFiles);

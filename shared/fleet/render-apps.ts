@@ -9,13 +9,14 @@ import { MemoryFileTree } from '../repo/file-tree';
 import { isClusterScoped, parseApiVersion } from '../kustomize/resource';
 import type { Application, ApplicationSource } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
+import { appInstanceName } from './app-name';
 import { clusterForApp } from './destination';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem, toProblem } from '../problem';
 import { buildEnv } from '../sources/build-env';
 import { renderSource } from '../sources/registry';
-import type { SourceKind, SourceRenderer, SourceTools } from '../sources/types';
+import type { ClusterCapabilities, SourceKind, SourceRenderer, SourceTools } from '../sources/types';
 import { isRecord } from '../yaml/documents';
 
 /** What one of an Application's sources is and how it was rendered, in a person's words. */
@@ -52,8 +53,13 @@ export interface RenderOptions {
   readonly helmFor?: (tree: FileTree) => HelmRunner | undefined;
   /** The Helm templater and Jsonnet evaluator (the Node side provides them); absent ones make such sources a Problem. */
   readonly tools?: Omit<SourceTools, 'kustomizeHelm'>;
-  /** The target cluster's version and API groups, when known (Helm capabilities). */
-  readonly capabilities?: (cluster: string | undefined) => { readonly kubeVersion?: string; readonly apiVersions?: readonly string[] } | undefined;
+  /**
+   * The target cluster's version and API groups as a connected cluster reports them (Helm capabilities). When it
+   * gives none, the fleet file's `kubernetesVersion` of the cluster is used, else Helm's defaults.
+   */
+  readonly capabilities?: (cluster: string | undefined) => ClusterCapabilities | undefined;
+  /** Argo CD's `kustomize.buildOptions` (the fleet's `kustomizeBuildOptions`); absent: none, so `helmCharts` are refused. */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   /** The renderers to use (default: every renderer of this build). */
   readonly renderers?: readonly SourceRenderer[];
 }
@@ -140,8 +146,10 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
         }
       }
       for (const [refName, refSrc] of refs) if (!refTrees.has(refName) && usesRef(src, refName)) refTrees.set(refName, treeOf(refSrc));
-      const caps = opts.capabilities?.(cluster);
-      const env = buildEnv({ app: name, namespace, project: spec?.project, revision: tree.revision, repoURL: src.repoURL, path: rawPath, targetRevision: src.targetRevision });
+      const caps = capabilitiesFor(cluster, opts);
+      // $ARGOCD_APP_NAME is the instance name (`<namespace>_<name>` outside the control plane), as Argo CD's controller
+      // sends it; the default Helm release name stays the Application's own name (Argo CD strips the namespace part).
+      const env = buildEnv({ app: appInstanceName(app.metadata), namespace, project: spec?.project, revision: tree.revision, repoURL: src.repoURL, path: rawPath, targetRevision: src.targetRevision });
       const r = renderSource(
         {
           app: name,
@@ -153,7 +161,9 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
           refs: refTrees,
           ...(caps?.kubeVersion ? { kubeVersion: caps.kubeVersion } : {}),
           ...(caps?.apiVersions ? { apiVersions: caps.apiVersions } : {}),
+          ...(caps ? { capabilitiesFrom: caps.from } : {}),
           loadRestrictor: opts.loadRestrictor,
+          ...(opts.kustomizeBuildOptions ? { kustomizeBuildOptions: opts.kustomizeBuildOptions } : {}),
           tools: { ...(opts.tools ?? {}), ...(opts.helmFor ? { kustomizeHelm: opts.helmFor } : {}) },
         },
         opts.renderers,
@@ -169,6 +179,18 @@ export function renderApplication(app: Application, git: GitReader, opts: Render
     }
   }
   return done();
+}
+
+/**
+ * Helm's view of the target cluster: what the connected cluster reports; else the fleet file's `kubernetesVersion` for it
+ * (API versions stay Helm's defaults); else what the caller said about the cluster (e.g. why it was not reached).
+ */
+export function capabilitiesFor(cluster: string | undefined, opts: Pick<RenderOptions, 'capabilities' | 'clusters'>): ClusterCapabilities | undefined {
+  const live = opts.capabilities?.(cluster);
+  if (live?.kubeVersion !== undefined || live?.apiVersions !== undefined) return live;
+  const spec = cluster === undefined ? undefined : opts.clusters.find((c) => c.name === cluster);
+  if (spec?.kubernetesVersion) return { kubeVersion: spec.kubernetesVersion, from: `the fleet file (cluster ${spec.name}${live ? `; ${live.from}` : ''})` };
+  return live;
 }
 
 /** Argo CD's `util/app/path.Path`: the source path inside the repository, or why it is refused. */

@@ -81,6 +81,11 @@ export interface KustomizeOptions {
   readonly recurseDirectories?: boolean;
   /** Runs helm for `helmCharts:`; without it such kustomizations fail with "helm is not installed". */
   readonly helm?: HelmRunner;
+  /**
+   * kustomize's `--enable-helm` (default true, as `flotilla render PATH` and `kubectl kustomize --enable-helm`); false
+   * refuses `helmCharts:` with kustomize's own error, as Argo CD's builds without it do.
+   */
+  readonly enableHelm?: boolean;
 }
 
 
@@ -709,6 +714,11 @@ class Builder {
   }
 
   private runHelm(t: Target, acc: Acc): void {
+    if (this.options.enableHelm === false) {
+      const first = mapList(t.k.fields.helmCharts)[0]!;
+      // kustomize prints the entry back as YAML with its keys sorted.
+      this.fail(`trouble configuring builtin HelmChartInflationGenerator with config: \`\n${emitYaml(sortedKeys(first as Json))}\`: must specify --enable-helm`, t.file);
+    }
     const helm = this.options.helm;
     if (!helm) this.fail('helm is not installed: helmCharts need a Helm runner (install helm and let Flotilla find it)', t.file);
     const globals = isMapValue(t.k.fields.helmGlobals) ? t.k.fields.helmGlobals : {};
@@ -1241,3 +1251,12 @@ export function kustomizeBuild(tree: FileTree, path: string, options: KustomizeO
   }
 }
 
+
+/** A copy of a JSON value with every map's keys in sorted order (as Go's YAML marshals a map). */
+function sortedKeys(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (!isMapValue(v)) return v;
+  const out: JsonMap = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortedKeys(v[k]!);
+  return out;
+}

@@ -25,8 +25,9 @@ export function isFleetDoc(v: unknown): v is Record<string, unknown> {
 export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
-  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health', 'validation'],
+  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health', 'validation', 'kustomize'],
   cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths', 'kubernetesVersion'],
+  kustomize: ['buildOptions'],
 } as const;
 
 /**
@@ -103,6 +104,10 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         source: { file, line: where.line },
       });
     });
+  strict(spec.kustomize, ['spec', 'kustomize'], FLEET_FIELDS.kustomize);
+  if (spec.kustomize !== undefined && !isRecord(spec.kustomize)) bad(['spec', 'kustomize'], 'expected a mapping (buildOptions: "--enable-helm")');
+  const buildOptions = isRecord(spec.kustomize) && spec.kustomize.buildOptions !== undefined ? spec.kustomize.buildOptions : undefined;
+  if (buildOptions !== undefined && typeof buildOptions !== 'string') bad(['spec', 'kustomize', 'buildOptions'], `must be a string of kustomize build flags, as argocd-cm's kustomize.buildOptions (e.g. "--enable-helm"), got ${JSON.stringify(buildOptions)}`);
   const tracking = spec.tracking === 'label' ? 'label' : 'annotation';
   if (spec.tracking !== undefined && spec.tracking !== 'label' && spec.tracking !== 'annotation') bad(['spec', 'tracking'], `must be \`annotation\` or \`label\`, got ${JSON.stringify(spec.tracking)}`);
   if (spec.loadRestrictor !== undefined && spec.loadRestrictor !== 'rootOnly' && spec.loadRestrictor !== 'none') bad(['spec', 'loadRestrictor'], `must be \`rootOnly\` or \`none\`, got ${JSON.stringify(spec.loadRestrictor)}`);
@@ -115,6 +120,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
     repoURLs: strings(spec.repoURLs ?? spec.repoURL, spec.repoURLs !== undefined ? 'repoURLs' : 'repoURL', []),
     tracking,
     loadRestrictor: spec.loadRestrictor === 'none' ? 'none' : 'rootOnly',
+    ...(typeof buildOptions === 'string' ? { kustomizeBuildOptions: { options: buildOptions, from: `${file} spec.kustomize.buildOptions` } } : {}),
     file,
     ...(validation ? { validation } : {}),
   };

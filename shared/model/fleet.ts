@@ -21,7 +21,10 @@ export interface ClusterSpec {
   readonly inCluster?: boolean;
   /** Folders whose Flux Kustomizations and HelmReleases apply to this cluster (besides `clusters/<name>/`). */
   readonly fluxPaths?: readonly string[];
-  /** The cluster's Kubernetes version (`1.32`) for validation when it cannot be asked (default: the newest bundled). */
+  /**
+   * The cluster's Kubernetes version (`1.32`, `v1.32.3`) when it cannot be asked: for validation (default: the newest
+   * bundled) and for Helm's `.Capabilities.KubeVersion` (a connected cluster's own version wins).
+   */
   readonly kubernetesVersion?: string;
   /** Where the cluster was declared (fleet file or cluster Secret). */
   readonly source?: { readonly file: string; readonly line?: number };
@@ -41,6 +44,12 @@ export interface FleetSpec {
   readonly tracking: 'annotation' | 'label';
   /** kustomize's load restrictor: refuse files outside the repository unless `none`. */
   readonly loadRestrictor: 'rootOnly' | 'none';
+  /**
+   * Argo CD's `kustomize.buildOptions` (argocd-cm): the flags its repo-server passes to `kustomize build`, e.g.
+   * `--enable-helm`. From the fleet file's `spec.kustomize.buildOptions`, else an `argocd-cm` ConfigMap in the
+   * repository; absent, Argo CD's default (none: `helmCharts` are refused).
+   */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   /** The file it was read from, when there is one. */
   readonly file?: string;
   /** `spec.validation`: checks switched off fleet-wide or for some apps (schema, lint, score). */

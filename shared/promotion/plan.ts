@@ -15,6 +15,7 @@ import { isSecret, normalizeObject, resourceId, resourceKey } from '../diff/norm
 import { toDiffYaml } from '../diff/render';
 import { unifiedDiff } from '../diff/line-diff';
 import { clusterForApp } from '../fleet/destination';
+import type { RenderOptions } from '../fleet/render-apps';
 import { renderApplication } from '../fleet/render-apps';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
@@ -61,6 +62,8 @@ export interface PlanInput {
   readonly render?: boolean;
   /** The validators of a target cluster (schema for its version, lint, score, admission): the plan shows their findings on the promoted state. */
   readonly validators?: (cluster: string) => readonly Validator[];
+  /** The Node side's render tools and the target clusters' capabilities, so Helm charts render as Argo CD renders them. */
+  readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities' | 'kustomizeBuildOptions'>;
 }
 
 /** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
@@ -474,7 +477,7 @@ function planRevisions(srcJs: unknown, tgtFile: string, tgtText: string, tgtDoc:
 
 function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: readonly FileEdit[], toClusters: readonly string[], byPath: AppIndex): ClusterDiff[] {
   const after = new OverlayFileTree(input.tree, edits.map((e) => [e.file, e.after] as const));
-  const opts = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' } as const;
+  const opts: RenderOptions = { ...input.renderWith, clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' };
   const deployed = byPath.get(targetDir) ?? [];
   const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[]; objects: readonly KubeObject[]; sourcePath: string }>();
   const out: ClusterDiff[] = [];

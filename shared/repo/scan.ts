@@ -73,6 +73,7 @@ export function scanRepository(tree: FileTree): RepoScan {
   const clusterSecrets: FoundDoc[] = [];
   const appBearingFiles: string[] = [];
   const fluxDocs: FoundDoc[] = [];
+  let argocdCm: { readonly options: string; readonly from: string } | undefined;
   const chartOf = chartFinder(tree);
   for (const file of candidateFiles(tree, [...fleet.applicationSets, ...fleet.pipelines])) {
     if (file === FLEET_FILE || !/\.(ya?ml|json)$/.test(file)) continue;
@@ -97,10 +98,20 @@ export function scanRepository(tree: FileTree): RepoScan {
       else if (asAppSet && argo && kind === 'AppProject') appProjects.push(found);
       else if (asPipeline && kind === 'Pipeline' && apiVersion === 'flotilla.dev/v1alpha1') pipelines.push(found);
       else if (kind === 'Secret' && isClusterSecret(d.value)) clusterSecrets.push(found);
+      else if (asAppSet && kind === 'ConfigMap' && isArgoCdCm(d.value)) argocdCm ??= { options: String((d.value['data'] as Record<string, unknown>)['kustomize.buildOptions']), from: `argocd-cm kustomize.buildOptions (${file}:${d.line})` };
       else if (asAppSet && isFluxDoc(d.value)) fluxDocs.push(found);
     }
   }
+  // The fleet file's kustomize.buildOptions wins over an argocd-cm committed to the repository.
+  if (argocdCm && !fleet.kustomizeBuildOptions) fleet = { ...fleet, kustomizeBuildOptions: argocdCm };
   return { fleet, applicationSets, applications, appProjects, pipelines, clusterSecrets, appBearingFiles, fluxDocs, problems };
+}
+
+/** Argo CD's settings ConfigMap (`argocd-cm`) with `kustomize.buildOptions` set. */
+function isArgoCdCm(v: Record<string, unknown>): boolean {
+  const meta = v['metadata'];
+  const data = v['data'];
+  return v['apiVersion'] === 'v1' && isRecord(meta) && meta['name'] === 'argocd-cm' && isRecord(data) && typeof data['kustomize.buildOptions'] === 'string';
 }
 
 /** The innermost folder holding a Chart.yaml above a file (memoised per folder), or undefined outside any chart. */

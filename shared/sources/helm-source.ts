@@ -37,7 +37,7 @@ export const helmSource: SourceRenderer = {
     }
     const request = buildRequest(input, opts, remote);
     if ('problem' in request) return fail({ ...request.problem, ...where }, label);
-    const description = describe(label, request.request, opts);
+    const description = describe(label, request.request, opts, input.capabilitiesFrom);
     const helm = input.tools.helm;
     if (!helm) return fail(problem('helm is not installed: Helm sources need the helm binary (install helm 3, or set FLOTILLA_HELM to its path)', where), description);
     const out = helm.template(request.request);
@@ -50,7 +50,12 @@ export const helmSource: SourceRenderer = {
 /** The `helm template` call for a source, or the Problem that stops it (a value file missing or outside the repository). */
 export function buildRequest(input: SourceInput, opts: HelmOptions, remote: boolean): { readonly request: HelmChartRequest } | { readonly problem: Problem } {
   const ctx: ValueFileContext = { tree: input.tree, chartPath: input.path, refs: input.refs, env: input.env, ignoreMissing: opts.ignoreMissingValueFiles };
-  const read = (f: ResolvedValueFile): string => f.tree.read(f.path) ?? '';
+  const read = (f: ResolvedValueFile): string => {
+    if (!('url' in f)) return f.tree.read(f.path) ?? '';
+    const fetched = input.tools.remoteValueFile?.(f.url) ?? { error: 'remote value files are not fetched here' };
+    if ('error' in fetched) throw new ValueFileError(`remote value file ${f.url}: ${fetched.error}`);
+    return fetched.text;
+  };
   let valueFiles: string[];
   const chartValueFiles: string[] = [];
   const set: { name: string; value: string; kind: 'set' | 'set-string' | 'set-file' }[] = [];
@@ -133,15 +138,26 @@ export function templateProblem(message: string, chartPath: string, app: string)
   return problem(`helm template failed: ${text}`, { app, file, ...(m[2] ? { line: Number(m[2]) } : {}), ...(m[3] ? { column: Number(m[3]) } : {}) });
 }
 
-function describe(label: string, r: HelmChartRequest, opts: HelmOptions): string {
+function describe(label: string, r: HelmChartRequest, opts: HelmOptions, from: string | undefined): string {
   const parts = [label, `release ${r.releaseName}`];
   if (r.namespace) parts.push(`namespace ${r.namespace}`);
   if (opts.valueFiles.length > 0) parts.push(`value files ${opts.valueFiles.join(', ')}`);
   if (opts.values !== undefined) parts.push('inline values');
   if (opts.parameters.length > 0) parts.push(`${opts.parameters.length} parameter${opts.parameters.length === 1 ? '' : 's'}`);
   if (opts.fileParameters.length > 0) parts.push(`${opts.fileParameters.length} file parameter${opts.fileParameters.length === 1 ? '' : 's'}`);
-  if (r.kubeVersion) parts.push(`Kubernetes ${r.kubeVersion}`);
-  if (r.apiVersions.length > 0) parts.push(`${r.apiVersions.length} API versions`);
+  parts.push(...describeCapabilities(r, opts, from));
   for (const flag of ['skipCrds', 'skipTests', 'skipSchemaValidation'] as const) if (opts[flag]) parts.push(flag);
   return parts.join(' · ');
+}
+
+/** Which Kubernetes version and API versions helm was given and where they came from (or that helm used its own). */
+function describeCapabilities(r: HelmChartRequest, opts: HelmOptions, from: string | undefined): string[] {
+  const n = r.apiVersions.length;
+  const version = opts.kubeVersion
+    ? `Kubernetes ${r.kubeVersion} from helm.kubeVersion`
+    : r.kubeVersion
+      ? `Kubernetes ${r.kubeVersion} from ${from ?? 'the target cluster'}`
+      : `helm's default Kubernetes version (${from ?? 'no cluster connected and no kubeVersion in the fleet file'})`;
+  const apis = opts.apiVersions.length > 0 ? `${n} API versions from helm.apiVersions` : n > 0 ? `${n} API versions from ${from ?? 'the target cluster'}` : "helm's default API versions";
+  return [version, apis];
 }

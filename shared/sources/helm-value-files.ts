@@ -9,13 +9,24 @@ import { envsubst } from './build-env';
 // anything else from the chart folder; never outside the repository; globs expanded in lexical order.
 
 /** A value file found in a tree. */
-export interface ResolvedValueFile {
+export interface LocalValueFile {
   readonly tree: FileTree;
   /** Repo-relative path in `tree`. */
   readonly path: string;
   /** The ref source it was read from (`values` for `$values/...`), when it came from one. */
   readonly ref?: string;
 }
+
+/** A value file at an `http(s)://` URL, which Argo CD hands to helm as it is (the Node side fetches it, bounded). */
+export interface RemoteValueFile {
+  readonly url: string;
+}
+
+/** A value file: in a tree, or at a URL. */
+export type ResolvedValueFile = LocalValueFile | RemoteValueFile;
+
+/** The URL schemes Argo CD allows for value files (`helm.valuesFileSchemes` default). */
+export const VALUE_FILE_SCHEMES: readonly string[] = ['https', 'http'];
 
 /** A value file that could not be resolved: the message is Argo CD's, `file` the repo-relative path when known. */
 export class ValueFileError extends Error {
@@ -37,12 +48,7 @@ export interface ValueFileContext {
   readonly ignoreMissing: boolean;
 }
 
-interface RawResolution {
-  readonly tree: FileTree;
-  readonly path: string;
-  readonly ref?: string;
-  readonly glob: boolean;
-}
+type RawResolution = { readonly tree: FileTree; readonly path: string; readonly ref?: string; readonly glob: boolean } | { readonly url: string };
 
 /** A value file refers to a source in a multi-source app (`$name/...`) when it starts with `$` and names one. */
 function refName(raw: string): string | undefined {
@@ -65,9 +71,11 @@ export function resolveValueFilePath(raw: string, ctx: ValueFileContext): RawRes
     return { tree, path, ref, glob: isGlob(path) };
   }
   const p = envsubst(ctx.env, raw);
+  // util/io/path.ResolveValueFilePathOrUrl: a URL with an allowed scheme goes to helm as it is; any other is refused.
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(p);
   if (scheme && scheme[1]!.length > 1) {
-    throw new ValueFileError(`remote value file ${p}: Flotilla renders offline and does not fetch ${scheme[1]} value files; commit the file to the repository or a ref source`);
+    if (!VALUE_FILE_SCHEMES.includes(scheme[1]!.toLowerCase())) throw new ValueFileError(`the URL scheme '${scheme[1]!.toLowerCase()}' is not allowed`);
+    return { url: p };
   }
   const path = normalizePath(p.startsWith('/') ? p : `${ctx.chartPath}/${p}`);
   if (path === undefined) throw new ValueFileError(`file '${raw}' resolved to outside repository root`);
@@ -85,7 +93,7 @@ export function resolveValueFiles(rawFiles: readonly string[], ctx: ValueFileCon
   for (const raw of rawFiles) {
     try {
       const r = resolveValueFilePath(raw, ctx);
-      if (!r.glob) explicit.add(key(r.tree, r.path));
+      if (!('url' in r) && !r.glob) explicit.add(key(r.tree, r.path));
     } catch {
       // reported in order below
     }
@@ -93,13 +101,17 @@ export function resolveValueFiles(rawFiles: readonly string[], ctx: ValueFileCon
   const out: ResolvedValueFile[] = [];
   const seen = new Set<string>();
   const add = (r: ResolvedValueFile): void => {
-    const k = key(r.tree, r.path);
+    const k = 'url' in r ? `url\u0000${r.url}` : key(r.tree, r.path);
     if (seen.has(k)) return;
     seen.add(k);
     out.push(r);
   };
   for (const raw of rawFiles) {
     const r = resolveValueFilePath(raw, ctx);
+    if ('url' in r) {
+      add(r);
+      continue;
+    }
     if (r.glob) {
       const re = compileDoublestar(r.path);
       const matches = walkFiles(r.tree).filter((f) => re.test(f));
@@ -123,8 +135,9 @@ export function resolveValueFiles(rawFiles: readonly string[], ctx: ValueFileCon
 }
 
 /** Resolves one `helm.fileParameters` path (no globs); the file must exist. */
-export function resolveFileParameter(raw: string, ctx: ValueFileContext): ResolvedValueFile {
+export function resolveFileParameter(raw: string, ctx: ValueFileContext): LocalValueFile {
   const r = resolveValueFilePath(raw, ctx);
+  if ('url' in r) throw new ValueFileError(`file parameter ${raw}: a file parameter must be a file of the repository, not a URL`);
   if (!insideTree(r.tree, r.path)) throw new ValueFileError(`file '${raw}' resolved to outside repository root`, r.path);
   if (r.tree.kind(r.path) !== 'file') throw new ValueFileError(`file parameter ${r.ref ? `$${r.ref}/${r.path}` : r.path} does not exist`, r.path);
   return { tree: r.tree, path: r.path, ...(r.ref ? { ref: r.ref } : {}) };

@@ -18,7 +18,7 @@ export const kustomizeSource: SourceRenderer = {
   kind: 'kustomize',
   render(input: SourceInput): SourceOutput {
     const opts = kustomizeSourceOptions(input.source['kustomize']);
-    const description = describe(input.path, opts);
+    const description = describe(input.path, opts) + (input.kustomizeBuildOptions?.options.trim() ? ` (build options ${input.kustomizeBuildOptions.options.trim()} from ${input.kustomizeBuildOptions.from})` : '');
     const fail = (message: string, file?: string, line?: number): SourceOutput => ({
       objects: [],
       yaml: '',
@@ -45,13 +45,34 @@ export const kustomizeSource: SourceRenderer = {
     } else if (present.length === 0) {
       return fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir || '.'}'`, dir);
     }
-    const helm = input.tools.kustomizeHelm?.(input.tree);
-    const r = kustomizeBuild(tree, dir, { loadRestrictor: input.loadRestrictor, ...(helm ? { helm } : {}) });
-    const problems = r.problems.map((p) => ({ ...p, app: input.app }));
+    // Argo CD runs `kustomize build` with its kustomize.buildOptions only: helmCharts need --enable-helm there.
+    const flags = buildFlags(input.kustomizeBuildOptions?.options);
+    const helm = flags.enableHelm ? input.tools.kustomizeHelm?.(input.tree) : undefined;
+    const r = kustomizeBuild(tree, dir, { loadRestrictor: flags.loadRestrictor ?? input.loadRestrictor, enableHelm: flags.enableHelm, ...(helm ? { helm } : {}) });
+    const problems = r.problems.map((p) => ({
+      ...p,
+      app: input.app,
+      ...(p.message.endsWith('must specify --enable-helm') ? { message: `${p.message} (Argo CD builds with --enable-helm only when argocd-cm's kustomize.buildOptions has it: set it there, or spec.kustomize.buildOptions in flotilla.yaml)` } : {}),
+    }));
     if (problems.some((p) => p.severity === 'error')) return { objects: [], yaml: '', problems, description };
     return { objects: r.resources as KubeObject[], yaml: r.yaml, problems, description };
   },
 };
+
+/** The `kustomize build` flags of Argo CD's kustomize.buildOptions that change what is built: --enable-helm, --load-restrictor. */
+function buildFlags(options: string | undefined): { readonly enableHelm: boolean; readonly loadRestrictor?: 'rootOnly' | 'none' } {
+  const args = (options ?? '').split(/\s+/).filter(Boolean);
+  let enableHelm = false;
+  let loadRestrictor: 'rootOnly' | 'none' | undefined;
+  for (const [i, a] of args.entries()) {
+    if (a === '--enable-helm' || a === '--enable-helm=true') enableHelm = true;
+    else if (a === '--enable-helm=false') enableHelm = false;
+    const lr = a.startsWith('--load-restrictor=') ? a.slice('--load-restrictor='.length) : a === '--load-restrictor' ? args[i + 1] : undefined;
+    if (lr === 'LoadRestrictionsNone') loadRestrictor = 'none';
+    else if (lr === 'LoadRestrictionsRootOnly') loadRestrictor = 'rootOnly';
+  }
+  return { enableHelm, ...(loadRestrictor ? { loadRestrictor } : {}) };
+}
 
 /** The fields as `kustomize edit` writes them back: legacy `bases`/`imageTags`/`helmChartInflationGenerator` folded in (FixKustomization). */
 function legacyFolded(fields: JsonMap): JsonMap {

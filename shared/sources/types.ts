@@ -64,8 +64,21 @@ export interface JsonnetRequest {
 export interface SourceTools {
   readonly helm?: HelmTemplater;
   readonly jsonnet?: JsonnetEvaluator;
+  /** Fetches a remote (`http(s)://`) Helm value file, bounded in time and size and cached; the text or why not. */
+  readonly remoteValueFile?: (url: string) => { readonly text: string } | { readonly error: string };
   /** For kustomize's own `helmCharts:` (the existing runner). */
   readonly kustomizeHelm?: (tree: FileTree) => HelmRunner | undefined;
+}
+
+/**
+ * What Helm's `.Capabilities` sees of an app's target cluster, as Argo CD passes it (`--kube-version`,
+ * `--api-versions`), and where it came from, in a person's words.
+ */
+export interface ClusterCapabilities {
+  readonly kubeVersion?: string;
+  readonly apiVersions?: readonly string[];
+  /** "cluster dev", "the fleet file (cluster dev)", or why there is nothing ("cluster dev is unreachable: …"). */
+  readonly from: string;
 }
 
 /** Everything one source render needs. */
@@ -84,7 +97,11 @@ export interface SourceInput {
   /** The target cluster's version and API groups, when known (Helm capabilities). */
   readonly kubeVersion?: string;
   readonly apiVersions?: readonly string[];
+  /** Where `kubeVersion`/`apiVersions` came from, or why there are none ("cluster dev", "the fleet file (cluster dev)"). */
+  readonly capabilitiesFrom?: string;
   readonly loadRestrictor: 'rootOnly' | 'none';
+  /** Argo CD's `kustomize.buildOptions` (e.g. `--enable-helm`) and where they were set; absent: none, as Argo CD's default. */
+  readonly kustomizeBuildOptions?: { readonly options: string; readonly from: string };
   readonly tools: SourceTools;
 }
 

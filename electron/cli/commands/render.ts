@@ -10,7 +10,9 @@ import { FsFileTree } from '../../services/fs-file-tree';
 import { GitRepository } from '../../services/git-repo';
 import { renderApps, renderAppsToDir } from '../../services/render-service';
 import type { CliContext } from '../context';
-import { action, EXIT } from '../context';
+import { action, cliKubeconfig, EXIT } from '../context';
+import { timeoutArg } from '../durations';
+import type { ClusterAccess } from '../../services/helm/capabilities';
 import { printProblems } from '../output';
 import { helmRunnerFor } from '../../services/helm/kustomize-helm-runner';
 
@@ -22,6 +24,10 @@ interface RenderOptions {
   readonly all?: boolean;
   readonly outDir?: string;
   readonly loadRestrictor?: string;
+  readonly offline?: boolean;
+  readonly kubeconfig?: string[];
+  /** Milliseconds. */
+  readonly timeout?: number;
 }
 
 /** `flotilla render`: what `kustomize build` prints, rendered in process; or a generated Application for its cluster. */
@@ -37,6 +43,9 @@ export function registerRender(program: Command, ctx: CliContext): void {
     .option('--all', 'render every generated Application')
     .option('-o, --out-dir <dir>', 'with --all: write <dir>/<cluster>/<app>.yaml')
     .option('--load-restrictor <mode>', 'LoadRestrictionsRootOnly (default) or LoadRestrictionsNone, as kustomize')
+    .option('--offline', "with --app/--all: contact no cluster; Helm charts see the fleet file's kubernetesVersion, else helm's defaults")
+    .option('--kubeconfig <file...>', "with --app/--all: kubeconfig to read the target clusters' version and API groups for Helm (default: $KUBECONFIG, else the running sandbox's, else ~/.kube/config)")
+    .option('--timeout <duration>', 'deadline of each cluster call: 30s, 2m, 500ms (a plain number is seconds; default 10s)', timeoutArg())
     .action(
       action(ctx, async (target: string | undefined, opts: RenderOptions) => {
         // A PATH is read as kustomize reads it, against the current folder: `cd overlay && flotilla render .` works from
@@ -56,7 +65,11 @@ export function registerRender(program: Command, ctx: CliContext): void {
         } else {
           if (!opts.app && !opts.all) throw new Error('name a PATH to build, or --app NAME [--cluster C], or --all -o DIR');
           if (opts.all && !opts.outDir) throw new Error('--all needs -o DIR');
-          const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+          // Helm charts see the target cluster's version and API groups, as Argo CD passes them, when it can be reached.
+          const clusterAccess: ClusterAccess = opts.offline
+            ? { offline: 'offline (--offline)' }
+            : { kubeconfig: cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}) }), ...(opts.timeout ? { timeoutMs: opts.timeout } : {}) };
+          const query = { ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.app ? { app: opts.app } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), clusterAccess };
           // Problems are printed as each app is rendered, so nothing grows with the number of apps.
           const report = (r: { readonly problems: readonly Problem[] }): void => {
             for (const p of r.problems) ctx.io.err(`${p.severity}: ${formatProblem(p)}\n`);

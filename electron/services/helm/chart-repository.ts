@@ -57,6 +57,8 @@ export class ChartRepositoryCache {
       const ref = oci ? `oci://${chart.repoURL.replace(/^oci:\/\//, '').replace(/\/+$/, '')}/${chart.chart}` : chart.chart;
       const args = ['pull', ref, '--destination', tmp];
       if (!oci) args.push('--repo', chart.repoURL);
+      // A registry on this machine speaks plain HTTP, as Docker assumes for loopback registries.
+      else if (isLoopbackRegistry(ref)) args.push('--plain-http');
       if (constraint !== '') args.push('--version', constraint);
       this.pulls++;
       execFileSync(this.helm, args, { cwd: tmp, timeout: this.timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], env: helmEnv(this.helmHome) });
@@ -88,6 +90,12 @@ export class ChartRepositoryCache {
       rmSync(tmp, { recursive: true, force: true });
     }
   }
+}
+
+/** Whether an `oci://host[:port]/…` reference names a registry on this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackRegistry(ref: string): boolean {
+  const host = /^oci:\/\/(\[[^\]]+\]|[^/:]+)/.exec(ref)?.[1]?.toLowerCase() ?? '';
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function safeName(s: string): string {

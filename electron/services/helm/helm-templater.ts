@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { HelmChartRequest, HelmTemplater } from '../../../shared/sources/types';
 import { collectChartFiles } from './chart-files';
 import { ChartRepositoryCache } from './chart-repository';
@@ -145,6 +146,15 @@ export function createHelmTemplater(options: HelmTemplaterOptions): CachingHelmT
           const first = helmError(err);
           if (!hasDependencies || !MISSING_DEPENDENCY.test(first)) throw err;
           stats.dependencyBuilds++;
+          // As Argo CD's repo-server does before `helm dependency build`: every http(s) dependency repository is added,
+          // so helm names a repository it cannot reach instead of saying none is cached.
+          for (const url of dependencyRepositories(chartDir)) {
+            try {
+              run(['repo', 'add', '--force-update', `flotilla-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`, url], chartDir);
+            } catch (addErr) {
+              throw new Error(`chart dependencies cannot be fetched: helm repo add ${url} failed: ${helmError(addErr)}`, { cause: addErr });
+            }
+          }
           run(['dependency', 'build'], chartDir);
           stats.templates++;
           manifests = run(args, chartDir);
@@ -152,10 +162,31 @@ export function createHelmTemplater(options: HelmTemplaterOptions): CachingHelmT
         renderCache.set(key, manifests);
         return { manifests };
       } catch (err) {
-        return { error: helmError(err).split(`${repoRoot}${path.sep}`).join('').split(tmp).join('<tmp>') };
+        return { error: (err instanceof Error && !('stderr' in err) ? err.message : helmError(err)).split(`${repoRoot}${path.sep}`).join('').split(tmp).join('<tmp>') };
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** The http(s) repositories of a chart's declared dependencies (Chart.yaml, else requirements.yaml), in order, once each. */
+function dependencyRepositories(chartDir: string): string[] {
+  const out: string[] = [];
+  for (const file of ['Chart.yaml', 'requirements.yaml']) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(path.join(chartDir, file), 'utf8'));
+    } catch {
+      continue; // absent, or helm's to report
+    }
+    const deps = typeof doc === 'object' && doc !== null ? (doc as { dependencies?: unknown }).dependencies : undefined;
+    if (!Array.isArray(deps)) continue;
+    for (const d of deps) {
+      const repo = typeof d === 'object' && d !== null ? (d as { repository?: unknown }).repository : undefined;
+      if (typeof repo === 'string' && /^https?:\/\//i.test(repo) && !out.includes(repo)) out.push(repo);
+    }
+    if (out.length > 0) break;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { resourceId } from '../../../shared/diff/normalize';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
+import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
 import type { Application } from '../../../shared/model/application';
 import type { SyncStatus } from '../../../shared/model/status';
@@ -19,7 +20,8 @@ import { ClusterManager } from '../cluster/cluster-manager';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { LiveStore } from '../cluster/live-state';
 import type { GitRepository } from '../git-repo';
-import { sourceTools } from '../sources/source-tools';
+import { capabilitiesLookup } from '../helm/capabilities';
+import { renderOptions } from '../sources/render-options';
 
 /** How to reach the clusters. */
 export interface LiveDiffOptions {
@@ -51,19 +53,21 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   try {
+    const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, jobs.map((j) => j.cluster)));
     const settled = await Promise.allSettled(jobs.map(async (j): Promise<LiveClusterDiff> => {
       const base = { app: j.app, cluster: j.cluster, application: j.application.metadata.name };
-      const rendered = renderApplication(j.application, { treeAt: () => j.after }, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() });
+      const rendered = renderApplication(j.application, { treeAt: () => j.after }, renderOpts);
       const renderError = rendered.problems.find((p) => p.severity === 'error');
       if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
       const conn = manager.connection(j.cluster);
-      const info = await conn.connect().catch(() => conn.info);
+      // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
+      const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
       if (info.state !== 'ready') return { ...base, resources: [], error: `cluster ${j.cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}` };
       const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const namespace = j.application.spec.destination.namespace;
         await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-        const live = await store.liveState(j.application.metadata.name, rendered.objects, namespace);
+        const live = await store.liveState(appInstanceName(j.application.metadata), rendered.objects, namespace);
         const ours = live.resources.filter((r) => !r.extra && r.desired);
         const { status } = compareAppDetailed({
           app: j.application.metadata.name, cluster: j.cluster, revision: base.application, assessHealth, ...(namespace ? { namespace } : {}),

@@ -15,7 +15,7 @@ import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promo
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
 import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
-import { planBlockers, planPromotion, planVersions } from '../../../shared/promotion/plan';
+import { planBlockers, planPromotion, planVersions, stageClusters } from '../../../shared/promotion/plan';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
@@ -30,6 +30,9 @@ import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
 import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
+import { readCapabilities } from '../helm/capabilities';
+import { chooseKubeconfig } from '../kubeconfig-choice';
+import { renderOptions } from '../sources/render-options';
 import { PromotionLog } from './promotion-log';
 import { withRepoLock } from './repo-lock';
 import { linkOnPath, writeNoFollow } from '../no-follow';
@@ -332,7 +335,15 @@ export class PromotionService {
         ...(history ? { history: history.read } : {}),
         versionsAt: this.versionsReader(pipeline),
       };
+      // A plan with live diffs reads the target clusters' version and API groups for Helm; else the fleet file's.
+      const clusters = fleetClusters(scan);
+      const toStage = pipeline.stages.find((s) => s.name === req.to);
+      const targets = new Set(toStage ? stageClusters(toStage, clusters) : []);
+      const caps = await readCapabilities(req.live ? { kubeconfig: req.live.kubeconfig ?? chooseKubeconfig().files, ...(req.live.timeoutMs ? { timeoutMs: req.live.timeoutMs } : {}) } : { offline: 'a plan without live diffs contacts no cluster' }, clusters.filter((c) => targets.has(c.name)));
+      const renderWith = renderOptions(scan, clusters, caps.lookup);
+      caps.close();
       const plan = planPromotion({
+        renderWith,
         pipeline,
         request: { from: req.from, to: req.to, apps: req.apps, ...(req.images ? { images: req.images } : {}) },
         tree,

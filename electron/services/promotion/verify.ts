@@ -4,6 +4,7 @@
 import { compareApp } from '../../../shared/diff/compare-app';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
+import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
 import type { HealthResult, HealthStatus, KubeObject, SyncStatus } from '../../../shared/model/status';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
@@ -17,7 +18,8 @@ import { chooseKubeconfig } from '../kubeconfig-choice';
 import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
 import type { PromotionService } from './promotion-service';
-import { sourceTools } from '../sources/source-tools';
+import { capabilitiesLookup } from '../helm/capabilities';
+import { renderOptions } from '../sources/render-options';
 
 /** One promoted Application on one target cluster, as last seen. */
 export interface TargetStatus {
@@ -87,28 +89,31 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
     const targetClusters = stageClusters(stage, clusters);
     const reader = { treeAt: () => tree };
     const dirs = new Map(record.apps.map((a) => [overlayDir(pipeline, stage, a), a] as const));
-    const jobs = generateAll(scan, reader).apps
-      .map((a) => a.application)
-      .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() }) }))
-      .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     // Health as the grid judges it: the promoted commit's fleet file's custom Lua checks first, then Argo CD's rules.
     const settings = fleetCompareSettings(tree.read(FLEET_FILE));
     const lua = fleetHealthChecks(settings.health, settings.healthPositions);
     const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
     try {
+      // Rendered for each target cluster's version and API groups, as Argo CD renders what it syncs there.
+      const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, targetClusters));
+      const jobs = generateAll(scan, reader).apps
+        .map((a) => a.application)
+        .map((application) => ({ application, rendered: renderApplication(application, reader, renderOpts) }))
+        .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
       return await Promise.all(jobs.map(async ({ application, rendered }): Promise<TargetStatus> => {
         const base = { app: dirs.get(normalizePath(application.spec.source?.path ?? ''))!, application: application.metadata.name, cluster: rendered.cluster! };
         const renderError = rendered.problems.find((p) => p.severity === 'error');
         if (renderError) return { ...base, sync: 'Unknown', health: 'Unknown', message: formatProblem(renderError) };
         const conn = manager.connection(rendered.cluster!);
-        const info = await conn.connect().catch(() => conn.info);
+        // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
+        const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
         if (info.state !== 'ready') return { ...base, sync: 'Unknown', health: 'Unknown', message: `cluster ${rendered.cluster} is ${info.state}` };
         const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
         try {
           const namespace = application.spec.destination.namespace;
           await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-          const live = await store.liveState(application.metadata.name, rendered.objects, namespace);
+          const live = await store.liveState(appInstanceName(application.metadata), rendered.objects, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           await lua?.evaluate(ours.flatMap((r) => (r.live ? [r.live] : [])));
           const status = compareApp({

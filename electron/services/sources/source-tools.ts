@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { HelmChartRequest, JsonnetEvaluator, JsonnetRequest, SourceTools } from '../../../shared/sources/types';
 import { defaultDataDir } from '../data-dir';
 import { findHelm } from '../helm/helm-binary';
@@ -5,6 +6,8 @@ import type { CachingHelmTemplater } from '../helm/helm-templater';
 import { createHelmTemplater } from '../helm/helm-templater';
 import { helmRunnerFor } from '../helm/kustomize-helm-runner';
 import { createJsonnetEvaluator, findJsonnet } from '../jsonnet/jsonnet-evaluator';
+import type { RemoteValueFileOptions } from './remote-value-files';
+import { createRemoteValueFileReader } from './remote-value-files';
 
 /** The Node-side tools of source rendering, and the Helm templater behind them (for its statistics and caches). */
 export interface NodeSourceTools extends SourceTools {
@@ -23,7 +26,8 @@ export const JSONNET_MISSING = 'jsonnet is not installed: .jsonnet files need go
  * render no chart, and a lookup costs a process start); a missing one makes that source a Problem saying so.
  * `helm: null` / `jsonnet: null` leave a tool out.
  */
-export function createSourceTools(options: { readonly dataDir?: string; readonly helm?: string | null; readonly jsonnet?: string | null } = {}): NodeSourceTools {
+export function createSourceTools(options: { readonly dataDir?: string; readonly helm?: string | null; readonly jsonnet?: string | null; readonly remoteValues?: Omit<RemoteValueFileOptions, 'cacheDir'> } = {}): NodeSourceTools {
+  const remoteValueFile = createRemoteValueFileReader({ ...options.remoteValues, ...(options.dataDir ? { cacheDir: path.join(options.dataDir, 'helm', 'values') } : {}) });
   let templater: CachingHelmTemplater | null | undefined = options.helm === null ? null : undefined;
   const helmTemplater = (): CachingHelmTemplater | null => {
     if (templater === undefined) {
@@ -47,6 +51,7 @@ export function createSourceTools(options: { readonly dataDir?: string; readonly
     },
     ...(options.helm === null ? {} : { helm: { template: (req: HelmChartRequest) => helmTemplater()?.template(req) ?? { error: HELM_MISSING } } }),
     ...(options.jsonnet === null ? {} : { jsonnet: { evaluate: (req: JsonnetRequest) => jsonnet()?.evaluate(req) ?? { error: JSONNET_MISSING } } }),
+    remoteValueFile,
     kustomizeHelm: helmRunnerFor,
   };
 }

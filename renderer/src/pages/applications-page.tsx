@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import type { AppRow, AppSetSummary } from '../../../shared/api/contract';
+import type { AppRow, AppSetListing } from '../../../shared/api/contract';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 import type { GridCell } from '../../../shared/fleet/grid';
 import type { HealthStatus } from '../../../shared/model/status';
@@ -46,7 +46,7 @@ export function ApplicationsPage() {
       <ProblemList problems={problems} />
       {overview.appsets.length === 0 && others.length === 0 && <p className="empty">No Applications or ApplicationSets found in this repository.</p>}
       {overview.appsets.map((s) => (
-        <AppSetTable key={`${s.file}:${s.line}:${s.name}`} appset={s} />
+        <AppSetTable key={`${s.file}:${s.line}:${s.name}`} appset={s} apps={rowsByName(overview.apps, s.appNames)} />
       ))}
       {others.length > 0 && (
         <section className="appset" aria-labelledby="plain-apps">
@@ -69,17 +69,23 @@ function Card({ label, value, tone }: { readonly label: string; readonly value: 
   );
 }
 
-function AppSetTable({ appset }: { readonly appset: AppSetSummary }) {
+/** The rows of the named apps, in the order named (an ApplicationSet names its apps; the overview carries each once). */
+function rowsByName(apps: readonly AppRow[], names: readonly string[]): AppRow[] {
+  const byName = new Map(apps.map((a) => [a.name, a] as const));
+  return names.flatMap((n) => byName.get(n) ?? []);
+}
+
+function AppSetTable({ appset, apps }: { readonly appset: AppSetListing; readonly apps: readonly AppRow[] }) {
   return (
     <section className="appset" aria-labelledby={`appset-${appset.name}`}>
       <h2 id={`appset-${appset.name}`}>
         ApplicationSet <code>{appset.name}</code>{' '}
         <span className="muted">
-          {appset.parent ? `rendered by app ${appset.parent}` : `${appset.file}:${appset.line}`} · generators: {appset.generators.join(', ') || 'none'} · {appset.apps.length} apps
+          {appset.parent ? `rendered by app ${appset.parent}` : `${appset.file}:${appset.line}`} · generators: {appset.generators.join(', ') || 'none'} · {apps.length} apps
         </span>
       </h2>
       <ProblemList problems={appset.problems} title={`Problems in ${appset.name}`} />
-      <AppTable apps={appset.apps} label={`Applications of ${appset.name}`} />
+      <AppTable apps={apps} label={`Applications of ${appset.name}`} />
     </section>
   );
 }

@@ -36,10 +36,34 @@ describe('flotilla generate and flotilla render on the example fleet', () => {
     expect(api.explain.params).toMatchObject({ name: 'staging', path: { basename: 'api' } });
   });
 
+  it('generate --appset takes a name: one ApplicationSet, and an ambiguous name is an error naming both files', async () => {
+    const twin = tempDir('flotilla-twin-');
+    try {
+      execFileSync('git', ['clone', '-q', repo.dir, twin.dir]);
+      const text = readFileSync(path.join(repo.dir, 'appsets/platform.yaml'), 'utf8');
+      writeFiles(twin.dir, { 'appsets/team-b.yaml': text.replace('namespace: argocd', 'namespace: team-b').replace("'platform-{{cluster}}'", "'b-platform-{{cluster}}'") });
+      commitAll(twin.dir, 'a second ApplicationSet named platform');
+      const one = await cli(['generate', '--repo', twin.dir, '--appset', 'apps', '-o', 'json']);
+      expect(one.code).toBe(0);
+      expect((JSON.parse(one.out) as unknown[]).length).toBe(9);
+      const both = await cli(['generate', '--repo', twin.dir, '--appset', 'platform']);
+      expect(both.code).toBe(2);
+      expect(both.out).toBe('');
+      expect(both.err).toContain('--appset platform is ambiguous: 2 ApplicationSets are named platform (appsets/platform.yaml:');
+      expect(both.err).toContain('appsets/team-b.yaml:');
+      const byFile = await cli(['generate', '--repo', twin.dir, '--appset', 'appsets/team-b.yaml', '-o', 'json']);
+      const byNs = await cli(['generate', '--repo', twin.dir, '--appset', 'team-b/platform', '-o', 'json']);
+      expect(byNs.out).toBe(byFile.out);
+      expect((JSON.parse(byFile.out) as unknown[]).length).toBeGreaterThan(0);
+    } finally {
+      twin.cleanup();
+    }
+  });
+
   it('generate names an unknown --appset file and exits 2', async () => {
     const r = await cli(['generate', '--repo', repo.dir, '--appset', 'nope.yaml']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('no ApplicationSet in nope.yaml');
+    expect(r.err).toContain('no ApplicationSet in file or named nope.yaml (ApplicationSets: apps, platform; in files: appsets/apps.yaml, appsets/platform.yaml)');
   });
 
   it('render . from inside an overlay builds it, as kustomize build . does; a path outside the repository is refused', async () => {

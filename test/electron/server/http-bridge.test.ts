@@ -71,6 +71,16 @@ describe('the HTTP bridge of flotilla serve', () => {
     const env = (await res.json()) as { ok: true; result: FleetOverview };
     expect(env.ok).toBe(true);
     expect(env.result.appsets.map((s) => s.name).sort()).toEqual(['apps', 'platform']);
+    // Each app is carried once, in `apps`; an ApplicationSet names its apps, every name a row there.
+    const rows = new Set(env.result.apps.map((a) => a.name));
+    for (const s of env.result.appsets) {
+      expect(s).not.toHaveProperty('apps');
+      expect(s.appNames.length).toBeGreaterThan(0);
+      for (const n of s.appNames) expect(rows.has(n), `${s.name} names ${n}`).toBe(true);
+      expect(s.appNames).toEqual(env.result.apps.filter((a) => a.appset === s.name).map((a) => a.name));
+    }
+    // The payload no longer grows twice with the number of generated apps.
+    expect(JSON.stringify(env.result).split('"kind":"Application"').length - 1).toBe(env.result.apps.filter((a) => a.application.kind === 'Application').length);
   });
 
   it('returns errors as Problems, not stack traces', async () => {

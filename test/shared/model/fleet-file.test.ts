@@ -24,6 +24,7 @@ const FLEET = [
 ].join('\n');
 
 describe('the fleet file schema', () => {
+
   it('refuses unknown fields with a "did you mean", and points every problem at the offending node', () => {
     const scan = scanRepository(new MemoryFileTree([['flotilla.yaml', FLEET]], 'a'.repeat(40)));
     expect(scan.problems.map(formatProblem)).toEqual([
