@@ -18,7 +18,10 @@ import type { Problem } from '../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
 import { isRecord, parseYamlDocuments } from '../../shared/yaml/documents';
+import { controllerFor } from '../../shared/controllers/match';
+import type { ControllerStatus } from '../../shared/controllers/types';
 import { ClusterManager } from './cluster/cluster-manager';
+import { readControllers } from './cluster/controllers';
 import type { ClusterConnection } from './cluster/connection';
 import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
@@ -156,12 +159,23 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   try {
     const byCluster = new Map<string, Job[]>();
     for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
+    // The controllers' own view (Argo CD Applications, Flux Kustomizations/HelmReleases), read beside the comparison.
+    const controllerReads: Promise<ControllerStatus[]>[] = [];
     const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
       const info = await conn.connect().catch(() => conn.info);
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
+      else {
+        controllerReads.push(readControllers(conn).then((r) => {
+          problems.push(...r.problems);
+          return [...r.objects];
+        }, (err: unknown) => {
+          problems.push({ ...problem(`cannot read the controllers' own status: ${toProblem(err).message}`, { cluster }), severity: 'warning' });
+          return [];
+        }));
+      }
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const renderable = clusterJobs.filter((j) => !j.renderError);
@@ -221,7 +235,13 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       }
       return out;
     }));
-    for (const r of perCluster) rows.push(...r);
+    const controllers = (await Promise.all(controllerReads)).flat();
+    const appOf = new Map(jobs.map((j) => [`${j.name}\n${j.cluster}`, j.app] as const));
+    for (const r of perCluster.flat()) {
+      const app = appOf.get(`${r.app}\n${r.cluster}`);
+      const controller = app && r.unreachable === undefined ? controllerFor(r.app, app, r.cluster, controllers, clusters) : undefined;
+      rows.push(controller ? { ...r, status: { ...r.status, controller } } : r);
+    }
   } finally {
     manager.close();
     lua?.close();

@@ -228,5 +228,6 @@ function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
     observedAt: neverObserved ? '' : s.observedAt,
     ...(s.error ? { error: s.error } : {}),
     ...(s.unreachable ? { unreachable: s.unreachable } : {}),
+    ...(s.controller ? { controller: s.controller } : {}),
   };
 }

@@ -8,6 +8,7 @@
 // happens in one synchronous immediate transaction: a killed process leaves the previous snapshot whole.
 
 import type Database from 'better-sqlite3';
+import type { ControllerStatus } from '../../shared/controllers/types';
 import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
@@ -85,6 +86,7 @@ interface ObservationRow {
   drifted_count: number;
   resource_set: number;
   version: string | null;
+  controller: string | null;
 }
 
 interface FleetRow extends ObservationRow {
@@ -463,8 +465,10 @@ export class FleetStore {
     else if (st.sync === 'Synced') driftSince = null;
     else driftSince = ac.drift_since;
     const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
+    // The controller's messages are its own text, scrubbed of the app's Secret values like every error.
+    const controller = st.controller ? scrubText(JSON.stringify(st.controller), secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, controller).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -609,8 +613,8 @@ function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, controller)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
@@ -709,6 +713,8 @@ function invalidRecord(record: AppClusterRecord): string | undefined {
 function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
   const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null];
+  // Only when present, so the fingerprints of apps no controller speaks for stay as they were.
+  if (st.controller) parts.push({ controller: st.controller });
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
   return sha256(JSON.stringify(parts));
 }
@@ -804,6 +810,7 @@ function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppCl
     revision: r.revision,
     ...(r.version !== null ? { version: r.version } : {}),
     sync: r.sync,
+    ...(r.controller ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
     health: { status: r.health, message: r.health_message },
     observedAt: iso(observedAt),
     ...(r.error !== null ? { error: r.error } : {}),

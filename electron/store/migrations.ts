@@ -140,6 +140,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX promotions_by_repository ON promotions(repository, id);
     `,
   },
+  {
+    version: 6,
+    description: 'observations.controller: what the GitOps controller in the cluster (Argo CD, Flux) said about the app',
+    sql: `
+      -- JSON ControllerStatus (shared/controllers/types.ts), NULL where no controller object speaks for the app.
+      ALTER TABLE observations ADD COLUMN controller TEXT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

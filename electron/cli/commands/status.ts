@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { agreement, controllerWord, verdictsBeside } from '../../../shared/controllers/summary';
+import type { FlotillaVerdict } from '../../../shared/controllers/summary';
+import type { ControllerAgreement } from '../../../shared/controllers/types';
 import type { AppClusterStatus } from '../../../shared/model/status';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption, repoOption } from '../context';
@@ -15,7 +18,17 @@ function cell(s: AppClusterStatus | undefined, unreachable: boolean): string {
   // Nothing was observed: not Unknown health of a read cluster, and not a stale state passed off as current.
   if (unreachable) return 'unreachable';
   const counts = s.resources.filter((r) => r.sync === 'OutOfSync').length;
-  return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '');
+  const controller = s.controller ? ` [${controllerWord(s.controller)}${agreementOf(s) === 'disagree' ? ' ≠' : ''}]` : '';
+  return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '') + controller;
+}
+
+/** Whether the controller and Flotilla agree, for one status that carries a controller's. */
+function agreementOf(s: AppClusterStatus): ControllerAgreement | undefined {
+  return s.controller ? agreement(s.controller, verdictOf(s)) : undefined;
+}
+
+function verdictOf(s: AppClusterStatus): FlotillaVerdict {
+  return { sync: s.sync, drifted: s.resources.filter((r) => r.sync === 'OutOfSync').length, ...(s.error ? { error: s.error } : {}), revision: s.revision };
 }
 
 /** `flotilla status`: the apps × clusters grid of sync and health, from Git (HEAD) and the live clusters. */
@@ -29,6 +42,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const result = await compareFleet(fleetCompareOptions(ctx, opts, app));
       const statuses = result.rows.map((r) => ({
         ...r.status,
+        // The controller's own word beside Flotilla's, as the grid and the app page say it.
+        ...(r.status.controller ? { controllerSays: verdictsBeside(r.status.controller, verdictOf(r.status)), controllerAgreement: agreementOf(r.status) } : {}),
         resources: r.status.resources.map((res) => {
           // The grid's data carries no diff text; `flotilla diff` shows it.
           const { diff: _diff, ...rest } = res;

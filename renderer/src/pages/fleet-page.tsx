@@ -1,9 +1,10 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
-import { clusterUnreachable, filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import { verdictsBeside } from '../../../shared/controllers/summary';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
-import { age, HealthBadge, SyncBadge } from '../components/badges';
+import { age, ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { ProgressBar } from '../components/progress-bar';
 import { useStore } from '../store';
@@ -193,11 +194,12 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}`}
-                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
                     >
                       <span className="cell-status">
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
+                        {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
                       </span>
                       {cell.unreachable ? (
                         <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>

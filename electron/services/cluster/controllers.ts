@@ -1,0 +1,36 @@
+import { CONTROLLER_GROUPS, parseControllerObject } from '../../../shared/controllers/parse';
+import type { ControllerKind, ControllerStatus } from '../../../shared/controllers/types';
+import type { Problem } from '../../../shared/problem';
+import { problem } from '../../../shared/problem';
+import type { ClusterConnection } from './connection';
+
+// The controllers' own view: on a cluster that serves Argo CD's Application or Flux's Kustomization / HelmRelease
+// kinds, list those objects (every namespace) and read their status as the controllers wrote it.
+
+/** Every controller object read from one cluster, and the kinds that could not be read. */
+export interface ClusterControllers {
+  readonly cluster: string;
+  readonly objects: readonly ControllerStatus[];
+  /** Kinds served but not readable (forbidden, timed out): a warning each, never a silent absence. */
+  readonly problems: readonly Problem[];
+}
+
+const KINDS: readonly ControllerKind[] = ['Application', 'Kustomization', 'HelmRelease'];
+
+/** Reads the Argo CD Applications and Flux Kustomizations/HelmReleases of a cluster; kinds not served are skipped. */
+export async function readControllers(conn: ClusterConnection): Promise<ClusterControllers> {
+  const objects: ControllerStatus[] = [];
+  const problems: Problem[] = [];
+  await Promise.all(KINDS.map(async (kind) => {
+    const info = await conn.resourceForGroupKind(CONTROLLER_GROUPS[kind], kind);
+    if (!info) return;
+    try {
+      const { items } = await conn.list(info);
+      for (const item of items) objects.push(parseControllerObject(kind, item, conn.name));
+    } catch (err) {
+      problems.push({ ...problem(`cannot read ${kind} objects (${CONTROLLER_GROUPS[kind]}) to show the controller's own status: ${err instanceof Error ? err.message : String(err)}`, { cluster: conn.name, resource: `${CONTROLLER_GROUPS[kind]}/${kind}` }), severity: 'warning' });
+    }
+  }));
+  objects.sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { cluster: conn.name, objects, problems };
+}
