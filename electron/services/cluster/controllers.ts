@@ -3,6 +3,7 @@ import type { ControllerKind, ControllerStatus } from '../../../shared/controlle
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import type { ClusterConnection } from './connection';
+import { KubeApiError } from './transport';
 
 // The controllers' own view: on a cluster that serves Argo CD's Application or Flux's Kustomization / HelmRelease
 // kinds, list those objects (every namespace) and read their status as the controllers wrote it.
@@ -11,7 +12,7 @@ import type { ClusterConnection } from './connection';
 export interface ClusterControllers {
   readonly cluster: string;
   readonly objects: readonly ControllerStatus[];
-  /** Kinds served but not readable (forbidden, timed out): a warning each, never a silent absence. */
+  /** Kinds served but not readable (timed out, server error): a warning each. Forbidden kinds are left out. */
   readonly problems: readonly Problem[];
 }
 
@@ -28,6 +29,9 @@ export async function readControllers(conn: ClusterConnection): Promise<ClusterC
       const { items } = await conn.list(info);
       for (const item of items) objects.push(parseControllerObject(kind, item, conn.name));
     } catch (err) {
+      // Credentials that may not list the controller's objects leave its view out, as an unserved kind does: it is
+      // extra information beside Flotilla's own verdict, and every read of such a cluster would otherwise warn.
+      if (err instanceof KubeApiError && err.kind === 'forbidden') return;
       problems.push({ ...problem(`cannot read ${kind} objects (${CONTROLLER_GROUPS[kind]}) to show the controller's own status: ${err instanceof Error ? err.message : String(err)}`, { cluster: conn.name, resource: `${CONTROLLER_GROUPS[kind]}/${kind}` }), severity: 'warning' });
     }
   }));
