@@ -17,6 +17,8 @@ import { KubeApiError } from './cluster/transport';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import type { Session } from './session';
 import { sourceTools } from './sources/source-tools';
+import type { FluxOwnership } from './cluster/live-state';
+import { fluxOwnerOfApp, fluxOwnersOf } from '../../shared/flux/owner';
 
 /** What the app page needs of one app on its cluster: desired objects from Git, the connection, the tracking method. */
 interface AppTarget {
@@ -24,6 +26,8 @@ interface AppTarget {
   readonly namespace?: string;
   readonly conn: ClusterConnection;
   readonly tracking: TrackingOptions;
+  /** A Flux app: its live objects are those its owner labels name. */
+  readonly flux?: FluxOwnership;
 }
 
 /** How many owner links a Pod's log request may climb to find the app's object (Pod → ReplicaSet → Deployment → …). */
@@ -46,7 +50,8 @@ export class AppLiveService {
     const manager = await this.session.clusterManager();
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
-    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking } };
+    const owner = fluxOwnerOfApp(generated.application);
+    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, ...(owner ? { flux: { owner } } : {}) };
   }
 
   /** The app's live tree (its objects and the ReplicaSets, Pods and Jobs made from them) with health per node and events. */
@@ -54,7 +59,7 @@ export class AppLiveService {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
     try {
-      const state = await store.liveState(app, t.desired, t.namespace);
+      const state = await store.liveState(app, t.desired, t.namespace, t.flux);
       const tree = await readAppTree(t.conn, state.resources, { app, assess: (o) => assessHealth(o) });
       return { app, cluster, nodes: tree.nodes, events: tree.events, problems: [...state.problems, ...tree.problems], observedAt: new Date().toISOString() };
     } finally {
@@ -118,11 +123,11 @@ export class AppLiveService {
     return { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind };
   }
 
-  /** Whether an object is the app's: tracked as its own, or owned (through a few controller links) by an object that is. */
+  /** Whether an object is the app's: tracked as its own (a Flux app: labelled by its owner), or owned (through a few controller links) by an object that is. */
   private async belongsTo(t: AppTarget, obj: KubeObject, app: string): Promise<boolean> {
     let cur: KubeObject | undefined = obj;
     for (let hop = 0; cur && hop <= OWNER_HOPS; hop++) {
-      if (trackedApp(cur, t.tracking) === app) return true;
+      if (t.flux ? fluxOwnersOf(cur).includes(t.flux.owner) : trackedApp(cur, t.tracking) === app) return true;
       const refs = (cur.metadata?.['ownerReferences'] ?? []) as { apiVersion?: string; kind?: string; name?: string; controller?: boolean }[];
       const ref = refs.find((r) => r.controller) ?? refs[0];
       if (!ref?.kind || !ref.name) return false;

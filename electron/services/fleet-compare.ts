@@ -22,6 +22,8 @@ import { controllerFor } from '../../shared/controllers/match';
 import type { ControllerStatus } from '../../shared/controllers/types';
 import { ClusterManager } from './cluster/cluster-manager';
 import { readControllers } from './cluster/controllers';
+import type { FluxOwnership } from './cluster/live-state';
+import { fluxOwnerOfApp } from '../../shared/flux/owner';
 import type { ClusterConnection } from './cluster/connection';
 import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
@@ -73,6 +75,8 @@ export interface FleetComparisonRow {
   readonly comparison?: AppComparison;
   /** Why its cluster could not be read (unreachable, forbidden, discovery failed): nothing was observed. */
   readonly unreachable?: string;
+  /** A Flux app's owner key: its live objects are those its controller labelled (`shared/flux/owner.ts`). */
+  readonly fluxOwner?: string;
 }
 
 /** Every selected app × cluster compared, the fleet's clusters in order, and problems that concern no single row. */
@@ -154,34 +158,42 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     finished += n;
     opts.onProgress?.(finished, jobs.length);
   };
-  const rowOf = (j: Job) => ({ app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
+  const rowOf = (j: Job) => {
+    const fluxOwner = fluxOwnerOfApp(j.app);
+    return { app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired, ...(fluxOwner ? { fluxOwner } : {}) };
+  };
   opts.onProgress?.(0, jobs.length);
   try {
     const byCluster = new Map<string, Job[]>();
     for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
     // The controllers' own view (Argo CD Applications, Flux Kustomizations/HelmReleases), read beside the comparison.
-    const controllerReads: Promise<ControllerStatus[]>[] = [];
+    const controllers: ControllerStatus[] = [];
     const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
       const info = await conn.connect().catch(() => conn.info);
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
-      else {
-        controllerReads.push(readControllers(conn).then((r) => {
-          problems.push(...r.problems);
-          return [...r.objects];
-        }, (err: unknown) => {
-          problems.push({ ...problem(`cannot read the controllers' own status: ${toProblem(err).message}`, { cluster }), severity: 'warning' });
-          return [];
-        }));
+      // Read first: a Flux Kustomization's inventory tells which of its objects to look for.
+      const read = clusterError ? undefined : await readControllers(conn).catch((err: unknown) => {
+        problems.push({ ...problem(`cannot read the controllers' own status: ${toProblem(err).message}`, { cluster }), severity: 'warning' });
+        return undefined;
+      });
+      if (read) {
+        problems.push(...read.problems);
+        controllers.push(...read.objects);
       }
+      const fluxOf = (j: Job): FluxOwnership | undefined => {
+        const owner = fluxOwnerOfApp(j.app);
+        const inventory = owner ? read?.inventories.get(owner) : undefined;
+        return owner ? { owner, ...(inventory ? { inventory } : {}) } : undefined;
+      };
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const renderable = clusterJobs.filter((j) => !j.renderError);
         if (store) {
           try {
-            await store.prepare(renderable.map((j) => ({ desired: j.desired, ...(j.app.spec.destination.namespace ? { namespace: j.app.spec.destination.namespace } : {}) })));
+            await store.prepare(renderable.map((j) => ({ desired: j.desired, ...(j.app.spec.destination.namespace ? { namespace: j.app.spec.destination.namespace } : {}), ...(fluxOf(j)?.inventory ? { inventory: fluxOf(j)!.inventory! } : {}) })));
           } catch (err) {
             clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
           }
@@ -201,7 +213,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             done(1);
             continue;
           }
-          const live = await store.liveState(name, j.desired, namespace);
+          const live = await store.liveState(name, j.desired, namespace, fluxOf(j));
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
           const serverPredicted = opts.serverSide
@@ -235,7 +247,6 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       }
       return out;
     }));
-    const controllers = (await Promise.all(controllerReads)).flat();
     const appOf = new Map(jobs.map((j) => [`${j.name}\n${j.cluster}`, j.app] as const));
     for (const r of perCluster.flat()) {
       const app = appOf.get(`${r.app}\n${r.cluster}`);

@@ -111,7 +111,7 @@ export class StatusService {
     const fleet = await this.session.fleet();
     const { scan } = await fleet.scanHead();
     const state = new FleetLiveState(manager, { tracking: { method: scan.fleet.tracking } });
-    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ app: r.app, cluster: r.cluster, desired: r.desired }));
+    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ app: r.app, cluster: r.cluster, desired: r.desired, ...(r.fluxOwner ? { flux: { owner: r.fluxOwner } } : {}) }));
     const offs: (() => void)[] = [];
     this.live = { state, offs };
     await state.read(targets);

@@ -1,5 +1,6 @@
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../appset/generators/clusters';
 import { clusterForApp } from '../fleet/destination';
+import { fluxIdentity } from '../flux/owner';
 import type { Application } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
 import type { ControllerStatus } from './types';
@@ -7,16 +8,6 @@ import type { ControllerStatus } from './types';
 // Which controller object speaks for a Flotilla app on a cluster. A Flux app is its Kustomization or HelmRelease on
 // that cluster (same kind, namespace and name). An Argo CD app is the Application of the same name whose destination
 // is that cluster — by name or server in the fleet, or Argo CD's in-cluster when the Application lives there.
-
-/** The Flux kind and object an app stands for, when it is a Flux app (set by Flux discovery). */
-export function fluxIdentity(app: Application): { readonly kind: 'Kustomization' | 'HelmRelease'; readonly namespace: string; readonly name: string } | undefined {
-  const flux = app.spec.source?.['flux'] as { kind?: unknown; object?: { metadata?: { name?: unknown; namespace?: unknown } } } | undefined;
-  if (!flux || (flux.kind !== 'Kustomization' && flux.kind !== 'HelmRelease')) return undefined;
-  const m = flux.object?.metadata ?? {};
-  const name = typeof m.name === 'string' ? m.name : '';
-  const namespace = typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : 'default';
-  return { kind: flux.kind, namespace, name };
-}
 
 /** The cluster an Argo CD Application read from `c.cluster` deploys to, by its destination. */
 export function argoDestinationCluster(c: ControllerStatus, clusters: readonly ClusterSpec[]): string | undefined {

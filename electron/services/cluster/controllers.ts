@@ -1,4 +1,6 @@
-import { CONTROLLER_GROUPS, parseControllerObject } from '../../../shared/controllers/parse';
+import { CONTROLLER_GROUPS, fluxInventoryKeys, parseControllerObject } from '../../../shared/controllers/parse';
+import type { FluxOwnerKey } from '../../../shared/flux/owner';
+import { fluxOwnerKey } from '../../../shared/flux/owner';
 import type { ControllerKind, ControllerStatus } from '../../../shared/controllers/types';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
@@ -12,6 +14,8 @@ import { KubeApiError } from './transport';
 export interface ClusterControllers {
   readonly cluster: string;
   readonly objects: readonly ControllerStatus[];
+  /** Each Flux Kustomization's inventory (`group/kind/namespace/name` keys), by owner key. */
+  readonly inventories: ReadonlyMap<FluxOwnerKey, readonly string[]>;
   /** Kinds served but not readable (timed out, server error): a warning each. Forbidden kinds are left out. */
   readonly problems: readonly Problem[];
 }
@@ -22,12 +26,17 @@ const KINDS: readonly ControllerKind[] = ['Application', 'Kustomization', 'HelmR
 export async function readControllers(conn: ClusterConnection): Promise<ClusterControllers> {
   const objects: ControllerStatus[] = [];
   const problems: Problem[] = [];
+  const inventories = new Map<FluxOwnerKey, string[]>();
   await Promise.all(KINDS.map(async (kind) => {
     const info = await conn.resourceForGroupKind(CONTROLLER_GROUPS[kind], kind);
     if (!info) return;
     try {
       const { items } = await conn.list(info);
-      for (const item of items) objects.push(parseControllerObject(kind, item, conn.name));
+      for (const item of items) {
+        const read = parseControllerObject(kind, item, conn.name);
+        objects.push(read);
+        if (kind === 'Kustomization' && read.inventory !== undefined) inventories.set(fluxOwnerKey(kind, read.namespace, read.name), fluxInventoryKeys(item));
+      }
     } catch (err) {
       // Credentials that may not list the controller's objects leave its view out, as an unserved kind does: it is
       // extra information beside Flotilla's own verdict, and every read of such a cluster would otherwise warn.
@@ -36,5 +45,5 @@ export async function readControllers(conn: ClusterConnection): Promise<ClusterC
     }
   }));
   objects.sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  return { cluster: conn.name, objects, problems };
+  return { cluster: conn.name, objects, inventories, problems };
 }

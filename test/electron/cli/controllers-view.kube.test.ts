@@ -204,3 +204,55 @@ describe("the controllers' own view beside Flotilla's", () => {
     }
   });
 });
+
+describe("a Flux app's live state: its owner labels and inventory", () => {
+  it('diff shows a hand edit, an object labelled as the Kustomization\'s and one its inventory lists as extra; drift-report records them', async () => {
+    const ksPath = `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${fluxNs}/kustomizations/${fluxApp}`;
+    // Back to Ready at HEAD, with an inventory that also lists a Lease Flux applied earlier (not a kind searched by default).
+    await writeStatus(ksPath, {
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${head}`, lastTransitionTime: '2026-12-05T12:00:00Z', observedGeneration: 1 }],
+      lastAppliedRevision: `main@sha1:${head}`, lastAttemptedRevision: `main@sha1:${head}`,
+      inventory: { entries: [{ id: `${fluxNs}_status-page__ConfigMap`, v: 'v1' }, { id: `${fluxNs}_old-lock_coordination.k8s.io_Lease`, v: 'v1' }] },
+    });
+    const clean = await cli(['diff', fluxApp, '--repo', repo.dir, ...kc()]);
+    expect(clean.out).toBe('');
+    // The one thing said: the Kustomization's GitRepository is taken as the open repository.
+    expect(clean.err.trim().split('\n')).toEqual([expect.stringMatching(/GitRepository .*flux-system is not declared in the repository; taken as the open repository/)]);
+    expect(clean.code).toBe(0);
+
+    const owner = { 'kustomize.toolkit.fluxcd.io/name': fluxApp, 'kustomize.toolkit.fluxcd.io/namespace': fluxNs };
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leftover', namespace: fluxNs, labels: owner }, data: { old: 'yes' } }, 'kustomize-controller');
+    await apply({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'old-lock', namespace: fluxNs }, spec: { holderIdentity: 'someone' } }, 'kustomize-controller');
+    // An object labelled for another Kustomization is not this app's.
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-mine', namespace: fluxNs, labels: { ...owner, 'kustomize.toolkit.fluxcd.io/name': 'other' } }, data: {} }, 'kustomize-controller');
+    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'status-page', namespace: fluxNs, labels: owner }, data: { GREETING: 'edited by hand' } }, 'kubectl-edit');
+
+    const d = await cli(['diff', fluxApp, '--repo', repo.dir, ...kc(), '-o', 'json']);
+    expect(d.code, d.err).toBe(1);
+    const [row] = JSON.parse(d.out) as { app: string; sync: string; resources: { kind: string; name: string; sync: string; extra?: boolean; changes?: { path: string }[] }[] }[];
+    expect(row!.app).toBe(fluxApp);
+    expect(row!.resources.map((r) => `${r.kind} ${r.name} ${r.sync}${r.extra ? ' extra' : ''} ${(r.changes ?? []).map((c) => c.path).join(',')}`).sort()).toEqual([
+      'ConfigMap leftover OutOfSync extra ',
+      'ConfigMap status-page OutOfSync /data/GREETING',
+      'Lease old-lock OutOfSync extra ',
+    ]);
+    const text = await cli(['diff', fluxApp, '--repo', repo.dir, ...kc()]);
+    expect(text.out).toContain(`===== /ConfigMap ${fluxNs}/status-page ======`);
+    expect(text.out).toContain('-  GREETING: edited by hand\n+  GREETING: hello\n');
+
+    const refreshed = await cli(['refresh', '--repo', repo.dir, ...kc()]);
+    expect(refreshed.code, refreshed.err).toBe(0);
+    const report = await cli(['drift-report', '--offline', '--repo', repo.dir, '-f', 'json']);
+    const entries = (JSON.parse(report.out) as { entries: { app: string; cluster: string; sync: string; driftedResources: { kind: string; name: string }[] }[] }).entries;
+    const flux = entries.find((e) => e.app === fluxApp)!;
+    expect(flux).toMatchObject({ cluster: 'staging', sync: 'OutOfSync' });
+    expect(flux.driftedResources.map((r) => `${r.kind} ${r.name}`).sort()).toEqual(['ConfigMap leftover', 'ConfigMap status-page', 'Lease old-lock']);
+    expect(entries.find((e) => e.app === argoApp)).toMatchObject({ sync: 'OutOfSync' });
+    const history = await cli(['history', fluxApp, '--cluster', 'staging', '-o', 'json']);
+    expect(history.code, history.err).toBe(0);
+    const [h] = JSON.parse(history.out) as { app: string; timeline: { sync: string; driftedCount: number }[]; events: { kind: string; detail: { driftedResources?: number } }[] }[];
+    expect(h!.app).toBe(fluxApp);
+    expect(h!.timeline.at(-1)).toMatchObject({ sync: 'OutOfSync', driftedCount: 3 });
+    expect(h!.events.filter((e) => e.kind === 'drift-began').map((e) => e.detail.driftedResources)).toEqual([3]);
+  });
+});
