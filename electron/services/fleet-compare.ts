@@ -8,6 +8,9 @@ import type { AppRow } from '../../shared/api/contract';
 import { isInClusterDestination } from '../../shared/fleet/destination';
 import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
+import type { RenderedApp } from '../../shared/fleet/render-apps';
+import { fluxInputRefs, withClusterInputs } from '../../shared/flux/inputs';
+import { readFluxInputs } from './cluster/flux-inputs';
 import { versionOf } from '../../shared/fleet/version';
 import type { HealthCustomizations } from '../../shared/health';
 import { assessHealth, parseHealthSpec } from '../../shared/health';
@@ -119,11 +122,27 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
-  type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
+  type Job = { app: Application; row: AppRow; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   const jobs: Job[] = [];
+  const render = (app: Application): RenderedApp => renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
+  const jobOf = (row: AppRow, app: Application, rendered: RenderedApp, cluster: string): Job => {
+    const firstError = rendered.problems.find((p) => p.severity === 'error');
+    // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
+    const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
+    return {
+      app,
+      row,
+      name: row.name,
+      cluster,
+      desired: rendered.objects,
+      revision: rendered.revision ?? head.sha,
+      ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
+      renderProblems: [...rendered.problems, ...refused],
+    };
+  };
   for (const row of selectedApps) {
     const app = row.application;
-    const rendered = renderApplication(app, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
+    const rendered = render(app);
     if (rendered.cluster === undefined) {
       const d = app.spec.destination;
       // An in-cluster destination without a fleet cluster for it already carries its own warning.
@@ -131,19 +150,19 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       continue;
     }
     if (opts.cluster !== undefined && rendered.cluster !== opts.cluster) continue;
-    const firstError = rendered.problems.find((p) => p.severity === 'error');
-    // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
-    const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
-    jobs.push({
-      app,
-      name: row.name,
-      cluster: rendered.cluster,
-      desired: rendered.objects,
-      revision: rendered.revision ?? head.sha,
-      ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
-      renderProblems: [...rendered.problems, ...refused],
-    });
+    jobs.push(jobOf(row, app, rendered, rendered.cluster));
   }
+  /**
+   * A Flux app rendered again with the ConfigMaps/Secrets it reads taken from its connected cluster, as Flux reads
+   * them; the repository's declarations stay for those the cluster does not hold (or may not be read).
+   */
+  const withClusterInputsOf = async (conn: ClusterConnection, j: Job): Promise<Job> => {
+    const refs = fluxInputRefs(j.app);
+    if (refs.length === 0) return j;
+    const live = await readFluxInputs(conn, refs);
+    problems.push(...live.problems.map((p) => ({ ...p, app: j.name })));
+    return jobOf(j.row, j.app, render(withClusterInputs(j.app, live.objects, conn.name)), j.cluster);
+  };
 
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => jobs.some((j) => j.cluster === c.name)),
@@ -168,7 +187,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     for (const j of jobs) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j]);
     // The controllers' own view (Argo CD Applications, Flux Kustomizations/HelmReleases), read beside the comparison.
     const controllers: ControllerStatus[] = [];
-    const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterJobs]) => {
+    const perCluster = await Promise.all([...byCluster].map(async ([cluster, repoJobs]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
@@ -183,6 +202,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
         problems.push(...read.problems);
         controllers.push(...read.objects);
       }
+      const clusterJobs = clusterError ? repoJobs : await Promise.all(repoJobs.map((j) => withClusterInputsOf(conn, j)));
       const fluxOf = (j: Job): FluxOwnership | undefined => {
         const owner = fluxOwnerOfApp(j.app);
         const inventory = owner ? read?.inventories.get(owner) : undefined;
