@@ -6,13 +6,12 @@ import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Application } from '../model/application';
 import type { ClusterSpec } from '../model/fleet';
-import type { KubeObject } from '../model/status';
-import { hideSecretData } from '../diff/secret';
-import { isSecret, normalizeObject, resourceId, resourceKey } from '../diff/normalize';
-import { toDiffYaml } from '../diff/render';
 import { unifiedDiff } from '../diff/line-diff';
 import { clusterForApp } from '../fleet/destination';
 import { renderApplication } from '../fleet/render-apps';
+import type { RenderOptions } from '../fleet/render-apps';
+import { fluxIdentity } from '../flux/owner';
+import { fluxSpecOf } from '../sources/flux-source';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
@@ -21,6 +20,9 @@ import { joinPath, normalizePath } from '../repo/paths';
 import type { GateContext, GateResult, SoakSubject } from './gates';
 import { soakGate, stageGates } from './gates';
 import { OverlayFileTree } from './overlay-tree';
+import { diffObjects, fluxChildDiffs } from './rendered-diff';
+
+export { diffObjects };
 import type { PipelineSpec, StageSpec } from './pipeline';
 import { DEFAULT_OVERLAY_PATH } from './pipeline';
 import type { YamlScalar, YamlSet } from './yaml-path';
@@ -56,6 +58,8 @@ export interface PlanInput {
   readonly gates: GateContext;
   /** Render the target stage and diff it (default true). */
   readonly render?: boolean;
+  /** The source tools (helm, jsonnet) the Node side provides, so Helm charts (a HelmRelease's too) render in the diff. */
+  readonly renderTools?: Pick<RenderOptions, 'helmFor' | 'tools'>;
 }
 
 /** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
@@ -233,6 +237,12 @@ type AppIndex = Map<string, { application: Application; cluster: string | undefi
 function indexApplications(applications: readonly GeneratedApplication[], clusters: readonly ClusterSpec[]): AppIndex {
   const out: AppIndex = new Map();
   for (const { application } of applications) {
+    // A Flux Kustomization deploys its spec.path: that folder is its overlay.
+    const fluxPath = fluxKustomizationPath(application);
+    if (fluxPath !== undefined) {
+      out.set(fluxPath, [...(out.get(fluxPath) ?? []), { application, cluster: clusterForApp(application, clusters)?.name }]);
+      continue;
+    }
     const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
     for (const s of sources) {
       const p = normalizePath(s.path ?? '');
@@ -243,6 +253,14 @@ function indexApplications(applications: readonly GeneratedApplication[], cluste
     }
   }
   return out;
+}
+
+/** The folder a Flux Kustomization app builds (`spec.path`, `./` dropped), when the app is one. */
+function fluxKustomizationPath(application: Application): string | undefined {
+  const spec = application.spec.source ? fluxSpecOf(application.spec.source) : undefined;
+  if (spec?.kind !== 'Kustomization') return undefined;
+  const path = (spec.object['spec'] as Record<string, unknown> | undefined)?.['path'];
+  return normalizePath(typeof path === 'string' ? path.replace(/^\.\/?/, '') : '');
 }
 
 function soakSubjects(app: string, dir: string, clusters: readonly string[], byPath: AppIndex): SoakSubject[] {
@@ -461,7 +479,7 @@ function planRevisions(srcJs: unknown, tgtFile: string, tgtText: string, tgtDoc:
 
 function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: readonly FileEdit[], toClusters: readonly string[], byPath: AppIndex): ClusterDiff[] {
   const after = new OverlayFileTree(input.tree, edits.map((e) => [e.file, e.after] as const));
-  const opts = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly' } as const;
+  const opts: RenderOptions = { clusters: input.clusters, loadRestrictor: input.loadRestrictor ?? 'rootOnly', ...(input.renderTools ?? {}) };
   const deployed = byPath.get(targetDir) ?? [];
   const cache = new Map<string, { changes: ResourceChange[]; problems: Problem[] }>();
   const out: ClusterDiff[] = [];
@@ -484,31 +502,21 @@ function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: re
       const problems: Problem[] = beforeFailed
         ? next.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, severity: 'warning' as const, message: `the rendered diff cannot be shown: ${p.message}` }))
         : [...next.problems];
-      r = { changes: beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems };
+      const changes = beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster);
+      // A Flux Kustomization renders Flux objects that are apps of their own (a HelmRelease whose chart version or
+      // values moved): render each changed one before and after, so the diff shows what its controller would apply.
+      if (!beforeFailed && found && fluxIdentity(found)) {
+        for (const child of fluxChildDiffs(input, opts, cluster, before.objects, next.objects)) {
+          changes.push(...child.changes);
+          problems.push(...child.problems);
+        }
+      }
+      r = { changes, problems };
       cache.set(key, r);
     }
     const problems: Problem[] = r.problems.map((p) => ({ ...p, app, cluster }));
     if (!found) problems.push({ ...problem(`no Application${input.pipeline.applicationSet ? ` of ApplicationSet ${input.pipeline.applicationSet}` : ''} deploys ${targetDir} to ${cluster}; showing the overlay as kustomize renders it`, { app, cluster }), severity: 'warning' });
     out.push({ cluster, ...(found ? { application: found.metadata.name } : {}), ...(namespace ? { namespace } : {}), changes: r.changes, problems });
-  }
-  return out;
-}
-
-/** The resources that differ between two renders, each with its unified diff (Secret values masked). */
-export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[], cluster: string): ResourceChange[] {
-  const index = (objs: readonly KubeObject[]): Map<string, KubeObject> => new Map(objs.map((o) => [resourceId(resourceKey(o)), o]));
-  const a = index(before);
-  const b = index(after);
-  const ids = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const out: ResourceChange[] = [];
-  for (const id of ids) {
-    // Secrets: stringData folded into data (as the API server stores it), then every value masked.
-    const norm = (o: KubeObject | undefined): KubeObject | undefined => (o && isSecret(o) ? normalizeObject(o) : o);
-    const [desired, current] = hideSecretData(norm(b.get(id)), norm(a.get(id)));
-    const from = current ? toDiffYaml(current) : undefined;
-    const to = desired ? toDiffYaml(desired) : undefined;
-    if (from === to) continue;
-    out.push({ id, change: !from ? 'added' : !to ? 'removed' : 'changed', diff: unifiedDiff(from, to, { fromLabel: `${id} (${cluster}, now)`, toLabel: `${id} (${cluster}, promoted)` }) });
   }
   return out;
 }

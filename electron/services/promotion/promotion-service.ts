@@ -14,6 +14,8 @@ import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
 import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
 import { planBlockers, planPromotion, planVersions } from '../../../shared/promotion/plan';
+import { helmRunnerFor } from '../helm/kustomize-helm-runner';
+import { sourceTools } from '../sources/source-tools';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
@@ -297,6 +299,7 @@ export class PromotionService {
         applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
         loadRestrictor: scan.fleet.loadRestrictor,
         gates,
+        renderTools: { helmFor: helmRunnerFor, tools: sourceTools() },
       });
       const checkoutProblems = await this.checkoutProblems(plan, remote, branch, pipeline.git.remote);
       return { plan, remote, branch, base, ...(promoter ? { promoter } : {}), checkoutProblems };
