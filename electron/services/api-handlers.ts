@@ -7,11 +7,14 @@ import { loadKubeconfig } from './cluster/kubeconfig';
 import type { Session } from './session';
 import { StatusService } from './status-service';
 import { AppLiveService } from './app-live-service';
+import { DesiredVersions } from './desired-versions';
+import { clusterDetail } from './cluster-detail';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
   const status = new StatusService(session);
   const live = new AppLiveService(session);
+  const desired = new DesiredVersions(session);
   return {
     ...createReportApiHandlers(() => session.store()),
     'fleet:overview': async () => (await session.fleet()).overview(),
@@ -25,6 +28,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'appset:preview': async ({ file, text }) => (await session.fleet()).previewAppSet(file, text),
     'appset:save': async ({ file, text }) => (await session.fleet()).save(file, text),
     'fleet:status': () => status.status(),
+    'fleet:versions': () => desired.versions(),
     'fleet:refresh': (req) => status.refresh(req),
     'fleet:cancel': async () => status.cancel(),
     'app:detail': ({ app, cluster }) => status.detail(app, cluster),
@@ -32,6 +36,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'app:logs': (ask) => live.logs(ask),
     'app:manifest': (req) => live.manifest(req),
     'clusters:list': () => status.clusters(),
+    'cluster:detail': ({ cluster }) => clusterDetail(session, cluster),
     'clusters:contexts': async () => loadKubeconfig(session.kubeconfig()).contexts.map((c) => ({ name: c.name, server: c.server })),
     'clusters:save': async (entry) => (await session.fleet()).saveCluster(entry),
     'app:sync': async ({ app, cluster, dryRun, prune }) => {

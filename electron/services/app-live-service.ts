@@ -5,7 +5,9 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { assessHealth } from '../../shared/health';
 import { emitYaml } from '../../shared/kustomize';
 import type { Json } from '../../shared/kustomize/yaml';
+import type { HealthCustomizations } from '../../shared/health/types';
 import type { KubeObject } from '../../shared/model/status';
+import { FLEET_FILE } from '../../shared/repo/scan';
 import { FlotillaError, problem } from '../../shared/problem';
 import { readAppTree } from './cluster/app-tree';
 import type { ClusterConnection } from './cluster/connection';
@@ -14,7 +16,9 @@ import { LiveStore } from './cluster/live-state';
 import type { TrackingOptions } from './cluster/tracking';
 import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
+import { fleetCompareSettings } from './fleet-compare';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import { LuaHealthRunner } from './lua-health';
 import type { Session } from './session';
 import { sourceTools } from './sources/source-tools';
 import type { FluxOwnership } from './cluster/live-state';
@@ -28,6 +32,8 @@ interface AppTarget {
   readonly tracking: TrackingOptions;
   /** A Flux app: its live objects are those its owner labels name. */
   readonly flux?: FluxOwnership;
+  /** The fleet file's custom Lua health checks (`spec.health.customizations`) at HEAD. */
+  readonly health: HealthCustomizations;
 }
 
 /** How many owner links a Pod's log request may climb to find the app's object (Pod → ReplicaSet → Deployment → …). */
@@ -42,7 +48,7 @@ export class AppLiveService {
 
   private async target(app: string, cluster: string): Promise<AppTarget> {
     const fleet = await this.session.fleet();
-    const { scan, git, clusters, fleet: found } = await fleet.discovery();
+    const { head, scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     if (!generated) throw new FlotillaError(problem(`no Application ${app} at HEAD`, { app, cluster }));
     const rendered = renderApplication(generated.application, git, { clusters, loadRestrictor: scan.fleet.loadRestrictor, helmFor: helmRunnerFor, tools: sourceTools() });
@@ -50,20 +56,29 @@ export class AppLiveService {
     const manager = await this.session.clusterManager();
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
+    // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.
+    const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
     const owner = fluxOwnerOfApp(generated.application);
-    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, ...(owner ? { flux: { owner } } : {}) };
+    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health, ...(owner ? { flux: { owner } } : {}) };
   }
 
   /** The app's live tree (its objects and the ReplicaSets, Pods and Jobs made from them) with health per node and events. */
   async tree(app: string, cluster: string): Promise<AppTreeView> {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
+    // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
+    const lua = Object.keys(t.health).length > 0 ? new LuaHealthRunner(t.health, undefined, FLEET_FILE) : undefined;
     try {
       const state = await store.liveState(app, t.desired, t.namespace, t.flux);
-      const tree = await readAppTree(t.conn, state.resources, { app, assess: (o) => assessHealth(o) });
+      const tree = await readAppTree(t.conn, state.resources, {
+        app,
+        assess: (o) => assessHealth(o, lua ? { custom: lua } : undefined),
+        ...(lua ? { prefetch: (objs: readonly KubeObject[]) => lua.evaluate(objs) } : {}),
+      });
       return { app, cluster, nodes: tree.nodes, events: tree.events, problems: [...state.problems, ...tree.problems], observedAt: new Date().toISOString() };
     } finally {
       store.close();
+      lua?.close();
     }
   }
 

@@ -11,7 +11,7 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { fluxInputRefs, withClusterInputs } from '../../shared/flux/inputs';
 import { readFluxInputs } from './cluster/flux-inputs';
-import { versionOf } from '../../shared/fleet/version';
+import { runningVersionOf, versionOf } from '../../shared/fleet/version';
 import type { HealthCustomizations } from '../../shared/health';
 import { assessHealth, parseHealthSpec } from '../../shared/health';
 import type { Application } from '../../shared/model/application';
@@ -259,7 +259,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             extra,
             observedAt: live.observedAt,
           });
-          out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, [...j.renderProblems, ...live.problems]), j), comparison });
+          out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, [...j.renderProblems, ...live.problems]), j, ours.map((r) => r.live)), comparison });
           done(1);
         }
       } finally {
@@ -284,10 +284,11 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments };
 }
 
-/** Sets what the app runs there (image tags, else the revision) on its status. */
-function withVersion(status: AppClusterStatus, job: { readonly desired: readonly KubeObject[]; readonly revision: string; readonly renderError?: string }): AppClusterStatus {
+/** Sets what Git says the app runs there (image tags, else the revision) and what its live objects run on its status. */
+function withVersion(status: AppClusterStatus, job: { readonly desired: readonly KubeObject[]; readonly revision: string; readonly renderError?: string }, live: readonly (KubeObject | undefined)[] = []): AppClusterStatus {
   const version = job.renderError ? '' : versionOf(job.desired, job.revision);
-  return version ? { ...status, version } : status;
+  const runningVersion = runningVersionOf(live);
+  return { ...status, ...(version ? { version } : {}), ...(runningVersion ? { runningVersion } : {}) };
 }
 
 /** The fleet file's `spec.ignoreDifferences` (same entries as an Application's, applied to every app) and `spec.health` checks. */

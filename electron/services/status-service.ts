@@ -1,6 +1,7 @@
 import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
+import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
 import { maskedRenderedYaml, renderApplication } from '../../shared/fleet/render-apps';
 import { IN_CLUSTER_NAME } from '../../shared/appset/generators/clusters';
@@ -213,9 +214,9 @@ export class StatusService {
 }
 
 function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
-  // Unreachable, and what is kept is the Unknown row of a refresh that could not read it (its error is the cluster's):
-  // nothing was ever observed there, so no age is shown.
-  const neverObserved = s.unreachable !== undefined && (s.observedAt === takenAt || (s.sync === 'Unknown' && s.error !== undefined && (s.error === `cluster ${s.cluster}` || s.error.startsWith(`cluster ${s.cluster} `) || s.error.startsWith(`cluster ${s.cluster}:`))));
+  // Unreachable, and what is kept is the Unknown row of a refresh that could not read it: nothing was ever observed
+  // there, so no age is shown.
+  const neverObserved = !wasObserved(s, takenAt);
   return {
     app: s.app,
     cluster: s.cluster,
@@ -223,6 +224,7 @@ function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
     health: s.health.status,
     healthMessage: s.health.message,
     version: s.version ?? s.revision.slice(0, 7),
+    ...(s.runningVersion !== undefined ? { runningVersion: s.runningVersion } : {}),
     revision: s.revision,
     outOfSync: s.driftedCount,
     observedAt: neverObserved ? '' : s.observedAt,

@@ -86,6 +86,7 @@ interface ObservationRow {
   drifted_count: number;
   resource_set: number;
   version: string | null;
+  running_version: string | null;
   controller: string | null;
 }
 
@@ -171,6 +172,18 @@ export class FleetStore {
   recordPromotion(p: PromotionRecord): HistoryEvent {
     const at = p.at === undefined ? Date.now() : toMs(p.at, 'at');
     return this.write(() => this.insertEvent('promotion', at, p.app, p.cluster, null, p.detail));
+  }
+
+  /** The latest event of each of these kinds per app × cluster (notifications read the last sync run and health change). */
+  latestEvents(kinds: readonly HistoryEventKind[]): HistoryEvent[] {
+    if (kinds.length === 0) return [];
+    return this.read(() => {
+      const marks = kinds.map(() => '?').join(', ');
+      const rows = this.db
+        .prepare(`SELECT e.id, e.at, e.kind, e.app, e.cluster, e.detail FROM events e JOIN (SELECT MAX(id) AS id FROM events WHERE kind IN (${marks}) GROUP BY app, cluster, kind) m ON e.id = m.id ORDER BY e.id`)
+        .all(...kinds) as EventRow[];
+      return rows.map(toEvent);
+    });
   }
 
   /** The names of every app the store has recorded, sorted. */
@@ -468,7 +481,7 @@ export class FleetStore {
     // The controller's messages are its own text, scrubbed of the app's Secret values like every error.
     const controller = st.controller ? scrubText(JSON.stringify(st.controller), secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, controller).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null, controller).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -613,8 +626,8 @@ function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, controller)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version, controller)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
@@ -712,7 +725,7 @@ function invalidRecord(record: AppClusterRecord): string | undefined {
  */
 function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
-  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null];
+  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null, st.runningVersion ?? null];
   // Only when present, so the fingerprints of apps no controller speaks for stay as they were.
   if (st.controller) parts.push({ controller: st.controller });
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
@@ -809,8 +822,9 @@ function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppCl
     ...(r.environment !== null ? { environment: r.environment } : {}),
     revision: r.revision,
     ...(r.version !== null ? { version: r.version } : {}),
+    ...(r.running_version !== null && r.running_version !== undefined ? { runningVersion: r.running_version } : {}),
     sync: r.sync,
-    ...(r.controller ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
+    ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
     health: { status: r.health, message: r.health_message },
     observedAt: iso(observedAt),
     ...(r.error !== null ? { error: r.error } : {}),

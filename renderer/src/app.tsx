@@ -4,6 +4,7 @@ import { CommandPalette } from './components/command-palette';
 import { AppPage } from './pages/app-page';
 import { ApplicationsPage } from './pages/applications-page';
 import { AppSetsPage } from './pages/appsets-page';
+import { ClusterPage } from './pages/cluster-page';
 import { ClustersPage } from './pages/clusters-page';
 import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
@@ -27,9 +28,11 @@ export function App() {
   const loading = useStore((s) => s.loading);
   const loadError = useStore((s) => s.loadError);
   const page = useStore((s) => s.page);
+  const route = useStore((s) => s.route);
   const navigate = useStore((s) => s.navigate);
   const loadOverview = useStore((s) => s.loadOverview);
   const loadStatus = useStore((s) => s.loadStatus);
+  const loadDesired = useStore((s) => s.loadDesired);
   const setProgress = useStore((s) => s.setProgress);
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
   const clusterChanged = useStore((s) => s.clusterChanged);
@@ -43,14 +46,14 @@ export function App() {
     // Every action (sync, refresh, promotion, rollback) and every live change arrives as one of these events, and each
     // view showing what changed re-reads it: the header and grid, the app page, Promotions.
     const offs = [
-      api.on('repo:changed', () => void Promise.all([loadOverview(), loadStatus(), reloadDetail(), loadPromotions()])),
+      api.on('repo:changed', () => void Promise.all([loadOverview(), loadStatus(), loadDesired(), reloadDetail(), loadPromotions()])),
       api.on('progress', (p) => setProgress(p)),
       api.on('fleet:updated', () => void Promise.all([loadStatus(), reloadDetail()])),
       api.on('cluster:state', (c) => clusterChanged(c)),
       api.on('promotion:outcome', () => void Promise.all([loadPromotions(), loadStatus(), reloadDetail()])),
     ];
     return () => offs.forEach((off) => off());
-  }, [loadOverview, loadStatus, setProgress, clusterChanged, loadPromotions, reloadDetail]);
+  }, [loadOverview, loadStatus, loadDesired, setProgress, clusterChanged, loadPromotions, reloadDetail]);
 
   const head = overview?.repo.head;
   return (
@@ -99,7 +102,7 @@ export function App() {
         {overview && page === 'applicationsets' && <AppSetsPage />}
         {overview && page === 'promotions' && <PromotionsPage />}
         {overview && page === 'reports' && <ReportsPage />}
-        {overview && page === 'clusters' && <ClustersPage />}
+        {overview && route.page === 'clusters' && (route.cluster ? <ClusterPage name={route.cluster} /> : <ClustersPage />)}
         {overview && page === 'app' && <AppPage />}
       </main>
       <CommandPalette />

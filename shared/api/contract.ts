@@ -1,4 +1,5 @@
 import type { Explanation } from '../appset/engine';
+import type { ClusterDetailView } from './cluster-detail';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
@@ -110,6 +111,14 @@ export interface PromotionOutcomeView {
   readonly blockers: readonly string[];
 }
 
+/** What Git says each app runs at HEAD, before any cluster is read: its version (image tags, chart version or revision) by app name. */
+export interface DesiredVersionsView {
+  /** The commit the apps were rendered at. */
+  readonly revision: string;
+  /** App name → version; apps that do not render are left out. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
 /** The apps × clusters grid and how old its figures are. */
 export interface FleetStatusView {
   readonly grid: FleetGrid;
@@ -202,6 +211,8 @@ export interface ApiChannels extends ReportApiChannels {
   'appset:save': (req: { readonly file: string; readonly text: string }) => Promise<{ readonly file: string }>;
   /** The grid from the store at once (no cluster contacted), with the apps of HEAD. */
   'fleet:status': (req: Record<string, never>) => Promise<FleetStatusView>;
+  /** What Git says each app runs at HEAD (rendered once per commit); no cluster is contacted. */
+  'fleet:versions': (req: Record<string, never>) => Promise<DesiredVersionsView>;
   /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
   'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusView>;
   /** Cancels a running refresh (nothing is recorded). */
@@ -220,6 +231,8 @@ export interface ApiChannels extends ReportApiChannels {
   'clusters:contexts': (req: Record<string, never>) => Promise<readonly { readonly name: string; readonly server: string }[]>;
   /** Adds a cluster to the fleet file, or relabels it, in the working tree (comments kept; commit to apply). */
   'clusters:save': (req: ClusterEntry) => Promise<{ readonly file: string }>;
+  /** One cluster's page: connection, version, Nodes, Namespaces, Argo CD and Flux objects (each part fails on its own). */
+  'cluster:detail': (req: { readonly cluster: string }) => Promise<ClusterDetailView>;
   /** Every fleet cluster's connection state and version. */
   'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
@@ -257,7 +270,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

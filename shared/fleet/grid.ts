@@ -9,8 +9,12 @@ export interface GridCell {
   readonly sync: SyncStatus;
   readonly health: HealthStatus;
   readonly healthMessage: string;
-  /** What it runs: image tags, or the short revision. */
+  /** What Git said it runs when it was last compared: image tags, or the short revision. */
   readonly version: string;
+  /** What Git says it runs at HEAD (image tags, chart version or revision), known before any cluster is read. */
+  readonly desiredVersion?: string;
+  /** What its cluster ran at the last refresh: the live image tags (absent when never read or nothing runs). */
+  readonly runningVersion?: string;
   readonly revision: string;
   /** How many resources are out of sync (missing and extra included). */
   readonly outOfSync: number;
@@ -105,6 +109,32 @@ export function filterGrid(grid: FleetGrid, filter: GridFilter): { rows: GridRow
   return { rows, clusters };
 }
 
+/** The version a cell shows: what Git says at HEAD when known, else what Git said at the last comparison. */
+export function shownVersion(cell: GridCell): string {
+  return cell.desiredVersion ?? cell.version;
+}
+
+/** Whether what the cluster runs differs from what Git says (both known): the cell marks it. */
+export function runningDiffers(cell: GridCell): boolean {
+  const desired = shownVersion(cell);
+  return cell.runningVersion !== undefined && desired !== '' && cell.runningVersion !== desired;
+}
+
+/** The grid with each cell's desired version from Git at HEAD (by app name); cells of apps not listed keep theirs. */
+export function withDesiredVersions(grid: FleetGrid, versions: Readonly<Record<string, string>>): FleetGrid {
+  const rows = grid.rows.map((r) => {
+    let cells: Record<string, GridCell> | undefined;
+    for (const [cluster, c] of Object.entries(r.cells)) {
+      const v = versions[c.app];
+      if (v === undefined || v === c.desiredVersion) continue;
+      cells ??= { ...r.cells };
+      cells[cluster] = { ...c, desiredVersion: v };
+    }
+    return cells ? { ...r, cells } : r;
+  });
+  return { ...grid, rows };
+}
+
 /** One app whose version differs between two environments: "what is in staging but not yet in prod". */
 export interface VersionSkew {
   readonly key: string;
@@ -112,13 +142,13 @@ export interface VersionSkew {
   readonly to: string;
 }
 
-/** Apps whose version in environment `from` is not what runs in `to` (compared by the set of versions per environment). */
+/** Apps whose version in environment `from` is not the one in `to` (Git's at HEAD where known; compared by the set of versions per environment). */
 export function versionSkew(grid: FleetGrid, from: string, to: string): VersionSkew[] {
   const envOf = new Map(grid.clusters.map((c) => [c.name, c.environment]));
   const out: VersionSkew[] = [];
   for (const r of grid.rows) {
     const versions = (env: string): string =>
-      [...new Set(Object.values(r.cells).filter((c) => envOf.get(c.cluster) === env).map((c) => c.version))].sort().join(' | ');
+      [...new Set(Object.values(r.cells).filter((c) => envOf.get(c.cluster) === env).map(shownVersion).filter((v) => v !== ''))].sort().join(' | ');
     const f = versions(from);
     const t = versions(to);
     if (f && f !== t) out.push({ key: r.key, from: f, to: t || '(not deployed)' });

@@ -42,3 +42,27 @@ export function versionOf(objects: readonly KubeObject[], revision?: string): st
   if (tags.length > 0) return tags.slice(0, 3).join(', ') + (tags.length > 3 ? ` +${tags.length - 3}` : '');
   return revision ? revision.slice(0, 7) : '';
 }
+
+/** The image tags an app's live objects run, in the order of its desired objects; undefined when none has an image. */
+export function runningVersionOf(live: readonly (KubeObject | undefined)[]): string | undefined {
+  const objects = live.filter((o): o is KubeObject => o !== undefined);
+  const v = versionOf(objects);
+  return v || undefined;
+}
+
+/** Where an app's source names a Helm chart: `chart@version` as Argo CD's source says it. */
+export interface ChartRef {
+  readonly chart: string;
+  readonly targetRevision?: string;
+}
+
+/**
+ * What Git says an app runs, before any cluster is read: the tags of its rendered workload images, else its chart and
+ * chart version, else the short revision it renders from.
+ */
+export function desiredVersionOf(objects: readonly KubeObject[], revision: string, chart?: ChartRef): string {
+  const tags = versionOf(objects);
+  if (tags) return tags;
+  if (chart) return `${chart.chart}${chart.targetRevision ? ` ${chart.targetRevision}` : ''}`;
+  return revision.slice(0, 7);
+}

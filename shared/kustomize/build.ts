@@ -10,6 +10,7 @@ import { linkResolution } from '../repo/file-tree';
 import { joinPath, normalizePath } from '../repo/paths';
 import type { FieldSpec, TransformerConfig } from './field-specs';
 import { cloneConfig, defaultTransformerConfig, mergeConfig, mergeSpecs, readConfig } from './field-specs';
+import type { GeneratorOptions } from './generators';
 import { generate, GeneratorError, mergeOptions, readGeneratorOptions } from './generators';
 import type { Kustomization } from './kustomization';
 import type { KustomizationField } from './kustomization';
@@ -27,7 +28,7 @@ import { applyReplacements, readReplacements } from './replacements';
 import type { ResId } from './resource';
 import { deepCopy, idEquals, idString, parseApiVersion, Resource } from './resource';
 import type { Selector } from './select';
-import { readSelector, selects } from './select';
+import { checkSelector, readSelector, SelectorError, selects } from './select';
 import { legacySort } from './sort';
 import type { ImageSpec, Var } from './transformers';
 import {
@@ -44,6 +45,7 @@ import {
   TransformError,
 } from './transformers';
 import type { Json, JsonMap, ParsedDoc } from './yaml';
+import type { JsonPath, SourcePosition } from '../yaml/node-position';
 import { emitYaml, isMapValue, readYaml, UnsupportedValueError } from './yaml';
 
 /** Renders a Helm chart for `helmCharts:` (the Node side provides one that runs the helm binary). */
@@ -140,6 +142,12 @@ interface Target {
   readonly file: string;
   readonly k: Kustomization;
 }
+
+/** Where a node inside one kustomization entry (a generator, a patch) is written; undefined when not known. */
+type Locate = (below: JsonPath, part?: 'key' | 'value') => SourcePosition | undefined;
+
+/** A Locate for entries that come from no kustomization field (plugin configs): nothing is known. */
+const NOWHERE: Locate = () => undefined;
 
 function isRemote(p: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
@@ -256,18 +264,19 @@ class Builder {
   }
 
   /** Resolves a path written in a kustomization (relative to its folder); enforces the load restrictor for files. */
-  resolveFile(t: Target, rel: string, what: string): string {
-    if (isRemote(rel)) this.failEntry(t, rel, `${what} '${rel}' is a remote URL; remote resources are not supported`);
+  resolveFile(t: Target, rel: string, what: string, at?: SourcePosition): string {
+    const refuse: (message: string) => never = (message) => (at ? this.fail(message, t.file, at) : this.failEntry(t, rel, message));
+    if (isRemote(rel)) refuse(`${what} '${rel}' is a remote URL; remote resources are not supported`);
     const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
-    if (p === undefined) this.failEntry(t, rel, `${what} '${rel}' leaves the repository root`);
+    if (p === undefined) return refuse(`${what} '${rel}' leaves the repository root`);
     if (this.options.loadRestrictor !== 'none' && !isUnder(p, t.dir)) {
-      this.failEntry(t, rel, `security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`);
+      refuse(`security; file '${p}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly)`);
     }
     // As kustomize does, the restrictor applies to where a file really is once symbolic links are resolved.
     const real = linkResolution(this.tree, p);
-    if (real && 'refused' in real) this.failEntry(t, rel, real.refused);
+    if (real && 'refused' in real) refuse(real.refused);
     if (real && this.options.loadRestrictor !== 'none' && !isUnder(real.path, t.dir)) {
-      this.failEntry(t, rel, `security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`);
+      refuse(`security; file '${real.path}' is not in or below '${t.dir || '.'}' (load restrictor rootOnly; '${p}' is a symbolic link)`);
     }
     return p;
   }
@@ -413,7 +422,7 @@ class Builder {
       return fn();
     } catch (e) {
       if (e instanceof BuildError) throw e;
-      if (e instanceof TransformError || e instanceof PatchError || e instanceof GeneratorError) this.fail(e.message, file);
+      if (e instanceof TransformError || e instanceof PatchError || e instanceof GeneratorError || e instanceof SelectorError) this.fail(e.message, file);
       throw e;
     }
   }
@@ -489,7 +498,7 @@ class Builder {
         for (const r of this.loadResourceFile(p)) {
           r.root = t.dir;
           if (this.originAnnotations) r.metadata.annotations = { ...r.annotations(), 'config.kubernetes.io/origin': `path: ${relativePath(this.topDir, p)}\n` };
-          this.append(acc, r, t.file);
+          this.append(acc, r, t.file, t.k.where('resources', rel));
         }
       } else if (kind === 'dir') {
         this.checkCycle(chain, p, t.file);
@@ -497,7 +506,7 @@ class Builder {
         if (!sub) this.failAt(t, 'resources', rel, `accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`);
         if (sub.k.kind === 'Component') this.failAt(t, 'resources', rel, `expected kind != 'Component' for path '${p}'`);
         const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
-        for (const r of subAcc.resources) this.append(acc, r, t.file);
+        for (const r of subAcc.resources) this.append(acc, r, t.file, t.k.where('resources', rel));
         mergeAccConfig(acc, subAcc.config);
         for (const v of subAcc.vars) {
           if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, sub.file);
@@ -509,7 +518,8 @@ class Builder {
     }
   }
 
-  private append(acc: Acc, r: Resource, file: string): void {
+  /** Adds a resource, refusing a second one with the same id; `at` is the entry that brought it in. */
+  private append(acc: Acc, r: Resource, file: string, at?: SourcePosition): void {
     // An index of current ids, rebuilt when resources were renamed or removed since it was made.
     let index = this.idIndex.get(acc);
     if (!index || index.size !== acc.resources.length || index.stamp !== this.renames) {
@@ -519,7 +529,7 @@ class Builder {
     const id = r.curId();
     const key = idKey(id);
     const clash = index.get(key);
-    if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { resource: idString(id) });
+    if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { ...at, resource: idString(id) });
     acc.resources.push(r);
     index.add(key, r);
   }
@@ -580,17 +590,18 @@ class Builder {
   private runGenerators(t: Target, acc: Acc): void {
     const f = t.k.fields;
     const global = readGeneratorOptions(f.generatorOptions);
-    const reader = (rel: string): Uint8Array => this.readBytes(this.resolveFile(t, rel, 'generator file'));
-    const gens: Resource[] = [];
-    for (const args of mapList(f.configMapGenerator)) {
-      const r = this.wrap(t.file, () => generate('ConfigMap', args, mergeOptions(readGeneratorOptions(args.options), global), reader, t.file));
-      gens.push(this.withOrigin(r, t.file, { kind: 'ConfigMapGenerator' }));
+    const gens: { r: Resource; locate: Locate }[] = [];
+    for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+      const list = f[field];
+      if (!Array.isArray(list)) continue;
+      list.forEach((args, i) => {
+        if (!isMapValue(args)) return;
+        const locate: Locate = (below, part) => t.k.nodeAt(field, [i, ...below], part);
+        const r = this.generateAt(t, kind, args, mergeOptions(readGeneratorOptions(args.options), global), locate);
+        gens.push({ r: this.withOrigin(r, t.file, { kind: `${kind}Generator` }), locate });
+      });
     }
-    for (const args of mapList(f.secretGenerator)) {
-      const r = this.wrap(t.file, () => generate('Secret', args, mergeOptions(readGeneratorOptions(args.options), global), reader, t.file));
-      gens.push(this.withOrigin(r, t.file, { kind: 'SecretGenerator' }));
-    }
-    for (const r of gens) this.absorb(acc, r, t.file);
+    for (const { r, locate } of gens) this.absorb(acc, r, t.file, locate);
     if (f.helmCharts !== undefined && mapList(f.helmCharts).length > 0) this.runHelm(t, acc);
     for (const cfg of this.pluginConfigs(t, stringList(f.generators), 'generator')) {
       const kind = typeof cfg.obj.kind === 'string' ? cfg.obj.kind : '';
@@ -599,11 +610,37 @@ class Builder {
         const args: JsonMap = { ...cfg.obj };
         if (typeof args.name !== 'string' && typeof meta.name === 'string') args.name = meta.name;
         if (typeof args.namespace !== 'string' && typeof meta.namespace === 'string') args.namespace = meta.namespace;
-        const r = this.wrap(t.file, () => generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, readGeneratorOptions(args.options), reader, t.file));
-        this.absorb(acc, this.withOrigin(r, cfg.file, configuredBy(cfg.obj)), t.file);
+        const r = this.generateAt(t, kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, readGeneratorOptions(args.options), NOWHERE);
+        this.absorb(acc, this.withOrigin(r, cfg.file, configuredBy(cfg.obj)), t.file, NOWHERE);
       } else if (kind === 'IAMPolicyGenerator') {
-        this.absorb(acc, this.withOrigin(this.wrap(cfg.file, () => iamPolicyServiceAccount(cfg.obj, cfg.file)), cfg.file, configuredBy(cfg.obj)), t.file);
+        this.absorb(acc, this.withOrigin(this.wrap(cfg.file, () => iamPolicyServiceAccount(cfg.obj, cfg.file)), cfg.file, configuredBy(cfg.obj)), t.file, NOWHERE);
       } else this.fail(`generator '${kind}' is not a built-in generator; plugins are not supported`, cfg.file);
+    }
+  }
+
+  /**
+   * Runs one generator entry; its errors point at the node at fault: the `files`/`envs` entry of a file that is missing
+   * or outside the kustomization, the literal or file that repeats a key, the line of an env file that is not KEY=VALUE.
+   */
+  private generateAt(t: Target, kind: 'ConfigMap' | 'Secret', args: JsonMap, options: GeneratorOptions | undefined, locate: Locate): Resource {
+    const name = typeof args.name === 'string' ? args.name : '';
+    const reader = (rel: string, below: JsonPath): { bytes: Uint8Array; path: string } => {
+      const at = locate(below);
+      const p = this.resolveFile(t, rel, 'generator file', at);
+      const k = this.kind(p);
+      if (k !== 'file') this.fail(`${kind} generator '${name}': ${k === 'dir' ? `'${rel}' is a folder, not a file` : `file '${rel}' does not exist`} (looked for ${p})`, t.file, at ?? {});
+      return { bytes: this.readBytes(p), path: p };
+    };
+    try {
+      return generate(kind, args, options, reader, t.file);
+    } catch (e) {
+      if (!(e instanceof GeneratorError)) throw e;
+      const at = locate(e.at);
+      if (e.source) {
+        const entry = at ? ` (${kind} generator '${name}' in ${t.file}:${at.line}:${at.column})` : '';
+        this.fail(`${e.message}${entry}`, e.source.file, { line: e.source.line, column: e.source.column });
+      }
+      return this.fail(e.message, t.file, at ?? {});
     }
   }
 
@@ -625,18 +662,20 @@ class Builder {
     for (const r of acc.resources) r.transformations.push(text);
   }
 
-  private absorb(acc: Acc, r: Resource, file: string): void {
+  /** Adds a generated object, or merges it into / replaces the one it names; errors point at the generator's behavior. */
+  private absorb(acc: Acc, r: Resource, file: string, locate: Locate): void {
     this.renames++;
     const id = r.curId();
+    const at = locate(['behavior']) ?? {};
     const matches = acc.resources.filter((x) => x.allIds().some((xi) => idEquals(xi, id)));
     if (matches.length === 0) {
-      if (r.behavior !== 'create') this.fail(`id ${idString(id)} does not exist; cannot merge or replace`, file);
+      if (r.behavior !== 'create') this.fail(`id ${idString(id)} does not exist; cannot ${r.behavior} (behavior '${r.behavior}' needs a ${r.kind} of that name from a base)`, file, at);
       acc.resources.push(r);
       return;
     }
-    if (matches.length > 1) this.fail(`multiple matches for ${idString(id)}; cannot ${r.behavior}`, file);
+    if (matches.length > 1) this.fail(`multiple matches for ${idString(id)}; cannot ${r.behavior}`, file, at);
     const old = matches[0]!;
-    if (r.behavior === 'create') this.fail(`id ${idString(id)} exists; behavior must be merge or replace`, file);
+    if (r.behavior === 'create') this.fail(`id ${idString(id)} exists; behavior must be merge or replace`, file, at);
     const m = r.metadata;
     const om = old.metadata;
     const mergedLabels = { ...stringMap(om.labels), ...stringMap(m.labels) };
@@ -740,8 +779,8 @@ class Builder {
       this.patchesStrategicMerge(t, acc, stringList(f.patchesStrategicMerge));
       this.recordTransformer(acc, t.file, { kind: 'PatchStrategicMergeTransformer' });
     }
-    for (const p of mapList(f.patches)) {
-      this.patchTransformer(t, acc, p);
+    for (const [p, locate] of this.entries(t, 'patches')) {
+      this.patchTransformer(t, acc, p, locate);
       this.recordTransformer(acc, t.file, { kind: 'PatchTransformer' });
     }
     const ns = typeof f.namespace === 'string' ? f.namespace : '';
@@ -782,8 +821,8 @@ class Builder {
       addMapEntries(acc.resources, commonAnnotations, tc.commonAnnotations);
       this.recordTransformer(acc, t.file, { kind: 'AnnotationsTransformer' });
     }
-    for (const p of mapList(f.patchesJson6902)) {
-      this.json6902(t, acc, p);
+    for (const [p, locate] of this.entries(t, 'patchesJson6902')) {
+      this.json6902(t, acc, p, locate);
       this.recordTransformer(acc, t.file, { kind: 'PatchJson6902Transformer' });
     }
     for (const r of mapList(f.replicas)) {
@@ -876,56 +915,107 @@ class Builder {
     }
   }
 
+  /** The map entries of a list field, each with where its nodes are written. */
+  private entries(t: Target, field: KustomizationField): [JsonMap, Locate][] {
+    const list = t.k.fields[field];
+    if (!Array.isArray(list)) return [];
+    const out: [JsonMap, Locate][] = [];
+    list.forEach((x, i) => {
+      if (isMapValue(x)) out.push([x, (below, part) => t.k.nodeAt(field, [i, ...below], part)]);
+    });
+    return out;
+  }
+
+  /** Fails at a node of an entry when its place is known, else at the file. */
+  private failNode(message: string, file: string, at: SourcePosition | undefined): never {
+    return this.fail(message, file, at ?? {});
+  }
+
+  /** Reads a patch's target selector; a pattern that is not a valid regular expression fails at its field. */
+  private patchTarget(p: JsonMap, file: string, locate: Locate): Selector | undefined {
+    const target = readSelector(p.target);
+    if (!target) return undefined;
+    try {
+      checkSelector(target);
+    } catch (e) {
+      if (e instanceof SelectorError) this.failNode(e.message, file, locate(['target', e.field]));
+      throw e;
+    }
+    return target;
+  }
+
+  /**
+   * Fails a strategic merge patch whose own id selects no single resource: at its `metadata.name` when the patch is a
+   * file of its own, else at the kustomization entry holding it inline.
+   */
+  private failPatchId(message: string, doc: ParsedDoc, patchFile: string, kustomizationFile: string, entryAt: SourcePosition | undefined): never {
+    if (patchFile !== kustomizationFile) return this.fail(message, patchFile, doc.at ? doc.at(['metadata', 'name'], 'value') : { line: doc.line });
+    return this.failNode(message, kustomizationFile, entryAt);
+  }
+
   /** Patch text: inline, or a file (relative to the kustomization). */
-  private patchSource(t: Target, p: JsonMap): { text: string; file: string } {
+  private patchSource(t: Target, p: JsonMap, locate: Locate): { text: string; file: string } {
     const inline = typeof p.patch === 'string' ? p.patch : undefined;
     const path = typeof p.path === 'string' ? p.path : undefined;
-    if (inline !== undefined && path !== undefined) this.fail('patch and path can\'t be set at the same time', t.file);
+    if (inline !== undefined && path !== undefined) this.failNode('patch and path can\'t be set at the same time', t.file, locate(['path'], 'key'));
     if (path !== undefined) {
-      const fp = this.resolveFile(t, path, 'patch');
-      if (this.kind(fp) !== 'file') this.failEntry(t, path, `patch file '${path}' does not exist`);
+      const at = locate(['path']);
+      const fp = this.resolveFile(t, path, 'patch', at);
+      if (this.kind(fp) !== 'file') {
+        if (at) this.fail(`patch file '${path}' does not exist`, t.file, at);
+        this.failEntry(t, path, `patch file '${path}' does not exist`);
+      }
       return { text: this.readText(fp), file: fp };
     }
-    if (inline === undefined) this.fail('a patch needs patch or path', t.file);
+    if (inline === undefined) this.failNode('a patch needs patch or path', t.file, locate([]));
     return { text: inline, file: t.file };
   }
 
-  private patchTransformer(t: Target, acc: Acc, p: JsonMap): void {
-    const { text, file } = this.patchSource(t, p);
-    const target = readSelector(p.target);
+  private patchTransformer(t: Target, acc: Acc, p: JsonMap, locate: Locate = NOWHERE): void {
+    const target = this.patchTarget(p, t.file, locate);
+    const { text, file } = this.patchSource(t, p, locate);
+    // Where the patch itself is written: its path, or its inline text.
+    const patchAt = locate([typeof p.path === 'string' ? 'path' : 'patch']);
     const opts = isMapValue(p.options) ? p.options : {};
-    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', positions: file !== t.file });
     if (problems[0]) throw new BuildError(problems[0]);
     const values = docs.map((d) => d.value);
     if (values.length === 1 && Array.isArray(values[0])) {
-      if (!target) this.fail('must specify a target for JSON patch', file);
+      if (!target) this.failNode('must specify a target for JSON patch', t.file, patchAt);
       // kustomize converts a JSON patch with sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true, `012` is 10).
       const v11 = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
       const ops = readOps(v11.docs[0]?.value ?? [], file, (m) => this.fail(m, file));
-      this.applyJson6902(acc, target, ops, file);
+      this.applyJson6902(acc, target, ops, file, () => this.warnTarget(target, file, t.file, locate));
       return;
     }
-    const patches = values.filter(isMapValue);
-    if (patches.length === 0) this.fail('patch appears to be empty', file);
-    for (const patch of patches) {
+    const patchDocs = docs.filter((d) => isMapValue(d.value));
+    if (patchDocs.length === 0) this.fail('patch appears to be empty', file);
+    for (const d of patchDocs) {
+      const patch = d.value as JsonMap;
       if (!target) {
         const pid = patchId(patch);
         const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
         if (matches.length !== 1) {
           const why = matches.length === 0 ? 'no matches' : 'multiple matches';
-          this.fail(`no resource matches strategic merge patch "${idString(pid)}": ${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
+          this.failPatchId(`no resource matches strategic merge patch "${idString(pid)}": ${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, d, file, t.file, patchAt);
         }
         this.applySmp(acc, matches[0]!, patch, opts, file, false);
       } else {
         const selected = acc.resources.filter((r) => selects(target, r));
-        if (selected.length === 0) this.warn(`patch target ${describeSelector(target)} matches no resource`, file);
+        if (selected.length === 0) this.warnTarget(target, file, t.file, locate);
         for (const r of selected) this.applySmp(acc, r, patch, opts, file, true);
       }
     }
   }
 
-  private warn(message: string, file: string): void {
-    this.warnings.push({ severity: 'warning', message, file });
+  private warn(message: string, file: string, at?: SourcePosition): void {
+    this.warnings.push({ severity: 'warning', message, file, ...at });
+  }
+
+  /** Warns that a patch target selects nothing, at the target when its place is known. */
+  private warnTarget(target: Selector, patchFile: string, kustomizationFile: string, locate: Locate): void {
+    const at = locate(['target']);
+    this.warn(`patch target ${describeSelector(target)} matches no resource`, at ? kustomizationFile : patchFile, at);
   }
 
   private applySmp(acc: Acc, r: Resource, patch: JsonMap, opts: JsonMap, file: string, retarget: boolean): void {
@@ -971,34 +1061,35 @@ class Builder {
       } else if (p !== undefined && !/[:\n]/.test(e)) {
         this.failAt(t, 'patchesStrategicMerge', e, `patch file '${e}' does not exist`);
       } else text = e;
-      const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins' });
+      const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', positions: file !== t.file });
       if (problems[0]) throw new BuildError(problems[0]);
-      const patches = docs.map((d) => d.value).filter(isMapValue);
-      if (patches.length === 0) this.fail('patch appears to be empty', file);
-      for (const patch of patches) {
+      const patchDocs = docs.filter((d) => isMapValue(d.value));
+      if (patchDocs.length === 0) this.fail('patch appears to be empty', file);
+      for (const d of patchDocs) {
+        const patch = d.value as JsonMap;
         const pid = patchId(patch);
         const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
-        if (matches.length === 0) this.fail(`no matches for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
-        if (matches.length > 1) this.fail(`multiple matches for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, file);
+        const why = matches.length === 0 ? 'no matches' : matches.length > 1 ? 'multiple matches' : undefined;
+        if (why) this.failPatchId(`${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, d, file, t.file, t.k.where('patchesStrategicMerge', e));
         this.applySmp(acc, matches[0]!, patch, {}, file, false);
       }
     }
   }
 
-  private json6902(t: Target, acc: Acc, p: JsonMap): void {
-    const target = readSelector(p.target);
-    if (!target) this.fail('a patchesJson6902 entry needs a target', t.file);
-    const { text, file } = this.patchSource(t, p);
+  private json6902(t: Target, acc: Acc, p: JsonMap, locate: Locate = NOWHERE): void {
+    const target = this.patchTarget(p, t.file, locate);
+    if (!target) this.failNode('a patchesJson6902 entry needs a target', t.file, locate([]));
+    const { text, file } = this.patchSource(t, p, locate);
     const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
     if (problems[0]) throw new BuildError(problems[0]);
     const v = docs[0]?.value ?? [];
     const ops = readOps(v, file, (m) => this.fail(m, file));
-    this.applyJson6902(acc, target, ops, file);
+    this.applyJson6902(acc, target, ops, file, () => this.warnTarget(target, file, t.file, locate));
   }
 
-  private applyJson6902(acc: Acc, target: Selector, ops: JsonPatchOp[], file: string): void {
+  private applyJson6902(acc: Acc, target: Selector, ops: JsonPatchOp[], file: string, none: () => void): void {
     const selected = acc.resources.filter((r) => selects(target, r));
-    if (selected.length === 0) this.warn(`patch target ${describeSelector(target)} matches no resource`, file);
+    if (selected.length === 0) none();
     for (const r of selected) {
       const before = r.curId();
       r.obj = this.wrap(file, () => applyJsonPatch(r.obj, ops));

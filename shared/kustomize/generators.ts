@@ -3,7 +3,8 @@ import { basename } from '../repo/paths';
 import { Resource } from './resource';
 import type { Json, JsonMap } from './yaml';
 import { isMapValue } from './yaml';
-import { stringList, stringMap } from './kustomization';
+import { stringMap } from './kustomization';
+import type { JsonPath } from '../yaml/node-position';
 
 /** Options shared by generators (`generatorOptions` and per-generator `options`). */
 export interface GeneratorOptions {
@@ -36,11 +37,29 @@ export function mergeOptions(local: GeneratorOptions | undefined, global: Genera
   };
 }
 
-/** Reads a file for a generator (the caller enforces the load restrictor and records the read). */
-export type GeneratorFileReader = (path: string) => Uint8Array;
+/**
+ * Reads a file for a generator (the caller enforces the load restrictor and records the read); `at` is the entry naming
+ * it. Returns the bytes and the file's repository-relative path.
+ */
+export type GeneratorFileReader = (path: string, at: JsonPath) => { readonly bytes: Uint8Array; readonly path: string };
 
-/** Thrown for bad generator input. */
-export class GeneratorError extends Error {}
+/** A place in a file other than the kustomization (a line of an env file). */
+export interface GeneratorSource {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Thrown for bad generator input: `at` is the offending node inside the generator entry, `source` a line of a file it read. */
+export class GeneratorError extends Error {
+  constructor(
+    message: string,
+    readonly at: JsonPath = [],
+    readonly source?: GeneratorSource,
+  ) {
+    super(message);
+  }
+}
 
 function removeQuotes(s: string): string {
   if (s.length >= 2 && ((s[0] === '"' && s[s.length - 1] === '"') || (s[0] === "'" && s[s.length - 1] === "'"))) return s.slice(1, -1);
@@ -79,18 +98,38 @@ function base64(bytes: Uint8Array): string {
   return out;
 }
 
-/** Parses env-file lines (`KEY=VALUE`, comments and blank lines skipped). */
-export function parseEnvFile(text: string, file: string): [string, string][] {
-  const out: [string, string][] = [];
+/** One `KEY=VALUE` of an env file, with the line and column of its key. */
+export interface EnvEntry {
+  readonly key: string;
+  readonly value: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Parses env-file lines (`KEY=VALUE`, comments and blank lines skipped); a bad line throws at its line and column. */
+export function parseEnvFile(text: string, file: string, at: JsonPath = []): EnvEntry[] {
+  const out: EnvEntry[] = [];
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
+    const trimmed = raw.replace(/\r$/, '');
+    const line = trimmed.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) return;
+    const column = trimmed.length - line.length + 1;
+    const source = { file, line: i + 1, column };
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
-    if (key === '' ) throw new GeneratorError(`${file}:${i + 1}: invalid env line '${raw}'`);
-    if (/\s/.test(key.trimEnd()) ) throw new GeneratorError(`${file}:${i + 1}: key '${key}' may not contain whitespace`);
-    out.push([key, eq < 0 ? '' : line.slice(eq + 1)]);
+    if (key === '') throw new GeneratorError(`invalid env line '${trimmed}' in ${file}: a line needs KEY=VALUE`, at, source);
+    if (/\s/.test(key.trimEnd())) throw new GeneratorError(`key '${key}' in ${file} may not contain whitespace`, at, source);
+    out.push({ key, value: eq < 0 ? '' : line.slice(eq + 1), line: i + 1, column });
+  });
+  return out;
+}
+
+function strings(v: Json | undefined): [string, number][] {
+  if (!Array.isArray(v)) return [];
+  const out: [string, number][] = [];
+  v.forEach((x, i) => {
+    if (typeof x === 'string') out.push([x, i]);
   });
   return out;
 }
@@ -100,27 +139,29 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: JsonMap, options: G
   const name = typeof args.name === 'string' ? args.name : '';
   if (name === '') throw new GeneratorError(`a ${kind} generator needs a name`);
   const data: [string, string, boolean][] = []; // key, value, isBinary
-  const add = (key: string, value: string, binary = false): void => {
-    if (data.some(([k]) => k === key)) throw new GeneratorError(`${kind.toLowerCase()} ${name} illegally repeats the key \`${key}\``);
+  const add = (key: string, value: string, binary: boolean, at: JsonPath, source?: GeneratorSource): void => {
+    if (data.some(([k]) => k === key)) throw new GeneratorError(`${kind.toLowerCase()} ${name} illegally repeats the key \`${key}\``, at, source);
     data.push([key, value, binary]);
   };
-  for (const file of [...stringList(args.envs), ...(typeof args.env === 'string' ? [args.env] : [])]) {
-    const bytes = read(file);
-    for (const [k, v] of parseEnvFile(new TextDecoder().decode(bytes), file)) add(k, v);
+  const envs: [string, JsonPath][] = strings(args.envs).map(([f, i]) => [f, ['envs', i]]);
+  if (typeof args.env === 'string') envs.push([args.env, ['env']]);
+  for (const [file, at] of envs) {
+    const { bytes, path } = read(file, at);
+    for (const e of parseEnvFile(new TextDecoder().decode(bytes), path, at)) add(e.key, e.value, false, at, { file: path, line: e.line, column: e.column });
   }
-  for (const lit of stringList(args.literals)) {
+  for (const [lit, i] of strings(args.literals)) {
     const eq = lit.indexOf('=');
-    if (eq <= 0) throw new GeneratorError(`invalid literal source ${lit}, expected key=value`);
-    add(lit.slice(0, eq), removeQuotes(lit.slice(eq + 1)));
+    if (eq <= 0) throw new GeneratorError(`invalid literal source ${lit}, expected key=value`, ['literals', i]);
+    add(lit.slice(0, eq), removeQuotes(lit.slice(eq + 1)), false, ['literals', i]);
   }
-  for (const spec of stringList(args.files)) {
+  for (const [spec, i] of strings(args.files)) {
     const eq = spec.indexOf('=');
     const key = eq < 0 ? basename(spec) : spec.slice(0, eq);
     const path = eq < 0 ? spec : spec.slice(eq + 1);
-    if (key === '') throw new GeneratorError(`file source ${spec} has an empty key`);
-    const bytes = read(path);
-    if (isValidUtf8(bytes)) add(key, new TextDecoder().decode(bytes));
-    else add(key, base64Wrapped(bytes), true);
+    if (key === '') throw new GeneratorError(`file source ${spec} has an empty key`, ['files', i]);
+    const { bytes } = read(path, ['files', i]);
+    if (isValidUtf8(bytes)) add(key, new TextDecoder().decode(bytes), false, ['files', i]);
+    else add(key, base64Wrapped(bytes), true, ['files', i]);
   }
   const obj: JsonMap = { apiVersion: 'v1', kind, metadata: { name } };
   const meta = obj.metadata as JsonMap;
@@ -144,7 +185,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', args: JsonMap, options: G
   r.needsHash = !options?.disableNameSuffixHash;
   const behavior = typeof args.behavior === 'string' ? args.behavior : 'create';
   if (behavior !== 'create' && behavior !== 'merge' && behavior !== 'replace' && behavior !== '') {
-    throw new GeneratorError(`invalid behavior '${behavior}' in ${kind} generator ${name} (expected create, merge or replace)`);
+    throw new GeneratorError(`invalid behavior '${behavior}' in ${kind} generator ${name} (expected create, merge or replace)`, ['behavior']);
   }
   r.behavior = behavior === '' ? 'create' : behavior;
   return r;

@@ -28,6 +28,12 @@ export interface Kustomization {
   readonly apiVersion: string;
   /** Where an entry of a field is written: the list item equal to `value` (or the field's key), else nothing known. */
   readonly where: (field: KustomizationField, value?: string) => { line: number; column: number } | undefined;
+  /**
+   * Where a node under a field is written: `below` is the path inside the field as decoded (list indexes, canonical
+   * field names, matched case-insensitively as kustomize does), `part` its key or its value. Undefined when the field
+   * is absent; the deepest existing part of a longer path otherwise. Not for fields folded from legacy ones (use where).
+   */
+  readonly nodeAt: (field: KustomizationField, below?: JsonPath, part?: 'key' | 'value') => { line: number; column: number } | undefined;
 }
 
 /** Why a kustomization could not be read. */
@@ -99,13 +105,31 @@ function parseKustomizationText(text: string, file: string): { k?: Kustomization
     }
     return undefined;
   };
+  const nodeAt = (field: KustomizationField, below: JsonPath = [], part: 'key' | 'value' = 'value'): { line: number; column: number } | undefined => {
+    const key = keyOf(field);
+    if (key === undefined) return undefined;
+    // The path as written: each canonical field name mapped to the key that spells it in the file.
+    const raw: (string | number)[] = [key];
+    let node: Json | undefined = doc[key];
+    for (const step of below) {
+      if (typeof step === 'number') {
+        raw.push(step);
+        node = Array.isArray(node) ? node[step] : undefined;
+        continue;
+      }
+      const written = isMapValue(node) ? (Object.keys(node).find((k) => k === step) ?? Object.keys(node).find((k) => k.toLowerCase() === step.toLowerCase())) : undefined;
+      raw.push(written ?? step);
+      node = isMapValue(node) && written !== undefined ? node[written] : undefined;
+    }
+    return pos(raw, part);
+  };
   // FixKustomization: legacy fields.
   if (Array.isArray(fields.bases)) fields.resources = [...(Array.isArray(fields.resources) ? fields.resources : []), ...fields.bases];
   if (Array.isArray(fields.imageTags)) fields.images = [...(Array.isArray(fields.images) ? fields.images : []), ...fields.imageTags];
   if (fields.helmChartInflationGenerator !== undefined && fields.helmCharts === undefined) fields.helmCharts = fields.helmChartInflationGenerator;
   const meaningful = Object.keys(fields).filter((f) => f !== 'apiVersion' && f !== 'kind' && fields[f as KustomizationField] !== null);
   if (meaningful.length === 0) return { error: { message: 'kustomization.yaml is empty' } };
-  return { k: { fields, kind, apiVersion, where } };
+  return { k: { fields, kind, apiVersion, where, nodeAt } };
 }
 
 /** A field as a list of strings (non-strings dropped). */

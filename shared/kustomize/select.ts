@@ -3,6 +3,7 @@ import type { Resource } from './resource';
 import { isClusterScoped, parseApiVersion } from './resource';
 import type { Json, JsonMap } from './yaml';
 import { isMapValue } from './yaml';
+import { RE2JS } from 're2js';
 
 /** A selector: regexes on group, version, kind, name, namespace, plus label and annotation selectors. */
 export interface Selector {
@@ -33,18 +34,49 @@ export function readSelector(v: Json | undefined): Selector | undefined {
   return out;
 }
 
-const regexCache = new Map<string, RegExp>();
-function anchored(p: string): RegExp {
-  let r = regexCache.get(p);
-  if (!r) {
-    try {
-      r = new RegExp(`^(?:${p})$`);
-    } catch {
-      r = new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    }
-    regexCache.set(p, r);
+/** A selector field whose pattern is not a valid regular expression (Go's RE2 syntax, as kustomize compiles it). */
+export class SelectorError extends Error {
+  constructor(
+    message: string,
+    /** The selector field holding the pattern (`name`, `kind`, …). */
+    readonly field: keyof Selector,
+  ) {
+    super(message);
   }
-  return r;
+}
+
+// Patterns that can only match themselves are compared as text; the rest run on RE2 (linear time, Go's syntax), so a
+// hostile pattern such as `(a+)+b` cannot stall a build the way a backtracking engine would.
+const LITERAL = /^[A-Za-z0-9_\-/:@ ]*$/;
+const matcherCache = new Map<string, (s: string) => boolean>();
+
+function anchored(p: string, field: keyof Selector): (s: string) => boolean {
+  let m = matcherCache.get(p);
+  if (!m) {
+    if (LITERAL.test(p)) m = (s) => s === p;
+    else {
+      let re: RE2JS;
+      try {
+        re = RE2JS.compile(`^(?:${p})$`);
+      } catch (e) {
+        throw new SelectorError(`invalid ${field} pattern in a target selector: ${e instanceof Error ? e.message : String(e)}`, field);
+      }
+      m = (s) => re.matches(s);
+    }
+    if (matcherCache.size >= 1024) matcherCache.clear();
+    matcherCache.set(p, m);
+  }
+  return m;
+}
+
+const PATTERN_FIELDS = ['group', 'version', 'kind', 'name', 'namespace'] as const;
+
+/** Compiles every pattern of a selector; throws a SelectorError naming the first field whose pattern is invalid. */
+export function checkSelector(sel: Selector): void {
+  for (const f of PATTERN_FIELDS) {
+    const p = sel[f];
+    if (p !== undefined) anchored(p, f);
+  }
 }
 
 function effectiveNamespace(kind: string, ns: string): string {
@@ -91,16 +123,16 @@ export function selects(sel: Selector, r: Resource): boolean {
   const cur = r.curId();
   const org = r.orgId();
   if (sel.namespace !== undefined) {
-    const re = anchored(sel.namespace);
-    if (!re.test(effectiveNamespace(org.kind, org.namespace)) && !re.test(effectiveNamespace(cur.kind, cur.namespace))) return false;
+    const re = anchored(sel.namespace, 'namespace');
+    if (!re(effectiveNamespace(org.kind, org.namespace)) && !re(effectiveNamespace(cur.kind, cur.namespace))) return false;
   }
   if (sel.name !== undefined) {
-    const re = anchored(sel.name);
-    if (!re.test(org.name) && !re.test(cur.name)) return false;
+    const re = anchored(sel.name, 'name');
+    if (!re(org.name) && !re(cur.name)) return false;
   }
-  if (sel.group !== undefined && !anchored(sel.group).test(cur.group)) return false;
-  if (sel.version !== undefined && !anchored(sel.version).test(cur.version)) return false;
-  if (sel.kind !== undefined && !anchored(sel.kind).test(cur.kind)) return false;
+  if (sel.group !== undefined && !anchored(sel.group, 'group')(cur.group)) return false;
+  if (sel.version !== undefined && !anchored(sel.version, 'version')(cur.version)) return false;
+  if (sel.kind !== undefined && !anchored(sel.kind, 'kind')(cur.kind)) return false;
   if (sel.labelSelector !== undefined && !matchesLabelSelector(sel.labelSelector, r.labels())) return false;
   if (sel.annotationSelector !== undefined && !matchesLabelSelector(sel.annotationSelector, r.annotations())) return false;
   return true;

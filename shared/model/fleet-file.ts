@@ -4,6 +4,7 @@ import { isRecord } from '../yaml/documents';
 import type { JsonPath, PositionOf } from '../yaml/node-position';
 import { formatJsonPath } from '../yaml/node-position';
 import { unknownFields } from '../yaml/strict-fields';
+import { parseFleetValidation } from '../validate/fleet-settings';
 import type { ClusterSpec, FleetSpec } from './fleet';
 import { FLOTILLA_API_VERSION } from './fleet';
 
@@ -24,8 +25,8 @@ export function isFleetDoc(v: unknown): v is Record<string, unknown> {
 export const FLEET_FIELDS = {
   top: ['apiVersion', 'kind', 'metadata', 'spec'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
-  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health'],
-  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths'],
+  spec: ['repoURL', 'repoURLs', 'applicationSets', 'pipelines', 'clusters', 'tracking', 'loadRestrictor', 'ignoreDifferences', 'health', 'validation'],
+  cluster: ['name', 'context', 'server', 'environment', 'labels', 'annotations', 'inCluster', 'fluxPaths', 'kubernetesVersion'],
 } as const;
 
 /**
@@ -80,6 +81,8 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
       const context = optionalString(c.context, [...path, 'context']);
       const server = optionalString(c.server, [...path, 'server']);
       const environment = optionalString(c.environment, [...path, 'environment']);
+      const kubernetesVersion = optionalString(c.kubernetesVersion, [...path, 'kubernetesVersion']);
+      if (kubernetesVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubernetesVersion)) bad([...path, 'kubernetesVersion'], `expected a Kubernetes version such as 1.32, got ${JSON.stringify(kubernetesVersion)}`);
       if (c.inCluster !== undefined && typeof c.inCluster !== 'boolean') bad([...path, 'inCluster'], 'must be true or false');
       const inCluster = c.inCluster === true;
       const fluxPaths = fluxFolders(c.fluxPaths, [...path, 'fluxPaths'], bad);
@@ -91,6 +94,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
         ...(context ? { context } : {}),
         ...(server ? { server } : {}),
         ...(environment ? { environment } : {}),
+        ...(kubernetesVersion ? { kubernetesVersion } : {}),
         ...(inCluster && !other ? { inCluster: true } : {}),
         ...(fluxPaths.length > 0 ? { fluxPaths } : {}),
         // The environment is also a label, so ApplicationSet selectors and templates can use it.
@@ -102,6 +106,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
   const tracking = spec.tracking === 'label' ? 'label' : 'annotation';
   if (spec.tracking !== undefined && spec.tracking !== 'label' && spec.tracking !== 'annotation') bad(['spec', 'tracking'], `must be \`annotation\` or \`label\`, got ${JSON.stringify(spec.tracking)}`);
   if (spec.loadRestrictor !== undefined && spec.loadRestrictor !== 'rootOnly' && spec.loadRestrictor !== 'none') bad(['spec', 'loadRestrictor'], `must be \`rootOnly\` or \`none\`, got ${JSON.stringify(spec.loadRestrictor)}`);
+  const validation = parseFleetValidation(spec.validation, bad);
   const fleet: FleetSpec = {
     name: typeof meta.name === 'string' ? meta.name : 'fleet',
     applicationSets: strings(spec.applicationSets, 'applicationSets', DEFAULT_MANIFEST_GLOBS),
@@ -111,6 +116,7 @@ export function parseFleet(doc: Record<string, unknown>, file: string, line: num
     tracking,
     loadRestrictor: spec.loadRestrictor === 'none' ? 'none' : 'rootOnly',
     file,
+    ...(validation ? { validation } : {}),
   };
   return { fleet, problems };
 }

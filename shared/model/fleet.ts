@@ -1,3 +1,4 @@
+import type { FleetValidationSettings } from '../validate/fleet-settings';
 /** The Flotilla file kinds' API version. */
 export const FLOTILLA_API_VERSION = 'flotilla.dev/v1alpha1';
 
@@ -20,6 +21,8 @@ export interface ClusterSpec {
   readonly inCluster?: boolean;
   /** Folders whose Flux Kustomizations and HelmReleases apply to this cluster (besides `clusters/<name>/`). */
   readonly fluxPaths?: readonly string[];
+  /** The cluster's Kubernetes version (`1.32`) for validation when it cannot be asked (default: the newest bundled). */
+  readonly kubernetesVersion?: string;
   /** Where the cluster was declared (fleet file or cluster Secret). */
   readonly source?: { readonly file: string; readonly line?: number };
 }
@@ -40,4 +43,6 @@ export interface FleetSpec {
   readonly loadRestrictor: 'rootOnly' | 'none';
   /** The file it was read from, when there is one. */
   readonly file?: string;
+  /** `spec.validation`: checks switched off fleet-wide or for some apps (schema, lint, score). */
+  readonly validation?: FleetValidationSettings;
 }

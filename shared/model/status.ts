@@ -62,8 +62,10 @@ export interface AppClusterStatus {
   readonly cluster: string;
   /** Git commit the desired state was rendered from. */
   readonly revision: string;
-  /** What the app runs there, as the fleet grid shows it: its image tags, or the short revision. */
+  /** What Git says the app runs there (rendered at `revision`), as the fleet grid shows it: its image tags, or the short revision. */
   readonly version?: string;
+  /** What the cluster runs: the image tags of the app's live workloads, in the order of `version` (absent when none run). */
+  readonly runningVersion?: string;
   readonly sync: SyncStatus;
   readonly health: HealthResult;
   readonly resources: readonly ResourceStatus[];

@@ -40,10 +40,14 @@ export interface ValidationFinding {
   /** The cluster the object was validated for (its Kubernetes version, its policies). */
   readonly cluster?: string;
   readonly app?: string;
+  /** The security score of the workload (the `score` check's summary finding, id `kubesec-score`). */
+  readonly score?: number;
 }
 
 /** A rendered object with where it came from, the input of every check. */
 export interface ValidationInput {
   readonly object: Record<string, unknown>;
   readonly source?: SourceLocation;
+  /** Where a field of the object is written (`['spec', 'replicas']`), when the source is known field by field. */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation | undefined;
 }

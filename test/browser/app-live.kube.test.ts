@@ -13,13 +13,13 @@ import { cli } from '../helpers/run-cli';
 import { useServedUi } from '../helpers/served-ui';
 
 let fleet: LocalFleetState;
+// Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
+const ns = freshNamespace('live-api');
 
 const ui = useServedUi({
   prepare: async ({ repo }) => {
     fleet = await useKubeFleet();
     retargetExample(fleet, repo);
-    // Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
-    const ns = freshNamespace('live-api');
     const overlay = path.join(repo, 'apps/api/overlays/dev/kustomization.yaml');
     writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
     await createNamespace(fleet, 'dev', ns);
@@ -73,7 +73,7 @@ describe('the app page shows the live tree, events and logs', () => {
     // A previous instance that never existed is an error naming the Pod, not an empty success.
     await page.getByRole('checkbox', { name: 'Follow' }).uncheck();
     await page.getByRole('checkbox', { name: 'Previous instance' }).check();
-    await expect.poll(() => page.getByRole('region', { name: /^Pod api-/ }).getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/logs of api in Pod api\/api-.* \(previous\)/);
+    await expect.poll(() => page.getByRole('region', { name: /^Pod api-/ }).getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`logs of api in Pod ${ns}/api-\\S+ \\(previous\\)`));
     await page.getByRole('checkbox', { name: 'Previous instance' }).uncheck();
 
     // The Pod's events (Scheduled by the scheduler) and its live manifest.

@@ -14,7 +14,7 @@ describe('the fleet page in Chromium, served by flotilla serve on the example fl
     await grid.waitFor();
     expect(await grid.getByRole('rowheader').allTextContents()).toEqual(['api', 'frontend', 'guestbook', 'hello', 'platform', 'status-page', 'worker']);
     expect(await grid.getByRole('rowheader', { name: 'guestbook' }).getAttribute('title')).toBe('file applications/guestbook.yaml:3');
-    expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['Environment', 'dev', 'staging', 'prod', 'App', 'dev', 'staging', 'prod']);
+    expect(await grid.getByRole('columnheader').allTextContents()).toEqual(['App', 'dev', 'staging', 'prod']);
     expect(await page.getByLabel('Figures recorded').textContent()).toContain('never refreshed');
     await page.screenshot({ path: path.join(screenshotDir, 'fleet-page-unrefreshed.png'), fullPage: true });
   });

@@ -14,6 +14,7 @@ import { registerRender } from './render';
 import { registerServe } from './serve';
 import { registerStatus } from './status';
 import { registerSync } from './sync';
+import { registerValidate } from './validate';
 
 /** Every CLI command, in help order. Add a command: write commands/<name>.ts exporting a registrar, list it here. */
-export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerRefresh, registerHistory, registerDriftReport, registerPromote, registerPromotions, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];
+export const COMMANDS: readonly CommandRegistrar[] = [registerApps, registerGenerate, registerRender, registerStatus, registerDiff, registerValidate, registerRefresh, registerHistory, registerDriftReport, registerPromote, registerPromotions, registerHealth, registerServe, registerClusters, registerSync, registerSandbox];

@@ -12,10 +12,14 @@ import type { LiveResource } from './live-state';
 // The live-only children of an app's objects, found the way the controllers made them: for each owner, its child
 // kind is listed in the owner's namespace with the owner's own label selector (a ReplicaSet's includes its
 // pod-template-hash), and only objects whose ownerReferences name the owner's uid are kept. No cluster-wide list of
-// Pods, no watch: one list per (child kind, namespace, selector), a few levels deep.
+// Pods, no watch: one list per (child kind, namespace, selector), a few levels deep — or, when more than a few owners
+// ask for one child kind in one namespace, one list of that kind in that namespace.
 
 /** How deep the controllers' chain is followed (CronJob → Job → Pod, Deployment → ReplicaSet → Pod). */
 const MAX_DEPTH = 3;
+
+/** Above this many owner selectors for one child kind in one namespace, the namespace's objects are listed once. */
+const MAX_SELECTOR_LISTS = 4;
 
 /** An app's tree on one cluster: nodes, events and what could not be read. */
 export interface AppTree {
@@ -26,15 +30,27 @@ export interface AppTree {
   readonly lists: number;
 }
 
+/** How the tree judges health: `assess` per node; `prefetch`, when given, is awaited first for each level's objects. */
+export interface AppTreeOptions {
+  readonly app: string;
+  readonly assess: (obj: KubeObject) => HealthResult;
+  /**
+   * Runs what `assess` needs off the main thread before it is called (custom Lua checks in their worker, as the fleet
+   * comparison does), once for the app's objects and once per level of children.
+   */
+  readonly prefetch?: (objs: readonly KubeObject[]) => Promise<void>;
+}
+
 /**
  * Reads the tree of an app's live resources: the app's objects as roots (a desired object not on the cluster is a
  * Missing root), their children by owner reference with health per node, and the events of all of them.
  */
-export async function readAppTree(conn: ClusterConnection, resources: readonly LiveResource[], opts: { readonly app: string; readonly assess: (obj: KubeObject) => HealthResult }): Promise<AppTree> {
+export async function readAppTree(conn: ClusterConnection, resources: readonly LiveResource[], opts: AppTreeOptions): Promise<AppTree> {
   const nodes: ResourceNode[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   let frontier: KubeObject[] = [];
+  await opts.prefetch?.(resources.flatMap((r) => (r.live ? [r.live] : [])));
   for (const r of resources) {
     if (r.live) {
       nodes.push(toNode(r.live, { managed: true, health: opts.assess(r.live) }));
@@ -64,25 +80,36 @@ export async function readAppTree(conn: ClusterConnection, resources: readonly L
     return p;
   };
   for (let depth = 0; depth < MAX_DEPTH && frontier.length; depth++) {
-    const next: KubeObject[] = [];
-    await Promise.all(frontier.flatMap((owner) => {
+    const next: { obj: KubeObject; parent: string }[] = [];
+    const asks = frontier.flatMap((owner) => {
       const ns = typeof owner.metadata?.['namespace'] === 'string' ? owner.metadata['namespace'] : '';
       const uid = uidOf(owner);
       if (!ns || !uid) return [];
       const spec = (owner['spec'] ?? {}) as Record<string, unknown>;
       // A CronJob's Jobs carry no selector of the CronJob's; they are found by owner in the namespace.
       const selector = owner.kind === 'CronJob' ? undefined : selectorQuery(spec['selector']);
-      return childKindsOf(groupOfApiVersion(owner.apiVersion), owner.kind ?? '').map(async (ck) => {
-        for (const { obj, parent } of ownedBy(await listOnce(ck.group, ck.kind, ns, selector), new Set([uid]))) {
-          const childUid = uidOf(obj);
-          if (seen.has(childUid)) continue;
-          seen.add(childUid);
-          nodes.push(toNode(obj, { managed: false, parent, health: opts.assess(obj) }));
-          next.push(obj);
-        }
-      });
+      return childKindsOf(groupOfApiVersion(owner.apiVersion), owner.kind ?? '').map((ck) => ({ ck, ns, uid, selector }));
+    });
+    // Many owners of one child kind in one namespace (an app of 40 Deployments): one list of the namespace instead of
+    // one per selector; owner uids still decide what is shown.
+    const selectors = new Map<string, Set<string | undefined>>();
+    for (const a of asks) {
+      const k = `${a.ck.group}/${a.ck.kind}|${a.ns}`;
+      selectors.set(k, (selectors.get(k) ?? new Set()).add(a.selector));
+    }
+    await Promise.all(asks.map(async ({ ck, ns, uid, selector }) => {
+      const wide = (selectors.get(`${ck.group}/${ck.kind}|${ns}`)?.size ?? 0) > MAX_SELECTOR_LISTS;
+      for (const { obj, parent } of ownedBy(await listOnce(ck.group, ck.kind, ns, wide ? undefined : selector), new Set([uid]))) {
+        const childUid = uidOf(obj);
+        if (seen.has(childUid)) continue;
+        seen.add(childUid);
+        next.push({ obj, parent });
+      }
     }));
-    frontier = next;
+    // Children are judged as the app's own objects are: custom checks first (a Pod or ReplicaSet rule applies here too).
+    await opts.prefetch?.(next.map((c) => c.obj));
+    for (const { obj, parent } of next) nodes.push(toNode(obj, { managed: false, parent, health: opts.assess(obj) }));
+    frontier = next.map((c) => c.obj);
   }
   const events = await readEvents(conn, nodes, problems, opts.app);
   return { nodes, events, problems, lists: lists.size };

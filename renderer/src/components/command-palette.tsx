@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from '../store';
 import type { Page } from '../store/nav-slice';
 import { clusterForApp } from '../../../shared/fleet/destination';
+import { gridRowKey } from '../../../shared/fleet/grid';
 
 /** One thing the palette can do. */
 interface Command {
@@ -28,6 +29,7 @@ export function CommandPalette() {
   const navigate = useStore((s) => s.navigate);
   const openApp = useStore((s) => s.openApp);
   const go = useStore((s) => s.go);
+  const appRef = useStore((s) => s.appRef);
   const refresh = useStore((s) => s.refresh);
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
@@ -56,7 +58,18 @@ export function CommandPalette() {
     out.push({ id: 'action:refresh', label: 'Refresh the fleet from its clusters', kind: 'action', run: () => void refresh() });
     out.push({ id: 'action:report', label: 'Show the drift report', kind: 'action', run: () => navigate('reports') });
     const clusters = overview?.repo.fleet?.clusters ?? [];
-    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `${c.name}${c.environment ? ` (${c.environment})` : ''}`, kind: 'cluster', run: () => go({ page: 'clusters', cluster: c.name }) });
+    for (const c of clusters) out.push({ id: `cluster:${c.name}`, label: `Open cluster ${c.name}${c.environment && c.environment !== c.name ? ` · environment ${c.environment}` : ''}`, kind: 'cluster', run: () => go({ page: 'clusters', cluster: c.name }) });
+    // On an app's page: the same app on each other cluster it runs on, one keystroke away (its tab kept).
+    if (appRef) {
+      const key = gridRowKey(appRef.app, appRef.cluster);
+      const switches: Command[] = [];
+      for (const a of overview?.apps ?? []) {
+        const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
+        if (!cluster || cluster === appRef.cluster || gridRowKey(a.name, cluster) !== key) continue;
+        switches.push({ id: `switch:${a.name}:${cluster}`, label: `Switch ${key} to cluster ${cluster}`, kind: 'cluster', run: () => openApp(a.name, cluster, appRef.tab) });
+      }
+      out.unshift(...switches);
+    }
     for (const s of overview?.appsets ?? []) {
       if (s.parent === undefined) out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => go({ page: 'applicationsets', file: s.file }) });
     }
@@ -65,7 +78,7 @@ export function CommandPalette() {
       if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
     }
     return out;
-  }, [overview, navigate, openApp, go, refresh]);
+  }, [overview, navigate, openApp, go, refresh, appRef]);
 
   const matches = useMemo(() => {
     const words = q.toLowerCase().split(/\s+/).filter(Boolean);

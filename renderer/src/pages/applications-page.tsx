@@ -1,17 +1,35 @@
+import { useEffect, useMemo } from 'react';
 import type { AppRow, AppSetSummary } from '../../../shared/api/contract';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
+import type { GridCell } from '../../../shared/fleet/grid';
+import type { HealthStatus } from '../../../shared/model/status';
+import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
 import { clusterForApp } from '../../../shared/fleet/destination';
 
+/** The recorded cell of each app × cluster (`app\ncluster`), from the grid the store last recorded. */
+function useCells(): ReadonlyMap<string, GridCell> {
+  const status = useStore((s) => s.status);
+  const loadStatus = useStore((s) => s.loadStatus);
+  useEffect(() => {
+    if (!status) void loadStatus();
+  }, [status, loadStatus]);
+  return useMemo(() => new Map((status?.grid.rows ?? []).flatMap((r) => Object.values(r.cells).map((c) => [`${c.app}\n${c.cluster}`, c] as const))), [status]);
+}
+
 /** The Applications page: every ApplicationSet of the repository at HEAD with the apps it generates, then every other app with its origin. */
 export function ApplicationsPage() {
   const overview = useStore((s) => s.overview);
+  const cells = useCells();
   if (!overview) return null;
   const clusters = overview.repo.fleet?.clusters ?? [];
   const apps = overview.apps.length;
   const others = overview.apps.filter((a) => !a.appset);
   const problems = [...overview.problems, ...overview.appsets.flatMap((s) => s.problems), ...overview.apps.flatMap((a) => a.problems ?? [])];
+  const recorded = [...cells.values()];
+  const health = (h: HealthStatus): number => recorded.filter((c) => c.health === h).length;
+  const outOfSync = recorded.filter((c) => c.sync === 'OutOfSync').length;
   return (
     <div className="page">
       <h1>Applications</h1>
@@ -20,6 +38,10 @@ export function ApplicationsPage() {
         <Card label="ApplicationSets" value={overview.appsets.length} />
         <Card label="Applications" value={apps} />
         <Card label="Problems" value={problems.length} tone={problems.length ? 'bad' : 'good'} />
+        <Card label="OutOfSync" value={outOfSync} tone={outOfSync ? 'bad' : 'good'} />
+        <Card label="Progressing" value={health('Progressing')} />
+        <Card label="Missing" value={health('Missing')} tone={health('Missing') ? 'bad' : 'good'} />
+        <Card label="Degraded" value={health('Degraded')} tone={health('Degraded') ? 'bad' : 'good'} />
       </div>
       <ProblemList problems={problems} />
       {overview.appsets.length === 0 && others.length === 0 && <p className="empty">No Applications or ApplicationSets found in this repository.</p>}
@@ -65,11 +87,14 @@ function AppSetTable({ appset }: { readonly appset: AppSetSummary }) {
 function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[]; readonly label: string; readonly withOrigin?: boolean }) {
   const openApp = useStore((s) => s.openApp);
   const clusters = useStore((s) => s.overview?.repo.fleet?.clusters ?? []);
+  const cells = useCells();
   return (
       <table className="grid" aria-label={label}>
         <thead>
           <tr>
             <th scope="col">Application</th>
+            <th scope="col">Sync</th>
+            <th scope="col">Health</th>
             {withOrigin && <th scope="col">Origin</th>}
             <th scope="col">Project</th>
             <th scope="col">Destination</th>
@@ -94,12 +119,13 @@ function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[
                     a.name
                   )}
                 </th>
+                <StateCells cell={cluster ? cells.get(`${a.name}\n${cluster}`) : undefined} />
                 {withOrigin && <td>{formatOrigin(a.origin)}</td>}
                 <td>{spec.project || 'default'}</td>
                 <td>{cluster ?? spec.destination.server}</td>
                 <td>{spec.destination.namespace}</td>
                 <td>
-                  <code>{source?.chart ? `${source.chart} (chart)` : source?.path}</code>
+                  {source?.chart ? <code>{`${source.chart} (chart)`}</code> : source?.path ? <code>{source.path}</code> : <span className="muted">—</span>}
                 </td>
                 <td>{source?.targetRevision}</td>
               </tr>
@@ -107,5 +133,28 @@ function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[
           })}
         </tbody>
       </table>
+  );
+}
+
+/** An app's sync and health as the last refresh recorded them; never refreshed says so instead of a guess. */
+function StateCells({ cell }: { readonly cell: GridCell | undefined }) {
+  if (!cell || !cell.observedAt) {
+    return (
+      <>
+        <td className="muted">not refreshed</td>
+        <td className="muted">not refreshed</td>
+      </>
+    );
+  }
+  const when = `${cell.unreachable ? 'cluster unreachable; ' : ''}observed ${age(cell.observedAt)}`;
+  return (
+    <>
+      <td title={when}>
+        <SyncBadge sync={cell.sync} count={cell.outOfSync} />
+      </td>
+      <td title={when}>
+        <HealthBadge health={cell.health} message={cell.healthMessage} />
+      </td>
+    </>
   );
 }

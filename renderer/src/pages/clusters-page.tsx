@@ -8,6 +8,7 @@ export function ClustersPage() {
   const clusters = useStore((s) => s.clusters);
   const error = useStore((s) => s.clustersError);
   const loadClusters = useStore((s) => s.loadClusters);
+  const go = useStore((s) => s.go);
   useEffect(() => void loadClusters(), [loadClusters]);
   return (
     <div className="page">
@@ -41,7 +42,11 @@ export function ClustersPage() {
           <tbody>
             {clusters.map((c) => (
               <tr key={c.name}>
-                <th scope="row">{c.name}</th>
+                <th scope="row">
+                  <button type="button" className="link" onClick={() => go({ page: 'clusters', cluster: c.name })}>
+                    {c.name}
+                  </button>
+                </th>
                 <td>{c.environment}</td>
                 <td>
                   <span className={`badge state-${c.state}`}>{c.state}</span>

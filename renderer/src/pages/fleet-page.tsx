@@ -1,7 +1,7 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { GridCluster, GridRow } from '../../../shared/fleet/grid';
-import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, versionSkew } from '../../../shared/fleet/grid';
+import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/fleet/grid';
+import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
 import { verdictsBeside } from '../../../shared/controllers/summary';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 import { age, ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
@@ -26,20 +26,25 @@ export function FleetPage() {
   const refresh = useStore((s) => s.refresh);
   const cancel = useStore((s) => s.cancelRefresh);
   const loadStatus = useStore((s) => s.loadStatus);
+  const desired = useStore((s) => s.desired);
+  const loadDesired = useStore((s) => s.loadDesired);
 
   useEffect(() => {
     if (!status) void loadStatus();
   }, [status, loadStatus]);
+  useEffect(() => {
+    if (!desired) void loadDesired();
+  }, [desired, loadDesired]);
 
-  const view = useMemo(() => (status ? filterGrid(status.grid, filter) : undefined), [status, filter]);
+  const grid = useMemo(() => (status ? (desired ? withDesiredVersions(status.grid, desired.versions) : status.grid) : undefined), [status, desired]);
+  const view = useMemo(() => (grid ? filterGrid(grid, filter) : undefined), [grid, filter]);
   if (statusError && !status)
     return (
       <div role="alert" className="load-error">
         <code>{statusError}</code>
       </div>
     );
-  if (!status || !view) return <p className="muted">Reading the store…</p>;
-  const grid = status.grid;
+  if (!status || !view || !grid) return <p className="muted">Reading the store…</p>;
   const cells = grid.rows.flatMap((r) => Object.values(r.cells));
   const count = (pred: (c: (typeof cells)[number]) => boolean): number => cells.filter(pred).length;
   return (
@@ -64,6 +69,8 @@ export function FleetPage() {
         <Card label="Synced" value={count((c) => c.sync === 'Synced')} tone="good" />
         <Card label="OutOfSync" value={count((c) => c.sync === 'OutOfSync')} tone={count((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
         <Card label="Degraded" value={count((c) => c.health === 'Degraded')} tone={count((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
+        <Card label="Progressing" value={count((c) => c.health === 'Progressing')} />
+        <Card label="Missing" value={count((c) => c.health === 'Missing')} tone={count((c) => c.health === 'Missing') ? 'bad' : 'good'} />
         <Card label="Unknown" value={count((c) => c.sync === 'Unknown')} />
       </div>
       <ProblemList problems={status.problems} />
@@ -77,7 +84,7 @@ export function FleetPage() {
         ) : null}
       </p>
       <Grid rows={view.rows} clusters={view.clusters} />
-      <SkewView />
+      <SkewView grid={grid} versionsFromGit={desired !== undefined} />
     </div>
   );
 }
@@ -149,26 +156,32 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
     else envs.push({ env: c.environment, span: 1 });
   }
   const template = `minmax(140px, 1fr) repeat(${clusters.length}, minmax(170px, 1fr))`;
+  // Where every cluster is named like its environment (one cluster each), an environment row would repeat the
+  // cluster row word for word: one header row says both.
+  const envRow = clusters.some((c) => c.name !== c.environment);
+  const headRows = envRow ? 2 : 1;
   return (
-    <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + 2} aria-colcount={clusters.length + 1}>
+    <div className="fleet-grid" role="grid" aria-label="Apps by cluster" aria-rowcount={rows.length + headRows} aria-colcount={clusters.length + 1}>
       <div className="grid-scroll" style={{ minWidth: 140 + clusters.length * 170 }}>
       <div className="grid-head" role="rowgroup">
-        <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
-          <div role="columnheader" className="corner">
-            Environment
-          </div>
-          {envs.map((e) => (
-            <div key={e.env} role="columnheader" className="env-head" style={{ gridColumn: `span ${e.span}` }}>
-              {e.env}
+        {envRow && (
+          <div role="row" className="grid-row env-row-head" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
+            <div role="columnheader" className="corner">
+              Environment
             </div>
-          ))}
-        </div>
-        <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={2}>
+            {envs.map((e) => (
+              <div key={e.env} role="columnheader" className="env-head" style={{ gridColumn: `span ${e.span}` }}>
+                {e.env}
+              </div>
+            ))}
+          </div>
+        )}
+        <div role="row" className="grid-row" style={{ gridTemplateColumns: template }} aria-rowindex={headRows}>
           <div role="columnheader">App</div>
           {clusters.map((c) => {
             const down = clusterUnreachable(rows, c.name);
             return (
-              <div key={c.name} role="columnheader" className={down ? 'cluster-unreachable' : undefined} title={down}>
+              <div key={c.name} role="columnheader" className={down ? 'cluster-unreachable' : undefined} title={down ?? `cluster ${c.name} in environment ${c.environment}`}>
                 {c.name}
                 {down ? <span className="unreachable-tag"> · unreachable</span> : null}
               </div>
@@ -179,7 +192,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={(e) => moveFocus(e, scroller.current, rows.length, clusters.length)} tabIndex={0} aria-label="Grid rows">
         <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
           {rows.slice(first, last).map((r, i) => (
-            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + 3} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
+            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + headRows + 1} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
               <div role="rowheader" className="app-name" title={r.origin ?? (r.appset ? `ApplicationSet ${r.appset}` : undefined)}>
                 {r.key}
               </div>
@@ -194,17 +207,17 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}, ${cell.health}${cell.version ? `, version ${cell.version}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
                       title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
                     >
                       <span className="cell-status">
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
                         {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
-                      </span>
+                      </span>{' '}
                       {cell.unreachable ? (
                         <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
                       ) : (
-                        <span className="cell-version">{cell.version || '—'}</span>
+                        <CellVersion cell={cell} />
                       )}
                     </button>
                   </div>
@@ -216,6 +229,25 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       </div>
       </div>
     </div>
+  );
+}
+
+/** A cell's version for screen readers: the visible text first (as WCAG's label-in-name asks), then what it means. */
+function versionWords(cell: GridCell): string {
+  const v = shownVersion(cell);
+  if (!v) return '';
+  if (runningDiffers(cell)) return `, ${v}, runs ${cell.runningVersion} (Git says ${v}; the cluster ran ${cell.runningVersion} at the last refresh)`;
+  return `, ${v} (version in Git${cell.runningVersion ? ', running' : ''})`;
+}
+
+/** Git's version of a cell; where the cluster ran something else at the last refresh, that too, marked. */
+function CellVersion({ cell }: { readonly cell: GridCell }) {
+  const v = shownVersion(cell);
+  if (!runningDiffers(cell)) return <span className="cell-version">{v || '—'}</span>;
+  return (
+    <span className="cell-version version-differs">
+      {v}, <span className="running">runs {cell.runningVersion}</span>
+    </span>
   );
 }
 
@@ -262,14 +294,13 @@ function moveFocus(e: ReactKeyboardEvent<HTMLDivElement>, body: HTMLDivElement |
 }
 
 /** "What is in staging but not yet in prod": apps whose version differs between two environments. */
-function SkewView() {
-  const status = useStore((s) => s.status);
-  const envs = status?.grid.environments ?? [];
+function SkewView({ grid, versionsFromGit }: { readonly grid: FleetGrid; readonly versionsFromGit: boolean }) {
+  const envs = grid.environments;
   const [from, setFrom] = useState<string | undefined>(undefined);
   const [to, setTo] = useState<string | undefined>(undefined);
   const f = from ?? envs[envs.length - 2] ?? envs[0] ?? '';
   const t = to ?? envs[envs.length - 1] ?? '';
-  const skew = useMemo(() => (status && f && t ? versionSkew(status.grid, f, t) : []), [status, f, t]);
+  const skew = useMemo(() => (f && t ? versionSkew(grid, f, t) : []), [grid, f, t]);
   if (envs.length < 2) return null;
   return (
     <section className="skew" aria-labelledby="skew-h">
@@ -287,7 +318,8 @@ function SkewView() {
             <option key={e}>{e}</option>
           ))}
         </select>
-        : {skew.length} app{skew.length === 1 ? '' : 's'}
+        : {skew.length} app{skew.length === 1 ? '' : 's'}{' '}
+        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git…)'}</span>
       </p>
       {skew.length > 0 && (
         <table className="grid" aria-label={`Version skew from ${f} to ${t}`}>

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { AppSetSlice } from './appset-slice';
 import { createAppSetSlice } from './appset-slice';
+import type { ClusterSlice } from './cluster-slice';
+import { createClusterSlice } from './cluster-slice';
 import type { FleetSlice } from './fleet-slice';
 import { createFleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
@@ -13,7 +15,7 @@ import type { StatusSlice } from './status-slice';
 import { createStatusSlice } from './status-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ClusterSlice;
 
 /** The one zustand store of the renderer. */
 export const useStore = create<Store>()((...a) => ({
@@ -23,4 +25,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createPromotionSlice(...a),
   ...createStatusSlice(...a),
   ...createReportSlice(...a),
+  ...createClusterSlice(...a),
 }));

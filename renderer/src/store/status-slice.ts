@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AppDetail, ClusterView, FleetStatusView, Progress } from '../../../shared/api/contract';
+import type { AppDetail, ClusterView, DesiredVersionsView, FleetStatusView, Progress } from '../../../shared/api/contract';
 import type { GridFilter } from '../../../shared/fleet/grid';
 import { getApi } from '../api/bridge';
 
@@ -7,6 +7,8 @@ import { getApi } from '../api/bridge';
 export interface StatusSlice {
   readonly status: FleetStatusView | undefined;
   readonly statusError: string | undefined;
+  /** What Git says each app runs at HEAD (arrives after the grid: every app is rendered once per commit). */
+  readonly desired: DesiredVersionsView | undefined;
   readonly refreshing: boolean;
   readonly progress: Progress | undefined;
   readonly filter: GridFilter;
@@ -16,6 +18,8 @@ export interface StatusSlice {
   readonly clustersError: string | undefined;
   /** Loads the grid from the store (no cluster contacted). */
   loadStatus(): Promise<void>;
+  /** Loads what Git says each app runs at HEAD (no cluster contacted). */
+  loadDesired(): Promise<void>;
   /** Reads the clusters and records a snapshot; progress arrives as events. */
   refresh(): Promise<void>;
   /** Cancels a running refresh. */
@@ -36,6 +40,7 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set, get) => ({
   status: undefined,
   statusError: undefined,
+  desired: undefined,
   refreshing: false,
   progress: undefined,
   filter: {},
@@ -47,6 +52,14 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
     try {
       set({ status: await getApi()['fleet:status']({}), statusError: undefined });
     } catch (err) {
+      set({ statusError: message(err) });
+    }
+  },
+  async loadDesired() {
+    try {
+      set({ desired: await getApi()['fleet:versions']({}) });
+    } catch (err) {
+      // The grid still shows what was recorded; why Git's versions are missing is said with it.
       set({ statusError: message(err) });
     }
   },

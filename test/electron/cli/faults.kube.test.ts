@@ -83,6 +83,16 @@ describe('a fleet that fails under the refresh', () => {
     const s = await run('status');
     expect(s.code).toBe(0);
     expect(s.out).toMatch(/^web\s+Synced\/Healthy\s+Synced\/Healthy\s+Synced\/Healthy$/m);
+    // Every cell was read in this run: current, dated now.
+    const before = Date.now();
+    const j = await run('status', '-o', 'json');
+    expect(j.code).toBe(0);
+    const rows = JSON.parse(j.out) as { cluster: string; freshness: string; observedAt: string; ageSeconds: number }[];
+    expect(rows.map((x) => [x.cluster, x.freshness]).sort()).toEqual(CLUSTERS.map((c) => [c, 'current']).sort());
+    for (const x of rows) {
+      expect(Date.parse(x.observedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(x.ageSeconds).toBeLessThan(30);
+    }
   });
 
   it('records drift on staging and prod while everything answers', async () => {
@@ -133,5 +143,12 @@ describe('a fleet that fails under the refresh', () => {
     expect(doc.summary.notCompared).toBe(3);
     expect(doc.entries.filter((e) => e.sync === 'OutOfSync').map((e) => e.cluster).sort()).toEqual(['prod', 'staging']);
     expect(doc.entries.every((e) => e.unreachable !== null && Date.parse(e.observedAt) < Date.now())).toBe(true);
+    // status: every cell not read now, each showing its last observation (prod's drift) with its age; never Synced.
+    const st = await run('status');
+    expect(st.code).toBe(2);
+    expect(st.out).toMatch(/^web\s+unreachable \(last \S+ \d+[sm] ago\)\s+unreachable \(last OutOfSync\/Healthy \d+[sm] ago\)\s+unreachable \(last OutOfSync\/Healthy \d+[sm] ago\)$/m);
+    const sj = JSON.parse((await run('status', '-o', 'json')).out) as { cluster: string; sync: string; freshness: string; lastObserved?: { sync: string; ageSeconds: number } }[];
+    expect(sj.every((x) => x.sync === 'Unknown' && x.freshness === 'stale')).toBe(true);
+    expect(sj.find((x) => x.cluster === 'prod')!.lastObserved).toMatchObject({ sync: 'OutOfSync', ageSeconds: expect.any(Number) });
   });
 });

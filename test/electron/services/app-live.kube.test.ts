@@ -29,6 +29,23 @@ beforeAll(async () => {
     const c = fleet.clusters.find((x) => x.name === name)!;
     text = text.replace(`context: flotilla-${name}`, `context: ${c.context}`).replace(`https://127.0.0.1:${port}`, c.server);
   }
+  // Custom checks of the fleet file for kinds only the controllers make: the tree judges those nodes by them too.
+  text = text.replace('spec:\n', `spec:
+  health:
+    customizations:
+      _Pod: |
+        hs = {}
+        if obj.status ~= nil and obj.status.phase == "Running" then
+          hs.status = "Healthy"
+          hs.message = "custom: running on " .. obj.spec.nodeName
+        else
+          hs.status = "Progressing"
+          hs.message = "custom: not running yet"
+        end
+        return hs
+      apps_ReplicaSet: |
+        return {status = "Healthy", message = "custom: " .. tostring(obj.status.readyReplicas or 0) .. " ready"}
+`);
   writeFileSync(file, text);
   const overlay = path.join(repo.dir, 'apps/worker/overlays/dev/kustomization.yaml');
   writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: worker', `namespace: ${ns}`));
@@ -62,6 +79,26 @@ describe("the app page's live channels", () => {
     await expect(api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: 'intruder' })).rejects.toThrow(`Pod ${ns}/intruder is not one of worker-dev's resources`);
     await expect(api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name, container: 'nope' })).rejects.toThrow(/has no container nope \(it has /);
     await expect(api['app:tree']({ app: 'worker-dev', cluster: 'prod' })).rejects.toThrow('worker-dev deploys to dev, not prod');
+  });
+
+  it("judges the tree's children by the fleet file's custom Lua checks, as the app's own objects", async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const tree = await api['app:tree']({ app: 'worker-dev', cluster: 'dev' });
+      const mine = tree.nodes.filter((n) => n.namespace === ns);
+      const rs = mine.find((n) => n.kind === 'ReplicaSet');
+      const pods = mine.filter((n) => n.kind === 'Pod');
+      const running = pods.length > 0 && pods.every((p) => p.health?.message?.startsWith('custom: running on kwok-node-'));
+      if (running || Date.now() > deadline) {
+        expect(tree.problems).toEqual([]);
+        expect(rs?.health).toEqual({ status: 'Healthy', message: `custom: ${pods.length} ready` });
+        for (const p of pods) expect(p.health).toEqual({ status: 'Healthy', message: expect.stringMatching(/^custom: running on kwok-node-\S+$/) });
+        // The Deployment has no custom check: Argo CD's built-in rule still judges it.
+        expect(mine.find((n) => n.kind === 'Deployment')?.health?.message ?? '').not.toMatch(/^custom:/);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
   });
 
   it('shows the desired and live manifest of a resource, and only of the app', async () => {

@@ -2,10 +2,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandlers } from '../../../electron/services/api-handlers';
 import { syncAppFromGit } from '../../../electron/services/app-sync';
 import { FleetService } from '../../../electron/services/fleet-service';
+import { Session } from '../../../electron/services/session';
 import { FleetStore } from '../../../electron/store/fleet-store';
-import { commitAll, exampleRepo } from '../../helpers/git-fixtures';
+import { commitAll, exampleRepo, tempDir } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
 import { kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
 
@@ -77,5 +79,18 @@ describe('sync of an Application from Git', () => {
     expect(first!.message).toMatch(/^dry run failed for LimitRange\/default-limits: nothing was applied/);
     expect(first!.results!).toContainEqual(expect.objectContaining({ id: '/LimitRange/platform/default-limits', phase: 'Sync', action: 'failed' }));
     expect(second!.results!.map((r) => `${r.phase} ${r.id} ${r.action}`)).toContain('PreSync /Namespace//platform created');
+
+    // Listed as Argo CD lists it: the namespace CreateNamespace made is in the sync result (PreSync) only. It carries
+    // no tracking (Argo CD sets none on it), so the app's tree shows the Namespaces of its Git objects, not this one.
+    const data = tempDir();
+    const session = new Session({ repoPath: repo.dir, dataDir: data.dir, kubeconfig: [fleet.kubeconfig] });
+    try {
+      const tree = await createApiHandlers(session)['app:tree']({ app: 'platform-prod', cluster: 'prod' });
+      expect(tree.problems).toEqual([]);
+      expect(tree.nodes.filter((n) => n.kind === 'Namespace').map((n) => `${n.name} ${n.managed ? 'managed' : 'live only'}`).sort()).toEqual(['api managed', 'frontend managed', 'worker managed']);
+    } finally {
+      session.close();
+      data.cleanup();
+    }
   });
 });

@@ -160,6 +160,19 @@ describe('FleetStore: recording and reading snapshots', () => {
     expect(count('manifests')).toBe(manifests + 8);
   });
 
+  it('keeps what Git said (version) and what the cluster ran (running version) apart; a new running version is a new state', () => {
+    const store = openStore();
+    const at = (t: string, running: string): AppClusterRecord => {
+      const r = webRecord({ sync: 'Synced', at: t });
+      return { ...r, status: { ...r.status, version: '1.8.0', runningVersion: running } };
+    };
+    store.recordSnapshot(snap('2026-11-23T12:00:00.000Z', at('2026-11-23T12:00:00.000Z', '1.7.2')));
+    expect(store.fleetAt()!.appClusters[0]).toMatchObject({ version: '1.8.0', runningVersion: '1.7.2' });
+    const r = store.recordSnapshot(snap('2026-11-23T12:05:00.000Z', at('2026-11-23T12:05:00.000Z', '1.8.0')));
+    expect(r.changed).toBe(1);
+    expect(store.fleetAt()!.appClusters[0]).toMatchObject({ version: '1.8.0', runningVersion: '1.8.0' });
+  });
+
   it('an app × cluster absent from a later snapshot is not part of the fleet at that time', () => {
     const store = openStore();
     store.recordSnapshot(snap('2026-11-23T10:00:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z', cluster: 'prod-us' })));

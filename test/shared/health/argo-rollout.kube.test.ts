@@ -1,11 +1,14 @@
-// An Argo Rollout on the fleet: the Rollout CRD installed, the Rollout synced, and this test playing the Rollouts
+// An Argo Rollout on the fleet: the Rollout CRD the sandbox installs (synced here), the Rollout synced, and this test playing the Rollouts
 // controller as it works — a ReplicaSet per pod-template hash (whose Pods the real ReplicaSet controller, scheduler and
 // kwok bring up), then the Rollout's status from what that ReplicaSet reports. Health is read back live: Progressing,
 // Healthy, then — a new image that never starts — Degraded once the progress deadline passes.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterManager } from '../../../electron/services/cluster/cluster-manager';
+import { readAppTree } from '../../../electron/services/cluster/app-tree';
+import { ROLLOUT_CRD } from '../../../electron/services/cluster/sandbox-crds';
 import { syncApp } from '../../../electron/services/cluster/sync';
+import { treeOrder } from '../../../shared/fleet/resource-tree';
 import { assessHealth } from '../../../shared/health';
 import type { HealthStatus, KubeObject } from '../../../shared/model/status';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
@@ -15,15 +18,6 @@ let fleet: LocalFleetState;
 let manager: ClusterManager;
 const ns = freshNamespace('rollouts');
 const ROLLOUTS = `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts`;
-
-const rolloutCrd: KubeObject = {
-  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'rollouts.argoproj.io' },
-  spec: {
-    group: 'argoproj.io', scope: 'Namespaced',
-    names: { plural: 'rollouts', singular: 'rollout', kind: 'Rollout', listKind: 'RolloutList', shortNames: ['ro'] },
-    versions: [{ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-  },
-};
 
 const rollout = (image: string): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' },
@@ -84,12 +78,16 @@ afterAll(() => manager?.close());
 
 describe('an Argo Rollout on controllers', () => {
   it('is Progressing until its ReplicaSet is available, Healthy then, Degraded when a new image never starts', async () => {
-    const r = await syncApp(manager.connection('dev'), [rolloutCrd, rollout('nginx:1.27')], { app: 'rollouts', namespace: ns, createNamespace: true, prune: false });
+    const r = await syncApp(manager.connection('dev'), [ROLLOUT_CRD, rollout('nginx:1.27')], { app: 'rollouts', namespace: ns, createNamespace: true, prune: false });
     expect(r.phase).toBe('Succeeded');
     const first = await follow('Healthy');
     expect(first.seen).toEqual(['Progressing', 'Healthy']);
     const pods = (await kubeRequest(fleet, 'dev', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as { status: { phase: string } }[];
     expect(pods.filter((p) => p.status.phase === 'Running')).toHaveLength(2);
+    // The app page's tree: the Rollout's ReplicaSet under it, found by owner, and the Pods under that.
+    const live = (await kubeRequest(fleet, 'dev', 'GET', `${ROLLOUTS}/web`)).body as KubeObject;
+    const tree = await readAppTree(manager.connection('dev'), [{ group: 'argoproj.io', kind: 'Rollout', namespace: ns, name: 'web', live, extra: false }], { app: 'rollouts', assess: (o) => assessHealth(o) });
+    expect(treeOrder(tree.nodes).map(({ node, depth }) => `${depth} ${node.kind} ${node.health?.status ?? ''}`)).toEqual(['0 Rollout Healthy', '1 ReplicaSet Healthy', '2 Pod Healthy', '2 Pod Healthy']);
 
     expect((await syncApp(manager.connection('dev'), [rollout('example.com/web:fail')], { app: 'rollouts', namespace: ns, prune: false })).phase).toBe('Succeeded');
     const second = await follow('Degraded');

@@ -95,6 +95,28 @@ describe('the live resource tree of an app', () => {
     expect(tree.lists).toBeLessThanOrEqual(4);
   });
 
+  it('lists a namespace once for many owners of one child kind, still keeping only what each owner owns', async () => {
+    const ns = freshNamespace('wide');
+    await createNamespace(fleet, 'dev', ns);
+    const own = [0, 1, 2, 3, 4, 5].map((i): KubeObject => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${i}` },
+      spec: { replicas: 1, selector: { matchLabels: { app: `web-${i}` } }, template: { metadata: { labels: { app: `web-${i}` } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } },
+    }));
+    for (const d of own) await create(ns, d);
+    // Not the app's, in the same namespace: listed with the namespace, never shown.
+    await create(ns, deployment('stranger', 1));
+    const tree = await until('six Ready Pods', async () => {
+      const t = await readAppTree(dev, await Promise.all(own.map((d) => live(ns, d))), { app: 'shop', assess: (o) => assessHealth(o) });
+      return t.nodes.filter((n) => n.kind === 'Pod' && n.health?.status === 'Healthy').length === 6 ? t : undefined;
+    });
+    expect(tree.problems).toEqual([]);
+    // Six selectors per level: one list of ReplicaSets and one of Pods in the namespace, not twelve.
+    expect(tree.lists).toBe(2);
+    expect(tree.nodes.filter((n) => n.name.startsWith('stranger'))).toEqual([]);
+    const order = treeOrder(tree.nodes).map(({ node, depth }) => `${depth} ${node.kind} ${node.name}`);
+    expect(order).toEqual(own.flatMap((_, i) => [`0 Deployment web-${i}`, expect.stringMatching(new RegExp(`^1 ReplicaSet web-${i}-[a-z0-9]+$`)), expect.stringMatching(new RegExp(`^2 Pod web-${i}-[a-z0-9]+-[a-z0-9]+$`))]));
+  });
+
   it('shows a desired object that is not on the cluster as a Missing root without children', async () => {
     const ns = freshNamespace('miss');
     await createNamespace(fleet, 'dev', ns);

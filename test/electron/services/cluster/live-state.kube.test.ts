@@ -167,8 +167,9 @@ describe('Argo CD awareness', () => {
     const ns = freshNamespace('argocd');
     await createNamespace(fleet, 'prod', ns);
     const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'shop-prod' }, spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } } };
-    // The CRD takes a moment to be served after it is created.
-    await expect.poll(async () => (await kubeRequest(fleet, 'prod', 'POST', `/apis/argoproj.io/v1alpha1/namespaces/${ns}/applications`, app)).status, { timeout: 15_000, interval: 200 }).toBe(201);
+    // The CRD takes a moment to be served after it is created (longer on a loaded machine: the API server re-reads
+    // its discovery and starts the CRD's handler).
+    await expect.poll(async () => (await kubeRequest(fleet, 'prod', 'POST', `/apis/argoproj.io/v1alpha1/namespaces/${ns}/applications`, app)).status, { timeout: 90_000, interval: 250 }).toBe(201);
     const status = { status: { sync: { status: 'OutOfSync', revision: 'abc123' }, health: { status: 'Degraded', message: 'Deployment web exceeded its progress deadline' } } };
     const patched = await kubeRequest(fleet, 'prod', 'PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ns}/applications/shop-prod/status`, status, { contentType: 'application/merge-patch+json' });
     expect(patched.status).toBe(200);
@@ -179,5 +180,5 @@ describe('Argo CD awareness', () => {
       cluster: 'prod', name: 'shop-prod', namespace: ns, sync: 'OutOfSync', health: 'Degraded', revision: 'abc123',
       healthMessage: 'Deployment web exceeded its progress deadline', destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' },
     });
-  });
+  }, 150_000);
 });

@@ -1,0 +1,186 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { RenderedApp } from '../../../shared/fleet/render-apps';
+import { kustomizeBuild } from '../../../shared/kustomize';
+import type { ClusterSpec } from '../../../shared/model/fleet';
+import type { Problem } from '../../../shared/problem';
+import type { FileTree } from '../../../shared/repo/file-tree';
+import { walkFiles } from '../../../shared/repo/file-tree';
+import type { ValidationInput } from '../../../shared/validate/finding';
+import { lintValidator } from '../../../shared/validate/lint/lint-check';
+import type { ValidationReport, ValidationTarget } from '../../../shared/validate/report';
+import type { SchemaBundle } from '../../../shared/validate/schema/compact';
+import type { CrdSchema } from '../../../shared/validate/schema/crd';
+import { crdSchemas, isCrd } from '../../../shared/validate/schema/crd';
+import { schemaValidator } from '../../../shared/validate/schema/schema-check';
+import { SchemaSet } from '../../../shared/validate/schema/schema-set';
+import { scoreValidator } from '../../../shared/validate/score/score-check';
+import { sourceMapOf } from '../../../shared/validate/source-map';
+import type { Validator } from '../../../shared/validate/types';
+import { runValidators } from '../../../shared/validate/types';
+import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
+import type { FleetService } from '../fleet-service';
+import { FsFileTree } from '../fs-file-tree';
+import { helmRunnerFor } from '../helm/kustomize-helm-runner';
+import type { RenderAppsQuery } from '../render-service';
+import { renderApps } from '../render-service';
+import { bundledSchemasFor } from './bundled-schemas';
+
+// Validation of what Flotilla renders, per target cluster: each app's objects against the schemas of the cluster's
+// Kubernetes version (its own /openapi/v3 when a caller provides it, else the bundled minor) and the CRDs of the
+// repository and of the rendered apps, then lint and the security score, then any further validators (the
+// admission-policy check plugs in here). The CLI, the promotion gate and the UI all come through this service.
+
+/** Which objects to validate: apps of the fleet (like `render`), or a path of the repository as written. */
+export interface ValidateQuery extends Pick<RenderAppsQuery, 'app' | 'cluster' | 'revision'> {
+  /** A repository path (file or folder; a kustomization is built), relative to the repository or absolute. */
+  readonly path?: string;
+}
+
+/** Effects and extra checks the caller brings. */
+export interface ValidateOptions {
+  /** The cluster's own schemas (its /openapi/v3), when connected; undefined falls back to the bundled version. */
+  readonly clusterSchemas?: (cluster: ClusterSpec) => Promise<SchemaBundle | undefined>;
+  /** Further validators per target (the admission-policy check), run after schema, lint and score. */
+  readonly validators?: (target: { readonly cluster?: ClusterSpec; readonly app?: string }) => readonly Validator[];
+}
+
+/** Validates apps of the fleet (every app with neither `app` nor `path`) or a path, one target per app and cluster. */
+export async function validateFleet(fleet: FleetService, query: ValidateQuery, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  if (query.path !== undefined) return validatePath(fleet, query.path, query.revision);
+  const discovery = await fleet.discovery();
+  const ignore = discovery.scan.fleet.validation?.ignore ?? [];
+  const tree = fleet.repo.treeAt(query.revision ?? discovery.head.sha);
+  const repoCrds = crdsInTree(tree);
+  const rendered: RenderedApp[] = [];
+  await renderApps(fleet, query, (r) => rendered.push(r));
+  const clusters = discovery.clusters;
+  // CRDs an app renders count for every app on the same cluster.
+  const renderedCrds = new Map<string, { schemas: CrdSchema[]; problems: Problem[] }>();
+  for (const r of rendered) {
+    const acc = renderedCrds.get(r.cluster ?? '') ?? { schemas: [], problems: [] };
+    for (const o of r.objects) {
+      if (!isCrd(o as Record<string, unknown>)) continue;
+      const c = crdSchemas(o as Record<string, unknown>);
+      acc.schemas.push(...c.schemas);
+      acc.problems.push(...c.problems.map((p) => ({ ...p, app: r.app })));
+    }
+    renderedCrds.set(r.cluster ?? '', acc);
+  }
+  const sets = new Map<string, Promise<{ set: SchemaSet; source: string; note?: string }>>();
+  const setFor = (cluster: ClusterSpec | undefined): Promise<{ set: SchemaSet; source: string; note?: string }> => {
+    const key = cluster?.name ?? '';
+    let s = sets.get(key);
+    if (!s) {
+      s = (async () => {
+        const live = cluster && opts.clusterSchemas ? await opts.clusterSchemas(cluster).catch(() => undefined) : undefined;
+        const bundled = live ? undefined : bundledSchemasFor(cluster?.kubernetesVersion);
+        const bundle = live ?? bundled!.bundle;
+        const extra = renderedCrds.get(key) ?? { schemas: [], problems: [] };
+        const set = new SchemaSet(bundle, [...repoCrds.schemas, ...extra.schemas], [...repoCrds.problems, ...extra.problems]);
+        return { set, source: bundle.source, ...(bundled?.note ? { note: bundled.note } : {}) };
+      })();
+      sets.set(key, s);
+    }
+    return s;
+  };
+  const rows = new Map(discovery.fleet.apps.map((a) => [a.name, a]));
+  const targets: ValidationTarget[] = [];
+  for (const r of rendered) {
+    const cluster = clusters.find((c) => c.name === r.cluster);
+    const { set, source, note } = await setFor(cluster);
+    const row = rows.get(r.app);
+    const app = row?.application;
+    const sourcePaths = app ? [...(app.spec.sources ?? []), ...(app.spec.source ? [app.spec.source] : [])].map((s) => (typeof s.path === 'string' ? s.path : undefined)).filter((p): p is string => p !== undefined) : [];
+    const maps = sourcePaths.map((p) => sourceMapOf(tree, p.replace(/^\.\/?/, '').replace(/\/+$/, '')));
+    const inputs: ValidationInput[] = r.objects.map((o) => {
+      const obj = o as Record<string, unknown>;
+      for (const m of maps) {
+        const hit = m.locate(obj);
+        if (hit) return { object: obj, source: hit.source, locate: hit.locate };
+      }
+      return { object: obj, ...(sourcePaths[0] !== undefined ? { source: { file: sourcePaths[0] } } : {}) };
+    });
+    const validators = [schemaValidator(set), lintValidator(ignore), scoreValidator(ignore), ...(opts.validators?.({ ...(cluster ? { cluster } : {}), app: r.app }) ?? [])];
+    const result = runValidators(validators, inputs, { ...(r.cluster ? { cluster: r.cluster } : {}), app: r.app });
+    const renderProblems = r.problems.filter((p) => p.severity === 'error');
+    targets.push({
+      app: r.app, ...(r.cluster ? { cluster: r.cluster } : {}),
+      kubernetesVersion: set.bundle.kubernetesVersion, schemaSource: source, objects: inputs.length,
+      // Schema findings of a CRD problem repeat in every target: say them once per target, as problems.
+      findings: result.findings,
+      problems: [...renderProblems, ...dedupe(result.problems), ...(note ? [{ severity: 'warning' as const, message: note, ...(r.cluster ? { cluster: r.cluster } : {}) }] : [])],
+    });
+  }
+  return { targets, problems: [] };
+}
+
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.file}:${p.line}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** CRDs written in the repository (any YAML file that mentions CustomResourceDefinition). */
+export function crdsInTree(tree: FileTree): { schemas: CrdSchema[]; problems: Problem[] } {
+  const schemas: CrdSchema[] = [];
+  const problems: Problem[] = [];
+  for (const file of walkFiles(tree)) {
+    if (!/\.(ya?ml|json)$/.test(file)) continue;
+    const text = tree.read(file);
+    if (!text || !text.includes('CustomResourceDefinition')) continue;
+    for (const d of parseYamlDocuments(text, file).docs) {
+      if (!isRecord(d.value) || !isCrd(d.value)) continue;
+      const c = crdSchemas(d.value, { file, line: d.line });
+      schemas.push(...c.schemas);
+      problems.push(...c.problems);
+    }
+  }
+  return { schemas, problems };
+}
+
+/** A repository path validated as written: a file's or folder's documents (a kustomization is built first). */
+async function validatePath(fleet: FleetService, target: string, revision: string | undefined): Promise<ValidationReport> {
+  const root = fleet.repo.root;
+  const abs = path.resolve(root, target);
+  const rel = path.relative(root, existsSync(abs) ? realpathSync(abs) : abs).split(path.sep).join('/');
+  if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new Error(`${target} is outside the repository ${root}`);
+  const tree: FileTree = revision ? fleet.repo.treeAt(revision) : new FsFileTree(root);
+  const discovery = await fleet.discovery().catch(() => undefined);
+  const ignore = discovery?.scan.fleet.validation?.ignore ?? [];
+  const { bundle, note } = bundledSchemasFor(undefined);
+  const repoCrds = crdsInTree(tree);
+  const problems: Problem[] = [];
+  let inputs: ValidationInput[] = [];
+  const kind = tree.kind(rel);
+  if (kind === undefined) throw new Error(`${target}: no such file or folder in the repository`);
+  const isKustomization = kind === 'dir' && ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => tree.kind(rel === '' ? k : `${rel}/${k}`) === 'file');
+  if (isKustomization) {
+    const helm = helmRunnerFor(tree);
+    const r = kustomizeBuild(tree, rel, { loadRestrictor: discovery?.scan.fleet.loadRestrictor ?? 'rootOnly', ...(helm ? { helm } : {}) });
+    problems.push(...r.problems);
+    const map = sourceMapOf(tree, rel);
+    inputs = r.resources.map((o) => {
+      const obj = o as Record<string, unknown>;
+      const hit = map.locate(obj);
+      return hit ? { object: obj, source: hit.source, locate: hit.locate } : { object: obj, source: { file: rel } };
+    });
+  } else {
+    const files = kind === 'file' ? [rel] : walkFiles(tree, rel).filter((f) => /\.(ya?ml|json)$/.test(f));
+    for (const file of files) {
+      const parsed = parseYamlDocuments(tree.read(file) ?? '', file);
+      problems.push(...parsed.problems);
+      for (const d of parsed.docs) if (isRecord(d.value)) inputs.push({ object: d.value, source: { file, line: d.line }, locate: (p) => ({ file, ...d.at(p) }) });
+    }
+  }
+  const set = new SchemaSet(bundle, [...repoCrds.schemas, ...inputs.filter((i) => isCrd(i.object)).flatMap((i) => crdSchemas(i.object, i.source).schemas)], repoCrds.problems);
+  const result = runValidators([schemaValidator(set), lintValidator(ignore), scoreValidator(ignore)], inputs, {});
+  return {
+    targets: [{ path: rel || '.', kubernetesVersion: bundle.kubernetesVersion, schemaSource: bundle.source, objects: inputs.length, findings: result.findings, problems: [...problems, ...dedupe(result.problems), ...(note ? [{ severity: 'warning' as const, message: note }] : [])] }],
+    problems: [],
+  };
+}

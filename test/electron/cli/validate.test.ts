@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll, exampleRepo, writeFiles } from '../../helpers/git-fixtures';
+import { cli } from '../../helpers/run-cli';
+
+interface SarifLog { runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; startColumn?: number } } }[] }[] }[] }
+interface JsonReport { targets: { app?: string; cluster?: string; path?: string; kubernetesVersion: string; objects: number; findings: { check: string; id: string; severity: string; fieldPath?: string; source?: { file: string; line?: number }; score?: number }[] }[] }
+
+describe('flotilla validate', () => {
+  let repo: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = exampleRepo();
+    writeFiles(repo.dir, {
+      'scratch/bad.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec:\n  replicas: "2"\n  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: bad}}\n    spec:\n      containers:\n        - name: bad\n          image: nginx:1.27\n          securityContext: {privileged: true}\n          imagePullPolcy: Always\n',
+      'scratch/clean/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n',
+      'scratch/broken/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c\n',
+    });
+    commitAll(repo.dir, 'scratch manifests');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('--all validates every app per target cluster and reports the example fleet\'s findings at their source lines (exit 1)', async () => {
+    const r = await cli(['validate', '--all', '--repo', repo.dir, '-o', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.targets.length).toBeGreaterThanOrEqual(14);
+    const apiProd = report.targets.find((t) => t.app === 'api-prod')!;
+    expect(apiProd).toMatchObject({ cluster: 'prod', kubernetesVersion: expect.stringMatching(/^1\.3\d\./) });
+    expect(apiProd.findings.filter((f) => f.check === 'schema')).toEqual([]);
+    const cpu = apiProd.findings.find((f) => f.id === 'unset-cpu-requirements')!;
+    expect(cpu).toMatchObject({ severity: 'warning', fieldPath: 'spec.template.spec.containers[0].resources', source: { file: 'apps/api/overlays/prod/resources-patch.yaml', line: 11 } });
+    expect(apiProd.findings.find((f) => f.id === 'kubesec-score')?.score).toEqual(expect.any(Number));
+  });
+
+  it('--app with --cluster validates one target; the table ends with a summary on stderr', async () => {
+    const r = await cli(['validate', '--app', 'api-prod', '--cluster', 'prod', '--repo', repo.dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('lint/unset-cpu-requirements');
+    expect(r.out).toContain('apps/api/overlays/prod/resources-patch.yaml:11');
+    expect(r.err).toMatch(/validated \d+ objects in 1 target \(Kubernetes 1\.3\d\.\d+\): 0 errors, \d+ warnings/);
+  });
+
+  it('PATH (relative to the working directory) validates files as written: schema errors (wrong type, unknown field) and critical findings at their line', async () => {
+    const r = await cli(['validate', 'scratch/bad.yaml', '-o', 'json'], repo.dir);
+    expect(r.code).toBe(1);
+    const f = (JSON.parse(r.out) as JsonReport).targets[0]!.findings;
+    const at = (id: string) => f.filter((x) => x.id === id).map((x) => `${x.source?.file}:${x.source?.line}`);
+    expect(at('wrong-type')).toEqual(['scratch/bad.yaml:5']);
+    expect(at('unknown-field')).toEqual(['scratch/bad.yaml:14']);
+    expect(at('privileged-container')).toEqual(['scratch/bad.yaml:13']);
+    expect(at('Privileged')).toEqual(['scratch/bad.yaml:1']);
+  });
+
+  it('-o sarif places each result at its file, line and column', async () => {
+    const r = await cli(['validate', 'scratch/bad.yaml', '-o', 'sarif'], repo.dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.out) as SarifLog;
+    const run = log.runs[0]!;
+    expect(run.tool.driver.name).toBe('flotilla');
+    const unknown = run.results.find((x) => x.ruleId === 'schema/unknown-field')!;
+    expect(unknown.level).toBe('error');
+    expect(unknown.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'scratch/bad.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 14, startColumn: 11 } });
+    expect(run.tool.driver.rules.map((x) => x.id)).toContain('lint/privileged-container');
+  });
+
+  it('-o junit fails the test case of each object with findings', async () => {
+    const r = await cli(['validate', 'scratch/bad.yaml', '-o', 'junit'], repo.dir);
+    expect(r.out).toMatch(/^<\?xml/);
+    expect(r.out).toContain('<testcase classname="scratch/bad.yaml" name="Deployment/bad"><failure message="');
+    expect(r.out).toContain('error schema/wrong-type: spec.replicas: expected integer, got string &quot;2&quot; at scratch/bad.yaml:5');
+  });
+
+  it('exit 0 when clean, 2 when a file cannot be read or the app is unknown, and a usage error without a target', async () => {
+    expect((await cli(['validate', 'scratch/clean'], repo.dir)).code).toBe(0);
+    const broken = await cli(['validate', path.join(repo.dir, 'scratch/broken'), '--repo', repo.dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toContain('scratch/broken/x.yaml:');
+    const unknown = await cli(['validate', '--app', 'nope', '--repo', repo.dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no Application named nope');
+    expect((await cli(['validate', '--repo', repo.dir])).code).toBe(2);
+  });
+});
