@@ -7,8 +7,8 @@ import { repoRoot } from './paths';
 
 // The real CRDs of Argo CD (Application) and Flux (Kustomization, HelmRelease), vendored from their Go modules in
 // test/fixtures/controller-crds (see its README), installed on a test cluster by server-side apply (force). The real
-// Application CRD has no status subresource (Argo CD patches the object itself), so never install it on prod: the
-// live-state test installs a looser Application CRD there and writes status through /status.
+// Application CRD has no status subresource (Argo CD patches the object itself), so install it on dev only: the
+// live-state test (prod) and the cluster page test (staging) install a looser Application CRD and write its /status.
 
 /** The vendored CRD files. */
 export const CONTROLLER_CRDS = ['argoproj.io_applications.yaml', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml', 'helm.toolkit.fluxcd.io_helmreleases.yaml'] as const;

@@ -1,5 +1,5 @@
 // The controllers' own view beside Flotilla's, end to end on the real test fleet: the real Argo CD and Flux CRDs
-// installed on staging, an Argo CD app and a Flux app of one repository applied there, their Application and
+// installed on dev, an Argo CD app and a Flux app of one repository applied there, their Application and
 // Kustomization objects given a status through the status subresource as the controllers write it; then
 // `flotilla status`, a refresh's grid and the app page show both verdicts side by side.
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ import { cli } from '../../helpers/run-cli';
 
 const REPO_URL = 'https://git.example.com/team/controllers.git';
 const id = `ctl${randomBytes(3).toString('hex')}`;
-const argoApp = `${id}-staging`;
+const argoApp = `${id}-dev`;
 const fluxApp = `${id}-flux`;
 
 let fleet: LocalFleetState;
@@ -42,7 +42,7 @@ async function apply(obj: KubeObject, manager: string): Promise<void> {
   const [group, version] = (obj.apiVersion ?? '').includes('/') ? obj.apiVersion!.split('/') : ['', obj.apiVersion];
   const plural = `${obj.kind!.toLowerCase()}s`;
   const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-  const res = await kubeRequest(fleet, 'staging', 'PATCH', `${base}/namespaces/${m.namespace}/${plural}/${m.name}?fieldManager=${manager}&force=true`, obj, { contentType: 'application/apply-patch+yaml' });
+  const res = await kubeRequest(fleet, 'dev', 'PATCH', `${base}/namespaces/${m.namespace}/${plural}/${m.name}?fieldManager=${manager}&force=true`, obj, { contentType: 'application/apply-patch+yaml' });
   if (res.status !== 200 && res.status !== 201) throw new Error(`apply ${obj.kind} ${m.name}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
 }
 
@@ -51,7 +51,7 @@ async function apply(obj: KubeObject, manager: string): Promise<void> {
  * Application CRD has none (`subresources: {}`), so its application controller patches the object itself.
  */
 async function writeStatus(path: string, status: Record<string, unknown>, subresource = true): Promise<void> {
-  const res = await kubeRequest(fleet, 'staging', 'PATCH', subresource ? `${path}/status` : path, { status }, { contentType: 'application/merge-patch+json' });
+  const res = await kubeRequest(fleet, 'dev', 'PATCH', subresource ? `${path}/status` : path, { status }, { contentType: 'application/merge-patch+json' });
   if (res.status !== 200) throw new Error(`status of ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
 }
 
@@ -59,7 +59,7 @@ async function writeStatus(path: string, status: Record<string, unknown>, subres
 async function create(path: string, obj: Record<string, unknown>): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await kubeRequest(fleet, 'staging', 'POST', path, obj);
+    const res = await kubeRequest(fleet, 'dev', 'POST', path, obj);
     if (res.status === 201) return;
     if (res.status !== 404 || Date.now() > deadline) throw new Error(`create ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -76,24 +76,24 @@ async function statusRows(): Promise<StatusRow[]> {
 
 beforeAll(async () => {
   fleet = await useKubeFleet();
-  admin = fleetAdmin(fleet, { only: ['staging'] });
-  await installControllerCrds(fleet, 'staging');
+  admin = fleetAdmin(fleet, { only: ['dev'] });
+  await installControllerCrds(fleet, 'dev');
   appNs = freshNamespace('ctl-app');
   argoNs = freshNamespace('ctl-argocd');
   fluxNs = freshNamespace('ctl-flux');
-  for (const ns of [appNs, argoNs, fluxNs]) await createNamespace(fleet, 'staging', ns);
-  const staging = fleet.clusters.find((c) => c.name === 'staging')!;
+  for (const ns of [appNs, argoNs, fluxNs]) await createNamespace(fleet, 'dev', ns);
+  const dev = fleet.clusters.find((c) => c.name === 'dev')!;
   repo = tempDir('flotilla-controllers-');
   git(repo.dir, 'init', '-q', '-b', 'main');
   writeFiles(repo.dir, {
-    'flotilla.yaml': ['apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata:', '  name: t', 'spec:', `  repoURL: ${REPO_URL}`, '  applicationSets:', '  - appsets/*.yaml', '  - clusters/**/*.yaml', '  clusters:', '  - name: staging', `    context: ${staging.context}`, `    server: ${staging.server}`, ''].join('\n'),
+    'flotilla.yaml': ['apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata:', '  name: t', 'spec:', `  repoURL: ${REPO_URL}`, '  applicationSets:', '  - appsets/*.yaml', '  - clusters/**/*.yaml', '  clusters:', '  - name: dev', `    context: ${dev.context}`, `    server: ${dev.server}`, ''].join('\n'),
     'appsets/web.yaml': [
-      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', `  name: ${id}`, 'spec:', '  generators:', '  - list:', '      elements:', '      - cluster: staging', `        url: ${staging.server}`,
+      'apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', `  name: ${id}`, 'spec:', '  generators:', '  - list:', '      elements:', '      - cluster: dev', `        url: ${dev.server}`,
       '  template:', '    metadata:', `      name: '${id}-{{cluster}}'`, '    spec:', '      project: default', `      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps/web}`, `      destination: {server: '{{url}}', namespace: ${appNs}}`, '',
     ].join('\n'),
     'apps/web/kustomization.yaml': 'resources:\n- configmap.yaml\n',
     'apps/web/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  LOG: info\n',
-    'clusters/staging/status.yaml': [
+    'clusters/dev/status.yaml': [
       'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', `  name: ${fluxApp}`, `  namespace: ${fluxNs}`, 'spec:', '  interval: 10m', '  path: ./flux/status', '  prune: true',
       '  sourceRef: {kind: GitRepository, name: flux-system}', `  targetNamespace: ${fluxNs}`, '  postBuild:', '    substitute: {greeting: hello}', '',
     ].join('\n'),
@@ -102,7 +102,7 @@ beforeAll(async () => {
   head = commitAll(repo.dir, 'an Argo CD app and a Flux app');
 
   // The Argo CD app as Argo CD applies it (tracking id); the Flux app as kustomize-controller applies what it renders.
-  const sync = await syncApp(admin.connection('staging'), [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { LOG: 'info' } }], { app: argoApp, namespace: appNs });
+  const sync = await syncApp(admin.connection('dev'), [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { LOG: 'info' } }], { app: argoApp, namespace: appNs });
   expect(sync.phase).toBe('Succeeded');
   const rendered = await cli(['render', '--app', fluxApp, '--repo', repo.dir]);
   expect(rendered.code, rendered.err).toBe(0);
@@ -110,9 +110,9 @@ beforeAll(async () => {
 
   // The controllers' own objects, with their status written through the status subresource.
   const appPath = `/apis/argoproj.io/v1alpha1/namespaces/${argoNs}/applications`;
-  await create(appPath, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: argoApp }, spec: { project: 'default', source: { repoURL: REPO_URL, path: 'apps/web', targetRevision: 'HEAD' }, destination: { server: staging.server, namespace: appNs } } });
+  await create(appPath, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: argoApp }, spec: { project: 'default', source: { repoURL: REPO_URL, path: 'apps/web', targetRevision: 'HEAD' }, destination: { server: dev.server, namespace: appNs } } });
   await writeStatus(`${appPath}/${argoApp}`, {
-    sync: { status: 'Synced', revision: head, comparedTo: { source: { repoURL: REPO_URL, path: 'apps/web', targetRevision: 'HEAD' }, destination: { server: staging.server, namespace: appNs } } },
+    sync: { status: 'Synced', revision: head, comparedTo: { source: { repoURL: REPO_URL, path: 'apps/web', targetRevision: 'HEAD' }, destination: { server: dev.server, namespace: appNs } } },
     health: { status: 'Healthy' },
     operationState: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: '2026-12-05T10:00:00Z', finishedAt: '2026-12-05T10:00:04Z', operation: { sync: { revision: head } }, syncResult: { revision: head } },
   }, false);
@@ -139,17 +139,17 @@ describe("the controllers' own view beside Flotilla's", () => {
       lastAttemptedRevision: '6.5.1',
       history: [{ name: 'podinfo', namespace: fluxNs, version: 1, status: 'deployed', chartName: 'podinfo', chartVersion: '6.5.0', appVersion: '6.5.0', configDigest: 'sha256:00', digest: 'sha256:01', firstDeployed: '2026-12-05T09:00:00Z', lastDeployed: '2026-12-05T09:00:00Z' }],
     });
-    const read = await readControllers(admin.connection('staging'));
+    const read = await readControllers(admin.connection('dev'));
     expect(read.problems).toEqual([]);
     const mine = read.objects.filter((o) => [argoNs, fluxNs].includes(o.namespace));
     expect(mine).toEqual([
       {
-        controller: 'Argo CD', kind: 'Application', cluster: 'staging', namespace: argoNs, name: argoApp, sync: 'Synced', health: 'Healthy', revision: head,
+        controller: 'Argo CD', kind: 'Application', cluster: 'dev', namespace: argoNs, name: argoApp, sync: 'Synced', health: 'Healthy', revision: head,
         operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: '2026-12-05T10:00:00Z', finishedAt: '2026-12-05T10:00:04Z', revision: head },
-        destination: { server: fleet.clusters.find((c) => c.name === 'staging')!.server, namespace: appNs },
+        destination: { server: fleet.clusters.find((c) => c.name === 'dev')!.server, namespace: appNs },
       },
-      { controller: 'Flux', kind: 'HelmRelease', cluster: 'staging', namespace: fluxNs, name: 'podinfo', ready: { status: 'False', reason: 'UpgradeFailed', message: 'Helm upgrade failed: timed out waiting for the condition', lastTransitionTime: '2026-12-05T10:00:00Z' }, lastAttemptedRevision: '6.5.1', revision: 'podinfo@6.5.0' },
-      { controller: 'Flux', kind: 'Kustomization', cluster: 'staging', namespace: fluxNs, name: fluxApp, ready: { status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${head}`, lastTransitionTime: '2026-12-05T10:00:00Z' }, lastAttemptedRevision: `main@sha1:${head}`, revision: `main@sha1:${head}`, inventory: 1 },
+      { controller: 'Flux', kind: 'HelmRelease', cluster: 'dev', namespace: fluxNs, name: 'podinfo', ready: { status: 'False', reason: 'UpgradeFailed', message: 'Helm upgrade failed: timed out waiting for the condition', lastTransitionTime: '2026-12-05T10:00:00Z' }, lastAttemptedRevision: '6.5.1', revision: 'podinfo@6.5.0' },
+      { controller: 'Flux', kind: 'Kustomization', cluster: 'dev', namespace: fluxNs, name: fluxApp, ready: { status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${head}`, lastTransitionTime: '2026-12-05T10:00:00Z' }, lastAttemptedRevision: `main@sha1:${head}`, revision: `main@sha1:${head}`, inventory: 1 },
     ]);
   });
 
@@ -157,7 +157,7 @@ describe("the controllers' own view beside Flotilla's", () => {
     const short = head.slice(0, 7);
     let rows = await statusRows();
     const row = (app: string): StatusRow => rows.find((r) => r.app === app)!;
-    expect(rows.map((r) => `${r.app} ${r.sync} ${r.controllerAgreement}`)).toEqual([`${fluxApp} Synced agree`, `${argoApp} Synced agree`]);
+    expect(rows.map((r) => `${r.app} ${r.sync} ${r.controllerAgreement}`)).toEqual([`${argoApp} Synced agree`, `${fluxApp} Synced agree`]);
     expect(row(argoApp).controllerSays).toBe(`Argo CD says Synced, Healthy at ${short}; Flotilla sees it in sync`);
     expect(row(fluxApp).controllerSays).toBe(`Flux says Ready (ReconciliationSucceeded) at main@sha1:${short}; Flotilla sees it in sync`);
     expect(row(fluxApp).controller).toMatchObject({ kind: 'Kustomization', namespace: fluxNs, name: fluxApp, inventory: 1 });
@@ -194,7 +194,7 @@ describe("the controllers' own view beside Flotilla's", () => {
       expect(argoCell.controller).toMatchObject({ controller: 'Argo CD', sync: 'Synced', revision: head });
       expect(argoCell.sync).toBe('OutOfSync');
       expect(cells.find((c) => c.app === fluxApp)!.controller).toMatchObject({ controller: 'Flux', ready: { status: 'False', reason: 'BuildFailed' } });
-      const detail = await api['app:detail']({ app: fluxApp, cluster: 'staging' });
+      const detail = await api['app:detail']({ app: fluxApp, cluster: 'dev' });
       expect(detail.status?.controller).toMatchObject({ kind: 'Kustomization', name: fluxApp, namespace: fluxNs, revision: `main@sha1:${head}` });
       // Read back from the store, not only from the refresh's answer.
       expect((await api['fleet:status']({})).grid.rows.flatMap((r) => Object.values(r.cells)).find((c) => c.app === argoApp)!.controller?.sync).toBe('Synced');
@@ -245,10 +245,10 @@ describe("a Flux app's live state: its owner labels and inventory", () => {
     const report = await cli(['drift-report', '--offline', '--repo', repo.dir, '-f', 'json']);
     const entries = (JSON.parse(report.out) as { entries: { app: string; cluster: string; sync: string; driftedResources: { kind: string; name: string }[] }[] }).entries;
     const flux = entries.find((e) => e.app === fluxApp)!;
-    expect(flux).toMatchObject({ cluster: 'staging', sync: 'OutOfSync' });
+    expect(flux).toMatchObject({ cluster: 'dev', sync: 'OutOfSync' });
     expect(flux.driftedResources.map((r) => `${r.kind} ${r.name}`).sort()).toEqual(['ConfigMap leftover', 'ConfigMap status-page', 'Lease old-lock']);
     expect(entries.find((e) => e.app === argoApp)).toMatchObject({ sync: 'OutOfSync' });
-    const history = await cli(['history', fluxApp, '--cluster', 'staging', '-o', 'json']);
+    const history = await cli(['history', fluxApp, '--cluster', 'dev', '-o', 'json']);
     expect(history.code, history.err).toBe(0);
     const [h] = JSON.parse(history.out) as { app: string; timeline: { sync: string; driftedCount: number }[]; events: { kind: string; detail: { driftedResources?: number } }[] }[];
     expect(h!.app).toBe(fluxApp);
