@@ -22,8 +22,11 @@ export interface ClusterControllers {
 
 const KINDS: readonly ControllerKind[] = ['Application', 'Kustomization', 'HelmRelease'];
 
-/** Reads the Argo CD Applications and Flux Kustomizations/HelmReleases of a cluster; kinds not served are skipped. */
-export async function readControllers(conn: ClusterConnection): Promise<ClusterControllers> {
+/**
+ * Reads the Argo CD Applications and Flux Kustomizations/HelmReleases of a cluster; kinds not served are skipped, and
+ * kinds the credentials may not list too unless `reportForbidden` (the cluster page says so; a comparison does not).
+ */
+export async function readControllers(conn: ClusterConnection, opts: { readonly reportForbidden?: boolean } = {}): Promise<ClusterControllers> {
   const objects: ControllerStatus[] = [];
   const problems: Problem[] = [];
   const inventories = new Map<FluxOwnerKey, string[]>();
@@ -40,7 +43,7 @@ export async function readControllers(conn: ClusterConnection): Promise<ClusterC
     } catch (err) {
       // Credentials that may not list the controller's objects leave its view out, as an unserved kind does: it is
       // extra information beside Flotilla's own verdict, and every read of such a cluster would otherwise warn.
-      if (err instanceof KubeApiError && err.kind === 'forbidden') return;
+      if (err instanceof KubeApiError && err.kind === 'forbidden' && !opts.reportForbidden) return;
       problems.push({ ...problem(`cannot read ${kind} objects (${CONTROLLER_GROUPS[kind]}) to show the controller's own status: ${err instanceof Error ? err.message : String(err)}`, { cluster: conn.name, resource: `${CONTROLLER_GROUPS[kind]}/${kind}` }), severity: 'warning' });
     }
   }));
