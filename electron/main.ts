@@ -6,6 +6,7 @@ import { registerIpc } from './ipc/main-ipc';
 import { CONTENT_SECURITY_POLICY } from './server/csp';
 import { createApiHandlers } from './services/api-handlers';
 import { driftNotices } from './services/drift-notifier';
+import { NotifyService } from './services/notify/notify-service';
 import { StatusService } from './services/status-service';
 import type { FleetGrid } from '../shared/fleet/grid';
 import { defaultDataDir, readSettings, writeSettings } from './services/data-dir';
@@ -86,6 +87,8 @@ async function createWindow(): Promise<void> {
 /** Opt-in desktop notifications (settings.json `notifications`): drift appearing on a watched environment, promotion outcomes. */
 function watchDrift(session: Session): void {
   const status = new StatusService(session);
+  // Notifications in Argo CD's format (argocd-notifications-cm in the data folder, the repository or a cluster).
+  new NotifyService(session).start();
   let previous: FleetGrid | undefined;
   void status.status().then((v) => (previous = v.grid), () => undefined);
   session.events.on('fleet:updated', () => {

@@ -16,9 +16,8 @@ import { LiveStore } from './cluster/live-state';
 import type { TrackingOptions } from './cluster/tracking';
 import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
-import { fleetCompareSettings } from './fleet-compare';
+import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
-import { LuaHealthRunner } from './lua-health';
 import type { Session } from './session';
 import { sourceTools } from './sources/source-tools';
 import type { FluxOwnership } from './cluster/live-state';
@@ -67,7 +66,7 @@ export class AppLiveService {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
     // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
-    const lua = Object.keys(t.health).length > 0 ? new LuaHealthRunner(t.health, undefined, FLEET_FILE) : undefined;
+    const lua = fleetHealthChecks(t.health);
     try {
       const state = await store.liveState(app, t.desired, t.namespace, t.flux);
       const tree = await readAppTree(t.conn, state.resources, {

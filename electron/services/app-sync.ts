@@ -1,8 +1,10 @@
 import { appRefusals } from '../../shared/fleet/discover';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError, formatProblem, problem } from '../../shared/problem';
+import { FLEET_FILE } from '../../shared/repo/scan';
 import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
+import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import type { ResourceSelector, SyncResult } from './cluster/sync';
 import { syncApp } from './cluster/sync';
@@ -65,6 +67,9 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
   const namespace = generated.application.spec.destination.namespace;
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
+  // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
+  const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  const lua = fleetHealthChecks(health);
   try {
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
     const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
@@ -80,6 +85,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       dryRun: req.dryRun ?? false,
       waitForHealthy: { timeoutMs: healthTimeoutMs },
       hookTimeoutMs: healthTimeoutMs,
+      ...(lua ? { customHealth: lua } : {}),
     });
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
@@ -103,5 +109,6 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
     return result;
   } finally {
     manager.close();
+    lua?.close();
   }
 }

@@ -12,15 +12,12 @@ import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { fluxInputRefs, withClusterInputs } from '../../shared/flux/inputs';
 import { readFluxInputs } from './cluster/flux-inputs';
 import { runningVersionOf, versionOf } from '../../shared/fleet/version';
-import type { HealthCustomizations } from '../../shared/health';
-import { assessHealth, parseHealthSpec } from '../../shared/health';
+import { assessHealth } from '../../shared/health';
 import type { Application } from '../../shared/model/application';
-import { isFleetDoc } from '../../shared/model/fleet-file';
 import type { AppClusterStatus, HealthResult, KubeObject, ResourceKey } from '../../shared/model/status';
 import type { Problem } from '../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
-import { isRecord, parseYamlDocuments } from '../../shared/yaml/documents';
 import { controllerFor } from '../../shared/controllers/match';
 import type { ControllerStatus } from '../../shared/controllers/types';
 import { ClusterManager } from './cluster/cluster-manager';
@@ -33,7 +30,7 @@ import { LiveStore } from './cluster/live-state';
 import { withTracking } from './cluster/tracking';
 import { FleetService } from './fleet-service';
 import { chooseKubeconfig } from './kubeconfig-choice';
-import { LuaHealthRunner } from './lua-health';
+import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
 
@@ -119,7 +116,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
   // They run in a worker thread with a hard deadline and memory caps, awaited (never blocking this thread); a limit hit
   // names the check and the fleet file, and a script stopped at its deadline is not run again in this process.
-  const lua = Object.keys(settings.health).length > 0 ? new LuaHealthRunner(settings.health, undefined, FLEET_FILE) : undefined;
+  const lua = fleetHealthChecks(settings.health);
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; row: AppRow; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
@@ -233,7 +230,18 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
             done(1);
             continue;
           }
-          const live = await store.liveState(name, j.desired, namespace, fluxOf(j));
+          let live: Awaited<ReturnType<LiveStore['liveState']>>;
+          try {
+            live = await store.liveState(name, j.desired, namespace, fluxOf(j));
+          } catch (err) {
+            // The cluster went away mid-read (reset, killed, frozen past the timeout): this app and the rest of the
+            // cluster's are not compared, and say why; the other clusters go on.
+            clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
+            const comparison = compareAppDetailed({ ...base, desired: j.desired, live: [], extra: [], error: clusterError, observedAt });
+            out.push({ ...rowOf(j), status: withVersion(withProblems(comparison.status, j.renderProblems), j), unreachable: clusterError });
+            done(1);
+            continue;
+          }
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           const liveErrors = ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined));
           const serverPredicted = opts.serverSide
@@ -289,30 +297,6 @@ function withVersion(status: AppClusterStatus, job: { readonly desired: readonly
   const version = job.renderError ? '' : versionOf(job.desired, job.revision);
   const runningVersion = runningVersionOf(live);
   return { ...status, ...(version ? { version } : {}), ...(runningVersion ? { runningVersion } : {}) };
-}
-
-/** The fleet file's `spec.ignoreDifferences` (same entries as an Application's, applied to every app) and `spec.health` checks. */
-export function fleetCompareSettings(text: string | undefined): { readonly ignore: IgnoreRules; readonly health: HealthCustomizations; readonly problems: readonly Problem[] } {
-  const none = { ignore: { rules: [], problems: [] }, health: {}, problems: [] };
-  if (text === undefined) return none;
-  const doc = parseYamlDocuments(text, FLEET_FILE).docs.find((d) => isFleetDoc(d.value));
-  const spec = doc && isRecord(doc.value) && isRecord(doc.value['spec']) ? doc.value['spec'] : undefined;
-  if (!spec) return none;
-  // Problems about the rules point at the spec.ignoreDifferences key (line and column), not at the document's start.
-  const where = { file: FLEET_FILE, ...(doc ? doc.at(['spec', 'ignoreDifferences']) : {}) };
-  const problems: Problem[] = [];
-  let ignore: IgnoreRules = { rules: [], problems: [] };
-  const raw = spec['ignoreDifferences'];
-  if (Array.isArray(raw)) {
-    const compiled = compileIgnoreDifferences(raw, where);
-    ignore = { rules: compiled.rules, problems: [] };
-    problems.push(...compiled.problems.map((p) => ({ ...p, message: `fleet file: spec.${p.message}` })));
-  } else if (raw !== undefined && raw !== null) {
-    problems.push(problem('fleet file: spec.ignoreDifferences must be a list', where));
-  }
-  const health = parseHealthSpec(spec['health'], FLEET_FILE);
-  problems.push(...health.problems);
-  return { ignore, health: health.customizations, problems };
 }
 
 function withFleetRules(fleetRules: IgnoreRules, app: Application): IgnoreRules {

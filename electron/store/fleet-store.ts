@@ -186,6 +186,16 @@ export class FleetStore {
     });
   }
 
+  /** Counts for metrics: recorded sync runs per app × cluster × phase, and promotions per result. */
+  counts(): { syncRuns: { app: string; cluster: string; phase: string; count: number }[]; promotions: { result: string; count: number }[] } {
+    return this.read(() => ({
+      syncRuns: this.db
+        .prepare(`SELECT app, COALESCE(cluster, '') AS cluster, COALESCE(json_extract(detail, '$.phase'), 'Unknown') AS phase, COUNT(*) AS count FROM events WHERE kind = 'sync-run' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+        .all() as { app: string; cluster: string; phase: string; count: number }[],
+      promotions: this.db.prepare('SELECT result, COUNT(*) AS count FROM promotions GROUP BY result ORDER BY result').all() as { result: string; count: number }[],
+    }));
+  }
+
   /** The names of every app the store has recorded, sorted. */
   apps(): string[] {
     return this.read(() => (this.s.appNames.all() as { app: string }[]).map((r) => r.app));

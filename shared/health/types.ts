@@ -19,6 +19,14 @@ export interface CustomHealthChecks {
 }
 
 /**
+ * Custom checks that run off the caller's thread (the Lua worker): `evaluate` awaits the answers for these objects,
+ * after which `check` returns them without blocking.
+ */
+export interface PrefetchedHealthChecks extends CustomHealthChecks {
+  evaluate(objects: readonly KubeObject[]): Promise<void>;
+}
+
+/**
  * User health customizations as Argo CD spells them: Lua scripts keyed by `<group>_<kind>`
  * (`apps_Deployment`, `argoproj.io_Application`, `_Service` for the core group; `*` globs allowed in either half).
  */

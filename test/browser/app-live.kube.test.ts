@@ -49,8 +49,9 @@ describe('the app page shows the live tree, events and logs', () => {
     await tree.waitFor({ timeout: 20_000 });
     const rows = tree.locator('tbody tr');
     // Rows in tree order with their depth: the Pod (level 3) follows its ReplicaSet (level 2) under the Deployment (level 1).
-    const shape = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-depth')} ${tr.querySelector('.kind')?.textContent ?? ''} ${tr.querySelector('td')?.textContent?.trim() ?? ''}`));
-    const dep = shape.findIndex((s) => s.startsWith('1 Deployment'));
+    // Other test files may sync api-dev into other namespaces of the shared fleet: this test reads its own.
+    const shape = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-depth')} ${tr.querySelector('.kind')?.textContent ?? ''} ${tr.querySelector('td')?.textContent?.trim() ?? ''} ${tr.getAttribute('data-namespace') ?? ''}`));
+    const dep = shape.findIndex((s) => s.startsWith('1 Deployment') && s.endsWith(` ${ns}`));
     expect(dep, shape.join('\n')).toBeGreaterThanOrEqual(0);
     expect(shape[dep]).toContain('Healthy');
     expect(shape[dep + 1]).toMatch(/^2 ReplicaSet .*Healthy/);

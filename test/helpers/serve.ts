@@ -7,12 +7,14 @@ import { repoRoot } from './paths';
 export interface ServeProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** What it printed on stdout so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
 /** Starts the built CLI's `flotilla serve` on a repository and waits for the URL it prints. */
-export function startServe(repo: string, dataDir: string, env: Readonly<Record<string, string>> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'flotilla.js'), 'serve', '--repo', repo], {
+export function startServe(repo: string, dataDir: string, env: Readonly<Record<string, string>> = {}, args: readonly string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'flotilla.js'), 'serve', '--repo', repo, ...args], {
     env: { ...process.env, FLOTILLA_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -32,6 +34,7 @@ export function startServe(repo: string, dataDir: string, env: Readonly<Record<s
         resolve({
           url: m[1]!,
           child,
+          output: () => out,
           stop: () =>
             new Promise<void>((done) => {
               child.once('exit', () => done());

@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { startHttpBridge } from '../../server/http-bridge';
+import { formatProblem } from '../../../shared/problem';
 import { createApiHandlers } from '../../services/api-handlers';
+import { FleetMetrics } from '../../services/metrics/fleet-metrics';
+import { startMetricsServer } from '../../services/metrics/metrics-server';
+import { NotifyService } from '../../services/notify/notify-service';
 import { defaultDataDir } from '../../services/data-dir';
 import { chooseRepo, rendererDir } from '../../services/repo-choice';
 import { Session } from '../../services/session';
@@ -20,14 +24,29 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--port <n>', 'port to listen on (default: a free port)', (v) => parsePort(v), 0)
     .option('--host <addr>', 'address to bind (default 127.0.0.1; anything else exposes your clusters to the network)', '127.0.0.1')
     .option('--open', 'open the URL in the default browser')
+    .option('--metrics-port <n>', 'serve Prometheus metrics (Argo CD\'s argocd_app_info, argocd_app_sync_total, and Flotilla\'s) at /metrics on this port', (v) => parsePort(v))
+    .option('--metrics-host <addr>', 'address the metrics port binds (default 127.0.0.1)', '127.0.0.1')
     .action(
-      action(ctx, async (opts: { repo?: string; port: number; host: string; open?: boolean }) => {
+      action(ctx, async (opts: { repo?: string; port: number; host: string; open?: boolean; metricsPort?: number; metricsHost: string }) => {
         const dataDir = defaultDataDir();
         const repoPath = chooseRepo(dataDir, ctx.cwd, opts.repo);
         const session = new Session({ repoPath, dataDir });
         await session.fleet(); // fail fast on a bad --repo
-        const bridge = await startHttpBridge({ handlers: createApiHandlers(session), events: session.events, staticDir: rendererDir(), host: opts.host, port: opts.port });
-        ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n(press Ctrl+C to stop)\n`);
+        const metrics = new FleetMetrics(session);
+        const handlers = timedRefresh(createApiHandlers(session), metrics);
+        const bridge = await startHttpBridge({ handlers, events: session.events, staticDir: rendererDir(), host: opts.host, port: opts.port });
+        const metricsServer = opts.metricsPort !== undefined ? await startMetricsServer(metrics, { host: opts.metricsHost, port: opts.metricsPort }) : undefined;
+        // Notifications in Argo CD's format, when the data folder, the repository or a cluster has argocd-notifications-cm.
+        // Each problem is said once per run, not again at every refresh and resync.
+        const said = new Set<string>();
+        new NotifyService(session).start((pass) => {
+          for (const p of pass.problems) {
+            const line = `notifications: ${formatProblem(p)}\n`;
+            if (p.severity === 'error' && !said.has(line)) ctx.io.err(line);
+            said.add(line);
+          }
+        });
+        ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n${metricsServer ? `Metrics at ${metricsServer.url}\n` : ''}(press Ctrl+C to stop)\n`);
         if (opts.open) openInBrowser(bridge.url);
         await new Promise<void>((resolve) => {
           let stopping = false;
@@ -37,7 +56,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
             stopping = true;
             // An evaluation still running (a refresh waiting on a dead cluster) must not keep a stopped server alive.
             setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
-            void bridge.close().then(() => {
+            void Promise.all([bridge.close(), metricsServer?.close()]).then(() => {
               session.close();
               resolve();
             });
@@ -47,6 +66,22 @@ export function registerServe(program: Command, ctx: CliContext): void {
         });
       }),
     );
+}
+
+/** The handler table with every refresh timed into flotilla_refresh_duration_seconds. */
+function timedRefresh(handlers: ReturnType<typeof createApiHandlers>, metrics: FleetMetrics): ReturnType<typeof createApiHandlers> {
+  const refresh = handlers['fleet:refresh'];
+  return {
+    ...handlers,
+    'fleet:refresh': async (req) => {
+      const start = performance.now();
+      try {
+        return await refresh(req);
+      } finally {
+        metrics.observeRefresh((performance.now() - start) / 1000, req.app || req.cluster ? 'partial' : 'fleet');
+      }
+    },
+  };
 }
 
 function parsePort(v: string): number {

@@ -1,3 +1,4 @@
+import type { PrefetchedHealthChecks } from '../../../shared/health/types';
 import type { ResourceKey } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import type { GroupKind, TrackingOptions } from './tracking';
@@ -36,6 +37,11 @@ export interface SyncOptions {
   readonly waitForHealthy?: { readonly timeoutMs: number; readonly intervalMs?: number };
   /** How long a hook may run before it counts as failed (default 5 minutes). */
   readonly hookTimeoutMs?: number;
+  /**
+   * Custom health checks (the fleet file's Lua checks) that judge waves and hooks before Argo CD's rules, as Argo CD's
+   * resource health overrides do during a sync.
+   */
+  readonly customHealth?: PrefetchedHealthChecks;
 }
 
 /** A resource chosen for a selective sync; empty fields match anything (`GROUP/KIND/NAMESPACE/NAME`). */

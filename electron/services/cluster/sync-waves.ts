@@ -1,4 +1,5 @@
 import { assessHealth } from '../../../shared/health';
+import type { PrefetchedHealthChecks } from '../../../shared/health/types';
 import type { HealthResult, KubeObject, ResourceKey } from '../../../shared/model/status';
 import type { ClusterConnection } from './connection';
 import type { ApiResourceInfo } from './discovery';
@@ -77,10 +78,12 @@ export interface Watched {
 export const DEGRADED_GRACE_MS = 5000;
 
 /** The health of one object read now; Missing when it is gone, Unknown when it cannot be read. */
-export async function readHealth(conn: ClusterConnection, w: Watched): Promise<{ health: HealthResult; obj?: KubeObject }> {
+export async function readHealth(conn: ClusterConnection, w: Watched, custom?: PrefetchedHealthChecks): Promise<{ health: HealthResult; obj?: KubeObject }> {
   try {
     const obj = await conn.request<KubeObject>({ path: resourcePath(w.info, w.key.namespace, w.key.name) });
-    return { health: assessHealth(obj), obj };
+    if (!custom) return { health: assessHealth(obj), obj };
+    await custom.evaluate([obj]);
+    return { health: assessHealth(obj, { custom }), obj };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return { health: { status: /not ?found/i.test(msg) ? 'Missing' : 'Unknown', message: msg } };
@@ -100,12 +103,12 @@ export interface WaitOutcome {
  * Polls objects until each is Healthy (a Suspended object counts as done), failing early when a hook is Degraded or a
  * resource has stayed Degraded for the grace time, and otherwise at the deadline.
  */
-export async function waitHealthy(conn: ClusterConnection, items: readonly Watched[], wait: { readonly timeoutMs: number; readonly intervalMs?: number; readonly degradedGraceMs?: number }): Promise<WaitOutcome> {
+export async function waitHealthy(conn: ClusterConnection, items: readonly Watched[], wait: { readonly timeoutMs: number; readonly intervalMs?: number; readonly degradedGraceMs?: number; readonly custom?: PrefetchedHealthChecks }): Promise<WaitOutcome> {
   const started = Date.now();
   const deadline = started + wait.timeoutMs;
   const degradedSince = new Map<Watched, number>();
   for (;;) {
-    const states = await Promise.all(items.map(async (w) => [w, (await readHealth(conn, w)).health] as const));
+    const states = await Promise.all(items.map(async (w) => [w, (await readHealth(conn, w, wait.custom)).health] as const));
     const now = Date.now();
     for (const [w, h] of states) {
       if (h.status !== 'Degraded') degradedSince.delete(w);

@@ -159,7 +159,7 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
     const watched = [...hooks, ...resources].map((t) => ({ key: t.key, info: t.info!, hook: t.type === 'hook' }));
     if (!watched.length) continue;
     const timeoutMs = hooks.length && !resources.length ? opts.hookTimeoutMs ?? 300_000 : Math.max(opts.waitForHealthy?.timeoutMs ?? 0, hooks.length ? opts.hookTimeoutMs ?? 300_000 : 0);
-    const outcome = await waitHealthy(conn, watched, { timeoutMs, ...(opts.waitForHealthy?.intervalMs ? { intervalMs: opts.waitForHealthy.intervalMs } : {}) });
+    const outcome = await waitHealthy(conn, watched, { timeoutMs, ...(opts.waitForHealthy?.intervalMs ? { intervalMs: opts.waitForHealthy.intervalMs } : {}), ...(opts.customHealth ? { custom: opts.customHealth } : {}) });
     waitedMs += outcome.waitedMs;
     await finishHooks(run, hooks, outcome.unhealthy);
     if (outcome.unhealthy.length) {
@@ -172,7 +172,7 @@ export async function syncApp(conn: ClusterConnection, desired: readonly KubeObj
     for (const wave of wavesOf(tasks.filter((t) => t.phase === 'SyncFail'))) {
       for (const step of wave.steps) await Promise.all(step.map((t) => runTask(run, t)));
       const hooks = wave.steps.flat().filter((t) => t.info && t.result?.action !== 'failed');
-      const outcome = await waitHealthy(conn, hooks.map((t) => ({ key: t.key, info: t.info!, hook: true })), { timeoutMs: opts.hookTimeoutMs ?? 300_000 });
+      const outcome = await waitHealthy(conn, hooks.map((t) => ({ key: t.key, info: t.info!, hook: true })), { timeoutMs: opts.hookTimeoutMs ?? 300_000, ...(opts.customHealth ? { custom: opts.customHealth } : {}) });
       waitedMs += outcome.waitedMs;
       await finishHooks(run, hooks, outcome.unhealthy);
     }
@@ -381,7 +381,7 @@ async function createHook(run: Run, t: Task, dryRun: boolean): Promise<void> {
 /** Records how each hook of a wave ended, and deletes those whose policy says so. */
 async function finishHooks(run: Run, hooks: readonly Task[], unhealthy: readonly string[]): Promise<void> {
   await Promise.all(hooks.map(async (t) => {
-    const { health } = await readHealth(run.conn, { key: t.key, info: t.info! });
+    const { health } = await readHealth(run.conn, { key: t.key, info: t.info! }, run.opts.customHealth);
     const ok = health.status === 'Healthy' || health.status === 'Suspended';
     const stuck = unhealthy.find((u) => u.startsWith(`${t.key.kind}/${t.key.name}:`));
     t.result = ok

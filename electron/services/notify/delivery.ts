@@ -29,7 +29,8 @@ export function nothingToSend(n: PendingNotification, service: ServiceConfig): s
 async function post(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<string> {
   const res = await fetch(url, { method: init.method, headers: init.headers, ...(init.body !== undefined && init.method !== 'GET' ? { body: init.body } : {}), signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method} ${new URL(url).host}${new URL(url).pathname} answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  // Only the host: a webhook's path is often its secret (Slack's incoming-webhook URLs are).
+  if (!res.ok) throw new Error(`${init.method} to ${new URL(url).host} answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
   return text;
 }
 

@@ -28,13 +28,13 @@ export interface NotifyConfigPlaces {
   readonly dataDir: string;
   /** The repository at HEAD. */
   readonly tree?: FileTree;
-  /** A connected cluster whose `argocd` namespace may hold the ConfigMap and the Secret. */
-  readonly cluster?: { readonly name: string; readonly connection: ClusterConnection };
+  /** A connected cluster whose Argo CD namespace (default `argocd`) may hold the ConfigMap and the Secret. */
+  readonly cluster?: { readonly name: string; readonly connection: ClusterConnection; readonly namespace?: string };
 }
 
 const MAX_FILES = 5000;
 
-/** Finds a ConfigMap file in the repository: YAML files whose text names argocd-notifications-cm (bounded walk). */
+/** Finds a ConfigMap file in the repository: YAML files with `notif` in their path naming argocd-notifications-cm. */
 function findInTree(tree: FileTree): string | undefined {
   const queue = [''];
   let seen = 0;
@@ -44,7 +44,9 @@ function findInTree(tree: FileTree): string | undefined {
       const p = dir ? `${dir}/${e.name}` : e.name;
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       if (tree.kind(p) === 'dir') queue.push(p);
-      else if (/\.ya?ml$/.test(e.name) && ++seen && tree.read(p)?.includes(NOTIFICATIONS_CONFIGMAP)) {
+      // Only files named for notifications are read (`argocd-notifications-cm.yaml`, `notifications/install.yaml`…):
+      // a refresh of a large fleet must not read every manifest of the repository.
+      else if (/\.ya?ml$/.test(e.name) && /notif/i.test(p) && ++seen && tree.read(p)?.includes(NOTIFICATIONS_CONFIGMAP)) {
         const text = tree.read(p)!;
         if (/\bkind:\s*ConfigMap\b/.test(text)) return p;
       }
@@ -67,9 +69,9 @@ function secretsOf(doc: unknown): Map<string, string> {
   return decodeSecret(doc, false);
 }
 
-async function clusterObject(conn: ClusterConnection, kind: 'configmaps' | 'secrets', name: string): Promise<Record<string, unknown> | undefined> {
+async function clusterObject(conn: ClusterConnection, namespace: string, kind: 'configmaps' | 'secrets', name: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return await conn.request<Record<string, unknown>>({ path: `/api/v1/namespaces/argocd/${kind}/${name}` });
+    return await conn.request<Record<string, unknown>>({ path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${kind}/${name}` });
   } catch (e) {
     if (e instanceof KubeApiError && e.kind === 'notFound') return undefined;
     throw e;
@@ -107,25 +109,26 @@ export async function loadNotifyConfig(places: NotifyConfigPlaces): Promise<Load
   }
   if (places.cluster && (!config || (!existsSync(localSecrets) && secrets.size === 0))) {
     const { name, connection } = places.cluster;
+    const namespace = places.cluster.namespace ?? 'argocd';
     try {
       if (!config) {
-        const cm = await clusterObject(connection, 'configmaps', NOTIFICATIONS_CONFIGMAP);
+        const cm = await clusterObject(connection, namespace, 'configmaps', NOTIFICATIONS_CONFIGMAP);
         if (cm && isRecord(cm.data)) {
           const data = Object.fromEntries(Object.entries(cm.data).filter((e): e is [string, string] => typeof e[1] === 'string'));
-          const parsed = parseNotifyConfig(data, { source: `cluster ${name}` });
+          const parsed = parseNotifyConfig(data, { source: `cluster ${name}, ConfigMap ${namespace}/${NOTIFICATIONS_CONFIGMAP}` });
           problems.push(...parsed.problems);
           config = parsed.config;
         }
       }
       if (!existsSync(localSecrets)) {
-        const secret = await clusterObject(connection, 'secrets', NOTIFICATIONS_SECRET);
+        const secret = await clusterObject(connection, namespace, 'secrets', NOTIFICATIONS_SECRET);
         if (secret) {
           secrets = secretsOf(secret);
-          secretSource = `Secret argocd/${NOTIFICATIONS_SECRET} on cluster ${name}`;
+          secretSource = `Secret ${namespace}/${NOTIFICATIONS_SECRET} on cluster ${name}`;
         }
       }
     } catch (e) {
-      problems.push(problem(`cannot read the notifications configuration from the argocd namespace: ${e instanceof Error ? e.message : String(e)}`, { cluster: name }));
+      problems.push(problem(`cannot read the notifications configuration from namespace ${namespace}: ${e instanceof Error ? e.message : String(e)}`, { cluster: name }));
     }
   }
   return { ...(config ? { config } : {}), secrets, secretSource, problems };

@@ -19,12 +19,16 @@ export interface NotifyServiceOptions {
   readonly delivery?: DeliveryOptions;
   /** The clock (ms), for `time.Now()` in conditions. */
   readonly now?: () => number;
-  /** A cluster whose `argocd` namespace holds argocd-notifications-cm and its Secret (when no file has them). */
+  /** A cluster whose Argo CD namespace holds argocd-notifications-cm and its Secret (when no file has them). */
   readonly configCluster?: string;
+  /** That namespace (default `argocd`). */
+  readonly configNamespace?: string;
 }
 
 /** What one evaluation did. */
 export interface NotifyPass {
+  /** Where the configuration was read from; undefined when no argocd-notifications-cm was found. */
+  readonly source?: string;
   readonly deliveries: readonly DeliveryRecord[];
   readonly problems: readonly Problem[];
 }
@@ -42,12 +46,17 @@ export class NotifyService {
     session.onClose(() => this.close());
   }
 
-  /** Evaluates after every recorded refresh and every promotion outcome. */
-  start(onPass?: (pass: NotifyPass) => void): void {
+  /**
+   * Evaluates after every recorded refresh and every promotion outcome, and every `resyncMs` (default 3 minutes) as
+   * Argo CD's controller resyncs, so time-based conditions (`time.Now().Sub(...)`) fire without a new event.
+   */
+  start(onPass?: (pass: NotifyPass) => void, resyncMs = 180_000): void {
     const run = (): void => {
       void this.evaluate().then(onPass, () => undefined);
     };
-    this.offs.push(this.session.events.on('fleet:updated', run), this.session.events.on('promotion:outcome', run));
+    const timer = setInterval(run, resyncMs);
+    timer.unref();
+    this.offs.push(this.session.events.on('fleet:updated', run), this.session.events.on('promotion:outcome', run), () => clearInterval(timer));
   }
 
   /** One evaluation (queued behind a running one): the deliveries it made and the problems it met. */
@@ -74,11 +83,12 @@ export class NotifyService {
     const loaded = await loadNotifyConfig({
       dataDir: this.session.options.dataDir,
       tree: fleet.repo.treeAt(overview.repo.head.sha),
-      ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster) } } : {}),
+      ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster), ...(this.options.configNamespace ? { namespace: this.options.configNamespace } : {}) } } : {}),
     });
     const problems: Problem[] = [...loaded.problems];
     const config = loaded.config;
     if (!config) return { deliveries: [], problems };
+    const source = config.source;
     const fleetStore = this.session.store();
     const latest = fleetStore.fleetAt();
     const nowMs = (this.options.now ?? Date.now)();
@@ -110,7 +120,7 @@ export class NotifyService {
       }
       deliveries.push(await this.send(n, resolved.service, loaded.secrets, problems));
     }
-    return { deliveries, problems };
+    return { source, deliveries, problems };
   }
 
   private async send(n: PendingNotification, service: ServiceConfig, secrets: ReadonlyMap<string, string>, problems: Problem[]): Promise<DeliveryRecord> {

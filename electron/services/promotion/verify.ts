@@ -5,13 +5,14 @@ import { compareApp } from '../../../shared/diff/compare-app';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import { assessHealth } from '../../../shared/health';
-import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
+import type { HealthResult, HealthStatus, KubeObject, SyncStatus } from '../../../shared/model/status';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { overlayDir, stageClusters } from '../../../shared/promotion/plan';
 import { normalizePath } from '../../../shared/repo/paths';
-import { scanRepository } from '../../../shared/repo/scan';
+import { FLEET_FILE, scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
+import { fleetCompareSettings, fleetHealthChecks } from '../fleet-settings';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
@@ -91,6 +92,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
       .map((application) => ({ application, rendered: renderApplication(application, reader, { clusters, loadRestrictor: scan.fleet.loadRestrictor, tools: sourceTools() }) }))
       .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    // Health as the grid judges it: the promoted commit's fleet file's custom Lua checks first, then Argo CD's rules.
+    const lua = fleetHealthChecks(fleetCompareSettings(tree.read(FLEET_FILE)).health);
+    const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
     try {
       return await Promise.all(jobs.map(async ({ application, rendered }): Promise<TargetStatus> => {
         const base = { app: dirs.get(normalizePath(application.spec.source?.path ?? ''))!, application: application.metadata.name, cluster: rendered.cluster! };
@@ -105,8 +109,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
           await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
           const live = await store.liveState(application.metadata.name, rendered.objects, namespace);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
+          await lua?.evaluate(ours.flatMap((r) => (r.live ? [r.live] : [])));
           const status = compareApp({
-            app: application.metadata.name, cluster: rendered.cluster!, revision: record.commit!, assessHealth, ...(namespace ? { namespace } : {}),
+            app: application.metadata.name, cluster: rendered.cluster!, revision: record.commit!, assessHealth: assess, ...(namespace ? { namespace } : {}),
             ignoreDifferences: application.spec.ignoreDifferences ?? [],
             desired: ours.map((r) => r.desired!), live: ours.map((r) => r.live), extra: live.resources.filter((r) => r.extra && r.live).map((r) => r.live!),
             liveErrors: ours.map((r) => (r.problem ? formatProblem(r.problem) : undefined)), observedAt: live.observedAt,
@@ -115,7 +120,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
           let message = status.health.message;
           if (status.health.status === 'Degraded' || status.health.status === 'Progressing') {
             for (const r of ours) {
-              const why = r.live && r.live.kind !== undefined && assessHealth(r.live).status !== 'Healthy' ? await podFailureReason(conn, r.live) : undefined;
+              const why = r.live && r.live.kind !== undefined && assess(r.live).status !== 'Healthy' ? await podFailureReason(conn, r.live) : undefined;
               if (why) {
                 message = message ? `${message}; ${why}` : why;
                 break;
@@ -129,6 +134,7 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
       }));
     } finally {
       manager.close();
+      lua?.close();
     }
   };
 }

@@ -65,7 +65,7 @@ export function LiveTree({ app, cluster }: { readonly app: string; readonly clus
           </thead>
           <tbody>
             {rows.map(({ node, depth }) => (
-              <tr key={nodeId(node)} data-depth={depth + 1} className={nodeId(node) === selected ? 'selected' : undefined}>
+              <tr key={nodeId(node)} data-depth={depth + 1} data-namespace={node.namespace ?? ''} className={nodeId(node) === selected ? 'selected' : undefined}>
                 <th scope="row" style={{ paddingLeft: 10 + depth * 22 }}>
                   {depth > 0 && <span aria-hidden="true" className="muted">└ </span>}
                   {depth > 0 && <span className="sr-only">level {depth + 1}: </span>}
@@ -73,6 +73,7 @@ export function LiveTree({ app, cluster }: { readonly app: string; readonly clus
                   <button type="button" className="link" onClick={() => setSelected(nodeId(node) === selected ? undefined : nodeId(node))} aria-label={`${node.kind} ${node.name}`} aria-pressed={nodeId(node) === selected}>
                     {node.name}
                   </button>
+                  {node.namespace && <span className="muted tree-ns"> in {node.namespace}</span>}
                   {!node.managed && <span className="tag">live only</span>}
                 </th>
                 <td>{node.health ? <HealthBadge health={node.health.status} message={node.health.message} /> : <span className="muted">–</span>}</td>

@@ -140,4 +140,30 @@ describe('verification of a promotion on a real cluster', () => {
     expect(dep.spec.template.spec.containers[0]!.image).toBe('ghcr.io/example/api:2.4.0');
     expect(dep.status.availableReplicas).toBe(2);
   });
+
+  it("judges the target's health by the promoted commit's custom Lua checks, as the grid does", async () => {
+    const g = promotionFleet(Date.now());
+    const cNs = freshNamespace('custom');
+    const clusters = kube.clusters.map((c) => `    - name: ${c.name}\n      context: ${c.context}\n      server: ${c.server}\n      environment: ${c.name}\n`).join('');
+    const p = path.join(g.work, 'flotilla.yaml');
+    // A policy of this fleet: a Deployment is Healthy only once someone approved it.
+    const check = ['if obj.metadata.annotations ~= nil and obj.metadata.annotations["example.com/approved"] == "true" then', '  return {status = "Healthy", message = "custom: approved"}', 'end', 'return {status = "Degraded", message = "custom: not approved"}'];
+    const health = `  health:\n    customizations:\n      apps_Deployment: |\n${check.map((l) => `        ${l}`).join('\n')}\n`;
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/ {2}clusters:\n[\s\S]*$/, `${health}  clusters:\n${clusters}`));
+    writeFileSync(path.join(g.work, STAGING), readFileSync(path.join(g.work, STAGING), 'utf8').replace('namespace: frontend', `namespace: ${cNs}`));
+    commitAll(g.work, 'Point the fleet at the test clusters; Deployments need an approval');
+    git(g.work, 'push', '-q', 'origin', 'main');
+    const svc = await PromotionService.open(g.work, { storeFile: g.storeFile });
+    const out = await svc.execute({ from: 'dev', to: 'staging', apps: ['frontend'] });
+    expect(out.blockers).toEqual([]);
+    const tree = svc.repo.treeAt(out.record.commit!);
+    const scan = scanRepository(tree);
+    const app = generateAll(scan, { treeAt: () => tree }).appsets.flatMap((s) => s.apps).find((a) => a.name === 'frontend-staging')!.application;
+    const rendered = renderApplication(app, { treeAt: () => tree }, { clusters: fleetClusters(scan), loadRestrictor: 'rootOnly' });
+    expect((await syncApp(manager.connection('staging'), rendered.objects, { app: 'frontend-staging', namespace: cNs, createNamespace: true, waitForHealthy: { timeoutMs: 30_000 } })).phase).toBe('Succeeded');
+    // The controllers made it Available (Argo CD's own rule says Healthy), yet the fleet's check says not approved.
+    const failed = await verifyPromotion(svc, out.record.id, { kubeconfig: [kube.kubeconfig], timeoutMs: 3_000, intervalMs: 500 });
+    expect(failed.result).toBe('verify-failed');
+    expect(failed.message).toMatch(/frontend-staging on staging is Synced\/Degraded \(custom: not approved/);
+  });
 });

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { canonical, compileExpr, ExprCompileError, ExprRuntimeError, parseRfc3339, timeHelpers } from '../../../../shared/notify/expr';
 import type { ExprValue } from '../../../../shared/notify/expr';
 import { ExprFunc } from '../../../../shared/notify/expr';
 import { repoRoot } from '../../../helpers/paths';
-import { runGoTestTool } from '../../../helpers/test-tools';
+import { goTestTool, runGoTestTool } from '../../../helpers/test-tools';
+
+// The Go tool is built once (scripts/test-tools.sh; .ci/run builds it up front) before the tests' own deadlines.
+beforeAll(() => void goTestTool('expr-eval'));
 
 // Flotilla's expr evaluator against github.com/expr-lang/expr itself (test/tools/expr-eval): the same expressions on
 // the same JSON objects must give the same value (int vs float64 included) or fail at the same stage.
@@ -102,7 +105,12 @@ const GENERAL: readonly string[] = [
   'time.Now().Unix()', 'time.Parse(t)', 'duration("1h30m")', 'duration("1h30m") == time.Minute * 90', 'duration("x")',
   'strings.ReplaceAll(s, "b", "-")', 'x.y.z', 'nums[0] > "a"', 'nums[0] < 2', 'unknownFn(1)', '1 +', '(1', '"unterminated', '1 ? 2 : 3',
   '"a" + 1', 'nil and true', '1 and true', '"a" == 1', 'not 1', '-"a"', '1 in {"a": 1}', 's matches "("', 'x ?? y ?? "z"', '1 .. 3',
-  'app.status.operationState.phase', 'all({"a": 1}, # > 0)', 'count("ab", # > 0)', 'x or true', 'y.q and false', 'false or x', 'time.Second * 2',
+  'app.status.operationState.phase', "app.status.operationState.phase in ['Error', 'Failed'] and app.status.operationState.syncResult.revision != ''",
+  'time.Now().Sub(time.Parse(app.status.operationState.startedAt)).Minutes() >= 5', "app.metadata.labels['team'] == 'web'",
+  "any(app.status.conditions ?? [], {.type == 'ComparisonError'})", "app.spec.destination.namespace startsWith 'dep'", 'len(app.status.conditions) > 0',
+  "app.status.health.status != 'Healthy' or app.status.sync.status == 'OutOfSync'", 'app.metadata.annotations?.owner ?? "nobody"',
+  "strings.ReplaceAll(app.spec.source.repoURL, '.git', '')", '(time.Parse(app.status.operationState.finishedAt) - time.Parse(app.status.operationState.startedAt)).Seconds()',
+  'all({"a": 1}, # > 0)', 'count("ab", # > 0)', 'x or true', 'y.q and false', 'false or x', 'time.Second * 2',
   '1.5 * time.Second', 'time.Minute * time.Second', 'upper(1)', 'hasPrefix(s, 2)', 'list == ["a", x]', 'len(nil)', 'len(1)', 'app?.status?.operationState?.phase ?? "none"', 'len(app.status.conditions ?? []) > 0',
 ];
 
