@@ -22,6 +22,8 @@ import type { SourcePosition } from '../../shared/yaml/node-position';
 import { capabilitiesLookup } from './helm/capabilities';
 import type { Session } from './session';
 import { renderOptions } from './sources/render-options';
+import type { FluxOwnership } from './cluster/live-state';
+import { fluxOwnerOfApp, fluxOwnersOf } from '../../shared/flux/owner';
 
 /** What the app page needs of one app on its cluster: desired objects from Git, the connection, the tracking method. */
 interface AppTarget {
@@ -29,6 +31,8 @@ interface AppTarget {
   readonly namespace?: string;
   readonly conn: ClusterConnection;
   readonly tracking: TrackingOptions;
+  /** A Flux app: its live objects are those its owner labels name. */
+  readonly flux?: FluxOwnership;
   /** The fleet file's custom Lua health checks (`spec.health.customizations`) at HEAD. */
   readonly health: HealthCustomizations;
   /** Where each check's key is written in the fleet file (a failed check names its line and column). */
@@ -58,7 +62,8 @@ export class AppLiveService {
     const namespace = generated.application.spec.destination.namespace;
     // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.
     const { health, healthPositions } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
-    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health, healthPositions };
+    const owner = fluxOwnerOfApp(generated.application);
+    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health, healthPositions, ...(owner ? { flux: { owner } } : {}) };
   }
 
   /** The app's live tree (its objects and the ReplicaSets, Pods and Jobs made from them) with health per node and events. */
@@ -68,7 +73,7 @@ export class AppLiveService {
     // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
     const lua = fleetHealthChecks(t.health, t.healthPositions);
     try {
-      const state = await store.liveState(instanceNameOf(app), t.desired, t.namespace);
+      const state = await store.liveState(instanceNameOf(app), t.desired, t.namespace, t.flux);
       const tree = await readAppTree(t.conn, state.resources, {
         app,
         assess: (o) => assessHealth(o, lua ? { custom: lua } : undefined),
@@ -137,11 +142,11 @@ export class AppLiveService {
     return { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind };
   }
 
-  /** Whether an object is the app's: tracked as its own, or owned (through a few controller links) by an object that is. */
+  /** Whether an object is the app's: tracked as its own (a Flux app: labelled by its owner), or owned (through a few controller links) by an object that is. */
   private async belongsTo(t: AppTarget, obj: KubeObject, app: string): Promise<boolean> {
     let cur: KubeObject | undefined = obj;
     for (let hop = 0; cur && hop <= OWNER_HOPS; hop++) {
-      if (trackedApp(cur, t.tracking) === instanceNameOf(app)) return true;
+      if (t.flux ? fluxOwnersOf(cur).includes(t.flux.owner) : trackedApp(cur, t.tracking) === instanceNameOf(app)) return true;
       const refs = (cur.metadata?.['ownerReferences'] ?? []) as { apiVersion?: string; kind?: string; name?: string; controller?: boolean }[];
       const ref = refs.find((r) => r.controller) ?? refs[0];
       if (!ref?.kind || !ref.name) return false;

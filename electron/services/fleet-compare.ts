@@ -10,6 +10,9 @@ import { appRefusals } from '../../shared/fleet/discover';
 import { instanceNameOf } from '../../shared/fleet/app-name';
 import type { RenderOptions } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
+import type { RenderedApp } from '../../shared/fleet/render-apps';
+import { fluxInputRefs, withClusterInputs } from '../../shared/flux/inputs';
+import { readFluxInputs } from './cluster/flux-inputs';
 import { runningVersionOf, versionOf } from '../../shared/fleet/version';
 import { assessHealth } from '../../shared/health';
 import type { Application } from '../../shared/model/application';
@@ -17,7 +20,12 @@ import type { AppClusterStatus, HealthResult, KubeObject, ResourceKey } from '..
 import type { Problem } from '../../shared/problem';
 import { formatProblem, problem, toProblem } from '../../shared/problem';
 import { FLEET_FILE } from '../../shared/repo/scan';
+import { controllerFor } from '../../shared/controllers/match';
+import type { ControllerStatus } from '../../shared/controllers/types';
 import { ClusterManager } from './cluster/cluster-manager';
+import { readControllers } from './cluster/controllers';
+import type { FluxOwnership } from './cluster/live-state';
+import { fluxOwnerOfApp } from '../../shared/flux/owner';
 import type { ClusterConnection } from './cluster/connection';
 import { resourcePath } from './cluster/discovery';
 import { LiveStore } from './cluster/live-state';
@@ -69,6 +77,8 @@ export interface FleetComparisonRow {
   readonly comparison?: AppComparison;
   /** Why its cluster could not be read (unreachable, forbidden, discovery failed): nothing was observed. */
   readonly unreachable?: string;
+  /** A Flux app's owner key: its live objects are those its controller labelled (`shared/flux/owner.ts`). */
+  readonly fluxOwner?: string;
 }
 
 /** Every selected app × cluster compared, the fleet's clusters in order, and problems that concern no single row. */
@@ -113,7 +123,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   const lua = fleetHealthChecks(settings.health, settings.healthPositions);
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
-  type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
+  type Job = { app: Application; row: AppRow; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
   // Each app is rendered in its cluster's task, once that cluster is connected: Helm charts see its version and API
   // groups, as Argo CD passes them, and a slow cluster delays only its own apps.
   const pending: { readonly row: AppRow; readonly cluster: string }[] = [];
@@ -129,20 +139,32 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     if (opts.cluster !== undefined && cluster !== opts.cluster) continue;
     pending.push({ row, cluster });
   }
-  const renderJob = (row: AppRow, renderOpts: RenderOptions): Job => {
-    const rendered = renderApplication(row.application, git, renderOpts);
+  const jobOf = (row: AppRow, app: Application, rendered: RenderedApp, cluster: string): Job => {
     const firstError = rendered.problems.find((p) => p.severity === 'error');
     // What Argo CD would refuse (project, duplicate name) is not compared: Argo CD shows such an app as Unknown.
     const refused = firstError ? [] : appRefusals(generated, row, rendered.objects, clusters);
     return {
-      app: row.application,
+      app,
+      row,
       name: row.name,
-      cluster: rendered.cluster!,
+      cluster,
       desired: rendered.objects,
       revision: rendered.revision ?? head.sha,
       ...(firstError ? { renderError: `render failed: ${formatProblem(firstError)}` } : refused.length ? { renderError: `refused: ${refused.map((p) => p.message).join('; ')}` } : {}),
       renderProblems: [...rendered.problems, ...refused],
     };
+  };
+  const renderJob = (row: AppRow, cluster: string, renderOpts: RenderOptions): Job => jobOf(row, row.application, renderApplication(row.application, git, renderOpts), cluster);
+  /**
+   * A Flux app rendered again with the ConfigMaps/Secrets it reads taken from its connected cluster, as Flux reads
+   * them; the repository's declarations stay for those the cluster does not hold (or may not be read).
+   */
+  const withClusterInputsOf = async (conn: ClusterConnection, j: Job, renderOpts: RenderOptions): Promise<Job> => {
+    const refs = fluxInputRefs(j.app);
+    if (refs.length === 0) return j;
+    const live = await readFluxInputs(conn, refs);
+    problems.push(...live.problems.map((p) => ({ ...p, app: j.name })));
+    return jobOf(j.row, j.app, renderApplication(withClusterInputs(j.app, live.objects, conn.name), git, renderOpts), j.cluster);
   };
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => pending.some((j) => j.cluster === c.name)),
@@ -158,26 +180,46 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
     finished += n;
     opts.onProgress?.(finished, pending.length);
   };
-  const rowOf = (j: Job) => ({ app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired });
+  const rowOf = (j: Job) => {
+    const fluxOwner = fluxOwnerOfApp(j.app);
+    return { app: j.name, cluster: j.cluster, appset: appsetOf.get(j.name) ?? '', labels: j.app.metadata.labels ?? {}, desired: j.renderError ? [] : j.desired, ...(fluxOwner ? { fluxOwner } : {}) };
+  };
   opts.onProgress?.(0, pending.length);
   try {
     const byCluster = new Map<string, AppRow[]>();
     for (const j of pending) byCluster.set(j.cluster, [...(byCluster.get(j.cluster) ?? []), j.row]);
+    // The controllers' own view (Argo CD Applications, Flux Kustomizations/HelmReleases), read beside the comparison.
+    const controllers: ControllerStatus[] = [];
     const perCluster = await Promise.all([...byCluster].map(async ([cluster, clusterRows]) => {
       const out: FleetComparisonRow[] = [];
       const conn = manager.connection(cluster);
       let clusterError: string | undefined;
       // Connected while its capabilities are read (an unreachable cluster is tried once), then its apps rendered.
       const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster]));
-      const clusterJobs = clusterRows.map((row) => renderJob(row, renderOpts));
+      const repoJobs = clusterRows.map((row) => renderJob(row, cluster, renderOpts));
       const info = conn.info;
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
+      // Read first: a Flux Kustomization's inventory tells which of its objects to look for.
+      const read = clusterError ? undefined : await readControllers(conn).catch((err: unknown) => {
+        problems.push({ ...problem(`cannot read the controllers' own status: ${toProblem(err).message}`, { cluster }), severity: 'warning' });
+        return undefined;
+      });
+      if (read) {
+        problems.push(...read.problems);
+        controllers.push(...read.objects);
+      }
+      const clusterJobs = clusterError ? repoJobs : await Promise.all(repoJobs.map((j) => withClusterInputsOf(conn, j, renderOpts)));
+      const fluxOf = (j: Job): FluxOwnership | undefined => {
+        const owner = fluxOwnerOfApp(j.app);
+        const inventory = owner ? read?.inventories.get(owner) : undefined;
+        return owner ? { owner, ...(inventory ? { inventory } : {}) } : undefined;
+      };
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const renderable = clusterJobs.filter((j) => !j.renderError);
         if (store) {
           try {
-            await store.prepare(renderable.map((j) => ({ desired: j.desired, ...(j.app.spec.destination.namespace ? { namespace: j.app.spec.destination.namespace } : {}) })));
+            await store.prepare(renderable.map((j) => ({ desired: j.desired, ...(j.app.spec.destination.namespace ? { namespace: j.app.spec.destination.namespace } : {}), ...(fluxOf(j)?.inventory ? { inventory: fluxOf(j)!.inventory! } : {}) })));
           } catch (err) {
             clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
           }
@@ -193,7 +235,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           let live: Awaited<ReturnType<LiveStore['liveState']>> | undefined;
           if (j.renderError === undefined && clusterError === undefined && store) {
             try {
-              live = await store.liveState(instanceNameOf(name), j.desired, namespace);
+              live = await store.liveState(instanceNameOf(name), j.desired, namespace, fluxOf(j));
             } catch (err) {
               // The cluster went away while its apps were read: this app and the rest there are not compared.
               clusterError = `cluster ${cluster}: ${toProblem(err).message}`;
@@ -239,7 +281,12 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       }
       return out;
     }));
-    for (const r of perCluster) rows.push(...r);
+    const appOf = new Map(pending.map((j) => [`${j.row.name}\n${j.cluster}`, j.row.application] as const));
+    for (const r of perCluster.flat()) {
+      const app = appOf.get(`${r.app}\n${r.cluster}`);
+      const controller = app && r.unreachable === undefined ? controllerFor(r.app, app, r.cluster, controllers, clusters) : undefined;
+      rows.push(controller ? { ...r, status: { ...r.status, controller } } : r);
+    }
     failedChecks = lua?.stoppedProblems() ?? [];
     problems.push(...failedChecks);
   } finally {

@@ -119,7 +119,7 @@ export class StatusService {
     const { scan } = await fleet.scanHead();
     const state = new FleetLiveState(manager, { tracking: { method: scan.fleet.tracking } });
     // Live objects carry the app's instance name (`<namespace>_<name>` outside the control plane); rows its shown name.
-    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ name: r.app, target: { app: instanceNameOf(r.app), cluster: r.cluster, desired: r.desired } }));
+    const targets = rows.filter((r) => r.desired.length > 0 && !r.status.error).map((r) => ({ name: r.app, target: { app: instanceNameOf(r.app), cluster: r.cluster, desired: r.desired, ...(r.fluxOwner ? { flux: { owner: r.fluxOwner } } : {}) } }));
     const offs: (() => void)[] = [];
     this.live = { state, offs };
     await state.read(targets.map((t) => t.target));
@@ -240,5 +240,6 @@ function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {
     observedAt: neverObserved ? '' : s.observedAt,
     ...(s.error ? { error: s.error } : {}),
     ...(s.unreachable ? { unreachable: s.unreachable } : {}),
+    ...(s.controller ? { controller: s.controller } : {}),
   };
 }

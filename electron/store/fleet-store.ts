@@ -8,6 +8,7 @@
 // happens in one synchronous immediate transaction: a killed process leaves the previous snapshot whole.
 
 import type Database from 'better-sqlite3';
+import type { ControllerStatus } from '../../shared/controllers/types';
 import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
@@ -86,6 +87,7 @@ interface ObservationRow {
   resource_set: number;
   version: string | null;
   running_version: string | null;
+  controller: string | null;
 }
 
 interface FleetRow extends ObservationRow {
@@ -486,8 +488,10 @@ export class FleetStore {
     else if (st.sync === 'Synced') driftSince = null;
     else driftSince = ac.drift_since;
     const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
+    // The controller's messages are its own text, scrubbed of the app's Secret values like every error.
+    const controller = st.controller ? scrubText(JSON.stringify(st.controller), secretValuesOf(prepared, record)) : null;
     const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null).lastInsertRowid,
+      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null, controller).lastInsertRowid,
     );
     s.updateLatest.run(obsId, ac.id);
 
@@ -632,8 +636,8 @@ function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version, controller)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
@@ -732,6 +736,8 @@ function invalidRecord(record: AppClusterRecord): string | undefined {
 function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
   const st = record.status;
   const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null, st.runningVersion ?? null];
+  // Only when present, so the fingerprints of apps no controller speaks for stay as they were.
+  if (st.controller) parts.push({ controller: st.controller });
   for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
   return sha256(JSON.stringify(parts));
 }
@@ -828,6 +834,7 @@ function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppCl
     ...(r.version !== null ? { version: r.version } : {}),
     ...(r.running_version !== null && r.running_version !== undefined ? { runningVersion: r.running_version } : {}),
     sync: r.sync,
+    ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
     health: { status: r.health, message: r.health_message },
     observedAt: iso(observedAt),
     ...(r.error !== null ? { error: r.error } : {}),

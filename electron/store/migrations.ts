@@ -145,6 +145,14 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'observations.running_version: what the cluster runs (live image tags), beside what Git says (version)',
     sql: `ALTER TABLE observations ADD COLUMN running_version TEXT;`,
   },
+  {
+    version: 7,
+    description: 'observations.controller: what the GitOps controller in the cluster (Argo CD, Flux) said about the app',
+    sql: `
+      -- JSON ControllerStatus (shared/controllers/types.ts), NULL where no controller object speaks for the app.
+      ALTER TABLE observations ADD COLUMN controller TEXT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,3 +1,5 @@
+import type { FlotillaVerdict } from '../controllers/summary';
+import type { ControllerStatus } from '../controllers/types';
 import type { HealthStatus, SyncStatus } from '../model/status';
 
 /** One app on one cluster, as a cell of the fleet grid shows it. */
@@ -20,6 +22,13 @@ export interface GridCell {
   readonly error?: string;
   /** Why the latest refresh could not read its cluster: the state shown is the one observed at `observedAt`. */
   readonly unreachable?: string;
+  /** What the GitOps controller there (Argo CD, Flux) said about the app at that observation. */
+  readonly controller?: ControllerStatus;
+}
+
+/** Flotilla's own verdict of a cell, to put beside the controller's. */
+export function cellVerdict(cell: GridCell): FlotillaVerdict {
+  return { sync: cell.sync, drifted: cell.outOfSync, ...(cell.error ? { error: cell.error } : {}), ...(cell.revision ? { revision: cell.revision } : {}) };
 }
 
 /** One row of the grid: the instances of one app across the clusters. */

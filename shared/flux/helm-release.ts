@@ -9,6 +9,7 @@ import type { FluxRenderResult, FluxWhere } from './kustomization-build';
 import { secureJoin } from './kustomization-build';
 import { printObjects } from '../sources/manifests';
 import { ownerLabels, withMetadata } from './metadata';
+import { runPostRenderers } from './post-render';
 import { dataOf } from './substitute';
 import type { FluxObjectStore, HelmReleaseSpec } from './types';
 import { decodeHelmRelease, HELM_GROUP } from './types';
@@ -185,7 +186,6 @@ export function renderHelmRelease(input: HelmReleaseInput): FluxRenderResult {
   const { spec, name, namespace } = decoded;
   const id = releaseIdentity(name, namespace, spec);
   const description = describe(spec, id.releaseName, id.namespace);
-  if (spec.postRenderers > 0) return fail('spec.postRenderers are not rendered by Flotilla yet (the HelmRelease would be rendered without them)', description);
   const values = helmReleaseValues(spec, namespace, input.store);
   if ('error' in values) return fail(values.error, description);
   const location = input.chart(spec);
@@ -225,8 +225,11 @@ export function renderHelmRelease(input: HelmReleaseInput): FluxRenderResult {
       const ann = isMapValue(o['metadata']) && isMapValue(o['metadata']['annotations']) ? o['metadata']['annotations'] : {};
       return ann['helm.sh/hook'] === undefined;
     });
+  // helm-controller's post-renderers, in its order: the kustomize ones, then commonMetadata, then the origin labels.
+  const post = spec.postRenderers > 0 ? runPostRenderers(manifests, (input.object['spec'] as JsonMap | undefined)?.['postRenderers']) : { objects: manifests };
+  if ('error' in post) return fail(`post-render failed: ${post.error}`, description);
   const origin = ownerLabels(HELM_GROUP, name, namespace);
   const cm = spec.commonMetadata;
-  const objects = [...crds.map((o) => withMetadata(o, origin)), ...manifests.map((o) => withMetadata(cm ? withMetadata(o, cm.labels, cm.annotations) : o, origin))] as KubeObject[];
+  const objects = [...crds.map((o) => withMetadata(o, origin)), ...post.objects.map((o) => withMetadata(cm ? withMetadata(o, cm.labels, cm.annotations) : o, origin))] as KubeObject[];
   return { objects, yaml: printObjects(objects), problems: [], description, files: [] };
 }

@@ -1,3 +1,4 @@
+import type { ControllerStatus } from '../controllers/types';
 import type { Problem } from '../problem';
 
 /** A Kubernetes object as plain JSON. */
@@ -74,4 +75,6 @@ export interface AppClusterStatus {
   readonly error?: string;
   /** Problems that did not stop the comparison (e.g. an ignoreDifferences expression that could not be read). */
   readonly problems?: readonly Problem[];
+  /** What the GitOps controller running there (Argo CD, Flux) says about this app, read from its own object. */
+  readonly controller?: ControllerStatus;
 }

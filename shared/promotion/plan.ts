@@ -8,15 +8,14 @@ import { validatePromoted, validationGates } from './plan-validation';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Application } from '../model/application';
-import type { ClusterSpec } from '../model/fleet';
 import type { KubeObject } from '../model/status';
-import { hideSecretData } from '../diff/secret';
-import { isSecret, normalizeObject, resourceId, resourceKey } from '../diff/normalize';
-import { toDiffYaml } from '../diff/render';
+import type { ClusterSpec } from '../model/fleet';
 import { unifiedDiff } from '../diff/line-diff';
 import { clusterForApp } from '../fleet/destination';
 import type { RenderOptions } from '../fleet/render-apps';
 import { renderApplication } from '../fleet/render-apps';
+import { fluxIdentity } from '../flux/owner';
+import { fluxSpecOf } from '../sources/flux-source';
 import type { Problem } from '../problem';
 import { formatProblem, problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
@@ -25,6 +24,9 @@ import { joinPath, normalizePath } from '../repo/paths';
 import type { GateContext, GateResult, SoakSubject } from './gates';
 import { soakGate, stageGates } from './gates';
 import { OverlayFileTree } from './overlay-tree';
+import { diffObjects, fluxChildDiffs } from './rendered-diff';
+
+export { diffObjects };
 import type { PipelineSpec, StageSpec } from './pipeline';
 import { DEFAULT_OVERLAY_PATH } from './pipeline';
 import type { YamlScalar, YamlSet } from './yaml-path';
@@ -62,7 +64,7 @@ export interface PlanInput {
   readonly render?: boolean;
   /** The validators of a target cluster (schema for its version, lint, score, admission): the plan shows their findings on the promoted state. */
   readonly validators?: (cluster: string) => readonly Validator[];
-  /** The Node side's render tools and the target clusters' capabilities, so Helm charts render as Argo CD renders them. */
+  /** The Node side's render tools (helm, jsonnet) and the target clusters' capabilities, so Helm charts (a HelmRelease's too) render in the diff as Argo CD and Flux render them. */
   readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities' | 'kustomizeBuildOptions'>;
 }
 
@@ -248,6 +250,12 @@ export type AppIndex = Map<string, { application: Application; cluster: string |
 export function indexApplications(applications: readonly GeneratedApplication[], clusters: readonly ClusterSpec[]): AppIndex {
   const out: AppIndex = new Map();
   for (const { application } of applications) {
+    // A Flux Kustomization deploys its spec.path: that folder is its overlay.
+    const fluxPath = fluxKustomizationPath(application);
+    if (fluxPath !== undefined) {
+      out.set(fluxPath, [...(out.get(fluxPath) ?? []), { application, cluster: clusterForApp(application, clusters)?.name }]);
+      continue;
+    }
     const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
     for (const s of sources) {
       const p = normalizePath(s.path ?? '');
@@ -258,6 +266,14 @@ export function indexApplications(applications: readonly GeneratedApplication[],
     }
   }
   return out;
+}
+
+/** The folder a Flux Kustomization app builds (`spec.path`, `./` dropped), when the app is one. */
+function fluxKustomizationPath(application: Application): string | undefined {
+  const spec = application.spec.source ? fluxSpecOf(application.spec.source) : undefined;
+  if (spec?.kind !== 'Kustomization') return undefined;
+  const path = (spec.object['spec'] as Record<string, unknown> | undefined)?.['path'];
+  return normalizePath(typeof path === 'string' ? path.replace(/^\.\/?/, '') : '');
 }
 
 /** The Applications of a stage's clusters that deploy `dir`: what a soak gate looks at. */
@@ -500,34 +516,23 @@ function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: re
       const problems: Problem[] = beforeFailed
         ? next.problems.filter((p) => p.severity === 'error').map((p) => ({ ...p, severity: 'warning' as const, message: `the rendered diff cannot be shown: ${p.message}` }))
         : [...next.problems];
+      const changes = beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster);
+      // A Flux Kustomization renders Flux objects that are apps of their own (a HelmRelease whose chart version or
+      // values moved): render each changed one before and after, so the diff shows what its controller would apply.
+      if (!beforeFailed && found && fluxIdentity(found)) {
+        for (const child of fluxChildDiffs(input, opts, cluster, before.objects, next.objects)) {
+          changes.push(...child.changes);
+          problems.push(...child.problems);
+        }
+      }
       const source = application.spec.source ?? application.spec.sources?.[0];
-      r = { changes: beforeFailed || problems.some((p) => p.severity === 'error') ? [] : diffObjects(before.objects, next.objects, cluster), problems, objects: next.objects, sourcePath: typeof source?.path === 'string' ? source.path : targetDir };
+      r = { changes, problems, objects: next.objects, sourcePath: typeof source?.path === 'string' ? source.path : targetDir };
       cache.set(key, r);
     }
     const problems: Problem[] = r.problems.map((p) => ({ ...p, app, cluster }));
     if (!found) problems.push({ ...problem(`no Application${input.pipeline.applicationSet ? ` of ApplicationSet ${input.pipeline.applicationSet}` : ''} deploys ${targetDir} to ${cluster}; showing the overlay as kustomize renders it`, { app, cluster }), severity: 'warning' });
     const validated = input.validators && !r.problems.some((p) => p.severity === 'error') ? validatePromoted(input.validators(cluster), r.objects, after, r.sourcePath, app, cluster, found?.metadata.name) : undefined;
     out.push({ cluster, ...(found ? { application: found.metadata.name } : {}), ...(namespace ? { namespace } : {}), changes: r.changes, problems: [...problems, ...(validated?.problems ?? [])], ...(validated ? { findings: validated.findings, checks: validated.checks } : {}) });
-  }
-  return out;
-}
-
-
-/** The resources that differ between two renders, each with its unified diff (Secret values masked). */
-export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[], cluster: string): ResourceChange[] {
-  const index = (objs: readonly KubeObject[]): Map<string, KubeObject> => new Map(objs.map((o) => [resourceId(resourceKey(o)), o]));
-  const a = index(before);
-  const b = index(after);
-  const ids = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const out: ResourceChange[] = [];
-  for (const id of ids) {
-    // Secrets: stringData folded into data (as the API server stores it), then every value masked.
-    const norm = (o: KubeObject | undefined): KubeObject | undefined => (o && isSecret(o) ? normalizeObject(o) : o);
-    const [desired, current] = hideSecretData(norm(b.get(id)), norm(a.get(id)));
-    const from = current ? toDiffYaml(current) : undefined;
-    const to = desired ? toDiffYaml(desired) : undefined;
-    if (from === to) continue;
-    out.push({ id, change: !from ? 'added' : !to ? 'removed' : 'changed', diff: unifiedDiff(from, to, { fromLabel: `${id} (${cluster}, now)`, toLabel: `${id} (${cluster}, promoted)` }) });
   }
   return out;
 }

@@ -32,6 +32,8 @@ export interface FluxSourceSpec {
   readonly remoteChart?: { readonly repoURL: string; readonly chart: string; readonly version?: string };
   /** Why its source cannot be had locally (another repository, an unknown kind): the render is a Problem. */
   readonly sourceError?: string;
+  /** Set when the inputs were read from a connected cluster: which (`Kind/namespace/name`) it held. */
+  readonly inputsFrom?: { readonly cluster: string; readonly read: readonly string[] };
 }
 
 /** The Flux spec of a source, when it is a Flux app's. */
@@ -45,9 +47,12 @@ function output(input: SourceInput, spec: FluxSourceSpec | undefined, render: (s
   const where = { app: input.app, file: spec.file, line: spec.line, ...(spec.cluster ? { cluster: spec.cluster } : {}) };
   if (spec.sourceError) return { objects: [], yaml: '', problems: [problem(spec.sourceError, where)], description: `Flux ${spec.kind}` };
   const r = render(spec);
-  const note = ` (Flotilla reads the ConfigMaps and Secrets the repository declares${spec.cluster ? ` for cluster ${spec.cluster}` : ''})`;
+  const note = spec.inputsFrom
+    ? ` (Flotilla read the ConfigMaps and Secrets from cluster ${spec.inputsFrom.cluster}, and the repository's declarations for those the cluster does not hold)`
+    : ` (Flotilla reads the ConfigMaps and Secrets the repository declares${spec.cluster ? ` for cluster ${spec.cluster}` : ''})`;
   const problems = r.problems.map((p) => (/not found"?$|could not find|missing key/.test(p.message) ? { ...p, message: p.message + note } : p));
-  return { objects: r.objects, yaml: r.yaml, problems, description: r.description };
+  const inputs = spec.inputsFrom ? `; ConfigMaps/Secrets it reads taken from cluster ${spec.inputsFrom.cluster} (${spec.inputsFrom.read.length ? spec.inputsFrom.read.join(', ') : 'none held there'})` : '';
+  return { objects: r.objects, yaml: r.yaml, problems, description: r.description + inputs };
 }
 
 /** Renders a Flux Kustomization app. */

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import type { Observation } from '../../../shared/fleet/observation';
 import { staleCellText } from '../../../shared/fleet/observation';
+import { agreement, controllerWord, verdictsBeside } from '../../../shared/controllers/summary';
+import type { FlotillaVerdict } from '../../../shared/controllers/summary';
+import type { ControllerAgreement } from '../../../shared/controllers/types';
 import type { AppClusterStatus } from '../../../shared/model/status';
 import { gridRowKey } from '../../../shared/fleet/grid';
 import { storeFile } from '../../store/location';
@@ -21,7 +24,17 @@ function cell(s: AppClusterStatus | undefined, o: Observation | undefined): stri
   if (!s || !o) return '-';
   if (o.freshness !== 'current') return staleCellText(o);
   const counts = s.resources.filter((r) => r.sync === 'OutOfSync').length;
-  return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '');
+  const controller = s.controller ? ` [${controllerWord(s.controller)}${agreementOf(s) === 'disagree' ? ' ≠' : ''}]` : '';
+  return `${s.sync}/${s.health.status}` + (s.sync === 'OutOfSync' ? ` (${counts})` : '') + controller;
+}
+
+/** Whether the controller and Flotilla agree, for one status that carries a controller's. */
+function agreementOf(s: AppClusterStatus): ControllerAgreement | undefined {
+  return s.controller ? agreement(s.controller, verdictOf(s)) : undefined;
+}
+
+function verdictOf(s: AppClusterStatus): FlotillaVerdict {
+  return { sync: s.sync, drifted: s.resources.filter((r) => r.sync === 'OutOfSync').length, ...(s.error ? { error: s.error } : {}), revision: s.revision };
 }
 
 /** The JSON of one row: its status as compared now (Unknown when not read) and how old what it shows is. */
@@ -30,6 +43,8 @@ function rowData(r: FleetStatusRow): Record<string, unknown> {
   const o = r.observation;
   return {
     ...status,
+    // The controller's own word beside Flotilla's, as the grid and the app page say it.
+    ...(r.status.controller ? { controllerSays: verdictsBeside(r.status.controller, verdictOf(r.status)), controllerAgreement: agreementOf(r.status) } : {}),
     // The grid's data carries no diff text; `flotilla diff` shows it.
     resources: r.status.resources.map((res) => {
       const { diff: _diff, ...rest } = res;

@@ -1,6 +1,7 @@
 import type { GitOpsObjectView, NamespaceView, NodeView } from '../../../shared/api/cluster-detail';
 import type { KubeObject } from '../../../shared/model/status';
-import { readArgoApplications } from './argocd';
+import type { ControllerStatus } from '../../../shared/controllers/types';
+import { readControllers } from './controllers';
 import type { ClusterConnection } from './connection';
 
 // What is on one cluster, for its page: Nodes, Namespaces, and the GitOps controllers' own objects.
@@ -47,23 +48,30 @@ export async function readNamespaces(conn: ClusterConnection): Promise<Namespace
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The Flux kinds a cluster page lists, by API group: the appliers first, then their sources. */
-const FLUX_KINDS: readonly (readonly [string, string])[] = [
-  ['kustomize.toolkit.fluxcd.io', 'Kustomization'],
-  ['helm.toolkit.fluxcd.io', 'HelmRelease'],
+/** Flux's source kinds a cluster page lists after the appliers (Kustomization, HelmRelease). */
+const FLUX_SOURCE_KINDS: readonly (readonly [string, string])[] = [
   ['source.toolkit.fluxcd.io', 'GitRepository'],
   ['source.toolkit.fluxcd.io', 'OCIRepository'],
   ['source.toolkit.fluxcd.io', 'HelmRepository'],
 ];
 
-/** Argo CD Applications (with Argo CD's sync and health) and Flux objects (with their Ready condition) on the cluster. */
+/** A controller's own status as a row of the cluster page. */
+function viewOf(c: ControllerStatus): GitOpsObjectView {
+  const base = { tool: c.controller, kind: c.kind, namespace: c.namespace, name: c.name, ...(c.revision ? { revision: c.revision } : {}) };
+  if (c.controller === 'Argo CD') return { ...base, ...(c.sync ? { sync: c.sync } : {}), ...(c.health ? { health: c.health } : {}), ...(c.healthMessage ? { message: c.healthMessage } : {}) };
+  return { ...base, ready: c.ready?.status ?? 'Unknown', ...(c.ready?.message ? { message: c.ready.message } : {}), ...(c.suspended ? { suspended: true } : {}) };
+}
+
+/**
+ * Argo CD Applications (with Argo CD's sync and health) and Flux objects (with their Ready condition) on the cluster:
+ * the appliers as the controllers' own view reads them (controllers.ts), then Flux's sources.
+ */
 export async function readGitOpsObjects(conn: ClusterConnection): Promise<GitOpsObjectView[]> {
-  const out: GitOpsObjectView[] = [];
-  const argo = await readArgoApplications(conn);
-  for (const a of argo.apps) {
-    out.push({ tool: 'Argo CD', kind: 'Application', namespace: a.namespace, name: a.name, sync: a.sync, health: a.health, ...(a.healthMessage ? { message: a.healthMessage } : {}), ...(a.revision ? { revision: a.revision } : {}) });
-  }
-  for (const [group, kind] of FLUX_KINDS) {
+  const read = await readControllers(conn, { reportForbidden: true });
+  if (read.problems.length > 0) throw new Error(read.problems.map((p) => p.message).join('; '));
+  const order = ['Application', 'Kustomization', 'HelmRelease'];
+  const out: GitOpsObjectView[] = [...read.objects].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind)).map(viewOf);
+  for (const [group, kind] of FLUX_SOURCE_KINDS) {
     const info = await conn.resourceForGroupKind(group, kind);
     if (!info) continue;
     const { items } = await conn.list(info);
@@ -71,7 +79,7 @@ export async function readGitOpsObjects(conn: ClusterConnection): Promise<GitOps
       const md = rec(o.metadata);
       const ready = conditions(o).find((c) => c['type'] === 'Ready');
       const status = str(ready?.['status']);
-      const revision = str(rec(o.status)['lastAppliedRevision']) ?? str(rec(rec(o.status)['artifact'])['revision']);
+      const revision = str(rec(rec(o.status)['artifact'])['revision']);
       out.push({
         tool: 'Flux',
         kind,

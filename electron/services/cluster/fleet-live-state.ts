@@ -2,7 +2,7 @@ import type { KubeObject } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { toProblem } from '../../../shared/problem';
 import type { ClusterManager } from './cluster-manager';
-import type { AppLiveState, LiveStoreOptions } from './live-state';
+import type { AppLiveState, FluxOwnership, LiveStoreOptions } from './live-state';
 import { LiveStore } from './live-state';
 
 /** One app on one cluster whose live state is wanted. */
@@ -12,6 +12,8 @@ export interface AppTarget {
   readonly desired: readonly KubeObject[];
   /** The destination namespace (fills namespaced objects without one). */
   readonly namespace?: string;
+  /** A Flux app: found by its owner labels (and inventory) instead of Argo CD tracking. */
+  readonly flux?: FluxOwnership;
 }
 
 /** The live state of one target, or why it could not be read (cluster unreachable, forbidden, unknown). */
@@ -55,8 +57,8 @@ export class FleetLiveState {
     const results = await this.manager.forEachCluster(async (conn) => {
       const list = byCluster.get(conn.name)!;
       const store = this.store(conn.name);
-      const problems = await store.prepare(list.map((t) => ({ desired: t.desired, ...(t.namespace ? { namespace: t.namespace } : {}) })));
-      return list.map((t) => store.appState(t.app, t.desired, t.namespace, problems));
+      const problems = await store.prepare(list.map((t) => ({ desired: t.desired, ...(t.namespace ? { namespace: t.namespace } : {}), ...(t.flux?.inventory ? { inventory: t.flux.inventory } : {}) })));
+      return list.map((t) => store.appState(t.app, t.desired, t.namespace, problems, t.flux));
     }, [...byCluster.keys()].filter((c) => known.has(c)));
     for (const r of results) {
       const list = byCluster.get(r.cluster)!;
@@ -68,7 +70,7 @@ export class FleetLiveState {
 
   /** Calls `listener` with a target's fresh live state on every watched change to it; returns the unsubscribe function. */
   watch(target: AppTarget, listener: (state: AppLiveState) => void): () => void {
-    return this.store(target.cluster).watchApp(target.app, target.desired, listener, target.namespace);
+    return this.store(target.cluster).watchApp(target.app, target.desired, listener, target.namespace, target.flux);
   }
 
   /** Stops every watch. */

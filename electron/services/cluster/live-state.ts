@@ -1,3 +1,5 @@
+import type { FluxOwnerKey } from '../../../shared/flux/owner';
+import { fluxOwnersOf } from '../../../shared/flux/owner';
 import type { KubeObject, ResourceKey } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
@@ -42,6 +44,8 @@ export interface LiveChange {
   readonly key: ResourceKey;
   /** The apps the object was or is tracked as belonging to. */
   readonly apps: readonly string[];
+  /** The Flux owners (Kustomization, HelmRelease) whose labels it carried or carries. */
+  readonly owners: readonly FluxOwnerKey[];
   readonly object: KubeObject;
 }
 
@@ -75,6 +79,16 @@ interface Scope {
   ready: Promise<void>;
 }
 
+/**
+ * How a Flux app's live objects are found beside its desired ones: by the owner labels its controller sets, and by the
+ * inventory its Kustomization's status lists (what kustomize-controller applied and would prune).
+ */
+export interface FluxOwnership {
+  readonly owner: FluxOwnerKey;
+  /** `group/kind/namespace/name` keys from the Kustomization's `status.inventory`. */
+  readonly inventory?: readonly string[];
+}
+
 /** The default namespace of an app's namespaced objects when neither the object nor the caller names one. */
 const DEFAULT_NAMESPACE = 'default';
 
@@ -85,6 +99,8 @@ export class LiveStore {
   private readonly kindMode = new Map<string, Promise<'cluster' | 'namespaced' | Problem>>();
   private readonly byApp = new Map<string, Set<string>>();
   private readonly appOf = new Map<string, string>();
+  private readonly byOwner = new Map<FluxOwnerKey, Set<string>>();
+  private readonly ownersOf = new Map<string, readonly FluxOwnerKey[]>();
   private readonly listeners = new Set<(change: LiveChange) => void>();
   private closed = false;
   private readonly tracking: TrackingOptions;
@@ -187,6 +203,7 @@ export class LiveStore {
 
   private put(scope: Scope, k: string, obj: KubeObject): void {
     scope.objects.set(k, obj);
+    this.setOwners(k, fluxOwnersOf(obj));
     const before = this.appOf.get(k);
     const after = trackedApp(obj, this.tracking);
     if (before === after) return;
@@ -199,8 +216,24 @@ export class LiveStore {
     } else this.appOf.delete(k);
   }
 
+  /** Indexes an object under the Flux owners its labels name. */
+  private setOwners(k: string, owners: readonly FluxOwnerKey[]): void {
+    for (const o of this.ownersOf.get(k) ?? []) this.byOwner.get(o)?.delete(k);
+    if (owners.length === 0) {
+      this.ownersOf.delete(k);
+      return;
+    }
+    this.ownersOf.set(k, owners);
+    for (const o of owners) {
+      let set = this.byOwner.get(o);
+      if (!set) this.byOwner.set(o, (set = new Set()));
+      set.add(k);
+    }
+  }
+
   private remove(scope: Scope, k: string): void {
     scope.objects.delete(k);
+    this.setOwners(k, []);
     const app = this.appOf.get(k);
     if (app) this.byApp.get(app)?.delete(k);
     this.appOf.delete(k);
@@ -254,12 +287,14 @@ export class LiveStore {
     const key = keyOf(obj);
     const k = keyString(key);
     const before = this.appOf.get(k);
+    const ownersBefore = this.ownersOf.get(k) ?? [];
     if (type === 'DELETED') this.remove(scope, k);
     else this.put(scope, k, obj);
     const after = this.appOf.get(k);
     this.stats.events++;
     const apps = [...new Set([before, after].filter((a): a is string => Boolean(a)))];
-    const change: LiveChange = { cluster: this.conn.name, type, key, apps, object: obj };
+    const owners = [...new Set([...ownersBefore, ...(this.ownersOf.get(k) ?? [])])];
+    const change: LiveChange = { cluster: this.conn.name, type, key, apps, owners, object: obj };
     for (const l of this.listeners) l(change);
   }
 
@@ -279,8 +314,12 @@ export class LiveStore {
   /** Whether a kind is namespaced, from discovery already read (default true for unknown kinds). */
   private namespacedKinds = new Map<string, boolean>();
 
-  /** The app's live state from the store as it is now (call `liveState` to list missing kinds first). */
-  appState(app: string, desired: readonly KubeObject[], namespace = DEFAULT_NAMESPACE, problems: readonly Problem[] = []): AppLiveState {
+  /**
+   * The app's live state from the store as it is now (call `liveState` to list missing kinds first). Extra objects
+   * are those tracked as the app's (Argo CD tracking), or for a Flux app (`flux`) those its owner labels or its
+   * inventory name.
+   */
+  appState(app: string, desired: readonly KubeObject[], namespace = DEFAULT_NAMESPACE, problems: readonly Problem[] = [], flux?: FluxOwnership): AppLiveState {
     const resources: LiveResource[] = [];
     const desiredKeys = new Set<string>();
     for (const d of desired) {
@@ -297,8 +336,10 @@ export class LiveStore {
         ...(p ? { problem: { ...p, resource: keyString(key), app } } : {}),
       });
     }
-    for (const k of this.byApp.get(app) ?? []) {
+    const owned = flux ? new Set([...(this.byOwner.get(flux.owner) ?? []), ...(flux.inventory ?? [])]) : this.byApp.get(app) ?? [];
+    for (const k of owned) {
       if (desiredKeys.has(k)) continue;
+      desiredKeys.add(k);
       const [group = '', kind = '', ns = '', ...rest] = k.split('/');
       const found = this.lookup({ group, kind }, ns, rest.join('/'));
       if (!found.live) continue;
@@ -308,13 +349,13 @@ export class LiveStore {
   }
 
   /** Lists whatever kinds the app needs (desired kinds plus the tracked kinds), then returns its live state. */
-  async liveState(app: string, desired: readonly KubeObject[], namespace = DEFAULT_NAMESPACE): Promise<AppLiveState> {
-    const problems = await this.prepare([{ desired, namespace }]);
-    return this.appState(app, desired, namespace, problems);
+  async liveState(app: string, desired: readonly KubeObject[], namespace = DEFAULT_NAMESPACE, flux?: FluxOwnership): Promise<AppLiveState> {
+    const problems = await this.prepare([{ desired, namespace, ...(flux?.inventory ? { inventory: flux.inventory } : {}) }]);
+    return this.appState(app, desired, namespace, problems, flux);
   }
 
   /** Lists every kind and namespace a set of apps needs, in parallel; returns the Problems per kind. */
-  async prepare(apps: readonly { readonly desired: readonly KubeObject[]; readonly namespace?: string }[]): Promise<Problem[]> {
+  async prepare(apps: readonly { readonly desired: readonly KubeObject[]; readonly namespace?: string; readonly inventory?: readonly string[] }[]): Promise<Problem[]> {
     const kinds = new Map<string, GroupKind>();
     for (const gk of this.opts.trackedKinds ?? DEFAULT_TRACKED_KINDS) kinds.set(`${gk.group}/${gk.kind}`, gk);
     const namespaces = new Set<string>();
@@ -324,6 +365,12 @@ export class LiveStore {
         const k = keyOf(d);
         kinds.set(`${k.group}/${k.kind}`, { group: k.group, kind: k.kind });
         if (k.namespace) namespaces.add(k.namespace);
+      }
+      // A Flux inventory's kinds are listed too, so what Flux applied outside the usual kinds is found.
+      for (const id of a.inventory ?? []) {
+        const [group = '', kind = '', ns = ''] = id.split('/');
+        if (kind) kinds.set(`${group}/${kind}`, { group, kind });
+        if (ns) namespaces.add(ns);
       }
     }
     const disc = await this.conn.discovery();
@@ -344,7 +391,7 @@ export class LiveStore {
    * Calls `listener` with the app's fresh live state whenever a watched change touches it (its tracked objects
    * or its desired keys). Returns the unsubscribe function.
    */
-  watchApp(app: string, desired: readonly KubeObject[], listener: (state: AppLiveState) => void, namespace = DEFAULT_NAMESPACE): () => void {
+  watchApp(app: string, desired: readonly KubeObject[], listener: (state: AppLiveState) => void, namespace = DEFAULT_NAMESPACE, flux?: FluxOwnership): () => void {
     const keys = new Set(desired.map((d) => {
       const k = keyOf(d);
       const namespaced = this.namespacedKinds.get(`${k.group}/${k.kind}`) ?? true;
@@ -352,12 +399,12 @@ export class LiveStore {
     }));
     let pending = false;
     return this.onChange((c) => {
-      if (!c.apps.includes(app) && !keys.has(keyString(c.key))) return;
+      if (!(flux ? c.owners.includes(flux.owner) : c.apps.includes(app)) && !keys.has(keyString(c.key))) return;
       if (pending) return;
       pending = true;
       setImmediate(() => {
         pending = false;
-        listener(this.appState(app, desired, namespace));
+        listener(this.appState(app, desired, namespace, [], flux));
       });
     });
   }

@@ -1,3 +1,6 @@
+import { agreement, verdictsBeside } from '../../../shared/controllers/summary';
+import type { FlotillaVerdict } from '../../../shared/controllers/summary';
+import type { ControllerStatus } from '../../../shared/controllers/types';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
 
 const HEALTH_ICON: Record<HealthStatus, string> = { Healthy: '♥', Progressing: '◔', Degraded: '✖', Suspended: '❚❚', Missing: '?', Unknown: '?' };
@@ -18,6 +21,20 @@ export function HealthBadge({ health, message }: { readonly health: HealthStatus
   return (
     <span className={`badge health-${health}`} title={message || undefined}>
       <span aria-hidden="true">{HEALTH_ICON[health]}</span> {health}
+    </span>
+  );
+}
+
+/**
+ * The controller's own word beside Flotilla's (`Argo CD ✓`, `Flux ≠`): ✓ when both agree on whether the app is in
+ * sync, ≠ when they disagree, ? when either cannot say; the full sentence as its title.
+ */
+export function ControllerTag({ controller, verdict }: { readonly controller: ControllerStatus; readonly verdict: FlotillaVerdict }) {
+  const a = agreement(controller, verdict);
+  const icon = a === 'agree' ? '✓' : a === 'disagree' ? '≠' : '?';
+  return (
+    <span className={`controller-tag controller-${a}`} title={verdictsBeside(controller, verdict)}>
+      {controller.controller} <span aria-hidden="true">{icon}</span>
     </span>
   );
 }

@@ -3,7 +3,10 @@ import type { SyncResultView } from '../../../shared/api/contract';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
 import { getApi } from '../api/bridge';
-import { HealthBadge, SyncBadge } from '../components/badges';
+import { ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
+import { agreement, verdictsBeside } from '../../../shared/controllers/summary';
+import type { FlotillaVerdict } from '../../../shared/controllers/summary';
+import type { ControllerStatus } from '../../../shared/controllers/types';
 import { SideBySideDiff } from '../components/diff-view';
 import { AppEvents, LiveTree } from '../components/live-tree';
 import { FindingList } from '../components/findings';
@@ -74,6 +77,7 @@ export function AppPage() {
               <code>{status.error}</code>
             </div>
           )}
+          {status?.controller && <ControllerView controller={status.controller} verdict={{ sync: status.sync, drifted: status.driftedCount, ...(status.error ? { error: status.error } : {}), revision: status.revision }} />}
           {detail.sources && detail.sources.length > 0 && <Sources sources={detail.sources} />}
           <ProblemList problems={detail.renderProblems} title="Rendering problems" />
           <div role="tablist" aria-label="App views" className="tabs">
@@ -374,5 +378,21 @@ function Sources({ sources }: { readonly sources: readonly RenderedSourceInfo[] 
         ))}
       </ol>
     </section>
+  );
+}
+
+/** The controller's own view beside Flotilla's: one sentence, and the object it was read from. */
+function ControllerView({ controller, verdict }: { readonly controller: ControllerStatus; readonly verdict: FlotillaVerdict }) {
+  const disagree = agreement(controller, verdict) === 'disagree';
+  return (
+    <p className={`controller-view${disagree ? ' controller-disagree' : ''}`} role="note" aria-label="The controller's own view">
+      <ControllerTag controller={controller} verdict={verdict} /> {verdictsBeside(controller, verdict)}
+      <span className="muted">
+        {' '}
+        · {controller.kind} {controller.namespace}/{controller.name} on {controller.cluster}
+        {controller.inventory !== undefined ? ` · inventory of ${controller.inventory}` : ''}
+        {disagree ? ' · they disagree: the controller has not seen (or not yet acted on) what Flotilla compares' : ''}
+      </span>
+    </p>
   );
 }

@@ -1,9 +1,10 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/fleet/grid';
-import { clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
+import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
+import { verdictsBeside } from '../../../shared/controllers/summary';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
-import { age, HealthBadge, SyncBadge } from '../components/badges';
+import { age, ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
@@ -227,8 +228,8 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}`}
-                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
                     >
                       {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
                       <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
@@ -239,6 +240,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                             {found.errors + found.warnings}
                           </span>
                         ) : null}
+                        {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
                       </span>{' '}
                       {cell.unreachable ? (
                         <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>

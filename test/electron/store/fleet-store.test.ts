@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetStore } from '../../../electron/store/fleet-store';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/store/migrations';
 import type { AppClusterRecord, SnapshotInput } from '../../../electron/store/types';
+import type { ControllerStatus } from '../../../shared/controllers/types';
 import type { AppClusterStatus, ResourceStatus } from '../../../shared/model/status';
 import { syntheticSnapshot } from './synthetic-fleet';
 
@@ -241,6 +242,25 @@ describe('FleetStore: recording and reading snapshots', () => {
   it('rejects a time that is not ISO 8601 with what it expected', () => {
     const store = openStore();
     expect(() => store.fleetAt('yesterday-ish')).toThrow(/expected an ISO 8601 time/);
+  });
+
+  it("keeps what the controller said beside Flotilla's verdict, and a change in it is a new state", () => {
+    const store = openStore();
+    const controller: ControllerStatus = { controller: 'Argo CD', kind: 'Application', cluster: 'prod-eu', namespace: 'argocd', name: 'web', sync: 'Synced', health: 'Healthy', revision: 'a'.repeat(40) };
+    const withController = (at: string, c: ControllerStatus): AppClusterRecord => {
+      const r = webRecord({ sync: 'OutOfSync', at, replicas: 5 });
+      return { ...r, status: { ...r.status, controller: c } };
+    };
+    store.recordSnapshot(snap('2026-11-23T10:00:00Z', withController('2026-11-23T10:00:00Z', controller)));
+    expect(store.fleetAt()!.appClusters[0]!.controller).toEqual(controller);
+    expect(store.appClusterAt('web', 'prod-eu')!.controller).toEqual(controller);
+    expect(store.recordSnapshot(snap('2026-11-23T10:05:00Z', withController('2026-11-23T10:05:00Z', controller)))).toMatchObject({ changed: 0 });
+    const outOfSync: ControllerStatus = { ...controller, sync: 'OutOfSync' };
+    expect(store.recordSnapshot(snap('2026-11-23T10:10:00Z', withController('2026-11-23T10:10:00Z', outOfSync)))).toMatchObject({ changed: 1 });
+    expect(store.fleetAt()!.appClusters[0]!.controller).toEqual(outOfSync);
+    // A record with no controller object stays without one.
+    store.recordSnapshot(snap('2026-11-23T10:15:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:15:00Z' })));
+    expect(store.fleetAt()!.appClusters[0]!.controller).toBeUndefined();
   });
 });
 
