@@ -89,6 +89,18 @@ describe('a stage with signedCommits: true', () => {
   });
 });
 
+describe('signing promotion commits', () => {
+  it('fails with a Problem naming the signing settings when the user\'s signing key cannot be loaded, pushing nothing', async () => {
+    const { f } = signedFleet();
+    const before = f.remoteHead();
+    git(f.work, 'config', 'user.signingkey', path.join(f.work, 'no-such-key'));
+    const svc = await service(f);
+    await expect(svc.execute(frontendToStaging)).rejects.toThrow(/your git configuration signs commits \(commit\.gpgsign\) and signing failed: Couldn't load public key .*no-such-key.*check user\.signingkey and gpg\.format \(nothing was pushed\)/);
+    expect(f.remoteHead()).toBe(before);
+    expect(svc.history()[0]).toMatchObject({ result: 'failed' });
+  });
+});
+
 describe.runIf(hasGpg())('a stage with signedCommits: true and GnuPG', () => {
   it('passes a source revision signed with a key of the keyring and signs the promotion with the user\'s OpenPGP key', async () => {
     const f = promotionFleet(NOW);
