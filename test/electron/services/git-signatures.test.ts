@@ -94,6 +94,12 @@ describe.runIf(hasGpg())('CommitSignatureVerifier with GnuPG', () => {
     const unknown = await withOther.verifyOne(signed);
     expect(unknown).toMatchObject({ commit: signed, status: 'unknown-key', format: 'openpgp', key: alice.keyId });
     expect(unknown.detail).toContain('No public key');
+    // Alice's public key imported into the other keyring without trust: a valid signature from a key nobody vouched for.
+    const pub = execFileSync('gpg', ['--armor', '--export', alice.fingerprint], { env: { ...process.env, GNUPGHOME: alice.home } });
+    execFileSync('gpg', ['--batch', '--import'], { env: { ...process.env, GNUPGHOME: other.home }, input: pub, stdio: ['pipe', 'ignore', 'ignore'] });
+    const untrusted = await withOther.verifyOne(signed);
+    expect(untrusted).toMatchObject({ commit: signed, status: 'unknown-key', format: 'openpgp', signer: 'Alice <alice@example.com>', key: alice.fingerprint });
+    expect(untrusted.detail).toContain('not certified with a trusted signature');
   });
 });
 
