@@ -4,6 +4,8 @@
 import type { TimelineEntry } from '../report/model';
 import type { FreezeWindow, StageGates } from './pipeline';
 import { cronMatches, DEFAULT_FRESHNESS_MS, parseCron } from './pipeline';
+import type { CommitSignature } from './signature';
+import { describeSignature } from './signature';
 
 /** How a promotion was confirmed: in a person's interactive prompt or dialog, by a `--yes` flag, or by automation. */
 export type Confirmation = 'interactive' | 'flag' | 'auto';
@@ -24,10 +26,12 @@ export interface GateContext {
    * When given, the soak counts only the time the source stage has run the versions being promoted.
    */
   readonly versionsAt?: (revision: string, app: string, stage: string) => readonly string[] | undefined;
+  /** The verified signature of the source revision (the commit the promotion builds on); read by `signedCommits`. */
+  readonly sourceSignature?: CommitSignature;
 }
 
 /** The gate kinds. */
-export type GateKind = 'soak' | 'approval' | 'freeze' | 'manual' | 'validation';
+export type GateKind = 'soak' | 'approval' | 'freeze' | 'manual' | 'validation' | 'signature';
 
 /** One gate's verdict, with the reason a person reads. */
 export interface GateResult {
@@ -153,9 +157,17 @@ export function stageGates(stage: string, gates: StageGates, ctx: GateContext): 
         : `needs ${gates.requiredApprovals} approval(s) from ${gates.approvers.join(', ')}; has ${valid.length}${valid.length ? ` (${valid.join(', ')})` : ''}${ignoredSelf}`,
     });
   }
+  if (gates.signedCommits) out.push(signatureGate(stage, ctx.sourceSignature));
   if (gates.manualOnly) {
     const passed = ctx.confirmation === 'interactive';
     out.push({ gate: 'manual', stage, passed, reason: passed ? 'confirmed interactively' : `${stage} is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)` });
   }
   return out;
+}
+
+/** The `signedCommits` gate: the source revision must have a good signature; unverified is never a pass. */
+export function signatureGate(stage: string, sig: CommitSignature | undefined): GateResult {
+  if (!sig) return { gate: 'signature', stage, passed: false, reason: `${stage} requires signed commits and the source revision's signature was not verified` };
+  const passed = sig.status === 'good';
+  return { gate: 'signature', stage, passed, reason: passed ? describeSignature(sig) : `${stage} requires signed commits: ${describeSignature(sig)}` };
 }

@@ -4,7 +4,7 @@ export { parsePipelineFile, parseDuration, parseCron, cronMatches, DEFAULT_OVERL
 export type { PipelineSpec, StageSpec, StageGates, FreezeWindow, PromoteSpec, PromotedPath, PipelineGit, PipelineApp, ParsedPipelines } from './pipeline';
 export { planPromotion, planVersions, planBlockers, overlayDir, stageClusters, pipelineApps, kustomizationFile, diffObjects } from './plan';
 export type { PromotionRequest, PlanInput, PromotionPlan, AppPlan, FileEdit, ClusterDiff, ResourceChange, PromotionMove, GeneratedApplication } from './plan';
-export { soakGate, stageGates, activeFreeze, healthySince, formatDuration } from './gates';
+export { soakGate, stageGates, signatureGate, activeFreeze, healthySince, formatDuration } from './gates';
 export type { GateContext, GateResult, GateKind, Confirmation, SoakSubject } from './gates';
 export { promotionMessage, rollbackMessage, parsePromotionTrailers, changedApps, TRAILERS } from './commit-message';
 export type { PromotionTrailers } from './commit-message';
@@ -14,3 +14,5 @@ export type { YamlPath, YamlSet, YamlScalar, YamlEditResult } from './yaml-path'
 export type { PromotionRecordView, PromotionResult, LiveClusterDiff } from './history';
 export { pipelineVersions } from './versions';
 export type { AppVersions, StageVersions } from './versions';
+export { describeSignature, signatureStatus } from './signature';
+export type { CommitSignature, SignatureStatus } from './signature';

@@ -45,6 +45,8 @@ export interface StageGates {
   readonly freezeWindows: readonly FreezeWindow[];
   /** Promotions into the stage need a person's interactive confirmation: `--yes` and automation are refused. */
   readonly manualOnly: boolean;
+  /** The promotion's source revision must carry a good signature from a key the repository trusts (`gates.signedCommits`). */
+  readonly signedCommits: boolean;
 }
 
 /** One stage of a pipeline. */
@@ -172,7 +174,7 @@ export const PIPELINE_FIELDS = {
   path: ['file', 'path'],
   git: ['remote', 'branch', 'pushTo', 'reviewBranchPrefix'],
   stage: ['name', 'from', 'clusters', 'overlayPath', 'gates', 'validation'],
-  gates: ['soak', 'freshness', 'approvers', 'requiredApprovals', 'freezeWindows', 'manualOnly'],
+  gates: ['soak', 'freshness', 'approvers', 'requiredApprovals', 'freezeWindows', 'manualOnly', 'signedCommits'],
   freezeWindow: ['cron', 'duration', 'start', 'end', 'reason'],
 } as const;
 
@@ -343,10 +345,10 @@ function readGates(
   strList: (x: unknown, path: Path) => string[] | undefined,
   strict: (value: unknown, path: Path, known: readonly string[]) => void,
 ): StageGates {
-  const none: StageGates = { freshnessMs: DEFAULT_FRESHNESS_MS, approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false };
+  const none: StageGates = { freshnessMs: DEFAULT_FRESHNESS_MS, approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false, signedCommits: false };
   if (raw === undefined || raw === null) return none;
   if (!isRecord(raw)) {
-    bad(at, 'expected a mapping (soak, freshness, approvers, requiredApprovals, freezeWindows, manualOnly)');
+    bad(at, 'expected a mapping (soak, freshness, approvers, requiredApprovals, freezeWindows, manualOnly, signedCommits)');
     return none;
   }
   strict(raw, at, PIPELINE_FIELDS.gates);
@@ -392,7 +394,8 @@ function readGates(
       });
   }
   if (raw.manualOnly !== undefined && typeof raw.manualOnly !== 'boolean') bad([...at, 'manualOnly'], 'expected true or false');
-  return { ...(soakMs !== undefined ? { soakMs } : {}), freshnessMs, approvers, requiredApprovals, freezeWindows, manualOnly: raw.manualOnly === true };
+  if (raw.signedCommits !== undefined && typeof raw.signedCommits !== 'boolean') bad([...at, 'signedCommits'], 'expected true or false');
+  return { ...(soakMs !== undefined ? { soakMs } : {}), freshnessMs, approvers, requiredApprovals, freezeWindows, manualOnly: raw.manualOnly === true, signedCommits: raw.signedCommits === true };
 }
 
 /** A parsed cron field set: the allowed values of each of the five fields. */

@@ -73,13 +73,16 @@ export class PromotionGit {
       const wt: SimpleGit = simpleGit(dir);
       const staged = await edit(dir);
       if (staged) await wt.add([...staged]);
-      if (typeof message === 'string') await wt.commit(message);
-      else {
-        // The message describes the committed files (a rollback's trailers list the versions it restores): commit,
-        // read the commit's tree from git objects, then give the commit its message.
-        await wt.commit('flotilla: message follows');
-        await wt.raw(['commit', '--amend', '--quiet', '-m', message(this.repo.treeAt((await wt.revparse(['HEAD'])).trim()))]);
-      }
+      // Commits go through `git commit` with the user's configuration: signed when commit.gpgsign says so.
+      await signedCommit(async () => {
+        if (typeof message === 'string') await wt.commit(message);
+        else {
+          // The message describes the committed files (a rollback's trailers list the versions it restores): commit,
+          // read the commit's tree from git objects, then give the commit its message.
+          await wt.commit('flotilla: message follows');
+          await wt.raw(['commit', '--amend', '--quiet', '-m', message(this.repo.treeAt((await wt.revparse(['HEAD'])).trim()))]);
+        }
+      });
       const commit = (await wt.revparse(['HEAD'])).trim();
       try {
         await wt.push(remote, `HEAD:refs/heads/${branch}`);
@@ -115,6 +118,18 @@ export class PromotionGit {
 export function isRetryablePushError(text: string): boolean {
   if (/cannot lock ref|unable to create .*\.lock|failed to update ref/i.test(text)) return true;
   return /\[rejected\]|non-fast-forward|fetch first/.test(text) && !/remote rejected/.test(text);
+}
+
+/** Runs a commit; a signing failure becomes a Problem saying which git settings sign (nothing is pushed). */
+async function signedCommit(commit: () => Promise<void>): Promise<void> {
+  try {
+    await commit();
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    const why = text.split('\n').map((l) => l.trim()).find((l) => /failed to sign|couldn't load public key|signing failed|ssh-keygen|gpg:/i.test(l));
+    if (why === undefined) throw err;
+    throw new FlotillaError(problem(`your git configuration signs commits (commit.gpgsign) and signing failed: ${why.replace(/^error:\s*/, '')}; check user.signingkey and gpg.format (nothing was pushed)`));
+  }
 }
 
 /** The first non-empty line of an error's message. */

@@ -28,6 +28,7 @@ import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
+import { CommitSignatureVerifier } from '../git-signatures';
 import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { readCapabilities } from '../helm/capabilities';
@@ -93,7 +94,11 @@ export class PromotionService {
     private readonly lockFile: string,
   ) {
     this.git = new PromotionGit(repo);
+    this.signatures = new CommitSignatureVerifier(repo.root);
   }
+
+  /** Verifies (and caches) the signatures of source revisions, for stages that require signed commits. */
+  private readonly signatures: CommitSignatureVerifier;
 
   /** Fetch, tips and commit-and-push in temporary worktrees. */
   private readonly git: PromotionGit;
@@ -325,6 +330,9 @@ export class PromotionService {
     const git = this.readerAt(base, branch, scan.fleet.repoURLs);
     const generated = generateAll(scan, git);
     const promoter = await this.git.identity();
+    // A stage that requires signed commits reads the verified signature of the revision the promotion builds on.
+    const signed = pipeline.stages.find((s) => s.name === req.to)?.gates.signedCommits === true;
+    const sourceSignature = signed ? await this.signatures.verifyOne(base) : undefined;
     const history = this.historyReader();
     try {
       const gates: GateContext = {
@@ -334,6 +342,7 @@ export class PromotionService {
         ...(promoter ? { promoter: promoterName(promoter) } : {}),
         ...(history ? { history: history.read } : {}),
         versionsAt: this.versionsReader(pipeline),
+        ...(sourceSignature ? { sourceSignature } : {}),
       };
       // A plan with live diffs reads the target clusters' version and API groups for Helm; else the fleet file's.
       const clusters = fleetClusters(scan);

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commitAll, git } from '../../helpers/git-fixtures';
+import { commitAll, git, tempDir } from '../../helpers/git-fixtures';
+import { allowedSigners, signWithSsh, sshKey } from '../../helpers/signing-keys';
 import { cli } from '../../helpers/run-cli';
 import { promotionFleet, STAGING } from '../services/promotion/fleet-fixture';
 
@@ -89,6 +90,33 @@ describe('flotilla promote', () => {
     expect(r.out).toContain('[FAIL] approval: needs 1 approval(s) from platform-leads; has 0');
     expect(r.out).toContain('Blocked.');
     expect(git(f.remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('Comment the staging tag');
+  });
+
+  it('shows the signedCommits verdict in the plan, as text and JSON: an unsigned source exits 1, one signed by an allowed signer passes', async () => {
+    const { f, args } = setup();
+    const keys = tempDir('flotilla-keys-');
+    try {
+      const alice = sshKey(keys.dir, 'alice');
+      signWithSsh(f.work, alice, allowedSigners(keys.dir, [{ principal: 'alice@example.com', key: alice }]));
+      const file = path.join(f.work, 'pipeline.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('        soak: 10m\n', '        soak: 10m\n        signedCommits: true\n'));
+      git(f.work, '-c', 'commit.gpgsign=false', 'commit', '-q', '-am', 'Staging requires signed commits');
+      git(f.work, 'push', '-q', 'origin', 'main');
+      const unsigned = f.remoteHead().slice(0, 7);
+      const blocked = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+      expect(blocked.code).toBe(1);
+      expect(blocked.out).toContain(`[FAIL] signature: staging requires signed commits: ${unsigned} is not signed`);
+      const json = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', '-o', 'json', ...args]);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.out).plan.gates).toContainEqual({ gate: 'signature', stage: 'staging', passed: false, reason: `staging requires signed commits: ${unsigned} is not signed` });
+      git(f.work, 'commit', '-q', '--allow-empty', '-m', 'Signed by alice');
+      git(f.work, 'push', '-q', 'origin', 'main');
+      const passed = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+      expect(passed.code).toBe(0);
+      expect(passed.out).toContain(`[pass] signature: ${f.remoteHead().slice(0, 7)} has a good signature by alice@example.com (ssh ${alice.fingerprint})`);
+    } finally {
+      keys.cleanup();
+    }
   });
 
   it('exits 2 with file, line and column when the pipeline file does not parse', async () => {

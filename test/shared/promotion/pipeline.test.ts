@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { activeFreeze, stageGates } from '../../../shared/promotion/gates';
+import { activeFreeze, signatureGate, stageGates } from '../../../shared/promotion/gates';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
+import type { CommitSignature } from '../../../shared/promotion/signature';
 import { editYaml, parseYamlPath } from '../../../shared/promotion/yaml-path';
 
 const FANOUT = `apiVersion: flotilla.dev/v1alpha1
@@ -70,6 +71,14 @@ describe('parsePipelineFile', () => {
     expect(broken.problems[0]).toMatchObject({ file: 'p.yaml', line: expect.any(Number), column: expect.any(Number) });
     expect(broken.problems[0]!.message).toMatch(/^YAML: /);
   });
+
+  it('reads gates.signedCommits (default false) and names a value that is not true or false', () => {
+    const signed = parsePipelineFile(FANOUT.replace('        manualOnly: true\n', '        manualOnly: true\n        signedCommits: true\n'), 'p.yaml');
+    expect(signed.problems).toEqual([]);
+    expect(signed.pipelines[0]!.stages.map((s) => s.gates.signedCommits)).toEqual([false, false, true, false]);
+    const bad = parsePipelineFile(FANOUT.replace('        manualOnly: true\n', '        manualOnly: true\n        signedCommits: "yes"\n'), 'p.yaml');
+    expect(bad.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual(['27:24: pipeline: spec.stages.2.gates.signedCommits: expected true or false']);
+  });
 });
 
 describe('editYaml', () => {
@@ -109,12 +118,27 @@ describe('gates', () => {
   });
 
   it('never counts the promoter as an approver, and refuses --yes on a manual-only stage', () => {
-    const gates = { freshnessMs: 300_000, approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true };
+    const gates = { freshnessMs: 300_000, approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true, signedCommits: false };
     const r = stageGates('prod', gates, { now: 0, confirmation: 'flag', approvals: ['alice'], promoter: 'alice' });
     expect(r.map((g) => [g.gate, g.passed, g.reason])).toEqual([
       ['approval', false, 'needs 1 approval(s) from alice, bob; has 0 (alice promotes and cannot approve)'],
       ['manual', false, 'prod is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)'],
     ]);
     expect(stageGates('prod', gates, { now: 0, confirmation: 'interactive', approvals: ['bob'], promoter: 'alice' }).every((g) => g.passed)).toBe(true);
+  });
+
+  it('passes signedCommits only on a good signature, naming the signer or the key otherwise', () => {
+    const gates = { freshnessMs: 300_000, approvers: [], requiredApprovals: 0, freezeWindows: [], manualOnly: false, signedCommits: true };
+    const commit = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    const at = (sourceSignature?: CommitSignature): [string, boolean, string][] => stageGates('prod', gates, { now: 0, confirmation: 'flag', ...(sourceSignature ? { sourceSignature } : {}) }).map((g) => [g.gate, g.passed, g.reason]);
+    expect(at({ commit, status: 'good', format: 'ssh', signer: 'alice@example.com', key: 'SHA256:abc' })).toEqual([['signature', true, 'a1b2c3d has a good signature by alice@example.com (ssh SHA256:abc)']]);
+    expect(at({ commit, status: 'unsigned' })).toEqual([['signature', false, 'prod requires signed commits: a1b2c3d is not signed']]);
+    expect(at({ commit, status: 'unknown-key', format: 'openpgp', key: '83F6A73E6F3F0D5D', detail: "gpg: Can't check signature: No public key" })).toEqual([
+      ['signature', false, "prod requires signed commits: a1b2c3d is signed by a key the repository does not trust (openpgp 83F6A73E6F3F0D5D): gpg: Can't check signature: No public key"],
+    ]);
+    expect(at({ commit, status: 'bad', format: 'ssh', detail: 'Signature verification failed: incorrect signature' })[0]![1]).toBe(false);
+    expect(at()).toEqual([['signature', false, "prod requires signed commits and the source revision's signature was not verified"]]);
+    expect(signatureGate('prod', { commit, status: 'missing' }).passed).toBe(false);
+    expect(stageGates('prod', { ...gates, signedCommits: false }, { now: 0, confirmation: 'flag' })).toEqual([]);
   });
 });

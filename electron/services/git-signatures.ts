@@ -1,0 +1,135 @@
+// Verifying commit signatures with git itself (`git log --format=%G?…`, which runs gpg or `ssh-keygen -Y verify`)
+// against the repository's trust: the GnuPG keyring (GNUPGHOME) or `gpg.ssh.allowedSignersFile`. Many revisions are
+// verified in one git process, and each verdict is cached by commit sha and the trust it was judged against: a
+// commit never changes, so only a changed keyring or allowed-signers file makes git look again.
+
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CommitSignature } from '../../shared/promotion/signature';
+import { signatureStatus } from '../../shared/promotion/signature';
+
+const FIELD = '\u001f';
+const RECORD = '\u001e';
+/** sha, %G? code, signer, key, fingerprint, git's words: one record per commit. */
+const FORMAT = ['%H', '%G?', '%GS', '%GK', '%GF', '%GG'].join('%x1f') + '%x1e';
+const SHA = /^[0-9a-f]{40}$/;
+/** The fewest commits worth a git process of their own. */
+const MIN_CHUNK = 20;
+
+/** Verifies commit signatures of one repository, caching each verdict. */
+export class CommitSignatureVerifier {
+  private readonly cache = new Map<string, CommitSignature>();
+  private stamp = '';
+
+  constructor(
+    /** The repository's work tree (or git folder). */
+    readonly root: string,
+    /** The environment git (and through it gpg) runs with; default the process's. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** The signature of one commit (a full sha, or a revision git resolves). */
+  async verifyOne(revision: string): Promise<CommitSignature> {
+    const sha = SHA.test(revision) ? revision : await this.resolve(revision);
+    if (!sha) return { commit: revision, status: 'missing' };
+    return (await this.verify([sha])).get(sha)!;
+  }
+
+  /**
+   * The signatures of commits given by full sha, keyed by sha. Cached commits cost nothing; the rest are verified by
+   * one git process. A sha the repository does not have is `missing`, never an error for the others.
+   */
+  async verify(shas: readonly string[]): Promise<Map<string, CommitSignature>> {
+    const stamp = await this.trustStamp();
+    if (stamp !== this.stamp) {
+      this.cache.clear();
+      this.stamp = stamp;
+    }
+    const out = new Map<string, CommitSignature>();
+    const todo = [...new Set(shas.filter((s) => !this.cache.has(s)))];
+    if (todo.length > 0) {
+      // git runs gpg or ssh-keygen once or twice per signed commit: spread large batches over the machine's cores.
+      const valid = todo.filter((s) => SHA.test(s));
+      const parts = Math.max(1, Math.min(os.availableParallelism(), Math.floor(valid.length / MIN_CHUNK)));
+      const size = Math.ceil(valid.length / parts);
+      const chunks = Array.from({ length: parts }, (_, i) => valid.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
+      const texts = await Promise.all(chunks.map((c) => this.git(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', `--format=${FORMAT}`], `${c.join('\n')}\n`)));
+      for (const sig of texts.flatMap(parseSignatureLog)) this.cache.set(sig.commit, sig.format || sig.status === 'unsigned' ? sig : { ...sig, format: await this.formatOf(sig.commit) });
+      for (const s of todo) if (!this.cache.has(s)) this.cache.set(s, { commit: s, status: 'missing' });
+    }
+    for (const s of shas) out.set(s, this.cache.get(s)!);
+    return out;
+  }
+
+  /** The signature's format read from the commit's `gpgsig` header (git names no key for a signature that fails to verify). */
+  private async formatOf(sha: string): Promise<'openpgp' | 'ssh'> {
+    return (await this.git(['cat-file', 'commit', sha])).includes('-----BEGIN SSH SIGNATURE-----') ? 'ssh' : 'openpgp';
+  }
+
+  private async resolve(revision: string): Promise<string | undefined> {
+    try {
+      return (await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the verdicts depend on besides the commit: the allowed-signers file and the GnuPG keyring, by path and mtime. */
+  private async trustStamp(): Promise<string> {
+    let allowed = '';
+    try {
+      allowed = (await this.git(['config', '--path', '--get', 'gpg.ssh.allowedSignersFile'])).trim();
+    } catch {
+      // not configured
+    }
+    const gnupg = this.env.GNUPGHOME ?? path.join(os.homedir(), '.gnupg');
+    const files = [allowed ? path.resolve(this.root, allowed) : '', ...['pubring.kbx', 'pubring.gpg', 'trustdb.gpg'].map((f) => path.join(gnupg, f))];
+    return files.map((f) => `${f}:${mtime(f)}`).join('|');
+  }
+
+  private git(args: readonly string[], input?: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = execFile('git', [...args], { cwd: this.root, env: this.env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  }
+}
+
+/** Parses `git log --format=FORMAT` records into signatures (without a format when git named no key). */
+export function parseSignatureLog(text: string): CommitSignature[] {
+  const out: CommitSignature[] = [];
+  for (const record of text.split(RECORD)) {
+    const [sha = '', code = 'N', signer = '', key = '', fingerprint = '', words = ''] = record.replace(/^\n/, '').split(FIELD);
+    if (!SHA.test(sha)) continue;
+    const status = signatureStatus(code);
+    if (status === 'unsigned') {
+      out.push({ commit: sha, status });
+      continue;
+    }
+    const id = fingerprint || key;
+    // git names the key of every signature it could check: an SSH fingerprint, or an OpenPGP key id or fingerprint.
+    const format = id.startsWith('SHA256:') ? 'ssh' as const : id ? 'openpgp' as const : undefined;
+    const detail = words.split('\n').map((l) => l.trim()).filter(Boolean).join('; ').slice(0, 300);
+    out.push({
+      commit: sha,
+      status,
+      ...(format ? { format } : {}),
+      ...(signer ? { signer } : {}),
+      ...(id ? { key: id } : {}),
+      ...(status !== 'good' && detail ? { detail } : {}),
+    });
+  }
+  return out;
+}
+
+function mtime(file: string): string {
+  if (!file) return '';
+  try {
+    const s = statSync(file);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'none';
+  }
+}
