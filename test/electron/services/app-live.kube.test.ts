@@ -47,11 +47,15 @@ beforeAll(async () => {
         return {status = "Healthy", message = "custom: " .. tostring(obj.status.readyReplicas or 0) .. " ready"}
 `);
   writeFileSync(file, text);
+  // Its own app names: objects carrying another test's worker-dev tracking id on the shared fleet would make that app
+  // OutOfSync (Argo CD counts them as the app's, to prune).
+  const appsets = path.join(repo.dir, 'appsets/apps.yaml');
+  writeFileSync(appsets, readFileSync(appsets, 'utf8').replace(`name: '{{.path.basename}}-{{.name}}'`, `name: 'live-{{.path.basename}}-{{.name}}'`));
   const overlay = path.join(repo.dir, 'apps/worker/overlays/dev/kustomization.yaml');
   writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: worker', `namespace: ${ns}`));
   commitAll(repo.dir, 'The example fleet on the test clusters');
   await createNamespace(fleet, 'dev', ns);
-  const r = await cli(['sync', 'worker-dev', '--cluster', 'dev', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
+  const r = await cli(['sync', 'live-worker-dev', '--cluster', 'dev', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig]);
   expect(r.code, r.out + r.err).toBe(0);
   session = new Session({ repoPath: repo.dir, dataDir: data.dir, kubeconfig: [fleet.kubeconfig] });
   api = createApiHandlers(session);
@@ -64,27 +68,27 @@ afterAll(() => {
 
 describe("the app page's live channels", () => {
   it("reads the app's Pod logs, and refuses a Pod that is not the app's or a container it does not have", async () => {
-    const tree = await api['app:tree']({ app: 'worker-dev', cluster: 'dev' });
+    const tree = await api['app:tree']({ app: 'live-worker-dev', cluster: 'dev' });
     const pod = tree.nodes.find((n) => n.kind === 'Pod' && n.namespace === ns);
     expect(pod, JSON.stringify(tree.nodes.map((n) => `${n.kind}/${n.name}`))).toBeDefined();
-    const logs = await api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name });
+    const logs = await api['app:logs']({ app: 'live-worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name });
     expect(logs).toMatchObject({ pod: pod!.name, container: pod!.containers![0], text: expect.stringContaining('simulated by kwok'), truncated: false });
-    const bounded = await api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name, tailLines: 1 });
+    const bounded = await api['app:logs']({ app: 'live-worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name, tailLines: 1 });
     expect(bounded.text.trim().split('\n')).toHaveLength(1);
     expect(bounded.truncated).toBe(true);
 
     // Another client's Pod in the same namespace: readable with these credentials, yet not the app's.
     const other = await kubeRequest(fleet, 'dev', 'POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'intruder' }, spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] } });
     expect(other.status).toBe(201);
-    await expect(api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: 'intruder' })).rejects.toThrow(`Pod ${ns}/intruder is not one of worker-dev's resources`);
-    await expect(api['app:logs']({ app: 'worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name, container: 'nope' })).rejects.toThrow(/has no container nope \(it has /);
-    await expect(api['app:tree']({ app: 'worker-dev', cluster: 'prod' })).rejects.toThrow('worker-dev deploys to dev, not prod');
+    await expect(api['app:logs']({ app: 'live-worker-dev', cluster: 'dev', namespace: ns, pod: 'intruder' })).rejects.toThrow(`Pod ${ns}/intruder is not one of live-worker-dev's resources`);
+    await expect(api['app:logs']({ app: 'live-worker-dev', cluster: 'dev', namespace: ns, pod: pod!.name, container: 'nope' })).rejects.toThrow(/has no container nope \(it has /);
+    await expect(api['app:tree']({ app: 'live-worker-dev', cluster: 'prod' })).rejects.toThrow('live-worker-dev deploys to dev, not prod');
   });
 
   it("judges the tree's children by the fleet file's custom Lua checks, as the app's own objects", async () => {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const tree = await api['app:tree']({ app: 'worker-dev', cluster: 'dev' });
+      const tree = await api['app:tree']({ app: 'live-worker-dev', cluster: 'dev' });
       const mine = tree.nodes.filter((n) => n.namespace === ns);
       const rs = mine.find((n) => n.kind === 'ReplicaSet');
       const pods = mine.filter((n) => n.kind === 'Pod');
@@ -102,10 +106,10 @@ describe("the app page's live channels", () => {
   });
 
   it('shows the desired and live manifest of a resource, and only of the app', async () => {
-    const m = await api['app:manifest']({ app: 'worker-dev', cluster: 'dev', group: 'apps', kind: 'Deployment', namespace: ns, name: 'worker' });
+    const m = await api['app:manifest']({ app: 'live-worker-dev', cluster: 'dev', group: 'apps', kind: 'Deployment', namespace: ns, name: 'worker' });
     expect(m.desired).toContain('kind: Deployment');
     expect(m.live).toContain('uid:');
     expect(m.live).not.toContain('managedFields');
-    await expect(api['app:manifest']({ app: 'worker-dev', cluster: 'dev', group: '', kind: 'Pod', namespace: ns, name: 'intruder' })).rejects.toThrow(/is not one of worker-dev's resources/);
+    await expect(api['app:manifest']({ app: 'live-worker-dev', cluster: 'dev', group: '', kind: 'Pod', namespace: ns, name: 'intruder' })).rejects.toThrow(/is not one of live-worker-dev's resources/);
   });
 });
