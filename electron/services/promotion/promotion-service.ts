@@ -4,7 +4,7 @@
 // promotion's commit through the same path (rollback.ts); git fetch/commit/push live in promotion-git.ts.
 
 import type { ExtraValidators } from '../validate/plan-validators';
-import { planValidators } from '../validate/plan-validators';
+import { planValidators, repositoryAdmission } from '../validate/plan-validators';
 import path from 'node:path';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
@@ -360,7 +360,8 @@ export class PromotionService {
         applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
         loadRestrictor: scan.fleet.loadRestrictor,
         gates,
-        validators: planValidators(tree, fleetClusters(scan), scan.fleet.validation?.ignore ?? [], this.opts.validators),
+        // A stage requiring `admission` checks its clusters' policies as the repository renders them at the base.
+        validators: planValidators(tree, fleetClusters(scan), scan.fleet.validation?.ignore ?? [], this.opts.validators ?? (toStage?.validation?.admission ? repositoryAdmission(generated.apps, git, renderWith) : undefined)),
       });
       const checkoutProblems = await this.checkoutProblems(plan, remote, branch, pipeline.git.remote);
       return { plan, remote, branch, base, ...(promoter ? { promoter } : {}), checkoutProblems };

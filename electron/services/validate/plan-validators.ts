@@ -1,4 +1,11 @@
+import type { GitReader } from '../../../shared/appset/engine';
+import { clusterForApp } from '../../../shared/fleet/destination';
+import type { RenderOptions } from '../../../shared/fleet/render-apps';
+import { renderApplication } from '../../../shared/fleet/render-apps';
+import type { Application } from '../../../shared/model/application';
 import type { ClusterSpec } from '../../../shared/model/fleet';
+import { inlineAdmissionValidator } from '../../../shared/validate/admission/validator';
+import type { ValidationInput } from '../../../shared/validate/finding';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import type { IgnoreRule } from '../../../shared/validate/suppress';
 import { lintValidator } from '../../../shared/validate/lint/lint-check';
@@ -29,5 +36,28 @@ export function planValidators(tree: FileTree, clusters: readonly ClusterSpec[],
       sets.set(name, set);
     }
     return [schemaValidator(set), lintValidator(ignore), scoreValidator(ignore), ...(cluster && extra ? extra(cluster) : [])];
+  };
+}
+
+/**
+ * The admission check of a promotion plan whose target stage requires it: each target cluster's policies, bindings,
+ * params and Namespaces as the repository renders them at the plan's base (every app deploying there, rendered once
+ * per cluster), so the plan says which of that cluster's policies would deny the promoted state. A policy the promoted
+ * app itself changes is checked as it will be after the promotion (the validator adds the promoted objects).
+ */
+export function repositoryAdmission(apps: readonly { readonly application: Application }[], git: GitReader, renderWith: RenderOptions): ExtraValidators {
+  const byCluster = new Map<string, ValidationInput[]>();
+  return (cluster) => {
+    let objects = byCluster.get(cluster.name);
+    if (!objects) {
+      objects = [];
+      for (const { application } of apps) {
+        if (clusterForApp(application, renderWith.clusters)?.name !== cluster.name) continue;
+        const rendered = renderApplication(application, git, renderWith);
+        for (const object of rendered.objects) objects.push({ object: object as Record<string, unknown> });
+      }
+      byCluster.set(cluster.name, objects);
+    }
+    return [inlineAdmissionValidator({ cluster: cluster.name, renderedObjects: objects })];
   };
 }

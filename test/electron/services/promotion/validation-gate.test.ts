@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
@@ -49,14 +49,56 @@ describe('the validation gate of a pipeline stage', () => {
     expect((await svc.execute(apiToProd)).record.result).toBe('pushed');
   });
 
-  it('fails closed when it requires admission policies and no admission check is plugged in', async () => {
+  it('checks prod\'s admission policies, as the repository renders them for prod, when the stage requires admission', async () => {
     const f = fleetWith({ staging: false, prod: false });
     writeFileSync(path.join(f.work, 'pipeline.yaml'), PIPELINE.replace('        minScore: 0\n', '        minScore: 0\n        admission: true\n'));
     commitAll(f.work, 'Admission required');
     git(f.work, 'push', '-q', 'origin', 'HEAD:main');
-    const svc = await PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW });
-    const gate = (await svc.plan(apiToProd)).plan.gates.find((g) => g.gate === 'validation')!;
-    expect(gate).toMatchObject({ passed: false, reason: 'api on prod: validation required admission, which did not run (no admission-policy check is available for this cluster)' });
+    // No policy anywhere: the check runs (it is listed) and finds nothing.
+    let svc = await PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW });
+    let plan = (await svc.plan(apiToProd)).plan;
+    expect(plan.apps[0]!.clusters[0]!.checks).toEqual(['schema', 'lint', 'score', 'admission']);
+    expect(plan.gates.find((g) => g.gate === 'validation')).toMatchObject({ passed: true });
+
+    // The platform app renders a policy and its binding for prod only: every Deployment needs a team label.
+    writeFileSync(path.join(f.work, 'platform/overlays/prod/admission.yaml'), `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: require-team-label
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE]
+        resources: [deployments]
+  validations:
+    - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+      message: every Deployment needs a team label
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: require-team-label
+spec:
+  policyName: require-team-label
+  validationActions: [Deny]
+`);
+    const k = path.join(f.work, 'platform/overlays/prod/kustomization.yaml');
+    writeFileSync(k, readFileSync(k, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - admission.yaml\n'));
+    commitAll(f.work, 'prod requires a team label');
+    git(f.work, 'push', '-q', 'origin', 'HEAD:main');
+    svc = await PromotionService.open(f.work, { storeFile: f.storeFile, now: () => NOW });
+    plan = (await svc.plan(apiToProd)).plan;
+    const denied = plan.apps[0]!.clusters[0]!.findings!.filter((x) => x.check === 'admission');
+    expect(denied.map((x) => `${x.severity} ${x.id}: ${x.message}`)).toEqual([
+      expect.stringMatching(/^error require-team-label: prod's policy `require-team-label` .*would deny Deployment api: every Deployment needs a team label$/),
+    ]);
+    const gate = plan.gates.find((g) => g.gate === 'validation')!;
+    expect(gate.passed).toBe(false);
+    expect(gate.reason).toContain('require-team-label');
+    expect(plan.ready).toBe(false);
   });
 });
 
