@@ -215,10 +215,16 @@ export class StatusService {
     for (const r of await manager.forEachCluster(readArgoApplications, infos.filter((i) => i.state === 'ready').map((i) => i.cluster))) {
       if (r.ok && r.value.present) argo.set(r.cluster, r.value.apps.map((a) => ({ name: a.name, namespace: a.namespace, sync: a.sync, health: a.health })));
     }
+    // A problem of no one cluster (the kubeconfig cannot be read) is no row of its own: it is the reason of every
+    // cluster that could not be reached, or the page's error when there is none to list.
+    const general = manager.problems.filter((p) => p.cluster === undefined).map((p) => p.message);
+    const named = manager.problems.filter((p) => p.cluster !== undefined);
+    if (general.length > 0 && infos.length === 0 && named.length === 0) throw new FlotillaError(manager.problems[0]!);
+    const withGeneral = (v: ClusterView): ClusterView => (general.length > 0 && v.state !== 'ready' ? { ...v, reason: [v.reason, ...general].filter(Boolean).join('; ') } : v);
     return [
-      ...infos.map((i): ClusterView => ({ ...clusterView(i), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
+      ...infos.map((i): ClusterView => withGeneral({ ...clusterView(i), ...(argo.has(i.cluster) ? { argocd: argo.get(i.cluster)! } : {}) })),
       // A problem about a cluster listed above already shows as its state and reason: one row per cluster.
-      ...manager.problems.filter((p) => !infos.some((i) => i.cluster === p.cluster)).map((p): ClusterView => ({ name: p.cluster ?? '?', context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
+      ...named.filter((p) => !infos.some((i) => i.cluster === p.cluster)).map((p): ClusterView => withGeneral({ name: p.cluster!, context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
     ];
   }
 }

@@ -235,11 +235,6 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
                         {cell.unreachable && cell.observedAt ? <span className="stale-tag">last</span> : null}
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
-                        {found && findingText ? (
-                          <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
-                            {found.errors + found.warnings}
-                          </span>
-                        ) : null}
                         {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
                       </span>{' '}
                       {cell.unreachable ? (
@@ -247,6 +242,15 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       ) : (
                         <CellVersion cell={cell} />
                       )}
+                      {/* After the version, as the accessible name says it ("…, 1.8.0, 3 findings"). */}
+                      {found && findingText ? (
+                        <>
+                          {' '}
+                          <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
+                            {found.errors + found.warnings}
+                          </span>
+                        </>
+                      ) : null}
                     </button>
                   </div>
                 );
