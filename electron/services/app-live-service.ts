@@ -18,6 +18,7 @@ import { keyOf, trackedApp } from './cluster/tracking';
 import { KubeApiError } from './cluster/transport';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import type { SourcePosition } from '../../shared/yaml/node-position';
 import type { Session } from './session';
 import { sourceTools } from './sources/source-tools';
 
@@ -29,6 +30,8 @@ interface AppTarget {
   readonly tracking: TrackingOptions;
   /** The fleet file's custom Lua health checks (`spec.health.customizations`) at HEAD. */
   readonly health: HealthCustomizations;
+  /** Where each check's key is written in the fleet file (a failed check names its line and column). */
+  readonly healthPositions: Readonly<Record<string, SourcePosition>>;
 }
 
 /** How many owner links a Pod's log request may climb to find the app's object (Pod → ReplicaSet → Deployment → …). */
@@ -52,8 +55,8 @@ export class AppLiveService {
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
     // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.
-    const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
-    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health };
+    const { health, healthPositions } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+    return { desired: rendered.objects, ...(namespace ? { namespace } : {}), conn: manager.connection(cluster), tracking: { method: scan.fleet.tracking }, health, healthPositions };
   }
 
   /** The app's live tree (its objects and the ReplicaSets, Pods and Jobs made from them) with health per node and events. */
@@ -61,7 +64,7 @@ export class AppLiveService {
     const t = await this.target(app, cluster);
     const store = new LiveStore(t.conn, { tracking: t.tracking, watch: false });
     // Custom checks judge every node, children included (a Pod or ReplicaSet rule), in their worker off this thread.
-    const lua = fleetHealthChecks(t.health);
+    const lua = fleetHealthChecks(t.health, t.healthPositions);
     try {
       const state = await store.liveState(app, t.desired, t.namespace);
       const tree = await readAppTree(t.conn, state.resources, {

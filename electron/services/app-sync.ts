@@ -68,8 +68,8 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const namespace = generated.application.spec.destination.namespace;
   const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => c.name === rendered.cluster), kubeconfigPaths: req.kubeconfig ?? chooseKubeconfig().files, ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) });
   // The fleet file's custom Lua checks judge waves and hooks, as Argo CD's health overrides do in a sync.
-  const { health } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
-  const lua = fleetHealthChecks(health);
+  const { health, healthPositions } = fleetCompareSettings(fleet.repo.treeAt(head.sha).read(FLEET_FILE));
+  const lua = fleetHealthChecks(health, healthPositions);
   try {
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
     const result = await syncApp(manager.connection(rendered.cluster), rendered.objects, {

@@ -77,6 +77,8 @@ export interface FleetComparison {
   readonly problems: readonly Problem[];
   /** Each fleet cluster's environment. */
   readonly environments: ReadonlyMap<string, string>;
+  /** Custom health checks marked failed for the session (stopped at a deadline or memory cap); also in `problems`. */
+  readonly failedChecks: readonly Problem[];
 }
 
 /**
@@ -106,7 +108,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   // Custom health checks of the fleet file (Lua, as argocd-cm's) run in a sandboxed VM for this comparison.
   // They run in a worker thread with a hard deadline and memory caps, awaited (never blocking this thread); a limit hit
   // names the check and the fleet file, and a script stopped at its deadline is not run again in this process.
-  const lua = fleetHealthChecks(settings.health);
+  const lua = fleetHealthChecks(settings.health, settings.healthPositions);
   const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
   const observedAt = new Date().toISOString();
   type Job = { app: Application; name: string; cluster: string; desired: readonly KubeObject[]; revision: string; renderError?: string; renderProblems: readonly Problem[] };
@@ -142,6 +144,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   });
   problems.push(...manager.problems);
   const rows: FleetComparisonRow[] = [];
+  let failedChecks: readonly Problem[] | undefined;
   let finished = 0;
   const done = (n: number): void => {
     opts.signal?.throwIfAborted();
@@ -230,6 +233,8 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       return out;
     }));
     for (const r of perCluster) rows.push(...r);
+    failedChecks = lua?.stoppedProblems() ?? [];
+    problems.push(...failedChecks);
   } finally {
     manager.close();
     lua?.close();
@@ -238,7 +243,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
   rows.sort((a, b) => a.app.localeCompare(b.app) || (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
   const environments = new Map<string, string>();
   for (const c of clusters) if (c.environment !== undefined) environments.set(c.name, c.environment);
-  return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments };
+  return { revision: head.sha, clusters: clusters.map((c) => c.name), rows, problems, environments, failedChecks: failedChecks ?? [] };
 }
 
 /** Sets what Git says the app runs there (image tags, else the revision) and what its live objects run on its status. */

@@ -51,6 +51,9 @@ function bytes() { return chunks.length === 1 ? chunks[0] : (chunks = [Buffer.co
 function consume(n) { const b = bytes(); const rest = b.subarray(n); chunks = rest.length ? [rest] : []; len = rest.length; }
 function drain() {
   while (job && len > 0) {
+    // A large object arrives in many chunks: join them once it is all here, not on every chunk (that copies the
+    // object once per chunk, quadratic in its size: minutes for a 50 MB blob).
+    if (job.size >= 0 && len < job.size + 1) return;
     const b = bytes();
     if (job.size < 0) {
       const nl = b.indexOf(10);

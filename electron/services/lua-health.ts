@@ -7,6 +7,8 @@ import { groupOf } from '../../shared/health/fields';
 import type { CustomHealthChecks, HealthCustomizations } from '../../shared/health/types';
 import type { HealthResult, HealthStatus, KubeObject } from '../../shared/model/status';
 import { HEALTH_ORDER } from '../../shared/model/status';
+import type { Problem } from '../../shared/problem';
+import type { SourcePosition } from '../../shared/yaml/node-position';
 
 /** Limits of one health-script run: VM instructions, wall-clock milliseconds, and memory. */
 export interface LuaLimits {
@@ -55,7 +57,19 @@ export class LuaHealthRunner implements CustomHealthChecks {
   /** Runs of `evaluate` one after another: a worker takes one check at a time. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(customizations: HealthCustomizations, private readonly limits: LuaLimits = DEFAULT_LUA_LIMITS, private readonly source?: string) {
+  /** Scripts this runner found stopped (now or earlier in the process), by key: reported once each by `stoppedProblems`. */
+  private readonly stopped = new Set<string>();
+
+  /**
+   * `source` names the file the checks come from; `positions` says where each check's key is written in it, so a
+   * failed check names its file, line and column.
+   */
+  constructor(
+    customizations: HealthCustomizations,
+    private readonly limits: LuaLimits = DEFAULT_LUA_LIMITS,
+    private readonly source?: string,
+    private readonly positions: Readonly<Record<string, SourcePosition>> = {},
+  ) {
     for (const [key, script] of Object.entries(customizations)) {
       const gk = keyToGroupKind(key);
       this.scripts[key] = script;
@@ -90,7 +104,7 @@ export class LuaHealthRunner implements CustomHealthChecks {
     if (ready) return ready.result;
     const what = group ? `${group}/${kind}` : kind;
     const earlier = this.stoppedReason(key);
-    if (earlier !== undefined) return this.failed(what, earlier);
+    if (earlier !== undefined) return this.failed(key, what, earlier);
     return this.answer(key, what, this.workerFor().call({ key, what, obj }, this.limits.timeoutMs + HARD_DEADLINE_GRACE_MS));
   }
 
@@ -109,7 +123,7 @@ export class LuaHealthRunner implements CustomHealthChecks {
         const what = group ? `${group}/${kind}` : kind;
         const earlier = this.stoppedReason(key);
         const result = earlier !== undefined
-          ? this.failed(what, earlier)
+          ? this.failed(key, what, earlier)
           : this.answer(key, what, await this.workerFor().callAsync({ key, what, obj }, this.limits.timeoutMs + HARD_DEADLINE_GRACE_MS));
         this.prefetched.set(obj, { result });
       }
@@ -118,17 +132,43 @@ export class LuaHealthRunner implements CustomHealthChecks {
     return run;
   }
 
-  private failed(what: string, message: string): HealthResult {
-    return { status: 'Unknown', message: `health check for ${what}${this.source ? ` (${this.source})` : ''} failed: ${message}` };
+  /** `flotilla.yaml:12:7`: where the check of `key` is written, as far as it is known. */
+  private where(key: string): string | undefined {
+    if (!this.source) return undefined;
+    const at = this.positions[key];
+    return at ? `${this.source}:${at.line}:${at.column}` : this.source;
+  }
+
+  private failed(key: string, what: string, message: string): HealthResult {
+    const where = this.where(key);
+    return { status: 'Unknown', message: `health check for ${what}${where ? ` (${where})` : ''} failed: ${message}` };
   }
 
   /** Why this script was stopped at its hard deadline or memory cap earlier in this process, if it was. */
   private stoppedReason(key: string): string | undefined {
-    return STOPPED_SCRIPTS.get(this.scripts[key] ?? '');
+    const why = STOPPED_SCRIPTS.get(this.scripts[key] ?? '');
+    if (why !== undefined) this.stopped.add(key);
+    return why;
+  }
+
+  /**
+   * One Problem per check this runner found stopped (at its deadline or memory cap, now or earlier in the process):
+   * the check's key, its file, line and column, and that it is not run again in this session.
+   */
+  stoppedProblems(): Problem[] {
+    return [...this.stopped].sort().map((key) => {
+      const at = this.positions[key];
+      return {
+        severity: 'error',
+        message: `custom health check ${key} failed: ${STOPPED_SCRIPTS.get(this.scripts[key] ?? '') ?? 'stopped'}; it is marked failed and not run again in this session (the health of the ${keyToGroupKind(key).replace(/^\//, '')} objects it judges is Unknown)`,
+        ...(this.source ? { file: this.source } : {}),
+        ...(at ? { line: at.line, column: at.column } : {}),
+      };
+    });
   }
 
   private answer(key: string, what: string, outcome: LuaCallOutcome): HealthResult | undefined {
-    const failed = (message: string): HealthResult => this.failed(what, message);
+    const failed = (message: string): HealthResult => this.failed(key, what, message);
     if (outcome.kind === 'answer') {
       if (outcome.spent) this.worker = undefined;
       const r = outcome.result;
@@ -141,6 +181,7 @@ export class LuaHealthRunner implements CustomHealthChecks {
       ? `time limit of ${this.limits.timeoutMs} ms exceeded (stopped inside a library call after ${outcome.elapsedMs} ms; the worker was ended)`
       : `the health-check worker stopped (${outcome.reason}; its memory limit is ${LUA_WORKER_RESOURCE_LIMITS.maxOldGenerationSizeMb} MiB)`;
     STOPPED_SCRIPTS.set(this.scripts[key] ?? '', why);
+    this.stopped.add(key);
     return failed(why);
   }
 

@@ -32,6 +32,8 @@ export class StatusService {
   private liveQueue: Promise<unknown> = Promise.resolve();
   /** Why the live watch stopped keeping the grid fresh, shown with the grid until the next refresh. */
   private liveProblem: Problem | undefined;
+  /** Custom health checks the last refresh found marked failed for the session, shown with the grid. */
+  private failedChecks: readonly Problem[] = [];
 
   constructor(private readonly session: Session) {
     session.onClose(() => this.stopWatching());
@@ -68,7 +70,7 @@ export class StatusService {
       grid,
       ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
       revision: overview.repo.head.sha,
-      problems: [...discoveryProblems(overview), ...(this.liveProblem ? [this.liveProblem] : [])],
+      problems: [...discoveryProblems(overview), ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : [])],
     };
   }
 
@@ -88,9 +90,10 @@ export class StatusService {
         signal: ctrl.signal,
         onProgress: (done, total) => events.emit('progress', { id: 'refresh', label: 'Reading clusters', done, total }),
       });
+      this.failedChecks = outcome.result.failedChecks;
+      this.liveProblem = undefined;
       const view = await this.status();
       if (view.recordedAt) events.emit('fleet:updated', { recordedAt: view.recordedAt });
-      this.liveProblem = undefined;
       if (!req.app && !req.cluster) await this.watchLive(outcome.result.rows).catch((err: unknown) => this.liveFailed(err));
       return view;
     } catch (err) {

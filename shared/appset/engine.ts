@@ -12,7 +12,7 @@ import type { AppSetInfo, GeneratorFn, GeneratorIssue, GeneratorKind } from './g
 import { paramsLabel } from './generators/types';
 import type { JsonPath, PositionOf } from '../yaml/node-position';
 import type { TemplateMode } from './template';
-import { renderString, renderTemplateParams } from './template';
+import { renderString, renderTemplateParams, TemplateError } from './template';
 import { applyTemplatePatch, parsePatch } from './template-patch';
 
 export { clustersFromSecrets } from './cluster-secrets';
@@ -304,7 +304,10 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           apps.push(app);
         } catch (err) {
           // The error first; the parameter set named briefly (a few identifying values), never dumped whole.
-          problems.push(problem(`generators[${index}] (${chain}): ${errText(err)} — for ${paramsLabel(ps.params)}`, { ...whereAt(patchText !== undefined && /templatePatch/.test(errText(err)) ? ['spec', 'templatePatch'] : ['spec', 'template']), ...cluster }));
+          // At the template field whose string failed (spec.template.metadata.name), else the template or its patch.
+          const field = err instanceof TemplateError ? err.fieldPath : [];
+          const inPatch = patchText !== undefined && /templatePatch/.test(errText(err));
+          problems.push(problem(`generators[${index}] (${chain}): ${errText(err)} — for ${paramsLabel(ps.params)}`, { ...whereAt(inPatch ? ['spec', 'templatePatch'] : ['spec', 'template', ...field]), ...cluster }));
         }
       }
     }

@@ -8,6 +8,7 @@
 
 import type { PathSeg } from './json-path';
 import { isPlainObject } from './json-path';
+import { RE2JS } from 're2js';
 
 type Node =
   | { readonly t: 'identity' }
@@ -395,7 +396,7 @@ function callFunction(name: string, args: readonly Node[], input: Out): Out[] {
     case 'test': {
       const s = str(name);
       const flags = args[1] ? argValues(1).map(String) : [''];
-      return argValues(0).flatMap((re) => flags.map((f) => ({ v: toRegExp(re, f).test(s), p: null })));
+      return argValues(0).flatMap((re) => flags.map((f) => ({ v: toRegExp(re, f).matcher(s).find(), p: null })));
     }
     case 'startswith':
       return argValues(0).map((x) => ({ v: str(name).startsWith(String(x)), p: null }));
@@ -412,14 +413,30 @@ function callFunction(name: string, args: readonly Node[], input: Out): Out[] {
   throw new JqError(`jq: ${name} is not supported`);
 }
 
-function toRegExp(re: unknown, flags: string): RegExp {
+/**
+ * A jq regular expression as gojq (Argo CD's jq) compiles it: Go's RE2 syntax, matched in linear time, so a pattern
+ * from the repository (`(a+)+b`) cannot stall a comparison on a long live value. Flags: i (case-insensitive), s and m
+ * (dot matches newline), x (whitespace removed).
+ */
+const REGEX_CACHE = new Map<string, RE2JS>();
+
+function toRegExp(re: unknown, flags: string): RE2JS {
   if (typeof re !== 'string') throw new JqError(`jq: ${typeName(re)} cannot be used as a regular expression`);
-  const jsFlags = [...new Set(flags.split('').filter((f) => f === 'i' || f === 's' || f === 'm' || f === 'x'))]
-    .map((f) => (f === 'm' ? 's' : f))
-    .filter((f) => f !== 'x')
-    .join('');
+  const key = `${flags}\u0000${re}`;
+  const hit = REGEX_CACHE.get(key);
+  if (hit) return hit;
+  const compiled = compileRegExp(re, flags);
+  if (REGEX_CACHE.size >= 256) REGEX_CACHE.clear();
+  REGEX_CACHE.set(key, compiled);
+  return compiled;
+}
+
+function compileRegExp(re: string, flags: string): RE2JS {
+  let f = 0;
+  if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('s') || flags.includes('m')) f |= RE2JS.DOTALL;
   try {
-    return new RegExp(flags.includes('x') ? re.replace(/\s+/g, '') : re, [...new Set(jsFlags.split(''))].join(''));
+    return RE2JS.compile(flags.includes('x') ? re.replace(/\s+/g, '') : re, f);
   } catch {
     throw new JqError(`jq: ${JSON.stringify(re)} is not a valid regular expression`);
   }

@@ -492,6 +492,9 @@ class Builder {
       if (isRemote(rel)) this.failAt(t, 'resources', rel, `resource '${rel}' is a remote URL; remote resources are not supported`);
       const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
       if (p === undefined) this.failAt(t, 'resources', rel, `resource '${rel}' leaves the repository root`);
+      // A symbolic link out of the repository fails at the entry that names it, not at the link.
+      const link = linkResolution(this.tree, p);
+      if (link && 'refused' in link) this.failAt(t, 'resources', rel, link.refused);
       const kind = this.kind(p);
       if (kind === 'file') {
         this.resolveFile(t, rel, 'resource');

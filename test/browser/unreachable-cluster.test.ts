@@ -40,6 +40,16 @@ describe('the fleet grid with every cluster unreachable', () => {
     const frontendProd = grid.getByRole('button', { name: /^frontend-prod on prod: / });
     expect(await frontendProd.getAttribute('aria-label')).toMatch(/^frontend-prod on prod: cluster unreachable, last observed 11 min ago: Synced, Healthy/);
     expect(await frontendProd.textContent()).toContain('unreachable · seen 11 min ago');
+    // What was last seen is shown muted and marked "last", never as the current status; the tooltip dates it.
+    expect(await frontendProd.locator('.cell-status.stale').textContent()).toMatch(/^last.*Synced.*Healthy/);
+    expect(await frontendProd.getAttribute('title')).toMatch(/showing what was last observed, 11 min ago$/);
+    // The summary counts no cell as Synced: none was read; every one is counted unreachable.
+    const summary = page.getByRole('list', { name: 'Fleet summary' });
+    const card = async (label: string): Promise<string | null> => summary.getByRole('listitem').filter({ hasText: new RegExp(`^\\d+${label}$`) }).locator('.value').textContent();
+    const total = await card('App × clusters');
+    expect(await card('Synced')).toBe('0');
+    expect(await card('Unknown')).toBe('0');
+    expect(await card('Unreachable')).toBe(total);
     // A cell never observed says so (not "Unknown" of a cluster that was read).
     const frontendDev = grid.getByRole('button', { name: /^frontend-dev on dev: / });
     expect(await frontendDev.textContent()).toContain('unreachable · never observed');

@@ -49,13 +49,13 @@ describe('reads and writes stay inside the repository; symbolic links never lead
   });
 
   it.each([
-    ['a linked file in resources:', 'hostile/file'],
-    ['a linked folder in resources:', 'hostile/dir'],
-    ['a linked configMapGenerator file', 'hostile/gen'],
-  ])('render PATH refuses %s as kubectl kustomize does', async (_what, dir) => {
+    ['a linked file in resources:', 'hostile/file', '2:5'],
+    ['a linked folder in resources:', 'hostile/dir', '2:5'],
+    ['a linked configMapGenerator file', 'hostile/gen', '4:9'],
+  ])('render PATH refuses %s as kubectl kustomize does, at the entry naming it', async (_what, dir, at) => {
     const r = await cli(['render', dir], repo.dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/security; file '.*' is not in or below '/);
+    expect(r.err).toMatch(new RegExp(`^error: ${dir}/kustomization\\.yaml:${at}: security; file '.*' is not in or below '`));
     expect(r.out).not.toContain(OUTSIDE_SECRET);
   });
 

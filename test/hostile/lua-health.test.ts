@@ -89,4 +89,26 @@ describe('hostile Lua health checks are bounded in time and memory', () => {
     expect(second.check({ ...obj, kind: 'Gadget' }, 'example.com', 'Gadget')).toBeDefined();
     second.close();
   });
+
+  it('a check stopped at its deadline is one Problem naming the check and its file, line and column, and is not run again', async () => {
+    const hang = '-- problem test\nstring.find(("a"):rep(2e5), "(.-)(.-)(.-)(.-)b")';
+    const positions = { 'example.com_Widget': { line: 12, column: 7 } };
+    const runner = new LuaHealthRunner({ 'example.com_Widget': hang, 'example.com_Gadget': OK }, undefined, 'flotilla.yaml', positions);
+    expect(runner.stoppedProblems()).toEqual([]);
+    await runner.evaluate([1, 2].map((i) => ({ ...obj, metadata: { name: `w${i}` } })));
+    expect(runner.check({ ...obj, metadata: { name: 'w1' } }, 'example.com', 'Widget')?.message).toMatch(/^health check for example\.com\/Widget \(flotilla\.yaml:12:7\) failed: time limit of 1000 ms exceeded/);
+    const problems = runner.stoppedProblems();
+    expect(problems).toEqual([{
+      severity: 'error', file: 'flotilla.yaml', line: 12, column: 7,
+      message: expect.stringMatching(/^custom health check example\.com_Widget failed: time limit of 1000 ms exceeded .*; it is marked failed and not run again in this session \(the health of the example\.com\/Widget objects it judges is Unknown\)$/),
+    }]);
+    runner.close();
+    // The next comparison (a new runner) skips it at once and reports it again.
+    const next = new LuaHealthRunner({ 'example.com_Widget': hang }, undefined, 'flotilla.yaml', positions);
+    const started = Date.now();
+    await next.evaluate([obj]);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(next.stoppedProblems()).toEqual(problems);
+    next.close();
+  });
 });

@@ -1,5 +1,5 @@
 // A hostile custom Lua health check from the repository's fleet file, run against a real cluster: `status` answers in
-// bounded time with the check Unknown (naming the limit, the kind and the file), and `serve` exits on SIGTERM while a
+// bounded time with the check Unknown (naming the limit, the kind and the file, line and column of the check), and `serve` exits on SIGTERM while a
 // refresh runs it.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,8 +69,11 @@ describe('hostile Lua health checks from the fleet file against a real cluster',
     expect(cm).toHaveLength(3);
     for (const c of cm) {
       expect(c.health?.status).toBe('Unknown');
-      expect(c.health?.message).toMatch(/^health check for ConfigMap \(flotilla\.yaml\) failed: time limit of 1000 ms exceeded/);
+      expect(c.health?.message).toMatch(/^health check for ConfigMap \(flotilla\.yaml:11:7\) failed: time limit of 1000 ms exceeded/);
     }
+    // The check is marked failed for the session: one Problem at its key in the fleet file, not one per object.
+    const stopped = r.err.split('\n').filter((l) => l.includes('custom health check'));
+    expect(stopped).toEqual([expect.stringMatching(/^error: flotilla\.yaml:11:7: custom health check _ConfigMap failed: time limit of 1000 ms exceeded .* not run again in this session/)]);
     const sa = resources.find((x) => x.kind === 'ServiceAccount');
     expect(sa?.health).toMatchObject({ status: 'Unknown', message: expect.stringContaining('memory limit of 64 MiB (strings) exceeded') });
   });
@@ -100,11 +103,13 @@ describe('hostile Lua health checks from the fleet file against a real cluster',
       let refreshed = false;
       let refreshMs = 0;
       const refreshStarted = Date.now();
+      type View = { ok: boolean; result: { problems: { file?: string; line?: number; column?: number; message: string }[] } };
+      let view: View | undefined;
       const refresh = invoke('fleet:refresh', {}).then(async (r) => {
         refreshed = true;
         refreshMs = Date.now() - refreshStarted;
         expect(r.status).toBe(200);
-        await r.text();
+        view = (await r.json()) as View;
       });
       const latencies: number[] = [];
       while (!refreshed) {
@@ -128,6 +133,14 @@ describe('hostile Lua health checks from the fleet file against a real cluster',
       expect(sorted[Math.floor(sorted.length / 2)], why).toBeLessThan(200);
       expect(Math.max(...latencies), why).toBeLessThan(1_000);
       expect(refreshMs).toBeGreaterThanOrEqual(1_000);
+      // The grid carries one Problem for the check, at its key in flotilla.yaml; the next refresh does not run it again.
+      const checkProblem = { file: 'flotilla.yaml', line: 11, column: 7, message: expect.stringMatching(/^custom health check _ConfigMap failed: time limit of 1000 ms exceeded .*not run again in this session/) };
+      expect(view!.result.problems).toEqual(expect.arrayContaining([expect.objectContaining(checkProblem)]));
+      const again = Date.now();
+      const second = (await (await invoke('fleet:refresh', {})).json()) as View;
+      expect(Date.now() - again).toBeLessThan(refreshMs);
+      expect(second, JSON.stringify(second)).toMatchObject({ ok: true });
+      expect(second.result.problems).toEqual(expect.arrayContaining([expect.objectContaining(checkProblem)]));
     } finally {
       await serve.stop();
     }

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
+import type { SourcePosition } from '../../../shared/yaml/node-position';
 import { LuaHealthRunner } from '../../services/lua-health';
 import type { CliContext } from '../context';
 import { action, EXIT, outputOption } from '../context';
@@ -58,20 +59,29 @@ export function objectsOf(text: string, file: string): { objects: { obj: KubeObj
 }
 
 /** Custom checks from a file: an argocd-cm ConfigMap or a Fleet file (`spec.health.customizations`). */
-async function loadCustomizations(file: string): Promise<{ customizations: HealthCustomizations; problems: readonly Problem[] }> {
-  const { objects, problems } = objectsOf(await readFile(file, 'utf8'), file);
+async function loadCustomizations(file: string): Promise<{ customizations: HealthCustomizations; positions: Record<string, SourcePosition>; problems: readonly Problem[] }> {
+  const text = await readFile(file, 'utf8');
+  const { objects, problems } = objectsOf(text, file);
   const out: Record<string, string> = {};
+  const positions: Record<string, SourcePosition> = {};
   const all: Problem[] = [...problems];
+  // Where each check's key is written, so a failed check names its line and column.
+  const docs = parseYamlDocuments(text, file).docs;
   for (const { obj, line } of objects) {
     const parsed = obj.kind === 'ConfigMap'
       ? healthCustomizationsFromConfigMap(obj, file)
       : obj.kind === 'Fleet'
         ? parseHealthSpec(isRecord(obj.spec) ? obj.spec.health : undefined, file)
         : { customizations: {}, problems: [problem(`expected an argocd-cm ConfigMap or a Fleet file, got kind ${obj.kind ?? '(none)'}`, { file, line, column: 1 })] };
+    const doc = docs.find((d) => d.line === line);
+    for (const key of Object.keys(parsed.customizations)) {
+      if (doc && obj.kind === 'Fleet') positions[key] = doc.at(['spec', 'health', 'customizations', key], 'key');
+      else if (doc && isRecord(obj.data) && `resource.customizations.health.${key}` in obj.data) positions[key] = doc.at(['data', `resource.customizations.health.${key}`], 'key');
+    }
     Object.assign(out, parsed.customizations);
     all.push(...parsed.problems);
   }
-  return { customizations: out, problems: all };
+  return { customizations: out, positions, problems: all };
 }
 
 /** `flotilla health -f FILE`: Argo CD's health of the objects in YAML or JSON files, offline. */
@@ -94,7 +104,7 @@ export function registerHealth(program: Command, ctx: CliContext): void {
         try {
           const loaded = await loadCustomizations(opts.customizations);
           problems.push(...loaded.problems);
-          runner = new LuaHealthRunner(loaded.customizations, undefined, opts.customizations);
+          runner = new LuaHealthRunner(loaded.customizations, undefined, opts.customizations, loaded.positions);
         } catch (err) {
           problems.push(problem(`cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { file: opts.customizations }));
         }
@@ -124,6 +134,8 @@ export function registerHealth(program: Command, ctx: CliContext): void {
           });
         }
       }
+      // A check stopped at its deadline or memory cap: one Problem naming it, not one per object.
+      problems.push(...(runner?.stoppedProblems() ?? []));
       // Nothing assessed and only errors to show: no empty table on stdout (JSON/YAML still print []).
       if (rows.length > 0 || problems.length === 0 || opts.output !== 'table') printData(ctx.io, opts.output, rows, () =>
         formatTable(['kind', 'namespace', 'name', 'health', 'message'], rows.map((r) => [r.kind, r.namespace, r.name, r.status, r.message.replace(/\s*\n\s*/g, ' ')])));

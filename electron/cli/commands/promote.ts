@@ -26,6 +26,11 @@ export function promotionDataDirOption(cmd: Command): Command {
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
+/** Whether an app of the plan has no `images:` entries to read its versions from (promote.images then sees nothing). */
+function versionsUnseen(p: PlannedPromotion['plan']): boolean {
+  return p.apps.some((a) => a.problems.some((pr) => pr.severity === 'warning' && /no kustomization `images:` entries/.test(pr.message)));
+}
+
 /** The plan as text: per app the moves, the file edits and the rendered diff per target cluster; then the gates. */
 export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remote' | 'branch' | 'checkoutProblems' | 'live'>): string {
   const p: PromotionPlan = planned.plan;
@@ -52,7 +57,7 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
     for (const g of p.gates) t += `   [${g.passed ? 'pass' : 'FAIL'}] ${g.gate}${g.app ? ` ${g.app}` : ''}${g.cluster ? ` on ${g.cluster}` : ''}: ${g.reason}\n`;
   }
   for (const c of planned.checkoutProblems) t += `error: ${c}\n`;
-  const unseen = p.apps.some((a) => a.problems.some((pr) => pr.severity === 'warning' && /no kustomization `images:` entries/.test(pr.message)));
+  const unseen = versionsUnseen(p);
   t += p.noop && unseen ? `\nNothing can be promoted: Flotilla sees no versions to move (see the warning above).\n` : p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
   return t;
 }
@@ -152,6 +157,8 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       if (opts.dryRun || opts.output !== 'table') printData(ctx.io, opts.output, planned, () => planText(planned));
       else ctx.io.out(planText(planned));
       const code = blockers.length === 0 ? EXIT.ok : planned.plan.gates.filter((g) => !g.passed).length === blockers.length ? EXIT.findings : EXIT.error;
+      // Nothing to promote because Flotilla could not see the versions is not "in sync": unknown is never success.
+      if (planned.plan.noop && code === EXIT.ok && versionsUnseen(planned.plan)) return EXIT.findings;
       if (opts.dryRun || planned.plan.noop || code !== EXIT.ok) return code;
       let confirmation: 'interactive' | 'flag' = 'flag';
       if (!opts.yes) {

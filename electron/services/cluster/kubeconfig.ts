@@ -1,12 +1,13 @@
 import type * as ClientNode from '@kubernetes/client-node';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
 import { lazyModule } from '../lazy-module';
+import { parse } from 'yaml';
 
 /** @kubernetes/client-node, loaded when a kubeconfig is first read (it costs ~0.5 s of CPU to load). */
 const clientNode = lazyModule<typeof ClientNode>('@kubernetes/client-node');
@@ -41,7 +42,8 @@ export function kubeconfigFiles(paths?: readonly string[], env: NodeJS.ProcessEn
 
 /**
  * Loads and merges kubeconfig files the way kubectl does: the first file that names a cluster, user or context
- * wins; later duplicates are ignored; missing files are skipped. A file that fails to parse is a Problem.
+ * wins; later duplicates are ignored; missing files are skipped. A file that fails to parse, or is not a kubeconfig
+ * (no mapping of clusters, users and contexts), is a Problem, and so is a list of files none of which exists.
  */
 export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv = process.env): LoadedKubeconfig {
   const files = kubeconfigFiles(paths, env);
@@ -50,13 +52,23 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
   const users = new Map<string, User>();
   const contexts = new Map<string, Context>();
   let current = '';
+  if (files.length > 0 && !files.some((f) => existsSync(f))) {
+    problems.push(problem(`kubeconfig could not be read: no such file${files.length > 1 ? ` (none of ${files.join(', ')} exists)` : ''}`, { file: files[0]! }));
+  }
   for (const file of files) {
     if (!existsSync(file)) continue;
     const kc = new (clientNode().KubeConfig)();
     try {
       kc.loadFromFile(file);
     } catch (err) {
-      problems.push(problem(`kubeconfig could not be read: ${err instanceof Error ? err.message : String(err)}`, { file }));
+      // The client's own error for a file that is not a kubeconfig is a bare TypeError: say what is wrong instead.
+      const why = err instanceof TypeError ? notAKubeconfig(file) : undefined;
+      problems.push(problem(`kubeconfig could not be read: ${why ?? (err instanceof Error ? err.message : String(err))}`, { file }));
+      continue;
+    }
+    const notKubeconfig = kc.clusters.length + kc.users.length + kc.contexts.length === 0 ? notAKubeconfig(file) : undefined;
+    if (notKubeconfig) {
+      problems.push(problem(`kubeconfig could not be read: ${notKubeconfig}`, { file }));
       continue;
     }
     if (!current && kc.currentContext) current = kc.currentContext;
@@ -76,6 +88,21 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
     infos.push({ name: ctx.name, cluster: ctx.cluster, user: ctx.user, server: cluster.server, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) });
   }
   return { config, files, contexts: infos, problems };
+}
+
+/** Why a file that named no cluster, user or context is not a kubeconfig at all (an empty `kind: Config` is one). */
+function notAKubeconfig(file: string): string | undefined {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return `not YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''}`;
+  }
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+    const keys = Object.keys(doc);
+    if (['kind', 'apiVersion', 'clusters', 'users', 'contexts', 'current-context', 'preferences'].some((k) => keys.includes(k))) return undefined;
+  }
+  return 'not a kubeconfig: expected a YAML mapping with clusters, users and contexts (kind: Config)';
 }
 
 /** What a connection needs to reach a cluster: TLS material and headers. Stays on the Node side. */

@@ -93,7 +93,8 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
       .filter((j) => j.rendered.cluster !== undefined && targetClusters.includes(j.rendered.cluster) && dirs.has(normalizePath(j.application.spec.source?.path ?? '')));
     const manager = ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => targetClusters.includes(c.name)), kubeconfigPaths: opts.kubeconfig ?? chooseKubeconfig().files, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     // Health as the grid judges it: the promoted commit's fleet file's custom Lua checks first, then Argo CD's rules.
-    const lua = fleetHealthChecks(fleetCompareSettings(tree.read(FLEET_FILE)).health);
+    const settings = fleetCompareSettings(tree.read(FLEET_FILE));
+    const lua = fleetHealthChecks(settings.health, settings.healthPositions);
     const assess = (o: KubeObject): HealthResult => assessHealth(o, lua ? { custom: lua } : undefined);
     try {
       return await Promise.all(jobs.map(async ({ application, rendered }): Promise<TargetStatus> => {

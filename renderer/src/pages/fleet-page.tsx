@@ -46,6 +46,10 @@ export function FleetPage() {
   if (!status || !view || !grid) return <p className="muted">Reading the store…</p>;
   const cells = grid.rows.flatMap((r) => Object.values(r.cells));
   const count = (pred: (c: (typeof cells)[number]) => boolean): number => cells.filter(pred).length;
+  // Sync counts only what the last refresh read: a cell whose cluster could not be read is counted as unreachable,
+  // never as the Synced (or OutOfSync) it was when last observed.
+  const read = (pred: (c: (typeof cells)[number]) => boolean): number => count((c) => !c.unreachable && pred(c));
+  const unreachable = count((c) => c.unreachable !== undefined);
   return (
     <div className="page fleet-page">
       <div className="page-head">
@@ -65,12 +69,13 @@ export function FleetPage() {
       )}
       <div className="cards" role="list" aria-label="Fleet summary">
         <Card label="App × clusters" value={cells.length} />
-        <Card label="Synced" value={count((c) => c.sync === 'Synced')} tone="good" />
-        <Card label="OutOfSync" value={count((c) => c.sync === 'OutOfSync')} tone={count((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
-        <Card label="Degraded" value={count((c) => c.health === 'Degraded')} tone={count((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
-        <Card label="Progressing" value={count((c) => c.health === 'Progressing')} />
-        <Card label="Missing" value={count((c) => c.health === 'Missing')} tone={count((c) => c.health === 'Missing') ? 'bad' : 'good'} />
-        <Card label="Unknown" value={count((c) => c.sync === 'Unknown')} />
+        <Card label="Synced" value={read((c) => c.sync === 'Synced')} tone="good" />
+        <Card label="OutOfSync" value={read((c) => c.sync === 'OutOfSync')} tone={read((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
+        <Card label="Degraded" value={read((c) => c.health === 'Degraded')} tone={read((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
+        <Card label="Progressing" value={read((c) => c.health === 'Progressing')} />
+        <Card label="Missing" value={read((c) => c.health === 'Missing')} tone={read((c) => c.health === 'Missing') ? 'bad' : 'good'} />
+        <Card label="Unknown" value={read((c) => c.sync === 'Unknown')} />
+        {unreachable > 0 && <Card label="Unreachable" value={unreachable} tone="bad" />}
       </div>
       <ProblemList problems={status.problems} />
       <Filters environments={grid.environments} />
@@ -209,7 +214,9 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}`}
                       title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}`}
                     >
-                      <span className="cell-status">
+                      {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
+                      <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
+                        {cell.unreachable && cell.observedAt ? <span className="stale-tag">last</span> : null}
                         <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
                       </span>{' '}
                       {cell.unreachable ? (

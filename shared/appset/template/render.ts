@@ -130,7 +130,13 @@ function deepRender(value: unknown, render: StringRenderer): unknown {
   if (typeof value === 'string') return render(value);
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = deepRender(value[i], render);
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out[i] = deepRender(value[i], render);
+      } catch (e) {
+        throw at(e, i);
+      }
+    }
     return out;
   }
   if (typeof value === 'object' && value !== null) {
@@ -139,14 +145,24 @@ function deepRender(value: unknown, render: StringRenderer): unknown {
     for (const k of Object.keys(src)) {
       const v = src[k];
       if (v === null || v === undefined) continue;
-      const rendered = deepRender(v, render);
-      if (k.includes('{{')) setEntry(out, render(k), rendered);
-      else if (k === '__proto__') setEntry(out, k, rendered);
-      else out[k] = rendered;
+      try {
+        const rendered = deepRender(v, render);
+        if (k.includes('{{')) setEntry(out, render(k), rendered);
+        else if (k === '__proto__') setEntry(out, k, rendered);
+        else out[k] = rendered;
+      } catch (e) {
+        throw at(e, k);
+      }
     }
     return out;
   }
   return value;
+}
+
+/** Records one step of where a template error happened (innermost first), so it can point at the failing field. */
+function at(e: unknown, step: string | number): unknown {
+  if (e instanceof TemplateError) e.fieldPath.unshift(step);
+  return e;
 }
 
 function isEmptyParams(params: Params | null | undefined): boolean {

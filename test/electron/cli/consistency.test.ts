@@ -81,6 +81,28 @@ describe('exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(`error: ${path.join(t, 'config')}: kubeconfig could not be read`);
   });
+
+  it('a kubeconfig that is not one (not YAML, empty, a scalar) or does not exist exits 2 naming the file, also with a fleet file', async () => {
+    const t = dir('flotilla-not-kc-');
+    git(t, 'init', '-q', '-b', 'main');
+    writeFiles(t, {
+      'flotilla.yaml': 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata:\n  name: t\nspec:\n  clusters:\n    - name: dev\n      context: dev\n',
+      scalar: ':::: not yaml [\n',
+      empty: '',
+    });
+    commitAll(t, 'fleet');
+    const cases: [string, RegExp][] = [
+      ['scalar', /kubeconfig could not be read: not a kubeconfig: expected a YAML mapping with clusters, users and contexts/],
+      ['empty', /kubeconfig could not be read: not a kubeconfig/],
+      ['missing', /kubeconfig could not be read: no such file/],
+    ];
+    for (const [name, why] of cases) {
+      const file = path.join(t, name);
+      const r = await cli(['clusters', '--repo', t, '--kubeconfig', file, '--timeout', '1s']);
+      expect(r.code, name).toBe(2);
+      expect(r.err.split('\n')[0], name).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${why.source}`));
+    }
+  });
 });
 
 describe('repeated problems', () => {

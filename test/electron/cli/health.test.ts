@@ -78,6 +78,20 @@ describe('flotilla health', () => {
     expect(JSON.parse(r.out)).toEqual([{ file: f('app.json'), kind: 'Application', namespace: 'argocd', name: 'child', status: 'Degraded', message: 'child broken' }]);
   });
 
+  it('a custom check that hangs is Unknown naming the file, line and column of its key, and one Problem, exit 2', async () => {
+    writeFiles(t.dir, {
+      'cms.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
+      'hang-fleet.yaml': 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata:\n  name: t\nspec:\n  health:\n    customizations:\n      _ConfigMap: |\n        -- health.test hang\n        string.find(("a"):rep(2e5), "(.-)(.-)(.-)(.-)b")\n',
+    });
+    const r = await cli(['health', '-f', f('cms.yaml'), '--customizations', f('hang-fleet.yaml'), '-o', 'json']);
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.out) as { name: string; status: string; message: string }[];
+    expect(rows.map((x) => [x.name, x.status])).toEqual([['a', 'Unknown'], ['b', 'Unknown']]);
+    for (const x of rows) expect(x.message).toContain(`health check for ConfigMap (${f('hang-fleet.yaml')}:8:7) failed: time limit of 1000 ms exceeded`);
+    const stopped = r.err.split('\n').filter((l) => l.includes('custom health check'));
+    expect(stopped).toEqual([expect.stringMatching(new RegExp(`^error: ${f('hang-fleet.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:7: custom health check _ConfigMap failed: time limit`))]);
+  });
+
   it('reads standard input for -f -', async () => {
     const stdin = vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(APP)]) as unknown as typeof process.stdin);
     try {

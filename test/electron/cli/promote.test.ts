@@ -31,6 +31,24 @@ describe('flotilla promote', () => {
     expect((await cli(['promotions', ...args])).out).toBe('no promotions recorded yet\n');
   });
 
+  it('exits 1, not 0, when promote.images can see no versions (no images: entries) although the stages differ', async () => {
+    const { f, args } = setup();
+    for (const [stage, tag] of [['dev', '0.9.3'], ['staging', '0.9.0']] as const) {
+      const dir = path.join(f.work, 'apps/worker/overlays', stage);
+      const k = readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8');
+      const withoutImages = k.replace(/images:\n {2}- name: ghcr\.io\/example\/worker\n {4}newTag: "[^"]*"\n/, '');
+      expect(withoutImages).not.toBe(k);
+      writeFileSync(path.join(dir, 'kustomization.yaml'), withoutImages.replace('patches:\n', 'patches:\n  - path: image-patch.yaml\n'));
+      writeFileSync(path.join(dir, 'image-patch.yaml'), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      containers:\n      - name: worker\n        image: ghcr.io/example/worker:${tag}\n`);
+    }
+    commitAll(f.work, 'worker versions set by patches');
+    git(f.work, 'push', '-q', 'origin', 'HEAD:main');
+    const r = await cli(['promote', 'worker', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+    expect(r.out).toContain('Nothing can be promoted: Flotilla sees no versions to move');
+    expect(r.out).toContain('has no kustomization `images:` entries');
+    expect(r.code).toBe(1);
+  });
+
   it('refuses to execute without --yes when not on a terminal', async () => {
     const { f, args } = setup();
     const before = f.remoteHead();

@@ -445,14 +445,15 @@ ${keys.replace(/^ {8}/gm, '            ')}
       destination: { name: '{{.name}}', namespace: guestbook }
 `;
 
-  it('names the generator and the template by line and column, and never dumps every parameter', () => {
+  it('names the generator and the failing template field by line and column, and never dumps every parameter', () => {
     const [doc] = parseYamlDocuments(text, 'appsets/wide.yaml').docs;
     const result = generateApplicationSet(doc!.value, { file: 'appsets/wide.yaml', line: doc!.line, at: doc!.at }, ctxWith(new MemoryFileTree()));
     const byMessage = (s: string) => result.problems.find((p) => p.message.includes(s))!;
     const empty = byMessage('generators[1] sets no generator');
     expect([empty.line, empty.column]).toEqual([42, 7]);
+    // The template field whose string failed (metadata.name), not the template as a whole.
     const template = byMessage('map has no entry for key "nothere"');
-    expect([template.line, template.column]).toEqual([43, 3]);
+    expect([template.line, template.column]).toEqual([45, 7]);
     expect(template.message).toMatch(/— for params name="dev", key0="v+0", key1="v+1" \(\+28 more\)$/);
     expect(template.message.length).toBeLessThan(300);
   });

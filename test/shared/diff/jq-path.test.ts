@@ -65,4 +65,16 @@ describe('jq path expressions', () => {
     const c = compileJqPath('"just a string"');
     expect(c.ok && c.path.paths(obj)).toEqual([]);
   });
+
+  it('matches test() with Go (RE2) regular expressions in linear time, with the i and x flags', () => {
+    const long = { metadata: { annotations: { note: `${'a'.repeat(5000)}!` } } };
+    const hostile = compileJqPath('.metadata.annotations[] | select(test("^(a+)+b$"))');
+    if (!hostile.ok) throw new Error(hostile.error);
+    const started = Date.now();
+    expect(hostile.path.paths(long)).toEqual([]);
+    // A backtracking engine takes longer than the universe's age on this; RE2 answers at once.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(paths('.spec.template.spec.containers[] | select(.name | test("^ISTIO-"; "i")) | .name')).toEqual([['spec', 'template', 'spec', 'containers', 1, 'name']]);
+    expect(paths('.spec.template.spec.containers[] | select(.name | test("^log - shipper$"; "x")) | .name')).toEqual([['spec', 'template', 'spec', 'containers', 2, 'name']]);
+  });
 });
