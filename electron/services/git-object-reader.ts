@@ -77,6 +77,8 @@ function drain() {
     if (job.out.length === job.shas.length) { const j = job; job = undefined; reply({ replies: j.out }, j.transfer); }
   }
 }
+// git starts with the worker: a reader warmed before a tree listing has it ready by the first read.
+start();
 port.on('message', (shas) => {
   if (!git) start();
   job = { shas, out: [], transfer: [], size: -1, type: '' };
@@ -123,6 +125,15 @@ export class GitObjectReader {
     const replies = msg.replies ?? [];
     if (replies.length !== shas.length) throw new Error(`git cat-file answered ${replies.length} of ${shas.length} objects in ${this.cwd}`);
     return replies;
+  }
+
+  /**
+   * Starts the worker and its git process without waiting for them: called before other work (listing a tree), the
+   * thread and the process start beside it instead of delaying the first read.
+   */
+  warm(): void {
+    this.lastUse = Date.now();
+    this.ensureStarted();
   }
 
   /** Stops the worker and its git process. */

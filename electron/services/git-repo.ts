@@ -157,13 +157,16 @@ export class GitRepository {
 
   private loadTree(sha: string, label: string): FileTree {
     let listing: string;
+    // The blob reader's thread and git process start while git lists the tree (a large tree takes a while).
+    const objects = (this.objects ??= new GitObjectReader(this.root));
+    objects.warm();
     try {
       listing = this.gitSync(['ls-tree', '-r', '-z', '--full-tree', sha]);
     } catch (err) {
       const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
       throw new FlotillaError({ severity: 'error', message: `cannot list the files of revision ${label === sha ? sha : `${label} (${sha.slice(0, 12)})`} in ${this.root}: ${stderr || (err instanceof Error ? err.message : String(err))}` });
     }
-    return GitTree.fromListing(listing, sha, label, (this.objects ??= new GitObjectReader(this.root)));
+    return GitTree.fromListing(listing, sha, label, objects);
   }
 
   private isShallow(): boolean {

@@ -125,6 +125,7 @@ export class GitTree implements FileTree {
     if (!entries) {
       // A link is listed as what it points to (a folder or a file; a dangling one as a file).
       const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+        if (this.links.size === 0) return kind; // most trees have no links: no path to build and hash per file
         const child = p === '' ? name : `${p}/${name}`;
         return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
       };

@@ -273,8 +273,8 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
     for (const r of results) {
       const tmplApp = templateApplication(r.template);
       for (const ps of r.params) {
-        const chain = ps.path.join(' › ');
-        const cluster = ps.path.includes('clusters') && typeof ps.params['name'] === 'string' ? { cluster: ps.params['name'] } : {};
+        // Named only in problems: built when one is reported, not for each of tens of thousands of apps.
+        const chain = (): string => ps.path.join(' › ');
         try {
           // The renderer builds a new object unless there are no params, when it hands the template back as is.
           const input = Object.keys(ps.params).length === 0 ? cloneJson(tmplApp) : tmplApp;
@@ -294,7 +294,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           if (prev) {
             problems.push(
               problem(
-                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${paramsLabel(prev.explain.params)} and generators[${index}] (${chain}) ${paramsLabel(ps.params)}; the second is dropped`,
+                `ApplicationSet ${info.name} contains applications with duplicate name: ${application.metadata.name} — generators[${prev.explain.generatorIndex}] (${prev.explain.generatorPath.join(' › ')}) ${paramsLabel(prev.explain.params)} and generators[${index}] (${chain()}) ${paramsLabel(ps.params)}; the second is dropped`,
                 { ...whereAt(['spec', 'template', 'metadata', 'name']), app: application.metadata.name },
               ),
             );
@@ -307,7 +307,8 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
           // At the template field whose string failed (spec.template.metadata.name), else the template or its patch.
           const field = err instanceof TemplateError ? err.fieldPath : [];
           const inPatch = patchText !== undefined && /templatePatch/.test(errText(err));
-          problems.push(problem(`generators[${index}] (${chain}): ${errText(err)} — for ${paramsLabel(ps.params)}`, { ...whereAt(inPatch ? ['spec', 'templatePatch'] : ['spec', 'template', ...field]), ...cluster }));
+          const cluster = ps.path.includes('clusters') && typeof ps.params['name'] === 'string' ? { cluster: ps.params['name'] } : {};
+          problems.push(problem(`generators[${index}] (${chain()}): ${errText(err)} — for ${paramsLabel(ps.params)}`, { ...whereAt(inPatch ? ['spec', 'templatePatch'] : ['spec', 'template', ...field]), ...cluster }));
         }
       }
     }

@@ -116,6 +116,30 @@ export function parseAppProject(doc: Record<string, unknown>, where: { readonly 
 
 /** Whether the project lets an Application use a source repository (`sourceRepos`, with `!` denials). */
 export function isSourcePermitted(project: AppProjectSpec, repoURL: string): boolean {
+  return memo(sourceMemo, project, repoURL, () => sourcePermitted(project, repoURL));
+}
+
+// A fleet's thousands of apps share a few repositories and destinations: each answer is computed once per project.
+const MEMO_MAX = 10_000;
+const sourceMemo = new WeakMap<AppProjectSpec, Map<string, boolean>>();
+const destinationMemo = new WeakMap<AppProjectSpec, Map<string, boolean>>();
+
+function memo(cache: WeakMap<AppProjectSpec, Map<string, boolean>>, project: AppProjectSpec, key: string, compute: () => boolean): boolean {
+  let byKey = cache.get(project);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(project, byKey);
+  }
+  let got = byKey.get(key);
+  if (got === undefined) {
+    got = compute();
+    if (byKey.size >= MEMO_MAX) byKey.clear(); // the default project lives as long as the process: stay bounded
+    byKey.set(key, got);
+  }
+  return got;
+}
+
+function sourcePermitted(project: AppProjectSpec, repoURL: string): boolean {
   const src = normalizeGitURL(repoURL);
   let any = false;
   for (const raw of project.sourceRepos) {
@@ -130,6 +154,10 @@ export function isSourcePermitted(project: AppProjectSpec, repoURL: string): boo
 
 /** Whether the project lets an Application deploy to a destination (server or name, and namespace; `!` denies). */
 export function isDestinationPermitted(project: AppProjectSpec, dst: ProjectDestination): boolean {
+  return memo(destinationMemo, project, JSON.stringify([dst.name ?? '', dst.server ?? '', dst.namespace ?? '']), () => destinationPermitted(project, dst));
+}
+
+function destinationPermitted(project: AppProjectSpec, dst: ProjectDestination): boolean {
   let any = false;
   let denied = false;
   for (const item of project.destinations) {

@@ -26,7 +26,7 @@ function pathItems(v: unknown): PathItem[] | undefined {
   return v.filter(isPlainObject).map((i) => ({ path: typeof i['path'] === 'string' ? i['path'] : '', exclude: i['exclude'] === true }));
 }
 
-const dirCache = new WeakMap<FileTree, readonly string[]>();
+const dirCache = new WeakMap<FileTree, Map<number, readonly string[]>>();
 const fileCache = new WeakMap<FileTree, readonly string[]>();
 
 /** Every file of a tree, sorted; computed once per tree object. */
@@ -39,22 +39,41 @@ function treeFiles(tree: FileTree): readonly string[] {
   return files;
 }
 
-/** Every folder of a tree as the repo server's GetDirectories reports it: recursive, root and dot-folders left out. */
-export function gitDirectories(tree: FileTree): readonly string[] {
-  const cached = dirCache.get(tree);
+/**
+ * Every folder of a tree as the repo server's GetDirectories reports it: recursive, root and dot-folders left out, in
+ * the same order; with `maxDepth`, only folders of at most that many segments (the others could match no pattern).
+ */
+export function gitDirectories(tree: FileTree, maxDepth = Number.POSITIVE_INFINITY): readonly string[] {
+  let byDepth = dirCache.get(tree);
+  if (!byDepth) {
+    byDepth = new Map();
+    dirCache.set(tree, byDepth);
+  }
+  const cached = byDepth.get(maxDepth);
   if (cached) return cached;
   const out: string[] = [];
-  const visit = (dir: string): void => {
+  const visit = (dir: string, depth: number): void => {
     for (const e of tree.list(dir) ?? []) {
       if (e.kind !== 'dir' || e.name.startsWith('.')) continue;
       const p = dir === '' ? e.name : `${dir}/${e.name}`;
       out.push(p);
-      visit(p);
+      if (depth < maxDepth) visit(p, depth + 1);
     }
   };
-  visit('');
-  dirCache.set(tree, out);
+  if (maxDepth > 0) visit('', 1);
+  byDepth.set(maxDepth, out);
   return out;
+}
+
+/**
+ * The most segments a folder matched by a Go path.Match pattern can have: `*` and `?` never match '/', so a match has
+ * exactly the pattern's slashes; a character class might, so a pattern with one can match at any depth.
+ */
+function matchDepth(pattern: string): number {
+  if (pattern.includes('[')) return Number.POSITIVE_INFINITY;
+  let slashes = 0;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] === '/') slashes++;
+  return slashes + 1;
 }
 
 /** Drops folders inside (or named) a dot-folder, which the repo server never reports (.git, .github, ...). */
@@ -203,13 +222,6 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
   };
 
   if (dirs) {
-    let all: readonly string[];
-    try {
-      const rev = revision === '' ? 'HEAD' : revision;
-      all = ctx.git.directoriesAt ? withoutDotFolders(ctx.git.directoriesAt(repoURL, rev)) : gitDirectories(openTree(ctx, repoURL, revision));
-    } catch (err) {
-      return { params, issues: [issue(`${WRAP}error getting directories from repo: ${errorText(err)}`, PATH, at)] };
-    }
     const compiled: { item: PathItem; re: RegExp; hits: number }[] = [];
     for (const item of dirs) {
       try {
@@ -217,6 +229,15 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
       } catch (err) {
         issues.push(issue(`${WRAP}${errorText(err)}`, PATH, `directories path '${item.path}'`));
       }
+    }
+    // Only an include can add a folder: folders deeper than every include's pattern are never listed.
+    const maxDepth = Math.max(0, ...compiled.filter((c) => !c.item.exclude).map((c) => matchDepth(c.item.path)));
+    let all: readonly string[];
+    try {
+      const rev = revision === '' ? 'HEAD' : revision;
+      all = ctx.git.directoriesAt ? withoutDotFolders(ctx.git.directoriesAt(repoURL, rev)) : gitDirectories(openTree(ctx, repoURL, revision), maxDepth);
+    } catch (err) {
+      return { params: [], issues: [issue(`${WRAP}error getting directories from repo: ${errorText(err)}`, PATH, at)] };
     }
     for (const dir of all) {
       let include = false;

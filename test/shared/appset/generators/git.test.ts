@@ -11,6 +11,28 @@ describe('git generator', () => {
     expect(gitDirectories(tree)).toEqual(['apps', 'apps/a', 'apps/b', 'apps/b/c']);
   });
 
+  it('walks only as deep as an include pattern can match, and keeps the order of the full walk', () => {
+    const listed: string[] = [];
+    class CountingTree extends MemoryFileTree {
+      override list(p: string): ReturnType<MemoryFileTree['list']> {
+        listed.push(p);
+        return super.list(p);
+      }
+    }
+    const tree = new CountingTree({ 'apps/a/base/k.yaml': '', 'apps/a/overlays/dev/k.yaml': '', 'apps/b/k.yaml': '', 'lib/x/y/z/k.yaml': '' });
+    const full = gitDirectories(tree);
+    expect(gitDirectories(tree, 2)).toEqual(full.filter((d) => d.split('/').length <= 2));
+    expect(gitDirectories(tree, 0)).toEqual([]);
+    listed.length = 0;
+    const counting: AppSetContext = { clusters: [], git: { treeAt: () => tree } };
+    const paths = (directories: unknown[]): unknown[] => gitGenerator({ repoURL: 'https://x/r.git', directories }, info, counting).params.map((p) => p.params['path']);
+    expect(paths([{ path: 'apps/*' }, { path: 'apps/b', exclude: true }])).toEqual(['apps/a']);
+    expect(listed).not.toContain('apps/a/overlays');
+    // A character class might match '/' in Go's path.Match: such a pattern still sees every folder.
+    expect(paths([{ path: 'apps/a/[o]verlays/dev' }])).toEqual(['apps/a/overlays/dev']);
+    expect(paths([{ path: 'lib/*/y/z' }])).toEqual(['lib/x/y/z']);
+  });
+
   it("prefers the reader's directory listing and still drops dot-folders from it", () => {
     const asked: string[] = [];
     const ctx: AppSetContext = {
