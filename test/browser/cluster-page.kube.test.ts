@@ -107,6 +107,7 @@ describe('the cluster page', () => {
     await page.getByRole('heading', { name: 'Cluster prod' }).waitFor();
     await page.goBack();
     await page.getByRole('heading', { name: 'Cluster staging' }).waitFor();
+    // After Back the page shows staging even when prod's read (started by the reload) answers last.
     await page.getByRole('table', { name: 'Nodes' }).waitFor({ timeout: 20_000 });
 
     // From an app's page, the palette moves the same app to another cluster (its tab kept).

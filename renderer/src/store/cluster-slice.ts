@@ -12,18 +12,23 @@ export interface ClusterSlice {
 }
 
 /** The cluster slice of the store: the only code that calls `cluster:detail`. */
-export const createClusterSlice: StateCreator<ClusterSlice, [], [], ClusterSlice> = (set, get) => ({
+export const createClusterSlice: StateCreator<ClusterSlice, [], [], ClusterSlice> = (set, get) => {
+  // Only the latest read may land: after Back or the palette, an older cluster's answer arriving late is dropped.
+  let latest = 0;
+  return {
   clusterDetail: undefined,
   clusterDetailError: undefined,
   clusterLoading: false,
   async loadClusterDetail(name) {
+    const mine = ++latest;
     if (get().clusterDetail?.cluster.name !== name) set({ clusterDetail: undefined });
     set({ clusterLoading: true, clusterDetailError: undefined });
     try {
       const clusterDetail = await getApi()['cluster:detail']({ cluster: name });
-      set({ clusterDetail, clusterLoading: false });
+      if (mine === latest) set({ clusterDetail, clusterLoading: false });
     } catch (err) {
-      set({ clusterLoading: false, clusterDetailError: err instanceof Error ? err.message : String(err) });
+      if (mine === latest) set({ clusterLoading: false, clusterDetailError: err instanceof Error ? err.message : String(err) });
     }
   },
-});
+  };
+};

@@ -92,7 +92,8 @@ describe("the app page's live channels", () => {
       const mine = tree.nodes.filter((n) => n.namespace === ns);
       const rs = mine.find((n) => n.kind === 'ReplicaSet');
       const pods = mine.filter((n) => n.kind === 'Pod');
-      const running = pods.length > 0 && pods.every((p) => p.health?.message?.startsWith('custom: running on kwok-node-'));
+      // The ReplicaSet controller counts a Pod ready a moment after the Pod runs: wait for both.
+      const running = pods.length > 0 && pods.every((p) => p.health?.message?.startsWith('custom: running on kwok-node-')) && rs?.health?.message === `custom: ${pods.length} ready`;
       if (running || Date.now() > deadline) {
         expect(tree.problems).toEqual([]);
         expect(rs?.health).toEqual({ status: 'Healthy', message: `custom: ${pods.length} ready` });
