@@ -31,14 +31,7 @@ describe('the pipeline graph', () => {
     writeFileSync(file, text);
     git(f.work, 'commit', '-qam', 'Freeze staging for the release; a canary stage');
     git(f.work, 'push', '-q', 'origin', 'main');
-    const kubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
-    try {
-      serve = await startServe(f.work, path.dirname(f.storeFile));
-    } finally {
-      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = kubeconfig;
-    }
+    serve = await startServe(f.work, path.dirname(f.storeFile), { KUBECONFIG: path.join(path.dirname(f.storeFile), 'no-kubeconfig') });
     browser = await launchChromium();
   });
   afterAll(async () => {

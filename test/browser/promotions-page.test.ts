@@ -15,14 +15,7 @@ describe('the promotions page in Chromium, served by flotilla serve on a clone o
   beforeAll(async () => {
     f = promotionFleet(Date.now());
     // No kubeconfig reaches the example's clusters: the live comparison must say so, whatever else runs on this machine.
-    const kubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
-    try {
-      serve = await startServe(f.work, path.dirname(f.storeFile));
-    } finally {
-      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = kubeconfig;
-    }
+    serve = await startServe(f.work, path.dirname(f.storeFile), { KUBECONFIG: path.join(path.dirname(f.storeFile), 'no-kubeconfig') });
     browser = await launchChromium();
   });
   afterAll(async () => {

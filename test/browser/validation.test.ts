@@ -21,14 +21,7 @@ describe('validation in the UI (Chromium, flotilla serve)', () => {
   beforeAll(async () => {
     f = fleetWith({ staging: true, prod: false });
     head = git(f.work, 'rev-parse', 'HEAD').trim();
-    const kubeconfig = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = path.join(path.dirname(f.storeFile), 'no-kubeconfig');
-    try {
-      serve = await startServe(f.work, path.dirname(f.storeFile));
-    } finally {
-      if (kubeconfig === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = kubeconfig;
-    }
+    serve = await startServe(f.work, path.dirname(f.storeFile), { KUBECONFIG: path.join(path.dirname(f.storeFile), 'no-kubeconfig') });
     browser = await launchChromium();
   });
   afterAll(async () => {
