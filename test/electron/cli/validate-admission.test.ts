@@ -2,28 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, writeFiles } from '../../helpers/git-fixtures';
+import { REQUIRE_TEAM_LABEL } from '../../helpers/admission-policies';
 import { cli } from '../../helpers/run-cli';
 
 interface JsonReport { targets: { app?: string; cluster?: string; findings: { check: string; id: string; severity: string; message: string; cluster?: string; app?: string; source?: { file: string; line?: number } }[]; problems: { message: string; file?: string; line?: number; column?: number }[] }[] }
 
 // The platform's admission policies are rendered by one app (here the worker's prod overlay) and enforced on every
 // app of the cluster: `flotilla validate` checks each prod app against them, and no other cluster's apps.
-const POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: require-team-label}
-spec:
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
-  validations:
-  - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
-    message: every Deployment needs a team label
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: require-team-label}
-spec: {policyName: require-team-label, validationActions: [Deny]}
----
+const POLICY = `${REQUIRE_TEAM_LABEL}---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
 metadata: {name: broken}
@@ -63,7 +49,7 @@ describe('flotilla validate: admission policies', () => {
     const problems = report.targets.flatMap((t) => t.problems).filter((p) => p.message.includes('ValidatingAdmissionPolicy broken'));
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]!.message).toMatch(/spec\.validations\[0\]\.expression: compilation failed: .*; the policy is not checked/);
-    expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 25 });
+    expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 28 });
     expect(r.code).toBe(2);
   });
 });
