@@ -129,13 +129,17 @@ export interface PromotionAsk {
   readonly live?: boolean;
 }
 
-/** A promotion's plan with where it builds and pushes. */
+/** A promotion's plan with where it builds and pushes (what PromotionService.plan returns). */
 export interface PromotionPlanView {
   readonly plan: PromotionPlan;
   readonly remote: string;
+  /** The branch the GitOps tool reads. */
   readonly branch: string;
+  /** The remote branch's tip the plan builds on. */
   readonly base: string;
+  /** `Name <email>` from git config, when set. */
   readonly promoter?: string;
+  /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
   readonly checkoutProblems: readonly string[];
   /** The promoted state against the live state, per target cluster (when asked for). */
   readonly live?: readonly LiveClusterDiff[];
@@ -146,7 +150,9 @@ export interface RollbackPlanView {
   readonly promotion: PromotionRecordView;
   readonly remote: string;
   readonly branch: string;
+  /** The remote tip the revert applies to. */
   readonly base: string;
+  /** `git diff` of the revert. */
   readonly diff: string;
   /** What the target stage would run after the rollback (`app:version`). */
   readonly versions: readonly string[];

@@ -11,7 +11,8 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import { changedApps, promotionMessage } from '../../../shared/promotion/commit-message';
 import type { Confirmation, GateContext } from '../../../shared/promotion/gates';
-import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promotion/history';
+import type { PromotionRecordView } from '../../../shared/promotion/history';
+import type { PromotionPlanView } from '../../../shared/api/contract';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
 import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
@@ -55,21 +56,8 @@ export interface PromoteOptions extends PromotionRequest {
   readonly live?: LiveDiffOptions;
 }
 
-/** A plan with where it builds and where it will push. */
-export interface PlannedPromotion {
-  readonly plan: PromotionPlan;
-  readonly remote: string;
-  /** The branch the GitOps tool reads. */
-  readonly branch: string;
-  /** The remote branch's tip the plan builds on. */
-  readonly base: string;
-  /** `Name <email>` from git config, when set. */
-  readonly promoter?: string;
-  /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
-  readonly checkoutProblems: readonly string[];
-  /** The promoted state against the live state, per target cluster (when asked for). */
-  readonly live?: readonly LiveClusterDiff[];
-}
+/** A plan with where it builds and where it will push: the API contract's view, returned as it is. */
+export type PlannedPromotion = PromotionPlanView;
 
 /** Where the service keeps its history and how it behaves. */
 export interface PromotionServiceOptions {
