@@ -29,6 +29,12 @@ import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
 import { CommitSignatureVerifier } from '../git-signatures';
+import type { ApprovalSubject } from '../../../shared/promotion/approval';
+import { shortDigest } from '../../../shared/promotion/digest';
+import { stageGates } from '../../../shared/promotion/gates';
+import type { GateResult } from '../../../shared/promotion/gates';
+import type { SignedApproval } from './approvals';
+import { ApprovalLedger } from './approvals';
 import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { readCapabilities } from '../helm/capabilities';
@@ -39,16 +45,21 @@ import { withRepoLock } from './repo-lock';
 import { linkOnPath, writeNoFollow } from '../no-follow';
 import { PromotionGit } from './promotion-git';
 import type { RollbackContext } from './rollback';
+import type { RollbackOptions } from './rollback';
 import { planRollback, rollbackPromotion } from './rollback';
 import type { PromotionOutcome, RollbackPlan } from './types';
 
 export type { PromotionOutcome, RollbackPlan } from './types';
+export type { RollbackOptions } from './rollback';
+export type { SignedApproval } from './approvals';
 
-/** What a person asks for: a plan request plus who approved, how it was confirmed and which pipeline. */
+/**
+ * What a person asks for: a plan request plus how it was confirmed and which pipeline. Approvals are not asked for:
+ * they are the signed records on the remote's approvals ref (approvals.ts), read when the plan is made.
+ */
 export interface PromoteOptions extends PromotionRequest {
   /** The pipeline's name when the repository has several. */
   readonly pipeline?: string;
-  readonly approvals?: readonly string[];
   /** Default `flag`. */
   readonly confirmation?: Confirmation;
   /** Also compare each target cluster's promoted render with its live state (plan only). */
@@ -95,7 +106,11 @@ export class PromotionService {
   ) {
     this.git = new PromotionGit(repo);
     this.signatures = new CommitSignatureVerifier(repo.root);
+    this.approvals = new ApprovalLedger(repo, this.signatures);
   }
+
+  /** The signed approval records on the pipeline's remote. */
+  private readonly approvals: ApprovalLedger;
 
   /** Verifies (and caches) the signatures of source revisions, for stages that require signed commits. */
   private readonly signatures: CommitSignatureVerifier;
@@ -199,13 +214,69 @@ export class PromotionService {
    * Reverts a promotion's commit on the branch it was pushed to, recorded as a promotion of its own whose trailers and
    * record list the versions the target stage runs after it (see rollback.ts).
    */
-  async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
+  async rollback(id: number, opts: RollbackOptions = {}): Promise<PromotionOutcome> {
     return withRepoLock(this.lockFile, () => rollbackPromotion(this.rollbackContext(), id, opts));
   }
 
-  /** What `rollback` would do, changing nothing: the revert's diff and the versions after it. */
-  async planRollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<RollbackPlan> {
+  /** What `rollback` would do, changing nothing: the revert's diff, the versions after it, its digest and gates. */
+  async planRollback(id: number, opts: RollbackOptions = {}): Promise<RollbackPlan> {
     return planRollback(this.rollbackContext(), id, opts);
+  }
+
+  /**
+   * Plans a promotion and signs an approval of its digest, pushed to the pipeline's remote. `digest` (what the approver
+   * reviewed) must be the plan's digest now; a plan with errors or nothing to change is not approved.
+   */
+  async approve(req: PromoteOptions & { readonly digest?: string }): Promise<{ readonly planned: PlannedPromotion; readonly approval: SignedApproval }> {
+    const planned = await this.plan(req);
+    const { plan } = planned;
+    const errors = planBlockers(plan).filter((b) => !b.startsWith('gate '));
+    if (!planned.remote) throw new FlotillaError(problem(`approvals are pushed to the pipeline's remote, which ${this.repo.root} does not have: ${planned.checkoutProblems.join('; ') || 'add it with git remote add'}`));
+    if (errors.length > 0 || !plan.digest) throw new FlotillaError(problem(`the plan ${plan.from} -> ${plan.to} has errors and cannot be approved:\n  ${errors.join('\n  ')}`));
+    if (plan.noop) throw new FlotillaError(problem(`nothing to approve: ${plan.to} already has ${plan.from}'s versions`));
+    const subject: ApprovalSubject = { kind: 'promotion', pipeline: plan.pipeline, stage: plan.to, digest: plan.digest, subject: `${plan.from} -> ${plan.to}: ${changedApps(plan).join(', ')} at ${planned.base.slice(0, 7)}` };
+    return { planned, approval: await this.signApproval(planned.remote, subject, req.digest) };
+  }
+
+  /** Plans a rollback and signs an approval of its digest (as `approve` does for a promotion). */
+  async approveRollback(id: number, opts: RollbackOptions & { readonly digest?: string } = {}): Promise<{ readonly plan: RollbackPlan; readonly approval: SignedApproval }> {
+    const plan = await this.planRollback(id, opts);
+    const r = plan.promotion;
+    const subject: ApprovalSubject = { kind: 'rollback', pipeline: r.pipeline, stage: r.to, digest: plan.digest, subject: `rollback of ${r.commit!.slice(0, 7)} (#${r.id}: ${r.apps.join(', ')}, ${r.from} -> ${r.to}) at ${plan.base.slice(0, 7)}` };
+    return { plan, approval: await this.signApproval(plan.remote, subject, opts.digest) };
+  }
+
+  private async signApproval(remote: string, subject: ApprovalSubject, expected: string | undefined): Promise<SignedApproval> {
+    if (expected !== undefined && expected !== subject.digest && shortDigest(subject.digest) !== expected) {
+      throw new FlotillaError(problem(`the plan changed: its digest is now ${subject.digest}, not ${expected} (the one you asked to approve); review the plan again and approve its new digest`));
+    }
+    return this.approvals.approve(remote, subject, this.opts.maxAttempts ?? 3);
+  }
+
+  /**
+   * What the gates need beyond the pipeline and the history: the approval records on the remote (fetched now; only
+   * for a stage that requires approvals), the promoter, and the verified signature of the revision built on.
+   */
+  private async trustContext(pipeline: PipelineSpec, stage: string, remote: string, base: string): Promise<Pick<GateContext, 'approvals' | 'promoter' | 'sourceSignature'>> {
+    const gates = pipeline.stages.find((s) => s.name === stage)?.gates;
+    const approvals = gates && gates.requiredApprovals > 0 && remote ? await this.approvals.records(remote) : [];
+    const promoter = await this.approvals.promoter(await this.git.identity());
+    const sourceSignature = gates?.signedCommits ? await this.signatures.verifyOne(base) : undefined;
+    return { approvals, promoter, ...(sourceSignature ? { sourceSignature } : {}) };
+  }
+
+  /** The gates of a rollback out of `stage`: the stage's own (freeze, approvals of this digest, signed commits, manual-only). */
+  private async rollbackGates(q: { readonly pipeline: string; readonly stage: string; readonly remote: string; readonly base: string; readonly digest: string; readonly confirmation: Confirmation }): Promise<GateResult[]> {
+    let pipeline: PipelineSpec;
+    try {
+      pipeline = this.choosePipeline(this.repo.treeAt(q.base), q.pipeline);
+    } catch (err) {
+      return [{ gate: 'validation', stage: q.stage, passed: false, reason: `the gates of ${q.stage} cannot be read at ${q.base.slice(0, 7)}: ${formatProblem(toProblem(err))}` }];
+    }
+    const stage = pipeline.stages.find((s) => s.name === q.stage);
+    if (!stage) return [{ gate: 'validation', stage: q.stage, passed: false, reason: `pipeline ${pipeline.name} has no stage ${q.stage} at ${q.base.slice(0, 7)}: its gates cannot be checked` }];
+    const ctx: GateContext = { now: this.now(), confirmation: q.confirmation, ...(await this.trustContext(pipeline, stage.name, q.remote, q.base)) };
+    return stageGates(stage.name, stage.gates, ctx, { kind: 'rollback', pipeline: pipeline.name, digest: q.digest });
   }
 
   private rollbackContext(): RollbackContext {
@@ -216,6 +287,7 @@ export class PromotionService {
       now: () => this.now(),
       openLog: () => this.openLog(),
       target: (name) => this.target(name),
+      gates: (q) => this.rollbackGates(q),
     };
   }
 
@@ -330,19 +402,16 @@ export class PromotionService {
     const git = this.readerAt(base, branch, scan.fleet.repoURLs);
     const generated = generateAll(scan, git);
     const promoter = await this.git.identity();
-    // A stage that requires signed commits reads the verified signature of the revision the promotion builds on.
-    const signed = pipeline.stages.find((s) => s.name === req.to)?.gates.signedCommits === true;
-    const sourceSignature = signed ? await this.signatures.verifyOne(base) : undefined;
+    // Approvals are fetched from the remote now; a stage requiring signed commits verifies the revision built on.
+    const trust = await this.trustContext(pipeline, req.to, remote, base);
     const history = this.historyReader();
     try {
       const gates: GateContext = {
         now: this.now(),
         confirmation: req.confirmation ?? 'flag',
-        approvals: req.approvals ?? [],
-        ...(promoter ? { promoter: promoterName(promoter) } : {}),
+        ...trust,
         ...(history ? { history: history.read } : {}),
         versionsAt: this.versionsReader(pipeline),
-        ...(sourceSignature ? { sourceSignature } : {}),
       };
       // A plan with live diffs reads the target clusters' version and API groups for Helm; else the fleet file's.
       const clusters = fleetClusters(scan);
@@ -471,6 +540,3 @@ function isPipelineText(text: string): boolean {
   return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);
 }
 
-function promoterName(identity: string): string {
-  return identity.replace(/\s*<[^>]*>$/, '');
-}

@@ -1,10 +1,14 @@
 // Rolling a promotion back: revert its commit on the branch it was pushed to (temporary worktree, commit, push),
 // recorded as a promotion of its own whose trailers and record list the versions the target stage runs after it.
+// A rollback changes the stage as a promotion into it does, so it passes the same stage gates first: freeze windows,
+// signed approvals (of the rollback plan's digest), signed commits and manual-only; `--yes` alone passes none of them.
 
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import { parsePromotionTrailers, rollbackMessage } from '../../../shared/promotion/commit-message';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
+import { rollbackDigest } from '../../../shared/promotion/digest';
+import type { Confirmation, GateResult } from '../../../shared/promotion/gates';
 import type { PromotionPlan } from '../../../shared/promotion/plan';
 import { stageVersions } from '../../../shared/promotion/versions';
 import type { FileTree } from '../../../shared/repo/file-tree';
@@ -25,13 +29,21 @@ export interface RollbackContext {
   openLog(): PromotionLog;
   /** The pipeline (by name, or the only one) and where it pushes. */
   target(name: string | undefined): Promise<{ pipeline: PipelineSpec; remote: string; branch: string }>;
+  /** The gates of the rolled-back stage for a rollback plan, read at `base` (approvals fetched from `remote`). */
+  gates(q: { readonly pipeline: string; readonly stage: string; readonly remote: string; readonly base: string; readonly digest: string; readonly confirmation: Confirmation }): Promise<GateResult[]>;
+}
+
+/** Which pipeline, and how the rollback was confirmed (default `flag`: a manual-only stage refuses it). */
+export interface RollbackOptions {
+  readonly pipeline?: string;
+  readonly confirmation?: Confirmation;
 }
 
 /**
  * Reverts promotion `id`'s commit and pushes it; a push refused because the remote moved (or its ref was locked) is
  * retried on the fetched tip, a bounded number of times. The caller holds the repository's promotion lock.
  */
-export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
+export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: RollbackOptions = {}): Promise<PromotionOutcome> {
   const target = await ctx.target(opts.pipeline);
   const log = ctx.openLog();
   try {
@@ -44,6 +56,14 @@ export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: 
     try {
       for (let attempt = 1; ; attempt++) {
         const base = ctx.git.remoteTip(target.remote, branch);
+        // The gates decide on the revert of this very tip: its digest is what an approval must name.
+        const planned = await revertPlan(ctx, original, target, branch, base);
+        const gates = await ctx.gates({ pipeline: original.pipeline, stage: original.to, remote: target.remote, base, digest: planned.digest, confirmation: opts.confirmation ?? 'flag' });
+        const failed = gates.filter((g) => !g.passed).map((g) => `gate ${g.gate}: ${g.reason}`);
+        if (failed.length > 0) {
+          const plan = { ...emptyPlan(original), gates, digest: planned.digest, ready: false };
+          return { record: log.finish(rid, { result: 'blocked', baseRevision: base, attempts: attempt, message: failed.join('\n'), at: ctx.now() }), plan, blockers: failed };
+        }
         let restored: string[] = [];
         const pushed = await ctx.git.commitAndPush(base, target.remote, branch, (tree) => {
           restored = deployedVersions(target.pipeline, tree, original);
@@ -53,7 +73,7 @@ export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: 
           await ctx.beforePush?.(attempt);
           return undefined;
         });
-        const plan = emptyPlan(original);
+        const plan = { ...emptyPlan(original), gates, digest: planned.digest };
         if (pushed.ok) {
           return { record: log.finish(rid, { result: 'pushed', commit: pushed.commit, branch, baseRevision: base, attempts: attempt, versions: restored, at: ctx.now() }), plan, blockers: [] };
         }
@@ -74,26 +94,35 @@ export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: 
 
 /**
  * What `rollbackPromotion` would do, changing nothing: reverts the promotion's commit in a temporary worktree on the
- * fetched remote tip and reports the diff and the versions the target stage would run after it.
+ * fetched remote tip and reports the diff, the versions the target stage would run after it, the plan's digest and the
+ * verdicts of the stage's gates.
  */
-export async function planRollback(ctx: RollbackContext, id: number, opts: { readonly pipeline?: string } = {}): Promise<RollbackPlan> {
+export async function planRollback(ctx: RollbackContext, id: number, opts: RollbackOptions = {}): Promise<RollbackPlan> {
   const target = await ctx.target(opts.pipeline);
   const log = ctx.openLog();
   try {
     const { original, branch } = await rollbackSubject(ctx, log, id, target);
     const base = ctx.git.remoteTip(target.remote, branch);
-    return await ctx.git.inWorktree(base, async (dir) => {
-      await revertInto(dir, original, target.remote, branch);
-      const wt = simpleGit(dir);
-      const diff = await wt.raw(['diff', '--cached', '--no-color']);
-      const tree = (await wt.raw(['write-tree'])).trim();
-      // A dangling commit of the reverted tree (never pushed, collected by git gc), to read it from git objects.
-      const commit = (await wt.raw(['-c', 'user.name=Flotilla', '-c', 'user.email=flotilla@localhost', 'commit-tree', tree, '-p', base, '-m', 'flotilla rollback plan'])).trim();
-      return { promotion: original, remote: target.remote, branch, base, diff, versions: deployedVersions(target.pipeline, ctx.git.repo.treeAt(commit), original) };
-    });
+    const planned = await revertPlan(ctx, original, target, branch, base);
+    const gates = await ctx.gates({ pipeline: original.pipeline, stage: original.to, remote: target.remote, base, digest: planned.digest, confirmation: opts.confirmation ?? 'interactive' });
+    return { promotion: original, remote: target.remote, branch, base, ...planned, gates, ready: gates.every((g) => g.passed) };
   } finally {
     log.close();
   }
+}
+
+/** The revert of a promotion's commit on `base`, in a temporary worktree: its diff, the versions after it and its digest. */
+async function revertPlan(ctx: RollbackContext, original: PromotionRecordView, target: { pipeline: PipelineSpec; remote: string }, branch: string, base: string): Promise<{ diff: string; versions: string[]; digest: string }> {
+  return ctx.git.inWorktree(base, async (dir) => {
+    await revertInto(dir, original, target.remote, branch);
+    const wt = simpleGit(dir);
+    const diff = await wt.raw(['diff', '--cached', '--no-color']);
+    const tree = (await wt.raw(['write-tree'])).trim();
+    // A dangling commit of the reverted tree (never pushed, collected by git gc), to read it from git objects.
+    const commit = (await wt.raw(['-c', 'user.name=Flotilla', '-c', 'user.email=flotilla@localhost', '-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', base, '-m', 'flotilla rollback plan'])).trim();
+    const digest = rollbackDigest({ pipeline: original.pipeline, stage: original.to, commit: original.commit!, revision: base, diff });
+    return { diff, versions: deployedVersions(target.pipeline, ctx.git.repo.treeAt(commit), original), digest };
+  });
 }
 
 /** The promotion to roll back, checked: pushed, not rolled back yet, its commit present after fetching its branch. */

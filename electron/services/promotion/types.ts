@@ -1,6 +1,7 @@
 // Types that the promotion service and its rollback module share (kept apart so neither imports the other).
 
 import type { PromotionRecordView } from '../../../shared/promotion/history';
+import type { GateResult } from '../../../shared/promotion/gates';
 import type { PromotionPlan } from '../../../shared/promotion/plan';
 
 /** How an execution ended. */
@@ -22,4 +23,10 @@ export interface RollbackPlan {
   readonly diff: string;
   /** What the target stage would run after the rollback (`app:version`). */
   readonly versions: readonly string[];
+  /** The rollback plan's digest: what a signed approval of this rollback names. */
+  readonly digest: string;
+  /** The rolled-back stage's gates as they decide on this plan now (freeze, approvals, signed commits, manual-only). */
+  readonly gates: readonly GateResult[];
+  /** Every gate passes. */
+  readonly ready: boolean;
 }
