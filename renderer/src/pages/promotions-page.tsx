@@ -135,7 +135,7 @@ function PlanPanel() {
         </label>
       </p>
       {view && <PlanBody view={view} />}
-      {view && <ApproveAction digest={view.plan.digest} disabled={planning || !approvable} />}
+      {view && <ApproveAction digest={view.plan.digest} disabled={planning || !approvable} recheck={() => void openPlan(ask)} />}
       {blockers.length > 0 && (
         <div id="confirm-blockers" className="blockers">
           <strong>Confirm is disabled:</strong>
@@ -174,7 +174,7 @@ function confirmBlockers(view: PromotionPlanView): string[] {
  * The plan's digest and "Approve (sign)": signs an approval of this digest with the user's git signing key (pushed to
  * the remote's approvals ref), then re-plans so the approval gate counts it. The last approval's verdict is shown.
  */
-function ApproveAction({ digest, disabled }: { readonly digest: string | undefined; readonly disabled: boolean }) {
+function ApproveAction({ digest, disabled, recheck }: { readonly digest: string | undefined; readonly disabled: boolean; readonly recheck: () => void }) {
   const approve = useStore((s) => s.approveOpenPlan);
   const approving = useStore((s) => s.approving);
   const last = useStore((s) => s.lastApproval);
@@ -189,7 +189,13 @@ function ApproveAction({ digest, disabled }: { readonly digest: string | undefin
         <button type="button" disabled={disabled || approving || !digest} onClick={() => void approve()}>
           {approving ? 'Signing…' : 'Approve (sign)'}
         </button>{' '}
-        <span className="muted">signs this digest with your git signing key and pushes the record; approvals count only from the stage&apos;s approvers, never the promoter</span>
+        <button type="button" disabled={approving} onClick={recheck}>
+          Check approvals again
+        </button>{' '}
+        <span className="muted">
+          signs this digest with your git signing key and pushes the record; approvals count only from the stage&apos;s approvers, never the promoter. An approver elsewhere runs{' '}
+          <code>flotilla approve</code>; check again to count theirs.
+        </span>
       </p>
       {last && last.subject.digest === digest && (
         <p role="status" aria-label="Approval">
@@ -237,6 +243,7 @@ function RollbackPanel() {
   const promoting = useStore((s) => s.promoting);
   const close = useStore((s) => s.closeRollback);
   const rollback = useStore((s) => s.rollbackPromotion);
+  const reopen = useStore((s) => s.openRollback);
   if (id === undefined) return null;
   return (
     <section role="dialog" aria-label={`Rollback of promotion #${id}`} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
@@ -252,7 +259,7 @@ function RollbackPanel() {
             {view.promotion.to} would run: {view.versions.length ? view.versions.map((v) => <code key={v}>{v} </code>) : <span className="muted">no promoted version</span>}
           </p>
           <GatesTable gates={view.gates} />
-          <ApproveAction digest={view.digest} disabled={promoting} />
+          <ApproveAction digest={view.digest} disabled={promoting} recheck={() => void reopen(id)} />
           <pre aria-label={`Revert of promotion #${id}`} style={PRE}>
             {view.diff}
           </pre>
