@@ -33,7 +33,7 @@ function approvalText(a: SignedApproval): string {
   );
 }
 
-/** `flotilla approve APP|--all --from S --to S` and `flotilla approve --rollback ID`: sign a plan's digest and push the record. */
+/** `flotilla approve APP|--all --from S --to S` and `flotilla approve --rollback ID|COMMIT`: sign a plan's digest and push the record. */
 export function registerApprove(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('approve')
@@ -41,7 +41,7 @@ export function registerApprove(program: Command, ctx: CliContext): void {
     .option('--all', 'every app of the source stage')
     .option('--from <stage>', 'the stage promoted from')
     .option('--to <stage>', 'the stage promoted to')
-    .option('--rollback <id>', 'approve the rollback of promotion ID instead')
+    .option('--rollback <id|commit>', "approve the rollback of a promotion instead: its id in this store, or its commit (a promotion this machine's store never recorded)")
     .option('--pipeline <name>', 'the pipeline, when the repository has several')
     .option('--digest <digest>', 'the plan digest you reviewed (from `flotilla promote --dry-run`): refused when the plan has changed since')
     .option('-y, --yes', 'approve without asking; without --digest the plan is still printed')
@@ -57,7 +57,8 @@ export function registerApprove(program: Command, ctx: CliContext): void {
       };
       let approval: SignedApproval;
       if (opts.rollback !== undefined) {
-        const id = promotionId(opts.rollback);
+        // Up to six digits is an id of this store; anything else names the promotion's commit.
+        const id = /^\d{1,6}$/.test(opts.rollback) ? promotionId(opts.rollback) : { commit: opts.rollback };
         const plan = await svc.planRollback(id, pipeline);
         if (opts.output === 'table') ctx.io.out(rollbackPlanText(plan));
         if (!(await ask(`Sign an approval of this rollback (${plan.digest})? [y/N] `))) return EXIT.findings;

@@ -219,7 +219,7 @@ export class PromotionService {
   }
 
   /** What `rollback` would do, changing nothing: the revert's diff, the versions after it, its digest and gates. */
-  async planRollback(id: number, opts: RollbackOptions = {}): Promise<RollbackPlan> {
+  async planRollback(id: number | { readonly commit: string }, opts: RollbackOptions = {}): Promise<RollbackPlan> {
     return planRollback(this.rollbackContext(), id, opts);
   }
 
@@ -238,11 +238,14 @@ export class PromotionService {
     return { planned, approval: await this.signApproval(planned.remote, subject, req.digest) };
   }
 
-  /** Plans a rollback and signs an approval of its digest (as `approve` does for a promotion). */
-  async approveRollback(id: number, opts: RollbackOptions & { readonly digest?: string } = {}): Promise<{ readonly plan: RollbackPlan; readonly approval: SignedApproval }> {
+  /**
+   * Plans a rollback and signs an approval of its digest (as `approve` does for a promotion). The promotion is named by
+   * its id in this store, or by its commit (an approver on another machine, whose store never recorded it).
+   */
+  async approveRollback(id: number | { readonly commit: string }, opts: RollbackOptions & { readonly digest?: string } = {}): Promise<{ readonly plan: RollbackPlan; readonly approval: SignedApproval }> {
     const plan = await this.planRollback(id, opts);
     const r = plan.promotion;
-    const subject: ApprovalSubject = { kind: 'rollback', pipeline: r.pipeline, stage: r.to, digest: plan.digest, subject: `rollback of ${r.commit!.slice(0, 7)} (#${r.id}: ${r.apps.join(', ')}, ${r.from} -> ${r.to}) at ${plan.base.slice(0, 7)}` };
+    const subject: ApprovalSubject = { kind: 'rollback', pipeline: r.pipeline, stage: r.to, digest: plan.digest, subject: `rollback of ${r.commit!.slice(0, 7)} (${r.id ? `#${r.id}: ` : ''}${r.apps.join(', ')}, ${r.from} -> ${r.to}) at ${plan.base.slice(0, 7)}` };
     return { plan, approval: await this.signApproval(plan.remote, subject, opts.digest) };
   }
 

@@ -97,11 +97,11 @@ export async function rollbackPromotion(ctx: RollbackContext, id: number, opts: 
  * fetched remote tip and reports the diff, the versions the target stage would run after it, the plan's digest and the
  * verdicts of the stage's gates.
  */
-export async function planRollback(ctx: RollbackContext, id: number, opts: RollbackOptions = {}): Promise<RollbackPlan> {
+export async function planRollback(ctx: RollbackContext, which: number | { readonly commit: string }, opts: RollbackOptions = {}): Promise<RollbackPlan> {
   const target = await ctx.target(opts.pipeline);
   const log = ctx.openLog();
   try {
-    const { original, branch } = await rollbackSubject(ctx, log, id, target);
+    const { original, branch } = await rollbackSubject(ctx, log, typeof which === 'number' ? which : await recordOfCommit(ctx, log, which.commit, target), target);
     const base = ctx.git.remoteTip(target.remote, branch);
     const planned = await revertPlan(ctx, original, target, branch, base);
     const gates = await ctx.gates({ pipeline: original.pipeline, stage: original.to, remote: target.remote, base, digest: planned.digest, confirmation: opts.confirmation ?? 'interactive' });
@@ -126,8 +126,9 @@ async function revertPlan(ctx: RollbackContext, original: PromotionRecordView, t
 }
 
 /** The promotion to roll back, checked: pushed, not rolled back yet, its commit present after fetching its branch. */
-async function rollbackSubject(ctx: RollbackContext, log: PromotionLog, id: number, target: { remote: string; branch: string }): Promise<{ original: PromotionRecordView; branch: string }> {
-  const original = log.require(id);
+async function rollbackSubject(ctx: RollbackContext, log: PromotionLog, which: number | PromotionRecordView, target: { remote: string; branch: string }): Promise<{ original: PromotionRecordView; branch: string }> {
+  const original = typeof which === 'number' ? log.require(which) : which;
+  const id = original.id || original.commit!.slice(0, 7);
   if (!original.commit || !['pushed', 'verified', 'verify-failed'].includes(original.result)) {
     throw new FlotillaError(problem(`promotion #${id} ${original.result === 'no-op' ? 'changed nothing' : `was not pushed (${original.result})`}: there is nothing to roll back`));
   }
@@ -146,12 +147,29 @@ async function rollbackSubject(ctx: RollbackContext, log: PromotionLog, id: numb
   return { original, branch };
 }
 
+/**
+ * The promotion a commit pushed, for an approver whose store never recorded it (another machine): the store's record
+ * when there is one, else one read from the commit's `Flotilla-Promotion-*` trailers (id 0: not in this store).
+ */
+async function recordOfCommit(ctx: RollbackContext, log: PromotionLog, commit: string, target: { pipeline: PipelineSpec; remote: string; branch: string }): Promise<PromotionRecordView> {
+  await ctx.git.fetch(target.remote, target.branch);
+  const repo = ctx.git.repo;
+  const sha = /^[0-9a-f]{4,64}$/i.test(commit) ? repo.resolve(`${commit}^{commit}`) : undefined;
+  if (!sha) throw new FlotillaError(problem(`commit ${commit} is not in ${repo.root}, even after fetching ${target.remote}/${target.branch}`));
+  const recorded = log.list(1_000_000).find((r) => r.commit === sha);
+  if (recorded) return recorded;
+  const [by = '', at = '', message = ''] = (await repo.git.raw(['log', '-1', '--format=%an <%ae>%x1f%aI%x1f%B', sha])).split('\u001f');
+  const trailers = parsePromotionTrailers(message);
+  if (!trailers || trailers.rollbackOf !== undefined) throw new FlotillaError(problem(`commit ${sha.slice(0, 7)} is not a Flotilla promotion (no Flotilla-Promotion-From/-To trailers, or it is a rollback): there is nothing to roll back`));
+  return { id: 0, startedAt: at, by, pipeline: trailers.pipeline ?? target.pipeline.name, from: trailers.from, to: trailers.to, apps: trailers.apps, versions: trailers.versions, commit: sha, branch: target.branch, result: 'pushed', attempts: 1 };
+}
+
 /** Stages the revert of a promotion's commit in a worktree; a clear Problem when it no longer reverts cleanly. */
 async function revertInto(dir: string, original: PromotionRecordView, remote: string, branch: string): Promise<void> {
   try {
     await simpleGit(dir).raw(['revert', '--no-commit', original.commit!]);
   } catch (err) {
-    throw new FlotillaError(problem(`promotion #${original.id} (${original.commit!.slice(0, 7)}) does not revert cleanly on ${remote}/${branch}: the files changed since; ${firstLine(err)}`));
+    throw new FlotillaError(problem(`promotion ${original.id ? `#${original.id} ` : ''}(${original.commit!.slice(0, 7)}) does not revert cleanly on ${remote}/${branch}: the files changed since; ${firstLine(err)}`));
   }
 }
 

@@ -135,7 +135,8 @@ describe('flotilla promote', () => {
       expect(blocked.out).toMatch(/\[FAIL\] approval: needs 1 signed approval\(s\) from alice of plan sha256:[0-9a-f]{12}; has 0\. An approver signs this plan with flotilla approve --rollback ID/);
       expect(blocked.err).toContain('rollback of #1 blocked by its stage\'s gates');
       expect(f.remoteHead()).toBe(head);
-      const rollbackApproval = await cli(['approve', '--rollback', '1', '--yes', ...aliceArgs, '-o', 'json']);
+      // alice's own data folder never recorded promotion #1: she names it by its commit.
+      const rollbackApproval = await cli(['approve', '--rollback', head, '--yes', '--repo', aliceDir, '--data-dir', path.join(keys.dir, 'alice-data'), '-o', 'json']);
       expect(rollbackApproval.code).toBe(0);
       expect(JSON.parse(rollbackApproval.out)).toMatchObject({ remote: 'origin', subject: { kind: 'rollback', stage: 'staging' }, signature: { status: 'good', signer: 'alice' } });
       const back = await cli(['promote', '--rollback', '1', '--yes', ...args]);
