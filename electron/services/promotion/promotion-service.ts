@@ -1,7 +1,8 @@
 // Promotions through Git: plan on the remote branch's tip, apply the edits in a separate worktree (the user's checkout
 // is never touched), commit with the promoter's git identity and structured trailers, push; on a non-fast-forward
 // push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
-// promotion's commit through the same path (rollback.ts); git fetch/commit/push live in promotion-git.ts.
+// promotion's commit through the same path and gates (rollback.ts); git fetch/commit/push live in promotion-git.ts;
+// signed approvals of a plan's digest in approvals.ts; what a plan reads from git objects and the store in plan-readers.ts.
 
 import type { ExtraValidators } from '../validate/plan-validators';
 import { planValidators, repositoryAdmission } from '../validate/plan-validators';
@@ -20,12 +21,9 @@ import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
-import { stageVersions } from '../../../shared/promotion/versions';
 import type { AppVersions } from '../../../shared/promotion/versions';
 import type { StageStatus } from '../../../shared/promotion/stage-status';
 import { stageStatuses } from '../../../shared/promotion/stage-status';
-import type { TimelineEntry } from '../../../shared/report/model';
-import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
 import { CommitSignatureVerifier } from '../git-signatures';
@@ -41,6 +39,7 @@ import { readCapabilities } from '../helm/capabilities';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { renderOptions } from '../sources/render-options';
 import { PromotionLog } from './promotion-log';
+import { historyReader, recordPromotionEvents, versionsReader } from './plan-readers';
 import { withRepoLock } from './repo-lock';
 import { linkOnPath, writeNoFollow } from '../no-follow';
 import { PromotionGit } from './promotion-git';
@@ -189,7 +188,7 @@ export class PromotionService {
                 result: 'pushed', commit: pushed.commit, branch, baseRevision: planned.base, attempts: attempt, at: this.now(),
                 apps: changedApps(planned.plan), versions: planVersions(planned.plan),
               });
-              this.recordEvents(planned.plan, pushed.commit, promoter);
+              recordPromotionEvents(this.opts.storeFile, planned.plan, pushed.commit, promoter, this.now());
               return { record, plan: planned.plan, blockers: [] };
             }
             if (!pushed.rejected || attempt >= maxAttempts) {
@@ -369,7 +368,7 @@ export class PromotionService {
    */
   stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[]): StageStatus[] {
     const generated = generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs));
-    const history = this.historyReader();
+    const history = historyReader(this.opts.storeFile);
     try {
       return stageStatuses({
         pipeline,
@@ -377,7 +376,7 @@ export class PromotionService {
         clusters: fleetClusters(scan),
         applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
         versions,
-        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline) },
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: versionsReader(this.repo, pipeline) },
       });
     } finally {
       history?.close();
@@ -407,14 +406,14 @@ export class PromotionService {
     const promoter = await this.git.identity();
     // Approvals are fetched from the remote now; a stage requiring signed commits verifies the revision built on.
     const trust = await this.trustContext(pipeline, req.to, remote, base);
-    const history = this.historyReader();
+    const history = historyReader(this.opts.storeFile);
     try {
       const gates: GateContext = {
         now: this.now(),
         confirmation: req.confirmation ?? 'flag',
         ...trust,
         ...(history ? { history: history.read } : {}),
-        versionsAt: this.versionsReader(pipeline),
+        versionsAt: versionsReader(this.repo, pipeline),
       };
       // A plan with live diffs reads the target clusters' version and API groups for Helm; else the fleet file's.
       const clusters = fleetClusters(scan);
@@ -473,56 +472,6 @@ export class PromotionService {
         return this.repo.treeAt(revision === '' || revision === 'HEAD' || revision === branch ? base : revision);
       },
     };
-  }
-
-  /** The versions an app had in a stage at a recorded revision, read from git objects (memoised per revision). */
-  private versionsReader(pipeline: PipelineSpec): (revision: string, app: string, stage: string) => readonly string[] | undefined {
-    const memo = new Map<string, readonly string[] | undefined>();
-    // One `git rev-parse` per revision, not per app and stage: a graph of 300 apps asks for the same few revisions.
-    const shas = new Map<string, string | undefined>();
-    const shaOf = (revision: string): string | undefined => {
-      if (!shas.has(revision)) shas.set(revision, /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined);
-      return shas.get(revision);
-    };
-    return (revision, app, stage) => {
-      const key = `${revision}\u0000${app}\u0000${stage}`;
-      if (!memo.has(key)) {
-        const sha = shaOf(revision);
-        memo.set(key, sha ? stageVersions(pipeline, this.repo.treeAt(sha), app, stage) : undefined);
-      }
-      return memo.get(key);
-    };
-  }
-
-  private historyReader(): { read: (application: string, cluster: string) => readonly TimelineEntry[] | undefined; close: () => void } | undefined {
-    let store: FleetStore;
-    try {
-      store = FleetStore.open(this.opts.storeFile);
-    } catch {
-      return undefined;
-    }
-    return {
-      read: (application, cluster) => store.history(application, { cluster })[0]?.timeline,
-      close: () => store.close(),
-    };
-  }
-
-  private recordEvents(plan: PromotionPlan, commit: string, by: string): void {
-    let store: FleetStore | undefined;
-    try {
-      store = FleetStore.open(this.opts.storeFile);
-      for (const a of plan.apps) {
-        if (a.edits.length === 0) continue;
-        for (const c of a.clusters) {
-          store.recordPromotion({
-            app: c.application ?? a.app, cluster: c.cluster, at: new Date(this.now()).toISOString(),
-            detail: { revision: commit, from: plan.from, to: plan.to, pipeline: plan.pipeline, by, message: a.moves.map((m) => `${m.name} ${m.from ?? '(unset)'} -> ${m.to}`).join('; ') },
-          });
-        }
-      }
-    } finally {
-      store?.close();
-    }
   }
 
   private requirePromoter(planned: Pick<PlannedPromotion, 'promoter'>): string {
