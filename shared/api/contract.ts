@@ -11,7 +11,9 @@ import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
+import type { ApprovalSubject } from '../promotion/approval';
 import type { GateResult } from '../promotion/gates';
+import type { CommitSignature } from '../promotion/signature';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
@@ -124,7 +126,6 @@ export interface PromotionAsk {
   readonly to: string;
   readonly apps: readonly string[] | 'all';
   readonly images?: readonly string[];
-  readonly approvals?: readonly string[];
   /** Also compare the promoted state with each target cluster's live state (plan only). */
   readonly live?: boolean;
 }
@@ -156,6 +157,27 @@ export interface RollbackPlanView {
   readonly diff: string;
   /** What the target stage would run after the rollback (`app:version`). */
   readonly versions: readonly string[];
+  /** The rollback plan's digest, which an approval names. */
+  readonly digest: string;
+  /** The rolled-back stage's gates on this plan (freeze, signed approvals, signed commits, manual-only). */
+  readonly gates: readonly GateResult[];
+  readonly ready: boolean;
+}
+
+/** An approval to sign: of the promotion plan asked for, or of promotion `rollback`'s rollback, whose digest the person reviewed. */
+export interface ApprovalAsk {
+  readonly promotion?: PromotionAsk;
+  readonly rollback?: number;
+  /** The digest of the plan shown: refused when the plan has changed since. */
+  readonly digest: string;
+}
+
+/** A signed approval pushed to the remote: its record, what it approves, and git's verdict on the signature here. */
+export interface ApprovalView {
+  readonly commit: string;
+  readonly remote: string;
+  readonly subject: ApprovalSubject;
+  readonly signature: CommitSignature;
 }
 
 /** How a promotion (or rollback) ended, and why it did not push when it did not. */
@@ -322,6 +344,8 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
   /** What rolling a promotion back would do (revert diff, versions after it); changes nothing. */
   'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
+  /** Signs an approval of a promotion's or rollback's plan digest with the user's git signing key and pushes it. */
+  'promotion:approve': (req: ApprovalAsk) => Promise<ApprovalView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -347,7 +371,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

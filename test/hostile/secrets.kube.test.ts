@@ -152,6 +152,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'promotion:history': {},
       'promotion:rollback': { id: 1 },
       'promotion:rollback-plan': { id: 1 },
+      'promotion:approve': { promotion: ask, digest: `sha256:${'0'.repeat(64)}` },
       'history:app': { app: 'web-dev' },
       'history:snapshots': {},
       'report:drift': { format: 'json' },
