@@ -1,0 +1,89 @@
+import type { KubeObject } from '../../../shared/model/status';
+import type { AccessCheck, AccessVerdict } from './access-review';
+import { describeDenial, resourceName, reviewAccess, uniqueChecks } from './access-review';
+import type { ClusterConnection } from './connection';
+import { hookInfo } from './sync-hooks';
+import { parseAppSyncOptions, resourceSyncOptions } from './sync-options';
+import type { ResourceSelector, SyncAccess, SyncAccessPart, SyncOptions } from './sync-types';
+import { keyOf } from './tracking';
+
+// Before a sync touches anything: which verbs on which resources it needs, as sync.ts uses them, and whether the
+// cluster's user has them (access-review.ts). Sync: get (live reads, health waits) and create + patch (server-side
+// apply creates or patches) on each rendered kind in its namespace — update instead of patch with Replace=true or
+// Validate=false, delete too with Force=true; hooks need create, get and delete (BeforeHookCreation and the delete
+// policies); CreateNamespace needs get, create and patch on namespaces. Prune needs list and delete on each rendered
+// kind in the app's namespaces. Kinds the cluster does not serve are left to the sync, which reports them itself.
+
+/** The options of a sync that change what it needs. */
+export type SyncAccessOptions = Pick<SyncOptions, 'namespace' | 'createNamespace' | 'syncOptions' | 'resources'>;
+
+/** Whether a resource is chosen by a selective sync (as sync.ts selects). */
+function selected(key: { group: string; kind: string; namespace: string; name: string }, sel: readonly ResourceSelector[] | undefined): boolean {
+  if (!sel) return true;
+  return sel.some((s) => (!s.group || s.group === key.group) && (!s.kind || s.kind === key.kind) && (!s.namespace || s.namespace === key.namespace) && (!s.name || s.name === key.name));
+}
+
+/** The permissions a sync of these objects needs, and those its prune needs besides. */
+export async function requiredAccess(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncAccessOptions): Promise<{ sync: AccessCheck[]; prune: AccessCheck[] }> {
+  const app = parseAppSyncOptions(opts.syncOptions);
+  const destination = opts.namespace ?? 'default';
+  const sync: AccessCheck[] = [];
+  const prune: AccessCheck[] = [];
+  const namespaces = new Set<string>([destination]);
+  let createsNamespace = Boolean(opts.createNamespace || app.createNamespace);
+  for (const obj of desired) {
+    const info = await conn.resourceFor(obj.apiVersion ?? '', obj.kind ?? '');
+    if (!info) continue;
+    const raw = keyOf(obj);
+    const namespace = info.namespaced ? raw.namespace || destination : undefined;
+    if (obj.kind === 'Namespace' && raw.name === destination) createsNamespace = false;
+    const hook = hookInfo(obj);
+    const at = { group: info.group, resource: info.resource, ...(namespace ? { namespace } : {}) };
+    if (hook) {
+      if (opts.resources || !hook.phases.some((p) => p !== 'PostDelete')) continue;
+      sync.push({ verb: 'create', ...at }, { verb: 'get', ...at }, { verb: 'delete', ...at });
+      continue;
+    }
+    if (!selected({ ...raw, namespace: namespace ?? '' }, opts.resources)) continue;
+    const o = resourceSyncOptions(obj, app);
+    sync.push({ verb: 'get', ...at }, { verb: 'create', ...at }, { verb: o.replace || !o.validate ? 'update' : 'patch', ...at });
+    if (o.force) sync.push({ verb: 'delete', ...at });
+    if (namespace) namespaces.add(namespace);
+    prune.push({ verb: 'list', ...at }, { verb: 'delete', ...at });
+  }
+  if (createsNamespace) for (const verb of ['get', 'create', 'patch']) sync.push({ verb, group: '', resource: 'namespaces' });
+  return { sync: uniqueChecks(sync), prune: uniqueChecks(prune) };
+}
+
+/** The outcome of a set of verdicts, with the sentence that says the first refusal. */
+export function accessPart(cluster: string, verdicts: readonly AccessVerdict[]): SyncAccessPart {
+  const denied = verdicts.filter((v) => v.result === 'denied');
+  const unknown = verdicts.filter((v) => v.result === 'unknown');
+  const more = (n: number): string => (n > 1 ? ` (and ${n - 1} more: ${denied.slice(1, 4).map((v) => `${v.verb} ${resourceName(v)}`).join(', ')}${n > 4 ? ', …' : ''})` : '');
+  const reason = denied.length
+    ? `${describeDenial(denied[0]!, cluster)}${more(denied.length)}`
+    : unknown.length
+      ? `could not check on ${cluster} whether you may ${unknown[0]!.verb} ${resourceName(unknown[0]!)}: ${unknown[0]!.reason ?? 'no answer'}`
+      : undefined;
+  return { result: denied.length ? 'denied' : unknown.length ? 'unknown' : 'allowed', denied, unknown, checked: verdicts.length, ...(reason ? { reason } : {}) };
+}
+
+/** Asks the cluster whether its user may sync (and prune) these objects, without changing anything. */
+export async function checkSyncAccess(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncAccessOptions): Promise<SyncAccess> {
+  let need: { sync: AccessCheck[]; prune: AccessCheck[] };
+  try {
+    await conn.connect();
+    need = await requiredAccess(conn, desired, opts);
+  } catch (err) {
+    // The cluster cannot be asked (unreachable, credentials refused): unknown, never allowed.
+    const why = `could not check on ${conn.name} what you may do: ${err instanceof Error ? err.message : String(err)}`;
+    const part: SyncAccessPart = { result: 'unknown', denied: [], unknown: [], checked: 0, reason: why };
+    return { cluster: conn.name, sync: part, prune: part };
+  }
+  const verdicts = await reviewAccess(conn, [...need.sync, ...need.prune]);
+  return {
+    cluster: conn.name,
+    sync: accessPart(conn.name, verdicts.slice(0, need.sync.length)),
+    prune: accessPart(conn.name, verdicts.slice(need.sync.length)),
+  };
+}
