@@ -52,6 +52,7 @@ export class ArgoRbac {
     readonly policy: RbacPolicy,
     private readonly rules: readonly PolicyRule[],
     private readonly byKey: ReadonlyMap<string, PolicyRule>,
+    private readonly match: (value: string, pattern: string) => boolean,
   ) {}
 
   /** Builds the enforcer: the built-in policy first (as Argo CD loads it), then the policy's rules. */
@@ -69,7 +70,7 @@ export class ArgoRbac {
       model.addPolicy(r.ptype, r.ptype, [...r.fields]);
     }
     await enforcer.buildRoleLinks();
-    return new ArgoRbac(enforcer, policy, rules, byKey);
+    return new ArgoRbac(enforcer, policy, rules, byKey, match);
   }
 
   /** One Casbin check for a subject, as Argo CD's `enforce`: the default role first, then the subject. */
@@ -84,8 +85,20 @@ export class ArgoRbac {
 
   private check(subject: string, resource: string, action: string, object: string): RbacDecision {
     const [allowed, explain] = this.enforcer.enforceExSync(subject, resource, action, object);
-    const rule = explain.length ? this.byKey.get(ruleKey('p', explain)) : undefined;
+    const rule = explain.length ? this.byKey.get(ruleKey('p', explain)) : allowed ? undefined : this.denying(subject, resource, action, object);
     return { allowed, subject, ...(rule ? { rule } : {}) };
+  }
+
+  /** For a refusal Casbin does not explain: the first deny line that matches the subject or one of its roles. */
+  private denying(subject: string, resource: string, action: string, object: string): PolicyRule | undefined {
+    const reach = new Set([subject]);
+    // Casbin's role manager follows at most 10 levels of g lines; so does this walk.
+    for (let level = 0; level < 10; level++) {
+      const before = reach.size;
+      for (const r of this.rules) if (r.ptype === 'g' && reach.has(r.fields[0]!)) reach.add(r.fields[1]!);
+      if (reach.size === before) break;
+    }
+    return this.rules.find((r) => r.ptype === 'p' && r.fields[4] === 'deny' && reach.has(r.fields[0]!) && this.match(resource, r.fields[1]!) && this.match(action, r.fields[2]!) && this.match(object, r.fields[3]!));
   }
 
   /**
