@@ -116,8 +116,10 @@ export function parsePolicyText(text: string, place: (line: number, column: numb
     if ('error' in rec) return bad(`invalid RBAC policy line: ${rec.error}`, rec.column);
     const [type, ...fields] = rec.fields;
     if (type !== 'p' && type !== 'g') return bad(`invalid RBAC policy line: it must start with p (a permission) or g (a group or role assignment), not "${type ?? ''}"`, 1);
-    if (type === 'p' && rec.fields.length !== 6) return bad(`invalid RBAC policy line: a p line has 6 fields (p, subject, resource, action, object, allow|deny), this one has ${rec.fields.length}`, rec.columns[Math.min(rec.fields.length, 6) - 1] ?? 1);
-    if (type === 'g' && rec.fields.length !== 3) return bad(`invalid RBAC policy line: a g line has 3 fields (g, user or group, role), this one has ${rec.fields.length}`, rec.columns[Math.min(rec.fields.length, 3) - 1] ?? 1);
+    // A line with too many fields is placed at the first extra one; with too few, where the missing one would start.
+    const fieldCountAt = (expected: number): number => (rec.fields.length > expected ? rec.columns[expected]! : line.length + 1);
+    if (type === 'p' && rec.fields.length !== 6) return bad(`invalid RBAC policy line: a p line has 6 fields (p, subject, resource, action, object, allow|deny), this one has ${rec.fields.length}`, fieldCountAt(6));
+    if (type === 'g' && rec.fields.length !== 3) return bad(`invalid RBAC policy line: a g line has 3 fields (g, user or group, role), this one has ${rec.fields.length}`, fieldCountAt(3));
     if (type === 'p') {
       const eft = fields[4]!;
       if (eft !== 'allow' && eft !== 'deny') bad(`the effect "${eft}" is neither allow nor deny: Argo CD's policy effect counts neither, so this line grants and refuses nothing`, rec.columns[5]!, 'warning');

@@ -136,7 +136,7 @@ describe('a malformed policy.csv', () => {
     const read = readNamedConfigMapFile(text, 'argocd/argocd-rbac-cm.yaml', RBAC_CONFIGMAP);
     const { policy, problems } = parseRbacConfig(read.data!, read.origin);
     expect(problems.map(formatProblem)).toEqual([
-      expect.stringMatching(/^argocd\/argocd-rbac-cm\.yaml:9:29: .*a p line has 6 fields .*this one has 4 \(line "p, alice, applications, get"\)/),
+      expect.stringMatching(/^argocd\/argocd-rbac-cm\.yaml:9:32: .*a p line has 6 fields .*this one has 4 \(line "p, alice, applications, get"\)/),
       expect.stringMatching(/^argocd\/argocd-rbac-cm\.yaml:10:5: .*must start with p .* not "x"/),
       expect.stringMatching(/^argocd\/argocd-rbac-cm\.yaml:11:46: invalid RBAC policy line: extraneous or missing " in quoted-field/),
       expect.stringMatching(/^argocd\/argocd-rbac-cm\.yaml:13:39: .*effect "alow" is neither allow nor deny/),
