@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadKubeconfig } from '../../helpers/dead-clusters';
 import { commitAll, exampleRepo } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
 
@@ -86,5 +87,14 @@ describe('flotilla rbac', () => {
     } finally {
       bare.cleanup();
     }
+  });
+});
+
+describe('flotilla sync --check on a cluster that cannot answer', () => {
+  it('is unknown, never allowed: exit 2 with the reason', async () => {
+    const kubeconfig = await deadKubeconfig(mkdtempSync(path.join(os.tmpdir(), 'flotilla-rbac-dead-')), ['dev']);
+    const r = await cli(['sync', 'api-dev', '--check', '--repo', repo.dir, '--kubeconfig', kubeconfig, '--timeout', '2s'], repo.dir);
+    expect(r.out).toMatch(/dev\s+sync\s+0 permissions\s+unknown\s+could not check on dev what you may do: .*(ECONNREFUSED|connect)/);
+    expect(r.code).toBe(2);
   });
 });
