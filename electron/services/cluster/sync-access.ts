@@ -2,6 +2,7 @@ import type { KubeObject } from '../../../shared/model/status';
 import type { AccessCheck, AccessVerdict } from './access-review';
 import { describeDenial, resourceName, reviewAccess, uniqueChecks } from './access-review';
 import type { ClusterConnection } from './connection';
+import { resourcePath } from './discovery';
 import { hookInfo } from './sync-hooks';
 import { parseAppSyncOptions, resourceSyncOptions } from './sync-options';
 import type { ResourceSelector, SyncAccess, SyncAccessPart, SyncOptions } from './sync-types';
@@ -9,7 +10,8 @@ import { keyOf } from './tracking';
 
 // Before a sync touches anything: which verbs on which resources it needs, as sync.ts uses them, and whether the
 // cluster's user has them (access-review.ts). Sync: get (live reads, health waits) and create + patch (server-side
-// apply creates or patches) on each rendered kind in its namespace — update instead of patch with Replace=true or
+// apply creates or patches) on each rendered kind in its namespace — `create` is dropped for a kind whose objects all
+// exist already, since Kubernetes authorizes the apply of an existing object as `patch` only — update instead of patch with Replace=true or
 // Validate=false, delete too with Force=true; hooks need create, get and delete (BeforeHookCreation and the delete
 // policies); CreateNamespace needs get, create and patch on namespaces. Prune needs list and delete on each rendered
 // kind in the app's namespaces. Kinds the cluster does not serve are left to the sync, which reports them itself.
@@ -24,11 +26,12 @@ function selected(key: { group: string; kind: string; namespace: string; name: s
 }
 
 /** The permissions a sync of these objects needs, and those its prune needs besides. */
-export async function requiredAccess(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncAccessOptions): Promise<{ sync: AccessCheck[]; prune: AccessCheck[] }> {
+export async function requiredAccess(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncAccessOptions): Promise<{ sync: AccessCheck[]; prune: AccessCheck[]; applied: AppliedObject[] }> {
   const app = parseAppSyncOptions(opts.syncOptions);
   const destination = opts.namespace ?? 'default';
   const sync: AccessCheck[] = [];
   const prune: AccessCheck[] = [];
+  const applied: AppliedObject[] = [];
   const namespaces = new Set<string>([destination]);
   let createsNamespace = Boolean(opts.createNamespace || app.createNamespace);
   for (const obj of desired) {
@@ -47,12 +50,48 @@ export async function requiredAccess(conn: ClusterConnection, desired: readonly 
     if (!selected({ ...raw, namespace: namespace ?? '' }, opts.resources)) continue;
     const o = resourceSyncOptions(obj, app);
     sync.push({ verb: 'get', ...at }, { verb: 'create', ...at }, { verb: o.replace || !o.validate ? 'update' : 'patch', ...at });
+    applied.push({ path: resourcePath(info, namespace, raw.name), create: { verb: 'create', ...at } });
     if (o.force) sync.push({ verb: 'delete', ...at });
     if (namespace) namespaces.add(namespace);
     prune.push({ verb: 'list', ...at }, { verb: 'delete', ...at });
   }
   if (createsNamespace) for (const verb of ['get', 'create', 'patch']) sync.push({ verb, group: '', resource: 'namespaces' });
-  return { sync: uniqueChecks(sync), prune: uniqueChecks(prune) };
+  return { sync: uniqueChecks(sync), prune: uniqueChecks(prune), applied };
+}
+
+/** An object the sync applies: where it lives, and the `create` its apply needs when it does not exist yet. */
+export interface AppliedObject {
+  readonly path: string;
+  readonly create: AccessCheck;
+}
+
+const sameCheck = (a: AccessCheck, b: AccessCheck): boolean => a.verb === b.verb && a.group === b.group && a.resource === b.resource && (a.namespace ?? '') === (b.namespace ?? '');
+
+/**
+ * Kubernetes authorizes a server-side apply of a missing object as `create`, of an existing one as `patch`: a refused
+ * `create` on a kind whose objects all exist already is not needed. Read only when `create` is refused and `get` is
+ * not (a read that fails keeps the refusal).
+ */
+async function dropCreatesOfExisting(conn: ClusterConnection, verdicts: readonly AccessVerdict[], applied: readonly AppliedObject[]): Promise<AccessVerdict[]> {
+  const out: AccessVerdict[] = [];
+  for (const v of verdicts) {
+    const readable = verdicts.some((g) => g.result === 'allowed' && sameCheck(g, { ...v, verb: 'get' }));
+    if (v.verb !== 'create' || v.result !== 'denied' || !readable) {
+      out.push(v);
+      continue;
+    }
+    const objects = applied.filter((a) => sameCheck(a.create, v));
+    const exist = await Promise.all(objects.map(async (a) => {
+      try {
+        await conn.request({ path: a.path });
+        return true;
+      } catch {
+        return false;
+      }
+    }));
+    if (!exist.every(Boolean)) out.push(v);
+  }
+  return out;
 }
 
 /** The outcome of a set of verdicts, with the sentence that says the first refusal. */
@@ -70,7 +109,7 @@ export function accessPart(cluster: string, verdicts: readonly AccessVerdict[]):
 
 /** Asks the cluster whether its user may sync (and prune) these objects, without changing anything. */
 export async function checkSyncAccess(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncAccessOptions): Promise<SyncAccess> {
-  let need: { sync: AccessCheck[]; prune: AccessCheck[] };
+  let need: { sync: AccessCheck[]; prune: AccessCheck[]; applied: AppliedObject[] };
   try {
     await conn.connect();
     need = await requiredAccess(conn, desired, opts);
@@ -83,7 +122,7 @@ export async function checkSyncAccess(conn: ClusterConnection, desired: readonly
   const verdicts = await reviewAccess(conn, [...need.sync, ...need.prune]);
   return {
     cluster: conn.name,
-    sync: accessPart(conn.name, verdicts.slice(0, need.sync.length)),
+    sync: accessPart(conn.name, await dropCreatesOfExisting(conn, verdicts.slice(0, need.sync.length), need.applied)),
     prune: accessPart(conn.name, verdicts.slice(need.sync.length)),
   };
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearAccessCache, reviewAccess } from '../../../../electron/services/cluster/access-review';
 import { ClusterManager } from '../../../../electron/services/cluster/cluster-manager';
 import { checkSyncAccess } from '../../../../electron/services/cluster/sync-access';
+import { syncApp } from '../../../../electron/services/cluster/sync';
 import type { KubeObject } from '../../../../shared/model/status';
 import { deadKubeconfig } from '../../../helpers/dead-clusters';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
@@ -73,6 +74,22 @@ describe('the permissions a sync needs, asked of the API server', () => {
     // The admin may do all of it.
     const asAdmin = await checkSyncAccess(admin.connection('staging'), [cm('settings'), deployment('web'), replaced], { namespace: ns, syncOptions: ['CreateNamespace=true'] });
     expect([asAdmin.sync.result, asAdmin.prune.result]).toEqual(['allowed', 'allowed']);
+  });
+
+  it('needs create only for objects that are not there yet, as the API server authorizes a server-side apply', async () => {
+    const ns = freshNamespace('apply-create');
+    await createNamespace(fleet, 'staging', ns);
+    expect((await kubeRequest(fleet, 'staging', 'POST', `/api/v1/namespaces/${ns}/configmaps`, cm('existing'))).status).toBe(201);
+    await grant(ns, 'cm-patcher', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'] }]);
+    const conn = restricted.connection('staging');
+    expect((await checkSyncAccess(conn, [cm('existing')], { namespace: ns })).sync).toMatchObject({ result: 'allowed', denied: [] });
+    const both = await checkSyncAccess(conn, [cm('existing'), cm('new')], { namespace: ns });
+    expect(both.sync.reason).toBe(`you may not create configmaps in namespace ${ns} on staging`);
+    // The API server agrees: the apply of the existing object passes, the apply that would create is forbidden.
+    const applied = await syncApp(conn, [{ ...cm('existing'), data: { a: '2' } }], { app: 'apply-create', namespace: ns, prune: false });
+    expect(applied.resources.map((r) => `${r.name}: ${r.action}`)).toEqual(['existing: configured']);
+    const refused = await syncApp(conn, [cm('new')], { app: 'apply-create', namespace: ns, prune: false });
+    expect(refused.resources[0]!.problem?.message).toMatch(/forbidden.*cannot create resource "configmaps"/);
   });
 
   it('caches answers per cluster and credentials for a short time', async () => {
