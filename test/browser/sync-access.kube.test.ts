@@ -42,7 +42,7 @@ describe('Sync on the app page, by what the cluster says you may do', () => {
 
     const why = page.getByRole('note', { name: 'Why Sync is disabled' });
     await why.waitFor({ timeout: 30_000 });
-    expect(await why.textContent()).toBe(`Sync is disabled: you may not get configmaps in namespace ${ns} on staging (and 8 more: create configmaps, patch configmaps, get services, …)`);
+    expect(await why.textContent()).toBe(`Sync is disabled: you may not get configmaps in namespace ${ns} on staging (and 11 more: create configmaps, patch configmaps, get services, …)`);
     const syncButton = page.getByRole('button', { name: 'Sync…' });
     expect(await syncButton.isDisabled()).toBe(true);
     expect(await syncButton.getAttribute('aria-describedby')).toBe('sync-denied');

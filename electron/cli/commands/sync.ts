@@ -99,7 +99,7 @@ export function parseResourceSelector(s: string): ResourceSelector {
 function accessRows(a: SyncAccess, prune: boolean): string[][] {
   const parts: [string, SyncAccessPart][] = [['sync', a.sync], ...(prune ? [['prune', a.prune] as [string, SyncAccessPart]] : [])];
   return parts.flatMap(([name, p]) => {
-    const rows = [...p.denied, ...p.unknown].map((v) => [a.cluster, name, v.verb, resourceName(v), v.namespace ?? '(cluster)', v.result, v.reason ?? '']);
+    const rows = [...p.denied, ...p.unknown].map((v) => [a.cluster, name, v.verb, `${resourceName(v)}${v.name ? ` "${v.name}"` : ''}`, v.namespace ?? '(cluster)', v.result, v.reason ?? '']);
     return rows.length ? rows : [[a.cluster, name, '', `${p.checked} permission${p.checked === 1 ? '' : 's'}`, '', p.result, p.reason ?? '']];
   });
 }

@@ -13,6 +13,8 @@ export interface AccessCheck {
   readonly group: string;
   readonly resource: string;
   readonly subresource?: string;
+  /** One object by name (RBAC rules may name them); absent for any object of the resource. */
+  readonly name?: string;
   /** Absent for cluster-scoped resources (and for "in every namespace"). */
   readonly namespace?: string;
 }
@@ -38,10 +40,10 @@ export function resourceName(c: Pick<AccessCheck, 'group' | 'resource' | 'subres
 
 /** "you may not patch deployments.apps in namespace shop on prod" */
 export function describeDenial(v: AccessCheck, cluster: string): string {
-  return `you may not ${v.verb} ${resourceName(v)} ${v.namespace ? `in namespace ${v.namespace}` : 'cluster-wide'} on ${cluster}`;
+  return `you may not ${v.verb} ${resourceName(v)}${v.name ? ` "${v.name}"` : ''} ${v.namespace ? `in namespace ${v.namespace}` : 'cluster-wide'} on ${cluster}`;
 }
 
-const checkKey = (c: AccessCheck): string => `${c.verb}|${c.group}|${c.resource}|${c.subresource ?? ''}|${c.namespace ?? ''}`;
+const checkKey = (c: AccessCheck): string => `${c.verb}|${c.group}|${c.resource}|${c.subresource ?? ''}|${c.namespace ?? ''}|${c.name ?? ''}`;
 
 /** Drops repeated permissions, keeping the first of each. */
 export function uniqueChecks(checks: readonly AccessCheck[]): AccessCheck[] {
@@ -94,7 +96,7 @@ interface ReviewStatus {
 async function reviewOne(conn: ClusterConnection, c: AccessCheck): Promise<AccessVerdict> {
   const body = {
     apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
-    spec: { resourceAttributes: { verb: c.verb, group: c.group, resource: c.resource, ...(c.subresource ? { subresource: c.subresource } : {}), ...(c.namespace ? { namespace: c.namespace } : {}) } },
+    spec: { resourceAttributes: { verb: c.verb, group: c.group, resource: c.resource, ...(c.subresource ? { subresource: c.subresource } : {}), ...(c.name ? { name: c.name } : {}), ...(c.namespace ? { namespace: c.namespace } : {}) } },
   };
   try {
     const r = await conn.request<ReviewStatus>({ method: 'POST', path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', body });

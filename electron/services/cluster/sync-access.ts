@@ -17,7 +17,7 @@ import { keyOf } from './tracking';
 // kind in the app's namespaces. Kinds the cluster does not serve are left to the sync, which reports them itself.
 
 /** The options of a sync that change what it needs. */
-export type SyncAccessOptions = Pick<SyncOptions, 'namespace' | 'createNamespace' | 'syncOptions' | 'resources'>;
+export type SyncAccessOptions = Pick<SyncOptions, 'namespace' | 'createNamespace' | 'syncOptions' | 'resources' | 'managedNamespaceMetadata'>;
 
 /** Whether a resource is chosen by a selective sync (as sync.ts selects). */
 function selected(key: { group: string; kind: string; namespace: string; name: string }, sel: readonly ResourceSelector[] | undefined): boolean {
@@ -50,37 +50,43 @@ export async function requiredAccess(conn: ClusterConnection, desired: readonly 
     if (!selected({ ...raw, namespace: namespace ?? '' }, opts.resources)) continue;
     const o = resourceSyncOptions(obj, app);
     sync.push({ verb: 'get', ...at }, { verb: 'create', ...at }, { verb: o.replace || !o.validate ? 'update' : 'patch', ...at });
-    applied.push({ path: resourcePath(info, namespace, raw.name), create: { verb: 'create', ...at } });
+    applied.push({ path: resourcePath(info, namespace, raw.name), droppable: [{ verb: 'create', ...at }] });
     if (o.force) sync.push({ verb: 'delete', ...at });
     if (namespace) namespaces.add(namespace);
     prune.push({ verb: 'list', ...at }, { verb: 'delete', ...at });
   }
-  if (createsNamespace) for (const verb of ['get', 'create', 'patch']) sync.push({ verb, group: '', resource: 'namespaces' });
+  if (createsNamespace) {
+    // The sync reads the namespace; it creates it when missing, and patches it only to set managedNamespaceMetadata.
+    const ns = (verb: string): AccessCheck => ({ verb, group: '', resource: 'namespaces', name: destination });
+    sync.push(ns('get'), ns('create'), ns('patch'));
+    applied.push({ path: `/api/v1/namespaces/${encodeURIComponent(destination)}`, droppable: opts.managedNamespaceMetadata ? [ns('create')] : [ns('create'), ns('patch')] });
+  }
   return { sync: uniqueChecks(sync), prune: uniqueChecks(prune), applied };
 }
 
-/** An object the sync applies: where it lives, and the `create` its apply needs when it does not exist yet. */
+/** An object the sync writes: where it lives, and what it needs only when it does not exist yet (`create`). */
 export interface AppliedObject {
   readonly path: string;
-  readonly create: AccessCheck;
+  readonly droppable: readonly AccessCheck[];
 }
 
-const sameCheck = (a: AccessCheck, b: AccessCheck): boolean => a.verb === b.verb && a.group === b.group && a.resource === b.resource && (a.namespace ?? '') === (b.namespace ?? '');
+const sameCheck = (a: AccessCheck, b: AccessCheck): boolean => a.verb === b.verb && a.group === b.group && a.resource === b.resource && (a.namespace ?? '') === (b.namespace ?? '') && (a.name ?? '') === (b.name ?? '');
 
 /**
  * Kubernetes authorizes a server-side apply of a missing object as `create`, of an existing one as `patch`: a refused
- * `create` on a kind whose objects all exist already is not needed. Read only when `create` is refused and `get` is
- * not (a read that fails keeps the refusal).
+ * `create` on a kind whose objects all exist already is not needed — nor, for CreateNamespace, the namespace's
+ * `create` and `patch` when it exists (and has no managed metadata to set). Read only when refused and `get` is allowed
+ * (a read that fails keeps the refusal).
  */
 async function dropCreatesOfExisting(conn: ClusterConnection, verdicts: readonly AccessVerdict[], applied: readonly AppliedObject[]): Promise<AccessVerdict[]> {
   const out: AccessVerdict[] = [];
   for (const v of verdicts) {
     const readable = verdicts.some((g) => g.result === 'allowed' && sameCheck(g, { ...v, verb: 'get' }));
-    if (v.verb !== 'create' || v.result !== 'denied' || !readable) {
+    const objects = applied.filter((a) => a.droppable.some((d) => sameCheck(d, v)));
+    if (v.result !== 'denied' || !readable || !objects.length) {
       out.push(v);
       continue;
     }
-    const objects = applied.filter((a) => sameCheck(a.create, v));
     const exist = await Promise.all(objects.map(async (a) => {
       try {
         await conn.request({ path: a.path });

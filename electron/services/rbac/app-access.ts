@@ -10,7 +10,7 @@ function partView(p: SyncAccessPart): AccessPartView {
   return {
     result: p.result,
     ...(p.reason ? { reason: p.reason } : {}),
-    missing: p.denied.map((v) => `${v.verb} ${resourceName(v)} ${v.namespace ? `in namespace ${v.namespace}` : 'cluster-wide'}`),
+    missing: p.denied.map((v) => `${v.verb} ${resourceName(v)}${v.name ? ` "${v.name}"` : ''} ${v.namespace ? `in namespace ${v.namespace}` : 'cluster-wide'}`),
   };
 }
 

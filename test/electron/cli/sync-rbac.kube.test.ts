@@ -24,10 +24,16 @@ beforeAll(async () => {
   writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(`context: ${staging.context}\n`, `context: ${staging.restrictedContext}\n`));
   const overlay = path.join(repo.dir, 'apps/api/overlays/staging/kustomization.yaml');
   writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
+  const appset = path.join(repo.dir, 'appsets/apps.yaml');
+  writeFileSync(appset, readFileSync(appset, 'utf8').replace("namespace: '{{.path.basename}}'", `namespace: ${ns}`));
   commitAll(repo.dir, 'Staging as the restricted user, api-staging in its own namespace');
   await createNamespace(fleet, 'staging', ns);
 });
-afterAll(() => repo.cleanup());
+afterAll(async () => {
+  repo.cleanup();
+  await kubeRequest(fleet, 'staging', 'DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${ns}-reader`);
+  await kubeRequest(fleet, 'staging', 'DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ns}-reader`);
+});
 
 const sync = (...args: string[]): Promise<{ code: number; out: string; err: string }> =>
   cli(['sync', 'api-staging', '--cluster', 'staging', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig, ...args]);
@@ -36,8 +42,10 @@ describe('flotilla sync as a user who may not', () => {
   it('refuses before anything is sent and names the missing verb on which resource (exit 1)', async () => {
     const r = await sync();
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`sync refused: refused before anything was sent: you may not get configmaps in namespace ${ns} on staging (and 8 more: create configmaps, patch configmaps, get services, …)`);
+    expect(r.out).toContain(`sync refused: refused before anything was sent: you may not get configmaps in namespace ${ns} on staging (and 11 more: create configmaps, patch configmaps, get services, …)`);
     expect(r.out).toMatch(new RegExp(`staging\\s+sync\\s+patch\\s+deployments\\.apps\\s+${ns}\\s+denied`));
+    // CreateNamespace=true: the sync reads the destination namespace, and would create it if it were missing.
+    expect(r.out).toMatch(new RegExp(`staging\\s+sync\\s+get\\s+namespaces "${ns}"\\s+\\(cluster\\)\\s+denied`));
     // Nothing reached the cluster.
     const cms = await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps`);
     // (kube-root-ca.crt is the controller manager's, in every namespace.)
@@ -56,6 +64,7 @@ describe('flotilla sync as a user who may not', () => {
     expect(access.sync.result).toBe('denied');
     expect(access.sync.denied.map((d) => `${d.verb} ${d.resource}${d.group ? `.${d.group}` : ''}`)).toEqual([
       'get configmaps', 'create configmaps', 'patch configmaps', 'get services', 'create services', 'patch services', 'get deployments.apps', 'create deployments.apps', 'patch deployments.apps',
+      'get namespaces', 'create namespaces', 'patch namespaces',
     ]);
   });
 
@@ -67,10 +76,20 @@ describe('flotilla sync as a user who may not', () => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'api-deployer' },
       subjects: [{ kind: 'User', name: 'flotilla-restricted', apiGroup: 'rbac.authorization.k8s.io' }],
     })).status).toBe(201);
+    // Reading its own namespace (which exists: neither create nor patch of it is needed then).
+    expect((await kubeRequest(fleet, 'staging', 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${ns}-reader` },
+      rules: [{ apiGroups: [''], resources: ['namespaces'], resourceNames: [ns], verbs: ['get'] }],
+    })).status).toBe(201);
+    expect((await kubeRequest(fleet, 'staging', 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${ns}-reader` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${ns}-reader` },
+      subjects: [{ kind: 'User', name: 'flotilla-restricted', apiGroup: 'rbac.authorization.k8s.io' }],
+    })).status).toBe(201);
     // Answers are cached for 30 s per process; the CLI runs in this process here, so forget them as a new process would.
     clearAccessCache();
     const check = await sync('--check');
-    expect(check.out).toMatch(/staging\s+sync\s+9 permissions\s+allowed/);
+    expect(check.out).toMatch(/staging\s+sync\s+10 permissions\s+allowed/);
     expect(check.code).toBe(0);
     const prune = await sync('--check', '--prune');
     expect(prune.code).toBe(1);
