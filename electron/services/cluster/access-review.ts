@@ -57,8 +57,15 @@ export function clearAccessCache(): void {
   cache.clear();
 }
 
+/** Options of a review: the clock (for the cache) and how many reviews run at once. */
+export interface ReviewOptions {
+  readonly now?: () => number;
+  readonly concurrency?: number;
+}
+
 /** Asks the API server (SelfSubjectAccessReview) whether the connection's user may do each thing; answers in order. */
-export async function reviewAccess(conn: ClusterConnection, checks: readonly AccessCheck[], now: () => number = Date.now): Promise<AccessVerdict[]> {
+export async function reviewAccess(conn: ClusterConnection, checks: readonly AccessCheck[], opts: ReviewOptions = {}): Promise<AccessVerdict[]> {
+  const now = opts.now ?? Date.now;
   const unique = uniqueChecks(checks);
   let identity: string;
   try {
@@ -84,7 +91,7 @@ export async function reviewAccess(conn: ClusterConnection, checks: readonly Acc
       if (v.result !== 'unknown') cache.set(`${identity}|${checkKey(c)}`, { verdict: v, at: now() });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(REVIEW_CONCURRENCY, todo.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? REVIEW_CONCURRENCY, todo.length) }, worker));
   return checks.map((c) => answers.get(checkKey(c))!);
 }
 

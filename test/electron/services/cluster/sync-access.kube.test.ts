@@ -102,7 +102,7 @@ describe('the permissions a sync needs, asked of the API server', () => {
     await grant(ns, 'secret-deleter', [{ apiGroups: [''], resources: ['secrets'], verbs: ['delete'] }]);
     // The cached denial stands until it expires (or the cache is cleared); a later clock asks again.
     expect((await reviewAccess(conn, ask))[0]!.result).toBe('denied');
-    expect((await reviewAccess(conn, ask, () => Date.now() + 31_000))[0]!.result).toBe('allowed');
+    expect((await reviewAccess(conn, ask, { now: () => Date.now() + 31_000 }))[0]!.result).toBe('allowed');
     // Another user of the same cluster is another cache entry.
     expect((await reviewAccess(admin.connection('staging'), ask))[0]!.result).toBe('allowed');
   });
