@@ -11,6 +11,7 @@ import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
 import { clusterDetail } from './cluster-detail';
 import { fetchRemote, remoteStatus } from './repo-remote';
+import { appAccess } from './rbac/app-access';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
@@ -68,6 +69,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
         ...(r.message ? { message: r.message } : {}),
       };
     },
+    'app:access': ({ app, cluster }) => appAccess(session, app, cluster),
     ...promotionHandlers(session),
     ...validationHandlers(session),
   };

@@ -2,6 +2,7 @@ import type { ValidationTarget } from '../validate/report';
 import type { Explanation } from '../appset/engine';
 import type { ClusterDetailView } from './cluster-detail';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
+import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
@@ -324,6 +325,11 @@ export interface ApiChannels extends ReportApiChannels {
   'fleet:validation': (req: Record<string, never>) => Promise<FleetValidationView>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
+  /**
+   * What the cluster's user may do of a sync of the app (SelfSubjectAccessReview of every verb the sync and its prune
+   * need; nothing is changed) and who may sync it by Argo CD's RBAC in the repository.
+   */
+  'app:access': (req: { readonly app: string; readonly cluster: string }) => Promise<AppAccessView>;
   /** The kubeconfig's contexts (names and servers only, never credentials), to add a cluster from. */
   'clusters:contexts': (req: Record<string, never>) => Promise<readonly { readonly name: string; readonly server: string }[]>;
   /** Adds a cluster to the fleet file, or relabels it, in the working tree (comments kept; commit to apply). */
@@ -371,7 +377,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
 

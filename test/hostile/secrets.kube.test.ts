@@ -142,6 +142,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'app:validate': { app: 'web-dev', cluster: 'dev' },
       'fleet:validation': {},
       'app:sync': { app: 'web-dev', cluster: 'dev', dryRun: true },
+      'app:access': { app: 'web-dev', cluster: 'dev' },
       'clusters:contexts': {},
       'cluster:detail': { cluster: 'dev' },
       'clusters:save': { name: 'dev', context: fleet.clusters.find((c) => c.name === 'dev')!.context, environment: 'development', labels: {} },

@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { SyncResultView } from '../../../shared/api/contract';
+import { SyncAction } from '../components/sync-action';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
-import { getApi } from '../api/bridge';
 import { ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
 import { agreement, verdictsBeside } from '../../../shared/controllers/summary';
 import type { FlotillaVerdict } from '../../../shared/controllers/summary';
@@ -272,96 +271,6 @@ function SyncRunDetails({ at, detail }: { readonly at: string; readonly detail: 
         </table>
       )}
     </>
-  );
-}
-
-/** Sync from Git: first a server-side dry run that shows what would change, then the sync only when confirmed. */
-function SyncAction({ app, cluster, onDone }: { readonly app: string; readonly cluster: string; readonly onDone: () => void }) {
-  const [plan, setPlan] = useState<SyncResultView | undefined>(undefined);
-  const [result, setResult] = useState<SyncResultView | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const run = async (dryRun: boolean): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await getApi()['app:sync']({ app, cluster, dryRun });
-      if (dryRun) setPlan(r);
-      else {
-        setPlan(undefined);
-        setResult(r);
-        onDone();
-      }
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const shown = plan ?? result;
-  return (
-    <section className="sync-action" aria-label="Sync">
-      {!plan && (
-        <button type="button" onClick={() => void run(true)} disabled={busy}>
-          {busy ? 'Planning…' : 'Sync…'}
-        </button>
-      )}
-      {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
-      )}
-      {shown && (
-        <div>
-          <p>
-            {shown.dryRun ? (
-              <strong>Sync plan (server-side dry run: nothing changed yet)</strong>
-            ) : (
-              <strong>
-                Sync {shown.phase === 'Succeeded' ? 'succeeded' : 'failed'} on {shown.cluster}
-              </strong>
-            )}
-            {shown.message && <span className="muted"> — {shown.message}</span>}
-          </p>
-          <table className="grid" aria-label={shown.dryRun ? 'Sync plan' : 'Sync result'}>
-            <thead>
-              <tr>
-                <th scope="col">Phase</th>
-                <th scope="col">Wave</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Name</th>
-                <th scope="col">{shown.dryRun ? 'Would be' : 'Result'}</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.resources.map((r) => (
-                <tr key={`${r.phase ?? ''}/${r.kind}/${r.namespace}/${r.name}`}>
-                  <td>{r.phase}{r.hook ? ' hook' : ''}</td>
-                  <td>{r.wave}</td>
-                  <td>{r.kind}</td>
-                  <td>
-                    <code>{r.namespace ? `${r.namespace}/` : ''}{r.name}</code>
-                  </td>
-                  <td>{r.action}</td>
-                  <td>{r.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {plan && (
-            <p>
-              <button type="button" className="primary" onClick={() => void run(false)} disabled={busy}>
-                {busy ? 'Syncing…' : `Confirm sync to ${cluster}`}
-              </button>{' '}
-              <button type="button" onClick={() => setPlan(undefined)} disabled={busy}>
-                Cancel
-              </button>
-            </p>
-          )}
-        </div>
-      )}
-    </section>
   );
 }
 
