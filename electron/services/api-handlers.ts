@@ -18,7 +18,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
   const live = new AppLiveService(session);
   const desired = new DesiredVersions(session);
   return {
-    ...createReportApiHandlers(() => session.store()),
+    ...createReportApiHandlers(() => session.store(), async () => (await session.fleet()).repo.root),
     'fleet:overview': async () => (await session.fleet()).overview(),
     'repo:open': async ({ path }) => {
       const svc = await session.openRepo(path);

@@ -10,6 +10,7 @@ import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
+import type { CommitSignature } from '../repo/signature';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
 import type { GateResult } from '../promotion/gates';
 import type { PromotionPlan } from '../promotion/plan';
@@ -206,6 +207,8 @@ export interface AppDetail {
   /** Each source of the Application: which source type rendered it, with which options. */
   readonly sources?: readonly RenderedSourceInfo[];
   readonly history?: AppClusterHistory;
+  /** The verified signature of the commit it runs (the controller's applied revision, else the one last recorded). */
+  readonly signature?: CommitSignature;
 }
 
 /** A cluster's connection as the UI sees it (never its credentials). */

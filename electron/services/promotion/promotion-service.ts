@@ -28,7 +28,8 @@ import type { TimelineEntry } from '../../../shared/report/model';
 import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
-import { CommitSignatureVerifier } from '../git-signatures';
+import type { CommitSignatureVerifier } from '../git-signatures';
+import { verifierFor } from '../git-signatures';
 import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { readCapabilities } from '../helm/capabilities';
@@ -94,7 +95,7 @@ export class PromotionService {
     private readonly lockFile: string,
   ) {
     this.git = new PromotionGit(repo);
-    this.signatures = new CommitSignatureVerifier(repo.root);
+    this.signatures = verifierFor(repo.root);
   }
 
   /** Verifies (and caches) the signatures of source revisions, for stages that require signed commits. */
