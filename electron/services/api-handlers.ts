@@ -11,6 +11,7 @@ import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
 import { clusterDetail } from './cluster-detail';
 import { fetchRemote, remoteStatus } from './repo-remote';
+import { NotifyService } from './notify/notify-service';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
@@ -68,6 +69,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
         ...(r.message ? { message: r.message } : {}),
       };
     },
+    'notify:history': ({ limit }) => NotifyService.of(session).view(typeof limit === 'number' && limit > 0 ? Math.min(limit, 1000) : 200),
     ...promotionHandlers(session),
     ...validationHandlers(session),
   };

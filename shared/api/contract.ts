@@ -1,6 +1,7 @@
 import type { ValidationTarget } from '../validate/report';
 import type { Explanation } from '../appset/engine';
 import type { ClusterDetailView } from './cluster-detail';
+import type { NotificationsView } from './notifications';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
@@ -319,6 +320,8 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
   /** What rolling a promotion back would do (revert diff, versions after it); changes nothing. */
   'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
+  /** The notification history (latest deliveries, newest first) and the configuration's problems. */
+  'notify:history': (req: { readonly limit?: number }) => Promise<NotificationsView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -332,6 +335,8 @@ export interface ApiEvents {
   'cluster:state': ClusterView;
   /** How a promotion started from a UI ended: verified Synced and Healthy on its targets, or failed. */
   'promotion:outcome': { readonly id: number; readonly result: 'verified' | 'verify-failed' | 'failed'; readonly message: string };
+  /** Notifications were evaluated: deliveries may have been recorded, problems found or cleared. */
+  'notify:evaluated': { readonly at: string; readonly deliveries: number };
 }
 
 /** An invoke channel's name. */
@@ -344,9 +349,9 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'notify:history', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome', 'notify:evaluated'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.
