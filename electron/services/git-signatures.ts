@@ -7,8 +7,10 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CommitSignature } from '../../shared/promotion/signature';
-import { signatureStatus } from '../../shared/promotion/signature';
+import type { CommitSignature } from '../../shared/repo/signature';
+import { signatureStatus } from '../../shared/repo/signature';
+import type { Problem } from '../../shared/problem';
+import { toProblem } from '../../shared/problem';
 
 const FIELD = '\u001f';
 const RECORD = '\u001e';
@@ -164,5 +166,31 @@ function mtime(file: string): string {
     return `${s.mtimeMs}:${s.size}`;
   } catch {
     return 'none';
+  }
+}
+
+const verifiers = new Map<string, CommitSignatureVerifier>();
+
+/** The process's one verifier of a repository: its verdicts are cached for the grid, app pages, reports and promotions alike. */
+export function verifierFor(root: string): CommitSignatureVerifier {
+  const key = path.resolve(root);
+  let v = verifiers.get(key);
+  if (!v) verifiers.set(key, (v = new CommitSignatureVerifier(key)));
+  return v;
+}
+
+/** What verifying a set of revisions gave: verdicts by commit, or why git could not verify (the revisions stay unknown). */
+export interface RevisionVerdicts {
+  readonly verdicts: ReadonlyMap<string, CommitSignature>;
+  readonly problem?: Problem;
+}
+
+/** Verifies the signatures of commits in a repository (cached per commit); a failure of git is a warning, never thrown. */
+export async function verifyRevisions(root: string, revisions: readonly string[]): Promise<RevisionVerdicts> {
+  if (revisions.length === 0) return { verdicts: new Map() };
+  try {
+    return { verdicts: await verifierFor(root).verify(revisions) };
+  } catch (err) {
+    return { verdicts: new Map(), problem: { ...toProblem(err, { file: root }), severity: 'warning', message: `could not verify commit signatures: ${toProblem(err).message}` } };
   }
 }

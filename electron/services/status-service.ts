@@ -1,6 +1,7 @@
 import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
+import { gridRevisions, runningRevision, withSignatures } from '../../shared/fleet/revision-signature';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
 import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
@@ -13,6 +14,7 @@ import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem, toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
 import { readArgoApplications } from './cluster/argocd';
+import { verifyRevisions } from './git-signatures';
 import { clusterView } from './cluster-view';
 import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
@@ -68,12 +70,15 @@ export class StatusService {
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
-    const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
+    const built = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
+    // The signature of the commit each cell runs: one git process for the commits not verified before (few: many
+    // apps share a revision), none once every commit's verdict is cached.
+    const signed = await verifyRevisions(fleet.repo.root, gridRevisions(built));
     return {
-      grid,
+      grid: withSignatures(built, signed.verdicts),
       ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
       revision: overview.repo.head.sha,
-      problems: [...discoveryProblems(overview), ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : [])],
+      problems: [...discoveryProblems(overview), ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
     };
   }
 
@@ -193,6 +198,8 @@ export class StatusService {
     const recorded = store.appClusterAt(app, cluster);
     const history = store.history(app, { cluster })[0];
     if (!generated && !recorded) throw new FlotillaError(problem(`no Application ${app} on cluster ${cluster}, at HEAD or in the store`, { app, cluster }));
+    const running = recorded ? runningRevision(recorded) : undefined;
+    const signature = running ? (await verifyRevisions(fleet.repo.root, [running])).verdicts.get(running) : undefined;
     return {
       app,
       cluster,
@@ -203,6 +210,7 @@ export class StatusService {
       renderProblems: [...(rendered?.problems ?? []), ...refusals],
       ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
+      ...(signature ? { signature } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { ValidationTarget } from '../validate/report';
 import type { Explanation } from '../appset/engine';
 import type { ClusterDetailView } from './cluster-detail';
+import type { NotificationsView } from './notifications';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
@@ -11,10 +12,10 @@ import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
+import type { CommitSignature } from '../repo/signature';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
 import type { ApprovalSubject } from '../promotion/approval';
 import type { GateResult } from '../promotion/gates';
-import type { CommitSignature } from '../promotion/signature';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
 import type { ReportApiChannels } from '../report/api';
@@ -235,6 +236,8 @@ export interface AppDetail {
   /** Each source of the Application: which source type rendered it, with which options. */
   readonly sources?: readonly RenderedSourceInfo[];
   readonly history?: AppClusterHistory;
+  /** The verified signature of the commit it runs (the controller's applied revision, else the one last recorded). */
+  readonly signature?: CommitSignature;
 }
 
 /** A cluster's connection as the UI sees it (never its credentials). */
@@ -352,6 +355,8 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
   /** Signs an approval of a promotion's or rollback's plan digest with the user's git signing key and pushes it. */
   'promotion:approve': (req: ApprovalAsk) => Promise<ApprovalView>;
+  /** The notification history (latest deliveries, newest first) and the configuration's problems. */
+  'notify:history': (req: { readonly limit?: number }) => Promise<NotificationsView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -365,6 +370,8 @@ export interface ApiEvents {
   'cluster:state': ClusterView;
   /** How a promotion started from a UI ended: verified Synced and Healthy on its targets, or failed. */
   'promotion:outcome': { readonly id: number; readonly result: 'verified' | 'verify-failed' | 'failed'; readonly message: string };
+  /** Notifications were evaluated: deliveries may have been recorded, problems found or cleared. */
+  'notify:evaluated': { readonly at: string; readonly deliveries: number };
 }
 
 /** An invoke channel's name. */
@@ -377,9 +384,9 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', 'notify:history', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome', 'notify:evaluated'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.

@@ -1,6 +1,7 @@
 import type { FlotillaVerdict } from '../controllers/summary';
 import type { ControllerStatus } from '../controllers/types';
 import type { HealthStatus, SyncStatus } from '../model/status';
+import type { CommitSignature } from '../repo/signature';
 
 /** One app on one cluster, as a cell of the fleet grid shows it. */
 export interface GridCell {
@@ -24,6 +25,8 @@ export interface GridCell {
   readonly unreachable?: string;
   /** What the GitOps controller there (Argo CD, Flux) said about the app at that observation. */
   readonly controller?: ControllerStatus;
+  /** The verified signature of the commit it runs (see `runningRevision`); absent when no commit is known. */
+  readonly signature?: CommitSignature;
 }
 
 /** Flotilla's own verdict of a cell, to put beside the controller's. */

@@ -4,8 +4,8 @@
 // reads the records and their verified signatures (electron/services/promotion/approvals.ts).
 
 import type { StageGates } from './pipeline';
-import type { CommitSignature } from './signature';
-import { describeSignature } from './signature';
+import type { CommitSignature } from '../repo/signature';
+import { describeSignature } from '../repo/signature';
 import { shortDigest } from './digest';
 
 /** The ref the approval records are chained on, in the pipeline's remote. */

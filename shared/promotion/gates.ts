@@ -6,8 +6,8 @@ import type { FreezeWindow, StageGates } from './pipeline';
 import { cronMatches, DEFAULT_FRESHNESS_MS, parseCron } from './pipeline';
 import type { ApprovalRecord, ApprovalSubject, ApprovalVerdict, Promoter } from './approval';
 import { approvalGate } from './approval';
-import type { CommitSignature } from './signature';
-import { describeSignature } from './signature';
+import type { CommitSignature } from '../repo/signature';
+import { describeSignature } from '../repo/signature';
 
 /** How a promotion was confirmed: in a person's interactive prompt or dialog, by a `--yes` flag, or by automation. */
 export type Confirmation = 'interactive' | 'flag' | 'auto';

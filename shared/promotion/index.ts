@@ -17,5 +17,5 @@ export type { YamlPath, YamlSet, YamlScalar, YamlEditResult } from './yaml-path'
 export type { PromotionRecordView, PromotionResult, LiveClusterDiff } from './history';
 export { pipelineVersions } from './versions';
 export type { AppVersions, StageVersions } from './versions';
-export { describeSignature, signatureStatus } from './signature';
-export type { CommitSignature, SignatureStatus } from './signature';
+export { describeSignature, signatureStatus } from '../repo/signature';
+export type { CommitSignature, SignatureStatus } from '../repo/signature';

@@ -2,6 +2,8 @@
 // data, sorted by environment, cluster and app, with a summary per environment, cluster and app.
 
 import type { HealthResult, SyncStatus } from '../model/status';
+import type { CommitSignature, SignatureVerdict } from '../repo/signature';
+import { signatureVerdict, signatureWords } from '../repo/signature';
 import { coverageLine, coverageOf } from './coverage';
 import type { DriftReportEntryInput, DriftReportInput, RecordedResource, SnapshotRef } from './model';
 
@@ -50,6 +52,41 @@ export interface DriftReportEntry {
   readonly driftedResources: readonly DriftedResourceEntry[];
   /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
   readonly unreachable: string | null;
+  /** The verified signature of the commit it runs; null when no commit is known or it was not verified. */
+  readonly signature: ReportSignature | null;
+}
+
+/** The signature of the commit an app × cluster runs, as reports carry it. */
+export interface ReportSignature {
+  /** The commit it runs (the controller's applied revision, else the one recorded at the refresh or sync). */
+  readonly commit: string;
+  readonly verdict: SignatureVerdict;
+  /** The verdict for people: `signed by alice@example.com`, `unsigned`… */
+  readonly words: string;
+  readonly signer: string | null;
+  /** The OpenPGP key id or fingerprint, or the SSH key's SHA256 fingerprint. */
+  readonly key: string | null;
+  readonly format: 'openpgp' | 'ssh' | null;
+  /** git's own words when the signature is not good. */
+  readonly detail: string | null;
+}
+
+/** A verified signature as reports carry it. */
+export function reportSignature(sig: CommitSignature): ReportSignature {
+  return { commit: sig.commit, verdict: signatureVerdict(sig), words: signatureWords(sig), signer: sig.signer || null, key: sig.key ?? null, format: sig.format ?? null, detail: sig.detail ?? null };
+}
+
+/** The distinct commits a report's entries run: what the Node side verifies before building it. */
+export function reportRevisions(input: DriftReportInput): string[] {
+  return [...new Set(input.entries.flatMap((e) => (e.runs ? [e.runs] : [])))];
+}
+
+/** The report input with each entry's signature taken from verdicts keyed by commit. */
+export function withReportSignatures(input: DriftReportInput, verdicts: ReadonlyMap<string, CommitSignature>): DriftReportInput {
+  return { ...input, entries: input.entries.map((e) => {
+    const signature = e.runs ? verdicts.get(e.runs) : undefined;
+    return signature ? { ...e, signature } : e;
+  }) };
 }
 
 /** The drift report: the JSON format itself, and what the HTML, Markdown and JUnit renderers read. */
@@ -162,6 +199,7 @@ function toEntry(e: DriftReportEntryInput): DriftReportEntry {
     error: e.error ?? null,
     resourceCount: e.resourceCount,
     unreachable: e.unreachable ?? null,
+    signature: e.signature ? reportSignature(e.signature) : null,
     driftedResources: e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources),
   };
 }

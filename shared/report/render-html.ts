@@ -4,6 +4,7 @@
 import type { DriftGroupSummary, DriftReport, DriftReportEntry, DriftedResourceEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
 import { staleNote } from './coverage';
+import { signatureCell } from './render-markdown';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -19,7 +20,7 @@ const CSS = `
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:20px 0 6px}
 .meta{color:var(--muted)}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 16px;min-width:150px}
 .card b{display:block;font-size:22px}table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--panel)}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy{color:var(--good)}
+th{background:var(--panel)}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy,.sig-signed{color:var(--good)}.sig-bad,.sig-unsigned,.sig-untrusted{color:var(--bad)}
 .Unknown,.Progressing,.Suspended{color:var(--warn)}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;margin:4px 0 12px}pre .a{background:var(--add);display:block}pre .d{background:var(--del);display:block}
 details{margin:2px 0}summary{cursor:pointer}.ok{color:var(--good)}.err{color:var(--bad)}
@@ -91,6 +92,7 @@ function entrySection(e: DriftReportEntry, generatedAt: string): string {
     `health <span class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</span>`,
     e.driftSince ? ` · drifted since ${escapeHtml(e.driftSince)}` : '',
     ` · observed ${escapeHtml(e.observedAt)}`,
+    e.signature ? ` · <span class="sig-${e.signature.verdict}">${escapeHtml(signatureCell(e))}</span>` : '',
     e.unreachable ? ` · <b>${escapeHtml(staleNote(e, generatedAt))}</b>` : '',
     '</p>\n',
   );
@@ -121,12 +123,12 @@ function diffBlock(r: DriftedResourceEntry): string {
 function allTable(entries: readonly DriftReportEntry[], generatedAt: string): string {
   const rows = entries.map(
     (e) =>
-      `<tr><td>${escapeHtml(e.environment ?? '')}</td><td>${escapeHtml(e.cluster)}</td><td>${escapeHtml(e.app)}</td><td><code>${escapeHtml(e.revision.slice(0, 12))}</code></td>` +
+      `<tr><td>${escapeHtml(e.environment ?? '')}</td><td>${escapeHtml(e.cluster)}</td><td>${escapeHtml(e.app)}</td><td><code>${escapeHtml(e.revision.slice(0, 12))}</code></td><td class="sig-${e.signature?.verdict ?? 'none'}">${escapeHtml(signatureCell(e))}</td>` +
       `<td class="${cls(e.sync)}">${escapeHtml(e.sync)}</td><td class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</td>` +
       `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${escapeHtml(e.unreachable ? staleNote(e, generatedAt) : (e.error ?? ''))}</td></tr>`,
   );
   return (
-    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Error</th></tr></thead>' +
+    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Signature</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Error</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>\n`
   );
 }

@@ -60,7 +60,11 @@ function countFailures(entries: readonly DriftReportEntry[]): number {
 }
 
 function testCase(e: DriftReportEntry, generatedAt: string): string {
-  const open = `    <testcase classname="${escapeXml(`${e.environment ?? ''}${e.environment ? '.' : ''}${e.cluster}`)}" name="${escapeXml(e.app)}">`;
+  // The signature of the commit it runs, as properties of the test case (as Jenkins and GitLab read them).
+  const sig = e.signature
+    ? `\n      <properties><property name="signature" value="${escapeXml(e.signature.verdict)}"/><property name="signature.commit" value="${escapeXml(e.signature.commit)}"/><property name="signature.words" value="${escapeXml(e.signature.words)}"/></properties>`
+    : '';
+  const open = `    <testcase classname="${escapeXml(`${e.environment ?? ''}${e.environment ? '.' : ''}${e.cluster}`)}" name="${escapeXml(e.app)}">${sig}`;
   if (isFailure(e)) {
     const body = [
       `${e.app} on ${e.cluster} is OutOfSync at revision ${e.revision}${e.driftSince ? ` (drifted since ${e.driftSince})` : ''}.`,
@@ -80,5 +84,5 @@ function testCase(e: DriftReportEntry, generatedAt: string): string {
     const message = e.error ?? 'sync status unknown';
     return `${open}\n      <error message="${escapeXml(message)}" type="unknown"/>\n    </testcase>\n`;
   }
-  return `${open}</testcase>\n`;
+  return sig ? `${open}\n    </testcase>\n` : `${open}</testcase>\n`;
 }

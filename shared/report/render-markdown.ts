@@ -39,14 +39,20 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
   if (drifted.length === 0) out.push('None.\n\n');
   for (const e of drifted) out.push(entrySection(e, report.generatedAt));
   out.push('## All app × clusters\n\n');
-  out.push('| Environment | Cluster | App | Revision | Sync | Health | Drifted | Error |\n|---|---|---|---|---|---|---:|---|\n');
+  out.push('| Environment | Cluster | App | Revision | Signature | Sync | Health | Drifted | Error |\n|---|---|---|---|---|---|---|---:|---|\n');
   for (const e of report.entries) {
     out.push(
-      `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ` +
+      `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ${escapeMarkdown(signatureCell(e))} | ` +
         `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(e.unreachable ? `${staleNote(e, report.generatedAt)}` : (e.error ?? ''))} |\n`,
     );
   }
   return out.join('');
+}
+
+/** The signature of the commit an entry runs, in words (naming the commit when it is not the recorded revision). */
+export function signatureCell(e: Pick<DriftReportEntry, 'revision' | 'signature'>): string {
+  if (!e.signature) return '';
+  return e.signature.commit === e.revision ? e.signature.words : `${e.signature.words} (runs ${e.signature.commit.slice(0, 12)})`;
 }
 
 function groupTable(label: string, groups: readonly DriftGroupSummary[]): string {
@@ -61,6 +67,7 @@ function entrySection(e: DriftReportEntry, generatedAt: string): string {
     `Revision \`${e.revision.replace(/`/g, '')}\` · ${e.sync} · health ${e.health.status}` +
       (e.driftSince ? ` · drifted since ${escapeMarkdown(e.driftSince)}` : '') +
       ` · observed ${escapeMarkdown(e.observedAt)}` +
+      (e.signature ? ` · ${escapeMarkdown(signatureCell(e))}` : '') +
       (e.unreachable ? ` · **${escapeMarkdown(staleNote(e, generatedAt))}**` : '') +
       '\n\n',
   );

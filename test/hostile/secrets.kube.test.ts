@@ -157,6 +157,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'history:app': { app: 'web-dev' },
       'history:snapshots': {},
       'report:drift': { format: 'json' },
+      'notify:history': {},
     };
     expect(Object.keys(requests).sort()).toEqual([...CHANNELS].sort());
     try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeSignature } from '../../../shared/promotion/signature';
+import { describeSignature } from '../../../shared/repo/signature';
 import { APPROVALS_REF } from '../../../shared/promotion/approval';
 import type { SignedApproval } from '../../services/promotion/promotion-service';
 import { PromotionService } from '../../services/promotion/promotion-service';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FlotillaError, problem } from '../../../shared/problem';
 import type { ApprovalRecord, ApprovalSubject, Promoter } from '../../../shared/promotion/approval';
 import { APPROVALS_REF, approvalMessage, parseApprovalMessage } from '../../../shared/promotion/approval';
-import type { CommitSignature } from '../../../shared/promotion/signature';
+import type { CommitSignature } from '../../../shared/repo/signature';
 import type { GitRepository } from '../git-repo';
 import type { CommitSignatureVerifier } from '../git-signatures';
 import { firstLine, isRetryablePushError } from './promotion-git';

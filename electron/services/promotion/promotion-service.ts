@@ -27,7 +27,8 @@ import type { StageStatus } from '../../../shared/promotion/stage-status';
 import { stageStatuses } from '../../../shared/promotion/stage-status';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
-import { CommitSignatureVerifier } from '../git-signatures';
+import type { CommitSignatureVerifier } from '../git-signatures';
+import { verifierFor } from '../git-signatures';
 import type { ApprovalSubject } from '../../../shared/promotion/approval';
 import { shortDigest } from '../../../shared/promotion/digest';
 import { stageGates } from '../../../shared/promotion/gates';
@@ -92,7 +93,7 @@ export class PromotionService {
     private readonly lockFile: string,
   ) {
     this.git = new PromotionGit(repo);
-    this.signatures = new CommitSignatureVerifier(repo.root);
+    this.signatures = verifierFor(repo.root);
     this.approvals = new ApprovalLedger(repo, this.signatures);
   }
 

@@ -2,7 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { SyncAction } from '../components/sync-action';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
-import { ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
+import { getApi } from '../api/bridge';
+import { ControllerTag, HealthBadge, SignatureBadge, SyncBadge } from '../components/badges';
+import type { CommitSignature } from '../../../shared/repo/signature';
+import { describeSignature } from '../../../shared/repo/signature';
 import { agreement, verdictsBeside } from '../../../shared/controllers/summary';
 import type { FlotillaVerdict } from '../../../shared/controllers/summary';
 import type { ControllerStatus } from '../../../shared/controllers/types';
@@ -77,6 +80,7 @@ export function AppPage() {
             </div>
           )}
           {status?.controller && <ControllerView controller={status.controller} verdict={{ sync: status.sync, drifted: status.driftedCount, ...(status.error ? { error: status.error } : {}), revision: status.revision }} />}
+          {detail.signature && <SignatureRow signature={detail.signature} />}
           {detail.sources && detail.sources.length > 0 && <Sources sources={detail.sources} />}
           <ProblemList problems={detail.renderProblems} title="Rendering problems" />
           <div role="tablist" aria-label="App views" className="tabs">
@@ -302,6 +306,16 @@ function ControllerView({ controller, verdict }: { readonly controller: Controll
         {controller.inventory !== undefined ? ` · inventory of ${controller.inventory}` : ''}
         {disagree ? ' · they disagree: the controller has not seen (or not yet acted on) what Flotilla compares' : ''}
       </span>
+    </p>
+  );
+}
+
+/** The signature of the commit the app runs there, as git judged it against the repository's trust. */
+function SignatureRow({ signature }: { readonly signature: CommitSignature }) {
+  return (
+    <p className="signature-row" role="group" aria-label="Commit signature">
+      <span className="muted">Signature of the commit it runs:</span> <SignatureBadge signature={signature} />{' '}
+      <span title={signature.commit}>{describeSignature(signature)}</span>
     </p>
   );
 }

@@ -4,7 +4,8 @@ import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/
 import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
 import { verdictsBeside } from '../../../shared/controllers/summary';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
-import { age, ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
+import { describeSignature, signatureWords } from '../../../shared/repo/signature';
+import { age, ControllerTag, HealthBadge, SignatureBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
@@ -228,8 +229,8 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
-                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}${cell.signature ? `\n${describeSignature(cell.signature)}` : ''}`}
                     >
                       {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
                       <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
@@ -252,6 +253,8 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                         </>
                       ) : null}
                     </button>
+                    {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
+                    {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
                   </div>
                 );
               })}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeFreeze, signatureGate, stageGates } from '../../../shared/promotion/gates';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
-import type { CommitSignature } from '../../../shared/promotion/signature';
+import type { CommitSignature } from '../../../shared/repo/signature';
 import type { ApprovalRecord } from '../../../shared/promotion/approval';
 import { editYaml, parseYamlPath } from '../../../shared/promotion/yaml-path';
 
