@@ -321,6 +321,7 @@ export class FleetStore {
         resourceCount: r.resource_count,
         drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
         ...(unreachable.has(r.app_cluster_id) ? { unreachable: unreachable.get(r.app_cluster_id)! } : {}),
+        ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
       }));
       return { generatedAt, snapshot: toSnapshotRef(snap), source, entries };
     });

@@ -1,6 +1,7 @@
 // The plain data the store produces and the report builders and UIs read: recorded statuses, history and drift
 // report input. No I/O here; the store (electron/store) fills these from SQLite.
 
+import type { ControllerStatus } from '../controllers/types';
 import type { AppClusterStatus, HealthResult, HealthStatus, ResourceStatus, SyncStatus } from '../model/status';
 
 /** A resource's status as recorded, with when its current drift began (absent when it is in sync). */
@@ -150,6 +151,8 @@ export interface DriftReportEntryInput {
   readonly drifted: readonly RecordedResource[];
   /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
   readonly unreachable?: string;
+  /** What the GitOps controller in the cluster (Argo CD, Flux) said about the app, recorded with the observation. */
+  readonly controller?: ControllerStatus;
 }
 
 /** What a drift report is built from: one snapshot's app × clusters. */
