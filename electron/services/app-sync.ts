@@ -15,6 +15,7 @@ import type { KubeObject } from '../../shared/model/status';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { capabilitiesLookup } from './helm/capabilities';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
@@ -70,7 +71,10 @@ async function prepareSync(fleet: FleetService, req: GitSyncRequest): Promise<Pr
   const lua = fleetHealthChecks(health, healthPositions);
   try {
     // Rendered for the target cluster's version and API groups, as Argo CD renders Helm charts before a sync.
-    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, target ? [target] : [])));
+    const caps = await capabilitiesLookup(manager, target ? [target] : []);
+    // A Flux app's ConfigMaps/Secrets from the target cluster, as its diff was computed: what is applied is what was shown.
+    const inputs = target && manager.names().includes(target) ? await withInputsOfCluster(manager.connection(target), generated.application) : undefined;
+    const rendered = renderApplication(inputs?.app ?? generated.application, git, renderOptions(scan, clusters, caps));
     const failure = rendered.problems.find((p) => p.severity === 'error');
     if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
     // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.

@@ -21,6 +21,7 @@ import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import type { Session } from './session';
 import { capabilitiesLookup } from './helm/capabilities';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
@@ -191,8 +192,12 @@ export class StatusService {
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     // The manifests shown are rendered for this cluster's version and API groups when it is connected (as Argo CD's).
-    const caps = generated && clusters.some((c) => c.name === cluster) ? await capabilitiesLookup(await this.session.clusterManager(), [cluster], { reconnect: false }) : undefined;
-    const rendered = generated ? renderApplication(generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
+    const ofFleet = generated !== undefined && clusters.some((c) => c.name === cluster);
+    const manager = ofFleet ? await this.session.clusterManager() : undefined;
+    const caps = manager ? await capabilitiesLookup(manager, [cluster], { reconnect: false }) : undefined;
+    // A Flux app's ConfigMaps/Secrets from the connected cluster, as the grid's comparison read them (the sources say so).
+    const inputs = generated && manager?.names().includes(cluster) ? await withInputsOfCluster(manager.connection(cluster), generated.application) : undefined;
+    const rendered = generated ? renderApplication(inputs?.app ?? generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
     const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
@@ -207,7 +212,7 @@ export class StatusService {
       ...(recorded ? { status: recorded } : {}),
       // Secret values never reach the UI: the rendered Secrets are masked as in every diff.
       rendered: rendered ? maskedRenderedYaml(rendered) : '',
-      renderProblems: [...(rendered?.problems ?? []), ...refusals],
+      renderProblems: [...(rendered?.problems ?? []), ...(inputs?.problems ?? []), ...refusals],
       ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
       ...(signature ? { signature } : {}),

@@ -323,6 +323,7 @@ export class FleetStore {
         drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
         ...(unreachable.has(r.app_cluster_id) ? { unreachable: unreachable.get(r.app_cluster_id)! } : {}),
         ...runsOf(r),
+        ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
       }));
       return { generatedAt, snapshot: toSnapshotRef(snap), source, entries };
     });

@@ -70,6 +70,8 @@ export interface GridFilter {
 
 /** The grid row an app belongs to: its name without the cluster's, so one app's instances share a row. */
 export function gridRowKey(app: string, cluster: string): string {
+  // A Flux object declared for several clusters is named `namespace/name@cluster` (flux-system/apps@staging).
+  if (app.endsWith(`@${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
   if (app.endsWith(`-${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
   if (app.startsWith(`${cluster}-`) && app.length > cluster.length + 1) return app.slice(cluster.length + 1);
   return app;

@@ -1,6 +1,7 @@
 // The plain data the store produces and the report builders and UIs read: recorded statuses, history and drift
 // report input. No I/O here; the store (electron/store) fills these from SQLite.
 
+import type { ControllerStatus } from '../controllers/types';
 import type { AppClusterStatus, HealthResult, HealthStatus, ResourceStatus, SyncStatus } from '../model/status';
 import type { CommitSignature } from '../repo/signature';
 
@@ -155,6 +156,8 @@ export interface DriftReportEntryInput {
   readonly runs?: string;
   /** That commit's verified signature, filled in by the Node side (absent: not verified). */
   readonly signature?: CommitSignature;
+  /** What the GitOps controller in the cluster (Argo CD, Flux) said about the app, recorded with the observation. */
+  readonly controller?: ControllerStatus;
 }
 
 /** What a drift report is built from: one snapshot's app × clusters. */

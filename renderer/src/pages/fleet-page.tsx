@@ -223,13 +223,14 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
                 const findingText = found && found.errors + found.warnings > 0 ? `${found.errors + found.warnings} finding${found.errors + found.warnings === 1 ? '' : 's'}` : undefined;
                 return (
                   <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
+                    {/* The name says what the cell shows in its order (the controller's tag after the health), then the controller's sentence. */}
                     <button
                       type="button"
                       data-row={first + i}
                       data-col={clusters.indexOf(c)}
                       className="cell-button"
                       onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.controller ? `, ${cell.controller.controller}` : ''}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
                       title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}${cell.signature ? `\n${describeSignature(cell.signature)}` : ''}`}
                     >
                       {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
