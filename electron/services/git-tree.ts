@@ -19,7 +19,7 @@ const READ_AHEAD = 64;
 const CACHE_BYTES = 8 * 1024 * 1024;
 /** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
 const SORTED_CACHE_MIN = 64;
-/** Folders read together with the one asked for: it and the unread folders after it in its parent (see folder()). */
+/** Folders read together with the one asked for, at most (see folder()). */
 const SIBLINGS = 16;
 /** A folder's subfolders are read with it, level by level, until this many entries have been read. */
 const SUBTREE_ENTRIES = 2048;
@@ -43,6 +43,9 @@ export class GitTree implements FileTree {
   private readonly links = new Set<string>();
   private readonly dirs = new Map<string, string[]>();
   private readonly unread = new Map<string, string>();
+  /** Folders in the order they were found (breadth first), with each one's place: what folder() reads together. */
+  private readonly order: string[] = [];
+  private readonly found = new Map<string, number>();
   private readonly broken = new Map<string, FlotillaError>();
   private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly counts = new Map<string, number>();
@@ -156,14 +159,20 @@ export class GitTree implements FileTree {
     const known = this.broken.get(dir);
     if (known) throw known;
     if (!this.unread.has(dir)) return this.dirs.has(dir);
-    // The folders after it in its parent are read in the same round trips: a walk or a render of every app reads
-    // them next.
+    // Folders near it are read in the same round trips (a walk or a render of every app reads them next): the other
+    // unread folders of its parent (an overlay's base), then those found after it (the next apps' folders).
     const batch = [dir];
     const names = this.dirs.get(parent)!;
-    const name = `${dir.slice(parent === '' ? 0 : parent.length + 1)}/`;
-    for (let i = names.indexOf(name) + 1; i < names.length && batch.length < SIBLINGS; i++) {
-      const sibling = names[i]!.endsWith('/') ? (parent === '' ? names[i]!.slice(0, -1) : `${parent}/${names[i]!.slice(0, -1)}`) : undefined;
-      if (sibling !== undefined && this.unread.has(sibling)) batch.push(sibling);
+    if (names.length <= SIBLINGS * 4) {
+      for (const n of names) {
+        if (batch.length >= SIBLINGS) break;
+        const sibling = n.endsWith('/') ? (parent === '' ? n.slice(0, -1) : `${parent}/${n.slice(0, -1)}`) : undefined;
+        if (sibling !== undefined && sibling !== dir && this.unread.has(sibling)) batch.push(sibling);
+      }
+    }
+    for (let i = (this.found.get(dir) ?? this.order.length) + 1; i < this.order.length && batch.length < SIBLINGS; i++) {
+      const next = this.order[i]!;
+      if (this.unread.has(next) && !batch.includes(next)) batch.push(next);
     }
     this.load(batch);
     const broken = this.broken.get(dir);
@@ -229,6 +238,8 @@ export class GitTree implements FileTree {
       if (mode === '40000') {
         names.push(`${name}/`);
         this.unread.set(path, sha);
+        this.found.set(path, this.order.length);
+        this.order.push(path);
         next.push(path);
         continue;
       }
