@@ -1185,17 +1185,30 @@ function expandList(obj: JsonMap): JsonMap[] {
 }
 
 // Parsed manifests by path, reused while the text is unchanged (builds of sibling overlays read the same base).
+// Bounded by the text it holds, not by entries: `render --all` renders sibling overlays together (a base is reused by
+// the next few builds), and a cache of thousands of parsed manifests only held memory (~20 MB per 1,000 apps).
 const PARSE_CACHE = new Map<string, { text: string; docs: ParsedDoc[]; problems: Problem[] }>();
-const PARSE_CACHE_LIMIT = 4096;
+const PARSE_CACHE_BYTES = 2 * 1024 * 1024;
+let parseCacheBytes = 0;
 
 /** readYaml for resource files, through a small cache; callers get their own copies of the documents. */
 function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems: Problem[] } {
   let hit = PARSE_CACHE.get(path);
   if (!hit || hit.text !== text) {
     const parsed = readYaml(text, path, { duplicateKeys: 'error' });
+    const old = PARSE_CACHE.get(path);
+    if (old) {
+      PARSE_CACHE.delete(path);
+      parseCacheBytes -= old.text.length;
+    }
     hit = { text, docs: parsed.docs, problems: parsed.problems };
-    if (PARSE_CACHE.size >= PARSE_CACHE_LIMIT) PARSE_CACHE.delete(PARSE_CACHE.keys().next().value!);
+    for (const [key, entry] of PARSE_CACHE) {
+      if (parseCacheBytes + text.length <= PARSE_CACHE_BYTES) break;
+      PARSE_CACHE.delete(key);
+      parseCacheBytes -= entry.text.length;
+    }
     PARSE_CACHE.set(path, hit);
+    parseCacheBytes += text.length;
   }
   return { docs: hit.docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: hit.problems };
 }
