@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from 'react';
 import { SyncAction } from '../components/sync-action';
 import type { RenderedSourceInfo } from '../../../shared/fleet/render-apps';
 import type { RecordedResource, SyncRunDetail } from '../../../shared/report/model';
-import { getApi } from '../api/bridge';
 import { ControllerTag, HealthBadge, SignatureBadge, SyncBadge } from '../components/badges';
 import type { CommitSignature } from '../../../shared/repo/signature';
 import { describeSignature } from '../../../shared/repo/signature';
