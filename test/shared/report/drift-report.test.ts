@@ -230,7 +230,7 @@ describe("drift report: the controllers' own view beside Flotilla's verdict", ()
     const md = renderDriftReportMarkdown(r);
     expect(md).toContain("**Controllers' own view**: Argo CD or Flux reported on 3 of 4");
     expect(md).toContain('**Controller disagrees**: Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing');
-    expect(md).toMatch(/\| prod-eu \| podinfo \| `[0-9a-f]+` \| Synced \| Healthy \| 0\/10 \| Flux: Ready ✓ \| {2}\|/);
+    expect(md).toMatch(/\| prod-eu \| podinfo \| `[0-9a-f]+` \| {2}\| Synced \| Healthy \| 0\/10 \| Flux: Ready ✓ \| {2}\|/);
     const xml = renderDriftReportJunit(r);
     expect(xml).toMatch(/<testcase classname="prod.prod-eu" name="web">\n {6}<failure [^>]*type="drift">[\s\S]*?<\/failure>\n {6}<system-out>Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing \(controller disagrees\)<\/system-out>\n {4}<\/testcase>/);
     expect(xml).toContain('<testcase classname="prod.prod-eu" name="infra">\n      <system-out>Flux says reconciling (Progressing); Flotilla sees it in sync (controller cannot say)</system-out>');

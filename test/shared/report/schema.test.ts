@@ -76,7 +76,7 @@ const report = buildDriftReport({
 
 describe('the drift report JSON schema', () => {
   it('accepts the JSON report, drifted or empty, with signatures or without', () => {
-    expect(report.entries.map((e) => e.signature?.verdict ?? null)).toEqual([null, 'signed', null]);
+    expect(report.entries.map((e) => e.signature?.verdict ?? null)).toEqual([null, 'signed', null, null, null]);
     expect(validate(JSON.parse(renderDriftReport(report, 'json')), schema)).toEqual([]);
     expect(validate(buildDriftReport({ generatedAt: '2026-11-23T12:00:00.000Z', source: 'offline', entries: [] }), schema)).toEqual([]);
   });
