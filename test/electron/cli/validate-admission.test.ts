@@ -52,4 +52,43 @@ describe('flotilla validate: admission policies', () => {
     expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 28 });
     expect(r.code).toBe(2);
   });
+
+  it("--app checks the app against every policy its cluster's apps render, without reporting the other apps (exit 2 as for --all)", async () => {
+    const r = await cli(['validate', '--app', 'api-prod', '--repo', repo.dir, '-o', 'json']);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.targets.map((t) => `${t.app}@${t.cluster}`)).toEqual(['api-prod@prod']);
+    const admission = report.targets[0]!.findings.filter((f) => f.check === 'admission');
+    expect(admission.map((f) => [f.id, f.app, f.severity, f.source?.file])).toEqual([['require-team-label', 'api-prod', 'error', 'apps/api/base/deployment.yaml']]);
+    expect(admission[0]!.message).toBe("prod's policy `require-team-label` (binding require-team-label) would deny Deployment api: every Deployment needs a team label");
+    // The broken policy is prod's too: named at its file and line, as --all names it.
+    const broken = report.targets[0]!.problems.filter((p) => p.message.includes('ValidatingAdmissionPolicy broken'));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 28 });
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('flotilla validate --app: a cluster app that does not render', () => {
+  let repo: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = exampleRepo();
+    writeFiles(repo.dir, { 'apps/worker/overlays/prod/policy.yaml': REQUIRE_TEAM_LABEL });
+    const worker = path.join(repo.dir, 'apps/worker/overlays/prod/kustomization.yaml');
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - policy.yaml\n'));
+    const frontend = path.join(repo.dir, 'apps/frontend/overlays/prod/kustomization.yaml');
+    writeFileSync(frontend, readFileSync(frontend, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - missing.yaml\n'));
+    commitAll(repo.dir, 'platform policy in prod; the frontend prod overlay names a file that does not exist');
+  });
+  afterAll(() => repo.cleanup());
+
+  it("leaves the cluster's policies unknown: an error naming that app (exit 2), the policies that are known still checked", async () => {
+    const r = await cli(['validate', '--app', 'api-prod', '--repo', repo.dir, '-o', 'json']);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.targets.map((t) => t.app)).toEqual(['api-prod']);
+    expect(report.targets[0]!.findings.filter((f) => f.check === 'admission').map((f) => f.id)).toEqual(['require-team-label']);
+    const unknown = report.targets[0]!.problems.filter((p) => p.message.includes('not all known'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.message).toMatch(/^the admission policies of cluster prod are not all known: its app frontend-prod does not render \(.*missing\.yaml.*\); validate it with --app frontend-prod$/);
+    expect(r.code).toBe(2);
+  });
 });
