@@ -28,8 +28,8 @@ export interface BaseBuild {
   readonly schema?: { readonly value: OpenApiSchema | undefined };
 }
 
-/** How many base builds are kept per tree: siblings are rendered together, so a few hundred are plenty. */
-const MAX_ENTRIES = 512;
+/** How many base builds are kept per tree: siblings are rendered together, so a few dozen are plenty. */
+const MAX_ENTRIES = 64;
 
 const caches = new WeakMap<FileTree, Map<string, BaseBuild>>();
 
