@@ -1057,13 +1057,14 @@ class Builder {
     // Where the patch itself is written: its path, or its inline text.
     const patchAt = locate([typeof p.path === 'string' ? 'path' : 'patch']);
     const opts = isMapValue(p.options) ? p.options : {};
-    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', positions: file !== t.file });
+    const inline = file === t.file;
+    const { docs, problems } = inline ? readInlinePatch(text, file, 'failsafe') : readYaml(text, file, { duplicateKeys: 'lastWins', positions: true });
     if (problems[0]) throw new BuildError(problems[0]);
     const values = docs.map((d) => d.value);
     if (values.length === 1 && Array.isArray(values[0])) {
       if (!target) this.failNode('must specify a target for JSON patch', t.file, patchAt);
       // kustomize converts a JSON patch with sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true, `012` is 10).
-      const v11 = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
+      const v11 = inline ? readInlinePatch(text, file, 'yaml11') : readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
       const ops = readOps(v11.docs[0]?.value ?? [], file, (m) => this.fail(m, file));
       this.applyJson6902(acc, target, ops, file, () => this.warnTarget(target, file, t.file, locate));
       return;
@@ -1278,6 +1279,31 @@ function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems
     parseCacheBytes += text.length;
   }
   return { docs: hit.docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: hit.problems };
+}
+
+// Inline patches (`patch: |-` in a kustomization) parsed, by schema and text: a fleet's overlays repeat the same few.
+const INLINE_PATCHES = new Map<string, ParsedDoc[]>();
+const INLINE_PATCH_BYTES = 256 * 1024;
+let inlinePatchBytes = 0;
+
+/** Reads an inline patch's text (no positions), from the cache when the same text parsed cleanly before. */
+function readInlinePatch(text: string, file: string, schema: 'failsafe' | 'yaml11'): { docs: ParsedDoc[]; problems: Problem[] } {
+  const key = `${schema}\0${text}`;
+  let docs = INLINE_PATCHES.get(key);
+  if (!docs) {
+    const parsed = readYaml(text, file, schema === 'yaml11' ? { duplicateKeys: 'lastWins', schema: 'yaml11' } : { duplicateKeys: 'lastWins' });
+    // Problems name the kustomization file: a failing text is read again each time.
+    if (parsed.problems.length > 0) return parsed;
+    docs = parsed.docs;
+    for (const [k] of INLINE_PATCHES) {
+      if (inlinePatchBytes + key.length <= INLINE_PATCH_BYTES) break;
+      INLINE_PATCHES.delete(k);
+      inlinePatchBytes -= k.length;
+    }
+    INLINE_PATCHES.set(key, docs);
+    inlinePatchBytes += key.length;
+  }
+  return { docs: docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: [] };
 }
 
 /** kustomize holds labels and annotations as strings: `happy: true` becomes "true". */
