@@ -1,8 +1,7 @@
 import { clearAccessCache } from '../electron/services/cluster/access-review';
-import { ClusterManager } from '../electron/services/cluster/cluster-manager';
+import { startDevCluster } from './dev-cluster';
 import { checkSyncAccess } from '../electron/services/cluster/sync-access';
 import type { KubeObject } from '../shared/model/status';
-import { startKubeFleet } from '../test/helpers/kube-fleet';
 import type { BenchResult } from './types';
 import { median } from './types';
 
@@ -26,8 +25,8 @@ function appObjects(): KubeObject[] {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const fleet = await startKubeFleet({ log: () => undefined, clusters: ['dev'] });
-  const manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'dev', context: fleet.cluster('dev').context, labels: {}, annotations: {} }] });
+  const dev = await startDevCluster();
+  const { manager } = dev;
   try {
     const conn = manager.connection('dev');
     const desired = appObjects();
@@ -70,7 +69,6 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'access check before a sync: from the 30 s cache', median_ms: median(cached), samples: cached },
     ];
   } finally {
-    manager.close();
-    await fleet.stop();
+    await dev.stop();
   }
 }
