@@ -7,19 +7,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, freshNamespace } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
-import { useServedUi } from '../helpers/served-ui';
+import { openApp, useServedFleet } from '../helpers/served-ui';
 
-let fleet: LocalFleetState;
 // Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
 const ns = freshNamespace('live-api');
 
-const ui = useServedUi({
-  prepare: async ({ repo }) => {
-    fleet = await useKubeFleet();
-    retargetExample(fleet, repo);
+const ui = useServedFleet({
+  prepare: async ({ repo, fleet }) => {
     const overlay = path.join(repo, 'apps/api/overlays/dev/kustomization.yaml');
     writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
     await createNamespace(fleet, 'dev', ns);
@@ -28,21 +24,12 @@ const ui = useServedUi({
     const r = await cli(['sync', 'api-dev', '--cluster', 'dev', '--repo', repo, '--kubeconfig', fleet.kubeconfig]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('the app page shows the live tree, events and logs', () => {
   it('shows the Pod under its ReplicaSet under the Deployment, with events, and the Pod container logs', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
-    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('api dev');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /api-dev on dev/ }).waitFor();
+    const { page, errors } = await openApp(ui, 'api dev', /api-dev on dev/);
 
     await page.getByRole('tab', { name: 'Tree' }).click();
     const tree = page.getByRole('table', { name: 'Resource tree' });
