@@ -7,6 +7,7 @@ import { exampleRepo, tempDir } from '../../helpers/git-fixtures';
 import { repoRoot } from '../../helpers/paths';
 import { startHttpReceiver } from '../../helpers/receivers';
 import { cli } from '../../helpers/run-cli';
+import { startServe } from '../../helpers/serve';
 
 // `flotilla notify` after a refresh (cron-style, no server): the fleet as last recorded, Argo CD's catalog plus a
 // drift trigger from the data folder, a Slack-format webhook at a loopback receiver.
@@ -88,4 +89,53 @@ describe('flotilla notify', () => {
     const after = JSON.parse((await cli([...args, '--history', '-o', 'json'])).out) as { outcome: string; attempts: number }[];
     expect(after.filter((d) => d.outcome === 'failed').map((d) => d.attempts)).toEqual([3, 3, 3]);
   }, 60_000);
+});
+
+describe('flotilla serve with a notifications configuration', () => {
+  /** Waits until the receiver has `n` posts (the serve evaluates in its own process). */
+  async function posted(rx: { posts: unknown[] }, n: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (rx.posts.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(rx.posts.length).toBe(n);
+  }
+
+  it('evaluates at start what the last refresh recorded, and a restart sends only what became due since', async () => {
+    const repo = exampleRepo();
+    const data = tempDir('flotilla-notify-serve-');
+    cleanups.push(repo.cleanup, data.cleanup);
+    const rx = await startHttpReceiver(() => ({ status: 200, body: 'ok' }));
+    cleanups.push(rx.close);
+    // What an earlier `flotilla refresh` recorded: no refresh runs while the server is up.
+    const store = FleetStore.open(storeFile(data.dir));
+    const at = new Date().toISOString();
+    const st = (app: string, sync: 'Synced' | 'OutOfSync', health: 'Healthy' | 'Degraded') => ({ environment: 'dev', status: { app, cluster: 'dev', revision: 'b'.repeat(40), sync, health: { status: health, message: '' }, resources: [], observedAt: at } });
+    store.recordSnapshot({ takenAt: at, appClusters: [st('api-dev', 'OutOfSync', 'Healthy'), st('frontend-dev', 'Synced', 'Healthy'), st('worker-dev', 'Synced', 'Degraded')] });
+    store.close();
+    const cm = path.join(data.dir, 'argocd-notifications-cm.yaml');
+    writeFileSync(cm, configMap(`${rx.url}/hooks/ops`));
+    const text = (i: number) => (JSON.parse(rx.posts[i]!.body) as { text: string }).text.split('\n')[0];
+
+    const first = await startServe(repo.dir, data.dir);
+    try {
+      await posted(rx, 2);
+    } finally {
+      await first.stop();
+    }
+    expect([text(0), text(1)].sort()).toEqual([':exclamation: Application worker-dev has degraded.', 'api-dev drifted on https://127.0.0.1:16443']);
+
+    // Restarted with one more trigger: only its notification is sent; the two already sent are not sent again.
+    writeFileSync(cm, configMap(`${rx.url}/hooks/ops`, ['  template.app-in-sync: |', '    message: "{{.app.metadata.name}} is in sync"', '  trigger.on-in-sync: |', "    - when: app.status.sync.status == 'Synced'", '      send: [app-in-sync]'])
+      .replace('triggers: [on-drift, on-health-degraded]', 'triggers: [on-drift, on-health-degraded, on-in-sync]'));
+    const second = await startServe(repo.dir, data.dir);
+    try {
+      await posted(rx, 4);
+    } finally {
+      await second.stop();
+    }
+    expect([text(2), text(3)].sort()).toEqual(['frontend-dev is in sync', 'worker-dev is in sync']);
+    // The notified state the servers kept is the CLI's too: nothing is left to send.
+    const after = await cli(['notify', '--repo', repo.dir, '--data-dir', data.dir]);
+    expect(after.out).toBe(`nothing new to notify (configuration from ${cm})\n`);
+    expect(rx.posts).toHaveLength(4);
+  }, 90_000);
 });
