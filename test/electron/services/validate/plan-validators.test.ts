@@ -9,33 +9,12 @@ import { FleetService } from '../../../../electron/services/fleet-service';
 import { discoverRevision } from '../../../../electron/services/render-service';
 import { renderOptions } from '../../../../electron/services/sources/render-options';
 import { repositoryAdmission } from '../../../../electron/services/validate/plan-validators';
-import { yamlInputs } from '../../../helpers/admission-policies';
+import { MAX_REPLICAS, MAX_REPLICAS_LIMITS, yamlInputs } from '../../../helpers/admission-policies';
 import { commitAll, exampleRepo, writeFiles } from '../../../helpers/git-fixtures';
 
 // The admission check of a promotion plan keeps only what the check reads of each cluster's rendered apps: its findings
 // and problems are those of the check over every rendered object of the cluster, also when the promoted state brings
 // a policy whose param kind no rendered policy names (its params are another app's).
-
-const MAX_REPLICAS = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: max-replicas}
-spec:
-  paramKind: {apiVersion: v1, kind: ConfigMap}
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
-  validations:
-  - expression: object.spec.replicas <= int(params.data.maxReplicas)
-    messageExpression: "'replicas ' + string(object.spec.replicas) + ' exceeds ' + params.data.maxReplicas"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: max-replicas}
-spec:
-  policyName: max-replicas
-  validationActions: [Deny]
-  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
-`;
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -56,7 +35,7 @@ describe('repositoryAdmission (the promotion gate\'s admission check)', () => {
     // The platform app renders the param for prod (and a ConfigMap the check never reads).
     const kustomization = path.join(repo.dir, 'platform/overlays/prod/kustomization.yaml');
     writeFiles(repo.dir, {
-      'platform/overlays/prod/limits.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: limits, namespace: policy-params}\ndata: {maxReplicas: "3"}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: policy-params}\ndata: {a: b}\n',
+      'platform/overlays/prod/limits.yaml': `${MAX_REPLICAS_LIMITS}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: policy-params}\ndata: {a: b}\n`,
       'platform/overlays/prod/kustomization.yaml': readFileSync(kustomization, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - limits.yaml\n'),
     });
     commitAll(repo.dir, 'prod limits');
@@ -74,7 +53,7 @@ describe('repositoryAdmission (the promotion gate\'s admission check)', () => {
     const kept = check.run(promoted, ctx);
     expect(kept).toEqual(inlineAdmissionValidator({ cluster: 'prod', renderedObjects: everything }).run(promoted, ctx));
     expect(kept.problems).toEqual([]);
-    expect(kept.findings.map((f) => f.message)).toEqual([expect.stringMatching(/policy `max-replicas` .*would deny Deployment api: replicas 5 exceeds 3$/)]);
+    expect(kept.findings.map((f) => f.message)).toEqual([expect.stringMatching(/policy `max-replicas` .*would warn on Deployment api: replicas 5 exceeds 3$/)]);
 
     // The Deployment alone: no policy binds it; still the same answer as over every object.
     const alone = yamlInputs(DEPLOYMENT, 'apps/api/overlays/prod/deployment.yaml');
