@@ -17,8 +17,8 @@ export interface ServedUi {
 
 /** How a browser test sets up what it serves. */
 export interface ServedUiOptions {
-  /** The repository to serve (default: a git copy of the bundled example fleet). */
-  readonly repo?: () => { dir: string; cleanup: () => void };
+  /** The repository to serve (default: a git copy of the bundled example fleet), and its data folder if it brings one (else a new one). */
+  readonly repo?: () => { dir: string; data?: string; cleanup?: () => void };
   /** Runs before the server starts (repo and data folder ready); may return environment for `flotilla serve`. */
   readonly prepare?: (ui: Pick<ServedUi, 'repo' | 'data'>) => Promise<Readonly<Record<string, string>> | void> | Readonly<Record<string, string>> | void;
 }
@@ -28,11 +28,15 @@ export function useServedUi(opts: ServedUiOptions = {}): ServedUi {
   const ui = {} as ServedUi;
   const cleanups: (() => void)[] = [];
   beforeAll(async () => {
-    const repo = (opts.repo ?? exampleRepo)();
-    const data = tempDir();
-    cleanups.push(repo.cleanup, data.cleanup);
+    const repo: ReturnType<NonNullable<ServedUiOptions['repo']>> = (opts.repo ?? exampleRepo)();
+    if (repo.cleanup) cleanups.push(repo.cleanup);
     ui.repo = repo.dir;
-    ui.data = data.dir;
+    if (repo.data !== undefined) ui.data = repo.data;
+    else {
+      const data = tempDir();
+      cleanups.push(data.cleanup);
+      ui.data = data.dir;
+    }
     const env = (await opts.prepare?.(ui)) ?? {};
     ui.serve = await startServe(ui.repo, ui.data, env);
     ui.browser = await launchChromium();
