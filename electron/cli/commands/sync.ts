@@ -77,9 +77,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
           const data = checked.map((r) => (r.ok ? r.value : { cluster: r.cluster, result: 'error', problem: formatProblem(r.problem) }));
           printData(ctx.io, opts.output, data, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'],
             checked.flatMap((r) => (r.ok ? accessRows(r.value, prune) : [[r.cluster, '', '', '', '', 'error', r.problem.message]]))));
-          const parts = checked.flatMap((r) => (r.ok ? [r.value.sync, ...(prune ? [r.value.prune] : [])] : []));
-          if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
-          return checked.some((r) => !r.ok) || parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+          return checkExit(checked.flatMap((r) => (r.ok ? [r.value.sync, ...(prune ? [r.value.prune] : [])] : [])), checked.some((r) => !r.ok));
         }
         // Each cluster's permissions are asked first, as for an app from Git: a refused one refuses that cluster's sync.
         const results = await m.forEachCluster((conn) => syncWithAccessCheck(conn, desired, options, opts.app!), opts.cluster);
@@ -120,6 +118,12 @@ function accessRows(a: SyncAccess, prune: boolean): string[][] {
   });
 }
 
+/** The exit code of `sync --check`: 0 every permission granted, 1 one refused, 2 one unanswered (or a cluster not asked at all). */
+function checkExit(parts: readonly SyncAccessPart[], unasked = false): number {
+  if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
+  return unasked || parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+}
+
 /** The permissions that refused a sync of manifest files, as rows of its result table (no resource was touched). */
 function refusedRows(r: SyncResult, prune: boolean): string[][] {
   const a = r.access!;
@@ -152,10 +156,8 @@ async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions
   if (opts.check) {
     // Only the access review: 0 every permission granted, 1 one refused, 2 the server could not answer (unknown).
     const a = await appSyncAccess(fleet, req);
-    const parts = [a.sync, ...(opts.prune ? [a.prune] : [])];
     printData(ctx.io, opts.output, a, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'], accessRows(a, opts.prune ?? false)));
-    if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
-    return parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+    return checkExit([a.sync, ...(opts.prune ? [a.prune] : [])]);
   }
   const store = opts.dryRun ? undefined : FleetStore.open(storeFile(defaultDataDir()));
   try {
