@@ -1,14 +1,14 @@
 import type { HelmRunner } from '../kustomize';
 import { kustomizeBuild } from '../kustomize';
+import { kustomizationFromFields } from '../kustomize/kustomization';
 import type { JsonMap } from '../kustomize/yaml';
-import { isMapValue } from '../kustomize/yaml';
+import { emitYaml, isMapValue, UnsupportedValueError } from '../kustomize/yaml';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { generateKustomization, WithFileTree } from './generator';
-import { printObjects } from '../sources/manifests';
-import { ownerLabels, withCommonMetadata, withMetadata } from './metadata';
+import { ownerLabels, withMetadata } from './metadata';
 import { gvkString, substituteObject } from './substitute';
 import type { FluxKustomizationSpec, FluxObjectStore } from './types';
 import { decodeKustomization, KUSTOMIZE_GROUP } from './types';
@@ -93,7 +93,17 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
   if (input.artifact.kind(dir) === undefined) return fail(`kustomization path not found: stat <root>/${dir}: no such file or directory (spec.path ${JSON.stringify(spec.path)})`, {}, description);
   const generated = generateKustomization(input.artifact, dir, spec);
   if ('error' in generated) return fail(generated.error, generated.file !== undefined ? { file: generated.file, ...(generated.line ? { line: generated.line } : {}) } : {}, description);
-  const built = kustomizeBuild(new WithFileTree(input.artifact, generated.file, generated.text), dir, { loadRestrictor: 'none', ...(input.helm ? { helm: input.helm } : {}) });
+  // The generated fields go to the build as they are: printing them and parsing the text back (as Flux writes and
+  // kustomize reads the file) gives the same kustomization. A kustomization they do not make is left to the build to
+  // read from the text, for kustomize's own error.
+  const made = kustomizationFromFields(generated.doc, generated.original);
+  const tree = new WithFileTree(input.artifact, generated.file, () => emitYaml(generated.doc));
+  const built = kustomizeBuild(tree, dir, {
+    loadRestrictor: 'none',
+    print: false,
+    ...(made.k ? { kustomizations: new Map([[generated.file, made.k]]) } : {}),
+    ...(input.helm ? { helm: input.helm } : {}),
+  });
   const files = built.files;
   const buildErrors = built.problems.filter((p) => p.severity === 'error');
   if (buildErrors.length > 0) {
@@ -122,10 +132,18 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
       for (const item of o['items']) if (isMapValue(item)) expanded.push(item);
     } else expanded.push(o);
   }
-  const labels = ownerLabels(KUSTOMIZE_GROUP, name, namespace);
-  const objects = withCommonMetadata(
-    expanded.map((o) => withMetadata(o, labels)),
-    spec.commonMetadata,
-  ) as KubeObject[];
-  return { objects, yaml: printObjects(objects), problems: built.problems, description, files };
+  // The owner labels, then commonMetadata over them (equal keys: commonMetadata's), in one copy of each object.
+  const labels = { ...ownerLabels(KUSTOMIZE_GROUP, name, namespace), ...(spec.commonMetadata?.labels ?? {}) };
+  const objects = expanded.map((o) => withMetadata(o, labels, spec.commonMetadata?.annotations)) as KubeObject[];
+  // The one print of the result (the build printed nothing): a value kustomize cannot print is Flux's build error.
+  const printed: string[] = [];
+  for (const o of objects) {
+    try {
+      printed.push(emitYaml(o as JsonMap));
+    } catch (e) {
+      if (e instanceof UnsupportedValueError) return fail(`kustomize build failed: ${e.message}`, {}, description, files);
+      throw e;
+    }
+  }
+  return { objects, yaml: printed.join('---\n'), problems: built.problems, description, files };
 }

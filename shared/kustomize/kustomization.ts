@@ -82,6 +82,20 @@ function parseKustomizationText(text: string, file: string): { k?: Kustomization
   const at = docs[0]?.at;
   const pos = (p: JsonPath, part: 'key' | 'value'): { line: number; column: number } | undefined => (at ? at(p, part) : undefined);
   if (!isMapValue(doc)) return { error: { message: 'a kustomization must be a YAML mapping' } };
+  return fromDocument(doc, pos);
+}
+
+/**
+ * A kustomization from fields already in memory (one generated from a file, as Flux's generator does): decoded and
+ * checked as the same fields written to a file and read back would be, without printing and parsing them. Positions
+ * are those of `writtenAs` (the file the fields came from), else unknown.
+ */
+export function kustomizationFromFields(doc: JsonMap, writtenAs?: Kustomization): { k?: Kustomization; error?: KustomizationError } {
+  const r = fromDocument(doc, () => undefined);
+  return r.k && writtenAs ? { k: { ...r.k, where: writtenAs.where, nodeAt: writtenAs.nodeAt } } : r;
+}
+
+function fromDocument(doc: JsonMap, pos: (p: JsonPath, part: 'key' | 'value') => { line: number; column: number } | undefined): { k?: Kustomization; error?: KustomizationError } {
   let decoded: Json;
   try {
     decoded = decode(doc, KUSTOMIZATION_TYPE, 'Kustomization', []);

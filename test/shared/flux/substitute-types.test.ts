@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { renderFluxKustomization } from '../../../shared/flux/kustomization-build';
+import { ArtifactFileTree } from '../../../shared/flux/source-ignore';
 import { substituteObject } from '../../../shared/flux/substitute';
+import { MemoryFileTree } from '../../../shared/repo/file-tree';
 import { decodeKustomization, objectStore } from '../../../shared/flux/types';
 import type { FluxKustomizationSpec } from '../../../shared/flux/types';
 import type { Json, JsonMap } from '../../../shared/kustomize/yaml';
@@ -212,5 +215,17 @@ describe('types after postBuild substitution, as Flux produces them', () => {
   it('an object with no ${} still goes through the JSON round trip: a big integer becomes the float64 Flux applies', () => {
     const r = substituteObject({ apiVersion: 'example.com/v1', kind: 'Probe', metadata: { name: 'p' }, spec: { n: 12345678901234567n } }, spec('x'), 'flux-system', objectStore([]));
     expect(r).toEqual({ obj: { apiVersion: 'example.com/v1', kind: 'Probe', metadata: { name: 'p' }, spec: { n: 12345678901234568 } } });
+  });
+});
+
+describe('a value kustomize cannot print', () => {
+  it('is the Kustomization\'s build error, with or without postBuild (the build itself prints nothing; the result is printed once)', () => {
+    const artifact = new ArtifactFileTree(new MemoryFileTree({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  n: .inf\n' }));
+    for (const postBuild of [undefined, { substitute: { a: 'b' } }]) {
+      const object = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'k', namespace: 'flux-system' }, spec: { path: './app', sourceRef: { kind: 'GitRepository', name: 'r' }, ...(postBuild ? { postBuild } : {}) } };
+      const r = renderFluxKustomization({ object, artifact, store: objectStore([]), where: { app: 'flux-system/k', file: 'clusters/prod/k.yaml', line: 3 } });
+      expect(r.objects).toEqual([]);
+      expect(r.problems[0]).toMatchObject({ message: expect.stringContaining('json: unsupported value: +Inf'), app: 'flux-system/k', file: 'clusters/prod/k.yaml', line: 3 });
+    }
   });
 });
