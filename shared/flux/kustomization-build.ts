@@ -9,7 +9,7 @@ import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { generateKustomization, WithFileTree } from './generator';
 import { ownerLabels, withMetadata } from './metadata';
-import { gvkString, substituteObject } from './substitute';
+import { gvkString, loadVariables, substituteObject } from './substitute';
 import type { FluxKustomizationSpec, FluxObjectStore } from './types';
 import { decodeKustomization, KUSTOMIZE_GROUP } from './types';
 
@@ -17,6 +17,11 @@ import { decodeKustomization, KUSTOMIZE_GROUP } from './types';
 // the path joined securely inside the artifact, the kustomization generated or edited (generator.ts), `kustomize build`
 // with no load restriction inside the artifact, post-build substitution per object, `List`s expanded, then the owner
 // labels and `commonMetadata`. Every failure is a Problem naming the Kustomization (file and line where it is known).
+
+/** The fields Flux's generator sets in a kustomization file it edits. */
+const FLUX_FIELDS = ['namespace', 'namePrefix', 'nameSuffix', 'patches', 'components', 'images', 'buildMetadata'] as const;
+/** The fields of a kustomization file it creates. */
+const GENERATED_FIELDS = [...FLUX_FIELDS, 'resources', 'apiVersion', 'kind'] as const;
 
 /** Where the Kustomization (or HelmRelease) is declared, for Problems. */
 export interface FluxWhere {
@@ -96,7 +101,7 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
   // The generated fields go to the build as they are: printing them and parsing the text back (as Flux writes and
   // kustomize reads the file) gives the same kustomization. A kustomization they do not make is left to the build to
   // read from the text, for kustomize's own error.
-  const made = kustomizationFromFields(generated.doc, generated.original);
+  const made = kustomizationFromFields(generated.doc, generated.created ? [...GENERATED_FIELDS] : FLUX_FIELDS, generated.original);
   const tree = new WithFileTree(input.artifact, generated.file, () => emitYaml(generated.doc));
   const built = kustomizeBuild(tree, dir, {
     loadRestrictor: 'none',
@@ -116,11 +121,14 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
     return { objects: [], yaml: '', problems, description, files };
   }
   const out: JsonMap[] = [];
+  // Loaded once, when the first object that does not opt out needs them (an error only then, as Flux's).
+  let loaded: ReturnType<typeof loadVariables> | undefined;
+  const variables = (): ReturnType<typeof loadVariables> => (loaded ??= loadVariables(spec, namespace, input.store));
   for (const res of built.resources as JsonMap[]) {
     const meta = isMapValue(res['metadata']) ? res['metadata'] : {};
     if (!res['apiVersion'] || !res['kind'] || !meta['name']) return fail(`failed to decode Kubernetes apiVersion, kind and name from: ${JSON.stringify(res).slice(0, 300)}`, {}, description, files);
     if (spec.postBuild) {
-      const s = substituteObject(res, spec, namespace, input.store);
+      const s = substituteObject(res, spec, namespace, input.store, variables);
       if ('error' in s) return fail(`post build failed for '${gvkString(res)}/${String(meta['name'])}': ${s.error}`, {}, description, files);
       out.push(s.obj);
     } else out.push(res);

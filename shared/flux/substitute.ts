@@ -75,21 +75,40 @@ function optedOut(obj: JsonMap): boolean {
   return stringMapOf(m['labels'])[SUBSTITUTE_KEY] === 'disabled' || stringMapOf(m['annotations'])[SUBSTITUTE_KEY] === 'disabled';
 }
 
-/** Whether a `$` appears in any key or string of a value (what envsubst could act on). */
-function hasDollar(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('$');
-  if (Array.isArray(v)) return v.some(hasDollar);
-  if (isMapValue(v)) return Object.entries(v).some(([k, x]) => k.includes('$') || hasDollar(x));
-  return false;
+const DOLLAR = 1;
+const NOT_JSON = 2;
+
+/**
+ * What substitution has to do with a value, in one walk: DOLLAR when a `$` appears in a key or string (envsubst could
+ * act on it; the walk stops there), NOT_JSON when a number is one Go's JSON step changes (a bigint, -0, Inf, NaN).
+ */
+function scan(v: Json): number {
+  if (typeof v === 'string') return v.includes('$') ? DOLLAR : 0;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? 0 : NOT_JSON;
+  if (typeof v === 'bigint') return NOT_JSON;
+  let found = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) if ((found |= scan(x)) & DOLLAR) return found;
+  } else if (isMapValue(v)) {
+    for (const k in v) if (k.includes('$') || (found |= scan(v[k]!)) & DOLLAR) return found | DOLLAR;
+  }
+  return found;
 }
 
 /**
  * Substitutes one built object as kustomize-controller does; returns it unchanged when it opted out or there is
  * nothing to substitute, the new object, or the error (in Flux's words, without the "post build failed" prefix).
  */
-export function substituteObject(obj: JsonMap, spec: FluxKustomizationSpec, namespace: string, store: FluxObjectStore): { obj: JsonMap } | { error: string } {
+export function substituteObject(
+  obj: JsonMap,
+  spec: FluxKustomizationSpec,
+  namespace: string,
+  store: FluxObjectStore,
+  /** The variables, when the caller loads them once for all the objects of a build (`loadVariables`). */
+  variables?: () => ReturnType<typeof loadVariables>,
+): { obj: JsonMap } | { error: string } {
   if (optedOut(obj)) return { obj };
-  const loaded = loadVariables(spec, namespace, store);
+  const loaded = variables ? variables() : loadVariables(spec, namespace, store);
   if ('error' in loaded) return loaded;
   const { vars } = loaded;
   if (vars.size === 0 && !spec.postBuild?.always) return { obj };
@@ -97,7 +116,9 @@ export function substituteObject(obj: JsonMap, spec: FluxKustomizationSpec, name
   // No `$` anywhere: envsubst leaves the text as it is, and kustomize-controller's re-read of what kyaml wrote gives the
   // object back (the emitter quotes every string YAML 1.1 would read as another type) but for the JSON step, so only
   // that step is taken.
-  if (!hasDollar(obj)) {
+  const found = scan(obj);
+  if (!(found & DOLLAR)) {
+    if (!(found & NOT_JSON)) return { obj };
     const json = jsonRoundTrip(obj);
     return 'error' in json ? { error: `envsubst error: YAMLToJSON: ${json.error}` } : { obj: json.value as JsonMap };
   }
