@@ -72,7 +72,7 @@ export function fleetFileOf(tree: FileTree): { readonly fleet: ReturnType<typeof
  */
 export function scanRepository(tree: FileTree): RepoScan {
   const read = fleetFileOf(tree);
-  const fleet = read.fleet;
+  let fleet = read.fleet;
   const problems: Problem[] = [...read.problems];
   const applicationSets: FoundDoc[] = [];
   const applications: FoundDoc[] = [];
