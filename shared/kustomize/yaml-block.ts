@@ -13,8 +13,8 @@ import type { Json, JsonMap } from './yaml';
 export interface BlockScalars {
   /** The value of an untagged plain scalar. */
   readonly plain: (raw: string) => Json;
-  /** The map key a resolved key scalar becomes. */
-  readonly key: (k: Json) => string;
+  /** The map key a plain key scalar becomes, or undefined when only the `yaml` package path may read it. */
+  readonly key: (raw: string) => string | undefined;
   /** Sets a key on a map (safe for `__proto__`). */
   readonly set: (m: JsonMap, k: string, v: Json) => void;
 }
@@ -176,7 +176,8 @@ class BlockReader {
       const raw = content.slice(0, end);
       const c0 = raw.charCodeAt(0);
       if (raw.length === 0 || raw.length > 1000 || raw.charCodeAt(raw.length - 1) === SPACE || isIndicator(c0) || (c0 === DASH && raw.charCodeAt(1) === SPACE) || raw === '<<') giveUp();
-      const key = this.s.key(this.s.plain(raw));
+      const key = this.s.key(raw);
+      if (key === undefined) giveUp();
       if (Object.prototype.hasOwnProperty.call(out, key)) giveUp();
       let r = end + 1;
       while (content.charCodeAt(r) === SPACE) r++;

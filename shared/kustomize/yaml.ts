@@ -76,8 +76,16 @@ export function readYaml(text: string, file: string, options: ReadYamlOptions): 
   return { docs, problems: [] };
 }
 
-const SCALARS_V12: BlockScalars = { plain: (raw) => resolvePlain(raw, undefined), key: keyString, set: setKey };
-const SCALARS_V11: BlockScalars = { plain: resolvePlainV2, key: keyString, set: setKey };
+const SCALARS_V12: BlockScalars = { plain: (raw) => resolvePlain(raw, undefined), key: (raw) => keyString(resolvePlain(raw, undefined)), set: setKey };
+// A yaml.v2 key that is not a string (a number, a boolean, null) takes keyStringV2's rules and errors: the yaml path.
+const SCALARS_V11: BlockScalars = {
+  plain: resolvePlainV2,
+  key: (raw) => {
+    const k = resolvePlainV2(raw);
+    return typeof k === 'string' ? k : undefined;
+  },
+  set: setKey,
+};
 
 /** Whether readYaml reads the text with the fast block reader (else with the `yaml` package): for tests and benchmarks. */
 export function readsFast(text: string, options: ReadYamlOptions): boolean {

@@ -107,6 +107,13 @@ describe('the fast block YAML reader', () => {
     expect(fast).toBeGreaterThan(texts.length * MODES.length * 0.5);
   });
 
+  it('leaves keys that are not strings to the yaml package (yaml.v2 keys as sigs.k8s.io/yaml makes them JSON keys)', () => {
+    for (const text of ['a:\n  1e6: x\n  yes: y\n  012: z\n', '~: x\n', '9223372036854775808: x\n', 'a: {}\nb:\n  1.5: x\n']) {
+      for (const opts of MODES) agrees(text, opts);
+      expect(readsFast(text, MODES[1]!), text).toBe(false);
+    }
+  });
+
   it('agrees with the yaml package on mutated texts, or steps aside: same values, lines, positions and problems', () => {
     const seeds = [
       ...Object.entries(syntheticFleetFiles({ apps: 2, clustersPerEnv: 1 })).filter(([p]) => /\.ya?ml$/.test(p)).map(([, t]) => t),
