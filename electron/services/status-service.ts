@@ -1,4 +1,6 @@
-import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
+import type { AppDetail, ClusterView, FleetStatusPacked } from '../../shared/api/contract';
+import type { PackedGrid } from '../../shared/fleet/grid-pack';
+import { packGrid } from '../../shared/fleet/grid-pack';
 import type { GridCell, GridCluster } from '../../shared/fleet/grid';
 import { buildGrid } from '../../shared/fleet/grid';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
@@ -36,13 +38,40 @@ export class StatusService {
   private liveProblem: Problem | undefined;
   /** Custom health checks the last refresh found marked failed for the session, shown with the grid. */
   private failedChecks: readonly Problem[] = [];
+  /** The grid last built, by repository, HEAD and latest snapshot (and the discovery it was built from). */
+  private grid: { readonly key: string; readonly fleet: unknown; readonly built: Promise<{ grid: PackedGrid; recordedAt?: string; problems: readonly Problem[] }> } | undefined;
 
   constructor(private readonly session: Session) {
     session.onClose(() => this.stopWatching());
   }
 
-  /** The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is contacted. */
-  async status(): Promise<FleetStatusView> {
+  /**
+   * The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is
+   * contacted. Built once per HEAD and snapshot (a refresh, a live change or another process's record makes a new
+   * snapshot), packed for the wire: every page load and `fleet:updated` re-read after that costs one store query.
+   */
+  async status(): Promise<FleetStatusPacked> {
+    const fleet = await this.session.fleet();
+    const discovery = await fleet.discovery();
+    const snapshot = this.session.store().snapshotAt();
+    const key = `${fleet.repo.root}\n${discovery.head.sha}\n${snapshot?.id ?? ''}\n${snapshot?.takenAt ?? ''}`;
+    if (this.grid?.key !== key || this.grid.fleet !== discovery.fleet) {
+      const built = this.buildGrid();
+      this.grid = { key, fleet: discovery.fleet, built };
+      built.catch(() => {
+        if (this.grid?.built === built) this.grid = undefined;
+      });
+    }
+    const { grid, recordedAt, problems } = await this.grid.built;
+    return {
+      grid,
+      ...(recordedAt ? { recordedAt } : {}),
+      revision: discovery.head.sha,
+      problems: [...problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : [])],
+    };
+  }
+
+  private async buildGrid(): Promise<{ grid: PackedGrid; recordedAt?: string; problems: readonly Problem[] }> {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const latest = this.session.store().fleetAt();
@@ -68,17 +97,12 @@ export class StatusService {
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
-    const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
-    return {
-      grid,
-      ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
-      revision: overview.repo.head.sha,
-      problems: [...discoveryProblems(overview), ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : [])],
-    };
+    const grid = packGrid(buildGrid(cells, clusters, (app) => meta.get(app) ?? {}));
+    return { grid, ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
-  async refresh(req: { readonly app?: string; readonly cluster?: string }): Promise<FleetStatusView> {
+  async refresh(req: { readonly app?: string; readonly cluster?: string }): Promise<FleetStatusPacked> {
     if (this.running) throw new FlotillaError(problem('a refresh is already running'));
     const ctrl = new AbortController();
     this.running = ctrl;

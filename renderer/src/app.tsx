@@ -100,8 +100,9 @@ export function App() {
             <strong>Could not open the repository.</strong> <code>{loadError}</code>
           </div>
         )}
-        {!overview && !loadError && <p className="muted">Reading the repository…</p>}
-        {overview && page === 'fleet' && <FleetPage />}
+        {!overview && !loadError && page !== 'fleet' && <p className="muted">Reading the repository…</p>}
+        {/* The grid needs no overview (its own call brings the apps and clusters): it loads beside it, not after. */}
+        {page === 'fleet' && <FleetPage />}
         {overview && page === 'applications' && <ApplicationsPage />}
         {overview && page === 'applicationsets' && <AppSetsPage />}
         {overview && page === 'promotions' && <PromotionsPage />}

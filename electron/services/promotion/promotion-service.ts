@@ -14,7 +14,7 @@ import type { Confirmation, GateContext } from '../../../shared/promotion/gates'
 import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promotion/history';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
-import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
+import type { GeneratedApplication, PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
 import { planBlockers, planPromotion, planVersions, stageClusters } from '../../../shared/promotion/plan';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
@@ -120,6 +120,19 @@ export class PromotionService {
     const planned = await this.planAt(req, target.remote, target.branch);
     if (!req.live) return planned;
     return { ...planned, live: await liveDiffs(this.repo, planned.base, planned.plan, req.live) };
+  }
+
+  /** Plans on what is already fetched, contacting no remote: the pipeline graph's validation verdicts. */
+  async planFetched(req: PromoteOptions): Promise<PlannedPromotion> {
+    const target = await this.target(req.pipeline, false);
+    return this.planAt(req, target.remote, target.branch);
+  }
+
+  /** The checkout's HEAD against a revision (the one promotions build on): commits on each side only. */
+  async checkoutAgainst(revision: string): Promise<{ revision: string; branch?: string; ahead: number; behind: number }> {
+    const head = await this.repo.head();
+    const [ahead, behind] = head.sha === revision ? [0, 0] : (await this.repo.git.raw(['rev-list', '--left-right', '--count', `${head.sha}...${revision}`])).trim().split(/\s+/).map(Number);
+    return { revision: head.sha, ...(head.branch ? { branch: head.branch } : {}), ahead: ahead ?? 0, behind: behind ?? 0 };
   }
 
   /** The promotions recorded, newest first. */
@@ -277,9 +290,9 @@ export class PromotionService {
    * Where the Promotions page reads its pipelines: the fetched remote branch promotions build on and push to (what the
    * GitOps tool deploys, so a pushed promotion shows at once), else the checkout's HEAD when there is no such remote.
    */
-  async pipelinesRevision(): Promise<{ readonly revision: string; readonly ref: string }> {
+  async pipelinesRevision(pipelinesAt: (sha: string) => readonly PipelineSpec[] = (sha) => this.pipelinesAt(this.repo.treeAt(sha)).pipelines): Promise<{ readonly revision: string; readonly ref: string }> {
     const head = await this.repo.head();
-    const first = this.pipelinesAt(this.repo.treeAt(head.sha)).pipelines[0];
+    const first = pipelinesAt(head.sha)[0];
     if (first) {
       const branch = first.git.branch ?? head.branch ?? 'main';
       const sha = this.repo.resolve(`refs/remotes/${first.git.remote}/${branch}`);
@@ -292,21 +305,25 @@ export class PromotionService {
    * Each stage's status at a revision for the pipeline graph: the apps behind the stage they are promoted from and the
    * gates' current verdicts (soak from the recorded history, freeze windows, approvals still needed), nothing rendered.
    */
-  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[]): StageStatus[] {
-    const generated = generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs));
+  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[], applications: readonly GeneratedApplication[] = this.applicationsAt(revision, scan)): StageStatus[] {
     const history = this.historyReader();
     try {
       return stageStatuses({
         pipeline,
         tree,
         clusters: fleetClusters(scan),
-        applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
+        applications,
         versions,
-        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline) },
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline, { revision, versions }) },
       });
     } finally {
       history?.close();
     }
+  }
+
+  /** The Applications the repository generates at a revision (its branch standing for HEAD), for the gates. */
+  applicationsAt(revision: string, scan: RepoScan): GeneratedApplication[] {
+    return generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs)).apps.map((a) => ({ application: a.application, appset: a.appset }));
   }
 
   private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
@@ -403,22 +420,32 @@ export class PromotionService {
     };
   }
 
-  /** The versions an app had in a stage at a recorded revision, read from git objects (memoised per revision). */
-  private versionsReader(pipeline: PipelineSpec): (revision: string, app: string, stage: string) => readonly string[] | undefined {
-    const memo = new Map<string, readonly string[] | undefined>();
+  /**
+   * The versions an app had in a stage at a recorded revision, read from git objects. A commit's versions never change:
+   * they are kept across calls (per repository, commit and pipeline), and those of the revision being shown are the
+   * ones already read for it (`known`), so a graph of 300 apps reads no blob twice.
+   */
+  private versionsReader(pipeline: PipelineSpec, known?: { readonly revision: string; readonly versions: readonly AppVersions[] }): (revision: string, app: string, stage: string) => readonly string[] | undefined {
     // One `git rev-parse` per revision, not per app and stage: a graph of 300 apps asks for the same few revisions.
     const shas = new Map<string, string | undefined>();
     const shaOf = (revision: string): string | undefined => {
       if (!shas.has(revision)) shas.set(revision, /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined);
       return shas.get(revision);
     };
+    const spec = `${this.repo.root}\u0000${JSON.stringify(pipeline)}`;
+    const seeded = known ? new Map(known.versions.map((a) => [a.app, a])) : undefined;
     return (revision, app, stage) => {
-      const key = `${revision}\u0000${app}\u0000${stage}`;
-      if (!memo.has(key)) {
-        const sha = shaOf(revision);
-        memo.set(key, sha ? stageVersions(pipeline, this.repo.treeAt(sha), app, stage) : undefined);
+      const sha = shaOf(revision);
+      if (!sha) return undefined;
+      const key = `${spec}\u0000${sha}\u0000${app}\u0000${stage}`;
+      if (!stageVersionsMemo.has(key)) {
+        const seen = sha === known?.revision ? seeded?.get(app)?.stages.find((s) => s.stage === stage) : undefined;
+        // An app with no overlay in the stage has no versions there (undefined), as stageVersions says.
+        const versions = seen ? seen.versions : stageVersions(pipeline, this.repo.treeAt(sha), app, stage);
+        if (stageVersionsMemo.size >= STAGE_VERSIONS_KEPT) stageVersionsMemo.delete(stageVersionsMemo.keys().next().value!);
+        stageVersionsMemo.set(key, versions);
       }
-      return memo.get(key);
+      return stageVersionsMemo.get(key);
     };
   }
 
@@ -466,6 +493,10 @@ export class PromotionService {
   }
 
 }
+/** Versions per repository, commit, pipeline, app and stage (immutable: a commit's files never change), oldest dropped first. */
+const stageVersionsMemo = new Map<string, readonly string[] | undefined>();
+const STAGE_VERSIONS_KEPT = 50_000;
+
 /** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */
 function isPipelineText(text: string): boolean {
   return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);

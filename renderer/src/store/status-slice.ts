@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { AppDetail, ClusterView, DesiredVersionsView, FleetStatusView, Progress } from '../../../shared/api/contract';
+import type { AppDetail, ClusterView, DesiredVersionsView, FleetStatusPacked, FleetStatusView, Progress } from '../../../shared/api/contract';
 import type { GridFilter } from '../../../shared/fleet/grid';
+import { unpackGrid } from '../../../shared/fleet/grid-pack';
 import { getApi } from '../api/bridge';
 
 /** The fleet's sync and health: the grid (from the store at once, then refreshed), its filters, one app in detail, the clusters. */
@@ -35,6 +36,8 @@ export interface StatusSlice {
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** The grid as the engine sent it (packed), as the pages read it. */
+const unpacked = ({ grid, ...rest }: FleetStatusPacked): FleetStatusView => ({ ...rest, grid: unpackGrid(grid) });
 
 /** The status slice of the store. */
 export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set, get) => ({
@@ -50,7 +53,7 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
   clustersError: undefined,
   async loadStatus() {
     try {
-      set({ status: await getApi()['fleet:status']({}), statusError: undefined });
+      set({ status: unpacked(await getApi()['fleet:status']({})), statusError: undefined });
     } catch (err) {
       set({ statusError: message(err) });
     }
@@ -66,7 +69,7 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
   async refresh() {
     set({ refreshing: true, progress: undefined });
     try {
-      set({ status: await getApi()['fleet:refresh']({}), statusError: undefined });
+      set({ status: unpacked(await getApi()['fleet:refresh']({})), statusError: undefined });
     } catch (err) {
       set({ statusError: message(err) });
     } finally {
