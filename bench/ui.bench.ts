@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FleetStore } from '../electron/store/fleet-store';
 import { storeFile } from '../electron/store/location';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/helpers/browser';
 import { startServe } from '../test/helpers/serve';
 import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
@@ -14,6 +15,8 @@ import { median } from './types';
 // navigation to an interactive grid, to the versions from Git shown (every app rendered at HEAD in the server), time
 // for a filter to apply, and the renderer's heap. Then the Promotions page's pipeline graph for 300 apps × 5 stages
 // (soak and approval gates into the last stage, history in the store): navigation to every stage drawn with its gates.
+// Beside each wall time, its CPU: the server's (`flotilla serve` and the git processes it waited for) plus the page's
+// main-thread task time (Chromium's TaskDuration): on a loaded machine wall times stretch, CPU times much less.
 
 // UI_BENCH_FLEET=10000x3 measures the fleet-scale shape instead: 10,000 apps × 3 clusters (dev, staging, prod).
 const LARGE = process.env.UI_BENCH_FLEET === '10000x3';
@@ -23,6 +26,24 @@ const CLUSTERS_PER_ENV = LARGE ? 1 : 2;
 const RUNS = 5;
 /** A filter and how many rows it leaves (app-99 → app-099, app-990…999; app-999 → app-999, app-9990…9999). */
 const FILTER: [string, number] = LARGE ? ['app-999', 11] : ['app-99', 10];
+
+/** CPU (ms) a process and the children it waited for have used so far, from /proc. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const tick = 1000 / 100; // USER_HZ
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
+}
+
+/** A page whose main-thread task time can be read (ms), to add to the server's CPU. */
+async function measuredPage(browser: Browser): Promise<{ page: Page; taskMs: () => Promise<number> }> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return {
+    page,
+    taskMs: async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0),
+  };
+}
 
 /** Opens the fleet page RUNS times and filters it; reports medians and the heap. */
 export async function run(): Promise<BenchResult[]> {
@@ -35,17 +56,21 @@ export async function run(): Promise<BenchResult[]> {
   const serve = await startServe(repo, data);
   const browser = await launchChromium();
   const loads: number[] = [];
+  const loadCpu: number[] = [];
   const filters: number[] = [];
   const versions: number[] = [];
   let heap = 0;
   let rows = 0;
   try {
     for (let i = 0; i < RUNS; i++) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const { page, taskMs } = await measuredPage(browser);
+      const c0 = processCpuMs(serve.child.pid!);
+      const p0 = await taskMs();
       const t0 = performance.now();
       await page.goto(serve.url);
       await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: 'app-001' }).waitFor({ timeout: 60_000 });
       loads.push(performance.now() - t0);
+      loadCpu.push(processCpuMs(serve.child.pid!) - c0 + (await taskMs()) - p0);
       // The versions from Git arrive after the grid (the server renders every app once per commit, then caches).
       await page.getByText('(versions from Git at HEAD)').waitFor({ timeout: 120_000 });
       versions.push(performance.now() - t0);
@@ -72,7 +97,7 @@ export async function run(): Promise<BenchResult[]> {
   }
   const graph = await pipelineGraph();
   return [
-    { name: `fleet page: navigation → interactive grid (${APPS} apps × ${ENVIRONMENTS.length * CLUSTERS_PER_ENV} clusters)`, median_ms: median(loads), samples: loads, extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
+    { name: `fleet page: navigation → interactive grid (${APPS} apps × ${ENVIRONMENTS.length * CLUSTERS_PER_ENV} clusters; CPU: server + page)`, median_ms: median(loads), samples: loads, cpu_samples: loadCpu, extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
     { name: 'fleet page: navigation → versions from Git shown (first: every app rendered at HEAD; then cached per commit)', median_ms: median(versions), samples: versions, extra: { first_ms: Math.round(versions[0]!) } },
     { name: `fleet page: filter applied (keystroke → ${FILTER[1]} rows shown)`, median_ms: median(filters), samples: filters },
     { name: 'fleet page: renderer JS heap after load', median_ms: 0, unit: '', extra: { heap_MB: Math.round(heap / 1e5) / 10 } },
@@ -109,15 +134,19 @@ async function pipelineGraph(): Promise<BenchResult> {
   const serve = await startServe(repo, data);
   const browser = await launchChromium();
   const loads: number[] = [];
+  const cpu: number[] = [];
   let gates = 0;
   try {
     for (let i = 0; i < RUNS; i++) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const { page, taskMs } = await measuredPage(browser);
+      const c0 = processCpuMs(serve.child.pid!);
+      const p0 = await taskMs();
       const t0 = performance.now();
       await page.goto(`${serve.url}#/promotions`);
       const last = page.getByRole('article', { name: 'Stage prod-us' });
       await last.getByRole('button', { name: 'Promote all prod-eu → prod-us' }).waitFor({ timeout: 120_000 });
       loads.push(performance.now() - t0);
+      cpu.push(processCpuMs(serve.child.pid!) - c0 + (await taskMs()) - p0);
       gates = Number((await last.textContent())?.match(/soak (\d+) of \d+ soaked/)?.[1] ?? 0);
       await page.close();
     }
@@ -127,5 +156,5 @@ async function pipelineGraph(): Promise<BenchResult> {
     rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
-  return { name: `promotions page: navigation → pipeline graph drawn (${GRAPH_APPS} apps × ${GRAPH_STAGES.length} stages, gates into the last)`, median_ms: median(loads), samples: loads, extra: { first_ms: Math.round(loads[0]!), soak_gates_passed: gates } };
+  return { name: `promotions page: navigation → pipeline graph drawn (${GRAPH_APPS} apps × ${GRAPH_STAGES.length} stages, gates into the last; CPU: server + page)`, median_ms: median(loads), samples: loads, cpu_samples: cpu, extra: { first_ms: Math.round(loads[0]!), soak_gates_passed: gates } };
 }
