@@ -100,12 +100,12 @@ export function App() {
             <strong>Could not open the repository.</strong> <code>{loadError}</code>
           </div>
         )}
-        {!overview && !loadError && page !== 'fleet' && <p className="muted">Reading the repository…</p>}
-        {/* The grid needs no overview (its own call brings the apps and clusters): it loads beside it, not after. */}
+        {!overview && !loadError && page !== 'fleet' && page !== 'promotions' && <p className="muted">Reading the repository…</p>}
+        {/* The grid and the pipelines need no overview (their own calls bring what they show): they load beside it. */}
         {page === 'fleet' && <FleetPage />}
         {overview && page === 'applications' && <ApplicationsPage />}
         {overview && page === 'applicationsets' && <AppSetsPage />}
-        {overview && page === 'promotions' && <PromotionsPage />}
+        {page === 'promotions' && <PromotionsPage />}
         {overview && page === 'reports' && <ReportsPage />}
         {overview && route.page === 'clusters' && (route.cluster ? <ClusterPage name={route.cluster} /> : <ClustersPage />)}
         {overview && page === 'app' && <AppPage />}
