@@ -1,10 +1,9 @@
 import { readAppTree } from '../electron/services/cluster/app-tree';
-import { ClusterManager } from '../electron/services/cluster/cluster-manager';
+import { startDevCluster } from './dev-cluster';
 import { LiveStore } from '../electron/services/cluster/live-state';
 import { syncApp } from '../electron/services/cluster/sync';
 import { assessHealth } from '../shared/health';
 import type { KubeObject } from '../shared/model/status';
-import { startKubeFleet } from '../test/helpers/kube-fleet';
 import type { BenchResult } from './types';
 import { median, sample, stats } from './types';
 
@@ -34,8 +33,8 @@ function appObjects(): KubeObject[] {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const fleet = await startKubeFleet({ log: () => undefined, clusters: ['dev'] });
-  const manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'dev', context: fleet.cluster('dev').context, labels: {}, annotations: {} }] });
+  const dev = await startDevCluster();
+  const { manager } = dev;
   try {
     const conn = manager.connection('dev');
     const desired = appObjects();
@@ -77,7 +76,6 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'app tree: of which the live state (fresh store: discovery and lists)', median_ms: median(liveOnly), samples: liveOnly },
     ];
   } finally {
-    manager.close();
-    await fleet.stop();
+    await dev.stop();
   }
 }

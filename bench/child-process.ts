@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** What one run of a command cost: wall and CPU (user + system of the command and every process it waited for), ms. */
@@ -9,6 +9,8 @@ export interface ChildRun {
   readonly cpu_ms: number;
   /** Peak resident memory of a Node command (MB), when it was measured. */
   readonly max_rss_mb?: number;
+  /** The machine's 1-minute load average when the run ended. */
+  readonly load: number;
   readonly stdout: string;
 }
 
@@ -44,7 +46,7 @@ export function timeCommand(cmd: string, args: readonly string[], opts: { cwd?: 
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
     const [real, user, sys] = readFileSync(time, 'utf8').trim().split(/\s+/).map(Number);
     const rss = opts.rss && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : undefined;
-    return { wall_ms: real! * 1000, cpu_ms: (user! + sys!) * 1000, ...(rss !== undefined ? { max_rss_mb: Math.round(rss) } : {}), stdout: readFileSync(out, 'utf8') };
+    return { wall_ms: real! * 1000, cpu_ms: (user! + sys!) * 1000, load: loadavg()[0]!, ...(rss !== undefined ? { max_rss_mb: Math.round(rss) } : {}), stdout: readFileSync(out, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

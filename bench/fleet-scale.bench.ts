@@ -21,7 +21,7 @@ export async function run(): Promise<BenchResult[]> {
   ensureBuilt(root);
   const bin = path.join(root, 'bin', 'flotilla.js');
   const results: BenchResult[] = [];
-  const cpuBySize = new Map<number, { generate: number; render: number }>();
+  const bySize = new Map<number, { generate: ChildRun[]; render: ChildRun[] }>();
   for (const apps of SIZES) {
     const dir = mkdtempSync(path.join(tmpdir(), 'flotilla-scale-bench-'));
     try {
@@ -49,23 +49,50 @@ export async function run(): Promise<BenchResult[]> {
         if (written !== apps3) throw new Error(`render --all wrote ${written} files, expected ${apps3}`);
         rmSync(out, { recursive: true, force: true });
       }
-      results.push(summary(`render --all -o DIR: ${apps3} Applications`, render, { under_20s_wall: median(render.map((r) => r.wall_ms)) < 20_000 ? 'yes' : 'no', ms_per_app_cpu: (median(render.map((r) => r.cpu_ms)) / apps3).toFixed(2) }));
-      cpuBySize.set(apps, { generate: median(gen.map((r) => r.cpu_ms)), render: median(render.map((r) => r.cpu_ms)) });
+      // FLEET_SCALE_RENDER_RUNS=0 measures generate alone: no render figure (and no growth for it) rather than NaN.
+      if (render.length > 0) results.push(summary(`render --all -o DIR: ${apps3} Applications`, render, { under_20s_wall: median(render.map((r) => r.wall_ms)) < 20_000 ? 'yes' : 'no', ms_per_app_cpu: (median(render.map((r) => r.cpu_ms)) / apps3).toFixed(2) }));
+      bySize.set(apps, { generate: gen, render });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const sizes = [...cpuBySize.keys()].sort((a, b) => a - b);
-  if (sizes.length >= 2) {
-    const small = cpuBySize.get(sizes[0]!)!;
-    const large = cpuBySize.get(sizes[sizes.length - 1]!)!;
-    const per10x = (a: number, b: number): string => ((b / a) ** (1 / Math.log10(sizes[sizes.length - 1]! / sizes[0]!))).toFixed(1);
-    results.push({ name: `growth of CPU per 10× apps (${sizes[0]} → ${sizes[sizes.length - 1]}; 10.0 is linear)`, median_ms: Number.NaN, unit: '', extra: { generate: per10x(small.generate, large.generate), render_all: per10x(small.render, large.render) } });
-  }
+  const growth = growthPer10x(bySize);
+  if (growth) results.push(growth);
   return results;
 }
 
+/**
+ * How CPU and wall time grow per 10× apps between the smallest and the largest size (10.0 is linear; less is better
+ * than linear), for each command measured at both sizes; undefined with fewer than two sizes.
+ */
+function growthPer10x(bySize: ReadonlyMap<number, { readonly generate: readonly ChildRun[]; readonly render: readonly ChildRun[] }>): BenchResult | undefined {
+  const sizes = [...bySize.keys()].sort((a, b) => a - b);
+  if (sizes.length < 2) return undefined;
+  const lo = sizes[0]!;
+  const hi = sizes[sizes.length - 1]!;
+  const decades = Math.log10(hi / lo);
+  const extra: Record<string, string> = {};
+  for (const cmd of ['generate', 'render'] as const) {
+    const a = bySize.get(lo)![cmd];
+    const b = bySize.get(hi)![cmd];
+    if (a.length === 0 || b.length === 0) continue;
+    const per10x = (f: (r: ChildRun) => number): string => ((median(b.map(f)) / median(a.map(f))) ** (1 / decades)).toFixed(1);
+    extra[`${cmd}_cpu`] = per10x((r) => r.cpu_ms);
+    extra[`${cmd}_wall`] = per10x((r) => r.wall_ms);
+  }
+  if (Object.keys(extra).length === 0) return undefined;
+  const linear = Object.entries(extra).filter(([k]) => k.endsWith('_cpu')).every(([, v]) => Number(v) <= 10.5);
+  return { name: `growth per 10× apps (${lo} → ${hi}; 10.0 is linear)`, median_ms: Number.NaN, unit: '', extra: { ...extra, linear_or_better_cpu: linear ? 'yes' : 'no' } };
+}
+
+/** One figure: wall and CPU samples (min / median / max printed by run-bench), peak memory, and the load average at each run. */
 function summary(name: string, runs: readonly ChildRun[], extra: Record<string, string>): BenchResult {
-  const rss = runs.map((r) => r.max_rss_mb ?? Number.NaN);
-  return { name, median_ms: median(runs.map((r) => r.wall_ms)), samples: runs.map((r) => r.wall_ms), cpu_samples: runs.map((r) => r.cpu_ms), extra: { max_rss_mb: Math.max(...rss), ...extra } };
+  const rss = runs.flatMap((r) => (r.max_rss_mb === undefined ? [] : [r.max_rss_mb]));
+  return {
+    name,
+    median_ms: median(runs.map((r) => r.wall_ms)),
+    samples: runs.map((r) => r.wall_ms),
+    cpu_samples: runs.map((r) => r.cpu_ms),
+    extra: { ...(rss.length > 0 ? { max_rss_mb: Math.max(...rss) } : {}), load_1m: runs.map((r) => r.load.toFixed(1)).join(' '), ...extra },
+  };
 }

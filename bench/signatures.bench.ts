@@ -3,11 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommitSignatureVerifier } from '../electron/services/git-signatures';
+import { buildGrid } from '../shared/fleet/grid';
+import type { GridCell } from '../shared/fleet/grid';
+import { gridRevisions, withSignatures } from '../shared/fleet/revision-signature';
 import type { BenchResult } from './types';
 import { sample, stats } from './types';
 
 const REVISIONS = 300;
 const RUNS = 5;
+const GRID_APPS = 1000;
+const GRID_REVISIONS = 8;
 
 /** CPU (ms) of this process and of the children it waited for (git, and the ssh-keygen processes git waited for). */
 function cpuWithChildren(): number {
@@ -57,6 +62,20 @@ export async function run(): Promise<BenchResult[]> {
     await cached.verify(shas);
     const warm = await sample(RUNS, () => cached.verify(shas));
     out.push({ name: `verify ${REVISIONS} revisions again, cached per commit (trust unchanged)`, ...stats(warm), extra: { revisions: REVISIONS } });
+    // The fleet grid: many app × clusters share few revisions, so signing a grid costs one git process for the few
+    // distinct commits (cold) or none (cached), plus a pass over the cells.
+    const clusters = ['dev', 'staging', 'prod-eu', 'prod-us', 'edge'].map((name) => ({ name, environment: name }));
+    const cells: GridCell[] = [];
+    for (let a = 0; a < GRID_APPS; a++) for (const [i, c] of clusters.entries()) cells.push({ app: `app-${a}-${c.name}`, cluster: c.name, sync: 'Synced', health: 'Healthy', healthMessage: '', version: '', revision: shas[(a + i) % GRID_REVISIONS]!, outOfSync: 0, observedAt: '' });
+    const grid = buildGrid(cells, clusters);
+    const signGrid = async (v: CommitSignatureVerifier): Promise<void> => {
+      const signed = withSignatures(grid, await v.verify(gridRevisions(grid)));
+      if (!signed.rows[0]!.cells.dev!.signature) throw new Error('the grid was not signed');
+    };
+    const gridCold = await sample(RUNS, () => signGrid(new CommitSignatureVerifier(repo)));
+    out.push({ name: `sign a grid of ${cells.length} app × clusters running ${GRID_REVISIONS} distinct revisions, cold (one git process)`, ...stats(gridCold), extra: { cells: cells.length, revisions: GRID_REVISIONS } });
+    const gridWarm = await sample(RUNS, () => signGrid(cached));
+    out.push({ name: `sign the same grid again, verdicts cached per commit`, ...stats(gridWarm), extra: { cells: cells.length, revisions: GRID_REVISIONS } });
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,6 @@
-import { ClusterManager } from '../electron/services/cluster/cluster-manager';
+import { startDevCluster } from './dev-cluster';
 import { syncApp } from '../electron/services/cluster/sync';
 import type { KubeObject } from '../shared/model/status';
-import { startKubeFleet } from '../test/helpers/kube-fleet';
 import type { BenchResult } from './types';
 import { median } from './types';
 
@@ -32,8 +31,8 @@ function appObjects(): KubeObject[] {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const fleet = await startKubeFleet({ log: () => undefined, clusters: ['dev'] });
-  const manager = ClusterManager.fromKubeconfig({ kubeconfigPaths: [fleet.kubeconfig], clusters: [{ name: 'dev', context: fleet.cluster('dev').context, labels: {}, annotations: {} }] });
+  const dev = await startDevCluster();
+  const { manager } = dev;
   try {
     const conn = manager.connection('dev');
     const desired = appObjects();
@@ -54,7 +53,6 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'sync: of which waiting for health (rollouts by the controllers)', median_ms: median(waited), extra: { applying_ms: Math.round(median(total) - median(waited)) } },
     ];
   } finally {
-    manager.close();
-    await fleet.stop();
+    await dev.stop();
   }
 }

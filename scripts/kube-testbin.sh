@@ -16,8 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 KUBE_VERSION="${FLOTILLA_KUBE_VERSION:-v1.32.3}"
 ETCD_VERSION="${FLOTILLA_ETCD_VERSION:-v3.5.21}"
 KWOK_VERSION="${FLOTILLA_KWOK_VERSION:-v0.8.0}"
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/kube-testbin"
-DEST="${FLOTILLA_KUBE_TESTBIN:-$CACHE_ROOT/${KUBE_VERSION}-etcd${ETCD_VERSION#v}}"
+DEST="${FLOTILLA_KUBE_TESTBIN:-$(flotilla_cache_root)/kube-testbin/${KUBE_VERSION}-etcd${ETCD_VERSION#v}}"
 KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler)
 # kwok has its own version: the binary's name carries it, so another
 # FLOTILLA_KWOK_VERSION builds beside the old one in the same cache.
@@ -29,16 +28,7 @@ complete() {
   [[ -f "$DEST/.complete" ]]
 }
 
-if complete; then echo "$DEST"; exit 0; fi
-
-go_cache_lock kube-testbin "$DEST"
-if complete; then echo "$DEST"; exit 0; fi
-
-go_require kube-testbin "the test fleet's binaries"
-
-start=$(date +%s)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+go_cache_enter kube-testbin "$DEST" "$DEST" complete "the test fleet's binaries"
 minor="${KUBE_VERSION#v1.}"; minor="${minor%%.*}"
 staging="v0.${KUBE_VERSION#v1.}"
 
@@ -61,23 +51,22 @@ if (( ${#missing_kube[@]} )); then
   echo "kube-testbin: building ${missing_kube[*]} $KUBE_VERSION into $DEST (several minutes each on a cold cache)" >&2
   ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
   for b in "${missing_kube[@]}"; do
-    go_module_build kube-testbin "$work/kube" "k8s.io/kubernetes/cmd/$b@$KUBE_VERSION" "k8s.io/kubernetes/cmd/$b" "$DEST/$b" "$ldflags" kube_staging_replaces
-    echo "kube-testbin: $b built after $(( $(date +%s) - start )) s" >&2
+    go_module_build kube-testbin "$GO_WORK/kube" "k8s.io/kubernetes/cmd/$b@$KUBE_VERSION" "k8s.io/kubernetes/cmd/$b" "$DEST/$b" "$ldflags" kube_staging_replaces
+    echo "kube-testbin: $b built after $(go_build_seconds) s" >&2
   done
 fi
 
 if [[ ! -x "$DEST/etcd" ]]; then
   echo "kube-testbin: building etcd $ETCD_VERSION into $DEST" >&2
-  go_module_build kube-testbin "$work/etcd" "go.etcd.io/etcd/server/v3@$ETCD_VERSION" go.etcd.io/etcd/server/v3 "$DEST/etcd" "-s -w"
-  echo "kube-testbin: etcd built after $(( $(date +%s) - start )) s" >&2
+  go_module_build kube-testbin "$GO_WORK/etcd" "go.etcd.io/etcd/server/v3@$ETCD_VERSION" go.etcd.io/etcd/server/v3 "$DEST/etcd" "-s -w"
+  echo "kube-testbin: etcd built after $(go_build_seconds) s" >&2
 fi
 
 if [[ ! -x "$DEST/$KWOK_BIN" ]]; then
   echo "kube-testbin: building kwok $KWOK_VERSION into $DEST" >&2
-  go_module_build kube-testbin "$work/kwok" "sigs.k8s.io/kwok@$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok "$DEST/$KWOK_BIN" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
-  echo "kube-testbin: kwok built after $(( $(date +%s) - start )) s" >&2
+  go_module_build kube-testbin "$GO_WORK/kwok" "sigs.k8s.io/kwok@$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok "$DEST/$KWOK_BIN" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
+  echo "kube-testbin: kwok built after $(go_build_seconds) s" >&2
 fi
 
 touch "$DEST/.complete"
-echo "kube-testbin: binaries ready in $DEST after $(( $(date +%s) - start )) s" >&2
-echo "$DEST"
+go_cache_ready kube-testbin binaries "$DEST" "$DEST"

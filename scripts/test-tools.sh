@@ -4,6 +4,8 @@
 # the repository keyed by the tools' source and module versions, reusing it when present.
 # Prints the cache directory holding both binaries on its last line of stdout.
 # Idempotent and safe to run concurrently (an flock on the cache directory).
+#
+# Environment: FLOTILLA_TEST_TOOLS (use this directory instead).
 set -euo pipefail
 # shellcheck source=lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
@@ -13,35 +15,15 @@ EXPR_VERSION=v1.17.8
 EXPFMT_VERSION=v0.74.0
 CLIENT_MODEL_VERSION=v0.6.3
 key="$( (echo "$EXPR_VERSION $EXPFMT_VERSION $CLIENT_MODEL_VERSION"; cat "$ROOT"/test/tools/*/main.go) | sha256sum | cut -c1-16)"
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/flotilla/test-tools"
-DEST="${FLOTILLA_TEST_TOOLS:-$CACHE_ROOT/$key}"
+DEST="${FLOTILLA_TEST_TOOLS:-$(flotilla_cache_root)/test-tools/$key}"
 
 complete() { [[ -x "$DEST/expr-eval" && -x "$DEST/prom-parse" ]]; }
-if complete; then echo "$DEST"; exit 0; fi
+go_cache_enter test-tools "$DEST" "$DEST" complete "the test tools"
 
-go_cache_lock test-tools "$DEST"
-if complete; then echo "$DEST"; exit 0; fi
-
-go_require test-tools "the test tools"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-# build_tool NAME MODULE@VERSION...: the tool's main.go in a throwaway module requiring the given modules.
-build_tool() {
-  local name="$1"; shift
-  mkdir -p "$work/$name"
-  cp "$ROOT/test/tools/$name/main.go" "$work/$name/"
-  (
-    cd "$work/$name"
-    export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
-    go mod init "local/flotilla-$name" >/dev/null 2>&1
-    for m in "$@"; do go get "$m" >&2; done
-    go build -trimpath -ldflags "-s -w" -o "$DEST/$name.tmp" . >&2
-  )
-  mv "$DEST/$name.tmp" "$DEST/$name"
-}
+# The tool's main.go in its wrapper module (the work directory is named after the tool).
+tool_main() { cp "$ROOT/test/tools/$(basename "$PWD")/main.go" .; }
 
 echo "test-tools: building expr-eval and prom-parse into $DEST" >&2
-build_tool expr-eval "github.com/expr-lang/expr@$EXPR_VERSION"
-build_tool prom-parse "github.com/prometheus/common@$EXPFMT_VERSION" "github.com/prometheus/client_model@$CLIENT_MODEL_VERSION"
-echo "$DEST"
+go_module_build test-tools "$GO_WORK/expr-eval" "github.com/expr-lang/expr@$EXPR_VERSION" . "$DEST/expr-eval" "-s -w" tool_main
+go_module_build test-tools "$GO_WORK/prom-parse" "github.com/prometheus/common@$EXPFMT_VERSION github.com/prometheus/client_model@$CLIENT_MODEL_VERSION" . "$DEST/prom-parse" "-s -w" tool_main
+go_cache_ready test-tools "expr-eval and prom-parse" "$DEST" "$DEST"

@@ -11,6 +11,8 @@ import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
 import { clusterDetail } from './cluster-detail';
 import { fetchRemote, remoteStatus } from './repo-remote';
+import { appAccess } from './rbac/app-access';
+import { NotifyService } from './notify/notify-service';
 
 /** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
 export function createApiHandlers(session: Session): ApiHandlers {
@@ -18,7 +20,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
   const live = new AppLiveService(session);
   const desired = new DesiredVersions(session);
   return {
-    ...createReportApiHandlers(() => session.store()),
+    ...createReportApiHandlers(() => session.store(), async () => (await session.fleet()).repo.root),
     'fleet:overview': async () => (await session.fleet()).overview(),
     'repo:open': async ({ path }) => {
       const svc = await session.openRepo(path);
@@ -68,6 +70,8 @@ export function createApiHandlers(session: Session): ApiHandlers {
         ...(r.message ? { message: r.message } : {}),
       };
     },
+    'app:access': ({ app, cluster }) => appAccess(session, app, cluster),
+    'notify:history': ({ limit }) => NotifyService.of(session).view(typeof limit === 'number' && limit > 0 ? Math.min(limit, 1000) : 200),
     ...promotionHandlers(session),
     ...validationHandlers(session),
   };

@@ -20,6 +20,7 @@ import { KubeApiError } from './cluster/transport';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import type { SourcePosition } from '../../shared/yaml/node-position';
 import { capabilitiesLookup } from './helm/capabilities';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import type { Session } from './session';
 import { renderOptions } from './sources/render-options';
 import type { FluxOwnership } from './cluster/live-state';
@@ -57,7 +58,10 @@ export class AppLiveService {
     const manager = await this.session.clusterManager();
     if (!manager.names().includes(cluster)) throw new FlotillaError(problem(`${cluster} is not a cluster of the fleet`, { app, cluster }));
     // Rendered with the cluster's own version and API groups, as Argo CD renders Helm charts for it.
-    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster], { reconnect: false })));
+    const caps = await capabilitiesLookup(manager, [cluster], { reconnect: false });
+    // A Flux app's ConfigMaps/Secrets from the cluster, as the comparison and the app page read them.
+    const inputs = await withInputsOfCluster(manager.connection(cluster), generated.application);
+    const rendered = renderApplication(inputs.app, git, renderOptions(scan, clusters, caps));
     if (rendered.cluster && rendered.cluster !== cluster) throw new FlotillaError(problem(`${app} deploys to ${rendered.cluster}, not ${cluster}`, { app, cluster }));
     const namespace = generated.application.spec.destination.namespace;
     // The same checks the fleet comparison applies; a problem in them is reported there, not on every tree read.

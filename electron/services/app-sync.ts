@@ -8,10 +8,14 @@ import type { FleetStore } from '../store/fleet-store';
 import { ClusterManager } from './cluster/cluster-manager';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { chooseKubeconfig } from './kubeconfig-choice';
-import type { ResourceSelector, SyncResult } from './cluster/sync';
+import type { ResourceSelector, SyncOptions, SyncResult } from './cluster/sync';
+import type { SyncAccess } from './cluster/sync-types';
+import { checkSyncAccess } from './cluster/sync-access';
+import type { KubeObject } from '../../shared/model/status';
 import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { capabilitiesLookup } from './helm/capabilities';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 
 /** What to sync: a generated Application, from the repository at HEAD, to the cluster it names. */
@@ -46,13 +50,18 @@ function managedNamespaceMetadata(policy: Readonly<Record<string, unknown>> | un
 /** A resource's id as history records it: `group/kind/namespace/name`. */
 const resourceId = (r: { group: string; kind: string; namespace: string; name: string }): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
 
-/**
- * Syncs one Application from Git (HEAD) to its cluster the way Argo CD does: renders it, dry-runs every resource
- * (nothing is applied when one is refused), then runs hooks and applies wave by wave, each wave waiting until the one
- * before is healthy; honours the Application's `syncPolicy.syncOptions`, `managedNamespaceMetadata` and
- * `ignoreDifferences`. A real run is recorded in the store's history with every resource's phase and result.
- */
-export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
+/** A sync made ready: the rendered objects, the options of `syncApp`, and the connection to its cluster. */
+interface PreparedSync {
+  readonly manager: ClusterManager;
+  readonly cluster: string;
+  readonly objects: readonly KubeObject[];
+  readonly options: SyncOptions;
+  readonly revision: string;
+  readonly lua: ReturnType<typeof fleetHealthChecks>;
+}
+
+/** Renders the app for its cluster and checks what Argo CD would refuse; the caller closes `manager` and `lua`. */
+async function prepareSync(fleet: FleetService, req: GitSyncRequest): Promise<PreparedSync> {
   const { discovery, row: generated } = await fleet.app(req.app);
   const { head, scan, git, clusters } = discovery;
   const target = clusterForApp(generated.application, clusters)?.name;
@@ -62,7 +71,10 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const lua = fleetHealthChecks(health, healthPositions);
   try {
     // Rendered for the target cluster's version and API groups, as Argo CD renders Helm charts before a sync.
-    const rendered = renderApplication(generated.application, git, renderOptions(scan, clusters, await capabilitiesLookup(manager, target ? [target] : [])));
+    const caps = await capabilitiesLookup(manager, target ? [target] : []);
+    // A Flux app's ConfigMaps/Secrets from the target cluster, as its diff was computed: what is applied is what was shown.
+    const inputs = target && manager.names().includes(target) ? await withInputsOfCluster(manager.connection(target), generated.application) : undefined;
+    const rendered = renderApplication(inputs?.app ?? generated.application, git, renderOptions(scan, clusters, caps));
     const failure = rendered.problems.find((p) => p.severity === 'error');
     if (failure) throw new FlotillaError({ ...failure, message: `render failed, nothing synced: ${failure.message}` });
     // Argo CD refuses to sync what the app's project forbids (source, destination, kinds): so does Flotilla.
@@ -76,7 +88,7 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
     const healthTimeoutMs = req.healthTimeoutMs ?? 300_000;
     const namespace = generated.application.spec.destination.namespace;
     if (manager.problems.length) throw new FlotillaError(manager.problems[0]!);
-    const synced = await syncApp(manager.connection(rendered.cluster), rendered.objects, {
+    const options: SyncOptions = {
       // Objects are tracked by the instance name (`<namespace>_<name>` outside the control plane), as Argo CD tracks them.
       app: instanceNameOf(req.app),
       ...(namespace ? { namespace } : {}),
@@ -91,13 +103,60 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
       waitForHealthy: { timeoutMs: healthTimeoutMs },
       hookTimeoutMs: healthTimeoutMs,
       ...(lua ? { customHealth: lua } : {}),
-    });
-    const result: SyncResult = { ...synced, app: req.app };
+    };
+    return { manager, cluster: rendered.cluster, objects: rendered.objects, options, revision: head.sha, lua };
+  } catch (err) {
+    manager.close();
+    lua?.close();
+    throw err;
+  }
+}
+
+/**
+ * What the cluster's user may do of a sync of the app from Git (HEAD), asked of the API server before anything is
+ * sent (SelfSubjectAccessReview): whether Sync, and Prune, are allowed, and the first missing verb on which resource.
+ */
+export async function appSyncAccess(fleet: FleetService, req: GitSyncRequest): Promise<SyncAccess> {
+  const prepared = await prepareSync(fleet, req);
+  try {
+    return await checkSyncAccess(prepared.manager.connection(prepared.cluster), prepared.objects, prepared.options);
+  } finally {
+    prepared.manager.close();
+    prepared.lua?.close();
+  }
+}
+
+/**
+ * Syncs one Application from Git (HEAD) to its cluster the way Argo CD does: renders it, asks the API server whether
+ * the user may do everything the sync (and its prune, when asked) needs — a missing permission refuses the sync before
+ * anything is sent, naming the verb and resource; a review the server cannot answer is a warning, and the API
+ * server's own all-or-nothing dry run judges — then dry-runs every resource (nothing is applied when one is refused),
+ * then runs hooks and applies wave by wave, each wave waiting until the one before is healthy; honours the
+ * Application's `syncPolicy.syncOptions`, `managedNamespaceMetadata` and `ignoreDifferences`. A real run is recorded in
+ * the store's history with every resource's phase and result.
+ */
+export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, store?: FleetStore): Promise<SyncResult> {
+  const { manager, cluster, objects, options, revision, lua } = await prepareSync(fleet, req);
+  const head = { sha: revision };
+  try {
+    const conn = manager.connection(cluster);
+    const access = await checkSyncAccess(conn, objects, options);
+    const blocking = [access.sync, ...(options.prune ? [access.prune] : [])].filter((p) => p.result === 'denied');
+    if (blocking.length) {
+      const now = new Date().toISOString();
+      return {
+        app: req.app, cluster, phase: 'Failed', dryRun: options.dryRun ?? false, resources: [], startedAt: now, finishedAt: now, waitedMs: 0,
+        message: `refused before anything was sent: ${blocking.map((p) => (p === access.prune ? `prune: ${p.reason ?? ''}` : p.reason ?? '')).join('; ')}`,
+        access, refused: true,
+      };
+    }
+    const synced = await syncApp(conn, objects, options);
+    const result: SyncResult = { ...synced, app: req.app, access };
     if (!result.dryRun && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
       store.recordSyncRun({
         app: req.app,
-        cluster: rendered.cluster,
+        cluster,
         at: result.finishedAt,
         detail: {
           revision: head.sha,

@@ -11,8 +11,7 @@ import { instanceNameOf } from '../../shared/fleet/app-name';
 import type { RenderOptions } from '../../shared/fleet/render-apps';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
-import { fluxInputRefs, withClusterInputs } from '../../shared/flux/inputs';
-import { readFluxInputs } from './cluster/flux-inputs';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import { runningVersionOf, versionOf } from '../../shared/fleet/version';
 import { assessHealth } from '../../shared/health';
 import type { Application } from '../../shared/model/application';
@@ -160,11 +159,10 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
    * them; the repository's declarations stay for those the cluster does not hold (or may not be read).
    */
   const withClusterInputsOf = async (conn: ClusterConnection, j: Job, renderOpts: RenderOptions): Promise<Job> => {
-    const refs = fluxInputRefs(j.app);
-    if (refs.length === 0) return j;
-    const live = await readFluxInputs(conn, refs);
-    problems.push(...live.problems.map((p) => ({ ...p, app: j.name })));
-    return jobOf(j.row, j.app, renderApplication(withClusterInputs(j.app, live.objects, conn.name), git, renderOpts), j.cluster);
+    const inputs = await withInputsOfCluster(conn, j.app);
+    if (inputs.app === j.app) return j;
+    problems.push(...inputs.problems.map((p) => ({ ...p, app: j.name })));
+    return jobOf(j.row, j.app, renderApplication(inputs.app, git, renderOpts), j.cluster);
   };
   const manager = ClusterManager.fromKubeconfig({
     clusters: clusters.filter((c) => pending.some((j) => j.cluster === c.name)),

@@ -4,6 +4,9 @@ import { observationOf } from '../../shared/fleet/observation';
 import type { Problem } from '../../shared/problem';
 import { toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
+import { runningRevision } from '../../shared/fleet/revision-signature';
+import type { CommitSignature } from '../../shared/repo/signature';
+import { verifyRevisions } from './git-signatures';
 import { FleetStore } from '../store/fleet-store';
 import type { FleetCompareOptions, FleetComparison, FleetComparisonRow } from './fleet-compare';
 import { compareFleet } from './fleet-compare';
@@ -14,6 +17,8 @@ import { compareFleet } from './fleet-compare';
 /** One app × cluster of the status view: its comparison in this run and the freshness of what it shows. */
 export interface FleetStatusRow extends FleetComparisonRow {
   readonly observation: Observation;
+  /** The verified signature of the commit it runs (as read now, else as last observed); absent when none is known. */
+  readonly signature?: CommitSignature;
 }
 
 /** The fleet compared now, with each row's freshness, and problems of reading the store (never fatal). */
@@ -42,6 +47,18 @@ export async function fleetStatus(opts: FleetCompareOptions & { readonly storeFi
       problems.push({ ...toProblem(err, { file: opts.storeFile }), severity: 'warning', message: `could not read the last observations: ${toProblem(err).message}` });
     }
   }
-  const rows = comparison.rows.map((r) => ({ ...r, observation: observationOf({ observedAt: r.status.observedAt, ...(r.unreachable !== undefined ? { unreachable: r.unreachable } : {}) }, recorded.get(`${r.app}\n${r.cluster}`), now) }));
+  const observed = comparison.rows.map((r) => {
+    const last = recorded.get(`${r.app}\n${r.cluster}`);
+    const observation = observationOf({ observedAt: r.status.observedAt, ...(r.unreachable !== undefined ? { unreachable: r.unreachable } : {}) }, last, now);
+    // What it runs: as read now; where its cluster could not be read, as last observed; nothing when never observed.
+    const runs = observation.freshness === 'current' ? runningRevision(r.status) : observation.freshness === 'stale' && last ? runningRevision(last.summary) : undefined;
+    return { row: { ...r, observation }, runs };
+  });
+  const signed = await verifyRevisions(opts.repo, [...new Set(observed.flatMap((o) => (o.runs ? [o.runs] : [])))]);
+  if (signed.problem) problems.push(signed.problem);
+  const rows = observed.map(({ row, runs }) => {
+    const signature = runs ? signed.verdicts.get(runs) : undefined;
+    return signature ? { ...row, signature } : row;
+  });
   return { comparison, rows, problems };
 }

@@ -7,8 +7,10 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CommitSignature } from '../../shared/promotion/signature';
-import { signatureStatus } from '../../shared/promotion/signature';
+import type { CommitSignature } from '../../shared/repo/signature';
+import { signatureStatus } from '../../shared/repo/signature';
+import type { Problem } from '../../shared/problem';
+import { toProblem } from '../../shared/problem';
 
 const FIELD = '\u001f';
 const RECORD = '\u001e';
@@ -56,10 +58,43 @@ export class CommitSignatureVerifier {
       const size = Math.ceil(valid.length / parts);
       const chunks = Array.from({ length: parts }, (_, i) => valid.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
       const texts = await Promise.all(chunks.map((c) => this.git(['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', `--format=${FORMAT}`], `${c.join('\n')}\n`)));
-      for (const sig of texts.flatMap(parseSignatureLog)) this.cache.set(sig.commit, sig.format || sig.status === 'unsigned' ? sig : { ...sig, format: await this.formatOf(sig.commit) });
+      const sigs = texts.flatMap(parseSignatureLog);
+      // git says N (no signature) when it cannot check a signature at all (an SSH signature without
+      // gpg.ssh.allowedSignersFile): such a commit is signed by a key the repository cannot check, never "unsigned".
+      const uncheckable = await this.signatureHeaders(sigs.filter((s) => s.status === 'unsigned').map((s) => s.commit));
+      for (const sig of sigs) {
+        const header = uncheckable.get(sig.commit);
+        if (header) this.cache.set(sig.commit, { commit: sig.commit, status: 'unknown-key', format: header, detail: `git could not check this ${header} signature${header === 'ssh' ? ': gpg.ssh.allowedSignersFile is not configured' : ''}` });
+        else this.cache.set(sig.commit, sig.format || sig.status === 'unsigned' ? sig : { ...sig, format: await this.formatOf(sig.commit) });
+      }
       for (const s of todo) if (!this.cache.has(s)) this.cache.set(s, { commit: s, status: 'missing' });
     }
     for (const s of shas) out.set(s, this.cache.get(s)!);
+    return out;
+  }
+
+  /** Which of these commits carry a signature header (`gpgsig`), and its format: one `git cat-file --batch`. */
+  private async signatureHeaders(shas: readonly string[]): Promise<Map<string, 'openpgp' | 'ssh'>> {
+    const out = new Map<string, 'openpgp' | 'ssh'>();
+    if (shas.length === 0) return out;
+    const buf = await new Promise<Buffer>((resolve, reject) => {
+      const child = execFile('git', ['cat-file', '--batch'], { cwd: this.root, env: this.env, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin?.end(`${shas.join('\n')}\n`);
+    });
+    // Each object: `<sha> <type> <size>\n<size bytes>\n` (or `<sha> missing\n`).
+    for (let i = 0; i < buf.length; ) {
+      const nl = buf.indexOf(0x0a, i);
+      if (nl < 0) break;
+      const m = /^([0-9a-f]+) commit (\d+)$/.exec(buf.subarray(i, nl).toString('latin1'));
+      if (!m) {
+        i = nl + 1;
+        continue;
+      }
+      const body = buf.subarray(nl + 1, nl + 1 + Number(m[2])).toString('utf8');
+      const headers = body.slice(0, Math.max(0, body.indexOf('\n\n')));
+      if (/^gpgsig(-sha256)? /m.test(headers)) out.set(m[1]!, headers.includes('-----BEGIN SSH SIGNATURE-----') ? 'ssh' : 'openpgp');
+      i = nl + 1 + Number(m[2]) + 1;
+    }
     return out;
   }
 
@@ -103,6 +138,7 @@ export function parseSignatureLog(text: string): CommitSignature[] {
   for (const record of text.split(RECORD)) {
     const [sha = '', code = 'N', signer = '', key = '', fingerprint = '', words = ''] = record.replace(/^\n/, '').split(FIELD);
     if (!SHA.test(sha)) continue;
+    const detail = words.split('\n').map((l) => l.trim()).filter(Boolean).join('; ').slice(0, 300);
     const status = signatureStatus(code);
     if (status === 'unsigned') {
       out.push({ commit: sha, status });
@@ -111,7 +147,6 @@ export function parseSignatureLog(text: string): CommitSignature[] {
     const id = fingerprint || key;
     // git names the key of every signature it could check: an SSH fingerprint, or an OpenPGP key id or fingerprint.
     const format = id.startsWith('SHA256:') ? 'ssh' as const : id ? 'openpgp' as const : undefined;
-    const detail = words.split('\n').map((l) => l.trim()).filter(Boolean).join('; ').slice(0, 300);
     out.push({
       commit: sha,
       status,
@@ -131,5 +166,31 @@ function mtime(file: string): string {
     return `${s.mtimeMs}:${s.size}`;
   } catch {
     return 'none';
+  }
+}
+
+const verifiers = new Map<string, CommitSignatureVerifier>();
+
+/** The process's one verifier of a repository: its verdicts are cached for the grid, app pages, reports and promotions alike. */
+export function verifierFor(root: string): CommitSignatureVerifier {
+  const key = path.resolve(root);
+  let v = verifiers.get(key);
+  if (!v) verifiers.set(key, (v = new CommitSignatureVerifier(key)));
+  return v;
+}
+
+/** What verifying a set of revisions gave: verdicts by commit, or why git could not verify (the revisions stay unknown). */
+export interface RevisionVerdicts {
+  readonly verdicts: ReadonlyMap<string, CommitSignature>;
+  readonly problem?: Problem;
+}
+
+/** Verifies the signatures of commits in a repository (cached per commit); a failure of git is a warning, never thrown. */
+export async function verifyRevisions(root: string, revisions: readonly string[]): Promise<RevisionVerdicts> {
+  if (revisions.length === 0) return { verdicts: new Map() };
+  try {
+    return { verdicts: await verifierFor(root).verify(revisions) };
+  } catch (err) {
+    return { verdicts: new Map(), problem: { ...toProblem(err, { file: root }), severity: 'warning', message: `could not verify commit signatures: ${toProblem(err).message}` } };
   }
 }

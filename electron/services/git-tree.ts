@@ -1,11 +1,11 @@
 import { FlotillaError } from '../../shared/problem';
 import type { DirEntry, FileTree } from '../../shared/repo/file-tree';
 import { resolveInTree } from '../../shared/repo/file-tree';
-import { basename, dirname, normalizePath } from '../../shared/repo/paths';
+import { dirname, normalizePath } from '../../shared/repo/paths';
 import type { GitObjectReader } from './git-object-reader';
 
-/** One file of a commit's tree listing (`git ls-tree -r`): its object and type (blob, or commit for a submodule). */
-export interface GitTreeEntry {
+/** One file of a commit's tree: its object and type (blob, or commit for a submodule). */
+interface GitTreeEntry {
   readonly path: string;
   readonly sha: string;
   readonly type: string;
@@ -19,66 +19,54 @@ const READ_AHEAD = 64;
 const CACHE_BYTES = 8 * 1024 * 1024;
 /** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
 const SORTED_CACHE_MIN = 64;
+/** Folders read together with the one asked for, at most (see folder()). */
+const SIBLINGS = 16;
+/** A folder's subfolders are read with it, level by level, until this many entries have been read. */
+const SUBTREE_ENTRIES = 2048;
 
 const utf8 = new TextDecoder();
 
 /**
- * The files of one commit, read from git objects: the listing comes from one `git ls-tree -r`, the blobs on first
- * read through a GitObjectReader, a folder at a time. A blob that is missing (a partial, shallow or damaged
- * clone), an object that is not a blob, or an unexpected reply from git is an error naming the path and the revision,
- * never content: reading the wrong bytes for a file would render another file's objects.
+ * The files of one commit, read from git objects through a GitObjectReader (one long-lived `git cat-file --batch`):
+ * a folder's tree object when something first looks into it (with a few levels below it and a few folders beside it,
+ * in one round trip per level), a blob when it is first read, a folder's files at a time. A command that reads the
+ * fleet file and the ApplicationSets of a 10,000-app repository reads a handful of trees, not a listing of every file.
+ * A blob or tree that is missing (a partial, shallow or damaged clone), an object of the wrong type, or an unexpected
+ * reply from git is an error naming the path and the revision, never content: reading the wrong bytes for a file
+ * would render another file's objects.
  */
 export class GitTree implements FileTree {
-  // Compact on purpose (a 10,000-app fleet lists ~90,000 files): path → object id, and each folder's child names,
-  // a folder's name ending in '/'.
+  // Compact on purpose (a 10,000-app fleet holds ~90,000 files): path → object id for the files of the folders read,
+  // each folder's child names (a folder's name ending in '/'), and the tree ids of the folders not read yet.
   private readonly files = new Map<string, string>();
   private readonly submodules = new Set<string>();
   private readonly links = new Set<string>();
   private readonly dirs = new Map<string, string[]>();
+  private readonly unread = new Map<string, string>();
+  /** Folders in the order they were found (breadth first), with each one's place: what folder() reads together. */
+  private readonly order: string[] = [];
+  private readonly found = new Map<string, number>();
+  private readonly broken = new Map<string, FlotillaError>();
   private readonly sorted = new Map<string, readonly DirEntry[]>();
   private readonly counts = new Map<string, number>();
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
+  private readonly hashBytes: number;
   private cachedBytes = 0;
-  private lastParent: string | undefined;
-  private lastFolder: string[] | undefined;
 
   constructor(
-    entries: Iterable<GitTreeEntry>,
+    /** The commit's root tree object. */
+    rootTree: string,
     /** The commit. */
     readonly revision: string,
     /** The revision as the user named it (branch, tag, HEAD), for error messages. */
     private readonly label: string,
     private readonly reader: GitObjectReader,
   ) {
-    this.dirs.set('', []);
-    for (const e of entries) this.add(e);
-  }
-
-  /**
-   * The tree of a `git ls-tree -r -z --full-tree` listing (`<mode> <type> <sha>\t<path>\0` per file), parsed in place
-   * without an object per file (a 10,000-app fleet lists ~110,000 files).
-   */
-  static fromListing(listing: string, revision: string, label: string, reader: GitObjectReader): GitTree {
-    const tree = new GitTree([], revision, label, reader);
-    let pos = 0;
-    while (pos < listing.length) {
-      const end = listing.indexOf('\0', pos);
-      const stop = end < 0 ? listing.length : end;
-      const sp1 = listing.indexOf(' ', pos);
-      const sp2 = listing.indexOf(' ', sp1 + 1);
-      const tab = listing.indexOf('\t', sp2 + 1);
-      if (sp1 > 0 && sp2 > sp1 && tab > sp2 && tab < stop) {
-        // Only blobs (files, links) and commits (submodules) are files of the tree.
-        const blob = sp2 - sp1 === 5 && listing.startsWith('blob', sp1 + 1);
-        if (blob || (sp2 - sp1 === 7 && listing.startsWith('commit', sp1 + 1))) {
-          // Mode 120000 is a symbolic link: the tree keeps it as a link, followed only inside the repository.
-          const link = sp1 - pos === 6 && listing.startsWith('120000', pos);
-          tree.addFile(listing.slice(tab + 1, stop), listing.slice(sp2 + 1, tab), blob ? 'blob' : 'commit', link);
-        }
-      }
-      pos = stop + 1;
-    }
-    return tree;
+    this.hashBytes = rootTree.length / 2;
+    this.unread.set('', rootTree);
+    this.load(['']);
+    const failed = this.broken.get('');
+    if (failed) throw failed;
   }
 
   read(path: string): string | undefined {
@@ -95,15 +83,23 @@ export class GitTree implements FileTree {
 
   readLink(path: string): string | undefined {
     const p = this.normalize(path);
-    const entry = p === undefined ? undefined : this.entry(p);
+    if (p === undefined) return undefined;
+    this.reachParent(p);
+    const entry = this.entry(p);
     return entry?.link ? utf8.decode(this.blob(entry)) : undefined;
   }
 
   /** The path with every symbolic link on the way followed inside the tree (undefined when one leaves it). */
   private real(path: string): string | undefined {
     const p = this.normalize(path);
-    if (p === undefined || this.links.size === 0) return p;
-    return resolveInTree(p, (q) => (this.links.has(q) ? this.readLink(q) : undefined));
+    if (p === undefined) return undefined;
+    // The folders on the way are read first: a link among them is known only once its folder is.
+    this.reachParent(p);
+    if (this.links.size === 0) return p;
+    return resolveInTree(p, (q) => {
+      this.reachParent(q);
+      return this.links.has(q) ? this.readLink(q) : undefined;
+    });
   }
 
   private blob(entry: GitTreeEntry): Uint8Array {
@@ -119,8 +115,8 @@ export class GitTree implements FileTree {
 
   list(path: string): readonly DirEntry[] | undefined {
     const p = this.real(path);
-    const d = p === undefined ? undefined : this.dirs.get(p);
-    if (p === undefined || !d) return undefined;
+    if (p === undefined || !this.folder(p)) return undefined;
+    const d = this.dirs.get(p)!;
     let entries = this.sorted.get(p);
     if (!entries) {
       // A link is listed as what it points to (a folder or a file; a dangling one as a file).
@@ -140,49 +136,124 @@ export class GitTree implements FileTree {
     const p = this.real(path);
     if (p === undefined) return undefined;
     if (this.files.has(p)) return this.links.has(p) ? undefined : 'file';
-    return this.dirs.has(p) ? 'dir' : undefined;
+    return this.dirs.has(p) || this.unread.has(p) || this.broken.has(p) ? 'dir' : undefined;
   }
 
-  /** Every file path, sorted. */
+  /** Every file path, sorted (reads every tree of the commit). */
   paths(): string[] {
+    while (this.unread.size > 0) this.load([...this.unread.keys()], Infinity);
     return [...this.files.keys()].sort();
   }
 
-  private add(e: GitTreeEntry): void {
-    this.addFile(e.path, e.sha, e.type, e.link === true);
-  }
-
-  private addFile(path: string, sha: string, type: string, link: boolean): void {
-    if (this.files.has(path)) return;
-    this.files.set(path, sha);
-    if (type !== 'blob') this.submodules.add(path);
-    if (link) this.links.add(path);
-    const slash = path.lastIndexOf('/');
-    const parent = slash < 0 ? '' : path.slice(0, slash);
-    // A listing comes folder by folder: most files go where the previous one went.
-    if (parent === this.lastParent && this.lastFolder) {
-      this.lastFolder.push(slash < 0 ? path : path.slice(slash + 1));
-      return;
-    }
-    let child = path;
-    let name = basename(child);
-    while (child !== '') {
-      const up = dirname(child);
-      const d = this.dirs.get(up);
-      if (d) {
-        // The parent is known, so are its own parents.
-        d.push(name);
-        break;
+  /**
+   * Whether `dir` is a folder, reading its tree (and those of the folders above it) when it was not read yet. A tree
+   * git cannot give is an error naming the folder and the revision.
+   */
+  private folder(dir: string): boolean {
+    if (this.dirs.has(dir)) return true;
+    const failed = this.broken.get(dir);
+    if (failed) throw failed;
+    if (dir === '') return false;
+    const parent = dirname(dir);
+    if (!this.folder(parent)) return false;
+    const known = this.broken.get(dir);
+    if (known) throw known;
+    if (!this.unread.has(dir)) return this.dirs.has(dir);
+    // Folders near it are read in the same round trips (a walk or a render of every app reads them next): the other
+    // unread folders of its parent (an overlay's base), then those found after it (the next apps' folders).
+    const batch = [dir];
+    const names = this.dirs.get(parent)!;
+    if (names.length <= SIBLINGS * 4) {
+      for (const n of names) {
+        if (batch.length >= SIBLINGS) break;
+        const sibling = n.endsWith('/') ? (parent === '' ? n.slice(0, -1) : `${parent}/${n.slice(0, -1)}`) : undefined;
+        if (sibling !== undefined && sibling !== dir && this.unread.has(sibling)) batch.push(sibling);
       }
-      this.dirs.set(up, [name]);
-      name = `${basename(up)}/`;
-      child = up;
     }
-    this.lastParent = parent;
-    this.lastFolder = this.dirs.get(parent);
+    for (let i = (this.found.get(dir) ?? this.order.length) + 1; i < this.order.length && batch.length < SIBLINGS; i++) {
+      const next = this.order[i]!;
+      if (this.unread.has(next) && !batch.includes(next)) batch.push(next);
+    }
+    this.load(batch);
+    const broken = this.broken.get(dir);
+    if (broken) throw broken;
+    return this.dirs.has(dir);
   }
 
-  /** The listing entry of a file. */
+  /** Reads the folders on the way to `path` (not `path` itself), as far as they exist. */
+  private reachParent(path: string): void {
+    if (path === '') return;
+    const parent = dirname(path);
+    if (!this.dirs.has(parent)) this.folder(parent);
+  }
+
+  /**
+   * Reads the trees of `roots` and, a level per round trip, of the folders below them, until `budget` entries have
+   * been read. A tree git does not give marks its folder broken (the error is thrown when the folder is used).
+   */
+  private load(roots: readonly string[], budget = SUBTREE_ENTRIES): void {
+    let level = roots.filter((d) => this.unread.has(d));
+    let entries = 0;
+    while (level.length > 0) {
+      const replies = this.reader.read(level.map((d) => this.unread.get(d)!));
+      const next: string[] = [];
+      level.forEach((dir, i) => {
+        const sha = this.unread.get(dir)!;
+        this.unread.delete(dir);
+        const r = replies[i];
+        if (r?.kind === 'object' && r.type === 'tree') entries += this.addFolder(dir, r.data, next);
+        else {
+          const why =
+            r?.kind === 'object'
+              ? `git holds a ${r.type} there, not a folder`
+              : r?.kind === 'missing'
+                ? `its tree ${sha} is missing from the repository (a partial or shallow clone whose remote cannot supply it, or a pruned object); run \`git fetch\` or re-clone without --filter/--depth`
+                : (r?.message ?? 'git did not return it');
+          this.broken.set(dir, this.error({ path: dir === '' ? '/' : `${dir}/`, sha, type: 'tree' }, why));
+        }
+      });
+      if (entries >= budget) return;
+      level = next;
+    }
+  }
+
+  /** Adds the entries of a tree object (`<mode> <name>\0<binary id>` each); returns how many; `next` gets its folders. */
+  private addFolder(dir: string, data: Uint8Array, next: string[]): number {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const names: string[] = [];
+    const prefix = dir === '' ? '' : `${dir}/`;
+    let pos = 0;
+    while (pos < buf.length) {
+      const sp = buf.indexOf(0x20, pos);
+      const nul = sp < 0 ? -1 : buf.indexOf(0, sp + 1);
+      if (sp < 0 || nul < 0 || nul + 1 + this.hashBytes > buf.length) {
+        this.broken.set(dir, this.error({ path: dir === '' ? '/' : `${dir}/`, sha: '', type: 'tree' }, 'git returned a tree that does not parse'));
+        return 0;
+      }
+      const mode = buf.toString('latin1', pos, sp);
+      const name = buf.toString('utf8', sp + 1, nul);
+      const sha = buf.toString('hex', nul + 1, nul + 1 + this.hashBytes);
+      pos = nul + 1 + this.hashBytes;
+      const path = prefix + name;
+      if (mode === '40000') {
+        names.push(`${name}/`);
+        this.unread.set(path, sha);
+        this.found.set(path, this.order.length);
+        this.order.push(path);
+        next.push(path);
+        continue;
+      }
+      names.push(name);
+      this.files.set(path, sha);
+      // Mode 160000 is a submodule (a commit); 120000 a symbolic link, followed only inside the repository.
+      if (mode === '160000') this.submodules.add(path);
+      else if (mode === '120000') this.links.add(path);
+    }
+    this.dirs.set(dir, names);
+    return names.length;
+  }
+
+  /** The entry of a file (its folder read already). */
   private entry(path: string): GitTreeEntry | undefined {
     const sha = this.files.get(path);
     return sha === undefined ? undefined : { path, sha, type: this.submodules.has(path) ? 'commit' : 'blob', ...(this.links.has(path) ? { link: true } : {}) };
@@ -190,7 +261,7 @@ export class GitTree implements FileTree {
 
   /** Paths the engine passes are nearly always normal already: look them up before normalising. */
   private normalize(path: string): string | undefined {
-    return this.files.has(path) || this.dirs.has(path) ? path : normalizePath(path);
+    return this.files.has(path) || this.dirs.has(path) || this.unread.has(path) ? path : normalizePath(path);
   }
 
   /**
@@ -205,6 +276,7 @@ export class GitTree implements FileTree {
       const e = p === entry.path || this.content.has(p) ? undefined : this.entry(p);
       if (e && e.type === 'blob') batch.push(e);
     };
+    // A subtree of at most READ_AHEAD blobs was read whole to count them.
     if (this.blobCount(dir) <= READ_AHEAD) {
       const visit = (d: string): void => {
         for (const name of this.dirs.get(d) ?? []) {
@@ -246,14 +318,20 @@ export class GitTree implements FileTree {
   /**
    * How many blobs the subtree of `dir` holds, counted only up to READ_AHEAD + 1 (memoised): the read-ahead only asks
    * whether a folder is small, and counting the whole repository (~100,000 files at 10,000 apps) to say no costs.
+   * Reads the trees it counts (a broken one counts as large: its files are read one folder at a time).
    */
   private blobCount(dir: string): number {
     let n = this.counts.get(dir);
     if (n !== undefined) return n;
     n = 0;
-    for (const name of this.dirs.get(dir) ?? []) {
-      n += name.endsWith('/') ? this.blobCount(dir === '' ? name.slice(0, -1) : `${dir}/${name.slice(0, -1)}`) : 1;
-      if (n > READ_AHEAD) break;
+    try {
+      this.folder(dir);
+      for (const name of this.dirs.get(dir) ?? []) {
+        n += name.endsWith('/') ? this.blobCount(dir === '' ? name.slice(0, -1) : `${dir}/${name.slice(0, -1)}`) : 1;
+        if (n > READ_AHEAD) break;
+      }
+    } catch {
+      n = READ_AHEAD + 1;
     }
     n = Math.min(n, READ_AHEAD + 1);
     this.counts.set(dir, n);

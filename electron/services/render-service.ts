@@ -25,6 +25,8 @@ export interface RenderAppsQuery {
   readonly app?: string;
   /** Only the Applications that deploy to this fleet cluster. */
   readonly cluster?: string;
+  /** Not these Applications (a caller that has rendered them already); applied after `app` and `cluster`, and selecting nothing is no error. */
+  readonly exclude?: readonly string[];
   /** 'source': render sibling apps together (by source folder) so shared bases are read and parsed once; default: fleet order. */
   readonly order?: 'fleet' | 'source';
   /**
@@ -62,6 +64,10 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
       const targets = [...new Set(all.map((a) => clusterForApp(a.application, clusters)?.name ?? 'a cluster outside the fleet'))].join(', ');
       throw new FlotillaError({ severity: 'error', message: `${query.app ?? 'no Application'} does not deploy to cluster ${query.cluster} (it deploys to: ${targets || 'nothing'})` });
     }
+  }
+  if (query.exclude !== undefined && query.exclude.length > 0) {
+    const skip = new Set(query.exclude);
+    apps = apps.filter((a) => !skip.has(a.name));
   }
   const targets = new Set(apps.map((a) => clusterForApp(a.application, clusters)?.name));
   const caps = await readCapabilities(query.clusterAccess ?? { offline: 'no cluster contacted' }, clusters.filter((c) => targets.has(c.name)));

@@ -1,8 +1,10 @@
 import type { AppDetail, ClusterView, FleetStatusPacked } from '../../shared/api/contract';
 import type { PackedGrid } from '../../shared/fleet/grid-pack';
 import { packGrid } from '../../shared/fleet/grid-pack';
-import type { GridCell, GridCluster } from '../../shared/fleet/grid';
+import type { FleetGrid, GridCell, GridCluster } from '../../shared/fleet/grid';
+import type { CommitSignature } from '../../shared/repo/signature';
 import { buildGrid } from '../../shared/fleet/grid';
+import { gridRevisions, runningRevision, withSignatures } from '../../shared/fleet/revision-signature';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
 import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
@@ -15,15 +17,32 @@ import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem, toProblem } from '../../shared/problem';
 import type { AppClusterSummary } from '../../shared/report/model';
 import { readArgoApplications } from './cluster/argocd';
+import { verifyRevisions } from './git-signatures';
 import { clusterView } from './cluster-view';
 import { FleetLiveState } from './cluster/fleet-live-state';
 import type { FleetComparison } from './fleet-compare';
 import { refreshAndRecord } from './fleet-refresh';
 import type { Session } from './session';
 import { capabilitiesLookup } from './helm/capabilities';
+import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
+
+/** The grid of one HEAD and snapshot before signatures: the commits its cells run, when it was recorded, its problems. */
+interface BuiltGrid {
+  readonly grid: FleetGrid;
+  readonly revisions: readonly string[];
+  readonly recordedAt?: string;
+  readonly problems: readonly Problem[];
+}
+
+/** Whether two verdict maps hold the very same verdicts (the verifier hands out one object per commit and trust). */
+function sameVerdicts(a: ReadonlyMap<string, CommitSignature>, b: ReadonlyMap<string, CommitSignature>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [sha, v] of a) if (b.get(sha) !== v) return false;
+  return true;
+}
 
 /**
  * The fleet's sync and health for the UI: read at once from the store (what was last recorded), refreshed from the
@@ -39,7 +58,9 @@ export class StatusService {
   /** Custom health checks the last refresh found marked failed for the session, shown with the grid. */
   private failedChecks: readonly Problem[] = [];
   /** The grid last built, by repository, HEAD and latest snapshot (and the discovery it was built from). */
-  private grid: { readonly key: string; readonly fleet: unknown; readonly built: Promise<{ grid: PackedGrid; recordedAt?: string; problems: readonly Problem[] }> } | undefined;
+  private grid: { readonly key: string; readonly fleet: unknown; readonly built: Promise<BuiltGrid> } | undefined;
+  /** The last grid packed with its cells' signatures, and the verdicts it was packed with. */
+  private packed: { readonly built: BuiltGrid; readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly grid: PackedGrid } | undefined;
 
   constructor(private readonly session: Session) {
     session.onClose(() => this.stopWatching());
@@ -48,7 +69,8 @@ export class StatusService {
   /**
    * The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is
    * contacted. Built once per HEAD and snapshot (a refresh, a live change or another process's record makes a new
-   * snapshot), packed for the wire: every page load and `fleet:updated` re-read after that costs one store query.
+   * snapshot), packed for the wire: every page load and `fleet:updated` re-read after that costs one store query and
+   * the signature check of the commits the cells run (cached per commit and trust: no git process once verified).
    */
   async status(): Promise<FleetStatusPacked> {
     const fleet = await this.session.fleet();
@@ -62,16 +84,23 @@ export class StatusService {
         if (this.grid?.built === built) this.grid = undefined;
       });
     }
-    const { grid, recordedAt, problems } = await this.grid.built;
+    const built = await this.grid.built;
+    // The signature of the commit each cell runs: one git process for the commits not verified before (few: many
+    // apps share a revision), none once every commit's verdict is cached; the grid is packed again only when a verdict
+    // changed (a new commit verified, or the keyring or allowed signers changed).
+    const signed = await verifyRevisions(fleet.repo.root, built.revisions);
+    if (this.packed?.built !== built || !sameVerdicts(this.packed.verdicts, signed.verdicts)) {
+      this.packed = { built, verdicts: signed.verdicts, grid: packGrid(withSignatures(built.grid, signed.verdicts)) };
+    }
     return {
-      grid,
-      ...(recordedAt ? { recordedAt } : {}),
+      grid: this.packed.grid,
+      ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}),
       revision: discovery.head.sha,
-      problems: [...problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : [])],
+      problems: [...built.problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
     };
   }
 
-  private async buildGrid(): Promise<{ grid: PackedGrid; recordedAt?: string; problems: readonly Problem[] }> {
+  private async buildGrid(): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const latest = this.session.store().fleetAt();
@@ -97,8 +126,8 @@ export class StatusService {
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
-    const grid = packGrid(buildGrid(cells, clusters, (app) => meta.get(app) ?? {}));
-    return { grid, ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview) };
+    const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
+    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
@@ -210,13 +239,19 @@ export class StatusService {
     const { scan, git, clusters, fleet: found } = await fleet.discovery();
     const generated = found.apps.find((a) => a.name === app);
     // The manifests shown are rendered for this cluster's version and API groups when it is connected (as Argo CD's).
-    const caps = generated && clusters.some((c) => c.name === cluster) ? await capabilitiesLookup(await this.session.clusterManager(), [cluster], { reconnect: false }) : undefined;
-    const rendered = generated ? renderApplication(generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
+    const ofFleet = generated !== undefined && clusters.some((c) => c.name === cluster);
+    const manager = ofFleet ? await this.session.clusterManager() : undefined;
+    const caps = manager ? await capabilitiesLookup(manager, [cluster], { reconnect: false }) : undefined;
+    // A Flux app's ConfigMaps/Secrets from the connected cluster, as the grid's comparison read them (the sources say so).
+    const inputs = generated && manager?.names().includes(cluster) ? await withInputsOfCluster(manager.connection(cluster), generated.application) : undefined;
+    const rendered = generated ? renderApplication(inputs?.app ?? generated.application, git, renderOptions(scan, clusters, caps)) : undefined;
     const refusals = generated && rendered ? appRefusals(found, generated, rendered.objects, clusters) : [];
     const store = this.session.store();
     const recorded = store.appClusterAt(app, cluster);
     const history = store.history(app, { cluster })[0];
     if (!generated && !recorded) throw new FlotillaError(problem(`no Application ${app} on cluster ${cluster}, at HEAD or in the store`, { app, cluster }));
+    const running = recorded ? runningRevision(recorded) : undefined;
+    const signature = running ? (await verifyRevisions(fleet.repo.root, [running])).verdicts.get(running) : undefined;
     return {
       app,
       cluster,
@@ -224,9 +259,10 @@ export class StatusService {
       ...(recorded ? { status: recorded } : {}),
       // Secret values never reach the UI: the rendered Secrets are masked as in every diff.
       rendered: rendered ? maskedRenderedYaml(rendered) : '',
-      renderProblems: [...(rendered?.problems ?? []), ...refusals],
+      renderProblems: [...(rendered?.problems ?? []), ...(inputs?.problems ?? []), ...refusals],
       ...(rendered ? { sources: rendered.sources } : {}),
       ...(history ? { history } : {}),
+      ...(signature ? { signature } : {}),
     };
   }
 

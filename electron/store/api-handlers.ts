@@ -4,12 +4,16 @@ import { FlotillaError, problem } from '../../shared/problem';
 import type { ReportApiChannels } from '../../shared/report/api';
 import { buildDriftReport, DRIFT_REPORT_FORMATS, hasDrift, renderDriftReport } from '../../shared/report/index';
 import type { FleetStore } from './fleet-store';
+import { signReportInput } from '../services/report-signatures';
 
 /** One handler per store channel. */
 export type ReportApiHandlers = { readonly [C in keyof ReportApiChannels]: ReportApiChannels[C] };
 
-/** The store's handlers; `store` gives the open store (opened once per data folder by the caller). */
-export function createReportApiHandlers(store: () => FleetStore): ReportApiHandlers {
+/**
+ * The store's handlers; `store` gives the open store (opened once per data folder by the caller), `repoRoot` the
+ * repository whose trust judges the signature of the commit each app × cluster runs (none: reports carry no signatures).
+ */
+export function createReportApiHandlers(store: () => FleetStore, repoRoot?: () => Promise<string>): ReportApiHandlers {
   return {
     'history:app': async ({ app, cluster }) => {
       if (typeof app !== 'string' || app === '') throw new FlotillaError(problem('history:app expects an app name'));
@@ -23,7 +27,7 @@ export function createReportApiHandlers(store: () => FleetStore): ReportApiHandl
       if (!input.snapshot) {
         throw new FlotillaError(problem(`no snapshot recorded${at !== undefined ? ` at or before ${at}` : ''}: refresh the fleet first`, { file: s.file }));
       }
-      const report = buildDriftReport(input);
+      const report = buildDriftReport(repoRoot ? (await signReportInput(input, await repoRoot())).input : input);
       return { report, format, content: renderDriftReport(report, format), drifted: hasDrift(report) };
     },
   };

@@ -13,6 +13,7 @@ import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
 import { HEALTH_ORDER } from '../../shared/model/status';
+import { runningRevision } from '../../shared/fleet/revision-signature';
 import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem } from '../../shared/problem';
 import type {
@@ -321,6 +322,8 @@ export class FleetStore {
         resourceCount: r.resource_count,
         drifted: r.drifted_count > 0 ? this.resourceSet(r.resource_set).filter((x) => x.sync === 'OutOfSync').map(stripIds) : [],
         ...(unreachable.has(r.app_cluster_id) ? { unreachable: unreachable.get(r.app_cluster_id)! } : {}),
+        ...runsOf(r),
+        ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
       }));
       return { generatedAt, snapshot: toSnapshotRef(snap), source, entries };
     });
@@ -843,6 +846,12 @@ function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppCl
     driftedCount: r.drifted_count,
     ...(unreachable !== undefined ? { unreachable } : {}),
   };
+}
+
+/** The commit a recorded row runs: the controller's applied revision, else the recorded one (absent when neither is a commit). */
+function runsOf(r: ObservationRow): { runs?: string } {
+  const runs = runningRevision({ revision: r.revision, ...(r.controller ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}) });
+  return runs ? { runs } : {};
 }
 
 function stripIds(r: StoredResource): RecordedResource {

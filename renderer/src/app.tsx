@@ -9,6 +9,7 @@ import { ClusterPage } from './pages/cluster-page';
 import { ClustersPage } from './pages/clusters-page';
 import { FleetPage } from './pages/fleet-page';
 import { PromotionsPage } from './pages/promotions-page';
+import { NotificationsPage } from './pages/notifications-page';
 import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
 import { useRouteSync } from './store/route-sync';
@@ -20,6 +21,7 @@ const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: strin
   { page: 'applicationsets', label: 'ApplicationSets' },
   { page: 'promotions', label: 'Promotions' },
   { page: 'reports', label: 'Reports' },
+  { page: 'notifications', label: 'Notifications' },
   { page: 'clusters', label: 'Clusters' },
 ];
 
@@ -54,6 +56,8 @@ export function App() {
       api.on('fleet:updated', () => void Promise.all([loadStatus(), reloadDetail()])),
       api.on('cluster:state', (c) => clusterChanged(c)),
       api.on('promotion:outcome', () => void Promise.all([loadPromotions(), loadStatus(), reloadDetail()])),
+      // Only a page that shows the history re-reads it (the history is loaded when the page opens).
+      api.on('notify:evaluated', () => void (useStore.getState().notifications ? useStore.getState().loadNotifications() : undefined)),
     ];
     return () => offs.forEach((off) => off());
   }, [loadOverview, loadRemote, loadStatus, loadDesired, setProgress, clusterChanged, loadPromotions, reloadDetail]);
@@ -107,6 +111,7 @@ export function App() {
         {overview && page === 'applicationsets' && <AppSetsPage />}
         {page === 'promotions' && <PromotionsPage />}
         {overview && page === 'reports' && <ReportsPage />}
+        {overview && page === 'notifications' && <NotificationsPage />}
         {overview && route.page === 'clusters' && (route.cluster ? <ClusterPage name={route.cluster} /> : <ClustersPage />)}
         {overview && page === 'app' && <AppPage />}
       </main>

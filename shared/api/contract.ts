@@ -1,7 +1,9 @@
 import type { ValidationTarget } from '../validate/report';
 import type { Explanation } from '../appset/engine';
 import type { ClusterDetailView } from './cluster-detail';
+import type { NotificationsView } from './notifications';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
+import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
@@ -11,7 +13,9 @@ import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetSpec } from '../model/fleet';
 import type { Problem } from '../problem';
+import type { CommitSignature } from '../repo/signature';
 import type { LiveClusterDiff, PromotionRecordView } from '../promotion/history';
+import type { ApprovalSubject } from '../promotion/approval';
 import type { GateResult } from '../promotion/gates';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
@@ -155,18 +159,21 @@ export interface PromotionAsk {
   readonly to: string;
   readonly apps: readonly string[] | 'all';
   readonly images?: readonly string[];
-  readonly approvals?: readonly string[];
   /** Also compare the promoted state with each target cluster's live state (plan only). */
   readonly live?: boolean;
 }
 
-/** A promotion's plan with where it builds and pushes. */
+/** A promotion's plan with where it builds and pushes (what PromotionService.plan returns). */
 export interface PromotionPlanView {
   readonly plan: PromotionPlan;
   readonly remote: string;
+  /** The branch the GitOps tool reads. */
   readonly branch: string;
+  /** The remote branch's tip the plan builds on. */
   readonly base: string;
+  /** `Name <email>` from git config, when set. */
   readonly promoter?: string;
+  /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
   readonly checkoutProblems: readonly string[];
   /** The promoted state against the live state, per target cluster (when asked for). */
   readonly live?: readonly LiveClusterDiff[];
@@ -177,10 +184,33 @@ export interface RollbackPlanView {
   readonly promotion: PromotionRecordView;
   readonly remote: string;
   readonly branch: string;
+  /** The remote tip the revert applies to. */
   readonly base: string;
+  /** `git diff` of the revert. */
   readonly diff: string;
   /** What the target stage would run after the rollback (`app:version`). */
   readonly versions: readonly string[];
+  /** The rollback plan's digest, which an approval names. */
+  readonly digest: string;
+  /** The rolled-back stage's gates on this plan (freeze, signed approvals, signed commits, manual-only). */
+  readonly gates: readonly GateResult[];
+  readonly ready: boolean;
+}
+
+/** An approval to sign: of the promotion plan asked for, or of promotion `rollback`'s rollback, whose digest the person reviewed. */
+export interface ApprovalAsk {
+  readonly promotion?: PromotionAsk;
+  readonly rollback?: number;
+  /** The digest of the plan shown: refused when the plan has changed since. */
+  readonly digest: string;
+}
+
+/** A signed approval pushed to the remote: its record, what it approves, and git's verdict on the signature here. */
+export interface ApprovalView {
+  readonly commit: string;
+  readonly remote: string;
+  readonly subject: ApprovalSubject;
+  readonly signature: CommitSignature;
 }
 
 /** How a promotion (or rollback) ended, and why it did not push when it did not. */
@@ -242,6 +272,8 @@ export interface AppDetail {
   /** Each source of the Application: which source type rendered it, with which options. */
   readonly sources?: readonly RenderedSourceInfo[];
   readonly history?: AppClusterHistory;
+  /** The verified signature of the commit it runs (the controller's applied revision, else the one last recorded). */
+  readonly signature?: CommitSignature;
 }
 
 /** A cluster's connection as the UI sees it (never its credentials). */
@@ -332,6 +364,11 @@ export interface ApiChannels extends ReportApiChannels {
   'fleet:validation': (req: Record<string, never>) => Promise<FleetValidationView>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
+  /**
+   * What the cluster's user may do of a sync of the app (SelfSubjectAccessReview of every verb the sync and its prune
+   * need; nothing is changed) and who may sync it by Argo CD's RBAC in the repository.
+   */
+  'app:access': (req: { readonly app: string; readonly cluster: string }) => Promise<AppAccessView>;
   /** The kubeconfig's contexts (names and servers only, never credentials), to add a cluster from. */
   'clusters:contexts': (req: Record<string, never>) => Promise<readonly { readonly name: string; readonly server: string }[]>;
   /** Adds a cluster to the fleet file, or relabels it, in the working tree (comments kept; commit to apply). */
@@ -354,6 +391,10 @@ export interface ApiChannels extends ReportApiChannels {
   'promotion:rollback': (req: { readonly id: number }) => Promise<PromotionOutcomeView>;
   /** What rolling a promotion back would do (revert diff, versions after it); changes nothing. */
   'promotion:rollback-plan': (req: { readonly id: number }) => Promise<RollbackPlanView>;
+  /** Signs an approval of a promotion's or rollback's plan digest with the user's git signing key and pushes it. */
+  'promotion:approve': (req: ApprovalAsk) => Promise<ApprovalView>;
+  /** The notification history (latest deliveries, newest first) and the configuration's problems. */
+  'notify:history': (req: { readonly limit?: number }) => Promise<NotificationsView>;
 }
 
 /** Events pushed from the engine to every UI. */
@@ -367,6 +408,8 @@ export interface ApiEvents {
   'cluster:state': ClusterView;
   /** How a promotion started from a UI ended: verified Synced and Healthy on its targets, or failed. */
   'promotion:outcome': { readonly id: number; readonly result: 'verified' | 'verify-failed' | 'failed'; readonly message: string };
+  /** Notifications were evaluated: deliveries may have been recorded, problems found or cleared. */
+  'notify:evaluated': { readonly at: string; readonly deliveries: number };
 }
 
 /** An invoke channel's name. */
@@ -379,9 +422,9 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:stage-validation', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:stage-validation', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', 'notify:history', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
-export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome'] as const satisfies readonly EventName[];
+export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome', 'notify:evaluated'] as const satisfies readonly EventName[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Compile-time completeness checks: adding a channel or event without listing it fails the typecheck.

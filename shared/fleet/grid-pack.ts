@@ -3,10 +3,14 @@
 // times repeated in every cell) and under a quarter of that packed; unpacking rebuilds the very same FleetGrid.
 
 import type { ControllerStatus } from '../controllers/types';
+import type { CommitSignature } from '../repo/signature';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from './grid';
 
-/** A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; the controller as is. */
+/**
+ * A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; then, only when either is
+ * present, the controller as is (0: none) and the index of its commit's signature in the grid's signature table.
+ */
 type PackedCell = readonly [
   cluster: number,
   app: number,
@@ -21,7 +25,8 @@ type PackedCell = readonly [
   observedAt: number,
   error: number,
   unreachable: number,
-  controller?: ControllerStatus,
+  controller?: ControllerStatus | 0,
+  signature?: number,
 ];
 
 /** A row packed: key, appset, origin (indices, -1 absent), its labels, its cells. */
@@ -33,10 +38,12 @@ export interface PackedGrid {
   readonly clusters: readonly GridCluster[];
   readonly environments: readonly string[];
   readonly strings: readonly string[];
+  /** Each distinct commit signature once (many cells run the same commit). */
+  readonly signatures: readonly CommitSignature[];
   readonly rows: readonly PackedRow[];
 }
 
-/** Packs a grid: each distinct string once. */
+/** Packs a grid: each distinct string and commit signature once. */
 export function packGrid(grid: FleetGrid): PackedGrid {
   const strings: string[] = [];
   const index = new Map<string, number>();
@@ -50,19 +57,31 @@ export function packGrid(grid: FleetGrid): PackedGrid {
     }
     return i;
   };
+  const signatures: CommitSignature[] = [];
+  const signatureIndex = new Map<CommitSignature, number>();
+  const sig = (v: CommitSignature): number => {
+    let i = signatureIndex.get(v);
+    if (i === undefined) {
+      i = signatures.length;
+      signatures.push(v);
+      signatureIndex.set(v, i);
+    }
+    return i;
+  };
   const rows = grid.rows.map((r): PackedRow => {
     const cells = Object.values(r.cells).map((c): PackedCell => {
       const packed = [s(c.cluster), s(c.app), s(c.sync), s(c.health), s(c.healthMessage), s(c.version), s(c.desiredVersion), s(c.runningVersion), s(c.revision), c.outOfSync, s(c.observedAt), s(c.error), s(c.unreachable)] as const;
+      if (c.signature) return [...packed, c.controller ?? 0, sig(c.signature)];
       return c.controller ? [...packed, c.controller] : packed;
     });
     return [s(r.key), s(r.appset), s(r.origin), Object.keys(r.labels).length ? r.labels : 0, cells];
   });
-  return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings, rows };
+  return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings, signatures, rows };
 }
 
 /** Rebuilds the grid `packGrid` packed. */
 export function unpackGrid(p: PackedGrid): FleetGrid {
-  const { strings } = p;
+  const { strings, signatures } = p;
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const rows = p.rows.map(([key, appset, origin, labels, cells]): GridRow => {
     const byCluster: Record<string, GridCell> = {};
@@ -86,6 +105,7 @@ export function unpackGrid(p: PackedGrid): FleetGrid {
         ...(error !== undefined ? { error } : {}),
         ...(unreachable !== undefined ? { unreachable } : {}),
         ...(c[13] ? { controller: c[13] } : {}),
+        ...(c[14] !== undefined ? { signature: signatures[c[14]]! } : {}),
       };
       byCluster[cell.cluster] = cell;
     }

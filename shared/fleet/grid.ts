@@ -1,6 +1,7 @@
 import type { FlotillaVerdict } from '../controllers/summary';
 import type { ControllerStatus } from '../controllers/types';
 import type { HealthStatus, SyncStatus } from '../model/status';
+import type { CommitSignature } from '../repo/signature';
 
 /** One app on one cluster, as a cell of the fleet grid shows it. */
 export interface GridCell {
@@ -24,6 +25,8 @@ export interface GridCell {
   readonly unreachable?: string;
   /** What the GitOps controller there (Argo CD, Flux) said about the app at that observation. */
   readonly controller?: ControllerStatus;
+  /** The verified signature of the commit it runs (see `runningRevision`); absent when no commit is known. */
+  readonly signature?: CommitSignature;
 }
 
 /** Flotilla's own verdict of a cell, to put beside the controller's. */
@@ -67,6 +70,8 @@ export interface GridFilter {
 
 /** The grid row an app belongs to: its name without the cluster's, so one app's instances share a row. */
 export function gridRowKey(app: string, cluster: string): string {
+  // A Flux object declared for several clusters is named `namespace/name@cluster` (flux-system/apps@staging).
+  if (app.endsWith(`@${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
   if (app.endsWith(`-${cluster}`) && app.length > cluster.length + 1) return app.slice(0, -cluster.length - 1);
   if (app.startsWith(`${cluster}-`) && app.length > cluster.length + 1) return app.slice(cluster.length + 1);
   return app;

@@ -12,7 +12,7 @@ import type { FoundDoc } from '../repo/scan';
 import type { FluxSourceSpec } from '../sources/flux-source';
 import type { SourceTools } from '../sources/types';
 import { renderFluxKustomization } from './kustomization-build';
-import { ArtifactFileTree } from './source-ignore';
+import { artifactOf } from './source-ignore';
 import type { FluxKustomizationSpec, HelmReleaseSpec } from './types';
 import { decodeHelmRelease, decodeKustomization, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './types';
 
@@ -136,7 +136,7 @@ export function discoverFluxApps(docs: readonly FoundDoc[], clusters: readonly C
     }
     const store = { get: (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => lookup(f.cluster, kind, namespace, name) as KubeObject | undefined };
     const helm = tools?.kustomizeHelm?.(tree);
-    const r = renderFluxKustomization({ object: f.object, artifact: new ArtifactFileTree(tree, src.ignore), store, where: { file: f.file, line: f.line }, ...(helm ? { helm } : {}) });
+    const r = renderFluxKustomization({ object: f.object, artifact: artifactOf(tree, src.ignore), store, where: { file: f.file, line: f.line }, ...(helm ? { helm } : {}) });
     for (const o of r.objects as JsonMap[]) if (o['kind'] === 'ConfigMap' || o['kind'] === 'Secret' || group(o) === SOURCE_GROUP) declare(f.cluster, o);
     for (const o of r.objects as JsonMap[]) add(o, f.cluster, f.file, f.line, f);
   }
@@ -164,6 +164,7 @@ export function discoverFluxApps(docs: readonly FoundDoc[], clusters: readonly C
     let repoURL = localURL;
     let ignore: string | undefined;
     let remoteChart: FluxSourceSpec['remoteChart'];
+    let chartPath: string | undefined;
     let refs: { kind: 'ConfigMap' | 'Secret'; name: string }[] = [];
     let dependsOn: string[] = [];
     let targetNamespace: string | undefined;
@@ -186,12 +187,30 @@ export function discoverFluxApps(docs: readonly FoundDoc[], clusters: readonly C
         refs = [...spec.valuesFrom];
         targetNamespace = spec.targetNamespace ?? f.namespace;
         const ref = spec.chart?.sourceRef;
-        if (ref && ref.kind === 'HelmRepository') {
-          const ns = ref.namespace ?? f.namespace;
-          const hr = lookup(f.cluster, 'HelmRepository', ns, ref.name);
+        const fromHelmRepository = (ns: string, name: string, chart: string, version: string | undefined): void => {
+          const hr = lookup(f.cluster, 'HelmRepository', ns, name);
           const url = hr && isMapValue(hr['spec']) && typeof hr['spec']['url'] === 'string' ? hr['spec']['url'] : undefined;
-          if (!url) sourceError = `HelmRepository ${ns}/${ref.name} is not declared in the repository for ${f.cluster ? `cluster ${f.cluster}` : 'this folder'}; the chart cannot be found`;
-          else remoteChart = { repoURL: url, chart: spec.chart!.chart, ...(spec.chart!.version && spec.chart!.version !== '*' ? { version: spec.chart!.version } : {}) };
+          if (!url) sourceError = `HelmRepository ${ns}/${name} is not declared in the repository for ${f.cluster ? `cluster ${f.cluster}` : 'this folder'}; the chart cannot be found`;
+          else remoteChart = { repoURL: url, chart, ...(version && version !== '*' ? { version } : {}) };
+        };
+        if (spec.chartRef) {
+          // helm-controller v2: the chart is the artifact of an OCIRepository or a HelmChart (namespace: the HelmRelease's).
+          const r = chartRefSource(spec.chartRef, f, (kind, ns, name) => lookup(f.cluster, kind, ns, name));
+          if ('error' in r) sourceError = r.error;
+          else if ('remote' in r) remoteChart = r.remote;
+          else if ('helmRepository' in r) fromHelmRepository(r.helmRepository.namespace, r.helmRepository.name, r.chart, r.version);
+          else {
+            const src = sourceOf(f, r.gitRepository);
+            if ('error' in src) sourceError = src.error;
+            else {
+              repoURL = src.repoURL;
+              ignore = src.ignore;
+              chartPath = r.chart;
+              if (src.note) own.push({ ...problem(src.note, where), severity: 'warning' });
+            }
+          }
+        } else if (ref && ref.kind === 'HelmRepository') {
+          fromHelmRepository(ref.namespace ?? f.namespace, ref.name, spec.chart!.chart, spec.chart!.version);
         } else if (ref) {
           const src = sourceOf(f, ref);
           if ('error' in src) sourceError = src.error;
@@ -214,6 +233,7 @@ export function discoverFluxApps(docs: readonly FoundDoc[], clusters: readonly C
       objects,
       ...(ignore ? { ignore } : {}),
       ...(remoteChart ? { remoteChart } : {}),
+      ...(chartPath !== undefined ? { chartPath } : {}),
       ...(sourceError ? { sourceError } : {}),
     };
     const application = {
@@ -245,4 +265,50 @@ export function discoverFluxApps(docs: readonly FoundDoc[], clusters: readonly C
     }
   }
   return { apps: rows, problems };
+}
+
+/** Where a HelmRelease's `spec.chartRef` finds its chart: a remote chart, a HelmRepository's, a GitRepository path, or why not. */
+type ChartRefSource =
+  | { readonly remote: { readonly repoURL: string; readonly chart: string; readonly version?: string } }
+  | { readonly helmRepository: { readonly namespace: string; readonly name: string }; readonly chart: string; readonly version?: string }
+  | { readonly gitRepository: { readonly kind: string; readonly name: string; readonly namespace: string }; readonly chart: string }
+  | { readonly error: string };
+
+/**
+ * Resolves `spec.chartRef` as helm-controller v2 does, from the sources the repository declares: an OCIRepository's
+ * `url` (`oci://host/path/chart`) at `ref.semver` or `ref.tag`, pulled through helm and its cache as any OCI chart; a
+ * HelmChart's `chart` and `version` from its own `sourceRef` (a HelmRepository, or a GitRepository path). What cannot
+ * be had locally (a digest pin, an OCIRepository without ref, a Bucket) is an error naming why.
+ */
+function chartRefSource(ref: { readonly kind: string; readonly name: string; readonly namespace?: string }, f: { readonly kind: string; readonly namespace: string; readonly name: string; readonly cluster?: string | undefined }, lookup: (kind: string, ns: string, name: string) => JsonMap | undefined): ChartRefSource {
+  const ns = ref.namespace ?? f.namespace;
+  const where = f.cluster ? `cluster ${f.cluster}` : 'this folder';
+  const of = `HelmRelease ${f.namespace}/${f.name}: spec.chartRef ${ref.kind} ${ns}/${ref.name}`;
+  if (ref.kind !== 'OCIRepository' && ref.kind !== 'HelmChart') return { error: `${of}: chartRef.kind must be OCIRepository or HelmChart` };
+  const obj = lookup(ref.kind, ns, ref.name);
+  if (!obj) return { error: `${of} is not declared in the repository for ${where}; the chart cannot be found` };
+  const spec = isMapValue(obj['spec']) ? obj['spec'] : {};
+  const str = (m: JsonMap, k: string): string | undefined => (typeof m[k] === 'string' && m[k] !== '' ? (m[k] as string) : undefined);
+  if (ref.kind === 'OCIRepository') {
+    const url = str(spec, 'url');
+    if (!url?.startsWith('oci://')) return { error: `${of}: spec.url must be an oci:// URL, got ${url ?? '(none)'}` };
+    const cut = url.replace(/\/+$/, '').lastIndexOf('/');
+    if (cut <= 'oci://'.length) return { error: `${of}: spec.url ${url} names no chart repository (oci://host/path/chart)` };
+    const r = isMapValue(spec['ref']) ? spec['ref'] : {};
+    if (str(r, 'digest')) return { error: `${of} pins a digest (spec.ref.digest); Flotilla pulls OCI charts by version through helm, so this chart is not rendered locally` };
+    const version = str(r, 'semver') ?? str(r, 'tag');
+    if (!version) return { error: `${of} has no spec.ref.tag or spec.ref.semver: source-controller pulls the tag "latest", which helm cannot pull as a chart version; the chart is not rendered locally` };
+    const trimmed = url.replace(/\/+$/, '');
+    return { remote: { repoURL: trimmed.slice(0, cut), chart: trimmed.slice(cut + 1), version } };
+  }
+  const chart = str(spec, 'chart');
+  if (!chart) return { error: `${of}: spec.chart is required` };
+  const version = str(spec, 'version');
+  const src = isMapValue(spec['sourceRef']) ? spec['sourceRef'] : {};
+  const kind = str(src, 'kind') ?? '';
+  const name = str(src, 'name') ?? '';
+  // A HelmChart's sourceRef is in the HelmChart's own namespace.
+  if (kind === 'HelmRepository') return { helmRepository: { namespace: ns, name }, chart, ...(version ? { version } : {}) };
+  if (kind === 'GitRepository') return { gitRepository: { kind, name, namespace: ns }, chart };
+  return { error: `${of} reads its chart from ${kind || '(no kind)'} ${ns}/${name}: only HelmRepository and GitRepository sources are read; this chart is not local` };
 }

@@ -151,7 +151,7 @@ export function helmReleaseValues(spec: HelmReleaseSpec, namespace: string, stor
 
 /** "HelmRelease chart ./charts/demo as release web-demo in web, 2 valuesFrom". */
 function describe(spec: HelmReleaseSpec, releaseName: string, namespace: string): string {
-  const chart = spec.chart ? `${spec.chart.chart}${spec.chart.version ? `@${spec.chart.version}` : ''} from ${spec.chart.sourceRef.kind} ${spec.chart.sourceRef.name}` : spec.chartRef ? `${spec.chartRef.kind} ${spec.chartRef.name}` : 'no chart';
+  const chart = spec.chart ? `${spec.chart.chart}${spec.chart.version ? `@${spec.chart.version}` : ''} from ${spec.chart.sourceRef.kind} ${spec.chart.sourceRef.name}` : spec.chartRef ? `from ${spec.chartRef.kind} ${spec.chartRef.name}` : 'no chart';
   return `Flux HelmRelease: chart ${chart} as release ${releaseName} in ${namespace}${spec.valuesFrom.length ? `, ${spec.valuesFrom.length} valuesFrom` : ''}`;
 }
 

@@ -43,6 +43,6 @@ export function withClusterInputs(app: Application, live: readonly KubeObject[],
     return `${String(o.kind)}/${String(m['namespace'] ?? '')}/${String(m['name'] ?? '')}`;
   };
   const fromCluster = new Set(live.map(key));
-  const flux: FluxSourceSpec = { ...spec, objects: [...live, ...spec.objects.filter((o) => !fromCluster.has(key(o)))], inputsFrom: { cluster, read: live.map(key) } };
+  const flux: FluxSourceSpec = { ...spec, objects: [...live, ...spec.objects.filter((o) => !fromCluster.has(key(o)))], inputsFrom: { cluster, read: live.map(key).sort() } };
   return { ...app, spec: { ...app.spec, source: { ...source, flux } } } as Application;
 }

@@ -25,6 +25,18 @@ interface IgnorePattern {
 
 /** Go's filepath.Match for one path segment. */
 function segmentMatch(pattern: string, name: string): boolean {
+  // A pattern without metacharacters is the name itself; others are compiled once (every file of every artifact is
+  // matched against the same few patterns).
+  if (!/[*?[\\]/.test(pattern)) return pattern === name;
+  let re = COMPILED.get(pattern);
+  if (re === undefined) COMPILED.set(pattern, (re = compileSegment(pattern)));
+  return re !== null && re.test(name);
+}
+
+/** Compiled segment patterns (null: a pattern that matches nothing, as Go's ErrBadPattern). */
+const COMPILED = new Map<string, RegExp | null>();
+
+function compileSegment(pattern: string): RegExp | null {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -33,16 +45,16 @@ function segmentMatch(pattern: string, name: string): boolean {
     else if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
-      if (end < 0) return false;
+      if (end < 0) return null;
       const body = pattern.slice(i + 1, end);
       re += `[${body.startsWith('^') ? `^${body.slice(1)}` : body}]`.replace(/\\(?![\]^-])/g, '\\\\');
       i = end;
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   try {
-    return new RegExp(`^${re}$`, 'su').test(name);
+    return new RegExp(`^${re}$`, 'su');
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -161,6 +173,7 @@ export class SourceIgnore {
 export class ArtifactFileTree implements FileTree {
   private readonly ignore: SourceIgnore;
   private readonly hidden = new Map<string, boolean>();
+  private readonly hiddenFolders = new Map<string, boolean>();
 
   constructor(
     private readonly base: FileTree,
@@ -177,14 +190,19 @@ export class ArtifactFileTree implements FileTree {
   private isHidden(path: string): boolean {
     const cached = this.hidden.get(path);
     if (cached !== undefined) return cached;
-    let hidden = false;
-    const segs = path.split('/');
-    for (let i = 1; i <= segs.length && !hidden; i++) {
-      const sub = segs.slice(0, i).join('/');
-      const isDir = i < segs.length || this.base.kind(sub) === 'dir';
-      hidden = this.ignore.ignores(sub, isDir);
-    }
+    const cut = path.lastIndexOf('/');
+    const hidden = (cut > 0 && this.isHiddenFolder(path.slice(0, cut))) || this.ignore.ignores(path, this.base.kind(path) === 'dir');
     this.hidden.set(path, hidden);
+    return hidden;
+  }
+
+  /** Whether a folder on the way to a path is excluded (or one above it), judged as a folder; remembered per folder. */
+  private isHiddenFolder(dir: string): boolean {
+    const cached = this.hiddenFolders.get(dir);
+    if (cached !== undefined) return cached;
+    const cut = dir.lastIndexOf('/');
+    const hidden = (cut > 0 && this.isHiddenFolder(dir.slice(0, cut))) || this.ignore.ignores(dir, true);
+    this.hiddenFolders.set(dir, hidden);
     return hidden;
   }
 
@@ -226,4 +244,19 @@ export class ArtifactFileTree implements FileTree {
     const r = this.base.resolveLinks ? this.base.resolveLinks(n) : { path: n };
     return r && 'path' in r && this.visible(r.path) === undefined ? undefined : r;
   }
+}
+
+const ARTIFACTS = new WeakMap<FileTree, Map<string, ArtifactFileTree>>();
+
+/**
+ * The artifact of `tree` (filtered with `ignore`), one per tree and ignore text: every Flux app of a commit reading the
+ * same GitRepository shares it, so the `.sourceignore` walk and the per-path verdicts are made once, not per app.
+ */
+export function artifactOf(tree: FileTree, ignore?: string): ArtifactFileTree {
+  let byIgnore = ARTIFACTS.get(tree);
+  if (!byIgnore) ARTIFACTS.set(tree, (byIgnore = new Map()));
+  const key = ignore ?? '';
+  let artifact = byIgnore.get(key);
+  if (!artifact) byIgnore.set(key, (artifact = new ArtifactFileTree(tree, ignore)));
+  return artifact;
 }

@@ -67,6 +67,14 @@ function optedOut(obj: JsonMap): boolean {
   return stringMapOf(m['labels'])[SUBSTITUTE_KEY] === 'disabled' || stringMapOf(m['annotations'])[SUBSTITUTE_KEY] === 'disabled';
 }
 
+/** Whether a `$` appears in any key or string of a value (what envsubst could act on). */
+function hasDollar(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('$');
+  if (Array.isArray(v)) return v.some(hasDollar);
+  if (isMapValue(v)) return Object.entries(v).some(([k, x]) => k.includes('$') || hasDollar(x));
+  return false;
+}
+
 /**
  * Substitutes one built object as kustomize-controller does; returns it unchanged when it opted out or there is
  * nothing to substitute, the new object, or the error (in Flux's words, without the "post build failed" prefix).
@@ -78,6 +86,9 @@ export function substituteObject(obj: JsonMap, spec: FluxKustomizationSpec, name
   const { vars } = loaded;
   if (vars.size === 0 && !spec.postBuild?.always) return { obj };
   for (const k of vars.keys()) if (!VAR_NAME.test(k)) return { error: `envsubst error: '${k}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'` };
+  // No `$` anywhere: envsubst leaves the text as it is, and kustomize-controller's re-read of what kyaml wrote gives the
+  // object back (the emitter quotes every string YAML 1.1 would read as another type), so the round trip is skipped.
+  if (!hasDollar(obj)) return { obj };
   let text: string;
   try {
     text = envsubst(emitYaml(obj), (name) => vars.get(name) ?? '');

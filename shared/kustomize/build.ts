@@ -23,6 +23,8 @@ const ENTRY_FIELDS: readonly KustomizationField[] = [
 ];
 import type { JsonPatchOp } from './patch';
 import { OpenApiSchema } from './openapi';
+import type { BaseBuilds } from './base-cache';
+import { baseBuildsOf } from './base-cache';
 import { applyJsonPatch, builtinListStrategy, isDeletePatch, PatchError, strategicMerge } from './patch';
 import { applyReplacements, readReplacements } from './replacements';
 import type { ResId } from './resource';
@@ -195,7 +197,14 @@ class IdIndex {
 }
 
 class Builder {
-  readonly files = new Set<string>();
+  /** Files read or looked for (swapped for a fresh set while a cacheable base is built, to record what it read). */
+  files = new Set<string>();
+  /** Folders entered so far by the base builds being recorded (innermost last), for their cycle checks. */
+  private readonly entering: { dir: string; file: string }[][] = [];
+  /** Helm runs so far: a base that ran helm is not cached (its output depends on the cluster's capabilities). */
+  private helmRuns = 0;
+  /** Base builds shared across the builds of this tree's commit (undefined when the tree has no revision). */
+  private readonly bases: BaseBuilds | undefined;
   /** Id indexes of accumulators, valid while no transformer has run since (`renames` counts transformer runs). */
   private readonly idIndex = new WeakMap<Acc, IdIndex>();
   private renames = 0;
@@ -211,7 +220,9 @@ class Builder {
   constructor(
     private readonly tree: FileTree,
     private readonly options: KustomizeOptions,
-  ) {}
+  ) {
+    this.bases = baseBuildsOf(tree);
+  }
 
   get problems(): Problem[] {
     return this.warnings;
@@ -487,6 +498,7 @@ class Builder {
   }
 
   private checkCycle(chain: readonly string[], p: string, file: string): void {
+    for (const log of this.entering) log.push({ dir: p, file });
     for (const c of chain) {
       if (isUnder(c, p)) this.fail(`cycle detected: candidate root '${p || '.'}' contains visited root '${c || '.'}'`, file);
     }
@@ -510,20 +522,74 @@ class Builder {
         }
       } else if (kind === 'dir') {
         this.checkCycle(chain, p, t.file);
-        const sub = this.loadTarget(p);
-        if (!sub) this.failAt(t, 'resources', rel, `accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`);
-        if (sub.k.kind === 'Component') this.failAt(t, 'resources', rel, `expected kind != 'Component' for path '${p}'`);
-        const subAcc = this.accumulateTarget(sub, newAcc(), [...chain, p]);
+        const { acc: subAcc, file: subFile } = this.accumulateBase(t, rel, p, chain);
         for (const r of subAcc.resources) this.append(acc, r, t.file, t.k.where('resources', rel));
         mergeAccConfig(acc, subAcc.config);
         for (const v of subAcc.vars) {
-          if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, sub.file);
+          if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, subFile);
           acc.vars.push(v);
         }
       } else {
         this.failAt(t, 'resources', rel, `accumulating resources: '${rel}' does not exist (looked for ${p})`);
       }
     }
+  }
+
+  /** Builds the base folder `p` (an entry `rel` of `t`'s resources), or copies its build from the commit's cache. */
+  private accumulateBase(t: Target, rel: string, p: string, chain: readonly string[]): { acc: Acc; file: string } {
+    const build = (): { acc: Acc; file: string } => {
+      const sub = this.loadTarget(p);
+      if (!sub) this.failAt(t, 'resources', rel, `accumulating resources: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${p}' (resource '${rel}')`);
+      if (sub.k.kind === 'Component') this.failAt(t, 'resources', rel, `expected kind != 'Component' for path '${p}'`);
+      return { acc: this.accumulateTarget(sub, newAcc(), [...chain, p]), file: sub.file };
+    };
+    // A custom schema set by an includer changes how the base's patches merge: such builds are not shared.
+    if (!this.bases || this.schemaSet) return build();
+    // What else the base's build depends on: the build flags, and where the top kustomization is when buildMetadata
+    // writes paths relative to it (origin and transformer annotations).
+    const o = this.options;
+    const key = [p, o.loadRestrictor ?? 'rootOnly', o.enableHelm === false ? 'nohelm' : 'helm', this.originAnnotations ? 'origin' : '', this.transformerAnnotations ? 'transformers' : '', this.originAnnotations || this.transformerAnnotations ? this.topDir : ''].join('\0');
+    const hit = this.bases.get(key);
+    if (hit) {
+      for (const e of hit.entered) this.checkCycle(chain, e.dir, e.file);
+      for (const f of hit.files) this.files.add(f);
+      this.warnings.push(...hit.warnings);
+      if (hit.schema) {
+        this.schemaSet = true;
+        this.schema = hit.schema.value;
+      }
+      this.renames++;
+      return { acc: { resources: hit.resources.map((r) => r.clone()), config: hit.config, ownConfig: false, vars: [...hit.vars] }, file: hit.file };
+    }
+    const outerFiles = this.files;
+    const warningsBefore = this.warnings.length;
+    const helmBefore = this.helmRuns;
+    const entered: { dir: string; file: string }[] = [];
+    this.files = new Set();
+    this.entering.push(entered);
+    const inner = this.files;
+    let built: { acc: Acc; file: string };
+    try {
+      built = build();
+    } finally {
+      this.entering.pop();
+      this.files = outerFiles;
+      for (const f of inner) outerFiles.add(f);
+    }
+    const subAcc = built.acc;
+    if (this.helmRuns === helmBefore) {
+      this.bases.set(key, {
+        resources: subAcc.resources.map((r) => r.clone()),
+        config: subAcc.config,
+        vars: [...subAcc.vars],
+        file: built.file,
+        files: [...inner],
+        warnings: this.warnings.slice(warningsBefore),
+        entered,
+        ...(this.schemaSet ? { schema: { value: this.schema } } : {}),
+      });
+    }
+    return built;
   }
 
   /** Adds a resource, refusing a second one with the same id; `at` is the entry that brought it in. */
@@ -714,6 +780,7 @@ class Builder {
   }
 
   private runHelm(t: Target, acc: Acc): void {
+    this.helmRuns++;
     if (this.options.enableHelm === false) {
       const first = mapList(t.k.fields.helmCharts)[0]!;
       // kustomize prints the entry back as YAML with its keys sorted.
@@ -990,13 +1057,14 @@ class Builder {
     // Where the patch itself is written: its path, or its inline text.
     const patchAt = locate([typeof p.path === 'string' ? 'path' : 'patch']);
     const opts = isMapValue(p.options) ? p.options : {};
-    const { docs, problems } = readYaml(text, file, { duplicateKeys: 'lastWins', positions: file !== t.file });
+    const inline = file === t.file;
+    const { docs, problems } = inline ? readInlinePatch(text, file, 'failsafe') : readYaml(text, file, { duplicateKeys: 'lastWins', positions: true });
     if (problems[0]) throw new BuildError(problems[0]);
     const values = docs.map((d) => d.value);
     if (values.length === 1 && Array.isArray(values[0])) {
       if (!target) this.failNode('must specify a target for JSON patch', t.file, patchAt);
       // kustomize converts a JSON patch with sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true, `012` is 10).
-      const v11 = readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
+      const v11 = inline ? readInlinePatch(text, file, 'yaml11') : readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
       const ops = readOps(v11.docs[0]?.value ?? [], file, (m) => this.fail(m, file));
       this.applyJson6902(acc, target, ops, file, () => this.warnTarget(target, file, t.file, locate));
       return;
@@ -1185,19 +1253,57 @@ function expandList(obj: JsonMap): JsonMap[] {
 }
 
 // Parsed manifests by path, reused while the text is unchanged (builds of sibling overlays read the same base).
+// Bounded by the text it holds, not by entries: `render --all` renders sibling overlays together (a base is reused by
+// the next few builds), and a cache of thousands of parsed manifests only held memory (~20 MB per 1,000 apps).
 const PARSE_CACHE = new Map<string, { text: string; docs: ParsedDoc[]; problems: Problem[] }>();
-const PARSE_CACHE_LIMIT = 4096;
+const PARSE_CACHE_BYTES = 2 * 1024 * 1024;
+let parseCacheBytes = 0;
 
 /** readYaml for resource files, through a small cache; callers get their own copies of the documents. */
 function readManifest(text: string, path: string): { docs: ParsedDoc[]; problems: Problem[] } {
   let hit = PARSE_CACHE.get(path);
   if (!hit || hit.text !== text) {
     const parsed = readYaml(text, path, { duplicateKeys: 'error' });
+    const old = PARSE_CACHE.get(path);
+    if (old) {
+      PARSE_CACHE.delete(path);
+      parseCacheBytes -= old.text.length;
+    }
     hit = { text, docs: parsed.docs, problems: parsed.problems };
-    if (PARSE_CACHE.size >= PARSE_CACHE_LIMIT) PARSE_CACHE.delete(PARSE_CACHE.keys().next().value!);
+    for (const [key, entry] of PARSE_CACHE) {
+      if (parseCacheBytes + text.length <= PARSE_CACHE_BYTES) break;
+      PARSE_CACHE.delete(key);
+      parseCacheBytes -= entry.text.length;
+    }
     PARSE_CACHE.set(path, hit);
+    parseCacheBytes += text.length;
   }
   return { docs: hit.docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: hit.problems };
+}
+
+// Inline patches (`patch: |-` in a kustomization) parsed, by schema and text: a fleet's overlays repeat the same few.
+const INLINE_PATCHES = new Map<string, ParsedDoc[]>();
+const INLINE_PATCH_BYTES = 256 * 1024;
+let inlinePatchBytes = 0;
+
+/** Reads an inline patch's text (no positions), from the cache when the same text parsed cleanly before. */
+function readInlinePatch(text: string, file: string, schema: 'failsafe' | 'yaml11'): { docs: ParsedDoc[]; problems: Problem[] } {
+  const key = `${schema}\0${text}`;
+  let docs = INLINE_PATCHES.get(key);
+  if (!docs) {
+    const parsed = readYaml(text, file, schema === 'yaml11' ? { duplicateKeys: 'lastWins', schema: 'yaml11' } : { duplicateKeys: 'lastWins' });
+    // Problems name the kustomization file: a failing text is read again each time.
+    if (parsed.problems.length > 0) return parsed;
+    docs = parsed.docs;
+    for (const [k] of INLINE_PATCHES) {
+      if (inlinePatchBytes + key.length <= INLINE_PATCH_BYTES) break;
+      INLINE_PATCHES.delete(k);
+      inlinePatchBytes -= k.length;
+    }
+    INLINE_PATCHES.set(key, docs);
+    inlinePatchBytes += key.length;
+  }
+  return { docs: docs.map((d) => ({ value: deepCopy(d.value), line: d.line })), problems: [] };
 }
 
 /** kustomize holds labels and annotations as strings: `happy: true` becomes "true". */

@@ -44,17 +44,30 @@ export interface KustomizationError {
 }
 
 // Parsed kustomizations by path, reused while the text is unchanged: sibling overlays build the same base, and
-// `render --all` builds it once per overlay. Each caller gets its own copy of the fields.
+// `render --all` builds it once per overlay. Each caller gets its own copy of the fields. Bounded by the text it
+// holds: an entry keeps its YAML document for positions (~20× the text), and sibling overlays are built together, so
+// a few hundred entries serve them (thousands held ~60 MB at 1,000 apps and gained nothing).
 const PARSED = new Map<string, { readonly text: string; readonly result: { k?: Kustomization; error?: KustomizationError } }>();
-const PARSED_LIMIT = 4096;
+const PARSED_BYTES = 512 * 1024;
+let parsedBytes = 0;
 
 /** Parses kustomization text; returns the kustomization or an error. */
 export function parseKustomization(text: string, file: string): { k?: Kustomization; error?: KustomizationError } {
   let hit = PARSED.get(file);
   if (!hit || hit.text !== text) {
+    const old = PARSED.get(file);
+    if (old) {
+      PARSED.delete(file);
+      parsedBytes -= old.text.length;
+    }
     hit = { text, result: parseKustomizationText(text, file) };
-    if (PARSED.size >= PARSED_LIMIT) PARSED.delete(PARSED.keys().next().value!);
+    for (const [key, entry] of PARSED) {
+      if (parsedBytes + text.length <= PARSED_BYTES) break;
+      PARSED.delete(key);
+      parsedBytes -= entry.text.length;
+    }
     PARSED.set(file, hit);
+    parsedBytes += text.length;
   }
   const { k, error } = hit.result;
   return k ? { k: { ...k, fields: deepCopy(k.fields as Json) as Kustomization['fields'] } } : { ...(error ? { error } : {}) };

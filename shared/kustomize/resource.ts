@@ -126,7 +126,18 @@ export class Resource {
     return { group, version, kind: this.kind };
   }
   curId(): ResId {
-    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+    // Built in one object (no spread of gvk()): ids are taken for every lookup, selection and name reference.
+    const av = this.apiVersion;
+    const i = av.indexOf('/');
+    const m = this.obj.metadata;
+    const meta = isMapValue(m) ? m : undefined;
+    return {
+      group: i < 0 ? '' : av.slice(0, i),
+      version: i < 0 ? av : av.slice(i + 1),
+      kind: this.kind,
+      name: meta && typeof meta.name === 'string' ? meta.name : '',
+      namespace: meta && typeof meta.namespace === 'string' ? meta.namespace : '',
+    };
   }
   /** The id the resource was first read or generated with. */
   orgId(): ResId {

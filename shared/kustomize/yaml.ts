@@ -456,8 +456,13 @@ function isBreakCode(cp: number): boolean {
   return cp === 0x0a || cp === 0x0d || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
 }
 
+/** Strings of these characters (not starting with '.' or '-') have no indicator, space, break or special character. */
+const SAFE_SCALAR = /^[A-Za-z0-9_/][A-Za-z0-9_./-]*$/;
+
 function analyze(value: string): ScalarInfo {
   if (value.length === 0) return { multiline: false, blockPlain: true, singleQuoted: true, block: false };
+  // Most names, versions and labels: what the scan below finds for them, without splitting into code points.
+  if (SAFE_SCALAR.test(value)) return { multiline: false, blockPlain: true, singleQuoted: true, block: true };
   let blockIndicators = false;
   let lineBreaks = false;
   let special = false;
@@ -572,7 +577,15 @@ function chooseStyle(s: string, simpleKey: boolean): Style {
   return style;
 }
 
+/** Spaces (where a plain scalar may fold) and surrogate pairs (one column for two UTF-16 units). */
+const SPACE_OR_SURROGATE = /[ \uD800-\uDFFF]/;
+
 function writePlain(out: Out, s: string, indent: number, allowBreaks: boolean): void {
+  // Without spaces nothing folds, and without surrogates each UTF-16 unit is one column: the text as it is.
+  if (!SPACE_OR_SURROGATE.test(s)) {
+    out.put(s);
+    return;
+  }
   const chars = Array.from(s);
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {

@@ -3,13 +3,13 @@
 // and behind a `flotilla://` deep link (`flotilla://apps/frontend/dev/Diff` opens the same place).
 
 /** The top-level pages of the shell, in sidebar order. */
-export const ROUTE_PAGES = ['fleet', 'applications', 'applicationsets', 'promotions', 'reports', 'clusters'] as const;
+export const ROUTE_PAGES = ['fleet', 'applications', 'applicationsets', 'promotions', 'reports', 'notifications', 'clusters'] as const;
 /** A top-level page of the shell. */
 export type RoutePage = (typeof ROUTE_PAGES)[number];
 
 /** A place in the UI: a page, optionally narrowed to one thing on it. */
 export type Route =
-  | { readonly page: 'fleet' | 'applications' | 'reports' }
+  | { readonly page: 'fleet' | 'applications' | 'reports' | 'notifications' }
   | { readonly page: 'applicationsets'; readonly file?: string }
   | { readonly page: 'promotions'; readonly id?: number }
   | { readonly page: 'clusters'; readonly cluster?: string }
@@ -58,6 +58,7 @@ export function parseRoute(hash: string): Route | undefined {
     case 'fleet':
     case 'applications':
     case 'reports':
+    case 'notifications':
       return rest.length === 0 ? { page: head } : undefined;
     case 'applicationsets':
       return rest.length === 0 ? { page: head } : { page: head, file: rest.join('/') };

@@ -8,6 +8,9 @@ import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { isRecord, parseYamlDocuments } from '../yaml/documents';
 import type { SourcePosition } from '../yaml/node-position';
+import type { ConfigOrigin } from '../yaml/config-map';
+export type { ConfigOrigin } from '../yaml/config-map';
+import { innerPosition, readNamedConfigMapFile } from '../yaml/config-map';
 import { compileExpr, ExprCompileError } from './expr';
 import type { NotificationTemplate, NotifyConfig, ServiceConfig, Subscription, TriggerCondition, WebhookTemplate } from './types';
 
@@ -16,40 +19,9 @@ export const NOTIFICATIONS_CONFIGMAP = 'argocd-notifications-cm';
 /** The Secret its `$name` references resolve from. */
 export const NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
 
-/** Where the ConfigMap's text came from, to place problems. */
-export interface ConfigOrigin {
-  /** Repository-relative or data-folder path of the file; absent for a ConfigMap read from a cluster. */
-  readonly file?: string;
-  /** For people: `apps/argocd-notifications-cm.yaml`, `cluster prod`. */
-  readonly source: string;
-  /** Where each data key's value starts, and the file's lines (to place a position inside a block value). */
-  readonly positions?: ReadonlyMap<string, SourcePosition>;
-  readonly lines?: readonly string[];
-}
-
-/** The `data` of a ConfigMap file, with where each value is written; a file without the ConfigMap is a Problem. */
+/** The `data` of the argocd-notifications-cm ConfigMap file, with where each value is written. */
 export function readConfigMapFile(text: string, file: string): { data?: Record<string, string>; origin: ConfigOrigin; problems: Problem[] } {
-  const parsed = parseYamlDocuments(text, file);
-  const problems = [...parsed.problems];
-  const origin: ConfigOrigin = { file, source: file };
-  const doc = parsed.docs.find((d) => isRecord(d.value) && d.value.kind === 'ConfigMap' && isRecord(d.value.metadata) && d.value.metadata.name === NOTIFICATIONS_CONFIGMAP);
-  if (!doc || !isRecord(doc.value)) {
-    problems.push(problem(`no ConfigMap ${NOTIFICATIONS_CONFIGMAP} in this file`, { file, line: 1, column: 1 }));
-    return { origin, problems };
-  }
-  const raw = isRecord(doc.value.data) ? doc.value.data : {};
-  const data: Record<string, string> = {};
-  const positions = new Map<string, SourcePosition>();
-  for (const [k, v] of Object.entries(raw)) {
-    const at = doc.at(['data', k], 'value');
-    if (typeof v !== 'string') {
-      problems.push(problem(`data.${k} must be a string`, { file, ...at }));
-      continue;
-    }
-    data[k] = v;
-    positions.set(k, at);
-  }
-  return { data, origin: { ...origin, positions, lines: text.split('\n') }, problems };
+  return readNamedConfigMapFile(text, file, NOTIFICATIONS_CONFIGMAP);
 }
 
 /** Argo CD's condition key: `[i].` and the unpadded base64url SHA-1 of the `when` text. */
@@ -58,22 +30,6 @@ export function conditionKey(index: number, when: string): string {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return `[${index}].${base64Encode(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
-}
-
-/** Places a position inside a data value's YAML (1-based line/column of the inner text) in the file. */
-function innerPosition(origin: ConfigOrigin, key: string, inner: SourcePosition | undefined): Omit<Problem, 'message' | 'severity'> {
-  const base = origin.positions?.get(key);
-  if (!origin.file) return {};
-  if (!base) return { file: origin.file };
-  if (!inner) return { file: origin.file, ...base };
-  const lines = origin.lines ?? [];
-  const headerLine = lines[base.line - 1] ?? '';
-  // A block scalar (`key: |`) starts on the next line, indented; a plain or quoted value sits on the key's line.
-  const block = /^[|>]/.test(headerLine.slice(base.column - 1).trimStart());
-  if (!block) return { file: origin.file, line: base.line + inner.line - 1, column: inner.line === 1 ? base.column + inner.column - 1 : inner.column };
-  const first = lines[base.line] ?? '';
-  const indent = first.length - first.trimStart().length;
-  return { file: origin.file, line: base.line + inner.line, column: indent + inner.column };
 }
 
 function where(origin: ConfigOrigin, key: string): Omit<Problem, 'message' | 'severity'> {

@@ -4,8 +4,10 @@
 import type { TimelineEntry } from '../report/model';
 import type { FreezeWindow, StageGates } from './pipeline';
 import { cronMatches, DEFAULT_FRESHNESS_MS, parseCron } from './pipeline';
-import type { CommitSignature } from './signature';
-import { describeSignature } from './signature';
+import type { ApprovalRecord, ApprovalSubject, ApprovalVerdict, Promoter } from './approval';
+import { approvalGate } from './approval';
+import type { CommitSignature } from '../repo/signature';
+import { describeSignature } from '../repo/signature';
 
 /** How a promotion was confirmed: in a person's interactive prompt or dialog, by a `--yes` flag, or by automation. */
 export type Confirmation = 'interactive' | 'flag' | 'auto';
@@ -16,10 +18,10 @@ export interface GateContext {
   readonly now: number;
   /** The recorded states of an Application on a cluster, oldest first; undefined when none were recorded. */
   readonly history?: (application: string, cluster: string) => readonly TimelineEntry[] | undefined;
-  /** Who approved this promotion. */
-  readonly approvals?: readonly string[];
-  /** Who promotes (never counts as an approver). */
-  readonly promoter?: string;
+  /** The approval records read from the remote, with git's verdict on each signature (see approval.ts). */
+  readonly approvals?: readonly ApprovalRecord[];
+  /** Who promotes (never counts as an approver): git identity and signing key. */
+  readonly promoter?: Promoter;
   readonly confirmation: Confirmation;
   /**
    * The versions an app has in a stage at a recorded revision (undefined when the revision is not in the repository).
@@ -44,6 +46,8 @@ export interface GateResult {
   /** Soak gates: how long the source has been Synced and Healthy with the versions, and how long it must be. */
   readonly heldMs?: number;
   readonly requiredMs?: number;
+  /** Approval gates: each approval record of the stage's plans, counted or why not. */
+  readonly approvals?: readonly ApprovalVerdict[];
 }
 
 /** A source-stage Application a soak gate looks at. */
@@ -135,8 +139,11 @@ export function activeFreeze(window: FreezeWindow, now: number): string | undefi
   return undefined;
 }
 
-/** The stage-wide gates of a promotion into `stage`: freeze windows, approvals and manual-only. */
-export function stageGates(stage: string, gates: StageGates, ctx: GateContext): GateResult[] {
+/**
+ * The stage-wide gates of a promotion (or rollback) into `stage`: freeze windows, approvals, signed commits and
+ * manual-only. Approvals count only for a `plan` (its kind, pipeline and digest); without one the gate says what is needed.
+ */
+export function stageGates(stage: string, gates: StageGates, ctx: GateContext, plan?: { readonly kind: ApprovalSubject['kind']; readonly pipeline: string; readonly digest?: string }): GateResult[] {
   const out: GateResult[] = [];
   for (const w of gates.freezeWindows) {
     const frozen = activeFreeze(w, ctx.now);
@@ -144,18 +151,7 @@ export function stageGates(stage: string, gates: StageGates, ctx: GateContext): 
     out.push(frozen ? { gate: 'freeze', stage, passed: false, reason: `${stage} is ${frozen}${w.reason ? `: ${w.reason}` : ''}` } : { gate: 'freeze', stage, passed: true, reason: `outside the freeze window ${what}` });
   }
   if (gates.requiredApprovals > 0) {
-    const given = new Set((ctx.approvals ?? []).filter((a) => a !== ctx.promoter));
-    const valid = gates.approvers.filter((a) => given.has(a));
-    const passed = valid.length >= gates.requiredApprovals;
-    const ignoredSelf = ctx.promoter !== undefined && (ctx.approvals ?? []).includes(ctx.promoter) ? ` (${ctx.promoter} promotes and cannot approve)` : '';
-    out.push({
-      gate: 'approval',
-      stage,
-      passed,
-      reason: passed
-        ? `approved by ${valid.join(', ')}`
-        : `needs ${gates.requiredApprovals} approval(s) from ${gates.approvers.join(', ')}; has ${valid.length}${valid.length ? ` (${valid.join(', ')})` : ''}${ignoredSelf}`,
-    });
+    out.push(approvalGate(stage, gates, ctx.approvals ?? [], ctx.promoter, plan ?? { kind: 'promotion', pipeline: '' }));
   }
   if (gates.signedCommits) out.push(signatureGate(stage, ctx.sourceSignature));
   if (gates.manualOnly) {

@@ -3,7 +3,10 @@
 export { parsePipelineFile, parseDuration, parseCron, cronMatches, DEFAULT_OVERLAY_PATH } from './pipeline';
 export type { PipelineSpec, StageSpec, StageGates, FreezeWindow, PromoteSpec, PromotedPath, PipelineGit, PipelineApp, ParsedPipelines } from './pipeline';
 export { planPromotion, planVersions, planBlockers, overlayDir, stageClusters, pipelineApps, kustomizationFile, diffObjects } from './plan';
-export type { PromotionRequest, PlanInput, PromotionPlan, AppPlan, FileEdit, ClusterDiff, ResourceChange, PromotionMove, GeneratedApplication } from './plan';
+export type { PromotionRequest, PlanInput, PromotionPlan, AppPlan, FileEdit, ClusterDiff, ResourceChange, PromotionMove, GeneratedApplication } from './plan-types';
+export { promotionDigest, rollbackDigest, shortDigest, isDigest } from './digest';
+export { approvalGate, approvalVerdicts, approvalMessage, parseApprovalMessage, signerIs, signerIsPromoter, APPROVALS_REF, APPROVAL_TRAILERS } from './approval';
+export type { ApprovalRecord, ApprovalSubject, ApprovalVerdict, Promoter } from './approval';
 export { soakGate, stageGates, signatureGate, activeFreeze, healthySince, formatDuration } from './gates';
 export type { GateContext, GateResult, GateKind, Confirmation, SoakSubject } from './gates';
 export { promotionMessage, rollbackMessage, parsePromotionTrailers, changedApps, TRAILERS } from './commit-message';
@@ -14,5 +17,5 @@ export type { YamlPath, YamlSet, YamlScalar, YamlEditResult } from './yaml-path'
 export type { PromotionRecordView, PromotionResult, LiveClusterDiff } from './history';
 export { pipelineVersions } from './versions';
 export type { AppVersions, StageVersions } from './versions';
-export { describeSignature, signatureStatus } from './signature';
-export type { CommitSignature, SignatureStatus } from './signature';
+export { describeSignature, signatureStatus } from '../repo/signature';
+export type { CommitSignature, SignatureStatus } from '../repo/signature';

@@ -2,11 +2,8 @@
 // over, the target stage rendered with those edits and diffed per cluster against its current desired state, and the
 // gates with their verdicts. Pure: the Node side supplies the tree, the generated Applications and the history.
 
-import type { ValidationFinding } from '../validate/finding';
-import type { Validator } from '../validate/types';
 import { validatePromoted, validationGates } from './plan-validation';
-import type { Document } from 'yaml';
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Application } from '../model/application';
 import type { KubeObject } from '../model/status';
 import type { ClusterSpec } from '../model/fleet';
@@ -21,124 +18,21 @@ import { formatProblem, problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { walkFiles } from '../repo/file-tree';
 import { joinPath, normalizePath } from '../repo/paths';
-import type { GateContext, GateResult, SoakSubject } from './gates';
+import type { GateResult, SoakSubject } from './gates';
 import { soakGate, stageGates } from './gates';
+import { promotionDigest } from './digest';
 import { OverlayFileTree } from './overlay-tree';
 import { diffObjects, fluxChildDiffs } from './rendered-diff';
+import type { AppPlan, ClusterDiff, FileEdit, GeneratedApplication, PlanInput, PromotionMove, PromotionPlan, ResourceChange } from './plan-types';
+import { imageEntries, planImages, planRevisions } from './plan-moves';
 
 export { diffObjects };
+export type { PromotionRequest, GeneratedApplication, PlanInput, PromotionMove, FileEdit, ResourceChange, ClusterDiff, AppPlan, PromotionPlan } from './plan-types';
 import type { PipelineSpec, StageSpec } from './pipeline';
 import { DEFAULT_OVERLAY_PATH } from './pipeline';
 import type { YamlScalar, YamlSet } from './yaml-path';
 import { stageVersions } from './versions';
 import { editYaml, lineOf, parseForEdit, resolveYamlPath } from './yaml-path';
-
-/** What to promote: which apps from which stage to which. */
-export interface PromotionRequest {
-  readonly from: string;
-  readonly to: string;
-  /** Pipeline app names, or every app of the source stage. */
-  readonly apps: readonly string[] | 'all';
-  /** Only these images (names as in the kustomization `images` field); every promoted image when absent. */
-  readonly images?: readonly string[];
-}
-
-/** A generated Application and the ApplicationSet it came from. */
-export interface GeneratedApplication {
-  readonly application: Application;
-  readonly appset: string;
-}
-
-/** Everything a plan reads. */
-export interface PlanInput {
-  readonly pipeline: PipelineSpec;
-  readonly request: PromotionRequest;
-  /** The repository at the revision the promotion builds on. */
-  readonly tree: FileTree;
-  readonly clusters: readonly ClusterSpec[];
-  /** The Applications generated at that revision: each stage's Applications, destinations and namespaces. */
-  readonly applications?: readonly GeneratedApplication[];
-  readonly loadRestrictor?: 'rootOnly' | 'none';
-  readonly gates: GateContext;
-  /** Render the target stage and diff it (default true). */
-  readonly render?: boolean;
-  /** The validators of a target cluster (schema for its version, lint, score, admission): the plan shows their findings on the promoted state. */
-  readonly validators?: (cluster: string) => readonly Validator[];
-  /** The Node side's render tools (helm, jsonnet) and the target clusters' capabilities, so Helm charts (a HelmRelease's too) render in the diff as Argo CD and Flux render them. */
-  readonly renderWith?: Pick<RenderOptions, 'helmFor' | 'tools' | 'capabilities' | 'kustomizeBuildOptions'>;
-}
-
-/** One value that moves: an image, a YAML path or a git revision pin, with the target's value now and after. */
-export interface PromotionMove {
-  readonly kind: 'image' | 'path' | 'revision';
-  /** The image name, the YAML path, or the remote resource URL. */
-  readonly name: string;
-  readonly file: string;
-  readonly line?: number;
-  /** The target's value now (absent when it has none). */
-  readonly from?: string;
-  readonly to: string;
-}
-
-/** One edited file: its text before and after (only the moved values differ). */
-export interface FileEdit {
-  readonly file: string;
-  readonly before: string;
-  readonly after: string;
-  /** `diff -u` of the file. */
-  readonly diff: string;
-}
-
-/** One resource that the promotion changes on a cluster. */
-export interface ResourceChange {
-  /** `group/kind/namespace/name`. */
-  readonly id: string;
-  readonly change: 'added' | 'removed' | 'changed';
-  /** Unified diff of the rendered YAML, current desired state against the promoted one (Secret values masked). */
-  readonly diff: string;
-}
-
-/** The rendered change on one target cluster. */
-export interface ClusterDiff {
-  readonly cluster: string;
-  /** The Application that deploys the overlay there, when one was found. */
-  readonly application?: string;
-  readonly namespace?: string;
-  readonly changes: readonly ResourceChange[];
-  readonly problems: readonly Problem[];
-  /** Findings of validation on the promoted state of this cluster, located in the edited repository. */
-  readonly findings?: readonly ValidationFinding[];
-  /** The checks that ran for `findings` (`schema`, `lint`, `score`, `admission`). */
-  readonly checks?: readonly string[];
-}
-
-/** The plan of one app. */
-export interface AppPlan {
-  readonly app: string;
-  readonly sourceDir: string;
-  readonly targetDir: string;
-  readonly moves: readonly PromotionMove[];
-  readonly edits: readonly FileEdit[];
-  readonly clusters: readonly ClusterDiff[];
-  readonly problems: readonly Problem[];
-}
-
-/** A promotion's plan: per app the edits and rendered diffs, the gates, and whether it may run. */
-export interface PromotionPlan {
-  readonly pipeline: string;
-  readonly from: string;
-  readonly to: string;
-  /** The commit the plan builds on. */
-  readonly revision?: string;
-  readonly apps: readonly AppPlan[];
-  readonly gates: readonly GateResult[];
-  /** Problems not tied to one app (unknown stage, ...). */
-  readonly problems: readonly Problem[];
-  /** Nothing to change: every selected app's target already has the source's versions. */
-  readonly noop: boolean;
-  /** No error, every gate passed, and something to change. */
-  readonly ready: boolean;
-}
 
 /** The overlay folder of an app in a stage. */
 export function overlayDir(pipeline: PipelineSpec, stage: StageSpec, app: string): string | undefined {
@@ -224,7 +118,7 @@ export function planPromotion(input: PlanInput): PromotionPlan {
   const byPath = indexApplications(applications, input.clusters);
 
   const apps: AppPlan[] = [];
-  const gates: GateResult[] = stageGates(to.name, to.gates, input.gates);
+  const soak: GateResult[] = [];
   for (const app of selected) {
     const plan = planApp(input, app, from, to, toClusters, byPath);
     apps.push(plan);
@@ -232,15 +126,18 @@ export function planPromotion(input: PlanInput): PromotionPlan {
       const versions = stageVersions(pipeline, input.tree, app, from.name);
       const subjects = soakSubjects(app, plan.sourceDir, fromClusters, byPath).map((s) => ({ ...s, stage: from.name, ...(versions ? { versions } : {}) }));
       if (subjects.length === 0) {
-        gates.push({ gate: 'soak', stage: to.name, app, passed: false, reason: `no Application deploys ${plan.sourceDir} to a cluster of stage ${from.name} (${fromClusters.join(', ') || 'none'}): the soak cannot be checked` });
+        soak.push({ gate: 'soak', stage: to.name, app, passed: false, reason: `no Application deploys ${plan.sourceDir} to a cluster of stage ${from.name} (${fromClusters.join(', ') || 'none'}): the soak cannot be checked` });
       }
-      for (const s of subjects) gates.push(soakGate(to.name, to.gates.soakMs, s, input.gates, to.gates.freshnessMs));
+      for (const s of subjects) soak.push(soakGate(to.name, to.gates.soakMs, s, input.gates, to.gates.freshnessMs));
     }
   }
+  // The stage-wide gates come after the apps: an approval counts only when it names this plan's digest.
+  const digest = promotionDigest({ ...base, apps });
+  const gates: GateResult[] = [...stageGates(to.name, to.gates, input.gates, { kind: 'promotion', pipeline: pipeline.name, digest }), ...soak];
   if (to.validation) gates.push(...validationGates(to.name, to.validation, apps));
   const hasError = [...problems, ...apps.flatMap((a) => [...a.problems, ...a.clusters.flatMap((c) => c.problems)])].some((p) => p.severity === 'error');
   const noop = !hasError && apps.every((a) => a.edits.length === 0);
-  return { ...base, apps, gates, problems, noop, ready: !hasError && !noop && gates.every((g) => g.passed) };
+  return { ...base, apps, gates, problems, noop, digest, ready: !hasError && !noop && gates.every((g) => g.passed) };
 }
 
 /** The Applications that deploy each source path, with their fleet cluster. */
@@ -384,111 +281,6 @@ function planApp(input: PlanInput, app: string, from: StageSpec, to: StageSpec, 
   if (problems.some((p) => p.severity === 'error')) return { app, sourceDir, targetDir, moves, edits: [], clusters: [], problems };
   const clusters = input.render === false || edits.length === 0 ? [] : renderDiffs(input, app, targetDir, edits, toClusters, byPath);
   return { app, sourceDir, targetDir, moves, edits, clusters, problems };
-}
-
-interface ImageEntry {
-  readonly name: string;
-  readonly fields: Readonly<Record<'newName' | 'newTag' | 'digest', string | undefined>>;
-}
-
-function imageEntries(js: unknown): ImageEntry[] {
-  const list = isObj(js) && Array.isArray(js.images) ? js.images : [];
-  const out: ImageEntry[] = [];
-  for (const it of list) {
-    if (!isObj(it) || typeof it.name !== 'string') continue;
-    const f = (k: string): string | undefined => (it[k] === undefined || it[k] === null ? undefined : String(it[k]));
-    out.push({ name: it.name, fields: { newName: f('newName'), newTag: f('newTag'), digest: f('digest') } });
-  }
-  return out;
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function imageRef(e: ImageEntry | undefined): string | undefined {
-  if (!e) return undefined;
-  const { newName, newTag, digest } = e.fields;
-  if (newName === undefined && newTag === undefined && digest === undefined) return undefined;
-  return `${newName ?? e.name}${newTag !== undefined ? `:${newTag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
-}
-
-function planImages(
-  app: string, srcFile: string, srcJs: unknown, tgtFile: string, tgtText: string, tgtJs: unknown, tgtDoc: Document,
-  which: true | readonly string[], only: readonly string[] | undefined,
-  moves: PromotionMove[], addSet: (file: string, set: YamlSet) => void, problems: Problem[],
-): void {
-  const src = imageEntries(srcJs);
-  const tgt = imageEntries(tgtJs);
-  let names = which === true ? src.map((e) => e.name) : [...which];
-  if (only) {
-    for (const n of only) if (which !== true && !which.includes(n)) problems.push(problem(`image ${n} is not promoted by the pipeline (promote.images lists ${which.join(', ')})`, { app }));
-    names = names.filter((n) => only.includes(n));
-    for (const n of only) if (!names.includes(n) && !src.some((e) => e.name === n)) names.push(n);
-  }
-  const tgtSeqLength = isObj(tgtJs) && Array.isArray(tgtJs.images) ? tgtJs.images.length : 0;
-  let appended = 0;
-  for (const name of names) {
-    const s = src.find((e) => e.name === name);
-    if (!s) {
-      problems.push(problem(`image ${name} is not in the source stage's images (${src.map((e) => e.name).join(', ') || 'none'})`, { app, file: srcFile }));
-      continue;
-    }
-    const ti = tgt.findIndex((e) => e.name === name);
-    const t = ti >= 0 ? tgt[ti] : undefined;
-    if (imageRef(s) === imageRef(t) && JSON.stringify(s.fields) === JSON.stringify(t?.fields)) continue;
-    const seqNode = tgtDoc.get('images', true);
-    const itemNode = ti >= 0 && isSeq(seqNode) ? seqNode.items[ti] : undefined;
-    const index = ti >= 0 ? ti : tgtSeqLength + appended++;
-    if (ti < 0) addSet(tgtFile, { path: ['images', index, 'name'], value: name });
-    let changed = false;
-    for (const k of ['newName', 'newTag', 'digest'] as const) {
-      const v = s.fields[k];
-      if (v === undefined) {
-        if (t?.fields[k] !== undefined) {
-          problems.push(problem(`image ${name}: the target sets ${k} (${t.fields[k]}) and the source does not; remove it by hand once, later promotions edit the image in place`, { app, file: tgtFile, line: lineOf(tgtText, isMap(itemNode) ? (itemNode.get(k, true) as never) : undefined) ?? 1 }));
-        }
-        continue;
-      }
-      if (t?.fields[k] === v) continue;
-      changed = true;
-      addSet(tgtFile, { path: ['images', index, k], value: v });
-    }
-    if (changed || ti < 0) moves.push({ kind: 'image', name, file: tgtFile, ...(itemNode ? { line: lineOf(tgtText, itemNode as never)! } : {}), ...(imageRef(t) ? { from: imageRef(t)! } : {}), to: imageRef(s)! });
-  }
-}
-
-function remoteRefs(js: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!isObj(js)) return out;
-  for (const field of ['resources', 'components']) {
-    const list = js[field];
-    if (!Array.isArray(list)) continue;
-    for (const r of list) {
-      if (typeof r !== 'string') continue;
-      const m = /^(.*[?&])ref=([^&]+)(.*)$/.exec(r);
-      if (m) out.set(m[1]! + '\u0000' + m[3]!, m[2]!);
-    }
-  }
-  return out;
-}
-
-function planRevisions(srcJs: unknown, tgtFile: string, tgtText: string, tgtDoc: Document, moves: PromotionMove[], addSet: (file: string, set: YamlSet) => void): void {
-  const src = remoteRefs(srcJs);
-  for (const field of ['resources', 'components']) {
-    const seq = tgtDoc.get(field, true);
-    if (!isSeq(seq)) continue;
-    seq.items.forEach((node, i) => {
-      if (!isScalar(node) || typeof node.value !== 'string') return;
-      const m = /^(.*[?&])ref=([^&]+)(.*)$/.exec(node.value);
-      if (!m) return;
-      const ref = src.get(m[1]! + '\u0000' + m[3]!);
-      if (ref === undefined || ref === m[2]) return;
-      const url = m[1]!.slice(0, -1) + m[3]!;
-      moves.push({ kind: 'revision', name: url, file: tgtFile, ...(lineOf(tgtText, node) ? { line: lineOf(tgtText, node)! } : {}), from: m[2]!, to: ref });
-      addSet(tgtFile, { path: [field, i], value: `${m[1]}ref=${ref}${m[3]}` });
-    });
-  }
 }
 
 function renderDiffs(input: PlanInput, app: string, targetDir: string, edits: readonly FileEdit[], toClusters: readonly string[], byPath: AppIndex): ClusterDiff[] {

@@ -1,7 +1,11 @@
 // The drift report document (JSON schema version 1, see docs/drift-report-schema.md): built from the store's plain
 // data, sorted by environment, cluster and app, with a summary per environment, cluster and app.
 
+import { agreement, verdictsBeside } from '../controllers/summary';
+import type { ControllerAgreement, ControllerStatus } from '../controllers/types';
 import type { HealthResult, SyncStatus } from '../model/status';
+import type { CommitSignature, SignatureVerdict } from '../repo/signature';
+import { signatureVerdict, signatureWords } from '../repo/signature';
 import { coverageLine, coverageOf } from './coverage';
 import type { DriftReportEntryInput, DriftReportInput, RecordedResource, SnapshotRef } from './model';
 
@@ -50,6 +54,55 @@ export interface DriftReportEntry {
   readonly driftedResources: readonly DriftedResourceEntry[];
   /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
   readonly unreachable: string | null;
+  /** What the GitOps controller in the cluster (Argo CD Application, Flux Kustomization/HelmRelease) reported, or null. */
+  readonly controller: ControllerStatus | null;
+  /** The controller's word beside Flotilla's verdict: "Argo CD says Synced at abc1234; Flotilla sees 2 objects differing". */
+  readonly controllerSays: string | null;
+  /** Whether the controller and Flotilla agree on whether the app is in sync. */
+  readonly controllerAgreement: ControllerAgreement | null;
+  /** The verified signature of the commit it runs; null when no commit is known or it was not verified. */
+  readonly signature: ReportSignature | null;
+}
+
+/** The signature of the commit an app × cluster runs, as reports carry it. */
+export interface ReportSignature {
+  /** The commit it runs (the controller's applied revision, else the one recorded at the refresh or sync). */
+  readonly commit: string;
+  readonly verdict: SignatureVerdict;
+  /** The verdict for people: `signed by alice@example.com`, `unsigned`… */
+  readonly words: string;
+  readonly signer: string | null;
+  /** The OpenPGP key id or fingerprint, or the SSH key's SHA256 fingerprint. */
+  readonly key: string | null;
+  readonly format: 'openpgp' | 'ssh' | null;
+  /** git's own words when the signature is not good. */
+  readonly detail: string | null;
+}
+
+/** A verified signature as reports carry it. */
+export function reportSignature(sig: CommitSignature): ReportSignature {
+  return { commit: sig.commit, verdict: signatureVerdict(sig), words: signatureWords(sig), signer: sig.signer || null, key: sig.key ?? null, format: sig.format ?? null, detail: sig.detail ?? null };
+}
+
+/** The distinct commits a report's entries run: what the Node side verifies before building it. */
+export function reportRevisions(input: DriftReportInput): string[] {
+  return [...new Set(input.entries.flatMap((e) => (e.runs ? [e.runs] : [])))];
+}
+
+/** The report input with each entry's signature taken from verdicts keyed by commit. */
+export function withReportSignatures(input: DriftReportInput, verdicts: ReadonlyMap<string, CommitSignature>): DriftReportInput {
+  return { ...input, entries: input.entries.map((e) => {
+    const signature = e.runs ? verdicts.get(e.runs) : undefined;
+    return signature ? { ...e, signature } : e;
+  }) };
+}
+
+/** How many app × clusters a controller reported on, and how its word compared with Flotilla's. */
+export interface ControllerSummary {
+  readonly reported: number;
+  readonly agree: number;
+  readonly disagree: number;
+  readonly unknown: number;
 }
 
 /** The drift report: the JSON format itself, and what the HTML, Markdown and JUnit renderers read. */
@@ -67,6 +120,8 @@ export interface DriftReport {
     /** "3 of 12 app × cluster(s) could not be compared: cluster prod unreachable", or null when all were. */
     readonly coverage: string | null;
     readonly driftedResources: number;
+    /** The controllers' own view (Argo CD, Flux) beside Flotilla's: how many app × clusters they reported on and agreed. */
+    readonly controllers: ControllerSummary;
     readonly byEnvironment: readonly DriftGroupSummary[];
     readonly byCluster: readonly DriftGroupSummary[];
     readonly byApp: readonly DriftGroupSummary[];
@@ -86,7 +141,12 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
   let drifted = 0;
   let unknown = 0;
   let driftedResources = 0;
+  const controllers = { reported: 0, agree: 0, disagree: 0, unknown: 0 };
   for (const e of entries) {
+    if (e.controllerAgreement) {
+      controllers.reported++;
+      controllers[e.controllerAgreement]++;
+    }
     const isDrifted = e.sync === 'OutOfSync';
     const isUnknown = e.sync === 'Unknown';
     if (isDrifted) drifted++;
@@ -115,6 +175,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
       notCompared: coverage.notCompared,
       coverage: coverageLine(coverage) ?? null,
       driftedResources,
+      controllers,
       byEnvironment: sorted(byEnvironment),
       byCluster: sorted(byCluster),
       byApp: sorted(byApp),
@@ -150,6 +211,8 @@ export function driftedResourceId(r: Pick<DriftedResourceEntry, 'group' | 'kind'
 type MutableGroup = { -readonly [K in keyof DriftGroupSummary]: DriftGroupSummary[K] };
 
 function toEntry(e: DriftReportEntryInput): DriftReportEntry {
+  const driftedResources = e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources);
+  const verdict = { sync: e.sync, drifted: driftedResources.length, ...(e.error ? { error: e.error } : {}), revision: e.revision };
   return {
     app: e.app,
     cluster: e.cluster,
@@ -162,7 +225,11 @@ function toEntry(e: DriftReportEntryInput): DriftReportEntry {
     error: e.error ?? null,
     resourceCount: e.resourceCount,
     unreachable: e.unreachable ?? null,
-    driftedResources: e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources),
+    signature: e.signature ? reportSignature(e.signature) : null,
+    driftedResources,
+    controller: e.controller ?? null,
+    controllerSays: e.controller ? verdictsBeside(e.controller, verdict) : null,
+    controllerAgreement: e.controller ? agreement(e.controller, verdict) : null,
   };
 }
 

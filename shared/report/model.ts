@@ -1,7 +1,9 @@
 // The plain data the store produces and the report builders and UIs read: recorded statuses, history and drift
 // report input. No I/O here; the store (electron/store) fills these from SQLite.
 
+import type { ControllerStatus } from '../controllers/types';
 import type { AppClusterStatus, HealthResult, HealthStatus, ResourceStatus, SyncStatus } from '../model/status';
+import type { CommitSignature } from '../repo/signature';
 
 /** A resource's status as recorded, with when its current drift began (absent when it is in sync). */
 export interface RecordedResource extends ResourceStatus {
@@ -150,6 +152,12 @@ export interface DriftReportEntryInput {
   readonly drifted: readonly RecordedResource[];
   /** Why the snapshot could not read it (cluster unreachable): the state shown is the last one observed, at `observedAt`. */
   readonly unreachable?: string;
+  /** The commit it runs (the controller's applied revision, else the recorded one; see `runningRevision`). */
+  readonly runs?: string;
+  /** That commit's verified signature, filled in by the Node side (absent: not verified). */
+  readonly signature?: CommitSignature;
+  /** What the GitOps controller in the cluster (Argo CD, Flux) said about the app, recorded with the observation. */
+  readonly controller?: ControllerStatus;
 }
 
 /** What a drift report is built from: one snapshot's app × clusters. */

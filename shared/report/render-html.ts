@@ -4,6 +4,8 @@
 import type { DriftGroupSummary, DriftReport, DriftReportEntry, DriftedResourceEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
 import { staleNote } from './coverage';
+import { signatureCell } from './render-markdown';
+import { controllerWord } from '../controllers/summary';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -19,10 +21,10 @@ const CSS = `
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:20px 0 6px}
 .meta{color:var(--muted)}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}.card{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 16px;min-width:150px}
 .card b{display:block;font-size:22px}table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--panel)}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy{color:var(--good)}
+th{background:var(--panel)}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}.OutOfSync,.Degraded,.Missing{color:var(--bad);font-weight:600}.Synced,.Healthy,.sig-signed{color:var(--good)}.sig-bad,.sig-unsigned,.sig-untrusted{color:var(--bad)}
 .Unknown,.Progressing,.Suspended{color:var(--warn)}code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;margin:4px 0 12px}pre .a{background:var(--add);display:block}pre .d{background:var(--del);display:block}
-details{margin:2px 0}summary{cursor:pointer}.ok{color:var(--good)}.err{color:var(--bad)}
+details{margin:2px 0}summary{cursor:pointer}.ok{color:var(--good)}.err{color:var(--bad)}.disagree{color:var(--bad);font-weight:600}.agree{color:var(--good)}.unknown{color:var(--warn)}
 `;
 
 /** Renders the report as a standalone HTML document. */
@@ -55,6 +57,13 @@ export function renderDriftReportHtml(report: DriftReport): string {
           : `<p class="err">No drift found in the ${s.appClusters - s.notCompared} of ${s.appClusters} app × cluster(s) that could be compared.</p>\n`
         : `<p class="err">${s.drifted} app × cluster(s) drifted, ${s.driftedResources} resource(s) in all.</p>\n`,
   );
+  const c = s.controllers;
+  if (c.reported > 0) {
+    out.push(
+      `<p class="${c.disagree ? 'disagree' : 'meta'}">Controllers' own view: Argo CD or Flux reported on ${c.reported} of ${s.appClusters} app × cluster(s); ` +
+        `${c.agree} agree with Flotilla, ${c.disagree} disagree, ${c.unknown} cannot say.</p>\n`,
+    );
+  }
   if (s.coverage) out.push(`<p class="err">Coverage: ${escapeHtml(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.</p>\n`);
   out.push('<h2>By environment</h2>\n', groupTable('Environment', s.byEnvironment));
   out.push('<h2>By cluster</h2>\n', groupTable('Cluster', s.byCluster));
@@ -91,8 +100,10 @@ function entrySection(e: DriftReportEntry, generatedAt: string): string {
     `health <span class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</span>`,
     e.driftSince ? ` · drifted since ${escapeHtml(e.driftSince)}` : '',
     ` · observed ${escapeHtml(e.observedAt)}`,
+    e.signature ? ` · <span class="sig-${e.signature.verdict}">${escapeHtml(signatureCell(e))}</span>` : '',
     e.unreachable ? ` · <b>${escapeHtml(staleNote(e, generatedAt))}</b>` : '',
     '</p>\n',
+    e.controllerSays ? `<p class="controller ${e.controllerAgreement ?? ''}">${escapeHtml(e.controllerSays)}</p>\n` : '',
   );
   out.push('<table><thead><tr><th>Resource</th><th>State</th><th>Health</th><th>Since</th><th>Changed</th></tr></thead><tbody>');
   for (const r of e.driftedResources) {
@@ -121,14 +132,21 @@ function diffBlock(r: DriftedResourceEntry): string {
 function allTable(entries: readonly DriftReportEntry[], generatedAt: string): string {
   const rows = entries.map(
     (e) =>
-      `<tr><td>${escapeHtml(e.environment ?? '')}</td><td>${escapeHtml(e.cluster)}</td><td>${escapeHtml(e.app)}</td><td><code>${escapeHtml(e.revision.slice(0, 12))}</code></td>` +
+      `<tr><td>${escapeHtml(e.environment ?? '')}</td><td>${escapeHtml(e.cluster)}</td><td>${escapeHtml(e.app)}</td><td><code>${escapeHtml(e.revision.slice(0, 12))}</code></td><td class="sig-${e.signature?.verdict ?? 'none'}">${escapeHtml(signatureCell(e))}</td>` +
       `<td class="${cls(e.sync)}">${escapeHtml(e.sync)}</td><td class="${cls(e.health.status)}">${escapeHtml(e.health.status)}</td>` +
-      `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${escapeHtml(e.unreachable ? staleNote(e, generatedAt) : (e.error ?? ''))}</td></tr>`,
+      `<td class="n">${e.driftedResources.length}/${e.resourceCount}</td><td>${controllerCell(e)}</td><td>${escapeHtml(e.unreachable ? staleNote(e, generatedAt) : (e.error ?? ''))}</td></tr>`,
   );
   return (
-    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Error</th></tr></thead>' +
+    '<table><thead><tr><th>Environment</th><th>Cluster</th><th>App</th><th>Revision</th><th>Signature</th><th>Sync</th><th>Health</th><th class="n">Drifted</th><th>Controller</th><th>Error</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>\n`
   );
+}
+
+/** The controller's word with whether it agrees with Flotilla (`Flux: Ready ≠`), the whole sentence as its title. */
+function controllerCell(e: DriftReportEntry): string {
+  if (!e.controller) return '';
+  const mark = e.controllerAgreement === 'disagree' ? ' ≠' : e.controllerAgreement === 'agree' ? ' ✓' : ' ?';
+  return `<span class="${e.controllerAgreement ?? ''}" title="${escapeHtml(e.controllerSays ?? '')}">${escapeHtml(controllerWord(e.controller) + mark)}</span>`;
 }
 
 /** A CSS class from a status word (only known words; anything else gets none). */

@@ -60,7 +60,18 @@ function countFailures(entries: readonly DriftReportEntry[]): number {
 }
 
 function testCase(e: DriftReportEntry, generatedAt: string): string {
+  // The signature of the commit it runs, as properties of the test case (as Jenkins and GitLab read them).
+  const sig = e.signature
+    ? `<properties><property name="signature" value="${escapeXml(e.signature.verdict)}"/><property name="signature.commit" value="${escapeXml(e.signature.commit)}"/><property name="signature.words" value="${escapeXml(e.signature.words)}"/></properties>`
+    : '';
   const open = `    <testcase classname="${escapeXml(`${e.environment ?? ''}${e.environment ? '.' : ''}${e.cluster}`)}" name="${escapeXml(e.app)}">`;
+  // JUnit's order inside a test case: properties, then the failure or error, then its output.
+  const parts = [sig, verdictElement(e, generatedAt), controllerOut(e)].filter((p) => p !== '');
+  return parts.length === 0 ? `${open}</testcase>\n` : `${open}\n${parts.map((p) => `      ${p}\n`).join('')}    </testcase>\n`;
+}
+
+/** The test case's failure (drift) or error (not compared, Unknown) element, or '' when it passed. */
+function verdictElement(e: DriftReportEntry, generatedAt: string): string {
   if (isFailure(e)) {
     const body = [
       `${e.app} on ${e.cluster} is OutOfSync at revision ${e.revision}${e.driftSince ? ` (drifted since ${e.driftSince})` : ''}.`,
@@ -70,15 +81,22 @@ function testCase(e: DriftReportEntry, generatedAt: string): string {
       ]),
     ].join('\n');
     const message = `${e.driftedResources.length} resource(s) drifted`;
-    return `${open}\n      <failure message="${escapeXml(message)}" type="drift">${escapeXml(body)}</failure>\n    </testcase>\n`;
+    return `<failure message="${escapeXml(message)}" type="drift">${escapeXml(body)}</failure>`;
   }
   if (e.unreachable !== null) {
     const last = e.sync === 'OutOfSync' ? `; last recorded OutOfSync, ${e.driftedResources.length} resource(s) drifted` : `; last recorded ${e.sync}`;
-    return `${open}\n      <error message="${escapeXml(staleNote(e, generatedAt) + last)}" type="not-compared"/>\n    </testcase>\n`;
+    return `<error message="${escapeXml(staleNote(e, generatedAt) + last)}" type="not-compared"/>`;
   }
-  if (e.sync === 'Unknown') {
-    const message = e.error ?? 'sync status unknown';
-    return `${open}\n      <error message="${escapeXml(message)}" type="unknown"/>\n    </testcase>\n`;
-  }
-  return `${open}</testcase>\n`;
+  if (e.sync === 'Unknown') return `<error message="${escapeXml(e.error ?? 'sync status unknown')}" type="unknown"/>`;
+  return '';
+}
+
+/**
+ * The controller's own view beside Flotilla's, as the test case's output (CI shows it with the case):
+ * `Argo CD says Synced at abc1234; Flotilla sees 2 objects differing (controller disagrees)`.
+ */
+function controllerOut(e: DriftReportEntry): string {
+  if (!e.controllerSays) return '';
+  const word = e.controllerAgreement === 'disagree' ? 'controller disagrees' : e.controllerAgreement === 'agree' ? 'controller agrees' : 'controller cannot say';
+  return `<system-out>${escapeXml(`${e.controllerSays} (${word})`)}</system-out>`;
 }

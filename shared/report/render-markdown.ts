@@ -3,6 +3,7 @@
 import type { DriftGroupSummary, DriftReport, DriftReportEntry } from './drift-report';
 import { driftedResourceId } from './drift-report';
 import { staleNote } from './coverage';
+import { controllerWord } from '../controllers/summary';
 
 /** Escapes text for a Markdown table cell or inline text (pipes, backslashes, markup characters, newlines). */
 export function escapeMarkdown(text: string): string {
@@ -30,6 +31,10 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
           : `**No drift found** in the ${compared} of ${s.appClusters} app × cluster(s) that could be compared.\n\n`
         : `**${s.drifted} of ${s.appClusters} app × cluster(s) drifted**, ${s.driftedResources} resource(s) in all` + (s.unknown ? `; ${s.unknown} unknown.\n\n` : '.\n\n'),
   );
+  const c = s.controllers;
+  if (c.reported > 0) {
+    out.push(`**Controllers' own view**: Argo CD or Flux reported on ${c.reported} of ${s.appClusters} app × cluster(s); ${c.agree} agree with Flotilla, ${c.disagree} disagree, ${c.unknown} cannot say.\n\n`);
+  }
   if (s.coverage) out.push(`**Coverage**: ${escapeMarkdown(s.coverage)}. App × clusters whose cluster could not be read show the state last observed, with its age.\n\n`);
   out.push('## By environment\n\n', groupTable('Environment', s.byEnvironment));
   out.push('## By cluster\n\n', groupTable('Cluster', s.byCluster));
@@ -39,14 +44,20 @@ export function renderDriftReportMarkdown(report: DriftReport): string {
   if (drifted.length === 0) out.push('None.\n\n');
   for (const e of drifted) out.push(entrySection(e, report.generatedAt));
   out.push('## All app × clusters\n\n');
-  out.push('| Environment | Cluster | App | Revision | Sync | Health | Drifted | Error |\n|---|---|---|---|---|---|---:|---|\n');
+  out.push('| Environment | Cluster | App | Revision | Signature | Sync | Health | Drifted | Controller | Error |\n|---|---|---|---|---|---|---|---:|---|---|\n');
   for (const e of report.entries) {
     out.push(
-      `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ` +
-        `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(e.unreachable ? `${staleNote(e, report.generatedAt)}` : (e.error ?? ''))} |\n`,
+      `| ${escapeMarkdown(e.environment ?? '')} | ${escapeMarkdown(e.cluster)} | ${escapeMarkdown(e.app)} | \`${e.revision.slice(0, 12).replace(/`/g, '')}\` | ${escapeMarkdown(signatureCell(e))} | ` +
+        `${e.sync} | ${e.health.status} | ${e.driftedResources.length}/${e.resourceCount} | ${escapeMarkdown(controllerCell(e))} | ${escapeMarkdown(e.unreachable ? `${staleNote(e, report.generatedAt)}` : (e.error ?? ''))} |\n`,
     );
   }
   return out.join('');
+}
+
+/** The signature of the commit an entry runs, in words (naming the commit when it is not the recorded revision). */
+export function signatureCell(e: Pick<DriftReportEntry, 'revision' | 'signature'>): string {
+  if (!e.signature) return '';
+  return e.signature.commit === e.revision ? e.signature.words : `${e.signature.words} (runs ${e.signature.commit.slice(0, 12)})`;
 }
 
 function groupTable(label: string, groups: readonly DriftGroupSummary[]): string {
@@ -61,9 +72,11 @@ function entrySection(e: DriftReportEntry, generatedAt: string): string {
     `Revision \`${e.revision.replace(/`/g, '')}\` · ${e.sync} · health ${e.health.status}` +
       (e.driftSince ? ` · drifted since ${escapeMarkdown(e.driftSince)}` : '') +
       ` · observed ${escapeMarkdown(e.observedAt)}` +
+      (e.signature ? ` · ${escapeMarkdown(signatureCell(e))}` : '') +
       (e.unreachable ? ` · **${escapeMarkdown(staleNote(e, generatedAt))}**` : '') +
       '\n\n',
   );
+  if (e.controllerSays) out.push(`${e.controllerAgreement === 'disagree' ? '**Controller disagrees**: ' : ''}${escapeMarkdown(e.controllerSays)}\n\n`);
   out.push('| Resource | State | Health | Since | Changed |\n|---|---|---|---|---|\n');
   for (const r of e.driftedResources) {
     out.push(
@@ -78,6 +91,12 @@ function entrySection(e: DriftReportEntry, generatedAt: string): string {
     out.push(`${escapeMarkdown(driftedResourceId(r))}:\n\n${fence}diff\n${r.diff.replace(/\n$/, '')}\n${fence}\n\n`);
   }
   return out.join('');
+}
+
+/** The controller's word with whether it agrees with Flotilla: `Argo CD: Synced ≠`. */
+function controllerCell(e: DriftReportEntry): string {
+  if (!e.controller) return '';
+  return controllerWord(e.controller) + (e.controllerAgreement === 'disagree' ? ' ≠' : e.controllerAgreement === 'agree' ? ' ✓' : ' ?');
 }
 
 /** The longest run of `ch` in `text`, so a code fence can be longer than anything inside it. */

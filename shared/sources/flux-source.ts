@@ -2,7 +2,7 @@ import { renderHelmRelease } from '../flux/helm-release';
 import type { ChartLocation } from '../flux/helm-release';
 import { renderFluxKustomization } from '../flux/kustomization-build';
 import type { FluxRenderResult } from '../flux/kustomization-build';
-import { ArtifactFileTree } from '../flux/source-ignore';
+import { artifactOf } from '../flux/source-ignore';
 import { objectStore } from '../flux/types';
 import type { JsonMap } from '../kustomize/yaml';
 import { isMapValue } from '../kustomize/yaml';
@@ -30,6 +30,8 @@ export interface FluxSourceSpec {
   readonly ignore?: string;
   /** A HelmRelease chart from a HelmRepository/OCI repository the repository declares. */
   readonly remoteChart?: { readonly repoURL: string; readonly chart: string; readonly version?: string };
+  /** A HelmRelease chart's path in the GitRepository artifact when `spec.chartRef` names a HelmChart reading one. */
+  readonly chartPath?: string;
   /** Why its source cannot be had locally (another repository, an unknown kind): the render is a Problem. */
   readonly sourceError?: string;
   /** Set when the inputs were read from a connected cluster: which (`Kind/namespace/name`) it held. */
@@ -51,8 +53,19 @@ function output(input: SourceInput, spec: FluxSourceSpec | undefined, render: (s
     ? ` (Flotilla read the ConfigMaps and Secrets from cluster ${spec.inputsFrom.cluster}, and the repository's declarations for those the cluster does not hold)`
     : ` (Flotilla reads the ConfigMaps and Secrets the repository declares${spec.cluster ? ` for cluster ${spec.cluster}` : ''})`;
   const problems = r.problems.map((p) => (/not found"?$|could not find|missing key/.test(p.message) ? { ...p, message: p.message + note } : p));
-  const inputs = spec.inputsFrom ? `; ConfigMaps/Secrets it reads taken from cluster ${spec.inputsFrom.cluster} (${spec.inputsFrom.read.length ? spec.inputsFrom.read.join(', ') : 'none held there'})` : '';
+  // Where the substituteFrom/valuesFrom inputs came from, so every view of the render says it.
+  const inputs = spec.inputsFrom
+    ? `; ConfigMaps/Secrets it reads taken from cluster ${spec.inputsFrom.cluster} (${spec.inputsFrom.read.length ? spec.inputsFrom.read.join(', ') : 'none held there'})`
+    : readsInputs(spec) ? `; ConfigMaps/Secrets it reads taken from the repository's declarations${spec.cluster ? ` for cluster ${spec.cluster}` : ''} (no cluster read)` : '';
   return { objects: r.objects, yaml: r.yaml, problems, description: r.description + inputs };
+}
+
+/** Whether the Flux object names ConfigMaps or Secrets to read (`postBuild.substituteFrom`, `valuesFrom`). */
+function readsInputs(spec: FluxSourceSpec): boolean {
+  const sp = spec.object['spec'];
+  if (!isMapValue(sp)) return false;
+  const from = spec.kind === 'Kustomization' ? (isMapValue(sp['postBuild']) ? sp['postBuild']['substituteFrom'] : undefined) : sp['valuesFrom'];
+  return Array.isArray(from) && from.length > 0;
 }
 
 /** Renders a Flux Kustomization app. */
@@ -63,7 +76,7 @@ export const fluxKustomizationSource: SourceRenderer = {
     return output(input, spec, (s) => {
       const ns = namespaceOf(s.object);
       const helm = input.tools.kustomizeHelm?.(input.tree);
-      return renderFluxKustomization({ object: s.object, artifact: new ArtifactFileTree(input.tree, s.ignore), store: objectStore(s.objects, ns), where: { app: input.app, file: s.file, line: s.line }, ...(helm ? { helm } : {}) });
+      return renderFluxKustomization({ object: s.object, artifact: artifactOf(input.tree, s.ignore), store: objectStore(s.objects, ns), where: { app: input.app, file: s.file, line: s.line }, ...(helm ? { helm } : {}) });
     });
   },
 };
@@ -83,8 +96,9 @@ export const fluxHelmReleaseSource: SourceRenderer = {
         ...(input.apiVersions ? { apiVersions: input.apiVersions } : {}),
         chart: (hr): ChartLocation => {
           if (s.remoteChart) return { remote: s.remoteChart };
-          if (!hr.chart) return { error: 'spec.chart.spec is required (spec.chartRef to a HelmChart/OCIRepository is not rendered by Flotilla yet)' };
-          return { tree: new ArtifactFileTree(input.tree, s.ignore), path: hr.chart.chart };
+          if (s.chartPath !== undefined) return { tree: artifactOf(input.tree, s.ignore), path: s.chartPath };
+          if (!hr.chart) return { error: 'spec.chart or spec.chartRef is required' };
+          return { tree: artifactOf(input.tree, s.ignore), path: hr.chart.chart };
         },
       }),
     );

@@ -58,6 +58,8 @@ describe("the controllers' own view beside Flotilla's", () => {
     expect(await status.getAttribute('title')).toContain(`Flux says Ready (ReconciliationSucceeded) at main@sha1:${short}; Flotilla sees it in sync`);
     // A cell no controller speaks for has no tag.
     expect(await grid.getByRole('button', { name: /^frontend-staging on staging: / }).locator('.controller-tag').count()).toBe(0);
+    // The tag is the visual summary of what each cell's accessible name says in full (axe label-content-name-mismatch).
+    await checkAccessibility(page, 'fleet grid with the controllers\' tags');
     await page.screenshot({ path: path.join(screenshotDir, 'fleet-grid-controllers.png'), fullPage: true });
 
     await frontend.click();

@@ -2,13 +2,18 @@
 // a real remote and a real store: stages as nodes in promotion order (a fan-out stacked in one column), versions per
 // app, each gate's verdict now (a freeze window closing staging, the soak and approval into prod); a failing gate
 // disables Confirm with its reason, a frozen stage's promote actions are disabled with the freeze as their reason, Roll
-// back opens the revert's plan, and both Promotions and Fleet say when the checkout is behind the promotion base.
+// back opens the revert's plan with its own gates, and both Promotions and Fleet say when the checkout is behind the
+// promotion base. Approvals are signed with real SSH keys: the promoter's own "Approve (sign)" is shown and rejected
+// (not an approver), alice's, signed in her clone, unblocks Confirm.
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAccessibility, launchChromium, shoot } from '../helpers/browser';
-import { git } from '../helpers/git-fixtures';
+import { git, tempDir } from '../helpers/git-fixtures';
+import type { SshKey } from '../helpers/signing-keys';
+import { allowedSigners, signWithSsh, sshKey } from '../helpers/signing-keys';
+import { PromotionService } from '../../electron/services/promotion/promotion-service';
 import type { ServeProcess } from '../helpers/serve';
 import { startServe } from '../helpers/serve';
 import type { Fleet } from '../electron/services/promotion/fleet-fixture';
@@ -18,16 +23,27 @@ describe('the pipeline graph', () => {
   let f: Fleet;
   let serve: ServeProcess;
   let browser: Browser;
+  let alice: SshKey;
+  let allowed: string;
+  let cleanupKeys: () => void;
 
   beforeAll(async () => {
     const now = Date.now();
     f = promotionFleet(now);
+    // alice approves prod; the promoter (pat) is an allowed signer too, but not an approver.
+    const keys = tempDir('flotilla-graph-keys-');
+    cleanupKeys = keys.cleanup;
+    alice = sshKey(keys.dir, 'alice');
+    const pat = sshKey(keys.dir, 'pat');
+    allowed = allowedSigners(keys.dir, [{ principal: 'alice', key: alice }, { principal: 'pat', key: pat }]);
+    signWithSsh(f.work, pat, allowed);
     // Staging frozen for the next hour; prod's freeze window long past (the example's weekly one depends on the day);
     // a canary stage fanned out from staging beside prod.
     const file = path.join(f.work, 'pipeline.yaml');
     const text = readFileSync(file, 'utf8')
       .replace('        soak: 10m\n', `        soak: 10m\n        freezeWindows:\n          - start: "${new Date(now - 3_600_000).toISOString()}"\n            end: "${new Date(now + 3_600_000).toISOString()}"\n            reason: release freeze\n`)
       .replace('          - cron: "0 16 * * 5"\n            duration: 64h\n', '          - start: "2020-01-01T00:00:00Z"\n            end: "2020-01-02T00:00:00Z"\n')
+      .replace('approvers: ["platform-leads"]', 'approvers: [alice]')
       .concat('    - name: canary\n      from: staging\n      clusters: [prod]\n');
     writeFileSync(file, text);
     git(f.work, 'commit', '-qam', 'Freeze staging for the release; a canary stage');
@@ -38,6 +54,7 @@ describe('the pipeline graph', () => {
   afterAll(async () => {
     await browser?.close();
     await serve?.stop();
+    cleanupKeys?.();
   });
 
   it('draws the stages with versions and gate verdicts; a failing gate disables Confirm; a freeze disables every promote action with its reason; Roll back opens its plan; the checkout against origin/main is said', async () => {
@@ -76,7 +93,7 @@ describe('the pipeline graph', () => {
     const prodGates = prod.getByRole('list', { name: 'Gates into prod' });
     // Times in the user's locale, not ISO strings.
     expect(await prodGates.textContent()).toMatch(/✓ freeze passes: outside the freeze window Jan 1, 2020, [^Z]* to Jan 2, 2020, /);
-    expect(await prodGates.textContent()).toContain('✗ approval fails: needs 1 approval(s) from platform-leads; has 0');
+    expect(await prodGates.textContent()).toContain("✗ approval fails: needs 1 signed approval(s) from alice of the plan's digest");
     expect(await prodGates.textContent()).toContain('✓ soak 1 of 1 soaked');
     const soak = prodGates.getByRole('progressbar', { name: 'Soak of api on staging' });
     expect(await soak.evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([3_600_000, 3_600_000]);
@@ -84,19 +101,35 @@ describe('the pipeline graph', () => {
     await shoot(page, 'pipeline-graph');
     await checkAccessibility(page, 'pipeline graph');
 
-    // Promote all into prod: Confirm stays disabled, with the reason, until the approval is given and checked.
+    // Promote all into prod: Confirm stays disabled, with the reason, until an approver's signed approval is counted.
     await prod.getByRole('button', { name: 'Promote all staging → prod' }).click();
     const dialog = page.getByRole('dialog', { name: 'Plan: all apps staging → prod' });
     await dialog.getByRole('table', { name: 'Gates' }).waitFor({ timeout: 60_000 });
     const confirm = dialog.getByRole('button', { name: 'Confirm promotion' });
     expect(await confirm.isDisabled()).toBe(true);
-    expect(await dialog.locator('#confirm-blockers').textContent()).toBe('Confirm is disabled:approval gate: needs 1 approval(s) from platform-leads; has 0');
+    const digest = (await dialog.getByLabel('Plan digest').textContent())!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await dialog.locator('#confirm-blockers').textContent()).toBe(`Confirm is disabled:approval gate: needs 1 signed approval(s) from alice of plan ${digest.slice(0, 19)}; has 0. An approver signs this plan with flotilla approve`);
     await shoot(page, 'pipeline-graph-confirm-disabled');
     await checkAccessibility(page, 'plan with a failing gate');
-    await dialog.getByLabel('Approvals').fill('platform-leads');
-    await dialog.getByRole('button', { name: 'Check the gates with these approvals' }).click();
+    // The promoter signs an approval in the dialog: pushed and verified, but pat is not an approver, and the gate says so.
+    await dialog.getByRole('button', { name: 'Approve (sign)' }).click();
+    await expect.poll(() => dialog.getByRole('status', { name: 'Approval' }).textContent(), { timeout: 60_000 }).toMatch(/^Approval [0-9a-f]{7} pushed to origin: good signature by pat$/);
+    const approvals = dialog.getByRole('list', { name: 'Approvals into prod' });
+    await expect.poll(() => approvals.textContent(), { timeout: 60_000 }).toMatch(/^rejected: approval [0-9a-f]{7}: signed by pat \(ssh SHA256:[^)]+\), who is not an approver of prod \(approvers: alice\)$/);
+    expect(await confirm.isDisabled()).toBe(true);
+    // alice reviews the same plan in her own clone and signs its digest (as `flotilla approve --digest` does).
+    const aliceDir = f.other();
+    signWithSsh(aliceDir, alice, allowed);
+    const signed = await (await PromotionService.open(aliceDir, { storeFile: path.join(path.dirname(f.storeFile), 'alice.db') })).approve({ from: 'staging', to: 'prod', apps: 'all', digest });
+    expect(signed.approval.signature).toMatchObject({ status: 'good', signer: 'alice' });
+    await dialog.getByRole('button', { name: 'Check approvals again' }).click();
     await expect.poll(() => confirm.isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await approvals.getByRole('listitem').first().textContent()).toBe(`counted: approval ${signed.approval.commit.slice(0, 7)}: good signature by alice (ssh ${alice.fingerprint})`);
+    expect(await dialog.getByRole('table', { name: 'Gates' }).textContent()).toContain(`approved by alice in ${signed.approval.commit.slice(0, 7)} (signed, plan ${digest.slice(0, 19)})`);
     expect(await dialog.locator('#confirm-blockers').count()).toBe(0);
+    await shoot(page, 'pipeline-graph-approved');
+    await checkAccessibility(page, 'plan with a signed approval');
     await confirm.click();
     await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 60_000 }).toContain('Promotion #1 pushed');
     expect(f.remoteFile('apps/api/overlays/prod/kustomization.yaml')).toContain('newTag: "2.4.0"');
@@ -116,6 +149,9 @@ describe('the pipeline graph', () => {
     const rollback = page.getByRole('dialog', { name: 'Rollback of promotion #1' });
     await expect.poll(() => rollback.getByLabel('Revert of promotion #1').textContent(), { timeout: 30_000 }).toMatch(/-\s+newTag: "2\.4\.0"/);
     expect(await rollback.textContent()).toContain('prod would run: api:ghcr.io/example/api:2.3.1');
+    // A rollback out of prod passes prod's gates: the promotion's approval does not approve its rollback.
+    expect(await rollback.getByRole('table', { name: 'Gates' }).textContent()).toMatch(/approvalFAILneeds 1 signed approval\(s\) from alice of plan sha256:[0-9a-f]{12}; has 0/);
+    expect(await rollback.getByRole('button', { name: 'Confirm rollback of #1' }).isDisabled()).toBe(true);
     await rollback.getByRole('button', { name: 'Cancel' }).click();
 
     // The Fleet page says where its versions come from, against the same remote.

@@ -13,16 +13,19 @@ import { repoRoot } from './paths';
 /** The vendored CRD files. */
 export const CONTROLLER_CRDS = ['argoproj.io_applications.yaml', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml', 'helm.toolkit.fluxcd.io_helmreleases.yaml'] as const;
 
-/** Applies the real controller CRDs to a cluster and waits until each is Established. */
-export async function installControllerCrds(state: LocalFleetState, cluster: string): Promise<void> {
-  for (const file of CONTROLLER_CRDS) {
+/** Flux's own CRDs alone (with source-controller's HelmRepository, which Flux repositories render): for clusters other than dev. */
+export const FLUX_CRDS = ['kustomize.toolkit.fluxcd.io_kustomizations.yaml', 'helm.toolkit.fluxcd.io_helmreleases.yaml', 'source.toolkit.fluxcd.io_helmrepositories.yaml'] as const;
+
+/** Applies the real controller CRDs (all, or the files given) to a cluster and waits until each is Established. */
+export async function installControllerCrds(state: LocalFleetState, cluster: string, files: readonly string[] = CONTROLLER_CRDS): Promise<void> {
+  for (const file of files) {
     const crd = parse(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'controller-crds', file), 'utf8')) as { metadata: { name: string } };
     const url = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=flotilla-tests&force=true`;
     const res = await kubeRequest(state, cluster, 'PATCH', url, crd, { contentType: 'application/apply-patch+yaml' });
     if (res.status !== 200 && res.status !== 201) throw new Error(`installing ${file} on ${cluster}: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
   }
   const deadline = Date.now() + 60_000;
-  for (const file of CONTROLLER_CRDS) {
+  for (const file of files) {
     const name = file.replace(/^([^_]+)_(.+)\.yaml$/, '$2.$1');
     for (;;) {
       const res = await kubeRequest(state, cluster, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);

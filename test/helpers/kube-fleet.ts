@@ -100,12 +100,24 @@ export function kubeRequest(
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+      // An API server answers some errors in plain text (a CRD's path is "404 page not found" until it is served):
+      // such a body is kept as `text`, never thrown from this event handler where no caller could catch it.
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(text) }));
     });
     req.on('error', reject);
     if (data !== undefined) req.write(data);
     req.end();
   });
+}
+
+/** The JSON object an API server answered, or `{ text }` when it answered something else. */
+function parseBody(text: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
 }
 
 /** Creates a namespace on one cluster with the admin token. */

@@ -142,6 +142,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'app:validate': { app: 'web-dev', cluster: 'dev' },
       'fleet:validation': {},
       'app:sync': { app: 'web-dev', cluster: 'dev', dryRun: true },
+      'app:access': { app: 'web-dev', cluster: 'dev' },
       'clusters:contexts': {},
       'cluster:detail': { cluster: 'dev' },
       'clusters:save': { name: 'dev', context: fleet.clusters.find((c) => c.name === 'dev')!.context, environment: 'development', labels: {} },
@@ -153,9 +154,11 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'promotion:history': {},
       'promotion:rollback': { id: 1 },
       'promotion:rollback-plan': { id: 1 },
+      'promotion:approve': { promotion: ask, digest: `sha256:${'0'.repeat(64)}` },
       'history:app': { app: 'web-dev' },
       'history:snapshots': {},
       'report:drift': { format: 'json' },
+      'notify:history': {},
     };
     expect(Object.keys(requests).sort()).toEqual([...CHANNELS].sort());
     try {

@@ -2,8 +2,12 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DriftReportFormat } from '../../../shared/report/index';
+import type { DriftReportInput } from '../../../shared/report/model';
 import { buildDriftReport, DRIFT_REPORT_FORMATS, hasDrift, renderDriftReport, reportCoverage } from '../../../shared/report/index';
+import { formatProblem } from '../../../shared/problem';
 import { FleetStore } from '../../store/fleet-store';
+import { GitRepository } from '../../services/git-repo';
+import { signReportInput } from '../../services/report-signatures';
 import { storeFile } from '../../store/location';
 import type { CliContext } from '../context';
 import { action, EXIT, repoOption } from '../context';
@@ -54,7 +58,10 @@ export function registerDriftReport(program: Command, ctx: CliContext): void {
         if (!input.snapshot) {
           throw new Error(`no snapshot recorded${opts.at !== undefined ? ` at or before ${opts.at}` : ''} in ${file}: run \`flotilla refresh\` first`);
         }
-        const report = buildDriftReport(input);
+        // The signature of the commit each app × cluster runs, judged by the repository's trust (its keyring or
+        // allowed-signers file); without a repository to look in, entries carry none and a warning says so.
+        const signed = await reportSignatures(ctx, opts.repo ?? ctx.cwd, input);
+        const report = buildDriftReport(signed);
         text = renderDriftReport(report, opts.format);
         drift = hasDrift(report);
         coverage = reportCoverage(report);
@@ -71,4 +78,16 @@ export function registerDriftReport(program: Command, ctx: CliContext): void {
       return drift || coverage === 'partial' ? EXIT.findings : EXIT.ok;
     }),
   );
+}
+
+/** The report input with the signature of the commit each entry runs, verified in the repository at `dir` (warns on stderr when it cannot). */
+async function reportSignatures(ctx: CliContext, dir: string, input: DriftReportInput): Promise<DriftReportInput> {
+  const root = GitRepository.topLevel(dir);
+  if (!root) {
+    ctx.io.err(`warning: ${dir} is not in a git repository: the report names no commit signatures (pass --repo)\n`);
+    return input;
+  }
+  const { input: signed, problem } = await signReportInput(input, root);
+  if (problem) ctx.io.err(`warning: ${formatProblem(problem)}\n`);
+  return signed;
 }

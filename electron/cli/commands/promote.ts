@@ -35,6 +35,7 @@ function versionsUnseen(p: PlannedPromotion['plan']): boolean {
 export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remote' | 'branch' | 'checkoutProblems' | 'live'>): string {
   const p: PromotionPlan = planned.plan;
   let t = `Promotion ${p.from} -> ${p.to} (pipeline ${p.pipeline}) on ${planned.remote ? `${planned.remote}/` : 'the local branch '}${planned.branch} at ${planned.base.slice(0, 7)}\n`;
+  if (p.digest) t += `Plan digest: ${p.digest}\n`;
   for (const a of p.apps) {
     t += `\n== ${a.app}: ${a.sourceDir} -> ${a.targetDir}\n`;
     if (a.moves.length === 0 && a.problems.length === 0) t += '   already up to date\n';
@@ -55,22 +56,33 @@ export function planText(planned: Pick<PlannedPromotion, 'plan' | 'base' | 'remo
     for (const r of l.resources) t += r.diff ? r.diff : `   ${r.id}: ${r.missing ? 'missing on the cluster' : r.extra ? 'extra (would be pruned)' : r.sync}\n`;
   }
   for (const pr of p.problems) t += `${pr.severity}: ${formatProblem(pr)}\n`;
-  if (p.gates.length) {
-    t += '\nGates:\n';
-    for (const g of p.gates) t += `   [${g.passed ? 'pass' : 'FAIL'}] ${g.gate}${g.app ? ` ${g.app}` : ''}${g.cluster ? ` on ${g.cluster}` : ''}: ${g.reason}\n`;
-  }
+  t += gatesText(p.gates);
   for (const c of planned.checkoutProblems) t += `error: ${c}\n`;
   const unseen = versionsUnseen(p);
   t += p.noop && unseen ? `\nNothing can be promoted: Flotilla sees no versions to move (see the warning above).\n` : p.noop ? `\nNothing to promote: ${p.to} already has ${p.from}'s versions.\n` : p.ready && planned.checkoutProblems.length === 0 ? '\nReady to promote.\n' : '\nBlocked.\n';
   return t;
 }
 
-/** A rollback's plan as text: what it reverts, on which tip, the versions after it and the diff. */
-function rollbackPlanText(p: RollbackPlan): string {
+/** The gates' verdicts, one line each, with each approval record's verdict under its gate. */
+export function gatesText(gates: PromotionPlan['gates']): string {
+  if (gates.length === 0) return '';
+  let t = '\nGates:\n';
+  for (const g of gates) {
+    t += `   [${g.passed ? 'pass' : 'FAIL'}] ${g.gate}${g.app ? ` ${g.app}` : ''}${g.cluster ? ` on ${g.cluster}` : ''}: ${g.reason}\n`;
+    for (const a of g.approvals ?? []) t += `      ${a.counted ? 'counted ' : 'rejected'} ${a.reason}\n`;
+  }
+  return t;
+}
+
+/** A rollback's plan as text: what it reverts, on which tip, its digest, the versions after it, the gates and the diff. */
+export function rollbackPlanText(p: RollbackPlan): string {
   const r = p.promotion;
   return (
     `Roll back promotion #${r.id} (${r.apps.join(', ')}, ${r.from} -> ${r.to}, commit ${r.commit!.slice(0, 7)}) on ${p.remote}/${p.branch} at ${p.base.slice(0, 7)} (dry run: nothing is committed)\n` +
-    `${r.to} would run: ${p.versions.join(', ') || '(no versions read)'}\n\n${p.diff}`
+    `Plan digest: ${p.digest}\n` +
+    `${r.to} would run: ${p.versions.join(', ') || '(no versions read)'}\n` +
+    gatesText(p.gates) +
+    `\n${p.diff}`
   );
 }
 
@@ -101,8 +113,15 @@ interface PromoteCliOptions {
   readonly output: OutputFormat;
 }
 
+/** A promotion id given on the command line. */
+export function promotionId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`--rollback expects a promotion id (a whole number), got "${text}"`);
+  return id;
+}
+
 /** Asks on the terminal; resolves whether the person typed yes. */
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
@@ -122,7 +141,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print the plan and the rendered diff per target cluster; change nothing')
     .option('-y, --yes', 'promote without asking (refused for manual-only stages); required when not on a terminal')
     .option('--image <name>', 'only this image (repeatable)', collect)
-    .option('--approve <name>', 'an approval given for this promotion (repeatable)', collect)
+    .option('--approve <name>', 'no longer accepted: approvals are signed records (see flotilla approve)', collect)
     .option('--pipeline <name>', 'the pipeline, when the repository has several')
     .option('--rollback <id>', 'revert promotion ID (see `flotilla promotions`) through a new commit; with --dry-run, show the revert and the versions after it')
     .option('--live', 'also diff the promoted state against the live state of each target cluster (uses --kubeconfig)')
@@ -132,28 +151,42 @@ export function registerPromote(program: Command, ctx: CliContext): void {
     .description('promote versions from one stage to the next by committing to Git: shows the edits, the rendered diff per target cluster and the gates first; exit 0 done, 1 blocked by a gate, 2 error');
   repoOption(outputOption(promotionDataDirOption(cmd))).action(
     action(ctx, async (app: string | undefined, opts: PromoteCliOptions) => {
+      if (opts.approve) {
+        throw new Error(
+          `--approve ${opts.approve.join(' --approve ')}: a typed name is not an approval. An approver signs the plan's digest with their own git signing key: ` +
+            '`flotilla approve APP --from STAGE --to STAGE` (or `flotilla approve --rollback ID`), which pushes the signed record to the remote; the gate then counts it',
+        );
+      }
       const svc = await PromotionService.open(opts.repo ?? ctx.cwd, { storeFile: promotionStoreFile(opts.dataDir) });
       if (opts.rollback !== undefined) {
-        const id = Number(opts.rollback);
-        if (!Number.isInteger(id) || id <= 0) throw new Error(`--rollback expects a promotion id (a whole number), got "${opts.rollback}"`);
-        if (opts.dryRun) {
-          const plan = await svc.planRollback(id, opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {});
-          printData(ctx.io, opts.output, plan, () => rollbackPlanText(plan));
-          return EXIT.ok;
+        const id = promotionId(opts.rollback);
+        const pipeline = opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {};
+        // The plan first, with the gates of the rolled-back stage: a gated rollback is refused before any prompt.
+        const plan = await svc.planRollback(id, { ...pipeline, confirmation: opts.yes ? 'flag' : 'interactive' });
+        // JSON and YAML print one document: the plan when nothing is pushed, else the record.
+        if (opts.output === 'table') ctx.io.out(rollbackPlanText(plan));
+        else if (opts.dryRun || !plan.ready) printData(ctx.io, opts.output, plan, () => '');
+        if (!plan.ready) {
+          ctx.io.err(`rollback of #${id} blocked by its stage's gates:\n  ${plan.gates.filter((g) => !g.passed).map((g) => `${g.gate}: ${g.reason}`).join('\n  ')}\n`);
+          return EXIT.findings;
         }
+        if (opts.dryRun) return EXIT.ok;
+        let confirmation: 'interactive' | 'flag' = 'flag';
         if (!opts.yes) {
           if (!process.stdin.isTTY) throw new Error('refusing to roll back without --yes when not on a terminal');
           if (!(await confirm(`Roll back promotion #${id}? [y/N] `))) return EXIT.findings;
+          confirmation = 'interactive';
         }
-        const out = await svc.rollback(id, opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {});
-        printData(ctx.io, opts.output, out.record, () => outcomeText(out));
-        return out.record.result === 'pushed' ? EXIT.ok : EXIT.error;
+        const out = await svc.rollback(id, { ...pipeline, confirmation });
+        if (opts.output === 'table') ctx.io.out(outcomeText(out));
+        else printData(ctx.io, opts.output, out.record, () => '');
+        return out.record.result === 'pushed' ? EXIT.ok : out.record.result === 'blocked' ? EXIT.findings : EXIT.error;
       }
       if (!opts.from || !opts.to) throw new Error('--from and --to are required (e.g. flotilla promote api --from staging --to prod)');
       if ((app === undefined) === !opts.all) throw new Error(app === undefined ? 'name an app or pass --all' : `name an app or pass --all, not both (${app} and --all)`);
       const request = {
         from: opts.from, to: opts.to, apps: opts.all ? ('all' as const) : [app!],
-        ...(opts.image ? { images: opts.image } : {}), ...(opts.approve ? { approvals: opts.approve } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
+        ...(opts.image ? { images: opts.image } : {}), ...(opts.pipeline ? { pipeline: opts.pipeline } : {}),
       };
       const planned = await svc.plan({ ...request, confirmation: opts.yes ? 'flag' : 'interactive', ...(opts.live ? { live: { kubeconfig: cliKubeconfig(ctx, opts.kubeconfig ? { flag: opts.kubeconfig } : {}) } } : {}) });
       const blockers = [...planBlockers(planned.plan), ...planned.checkoutProblems];

@@ -6,6 +6,7 @@ import type { FlotillaVerdict } from '../../../shared/controllers/summary';
 import type { ControllerAgreement } from '../../../shared/controllers/types';
 import type { AppClusterStatus } from '../../../shared/model/status';
 import { gridRowKey } from '../../../shared/fleet/grid';
+import { reportSignature } from '../../../shared/report/drift-report';
 import { storeFile } from '../../store/location';
 import type { FleetStatusRow } from '../../services/fleet-status';
 import { fleetStatus } from '../../services/fleet-status';
@@ -54,6 +55,8 @@ function rowData(r: FleetStatusRow): Record<string, unknown> {
     ...(o.observedAt !== undefined ? { observedAt: o.observedAt, ageSeconds: o.ageSeconds } : {}),
     ...(o.unreachable !== undefined ? { unreachable: o.unreachable } : {}),
     ...(o.last ? { lastObserved: o.last } : {}),
+    // The verified signature of the commit it runs, as drift reports carry it.
+    signature: r.signature ? reportSignature(r.signature) : null,
   };
 }
 

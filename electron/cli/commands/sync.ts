@@ -4,7 +4,9 @@ import type { KubeObject } from '../../../shared/model/status';
 import { formatProblem } from '../../../shared/problem';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
 import { syncApp } from '../../services/cluster/sync';
-import { syncAppFromGit } from '../../services/app-sync';
+import { appSyncAccess, syncAppFromGit } from '../../services/app-sync';
+import { resourceName } from '../../services/cluster/access-review';
+import type { SyncAccess, SyncAccessPart } from '../../services/cluster/sync-types';
 import { defaultDataDir } from '../../services/data-dir';
 import { FleetService } from '../../services/fleet-service';
 import { FleetStore } from '../../store/fleet-store';
@@ -51,11 +53,13 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--prune', 'delete live objects tracked as the app that are no longer desired (default with -f; off when syncing from Git)')
     .option('--no-prune', 'keep live objects tracked as the app that are no longer in the manifests')
     .option('--dry-run', 'only the server-side dry run: show what would change')
+    .option('--check', 'with APP: only ask the API server whether you may sync (and, with --prune, prune) the app: each verb on each resource; changes nothing')
     .option('--resource <GROUP/KIND/NAMESPACE/NAME...>', 'selective sync of a Git app: only these resources (empty parts match any; no hooks run), e.g. apps/Deployment/shop/web or /ConfigMap//settings')
     .option('--tracking <method>', 'annotation (Argo CD tracking-id, default) or label (app.kubernetes.io/instance)', 'annotation');
   clusterOptions(outputOption(cmd)).action(
-    action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; tracking: string; resource?: string[] }) => {
+    action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; check?: boolean; tracking: string; resource?: string[] }) => {
       if (gitApp !== undefined) return syncFromGit(ctx, gitApp, opts);
+      if (opts.check) throw new Error('--check asks about an Application synced from Git: `flotilla sync APP --check`');
       if (opts.resource) throw new Error('--resource selects resources of an Application synced from Git: `flotilla sync APP --resource GROUP/KIND/NAMESPACE/NAME`');
       if (!opts.app || !opts.filename) throw new Error('name an Application to sync from Git (`flotilla sync APP --cluster C`), or give --app NAME and -f FILE');
       if (opts.tracking !== 'annotation' && opts.tracking !== 'label') throw new Error(`--tracking must be annotation or label, got "${opts.tracking}"`);
@@ -91,24 +95,54 @@ export function parseResourceSelector(s: string): ResourceSelector {
   return { group, kind, namespace, name };
 }
 
+/** The permissions of a sync as rows: cluster, part, verb, resource, namespace, result, reason. */
+function accessRows(a: SyncAccess, prune: boolean): string[][] {
+  const parts: [string, SyncAccessPart][] = [['sync', a.sync], ...(prune ? [['prune', a.prune] as [string, SyncAccessPart]] : [])];
+  return parts.flatMap(([name, p]) => {
+    const rows = [...p.denied, ...p.unknown].map((v) => [a.cluster, name, v.verb, `${resourceName(v)}${v.name ? ` "${v.name}"` : ''}`, v.namespace ?? '(cluster)', v.result, v.reason ?? '']);
+    return rows.length ? rows : [[a.cluster, name, '', `${p.checked} permission${p.checked === 1 ? '' : 's'}`, '', p.result, p.reason ?? '']];
+  });
+}
+
+/** Says on stderr that a permission could not be checked, and who decides instead. */
+function warnUnknown(ctx: CliContext, a: SyncAccess, prune: boolean): void {
+  for (const p of [a.sync, ...(prune ? [a.prune] : [])]) {
+    if (p.result === 'unknown') ctx.io.err(`warning: ${p.reason ?? `could not check permissions on ${a.cluster}`}; the API server judges (its dry run refuses before anything is applied)\n`);
+  }
+}
+
 /** `flotilla sync APP`: the generated Application from Git, to its cluster; the run is recorded in the store's history. */
-async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean; createNamespace?: boolean; resource?: string[] }): Promise<number> {
+async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions & { output: OutputFormat; cluster?: string[]; prune?: boolean; dryRun?: boolean; check?: boolean; createNamespace?: boolean; resource?: string[] }): Promise<number> {
   const resources = opts.resource?.map(parseResourceSelector);
   if (opts.cluster && opts.cluster.length > 1) throw new Error('an Application deploys to one cluster: give one --cluster');
   const fleet = await FleetService.open(opts.repo ?? ctx.cwd);
   const kubeconfig = cliKubeconfig(ctx, { ...(opts.kubeconfig ? { flag: opts.kubeconfig } : {}), ...(opts.sandbox ? { sandbox: true } : {}) });
+  const req = {
+    app,
+    ...(opts.cluster?.[0] ? { cluster: opts.cluster[0] } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.prune ? { prune: true } : {}),
+    kubeconfig,
+    ...(opts.createNamespace ? { createNamespace: true } : {}),
+    ...(resources ? { resources } : {}),
+    ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
+  };
+  if (opts.check) {
+    // Only the access review: 0 every permission granted, 1 one refused, 2 the server could not answer (unknown).
+    const a = await appSyncAccess(fleet, req);
+    const parts = [a.sync, ...(opts.prune ? [a.prune] : [])];
+    printData(ctx.io, opts.output, a, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'], accessRows(a, opts.prune ?? false)));
+    if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
+    return parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+  }
   const store = opts.dryRun ? undefined : FleetStore.open(storeFile(defaultDataDir()));
   try {
-    const r = await syncAppFromGit(fleet, {
-      app,
-      ...(opts.cluster?.[0] ? { cluster: opts.cluster[0] } : {}),
-      ...(opts.dryRun ? { dryRun: true } : {}),
-      ...(opts.prune ? { prune: true } : {}),
-      kubeconfig,
-      ...(opts.createNamespace ? { createNamespace: true } : {}),
-      ...(resources ? { resources } : {}),
-      ...(opts.timeout ? { timeoutMs: opts.timeout } : {}),
-    }, store);
+    const r = await syncAppFromGit(fleet, req, store);
+    if (r.access) warnUnknown(ctx, r.access, opts.prune ?? false);
+    if (r.refused && r.access) {
+      printData(ctx.io, opts.output, r, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'], accessRows(r.access!, opts.prune ?? false)) + `\nsync refused: ${r.message ?? ''}\n`);
+      return EXIT.findings;
+    }
     printData(ctx.io, opts.output, r, () =>
       formatTable(['cluster', 'phase', 'wave', 'kind', 'namespace', 'name', 'result', 'message'], r.resources.map((x) => [r.cluster, x.phase + (x.hook ? ' hook' : ''), String(x.wave), `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, x.action + (r.dryRun ? ' (dry run)' : ''), x.problem?.message ?? x.message ?? '']))
       + (r.message ? `\nsync ${r.phase.toLowerCase()}: ${r.message}\n` : ''));

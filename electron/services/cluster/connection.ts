@@ -234,6 +234,15 @@ export class ClusterConnection {
     }
   }
 
+  /**
+   * Who this connection acts as, for caches of what it may do: a SHA-256 over the server and the credentials in use
+   * (bearer header, client certificate), never the credentials themselves. Connects first when needed.
+   */
+  async credentialFingerprint(): Promise<string> {
+    const t = await this.ready();
+    return t.fingerprint;
+  }
+
   /** A cheap liveness check (GET /version) that moves the state like any call; resolves the current info. */
   async ping(): Promise<ClusterInfo> {
     try {

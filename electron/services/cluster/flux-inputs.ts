@@ -1,4 +1,6 @@
 import type { FluxInputRef } from '../../../shared/flux/inputs';
+import { fluxInputRefs, withClusterInputs } from '../../../shared/flux/inputs';
+import type { Application } from '../../../shared/model/application';
 import type { KubeObject } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
 import { problem } from '../../../shared/problem';
@@ -33,4 +35,17 @@ export async function readFluxInputs(conn: ClusterConnection, refs: readonly Flu
     }
   }));
   return { objects, problems };
+}
+
+/**
+ * The app as its controller would render it on this cluster: a Flux app's substituteFrom/valuesFrom ConfigMaps and
+ * Secrets read from the cluster when it is connected (the repository's declarations for those it does not hold), so
+ * every view of one app × cluster — the comparison, the app page, its tree, a sync — renders from the same inputs.
+ * Any other app, or a cluster not connected, is returned as it is.
+ */
+export async function withInputsOfCluster(conn: ClusterConnection, app: Application): Promise<{ readonly app: Application; readonly problems: readonly Problem[] }> {
+  const refs = fluxInputRefs(app);
+  if (refs.length === 0 || conn.info.state !== 'ready') return { app, problems: [] };
+  const live = await readFluxInputs(conn, refs);
+  return { app: withClusterInputs(app, live.objects, conn.name), problems: live.problems };
 }

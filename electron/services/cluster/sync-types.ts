@@ -1,6 +1,7 @@
 import type { PrefetchedHealthChecks } from '../../../shared/health/types';
 import type { ResourceKey } from '../../../shared/model/status';
 import type { Problem } from '../../../shared/problem';
+import type { AccessVerdict } from './access-review';
 import type { GroupKind, TrackingOptions } from './tracking';
 
 // The types of a sync (sync.ts), shared by its parts: hooks, waves and options.
@@ -86,4 +87,27 @@ export interface SyncResult {
   readonly waitedMs: number;
   /** Why the sync stopped, when it failed as a whole (a dry run, a hook, a wave). */
   readonly message?: string;
+  /** What the cluster's user may do, checked before the sync (absent for syncs of manifest files). */
+  readonly access?: SyncAccess;
+  /** True when the sync was refused before anything was sent: a permission it needs is missing. */
+  readonly refused?: boolean;
+}
+
+/** Why one part of a sync may not run: each permission missing or that could not be checked. */
+export interface SyncAccessPart {
+  /** `allowed`: every permission granted; `denied`: one at least refused; `unknown`: none refused, one not answered. */
+  readonly result: 'allowed' | 'denied' | 'unknown';
+  readonly denied: readonly AccessVerdict[];
+  readonly unknown: readonly AccessVerdict[];
+  /** How many distinct permissions were checked. */
+  readonly checked: number;
+  /** One sentence: "you may not patch deployments.apps in namespace shop on prod" (and how many more). */
+  readonly reason?: string;
+}
+
+/** What the cluster's user may do of a sync of this app: the sync itself and its prune. */
+export interface SyncAccess {
+  readonly cluster: string;
+  readonly sync: SyncAccessPart;
+  readonly prune: SyncAccessPart;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { ResolvedCredentials } from './kubeconfig';
@@ -107,6 +108,14 @@ export class KubeTransport {
   /** Credentials expiry (exec plugins), if any. */
   get expiresAt(): number | undefined {
     return this.creds.expiresAt;
+  }
+
+  /** A SHA-256 over the server and what authenticates (headers, client certificate): who these calls act as, never the secret. */
+  get fingerprint(): string {
+    const h = createHash('sha256').update(this.creds.server);
+    for (const k of Object.keys(this.creds.headers).sort()) h.update(`\x1f${k}=${this.creds.headers[k]!}`);
+    if (this.creds.cert) h.update('\x1fcert=').update(this.creds.cert);
+    return h.digest('hex');
   }
 
   /** Closes idle sockets. */

@@ -13,6 +13,7 @@ import type { FileTree } from '../../../shared/repo/file-tree';
 import { isRecord } from '../../../shared/yaml/documents';
 import type { ClusterConnection } from '../cluster/connection';
 import { KubeApiError } from '../cluster/transport';
+import { findConfigMapInTree } from '../config-map-files';
 
 /** The configuration in force, its secrets, and what went wrong reading them. */
 export interface LoadedNotifyConfig {
@@ -32,27 +33,9 @@ export interface NotifyConfigPlaces {
   readonly cluster?: { readonly name: string; readonly connection: ClusterConnection; readonly namespace?: string };
 }
 
-const MAX_FILES = 5000;
-
 /** Finds a ConfigMap file in the repository: YAML files with `notif` in their path naming argocd-notifications-cm. */
 function findInTree(tree: FileTree): string | undefined {
-  const queue = [''];
-  let seen = 0;
-  while (queue.length > 0 && seen < MAX_FILES) {
-    const dir = queue.shift()!;
-    for (const e of tree.list(dir) ?? []) {
-      const p = dir ? `${dir}/${e.name}` : e.name;
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      if (tree.kind(p) === 'dir') queue.push(p);
-      // Only files named for notifications are read (`argocd-notifications-cm.yaml`, `notifications/install.yaml`…):
-      // a refresh of a large fleet must not read every manifest of the repository.
-      else if (/\.ya?ml$/.test(e.name) && /notif/i.test(p) && ++seen && tree.read(p)?.includes(NOTIFICATIONS_CONFIGMAP)) {
-        const text = tree.read(p)!;
-        if (/\bkind:\s*ConfigMap\b/.test(text)) return p;
-      }
-    }
-  }
-  return undefined;
+  return findConfigMapInTree(tree, NOTIFICATIONS_CONFIGMAP, /notif/i);
 }
 
 function decodeSecret(v: unknown, base64: boolean): Map<string, string> {

@@ -1,8 +1,10 @@
 // Notifications for a session: after every recorded refresh, sync and promotion, the fleet's Applications are
 // evaluated against argocd-notifications-cm; what became due is delivered with retries, recorded in the delivery
 // history, and remembered in Argo CD's notified-state so each is sent once per change.
+import { existsSync } from 'node:fs';
+import type { NotificationsView } from '../../../shared/api/notifications';
 import type { PendingNotification, ServiceConfig } from '../../../shared/notify';
-import { evaluateNotifications, maskSecrets, resolveService } from '../../../shared/notify';
+import { evaluateNotifications, maskSecrets, NOTIFICATIONS_CONFIGMAP, resolveService } from '../../../shared/notify';
 import { ExprTime } from '../../../shared/notify/expr';
 import type { Problem } from '../../../shared/problem';
 import { toProblem } from '../../../shared/problem';
@@ -10,6 +12,7 @@ import type { Session } from '../session';
 import type { DeliveryOptions } from './delivery';
 import { deliver, nothingToSend } from './delivery';
 import { notifyApps } from './notify-apps';
+import type { LoadedNotifyConfig } from './notify-config-source';
 import { loadNotifyConfig } from './notify-config-source';
 import type { DeliveryRecord } from './notify-store';
 import { NotifyStore, notifyStoreFile } from './notify-store';
@@ -33,17 +36,49 @@ export interface NotifyPass {
   readonly problems: readonly Problem[];
 }
 
+/** The notification service of each session (the one made last), so the API's Notifications page reads its history. */
+const bySession = new WeakMap<Session, NotifyService>();
+
 /** Evaluates and delivers notifications for one session, one pass at a time. */
 export class NotifyService {
   private queue: Promise<unknown> = Promise.resolve();
   private store: NotifyStore | undefined;
   private readonly offs: (() => void)[] = [];
+  /** What the last evaluation found beyond reading the configuration (templates that fail, unknown triggers…). */
+  private last: { readonly at: string; readonly problems: readonly Problem[] } | undefined;
 
   constructor(
     private readonly session: Session,
     private readonly options: NotifyServiceOptions = {},
   ) {
     session.onClose(() => this.close());
+    bySession.set(session, this);
+  }
+
+  /** The session's notification service: the one its UI or CLI started, else a new one (that sends nothing until asked). */
+  static of(session: Session): NotifyService {
+    return bySession.get(session) ?? new NotifyService(session);
+  }
+
+  /**
+   * The Notifications page: the configuration read now (so a fixed trigger's problem goes at once), the problems of
+   * the last evaluation, and the latest deliveries. No secret value: errors were masked before they were recorded.
+   */
+  async view(limit = 200): Promise<NotificationsView> {
+    const loaded = await this.loadConfig();
+    const seen = new Set(loaded.problems.map((p) => JSON.stringify(p)));
+    return {
+      ...(loaded.config ? { source: loaded.config.source } : {}),
+      places: [
+        `${NOTIFICATIONS_CONFIGMAP}.yaml in the data folder (${this.session.options.dataDir})`,
+        `a ConfigMap ${NOTIFICATIONS_CONFIGMAP} in the repository (a YAML file with "notif" in its path)`,
+        ...(this.options.configCluster ? [`the ${this.options.configNamespace ?? 'argocd'} namespace of cluster ${this.options.configCluster}`] : []),
+      ],
+      problems: [...loaded.problems, ...(this.last?.problems ?? []).filter((p) => !seen.has(JSON.stringify(p)))],
+      ...(this.last ? { evaluatedAt: this.last.at } : {}),
+      // A data folder that never sent anything has no notifications.sqlite: the page does not create one.
+      deliveries: this.store || existsSync(notifyStoreFile(this.session.options.dataDir)) ? this.deliveries(limit) : [],
+    };
   }
 
   /**
@@ -76,15 +111,30 @@ export class NotifyService {
     return this.store;
   }
 
-  private async pass(): Promise<NotifyPass> {
+  /** Reads argocd-notifications-cm and its secrets from the first place that has them. */
+  private async loadConfig(): Promise<LoadedNotifyConfig> {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const configCluster = this.options.configCluster;
-    const loaded = await loadNotifyConfig({
+    return loadNotifyConfig({
       dataDir: this.session.options.dataDir,
       tree: fleet.repo.treeAt(overview.repo.head.sha),
       ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster), ...(this.options.configNamespace ? { namespace: this.options.configNamespace } : {}) } } : {}),
     });
+  }
+
+  private async pass(): Promise<NotifyPass> {
+    const pass = await this.evaluateOnce();
+    const at = new Date().toISOString();
+    this.last = { at, problems: pass.problems };
+    this.session.events.emit('notify:evaluated', { at, deliveries: pass.deliveries.length });
+    return pass;
+  }
+
+  private async evaluateOnce(): Promise<NotifyPass> {
+    const fleet = await this.session.fleet();
+    const overview = await fleet.overview();
+    const loaded = await this.loadConfig();
     const problems: Problem[] = [...loaded.problems];
     const config = loaded.config;
     if (!config) return { deliveries: [], problems };

@@ -3,6 +3,7 @@
 // masked). No secret value is ever written here. A separate file from the fleet store, with its own migrations.
 import type Database from 'better-sqlite3';
 import path from 'node:path';
+import type { NotificationDelivery } from '../../../shared/api/notifications';
 import type { StateChange } from '../../../shared/notify';
 import { openDatabase } from '../../store/database';
 import type { Migration } from '../../store/migrations';
@@ -39,19 +40,8 @@ export const NOTIFY_MIGRATIONS: readonly Migration[] = [
 /** Argo CD keeps at most this many notified-state entries per Application, dropping the oldest. */
 const MAX_STATE_PER_APP = 100;
 
-/** One recorded delivery. */
-export interface DeliveryRecord {
-  readonly id: number;
-  readonly at: string;
-  readonly appKey: string;
-  readonly trigger: string;
-  readonly template: string;
-  readonly service: string;
-  readonly recipient: string;
-  readonly outcome: 'sent' | 'failed';
-  readonly attempts: number;
-  readonly error?: string;
-}
+/** One recorded delivery (as the Notifications page shows it). */
+export type DeliveryRecord = NotificationDelivery;
 
 interface DeliveryRow {
   id: number;

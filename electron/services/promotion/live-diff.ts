@@ -7,6 +7,7 @@ import { resourceId } from '../../../shared/diff/normalize';
 import type { GitReader } from '../../../shared/appset/engine';
 import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { renderApplication } from '../../../shared/fleet/render-apps';
+import { withInputsOfCluster } from '../cluster/flux-inputs';
 import { appInstanceName } from '../../../shared/fleet/app-name';
 import { assessHealth } from '../../../shared/health';
 import type { Application } from '../../../shared/model/application';
@@ -56,12 +57,14 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
     const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, jobs.map((j) => j.cluster)));
     const settled = await Promise.allSettled(jobs.map(async (j): Promise<LiveClusterDiff> => {
       const base = { app: j.app, cluster: j.cluster, application: j.application.metadata.name };
-      const rendered = renderApplication(j.application, { treeAt: () => j.after }, renderOpts);
-      const renderError = rendered.problems.find((p) => p.severity === 'error');
-      if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
       const conn = manager.connection(j.cluster);
       // Already attempted when the capabilities were read: an unreachable cluster is not tried (and waited for) twice.
       const info = conn.info.state === 'connecting' ? await conn.connect().catch(() => conn.info) : conn.info;
+      // A Flux app reads its ConfigMaps/Secrets from the cluster, as its grid comparison does.
+      const inputs = info.state === 'ready' ? await withInputsOfCluster(conn, j.application) : undefined;
+      const rendered = renderApplication(inputs?.app ?? j.application, { treeAt: () => j.after }, renderOpts);
+      const renderError = rendered.problems.find((p) => p.severity === 'error');
+      if (renderError) return { ...base, resources: [], error: formatProblem(renderError) };
       if (info.state !== 'ready') return { ...base, resources: [], error: `cluster ${j.cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}` };
       const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {

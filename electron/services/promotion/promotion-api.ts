@@ -6,7 +6,7 @@ import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
 import { verifyPromotion } from './verify';
 
-type PromotionChannels = 'promotion:pipelines' | 'promotion:stage-validation' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan';
+type PromotionChannels = 'promotion:pipelines' | 'promotion:stage-validation' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan' | 'promotion:approve';
 
 /** The store file of a session's data folder. */
 export function sessionStoreFile(session: Session): string {
@@ -22,7 +22,6 @@ function options(req: PromotionAsk): PromoteOptions {
     from: req.from, to: req.to, apps: req.apps, confirmation: 'interactive',
     ...(req.pipeline !== undefined ? { pipeline: req.pipeline } : {}),
     ...(req.images ? { images: req.images } : {}),
-    ...(req.approvals ? { approvals: req.approvals } : {}),
   };
 }
 
@@ -52,9 +51,22 @@ export function promotionHandlers(session: Session): Pick<ApiHandlers, Promotion
     },
     'promotion:history': async ({ limit }) => (await service(session)).history(limit ?? 100),
     'promotion:rollback': async ({ id }) => {
-      const out = await (await service(session)).rollback(id);
+      // The UI's Confirm rollback is a person's confirmation, as its Confirm promotion is.
+      const out = await (await service(session)).rollback(id, { confirmation: 'interactive' });
       return { record: out.record, blockers: out.blockers };
     },
-    'promotion:rollback-plan': async ({ id }) => (await service(session)).planRollback(id),
+    'promotion:rollback-plan': async ({ id }) => (await service(session)).planRollback(id, { confirmation: 'interactive' }),
+    'promotion:approve': async (req) => {
+      const svc = await service(session);
+      const { approval } =
+        req.rollback !== undefined
+          ? await svc.approveRollback(req.rollback, { digest: req.digest })
+          : req.promotion
+            ? await svc.approve({ ...options(req.promotion), digest: req.digest })
+            : (() => {
+                throw new Error('promotion:approve needs a promotion or a rollback');
+              })();
+      return { commit: approval.commit, remote: approval.remote, subject: approval.subject, signature: approval.signature };
+    },
   };
 }

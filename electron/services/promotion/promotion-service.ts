@@ -1,7 +1,8 @@
 // Promotions through Git: plan on the remote branch's tip, apply the edits in a separate worktree (the user's checkout
 // is never touched), commit with the promoter's git identity and structured trailers, push; on a non-fast-forward
 // push fetch, re-plan, re-check the gates and retry (bounded). Every run is recorded in the store; rollback reverts a
-// promotion's commit through the same path (rollback.ts); git fetch/commit/push live in promotion-git.ts.
+// promotion's commit through the same path and gates (rollback.ts); git fetch/commit/push live in promotion-git.ts;
+// signed approvals of a plan's digest in approvals.ts; what a plan reads from git objects and the store in plan-readers.ts.
 
 import type { ExtraValidators } from '../validate/plan-validators';
 import { planValidators, repositoryAdmission } from '../validate/plan-validators';
@@ -11,7 +12,8 @@ import { fleetClusters, generateAll } from '../../../shared/fleet/overview';
 import { FlotillaError, formatProblem, problem, toProblem } from '../../../shared/problem';
 import { changedApps, promotionMessage } from '../../../shared/promotion/commit-message';
 import type { Confirmation, GateContext } from '../../../shared/promotion/gates';
-import type { LiveClusterDiff, PromotionRecordView } from '../../../shared/promotion/history';
+import type { PromotionRecordView } from '../../../shared/promotion/history';
+import type { PromotionPlanView } from '../../../shared/api/contract';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
 import type { GeneratedApplication, PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
@@ -20,56 +22,53 @@ import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
-import { stageVersions } from '../../../shared/promotion/versions';
 import type { AppVersions } from '../../../shared/promotion/versions';
 import type { StageStatus } from '../../../shared/promotion/stage-status';
 import { stageStatuses } from '../../../shared/promotion/stage-status';
-import type { TimelineEntry } from '../../../shared/report/model';
-import { FleetStore } from '../../store/fleet-store';
 import { normalizeRepoUrl } from '../git-reader';
 import { GitRepository } from '../git-repo';
-import { CommitSignatureVerifier } from '../git-signatures';
+import type { CommitSignatureVerifier } from '../git-signatures';
+import { verifierFor } from '../git-signatures';
+import type { ApprovalSubject } from '../../../shared/promotion/approval';
+import { shortDigest } from '../../../shared/promotion/digest';
+import { stageGates } from '../../../shared/promotion/gates';
+import type { GateResult } from '../../../shared/promotion/gates';
+import type { SignedApproval } from './approvals';
+import { ApprovalLedger } from './approvals';
 import type { LiveDiffOptions } from './live-diff';
 import { liveDiffs } from './live-diff';
 import { readCapabilities } from '../helm/capabilities';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { renderOptions } from '../sources/render-options';
 import { PromotionLog } from './promotion-log';
+import { historyReader, recordPromotionEvents, versionsReader } from './plan-readers';
 import { withRepoLock } from './repo-lock';
 import { linkOnPath, writeNoFollow } from '../no-follow';
 import { PromotionGit } from './promotion-git';
 import type { RollbackContext } from './rollback';
+import type { RollbackOptions } from './rollback';
 import { planRollback, rollbackPromotion } from './rollback';
 import type { PromotionOutcome, RollbackPlan } from './types';
 
 export type { PromotionOutcome, RollbackPlan } from './types';
+export type { RollbackOptions } from './rollback';
+export type { SignedApproval } from './approvals';
 
-/** What a person asks for: a plan request plus who approved, how it was confirmed and which pipeline. */
+/**
+ * What a person asks for: a plan request plus how it was confirmed and which pipeline. Approvals are not asked for:
+ * they are the signed records on the remote's approvals ref (approvals.ts), read when the plan is made.
+ */
 export interface PromoteOptions extends PromotionRequest {
   /** The pipeline's name when the repository has several. */
   readonly pipeline?: string;
-  readonly approvals?: readonly string[];
   /** Default `flag`. */
   readonly confirmation?: Confirmation;
   /** Also compare each target cluster's promoted render with its live state (plan only). */
   readonly live?: LiveDiffOptions;
 }
 
-/** A plan with where it builds and where it will push. */
-export interface PlannedPromotion {
-  readonly plan: PromotionPlan;
-  readonly remote: string;
-  /** The branch the GitOps tool reads. */
-  readonly branch: string;
-  /** The remote branch's tip the plan builds on. */
-  readonly base: string;
-  /** `Name <email>` from git config, when set. */
-  readonly promoter?: string;
-  /** Problems of the user's checkout that would make the promotion differ from what they see (uncommitted or unpushed edits of the promoted files). */
-  readonly checkoutProblems: readonly string[];
-  /** The promoted state against the live state, per target cluster (when asked for). */
-  readonly live?: readonly LiveClusterDiff[];
-}
+/** A plan with where it builds and where it will push: the API contract's view, returned as it is. */
+export type PlannedPromotion = PromotionPlanView;
 
 /** Where the service keeps its history and how it behaves. */
 export interface PromotionServiceOptions {
@@ -94,8 +93,12 @@ export class PromotionService {
     private readonly lockFile: string,
   ) {
     this.git = new PromotionGit(repo);
-    this.signatures = new CommitSignatureVerifier(repo.root);
+    this.signatures = verifierFor(repo.root);
+    this.approvals = new ApprovalLedger(repo, this.signatures);
   }
+
+  /** The signed approval records on the pipeline's remote. */
+  private readonly approvals: ApprovalLedger;
 
   /** Verifies (and caches) the signatures of source revisions, for stages that require signed commits. */
   private readonly signatures: CommitSignatureVerifier;
@@ -187,7 +190,7 @@ export class PromotionService {
                 result: 'pushed', commit: pushed.commit, branch, baseRevision: planned.base, attempts: attempt, at: this.now(),
                 apps: changedApps(planned.plan), versions: planVersions(planned.plan),
               });
-              this.recordEvents(planned.plan, pushed.commit, promoter);
+              recordPromotionEvents(this.opts.storeFile, planned.plan, pushed.commit, promoter, this.now());
               return { record, plan: planned.plan, blockers: [] };
             }
             if (!pushed.rejected || attempt >= maxAttempts) {
@@ -212,13 +215,72 @@ export class PromotionService {
    * Reverts a promotion's commit on the branch it was pushed to, recorded as a promotion of its own whose trailers and
    * record list the versions the target stage runs after it (see rollback.ts).
    */
-  async rollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<PromotionOutcome> {
+  async rollback(id: number, opts: RollbackOptions = {}): Promise<PromotionOutcome> {
     return withRepoLock(this.lockFile, () => rollbackPromotion(this.rollbackContext(), id, opts));
   }
 
-  /** What `rollback` would do, changing nothing: the revert's diff and the versions after it. */
-  async planRollback(id: number, opts: { readonly pipeline?: string } = {}): Promise<RollbackPlan> {
+  /** What `rollback` would do, changing nothing: the revert's diff, the versions after it, its digest and gates. */
+  async planRollback(id: number | { readonly commit: string }, opts: RollbackOptions = {}): Promise<RollbackPlan> {
     return planRollback(this.rollbackContext(), id, opts);
+  }
+
+  /**
+   * Plans a promotion and signs an approval of its digest, pushed to the pipeline's remote. `digest` (what the approver
+   * reviewed) must be the plan's digest now; a plan with errors or nothing to change is not approved.
+   */
+  async approve(req: PromoteOptions & { readonly digest?: string }): Promise<{ readonly planned: PlannedPromotion; readonly approval: SignedApproval }> {
+    const planned = await this.plan(req);
+    const { plan } = planned;
+    const errors = planBlockers(plan).filter((b) => !b.startsWith('gate '));
+    if (!planned.remote) throw new FlotillaError(problem(`approvals are pushed to the pipeline's remote, which ${this.repo.root} does not have: ${planned.checkoutProblems.join('; ') || 'add it with git remote add'}`));
+    if (errors.length > 0 || !plan.digest) throw new FlotillaError(problem(`the plan ${plan.from} -> ${plan.to} has errors and cannot be approved:\n  ${errors.join('\n  ')}`));
+    if (plan.noop) throw new FlotillaError(problem(`nothing to approve: ${plan.to} already has ${plan.from}'s versions`));
+    const subject: ApprovalSubject = { kind: 'promotion', pipeline: plan.pipeline, stage: plan.to, digest: plan.digest, subject: `${plan.from} -> ${plan.to}: ${changedApps(plan).join(', ')} at ${planned.base.slice(0, 7)}` };
+    return { planned, approval: await this.signApproval(planned.remote, subject, req.digest) };
+  }
+
+  /**
+   * Plans a rollback and signs an approval of its digest (as `approve` does for a promotion). The promotion is named by
+   * its id in this store, or by its commit (an approver on another machine, whose store never recorded it).
+   */
+  async approveRollback(id: number | { readonly commit: string }, opts: RollbackOptions & { readonly digest?: string } = {}): Promise<{ readonly plan: RollbackPlan; readonly approval: SignedApproval }> {
+    const plan = await this.planRollback(id, opts);
+    const r = plan.promotion;
+    const subject: ApprovalSubject = { kind: 'rollback', pipeline: r.pipeline, stage: r.to, digest: plan.digest, subject: `rollback of ${r.commit!.slice(0, 7)} (${r.id ? `#${r.id}: ` : ''}${r.apps.join(', ')}, ${r.from} -> ${r.to}) at ${plan.base.slice(0, 7)}` };
+    return { plan, approval: await this.signApproval(plan.remote, subject, opts.digest) };
+  }
+
+  private async signApproval(remote: string, subject: ApprovalSubject, expected: string | undefined): Promise<SignedApproval> {
+    if (expected !== undefined && expected !== subject.digest && shortDigest(subject.digest) !== expected) {
+      throw new FlotillaError(problem(`the plan changed: its digest is now ${subject.digest}, not ${expected} (the one you asked to approve); review the plan again and approve its new digest`));
+    }
+    return this.approvals.approve(remote, subject, this.opts.maxAttempts ?? 3);
+  }
+
+  /**
+   * What the gates need beyond the pipeline and the history: the approval records on the remote (fetched now; only
+   * for a stage that requires approvals), the promoter, and the verified signature of the revision built on.
+   */
+  private async trustContext(pipeline: PipelineSpec, stage: string, remote: string, base: string): Promise<Pick<GateContext, 'approvals' | 'promoter' | 'sourceSignature'>> {
+    const gates = pipeline.stages.find((s) => s.name === stage)?.gates;
+    const approvals = gates && gates.requiredApprovals > 0 && remote ? await this.approvals.records(remote) : [];
+    const promoter = await this.approvals.promoter(await this.git.identity());
+    const sourceSignature = gates?.signedCommits ? await this.signatures.verifyOne(base) : undefined;
+    return { approvals, promoter, ...(sourceSignature ? { sourceSignature } : {}) };
+  }
+
+  /** The gates of a rollback out of `stage`: the stage's own (freeze, approvals of this digest, signed commits, manual-only). */
+  private async rollbackGates(q: { readonly pipeline: string; readonly stage: string; readonly remote: string; readonly base: string; readonly digest: string; readonly confirmation: Confirmation }): Promise<GateResult[]> {
+    let pipeline: PipelineSpec;
+    try {
+      pipeline = this.choosePipeline(this.repo.treeAt(q.base), q.pipeline);
+    } catch (err) {
+      return [{ gate: 'validation', stage: q.stage, passed: false, reason: `the gates of ${q.stage} cannot be read at ${q.base.slice(0, 7)}: ${formatProblem(toProblem(err))}` }];
+    }
+    const stage = pipeline.stages.find((s) => s.name === q.stage);
+    if (!stage) return [{ gate: 'validation', stage: q.stage, passed: false, reason: `pipeline ${pipeline.name} has no stage ${q.stage} at ${q.base.slice(0, 7)}: its gates cannot be checked` }];
+    const ctx: GateContext = { now: this.now(), confirmation: q.confirmation, ...(await this.trustContext(pipeline, stage.name, q.remote, q.base)) };
+    return stageGates(stage.name, stage.gates, ctx, { kind: 'rollback', pipeline: pipeline.name, digest: q.digest });
   }
 
   private rollbackContext(): RollbackContext {
@@ -229,6 +291,7 @@ export class PromotionService {
       now: () => this.now(),
       openLog: () => this.openLog(),
       target: (name) => this.target(name),
+      gates: (q) => this.rollbackGates(q),
     };
   }
 
@@ -306,7 +369,7 @@ export class PromotionService {
    * gates' current verdicts (soak from the recorded history, freeze windows, approvals still needed), nothing rendered.
    */
   stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[], applications: readonly GeneratedApplication[] = this.applicationsAt(revision, scan)): StageStatus[] {
-    const history = this.historyReader();
+    const history = historyReader(this.opts.storeFile);
     try {
       return stageStatuses({
         pipeline,
@@ -314,7 +377,7 @@ export class PromotionService {
         clusters: fleetClusters(scan),
         applications,
         versions,
-        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: this.versionsReader(pipeline, { revision, versions }) },
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: versionsReader(this.repo, pipeline, { revision, versions }) },
       });
     } finally {
       history?.close();
@@ -347,19 +410,16 @@ export class PromotionService {
     const git = this.readerAt(base, branch, scan.fleet.repoURLs);
     const generated = generateAll(scan, git);
     const promoter = await this.git.identity();
-    // A stage that requires signed commits reads the verified signature of the revision the promotion builds on.
-    const signed = pipeline.stages.find((s) => s.name === req.to)?.gates.signedCommits === true;
-    const sourceSignature = signed ? await this.signatures.verifyOne(base) : undefined;
-    const history = this.historyReader();
+    // Approvals are fetched from the remote now; a stage requiring signed commits verifies the revision built on.
+    const trust = await this.trustContext(pipeline, req.to, remote, base);
+    const history = historyReader(this.opts.storeFile);
     try {
       const gates: GateContext = {
         now: this.now(),
         confirmation: req.confirmation ?? 'flag',
-        approvals: req.approvals ?? [],
-        ...(promoter ? { promoter: promoterName(promoter) } : {}),
+        ...trust,
         ...(history ? { history: history.read } : {}),
-        versionsAt: this.versionsReader(pipeline),
-        ...(sourceSignature ? { sourceSignature } : {}),
+        versionsAt: versionsReader(this.repo, pipeline),
       };
       // A plan with live diffs reads the target clusters' version and API groups for Helm; else the fleet file's.
       const clusters = fleetClusters(scan);
@@ -420,66 +480,6 @@ export class PromotionService {
     };
   }
 
-  /**
-   * The versions an app had in a stage at a recorded revision, read from git objects. A commit's versions never change:
-   * they are kept across calls (per repository, commit and pipeline), and those of the revision being shown are the
-   * ones already read for it (`known`), so a graph of 300 apps reads no blob twice.
-   */
-  private versionsReader(pipeline: PipelineSpec, known?: { readonly revision: string; readonly versions: readonly AppVersions[] }): (revision: string, app: string, stage: string) => readonly string[] | undefined {
-    // One `git rev-parse` per revision, not per app and stage: a graph of 300 apps asks for the same few revisions.
-    const shas = new Map<string, string | undefined>();
-    const shaOf = (revision: string): string | undefined => {
-      if (!shas.has(revision)) shas.set(revision, /^[0-9a-f]{7,40}$/.test(revision) ? this.repo.resolve(revision) : undefined);
-      return shas.get(revision);
-    };
-    const spec = `${this.repo.root}\u0000${JSON.stringify(pipeline)}`;
-    const seeded = known ? new Map(known.versions.map((a) => [a.app, a])) : undefined;
-    return (revision, app, stage) => {
-      const sha = shaOf(revision);
-      if (!sha) return undefined;
-      const key = `${spec}\u0000${sha}\u0000${app}\u0000${stage}`;
-      if (!stageVersionsMemo.has(key)) {
-        const seen = sha === known?.revision ? seeded?.get(app)?.stages.find((s) => s.stage === stage) : undefined;
-        // An app with no overlay in the stage has no versions there (undefined), as stageVersions says.
-        const versions = seen ? seen.versions : stageVersions(pipeline, this.repo.treeAt(sha), app, stage);
-        if (stageVersionsMemo.size >= STAGE_VERSIONS_KEPT) stageVersionsMemo.delete(stageVersionsMemo.keys().next().value!);
-        stageVersionsMemo.set(key, versions);
-      }
-      return stageVersionsMemo.get(key);
-    };
-  }
-
-  private historyReader(): { read: (application: string, cluster: string) => readonly TimelineEntry[] | undefined; close: () => void } | undefined {
-    let store: FleetStore;
-    try {
-      store = FleetStore.open(this.opts.storeFile);
-    } catch {
-      return undefined;
-    }
-    return {
-      read: (application, cluster) => store.history(application, { cluster })[0]?.timeline,
-      close: () => store.close(),
-    };
-  }
-
-  private recordEvents(plan: PromotionPlan, commit: string, by: string): void {
-    let store: FleetStore | undefined;
-    try {
-      store = FleetStore.open(this.opts.storeFile);
-      for (const a of plan.apps) {
-        if (a.edits.length === 0) continue;
-        for (const c of a.clusters) {
-          store.recordPromotion({
-            app: c.application ?? a.app, cluster: c.cluster, at: new Date(this.now()).toISOString(),
-            detail: { revision: commit, from: plan.from, to: plan.to, pipeline: plan.pipeline, by, message: a.moves.map((m) => `${m.name} ${m.from ?? '(unset)'} -> ${m.to}`).join('; ') },
-          });
-        }
-      }
-    } finally {
-      store?.close();
-    }
-  }
-
   private requirePromoter(planned: Pick<PlannedPromotion, 'promoter'>): string {
     if (!planned.promoter) throw new FlotillaError(problem(`promotions are committed with your git identity: set it with git config user.name and git config user.email (in ${this.repo.root} or globally)`));
     return planned.promoter;
@@ -493,15 +493,9 @@ export class PromotionService {
   }
 
 }
-/** Versions per repository, commit, pipeline, app and stage (immutable: a commit's files never change), oldest dropped first. */
-const stageVersionsMemo = new Map<string, readonly string[] | undefined>();
-const STAGE_VERSIONS_KEPT = 50_000;
 
 /** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */
 function isPipelineText(text: string): boolean {
   return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);
 }
 
-function promoterName(identity: string): string {
-  return identity.replace(/\s*<[^>]*>$/, '');
-}

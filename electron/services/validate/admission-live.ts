@@ -4,7 +4,7 @@
 
 import type { Problem } from '../../../shared/problem';
 import type { AdmissionChecker, AdmissionClusterState, ServedResource } from '../../../shared/validate/admission';
-import { admissionChecker, admissionValidator } from '../../../shared/validate/admission';
+import { admissionChecker, admissionValidator, clusterRenderedObjects } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import type { Validator } from '../../../shared/validate/types';
 import type { KubeObject } from '../../../shared/model/status';
@@ -65,14 +65,9 @@ export async function admissionValidators(
   targets: readonly { readonly cluster?: string; readonly inputs: readonly ValidationInput[] }[],
   connect?: (cluster: string) => ClusterConnection | undefined,
 ): Promise<Map<string, Validator>> {
-  const byCluster = new Map<string, ValidationInput[]>();
-  for (const t of targets) {
-    const list = byCluster.get(t.cluster ?? '') ?? [];
-    list.push(...t.inputs);
-    byCluster.set(t.cluster ?? '', list);
-  }
   const out = new Map<string, Validator>();
-  await Promise.all([...byCluster].map(async ([cluster, inputs]) => {
+  await Promise.all([...new Set(targets.map((t) => t.cluster ?? ''))].map(async (cluster) => {
+    const inputs = clusterRenderedObjects(cluster, targets, (t) => t.cluster ?? '', (t) => t.inputs);
     const conn = cluster ? connect?.(cluster) : undefined;
     out.set(cluster, admissionValidator(await clusterAdmissionChecker(cluster, inputs, conn)));
   }));

@@ -4,7 +4,7 @@ import type { RenderOptions } from '../../../shared/fleet/render-apps';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import type { Application } from '../../../shared/model/application';
 import type { ClusterSpec } from '../../../shared/model/fleet';
-import { inlineAdmissionValidator } from '../../../shared/validate/admission/validator';
+import { clusterRenderedObjects, inlineAdmissionValidator } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import type { IgnoreRule } from '../../../shared/validate/suppress';
@@ -50,12 +50,8 @@ export function repositoryAdmission(apps: readonly { readonly application: Appli
   return (cluster) => {
     let objects = byCluster.get(cluster.name);
     if (!objects) {
-      objects = [];
-      for (const { application } of apps) {
-        if (clusterForApp(application, renderWith.clusters)?.name !== cluster.name) continue;
-        const rendered = renderApplication(application, git, renderWith);
-        for (const object of rendered.objects) objects.push({ object: object as Record<string, unknown> });
-      }
+      objects = clusterRenderedObjects(cluster.name, apps, ({ application }) => clusterForApp(application, renderWith.clusters)?.name,
+        ({ application }) => renderApplication(application, git, renderWith).objects.map((object) => ({ object: object as Record<string, unknown> })));
       byCluster.set(cluster.name, objects);
     }
     return [inlineAdmissionValidator({ cluster: cluster.name, renderedObjects: objects })];

@@ -6,6 +6,7 @@ import type { ClusterSpec } from '../../../shared/model/fleet';
 import type { Problem } from '../../../shared/problem';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { walkFiles } from '../../../shared/repo/file-tree';
+import { isAdmissionObject, policyParamKinds } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import { lintValidator } from '../../../shared/validate/lint/lint-check';
 import type { ValidationReport, ValidationTarget } from '../../../shared/validate/report';
@@ -61,10 +62,12 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
   const repoCrds = crdsInTree(tree);
   const rendered: RenderedApp[] = [];
   await renderApps(fleet, query, (r) => rendered.push(r));
+  // One app is checked against what every app of its cluster renders: the others are rendered for that only.
+  const others = query.app !== undefined ? await clusterNeighbours(fleet, rendered, query.revision) : { apps: [], problems: new Map<string, Problem[]>() };
   const clusters = discovery.clusters;
   // CRDs an app renders count for every app on the same cluster.
   const renderedCrds = new Map<string, { schemas: CrdSchema[]; problems: Problem[] }>();
-  for (const r of rendered) {
+  for (const r of [...rendered, ...others.apps]) {
     const acc = renderedCrds.get(r.cluster ?? '') ?? { schemas: [], problems: [] };
     for (const o of r.objects) {
       if (!isCrd(o as Record<string, unknown>)) continue;
@@ -94,7 +97,8 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
     return s;
   };
   const rows = new Map(discovery.fleet.apps.map((a) => [a.name, a]));
-  const inputsOf = rendered.map((r): ValidationInput[] => {
+  const inputsFor = (r: Pick<RenderedApp, 'app' | 'objects'>): ValidationInput[] => {
+    if (r.objects.length === 0) return [];
     const app = rows.get(r.app)?.application;
     const sourcePaths = app ? [...(app.spec.sources ?? []), ...(app.spec.source ? [app.spec.source] : [])].map((s) => (typeof s.path === 'string' ? s.path : undefined)).filter((p): p is string => p !== undefined) : [];
     const maps = sourcePaths.map((p) => sourceMapOf(tree, p.replace(/^\.\/?/, '').replace(/\/+$/, '')));
@@ -106,12 +110,16 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
       }
       return { object: obj, ...(sourcePaths[0] !== undefined ? { source: { file: sourcePaths[0] } } : {}) };
     });
-  });
+  };
+  const inputsOf = rendered.map(inputsFor);
   // Admission policies are the cluster's, not the app's: one check per cluster over every app's rendered objects.
   const manager = opts.live ? ClusterManager.fromKubeconfig({ clusters: clusters.filter((c) => rendered.some((r) => r.cluster === c.name)), kubeconfigPaths: opts.live.kubeconfig, ...(opts.live.timeoutMs ? { timeoutMs: opts.live.timeoutMs } : {}) }) : undefined;
   let admission: Map<string, Validator>;
   try {
-    admission = await admissionValidators(rendered.map((r, i) => ({ ...(r.cluster ? { cluster: r.cluster } : {}), inputs: inputsOf[i]! })), manager ? (name) => (manager.names().includes(name) ? manager.connection(name) : undefined) : undefined);
+    admission = await admissionValidators([
+      ...rendered.map((r, i) => ({ ...(r.cluster ? { cluster: r.cluster } : {}), inputs: inputsOf[i]! })),
+      ...others.apps.map((r) => ({ ...(r.cluster ? { cluster: r.cluster } : {}), inputs: inputsFor(r) })),
+    ], manager ? (name) => (manager.names().includes(name) ? manager.connection(name) : undefined) : undefined);
   } finally {
     manager?.close();
   }
@@ -129,10 +137,38 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
       kubernetesVersion: set.bundle.kubernetesVersion, schemaSource: source, objects: inputs.length,
       // Schema findings of a CRD problem repeat in every target: say them once per target, as problems.
       findings: result.findings,
-      problems: [...renderProblems, ...dedupe(result.problems), ...(note ? [{ severity: 'warning' as const, message: note, ...(r.cluster ? { cluster: r.cluster } : {}) }] : [])],
+      problems: [...renderProblems, ...(others.problems.get(r.cluster ?? '') ?? []), ...dedupe(result.problems), ...(note ? [{ severity: 'warning' as const, message: note, ...(r.cluster ? { cluster: r.cluster } : {}) }] : [])],
     });
   }
   return { targets, problems: [] };
+}
+
+/**
+ * The other apps of each cluster the `rendered` apps deploy to, rendered for what that cluster's admission check reads
+ * from them (policies, bindings, Namespaces, CRDs, params: isAdmissionObject) and nothing else, so their own findings
+ * are never made. An app that fails to render leaves its cluster's policies unknown: an error Problem per cluster says
+ * which app, never a silent pass.
+ */
+async function clusterNeighbours(fleet: FleetService, rendered: readonly RenderedApp[], revision: string | undefined): Promise<{ apps: RenderedApp[]; problems: Map<string, Problem[]> }> {
+  const apps: RenderedApp[] = [];
+  const problems = new Map<string, Problem[]>();
+  const exclude = rendered.map((r) => r.app);
+  for (const cluster of new Set(rendered.map((r) => r.cluster).filter((c): c is string => c !== undefined))) {
+    const found: RenderedApp[] = [];
+    // Source order: sibling overlays render together while their shared bases are cached.
+    await renderApps(fleet, { cluster, exclude, order: 'source', ...(revision !== undefined ? { revision } : {}) }, (r) => found.push(r));
+    // A param may be rendered by an app before the policy naming it: the param kinds are the whole cluster's.
+    const paramKinds = policyParamKinds([...rendered, ...found].filter((r) => r.cluster === cluster).flatMap((r) => r.objects as Record<string, unknown>[]));
+    for (const r of found) {
+      apps.push({ ...r, objects: r.objects.filter((o) => isAdmissionObject(o as Record<string, unknown>, paramKinds)) });
+      const failed = r.problems.find((p) => p.severity === 'error');
+      if (!failed) continue;
+      const list = problems.get(cluster) ?? [];
+      list.push({ severity: 'error', cluster, app: r.app, message: `the admission policies of cluster ${cluster} are not all known: its app ${r.app} does not render (${failed.message}); validate it with --app ${r.app}` });
+      problems.set(cluster, list);
+    }
+  }
+  return { apps, problems };
 }
 
 function dedupe(problems: readonly Problem[]): Problem[] {

@@ -2,6 +2,8 @@ import { agreement, verdictsBeside } from '../../../shared/controllers/summary';
 import type { FlotillaVerdict } from '../../../shared/controllers/summary';
 import type { ControllerStatus } from '../../../shared/controllers/types';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
+import type { CommitSignature, SignatureVerdict } from '../../../shared/repo/signature';
+import { describeSignature, signatureVerdict, signatureWords } from '../../../shared/repo/signature';
 
 const HEALTH_ICON: Record<HealthStatus, string> = { Healthy: '♥', Progressing: '◔', Degraded: '✖', Suspended: '❚❚', Missing: '?', Unknown: '?' };
 const SYNC_ICON: Record<SyncStatus, string> = { Synced: '✓', OutOfSync: '≠', Unknown: '?' };
@@ -35,6 +37,22 @@ export function ControllerTag({ controller, verdict }: { readonly controller: Co
   return (
     <span className={`controller-tag controller-${a}`} title={verdictsBeside(controller, verdict)}>
       {controller.controller} <span aria-hidden="true">{icon}</span>
+    </span>
+  );
+}
+
+const SIGNATURE_ICON: Record<SignatureVerdict, string> = { signed: '✔', untrusted: '⚠', unsigned: '○', bad: '✖', unknown: '?' };
+const SIGNATURE_TEXT: Record<SignatureVerdict, string> = { signed: 'signed', untrusted: 'untrusted', unsigned: 'unsigned', bad: 'bad sig', unknown: 'unknown' };
+
+/**
+ * The signature of the commit an app × cluster runs, as a word and symbol (never colour alone), named by the verdict in
+ * words (`signed by alice@example.com`) and with git's full verdict (signer, key) as its title.
+ */
+export function SignatureBadge({ signature }: { readonly signature: CommitSignature }) {
+  const v = signatureVerdict(signature);
+  return (
+    <span className={`sig-badge sig-${v}`} role="img" aria-label={signatureWords(signature)} title={describeSignature(signature)}>
+      <span aria-hidden="true">{SIGNATURE_ICON[v]}</span> {SIGNATURE_TEXT[v]}
     </span>
   );
 }

@@ -19,6 +19,7 @@ const PAGE_LABELS: readonly [Exclude<Page, 'app'>, string][] = [
   ['applicationsets', 'ApplicationSets'],
   ['promotions', 'Promotions'],
   ['reports', 'Reports'],
+  ['notifications', 'Notifications'],
   ['clusters', 'Clusters'],
 ];
 

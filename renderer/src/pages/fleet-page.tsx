@@ -4,7 +4,8 @@ import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/
 import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
 import { verdictsBeside } from '../../../shared/controllers/summary';
 import type { HealthStatus, SyncStatus } from '../../../shared/model/status';
-import { age, ControllerTag, HealthBadge, SyncBadge } from '../components/badges';
+import { describeSignature, signatureWords } from '../../../shared/repo/signature';
+import { age, ControllerTag, HealthBadge, SignatureBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
@@ -275,14 +276,15 @@ const GridRowView = memo(function GridRowView({ row, index, headRows, clusters, 
         const findingText = found && found.errors + found.warnings > 0 ? `${found.errors + found.warnings} finding${found.errors + found.warnings === 1 ? '' : 's'}` : undefined;
         return (
           <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
+            {/* The name says what the cell shows in its order (the controller's tag after the health), then the controller's sentence. */}
             <button
               type="button"
               data-row={index}
               data-col={j}
               className="cell-button"
               onClick={() => openApp(cell.app, cell.cluster)}
-              aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
-              title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+              aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.controller ? `, ${cell.controller.controller}` : ''}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+              title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}${cell.signature ? `\n${describeSignature(cell.signature)}` : ''}`}
             >
               {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
               <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
@@ -305,6 +307,8 @@ const GridRowView = memo(function GridRowView({ row, index, headRows, clusters, 
                 </>
               ) : null}
             </button>
+            {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
+            {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
           </div>
         );
       })}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PipelinesOverview, PipelineView, PromotionPlanView } from '../../../shared/api/contract';
+import type { GateResult } from '../../../shared/promotion/gates';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { FindingList } from '../components/findings';
 import { freezeNoteId, freezeOf, PipelineGraph } from '../components/pipeline-graph';
@@ -164,11 +165,10 @@ function PlanPanel() {
   const close = useStore((s) => s.closePlan);
   const confirm = useStore((s) => s.confirmPromotion);
   const openPlan = useStore((s) => s.openPlan);
-  const [approvals, setApprovals] = useState('');
   if (!ask) return null;
   const label = `Plan: ${Array.isArray(ask.apps) ? ask.apps.join(', ') : 'all apps'} ${ask.from} → ${ask.to}`;
   const blockers = view ? confirmBlockers(view) : [];
-  const given = approvals.split(',').map((x) => x.trim()).filter(Boolean);
+  const approvable = view !== undefined && view.plan.digest !== undefined && !view.plan.noop && !view.plan.problems.some((p) => p.severity === 'error') && !view.plan.apps.some((a) => a.problems.some((p) => p.severity === 'error'));
   return (
     <section role="dialog" aria-label={label} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
       <h2>{label}</h2>
@@ -180,17 +180,7 @@ function PlanPanel() {
         </label>
       </p>
       {view && <PlanBody view={view} />}
-      {view && (
-        <p>
-          <label>
-            Approved by (comma-separated){' '}
-            <input aria-label="Approvals" value={approvals} onChange={(e) => setApprovals(e.target.value)} />
-          </label>{' '}
-          <button type="button" disabled={planning} onClick={() => void openPlan({ ...ask, approvals: given })}>
-            Check the gates with these approvals
-          </button>
-        </p>
-      )}
+      {view && <ApproveAction digest={view.plan.digest} disabled={planning || !approvable} recheck={() => void openPlan(ask)} />}
       {blockers.length > 0 && (
         <div id="confirm-blockers" className="blockers">
           <strong>Confirm is disabled:</strong>
@@ -202,7 +192,7 @@ function PlanPanel() {
         </div>
       )}
       <p style={{ display: 'flex', gap: 8 }}>
-        <button type="button" aria-describedby={blockers.length ? 'confirm-blockers' : undefined} disabled={!view || promoting || blockers.length > 0} onClick={() => void confirm(ask.approvals ?? [])}>
+        <button type="button" aria-describedby={blockers.length ? 'confirm-blockers' : undefined} disabled={!view || promoting || blockers.length > 0} onClick={() => void confirm()}>
           {promoting ? 'Promoting…' : 'Confirm promotion'}
         </button>
         <button type="button" onClick={close}>
@@ -225,13 +215,80 @@ function confirmBlockers(view: PromotionPlanView): string[] {
   return out;
 }
 
-/** A rollback's plan: the revert's diff on the remote tip and what the stage runs after it, then Confirm. */
+/**
+ * The plan's digest and "Approve (sign)": signs an approval of this digest with the user's git signing key (pushed to
+ * the remote's approvals ref), then re-plans so the approval gate counts it. The last approval's verdict is shown.
+ */
+function ApproveAction({ digest, disabled, recheck }: { readonly digest: string | undefined; readonly disabled: boolean; readonly recheck: () => void }) {
+  const approve = useStore((s) => s.approveOpenPlan);
+  const approving = useStore((s) => s.approving);
+  const last = useStore((s) => s.lastApproval);
+  return (
+    <div>
+      {digest && (
+        <p>
+          Plan digest <code aria-label="Plan digest">{digest}</code>
+        </p>
+      )}
+      <p>
+        <button type="button" disabled={disabled || approving || !digest} onClick={() => void approve()}>
+          {approving ? 'Signing…' : 'Approve (sign)'}
+        </button>{' '}
+        <button type="button" disabled={approving} onClick={recheck}>
+          Check approvals again
+        </button>{' '}
+        <span className="muted">
+          signs this digest with your git signing key and pushes the record; approvals count only from the stage&apos;s approvers, never the promoter. An approver elsewhere runs{' '}
+          <code>flotilla approve</code>; check again to count theirs.
+        </span>
+      </p>
+      {last && last.subject.digest === digest && (
+        <p role="status" aria-label="Approval">
+          Approval <code>{last.commit.slice(0, 7)}</code> pushed to {last.remote}:{' '}
+          {last.signature.status === 'good' ? `good signature by ${last.signature.signer ?? 'an unnamed signer'}` : `this repository does not trust the signature (${last.signature.status})`}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The gates' verdicts; under an approval gate, each signed record with whether it counted and why. */
+function GatesTable({ gates }: { readonly gates: readonly GateResult[] }) {
+  if (gates.length === 0) return null;
+  return (
+    <table className="grid" aria-label="Gates">
+      <tbody>
+        {gates.map((g, i) => (
+          <tr key={i}>
+            <th scope="row">{g.gate}</th>
+            <td>{g.passed ? 'pass' : 'FAIL'}</td>
+            <td>
+              {localizeTimes(g.reason)}
+              {g.approvals && g.approvals.length > 0 && (
+                <ul aria-label={`Approvals into ${g.stage}`}>
+                  {g.approvals.map((a) => (
+                    <li key={a.commit}>
+                      {a.counted ? 'counted' : 'rejected'}: {a.reason}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A rollback's plan: the revert's diff on the remote tip, what the stage runs after it and the stage's gates, then Confirm. */
 function RollbackPanel() {
   const id = useStore((s) => s.rollbackId);
   const view = useStore((s) => s.rollbackPlan);
   const promoting = useStore((s) => s.promoting);
   const close = useStore((s) => s.closeRollback);
   const rollback = useStore((s) => s.rollbackPromotion);
+  const reopen = useStore((s) => s.openRollback);
   if (id === undefined) return null;
   return (
     <section role="dialog" aria-label={`Rollback of promotion #${id}`} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 12, margin: '16px 0' }}>
@@ -246,13 +303,15 @@ function RollbackPanel() {
           <p>
             {view.promotion.to} would run: {view.versions.length ? view.versions.map((v) => <code key={v}>{v} </code>) : <span className="muted">no promoted version</span>}
           </p>
+          <GatesTable gates={view.gates} />
+          <ApproveAction digest={view.digest} disabled={promoting} recheck={() => void reopen(id)} />
           <pre aria-label={`Revert of promotion #${id}`} style={PRE}>
             {view.diff}
           </pre>
         </>
       )}
       <p style={{ display: 'flex', gap: 8 }}>
-        <button type="button" disabled={!view || promoting} onClick={() => void rollback(id)}>
+        <button type="button" disabled={!view || promoting || !view.ready} onClick={() => void rollback(id)}>
           {promoting ? 'Rolling back…' : `Confirm rollback of #${id}`}
         </button>
         <button type="button" onClick={close}>
@@ -317,19 +376,7 @@ function PlanBody({ view }: { readonly view: PromotionPlanView }) {
           {l.resources.map((r) => (r.diff ? <pre key={r.id} style={PRE}>{r.diff}</pre> : <div key={r.id}><code>{r.id}</code> {r.missing ? 'missing on the cluster' : r.extra ? 'extra (would be pruned)' : r.sync}</div>))}
         </div>
       ))}
-      {plan.gates.length > 0 && (
-        <table className="grid" aria-label="Gates">
-          <tbody>
-            {plan.gates.map((g, i) => (
-              <tr key={i}>
-                <th scope="row">{g.gate}</th>
-                <td>{g.passed ? 'pass' : 'FAIL'}</td>
-                <td>{localizeTimes(g.reason)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <GatesTable gates={plan.gates} />
     </div>
   );
 }

@@ -97,6 +97,7 @@ export function ReportsPage() {
                 <h3>
                   {e.app} <span className="muted">on {e.cluster}</span> <SyncBadge sync={e.sync} /> <HealthBadge health={e.health.status} message={e.health.message} />
                   {e.driftSince && <span className="muted"> drifting since <When iso={e.driftSince} full /></span>}
+                  {e.signature && <span className={`muted sig-${e.signature.verdict}`} title={e.signature.commit}> · runs {e.signature.commit.slice(0, 7)}, {e.signature.words}</span>}
                 </h3>
                 {e.error && <code className="error-text">{e.error}</code>}
                 {e.driftedResources.map((r) => (

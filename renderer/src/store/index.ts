@@ -6,6 +6,8 @@ import { createClusterSlice } from './cluster-slice';
 import type { FleetSlice } from './fleet-slice';
 import { createFleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
+import type { NotifySlice } from './notify-slice';
+import { createNotifySlice } from './notify-slice';
 import { createNavSlice } from './nav-slice';
 import type { PromotionSlice } from './promotion-slice';
 import { createPromotionSlice } from './promotion-slice';
@@ -17,7 +19,7 @@ import type { ValidationSlice } from './validation-slice';
 import { createValidationSlice } from './validation-slice';
 
 /** The whole UI state: typed slices, each owning its actions. */
-export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ClusterSlice & ValidationSlice;
+export type Store = FleetSlice & NavSlice & AppSetSlice & PromotionSlice & StatusSlice & ReportSlice & ClusterSlice & ValidationSlice & NotifySlice;
 
 /** The one zustand store of the renderer. */
 export const useStore = create<Store>()((...a) => ({
@@ -29,4 +31,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createReportSlice(...a),
   ...createClusterSlice(...a),
   ...createValidationSlice(...a),
+  ...createNotifySlice(...a),
 }));

@@ -3,7 +3,7 @@ import type { Route } from '../../../shared/nav/routes';
 import { parseRoute, routeToHash } from '../../../shared/nav/routes';
 
 /** The pages of the shell. */
-export const PAGES = ['fleet', 'applications', 'applicationsets', 'promotions', 'reports', 'clusters', 'app'] as const;
+export const PAGES = ['fleet', 'applications', 'applicationsets', 'promotions', 'reports', 'notifications', 'clusters', 'app'] as const;
 /** A page of the shell. */
 export type Page = (typeof PAGES)[number];
 

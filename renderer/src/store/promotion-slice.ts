@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView, RollbackPlanView, StageValidationView } from '../../../shared/api/contract';
+import type { ApprovalView, PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView, RollbackPlanView, StageValidationView } from '../../../shared/api/contract';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { getApi } from '../api/bridge';
 
@@ -30,8 +30,14 @@ export interface PromotionSlice {
   /** Plans a promotion and opens it. */
   openPlan(ask: PromotionAsk): Promise<void>;
   closePlan(): void;
-  /** Executes the open plan's promotion (the person confirmed it), with these approvals. */
-  confirmPromotion(approvals: readonly string[]): Promise<void>;
+  /** Executes the open plan's promotion (the person confirmed it); the gates count the signed approvals on the remote. */
+  confirmPromotion(): Promise<void>;
+  /** Signing an approval is under way. */
+  readonly approving: boolean;
+  /** The approval signed last (shown with git's verdict on its signature). */
+  readonly lastApproval: ApprovalView | undefined;
+  /** Signs an approval of the open plan's digest (promotion or rollback) with the user's git key, then re-plans so the gates count it. */
+  approveOpenPlan(): Promise<void>;
   rollbackPromotion(id: number): Promise<void>;
 }
 
@@ -66,8 +72,29 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
       set((s) => ({ stageValidations: { ...s.stageValidations, [key]: { error: message(err) } } }));
     }
   },
+  approving: false,
+  lastApproval: undefined,
+  async approveOpenPlan() {
+    const { planAsk, planView, rollbackId, rollbackPlan } = get();
+    const req = rollbackId !== undefined && rollbackPlan ? { rollback: rollbackId, digest: rollbackPlan.digest } : planAsk && planView?.plan.digest ? { promotion: planAsk, digest: planView.plan.digest } : undefined;
+    if (!req) return;
+    set({ approving: true, promotionError: undefined, lastApproval: undefined });
+    try {
+      const lastApproval = await getApi()['promotion:approve'](req);
+      set({ approving: false, lastApproval });
+      if (req.rollback !== undefined) {
+        const fresh = await getApi()['promotion:rollback-plan']({ id: req.rollback });
+        if (get().rollbackId === req.rollback) set({ rollbackPlan: fresh });
+      } else if (get().planAsk === planAsk && planAsk) {
+        const fresh = await getApi()['promotion:plan'](planAsk);
+        if (get().planAsk === planAsk) set({ planView: fresh });
+      }
+    } catch (err) {
+      set({ approving: false, promotionError: message(err) });
+    }
+  },
   async openRollback(id) {
-    set({ rollbackId: id, rollbackPlan: undefined, promotionError: undefined, lastOutcome: undefined, planAsk: undefined, planView: undefined });
+    set({ rollbackId: id, rollbackPlan: undefined, promotionError: undefined, lastOutcome: undefined, lastApproval: undefined, planAsk: undefined, planView: undefined });
     try {
       const rollbackPlan = await getApi()['promotion:rollback-plan']({ id });
       if (get().rollbackId === id) set({ rollbackPlan });
@@ -88,7 +115,7 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
     }
   },
   async openPlan(ask) {
-    set({ rollbackId: undefined, rollbackPlan: undefined, planAsk: ask, planView: undefined, planning: true, promotionError: undefined, lastOutcome: undefined });
+    set({ rollbackId: undefined, rollbackPlan: undefined, planAsk: ask, planView: undefined, planning: true, promotionError: undefined, lastOutcome: undefined, lastApproval: undefined });
     try {
       const planView = await getApi()['promotion:plan'](ask);
       if (get().planAsk === ask) set({ planView, planning: false });
@@ -99,12 +126,12 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
   closePlan() {
     set({ planAsk: undefined, planView: undefined, planning: false });
   },
-  async confirmPromotion(approvals) {
+  async confirmPromotion() {
     const ask = get().planAsk;
     if (!ask) return;
     set({ promoting: true, promotionError: undefined });
     try {
-      const lastOutcome = await getApi()['promotion:execute']({ ...ask, ...(approvals.length ? { approvals } : {}) });
+      const lastOutcome = await getApi()['promotion:execute'](ask);
       set({ lastOutcome, promoting: false, planAsk: undefined, planView: undefined });
       await get().loadPromotions();
     } catch (err) {

@@ -2,7 +2,12 @@
 // the repository's declaration, a Secret only the cluster holds is used (and never printed), and one neither holds is
 // a Problem naming the Kustomization's file and line. Without a cluster, the repository's declarations are used.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandlers } from '../../../electron/services/api-handlers';
+import { Session } from '../../../electron/services/session';
 import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
 import { createNamespace, freshNamespace, kubeRequest, useKubeFleet } from '../../helpers/kube-fleet';
@@ -65,5 +70,31 @@ describe("a Flux app's substituteFrom, read from the connected cluster", () => {
     const r = await cli(['render', '--app', id, '--repo', repo.dir]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/Secret\/creds.*not found.*\(Flotilla reads the ConfigMaps and Secrets the repository declares for cluster prod\)/);
+  });
+
+  it('the app page and its tree render from the same inputs as the comparison, and say where they came from', async () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-flux-inputs-data-'));
+    const session = new Session({ repoPath: repo.dir, dataDir: data, kubeconfig: [fleet.kubeconfig] });
+    try {
+      const api = createApiHandlers(session);
+      await api['fleet:refresh']({});
+      const detail = await api['app:detail']({ app: id, cluster: 'prod' });
+      expect(detail.renderProblems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(detail.rendered).toContain('GREETING: from-the-cluster');
+      expect(detail.rendered).not.toContain('from-the-repository');
+      expect(detail.rendered).not.toContain('s3cr3t-t0ken-value');
+      expect(detail.sources?.[0]?.description).toContain(`ConfigMaps/Secrets it reads taken from cluster prod (ConfigMap/${ns}/vars, Secret/${ns}/creds)`);
+      // The recorded comparison (the grid, the Diff tab) saw the same desired ConfigMap.
+      const page = detail.status?.resources.find((r) => r.kind === 'ConfigMap' && r.name === 'page');
+      expect(page).toMatchObject({ missing: true });
+      const manifest = await api['app:manifest']({ app: id, cluster: 'prod', group: '', kind: 'ConfigMap', namespace: ns, name: 'page' });
+      expect(JSON.stringify(manifest)).toContain('from-the-cluster');
+    } finally {
+      session.close();
+      rmSync(data, { recursive: true, force: true });
+    }
+    // Without a cluster the render says its inputs are the repository's.
+    const r = await cli(['render', '--app', id, '--repo', repo.dir]);
+    expect(r.err).toContain("ConfigMaps/Secrets it reads taken from the repository's declarations for cluster prod (no cluster read)");
   });
 });

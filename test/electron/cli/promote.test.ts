@@ -87,9 +87,64 @@ describe('flotilla promote', () => {
     const { f, args } = setup();
     const r = await cli(['promote', 'api', '--from', 'staging', '--to', 'prod', '--yes', ...args]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('[FAIL] approval: needs 1 approval(s) from platform-leads; has 0');
+    expect(r.out).toMatch(/\[FAIL\] approval: needs 1 signed approval\(s\) from platform-leads of plan sha256:[0-9a-f]{12}; has 0\. An approver signs this plan with flotilla approve/);
     expect(r.out).toContain('Blocked.');
     expect(git(f.remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('Comment the staging tag');
+    // A typed name is no approval: the option says how to approve instead.
+    const typed = await cli(['promote', 'api', '--from', 'staging', '--to', 'prod', '--yes', '--approve', 'platform-leads', ...args]);
+    expect(typed.code).toBe(2);
+    expect(typed.err).toContain('error: --approve platform-leads: a typed name is not an approval. An approver signs the plan\'s digest with their own git signing key: `flotilla approve APP --from STAGE --to STAGE`');
+    expect(git(f.remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('Comment the staging tag');
+  });
+
+  it('flotilla approve signs the reviewed digest from the approver\'s clone; the promotion and a gated rollback then pass', async () => {
+    const { f, args } = setup();
+    const keys = tempDir('flotilla-keys-');
+    try {
+      const alice = sshKey(keys.dir, 'alice');
+      const allowed = allowedSigners(keys.dir, [{ principal: 'alice', key: alice }]);
+      git(f.work, 'config', 'gpg.ssh.allowedSignersFile', allowed);
+      const file = path.join(f.work, 'pipeline.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('        soak: 10m\n', '        soak: 10m\n        approvers: [alice]\n'));
+      commitAll(f.work, 'alice approves staging');
+      git(f.work, 'push', '-q', 'origin', 'main');
+      const dry = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--dry-run', ...args]);
+      expect(dry.code).toBe(1);
+      const digest = /^Plan digest: (sha256:[0-9a-f]{64})$/m.exec(dry.out)![1]!;
+
+      const aliceDir = f.other();
+      signWithSsh(aliceDir, alice, allowed);
+      const aliceArgs = ['--repo', aliceDir, '--data-dir', path.dirname(f.storeFile)];
+      // Not on a terminal, approve needs the digest that was reviewed (or --yes).
+      expect((await cli(['approve', 'frontend', '--from', 'dev', '--to', 'staging', ...aliceArgs])).code).toBe(2);
+      const approved = await cli(['approve', 'frontend', '--from', 'dev', '--to', 'staging', '--digest', digest, ...aliceArgs]);
+      expect(approved.err).toBe('');
+      expect(approved.code).toBe(0);
+      expect(approved.out).toContain(`Plan digest: ${digest}`);
+      expect(approved.out).toMatch(new RegExp(`approved promotion dev -> staging: frontend at [0-9a-f]{7}\\n  plan digest ${digest}\\n  signed record [0-9a-f]{7} pushed to origin refs/flotilla/approvals\\n  [0-9a-f]{7} has a good signature by alice \\(ssh `));
+
+      const ok = await cli(['promote', 'frontend', '--from', 'dev', '--to', 'staging', '--yes', ...args]);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toMatch(/\[pass\] approval: approved by alice in [0-9a-f]{7} \(signed, plan sha256:[0-9a-f]{12}\)\n {6}counted {2}approval [0-9a-f]{7}: good signature by alice \(ssh /);
+      expect(ok.out).toContain('promotion #1 pushed');
+
+      // The rollback out of staging needs its own signed approval: --yes alone is blocked (exit 1, nothing pushed).
+      const head = f.remoteHead();
+      const blocked = await cli(['promote', '--rollback', '1', '--yes', ...args]);
+      expect(blocked.code).toBe(1);
+      expect(blocked.out).toMatch(/\[FAIL\] approval: needs 1 signed approval\(s\) from alice of plan sha256:[0-9a-f]{12}; has 0\. An approver signs this plan with flotilla approve --rollback ID/);
+      expect(blocked.err).toContain('rollback of #1 blocked by its stage\'s gates');
+      expect(f.remoteHead()).toBe(head);
+      // alice's own data folder never recorded promotion #1: she names it by its commit.
+      const rollbackApproval = await cli(['approve', '--rollback', head, '--yes', '--repo', aliceDir, '--data-dir', path.join(keys.dir, 'alice-data'), '-o', 'json']);
+      expect(rollbackApproval.code).toBe(0);
+      expect(JSON.parse(rollbackApproval.out)).toMatchObject({ remote: 'origin', subject: { kind: 'rollback', stage: 'staging' }, signature: { status: 'good', signer: 'alice' } });
+      const back = await cli(['promote', '--rollback', '1', '--yes', ...args]);
+      expect(back.code).toBe(0);
+      expect(back.out).toContain('promotion #2 pushed');
+    } finally {
+      keys.cleanup();
+    }
   });
 
   it('shows the signedCommits verdict in the plan, as text and JSON: an unsigned source exits 1, one signed by an allowed signer passes', async () => {

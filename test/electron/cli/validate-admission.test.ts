@@ -2,28 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, exampleRepo, writeFiles } from '../../helpers/git-fixtures';
+import { REQUIRE_TEAM_LABEL } from '../../helpers/admission-policies';
 import { cli } from '../../helpers/run-cli';
 
 interface JsonReport { targets: { app?: string; cluster?: string; findings: { check: string; id: string; severity: string; message: string; cluster?: string; app?: string; source?: { file: string; line?: number } }[]; problems: { message: string; file?: string; line?: number; column?: number }[] }[] }
 
 // The platform's admission policies are rendered by one app (here the worker's prod overlay) and enforced on every
 // app of the cluster: `flotilla validate` checks each prod app against them, and no other cluster's apps.
-const POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: require-team-label}
-spec:
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
-  validations:
-  - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
-    message: every Deployment needs a team label
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: require-team-label}
-spec: {policyName: require-team-label, validationActions: [Deny]}
----
+const POLICY = `${REQUIRE_TEAM_LABEL}---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
 metadata: {name: broken}
@@ -63,7 +49,46 @@ describe('flotilla validate: admission policies', () => {
     const problems = report.targets.flatMap((t) => t.problems).filter((p) => p.message.includes('ValidatingAdmissionPolicy broken'));
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]!.message).toMatch(/spec\.validations\[0\]\.expression: compilation failed: .*; the policy is not checked/);
-    expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 25 });
+    expect(problems[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 28 });
+    expect(r.code).toBe(2);
+  });
+
+  it("--app checks the app against every policy its cluster's apps render, without reporting the other apps (exit 2 as for --all)", async () => {
+    const r = await cli(['validate', '--app', 'api-prod', '--repo', repo.dir, '-o', 'json']);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.targets.map((t) => `${t.app}@${t.cluster}`)).toEqual(['api-prod@prod']);
+    const admission = report.targets[0]!.findings.filter((f) => f.check === 'admission');
+    expect(admission.map((f) => [f.id, f.app, f.severity, f.source?.file])).toEqual([['require-team-label', 'api-prod', 'error', 'apps/api/base/deployment.yaml']]);
+    expect(admission[0]!.message).toBe("prod's policy `require-team-label` (binding require-team-label) would deny Deployment api: every Deployment needs a team label");
+    // The broken policy is prod's too: named at its file and line, as --all names it.
+    const broken = report.targets[0]!.problems.filter((p) => p.message.includes('ValidatingAdmissionPolicy broken'));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatchObject({ file: 'apps/worker/overlays/prod/policy.yaml', line: 28 });
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('flotilla validate --app: a cluster app that does not render', () => {
+  let repo: { dir: string; cleanup: () => void };
+  beforeAll(() => {
+    repo = exampleRepo();
+    writeFiles(repo.dir, { 'apps/worker/overlays/prod/policy.yaml': REQUIRE_TEAM_LABEL });
+    const worker = path.join(repo.dir, 'apps/worker/overlays/prod/kustomization.yaml');
+    writeFileSync(worker, readFileSync(worker, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - policy.yaml\n'));
+    const frontend = path.join(repo.dir, 'apps/frontend/overlays/prod/kustomization.yaml');
+    writeFileSync(frontend, readFileSync(frontend, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - missing.yaml\n'));
+    commitAll(repo.dir, 'platform policy in prod; the frontend prod overlay names a file that does not exist');
+  });
+  afterAll(() => repo.cleanup());
+
+  it("leaves the cluster's policies unknown: an error naming that app (exit 2), the policies that are known still checked", async () => {
+    const r = await cli(['validate', '--app', 'api-prod', '--repo', repo.dir, '-o', 'json']);
+    const report = JSON.parse(r.out) as JsonReport;
+    expect(report.targets.map((t) => t.app)).toEqual(['api-prod']);
+    expect(report.targets[0]!.findings.filter((f) => f.check === 'admission').map((f) => f.id)).toEqual(['require-team-label']);
+    const unknown = report.targets[0]!.problems.filter((p) => p.message.includes('not all known'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.message).toMatch(/^the admission policies of cluster prod are not all known: its app frontend-prod does not render \(.*missing\.yaml.*\); validate it with --app frontend-prod$/);
     expect(r.code).toBe(2);
   });
 });

@@ -48,6 +48,17 @@ describe('CommitSignatureVerifier with SSH keys and an allowed-signers file', ()
     expect(await v.verifyOne('no-such-branch')).toEqual({ commit: 'no-such-branch', status: 'missing' });
   });
 
+  it('calls an SSH signature it cannot check (no allowed-signers file configured) an unknown key, never unsigned', async () => {
+    const r = repo();
+    const alice = sshKey(path.dirname(r.dir), 'alice');
+    signWithSsh(r.dir, alice, allowedSigners(path.dirname(r.dir), [{ principal: 'alice@example.com', key: alice }]));
+    const signed = r.commit('by alice');
+    git(r.dir, 'config', '--unset', 'gpg.ssh.allowedSignersFile');
+    const sig = await new CommitSignatureVerifier(r.dir).verifyOne(signed);
+    expect(sig).toMatchObject({ commit: signed, status: 'unknown-key', format: 'ssh' });
+    expect(sig.detail).toBe('git could not check this ssh signature: gpg.ssh.allowedSignersFile is not configured');
+  });
+
   it('looks again when the allowed-signers file changes: a verdict is cached per commit and trust', async () => {
     const r = repo();
     const dir = path.dirname(r.dir);

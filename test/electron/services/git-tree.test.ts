@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepository } from '../../../electron/services/git-repo';
+import { walkFiles } from '../../../shared/repo/file-tree';
 import { commitAll, exampleRepo, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
 
@@ -84,6 +85,51 @@ describe('reading files from git objects', () => {
       } finally {
         clean.cleanup();
         out.cleanup();
+      }
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('folders are read as they are looked into, and the tree is the commit’s: every path and file as git lists and shows it', async () => {
+    const repoObj = await GitRepository.open(repo.dir);
+    try {
+      const tree = repoObj.treeAt('HEAD');
+      // Looking into one folder first, then the whole tree: the same listing as `git ls-tree -r`, in every order.
+      expect(tree.kind(`${OVERLAY}/kustomization.yaml`)).toBe('file');
+      expect(tree.kind(OVERLAY)).toBe('dir');
+      expect(tree.kind(`${OVERLAY}/no-such-file.yaml`)).toBeUndefined();
+      expect(tree.kind('apps/no-such-app/base')).toBeUndefined();
+      const listed = git(repo.dir, 'ls-tree', '-r', '--name-only', '-z', 'HEAD').split('\0').filter(Boolean).sort();
+      expect(walkFiles(tree)).toEqual(listed);
+      expect(repoObj.treeAt('HEAD')).toBe(tree);
+      for (const f of listed) expect(tree.read(f), f).toBe(git(repo.dir, 'show', `HEAD:${f}`));
+      const fresh = (await GitRepository.open(repo.dir)).treeAt('HEAD') as unknown as { paths(): string[] };
+      expect(fresh.paths()).toEqual(listed);
+    } finally {
+      repoObj.close();
+    }
+  });
+
+  it('a missing tree is an error naming the folder and the revision, exit 2; the other folders still read', async () => {
+    const t = tempDir('flotilla-missing-tree-');
+    try {
+      execFileSync('cp', ['-r', `${repo.dir}/.`, t.dir]);
+      const head = git(t.dir, 'rev-parse', 'HEAD').trim();
+      deleteLooseObject(t.dir, git(t.dir, 'rev-parse', `HEAD:${OVERLAY}`).trim());
+      const r = await cli(['render', OVERLAY, '--repo', t.dir, '--revision', 'HEAD'], t.dir);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(`cannot read ${OVERLAY}/ at revision HEAD (${head.slice(0, 12)})`);
+      expect(r.err).toContain('is missing from the repository');
+      const repoObj = await GitRepository.open(t.dir);
+      try {
+        const tree = repoObj.treeAt('HEAD');
+        expect(() => tree.read(`${OVERLAY}/kustomization.yaml`)).toThrow(`cannot read ${OVERLAY}/ at revision HEAD`);
+        expect(() => tree.list(OVERLAY)).toThrow('is missing from the repository');
+        expect(tree.read('apps/api/base/deployment.yaml')).toBe(git(repo.dir, 'show', 'HEAD:apps/api/base/deployment.yaml'));
+      } finally {
+        repoObj.close();
       }
     } finally {
       t.cleanup();

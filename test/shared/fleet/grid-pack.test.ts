@@ -8,12 +8,15 @@ const cell = (app: string, cluster: string, extra: Partial<GridCell> = {}): Grid
 });
 
 describe('the packed grid', () => {
-  it('unpacks to the very grid it packed: optional fields absent stay absent, present ones (controller included) come back', () => {
+  it('unpacks to the very grid it packed: optional fields absent stay absent, present ones (controller and signature included) come back', () => {
+    const good = { commit: 'b'.repeat(40), status: 'good', format: 'ssh', signer: 'alice@example.com', key: 'SHA256:abc' } as const;
+    const bad = { commit: 'c'.repeat(40), status: 'bad', detail: 'does not verify' } as const;
     const grid = buildGrid(
       [
-        cell('web-dev', 'dev'),
-        cell('web-prod', 'prod', { sync: 'OutOfSync', outOfSync: 3, desiredVersion: '1.1.0', runningVersion: '1.0.0', error: 'boom' }),
-        cell('api-prod', 'prod', { unreachable: 'cluster prod unreachable', controller: { controller: 'Argo CD', kind: 'Application', name: 'api-prod', namespace: 'argocd', sync: 'Synced' } as unknown as GridCell['controller'] }),
+        cell('web-dev', 'dev', { signature: good }),
+        cell('web-prod', 'prod', { sync: 'OutOfSync', outOfSync: 3, desiredVersion: '1.1.0', runningVersion: '1.0.0', error: 'boom', signature: good }),
+        cell('api-prod', 'prod', { unreachable: 'cluster prod unreachable', controller: { controller: 'Argo CD', kind: 'Application', name: 'api-prod', namespace: 'argocd', sync: 'Synced' } as unknown as GridCell['controller'], signature: bad }),
+        cell('api-dev', 'dev', { controller: { controller: 'Argo CD', kind: 'Application', name: 'api-dev', namespace: 'argocd', sync: 'Synced' } as unknown as GridCell['controller'] }),
       ],
       [{ name: 'dev', environment: 'dev' }, { name: 'prod', environment: 'prod' }],
       (app) => (app.startsWith('web') ? { appset: 'apps', origin: 'ApplicationSet apps', labels: { team: 'a' } } : {}),
@@ -22,6 +25,9 @@ describe('the packed grid', () => {
     expect(back).toEqual(grid);
     expect('desiredVersion' in back.rows.find((r) => r.key === 'web')!.cells.dev!).toBe(false);
     expect(back.rows.find((r) => r.key === 'api')!.appset).toBeUndefined();
+    expect('signature' in back.rows.find((r) => r.key === 'api')!.cells.dev!).toBe(false);
+    // Two cells run the signed commit: its verdict travels once.
+    expect(packGrid(grid).signatures).toHaveLength(2);
   });
 
   it('sends each repeated string once: 1,000 apps × 10 clusters pack to under a third of the plain JSON', () => {

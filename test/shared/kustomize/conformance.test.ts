@@ -18,8 +18,9 @@ interface CaseEntry {
   readonly kubectl_args?: readonly string[];
 }
 
-function readTree(root: string): MemoryFileTree {
-  const tree = new MemoryFileTree();
+/** The case's files; with a revision, builds share base builds through the commit's base cache. */
+function readTree(root: string, revision?: string): MemoryFileTree {
+  const tree = new MemoryFileTree({}, revision);
   const visit = (d: string, rel: string): void => {
     for (const name of readdirSync(d)) {
       const full = path.join(d, name);
@@ -93,6 +94,22 @@ describe.skipIf(!dir)('kustomize conformance corpus', () => {
     expect(passed / total).toBeGreaterThanOrEqual(0.9);
     expect(failures).toEqual([]);
     expect(byteExact).toBe(total);
+  });
+
+  it('builds every corpus case (and refuses every error case) the same when bases come from the commit\'s base cache', () => {
+    const differ: string[] = [];
+    for (const [c, inDir] of [...index.cases.map((c) => [c, path.join(dir!, 'cases', c.name, 'in')] as const), ...index.errors.map((c) => [c, path.join(dir!, 'errors', c.name, 'in')] as const)]) {
+      const run = c.run_dir === '.' ? '' : c.run_dir;
+      const plain = kustomizeBuild(readTree(inDir), run, options(c));
+      const pinned = readTree(inDir, 'c0ffee');
+      // The first build fills the cache, the second takes every base from it.
+      for (const pass of ['filled', 'cached']) {
+        const r = kustomizeBuild(pinned, run, options(c));
+        const same = r.yaml === plain.yaml && JSON.stringify(r.problems) === JSON.stringify(plain.problems) && JSON.stringify(r.files) === JSON.stringify(plain.files);
+        if (!same) differ.push(`${c.name} (${pass})`);
+      }
+    }
+    expect(differ).toEqual([]);
   });
 
   it('fails every corpus build that kustomize refuses, with a problem naming what is wrong', () => {

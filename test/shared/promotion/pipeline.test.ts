@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { activeFreeze, signatureGate, stageGates } from '../../../shared/promotion/gates';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
-import type { CommitSignature } from '../../../shared/promotion/signature';
+import type { CommitSignature } from '../../../shared/repo/signature';
+import type { ApprovalRecord } from '../../../shared/promotion/approval';
 import { editYaml, parseYamlPath } from '../../../shared/promotion/yaml-path';
 
 const FANOUT = `apiVersion: flotilla.dev/v1alpha1
@@ -117,14 +118,49 @@ describe('gates', () => {
     expect(activeFreeze(w, Date.parse('2026-11-23T08:00:00Z'))).toBeUndefined();
   });
 
-  it('never counts the promoter as an approver, and refuses --yes on a manual-only stage', () => {
+  it('counts only good signatures of listed approvers on this digest, never the promoter, and refuses --yes on a manual-only stage', () => {
     const gates = { freshnessMs: 300_000, approvers: ['alice', 'bob'], requiredApprovals: 1, freezeWindows: [], manualOnly: true, signedCommits: false };
-    const r = stageGates('prod', gates, { now: 0, confirmation: 'flag', approvals: ['alice'], promoter: 'alice' });
-    expect(r.map((g) => [g.gate, g.passed, g.reason])).toEqual([
-      ['approval', false, 'needs 1 approval(s) from alice, bob; has 0 (alice promotes and cannot approve)'],
-      ['manual', false, 'prod is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)'],
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const plan = { kind: 'promotion' as const, pipeline: 'apps', digest };
+    // git's verdicts on approval records, as the Node side hands them over.
+    const record = (n: number, signature: Omit<CommitSignature, 'commit'>, over: Partial<ApprovalRecord> = {}): ApprovalRecord => {
+      const commit = String(n).repeat(40);
+      return { kind: 'promotion', pipeline: 'apps', stage: 'prod', digest, subject: '', commit, signature: { commit, ...signature }, ...over };
+    };
+    const alice = { status: 'good' as const, format: 'ssh' as const, signer: 'alice', key: 'SHA256:alice' };
+    const r = stageGates('prod', gates, { now: 0, confirmation: 'flag', approvals: [record(1, alice)], promoter: { identity: 'Alice <alice@example.com>', key: 'SHA256:alice' } }, plan);
+    expect(r.map((g) => [g.gate, g.passed])).toEqual([['approval', false], ['manual', false]]);
+    expect(r[0]!.approvals).toEqual([{ commit: '1'.repeat(40), signer: 'alice', counted: false, reason: 'approval 1111111: signed by alice (ssh SHA256:alice), who promotes and cannot approve' }]);
+    expect(r[1]!.reason).toBe('prod is manual-only: confirm in the UI or at an interactive prompt (--yes and automation are refused)');
+    const mixed = stageGates('prod', gates, {
+      now: 0,
+      confirmation: 'interactive',
+      promoter: { identity: 'Pat <pat@example.com>' },
+      approvals: [
+        record(2, { status: 'good', format: 'ssh', signer: 'mallory', key: 'SHA256:m' }),
+        record(3, { status: 'unknown-key', format: 'ssh', key: 'SHA256:x', detail: 'No principal matched.' }),
+        record(4, { status: 'bad', format: 'ssh', signer: 'bob', key: 'SHA256:b' }),
+        record(5, alice, { digest: `sha256:${'e'.repeat(64)}` }),
+        record(6, { status: 'unsigned' }),
+        record(7, alice, { stage: 'staging' }),
+      ],
+    }, plan);
+    expect(mixed[0]!.passed).toBe(false);
+    expect(mixed[0]!.approvals!.map((a) => a.reason)).toEqual([
+      'approval 2222222: signed by mallory (ssh SHA256:m), who is not an approver of prod (approvers: alice, bob)',
+      'approval 3333333: 3333333 is signed by a key the repository does not trust (ssh SHA256:x): No principal matched.',
+      'approval 4444444: 4444444 has a bad signature claiming bob (ssh SHA256:b)',
+      'approval 5555555: signed by alice (ssh SHA256:alice) for another plan (sha256:eeeeeeeeeeee); this plan is sha256:dddddddddddd: the plan changed since, approve it again',
+      'approval 6666666: 6666666 is not signed: a typed name is not an approval',
     ]);
-    expect(stageGates('prod', gates, { now: 0, confirmation: 'interactive', approvals: ['bob'], promoter: 'alice' }).every((g) => g.passed)).toBe(true);
+    const ok = stageGates('prod', gates, { now: 0, confirmation: 'interactive', approvals: [record(8, { status: 'good', format: 'openpgp', signer: 'Bob <bob@example.com>', key: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' })], promoter: { identity: 'Alice <alice@example.com>' } }, { ...plan });
+    // `bob` names bob's OpenPGP user id only when it is his email: here it is not, so he is not an approver.
+    expect(ok[0]!.passed).toBe(false);
+    const byEmail = stageGates('prod', { ...gates, approvers: ['bob@example.com'] }, { now: 0, confirmation: 'interactive', approvals: [record(8, { status: 'good', format: 'openpgp', signer: 'Bob <bob@example.com>', key: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' })] }, plan);
+    expect(byEmail.every((g) => g.passed)).toBe(true);
+    expect(byEmail[0]!.reason).toBe('approved by bob@example.com (Bob <bob@example.com>) in 8888888 (signed, plan sha256:dddddddddddd)');
+    // Without a plan (the pipeline graph) the gate says what is needed.
+    expect(stageGates('prod', gates, { now: 0, confirmation: 'interactive' })[0]!.reason).toBe("needs 1 signed approval(s) from alice, bob of the plan's digest");
   });
 
   it('passes signedCommits only on a good signature, naming the signer or the key otherwise', () => {

@@ -32,6 +32,16 @@ function healthyFor(ms: number, now = NOW, observedAgo = 60_000): (app: string, 
   return () => [{ since: new Date(now - ms).toISOString(), revision: 'r', sync: 'Synced', health: { status: 'Healthy', message: '' }, resourceCount: 3, driftedCount: 0, lastObservedAt: new Date(now - observedAgo).toISOString() }];
 }
 
+/**
+ * The input with a signed approval of its plan by platform-leads: git's verdict on the record as the Node side hands it
+ * over (a good signature); the real signing and verification are tested in test/electron/services/promotion/approvals.test.ts.
+ */
+function approved(inp: PlanInput): PlanInput {
+  const digest = planPromotion(inp).digest!;
+  const signature = { commit: 'c'.repeat(40), status: 'good' as const, format: 'ssh' as const, signer: 'platform-leads', key: 'SHA256:lead' };
+  return { ...inp, gates: { ...inp.gates, approvals: [{ kind: 'promotion', pipeline: inp.pipeline.name, stage: inp.request.to, digest, subject: '', commit: signature.commit, signature }] } };
+}
+
 function input(tree: MemoryFileTree, over: Partial<Omit<PlanInput, 'gates'>> & { gates?: Partial<GateContext> } = {}): PlanInput {
   const scan = scanRepository(tree);
   const git = { treeAt: () => tree };
@@ -52,7 +62,7 @@ function input(tree: MemoryFileTree, over: Partial<Omit<PlanInput, 'gates'>> & {
 describe('planPromotion', () => {
   it('edits only the image tag of the target overlay, keeping the rest of the file byte for byte', () => {
     const tree = exampleTree();
-    const plan = planPromotion(input(tree, { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'] } }));
+    const plan = planPromotion(approved(input(tree, { request: { from: 'staging', to: 'prod', apps: ['api'] } })));
     expect(planBlockers(plan)).toEqual([]);
     const api = plan.apps[0]!;
     expect(api.moves).toEqual([{ kind: 'image', name: 'ghcr.io/example/api', file: 'apps/api/overlays/prod/kustomization.yaml', line: 10, from: 'ghcr.io/example/api:2.3.1', to: 'ghcr.io/example/api:2.4.0' }]);
@@ -63,7 +73,7 @@ describe('planPromotion', () => {
   });
 
   it('renders the target stage with the edit and shows the image change per target cluster', () => {
-    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'] } }));
+    const plan = planPromotion(approved(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] } })));
     const clusters = plan.apps[0]!.clusters;
     expect(clusters.map((c) => [c.cluster, c.application, c.namespace])).toEqual([['prod', 'api-prod', 'api']]);
     expect(clusters[0]!.changes.map((c) => [c.id, c.change])).toEqual([['apps/Deployment/api/api', 'changed']]);
@@ -79,7 +89,7 @@ describe('planPromotion', () => {
   });
 
   it('blocks on a soak gate with its reason when the source has not been healthy long enough', () => {
-    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(20 * 60_000) } }));
+    const plan = planPromotion(approved(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { history: healthyFor(20 * 60_000) } })));
     expect(plan.ready).toBe(false);
     const soak = plan.gates.find((g) => g.gate === 'soak')!;
     expect(soak).toMatchObject({ passed: false, app: 'api', cluster: 'staging' });
@@ -88,12 +98,12 @@ describe('planPromotion', () => {
 
   it('fails the soak gate on an observation older than the stage freshness (default 5m), saying how old it is', () => {
     // Healthy for 2h by the record, but last read 11 minutes ago: the Deployment may be gone since.
-    const stale = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } }));
+    const stale = planPromotion(approved(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } })));
     expect(stale.gates.find((g) => g.gate === 'soak')).toMatchObject({ passed: false, reason: 'api-staging on staging last observed 11m24s ago, older than 5m: refresh first (flotilla refresh)' });
     // A stage may allow older observations with gates.freshness.
     const pipeline = readFileSync(path.join(EXAMPLE, 'pipeline.yaml'), 'utf8').replace(/soak: 1h/, 'soak: 1h\n        freshness: 15m');
     expect(pipeline).toContain('freshness: 15m');
-    const relaxed = planPromotion(input(exampleTree({ 'pipeline.yaml': pipeline }), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { approvals: ['platform-leads'], history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } }));
+    const relaxed = planPromotion(approved(input(exampleTree({ 'pipeline.yaml': pipeline }), { request: { from: 'staging', to: 'prod', apps: ['api'] }, gates: { history: healthyFor(7_200_000, NOW, 11 * 60_000 + 24_000) } })));
     expect(relaxed.gates.find((g) => g.gate === 'soak')).toMatchObject({ passed: true, reason: 'api-staging on staging Synced and Healthy for 2h (soak 1h; last observed 11m24s ago)' });
   });
 
@@ -125,7 +135,7 @@ describe('planPromotion', () => {
   });
 
   it('refuses an image the source stage does not have', () => {
-    const plan = planPromotion(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'], images: ['ghcr.io/example/missing'] }, gates: { approvals: ['platform-leads'] } }));
+    const plan = planPromotion(approved(input(exampleTree(), { request: { from: 'staging', to: 'prod', apps: ['api'], images: ['ghcr.io/example/missing'] } })));
     expect(plan.ready).toBe(false);
     expect(planBlockers(plan)).toEqual(['apps/api/overlays/staging/kustomization.yaml: image ghcr.io/example/missing is not in the source stage\'s images (ghcr.io/example/api) (app api)']);
   });

@@ -191,3 +191,49 @@ describe('drift report: could not look is not "no drift"', () => {
     expect(formatAge(3 * 3600_000 + 5 * 60_000)).toBe('3h 5m');
   });
 });
+
+describe("drift report: the controllers' own view beside Flotilla's verdict", () => {
+  const sha = 'abcdef0123456789abcdef0123456789abcdef01';
+  const withControllers: DriftReportInput = {
+    ...input,
+    entries: [
+      // Argo CD says Synced while Flotilla sees the replicas changed: a disagreement.
+      entry('web', 'prod-eu', 'prod', [replicas], { controller: { controller: 'Argo CD', kind: 'Application', cluster: 'prod-eu', namespace: 'argocd', name: 'web', sync: 'Synced', health: 'Healthy', revision: sha } }),
+      // Flux Ready and Flotilla in sync: they agree.
+      entry('podinfo', 'prod-eu', 'prod', [], {
+        controller: { controller: 'Flux', kind: 'Kustomization', cluster: 'prod-eu', namespace: 'flux-system', name: 'podinfo', ready: { status: 'True', reason: 'ReconciliationSucceeded' }, revision: `main@sha1:${sha}`, lastAttemptedRevision: `main@sha1:${sha}`, inventory: 3 },
+      }),
+      // Flux still reconciling: it cannot say.
+      entry('infra', 'prod-eu', 'prod', [], { controller: { controller: 'Flux', kind: 'HelmRelease', cluster: 'prod-eu', namespace: 'flux-system', name: 'infra', ready: { status: 'Unknown', reason: 'Progressing' } } }),
+      entry('api', 'prod-eu', 'prod'),
+    ],
+  };
+  const r = buildDriftReport(withControllers);
+
+  it('carries each controller status, its sentence and the agreement, and counts them', () => {
+    expect(r.summary.controllers).toEqual({ reported: 3, agree: 1, disagree: 1, unknown: 1 });
+    const web = r.entries.find((e) => e.app === 'web')!;
+    expect(web.controller).toMatchObject({ controller: 'Argo CD', sync: 'Synced' });
+    expect(web.controllerSays).toBe('Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing');
+    expect(web.controllerAgreement).toBe('disagree');
+    expect(r.entries.find((e) => e.app === 'podinfo')).toMatchObject({ controllerAgreement: 'agree', controllerSays: 'Flux says Ready (ReconciliationSucceeded) at main@sha1:abcdef0; Flotilla sees it in sync' });
+    expect(r.entries.find((e) => e.app === 'api')).toMatchObject({ controller: null, controllerSays: null, controllerAgreement: null });
+    expect(JSON.parse(renderDriftReport(r, 'json')).entries.find((e: { app: string }) => e.app === 'infra').controllerAgreement).toBe('unknown');
+  });
+
+  it('shows it in HTML, Markdown and JUnit', () => {
+    const html = renderDriftReportHtml(r);
+    expect(html).toContain("Controllers' own view: Argo CD or Flux reported on 3 of 4 app × cluster(s); 1 agree with Flotilla, 1 disagree, 1 cannot say.");
+    expect(html).toContain('<p class="controller disagree">Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing</p>');
+    expect(html).toContain('>Argo CD: Synced ≠</span>');
+    expect(html).toContain('>Flux: Ready ✓</span>');
+    const md = renderDriftReportMarkdown(r);
+    expect(md).toContain("**Controllers' own view**: Argo CD or Flux reported on 3 of 4");
+    expect(md).toContain('**Controller disagrees**: Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing');
+    expect(md).toMatch(/\| prod-eu \| podinfo \| `[0-9a-f]+` \| {2}\| Synced \| Healthy \| 0\/10 \| Flux: Ready ✓ \| {2}\|/);
+    const xml = renderDriftReportJunit(r);
+    expect(xml).toMatch(/<testcase classname="prod.prod-eu" name="web">\n {6}<failure [^>]*type="drift">[\s\S]*?<\/failure>\n {6}<system-out>Argo CD says Synced, Healthy at abcdef0; Flotilla sees 1 object differing \(controller disagrees\)<\/system-out>\n {4}<\/testcase>/);
+    expect(xml).toContain('<testcase classname="prod.prod-eu" name="infra">\n      <system-out>Flux says reconciling (Progressing); Flotilla sees it in sync (controller cannot say)</system-out>');
+    expect(xml).toContain('<testcase classname="prod.prod-eu" name="api"></testcase>');
+  });
+});

@@ -61,12 +61,22 @@ const report = buildDriftReport({
         { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'extra', sync: 'OutOfSync', extra: true },
       ],
     },
+    { app: 'api', cluster: 'prod-eu', environment: 'prod', revision: 'a'.repeat(40), runs: 'a'.repeat(40), signature: { commit: 'a'.repeat(40), status: 'good', format: 'ssh', signer: 'alice@example.com', key: 'SHA256:abc' }, sync: 'Synced', health: { status: 'Healthy', message: '' }, observedAt: '2026-11-23T11:00:00.000Z', resourceCount: 1, drifted: [] },
+    {
+      app: 'api', cluster: 'prod-eu', environment: 'prod', revision: 'abc', sync: 'Synced', health: { status: 'Healthy', message: '' }, observedAt: '2026-11-23T11:00:00.000Z', resourceCount: 2, drifted: [],
+      controller: { controller: 'Argo CD', kind: 'Application', cluster: 'prod-eu', namespace: 'argocd', name: 'api', sync: 'Synced', health: 'Healthy', operation: { phase: 'Succeeded', revision: 'abc' }, revision: 'abc', destination: { server: 'https://prod', namespace: 'api' } },
+    },
+    {
+      app: 'podinfo', cluster: 'prod-eu', environment: 'prod', revision: 'abc', sync: 'Synced', health: { status: 'Healthy', message: '' }, observedAt: '2026-11-23T11:00:00.000Z', resourceCount: 2, drifted: [],
+      controller: { controller: 'Flux', kind: 'Kustomization', cluster: 'prod-eu', namespace: 'flux-system', name: 'podinfo', ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: '2026-11-23T10:00:00Z' }, suspended: false, revision: 'main@sha1:abc', lastAttemptedRevision: 'main@sha1:abc', inventory: 2 },
+    },
     { app: 'web', cluster: 'edge', revision: 'abc', sync: 'Unknown', health: { status: 'Unknown', message: '' }, observedAt: '2026-11-23T11:00:00.000Z', error: 'unreachable', resourceCount: 0, drifted: [] },
   ],
 });
 
 describe('the drift report JSON schema', () => {
-  it('accepts the JSON report, drifted or empty', () => {
+  it('accepts the JSON report, drifted or empty, with signatures or without', () => {
+    expect(report.entries.map((e) => e.signature?.verdict ?? null)).toEqual([null, 'signed', null, null, null]);
     expect(validate(JSON.parse(renderDriftReport(report, 'json')), schema)).toEqual([]);
     expect(validate(buildDriftReport({ generatedAt: '2026-11-23T12:00:00.000Z', source: 'offline', entries: [] }), schema)).toEqual([]);
   });

@@ -30,7 +30,7 @@ const edit = (dir: string, file: string, from: string | RegExp, to: string): voi
 interface SlackPost {
   readonly text: string;
   readonly channel?: string;
-  readonly attachments?: { readonly title: string }[];
+  readonly attachments?: { readonly title: string; readonly fields?: { readonly title: string; readonly value: string }[] }[];
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -148,10 +148,20 @@ describe('notifications on the test fleet', () => {
       expect.stringMatching(/^deploys :white_check_mark: Application n19-frontend-staging has been successfully synced at \S+\.$/),
     ]);
     expect(promotedPosts[0]!.text).toContain('https://flotilla.example/applications/n19-frontend-staging?operation=true');
+    // The catalog's message says when the sync of the promoted commit finished, and its attachment that staging is Synced.
+    expect(promotedPosts[0]!.text.split('\n')[0]).toMatch(/^:white_check_mark: Application n19-frontend-staging has been successfully synced at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\.$/);
+    expect(promotedPosts[0]!.attachments![0]!.fields!.find((f) => f.title === 'Sync Status')?.value).toBe('Synced');
     const history = notify.deliveries();
     expect(history.filter((d) => d.outcome === 'sent').map((d) => `${d.trigger} ${d.appKey}`).sort()).toEqual([
       'on-drift dev/n19-api-dev', 'on-sync-succeeded dev/n19-api-dev', 'on-sync-succeeded dev/n19-frontend-dev', 'on-sync-succeeded staging/n19-frontend-staging',
     ]);
+    // The Notifications page shows the same history, newest first, with no secret in it.
+    const page = await api['notify:history']({});
+    expect(page.source).toMatch(/(^|\/)argocd-notifications-cm\.yaml$/);
+    expect(page.deliveries.map((d) => `${d.outcome} ${d.trigger} ${d.appKey} ${d.service}:${d.recipient}`)).toEqual(history.map((d) => `${d.outcome} ${d.trigger} ${d.appKey} ${d.service}:${d.recipient}`));
+    expect(page.deliveries[0]).toMatchObject({ trigger: 'on-sync-succeeded', appKey: 'staging/n19-frontend-staging', outcome: 'sent', attempts: 1 });
+    expect(page.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(JSON.stringify(page)).not.toContain(secret);
     // Staging runs the promoted version; no pass reported an error, and no secret reached the history.
     const staged = await kubeRequest(fleet, 'staging', 'GET', `/apis/apps/v1/namespaces/${feStg}/deployments/frontend`);
     expect(JSON.stringify(staged.body)).toContain('ghcr.io/example/frontend:1.8.0');

@@ -145,11 +145,10 @@ describe('PromotionService.execute', () => {
     const svc = await service(f);
     const out = await svc.execute({ from: 'staging', to: 'prod', apps: ['api'] });
     expect(out.record.result).toBe('blocked');
-    expect(out.blockers).toEqual(['gate approval: needs 1 approval(s) from platform-leads; has 0']);
+    expect(out.blockers).toEqual([`gate approval: needs 1 signed approval(s) from platform-leads of plan ${out.plan.digest!.slice(0, 19)}; has 0. An approver signs this plan with flotilla approve`]);
     expect(f.remoteHead()).toBe(before);
-    const approved = await svc.execute({ from: 'staging', to: 'prod', apps: ['api'], approvals: ['platform-leads'] });
-    expect(approved.record.result).toBe('pushed');
-    expect(f.remoteFile(PROD_API)).toContain('newTag: "2.4.0"');
+    expect(f.remoteFile(PROD_API)).not.toContain('newTag: "2.4.0"');
+    // Signed approvals unblocking it are tested with real keys in approvals.test.ts.
   });
 
   it('counts the soak only from when the source stage runs the versions being promoted', async () => {

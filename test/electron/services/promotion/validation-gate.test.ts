@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PromotionService } from '../../../../electron/services/promotion/promotion-service';
+import { REQUIRE_TEAM_LABEL } from '../../../helpers/admission-policies';
 import { commitAll, git } from '../../../helpers/git-fixtures';
 import { cli } from '../../../helpers/run-cli';
 import { fleetWith, NOW, PIPELINE } from './validation-fixture';
@@ -61,30 +62,7 @@ describe('the validation gate of a pipeline stage', () => {
     expect(plan.gates.find((g) => g.gate === 'validation')).toMatchObject({ passed: true });
 
     // The platform app renders a policy and its binding for prod only: every Deployment needs a team label.
-    writeFileSync(path.join(f.work, 'platform/overlays/prod/admission.yaml'), `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: require-team-label
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-      - apiGroups: [apps]
-        apiVersions: [v1]
-        operations: [CREATE, UPDATE]
-        resources: [deployments]
-  validations:
-    - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
-      message: every Deployment needs a team label
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata:
-  name: require-team-label
-spec:
-  policyName: require-team-label
-  validationActions: [Deny]
-`);
+    writeFileSync(path.join(f.work, 'platform/overlays/prod/admission.yaml'), REQUIRE_TEAM_LABEL);
     const k = path.join(f.work, 'platform/overlays/prod/kustomization.yaml');
     writeFileSync(k, readFileSync(k, 'utf8').replace('  - ../../base\n', '  - ../../base\n  - admission.yaml\n'));
     commitAll(f.work, 'prod requires a team label');

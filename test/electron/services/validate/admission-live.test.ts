@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { admissionValidators } from '../../../../electron/services/validate/admission-live';
 import type { ValidationInput } from '../../../../shared/validate/finding';
+import { REQUIRE_TEAM_LABEL, yamlInputs } from '../../../helpers/admission-policies';
 
-const policy: ValidationInput = {
-  object: {
-    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'require-team-label' },
-    spec: {
-      matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }] },
-      validations: [{ expression: "has(object.metadata.labels) && 'team' in object.metadata.labels", message: 'every Deployment needs a team label' }],
-    },
-  },
-  source: { file: 'platform/policies/require-team-label.yaml', line: 1 },
-};
-const binding: ValidationInput = {
-  object: { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'require-team-label' }, spec: { policyName: 'require-team-label', validationActions: ['Deny'] } },
-};
+const [policy, binding] = yamlInputs(REQUIRE_TEAM_LABEL, 'platform/policies/require-team-label.yaml') as [ValidationInput, ValidationInput];
 const api: ValidationInput = { object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: {} }, source: { file: 'apps/shop/overlays/prod/deployment.yaml', line: 1 } };
 
 describe('admission validators per target cluster', () => {

@@ -10,6 +10,7 @@ import type { ValidationInput } from '../../../../shared/validate/finding';
 import type { AdmissionChecker, AdmissionDecision } from '../../../../shared/validate/admission';
 import { admissionChecker, reasonCode, serverDenial, serverWarning } from '../../../../shared/validate/admission';
 import { clusterAdmissionChecker } from '../../../../electron/services/validate/admission-live';
+import { yamlInputs } from '../../../helpers/admission-policies';
 import type { LocalFleetState } from '../../../helpers/kube-fleet';
 import { fleetAdmin, kubeRequest, useKubeFleet } from '../../../helpers/kube-fleet';
 
@@ -497,9 +498,7 @@ function offline(checker: AdmissionChecker, object: Record<string, unknown>): { 
 }
 
 function repositoryInputs(): ValidationInput[] {
-  const parsed = parseYamlDocuments(POLICIES, `clusters/${CLUSTER}/policies.yaml`);
-  expect(parsed.problems).toEqual([]);
-  const docs = parsed.docs.map((d) => ({ object: d.value as Record<string, unknown>, source: { file: `clusters/${CLUSTER}/policies.yaml`, line: d.line } }));
+  const docs = yamlInputs(POLICIES, `clusters/${CLUSTER}/policies.yaml`);
   const nsObjects = namespaces.map((n) => ({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: n.labels } } }));
   return [...docs, ...nsObjects, ...PARAM_OBJECTS.map((object) => ({ object }))];
 }

@@ -1,34 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlDocuments } from '../../../../shared/yaml/documents';
 import type { ValidationInput } from '../../../../shared/validate/finding';
 import { admissionChecker, admissionValidator, checkAdmission, inlineAdmissionValidator } from '../../../../shared/validate/admission';
+import { REQUIRE_TEAM_LABEL, yamlInputs } from '../../../helpers/admission-policies';
 
-function inputs(text: string, file = 'prod/policies.yaml'): ValidationInput[] {
-  const parsed = parseYamlDocuments(text, file);
-  expect(parsed.problems).toEqual([]);
-  return parsed.docs.map((d) => ({ object: d.value as Record<string, unknown>, source: { file, line: d.line }, locate: (p) => ({ file, ...d.at(p) }) }));
-}
-
-const TEAM_LABEL = `
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: require-team-label}
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
-  validations:
-  - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
-    message: every Deployment needs a team label
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: require-team-label}
-spec:
-  policyName: require-team-label
-  validationActions: [Deny]
-`;
+const inputs = (text: string, file = 'prod/policies.yaml'): ValidationInput[] => yamlInputs(text, file);
 
 const deployment = (name: string, labels: Record<string, string> = {}, extra: Record<string, unknown> = {}): ValidationInput => ({
   object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop', labels }, spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } }, ...extra } },
@@ -37,7 +12,7 @@ const deployment = (name: string, labels: Record<string, string> = {}, extra: Re
 
 describe('admission policies evaluated offline', () => {
   it("names the cluster, the policy and the object it would deny, with the policy's message", () => {
-    const { findings, problems } = checkAdmission([deployment('api'), deployment('web', { team: 'shop' })], { cluster: 'prod', renderedObjects: inputs(TEAM_LABEL) });
+    const { findings, problems } = checkAdmission([deployment('api'), deployment('web', { team: 'shop' })], { cluster: 'prod', renderedObjects: inputs(REQUIRE_TEAM_LABEL) });
     expect(problems).toEqual([]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -50,7 +25,7 @@ describe('admission policies evaluated offline', () => {
 
   it('leaves kinds the policy does not match alone', () => {
     const cm = { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } } };
-    expect(checkAdmission([cm], { renderedObjects: inputs(TEAM_LABEL) }).findings).toEqual([]);
+    expect(checkAdmission([cm], { renderedObjects: inputs(REQUIRE_TEAM_LABEL) }).findings).toEqual([]);
   });
 
   it('uses messageExpression, params by name, variables and a Warn binding as warnings', () => {
@@ -137,7 +112,7 @@ kind: ValidatingAdmissionPolicyBinding
 metadata: {name: broken}
 spec: {policyName: broken, validationActions: [Deny]}
 `;
-    const { findings, problems } = checkAdmission([deployment('api')], { renderedObjects: [...inputs(broken, 'prod/broken.yaml'), ...inputs(TEAM_LABEL)] });
+    const { findings, problems } = checkAdmission([deployment('api')], { renderedObjects: [...inputs(broken, 'prod/broken.yaml'), ...inputs(REQUIRE_TEAM_LABEL)] });
     expect(problems).toHaveLength(1);
     // At the expression itself, not at the start of the policy.
     expect(problems[0]).toMatchObject({ severity: 'error', file: 'prod/broken.yaml', line: 10, column: 5, resource: 'admissionregistration.k8s.io/ValidatingAdmissionPolicy/broken' });
@@ -146,7 +121,7 @@ spec: {policyName: broken, validationActions: [Deny]}
   });
 
   it('matches namespaces by their labels, and says so when the labels are not known', () => {
-    const text = TEAM_LABEL.replace('  failurePolicy: Fail\n', '  failurePolicy: Fail\n  matchConstraints:\n    namespaceSelector: {matchLabels: {env: prod}}\n').replace('  matchConstraints:\n    resourceRules', '    resourceRules');
+    const text = REQUIRE_TEAM_LABEL.replace('  failurePolicy: Fail\n', '  failurePolicy: Fail\n  matchConstraints:\n    namespaceSelector: {matchLabels: {env: prod}}\n').replace('  matchConstraints:\n    resourceRules', '    resourceRules');
     const ns = (env: string): ValidationInput => ({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { env } } } });
     const prod = checkAdmission([deployment('api')], { renderedObjects: [...inputs(text), ns('prod')] });
     expect(prod.findings.map((f) => f.severity)).toEqual(['error']);
@@ -212,7 +187,7 @@ spec: {policyName: immutable-team, validationActions: [Deny, Audit]}
 
 describe('the admission validator of the pipeline', () => {
   it('reports the policies\' problems once per cluster and the findings of each app', () => {
-    const broken = TEAM_LABEL + '---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: orphan}\nspec: {policyName: gone, validationActions: [Deny]}\n';
+    const broken = REQUIRE_TEAM_LABEL + '---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: orphan}\nspec: {policyName: gone, validationActions: [Deny]}\n';
     const validator = admissionValidator(admissionChecker({ cluster: 'prod', renderedObjects: inputs(broken) }));
     const shop = validator.run([deployment('api')], { cluster: 'prod', app: 'shop' });
     expect(shop.findings.map((f) => [f.app, f.object.name])).toEqual([['shop', 'api']]);
@@ -258,12 +233,12 @@ spec:
 
 describe('the inline admission validator (one app at a time, as a promotion plan validates)', () => {
   it("uses the cluster's live policies and the policies among the objects it is given", () => {
-    const live = inputs(TEAM_LABEL).map((i) => i.object);
+    const live = inputs(REQUIRE_TEAM_LABEL).map((i) => i.object);
     const validator = inlineAdmissionValidator({ liveObjects: live });
     const r = validator.run([deployment('api')], { cluster: 'prod', app: 'shop' });
     expect(r.findings.map((f) => f.message)).toEqual(["prod's policy `require-team-label` (binding require-team-label) would deny Deployment api: every Deployment needs a team label"]);
     // The promoted app relaxes the policy itself: checked as it will be.
-    const relaxed = inputs(TEAM_LABEL.replace("has(object.metadata.labels) && 'team' in object.metadata.labels", 'true'));
+    const relaxed = inputs(REQUIRE_TEAM_LABEL.replace("has(object.metadata.labels) && 'team' in object.metadata.labels", 'true'));
     expect(validator.run([...relaxed, deployment('api')], { cluster: 'prod', app: 'platform' }).findings).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-// A commit's signature as git verifies it against the repository's trust (GnuPG keyring or gpg.ssh.allowedSignersFile),
-// and the `signedCommits` gate that reads it. Pure: the Node side runs git and passes the verdicts.
+// A commit's signature as git verifies it against the repository's trust (GnuPG keyring or gpg.ssh.allowedSignersFile):
+// read by the `signedCommits` promotion gate and shown for the revision each app × cluster runs. Pure: the Node side runs
+// git and passes the verdicts.
 
 /**
  * What git said of a commit's signature: `good` (valid, from a trusted key or an allowed signer), `bad` (does not
@@ -54,5 +55,44 @@ export function signatureStatus(code: string): SignatureStatus {
     // B bad, X expired signature, Y expired key, R revoked key.
     default:
       return 'bad';
+  }
+}
+
+/**
+ * A signature in a word, as the grid's badge, the app page and reports say it: `signed` (good, from a trusted key or
+ * allowed signer), `untrusted` (a valid signature by a key the repository does not trust), `unsigned`, `bad` (does not
+ * verify, expired or revoked key) or `unknown` (the commit is not in the repository: nothing could be checked).
+ */
+export type SignatureVerdict = 'signed' | 'untrusted' | 'unsigned' | 'bad' | 'unknown';
+
+/** The verdict of a verified signature. */
+export function signatureVerdict(sig: CommitSignature): SignatureVerdict {
+  switch (sig.status) {
+    case 'good':
+      return 'signed';
+    case 'unknown-key':
+      return 'untrusted';
+    case 'unsigned':
+      return 'unsigned';
+    case 'bad':
+      return 'bad';
+    case 'missing':
+      return 'unknown';
+  }
+}
+
+/** The verdict in a few words for people (`signed by alice@example.com`, `untrusted key SHA256:…`, `unsigned`). */
+export function signatureWords(sig: CommitSignature): string {
+  switch (signatureVerdict(sig)) {
+    case 'signed':
+      return `signed by ${sig.signer || sig.key || 'an unnamed signer'}`;
+    case 'untrusted':
+      return `signed by an untrusted key${sig.key ? ` ${sig.key}` : ''}`;
+    case 'unsigned':
+      return 'unsigned';
+    case 'bad':
+      return `bad signature${sig.signer ? ` claiming ${sig.signer}` : ''}`;
+    case 'unknown':
+      return 'signature unknown: commit not in the repository';
   }
 }
