@@ -24,6 +24,9 @@ const APPS = LARGE ? 10_000 : 1000;
 const ENVIRONMENTS = LARGE ? ['dev', 'staging', 'prod'] : ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
 const CLUSTERS_PER_ENV = LARGE ? 1 : 2;
 const RUNS = 5;
+/** UI_BENCH_ONLY=grid or =graph runs one half (the fleet page, or the Promotions page's pipeline graph). */
+const ONLY = process.env.UI_BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'grid' && ONLY !== 'graph') throw new Error(`UI_BENCH_ONLY is "${ONLY}": expected grid or graph`);
 /** A filter and how many rows it leaves (app-99 → app-099, app-990…999; app-999 → app-999, app-9990…9999). */
 const FILTER: [string, number] = LARGE ? ['app-999', 11] : ['app-99', 10];
 
@@ -47,6 +50,7 @@ async function measuredPage(browser: Browser): Promise<{ page: Page; taskMs: () 
 
 /** Opens the fleet page RUNS times and filters it; reports medians and the heap. */
 export async function run(): Promise<BenchResult[]> {
+  if (ONLY === 'graph') return pipelineGraph();
   const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-repo-'));
   const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-data-'));
   writeSyntheticFleet(repo, { apps: APPS, clustersPerEnv: CLUSTERS_PER_ENV, environments: ENVIRONMENTS });
@@ -95,13 +99,13 @@ export async function run(): Promise<BenchResult[]> {
     rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
-  const graph = await pipelineGraph();
+  const graph = ONLY === 'grid' ? [] : await pipelineGraph();
   return [
     { name: `fleet page: navigation → interactive grid (${APPS} apps × ${ENVIRONMENTS.length * CLUSTERS_PER_ENV} clusters; CPU: server + page)`, median_ms: median(loads), samples: loads, cpu_samples: loadCpu, extra: { first_ms: Math.round(loads[0]!), rows: rows - 2 } },
     { name: 'fleet page: navigation → versions from Git shown (first: every app rendered at HEAD; then cached per commit)', median_ms: median(versions), samples: versions, extra: { first_ms: Math.round(versions[0]!) } },
     { name: `fleet page: filter applied (keystroke → ${FILTER[1]} rows shown)`, median_ms: median(filters), samples: filters },
     { name: 'fleet page: renderer JS heap after load', median_ms: 0, unit: '', extra: { heap_MB: Math.round(heap / 1e5) / 10 } },
-    graph,
+    ...graph,
   ];
 }
 
@@ -111,9 +115,10 @@ const GRAPH_STAGES = ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
 /**
  * The Promotions page of a 300 apps × 5 stages fleet, RUNS times: from navigation to the pipeline graph drawn, every
  * stage with its gates' verdicts (soak per app behind and approval into the last stage, from a store whose history
- * has every app Synced and Healthy) and its Promote all.
+ * has every app Synced and Healthy) and its Promote all. Twice per run: a page load (the app's own script loaded and
+ * started first), and a move inside the app (Promotions chosen on the Fleet page), as a person goes there.
  */
-async function pipelineGraph(): Promise<BenchResult> {
+async function pipelineGraph(): Promise<BenchResult[]> {
   const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-graph-'));
   const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-graph-data-'));
   const shape = { apps: GRAPH_APPS, clustersPerEnv: 1, environments: GRAPH_STAGES };
@@ -135,6 +140,8 @@ async function pipelineGraph(): Promise<BenchResult> {
   const browser = await launchChromium();
   const loads: number[] = [];
   const cpu: number[] = [];
+  const navs: number[] = [];
+  const navCpu: number[] = [];
   let gates = 0;
   try {
     for (let i = 0; i < RUNS; i++) {
@@ -149,6 +156,31 @@ async function pipelineGraph(): Promise<BenchResult> {
       cpu.push(processCpuMs(serve.child.pid!) - c0 + (await taskMs()) - p0);
       gates = Number((await last.textContent())?.match(/soak (\d+) of \d+ soaked/)?.[1] ?? 0);
       await page.close();
+      // In the app, as a person moves: the Fleet page open, then Promotions chosen in the navigation.
+      const inApp = await measuredPage(browser);
+      await inApp.page.goto(`${serve.url}#/fleet`);
+      await inApp.page.getByRole('grid', { name: 'Apps by cluster' }).waitFor({ timeout: 120_000 });
+      // Once the grid's versions from Git are in (the server renders every app for them the first time): the move is
+      // timed alone, not beside that work.
+      await inApp.page.getByText('(versions from Git at HEAD)').waitFor({ timeout: 300_000 });
+      const s0 = processCpuMs(serve.child.pid!);
+      const q0 = await inApp.taskMs();
+      // Timed in the page, from the click to the last stage's Promote all in the DOM (no test driver's polling in it).
+      navs.push(
+        await inApp.page.evaluate(async () => {
+          const nav = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Main"] button')].find((b) => b.textContent?.trim() === 'Promotions')!;
+          const drawn = (): boolean => [...document.querySelectorAll('article[aria-label="Stage prod-us"] button')].some((b) => b.textContent?.includes('Promote all prod-eu → prod-us'));
+          const start = performance.now();
+          nav.click();
+          while (!drawn()) {
+            if (performance.now() - start > 120_000) throw new Error('the pipeline graph was not drawn in 120 s');
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+          return performance.now() - start;
+        }),
+      );
+      navCpu.push(processCpuMs(serve.child.pid!) - s0 + (await inApp.taskMs()) - q0);
+      await inApp.page.close();
     }
   } finally {
     await browser.close();
@@ -156,5 +188,8 @@ async function pipelineGraph(): Promise<BenchResult> {
     rmSync(repo, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     rmSync(data, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
-  return { name: `promotions page: navigation → pipeline graph drawn (${GRAPH_APPS} apps × ${GRAPH_STAGES.length} stages, gates into the last; CPU: server + page)`, median_ms: median(loads), samples: loads, cpu_samples: cpu, extra: { first_ms: Math.round(loads[0]!), soak_gates_passed: gates } };
+  return [
+    { name: `promotions page: page load → pipeline graph drawn (${GRAPH_APPS} apps × ${GRAPH_STAGES.length} stages, gates into the last; CPU: server + page)`, median_ms: median(loads), samples: loads, cpu_samples: cpu, extra: { first_ms: Math.round(loads[0]!), soak_gates_passed: gates } },
+    { name: 'promotions page: in the app, Fleet → Promotions clicked → pipeline graph drawn (CPU: server + page)', median_ms: median(navs), samples: navs, cpu_samples: navCpu },
+  ];
 }

@@ -13,6 +13,7 @@ import { pipelineVersions } from '../../../shared/promotion/versions';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import type { RepoScan } from '../../../shared/repo/scan';
 import { scanRepository } from '../../../shared/repo/scan';
+import type { HeadInfo } from '../git-repo';
 import type { PromotionService } from './promotion-service';
 
 /** What a revision's pipelines need that depends on the commit alone: read once per commit, not per page load. */
@@ -44,16 +45,18 @@ function revisionData(svc: PromotionService, revision: string): AtRevision {
 }
 
 /** Where promotions build (the pipelines at HEAD say which remote branch), with HEAD's pipelines read once per commit. */
-function promotionBase(svc: PromotionService): Promise<{ readonly revision: string; readonly ref: string }> {
-  return svc.pipelinesRevision((sha) => revisionData(svc, sha).pipelines);
+function promotionBase(svc: PromotionService, head?: HeadInfo): Promise<{ readonly revision: string; readonly ref: string }> {
+  return svc.pipelinesRevision((sha) => revisionData(svc, sha).pipelines, head);
 }
 
 /** The pipelines at the revision promotions build on, each stage's gates as they decide now, and the checkout against it. */
 export async function pipelinesOverview(svc: PromotionService): Promise<PipelinesOverview> {
-  const at = await promotionBase(svc);
+  // HEAD read once (three git processes) for both the promotion base and the checkout against it.
+  const head = await svc.repo.head();
+  const at = await promotionBase(svc, head);
   const d = revisionData(svc, at.revision);
   const clusters = fleetClusters(d.scan);
-  const checkout = await svc.checkoutAgainst(at.revision);
+  const checkout = await svc.checkoutAgainst(at.revision, head);
   return {
     pipelines: d.pipelines.map((p) => {
       const key = `${p.file}\u0000${p.name}`;

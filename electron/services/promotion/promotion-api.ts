@@ -13,8 +13,21 @@ export function sessionStoreFile(session: Session): string {
   return path.join(session.options.dataDir, 'flotilla.db');
 }
 
+/** The promotion service of each session's repository, opened once (two git processes) and kept while it is open. */
+const services = new WeakMap<Session, { readonly root: string; readonly service: Promise<PromotionService> }>();
+
 async function service(session: Session): Promise<PromotionService> {
-  return PromotionService.open((await session.fleet()).repo.root, { storeFile: sessionStoreFile(session) });
+  const root = (await session.fleet()).repo.root;
+  let kept = services.get(session);
+  if (kept?.root !== root) {
+    kept = { root, service: PromotionService.open(root, { storeFile: sessionStoreFile(session) }) };
+    services.set(session, kept);
+    const mine = kept;
+    mine.service.catch(() => {
+      if (services.get(session) === mine) services.delete(session);
+    });
+  }
+  return kept.service;
 }
 
 function options(req: PromotionAsk): PromoteOptions {

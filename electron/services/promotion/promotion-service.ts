@@ -26,6 +26,7 @@ import type { AppVersions } from '../../../shared/promotion/versions';
 import type { StageStatus } from '../../../shared/promotion/stage-status';
 import { stageStatuses } from '../../../shared/promotion/stage-status';
 import { normalizeRepoUrl } from '../git-reader';
+import type { HeadInfo } from '../git-repo';
 import { GitRepository } from '../git-repo';
 import type { CommitSignatureVerifier } from '../git-signatures';
 import { verifierFor } from '../git-signatures';
@@ -132,8 +133,8 @@ export class PromotionService {
   }
 
   /** The checkout's HEAD against a revision (the one promotions build on): commits on each side only. */
-  async checkoutAgainst(revision: string): Promise<{ revision: string; branch?: string; ahead: number; behind: number }> {
-    const head = await this.repo.head();
+  async checkoutAgainst(revision: string, known?: HeadInfo): Promise<{ revision: string; branch?: string; ahead: number; behind: number }> {
+    const head = known ?? (await this.repo.head());
     const [ahead, behind] = head.sha === revision ? [0, 0] : (await this.repo.git.raw(['rev-list', '--left-right', '--count', `${head.sha}...${revision}`])).trim().split(/\s+/).map(Number);
     return { revision: head.sha, ...(head.branch ? { branch: head.branch } : {}), ahead: ahead ?? 0, behind: behind ?? 0 };
   }
@@ -353,8 +354,8 @@ export class PromotionService {
    * Where the Promotions page reads its pipelines: the fetched remote branch promotions build on and push to (what the
    * GitOps tool deploys, so a pushed promotion shows at once), else the checkout's HEAD when there is no such remote.
    */
-  async pipelinesRevision(pipelinesAt: (sha: string) => readonly PipelineSpec[] = (sha) => this.pipelinesAt(this.repo.treeAt(sha)).pipelines): Promise<{ readonly revision: string; readonly ref: string }> {
-    const head = await this.repo.head();
+  async pipelinesRevision(pipelinesAt: (sha: string) => readonly PipelineSpec[] = (sha) => this.pipelinesAt(this.repo.treeAt(sha)).pipelines, known?: HeadInfo): Promise<{ readonly revision: string; readonly ref: string }> {
+    const head = known ?? (await this.repo.head());
     const first = pipelinesAt(head.sha)[0];
     if (first) {
       const branch = first.git.branch ?? head.branch ?? 'main';
