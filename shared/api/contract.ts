@@ -239,7 +239,18 @@ export interface DesiredVersionsView {
   readonly revision: string;
   /** App name → version; apps that do not render are left out. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Only the apps asked for (`DesiredVersionsAsk.apps`): the others may still be being read. */
+  readonly partial?: true;
 }
+
+/** Which apps' versions from Git: all (answered once every app is rendered), or these first (the grid's rows in view). */
+export interface DesiredVersionsAsk {
+  /** App names (at most `DESIRED_VERSIONS_ASK_MAX`): rendered before the rest, answered alone. */
+  readonly apps?: readonly string[];
+}
+
+/** The most app names one `fleet:versions` call may ask for first. */
+export const DESIRED_VERSIONS_ASK_MAX = 2000;
 
 /** The apps × clusters grid and how old its figures are. */
 export interface FleetStatusView {
@@ -345,7 +356,8 @@ export interface ApiChannels extends ReportApiChannels {
   'repo:remote-status': (req: Record<string, never>) => Promise<RemoteStatusView>;
   /** `git fetch` of the upstream's remote: remote-tracking branches only, never the working tree (no pull). */
   'repo:fetch': (req: Record<string, never>) => Promise<RemoteStatusView>;
-  'fleet:versions': (req: Record<string, never>) => Promise<DesiredVersionsView>;
+  /** Every app's version from Git at HEAD (each app rendered once per commit), or those of the apps asked for first. */
+  'fleet:versions': (req: DesiredVersionsAsk) => Promise<DesiredVersionsView>;
   /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
   'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusPacked>;
   /** Cancels a running refresh (nothing is recorded). */

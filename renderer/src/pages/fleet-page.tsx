@@ -38,7 +38,11 @@ export function FleetPage() {
     if (!desired) void loadDesired();
   }, [desired, loadDesired]);
 
-  const grid = useMemo(() => (status ? (desired ? withDesiredVersions(status.grid, desired.versions) : status.grid) : undefined), [status, desired]);
+  // Until every app's version from Git is read (minutes at 30,000 Applications), the rows in view are read first.
+  const soFar = useStore((s) => s.desiredSoFar);
+  const current = desired !== undefined && desired.revision === status?.revision;
+  const versions = useMemo(() => (current || !soFar || soFar.revision !== status?.revision ? desired?.versions : { ...desired?.versions, ...soFar.versions }), [current, desired, soFar, status?.revision]);
+  const grid = useMemo(() => (status ? (versions ? withDesiredVersions(status.grid, versions) : status.grid) : undefined), [status, versions]);
   const view = useMemo(() => (grid ? filterGrid(grid, filter) : undefined), [grid, filter]);
   const counts = useMemo(() => (grid ? summaryCounts(grid) : undefined), [grid]);
   if (statusError && !status)
@@ -92,8 +96,8 @@ export function FleetPage() {
           </button>
         ) : null}
       </p>
-      <Grid rows={view.rows} clusters={view.clusters} />
-      <SkewView grid={grid} versionsFromGit={desired !== undefined} />
+      <Grid rows={view.rows} clusters={view.clusters} versionsPending={!current} />
+      <SkewView grid={grid} versionsFromGit={current} />
     </div>
   );
 }
@@ -184,8 +188,9 @@ function Filters({ environments }: { readonly environments: readonly string[] })
 }
 
 /** The grid, virtualised: only the rows in view (plus a margin) are in the DOM, so 1,000 apps × 10 clusters scroll smoothly. */
-function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[] }) {
+function Grid({ rows, clusters, versionsPending }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[]; readonly versionsPending: boolean }) {
   const openApp = useStore((s) => s.openApp);
+  const loadDesiredFor = useStore((s) => s.loadDesiredFor);
   const validation = useStore((s) => s.fleetValidation);
   const loadValidation = useStore((s) => s.loadFleetValidation);
   const revision = useStore((s) => s.status?.revision);
@@ -205,6 +210,14 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
   }, []);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // While the versions from Git are still being read, the apps in view are asked for first (each once), a moment
+  // after scrolling stops.
+  useEffect(() => {
+    if (!versionsPending) return;
+    const apps = rows.slice(first, last).flatMap((r) => Object.values(r.cells).map((c) => c.app));
+    const t = setTimeout(() => void loadDesiredFor(apps), 60);
+    return () => clearTimeout(t);
+  }, [versionsPending, rows, first, last, loadDesiredFor]);
   const envs: { env: string; span: number }[] = [];
   for (const c of clusters) {
     const tail = envs[envs.length - 1];
@@ -403,7 +416,7 @@ function SkewView({ grid, versionsFromGit }: { readonly grid: FleetGrid; readonl
           ))}
         </select>
         : {skew.length} app{skew.length === 1 ? '' : 's'}{' '}
-        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git…)'}</span>
+        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git: the rows in view first…)'}</span>
       </p>
       {skew.length > 0 && (
         <table className="grid" aria-label={`Version skew from ${f} to ${t}`}>
