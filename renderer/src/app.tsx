@@ -14,6 +14,7 @@ import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
 import { useRouteSync } from './store/route-sync';
 import type { Page } from './store/nav-slice';
+import { LoadError } from './components/load-error';
 
 const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
@@ -100,9 +101,7 @@ export function App() {
       </nav>
       <main className="content">
         {loadError && (
-          <div role="alert" className="load-error">
-            <strong>Could not open the repository.</strong> <code>{loadError}</code>
-          </div>
+          <LoadError lead="Could not open the repository." message={loadError} />
         )}
         {!overview && !loadError && page !== 'fleet' && page !== 'promotions' && <p className="muted">Reading the repository…</p>}
         {/* The grid and the pipelines need no overview (their own calls bring what they show): they load beside it. */}

@@ -10,6 +10,7 @@ import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 const ROW_HEIGHT = 44;
 const OVERSCAN = 8;
@@ -47,9 +48,7 @@ export function FleetPage() {
   const counts = useMemo(() => (grid ? summaryCounts(grid) : undefined), [grid]);
   if (statusError && !status)
     return (
-      <div role="alert" className="load-error">
-        <code>{statusError}</code>
-      </div>
+      <LoadError message={statusError} />
     );
   if (!status || !view || !grid || !counts) return <p className="muted">Reading the store…</p>;
   return (
@@ -71,9 +70,7 @@ export function FleetPage() {
       </div>
       {refreshing && <ProgressBar progress={progress} onCancel={() => void cancel()} />}
       {statusError && (
-        <div role="alert" className="load-error">
-          <code>{statusError}</code>
-        </div>
+        <LoadError message={statusError} />
       )}
       <div className="cards" role="list" aria-label="Fleet summary">
         <Card label="App × clusters" value={counts.cells} />

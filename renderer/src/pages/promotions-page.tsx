@@ -7,6 +7,7 @@ import { freezeNoteId, freezeOf, PipelineGraph } from '../components/pipeline-gr
 import { ProblemList } from '../components/problem-list';
 import { localizeTimes, When } from '../components/when';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 const SKEW = { background: 'rgba(230, 160, 0, 0.18)', outline: '1px solid rgba(230, 160, 0, 0.6)' } as const;
 const PRE = { margin: '4px 0', padding: 8, overflow: 'auto', maxHeight: 360, background: 'var(--code-bg)', borderRadius: 4, fontSize: 12 } as const;
@@ -31,9 +32,7 @@ export function PromotionsPage() {
       </div>
       {pipelines && <CheckoutDiffers pipelines={pipelines} />}
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {outcome && (
         <p role="status">
