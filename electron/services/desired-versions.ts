@@ -5,11 +5,10 @@ import { renderApplication } from '../../shared/fleet/render-apps';
 import { desiredVersionOf } from '../../shared/fleet/version';
 import type { Application } from '../../shared/model/application';
 import type { HeadDiscovery } from './fleet-service';
+import { sliceYielder } from './event-loop-slices';
 import { renderOptions } from './sources/render-options';
 import type { Session } from './session';
 
-/** How long one slice of rendering may hold the event loop before the server answers other calls. */
-const SLICE_MS = 20;
 
 /** What one commit's versions are made of: the discovery, each distinct source's version once rendered. */
 interface AtCommit {
@@ -50,16 +49,13 @@ export class DesiredVersions {
       throw new FlotillaError(problem(`fleet:versions asks for at most ${DESIRED_VERSIONS_ASK_MAX} app names (got ${Array.isArray(ask.apps) ? ask.apps.length : typeof ask.apps})`));
     }
     const versions: Record<string, string> = {};
-    let sliceStart = performance.now();
+    const slice = sliceYielder();
     for (const name of new Set(ask.apps)) {
       const row = at.rows.get(name);
       if (!row) continue;
       const version = versionOf(at, row.application);
       if (version) versions[name] = version;
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        sliceStart = performance.now();
-      }
+      await slice();
     }
     return { revision: at.discovery.head.sha, versions, partial: true };
   }
@@ -90,14 +86,11 @@ function versionOf(at: AtCommit, app: Application): string {
 
 async function computeAll(at: AtCommit): Promise<DesiredVersionsView> {
   const versions: Record<string, string> = {};
-  let sliceStart = performance.now();
+  const slice = sliceYielder();
   for (const row of at.discovery.fleet.apps) {
     const version = versionOf(at, row.application);
     if (version) versions[row.name] = version;
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((r) => setImmediate(r));
-      sliceStart = performance.now();
-    }
+    await slice();
   }
   return { revision: at.discovery.head.sha, versions };
 }
