@@ -10,9 +10,8 @@ import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import type { ResourceSelector, SyncOptions, SyncResult } from './cluster/sync';
 import type { SyncAccess } from './cluster/sync-types';
-import { checkSyncAccess } from './cluster/sync-access';
+import { checkSyncAccess, syncWithAccessCheck } from './cluster/sync-access';
 import type { KubeObject } from '../../shared/model/status';
-import { syncApp } from './cluster/sync';
 import type { FleetService } from './fleet-service';
 import { capabilitiesLookup } from './helm/capabilities';
 import { withInputsOfCluster } from './cluster/flux-inputs';
@@ -139,20 +138,8 @@ export async function syncAppFromGit(fleet: FleetService, req: GitSyncRequest, s
   const { manager, cluster, objects, options, revision, lua } = await prepareSync(fleet, req);
   const head = { sha: revision };
   try {
-    const conn = manager.connection(cluster);
-    const access = await checkSyncAccess(conn, objects, options);
-    const blocking = [access.sync, ...(options.prune ? [access.prune] : [])].filter((p) => p.result === 'denied');
-    if (blocking.length) {
-      const now = new Date().toISOString();
-      return {
-        app: req.app, cluster, phase: 'Failed', dryRun: options.dryRun ?? false, resources: [], startedAt: now, finishedAt: now, waitedMs: 0,
-        message: `refused before anything was sent: ${blocking.map((p) => (p === access.prune ? `prune: ${p.reason ?? ''}` : p.reason ?? '')).join('; ')}`,
-        access, refused: true,
-      };
-    }
-    const synced = await syncApp(conn, objects, options);
-    const result: SyncResult = { ...synced, app: req.app, access };
-    if (!result.dryRun && store) {
+    const result = await syncWithAccessCheck(manager.connection(cluster), objects, options, req.app);
+    if (!result.dryRun && !result.refused && store) {
       const failed = result.resources.filter((r) => r.action === 'failed');
       store.recordSyncRun({
         app: req.app,

@@ -24,6 +24,7 @@ import type { ControllerStatus } from '../../shared/controllers/types';
 import { ClusterManager } from './cluster/cluster-manager';
 import { readControllers } from './cluster/controllers';
 import type { FluxOwnership } from './cluster/live-state';
+import { fluxOwnership } from './cluster/flux-ownership';
 import { fluxOwnerOfApp } from '../../shared/flux/owner';
 import type { ClusterConnection } from './cluster/connection';
 import { resourcePath } from './cluster/discovery';
@@ -207,11 +208,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
         controllers.push(...read.objects);
       }
       const clusterJobs = clusterError ? repoJobs : await Promise.all(repoJobs.map((j) => withClusterInputsOf(conn, j, renderOpts)));
-      const fluxOf = (j: Job): FluxOwnership | undefined => {
-        const owner = fluxOwnerOfApp(j.app);
-        const inventory = owner ? read?.inventories.get(owner) : undefined;
-        return owner ? { owner, ...(inventory ? { inventory } : {}) } : undefined;
-      };
+      const fluxOf = (j: Job): FluxOwnership | undefined => fluxOwnership(j.app, read?.inventories);
       const store = clusterError ? undefined : new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const renderable = clusterJobs.filter((j) => !j.renderError);

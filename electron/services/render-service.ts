@@ -9,6 +9,7 @@ import { bySourceFolder } from '../../shared/fleet/render-order';
 import { renderApplication } from '../../shared/fleet/render-apps';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
+import type { FileTree } from '../../shared/repo/file-tree';
 import type { FleetService, HeadDiscovery } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
@@ -35,7 +36,12 @@ export interface RenderAppsQuery {
    * them). Without it no cluster is contacted: the fleet file's `kubeVersion`, else helm's defaults.
    */
   readonly clusterAccess?: ClusterAccess;
+  /** The fleet as discovered at `revision` already (discoverRevision), reused instead of discovering it again. */
+  readonly discovered?: RevisionDiscovery;
 }
+
+/** The fleet at one revision: its scan, git reader, clusters, every app, and the file tree they were read from. */
+export type RevisionDiscovery = Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> & { readonly tree: FileTree };
 
 /** What a render of many Applications did: how many were rendered and how many of those failed. */
 export interface RenderAppsSummary {
@@ -51,8 +57,7 @@ export interface RenderAppsSummary {
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
   const revision = query.revision ?? 'HEAD';
-  // At HEAD the discovery is shared (cached by commit); another revision is scanned and discovered for this call.
-  const { scan, git, clusters, fleet: found } = query.revision === undefined ? await fleet.discovery() : discoverAt(fleet, revision);
+  const { scan, git, clusters, fleet: found } = query.discovered ?? await discoverRevision(fleet, query.revision);
   let apps: readonly AppRow[] = found.apps;
   if (query.app !== undefined) {
     apps = apps.filter((a) => a.name === query.app);
@@ -92,11 +97,20 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
   }
 }
 
-/** The repository at a revision other than HEAD, with every app discovered there. */
-function discoverAt(fleet: FleetService, revision: string): Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> {
-  const scan = scanRepository(fleet.repo.treeAt(revision));
+/**
+ * The repository at a revision (default HEAD) with every app discovered there. At HEAD the discovery is shared (cached
+ * by commit); another revision is scanned and discovered for this call: a caller that renders it more than once passes
+ * the result on as `RenderAppsQuery.discovered`.
+ */
+export async function discoverRevision(fleet: FleetService, revision?: string): Promise<RevisionDiscovery> {
+  if (revision === undefined) {
+    const head = await fleet.discovery();
+    return { ...head, tree: fleet.repo.treeAt(head.head.sha) };
+  }
+  const tree = fleet.repo.treeAt(revision);
+  const scan = scanRepository(tree);
   const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  return { scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
+  return { scan, git, tree, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
 }
 
 /**

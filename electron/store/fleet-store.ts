@@ -9,17 +9,11 @@
 
 import type Database from 'better-sqlite3';
 import type { ControllerStatus } from '../../shared/controllers/types';
-import { LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
-import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
-import type { HealthStatus, KubeObject, ResourceKey, ResourceStatus, SyncStatus } from '../../shared/model/status';
-import { HEALTH_ORDER } from '../../shared/model/status';
-import { runningRevision } from '../../shared/fleet/revision-signature';
+import type { KubeObject } from '../../shared/model/status';
 import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem } from '../../shared/problem';
 import type {
   AppClusterHistory,
-  AppClusterSummary,
-  DriftEpisode,
   DriftReportEntryInput,
   DriftReportInput,
   FleetAt,
@@ -27,7 +21,6 @@ import type {
   HistoryEventDetails,
   HistoryEventKind,
   RecordedAppCluster,
-  RecordedResource,
   SnapshotRef,
   TimelineEntry,
 } from '../../shared/report/model';
@@ -46,86 +39,38 @@ import type {
   SnapshotInput,
   SyncRunRecord,
 } from './types';
+import type {
+  AppClusterRow,
+  EventRow,
+  FleetRow,
+  ObservationRow,
+  SnapshotRow,
+  Statements,
+  StoredResource,
+  TimeInput,
+} from './rows';
+import {
+  driftEpisodes,
+  iso,
+  prepareStatements,
+  runsOf,
+  stripIds,
+  timelineOf,
+  toEvent,
+  toMs,
+  toSnapshotRef,
+  toSummary,
+  unreachableOf,
+} from './rows';
+import type { LatestSeen } from './rows';
+import type { PreparedResource } from './record-input';
+import { fingerprintOf, invalidRecord, keyOf, prepareResources, scrubText, secretValuesOf } from './record-input';
 
-/** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
-export type TimeInput = string | number | Date;
-
-/** Bumped when what goes into a fingerprint changes, so old fingerprints never match new input. */
-const FINGERPRINT_VERSION = 'fp2';
-
-/** A resource entry of a stored resource set: the recorded status plus its manifests' ids. */
-interface StoredResource extends RecordedResource {
-  readonly desiredId?: number;
-  readonly liveId?: number;
-}
-
-interface AppClusterRow {
-  id: number;
-  app: string;
-  cluster: string;
-  environment: string | null;
-  latest_observation: number | null;
-  fingerprint: Buffer | null;
-  sync: SyncStatus | null;
-  health: HealthStatus | null;
-  drift_since: number | null;
-  observed_at: number | null;
-}
-
-interface ObservationRow {
-  id: number;
-  app_cluster_id: number;
-  since_snapshot: number;
-  observed_at: number;
-  revision: string;
-  sync: SyncStatus;
-  health: HealthStatus;
-  health_message: string;
-  error: string | null;
-  drift_since: number | null;
-  resource_count: number;
-  drifted_count: number;
-  resource_set: number;
-  version: string | null;
-  running_version: string | null;
-  controller: string | null;
-}
-
-interface FleetRow extends ObservationRow {
-  app: string;
-  cluster: string;
-  environment: string | null;
-}
-
-interface SnapshotRow {
-  id: number;
-  taken_at: number;
-  seen: string;
-  unreachable: string;
-}
-
-interface EventRow {
-  id: number;
-  at: number;
-  kind: HistoryEventKind;
-  app: string;
-  cluster: string | null;
-  detail: string;
-}
-
-/** A resource after masking, ready to fingerprint and store. */
-interface PreparedResource {
-  readonly key: string;
-  readonly status: ResourceStatus;
-  readonly desired?: KubeObject;
-  readonly live?: KubeObject;
-  /** `uid@resourceVersion` of the live object: the API server changes it on every write. */
-  readonly liveVersion?: string;
-}
+export type { TimeInput } from './rows';
 
 /** SQLite-backed history of the fleet: snapshots, observations, manifests and events. Open one per data folder. */
 export class FleetStore {
-  private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly s: Statements;
   private closed = false;
 
   private constructor(
@@ -619,301 +564,4 @@ export class FleetStore {
   private assertOpen(): void {
     if (this.closed) throw new FlotillaError(problem('the store is closed', { file: this.file }));
   }
-}
-
-/** The latest snapshot with its `seen` offsets parsed (undefined before the first snapshot). */
-type LatestSeen = { readonly snap: SnapshotRow; readonly seen: ReadonlyMap<number, number> } | undefined;
-
-/** An app × cluster's observations as a timeline; the current state was last confirmed by the latest snapshot that read it. */
-function timelineOf(obs: readonly ObservationRow[], appClusterId: number, latest: LatestSeen): TimelineEntry[] {
-  return obs.map((o, i) => {
-    const next = obs[i + 1];
-    // An unreachable cluster keeps the older time.
-    const offset = !next && latest ? latest.seen.get(appClusterId) : undefined;
-    const lastObservedAt = next ? undefined : offset !== undefined ? latest!.snap.taken_at + offset : o.observed_at;
-    return {
-      since: iso(o.observed_at),
-      ...(next ? { until: iso(next.observed_at) } : {}),
-      revision: o.revision,
-      sync: o.sync,
-      health: { status: o.health, message: o.health_message },
-      ...(o.error !== null ? { error: o.error } : {}),
-      resourceCount: o.resource_count,
-      driftedCount: o.drifted_count,
-      ...(lastObservedAt !== undefined ? { lastObservedAt: iso(lastObservedAt) } : {}),
-    };
-  });
-}
-
-// ---- statements ----------------------------------------------------------------------------------------------
-
-const FLEET_COLUMNS = `o.*, ac.app, ac.cluster, ac.environment`;
-
-function prepareStatements(db: Database.Database) {
-  return {
-    insertSnapshot: db.prepare(`INSERT INTO snapshots (taken_at) VALUES (?)`),
-    updateSeen: db.prepare(`UPDATE snapshots SET seen = ?, unreachable = ? WHERE id = ?`),
-    latestSnapshot: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots ORDER BY id DESC LIMIT 1`),
-    snapshotAtTime: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots WHERE taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1`),
-    snapshotsNewest: db.prepare(`SELECT id, taken_at, seen, unreachable FROM snapshots ORDER BY id DESC LIMIT ?`),
-    snapshotsBefore: db.prepare(`SELECT id, taken_at FROM snapshots WHERE taken_at < ? ORDER BY taken_at, id`),
-    deleteSnapshot: db.prepare(`DELETE FROM snapshots WHERE id = ?`),
-    appClustersWithLatest: db.prepare(
-      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, o.fingerprint, o.sync, o.health, o.drift_since, o.observed_at
-       FROM app_clusters ac LEFT JOIN observations o ON o.id = ac.latest_observation`,
-    ),
-    appNames: db.prepare(`SELECT DISTINCT app FROM app_clusters ORDER BY app`),
-    appClustersOfApp: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? ORDER BY cluster`),
-    timelineGeneration: db.prepare(`SELECT (SELECT MAX(id) FROM snapshots) AS snap, (SELECT COUNT(*) FROM snapshots) AS snaps, (SELECT MAX(id) FROM observations) AS obs`),
-    appClusterOf: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? AND cluster = ?`),
-    insertAppCluster: db.prepare(`INSERT INTO app_clusters (app, cluster, environment) VALUES (?, ?, ?)`),
-    updateEnvironment: db.prepare(`UPDATE app_clusters SET environment = ? WHERE id = ?`),
-    updateLatest: db.prepare(`UPDATE app_clusters SET latest_observation = ? WHERE id = ?`),
-    findManifest: db.prepare(`SELECT id FROM manifests WHERE hash = ?`),
-    insertManifest: db.prepare(`INSERT INTO manifests (hash, body) VALUES (?, ?)`),
-    insertManifestIfNew: db.prepare(`INSERT INTO manifests (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING`),
-    getManifest: db.prepare(`SELECT body FROM manifests WHERE id = ?`),
-    findSet: db.prepare(`SELECT id FROM resource_sets WHERE hash = ?`),
-    insertSet: db.prepare(`INSERT INTO resource_sets (hash, body) VALUES (?, ?)`),
-    insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
-    getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
-    insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version, controller)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
-    observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
-    fleetAtSnapshot: db.prepare(
-      `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
-       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)`,
-    ),
-    appClusterAtSnapshot: db.prepare(
-      `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
-       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)
-       WHERE ac.app = @app AND ac.cluster = @cluster`,
-    ),
-    unneededObservations: db.prepare(
-      `SELECT o.id FROM observations o
-       WHERE o.id NOT IN (SELECT latest_observation FROM app_clusters WHERE latest_observation IS NOT NULL)
-         AND NOT EXISTS (
-           SELECT 1 FROM snapshots s
-           WHERE s.id >= o.since_snapshot
-             AND s.id < COALESCE((SELECT MIN(n.since_snapshot) FROM observations n WHERE n.app_cluster_id = o.app_cluster_id AND n.since_snapshot > o.since_snapshot), 9223372036854775807))`,
-    ),
-    deleteObservation: db.prepare(`DELETE FROM observations WHERE id = ?`),
-    deleteOrphanSets: db.prepare(`DELETE FROM resource_sets WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.resource_set = resource_sets.id)`),
-    deleteOrphanManifests: db.prepare(`DELETE FROM manifests WHERE NOT EXISTS (SELECT 1 FROM resource_set_manifests m WHERE m.manifest_id = manifests.id)`),
-    insertEvent: db.prepare(`INSERT INTO events (at, kind, app, cluster, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?)`),
-    eventsOf: db.prepare(`SELECT id, at, kind, app, cluster, detail FROM events WHERE app = @app AND (cluster = @cluster OR cluster IS NULL) ORDER BY at, id`),
-  };
-}
-
-// ---- preparing input -----------------------------------------------------------------------------------------
-
-function keyOf(k: ResourceKey): string {
-  return `${k.group}/${k.kind}/${k.namespace}/${k.name}`;
-}
-
-/** Matches statuses with manifests, masks Secrets, drops managedFields from live objects, scrubs Secret diffs. */
-function prepareResources(record: AppClusterRecord): PreparedResource[] {
-  const manifests = new Map<string, { desired?: KubeObject; live?: KubeObject }>();
-  for (const m of record.manifests ?? []) manifests.set(keyOf(m), { desired: m.desired, live: m.live });
-  const out: PreparedResource[] = [];
-  const used = new Set<string>();
-  const add = (key: string, status: ResourceStatus): void => {
-    used.add(key);
-    const m = manifests.get(key);
-    const desired = m?.desired ? maskSecret(m.desired) : undefined;
-    const live = m?.live ? maskSecret(storedLive(m.live)) : undefined;
-    let st = status;
-    if (status.kind === 'Secret' && status.group === '' && (status.diff || status.changes)) {
-      const values = secretValues([m?.desired, m?.live]);
-      st = {
-        ...status,
-        ...(status.diff ? { diff: scrubText(status.diff, values) } : {}),
-        // A Secret's changed values are never kept, masked or not: only which fields changed.
-        ...(status.changes ? { changes: status.changes.map((c) => ({ path: c.path, ...('live' in c ? { live: SECRET_MASK } : {}), ...('desired' in c ? { desired: SECRET_MASK } : {}) })) } : {}),
-      };
-    }
-    const md = m?.live?.metadata;
-    const uid = md?.['uid'];
-    const rv = md?.['resourceVersion'];
-    const liveVersion = typeof uid === 'string' && typeof rv === 'string' && uid && rv ? `${uid}@${rv}` : undefined;
-    out.push({ key, status: st, ...(desired ? { desired } : {}), ...(live ? { live } : {}), ...(liveVersion ? { liveVersion } : {}) });
-  };
-  for (const r of record.status.resources) add(keyOf(r), r);
-  for (const m of record.manifests ?? []) {
-    const key = keyOf(m);
-    if (used.has(key)) continue;
-    // Manifests the status does not list: kept, with a sync status of Unknown.
-    add(key, { group: m.group, ...(m.version !== undefined ? { version: m.version } : {}), kind: m.kind, namespace: m.namespace, name: m.name, sync: 'Unknown' });
-  }
-  return out;
-}
-
-const SYNC_STATUSES: ReadonlySet<unknown> = new Set(['Synced', 'OutOfSync', 'Unknown']);
-const HEALTH_STATUSES: ReadonlySet<unknown> = new Set(HEALTH_ORDER);
-
-/** What is wrong with a record the store cannot keep (undefined when it is fine). */
-function invalidRecord(record: AppClusterRecord): string | undefined {
-  const st = record?.status as Partial<AppClusterRecord['status']> | undefined;
-  if (!st || typeof st !== 'object') return 'expected a status';
-  if (typeof st.app !== 'string' || st.app === '' || typeof st.cluster !== 'string' || st.cluster === '') return 'expected the app and cluster names';
-  if (typeof st.revision !== 'string') return 'expected a revision (git commit)';
-  if (!SYNC_STATUSES.has(st.sync)) return `sync status "${String(st.sync)}" is not Synced, OutOfSync or Unknown`;
-  if (!st.health || !HEALTH_STATUSES.has(st.health.status) || typeof st.health.message !== 'string') return `health "${String(st.health?.status)}" is not one of ${HEALTH_ORDER.join(', ')} with a message`;
-  if (!Array.isArray(st.resources)) return 'expected a list of resources';
-  for (const r of st.resources) {
-    if (!r || typeof r.kind !== 'string' || typeof r.name !== 'string' || typeof r.namespace !== 'string' || typeof r.group !== 'string') return 'a resource lacks its group, kind, namespace or name';
-    if (!SYNC_STATUSES.has(r.sync)) return `resource ${r.kind}/${r.name}: sync status "${String(r.sync)}" is not Synced, OutOfSync or Unknown`;
-  }
-  return undefined;
-}
-
-/**
- * The fingerprint of an app × cluster's recorded input (all masked): when it matches the latest observation's, the
- * refresh found nothing new. A live object with a uid and resourceVersion is fingerprinted by those alone (the API
- * server changes resourceVersion on every write), which keeps re-recording an unchanged fleet cheap.
- */
-function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
-  const st = record.status;
-  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null, st.runningVersion ?? null];
-  // Only when present, so the fingerprints of apps no controller speaks for stay as they were.
-  if (st.controller) parts.push({ controller: st.controller });
-  for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
-  return sha256(JSON.stringify(parts));
-}
-
-/**
- * A live object as stored: without managedFields and kubectl's last-applied-configuration annotation, bookkeeping
- * that copies earlier desired states (and, for Secrets, their values).
- */
-function storedLive(obj: KubeObject): KubeObject {
-  const md = obj.metadata;
-  if (!md) return obj;
-  const ann = md['annotations'] as Record<string, unknown> | undefined;
-  const hasApplied = ann !== null && typeof ann === 'object' && LAST_APPLIED_ANNOTATION in ann;
-  if (!('managedFields' in md) && !hasApplied) return obj;
-  const { managedFields: _drop, ...rest } = md;
-  if (hasApplied) {
-    const { [LAST_APPLIED_ANNOTATION]: _applied, ...others } = ann;
-    if (Object.keys(others).length) rest['annotations'] = others;
-    else delete rest['annotations'];
-  }
-  return { ...obj, metadata: rest };
-}
-
-/** Every value of the Secrets among `objs`, as written (base64 in data) and decoded, for scrubbing free text. */
-function secretValues(objs: readonly (KubeObject | undefined)[]): string[] {
-  const out = new Set<string>();
-  const addFrom = (o: unknown, decode: boolean): void => {
-    if (!o || typeof o !== 'object') return;
-    for (const v of Object.values(o as Record<string, unknown>)) {
-      if (typeof v !== 'string' || v === '' || v === SECRET_MASK) continue;
-      out.add(v);
-      if (decode) {
-        const decoded = Buffer.from(v, 'base64').toString('utf8');
-        if (decoded && !decoded.includes('\uFFFD')) out.add(decoded);
-      } else {
-        out.add(Buffer.from(v, 'utf8').toString('base64'));
-      }
-    }
-  };
-  for (const o of objs) {
-    if (!o || o.kind !== 'Secret') continue;
-    addFrom(o['data'], true);
-    addFrom(o['stringData'], false);
-  }
-  return [...out].sort((a, b) => b.length - a.length);
-}
-
-function secretValuesOf(prepared: readonly PreparedResource[], record: AppClusterRecord): string[] {
-  if (!prepared.some((p) => p.status.kind === 'Secret')) return [];
-  return secretValues((record.manifests ?? []).flatMap((m) => [m.desired, m.live]));
-}
-
-/**
- * Replaces Secret values in free text (a diff, an error message) with the mask. A diff from shared/diff is already
- * masked; this guards the store against a producer that was not. Values shorter than 4 characters are only replaced
- * where they stand as a whole YAML value, so short values do not blank unrelated text.
- */
-function scrubText(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const v of values) {
-    if (v.length >= 4) out = out.split(v).join(SECRET_MASK);
-    else out = out.replace(new RegExp(`(:\\s*["']?)${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(["']?\\s*)$`, 'gm'), `$1${SECRET_MASK}$2`);
-  }
-  return out;
-}
-
-// ---- converting rows -----------------------------------------------------------------------------------------
-
-function toMs(at: TimeInput, what: string): number {
-  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
-  if (!Number.isFinite(ms)) throw new FlotillaError(problem(`${what}: expected an ISO 8601 time (e.g. 2026-11-23T14:00:00Z), got "${String(at)}"`));
-  return ms;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function toSnapshotRef(r: { id: number; taken_at: number }): SnapshotRef {
-  return { id: r.id, takenAt: iso(r.taken_at) };
-}
-
-/** The app × clusters a snapshot could not read, and why. */
-function unreachableOf(snap: SnapshotRow): Map<number, string> {
-  return new Map<number, string>(JSON.parse(snap.unreachable || '[]') as [number, string][]);
-}
-
-function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppClusterSummary {
-  return {
-    app: r.app,
-    cluster: r.cluster,
-    ...(r.environment !== null ? { environment: r.environment } : {}),
-    revision: r.revision,
-    ...(r.version !== null ? { version: r.version } : {}),
-    ...(r.running_version !== null && r.running_version !== undefined ? { runningVersion: r.running_version } : {}),
-    sync: r.sync,
-    ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
-    health: { status: r.health, message: r.health_message },
-    observedAt: iso(observedAt),
-    ...(r.error !== null ? { error: r.error } : {}),
-    ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
-    resourceCount: r.resource_count,
-    driftedCount: r.drifted_count,
-    ...(unreachable !== undefined ? { unreachable } : {}),
-  };
-}
-
-/** The commit a recorded row runs: the controller's applied revision, else the recorded one (absent when neither is a commit). */
-function runsOf(r: ObservationRow): { runs?: string } {
-  const runs = runningRevision({ revision: r.revision, ...(r.controller ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}) });
-  return runs ? { runs } : {};
-}
-
-function stripIds(r: StoredResource): RecordedResource {
-  const { desiredId: _d, liveId: _l, ...rest } = r;
-  return rest;
-}
-
-function toEvent(r: EventRow): HistoryEvent {
-  return { id: r.id, kind: r.kind, at: iso(r.at), app: r.app, ...(r.cluster !== null ? { cluster: r.cluster } : {}), detail: JSON.parse(r.detail) } as HistoryEvent;
-}
-
-/** Pairs drift-began with the drift-ended that follows it. */
-function driftEpisodes(events: readonly HistoryEvent[]): DriftEpisode[] {
-  const out: DriftEpisode[] = [];
-  let open: string | undefined;
-  for (const e of events) {
-    if (e.kind === 'drift-began') open ??= e.at;
-    else if (e.kind === 'drift-ended') {
-      const began = open ?? e.detail.beganAt;
-      out.push({ began, ended: e.at, durationMs: Date.parse(e.at) - Date.parse(began) });
-      open = undefined;
-    }
-  }
-  if (open !== undefined) out.push({ began: open });
-  return out;
 }

@@ -1,6 +1,7 @@
+import type { Kustomization } from '../kustomize/kustomization';
 import { KUSTOMIZATION_FILE_NAMES, parseKustomization } from '../kustomize/kustomization';
 import type { Json, JsonMap } from '../kustomize/yaml';
-import { emitYaml, isMapValue, readYaml } from '../kustomize/yaml';
+import { isMapValue, readYaml } from '../kustomize/yaml';
 import type { DirEntry, FileTree, LinkResolution } from '../repo/file-tree';
 import { normalizePath } from '../repo/paths';
 import type { FluxKustomizationSpec } from './types';
@@ -11,8 +12,13 @@ import type { FluxKustomizationSpec } from './types';
 // file's own), `components` (local only; missing ones skipped with `ignoreMissingComponents`) and `images` (merged by
 // name) are written into it. The repository is never written: the result is laid over the tree.
 
-/** The kustomization file to build with, or the error Flux reports (with the file it is about). */
-export type GeneratedKustomization = { readonly file: string; readonly text: string; readonly created: boolean } | { readonly error: string; readonly file?: string; readonly line?: number };
+/**
+ * The kustomization file to build with — its fields (`doc`, as Flux writes them to the file), and the parsed file they
+ * were derived from (`original`, for positions) — or the error Flux reports (with the file it is about).
+ */
+export type GeneratedKustomization =
+  | { readonly file: string; readonly doc: JsonMap; readonly created: boolean; readonly original?: Kustomization }
+  | { readonly error: string; readonly file?: string; readonly line?: number };
 
 const join = (dir: string, name: string): string => (dir === '' ? name : `${dir}/${name}`);
 
@@ -76,10 +82,12 @@ export function generateKustomization(tree: FileTree, dir: string, spec: FluxKus
   const existing = kustomizationFileIn(tree, dir);
   let fields: JsonMap;
   let file: string;
+  let original: Kustomization | undefined;
   if (existing) {
     file = existing;
     const parsed = parseKustomization(tree.read(existing) ?? '', existing);
     if (parsed.error && parsed.error.message !== 'kustomization.yaml is empty') return { error: parsed.error.message, file: existing, ...(parsed.error.line ? { line: parsed.error.line } : {}) };
+    original = parsed.k;
     fields = { ...((parsed.k?.fields ?? {}) as JsonMap) };
     delete fields['bases'];
     delete fields['imageTags'];
@@ -132,22 +140,28 @@ export function generateKustomization(tree: FileTree, dir: string, spec: FluxKus
     fields['images'] = images;
   }
   for (const k of ['namespace', 'namePrefix', 'nameSuffix']) if (fields[k] === '') delete fields[k];
-  return { file, text: emitYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...fields }), created: !existing };
+  return { file, doc: { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...fields }, created: !existing, ...(original ? { original } : {}) };
 }
 
-/** A tree with one file added or replaced (the generated kustomization), listed in its folder. */
+/** A tree with one file added or replaced (the generated kustomization), listed in its folder; its text made when read. */
 export class WithFileTree implements FileTree {
   private readonly name: string;
   private readonly dir: string;
+  private made: string | undefined;
 
   constructor(
     private readonly base: FileTree,
     private readonly file: string,
-    private readonly text: string,
+    private readonly content: string | (() => string),
   ) {
     const at = file.lastIndexOf('/');
     this.dir = at < 0 ? '' : file.slice(0, at);
     this.name = file.slice(at + 1);
+  }
+
+  private get text(): string {
+    if (this.made === undefined) this.made = typeof this.content === 'string' ? this.content : this.content();
+    return this.made;
   }
 
   get revision(): string | undefined {

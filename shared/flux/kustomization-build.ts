@@ -1,15 +1,15 @@
 import type { HelmRunner } from '../kustomize';
 import { kustomizeBuild } from '../kustomize';
+import { kustomizationFromFields } from '../kustomize/kustomization';
 import type { JsonMap } from '../kustomize/yaml';
-import { isMapValue } from '../kustomize/yaml';
+import { emitYaml, isMapValue, UnsupportedValueError } from '../kustomize/yaml';
 import type { KubeObject } from '../model/status';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
 import { generateKustomization, WithFileTree } from './generator';
-import { printObjects } from '../sources/manifests';
-import { ownerLabels, withCommonMetadata, withMetadata } from './metadata';
-import { gvkString, substituteObject } from './substitute';
+import { ownerLabels, withMetadata } from './metadata';
+import { gvkString, loadVariables, substituteObject } from './substitute';
 import type { FluxKustomizationSpec, FluxObjectStore } from './types';
 import { decodeKustomization, KUSTOMIZE_GROUP } from './types';
 
@@ -17,6 +17,11 @@ import { decodeKustomization, KUSTOMIZE_GROUP } from './types';
 // the path joined securely inside the artifact, the kustomization generated or edited (generator.ts), `kustomize build`
 // with no load restriction inside the artifact, post-build substitution per object, `List`s expanded, then the owner
 // labels and `commonMetadata`. Every failure is a Problem naming the Kustomization (file and line where it is known).
+
+/** The fields Flux's generator sets in a kustomization file it edits. */
+const FLUX_FIELDS = ['namespace', 'namePrefix', 'nameSuffix', 'patches', 'components', 'images', 'buildMetadata'] as const;
+/** The fields of a kustomization file it creates. */
+const GENERATED_FIELDS = [...FLUX_FIELDS, 'resources', 'apiVersion', 'kind'] as const;
 
 /** Where the Kustomization (or HelmRelease) is declared, for Problems. */
 export interface FluxWhere {
@@ -93,7 +98,17 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
   if (input.artifact.kind(dir) === undefined) return fail(`kustomization path not found: stat <root>/${dir}: no such file or directory (spec.path ${JSON.stringify(spec.path)})`, {}, description);
   const generated = generateKustomization(input.artifact, dir, spec);
   if ('error' in generated) return fail(generated.error, generated.file !== undefined ? { file: generated.file, ...(generated.line ? { line: generated.line } : {}) } : {}, description);
-  const built = kustomizeBuild(new WithFileTree(input.artifact, generated.file, generated.text), dir, { loadRestrictor: 'none', ...(input.helm ? { helm: input.helm } : {}) });
+  // The generated fields go to the build as they are: printing them and parsing the text back (as Flux writes and
+  // kustomize reads the file) gives the same kustomization. A kustomization they do not make is left to the build to
+  // read from the text, for kustomize's own error.
+  const made = kustomizationFromFields(generated.doc, generated.created ? [...GENERATED_FIELDS] : FLUX_FIELDS, generated.original);
+  const tree = new WithFileTree(input.artifact, generated.file, () => emitYaml(generated.doc));
+  const built = kustomizeBuild(tree, dir, {
+    loadRestrictor: 'none',
+    print: false,
+    ...(made.k ? { kustomizations: new Map([[generated.file, made.k]]) } : {}),
+    ...(input.helm ? { helm: input.helm } : {}),
+  });
   const files = built.files;
   const buildErrors = built.problems.filter((p) => p.severity === 'error');
   if (buildErrors.length > 0) {
@@ -106,11 +121,14 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
     return { objects: [], yaml: '', problems, description, files };
   }
   const out: JsonMap[] = [];
+  // Loaded once, when the first object that does not opt out needs them (an error only then, as Flux's).
+  let loaded: ReturnType<typeof loadVariables> | undefined;
+  const variables = (): ReturnType<typeof loadVariables> => (loaded ??= loadVariables(spec, namespace, input.store));
   for (const res of built.resources as JsonMap[]) {
     const meta = isMapValue(res['metadata']) ? res['metadata'] : {};
     if (!res['apiVersion'] || !res['kind'] || !meta['name']) return fail(`failed to decode Kubernetes apiVersion, kind and name from: ${JSON.stringify(res).slice(0, 300)}`, {}, description, files);
     if (spec.postBuild) {
-      const s = substituteObject(res, spec, namespace, input.store);
+      const s = substituteObject(res, spec, namespace, input.store, variables);
       if ('error' in s) return fail(`post build failed for '${gvkString(res)}/${String(meta['name'])}': ${s.error}`, {}, description, files);
       out.push(s.obj);
     } else out.push(res);
@@ -122,10 +140,18 @@ export function renderFluxKustomization(input: FluxKustomizationInput): FluxRend
       for (const item of o['items']) if (isMapValue(item)) expanded.push(item);
     } else expanded.push(o);
   }
-  const labels = ownerLabels(KUSTOMIZE_GROUP, name, namespace);
-  const objects = withCommonMetadata(
-    expanded.map((o) => withMetadata(o, labels)),
-    spec.commonMetadata,
-  ) as KubeObject[];
-  return { objects, yaml: printObjects(objects), problems: built.problems, description, files };
+  // The owner labels, then commonMetadata over them (equal keys: commonMetadata's), in one copy of each object.
+  const labels = { ...ownerLabels(KUSTOMIZE_GROUP, name, namespace), ...(spec.commonMetadata?.labels ?? {}) };
+  const objects = expanded.map((o) => withMetadata(o, labels, spec.commonMetadata?.annotations)) as KubeObject[];
+  // The one print of the result (the build printed nothing): a value kustomize cannot print is Flux's build error.
+  const printed: string[] = [];
+  for (const o of objects) {
+    try {
+      printed.push(emitYaml(o as JsonMap));
+    } catch (e) {
+      if (e instanceof UnsupportedValueError) return fail(`kustomize build failed: ${e.message}`, {}, description, files);
+      throw e;
+    }
+  }
+  return { objects, yaml: printed.join('---\n'), problems: built.problems, description, files };
 }

@@ -1,6 +1,5 @@
 import type { JsonMap } from '../kustomize/yaml';
 import { isMapValue } from '../kustomize/yaml';
-import type { CommonMetadata } from './types';
 
 // The metadata Flux sets on what it applies: the owner labels (`kustomize.toolkit.fluxcd.io/name|namespace`,
 // `helm.toolkit.fluxcd.io/name|namespace`) and `spec.commonMetadata` (labels and annotations, winning over equal keys).
@@ -16,10 +15,4 @@ export function withMetadata(obj: JsonMap, labels: Readonly<Record<string, strin
 /** Owner labels of a Flux object of the given API group. */
 export function ownerLabels(group: string, name: string, namespace: string): Record<string, string> {
   return { [`${group}/name`]: name, [`${group}/namespace`]: namespace };
-}
-
-/** Applies commonMetadata to every object. */
-export function withCommonMetadata(objects: readonly JsonMap[], cm: CommonMetadata | undefined): JsonMap[] {
-  if (!cm) return [...objects];
-  return objects.map((o) => withMetadata(o, cm.labels, cm.annotations));
 }

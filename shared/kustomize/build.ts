@@ -88,6 +88,16 @@ export interface KustomizeOptions {
    * refuses `helmCharts:` with kustomize's own error, as Argo CD's builds without it do.
    */
   readonly enableHelm?: boolean;
+  /**
+   * Kustomization files given already read (Flux's generated one): used at their paths instead of reading and parsing
+   * the file. The tree must still list the file there.
+   */
+  readonly kustomizations?: ReadonlyMap<string, Kustomization>;
+  /**
+   * false leaves `yaml` empty: for a caller that changes the objects and prints them itself (Flux adds its owner labels
+   * after the build). Values kustomize cannot print (Inf, NaN) are then the caller's to report.
+   */
+  readonly print?: boolean;
 }
 
 
@@ -306,7 +316,8 @@ class Builder {
     if (found.length === 0) return undefined;
     if (found.length > 1) this.fail(`Found multiple kustomization files under: ${dir || '.'}`, found[1]);
     const file = found[0]!;
-    const { k, error } = parseKustomization(this.readText(file), file);
+    const given = this.options.kustomizations?.get(file);
+    const { k, error } = given ? { k: given, error: undefined } : parseKustomization(this.readText(file), file);
     if (!k) this.fail(error?.message ?? 'invalid kustomization', file, { ...(error?.line !== undefined ? { line: error.line } : {}), ...(error?.column !== undefined ? { column: error.column } : {}) });
     const oa = k.fields.openapi;
     if (isMapValue(oa) && oa.path !== undefined && oa.version !== undefined) this.fail('builtin version and custom schema provided, cannot use both', file);
@@ -391,6 +402,7 @@ class Builder {
 
   private result(res: readonly Resource[]): KustomizeResult {
     const objs: KubeObject[] = res.map((r) => r.obj as KubeObject);
+    if (this.options.print === false) return { resources: objs, yaml: '', problems: [...this.warnings], files: [...this.files].sort() };
     const yaml = res
       .map((r) => {
         try {

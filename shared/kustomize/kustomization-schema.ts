@@ -120,6 +120,14 @@ function goType(t: FieldType): string {
   return `types.${t.struct}`;
 }
 
+// Each struct's field names by their lower case (Go's case-insensitive match), made once per struct type.
+const LOWER_NAMES = new WeakMap<object, ReadonlyMap<string, string>>();
+function lowerNames(fields: object): ReadonlyMap<string, string> {
+  let m = LOWER_NAMES.get(fields);
+  if (!m) LOWER_NAMES.set(fields, (m = new Map(Object.keys(fields).map((f) => [f.toLowerCase(), f]))));
+  return m;
+}
+
 /** Checks `v` against `t` and returns it with canonical field names (Go: exact names win over case-insensitive ones). */
 export function decode(v: Json, t: FieldType, structName: string, path: readonly string[], at: JsonPath = []): Json {
   if (v === null) return null;
@@ -145,7 +153,7 @@ export function decode(v: Json, t: FieldType, structName: string, path: readonly
   }
   if (!isMapValue(v)) return mismatch();
   const fields = t.fields;
-  const byLower = new Map(Object.keys(fields).map((f) => [f.toLowerCase(), f]));
+  const byLower = lowerNames(fields);
   const out: JsonMap = {};
   const exact = new Set<string>();
   for (const [k, x] of Object.entries(v)) {

@@ -82,9 +82,28 @@ function parseKustomizationText(text: string, file: string): { k?: Kustomization
   const at = docs[0]?.at;
   const pos = (p: JsonPath, part: 'key' | 'value'): { line: number; column: number } | undefined => (at ? at(p, part) : undefined);
   if (!isMapValue(doc)) return { error: { message: 'a kustomization must be a YAML mapping' } };
+  return fromDocument(doc, pos);
+}
+
+/**
+ * A kustomization from fields already in memory (one generated from a file, as Flux's generator does): checked as the
+ * same fields written to a file and read back would be, without printing and parsing them. Fields other than
+ * `changed` must be as parseKustomization decoded them (decoding them again gives them back); the `changed` ones are
+ * decoded. Positions are those of `writtenAs` (the file the fields came from), else unknown.
+ */
+export function kustomizationFromFields(doc: JsonMap, changed: readonly KustomizationField[], writtenAs?: Kustomization): { k?: Kustomization; error?: KustomizationError } {
+  const r = fromDocument(doc, () => undefined, changed);
+  return r.k && writtenAs ? { k: { ...r.k, where: writtenAs.where, nodeAt: writtenAs.nodeAt } } : r;
+}
+
+function fromDocument(doc: JsonMap, pos: (p: JsonPath, part: 'key' | 'value') => { line: number; column: number } | undefined, only?: readonly KustomizationField[]): { k?: Kustomization; error?: KustomizationError } {
   let decoded: Json;
   try {
-    decoded = decode(doc, KUSTOMIZATION_TYPE, 'Kustomization', []);
+    if (only === undefined) decoded = decode(doc, KUSTOMIZATION_TYPE, 'Kustomization', []);
+    else {
+      const part = Object.fromEntries(only.filter((f) => doc[f] !== undefined).map((f) => [f, doc[f]!]));
+      decoded = { ...doc, ...(decode(part, KUSTOMIZATION_TYPE, 'Kustomization', []) as JsonMap) };
+    }
   } catch (e) {
     if (e instanceof DecodeError) return { error: { message: `invalid Kustomization: ${e.message}`, ...pos(e.at, e.part) } };
     throw e;

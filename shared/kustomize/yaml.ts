@@ -132,7 +132,7 @@ function convert(node: YamlNode | Alias | null | undefined, doc: Document, optio
         merges.push(convert(pair.value as YamlNode, doc, options, depth + 1, budget));
         continue;
       }
-      const k = keyString(key);
+      const k = options.schema === 'yaml11' ? keyStringV2(keyNode, key) : keyString(key);
       if (seen.has(k) && options.duplicateKeys === 'error') {
         throw new YamlReadError(`mapping key "${k}" already defined`, keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
       }
@@ -161,6 +161,46 @@ function keyString(k: Json): string {
   if (typeof k === 'string') return k;
   if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return formatNumberOrBool(k);
   return JSON.stringify(k);
+}
+
+/**
+ * A mapping key as sigs.k8s.io/yaml turns yaml.v2's key into a JSON key (`convertToJSONableObject`): ints in decimal,
+ * floats as `strconv.FormatFloat(f, 'g', -1, 32)` (`1e6` → `1e+06`, `.inf` → `.inf`), booleans as `true`/`false`; a
+ * null key, a key beyond int64 (yaml.v2 gives uint64) or a collection is an error.
+ */
+function keyStringV2(keyNode: YamlNode | null, key: Json): string {
+  const at = keyNode?.range?.[0] ?? 0;
+  if (key === null) throw new YamlReadError('unsupported map key of type: <nil>, key: <nil>', at);
+  if (typeof key === 'string') return key;
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'bigint') {
+    if (key > INT64_MAX) throw new YamlReadError(`unsupported map key of type: uint64, key: 0x${key.toString(16)}`, at);
+    return key.toString();
+  }
+  if (typeof key === 'number') {
+    const raw = isScalar(keyNode) && keyNode.type === 'PLAIN' ? String(keyNode.value ?? '') : undefined;
+    const isInt = raw !== undefined ? parseGoInt(raw.replace(/_/g, '')) !== undefined : Number.isInteger(key);
+    return isInt ? formatFloatForJson(key) : formatFloat32G(key);
+  }
+  throw new YamlReadError(`invalid map key: ${JSON.stringify(key)}`, at);
+}
+
+/** Go's `strconv.FormatFloat(f, 'g', -1, 32)` (shortest digits that read back as the same float32), with yaml.v2's inf/nan names. */
+export function formatFloat32G(f: number): string {
+  const x = Math.fround(f);
+  if (Number.isNaN(x)) return '.nan';
+  if (!Number.isFinite(x)) return x > 0 ? '.inf' : '-.inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  let shortest = x;
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(x.toPrecision(p));
+    if (Math.fround(d) === x) {
+      shortest = d;
+      break;
+    }
+  }
+  const e = Number(/e([-+]\d+)$/.exec(shortest.toExponential())![1]);
+  return e < -4 || e >= 6 ? goExp(shortest) : String(shortest);
 }
 
 function formatNumberOrBool(v: number | bigint | boolean): string {
@@ -250,7 +290,7 @@ function resolvePlainV2(s: string): Json {
   if (c === '.') {
     if (/^\.(inf|Inf|INF)$/.test(s)) return Number.POSITIVE_INFINITY;
     if (/^\.(nan|NaN|NAN)$/.test(s)) return Number.NaN;
-    return parseGoFloatFull(s) ? Number(s) : s;
+    return parseDotFloat(s) ?? s;
   }
   if ('+-0123456789'.includes(c)) {
     if (/^[-+]\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
@@ -258,7 +298,8 @@ function resolvePlainV2(s: string): Json {
     const plain = s.replace(/_/g, '');
     const i = parseGoInt(plain);
     if (i !== undefined) return i;
-    if (FLOAT_RE.test(plain)) return Number(plain);
+    // strconv.ParseFloat fails on overflow (`1e400`): yaml.v2 then keeps the text.
+    if (FLOAT_RE.test(plain) && Number.isFinite(Number(plain))) return Number(plain);
     const m = /^(-?)0b([01]+)$/.exec(plain);
     if (m) return toIntValue(BigInt(`0b${m[2]}`) * (m[1] ? -1n : 1n));
   }
@@ -284,6 +325,7 @@ function timestampToJson(m: RegExpExecArray): string {
 }
 
 const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 function toIntValue(v: bigint): number | bigint {
@@ -362,19 +404,25 @@ function v2ResolvesToNonString(s: string): boolean {
   const hint = '+-0123456789'.includes(c) ? 'D' : 'yYnNtTfFoO~'.includes(c) ? 'M' : c === '.' ? '.' : '';
   if (hint === '') return false;
   if (V2_MAP.has(s)) return true;
-  if (hint === '.') return parseGoFloatFull(s);
+  if (hint === '.') return parseDotFloat(s) !== undefined;
   if (hint === 'D') {
     if (/^\d{4}-/.test(s) && V2_TS.test(s)) return true;
     const plain = s.replace(/_/g, '');
     if (parseGoInt(plain) !== undefined) return true;
-    if (FLOAT_RE.test(plain)) return true;
+    if (FLOAT_RE.test(plain) && Number.isFinite(Number(plain))) return true;
     if (/^-?0b[01]+$/.test(plain)) return true;
   }
   return false;
 }
 
-function parseGoFloatFull(s: string): boolean {
-  return /^[-+]?(\.[0-9]+|[0-9]+\.?[0-9]*)([eE][-+]?[0-9]+)?$/.test(s) || /^[-+]?(inf|infinity|nan)$/i.test(s);
+/**
+ * strconv.ParseFloat of a plain scalar starting with '.' (yaml.v2 calls it without removing underscores; Go accepts one
+ * between digits), or undefined where Go fails: bad syntax or out of range.
+ */
+function parseDotFloat(s: string): number | undefined {
+  if (!/^\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?$/.test(s)) return undefined;
+  const f = Number(s.replace(/_/g, ''));
+  return Number.isFinite(f) ? f : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 /** Normalises a repo-relative path: no leading './' or '/', no '.' segments, '..' resolved; '' is the root. Returns undefined when the path escapes the root. */
 export function normalizePath(p: string): string | undefined {
+  // Most paths are already normal (every layered file tree normalises again what the one above handed it).
+  if (isNormal(p)) return p;
   const out: string[] = [];
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -11,6 +13,14 @@ export function normalizePath(p: string): string | undefined {
     } else out.push(seg);
   }
   return out.join('/');
+}
+
+/** Whether a path has no empty, `.` or `..` segment (nothing for normalizePath to do). */
+function isNormal(p: string): boolean {
+  if (p === '') return true;
+  if (p.charCodeAt(0) === 47 || p.charCodeAt(p.length - 1) === 47 || p.includes('//')) return false;
+  if (p.charCodeAt(0) === 46 && (p === '.' || p === '..' || p.startsWith('./') || p.startsWith('../'))) return false;
+  return !(p.includes('/./') || p.includes('/../') || p.endsWith('/.') || p.endsWith('/..'));
 }
 
 /** Joins repo-relative segments and normalises; undefined when the result leaves the root. */

@@ -7,49 +7,38 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
+import { createNamespace, freshNamespace } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
-import { useServedUi } from '../helpers/served-ui';
+import { openApp, useServedFleet } from '../helpers/served-ui';
 
-let fleet: LocalFleetState;
-// Its own namespace, so no other test file's api-dev on the shared fleet is seen or changed.
+// Its own namespace and app names (live-api-dev, …): objects carry their app's tracking id, so another test file's
+// api-dev on the shared fleet would count this test's objects as its own (extra, OutOfSync), and the other way round.
 const ns = freshNamespace('live-api');
 
-const ui = useServedUi({
-  prepare: async ({ repo }) => {
-    fleet = await useKubeFleet();
-    retargetExample(fleet, repo);
+const ui = useServedFleet({
+  prepare: async ({ repo, fleet }) => {
     const overlay = path.join(repo, 'apps/api/overlays/dev/kustomization.yaml');
     writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
+    const appset = path.join(repo, 'appsets/apps.yaml');
+    writeFileSync(appset, readFileSync(appset, 'utf8').replace("name: '{{.path.basename}}-{{.name}}'", "name: 'live-{{.path.basename}}-{{.name}}'"));
     await createNamespace(fleet, 'dev', ns);
     commitAll(repo, 'Point the example fleet at the test clusters');
-    // The sync applies api-dev; the controllers then create its ReplicaSet and a Pod that becomes Ready on a kwok Node.
-    const r = await cli(['sync', 'api-dev', '--cluster', 'dev', '--repo', repo, '--kubeconfig', fleet.kubeconfig]);
+    // The sync applies live-api-dev; the controllers then create its ReplicaSet and a Pod that becomes Ready on a kwok Node.
+    const r = await cli(['sync', 'live-api-dev', '--cluster', 'dev', '--repo', repo, '--kubeconfig', fleet.kubeconfig]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('the app page shows the live tree, events and logs', () => {
   it('shows the Pod under its ReplicaSet under the Deployment, with events, and the Pod container logs', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
-    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('api dev');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /api-dev on dev/ }).waitFor();
+    const { page, errors } = await openApp(ui, 'live api dev', /live-api-dev on dev/);
 
     await page.getByRole('tab', { name: 'Tree' }).click();
     const tree = page.getByRole('table', { name: 'Resource tree' });
     await tree.waitFor({ timeout: 20_000 });
     const rows = tree.locator('tbody tr');
     // Rows in tree order with their depth: the Pod (level 3) follows its ReplicaSet (level 2) under the Deployment (level 1).
-    // Other test files may sync api-dev into other namespaces of the shared fleet: this test reads its own.
     const shape = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-depth')} ${tr.querySelector('.kind')?.textContent ?? ''} ${tr.querySelector('td')?.textContent?.trim() ?? ''} ${tr.getAttribute('data-namespace') ?? ''}`));
     const dep = shape.findIndex((s) => s.startsWith('1 Deployment') && s.endsWith(` ${ns}`));
     expect(dep, shape.join('\n')).toBeGreaterThanOrEqual(0);

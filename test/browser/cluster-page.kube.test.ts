@@ -5,11 +5,9 @@
 import { expect, describe, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
-import { useServedUi } from '../helpers/served-ui';
+import { createNamespace, freshNamespace, kubeRequest } from '../helpers/kube-fleet';
+import { openUi, useServedFleet } from '../helpers/served-ui';
 
-let fleet: LocalFleetState;
 const ns = freshNamespace('cluster-page');
 
 /** A CRD with an open schema and a status subresource, as Argo CD's and Flux's are served. */
@@ -25,21 +23,19 @@ const crd = (group: string, version: string, kind: string, plural: string) => ({
 async function createWithStatus(base: string, body: Record<string, unknown>, status: Record<string, unknown>): Promise<void> {
   // A CRD is served a moment after it is created (setup runs outside a test: no expect.poll here).
   const deadline = Date.now() + 20_000;
-  let created = await kubeRequest(fleet, 'staging', 'POST', base, body);
+  let created = await kubeRequest(ui.fleet, 'staging', 'POST', base, body);
   while (created.status !== 201 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
-    created = await kubeRequest(fleet, 'staging', 'POST', base, body);
+    created = await kubeRequest(ui.fleet, 'staging', 'POST', base, body);
   }
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const name = (body['metadata'] as { name: string }).name;
-  const patched = await kubeRequest(fleet, 'staging', 'PATCH', `${base}/${name}/status`, { status }, { contentType: 'application/merge-patch+json' });
+  const patched = await kubeRequest(ui.fleet, 'staging', 'PATCH', `${base}/${name}/status`, { status }, { contentType: 'application/merge-patch+json' });
   expect(patched.status).toBe(200);
 }
 
-const ui = useServedUi({
-  prepare: async ({ repo }) => {
-    fleet = await useKubeFleet();
-    retargetExample(fleet, repo);
+const ui = useServedFleet({
+  prepare: async ({ repo, fleet }) => {
     commitAll(repo, 'Point the example fleet at the test clusters');
     for (const c of [crd('argoproj.io', 'v1alpha1', 'Application', 'applications'), crd('kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization', 'kustomizations')]) {
       expect([201, 409]).toContain((await kubeRequest(fleet, 'staging', 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', c)).status);
@@ -55,16 +51,12 @@ const ui = useServedUi({
       { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'podinfo' }, spec: { interval: '10m', path: './apps/staging', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
       { lastAppliedRevision: 'main@sha1:0123456789abcdef', conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:0123456789abcdef', lastTransitionTime: new Date().toISOString() }] },
     );
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('the cluster page', () => {
   it('opens from the Clusters row: connection, version, Nodes, Namespaces, the apps from Git, Argo CD and Flux objects', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1400 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${ui.serve.url}#/clusters`);
+    const { page, errors } = await openUi(ui, { viewport: { width: 1440, height: 1400 }, hash: '#/clusters' });
     const clusters = page.getByRole('table', { name: 'Clusters' });
     await clusters.getByRole('button', { name: 'staging', exact: true }).click({ timeout: 30_000 });
     await page.getByRole('heading', { name: 'Cluster staging' }).waitFor();

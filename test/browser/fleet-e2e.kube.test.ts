@@ -6,45 +6,36 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { kubeRequest, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
+import { kubeRequest } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
-import { useServedUi } from '../helpers/served-ui';
-
-let fleet: LocalFleetState;
+import { findApp, openUi, useServedFleet } from '../helpers/served-ui';
 
 /** `flotilla sync APP --cluster C`: the generated Application from Git to its cluster (CreateNamespace from its syncOptions). */
 async function syncFromGit(app: string, cluster: string): Promise<void> {
-  const dry = await cli(['sync', app, '--cluster', cluster, '--dry-run', '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
+  const dry = await cli(['sync', app, '--cluster', cluster, '--dry-run', '--repo', ui.repo, '--kubeconfig', ui.fleet.kubeconfig]);
   expect(dry.err).toBe('');
   expect(dry.out).toMatch(/Deployment .* created \(dry run\)/);
-  const r = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
+  const r = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', ui.fleet.kubeconfig]);
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
-  const again = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', fleet.kubeconfig]);
+  const again = await cli(['sync', app, '--cluster', cluster, '--repo', ui.repo, '--kubeconfig', ui.fleet.kubeconfig]);
   expect(again.out).not.toMatch(/created|configured/); // re-applying what is there changes nothing
 }
 
-const ui = useServedUi({
+const ui = useServedFleet({
   prepare: async ({ repo }) => {
-    fleet = await useKubeFleet();
-    retargetExample(fleet, repo);
     commitAll(repo, 'Point the example fleet at the test clusters');
     await syncFromGit('frontend-dev', 'dev');
     await syncFromGit('api-dev', 'dev');
     // Another client scales frontend on dev: drift Flotilla must find and name.
-    const scaled = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
+    const scaled = await kubeRequest(ui.fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/frontend/deployments/frontend', { spec: { replicas: 7 } }, { contentType: 'application/merge-patch+json' });
     expect(scaled.status).toBe(200);
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('the desktop UI on the example fleet and real clusters', () => {
   it('opens every page, refreshes, filters, finds an app, and shows the drifted field', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
+    const { page, errors } = await openUi(ui);
     const grid = page.getByRole('grid', { name: 'Apps by cluster' });
     await grid.waitFor();
     // Before any refresh the grid shows what Git generates, and says it was never refreshed.
@@ -62,12 +53,12 @@ describe('the desktop UI on the example fleet and real clusters', () => {
 
     // After a refresh the grid stays live: another client's change reaches the page by watch, no click needed.
     const started = Date.now();
-    const scaledApi = await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 4 } }, { contentType: 'application/merge-patch+json' });
+    const scaledApi = await kubeRequest(ui.fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 4 } }, { contentType: 'application/merge-patch+json' });
     expect(scaledApi.status).toBe(200);
     await page.getByRole('button', { name: /^api-dev on dev: OutOfSync/ }).waitFor({ timeout: 15_000 });
     console.log(`a change in the cluster reached the UI in ${Date.now() - started} ms`);
     const back = Date.now();
-    await kubeRequest(fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 1 } }, { contentType: 'application/merge-patch+json' });
+    await kubeRequest(ui.fleet, 'dev', 'PATCH', '/apis/apps/v1/namespaces/api/deployments/api', { spec: { replicas: 1 } }, { contentType: 'application/merge-patch+json' });
     await page.getByRole('button', { name: /^api-dev on dev: Synced/ }).waitFor({ timeout: 15_000 });
     console.log(`the change back reached the UI in ${Date.now() - back} ms`);
 
@@ -100,29 +91,23 @@ describe('the desktop UI on the example fleet and real clusters', () => {
     await shoot(page, 'app-page-history');
 
     // Sync from the UI: a dry run first shows what would change; nothing changes until confirmed.
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('worker dev');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /worker-dev on dev/ }).waitFor();
+    await findApp(page, 'worker dev', /worker-dev on dev/);
     await page.getByRole('button', { name: 'Sync…' }).click();
     const plan = page.getByRole('table', { name: 'Sync plan' });
     await plan.waitFor();
     expect(await plan.textContent()).toContain('created');
     expect(await plan.textContent()).not.toContain('failed');
-    expect((await kubeRequest(fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(404);
+    expect((await kubeRequest(ui.fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(404);
     await shoot(page, 'app-page-sync-plan');
     await page.getByRole('button', { name: 'Confirm sync to dev' }).click();
     await page.getByRole('table', { name: 'Sync result' }).waitFor();
-    expect((await kubeRequest(fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(200);
+    expect((await kubeRequest(ui.fleet, 'dev', 'GET', '/apis/apps/v1/namespaces/worker/deployments/worker')).status).toBe(200);
     // The page moves on its own (the sync re-records the app and pushes fleet:updated): Synced, without reopening.
     await expect.poll(() => page.getByRole('status', { name: 'Sync and health' }).textContent(), { timeout: 15_000 }).toMatch(/✓ Synced/);
     await shoot(page, 'app-page-after-sync');
 
     // The palette finds an app by keyboard.
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('api prod');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /api-prod on prod/ }).waitFor();
+    await findApp(page, 'api prod', /api-prod on prod/);
 
     for (const [nav, heading, file] of [
       ['Applications', 'Applications', 'applications-page'],

@@ -12,20 +12,17 @@ import { checkAccessibility, shoot } from '../helpers/browser';
 import { FLUX_CRDS, installControllerCrds } from '../helpers/controller-crds';
 import { FLUX_EXAMPLE_CLUSTERS, applyAs, fluxExampleFleetFile, fluxExampleRepo, reconcileApps } from '../helpers/flux-example';
 import { commitAll, writeFiles } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { freshNamespace, useKubeFleet } from '../helpers/kube-fleet';
+import { freshNamespace } from '../helpers/kube-fleet';
 import { cli } from '../helpers/run-cli';
-import { useServedUi } from '../helpers/served-ui';
+import { openUi, useServedFleet } from '../helpers/served-ui';
 
-let fleet: LocalFleetState;
 const podinfo = freshNamespace('podinfo');
 const flux = freshNamespace('flux');
 let head = '';
 
-const ui = useServedUi({
+const ui = useServedFleet({
   repo: () => fluxExampleRepo({ podinfoNamespace: podinfo, fluxNamespace: flux }),
-  prepare: async ({ repo, data }) => {
-    fleet = await useKubeFleet();
+  prepare: async ({ repo, data, fleet }) => {
     writeFiles(repo, { 'flotilla.yaml': fluxExampleFleetFile(fleet) });
     head = commitAll(repo, 'the fleet file: staging and production on the test clusters');
     for (const [name, on] of Object.entries(FLUX_EXAMPLE_CLUSTERS)) {
@@ -39,16 +36,12 @@ const ui = useServedUi({
     await applyAs(fleet, FLUX_EXAMPLE_CLUSTERS.production, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'podinfo', namespace: podinfo }, spec: { values: { redis: { tag: '7.2.4' } } } } as KubeObject, 'kubectl-edit');
     const refreshed = await cli(['refresh', '--repo', repo, '--data-dir', data, '--kubeconfig', fleet.kubeconfig]);
     expect(refreshed.err).not.toMatch(/unreachable/);
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('the fleet grid on flux2-kustomize-helm-example', () => {
   it('shows each Flux Kustomization as one row across staging and production, with Flux beside Flotilla', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
+    const { page, errors } = await openUi(ui);
     const grid = page.getByRole('grid', { name: 'Apps by cluster' });
     await grid.waitFor();
     expect(await grid.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('staging'), expect.stringContaining('production')]));

@@ -1,33 +1,23 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotDir } from '../helpers/browser';
-import type { ServeProcess } from '../helpers/serve';
-import { startServe } from '../helpers/serve';
+import { describe, expect, it } from 'vitest';
+import { screenshotDir } from '../helpers/browser';
+import { openUi, useServedUi } from '../helpers/served-ui';
 import type { Fleet } from '../electron/services/promotion/fleet-fixture';
 import { promotionFleet, STAGING } from '../electron/services/promotion/fleet-fixture';
 
 describe('the promotions page in Chromium, served by flotilla serve on a clone of the example fleet with a remote', () => {
   let f: Fleet;
-  let serve: ServeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = promotionFleet(Date.now());
+  const ui = useServedUi({
+    repo: () => {
+      f = promotionFleet(Date.now());
+      return { dir: f.work, data: path.dirname(f.storeFile) };
+    },
     // No kubeconfig reaches the example's clusters: the live comparison must say so, whatever else runs on this machine.
-    serve = await startServe(f.work, path.dirname(f.storeFile), { KUBECONFIG: path.join(path.dirname(f.storeFile), 'no-kubeconfig') });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    prepare: ({ data }) => ({ KUBECONFIG: path.join(data, 'no-kubeconfig') }),
   });
 
   it('shows versions per stage with skew, plans with the rendered diff and gates, promotes on confirm, and rolls back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    const { page, errors } = await openUi(ui, { viewport: { width: 1400, height: 1000 } });
     await page.getByRole('button', { name: 'Promotions' }).click();
     const table = page.getByRole('table', { name: 'Versions of pipeline apps' });
     await table.waitFor();

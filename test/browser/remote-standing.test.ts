@@ -3,33 +3,24 @@
 // remote, the user's clone served by `flotilla serve`, and a colleague's clone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchChromium, shoot } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { checkAccessibility, shoot } from '../helpers/browser';
 import { git } from '../helpers/git-fixtures';
-import type { ServeProcess } from '../helpers/serve';
-import { startServe } from '../helpers/serve';
+import { openUi, useServedUi } from '../helpers/served-ui';
 import type { Fleet } from '../electron/services/promotion/fleet-fixture';
 import { promotionFleet } from '../electron/services/promotion/fleet-fixture';
 
 describe('the checkout against its remote, in the header', () => {
   let f: Fleet;
-  let serve: ServeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = promotionFleet(Date.now());
-    serve = await startServe(f.work, path.dirname(f.storeFile));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+  const ui = useServedUi({
+    repo: () => {
+      f = promotionFleet(Date.now());
+      return { dir: f.work, data: path.dirname(f.storeFile) };
+    },
   });
 
   it('is up to date, then 1 behind after Fetch sees a colleague\'s push, and 1 ahead after a local commit; Fetch never pulls', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-    await page.goto(serve.url);
+    const { page } = await openUi(ui, { viewport: { width: 1400, height: 800 } });
     const standing = page.getByLabel('Checkout against its remote');
     await expect.poll(() => standing.textContent(), { timeout: 20_000 }).toMatch(/^up to date with origin\/main/);
 

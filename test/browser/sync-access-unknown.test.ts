@@ -4,21 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { deadKubeconfig } from '../helpers/dead-clusters';
-import { useServedUi } from '../helpers/served-ui';
+import { openApp, useServedUi } from '../helpers/served-ui';
 
 describe('Sync on the app page when the cluster cannot be asked', () => {
   const ui = useServedUi({ prepare: async ({ data }) => ({ KUBECONFIG: await deadKubeconfig(data) }) });
 
   it('says the permissions were not checked and why, keeps Sync offered, and lists who may sync', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
-    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('api prod');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /api-prod on prod/ }).waitFor();
+    const { page, errors } = await openApp(ui, 'api prod', /api-prod on prod/, { width: 1400, height: 900 });
     const note = page.getByRole('note', { name: 'Permissions not checked' });
     await note.waitFor({ timeout: 30_000 });
     expect(await note.textContent()).toMatch(/^Permissions not checked: could not check on prod what you may do: .*\. Sync stays offered: the API server judges/);

@@ -6,17 +6,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, shoot } from '../helpers/browser';
 import { commitAll } from '../helpers/git-fixtures';
-import type { LocalFleetState } from '../helpers/kube-fleet';
-import { createNamespace, freshNamespace, kubeRequest, retargetExample, useKubeFleet } from '../helpers/kube-fleet';
-import { useServedUi } from '../helpers/served-ui';
+import { createNamespace, freshNamespace, kubeRequest } from '../helpers/kube-fleet';
+import { findApp, openApp, useServedFleet } from '../helpers/served-ui';
 
-let fleet: LocalFleetState;
 const ns = freshNamespace('rbac-ui');
 
-const ui = useServedUi({
-  prepare: async ({ repo }) => {
-    fleet = await useKubeFleet();
-    retargetExample(fleet, repo);
+const ui = useServedFleet({
+  prepare: async ({ repo, fleet }) => {
     const staging = fleet.clusters.find((c) => c.name === 'staging')!;
     const fleetFile = path.join(repo, 'flotilla.yaml');
     writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace(`context: ${staging.context}\n`, `context: ${staging.restrictedContext}\n`));
@@ -24,21 +20,12 @@ const ui = useServedUi({
     writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('namespace: api', `namespace: ${ns}`));
     commitAll(repo, 'Staging as the restricted user');
     await createNamespace(fleet, 'staging', ns);
-    return { KUBECONFIG: fleet.kubeconfig };
   },
 });
 
 describe('Sync on the app page, by what the cluster says you may do', () => {
   it('disables Sync and Prune with the missing verb for the restricted user, offers them to the admin, and lists who may sync', async () => {
-    const page = await ui.browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(ui.serve.url);
-    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('api staging');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /api-staging on staging/ }).waitFor();
+    const { page, errors } = await openApp(ui, 'api staging', /api-staging on staging/);
 
     const why = page.getByRole('note', { name: 'Why Sync is disabled' });
     await why.waitFor({ timeout: 30_000 });
@@ -59,13 +46,10 @@ describe('Sync on the app page, by what the cluster says you may do', () => {
     await shoot(page, 'app-page-sync-denied');
     await checkAccessibility(page, 'app page (sync denied)');
     // Nothing was sent to the cluster.
-    expect((await kubeRequest(fleet, 'staging', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments`)).body.items).toEqual([]);
+    expect((await kubeRequest(ui.fleet, 'staging', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments`)).body.items).toEqual([]);
 
     // On dev the fleet is the admin: Sync and Prune are offered.
-    await page.keyboard.press('Control+K');
-    await page.getByRole('combobox', { name: /Find an app/ }).fill('worker dev');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /worker-dev on dev/ }).waitFor();
+    await findApp(page, 'worker dev', /worker-dev on dev/);
     await expect.poll(() => page.getByRole('button', { name: 'Sync…' }).isEnabled(), { timeout: 30_000 }).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Prune' }).isEnabled()).toBe(true);
     expect(await page.getByRole('note', { name: 'Why Sync is disabled' }).count()).toBe(0);

@@ -1,9 +1,7 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAccessibility, launchChromium, screenshotDir, shoot } from '../helpers/browser';
-import type { ServeProcess } from '../helpers/serve';
-import { startServe } from '../helpers/serve';
+import { describe, expect, it } from 'vitest';
+import { checkAccessibility, screenshotDir, shoot } from '../helpers/browser';
+import { openUi, useServedUi } from '../helpers/served-ui';
 import type { Fleet } from '../electron/services/promotion/fleet-fixture';
 import { fleetWith } from '../electron/services/promotion/validation-fixture';
 import { git } from '../helpers/git-fixtures';
@@ -14,27 +12,19 @@ import { git } from '../helpers/git-fixtures';
 
 describe('validation in the UI (Chromium, flotilla serve)', () => {
   let f: Fleet;
-  let serve: ServeProcess;
-  let browser: Browser;
   let head: string;
-
-  beforeAll(async () => {
-    f = fleetWith({ staging: true, prod: false });
-    head = git(f.work, 'rev-parse', 'HEAD').trim();
-    serve = await startServe(f.work, path.dirname(f.storeFile), { KUBECONFIG: path.join(path.dirname(f.storeFile), 'no-kubeconfig') });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+  const ui = useServedUi({
+    repo: () => {
+      f = fleetWith({ staging: true, prod: false });
+      head = git(f.work, 'rev-parse', 'HEAD').trim();
+      return { dir: f.work, data: path.dirname(f.storeFile) };
+    },
+    prepare: ({ data }) => ({ KUBECONFIG: path.join(data, 'no-kubeconfig') }),
   });
 
   // One test: the promotion fleet's folders are removed after each test.
   it('counts findings per app × cluster in the grid, lists them on the Validation tab and in the promotion plan', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    const { page, errors } = await openUi(ui, { viewport: { width: 1400, height: 1000 } });
     const staging = page.getByRole('button', { name: /^api-staging on staging: .*, \d+ findings(, [^,]+)?$/ });
     await staging.waitFor({ timeout: 60_000 });
     const count = staging.locator('.findings-count');
@@ -44,7 +34,7 @@ describe('validation in the UI (Chromium, flotilla serve)', () => {
     await shoot(page, 'validation-grid');
 
     // The app page's Validation tab: every finding with its file:line linked to the repository.
-    await page.goto(`${serve.url}#/apps/api-staging/staging/Validation`);
+    await page.goto(`${ui.serve.url}#/apps/api-staging/staging/Validation`);
     const tab = page.getByRole('table', { name: 'Validation of api-staging on staging: findings' });
     await tab.waitFor({ timeout: 60_000 });
     expect(await page.getByLabel('Validation summary').textContent()).toMatch(/^\d+ objects against Kubernetes 1\.3\d\.\d+ \(k8s\.io\/kubernetes@v1\.3\d\.\d+ api\/openapi-spec\/v3\) at [0-9a-f]{7}: \d+ errors, \d+ warnings$/);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { KubeObject } from '../../../shared/model/status';
 import { formatProblem } from '../../../shared/problem';
 import { isRecord, parseYamlDocuments } from '../../../shared/yaml/documents';
-import { syncApp } from '../../services/cluster/sync';
+import { checkSyncAccess, syncWithAccessCheck } from '../../services/cluster/sync-access';
 import { appSyncAccess, syncAppFromGit } from '../../services/app-sync';
 import { resourceName } from '../../services/cluster/access-review';
 import type { SyncAccess, SyncAccessPart } from '../../services/cluster/sync-types';
@@ -11,7 +11,7 @@ import { defaultDataDir } from '../../services/data-dir';
 import { FleetService } from '../../services/fleet-service';
 import { FleetStore } from '../../store/fleet-store';
 import { storeFile } from '../../store/location';
-import type { ResourceSelector, SyncResult } from '../../services/cluster/sync';
+import type { ResourceSelector, SyncOptions, SyncResult } from '../../services/cluster/sync';
 import type { CliContext } from '../context';
 import { action, cliKubeconfig, EXIT, outputOption } from '../context';
 import type { OutputFormat } from '../output';
@@ -53,32 +53,46 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--prune', 'delete live objects tracked as the app that are no longer desired (default with -f; off when syncing from Git)')
     .option('--no-prune', 'keep live objects tracked as the app that are no longer in the manifests')
     .option('--dry-run', 'only the server-side dry run: show what would change')
-    .option('--check', 'with APP: only ask the API server whether you may sync (and, with --prune, prune) the app: each verb on each resource; changes nothing')
+    .option('--check', 'only ask the API server whether you may sync the app (and prune it: with APP when --prune, with -f unless --no-prune): each verb on each resource; changes nothing')
     .option('--resource <GROUP/KIND/NAMESPACE/NAME...>', 'selective sync of a Git app: only these resources (empty parts match any; no hooks run), e.g. apps/Deployment/shop/web or /ConfigMap//settings')
     .option('--tracking <method>', 'annotation (Argo CD tracking-id, default) or label (app.kubernetes.io/instance)', 'annotation');
   clusterOptions(outputOption(cmd)).action(
     action(ctx, async (gitApp: string | undefined, opts: ClusterCliOptions & { output: OutputFormat; app?: string; filename?: string[]; cluster?: string[]; namespace: string; createNamespace?: boolean; prune?: boolean; dryRun?: boolean; check?: boolean; tracking: string; resource?: string[] }) => {
       if (gitApp !== undefined) return syncFromGit(ctx, gitApp, opts);
-      if (opts.check) throw new Error('--check asks about an Application synced from Git: `flotilla sync APP --check`');
       if (opts.resource) throw new Error('--resource selects resources of an Application synced from Git: `flotilla sync APP --resource GROUP/KIND/NAMESPACE/NAME`');
       if (!opts.app || !opts.filename) throw new Error('name an Application to sync from Git (`flotilla sync APP --cluster C`), or give --app NAME and -f FILE');
       if (opts.tracking !== 'annotation' && opts.tracking !== 'label') throw new Error(`--tracking must be annotation or label, got "${opts.tracking}"`);
       const tracking = { method: opts.tracking } as const;
       const desired = await readManifests(opts.filename);
+      const prune = opts.prune ?? true;
+      const options: SyncOptions = {
+        app: opts.app, namespace: opts.namespace, tracking, prune,
+        ...(opts.createNamespace ? { createNamespace: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}),
+      };
       const m = await managerFor(ctx, opts);
       try {
-        const results = await m.forEachCluster((conn) => syncApp(conn, desired, {
-          app: opts.app!, namespace: opts.namespace, tracking, prune: opts.prune ?? true,
-          ...(opts.createNamespace ? { createNamespace: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}),
-        }), opts.cluster);
+        if (opts.check) {
+          // Only the access reviews, on each cluster: as `sync APP --check`, with Prune's (the default with -f) unless --no-prune.
+          const checked = await m.forEachCluster((conn) => checkSyncAccess(conn, desired, options), opts.cluster);
+          const data = checked.map((r) => (r.ok ? r.value : { cluster: r.cluster, result: 'error', problem: formatProblem(r.problem) }));
+          printData(ctx.io, opts.output, data, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'],
+            checked.flatMap((r) => (r.ok ? accessRows(r.value, prune) : [[r.cluster, '', '', '', '', 'error', r.problem.message]]))));
+          return checkExit(checked.flatMap((r) => (r.ok ? [r.value.sync, ...(prune ? [r.value.prune] : [])] : [])), checked.some((r) => !r.ok));
+        }
+        // Each cluster's permissions are asked first, as for an app from Git: a refused one refuses that cluster's sync.
+        const results = await m.forEachCluster((conn) => syncWithAccessCheck(conn, desired, options, opts.app!), opts.cluster);
+        for (const r of results) if (r.ok && r.value.access) warnUnknown(ctx, r.value.access, prune);
         const data = results.map((r) => (r.ok ? r.value : { cluster: r.cluster, phase: 'Error', problem: formatProblem(r.problem) }));
         printData(ctx.io, opts.output, data, () => {
-          const rows = results.flatMap((r) => r.ok
-            ? r.value.resources.map((x) => [r.cluster, `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, String(x.wave), x.action + (r.value.dryRun ? ' (dry run)' : ''), x.problem?.message ?? ''])
-            : [[r.cluster, '', '', '', '', 'error', r.problem.message]]);
-          return formatTable(['cluster', 'kind', 'namespace', 'name', 'wave', 'result', 'message'], rows);
+          const rows = results.flatMap((r) => !r.ok
+            ? [[r.cluster, '', '', '', '', 'error', r.problem.message]]
+            : r.value.refused
+              ? refusedRows(r.value, prune)
+              : r.value.resources.map((x) => [r.cluster, `${x.group ? x.group + '/' : ''}${x.kind}`, x.namespace, x.name, String(x.wave), x.action + (r.value.dryRun ? ' (dry run)' : ''), x.problem?.message ?? '']));
+          const refused = results.flatMap((r) => (r.ok && r.value.refused ? [`sync refused on ${r.cluster}: ${r.value.message ?? ''}\n`] : []));
+          return formatTable(['cluster', 'kind', 'namespace', 'name', 'wave', 'result', 'message'], rows) + (refused.length ? `\n${refused.join('')}` : '');
         });
-        const failed = results.some((r) => !r.ok || (r.value as SyncResult).phase === 'Failed');
+        const failed = results.some((r) => !r.ok || r.value.phase === 'Failed');
         return failed ? EXIT.findings : EXIT.ok;
       } finally {
         m.close();
@@ -102,6 +116,18 @@ function accessRows(a: SyncAccess, prune: boolean): string[][] {
     const rows = [...p.denied, ...p.unknown].map((v) => [a.cluster, name, v.verb, `${resourceName(v)}${v.name ? ` "${v.name}"` : ''}`, v.namespace ?? '(cluster)', v.result, v.reason ?? '']);
     return rows.length ? rows : [[a.cluster, name, '', `${p.checked} permission${p.checked === 1 ? '' : 's'}`, '', p.result, p.reason ?? '']];
   });
+}
+
+/** The exit code of `sync --check`: 0 every permission granted, 1 one refused, 2 one unanswered (or a cluster not asked at all). */
+function checkExit(parts: readonly SyncAccessPart[], unasked = false): number {
+  if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
+  return unasked || parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+}
+
+/** The permissions that refused a sync of manifest files, as rows of its result table (no resource was touched). */
+function refusedRows(r: SyncResult, prune: boolean): string[][] {
+  const a = r.access!;
+  return [...a.sync.denied, ...(prune ? a.prune.denied : [])].map((v) => [r.cluster, resourceName(v), v.namespace ?? '(cluster)', v.name ?? '', '', `${v.verb} denied`, v.reason ?? '']);
 }
 
 /** Says on stderr that a permission could not be checked, and who decides instead. */
@@ -130,10 +156,8 @@ async function syncFromGit(ctx: CliContext, app: string, opts: ClusterCliOptions
   if (opts.check) {
     // Only the access review: 0 every permission granted, 1 one refused, 2 the server could not answer (unknown).
     const a = await appSyncAccess(fleet, req);
-    const parts = [a.sync, ...(opts.prune ? [a.prune] : [])];
     printData(ctx.io, opts.output, a, () => formatTable(['cluster', 'part', 'verb', 'resource', 'namespace', 'result', 'reason'], accessRows(a, opts.prune ?? false)));
-    if (parts.some((p) => p.result === 'denied')) return EXIT.findings;
-    return parts.some((p) => p.result === 'unknown') ? EXIT.error : EXIT.ok;
+    return checkExit([a.sync, ...(opts.prune ? [a.prune] : [])]);
   }
   const store = opts.dryRun ? undefined : FleetStore.open(storeFile(defaultDataDir()));
   try {

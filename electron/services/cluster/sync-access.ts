@@ -5,7 +5,8 @@ import type { ClusterConnection } from './connection';
 import { resourcePath } from './discovery';
 import { hookInfo } from './sync-hooks';
 import { parseAppSyncOptions, resourceSyncOptions } from './sync-options';
-import type { ResourceSelector, SyncAccess, SyncAccessPart, SyncOptions } from './sync-types';
+import { syncApp } from './sync';
+import type { ResourceSelector, SyncAccess, SyncAccessPart, SyncOptions, SyncResult } from './sync-types';
 import { keyOf } from './tracking';
 
 // Before a sync touches anything: which verbs on which resources it needs, as sync.ts uses them, and whether the
@@ -131,4 +132,25 @@ export async function checkSyncAccess(conn: ClusterConnection, desired: readonly
     sync: accessPart(conn.name, await dropCreatesOfExisting(conn, verdicts.slice(0, need.sync.length), need.applied)),
     prune: accessPart(conn.name, verdicts.slice(need.sync.length)),
   };
+}
+
+/**
+ * A sync with its permissions asked first (checkSyncAccess), as `flotilla sync` does for an app from Git and for
+ * manifest files alike: a permission the sync — or its prune, when it prunes (syncApp's default) — needs and is refused
+ * refuses the sync before anything is sent, naming the verb and resource; a review the server cannot answer leaves the
+ * judgement to the API server's all-or-nothing dry run. The result carries what was checked (`access`) and `app`.
+ */
+export async function syncWithAccessCheck(conn: ClusterConnection, desired: readonly KubeObject[], opts: SyncOptions, app: string): Promise<SyncResult> {
+  const access = await checkSyncAccess(conn, desired, opts);
+  const prunes = opts.prune ?? true;
+  const blocking = [access.sync, ...(prunes ? [access.prune] : [])].filter((p) => p.result === 'denied');
+  if (blocking.length) {
+    const now = new Date().toISOString();
+    return {
+      app, cluster: conn.name, phase: 'Failed', dryRun: opts.dryRun ?? false, resources: [], startedAt: now, finishedAt: now, waitedMs: 0,
+      message: `refused before anything was sent: ${blocking.map((p) => (p === access.prune ? `prune: ${p.reason ?? ''}` : p.reason ?? '')).join('; ')}`,
+      access, refused: true,
+    };
+  }
+  return { ...(await syncApp(conn, desired, opts)), app, access };
 }

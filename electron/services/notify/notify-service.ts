@@ -82,8 +82,11 @@ export class NotifyService {
   }
 
   /**
-   * Evaluates after every recorded refresh and every promotion outcome, and every `resyncMs` (default 3 minutes) as
-   * Argo CD's controller resyncs, so time-based conditions (`time.Now().Sub(...)`) fire without a new event.
+   * Evaluates once at once — as Argo CD's controller processes every Application when it starts, so what the last
+   * recorded refresh made due is sent without waiting for the next one (what was sent before is not: the notified
+   * state is kept in notifications.sqlite; with nothing recorded yet there is nothing to evaluate) — then after every
+   * recorded refresh and every promotion outcome, and every `resyncMs` (default 3 minutes) as Argo CD's controller
+   * resyncs, so time-based conditions (`time.Now().Sub(...)`) fire without a new event.
    */
   start(onPass?: (pass: NotifyPass) => void, resyncMs = 180_000): void {
     const run = (): void => {
@@ -92,6 +95,7 @@ export class NotifyService {
     const timer = setInterval(run, resyncMs);
     timer.unref();
     this.offs.push(this.session.events.on('fleet:updated', run), this.session.events.on('promotion:outcome', run), () => clearInterval(timer));
+    run();
   }
 
   /** One evaluation (queued behind a running one): the deliveries it made and the problems it met. */

@@ -20,6 +20,7 @@ import { scanRepository } from '../../../shared/repo/scan';
 import { ClusterManager } from '../cluster/cluster-manager';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { LiveStore } from '../cluster/live-state';
+import { readFluxOwnership } from '../cluster/flux-ownership';
 import type { GitRepository } from '../git-repo';
 import { capabilitiesLookup } from '../helm/capabilities';
 import { renderOptions } from '../sources/render-options';
@@ -69,8 +70,9 @@ export async function liveDiffs(repo: GitRepository, base: string, plan: Promoti
       const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
       try {
         const namespace = j.application.spec.destination.namespace;
-        await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-        const live = await store.liveState(appInstanceName(j.application.metadata), rendered.objects, namespace);
+        // A Flux app's objects are those its controller labelled or its Kustomization's inventory lists, as in the grid.
+        const flux = await readFluxOwnership(conn, j.application);
+        const live = await store.liveState(appInstanceName(j.application.metadata), rendered.objects, namespace, flux);
         const ours = live.resources.filter((r) => !r.extra && r.desired);
         const { status } = compareAppDetailed({
           app: j.application.metadata.name, cluster: j.cluster, revision: base.application, assessHealth, ...(namespace ? { namespace } : {}),

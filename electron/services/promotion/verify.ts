@@ -17,6 +17,7 @@ import { fleetCompareSettings, fleetHealthChecks } from '../fleet-settings';
 import { chooseKubeconfig } from '../kubeconfig-choice';
 import { podFailureReason } from '../cluster/pod-reasons';
 import { LiveStore } from '../cluster/live-state';
+import { readFluxOwnership } from '../cluster/flux-ownership';
 import type { PromotionService } from './promotion-service';
 import { capabilitiesLookup } from '../helm/capabilities';
 import { renderOptions } from '../sources/render-options';
@@ -112,8 +113,9 @@ export function clusterProbe(svc: PromotionService, record: PromotionRecordView,
         const store = new LiveStore(conn, { watch: false, tracking: { method: scan.fleet.tracking } });
         try {
           const namespace = application.spec.destination.namespace;
-          await store.prepare([{ desired: rendered.objects, ...(namespace ? { namespace } : {}) }]);
-          const live = await store.liveState(appInstanceName(application.metadata), rendered.objects, namespace);
+          // A Flux app's objects are those its controller labelled or its Kustomization's inventory lists, as in the grid.
+          const flux = await readFluxOwnership(conn, application);
+          const live = await store.liveState(appInstanceName(application.metadata), rendered.objects, namespace, flux);
           const ours = live.resources.filter((r) => !r.extra && r.desired);
           await lua?.evaluate(ours.flatMap((r) => (r.live ? [r.live] : [])));
           const status = compareApp({

@@ -4,7 +4,7 @@ import type { RenderOptions } from '../../../shared/fleet/render-apps';
 import { renderApplication } from '../../../shared/fleet/render-apps';
 import type { Application } from '../../../shared/model/application';
 import type { ClusterSpec } from '../../../shared/model/fleet';
-import { clusterRenderedObjects, inlineAdmissionValidator } from '../../../shared/validate/admission';
+import { clusterRenderedObjects, inlineAdmissionValidator, isAdmissionObject, policyParamKinds } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import type { IgnoreRule } from '../../../shared/validate/suppress';
@@ -44,16 +44,27 @@ export function planValidators(tree: FileTree, clusters: readonly ClusterSpec[],
  * params and Namespaces as the repository renders them at the plan's base (every app deploying there, rendered once
  * per cluster), so the plan says which of that cluster's policies would deny the promoted state. A policy the promoted
  * app itself changes is checked as it will be after the promotion (the validator adds the promoted objects).
+ *
+ * Of each cluster's rendered objects only those the check reads are kept (isAdmissionObject: policies, bindings,
+ * Namespaces, CRDs, params of the kinds the policies name), as `validate --app` keeps them. A promoted policy may name
+ * a param kind no rendered policy names: then the cluster is rendered again to keep that kind's params too, so the
+ * findings are those of the whole rendered cluster.
  */
 export function repositoryAdmission(apps: readonly { readonly application: Application }[], git: GitReader, renderWith: RenderOptions): ExtraValidators {
-  const byCluster = new Map<string, ValidationInput[]>();
-  return (cluster) => {
-    let objects = byCluster.get(cluster.name);
-    if (!objects) {
-      objects = clusterRenderedObjects(cluster.name, apps, ({ application }) => clusterForApp(application, renderWith.clusters)?.name,
-        ({ application }) => renderApplication(application, git, renderWith).objects.map((object) => ({ object: object as Record<string, unknown> })));
-      byCluster.set(cluster.name, objects);
-    }
-    return [inlineAdmissionValidator({ cluster: cluster.name, renderedObjects: objects })];
+  const byCluster = new Map<string, { readonly paramKinds: ReadonlySet<string>; readonly objects: ValidationInput[] }>();
+  const admissionObjects = (cluster: string, needed: ReadonlySet<string>): ValidationInput[] => {
+    const kept = byCluster.get(cluster);
+    if (kept && [...needed].every((k) => kept.paramKinds.has(k))) return kept.objects;
+    const rendered = clusterRenderedObjects(cluster, apps, ({ application }) => clusterForApp(application, renderWith.clusters)?.name,
+      ({ application }) => renderApplication(application, git, renderWith).objects.map((object) => ({ object: object as Record<string, unknown> })));
+    // A param may be rendered by an app before the policy naming it: the param kinds are the whole cluster's.
+    const paramKinds = new Set([...policyParamKinds(rendered.map((r) => r.object)), ...needed]);
+    const objects = rendered.filter((r) => isAdmissionObject(r.object, paramKinds));
+    byCluster.set(cluster, { paramKinds, objects });
+    return objects;
   };
+  return (cluster) => [{
+    check: 'admission',
+    run: (inputs, ctx) => inlineAdmissionValidator({ cluster: cluster.name, renderedObjects: admissionObjects(cluster.name, policyParamKinds(inputs.map((i) => i.object))) }).run(inputs, ctx),
+  }];
 }

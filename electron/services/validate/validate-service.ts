@@ -24,8 +24,8 @@ import { ClusterManager } from '../cluster/cluster-manager';
 import type { FleetService } from '../fleet-service';
 import { FsFileTree } from '../fs-file-tree';
 import { helmRunnerFor } from '../helm/kustomize-helm-runner';
-import type { RenderAppsQuery } from '../render-service';
-import { renderApps } from '../render-service';
+import type { RenderAppsQuery, RevisionDiscovery } from '../render-service';
+import { discoverRevision, renderApps } from '../render-service';
 import { admissionValidators } from './admission-live';
 import { bundledSchemasFor } from './bundled-schemas';
 import { sliceYielder } from '../event-loop-slices';
@@ -57,15 +57,16 @@ export interface ValidateOptions {
 /** Validates apps of the fleet (every app with neither `app` nor `path`) or a path, one target per app and cluster. */
 export async function validateFleet(fleet: FleetService, query: ValidateQuery, opts: ValidateOptions = {}): Promise<ValidationReport> {
   if (query.path !== undefined) return validatePath(fleet, query.path, query.revision);
-  const discovery = await fleet.discovery();
-  const ignore = discovery.scan.fleet.validation?.ignore ?? [];
-  const tree = fleet.repo.treeAt(query.revision ?? discovery.head.sha);
+  // Discovered once, at the revision validated: its fleet file (ignore rules, clusters) and every render below use it.
+  const discovered = await discoverRevision(fleet, query.revision);
+  const ignore = discovered.scan.fleet.validation?.ignore ?? [];
+  const tree = discovered.tree;
   const repoCrds = crdsInTree(tree);
   const rendered: RenderedApp[] = [];
-  await renderApps(fleet, query, (r) => rendered.push(r));
+  await renderApps(fleet, { ...query, discovered }, (r) => rendered.push(r));
   // One app is checked against what every app of its cluster renders: the others are rendered for that only.
-  const others = query.app !== undefined ? await clusterNeighbours(fleet, rendered, query.revision) : { apps: [], problems: new Map<string, Problem[]>() };
-  const clusters = discovery.clusters;
+  const others = query.app !== undefined ? await clusterNeighbours(fleet, rendered, discovered) : { apps: [], problems: new Map<string, Problem[]>() };
+  const clusters = discovered.clusters;
   // CRDs an app renders count for every app on the same cluster.
   const renderedCrds = new Map<string, { schemas: CrdSchema[]; problems: Problem[] }>();
   for (const r of [...rendered, ...others.apps]) {
@@ -97,7 +98,7 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
     }
     return s;
   };
-  const rows = new Map(discovery.fleet.apps.map((a) => [a.name, a]));
+  const rows = new Map(discovered.fleet.apps.map((a) => [a.name, a]));
   const inputsFor = (r: Pick<RenderedApp, 'app' | 'objects'>): ValidationInput[] => {
     if (r.objects.length === 0) return [];
     const app = rows.get(r.app)?.application;
@@ -152,14 +153,14 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
  * are never made. An app that fails to render leaves its cluster's policies unknown: an error Problem per cluster says
  * which app, never a silent pass.
  */
-async function clusterNeighbours(fleet: FleetService, rendered: readonly RenderedApp[], revision: string | undefined): Promise<{ apps: RenderedApp[]; problems: Map<string, Problem[]> }> {
+async function clusterNeighbours(fleet: FleetService, rendered: readonly RenderedApp[], discovered: RevisionDiscovery): Promise<{ apps: RenderedApp[]; problems: Map<string, Problem[]> }> {
   const apps: RenderedApp[] = [];
   const problems = new Map<string, Problem[]>();
   const exclude = rendered.map((r) => r.app);
   for (const cluster of new Set(rendered.map((r) => r.cluster).filter((c): c is string => c !== undefined))) {
     const found: RenderedApp[] = [];
     // Source order: sibling overlays render together while their shared bases are cached.
-    await renderApps(fleet, { cluster, exclude, order: 'source', ...(revision !== undefined ? { revision } : {}) }, (r) => found.push(r));
+    await renderApps(fleet, { cluster, exclude, order: 'source', discovered }, (r) => found.push(r));
     // A param may be rendered by an app before the policy naming it: the param kinds are the whole cluster's.
     const paramKinds = policyParamKinds([...rendered, ...found].filter((r) => r.cluster === cluster).flatMap((r) => r.objects as Record<string, unknown>[]));
     for (const r of found) {

@@ -73,13 +73,14 @@ describe('flotilla sync', () => {
     ]);
   });
 
-  it('exits 1 with the refused resources of a user without rights, and 2 on a manifest that is not an object', async () => {
+  it('exits 1 with the permissions a user without rights lacks (refused before anything is sent), and 2 on a manifest that is not an object', async () => {
     const ns = freshNamespace('cli-denied');
     const file = path.join(tmp, `${ns}.yaml`);
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
     const denied = await cli(['sync', '--kubeconfig', fleet.kubeconfig, '--cluster', 'flotilla-staging-restricted', '--app', app, '-f', file, '-n', ns], tmp);
     expect(denied.code).toBe(1);
-    expect(denied.out).toMatch(/flotilla-staging-restricted\s+ConfigMap\s+\S+\s+settings\s+0\s+failed\s+.*forbidden/);
+    expect(denied.out).toMatch(new RegExp(`flotilla-staging-restricted\\s+configmaps\\s+${ns}\\s+get denied\\s+`));
+    expect(denied.out).toContain(`sync refused on flotilla-staging-restricted: refused before anything was sent: you may not get configmaps in namespace ${ns} on flotilla-staging-restricted`);
 
     const bad = path.join(tmp, 'bad.yaml');
     writeFileSync(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\n- just\n- a list\n');

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearAccessCache } from '../../../electron/services/cluster/access-review';
-import { commitAll, exampleRepo } from '../../helpers/git-fixtures';
+import { commitAll, exampleRepo, tempDir } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
 import { createNamespace, freshNamespace, kubeRequest, retargetExample, useKubeFleet } from '../../helpers/kube-fleet';
 import { cli } from '../../helpers/run-cli';
@@ -98,5 +98,42 @@ describe('flotilla sync as a user who may not', () => {
     expect(dry.err).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/Deployment\s+\S+\s+api\s+created \(dry run\)/);
+  });
+
+  it('checks a sync of manifest files (-f) the same way: refused naming the verb, Prune (its default) judged too; applied once allowed', async () => {
+    // After the test above: the restricted user may get, create and patch configmaps, services and deployments in the
+    // namespace, and nothing else there (no Secrets, no list or delete).
+    clearAccessCache();
+    const dir = tempDir('flotilla-sync-files-');
+    try {
+      const both = path.join(dir.dir, 'both.yaml');
+      writeFileSync(both, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-file\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: from-file\nstringData:\n  b: "2"\n');
+      const files = (file: string, ...args: string[]) => cli(['sync', '--app', `${ns}-files`, '-f', file, '-n', ns, '--cluster', 'staging', '--repo', repo.dir, '--kubeconfig', fleet.kubeconfig, ...args]);
+      const refused = await files(both);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toMatch(new RegExp(`staging\\s+secrets\\s+${ns}\\s+get denied\\s+`));
+      expect(refused.out).toContain(`sync refused on staging: refused before anything was sent: you may not get secrets in namespace ${ns} on staging (and 2 more: create secrets, patch secrets); prune: you may not list configmaps in namespace ${ns} on staging`);
+      // Nothing reached the cluster, not even the ConfigMap the user may create.
+      expect((await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps/from-file`)).status).toBe(404);
+
+      const check = await files(both, '--check', '-o', 'json');
+      expect(check.code).toBe(1);
+      const [access] = JSON.parse(check.out) as { cluster: string; sync: { denied: { verb: string; resource: string }[] }; prune: { result: string } }[];
+      expect(access!.cluster).toBe('staging');
+      expect(access!.sync.denied.map((d) => `${d.verb} ${d.resource}`)).toEqual(['get secrets', 'create secrets', 'patch secrets']);
+      expect(access!.prune.result).toBe('denied');
+
+      // Only the ConfigMap, without Prune: every permission is granted, and it is applied.
+      const cm = path.join(dir.dir, 'cm.yaml');
+      writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-file\ndata:\n  a: "1"\n');
+      expect((await files(cm, '--check', '--no-prune')).code).toBe(0);
+      const applied = await files(cm, '--no-prune');
+      expect(applied.err).toBe('');
+      expect(applied.code).toBe(0);
+      expect(applied.out).toMatch(new RegExp(`staging\\s+ConfigMap\\s+${ns}\\s+from-file\\s+0\\s+created`));
+      expect((await kubeRequest(fleet, 'staging', 'GET', `/api/v1/namespaces/${ns}/configmaps/from-file`)).status).toBe(200);
+    } finally {
+      dir.cleanup();
+    }
   });
 });

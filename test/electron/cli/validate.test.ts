@@ -1,6 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, exampleRepo, writeFiles } from '../../helpers/git-fixtures';
+import { commitAll, exampleRepo, git, writeFiles } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
 
 interface SarifLog { runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; startColumn?: number } } }[] }[] }[] }
@@ -85,5 +86,28 @@ describe('flotilla validate', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('no Application named nope');
     expect((await cli(['validate', '--repo', repo.dir])).code).toBe(2);
+  });
+
+  it('--app with --revision validates the app as that commit has it: its renders and its fleet file (ignore rules), not HEAD\'s', async () => {
+    const own = exampleRepo();
+    try {
+      const before = git(own.dir, 'rev-parse', 'HEAD').trim();
+      const fleetFile = path.join(own.dir, 'flotilla.yaml');
+      writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace('    ignore:\n', '    ignore:\n      - {check: unset-cpu-requirements, app: api-prod, reason: limits come with the next release}\n'));
+      commitAll(own.dir, 'ignore the CPU requirement of api-prod');
+      const at = (rev?: string) => cli(['validate', '--app', 'api-prod', '--repo', own.dir, '-o', 'json', ...(rev ? ['--revision', rev] : [])]);
+      const ids = (out: string) => (JSON.parse(out) as JsonReport).targets.flatMap((t) => t.findings.map((f) => f.id));
+      const head = await at();
+      expect(head.err).toBe('');
+      expect(ids(head.out)).not.toContain('unset-cpu-requirements');
+      const old = await at(before);
+      expect(old.err).toBe('');
+      expect(old.code).toBe(1);
+      const report = JSON.parse(old.out) as JsonReport;
+      expect(report.targets.map((t) => `${t.app}@${t.cluster}`)).toEqual(['api-prod@prod']);
+      expect(report.targets[0]!.findings.find((f) => f.id === 'unset-cpu-requirements')).toMatchObject({ severity: 'warning', source: { file: 'apps/api/overlays/prod/resources-patch.yaml', line: 11 } });
+    } finally {
+      own.cleanup();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kustomizeBuild } from '../../../shared/kustomize';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';
+import { readYaml } from '../../../shared/kustomize/yaml';
 
 // Input and expected bytes from kubectl kustomize (kustomize v5.5.0): yaml.v3 reading, yaml.v2 printing.
 const INPUT = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  list:\n  - \"long string with many spaces that goes on and on and on beyond the eighty column limit for sure yes\"\n  - \"line1\\nline2\"\n  - \" lead\\nline2\"\n  - \"\\nlead break\"\n  - k: \"long string with many spaces that goes on and on and on beyond the eighty column limit for sure yes\"\n    l: \"line1\\nline2\"\n  - - \"long string with many spaces that goes on and on and on beyond the eighty column limit for sure yes\"\n    - \"line1\\nline2\"\n  - []\n  - {}\n  dq: \"tab\\tlong string with many spaces that goes on and on and on beyond the eighty column limit for sure yes\"\n  sq: \"@long string with many spaces that goes on and on and on beyond the eighty column limit for sure yes\"\n  \"multi\\nkey\": 1\n  \"\": empty\n  emoji: \"😀 x\"\n  date: 2020-01-01\n  ts: \"2020-01-01T10:00:00Z\"\n  b60: \"1:20\"\n  oct: 012\n  hex: 0x1F\n  flt: 1.5e-7\n  big: 1e21\n  exp2: 123456789.123\n  neg: -0\n  dash: \"-\"\n  colon: \"a:b\"\n  trailsp: \"line1 \\nline2\"\n  verylongword: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbb\n  bool: True\n  nul: ~\n";
@@ -29,5 +30,17 @@ describe('kustomize YAML serialisation', () => {
     const r = kustomizeBuild(tree, '');
     expect(r.yaml).toBe('');
     expect(r.problems).toEqual([expect.objectContaining({ file: 'r.yaml', resource: 'ConfigMap.v1.[noGrp]/x.[noNs]', message: 'json: unsupported value: +Inf' })]);
+  });
+});
+
+describe('readYaml yaml11 keys (sigs.k8s.io/yaml convertToJSONableObject)', () => {
+  const keys = (text: string) => readYaml(text, 'f.yaml', { duplicateKeys: 'lastWins', schema: 'yaml11' });
+  it('turns yaml.v2 keys into JSON keys as sigs.k8s.io/yaml does', () => {
+    expect(keys('yes: a\n0x1F: b\n1e6: c\n1000000: d\n.5: e\n3.14159265358979323846: f\n1e400: g\n.inf: h\n').docs[0]!.value).toEqual({ true: 'a', 31: 'b', '1e+06': 'c', 1000000: 'd', '0.5': 'e', '3.1415927': 'f', '1e400': 'g', '.inf': 'h' });
+  });
+  it('refuses a null key, a key beyond int64 and a collection key, naming the line', () => {
+    expect(keys('a: 1\n~: x\n').problems[0]).toMatchObject({ message: expect.stringContaining('unsupported map key of type: <nil>'), file: 'f.yaml', line: 2 });
+    expect(keys('9223372036854775808: x\n').problems[0]!.message).toContain('unsupported map key of type: uint64');
+    expect(keys('? [1]\n: x\n').problems[0]!.message).toContain('invalid map key');
   });
 });

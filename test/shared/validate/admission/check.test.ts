@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidationInput } from '../../../../shared/validate/finding';
 import { admissionChecker, admissionValidator, checkAdmission, inlineAdmissionValidator } from '../../../../shared/validate/admission';
-import { REQUIRE_TEAM_LABEL, yamlInputs } from '../../../helpers/admission-policies';
+import { MAX_REPLICAS, MAX_REPLICAS_LIMITS, REQUIRE_TEAM_LABEL, yamlInputs } from '../../../helpers/admission-policies';
 
 const inputs = (text: string, file = 'prod/policies.yaml'): ValidationInput[] => yamlInputs(text, file);
 
@@ -30,34 +30,8 @@ describe('admission policies evaluated offline', () => {
 
   it('uses messageExpression, params by name, variables and a Warn binding as warnings', () => {
     const policy = `
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: max-replicas}
-spec:
-  paramKind: {apiVersion: v1, kind: ConfigMap}
-  matchConstraints:
-    resourceRules:
-    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}
-  variables:
-  - {name: limit, expression: "int(params.data.maxReplicas)"}
-  validations:
-  - expression: object.spec.replicas <= variables.limit
-    messageExpression: "'replicas ' + string(object.spec.replicas) + ' exceeds ' + string(variables.limit)"
-    reason: Forbidden
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: max-replicas-warn}
-spec:
-  policyName: max-replicas
-  validationActions: [Warn]
-  paramRef: {name: limits, namespace: policy-params, parameterNotFoundAction: Deny}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: limits, namespace: policy-params}
-data: {maxReplicas: "3"}
-`;
+${MAX_REPLICAS}---
+${MAX_REPLICAS_LIMITS}`;
     const checker = admissionChecker({ renderedObjects: inputs(policy) });
     expect(checker.problems).toEqual([]);
     const big = checker.evaluate(deployment('big', {}, { replicas: 5 }));
