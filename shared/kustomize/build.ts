@@ -290,8 +290,12 @@ class Builder {
   }
 
   /** Resolves a path written in a kustomization (relative to its folder); enforces the load restrictor for files. */
-  resolveFile(t: Target, rel: string, what: string, at?: SourcePosition): string {
-    const refuse: (message: string) => never = (message) => (at ? this.fail(message, t.file, at) : this.failEntry(t, rel, message));
+  resolveFile(t: Target, rel: string, what: string, where?: SourcePosition | (() => SourcePosition | undefined)): string {
+    // Where the entry is written is looked up only to point an error at it (positions cost a full YAML read).
+    const refuse: (message: string) => never = (message) => {
+      const at = typeof where === 'function' ? where() : where;
+      return at ? this.fail(message, t.file, at) : this.failEntry(t, rel, message);
+    };
     if (isRemote(rel)) refuse(`${what} '${rel}' is a remote URL; remote resources are not supported`);
     const p = rel.startsWith('/') ? undefined : joinPath(t.dir, rel);
     if (p === undefined) return refuse(`${what} '${rel}' leaves the repository root`);
@@ -530,12 +534,12 @@ class Builder {
         for (const r of this.loadResourceFile(p)) {
           r.root = t.dir;
           if (this.originAnnotations) r.metadata.annotations = { ...r.annotations(), 'config.kubernetes.io/origin': `path: ${relativePath(this.topDir, p)}\n` };
-          this.append(acc, r, t.file, t.k.where('resources', rel));
+          this.append(acc, r, t.file, () => t.k.where('resources', rel));
         }
       } else if (kind === 'dir') {
         this.checkCycle(chain, p, t.file);
         const { acc: subAcc, file: subFile } = this.accumulateBase(t, rel, p, chain);
-        for (const r of subAcc.resources) this.append(acc, r, t.file, t.k.where('resources', rel));
+        for (const r of subAcc.resources) this.append(acc, r, t.file, () => t.k.where('resources', rel));
         mergeAccConfig(acc, subAcc.config);
         for (const v of subAcc.vars) {
           if (acc.vars.some((x) => x.name === v.name)) this.fail(`var '${v.name}' already encountered`, subFile);
@@ -604,8 +608,8 @@ class Builder {
     return built;
   }
 
-  /** Adds a resource, refusing a second one with the same id; `at` is the entry that brought it in. */
-  private append(acc: Acc, r: Resource, file: string, at?: SourcePosition): void {
+  /** Adds a resource, refusing a second one with the same id; `at` finds the entry that brought it in (only on a clash). */
+  private append(acc: Acc, r: Resource, file: string, at?: () => SourcePosition | undefined): void {
     // An index of current ids, rebuilt when resources were renamed or removed since it was made.
     let index = this.idIndex.get(acc);
     if (!index || index.size !== acc.resources.length || index.stamp !== this.renames) {
@@ -615,7 +619,7 @@ class Builder {
     const id = r.curId();
     const key = idKey(id);
     const clash = index.get(key);
-    if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { ...at, resource: idString(id) });
+    if (clash) this.fail(`may not add resource with an already registered id: ${idString(id)} (from ${r.file}; already added from ${clash.file})`, file, { ...at?.(), resource: idString(id) });
     acc.resources.push(r);
     index.add(key, r);
   }
@@ -711,10 +715,9 @@ class Builder {
   private generateAt(t: Target, kind: 'ConfigMap' | 'Secret', args: JsonMap, options: GeneratorOptions | undefined, locate: Locate): Resource {
     const name = typeof args.name === 'string' ? args.name : '';
     const reader = (rel: string, below: JsonPath): { bytes: Uint8Array; path: string } => {
-      const at = locate(below);
-      const p = this.resolveFile(t, rel, 'generator file', at);
+      const p = this.resolveFile(t, rel, 'generator file', () => locate(below));
       const k = this.kind(p);
-      if (k !== 'file') this.fail(`${kind} generator '${name}': ${k === 'dir' ? `'${rel}' is a folder, not a file` : `file '${rel}' does not exist`} (looked for ${p})`, t.file, at ?? {});
+      if (k !== 'file') this.fail(`${kind} generator '${name}': ${k === 'dir' ? `'${rel}' is a folder, not a file` : `file '${rel}' does not exist`} (looked for ${p})`, t.file, locate(below) ?? {});
       return { bytes: this.readBytes(p), path: p };
     };
     try {
@@ -752,16 +755,17 @@ class Builder {
   private absorb(acc: Acc, r: Resource, file: string, locate: Locate): void {
     this.renames++;
     const id = r.curId();
-    const at = locate(['behavior']) ?? {};
+    // Where the behavior is written: looked up only to point an error at it (positions cost a full YAML read).
+    const at = (): SourcePosition | Record<string, never> => locate(['behavior']) ?? {};
     const matches = acc.resources.filter((x) => x.allIds().some((xi) => idEquals(xi, id)));
     if (matches.length === 0) {
-      if (r.behavior !== 'create') this.fail(`id ${idString(id)} does not exist; cannot ${r.behavior} (behavior '${r.behavior}' needs a ${r.kind} of that name from a base)`, file, at);
+      if (r.behavior !== 'create') this.fail(`id ${idString(id)} does not exist; cannot ${r.behavior} (behavior '${r.behavior}' needs a ${r.kind} of that name from a base)`, file, at());
       acc.resources.push(r);
       return;
     }
-    if (matches.length > 1) this.fail(`multiple matches for ${idString(id)}; cannot ${r.behavior}`, file, at);
+    if (matches.length > 1) this.fail(`multiple matches for ${idString(id)}; cannot ${r.behavior}`, file, at());
     const old = matches[0]!;
-    if (r.behavior === 'create') this.fail(`id ${idString(id)} exists; behavior must be merge or replace`, file, at);
+    if (r.behavior === 'create') this.fail(`id ${idString(id)} exists; behavior must be merge or replace`, file, at());
     const m = r.metadata;
     const om = old.metadata;
     const mergedLabels = { ...stringMap(om.labels), ...stringMap(m.labels) };
@@ -1051,9 +1055,9 @@ class Builder {
     const path = typeof p.path === 'string' ? p.path : undefined;
     if (inline !== undefined && path !== undefined) this.failNode('patch and path can\'t be set at the same time', t.file, locate(['path'], 'key'));
     if (path !== undefined) {
-      const at = locate(['path']);
-      const fp = this.resolveFile(t, path, 'patch', at);
+      const fp = this.resolveFile(t, path, 'patch', () => locate(['path']));
       if (this.kind(fp) !== 'file') {
+        const at = locate(['path']);
         if (at) this.fail(`patch file '${path}' does not exist`, t.file, at);
         this.failEntry(t, path, `patch file '${path}' does not exist`);
       }
@@ -1066,15 +1070,15 @@ class Builder {
   private patchTransformer(t: Target, acc: Acc, p: JsonMap, locate: Locate = NOWHERE): void {
     const target = this.patchTarget(p, t.file, locate);
     const { text, file } = this.patchSource(t, p, locate);
-    // Where the patch itself is written: its path, or its inline text.
-    const patchAt = locate([typeof p.path === 'string' ? 'path' : 'patch']);
+    // Where the patch itself is written (its path, or its inline text), for errors.
+    const patchAt = (): SourcePosition | undefined => locate([typeof p.path === 'string' ? 'path' : 'patch']);
     const opts = isMapValue(p.options) ? p.options : {};
     const inline = file === t.file;
     const { docs, problems } = inline ? readInlinePatch(text, file, 'failsafe') : readYaml(text, file, { duplicateKeys: 'lastWins', positions: true });
     if (problems[0]) throw new BuildError(problems[0]);
     const values = docs.map((d) => d.value);
     if (values.length === 1 && Array.isArray(values[0])) {
-      if (!target) this.failNode('must specify a target for JSON patch', t.file, patchAt);
+      if (!target) this.failNode('must specify a target for JSON patch', t.file, patchAt());
       // kustomize converts a JSON patch with sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true, `012` is 10).
       const v11 = inline ? readInlinePatch(text, file, 'yaml11') : readYaml(text, file, { duplicateKeys: 'lastWins', schema: 'yaml11' });
       const ops = readOps(v11.docs[0]?.value ?? [], file, (m) => this.fail(m, file));
@@ -1090,7 +1094,7 @@ class Builder {
         const matches = acc.resources.filter((r) => r.allIds().some((id) => idEquals(id, pid)));
         if (matches.length !== 1) {
           const why = matches.length === 0 ? 'no matches' : 'multiple matches';
-          this.failPatchId(`no resource matches strategic merge patch "${idString(pid)}": ${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, d, file, t.file, patchAt);
+          this.failPatchId(`no resource matches strategic merge patch "${idString(pid)}": ${why} for Id ${idString(pid)}; failed to find unique target for patch ${idString(pid)}`, d, file, t.file, patchAt());
         }
         this.applySmp(acc, matches[0]!, patch, opts, file, false);
       } else {

@@ -119,10 +119,6 @@ export interface ImageSpec {
   readonly digest?: string;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Splits an image reference into name, tag and digest as kustomize does. */
 export function splitImage(image: string): { name: string; tag: string; digest: string } {
   let search = image;
@@ -145,8 +141,12 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, ic), tag: image.slice(ic + 1), digest: '' };
 }
 
-function updateImage(value: string, spec: ImageSpec, matcher: RegExp): string | undefined {
-  if (!matcher.test(value)) return undefined;
+/** What may follow an image's name for an `images:` entry to apply: kustomize's `^name(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`. */
+const IMAGE_SUFFIX = /^(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$/;
+
+function updateImage(value: string, spec: ImageSpec): string | undefined {
+  // The name as a prefix, then one fixed pattern: no regular expression compiled per entry and overlay.
+  if (!value.startsWith(spec.name) || !IMAGE_SUFFIX.test(value.slice(spec.name.length))) return undefined;
   let { name, tag, digest } = splitImage(value);
   if (spec.newName) name = spec.newName;
   if (spec.newTag && spec.digest) {
@@ -167,11 +167,10 @@ function updateImage(value: string, spec: ImageSpec, matcher: RegExp): string | 
 /** The image transformer: every `containers`/`initContainers` image, and the image field specs. */
 export function setImages(resources: readonly Resource[], images: readonly ImageSpec[], specs: readonly FieldSpec[]): void {
   for (const spec of images) {
-    const matcher = new RegExp(`^${escapeRegex(spec.name)}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`);
     const apply = (holder: JsonMap | Json[], key: string | number): void => {
       const v = (holder as Record<string | number, Json>)[key];
       if (typeof v !== 'string') return;
-      const nv = updateImage(v, spec, matcher);
+      const nv = updateImage(v, spec);
       if (nv !== undefined) (holder as Record<string | number, Json>)[key] = nv;
     };
     for (const r of resources) {

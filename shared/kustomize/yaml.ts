@@ -11,6 +11,8 @@ import { problem } from '../problem';
 import { YAML_LIMITS, yamlAliasError, yamlSizeError } from '../yaml/limits';
 import type { PositionOf } from '../yaml/node-position';
 import { positionsOf } from '../yaml/node-position';
+import type { BlockScalars } from './yaml-block';
+import { readBlockYaml } from './yaml-block';
 
 /** A JSON-like value as kustomize holds it; integers beyond 2^53 are bigints. */
 export type Json = null | boolean | number | bigint | string | Json[] | JsonMap;
@@ -54,8 +56,44 @@ class YamlReadError extends Error {
   }
 }
 
-/** Parses a multi-document YAML stream with yaml.v3 semantics; problems carry file, line and column. */
+/**
+ * Parses a multi-document YAML stream with yaml.v3 semantics; problems carry file, line and column. Plain block YAML
+ * (most kustomizations and patches) is read by the fast block reader; the rest, and every text with a problem, by the
+ * `yaml` package. Positions of a fast read are found when first asked for, by reading the text with `yaml` then.
+ */
 export function readYaml(text: string, file: string, options: ReadYamlOptions): { docs: ParsedDoc[]; problems: Problem[] } {
+  const fast = readBlockYaml(text, options.schema === 'yaml11' ? SCALARS_V11 : SCALARS_V12);
+  if (fast === undefined) return readYamlFully(text, file, options);
+  if (!options.positions) return { docs: fast, problems: [] };
+  let full: ParsedDoc[] | undefined;
+  const docs = fast.map((d, i): ParsedDoc => ({
+    ...d,
+    at: (path, part) => {
+      full ??= readYamlFully(text, file, options).docs;
+      return full[i]!.at!(path, part);
+    },
+  }));
+  return { docs, problems: [] };
+}
+
+const SCALARS_V12: BlockScalars = { plain: (raw) => resolvePlain(raw, undefined), key: (raw) => keyString(resolvePlain(raw, undefined)), set: setKey };
+// A yaml.v2 key that is not a string (a number, a boolean, null) takes keyStringV2's rules and errors: the yaml path.
+const SCALARS_V11: BlockScalars = {
+  plain: resolvePlainV2,
+  key: (raw) => {
+    const k = resolvePlainV2(raw);
+    return typeof k === 'string' ? k : undefined;
+  },
+  set: setKey,
+};
+
+/** Whether readYaml reads the text with the fast block reader (else with the `yaml` package): for tests and benchmarks. */
+export function readsFast(text: string, options: ReadYamlOptions): boolean {
+  return readBlockYaml(text, options.schema === 'yaml11' ? SCALARS_V11 : SCALARS_V12) !== undefined;
+}
+
+/** readYaml through the `yaml` package alone: any YAML, every problem with its position (the fast reader's reference). */
+export function readYamlFully(text: string, file: string, options: ReadYamlOptions): { docs: ParsedDoc[]; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const docs: ParsedDoc[] = [];
   const problems: Problem[] = [];

@@ -76,8 +76,15 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
     for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
   }
-  const config = new (clientNode().KubeConfig)();
-  config.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
+  // The client library (~0.5 s to load) is loaded when the config is first used, not to learn there are no contexts.
+  let config: ClientNode.KubeConfig | undefined;
+  const merged = (): ClientNode.KubeConfig => {
+    if (!config) {
+      config = new (clientNode().KubeConfig)();
+      config.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
+    }
+    return config;
+  };
   const infos: KubeContextInfo[] = [];
   for (const ctx of contexts.values()) {
     const cluster = clusters.get(ctx.cluster);
@@ -87,7 +94,14 @@ export function loadKubeconfig(paths?: readonly string[], env: NodeJS.ProcessEnv
     }
     infos.push({ name: ctx.name, cluster: ctx.cluster, user: ctx.user, server: cluster.server, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) });
   }
-  return { config, files, contexts: infos, problems };
+  return {
+    get config() {
+      return merged();
+    },
+    files,
+    contexts: infos,
+    problems,
+  };
 }
 
 /** Why a file that named no cluster, user or context is not a kubeconfig at all (an empty `kind: Config` is one). */

@@ -86,6 +86,8 @@ export async function readCapabilities(access: ClusterAccess, clusters: readonly
   const contexts = new Set(kubeconfig.contexts.map((c) => c.name));
   const reachable = clusters.filter((c) => contexts.has(c.context ?? c.name));
   const missing = new Map(clusters.filter((c) => !reachable.includes(c)).map((c) => [c.name, `cluster ${c.name} has no context ${c.context ?? c.name} in the kubeconfig`] as const));
+  // No cluster has a context (no kubeconfig, say): nothing to connect, and no cluster client to load.
+  if (reachable.length === 0) return { lookup: (cluster) => (cluster === undefined ? undefined : missing.has(cluster) ? { from: missing.get(cluster)! } : undefined), close: () => {} };
   const manager = new ClusterManager(kubeconfig, { clusters: reachable, timeoutMs: access.timeoutMs ?? 10_000, initialBackoffMs: 60_000 });
   const live = await capabilitiesLookup(manager, reachable.map((c) => c.name));
   return {
