@@ -33,7 +33,7 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 
 /** Writes data in the chosen format: `table` uses the given table, json/yaml the data itself. */
 export function printData(io: CliIO, format: OutputFormat, data: unknown, table: () => string): void {
-  if (format === 'json') io.out(JSON.stringify(data, null, 2) + '\n');
+  if (format === 'json') writeJson(io, data);
   else if (format === 'yaml') io.out(stringify(data, { lineWidth: 0 }));
   else io.out(table());
 }
@@ -46,4 +46,30 @@ export function printProblems(io: CliIO, problems: readonly Problem[]): void {
   const capped = capProblems(problems);
   for (const p of capped.shown) io.err(`${p.severity}: ${formatProblem(p)}\n`);
   for (const line of omittedLines(capped)) io.err(`${line}\n`);
+}
+
+/** Most characters gathered before one write to stdout when JSON is streamed. */
+const JSON_CHUNK = 1 << 16;
+
+/**
+ * Writes `JSON.stringify(data, null, 2)` and a newline, byte for byte; a list element by element, in chunks, so
+ * 30,000 Applications (17 MB of JSON) never become one string and its one buffer.
+ */
+export function writeJson(io: CliIO, data: unknown): void {
+  // An element's toJSON is handed its index by JSON.stringify: such a list is written whole, as before.
+  if (!Array.isArray(data) || data.length === 0 || data.some((v) => typeof (v as { toJSON?: unknown } | null | undefined)?.toJSON === 'function')) {
+    io.out(JSON.stringify(data, null, 2) + '\n');
+    return;
+  }
+  let chunk = '[';
+  for (let i = 0; i < data.length; i++) {
+    // As JSON.stringify lays out an element of a list: one level deeper (no raw newline occurs inside a JSON string).
+    const text = JSON.stringify(data[i], null, 2) ?? 'null';
+    chunk += (i === 0 ? '\n  ' : ',\n  ') + text.replace(/\n/g, '\n  ');
+    if (chunk.length >= JSON_CHUNK) {
+      io.out(chunk);
+      chunk = '';
+    }
+  }
+  io.out(chunk + '\n]\n');
 }

@@ -101,6 +101,12 @@ export function isApplicationSet(doc: unknown): boolean {
   return isPlainObject(doc) && doc['kind'] === 'ApplicationSet' && typeof doc['apiVersion'] === 'string' && doc['apiVersion'].startsWith('argoproj.io/');
 }
 
+/** Whether an object has an own enumerable key, without listing its keys (once per generated element). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Reads spec.goTemplate and friends into what generators need. */
@@ -277,7 +283,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
         const chain = (): string => ps.path.join(' › ');
         try {
           // The renderer builds a new object unless there are no params, when it hands the template back as is.
-          const input = Object.keys(ps.params).length === 0 ? cloneJson(tmplApp) : tmplApp;
+          const input = hasKeys(ps.params) ? tmplApp : cloneJson(tmplApp);
           let rendered: unknown = renderTemplateParams(input, syncPolicy, ps.params, mode);
           if (patchText !== undefined) {
             let text: string;
