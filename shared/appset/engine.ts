@@ -4,7 +4,7 @@ import type { Params } from '../model/params';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
-import { cloneJson, isPlainObject } from './go-values';
+import { cloneJson, copyOwn, isPlainObject } from './go-values';
 import type { ClusterDecisionSource } from './generators/external';
 import type { TransformResult } from './generators/generate';
 import { transform } from './generators/generate';
@@ -152,8 +152,16 @@ export function toApplication(rendered: unknown, namespace: string | undefined):
       ...(annotations ? { annotations } : {}),
       ...(finalizers && finalizers.length > 0 ? { finalizers } : {}),
     },
-    spec: { ...spec, project: typeof spec['project'] === 'string' ? spec['project'] : '', destination },
+    spec: appSpec(spec, destination),
   };
+}
+
+/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), key by key. */
+function appSpec(spec: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
+  const out = copyOwn(spec);
+  out['project'] = typeof spec['project'] === 'string' ? spec['project'] : '';
+  out['destination'] = destination;
+  return out as unknown as Application['spec'];
 }
 
 /** The Application-shaped object the renderer takes, from an ApplicationSet template (metadata + spec). */
