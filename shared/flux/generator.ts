@@ -2,7 +2,7 @@ import type { Kustomization } from '../kustomize/kustomization';
 import { KUSTOMIZATION_FILE_NAMES, parseKustomization } from '../kustomize/kustomization';
 import type { Json, JsonMap } from '../kustomize/yaml';
 import { isMapValue, readYaml } from '../kustomize/yaml';
-import type { DirEntry, FileTree, LinkResolution } from '../repo/file-tree';
+import type { DirEntry, FileTree, LinkResolution, TreeOverlay } from '../repo/file-tree';
 import { normalizePath } from '../repo/paths';
 import type { FluxKustomizationSpec } from './types';
 
@@ -164,8 +164,20 @@ export class WithFileTree implements FileTree {
     return this.made;
   }
 
+  /**
+   * The wrapped tree's commit: the content differs from it only at the generated file and in its folder's listing,
+   * and `overlayOf` says so. Caches keyed by the commit honour that: base-cache.ts shares with the wrapped tree only
+   * the base builds that read neither path, and KustomizeCache (keyed by folder and commit) does not cache such a
+   * tree. Source-controller's exclusions are no difference here: they live in the wrapped tree (one ArtifactFileTree
+   * per repository tree and ignore text, so one base-build cache per filter, apart from the unfiltered tree's).
+   */
   get revision(): string | undefined {
-    return undefined;
+    return this.base.revision;
+  }
+
+  /** The wrapped tree with the generated file and its folder changed. */
+  get overlayOf(): TreeOverlay {
+    return { tree: this.base, changed: [this.file, this.dir] };
   }
 
   read(path: string): string | undefined {

@@ -36,15 +36,26 @@ const caches = new WeakMap<FileTree, Map<string, BaseBuild>>();
 /**
  * The base builds of a tree pinned to a commit (undefined for a tree without a revision: the working tree or an edited
  * overlay may change under it). Keys name the base folder and every build setting its result depends on.
+ *
+ * A tree that is another with a few paths changed (`overlayOf`, e.g. the kustomization Flux generates) shares the other
+ * tree's builds: a base build depends only on the paths it read or looked for (`BaseBuild.files` records each, lookups
+ * of absent files included), and every other path reads the same through both trees, so a build that touched none of
+ * the changed paths is the same build in either. One that touched any is neither taken from nor given to the shared map.
  */
 export function baseBuildsOf(tree: FileTree): BaseBuilds | undefined {
-  if (tree.revision === undefined) return undefined;
-  let m = caches.get(tree);
+  const changed = new Set<string>();
+  let root = tree;
+  while (root.overlayOf) {
+    for (const p of root.overlayOf.changed) changed.add(p);
+    root = root.overlayOf.tree;
+  }
+  if (root.revision === undefined) return undefined;
+  let m = caches.get(root);
   if (!m) {
     m = new Map();
-    caches.set(tree, m);
+    caches.set(root, m);
   }
-  return new BaseBuilds(m, tree.revision);
+  return new BaseBuilds(m, root.revision, changed);
 }
 
 /** The base builds of one tree, bounded (least recently used dropped first). */
@@ -52,24 +63,30 @@ export class BaseBuilds {
   constructor(
     private readonly entries: Map<string, BaseBuild>,
     private readonly revision: string,
+    /** Paths this view reads differently from the cached tree: builds that read one are not shared. */
+    private readonly changed: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The build cached under `key`, marked as recently used. */
+  /** The build cached under `key`, marked as recently used (none when it read a path this view changes). */
   get(key: string): BaseBuild | undefined {
     const k = `${this.revision}\0${key}`;
     const hit = this.entries.get(k);
-    if (hit) {
-      this.entries.delete(k);
-      this.entries.set(k, hit);
-    }
+    if (!hit || this.touchesChanged(hit)) return undefined;
+    this.entries.delete(k);
+    this.entries.set(k, hit);
     return hit;
   }
 
-  /** Keeps a build under `key`. */
+  /** Keeps a build under `key` (not when it read a path this view changes: it is this view's alone). */
   set(key: string, build: BaseBuild): void {
+    if (this.touchesChanged(build)) return;
     const k = `${this.revision}\0${key}`;
     this.entries.delete(k);
     this.entries.set(k, build);
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private touchesChanged(build: BaseBuild): boolean {
+    return this.changed.size > 0 && build.files.some((f) => this.changed.has(f));
   }
 }

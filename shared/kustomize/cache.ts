@@ -17,6 +17,8 @@ export class KustomizeCache {
 
   /** The build of `path`, from the cache when nothing it read has changed since (entries are per tree revision). */
   build(tree: FileTree, path: string): KustomizeResult {
+    // A tree that changes a few paths of its commit (a generated kustomization) would share its commit's key: not kept.
+    if (tree.overlayOf) return kustomizeBuild(tree, path, this.options);
     const key = tree.revision ? `${path}@${tree.revision}` : path;
     const hit = this.entries.get(key);
     if (hit) return hit;

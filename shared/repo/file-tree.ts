@@ -14,6 +14,12 @@ export interface DirEntry {
 export interface FileTree {
   /** The commit this tree shows, when it comes from git objects. */
   readonly revision?: string;
+  /**
+   * When this tree is another tree with a few paths changed (a Flux-generated kustomization): that tree and the paths
+   * whose content or listing differ. Caches of the other tree's commit share with this one the entries that read none
+   * of those paths.
+   */
+  readonly overlayOf?: TreeOverlay;
   /** The file's text (UTF-8), or undefined when there is no such file. */
   read(path: string): string | undefined;
   /** The file's bytes, or undefined when there is no such file. */
@@ -34,6 +40,12 @@ export interface FileTree {
    * the same answer from `readLink` for trees that do not implement it.
    */
   resolveLinks?(path: string): LinkResolution | undefined;
+}
+
+/** A tree's difference from the tree it wraps: the paths read differently through it (files, and folders it lists differently). */
+export interface TreeOverlay {
+  readonly tree: FileTree;
+  readonly changed: readonly string[];
 }
 
 /** Where a path leads once symbolic links are resolved: inside the repository, or refused with the reason. */

@@ -47,12 +47,8 @@ const INTERESTING = /\bkind:\s*["']?(ApplicationSet|Application|AppProject|Pipel
 /** Text that may hold an Application or ApplicationSet document (a cheap test before parsing or rendering). */
 export const APP_BEARING = /\bkind:\s*["']?(ApplicationSet|Application)\b|"kind"\s*:\s*"(ApplicationSet|Application)"/;
 
-/**
- * Scans a repository tree for its fleet file, Applications, ApplicationSets, AppProjects, pipelines and Argo CD cluster
- * Secrets. Helm chart templates (`templates/` beside a Chart.yaml) are never parsed, and a chart's file that does not
- * parse is helm's business, not a problem of the repository.
- */
-export function scanRepository(tree: FileTree): RepoScan {
+/** The tree's fleet file parsed (the defaults when it has none), with its problems: what a scan starts from. */
+export function fleetFileOf(tree: FileTree): { readonly fleet: ReturnType<typeof defaultFleet>; readonly problems: readonly Problem[] } {
   const problems: Problem[] = [];
   let fleet = defaultFleet();
   const fleetText = tree.read(FLEET_FILE);
@@ -66,6 +62,18 @@ export function scanRepository(tree: FileTree): RepoScan {
       problems.push(...r.problems);
     } else if (parsed.problems.length === 0) problems.push(problem('expected a document with apiVersion flotilla.dev/v1alpha1 and kind Fleet', { file: FLEET_FILE, line: 1 }));
   }
+  return { fleet, problems };
+}
+
+/**
+ * Scans a repository tree for its fleet file, Applications, ApplicationSets, AppProjects, pipelines and Argo CD cluster
+ * Secrets. Helm chart templates (`templates/` beside a Chart.yaml) are never parsed, and a chart's file that does not
+ * parse is helm's business, not a problem of the repository.
+ */
+export function scanRepository(tree: FileTree): RepoScan {
+  const read = fleetFileOf(tree);
+  let fleet = read.fleet;
+  const problems: Problem[] = [...read.problems];
   const applicationSets: FoundDoc[] = [];
   const applications: FoundDoc[] = [];
   const appProjects: FoundDoc[] = [];

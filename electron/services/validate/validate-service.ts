@@ -6,6 +6,7 @@ import type { ClusterSpec } from '../../../shared/model/fleet';
 import type { Problem } from '../../../shared/problem';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { walkFiles } from '../../../shared/repo/file-tree';
+import { fleetFileOf } from '../../../shared/repo/scan';
 import { isAdmissionObject, policyParamKinds } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import { lintValidator } from '../../../shared/validate/lint/lint-check';
@@ -207,8 +208,9 @@ async function validatePath(fleet: FleetService, target: string, revision: strin
   const rel = path.relative(root, existsSync(abs) ? realpathSync(abs) : abs).split(path.sep).join('/');
   if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new Error(`${target} is outside the repository ${root}`);
   const tree: FileTree = revision ? fleet.repo.treeAt(revision) : new FsFileTree(root);
-  const discovery = await fleet.discovery().catch(() => undefined);
-  const ignore = discovery?.scan.fleet.validation?.ignore ?? [];
+  // The fleet file (ignore rules, load restrictor) of the revision validated: at R, R's own; else HEAD's discovery.
+  const fleetFile = revision ? fleetFileOf(tree).fleet : (await fleet.discovery().catch(() => undefined))?.scan.fleet;
+  const ignore = fleetFile?.validation?.ignore ?? [];
   const { bundle, note } = bundledSchemasFor(undefined);
   const repoCrds = crdsInTree(tree);
   const problems: Problem[] = [];
@@ -218,7 +220,7 @@ async function validatePath(fleet: FleetService, target: string, revision: strin
   const isKustomization = kind === 'dir' && ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => tree.kind(rel === '' ? k : `${rel}/${k}`) === 'file');
   if (isKustomization) {
     const helm = helmRunnerFor(tree);
-    const r = kustomizeBuild(tree, rel, { loadRestrictor: discovery?.scan.fleet.loadRestrictor ?? 'rootOnly', ...(helm ? { helm } : {}) });
+    const r = kustomizeBuild(tree, rel, { loadRestrictor: fleetFile?.loadRestrictor ?? 'rootOnly', ...(helm ? { helm } : {}) });
     problems.push(...r.problems);
     const map = sourceMapOf(tree, rel);
     inputs = r.resources.map((o) => {

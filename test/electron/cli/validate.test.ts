@@ -110,4 +110,39 @@ describe('flotilla validate', () => {
       own.cleanup();
     }
   });
+  it('PATH with --revision reads the fleet file of that commit (ignore rules, load restrictor), not HEAD\'s', async () => {
+    const own = exampleRepo();
+    try {
+      const fleetFile = path.join(own.dir, 'flotilla.yaml');
+      const original = readFileSync(fleetFile, 'utf8');
+      // At R: the load restrictor off (the overlay reads a file beside its folder) and privileged containers ignored.
+      writeFiles(own.dir, {
+        'flotilla.yaml': original.replace('spec:\n', 'spec:\n  loadRestrictor: none\n').replace('    ignore:\n', '    ignore:\n      - {check: privileged-container, kind: Deployment, name: priv, reason: the node agent needs it}\n'),
+        'scratch/lr/kustomization.yaml': 'resources:\n- ../priv.yaml\n',
+        'scratch/priv.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: priv}\nspec:\n  selector: {matchLabels: {app: priv}}\n  template:\n    metadata: {labels: {app: priv}}\n    spec:\n      containers:\n        - name: priv\n          image: nginx:1.27\n          securityContext: {privileged: true}\n',
+      });
+      const r = commitAll(own.dir, 'node agent: load restrictor none, privileged ignored');
+      // HEAD: both taken back.
+      writeFileSync(fleetFile, original);
+      commitAll(own.dir, 'restore the load restrictor and the privileged check');
+      const at = (target: string, rev?: string) => cli(['validate', target, '--repo', own.dir, '-o', 'json', ...(rev ? ['--revision', rev] : [])], own.dir);
+      const ids = (out: string) => (JSON.parse(out) as JsonReport).targets.flatMap((t) => t.findings.map((f) => f.id));
+      // At R the overlay builds (no restrictor) and the privileged finding is ignored.
+      const old = await at('scratch/lr', r);
+      expect(old.err).toBe('');
+      const report = JSON.parse(old.out) as JsonReport;
+      expect(report.targets[0]!.objects).toBe(1);
+      expect(ids(old.out)).not.toContain('privileged-container');
+      expect(ids(old.out)).toContain('run-as-non-root');
+      // HEAD's fleet file refuses the file outside the overlay (exit 1 with the restrictor's error) …
+      const head = await at('scratch/lr');
+      expect(head.code).not.toBe(0);
+      expect(head.out + head.err).toContain('load restrictor rootOnly');
+      // … and the privileged check applies to the file itself at HEAD, but not at R.
+      expect(ids((await at('scratch/priv.yaml')).out)).toContain('privileged-container');
+      expect(ids((await at('scratch/priv.yaml', r)).out)).not.toContain('privileged-container');
+    } finally {
+      own.cleanup();
+    }
+  });
 });
