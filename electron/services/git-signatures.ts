@@ -24,6 +24,8 @@ const MIN_CHUNK = 20;
 export class CommitSignatureVerifier {
   private readonly cache = new Map<string, CommitSignature>();
   private stamp = '';
+  /** The git configuration files read (with their includes), and the allowed-signers setting read while they were as stamped. */
+  private config: { readonly files: readonly string[]; readonly stamp: string; readonly allowed: string } | undefined;
 
   constructor(
     /** The repository's work tree (or git folder). */
@@ -113,15 +115,61 @@ export class CommitSignatureVerifier {
 
   /** What the verdicts depend on besides the commit: the allowed-signers file and the GnuPG keyring, by path and mtime. */
   private async trustStamp(): Promise<string> {
+    const allowed = await this.allowedSignersFile();
+    const gnupg = this.env.GNUPGHOME ?? path.join(os.homedir(), '.gnupg');
+    const files = [allowed ? path.resolve(this.root, allowed) : '', ...['pubring.kbx', 'pubring.gpg', 'trustdb.gpg'].map((f) => path.join(gnupg, f))];
+    return files.map((f) => `${f}:${mtime(f)}`).join('|');
+  }
+
+  /**
+   * `gpg.ssh.allowedSignersFile` as git reads it. git is asked again only when one of the configuration files it
+   * read (system, global, the repository's, and every file they include), or one it would read if it appeared, has
+   * changed since: a grid, app page or report reading verdicts costs a few stats, not a git process, per call.
+   */
+  private async allowedSignersFile(): Promise<string> {
+    if (this.config && stampOf(this.config.files) === this.config.stamp) return this.config.allowed;
+    const files = [...new Set([...(await this.standardConfigFiles()), ...(await this.configOrigins())])].sort();
+    // Stamped before git reads them: a file changed while git runs is read again next time.
+    const stamp = stampOf(files);
     let allowed = '';
     try {
       allowed = (await this.git(['config', '--path', '--get', 'gpg.ssh.allowedSignersFile'])).trim();
     } catch {
       // not configured
     }
-    const gnupg = this.env.GNUPGHOME ?? path.join(os.homedir(), '.gnupg');
-    const files = [allowed ? path.resolve(this.root, allowed) : '', ...['pubring.kbx', 'pubring.gpg', 'trustdb.gpg'].map((f) => path.join(gnupg, f))];
-    return files.map((f) => `${f}:${mtime(f)}`).join('|');
+    this.config = { files, stamp, allowed };
+    return allowed;
+  }
+
+  /** Where git looks for configuration, whether or not each file exists yet (a new file changes the stamp). */
+  private async standardConfigFiles(): Promise<string[]> {
+    const dirs = (await this.git(['rev-parse', '--absolute-git-dir', '--git-common-dir'])).split('\n').map((l) => l.trim()).filter(Boolean);
+    const gitDir = dirs[0] ?? path.join(this.root, '.git');
+    const common = path.resolve(this.root, dirs[1] ?? gitDir);
+    const home = os.homedir();
+    const xdg = this.env.XDG_CONFIG_HOME || path.join(home, '.config');
+    return [
+      path.join(common, 'config'),
+      path.join(gitDir, 'config.worktree'),
+      ...(this.env.GIT_CONFIG_GLOBAL !== undefined ? [this.env.GIT_CONFIG_GLOBAL] : [path.join(xdg, 'git', 'config'), path.join(home, '.gitconfig')]),
+      ...(this.env.GIT_CONFIG_NOSYSTEM ? [] : [this.env.GIT_CONFIG_SYSTEM ?? '/etc/gitconfig']),
+    ].filter(Boolean).map((f) => path.resolve(this.root, f));
+  }
+
+  /** Every file git read configuration from, includes among them (`git config --list --show-origin`). */
+  private async configOrigins(): Promise<string[]> {
+    let fields: string[];
+    try {
+      fields = (await this.git(['config', '--list', '--show-origin', '--name-only', '-z'])).split('\0');
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const origin = fields[i]!;
+      if (origin.startsWith('file:')) out.push(path.resolve(this.root, origin.slice('file:'.length)));
+    }
+    return out;
   }
 
   private git(args: readonly string[], input?: string): Promise<string> {
@@ -157,6 +205,11 @@ export function parseSignatureLog(text: string): CommitSignature[] {
     });
   }
   return out;
+}
+
+/** The files' paths with their mtimes and sizes, in one string. */
+function stampOf(files: readonly string[]): string {
+  return files.map((f) => `${f}:${mtime(f)}`).join('|');
 }
 
 function mtime(file: string): string {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommitSignatureVerifier } from '../../../electron/services/git-signatures';
@@ -71,6 +71,33 @@ describe('CommitSignatureVerifier with SSH keys and an allowed-signers file', ()
     expect((await v.verifyOne(byBob)).status).toBe('unknown-key');
     appendFileSync(allowed, `bob@example.com ${bob.publicKey}\n`);
     expect(await v.verifyOne(byBob)).toMatchObject({ status: 'good', signer: 'bob@example.com', key: bob.fingerprint });
+  });
+
+  it('reads the allowed-signers setting again only when a configuration file git read changes, includes among them', async () => {
+    const r = repo();
+    const dir = path.dirname(r.dir);
+    const alice = sshKey(dir, 'alice');
+    signWithSsh(r.dir, alice, allowedSigners(dir, [{ principal: 'alice@example.com', key: alice }]));
+    const signed = r.commit('by alice');
+    // The setting moves to an included file: git reads it there, and the verifier follows that file.
+    const included = path.join(dir, 'trust.gitconfig');
+    writeFileSync(included, `[gpg "ssh"]\n\tallowedSignersFile = ${path.join(dir, 'allowed_signers')}\n`);
+    git(r.dir, 'config', '--unset', 'gpg.ssh.allowedSignersFile');
+    git(r.dir, 'config', 'include.path', included);
+    const traced = path.join(dir, 'git-trace.log');
+    const v = new CommitSignatureVerifier(r.dir, { ...process.env, GIT_TRACE: traced });
+    const processes = () => (existsSync(traced) ? readFileSync(traced, 'utf8').split('\n').filter((l) => l.includes('trace: built-in: git ')).length : 0);
+    expect(await v.verifyOne(signed)).toMatchObject({ status: 'good', signer: 'alice@example.com' });
+    const first = processes();
+    // Unchanged configuration, cached verdict: no git process at all.
+    expect(await v.verifyOne(signed)).toMatchObject({ status: 'good' });
+    expect(processes()).toBe(first);
+    // Only the included file changes (the setting removed): the verifier sees it and git judges again.
+    writeFileSync(included, '# no allowed signers\n');
+    const sig = await v.verifyOne(signed);
+    expect(sig).toMatchObject({ status: 'unknown-key', format: 'ssh' });
+    expect(sig.detail).toBe('git could not check this ssh signature: gpg.ssh.allowedSignersFile is not configured');
+    expect(processes()).toBeGreaterThan(first);
   });
 
   it('reports a tampered signature as bad', async () => {
