@@ -19,6 +19,20 @@ describe('the fleet page in Chromium, served by flotilla serve on the example fl
     await page.screenshot({ path: path.join(screenshotDir, 'fleet-page-unrefreshed.png'), fullPage: true });
   });
 
+  it('reads the grid before the header\'s overview when it opens on the fleet page, then shows the header', async () => {
+    const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const events: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/api/invoke/') && events.push(`asked ${decodeURIComponent(r.url().split('/api/invoke/')[1]!)}`)));
+    page.on('requestfinished', (r) => void (r.url().includes('/api/invoke/') && events.push(`answered ${decodeURIComponent(r.url().split('/api/invoke/')[1]!)}`)));
+    await page.goto(ui.serve.url);
+    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
+    const short = git(ui.repo, 'rev-parse', '--short=7', 'HEAD').trim();
+    await expect.poll(() => page.getByLabel('Revision').textContent()).toContain(short);
+    expect(events.indexOf('asked fleet:status')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('asked fleet:overview')).toBeGreaterThan(events.indexOf('answered fleet:status'));
+    expect(events.indexOf('asked repo:remote-status')).toBeGreaterThan(events.indexOf('answered fleet:status'));
+  });
+
   it('shows the ApplicationSets, their apps and the HEAD revision on the Applications page', async () => {
     const page = await ui.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
