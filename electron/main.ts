@@ -9,6 +9,7 @@ import { driftNotices } from './services/drift-notifier';
 import { NotifyService } from './services/notify/notify-service';
 import { StatusService } from './services/status-service';
 import type { FleetGrid } from '../shared/fleet/grid';
+import { unpackGrid } from '../shared/fleet/grid-pack';
 import { defaultDataDir, readSettings, writeSettings } from './services/data-dir';
 import { chooseRepo, rendererDir } from './services/repo-choice';
 import { Session } from './services/session';
@@ -90,14 +91,15 @@ function watchDrift(session: Session): void {
   // Notifications in Argo CD's format (argocd-notifications-cm in the data folder, the repository or a cluster).
   new NotifyService(session).start();
   let previous: FleetGrid | undefined;
-  void status.status().then((v) => (previous = v.grid), () => undefined);
+  void status.status().then((v) => (previous = unpackGrid(v.grid)), () => undefined);
   session.events.on('fleet:updated', () => {
     void status.status().then((view) => {
+      const grid = unpackGrid(view.grid);
       const prefs = readSettings(dataDir).notifications;
       if (prefs?.enabled && Notification.isSupported()) {
-        for (const n of driftNotices(previous, view.grid, prefs.environments ?? [])) new Notification({ title: n.title, body: n.body }).show();
+        for (const n of driftNotices(previous, grid, prefs.environments ?? [])) new Notification({ title: n.title, body: n.body }).show();
       }
-      previous = view.grid;
+      previous = grid;
     }, () => undefined);
   });
   session.events.on('promotion:outcome', (o) => {

@@ -32,7 +32,7 @@ export function createApiHandlers(session: Session): ApiHandlers {
     'appset:preview': async ({ file, text }) => (await session.fleet()).previewAppSet(file, text),
     'appset:save': async ({ file, text }) => (await session.fleet()).save(file, text),
     'fleet:status': () => status.status(),
-    'fleet:versions': () => desired.versions(),
+    'fleet:versions': (ask) => desired.versions(ask),
     'repo:remote-status': async () => remoteStatus((await session.fleet()).repo),
     'repo:fetch': async () => {
       const fleet = await session.fleet();

@@ -17,6 +17,7 @@ import { sourceTools } from './sources/source-tools';
 import type { ClusterAccess } from './helm/capabilities';
 import { readCapabilities } from './helm/capabilities';
 import { renderOptions } from './sources/render-options';
+import { sliceYielder } from './event-loop-slices';
 
 /** Which Applications to render (generated, plain, or rendered by apps). */
 export interface RenderAppsQuery {
@@ -79,7 +80,10 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
   try {
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
+    // A fleet of 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
+    const slice = sliceYielder();
     for (const row of query.order === 'source' ? bySourceFolder(apps) : apps) {
+      await slice();
       const rendered = renderApplication(row.application, git, opts);
       // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
       const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);

@@ -1,5 +1,8 @@
-import type { AppDetail, ClusterView, FleetStatusView } from '../../shared/api/contract';
-import type { GridCell, GridCluster } from '../../shared/fleet/grid';
+import type { AppDetail, ClusterView, FleetStatusPacked } from '../../shared/api/contract';
+import type { PackedGrid } from '../../shared/fleet/grid-pack';
+import { packGrid } from '../../shared/fleet/grid-pack';
+import type { FleetGrid, GridCell, GridCluster } from '../../shared/fleet/grid';
+import type { CommitSignature } from '../../shared/repo/signature';
 import { buildGrid } from '../../shared/fleet/grid';
 import { gridRevisions, runningRevision, withSignatures } from '../../shared/fleet/revision-signature';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
@@ -26,6 +29,21 @@ import { renderOptions } from './sources/render-options';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
+/** The grid of one HEAD and snapshot before signatures: the commits its cells run, when it was recorded, its problems. */
+interface BuiltGrid {
+  readonly grid: FleetGrid;
+  readonly revisions: readonly string[];
+  readonly recordedAt?: string;
+  readonly problems: readonly Problem[];
+}
+
+/** Whether two verdict maps hold the very same verdicts (the verifier hands out one object per commit and trust). */
+function sameVerdicts(a: ReadonlyMap<string, CommitSignature>, b: ReadonlyMap<string, CommitSignature>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [sha, v] of a) if (b.get(sha) !== v) return false;
+  return true;
+}
+
 /**
  * The fleet's sync and health for the UI: read at once from the store (what was last recorded), refreshed from the
  * clusters on request with progress events, cancellable; and one app × cluster in detail.
@@ -39,13 +57,50 @@ export class StatusService {
   private liveProblem: Problem | undefined;
   /** Custom health checks the last refresh found marked failed for the session, shown with the grid. */
   private failedChecks: readonly Problem[] = [];
+  /** The grid last built, by repository, HEAD and latest snapshot (and the discovery it was built from). */
+  private grid: { readonly key: string; readonly fleet: unknown; readonly built: Promise<BuiltGrid> } | undefined;
+  /** The last grid packed with its cells' signatures, and the verdicts it was packed with. */
+  private packed: { readonly built: BuiltGrid; readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly grid: PackedGrid } | undefined;
 
   constructor(private readonly session: Session) {
     session.onClose(() => this.stopWatching());
   }
 
-  /** The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is contacted. */
-  async status(): Promise<FleetStatusView> {
+  /**
+   * The grid from the latest recorded snapshot, with the apps and clusters of the repository at HEAD; no cluster is
+   * contacted. Built once per HEAD and snapshot (a refresh, a live change or another process's record makes a new
+   * snapshot), packed for the wire: every page load and `fleet:updated` re-read after that costs one store query and
+   * the signature check of the commits the cells run (cached per commit and trust: no git process once verified).
+   */
+  async status(): Promise<FleetStatusPacked> {
+    const fleet = await this.session.fleet();
+    const discovery = await fleet.discovery();
+    const snapshot = this.session.store().snapshotAt();
+    const key = `${fleet.repo.root}\n${discovery.head.sha}\n${snapshot?.id ?? ''}\n${snapshot?.takenAt ?? ''}`;
+    if (this.grid?.key !== key || this.grid.fleet !== discovery.fleet) {
+      const built = this.buildGrid();
+      this.grid = { key, fleet: discovery.fleet, built };
+      built.catch(() => {
+        if (this.grid?.built === built) this.grid = undefined;
+      });
+    }
+    const built = await this.grid.built;
+    // The signature of the commit each cell runs: one git process for the commits not verified before (few: many
+    // apps share a revision), none once every commit's verdict is cached; the grid is packed again only when a verdict
+    // changed (a new commit verified, or the keyring or allowed signers changed).
+    const signed = await verifyRevisions(fleet.repo.root, built.revisions);
+    if (this.packed?.built !== built || !sameVerdicts(this.packed.verdicts, signed.verdicts)) {
+      this.packed = { built, verdicts: signed.verdicts, grid: packGrid(withSignatures(built.grid, signed.verdicts)) };
+    }
+    return {
+      grid: this.packed.grid,
+      ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}),
+      revision: discovery.head.sha,
+      problems: [...built.problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
+    };
+  }
+
+  private async buildGrid(): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const latest = this.session.store().fleetAt();
@@ -71,20 +126,12 @@ export class StatusService {
     }
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
-    const built = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
-    // The signature of the commit each cell runs: one git process for the commits not verified before (few: many
-    // apps share a revision), none once every commit's verdict is cached.
-    const signed = await verifyRevisions(fleet.repo.root, gridRevisions(built));
-    return {
-      grid: withSignatures(built, signed.verdicts),
-      ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}),
-      revision: overview.repo.head.sha,
-      problems: [...discoveryProblems(overview), ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
-    };
+    const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
+    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
-  async refresh(req: { readonly app?: string; readonly cluster?: string }): Promise<FleetStatusView> {
+  async refresh(req: { readonly app?: string; readonly cluster?: string }): Promise<FleetStatusPacked> {
     if (this.running) throw new FlotillaError(problem('a refresh is already running'));
     const ctrl = new AbortController();
     this.running = ctrl;

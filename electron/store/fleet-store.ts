@@ -55,12 +55,14 @@ import {
   prepareStatements,
   runsOf,
   stripIds,
+  timelineOf,
   toEvent,
   toMs,
   toSnapshotRef,
   toSummary,
   unreachableOf,
 } from './rows';
+import type { LatestSeen } from './rows';
 import type { PreparedResource } from './record-input';
 import { fingerprintOf, invalidRecord, keyOf, prepareResources, scrubText, secretValuesOf } from './record-input';
 
@@ -214,34 +216,47 @@ export class FleetStore {
       const clusters = new Set(acs.map((r) => r.cluster));
       if (options.cluster !== undefined) clusters.add(options.cluster);
       const out: AppClusterHistory[] = [];
-      const latest = this.s.latestSnapshot.get() as SnapshotRow | undefined;
-      const latestSeen = latest ? new Map<number, number>(JSON.parse(latest.seen) as [number, number][]) : new Map<number, number>();
+      const latest = this.latestSeen();
       for (const cluster of [...clusters].sort()) {
         const ac = acs.find((r) => r.cluster === cluster);
-        const obs = ac ? (this.s.observationsOf.all(ac.id) as ObservationRow[]) : [];
-        const timeline: TimelineEntry[] = obs.map((o, i) => {
-          const next = obs[i + 1];
-          // The current state was last confirmed by the latest snapshot that read it (an unreachable cluster keeps the older time).
-          const offset = !next && ac && latest ? latestSeen.get(ac.id) : undefined;
-          const lastObservedAt = next ? undefined : offset !== undefined ? latest!.taken_at + offset : o.observed_at;
-          return {
-            since: iso(o.observed_at),
-            ...(next ? { until: iso(next.observed_at) } : {}),
-            revision: o.revision,
-            sync: o.sync,
-            health: { status: o.health, message: o.health_message },
-            ...(o.error !== null ? { error: o.error } : {}),
-            resourceCount: o.resource_count,
-            driftedCount: o.drifted_count,
-            ...(lastObservedAt !== undefined ? { lastObservedAt: iso(lastObservedAt) } : {}),
-          };
-        });
+        const timeline = ac ? timelineOf(this.s.observationsOf.all(ac.id) as ObservationRow[], ac.id, latest) : [];
         const events = (this.s.eventsOf.all({ app, cluster }) as EventRow[]).map(toEvent);
         if (!ac && events.length === 0) continue;
         out.push({ app, cluster, ...(ac?.environment ? { environment: ac.environment } : {}), timeline, events, driftEpisodes: driftEpisodes(events) });
       }
       return out;
     });
+  }
+
+  /**
+   * A reader of app × cluster timelines (states only, no events) for many lookups in a row, as the soak gates of a
+   * pipeline graph make (hundreds): the latest snapshot is read and parsed once, when the reader is made, not per
+   * lookup as `history` does; each lookup is then one indexed query. Undefined: the store never saw the app × cluster.
+   */
+  timelineReader(): (app: string, cluster: string) => TimelineEntry[] | undefined {
+    const latest = this.read(() => this.latestSeen());
+    return (app, cluster) =>
+      this.read(() => {
+        const ac = this.s.appClusterOf.get(app, cluster) as AppClusterRow | undefined;
+        return ac ? timelineOf(this.s.observationsOf.all(ac.id) as ObservationRow[], ac.id, latest) : undefined;
+      });
+  }
+
+  /**
+   * A token that changes whenever what `timelineReader` reads may have: a snapshot recorded (each records its states)
+   * or compacted away (compaction deletes states only with snapshots). Equal tokens: timelines read before still hold.
+   */
+  timelineGeneration(): string {
+    return this.read(() => {
+      const g = this.s.timelineGeneration.get() as { snap: number | null; snaps: number; obs: number | null };
+      return `${g.snap ?? 0}:${g.snaps}:${g.obs ?? 0}`;
+    });
+  }
+
+  /** The latest snapshot and, per app × cluster it read, its offset from the snapshot's time. */
+  private latestSeen(): LatestSeen {
+    const snap = this.s.latestSnapshot.get() as SnapshotRow | undefined;
+    return snap ? { snap, seen: new Map<number, number>(JSON.parse(snap.seen) as [number, number][]) } : undefined;
   }
 
   /** The drift report's input at a time (latest by default): every app × cluster with its drifted resources. */

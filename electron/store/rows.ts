@@ -13,6 +13,7 @@ import type {
   HistoryEventKind,
   RecordedResource,
   SnapshotRef,
+  TimelineEntry,
 } from '../../shared/report/model';
 
 /** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
@@ -98,6 +99,8 @@ export function prepareStatements(db: Database.Database) {
     ),
     appNames: db.prepare(`SELECT DISTINCT app FROM app_clusters ORDER BY app`),
     appClustersOfApp: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? ORDER BY cluster`),
+    timelineGeneration: db.prepare(`SELECT (SELECT MAX(id) FROM snapshots) AS snap, (SELECT COUNT(*) FROM snapshots) AS snaps, (SELECT MAX(id) FROM observations) AS obs`),
+    appClusterOf: db.prepare(`SELECT id, app, cluster, environment, latest_observation FROM app_clusters WHERE app = ? AND cluster = ?`),
     insertAppCluster: db.prepare(`INSERT INTO app_clusters (app, cluster, environment) VALUES (?, ?, ?)`),
     updateEnvironment: db.prepare(`UPDATE app_clusters SET environment = ? WHERE id = ?`),
     updateLatest: db.prepare(`UPDATE app_clusters SET latest_observation = ? WHERE id = ?`),
@@ -213,4 +216,28 @@ export function driftEpisodes(events: readonly HistoryEvent[]): DriftEpisode[] {
   }
   if (open !== undefined) out.push({ began: open });
   return out;
+}
+
+/** The latest snapshot with its `seen` offsets parsed (undefined before the first snapshot). */
+export type LatestSeen = { readonly snap: SnapshotRow; readonly seen: ReadonlyMap<number, number> } | undefined;
+
+/** An app × cluster's observations as a timeline; the current state was last confirmed by the latest snapshot that read it. */
+export function timelineOf(obs: readonly ObservationRow[], appClusterId: number, latest: LatestSeen): TimelineEntry[] {
+  return obs.map((o, i) => {
+    const next = obs[i + 1];
+    // An unreachable cluster keeps the older time.
+    const offset = !next && latest ? latest.seen.get(appClusterId) : undefined;
+    const lastObservedAt = next ? undefined : offset !== undefined ? latest!.snap.taken_at + offset : o.observed_at;
+    return {
+      since: iso(o.observed_at),
+      ...(next ? { until: iso(next.observed_at) } : {}),
+      revision: o.revision,
+      sync: o.sync,
+      health: { status: o.health, message: o.health_message },
+      ...(o.error !== null ? { error: o.error } : {}),
+      resourceCount: o.resource_count,
+      driftedCount: o.drifted_count,
+      ...(lastObservedAt !== undefined ? { lastObservedAt: iso(lastObservedAt) } : {}),
+    };
+  });
 }

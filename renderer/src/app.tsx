@@ -14,6 +14,7 @@ import { ReportsPage } from './pages/reports-page';
 import { useStore } from './store';
 import { useRouteSync } from './store/route-sync';
 import type { Page } from './store/nav-slice';
+import { LoadError } from './components/load-error';
 
 const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: string }[] = [
   { page: 'fleet', label: 'Fleet' },
@@ -100,15 +101,14 @@ export function App() {
       </nav>
       <main className="content">
         {loadError && (
-          <div role="alert" className="load-error">
-            <strong>Could not open the repository.</strong> <code>{loadError}</code>
-          </div>
+          <LoadError lead="Could not open the repository." message={loadError} />
         )}
-        {!overview && !loadError && <p className="muted">Reading the repository…</p>}
-        {overview && page === 'fleet' && <FleetPage />}
+        {!overview && !loadError && page !== 'fleet' && page !== 'promotions' && <p className="muted">Reading the repository…</p>}
+        {/* The grid and the pipelines need no overview (their own calls bring what they show): they load beside it. */}
+        {page === 'fleet' && <FleetPage />}
         {overview && page === 'applications' && <ApplicationsPage />}
         {overview && page === 'applicationsets' && <AppSetsPage />}
-        {overview && page === 'promotions' && <PromotionsPage />}
+        {page === 'promotions' && <PromotionsPage />}
         {overview && page === 'reports' && <ReportsPage />}
         {overview && page === 'notifications' && <NotificationsPage />}
         {overview && route.page === 'clusters' && (route.cluster ? <ClusterPage name={route.cluster} /> : <ClustersPage />)}

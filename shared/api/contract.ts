@@ -7,6 +7,7 @@ import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
+import type { PackedGrid } from '../fleet/grid-pack';
 import type { RenderedSourceInfo } from '../fleet/render-apps';
 import type { Application } from '../model/application';
 import type { HealthStatus, SyncStatus } from '../model/status';
@@ -18,6 +19,7 @@ import type { ApprovalSubject } from '../promotion/approval';
 import type { GateResult } from '../promotion/gates';
 import type { PromotionPlan } from '../promotion/plan';
 import type { AppVersions } from '../promotion/versions';
+import type { StageValidation } from '../validate/gate';
 import type { ReportApiChannels } from '../report/api';
 import type { AppClusterHistory, RecordedAppCluster } from '../report/model';
 import { REPORT_CHANNELS } from '../report/api';
@@ -109,6 +111,8 @@ export interface PipelineView {
     readonly behind: readonly string[];
     /** The gates into the stage as they would decide now, before anyone approves (soak, freeze, approval, manual). */
     readonly gates: readonly GateResult[];
+    /** The stage's `validation:` requirement: its verdict needs the promoted state rendered (`promotion:stage-validation`). */
+    readonly validation?: StageValidation;
   }[];
   readonly apps: readonly AppVersions[];
 }
@@ -119,6 +123,33 @@ export interface PipelinesOverview {
   readonly problems: readonly string[];
   /** Where they were read: the remote branch promotions push to (`origin/main`) when fetched, else the checkout's HEAD. */
   readonly at?: { readonly ref: string; readonly revision: string };
+  /**
+   * The user's checkout against `at`: the grid and app pages show the checkout's HEAD, promotions build on `at`; when
+   * they differ, both pages say by how many commits.
+   */
+  readonly checkout?: CheckoutStanding;
+}
+
+/** The checkout's HEAD against the revision promotions build on (commits only on each side). */
+export interface CheckoutStanding {
+  readonly revision: string;
+  readonly branch?: string;
+  /** Commits in `at` that the checkout lacks. */
+  readonly behind: number;
+  /** Commits in the checkout that `at` lacks (unpushed). */
+  readonly ahead: number;
+}
+
+/** The validation gate's verdict into one stage now: every app behind rendered with the promoted versions and validated per target cluster. */
+export interface StageValidationView {
+  readonly pipeline: string;
+  readonly stage: string;
+  /** The revision the promoted state was rendered on (the remote branch's tip, as `promotion:pipelines` reads). */
+  readonly revision: string;
+  /** One verdict per app × target cluster that the promotion would change; empty when nothing is behind. */
+  readonly gates: readonly GateResult[];
+  /** Why no verdict could be given (the plan's errors), when none was. */
+  readonly problems: readonly string[];
 }
 
 /** What the UI asks to promote (the UI's confirm dialog counts as an interactive confirmation). */
@@ -208,7 +239,18 @@ export interface DesiredVersionsView {
   readonly revision: string;
   /** App name → version; apps that do not render are left out. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Only the apps asked for (`DesiredVersionsAsk.apps`): the others may still be being read. */
+  readonly partial?: true;
 }
+
+/** Which apps' versions from Git: all (answered once every app is rendered), or these first (the grid's rows in view). */
+export interface DesiredVersionsAsk {
+  /** App names (at most `DESIRED_VERSIONS_ASK_MAX`): rendered before the rest, answered alone. */
+  readonly apps?: readonly string[];
+}
+
+/** The most app names one `fleet:versions` call may ask for first. */
+export const DESIRED_VERSIONS_ASK_MAX = 2000;
 
 /** The apps × clusters grid and how old its figures are. */
 export interface FleetStatusView {
@@ -218,6 +260,11 @@ export interface FleetStatusView {
   /** The repository's HEAD the apps were generated from. */
   readonly revision?: string;
   readonly problems: readonly Problem[];
+}
+
+/** The grid as `fleet:status` and `fleet:refresh` send it: packed (every string once; `unpackGrid` rebuilds it). */
+export interface FleetStatusPacked extends Omit<FleetStatusView, 'grid'> {
+  readonly grid: PackedGrid;
 }
 
 /** One app on one cluster: what Git renders, what was last seen there, and its history. */
@@ -303,15 +350,16 @@ export interface ApiChannels extends ReportApiChannels {
   /** Saves edited text to the file in the working tree (no commit). */
   'appset:save': (req: { readonly file: string; readonly text: string }) => Promise<{ readonly file: string }>;
   /** The grid from the store at once (no cluster contacted), with the apps of HEAD. */
-  'fleet:status': (req: Record<string, never>) => Promise<FleetStatusView>;
+  'fleet:status': (req: Record<string, never>) => Promise<FleetStatusPacked>;
   /** What Git says each app runs at HEAD (rendered once per commit); no cluster is contacted. */
   /** The checkout against its upstream (behind/ahead), from what is fetched; no network. */
   'repo:remote-status': (req: Record<string, never>) => Promise<RemoteStatusView>;
   /** `git fetch` of the upstream's remote: remote-tracking branches only, never the working tree (no pull). */
   'repo:fetch': (req: Record<string, never>) => Promise<RemoteStatusView>;
-  'fleet:versions': (req: Record<string, never>) => Promise<DesiredVersionsView>;
+  /** Every app's version from Git at HEAD (each app rendered once per commit), or those of the apps asked for first. */
+  'fleet:versions': (req: DesiredVersionsAsk) => Promise<DesiredVersionsView>;
   /** Reads the clusters (all, or one app or cluster), records a snapshot and returns the new grid; pushes progress. */
-  'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusView>;
+  'fleet:refresh': (req: { readonly app?: string; readonly cluster?: string }) => Promise<FleetStatusPacked>;
   /** Cancels a running refresh (nothing is recorded). */
   'fleet:cancel': (req: Record<string, never>) => Promise<{ readonly cancelled: boolean }>;
   /** One app on one cluster in detail. */
@@ -343,6 +391,8 @@ export interface ApiChannels extends ReportApiChannels {
   'clusters:list': (req: Record<string, never>) => Promise<readonly ClusterView[]>;
   /** The pipelines at HEAD with each app's versions per stage. */
   'promotion:pipelines': (req: Record<string, never>) => Promise<PipelinesOverview>;
+  /** The validation gate into a stage now, on the revision the pipelines were read at (renders; cached per revision). */
+  'promotion:stage-validation': (req: { readonly pipeline: string; readonly stage: string }) => Promise<StageValidationView>;
   /** Plans a promotion on the remote branch's tip: edits, rendered diff per target cluster, gates; writes nothing. */
   'promotion:plan': (req: PromotionAsk) => Promise<PromotionPlanView>;
   /** Executes a promotion (commit in a worktree, push) after the UI's confirmation. */
@@ -384,7 +434,7 @@ export type RequestOf<C extends Channel> = Parameters<ApiChannels[C]>[0];
 export type ResultOf<C extends Channel> = Awaited<ReturnType<ApiChannels[C]>>;
 
 /** Every channel name, for allow-lists (preload, HTTP bridge); the type check keeps it complete. */
-export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', 'notify:history', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
+export const CHANNELS = ['fleet:overview', 'repo:open', 'appset:source', 'appset:preview', 'appset:save', 'fleet:status', 'fleet:versions', 'repo:remote-status', 'repo:fetch', 'fleet:refresh', 'fleet:cancel', 'app:detail', 'app:tree', 'app:logs', 'app:manifest', 'app:validate', 'fleet:validation', 'app:sync', 'app:access', 'clusters:contexts', 'clusters:save', 'clusters:list', 'cluster:detail', 'promotion:pipelines', 'promotion:stage-validation', 'promotion:plan', 'promotion:execute', 'promotion:history', 'promotion:rollback', 'promotion:rollback-plan', 'promotion:approve', 'notify:history', ...REPORT_CHANNELS] as const satisfies readonly Channel[];
 /** Every event name. */
 export const EVENTS = ['repo:changed', 'progress', 'fleet:updated', 'cluster:state', 'promotion:outcome', 'notify:evaluated'] as const satisfies readonly EventName[];
 

@@ -4,7 +4,7 @@ import type { Params } from '../model/params';
 import type { Problem } from '../problem';
 import { problem } from '../problem';
 import type { FileTree } from '../repo/file-tree';
-import { cloneJson, isPlainObject } from './go-values';
+import { cloneJson, copyOwn, isPlainObject } from './go-values';
 import type { ClusterDecisionSource } from './generators/external';
 import type { TransformResult } from './generators/generate';
 import { transform } from './generators/generate';
@@ -101,6 +101,12 @@ export function isApplicationSet(doc: unknown): boolean {
   return isPlainObject(doc) && doc['kind'] === 'ApplicationSet' && typeof doc['apiVersion'] === 'string' && doc['apiVersion'].startsWith('argoproj.io/');
 }
 
+/** Whether an object has an own enumerable key, without listing its keys (once per generated element). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Reads spec.goTemplate and friends into what generators need. */
@@ -146,8 +152,16 @@ export function toApplication(rendered: unknown, namespace: string | undefined):
       ...(annotations ? { annotations } : {}),
       ...(finalizers && finalizers.length > 0 ? { finalizers } : {}),
     },
-    spec: { ...spec, project: typeof spec['project'] === 'string' ? spec['project'] : '', destination },
+    spec: appSpec(spec, destination),
   };
+}
+
+/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), key by key. */
+function appSpec(spec: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
+  const out = copyOwn(spec);
+  out['project'] = typeof spec['project'] === 'string' ? spec['project'] : '';
+  out['destination'] = destination;
+  return out as unknown as Application['spec'];
 }
 
 /** The Application-shaped object the renderer takes, from an ApplicationSet template (metadata + spec). */
@@ -277,7 +291,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
         const chain = (): string => ps.path.join(' › ');
         try {
           // The renderer builds a new object unless there are no params, when it hands the template back as is.
-          const input = Object.keys(ps.params).length === 0 ? cloneJson(tmplApp) : tmplApp;
+          const input = hasKeys(ps.params) ? tmplApp : cloneJson(tmplApp);
           let rendered: unknown = renderTemplateParams(input, syncPolicy, ps.params, mode);
           if (patchText !== undefined) {
             let text: string;

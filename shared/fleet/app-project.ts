@@ -154,7 +154,21 @@ function sourcePermitted(project: AppProjectSpec, repoURL: string): boolean {
 
 /** Whether the project lets an Application deploy to a destination (server or name, and namespace; `!` denies). */
 export function isDestinationPermitted(project: AppProjectSpec, dst: ProjectDestination): boolean {
+  // Only `*` patterns (the default project's): answered without a glob, so a memo key per destination costs more.
+  if (wildcardsOnly(project)) return destinationPermitted(project, dst);
   return memo(destinationMemo, project, JSON.stringify([dst.name ?? '', dst.server ?? '', dst.namespace ?? '']), () => destinationPermitted(project, dst));
+}
+
+const wildcardMemo = new WeakMap<AppProjectSpec, boolean>();
+
+/** Whether every destination pattern of a project is `*` (matches without compiling a glob). */
+function wildcardsOnly(project: AppProjectSpec): boolean {
+  let got = wildcardMemo.get(project);
+  if (got === undefined) {
+    got = project.destinations.every((d) => d.name === '*' && d.server === '*' && d.namespace === '*');
+    wildcardMemo.set(project, got);
+  }
+  return got;
 }
 
 function destinationPermitted(project: AppProjectSpec, dst: ProjectDestination): boolean {

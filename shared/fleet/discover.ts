@@ -204,7 +204,11 @@ export function appRefusals(fleet: DiscoveredFleet, row: AppRow, objects: readon
 function resolvedDestination(app: Application, clusters: readonly ClusterSpec[]): ProjectDestination {
   const cluster = clusterForApp(app, clusters);
   const d = app.spec.destination;
-  return { ...d, ...(cluster && !d.name ? { name: cluster.name } : {}), ...(cluster && !d.server ? { server: cluster.inCluster ? IN_CLUSTER_SERVER : (cluster.server ?? '') } : {}) };
+  if (!cluster || (d.name && d.server)) return d;
+  // Only server, name and namespace are read: a literal of those, not a spread copy, for each of 30,000 apps.
+  const name = d.name || cluster.name;
+  const server = d.server || (cluster.inCluster ? IN_CLUSTER_SERVER : (cluster.server ?? ''));
+  return d.namespace !== undefined ? { name, server, namespace: d.namespace } : { name, server };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

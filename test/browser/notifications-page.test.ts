@@ -70,22 +70,27 @@ describe('the Notifications page', () => {
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/notifications');
     const table = page.getByRole('table', { name: 'Notification deliveries' });
     await table.waitFor();
+    // serve evaluates once when it starts: what was delivered is not sent again, the refused #pager delivery is tried
+    // again (Argo CD marks a notification sent only once its service accepted it). The page follows live.
+    const config = page.getByLabel('Configuration', { exact: true });
+    await expect.poll(() => config.textContent(), { timeout: 30_000 }).toMatch(/^argocd-notifications-cm from .* · last evaluated \d+ (s|min) ago$/);
+    expect(await config.textContent()).toContain(`argocd-notifications-cm from ${cm} · `);
     const rows = table.locator('tbody tr');
-    expect(await rows.count()).toBe(3);
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
     const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
-    const all = await Promise.all([0, 1, 2].map(cells));
+    const all = await Promise.all([0, 1, 2, 3].map(cells));
     // Newest first: the failed delivery to #pager was recorded after its three attempts.
     const byWhat = all.map((c) => c.slice(1, 6).join(' | ')).sort();
     expect(byWhat).toEqual([
       '✓ sent | on-drift (app-drifted) | dev/api-dev | slack:ops | 1',
       '✓ sent | on-health-degraded (app-health-degraded) | dev/worker-dev | slack:ops | 1',
       '✖ failed | on-drift (app-drifted) | dev/api-dev | slack:pager | 3',
+      '✖ failed | on-drift (app-drifted) | dev/api-dev | slack:pager | 3',
     ]);
     const failed = all.find((c) => c[1] === '✖ failed')!;
     expect(failed[6]).toMatch(/502/);
     // When: how long ago, with the date and time in the user's locale (German here) beside it.
     expect(all[0]![0]).toMatch(/^\d+ s ago \(\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\)$/);
-    expect(await page.getByLabel('Configuration', { exact: true }).textContent()).toBe(`argocd-notifications-cm from ${cm}`);
     const problems = page.getByRole('region', { name: 'Configuration problems' });
     expect(await problems.textContent()).toContain(`${cm}:${typo.line}:${typo.column}: trigger on-typo: condition [0] when does not compile: unrecognized character: U+003D '=' (1:24)`);
     // The webhook URL is a secret: neither it nor its token reaches the page.
@@ -102,13 +107,14 @@ describe('the Notifications page', () => {
     await page.goto(`${ui.serve.url}#/notifications`);
     const config = page.getByLabel('Configuration', { exact: true });
     await config.waitFor();
-    expect(await config.textContent()).toBe('no argocd-notifications-cm found');
+    // serve evaluated the configuration when it started (before the file was removed): the page says when.
+    expect(await config.textContent()).toMatch(/^no argocd-notifications-cm found · last evaluated \d+ (s|min) ago$/);
     expect(await page.locator('.empty-state li').allTextContents()).toEqual([
       `argocd-notifications-cm.yaml in the data folder (${ui.data})`,
       'a ConfigMap argocd-notifications-cm in the repository (a YAML file with "notif" in its path)',
     ]);
     // The typo was in the file removed: no problem is left to show.
     expect(await page.getByRole('region', { name: 'Configuration problems' }).count()).toBe(0);
-    expect(await page.getByRole('table', { name: 'Notification deliveries' }).locator('tbody tr').count()).toBe(3);
+    expect(await page.getByRole('table', { name: 'Notification deliveries' }).locator('tbody tr').count()).toBe(4);
   });
 });

@@ -1,8 +1,9 @@
 // The pipeline graph on the Promotions page, in Chromium against `flotilla serve` on a clone of the example fleet with
 // a real remote and a real store: stages as nodes in promotion order (a fan-out stacked in one column), versions per
 // app, each gate's verdict now (a freeze window closing staging, the soak and approval into prod); a failing gate
-// disables Confirm with its reason, a frozen stage offers no "Promote all", and Roll back opens the revert's plan with
-// its own gates. Approvals are signed with real SSH keys: the promoter's own "Approve (sign)" is shown and rejected
+// disables Confirm with its reason, a frozen stage's promote actions are disabled with the freeze as their reason, Roll
+// back opens the revert's plan with its own gates, and both Promotions and Fleet say when the checkout is behind the
+// promotion base. Approvals are signed with real SSH keys: the promoter's own "Approve (sign)" is shown and rejected
 // (not an approver), alice's, signed in her clone, unblocks Confirm.
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ describe('the pipeline graph', () => {
     cleanupKeys?.();
   });
 
-  it('draws the stages with versions and gate verdicts; a failing gate disables Confirm; a freeze hides Promote all; Roll back opens its plan', async () => {
+  it('draws the stages with versions and gate verdicts; a failing gate disables Confirm; a freeze disables every promote action with its reason; Roll back opens its plan; the checkout against origin/main is said', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 1300 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -74,8 +75,18 @@ describe('the pipeline graph', () => {
     expect(await staging.locator('.stage-behind').textContent()).toBe('2 of 3 apps behind dev');
     expect(await staging.getByRole('list', { name: 'Gates into staging' }).textContent()).toMatch(/✗ freeze fails: staging is frozen from .* release freeze/);
     expect(await staging.getByRole('note').textContent()).toMatch(/^No promotion into staging now: staging is frozen from .*: release freeze$/);
-    // Not offered during the freeze: neither in the graph nor in the table.
-    expect(await page.getByRole('button', { name: 'Promote all dev → staging' }).count()).toBe(0);
+    // Every promote action into the frozen stage is disabled, with the freeze as its description: on the graph and in
+    // the table, "Promote all" and each app's.
+    const described = (name: string) =>
+      page.getByRole('button', { name }).evaluateAll((els) => els.map((b) => [(b as HTMLButtonElement).disabled, document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent ?? '']));
+    const frozenActions = [...(await described('Promote all dev → staging')), ...(await described('Promote frontend dev → staging')), ...(await described('Promote worker dev → staging'))];
+    expect(frozenActions).toHaveLength(4);
+    for (const [disabled, why] of frozenActions) {
+      expect(disabled).toBe(true);
+      expect(why).toMatch(/^No promotion into staging now: staging is frozen from .*: release freeze$/);
+    }
+    // Prod is not frozen: its actions are enabled.
+    expect(await described('Promote all staging → prod')).toEqual([[false, ''], [false, '']]);
 
     const prod = graph.getByRole('article', { name: 'Stage prod' });
     expect(await prod.locator('.stage-behind').textContent()).toBe('1 of 3 apps behind staging');
@@ -122,8 +133,15 @@ describe('the pipeline graph', () => {
     await confirm.click();
     await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 60_000 }).toContain('Promotion #1 pushed');
     expect(f.remoteFile('apps/api/overlays/prod/kustomization.yaml')).toContain('newTag: "2.4.0"');
-    // The push moved origin/main past the checkout: the header says so (the working tree is left alone).
+    // The push moved origin/main past the checkout: the header says so (the working tree is left alone), and so does
+    // this page, which reads origin/main where the grid reads the checkout.
     await expect.poll(() => page.getByLabel('Checkout against its remote').textContent(), { timeout: 30_000 }).toMatch(/^1 behind origin\/main/);
+    const localHead = git(f.work, 'rev-parse', '--short=7', 'HEAD').trim();
+    await expect
+      .poll(() => page.getByRole('note', { name: 'Checkout against the promotion base' }).textContent(), { timeout: 30_000 })
+      .toBe(`Your checkout (main @ ${localHead}) is behind origin/main by 1 commit: the Fleet grid and app pages show your checkout, this page shows origin/main, which promotions build on. Pull to bring your checkout up to it, or fetch origin to see whether origin/main moved since.`);
+    expect(await page.getByLabel('Pipelines read at').textContent()).toContain(`at origin/main ${git(f.work, 'rev-parse', '--short=7', 'origin/main').trim()}`);
+    await shoot(page, 'pipeline-graph-checkout-behind');
 
     // The graph follows: prod in step with staging, and its Roll back opens the revert's plan.
     await expect.poll(() => prod.locator('.stage-behind').textContent(), { timeout: 30_000 }).toBe('in step with staging');
@@ -136,12 +154,12 @@ describe('the pipeline graph', () => {
     expect(await rollback.getByRole('button', { name: 'Confirm rollback of #1' }).isDisabled()).toBe(true);
     await rollback.getByRole('button', { name: 'Cancel' }).click();
 
-    // One app into the frozen stage: the plan's Confirm is disabled by the freeze, with the reason.
-    await page.getByRole('table', { name: 'Versions of pipeline apps' }).getByRole('button', { name: 'Promote frontend dev → staging' }).click();
-    const frozen = page.getByRole('dialog', { name: 'Plan: frontend dev → staging' });
-    await frozen.getByRole('table', { name: 'Gates' }).waitFor({ timeout: 60_000 });
-    expect(await frozen.getByRole('button', { name: 'Confirm promotion' }).isDisabled()).toBe(true);
-    expect(await frozen.locator('#confirm-blockers').textContent()).toMatch(/freeze gate: staging is frozen from .*: release freeze/);
+    // The Fleet page says where its versions come from, against the same remote.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Fleet' }).click();
+    await expect
+      .poll(() => page.getByRole('note', { name: 'Versions read at' }).textContent(), { timeout: 30_000 })
+      .toBe(`Versions from Git are your checkout's (${localHead}), which is behind origin/main by 1 commit; promotions build on origin/main (the Promotions page shows it).`);
+    await checkAccessibility(page, 'fleet page with the checkout behind');
     expect(errors).toEqual([]);
   }, 240_000);
 });

@@ -48,6 +48,16 @@ describe('validation in the UI (Chromium, flotilla serve)', () => {
 
     // The promotion plan: the promoted state's findings on prod, and the failed validation gate.
     await page.getByRole('button', { name: 'Promotions' }).click();
+    // The pipeline graph: prod requires validation; promoting staging's privileged api container there would fail it,
+    // which the prod node says (the promoted state rendered and validated per target cluster, as the plan does).
+    const prodGates = page.getByRole('article', { name: 'Stage prod' }).getByRole('list', { name: 'Gates into prod' });
+    await expect.poll(() => prodGates.textContent(), { timeout: 60_000 }).toMatch(/✗ validation fails: \d+ of \d+ app × clusters? pass \(schema, lint errors, score ≥ 0\)/);
+    expect(await prodGates.textContent()).toMatch(/api on prod: \d+ findings block \(.*\): .*privileged/);
+    expect(await page.getByRole('article', { name: 'Stage prod' }).getAttribute('class')).toContain('gated');
+    // Staging requires none: no validation line there.
+    expect(await page.getByRole('article', { name: 'Stage staging' }).textContent()).not.toContain('validation');
+    await shoot(page, 'validation-pipeline-graph');
+    await checkAccessibility(page, 'pipeline graph with a validation gate');
     const table = page.getByRole('table', { name: 'Versions of pipeline apps' });
     await table.getByRole('button', { name: 'Promote api staging → prod' }).click();
     const dialog = page.getByRole('dialog', { name: 'Plan: api staging → prod' });
@@ -59,5 +69,5 @@ describe('validation in the UI (Chromium, flotilla serve)', () => {
     await findings.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(screenshotDir, 'validation-plan.png') });
     expect(errors).toEqual([]);
-  });
+  }, 240_000);
 });

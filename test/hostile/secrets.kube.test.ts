@@ -148,6 +148,7 @@ describe('a planted Secret value appears nowhere outside the cluster and the rep
       'clusters:save': { name: 'dev', context: fleet.clusters.find((c) => c.name === 'dev')!.context, environment: 'development', labels: {} },
       'clusters:list': {},
       'promotion:pipelines': {},
+      'promotion:stage-validation': { pipeline: 'apps', stage: 'staging' },
       'promotion:plan': ask,
       'promotion:execute': ask,
       'promotion:history': {},

@@ -44,8 +44,11 @@ export class NotifyService {
   private queue: Promise<unknown> = Promise.resolve();
   private store: NotifyStore | undefined;
   private readonly offs: (() => void)[] = [];
-  /** What the last evaluation found beyond reading the configuration (templates that fail, unknown triggers…). */
-  private last: { readonly at: string; readonly problems: readonly Problem[] } | undefined;
+  /**
+   * When the last evaluation ran, the configuration it read, and what it found beyond reading that configuration
+   * (templates that fail, deliveries refused…).
+   */
+  private last: { readonly at: string; readonly source?: string; readonly problems: readonly Problem[] } | undefined;
 
   constructor(
     private readonly session: Session,
@@ -62,11 +65,13 @@ export class NotifyService {
 
   /**
    * The Notifications page: the configuration read now (so a fixed trigger's problem goes at once), the problems of
-   * the last evaluation, and the latest deliveries. No secret value: errors were masked before they were recorded.
+   * the last evaluation when it read the same configuration (a removed or moved one's no longer apply), and the latest
+   * deliveries. No secret value: errors were masked before they were recorded.
    */
   async view(limit = 200): Promise<NotificationsView> {
     const loaded = await this.loadConfig();
     const seen = new Set(loaded.problems.map((p) => JSON.stringify(p)));
+    const lastProblems = this.last && this.last.source === loaded.config?.source ? this.last.problems : [];
     return {
       ...(loaded.config ? { source: loaded.config.source } : {}),
       places: [
@@ -74,7 +79,7 @@ export class NotifyService {
         `a ConfigMap ${NOTIFICATIONS_CONFIGMAP} in the repository (a YAML file with "notif" in its path)`,
         ...(this.options.configCluster ? [`the ${this.options.configNamespace ?? 'argocd'} namespace of cluster ${this.options.configCluster}`] : []),
       ],
-      problems: [...loaded.problems, ...(this.last?.problems ?? []).filter((p) => !seen.has(JSON.stringify(p)))],
+      problems: [...loaded.problems, ...lastProblems.filter((p) => !seen.has(JSON.stringify(p)))],
       ...(this.last ? { evaluatedAt: this.last.at } : {}),
       // A data folder that never sent anything has no notifications.sqlite: the page does not create one.
       deliveries: this.store || existsSync(notifyStoreFile(this.session.options.dataDir)) ? this.deliveries(limit) : [],
@@ -128,20 +133,22 @@ export class NotifyService {
   }
 
   private async pass(): Promise<NotifyPass> {
-    const pass = await this.evaluateOnce();
+    const { pass, fromConfig } = await this.evaluateOnce();
     const at = new Date().toISOString();
-    this.last = { at, problems: pass.problems };
+    this.last = { at, ...(pass.source !== undefined ? { source: pass.source } : {}), problems: pass.problems.slice(fromConfig) };
     this.session.events.emit('notify:evaluated', { at, deliveries: pass.deliveries.length });
     return pass;
   }
 
-  private async evaluateOnce(): Promise<NotifyPass> {
+  /** One evaluation, and how many of its problems (the first ones) came from reading the configuration. */
+  private async evaluateOnce(): Promise<{ readonly pass: NotifyPass; readonly fromConfig: number }> {
     const fleet = await this.session.fleet();
     const overview = await fleet.overview();
     const loaded = await this.loadConfig();
     const problems: Problem[] = [...loaded.problems];
     const config = loaded.config;
-    if (!config) return { deliveries: [], problems };
+    const fromConfig = problems.length;
+    if (!config) return { pass: { deliveries: [], problems }, fromConfig };
     const source = config.source;
     const fleetStore = this.session.store();
     const latest = fleetStore.fleetAt();
@@ -174,7 +181,7 @@ export class NotifyService {
       }
       deliveries.push(await this.send(n, resolved.service, loaded.secrets, problems));
     }
-    return { source, deliveries, problems };
+    return { pass: { source, deliveries, problems }, fromConfig };
   }
 
   private async send(n: PendingNotification, service: ServiceConfig, secrets: ReadonlyMap<string, string>, problems: Problem[]): Promise<DeliveryRecord> {

@@ -1,41 +1,33 @@
 import path from 'node:path';
-import type { ApiHandlers, PipelinesOverview, PromotionAsk } from '../../../shared/api/contract';
-import { stageClusters } from '../../../shared/promotion/plan';
-import { fleetClusters } from '../../../shared/fleet/overview';
-import { scanRepository } from '../../../shared/repo/scan';
-import type { PipelineSpec } from '../../../shared/promotion/pipeline';
-import type { AppVersions } from '../../../shared/promotion/versions';
-import { pipelineVersions } from '../../../shared/promotion/versions';
-import type { FileTree } from '../../../shared/repo/file-tree';
+import type { ApiHandlers, PromotionAsk } from '../../../shared/api/contract';
+import { pipelinesOverview, stageValidation } from './pipelines-view';
 import type { Session } from '../session';
 import type { PromoteOptions } from './promotion-service';
 import { PromotionService } from './promotion-service';
 import { verifyPromotion } from './verify';
 
-type PromotionChannels = 'promotion:pipelines' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan' | 'promotion:approve';
-
-/** Each pipeline's versions per app and stage by commit: a pure function of the tree, so read once per commit. */
-const versionsCache = new Map<string, readonly AppVersions[]>();
-const VERSIONS_CACHED = 8;
-
-function versionsOf(revision: string, pipeline: PipelineSpec, tree: FileTree): readonly AppVersions[] {
-  const key = `${revision}\u0000${pipeline.file}\u0000${pipeline.name}`;
-  let v = versionsCache.get(key);
-  if (!v) {
-    v = pipelineVersions(pipeline, tree);
-    if (versionsCache.size >= VERSIONS_CACHED) versionsCache.delete(versionsCache.keys().next().value!);
-    versionsCache.set(key, v);
-  }
-  return v;
-}
+type PromotionChannels = 'promotion:pipelines' | 'promotion:stage-validation' | 'promotion:plan' | 'promotion:execute' | 'promotion:history' | 'promotion:rollback' | 'promotion:rollback-plan' | 'promotion:approve';
 
 /** The store file of a session's data folder. */
 export function sessionStoreFile(session: Session): string {
   return path.join(session.options.dataDir, 'flotilla.db');
 }
 
+/** The promotion service of each session's repository, opened once (two git processes) and kept while it is open. */
+const services = new WeakMap<Session, { readonly root: string; readonly service: Promise<PromotionService> }>();
+
 async function service(session: Session): Promise<PromotionService> {
-  return PromotionService.open((await session.fleet()).repo.root, { storeFile: sessionStoreFile(session) });
+  const root = (await session.fleet()).repo.root;
+  let kept = services.get(session);
+  if (kept?.root !== root) {
+    kept = { root, service: PromotionService.open(root, { storeFile: sessionStoreFile(session) }) };
+    services.set(session, kept);
+    const mine = kept;
+    mine.service.catch(() => {
+      if (services.get(session) === mine) services.delete(session);
+    });
+  }
+  return kept.service;
 }
 
 function options(req: PromotionAsk): PromoteOptions {
@@ -49,34 +41,8 @@ function options(req: PromotionAsk): PromoteOptions {
 /** The promotion channels of the API handler table. */
 export function promotionHandlers(session: Session): Pick<ApiHandlers, PromotionChannels> {
   return {
-    'promotion:pipelines': async (): Promise<PipelinesOverview> => {
-      const svc = await service(session);
-      const at = await svc.pipelinesRevision();
-      const tree = svc.repo.treeAt(at.revision);
-      const scan = scanRepository(tree);
-      const { pipelines, problems } = svc.pipelinesAt(tree, scan);
-      const clusters = fleetClusters(scan);
-      return {
-        pipelines: pipelines.map((p) => {
-          const apps = versionsOf(at.revision, p, tree);
-          const statuses = new Map(svc.stageStatusesAt(p, at.revision, tree, scan, apps).map((s) => [s.stage, s]));
-          return {
-            name: p.name,
-            file: p.file,
-            stages: p.stages.map((s) => ({
-              name: s.name,
-              ...(s.from !== undefined ? { from: s.from } : {}),
-              clusters: stageClusters(s, clusters),
-              behind: statuses.get(s.name)?.behind ?? [],
-              gates: statuses.get(s.name)?.gates ?? [],
-            })),
-            apps,
-          };
-        }),
-        problems,
-        at,
-      };
-    },
+    'promotion:pipelines': async () => pipelinesOverview(await service(session)),
+    'promotion:stage-validation': async ({ pipeline, stage }) => stageValidation(await service(session), pipeline, stage),
     'promotion:plan': async (req) => (await service(session)).plan({ ...options(req), ...(req.live ? { live: { kubeconfig: session.kubeconfig() } } : {}) }),
     'promotion:execute': async (req) => {
       const svc = await service(session);

@@ -16,7 +16,7 @@ import type { PromotionRecordView } from '../../../shared/promotion/history';
 import type { PromotionPlanView } from '../../../shared/api/contract';
 import type { PipelineSpec } from '../../../shared/promotion/pipeline';
 import { parsePipelineFile } from '../../../shared/promotion/pipeline';
-import type { PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
+import type { GeneratedApplication, PromotionPlan, PromotionRequest } from '../../../shared/promotion/plan';
 import { planBlockers, planPromotion, planVersions, stageClusters } from '../../../shared/promotion/plan';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { matchesAny } from '../../../shared/repo/glob';
@@ -26,6 +26,7 @@ import type { AppVersions } from '../../../shared/promotion/versions';
 import type { StageStatus } from '../../../shared/promotion/stage-status';
 import { stageStatuses } from '../../../shared/promotion/stage-status';
 import { normalizeRepoUrl } from '../git-reader';
+import type { HeadInfo } from '../git-repo';
 import { GitRepository } from '../git-repo';
 import type { CommitSignatureVerifier } from '../git-signatures';
 import { verifierFor } from '../git-signatures';
@@ -123,6 +124,19 @@ export class PromotionService {
     const planned = await this.planAt(req, target.remote, target.branch);
     if (!req.live) return planned;
     return { ...planned, live: await liveDiffs(this.repo, planned.base, planned.plan, req.live) };
+  }
+
+  /** Plans on what is already fetched, contacting no remote: the pipeline graph's validation verdicts. */
+  async planFetched(req: PromoteOptions): Promise<PlannedPromotion> {
+    const target = await this.target(req.pipeline, false);
+    return this.planAt(req, target.remote, target.branch);
+  }
+
+  /** The checkout's HEAD against a revision (the one promotions build on): commits on each side only. */
+  async checkoutAgainst(revision: string, known?: HeadInfo): Promise<{ revision: string; branch?: string; ahead: number; behind: number }> {
+    const head = known ?? (await this.repo.head());
+    const [ahead, behind] = head.sha === revision ? [0, 0] : (await this.repo.git.raw(['rev-list', '--left-right', '--count', `${head.sha}...${revision}`])).trim().split(/\s+/).map(Number);
+    return { revision: head.sha, ...(head.branch ? { branch: head.branch } : {}), ahead: ahead ?? 0, behind: behind ?? 0 };
   }
 
   /** The promotions recorded, newest first. */
@@ -340,9 +354,9 @@ export class PromotionService {
    * Where the Promotions page reads its pipelines: the fetched remote branch promotions build on and push to (what the
    * GitOps tool deploys, so a pushed promotion shows at once), else the checkout's HEAD when there is no such remote.
    */
-  async pipelinesRevision(): Promise<{ readonly revision: string; readonly ref: string }> {
-    const head = await this.repo.head();
-    const first = this.pipelinesAt(this.repo.treeAt(head.sha)).pipelines[0];
+  async pipelinesRevision(pipelinesAt: (sha: string) => readonly PipelineSpec[] = (sha) => this.pipelinesAt(this.repo.treeAt(sha)).pipelines, known?: HeadInfo): Promise<{ readonly revision: string; readonly ref: string }> {
+    const head = known ?? (await this.repo.head());
+    const first = pipelinesAt(head.sha)[0];
     if (first) {
       const branch = first.git.branch ?? head.branch ?? 'main';
       const sha = this.repo.resolve(`refs/remotes/${first.git.remote}/${branch}`);
@@ -355,21 +369,25 @@ export class PromotionService {
    * Each stage's status at a revision for the pipeline graph: the apps behind the stage they are promoted from and the
    * gates' current verdicts (soak from the recorded history, freeze windows, approvals still needed), nothing rendered.
    */
-  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[]): StageStatus[] {
-    const generated = generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs));
+  stageStatusesAt(pipeline: PipelineSpec, revision: string, tree: FileTree, scan: RepoScan, versions: readonly AppVersions[], applications: readonly GeneratedApplication[] = this.applicationsAt(revision, scan)): StageStatus[] {
     const history = historyReader(this.opts.storeFile);
     try {
       return stageStatuses({
         pipeline,
         tree,
         clusters: fleetClusters(scan),
-        applications: generated.apps.map((a) => ({ application: a.application, appset: a.appset })),
+        applications,
         versions,
-        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: versionsReader(this.repo, pipeline) },
+        gates: { now: this.now(), confirmation: 'interactive', ...(history ? { history: history.read } : {}), versionsAt: versionsReader(this.repo, pipeline, { revision, versions }) },
       });
     } finally {
       history?.close();
     }
+  }
+
+  /** The Applications the repository generates at a revision (its branch standing for HEAD), for the gates. */
+  applicationsAt(revision: string, scan: RepoScan): GeneratedApplication[] {
+    return generateAll(scan, this.readerAt(revision, '', scan.fleet.repoURLs)).apps.map((a) => ({ application: a.application, appset: a.appset }));
   }
 
   private choosePipeline(tree: FileTree, name: string | undefined): PipelineSpec {
@@ -476,6 +494,7 @@ export class PromotionService {
   }
 
 }
+
 /** Whether a file that did not parse looks like a Flotilla pipeline (not, say, a Tekton Pipeline). */
 function isPipelineText(text: string): boolean {
   return /\bkind:\s*["']?Pipeline\b/.test(text) && /flotilla\.dev\/v1alpha1/.test(text);

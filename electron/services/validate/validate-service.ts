@@ -29,6 +29,7 @@ import type { RenderAppsQuery, RevisionDiscovery } from '../render-service';
 import { discoverRevision, renderApps } from '../render-service';
 import { admissionValidators } from './admission-live';
 import { bundledSchemasFor } from './bundled-schemas';
+import { sliceYielder } from '../event-loop-slices';
 
 // Validation of what Flotilla renders, per target cluster: each app's objects against the schemas of the cluster's
 // Kubernetes version (its own /openapi/v3 when a caller provides it, else the bundled minor) and the CRDs of the
@@ -126,7 +127,9 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
     manager?.close();
   }
   const targets: ValidationTarget[] = [];
+  const slice = sliceYielder();
   for (const [i, r] of rendered.entries()) {
+    await slice();
     const cluster = clusters.find((c) => c.name === r.cluster);
     const { set, source, note } = await setFor(cluster);
     const inputs = inputsOf[i]!;

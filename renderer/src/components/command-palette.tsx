@@ -28,6 +28,7 @@ export function CommandPalette() {
   const open = useStore((s) => s.paletteOpen);
   const setOpen = useStore((s) => s.setPaletteOpen);
   const overview = useStore((s) => s.overview);
+  const loadError = useStore((s) => s.loadError);
   const navigate = useStore((s) => s.navigate);
   const openApp = useStore((s) => s.openApp);
   const go = useStore((s) => s.go);
@@ -35,6 +36,10 @@ export function CommandPalette() {
   const refresh = useStore((s) => s.refresh);
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
+  // The grid shows before the repository's overview is read (apps, clusters, ApplicationSets come with it): an Enter
+  // pressed meanwhile runs the first match once it is read, never a match from the partial list.
+  const [pending, setPending] = useState(false);
+  const reading = !overview && !loadError;
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -51,6 +56,7 @@ export function CommandPalette() {
     if (open) {
       setQ('');
       setActive(0);
+      setPending(false);
       input.current?.focus();
     }
   }, [open]);
@@ -87,12 +93,19 @@ export function CommandPalette() {
     return commands.filter((c) => words.every((w) => `${c.kind} ${c.label}`.toLowerCase().includes(w))).slice(0, 50);
   }, [commands, q]);
 
-  if (!open) return null;
   const run = (c: Command | undefined): void => {
     if (!c) return;
     setOpen(false);
     c.run();
   };
+  useEffect(() => {
+    if (!pending || reading) return;
+    setPending(false);
+    run(matches[active]);
+    // Runs once, when the overview arrives after an Enter; `run` and the matches are read as they are then.
+  }, [pending, reading]);
+
+  if (!open) return null;
   return (
     <div className="palette-backdrop" onClick={() => setOpen(false)}>
       <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onClick={(e) => e.stopPropagation()}>
@@ -116,7 +129,10 @@ export function CommandPalette() {
             } else if (e.key === 'ArrowUp') {
               e.preventDefault();
               setActive((i) => Math.max(0, i - 1));
-            } else if (e.key === 'Enter') run(matches[active]);
+            } else if (e.key === 'Enter') {
+              if (reading) setPending(true);
+              else run(matches[active]);
+            }
           }}
         />
         <ul id="palette-list" role="listbox" aria-label="Matches">
@@ -125,8 +141,13 @@ export function CommandPalette() {
               <span className={`kind kind-${c.kind}`}>{c.kind}</span> {c.label}
             </li>
           ))}
-          {matches.length === 0 && <li className="muted">No match</li>}
+          {matches.length === 0 && !reading && <li className="muted">No match</li>}
         </ul>
+        {reading && (
+          <p className="muted" role="status">
+            Reading the repository for its apps, clusters and ApplicationSets{pending ? ': the first match opens once it is read' : '…'}
+          </p>
+        )}
       </div>
     </div>
   );

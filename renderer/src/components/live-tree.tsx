@@ -7,6 +7,7 @@ import { treeOrder } from '../../../shared/fleet/resource-tree';
 import { getApi } from '../api/bridge';
 import { age, HealthBadge } from './badges';
 import { ProblemList } from './problem-list';
+import { LoadError } from './load-error';
 
 /** How often a followed log is read again (the API serves a bounded tail; the viewer keeps at most LOG_TAIL_LINES lines). */
 const FOLLOW_MS = 2000;
@@ -48,9 +49,7 @@ export function LiveTree({ app, cluster }: { readonly app: string; readonly clus
         </button>
       </p>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {tree && <ProblemList problems={tree.problems} title="Could not read" />}
       {tree && (
@@ -126,7 +125,7 @@ function NodeManifest({ app, cluster, node }: { readonly app: string; readonly c
       live = false;
     };
   }, [app, cluster, node]);
-  if (error) return <div role="alert" className="load-error"><code>{error}</code></div>;
+  if (error) return <LoadError message={error} />;
   if (!m) return <p className="muted">Reading…</p>;
   return (
     <div className="manifest-pair">
@@ -196,9 +195,7 @@ export function PodLogs({ app, cluster, namespace, pod, containers }: { readonly
         {logs?.truncated && <span className="muted"> · last {LOG_TAIL_LINES} lines</span>}
       </div>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       <pre ref={pre} className="manifests logs" aria-label={`Logs of ${pod} ${container}`}>
         {logs ? logs.text || '(no output)' : 'Reading…'}
@@ -256,7 +253,7 @@ export function AppEvents({ app, cluster }: { readonly app: string; readonly clu
       live = false;
     };
   }, [app, cluster]);
-  if (error) return <div role="alert" className="load-error"><code>{error}</code></div>;
+  if (error) return <LoadError message={error} />;
   if (!tree) return <p className="muted">Reading {cluster}…</p>;
   const warnings = tree.events.filter((e) => e.type === 'Warning').length;
   return (

@@ -3,6 +3,7 @@ import type { AppAccessView } from '../../../shared/api/app-access';
 import type { SyncResultView } from '../../../shared/api/contract';
 import { getApi } from '../api/bridge';
 import { ProblemList } from './problem-list';
+import { LoadError } from './load-error';
 
 // The app page's Sync: what the cluster's user may do is asked first (SelfSubjectAccessReview, nothing changed);
 // Sync and Prune are offered only when allowed, else disabled with the reason. Then a server-side dry run shows what
@@ -79,9 +80,7 @@ export function SyncAction({ app, cluster, onDone }: { readonly app: string; rea
         </p>
       )}
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {shown && (
         <div>

@@ -1,9 +1,13 @@
 import { age } from './badges';
 
+/** One formatter for every date shown: `toLocaleString` with options builds a new one per call (~0.1 ms each). */
+let format: Intl.DateTimeFormat | undefined;
+
 /** A moment in the user's locale: its date and time, to the minute (e.g. "5 Dec 2026, 21:04"). */
 export function localTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  format ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime()) ? iso : format.format(d);
 }
 
 /** A moment as people read it: how long ago ("12 min ago"), with the date and time in the user's locale beside it or on hover. */

@@ -16,6 +16,7 @@ import { When } from '../components/when';
 import { useStore } from '../store';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 import type { Application } from '../../../shared/model/application';
+import { LoadError } from '../components/load-error';
 
 const TABS = ['Resources', 'Tree', 'Events', 'Diff', 'Manifests', 'Validation', 'History'] as const;
 type Tab = (typeof TABS)[number];
@@ -93,9 +94,7 @@ export function AppPage() {
       </div>
       <SyncAction app={ref.app} cluster={ref.cluster} onDone={() => void useStore.getState().reloadDetail()} />
       {detailError && (
-        <div role="alert" className="load-error">
-          <code>{detailError}</code>
-        </div>
+        <LoadError message={detailError} />
       )}
       {detail && (
         <>
@@ -107,9 +106,7 @@ export function AppPage() {
             </p>
           )}
           {status?.error && (
-            <div role="alert" className="load-error">
-              <code>{status.error}</code>
-            </div>
+            <LoadError message={status.error} />
           )}
           {status?.controller && <ControllerView controller={status.controller} verdict={{ sync: status.sync, drifted: status.driftedCount, ...(status.error ? { error: status.error } : {}), revision: status.revision }} />}
           {detail.signature && <SignatureRow signature={detail.signature} />}
@@ -149,9 +146,7 @@ function Validation({ app, cluster }: { readonly app: string; readonly cluster: 
   }, [app, cluster, mine, load]);
   if (mine && error)
     return (
-      <div role="alert" className="load-error">
-        <code>{error}</code>
-      </div>
+      <LoadError message={error} />
     );
   if (!mine || !v) return <p className="muted">Validating…</p>;
   const errors = v.findings.filter((f) => f.severity === 'error').length;

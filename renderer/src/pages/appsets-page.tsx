@@ -3,6 +3,7 @@ import type { AppRow } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/problem';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 /** The ApplicationSets page: pick a file, edit it in place, and see what it generates and why, as you type. */
 export function AppSetsPage() {
@@ -61,9 +62,7 @@ function AppSetEditor() {
       </div>
       <div className="result-pane">
         {previewError && (
-          <div role="alert" className="load-error">
-            <code>{previewError}</code>
-          </div>
+          <LoadError message={previewError} />
         )}
         <ProblemList problems={problems} />
         {preview?.appsets.map((s) => (

@@ -5,6 +5,7 @@ import type { GridCell } from '../../../shared/fleet/grid';
 import { HealthBadge, SyncBadge } from '../components/badges';
 import { When } from '../components/when';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 /** How many Namespaces are listed before the rest fold away. */
 const NAMESPACES_SHOWN = 40;
@@ -35,9 +36,7 @@ export function ClusterPage({ name }: { readonly name: string }) {
         </button>
       </div>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {!shown && !error && <p className="muted">Connecting to {name}…</p>}
       {c && (

@@ -4,6 +4,7 @@ import { sortByEnvironment } from '../../../shared/fleet/environment-order';
 import { HealthBadge, SyncBadge } from '../components/badges';
 import { When } from '../components/when';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 /** The Clusters page: every cluster of the fleet with its connection state, version, environment and labels. */
 export function ClustersPage() {
@@ -22,9 +23,7 @@ export function ClustersPage() {
         </button>
       </div>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {!clusters && !error && <p className="muted">Connecting to the clusters…</p>}
       <ClusterForm />

@@ -1,5 +1,5 @@
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from '../../../shared/fleet/grid';
 import { cellVerdict as verdictOf, clusterUnreachable, filterGrid, runningDiffers, shownVersion, versionSkew, withDesiredVersions } from '../../../shared/fleet/grid';
 import { verdictsBeside } from '../../../shared/controllers/summary';
@@ -10,6 +10,7 @@ import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 const ROW_HEIGHT = 44;
 const OVERSCAN = 8;
@@ -38,21 +39,18 @@ export function FleetPage() {
     if (!desired) void loadDesired();
   }, [desired, loadDesired]);
 
-  const grid = useMemo(() => (status ? (desired ? withDesiredVersions(status.grid, desired.versions) : status.grid) : undefined), [status, desired]);
+  // Until every app's version from Git is read (minutes at 30,000 Applications), the rows in view are read first.
+  const soFar = useStore((s) => s.desiredSoFar);
+  const current = desired !== undefined && desired.revision === status?.revision;
+  const versions = useMemo(() => (current || !soFar || soFar.revision !== status?.revision ? desired?.versions : { ...desired?.versions, ...soFar.versions }), [current, desired, soFar, status?.revision]);
+  const grid = useMemo(() => (status ? (versions ? withDesiredVersions(status.grid, versions) : status.grid) : undefined), [status, versions]);
   const view = useMemo(() => (grid ? filterGrid(grid, filter) : undefined), [grid, filter]);
+  const counts = useMemo(() => (grid ? summaryCounts(grid) : undefined), [grid]);
   if (statusError && !status)
     return (
-      <div role="alert" className="load-error">
-        <code>{statusError}</code>
-      </div>
+      <LoadError message={statusError} />
     );
-  if (!status || !view || !grid) return <p className="muted">Reading the store…</p>;
-  const cells = grid.rows.flatMap((r) => Object.values(r.cells));
-  const count = (pred: (c: (typeof cells)[number]) => boolean): number => cells.filter(pred).length;
-  // Sync counts only what the last refresh read: a cell whose cluster could not be read is counted as unreachable,
-  // never as the Synced (or OutOfSync) it was when last observed.
-  const read = (pred: (c: (typeof cells)[number]) => boolean): number => count((c) => !c.unreachable && pred(c));
-  const unreachable = count((c) => c.unreachable !== undefined);
+  if (!status || !view || !grid || !counts) return <p className="muted">Reading the store…</p>;
   return (
     <div className="page fleet-page">
       <div className="page-head">
@@ -72,20 +70,19 @@ export function FleetPage() {
       </div>
       {refreshing && <ProgressBar progress={progress} onCancel={() => void cancel()} />}
       {statusError && (
-        <div role="alert" className="load-error">
-          <code>{statusError}</code>
-        </div>
+        <LoadError message={statusError} />
       )}
       <div className="cards" role="list" aria-label="Fleet summary">
-        <Card label="App × clusters" value={cells.length} />
-        <Card label="Synced" value={read((c) => c.sync === 'Synced')} tone="good" />
-        <Card label="OutOfSync" value={read((c) => c.sync === 'OutOfSync')} tone={read((c) => c.sync === 'OutOfSync') ? 'bad' : 'good'} />
-        <Card label="Degraded" value={read((c) => c.health === 'Degraded')} tone={read((c) => c.health === 'Degraded') ? 'bad' : 'good'} />
-        <Card label="Progressing" value={read((c) => c.health === 'Progressing')} />
-        <Card label="Missing" value={read((c) => c.health === 'Missing')} tone={read((c) => c.health === 'Missing') ? 'bad' : 'good'} />
-        <Card label="Unknown" value={read((c) => c.sync === 'Unknown')} />
-        {unreachable > 0 && <Card label="Unreachable" value={unreachable} tone="bad" />}
+        <Card label="App × clusters" value={counts.cells} />
+        <Card label="Synced" value={counts.synced} tone="good" />
+        <Card label="OutOfSync" value={counts.outOfSync} tone={counts.outOfSync ? 'bad' : 'good'} />
+        <Card label="Degraded" value={counts.degraded} tone={counts.degraded ? 'bad' : 'good'} />
+        <Card label="Progressing" value={counts.progressing} />
+        <Card label="Missing" value={counts.missing} tone={counts.missing ? 'bad' : 'good'} />
+        <Card label="Unknown" value={counts.unknown} />
+        {counts.unreachable > 0 && <Card label="Unreachable" value={counts.unreachable} tone="bad" />}
       </div>
+      <CheckoutNote revision={status.revision} />
       <ProblemList problems={status.problems} />
       <Filters environments={grid.environments} />
       <p className="muted" aria-live="polite">
@@ -96,9 +93,49 @@ export function FleetPage() {
           </button>
         ) : null}
       </p>
-      <Grid rows={view.rows} clusters={view.clusters} />
-      <SkewView grid={grid} versionsFromGit={desired !== undefined} />
+      <Grid rows={view.rows} clusters={view.clusters} versionsPending={!current} />
+      <SkewView grid={grid} versionsFromGit={current} />
     </div>
+  );
+}
+
+/**
+ * The summary cards' figures in one pass over the cells. Sync and health count only what the last refresh read: a
+ * cell whose cluster could not be read is counted as unreachable, never as the Synced (or OutOfSync) it was when last
+ * observed.
+ */
+function summaryCounts(grid: FleetGrid) {
+  const n = { cells: 0, synced: 0, outOfSync: 0, degraded: 0, progressing: 0, missing: 0, unknown: 0, unreachable: 0 };
+  for (const r of grid.rows)
+    for (const c of Object.values(r.cells)) {
+      n.cells++;
+      if (c.unreachable !== undefined) {
+        n.unreachable++;
+        continue;
+      }
+      if (c.sync === 'Synced') n.synced++;
+      else if (c.sync === 'OutOfSync') n.outOfSync++;
+      else if (c.sync === 'Unknown') n.unknown++;
+      if (c.health === 'Degraded') n.degraded++;
+      else if (c.health === 'Progressing') n.progressing++;
+      else if (c.health === 'Missing') n.missing++;
+    }
+  return n;
+}
+
+/**
+ * What the grid's versions from Git are read at: the checkout's HEAD. When the checkout is behind or ahead of its
+ * remote branch (where promotions build, which the Promotions page shows), it says so here too.
+ */
+function CheckoutNote({ revision }: { readonly revision: string | undefined }) {
+  const remote = useStore((s) => s.remote);
+  if (!revision || !remote?.upstream || (!remote.behind && !remote.ahead)) return null;
+  const n = (k: number, what = ''): string => `${k}${what} commit${k === 1 ? '' : 's'}`;
+  const standing = remote.behind && remote.ahead ? `${n(remote.behind)} behind and ${n(remote.ahead, ' unpushed')} ahead of ${remote.upstream}` : remote.behind ? `behind ${remote.upstream} by ${n(remote.behind)}` : `ahead of ${remote.upstream} by ${n(remote.ahead, ' unpushed')}`;
+  return (
+    <p role="note" className="checkout-differs" aria-label="Versions read at">
+      Versions from Git are your checkout&apos;s (<code>{revision.slice(0, 7)}</code>), which is {standing}; promotions build on {remote.upstream} (the Promotions page shows it).
+    </p>
   );
 }
 
@@ -148,8 +185,9 @@ function Filters({ environments }: { readonly environments: readonly string[] })
 }
 
 /** The grid, virtualised: only the rows in view (plus a margin) are in the DOM, so 1,000 apps × 10 clusters scroll smoothly. */
-function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[] }) {
+function Grid({ rows, clusters, versionsPending }: { readonly rows: readonly GridRow[]; readonly clusters: readonly GridCluster[]; readonly versionsPending: boolean }) {
   const openApp = useStore((s) => s.openApp);
+  const loadDesiredFor = useStore((s) => s.loadDesiredFor);
   const validation = useStore((s) => s.fleetValidation);
   const loadValidation = useStore((s) => s.loadFleetValidation);
   const revision = useStore((s) => s.status?.revision);
@@ -169,6 +207,14 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
   }, []);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // While the versions from Git are still being read, the apps in view are asked for first (each once), a moment
+  // after scrolling stops.
+  useEffect(() => {
+    if (!versionsPending) return;
+    const apps = rows.slice(first, last).flatMap((r) => Object.values(r.cells).map((c) => c.app));
+    const t = setTimeout(() => void loadDesiredFor(apps), 60);
+    return () => clearTimeout(t);
+  }, [versionsPending, rows, first, last, loadDesiredFor]);
   const envs: { env: string; span: number }[] = [];
   for (const c of clusters) {
     const tail = envs[envs.length - 1];
@@ -212,54 +258,7 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
       <div className="grid-body" role="rowgroup" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} onKeyDown={(e) => moveFocus(e, scroller.current, rows.length, clusters.length)} tabIndex={0} aria-label="Grid rows">
         <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
           {rows.slice(first, last).map((r, i) => (
-            <div key={r.key} role="row" className="grid-row" aria-rowindex={first + i + headRows + 1} style={{ gridTemplateColumns: template, position: 'absolute', top: (first + i) * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
-              <div role="rowheader" className="app-name" title={r.origin ?? (r.appset ? `ApplicationSet ${r.appset}` : undefined)}>
-                {r.key}
-              </div>
-              {clusters.map((c) => {
-                const cell = r.cells[c.name];
-                if (!cell) return <div key={c.name} role="gridcell" className="cell empty" aria-label={`${r.key} is not on ${c.name}`} />;
-                const found = findings.get(`${cell.app}\u0000${cell.cluster}`);
-                const findingText = found && found.errors + found.warnings > 0 ? `${found.errors + found.warnings} finding${found.errors + found.warnings === 1 ? '' : 's'}` : undefined;
-                return (
-                  <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
-                    {/* The name says what the cell shows in its order (the controller's tag after the health), then the controller's sentence. */}
-                    <button
-                      type="button"
-                      data-row={first + i}
-                      data-col={clusters.indexOf(c)}
-                      className="cell-button"
-                      onClick={() => openApp(cell.app, cell.cluster)}
-                      aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.controller ? `, ${cell.controller.controller}` : ''}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
-                      title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}${cell.signature ? `\n${describeSignature(cell.signature)}` : ''}`}
-                    >
-                      {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
-                      <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
-                        {cell.unreachable && cell.observedAt ? <span className="stale-tag">last</span> : null}
-                        <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
-                        {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
-                      </span>{' '}
-                      {cell.unreachable ? (
-                        <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
-                      ) : (
-                        <CellVersion cell={cell} />
-                      )}
-                      {/* After the version, as the accessible name says it ("…, 1.8.0, 3 findings"). */}
-                      {found && findingText ? (
-                        <>
-                          {' '}
-                          <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
-                            {found.errors + found.warnings}
-                          </span>
-                        </>
-                      ) : null}
-                    </button>
-                    {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
-                    {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
-                  </div>
-                );
-              })}
-            </div>
+            <GridRowView key={r.key} row={r} index={first + i} headRows={headRows} clusters={clusters} template={template} findings={findings} openApp={openApp} />
           ))}
         </div>
       </div>
@@ -267,6 +266,65 @@ function Grid({ rows, clusters }: { readonly rows: readonly GridRow[]; readonly 
     </div>
   );
 }
+
+type Findings = ReadonlyMap<string, { readonly errors: number; readonly warnings: number }>;
+
+/**
+ * One grid row, memoised: scrolling renders only the rows that come into view, and a store change that leaves a row's
+ * data alone (progress, a filter elsewhere, the palette) re-renders none of its cells.
+ */
+const GridRowView = memo(function GridRowView({ row, index, headRows, clusters, template, findings, openApp }: { readonly row: GridRow; readonly index: number; readonly headRows: number; readonly clusters: readonly GridCluster[]; readonly template: string; readonly findings: Findings; readonly openApp: (app: string, cluster: string) => void }) {
+  return (
+    <div role="row" className="grid-row" aria-rowindex={index + headRows + 1} style={{ gridTemplateColumns: template, position: 'absolute', top: index * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT }}>
+      <div role="rowheader" className="app-name" title={row.origin ?? (row.appset ? `ApplicationSet ${row.appset}` : undefined)}>
+        {row.key}
+      </div>
+      {clusters.map((c, j) => {
+        const cell = row.cells[c.name];
+        if (!cell) return <div key={c.name} role="gridcell" className="cell empty" aria-label={`${row.key} is not on ${c.name}`} />;
+        const found = findings.get(`${cell.app}\u0000${cell.cluster}`);
+        const findingText = found && found.errors + found.warnings > 0 ? `${found.errors + found.warnings} finding${found.errors + found.warnings === 1 ? '' : 's'}` : undefined;
+        return (
+          <div key={c.name} role="gridcell" className={`cell sync-${cell.sync} health-${cell.health}${cell.unreachable ? ' unreachable' : ''}`}>
+            {/* The name says what the cell shows in its order (the controller's tag after the health), then the controller's sentence. */}
+            <button
+              type="button"
+              data-row={index}
+              data-col={j}
+              className="cell-button"
+              onClick={() => openApp(cell.app, cell.cluster)}
+              aria-label={`${cell.app} on ${c.name}: ${cell.unreachable ? `cluster unreachable, last observed ${age(cell.observedAt)}: ` : ''}${cell.sync}${cell.sync === 'OutOfSync' && cell.outOfSync ? ` (${cell.outOfSync})` : ''}, ${cell.health}${cell.controller ? `, ${cell.controller.controller}` : ''}${cell.unreachable ? '' : versionWords(cell)}${findingText ? `, ${findingText}` : ''}${cell.signature ? `, ${signatureWords(cell.signature)}` : ''}${cell.controller ? `; ${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}`}
+              title={`${cell.unreachable ? `${cell.unreachable}\nshowing what was last observed, ${age(cell.observedAt)}` : `${cell.error ?? cell.healthMessage}${cell.observedAt ? `\nobserved ${age(cell.observedAt)}` : ''}`}${cell.controller ? `\n${verdictsBeside(cell.controller, verdictOf(cell))}` : ''}${cell.signature ? `\n${describeSignature(cell.signature)}` : ''}`}
+            >
+              {/* A cell not read in the last refresh shows what was last observed, muted and marked "last". */}
+              <span className={`cell-status${cell.unreachable ? ' stale' : ''}`}>
+                {cell.unreachable && cell.observedAt ? <span className="stale-tag">last</span> : null}
+                <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
+                {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
+              </span>{' '}
+              {cell.unreachable ? (
+                <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
+              ) : (
+                <CellVersion cell={cell} />
+              )}
+              {/* After the version, as the accessible name says it ("…, 1.8.0, 3 findings"). */}
+              {found && findingText ? (
+                <>
+                  {' '}
+                  <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
+                    {found.errors + found.warnings}
+                  </span>
+                </>
+              ) : null}
+            </button>
+            {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
+            {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
 
 /** A cell's version for screen readers: the visible text first (as WCAG's label-in-name asks), then what it means. */
 function versionWords(cell: GridCell): string {
@@ -355,7 +413,7 @@ function SkewView({ grid, versionsFromGit }: { readonly grid: FleetGrid; readonl
           ))}
         </select>
         : {skew.length} app{skew.length === 1 ? '' : 's'}{' '}
-        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git…)'}</span>
+        <span className="muted">{versionsFromGit ? '(versions from Git at HEAD)' : '(reading versions from Git: the rows in view first…)'}</span>
       </p>
       {skew.length > 0 && (
         <table className="grid" aria-label={`Version skew from ${f} to ${t}`}>

@@ -3,6 +3,7 @@ import type { NotificationDelivery } from '../../../shared/api/notifications';
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 /**
  * The Notifications page: what argocd-notifications-cm is read from and what is wrong with it (each problem at its
@@ -27,9 +28,7 @@ export function NotificationsPage() {
         )}
       </div>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {view && !view.source && (
         <div className="empty-state">

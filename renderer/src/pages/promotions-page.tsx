@@ -1,12 +1,13 @@
-import { useEffect } from 'react';
-import type { PipelineView, PromotionPlanView } from '../../../shared/api/contract';
+import { useEffect, useState } from 'react';
+import type { PipelinesOverview, PipelineView, PromotionPlanView } from '../../../shared/api/contract';
 import type { GateResult } from '../../../shared/promotion/gates';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { FindingList } from '../components/findings';
-import { freezeOf, PipelineGraph } from '../components/pipeline-graph';
+import { freezeNoteId, freezeOf, PipelineGraph } from '../components/pipeline-graph';
 import { ProblemList } from '../components/problem-list';
 import { localizeTimes, When } from '../components/when';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 const SKEW = { background: 'rgba(230, 160, 0, 0.18)', outline: '1px solid rgba(230, 160, 0, 0.6)' } as const;
 const PRE = { margin: '4px 0', padding: 8, overflow: 'auto', maxHeight: 360, background: 'var(--code-bg)', borderRadius: 4, fontSize: 12 } as const;
@@ -27,16 +28,11 @@ export function PromotionsPage() {
     <div className="page">
       <div className="page-head">
         <h1>Promotions</h1>
-        {pipelines?.at && (
-          <span className="muted" aria-label="Pipelines read at">
-            at {pipelines.at.ref} <code>{pipelines.at.revision.slice(0, 7)}</code>, where promotions are pushed
-          </span>
-        )}
+        {pipelines && <PipelinesRevision pipelines={pipelines} />}
       </div>
+      {pipelines && <CheckoutDiffers pipelines={pipelines} />}
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {outcome && (
         <p role="status">
@@ -65,26 +61,38 @@ export function PromotionsPage() {
 
 function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
   const openPlan = useStore((s) => s.openPlan);
+  // Hundreds of apps: the rows are built when the table is opened, not while the graph is drawn.
+  const [open, setOpen] = useState(pipeline.apps.length <= 30);
+  const frozen = new Map(pipeline.stages.map((s) => [s.name, freezeOf(s)]));
   return (
-    <details className="pipeline-table" open={pipeline.apps.length <= 30}>
+    <details className="pipeline-table" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Versions of every app per stage · {pipeline.apps.length} apps</summary>
+      {open && (
       <table className="grid" aria-label={`Versions of pipeline ${pipeline.name}`}>
         <thead>
           <tr>
             <th>App</th>
-            {pipeline.stages.map((s) => (
-              <th key={s.name} title={s.clusters.join(', ')}>
-                {s.name}
-                {s.from ? <span className="muted"> ← {s.from}</span> : null}
-                {s.from && !freezeOf(s) && pipeline.apps.some((a) => a.stages.some((x) => x.stage === s.name && x.skew)) && (
-                  <div>
-                    <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: s.from!, to: s.name, apps: 'all' })}>
-                      Promote all {s.from} → {s.name}
-                    </button>
-                  </div>
-                )}
-              </th>
-            ))}
+            {pipeline.stages.map((s) => {
+              const freeze = frozen.get(s.name);
+              return (
+                <th key={s.name} title={s.clusters.join(', ')}>
+                  {s.name}
+                  {s.from ? <span className="muted"> ← {s.from}</span> : null}
+                  {s.from && pipeline.apps.some((a) => a.stages.some((x) => x.stage === s.name && x.skew)) && (
+                    <div>
+                      <button type="button" disabled={freeze !== undefined} aria-describedby={freeze ? freezeNoteId(pipeline.name, s.name, 'table') : undefined} onClick={() => void openPlan({ pipeline: pipeline.name, from: s.from!, to: s.name, apps: 'all' })}>
+                        Promote all {s.from} → {s.name}
+                      </button>
+                    </div>
+                  )}
+                  {freeze && (
+                    <div className="muted small" role="note" id={freezeNoteId(pipeline.name, s.name, 'table')}>
+                      No promotion into {s.name} now: {localizeTimes(freeze.reason)}
+                    </div>
+                  )}
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
@@ -93,11 +101,12 @@ function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
               <th scope="row">{a.app}</th>
               {a.stages.map((s) => {
                 const stage = pipeline.stages.find((x) => x.name === s.stage);
+                const freeze = frozen.get(s.stage);
                 return (
                   <td key={s.stage} aria-label={`${a.app} in ${s.stage}`} data-skew={s.skew ? 'true' : undefined} style={s.skew ? SKEW : undefined} title={s.skew ? `differs from ${stage?.from}` : undefined}>
                     {s.versions === undefined ? <span className="muted">no overlay</span> : s.versions.length === 0 ? <span className="muted">—</span> : s.versions.map((v) => <div key={v}><code>{v}</code></div>)}
                     {s.skew && stage?.from && (
-                      <button type="button" onClick={() => void openPlan({ pipeline: pipeline.name, from: stage.from!, to: s.stage, apps: [a.app] })}>
+                      <button type="button" disabled={freeze !== undefined} aria-describedby={freeze ? freezeNoteId(pipeline.name, s.stage, 'table') : undefined} onClick={() => void openPlan({ pipeline: pipeline.name, from: stage.from!, to: s.stage, apps: [a.app] })}>
                         Promote {a.app} {stage.from} → {s.stage}
                       </button>
                     )}
@@ -108,7 +117,42 @@ function PipelineTable({ pipeline }: { readonly pipeline: PipelineView }) {
           ))}
         </tbody>
       </table>
+      )}
     </details>
+  );
+}
+
+/** Where the page reads: the remote branch promotions build on and push to. */
+function PipelinesRevision({ pipelines }: { readonly pipelines: PipelinesOverview }) {
+  if (!pipelines.at) return null;
+  return (
+    <span className="muted" aria-label="Pipelines read at">
+      at {pipelines.at.ref} <code>{pipelines.at.revision.slice(0, 7)}</code>, where promotions are built and pushed
+    </span>
+  );
+}
+
+/**
+ * The user's checkout against the promotion base: promotions build on the remote branch's tip, the grid and app pages
+ * show the checkout's HEAD; when they differ, by how many commits, and what brings them together.
+ */
+function CheckoutDiffers({ pipelines }: { readonly pipelines: PipelinesOverview }) {
+  const fetchRemote = useStore((s) => s.fetchRemote);
+  const fetching = useStore((s) => s.fetching);
+  const { at, checkout } = pipelines;
+  if (!at || !checkout || (!checkout.behind && !checkout.ahead)) return null;
+  const local = `${checkout.branch ? `${checkout.branch} @ ` : ''}${checkout.revision.slice(0, 7)}`;
+  const commits = (n: number, what = ''): string => `${n}${what} commit${n === 1 ? '' : 's'}`;
+  const standing = checkout.behind && checkout.ahead ? `${commits(checkout.behind)} behind and ${commits(checkout.ahead, ' unpushed')} ahead of ${at.ref}` : checkout.behind ? `behind ${at.ref} by ${commits(checkout.behind)}` : `ahead of ${at.ref} by ${commits(checkout.ahead, ' unpushed')}`;
+  return (
+    <p role="note" className="checkout-differs" aria-label="Checkout against the promotion base">
+      Your checkout ({local}) is {standing}: the Fleet grid and app pages show your checkout, this page shows {at.ref}, which promotions build on.{' '}
+      {checkout.behind > 0 ? 'Pull to bring your checkout up to it, or ' : ''}
+      <button type="button" className="link" onClick={() => void fetchRemote()} disabled={fetching}>
+        {fetching ? 'fetching…' : `fetch ${at.ref.split('/')[0]}`}
+      </button>{' '}
+      to see whether {at.ref} moved since.
+    </p>
   );
 }
 

@@ -5,6 +5,7 @@ import { HealthBadge, SyncBadge } from '../components/badges';
 import { When } from '../components/when';
 import { SideBySideDiff } from '../components/diff-view';
 import { useStore } from '../store';
+import { LoadError } from '../components/load-error';
 
 const EXPORTS: readonly { readonly format: DriftReportFormat; readonly label: string; readonly ext: string; readonly mime: string }[] = [
   { format: 'html', label: 'HTML', ext: 'html', mime: 'text/html' },
@@ -48,9 +49,7 @@ export function ReportsPage() {
         ))}
       </div>
       {error && (
-        <div role="alert" className="load-error">
-          <code>{error}</code>
-        </div>
+        <LoadError message={error} />
       )}
       {report && (
         <>

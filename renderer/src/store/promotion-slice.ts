@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ApprovalView, PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView, RollbackPlanView } from '../../../shared/api/contract';
+import type { ApprovalView, PipelinesOverview, PromotionAsk, PromotionOutcomeView, PromotionPlanView, RollbackPlanView, StageValidationView } from '../../../shared/api/contract';
 import type { PromotionRecordView } from '../../../shared/promotion/history';
 import { getApi } from '../api/bridge';
 
@@ -19,6 +19,10 @@ export interface PromotionSlice {
   /** The promotion whose rollback is being considered, and its plan once it is back. */
   readonly rollbackId: number | undefined;
   readonly rollbackPlan: RollbackPlanView | undefined;
+  /** The validation gate's verdict into a stage, by `pipeline\0stage` (for the pipelines' revision); 'loading' meanwhile. */
+  readonly stageValidations: Readonly<Record<string, StageValidationView | 'loading' | { readonly error: string }>>;
+  /** Asks for a stage's validation verdict at the pipelines' revision, unless it is known or coming. */
+  loadStageValidation(pipeline: string, stage: string): Promise<void>;
   /** Plans the rollback of a promotion (changing nothing) and opens it. */
   openRollback(id: number): Promise<void>;
   closeRollback(): void;
@@ -39,6 +43,9 @@ export interface PromotionSlice {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** The key of a stage's validation verdict in `stageValidations`. */
+export const stageValidationKey = (pipeline: string, stage: string): string => `${pipeline}\u0000${stage}`;
+
 /** The promotion slice of the store: the only code that calls the promotion channels. */
 export const createPromotionSlice: StateCreator<PromotionSlice, [], [], PromotionSlice> = (set, get) => ({
   pipelines: undefined,
@@ -51,6 +58,20 @@ export const createPromotionSlice: StateCreator<PromotionSlice, [], [], Promotio
   promotionError: undefined,
   rollbackId: undefined,
   rollbackPlan: undefined,
+  stageValidations: {},
+  async loadStageValidation(pipeline, stage) {
+    const key = stageValidationKey(pipeline, stage);
+    const known = get().stageValidations[key];
+    const revision = get().pipelines?.at?.revision;
+    if (known === 'loading' || (known && 'revision' in known && known.revision === revision)) return;
+    set((s) => ({ stageValidations: { ...s.stageValidations, [key]: 'loading' } }));
+    try {
+      const view = await getApi()['promotion:stage-validation']({ pipeline, stage });
+      set((s) => ({ stageValidations: { ...s.stageValidations, [key]: view } }));
+    } catch (err) {
+      set((s) => ({ stageValidations: { ...s.stageValidations, [key]: { error: message(err) } } }));
+    }
+  },
   approving: false,
   lastApproval: undefined,
   async approveOpenPlan() {

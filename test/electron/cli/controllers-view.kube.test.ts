@@ -14,6 +14,7 @@ import { readControllers } from '../../../electron/services/cluster/controllers'
 import { syncApp } from '../../../electron/services/cluster/sync';
 import { Session } from '../../../electron/services/session';
 import type { KubeObject } from '../../../shared/model/status';
+import { unpackGrid } from '../../../shared/fleet/grid-pack';
 import { installControllerCrds } from '../../helpers/controller-crds';
 import { commitAll, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import type { LocalFleetState } from '../../helpers/kube-fleet';
@@ -189,7 +190,7 @@ describe("the controllers' own view beside Flotilla's", () => {
     try {
       const api = createApiHandlers(session);
       const view = await api['fleet:refresh']({});
-      const cells = view.grid.rows.flatMap((r) => Object.values(r.cells));
+      const cells = unpackGrid(view.grid).rows.flatMap((r) => Object.values(r.cells));
       const argoCell = cells.find((c) => c.app === argoApp)!;
       expect(argoCell.controller).toMatchObject({ controller: 'Argo CD', sync: 'Synced', revision: head });
       expect(argoCell.sync).toBe('OutOfSync');
@@ -197,7 +198,7 @@ describe("the controllers' own view beside Flotilla's", () => {
       const detail = await api['app:detail']({ app: fluxApp, cluster: 'dev' });
       expect(detail.status?.controller).toMatchObject({ kind: 'Kustomization', name: fluxApp, namespace: fluxNs, revision: `main@sha1:${head}` });
       // Read back from the store, not only from the refresh's answer.
-      expect((await api['fleet:status']({})).grid.rows.flatMap((r) => Object.values(r.cells)).find((c) => c.app === argoApp)!.controller?.sync).toBe('Synced');
+      expect(unpackGrid((await api['fleet:status']({})).grid).rows.flatMap((r) => Object.values(r.cells)).find((c) => c.app === argoApp)!.controller?.sync).toBe('Synced');
     } finally {
       session.close();
       rmSync(data, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandlers } from '../../../electron/services/api-handlers';
 import { Session } from '../../../electron/services/session';
+import { unpackGrid } from '../../../shared/fleet/grid-pack';
 import type { DriftReport } from '../../../shared/report/drift-report';
 import { exampleRepo, tempDir } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
@@ -44,7 +45,10 @@ describe('the signature of the commit each app × cluster runs', () => {
   it('is on every grid cell that runs a known commit, one verdict per commit', async () => {
     const api = createApiHandlers(session);
     const view = await api['fleet:status']({});
-    const cell = (row: string, cluster: string) => view.grid.rows.find((r) => r.key === row)!.cells[cluster]!;
+    // The grid travels packed: each verdict once, however many cells run its commit.
+    expect(view.grid.signatures.map((s) => s.commit).sort()).toEqual([f.signed, f.untrusted, f.unsigned, f.absent].sort());
+    const grid = unpackGrid(view.grid);
+    const cell = (row: string, cluster: string) => grid.rows.find((r) => r.key === row)!.cells[cluster]!;
     expect(cell('frontend', 'dev').signature).toMatchObject({ commit: f.signed, status: 'good', format: 'ssh', signer: 'alice@example.com', key: f.alice.fingerprint });
     expect(cell('frontend', 'staging').signature).toMatchObject({ commit: f.untrusted, status: 'unknown-key', format: 'ssh', key: f.mallory.fingerprint });
     expect(cell('frontend', 'prod').signature).toEqual({ commit: f.unsigned, status: 'unsigned' });

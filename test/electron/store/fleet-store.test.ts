@@ -314,6 +314,22 @@ describe('FleetStore: history', () => {
     expect(us!.events[0]).not.toHaveProperty('cluster');
   });
 
+  it('reads timelines for many lookups in a row as history does; a recorded snapshot changes the generation, a promotion event does not', () => {
+    const store = openStore();
+    store.recordSnapshot(snap('2026-11-23T10:00:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:00:00Z', cluster: 'prod-us' })));
+    store.recordSnapshot(snap('2026-11-23T10:05:00Z', webRecord({ sync: 'OutOfSync', replicas: 5, at: '2026-11-23T10:05:00Z' }), webRecord({ sync: 'Synced', at: '2026-11-23T10:05:00Z', cluster: 'prod-us' })));
+    const before = store.timelineGeneration();
+    const read = store.timelineReader();
+    expect(read('web', 'prod-eu')).toEqual(store.history('web', { cluster: 'prod-eu' })[0]!.timeline);
+    // Unchanged since 10:00, last confirmed by the 10:05 snapshot.
+    expect(read('web', 'prod-us')).toEqual([{ since: '2026-11-23T10:00:00.000Z', revision: 'rev1', sync: 'Synced', health: { status: 'Healthy', message: '' }, resourceCount: 1, driftedCount: 0, lastObservedAt: '2026-11-23T10:05:00.000Z' }]);
+    expect(read('web', 'prod-ap')).toBeUndefined();
+    store.recordPromotion({ app: 'web', at: '2026-11-23T10:06:00Z', detail: { revision: 'rev2', from: 'staging', to: 'prod', pipeline: 'shop' } });
+    expect(store.timelineGeneration()).toBe(before);
+    store.recordSnapshot(snap('2026-11-23T10:10:00Z', webRecord({ sync: 'Synced', at: '2026-11-23T10:10:00Z' })));
+    expect(store.timelineGeneration()).not.toBe(before);
+  });
+
   it('answers what was running in prod at a time: revision and manifests', () => {
     const store = openStore();
     const dev = { ...webRecord({ sync: 'Synced', at: '2026-11-23T09:00:00Z', cluster: 'dev-1', revision: 'rev9' }), environment: 'dev' };

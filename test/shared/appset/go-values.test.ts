@@ -31,6 +31,16 @@ describe('Go value formatting', () => {
 });
 
 describe('merges', () => {
+  it('mergeOverride copies the base as its own keys, a __proto__ key included, and leaves both inputs as they were', () => {
+    const base = JSON.parse('{"__proto__": {"polluted": true}, "b": {"x": 1}}') as Record<string, unknown>;
+    const out = mergeOverride(base, { c: 2 });
+    expect(Object.keys(out)).toEqual(['__proto__', 'b', 'c']);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"b":{"x":1},"c":2}');
+    expect(out['b']).toBe(base['b']);
+    expect(Object.keys(base)).toEqual(['__proto__', 'b']);
+  });
+
   it('mergeOverride merges maps deeply and lets the override win elsewhere', () => {
     expect(mergeOverride({ a: { x: 1, y: 2 }, l: [1, 2], s: 'b' }, { a: { y: 3 }, l: [9], s: 'o' })).toEqual({ a: { x: 1, y: 3 }, l: [9], s: 'o' });
   });

@@ -1,0 +1,117 @@
+// The fleet grid as it travels from the Node side to a UI: every string once in a table, each cell a short array of
+// indices into it. 10,000 app × clusters are ~2.4 MB as plain objects (the same key names, messages, revisions and
+// times repeated in every cell) and under a quarter of that packed; unpacking rebuilds the very same FleetGrid.
+
+import type { ControllerStatus } from '../controllers/types';
+import type { CommitSignature } from '../repo/signature';
+import type { HealthStatus, SyncStatus } from '../model/status';
+import type { FleetGrid, GridCell, GridCluster, GridRow } from './grid';
+
+/**
+ * A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; then, only when either is
+ * present, the controller as is (0: none) and the index of its commit's signature in the grid's signature table.
+ */
+type PackedCell = readonly [
+  cluster: number,
+  app: number,
+  sync: number,
+  health: number,
+  healthMessage: number,
+  version: number,
+  desiredVersion: number,
+  runningVersion: number,
+  revision: number,
+  outOfSync: number,
+  observedAt: number,
+  error: number,
+  unreachable: number,
+  controller?: ControllerStatus | 0,
+  signature?: number,
+];
+
+/** A row packed: key, appset, origin (indices, -1 absent), its labels, its cells. */
+type PackedRow = readonly [key: number, appset: number, origin: number, labels: Readonly<Record<string, string>> | 0, cells: readonly PackedCell[]];
+
+/** The fleet grid packed for the wire (see `packGrid`). */
+export interface PackedGrid {
+  readonly packed: 1;
+  readonly clusters: readonly GridCluster[];
+  readonly environments: readonly string[];
+  readonly strings: readonly string[];
+  /** Each distinct commit signature once (many cells run the same commit). */
+  readonly signatures: readonly CommitSignature[];
+  readonly rows: readonly PackedRow[];
+}
+
+/** Packs a grid: each distinct string and commit signature once. */
+export function packGrid(grid: FleetGrid): PackedGrid {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const s = (v: string | undefined): number => {
+    if (v === undefined) return -1;
+    let i = index.get(v);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(v);
+      index.set(v, i);
+    }
+    return i;
+  };
+  const signatures: CommitSignature[] = [];
+  const signatureIndex = new Map<CommitSignature, number>();
+  const sig = (v: CommitSignature): number => {
+    let i = signatureIndex.get(v);
+    if (i === undefined) {
+      i = signatures.length;
+      signatures.push(v);
+      signatureIndex.set(v, i);
+    }
+    return i;
+  };
+  const rows = grid.rows.map((r): PackedRow => {
+    const cells = Object.values(r.cells).map((c): PackedCell => {
+      const packed = [s(c.cluster), s(c.app), s(c.sync), s(c.health), s(c.healthMessage), s(c.version), s(c.desiredVersion), s(c.runningVersion), s(c.revision), c.outOfSync, s(c.observedAt), s(c.error), s(c.unreachable)] as const;
+      if (c.signature) return [...packed, c.controller ?? 0, sig(c.signature)];
+      return c.controller ? [...packed, c.controller] : packed;
+    });
+    return [s(r.key), s(r.appset), s(r.origin), Object.keys(r.labels).length ? r.labels : 0, cells];
+  });
+  return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings, signatures, rows };
+}
+
+/** Rebuilds the grid `packGrid` packed. */
+export function unpackGrid(p: PackedGrid): FleetGrid {
+  const { strings, signatures } = p;
+  const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
+  const rows = p.rows.map(([key, appset, origin, labels, cells]): GridRow => {
+    const byCluster: Record<string, GridCell> = {};
+    for (const c of cells) {
+      const desiredVersion = str(c[6]);
+      const runningVersion = str(c[7]);
+      const error = str(c[11]);
+      const unreachable = str(c[12]);
+      const cell: GridCell = {
+        app: strings[c[1]]!,
+        cluster: strings[c[0]]!,
+        sync: strings[c[2]] as SyncStatus,
+        health: strings[c[3]] as HealthStatus,
+        healthMessage: strings[c[4]]!,
+        version: strings[c[5]]!,
+        ...(desiredVersion !== undefined ? { desiredVersion } : {}),
+        ...(runningVersion !== undefined ? { runningVersion } : {}),
+        revision: strings[c[8]]!,
+        outOfSync: c[9],
+        observedAt: strings[c[10]]!,
+        ...(error !== undefined ? { error } : {}),
+        ...(unreachable !== undefined ? { unreachable } : {}),
+        ...(c[13] ? { controller: c[13] } : {}),
+        ...(c[14] !== undefined ? { signature: signatures[c[14]]! } : {}),
+      };
+      byCluster[cell.cluster] = cell;
+    }
+    const a = str(appset);
+    const o = str(origin);
+    return { key: strings[key]!, labels: labels === 0 ? {} : labels, cells: byCluster, ...(a !== undefined ? { appset: a } : {}), ...(o !== undefined ? { origin: o } : {}) };
+  });
+  return { clusters: p.clusters, environments: p.environments, rows };
+}
