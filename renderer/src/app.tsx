@@ -79,7 +79,7 @@ export function App() {
       api.on('cluster:state', (c) => clusterChanged(c)),
       api.on('promotion:outcome', () => void Promise.all([loadPromotions(), loadStatus(), reloadDetail()])),
       // Only a page that shows the history re-reads it (the history is loaded when the page opens).
-      api.on('notify:evaluated', () => void (useStore.getState().notifications ? useStore.getState().loadNotifications() : undefined)),
+      api.on('notify:evaluated', () => void useStore.getState().notificationsChanged()),
     ];
     return () => offs.forEach((off) => off());
   }, [loadOverview, loadRemote, loadStatus, loadDesired, setProgress, clusterChanged, loadPromotions, reloadDetail]);

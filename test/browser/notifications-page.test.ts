@@ -73,7 +73,7 @@ describe('the Notifications page', () => {
     // serve evaluates once when it starts: what was delivered is not sent again, the refused #pager delivery is tried
     // again (Argo CD marks a notification sent only once its service accepted it). The page follows live.
     const config = page.getByLabel('Configuration', { exact: true });
-    await expect.poll(() => config.textContent(), { timeout: 30_000 }).toMatch(/^argocd-notifications-cm from .* · last evaluated \d+ (s|min) ago$/);
+    await expect.poll(() => config.textContent(), { timeout: 60_000 }).toMatch(/^argocd-notifications-cm from .* · last evaluated \d+ (s|min) ago$/);
     expect(await config.textContent()).toContain(`argocd-notifications-cm from ${cm} · `);
     const rows = table.locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
