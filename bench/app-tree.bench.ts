@@ -1,9 +1,8 @@
 import { readAppTree } from '../electron/services/cluster/app-tree';
-import { startDevCluster } from './dev-cluster';
+import { appOf200Objects, startDevCluster } from './dev-cluster';
 import { LiveStore } from '../electron/services/cluster/live-state';
 import { syncApp } from '../electron/services/cluster/sync';
 import { assessHealth } from '../shared/health';
-import type { KubeObject } from '../shared/model/status';
 import type { BenchResult } from './types';
 import { median, sample, stats } from './types';
 
@@ -15,29 +14,12 @@ import { median, sample, stats } from './types';
 const RUNS = 7;
 const NS = 'bench-tree';
 
-/** The app's 200 objects: 40 Deployments (2 replicas each) with 40 Services, 60 ConfigMaps, 40 Secrets, 20 ServiceAccounts. */
-function appObjects(): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (let i = 0; i < 40; i++) {
-    const labels = { app: `web-${i}` };
-    out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}` }, spec: { selector: labels, ports: [{ port: 80 }] } });
-    out.push({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${i}` },
-      spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
-    });
-  }
-  for (let i = 0; i < 60; i++) out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${i}` }, data: { key: `value-${i}` } });
-  for (let i = 0; i < 40; i++) out.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${i}` }, stringData: { token: 'bench' } });
-  for (let i = 0; i < 20; i++) out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `sa-${i}` } });
-  return out;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const dev = await startDevCluster();
   const { manager } = dev;
   try {
     const conn = manager.connection('dev');
-    const desired = appObjects();
+    const desired = appOf200Objects();
     if (desired.length !== 200) throw new Error(`expected 200 objects, made ${desired.length}`);
     const synced = await syncApp(conn, desired, { app: 'bench-tree', namespace: NS, createNamespace: true, waitForHealthy: { timeoutMs: 120_000, intervalMs: 200 } });
     if (synced.phase !== 'Succeeded') throw new Error(`sync failed: ${synced.message ?? synced.resources.find((x) => x.problem)?.problem?.message}`);

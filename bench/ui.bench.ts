@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { FleetStore } from '../electron/store/fleet-store';
 import { storeFile } from '../electron/store/location';
-import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/helpers/browser';
 import { startServe } from '../test/helpers/serve';
+import { appPage } from './app-page';
+import { measuredPage, processCpuMs } from './measured-page';
 import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
 import type { BenchResult } from './types';
 import { median } from './types';
@@ -24,9 +25,12 @@ const APPS = LARGE ? 10_000 : 1000;
 const ENVIRONMENTS = LARGE ? ['dev', 'staging', 'prod'] : ['dev', 'qa', 'staging', 'prod-eu', 'prod-us'];
 const CLUSTERS_PER_ENV = LARGE ? 1 : 2;
 const RUNS = 5;
-/** UI_BENCH_ONLY=grid or =graph runs one half (the fleet page, or the Promotions page's pipeline graph). */
+/**
+ * UI_BENCH_ONLY=grid, =graph or =app runs one part: the fleet page, the Promotions page's pipeline graph, or the app
+ * page of 200 resources on the simulated cluster (bench/app-page.ts; not in the default run: it starts a cluster).
+ */
 const ONLY = process.env.UI_BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'grid' && ONLY !== 'graph') throw new Error(`UI_BENCH_ONLY is "${ONLY}": expected grid or graph`);
+if (ONLY !== undefined && ONLY !== 'grid' && ONLY !== 'graph' && ONLY !== 'app') throw new Error(`UI_BENCH_ONLY is "${ONLY}": expected grid, graph or app`);
 /**
  * Whether to wait for every app's version from Git (the whole fleet rendered once per commit: minutes of CPU at
  * 10,000 × 3, so off there unless UI_BENCH_ALL_VERSIONS=1).
@@ -35,27 +39,10 @@ const ALL_VERSIONS = LARGE ? process.env.UI_BENCH_ALL_VERSIONS === '1' : process
 /** A filter and how many rows it leaves (app-99 → app-099, app-990…999; app-999 → app-999, app-9990…9999). */
 const FILTER: [string, number] = LARGE ? ['app-999', 11] : ['app-99', 10];
 
-/** CPU (ms) a process and the children it waited for have used so far, from /proc. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  const tick = 1000 / 100; // USER_HZ
-  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
-}
-
-/** A page whose main-thread task time can be read (ms), to add to the server's CPU. */
-async function measuredPage(browser: Browser): Promise<{ page: Page; taskMs: () => Promise<number> }> {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  return {
-    page,
-    taskMs: async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0),
-  };
-}
-
 /** Opens the fleet page RUNS times and filters it; reports medians and the heap. */
 export async function run(): Promise<BenchResult[]> {
   if (ONLY === 'graph') return pipelineGraph();
+  if (ONLY === 'app') return appPage(RUNS);
   const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-repo-'));
   const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-data-'));
   writeSyntheticFleet(repo, { apps: APPS, clustersPerEnv: CLUSTERS_PER_ENV, environments: ENVIRONMENTS });
