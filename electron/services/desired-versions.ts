@@ -9,7 +9,6 @@ import { sliceYielder } from './event-loop-slices';
 import { renderOptions } from './sources/render-options';
 import type { Session } from './session';
 
-
 /** What one commit's versions are made of: the discovery, each distinct source's version once rendered. */
 interface AtCommit {
   readonly key: string;

@@ -26,7 +26,6 @@ const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: strin
   { page: 'clusters', label: 'Clusters' },
 ];
 
-/** The shell: the repository and its revision always visible, navigation, the command palette, and the current page. */
 /**
  * Resolves once the fleet page's grid is read (or failed) when the app opens on that page, at once elsewhere. The
  * overview holds every generated Application (9 MB of JSON at 1,000 apps × 10 clusters): read beside the grid, its
@@ -48,6 +47,7 @@ function afterFirstGrid(): Promise<void> {
   });
 }
 
+/** The shell: the repository and its revision always visible, navigation, the command palette, and the current page. */
 export function App() {
   const overview = useStore((s) => s.overview);
   const loading = useStore((s) => s.loading);
