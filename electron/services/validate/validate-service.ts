@@ -2,11 +2,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { RenderedApp } from '../../../shared/fleet/render-apps';
 import { kustomizeBuild } from '../../../shared/kustomize';
-import type { ClusterSpec } from '../../../shared/model/fleet';
+import type { ClusterSpec, FleetSpec } from '../../../shared/model/fleet';
 import type { Problem } from '../../../shared/problem';
 import type { FileTree } from '../../../shared/repo/file-tree';
 import { walkFiles } from '../../../shared/repo/file-tree';
-import { fleetFileOf } from '../../../shared/repo/scan';
+import { FLEET_FILE, fleetFileOf } from '../../../shared/repo/scan';
 import { isAdmissionObject, policyParamKinds } from '../../../shared/validate/admission';
 import type { ValidationInput } from '../../../shared/validate/finding';
 import { lintValidator } from '../../../shared/validate/lint/lint-check';
@@ -204,6 +204,16 @@ export function crdsInTree(tree: FileTree): { schemas: CrdSchema[]; problems: Pr
   return { schemas, problems };
 }
 
+/** HEAD's fleet file as discovery read it, with its own problems; when discovery fails, the defaults and a warning saying so. */
+async function headFleetFile(fleet: FleetService): Promise<{ readonly fleet: FleetSpec | undefined; readonly problems: readonly Problem[] }> {
+  try {
+    const { scan } = await fleet.discovery();
+    return { fleet: scan.fleet, problems: scan.problems.filter((p) => p.file === FLEET_FILE) };
+  } catch (e) {
+    return { fleet: undefined, problems: [{ severity: 'warning', message: `${FLEET_FILE} at HEAD could not be read (${e instanceof Error ? e.message : String(e)}): validated with the default settings`, file: FLEET_FILE }] };
+  }
+}
+
 /** A repository path validated as written: a file's or folder's documents (a kustomization is built first). */
 async function validatePath(fleet: FleetService, target: string, revision: string | undefined): Promise<ValidationReport> {
   const root = fleet.repo.root;
@@ -212,11 +222,13 @@ async function validatePath(fleet: FleetService, target: string, revision: strin
   if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) throw new Error(`${target} is outside the repository ${root}`);
   const tree: FileTree = revision ? fleet.repo.treeAt(revision) : new FsFileTree(root);
   // The fleet file (ignore rules, load restrictor) of the revision validated: at R, R's own; else HEAD's discovery.
-  const fleetFile = revision ? fleetFileOf(tree).fleet : (await fleet.discovery().catch(() => undefined))?.scan.fleet;
+  // A fleet file that does not read is reported (its settings would silently be the defaults otherwise).
+  const fleetRead = revision ? fleetFileOf(tree) : await headFleetFile(fleet);
+  const fleetFile = fleetRead.fleet;
   const ignore = fleetFile?.validation?.ignore ?? [];
   const { bundle, note } = bundledSchemasFor(undefined);
   const repoCrds = crdsInTree(tree);
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...fleetRead.problems];
   let inputs: ValidationInput[] = [];
   const kind = tree.kind(rel);
   if (kind === undefined) throw new Error(`${target}: no such file or folder in the repository`);

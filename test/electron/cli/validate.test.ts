@@ -145,4 +145,24 @@ describe('flotilla validate', () => {
       own.cleanup();
     }
   });
+  it('PATH reports a fleet file that does not read, at a revision or at HEAD, at its line and column (exit 2), rather than validating with the defaults', async () => {
+    const own = exampleRepo();
+    try {
+      const fleetFile = path.join(own.dir, 'flotilla.yaml');
+      const original = readFileSync(fleetFile, 'utf8');
+      writeFiles(own.dir, { 'flotilla.yaml': original.replace('spec:\n', 'spec:\n  loadRestrictor: sometimes\n'), 'scratch/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n' });
+      const r = commitAll(own.dir, 'a load restrictor kustomize does not have');
+      const line = original.split('\n').indexOf('spec:') + 2;
+      for (const rev of [r, undefined]) {
+        const out = await cli(['validate', 'scratch/cm.yaml', '--repo', own.dir, ...(rev ? ['--revision', rev] : [])], own.dir);
+        expect(out.code, `${rev ?? 'HEAD'}: ${out.out}${out.err}`).toBe(2);
+        expect(out.out + out.err).toMatch(new RegExp(`flotilla\\.yaml:${line}:\\d+.*loadRestrictor`));
+      }
+      writeFileSync(fleetFile, original);
+      commitAll(own.dir, 'back to the default restrictor');
+      expect((await cli(['validate', 'scratch/cm.yaml', '--repo', own.dir, '--revision', 'HEAD'], own.dir)).code).toBe(0);
+    } finally {
+      own.cleanup();
+    }
+  });
 });
