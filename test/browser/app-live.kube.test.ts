@@ -1,7 +1,8 @@
 // The app page's live views in Chromium against `flotilla serve`, on the example fleet synced to the run's real
 // clusters (controller manager, scheduler and kwok): the resource tree shows the Pods under their ReplicaSet under the
 // Deployment, with health per node and the Kubernetes events; a Pod's logs come from kwok's kubelet through the API
-// server and the Node side; the live manifest of a Secret-free resource and events stay readable (axe-clean).
+// server and the Node side; the live manifest of a Secret-free resource and events stay readable (axe-clean); the Tree
+// and Events tabs share one read of the cluster.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,11 @@ const ui = useServedFleet({
 describe('the app page shows the live tree, events and logs', () => {
   it('shows the Pod under its ReplicaSet under the Deployment, with events, and the Pod container logs', async () => {
     const { page, errors } = await openApp(ui, 'live api dev', /live-api-dev on dev/);
+    // The Tree and Events tabs share one live read of the cluster (counted here), read again on Reload.
+    let treeReads = 0;
+    page.on('request', (req) => {
+      if (req.url().includes(`/api/invoke/${encodeURIComponent('app:tree')}`)) treeReads++;
+    });
 
     await page.getByRole('tab', { name: 'Tree' }).click();
     const tree = page.getByRole('table', { name: 'Resource tree' });
@@ -82,6 +88,11 @@ describe('the app page shows the live tree, events and logs', () => {
     expect(text).toContain('ScalingReplicaSet');
     expect(text).toContain('SuccessfulCreate');
     expect(text).toContain('Scheduled');
+    expect(treeReads).toBe(1);
+    await page.getByRole('tabpanel', { name: 'Events' }).getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => treeReads).toBe(2);
+    await expect.poll(() => page.getByRole('tabpanel', { name: 'Events' }).getByRole('button', { name: 'Reload' }).isEnabled()).toBe(true);
+    expect(await events.textContent()).toContain('ScalingReplicaSet');
     await shoot(page, 'app-page-events');
     await checkAccessibility(page, 'app page (events)');
     expect(errors).toEqual([]);

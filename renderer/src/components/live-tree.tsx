@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppTreeView, PodLogsView, ResourceManifestView } from '../../../shared/api/app-live';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { PodLogsView, ResourceManifestView } from '../../../shared/api/app-live';
 import { LOG_TAIL_LINES } from '../../../shared/api/app-live';
 import type { KubeEventView } from '../../../shared/fleet/kube-events';
 import type { ResourceNode } from '../../../shared/fleet/resource-tree';
 import { treeOrder } from '../../../shared/fleet/resource-tree';
 import { getApi } from '../api/bridge';
+import type { AppTreeRead } from './app-tree-read';
 import { age, HealthBadge } from './badges';
 import { ProblemList } from './problem-list';
 import { LoadError } from './load-error';
@@ -18,33 +19,16 @@ const nodeId = (n: ResourceNode): string => n.uid || `${n.group}/${n.kind}/${n.n
  * The app's live resource tree as Argo CD draws it: its objects with the ReplicaSets, Pods and Jobs the cluster made
  * from them hung under their owner, health per node; choosing a node shows its manifests and, for a Pod, its logs.
  */
-export function LiveTree({ app, cluster }: { readonly app: string; readonly cluster: string }) {
-  const [tree, setTree] = useState<AppTreeView | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [loading, setLoading] = useState(false);
+export function LiveTree({ app, cluster, read }: { readonly app: string; readonly cluster: string; readonly read: AppTreeRead }) {
+  const { view: tree, error, loading, reload } = read;
   const [selected, setSelected] = useState<string | undefined>(undefined);
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const t = await getApi()['app:tree']({ app, cluster });
-      setTree(t);
-      setError(undefined);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [app, cluster]);
-  useEffect(() => {
-    void load();
-  }, [load]);
   const rows = useMemo(() => (tree ? treeOrder(tree.nodes) : []), [tree]);
   const chosen = rows.find((r) => nodeId(r.node) === selected)?.node;
   return (
     <div className="live-tree">
       <p className="muted">
         {tree ? `Read from ${cluster} ${age(tree.observedAt)} · ${tree.nodes.length} resources · ${tree.events.length} events` : loading ? `Reading ${cluster}…` : ''}{' '}
-        <button type="button" className="link" onClick={() => void load()} disabled={loading}>
+        <button type="button" className="link" onClick={reload} disabled={loading}>
           {loading ? 'Reading…' : 'Reload'}
         </button>
       </p>
@@ -239,28 +223,21 @@ export function EventList({ events, label }: { readonly events: readonly KubeEve
   );
 }
 
-/** The Kubernetes events of the app's objects and their children, read from the cluster now, warnings first. */
-export function AppEvents({ app, cluster }: { readonly app: string; readonly cluster: string }) {
-  const [tree, setTree] = useState<AppTreeView | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    getApi()['app:tree']({ app, cluster }).then(
-      (t) => live && setTree(t),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [app, cluster]);
-  if (error) return <LoadError message={error} />;
+/** The Kubernetes events of the app's objects and their children, from the app page's live read (shared with the Tree tab), warnings first. */
+export function AppEvents({ cluster, read }: { readonly cluster: string; readonly read: AppTreeRead }) {
+  const { view: tree, error, loading, reload } = read;
+  if (error && !tree) return <LoadError message={error} />;
   if (!tree) return <p className="muted">Reading {cluster}…</p>;
   const warnings = tree.events.filter((e) => e.type === 'Warning').length;
   return (
     <div>
       <p className="muted">
-        {tree.events.length} events, {warnings} warnings, of {tree.nodes.length} resources
+        {tree.events.length} events, {warnings} warnings, of {tree.nodes.length} resources · read from {cluster} {age(tree.observedAt)}{' '}
+        <button type="button" className="link" onClick={reload} disabled={loading}>
+          {loading ? 'Reading…' : 'Reload'}
+        </button>
       </p>
+      {error && <LoadError message={error} />}
       <ProblemList problems={tree.problems} title="Could not read" />
       <EventList events={tree.events} label="Events" />
     </div>

@@ -10,6 +10,7 @@ import type { FlotillaVerdict } from '../../../shared/controllers/summary';
 import type { ControllerStatus } from '../../../shared/controllers/types';
 import { SideBySideDiff } from '../components/diff-view';
 import { AppEvents, LiveTree } from '../components/live-tree';
+import { useAppTreeRead } from '../components/app-tree-read';
 import { FindingList } from '../components/findings';
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
@@ -72,6 +73,8 @@ export function AppPage() {
   useEffect(() => {
     if (refApp && refCluster) void loadDetail(refApp, refCluster);
   }, [refApp, refCluster, loadDetail]);
+  // The Tree and Events tabs share one live read, read again once the detail is (after a sync or a refresh).
+  const treeRead = useAppTreeRead(refApp ?? '', refCluster ?? '', detail, !!detail && (tab === 'Tree' || tab === 'Events'));
   if (!ref) return <p className="muted">Choose an app on the Fleet page.</p>;
   const status = detail?.status;
   return (
@@ -121,8 +124,8 @@ export function AppPage() {
           </div>
           <div role="tabpanel" aria-label={tab}>
             {tab === 'Resources' && <Resources resources={status?.resources ?? []} never={!status} />}
-            {tab === 'Tree' && <LiveTree app={ref.app} cluster={ref.cluster} />}
-            {tab === 'Events' && <AppEvents app={ref.app} cluster={ref.cluster} />}
+            {tab === 'Tree' && <LiveTree app={ref.app} cluster={ref.cluster} read={treeRead} />}
+            {tab === 'Events' && <AppEvents cluster={ref.cluster} read={treeRead} />}
             {tab === 'Diff' && <Diffs resources={status?.resources ?? []} />}
             {tab === 'Manifests' && <Manifests yaml={detail.rendered} />}
             {tab === 'Validation' && <Validation app={ref.app} cluster={ref.cluster} />}
