@@ -4,6 +4,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import type { LuaWorkerRequest, LuaWorkerResponse, LuaWorkerSettings } from './worker-main';
 import { luaWorkerSource } from './worker-main';
+import { blockWhile, waitWhile } from '../flag-wait';
 
 /** Hard caps of a health-check worker thread (V8's own limits; the worker is ended when it passes them). */
 export const LUA_WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16, codeRangeSizeMb: 16, stackSizeMb: 4 } as const;
@@ -79,12 +80,13 @@ export class LuaWorker {
     if (this.dead) return { kind: 'lost', reason: 'the worker has stopped' };
     Atomics.store(this.state, 0, 0);
     this.port.postMessage({ run } satisfies LuaWorkerRequest);
-    if (Atomics.wait(this.state, 0, 0, START_TIMEOUT_MS) === 'timed-out' && Atomics.load(this.state, 0) === 0) {
+    blockWhile(this.state, 0, START_TIMEOUT_MS);
+    if (Atomics.load(this.state, 0) === 0) {
       this.terminate();
       return { kind: 'lost', reason: `the worker did not start the check within ${START_TIMEOUT_MS} ms` };
     }
     const started = Date.now();
-    Atomics.wait(this.state, 0, 1, deadlineMs);
+    blockWhile(this.state, 1, deadlineMs);
     return this.outcome(started);
   }
 
@@ -145,15 +147,4 @@ export function takeLuaWorker(): LuaWorker {
   const out = w ?? new LuaWorker();
   warm.push(new LuaWorker());
   return out;
-}
-
-/** Atomics.waitAsync (ES2024; Node 16+), which the ES2023 library typings lack. */
-interface AtomicsWaitAsync {
-  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}
-
-/** Resolves when `state[0]` is no longer `value`, or after `ms`, without blocking the thread. */
-async function waitWhile(state: Int32Array, value: number, ms: number): Promise<void> {
-  const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(state, 0, value, ms);
-  if (r.async) await r.value;
 }
