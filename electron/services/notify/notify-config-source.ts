@@ -29,13 +29,15 @@ export interface NotifyConfigPlaces {
   readonly dataDir: string;
   /** The repository at HEAD. */
   readonly tree?: FileTree;
+  /** Every file path of `tree` (`GitRepository.filePaths`), so finding the ConfigMap lists no folder. */
+  readonly treePaths?: readonly string[];
   /** A connected cluster whose Argo CD namespace (default `argocd`) may hold the ConfigMap and the Secret. */
   readonly cluster?: { readonly name: string; readonly connection: ClusterConnection; readonly namespace?: string };
 }
 
 /** Finds a ConfigMap file in the repository: YAML files with `notif` in their path naming argocd-notifications-cm. */
-function findInTree(tree: FileTree): string | undefined {
-  return findConfigMapInTree(tree, NOTIFICATIONS_CONFIGMAP, /notif/i);
+function findInTree(tree: FileTree, paths: readonly string[] | undefined): string | undefined {
+  return findConfigMapInTree(tree, NOTIFICATIONS_CONFIGMAP, /notif/i, paths);
 }
 
 function decodeSecret(v: unknown, base64: boolean): Map<string, string> {
@@ -76,7 +78,7 @@ export async function loadNotifyConfig(places: NotifyConfigPlaces): Promise<Load
   };
   if (existsSync(localFile)) fromFile(readFileSync(localFile, 'utf8'), localFile);
   else if (places.tree) {
-    const found = findInTree(places.tree);
+    const found = findInTree(places.tree, places.treePaths);
     if (found) fromFile(places.tree.read(found)!, found);
   }
   let secrets = new Map<string, string>();

@@ -22,7 +22,7 @@ export interface LoadedRbac {
 }
 
 /** Reads argocd-rbac-cm from the data folder's override, else the repository at HEAD; absent when neither has it. */
-export function loadRbacConfig(places: { readonly dataDir: string; readonly tree?: FileTree }): LoadedRbac {
+export function loadRbacConfig(places: { readonly dataDir: string; readonly tree?: FileTree; readonly treePaths?: readonly string[] }): LoadedRbac {
   const local = path.join(places.dataDir, `${RBAC_CONFIGMAP}.yaml`);
   let text: string | undefined;
   let file: string | undefined;
@@ -30,7 +30,7 @@ export function loadRbacConfig(places: { readonly dataDir: string; readonly tree
     text = readFileSync(local, 'utf8');
     file = local;
   } else if (places.tree) {
-    const found = findConfigMapInTree(places.tree, RBAC_CONFIGMAP, /rbac/i);
+    const found = findConfigMapInTree(places.tree, RBAC_CONFIGMAP, /rbac/i, places.treePaths);
     if (found) {
       text = places.tree.read(found);
       file = found;
@@ -107,7 +107,7 @@ export interface RbacQuestion {
  */
 export async function rbacReport(fleet: FleetService, q: RbacQuestion): Promise<RbacReport> {
   const head = await fleet.repo.head();
-  const loaded = loadRbacConfig({ dataDir: q.dataDir, tree: fleet.repo.treeAt(head.sha) });
+  const loaded = loadRbacConfig({ dataDir: q.dataDir, tree: fleet.repo.treeAt(head.sha), treePaths: fleet.repo.filePaths(head.sha) });
   const apps = await appObjects(fleet, q.app);
   if (!loaded.policy) return { problems: loaded.problems, apps: apps.map((a) => ({ ...a, subjects: [] })), ...(loaded.file ? { source: loaded.file } : {}) };
   const rbac = await ArgoRbac.create(loaded.policy);
