@@ -2,8 +2,8 @@
 import type { Params } from '../../model/params';
 import { TemplateError } from './errors';
 import { renderFast } from './fasttemplate';
-import type { FuncMap, GoFunc, MissingKey } from './go';
-import { BUILTINS, GoExecError, GoParseError, GoTemplateCache } from './go';
+import type { FuncMap, GoFunc, MissingKey, SimpleTemplate } from './go';
+import { BUILTINS, compileSimple, GoExecError, GoParseError, GoTemplateCache, runSimple } from './go';
 import { sanitizeName, slugify } from './names';
 import { setEntry } from './go/values';
 import { argoYamlFuncs, sprigFuncs } from './sprig/funcs';
@@ -95,7 +95,27 @@ class GoRenderError extends TemplateError {
   }
 }
 
+const simpleCache = new Map<string, SimpleTemplate | null>();
+const MAX_SIMPLE = 50_000;
+
+/** The fast form of a Go template made only of text and field lookups (cached), or undefined. */
+function simpleOf(tmpl: string): SimpleTemplate | undefined {
+  let s = simpleCache.get(tmpl);
+  if (s === undefined) {
+    s = compileSimple(tmpl) ?? null;
+    if (simpleCache.size >= MAX_SIMPLE) simpleCache.clear();
+    simpleCache.set(tmpl, s);
+  }
+  return s ?? undefined;
+}
+
 function renderGo(tmpl: string, params: Params | null | undefined, missingKey: MissingKey): string {
+  // Text and field lookups that all resolve to strings: no interpreter needed (anything else falls through to it).
+  const simple = simpleOf(tmpl);
+  if (simple) {
+    const out = runSimple(simple, params ?? null);
+    if (out !== undefined) return out;
+  }
   let parsed;
   try {
     parsed = goCache.parse(tmpl);
