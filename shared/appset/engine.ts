@@ -12,7 +12,7 @@ import type { AppSetInfo, GeneratorFn, GeneratorIssue, GeneratorKind } from './g
 import { paramsLabel } from './generators/types';
 import type { JsonPath, PositionOf } from '../yaml/node-position';
 import type { TemplateMode } from './template';
-import { renderString, renderTemplateParams, TemplateError } from './template';
+import { compileTemplateParams, renderString, TemplateError } from './template';
 import { applyTemplatePatch, parsePatch } from './template-patch';
 
 export { clustersFromSecrets } from './cluster-secrets';
@@ -286,13 +286,14 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
     if (Object.keys(entry).every((k) => k === 'selector')) problems.push(problem(`generators[${index}] sets no generator (list, clusters, git, matrix, merge, ...)`, whereAt(['spec', 'generators', index])));
     for (const r of results) {
       const tmplApp = templateApplication(r.template);
+      // Compiled once per generator, rendered per parameter set.
+      const render = compileTemplateParams(tmplApp, syncPolicy, mode);
       for (const ps of r.params) {
         // Named only in problems: built when one is reported, not for each of tens of thousands of apps.
         const chain = (): string => ps.path.join(' › ');
         try {
           // The renderer builds a new object unless there are no params, when it hands the template back as is.
-          const input = hasKeys(ps.params) ? tmplApp : cloneJson(tmplApp);
-          let rendered: unknown = renderTemplateParams(input, syncPolicy, ps.params, mode);
+          let rendered: unknown = hasKeys(ps.params) ? render(ps.params) : cloneJson(tmplApp);
           if (patchText !== undefined) {
             let text: string;
             try {
