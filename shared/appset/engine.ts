@@ -89,11 +89,28 @@ export interface DocSource {
   readonly at?: PositionOf;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Whether a UTF-16 code is a lowercase ASCII letter or a digit. */
+function isLowerAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
 
-/** Whether a name is a valid Kubernetes object name (DNS-1123 subdomain: lowercase alphanumerics, '-', '.', ≤ 253). */
+/**
+ * Whether a name is a valid Kubernetes object name (DNS-1123 subdomain: lowercase alphanumerics, '-', '.', ≤ 253;
+ * each dot-separated label starts and ends with an alphanumeric). A scan of the characters, run once per generated
+ * Application, instead of the regex `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`.
+ */
 export function isDns1123Subdomain(name: string): boolean {
-  return name.length > 0 && name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+  const n = name.length;
+  if (n === 0 || n > 253) return false;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (isLowerAlnum(c)) continue;
+    if (c !== 45 && c !== 46) return false;
+    // A '-' or '.' never starts or ends the name; a '.' has an alphanumeric on each side (labels end and start so).
+    if (i === 0 || i === n - 1) return false;
+    if (c === 46 && !(isLowerAlnum(name.charCodeAt(i - 1)) && isLowerAlnum(name.charCodeAt(i + 1)))) return false;
+  }
+  return true;
 }
 
 /** Whether a document is an Argo CD ApplicationSet (apiVersion argoproj.io/v1alpha1, kind ApplicationSet). */
