@@ -140,8 +140,12 @@ export function appSetInfo(doc: Record<string, unknown>): AppSetInfo {
   };
 }
 
-/** Turns a rendered (or committed) Application-shaped object into an Application, or throws what is wrong with it. */
-export function toApplication(rendered: unknown, namespace: string | undefined): Application {
+/**
+ * Turns a rendered (or committed) Application-shaped object into an Application, or throws what is wrong with it.
+ * `owned`: the caller hands the object over (a fresh render nothing else refers to), so its spec becomes the
+ * Application's spec in place instead of being copied.
+ */
+export function toApplication(rendered: unknown, namespace: string | undefined, owned = false): Application {
   if (!isPlainObject(rendered)) throw new Error('the rendered template is not a map');
   const meta = isPlainObject(rendered['metadata']) ? rendered['metadata'] : {};
   const spec = isPlainObject(rendered['spec']) ? rendered['spec'] : {};
@@ -151,32 +155,34 @@ export function toApplication(rendered: unknown, namespace: string | undefined):
     throw new Error(`invalid Application name '${name}': a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', start and end with an alphanumeric character, and be at most 253 characters`);
   }
   const destination = isPlainObject(spec['destination']) ? spec['destination'] : {};
-  const strings = (v: unknown): Record<string, string> | undefined => {
-    if (!isPlainObject(v) || Object.keys(v).length === 0) return undefined;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)]));
-  };
   const labels = strings(meta['labels']);
   const annotations = strings(meta['annotations']);
   const finalizers = Array.isArray(meta['finalizers']) ? meta['finalizers'].filter((f): f is string => typeof f === 'string') : undefined;
   const ns = namespace ?? (typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined);
+  // Key by key, in this order: name, namespace, labels, annotations, finalizers (no spread of a temporary per key).
+  const metadata: Record<string, unknown> = { name };
+  if (ns !== undefined) metadata['namespace'] = ns;
+  if (labels) metadata['labels'] = labels;
+  if (annotations) metadata['annotations'] = annotations;
+  if (finalizers && finalizers.length > 0) metadata['finalizers'] = finalizers;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: {
-      name,
-      ...(ns !== undefined ? { namespace: ns } : {}),
-      ...(labels ? { labels } : {}),
-      ...(annotations ? { annotations } : {}),
-      ...(finalizers && finalizers.length > 0 ? { finalizers } : {}),
-    },
-    spec: appSpec(spec, destination),
+    metadata: metadata as unknown as Application['metadata'],
+    spec: appSpec(owned ? spec : copyOwn(spec), destination),
   };
 }
 
-/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), key by key. */
-function appSpec(spec: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
-  const out = copyOwn(spec);
-  out['project'] = typeof spec['project'] === 'string' ? spec['project'] : '';
+/** A map's entries as text (`String(x)` for other values), or undefined when it is not a map or is empty. */
+function strings(v: unknown): Record<string, string> | undefined {
+  if (!isPlainObject(v) || !hasKeys(v)) return undefined;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)]));
+}
+
+/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), set on `out`, a copy of the spec or the spec itself. */
+function appSpec(out: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
+  const project = out['project'];
+  out['project'] = typeof project === 'string' ? project : '';
   out['destination'] = destination;
   return out as unknown as Application['spec'];
 }
@@ -320,7 +326,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
             }
             rendered = applyTemplatePatch(rendered, parsePatch(text));
           }
-          const application = toApplication(rendered, info.namespace);
+          const application = toApplication(rendered, info.namespace, true);
           const app: GeneratedApp = { application, explain: { generatorPath: ps.path, generatorIndex: index, params: ps.params } };
           const prev = byName.get(application.metadata.name);
           if (prev) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppSetCluster, AppSetContext, GitReader } from '../../../shared/appset/engine';
-import { clustersFromSecrets, generateApplicationSet, isDns1123Subdomain } from '../../../shared/appset/engine';
+import { clustersFromSecrets, generateApplicationSet, isDns1123Subdomain, toApplication } from '../../../shared/appset/engine';
 import { FlotillaError } from '../../../shared/problem';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';
 import { parseYamlDocuments } from '../../../shared/yaml/documents';
@@ -477,5 +477,26 @@ describe('isDns1123Subdomain', () => {
       for (let n = rand(8); n > 0; n--) name += chars[rand(chars.length)];
       expect(isDns1123Subdomain(name), JSON.stringify(name)).toBe(reference(name));
     }
+  });
+});
+
+describe('toApplication', () => {
+  const rendered = (): Record<string, unknown> => ({
+    metadata: { name: 'app', labels: { a: 'x', n: 3 }, finalizers: ['f', 4] },
+    spec: { source: { path: 'p' }, destination: { server: 's' }, project: 7, syncPolicy: {} },
+  });
+
+  it('copies a committed document and uses an owned render in place, with the same result', () => {
+    const doc = rendered();
+    const before = structuredClone(doc);
+    const copied = toApplication(doc, 'argocd');
+    expect(doc).toEqual(before);
+    const owned = rendered();
+    const inPlace = toApplication(owned, 'argocd', true);
+    expect(JSON.stringify(inPlace)).toBe(JSON.stringify(copied));
+    expect(inPlace.spec).toBe(owned['spec']);
+    expect(JSON.stringify(copied)).toBe(
+      '{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"app","namespace":"argocd","labels":{"a":"x","n":"3"},"finalizers":["f"]},"spec":{"source":{"path":"p"},"destination":{"server":"s"},"project":"","syncPolicy":{}}}',
+    );
   });
 });
