@@ -19,7 +19,12 @@ function interpreted(template: string, data: unknown, missingKey: MissingKey): {
 const MISSING_KEYS: readonly MissingKey[] = ['default', 'zero', 'error'];
 
 const DATA: readonly unknown[] = [
-  { a: 'x', b: { c: 'y' }, name: 'dev-01', path: { basename: 'app-1', path: 'apps/app-1' } },
+  { a: 'x', b: { c: 'y' }, name: 'dev-01', path: { basename: 'app-1', path: 'apps/app-1' }, metadata: { labels: { environment: 'dev', 'app.kubernetes.io/name': 'web', '': 'empty', 'a b': 'sp' } } },
+  { metadata: { labels: { environment: 3 } }, a: { b: { c: { d: 'four' } } } },
+  { metadata: { labels: null }, a: { b: ['x'] } },
+  { metadata: 'not a map', a: { b: { c: null } } },
+  // A quoted key with an escape means its unquoted text: the fast path must not take it as written.
+  { b: { 'c\\n': 'as written', 'c\n': 'unquoted' } },
   { a: '', b: { c: '' } },
   { a: '  spaced\n', b: { c: '{{.a}}' } },
   { a: 1, b: { c: 2.5 } },
@@ -64,6 +69,17 @@ const TEMPLATES: readonly string[] = [
   '{{ .nope }}',
   '{{ .a.nope }}',
   '{{.goField}}',
+  '{{ index .metadata.labels "environment" }}',
+  '{{index .metadata.labels "app.kubernetes.io/name"}}-{{ .name }}',
+  '{{ index .metadata.labels "" }}|{{ index .metadata.labels "a b" }}',
+  '{{- index .a "b" "c" "d" -}}',
+  '{{ index .a "b" "c" }}',
+  '{{ index .metadata.labels "nope" }}',
+  '{{ index .metadata "labels" "environment" }}',
+  '{{ index .b "c" }}',
+  '{{ index .a.b "c" }}',
+  '{{ index .metadata.labels "}}" }}',
+  '{{ index .metadata.labels "{{" }}',
   // Not simple: the interpreter runs them.
   '{{.a-}}',
   '{{ .a- }}',
@@ -74,8 +90,16 @@ const TEMPLATES: readonly string[] = [
   '{{ $ }}',
   '{{ $.a }}',
   '{{ .a | print }}',
-  '{{ index .b "c" }}',
   '{{ print .a }}',
+  '{{ index .b }}',
+  '{{ index . "a" }}',
+  '{{ index .b 0 }}',
+  '{{ index .b "c\\n" }}',
+  '{{ index .b `c` }}',
+  '{{ index .b"c" }}',
+  '{{ indexx .b "c" }}',
+  '{{ .b "c" }}',
+  '{{ index .b "c }}',
   '{{/* c */}}',
   '{{- /* c */ -}}',
   '{{ .a }} {{ .b',
@@ -112,9 +136,10 @@ function checkAgreement(template: string, data: unknown): number {
 
 describe('simple Go templates (text and field lookups)', () => {
   it('compiles text-and-field templates only', () => {
-    expect(compileSimple('{{.path.basename}}-{{.name}}')).toEqual({ texts: ['', '-', ''], fields: [['path', 'basename'], ['name']] });
-    expect(compileSimple('a \n {{- .a -}} \n b')).toEqual({ texts: ['a', 'b'], fields: [['a']] });
-    for (const t of ['{{.a-}}', '{{ . }}', '{{ $.a }}', '{{ .a | print }}', '{{/* c */}}', '{{ .a }} {{ .b', '{{.añ}}', '{{ index .b "c" }}']) {
+    expect(compileSimple('{{.path.basename}}-{{.name}}')).toEqual({ texts: ['', '-', ''], fields: [['path', 'basename'], ['name']], keys: [[], []] });
+    expect(compileSimple('a \n {{- .a -}} \n b')).toEqual({ texts: ['a', 'b'], fields: [['a']], keys: [[]] });
+    expect(compileSimple('{{ .path.path }}/{{ index .metadata.labels "environment" }}')).toEqual({ texts: ['', '/', ''], fields: [['path', 'path'], ['metadata', 'labels']], keys: [[], ['environment']] });
+    for (const t of ['{{.a-}}', '{{ . }}', '{{ $.a }}', '{{ .a | print }}', '{{/* c */}}', '{{ .a }} {{ .b', '{{.añ}}', '{{ index .b }}', '{{ index .b 0 }}', '{{ index .b "c\\n" }}', '{{ index .b `c` }}', '{{ print .b "c" }}']) {
       expect(compileSimple(t), t).toBeUndefined();
     }
   });
@@ -148,14 +173,18 @@ describe('simple Go templates (text and field lookups)', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return (seed >>> 16) % n;
     };
-    const pieces = ['{{', '}}', '{{- ', ' -}}', '{{-', '-}}', ' ', '\n', '\t', '.a', '.b', '.c', '.name', '.path', '.basename', 'x', '-', '.', '$', '|', '/*', '*/', '"s"', 'print', '(', ')'];
+    const pieces = ['{{', '}}', '{{- ', ' -}}', '{{-', '-}}', ' ', '\n', '\t', '.a', '.b', '.c', '.name', '.path', '.basename', 'x', '-', '.', '$', '|', '/*', '*/', '"s"', '"c"', '"environment"', 'index ', '.metadata.labels', 'print', '(', ')'];
     let answered = 0;
     for (let i = 0; i < 3000; i++) {
       let t = '';
       const n = 1 + rand(9);
       for (let j = 0; j < n; j++) t += pieces[rand(pieces.length)];
       // Half of them shaped as an action around field chains, so that many are simple.
-      if (i % 2 === 0) t = `${['', 'x ', ' \n', '}}'][rand(4)]}{{${rand(2) ? '- ' : ''}${rand(2) ? ' ' : ''}.${['a', 'b', 'path', 'name'][rand(4)]}${rand(2) ? '.c' : ''}${rand(2) ? '.basename' : ''}${[' ', '', ' -', '\n'][rand(4)]}}}${t}`;
+      if (i % 2 === 0) {
+        const field = `.${['a', 'b', 'path', 'name', 'metadata'][rand(5)]}${['', '.c', '.labels'][rand(3)]}${rand(2) ? '.basename' : ''}`;
+        const action = rand(3) === 0 ? `index ${field}${[' "environment"', ' "c"', ' "c" "d"', '', '"c"'][rand(5)]}` : field;
+        t = `${['', 'x ', ' \n', '}}'][rand(4)]}{{${rand(2) ? '- ' : ''}${rand(2) ? ' ' : ''}${action}${[' ', '', ' -', '\n'][rand(4)]}}}${t}`;
+      }
       answered += checkAgreement(t, DATA[i % DATA.length]);
     }
     expect(answered).toBeGreaterThan(500);
