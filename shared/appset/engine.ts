@@ -157,7 +157,7 @@ export function toApplication(rendered: unknown, namespace: string | undefined, 
   const destination = isPlainObject(spec['destination']) ? spec['destination'] : {};
   const labels = strings(meta['labels']);
   const annotations = strings(meta['annotations']);
-  const finalizers = Array.isArray(meta['finalizers']) ? meta['finalizers'].filter((f): f is string => typeof f === 'string') : undefined;
+  const finalizers = Array.isArray(meta['finalizers']) ? stringItems(meta['finalizers'], owned) : undefined;
   const ns = namespace ?? (typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined);
   // Key by key, in this order: name, namespace, labels, annotations, finalizers (no spread of a temporary per key).
   const metadata: Record<string, unknown> = { name };
@@ -171,6 +171,12 @@ export function toApplication(rendered: unknown, namespace: string | undefined, 
     metadata: metadata as unknown as Application['metadata'],
     spec: appSpec(owned ? spec : copyOwn(spec), destination),
   };
+}
+
+/** The strings of a list: the list itself when it is owned and holds only strings, else a filtered copy. */
+function stringItems(list: unknown[], owned: boolean): string[] {
+  if (owned && list.every((f) => typeof f === 'string')) return list as string[];
+  return list.filter((f): f is string => typeof f === 'string');
 }
 
 /** A map's entries as text (`String(x)` for other values), or undefined when it is not a map or is empty. */
