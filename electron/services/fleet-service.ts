@@ -45,9 +45,11 @@ export class FleetService {
     return new FleetService(await GitRepository.open(dir));
   }
 
-  /** The repository scanned at HEAD (fleet file, ApplicationSets, pipelines, cluster Secrets). */
-  async scanHead(): Promise<{ head: Awaited<ReturnType<GitRepository['head']>>; scan: RepoScan }> {
-    const head = await this.repo.head();
+  /** The repository scanned at HEAD (fleet file, ApplicationSets, pipelines, cluster Secrets); `sha`: HEAD's commit when already resolved. */
+  async scanHead(sha?: string): Promise<{ head: Awaited<ReturnType<GitRepository['head']>>; scan: RepoScan }> {
+    // The tree is read next: its reader starts beside the git commands that name HEAD.
+    this.repo.warmObjects();
+    const head = await this.repo.head(sha);
     return { head, scan: scanRepository(this.repo.treeAt(head.sha)) };
   }
 
@@ -60,7 +62,7 @@ export class FleetService {
     // Shared by every FleetService of the same repository (a refresh opens its own): parents render once per commit.
     const cached = discoveries.get(this.repo.root);
     if (sha && cached?.sha === sha) return cached.discovery;
-    const discovery = this.discover();
+    const discovery = this.discover(sha);
     if (sha) discoveries.set(this.repo.root, { sha, discovery });
     discovery.catch(() => {
       if (discoveries.get(this.repo.root)?.discovery === discovery) discoveries.delete(this.repo.root);
@@ -68,9 +70,11 @@ export class FleetService {
     return discovery;
   }
 
-  private async discover(): Promise<HeadDiscovery> {
-    const { head, scan } = await this.scanHead();
-    const git = localGitReader(this.repo, scan.fleet.repoURLs);
+  /** Discovers the apps at HEAD; `sha`: HEAD's commit as discovery() resolved it (taken for HEAD throughout, no second rev-parse). */
+  private async discover(sha: string | undefined): Promise<HeadDiscovery> {
+    const { head, scan } = await this.scanHead(sha);
+    // Git generators that read HEAD read the commit scanned, without resolving HEAD again.
+    const git = localGitReader(this.repo, scan.fleet.repoURLs, { HEAD: head.sha });
     return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
   }
 

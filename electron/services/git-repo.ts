@@ -22,6 +22,8 @@ const MAX_BUFFER = 1024 * 1024 * 1024;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commit trees kept listed (each also caches the blobs it has read). */
 const MAX_TREES = 8;
+/** Resolved commit ids remembered (a long-lived process sees HEAD move: the set starts again past this). */
+const MAX_COMMITS = 1024;
 
 /** simple-git, loaded on first use: reading files and resolving revisions need only `git` itself. */
 const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
@@ -30,6 +32,8 @@ const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
   private readonly paths = new Map<string, readonly string[]>();
+  /** Full commit ids `git rev-parse` has named (a commit never stops being one): treeAt takes them without asking again. */
+  private readonly commits = new Set<string>();
   private objects: GitObjectReader | undefined;
 
   private simple: SimpleGit | undefined;
@@ -70,9 +74,12 @@ export class GitRepository {
     }
   }
 
-  /** HEAD's commit, branch and subject; a repository with no commit yet is an error. */
-  async head(): Promise<HeadInfo> {
-    const sha = this.resolve('HEAD');
+  /**
+   * HEAD's commit, branch and subject; a repository with no commit yet is an error. `resolved`: HEAD's commit as the
+   * caller has just resolved it (no second `git rev-parse`).
+   */
+  async head(resolved?: string): Promise<HeadInfo> {
+    const sha = resolved ?? this.resolve('HEAD');
     if (!sha) throw new FlotillaError({ severity: 'error', message: `the repository has no commits yet: ${this.root}` });
     const branch = this.gitSync(['rev-parse', '--abbrev-ref', 'HEAD']).trim();
     const subject = this.gitSync(['log', '-1', '--format=%s', sha]).trim();
@@ -81,11 +88,17 @@ export class GitRepository {
 
   /** The commit a revision (branch, tag, sha, HEAD) names, or undefined when it does not exist. */
   resolve(revision: string): string | undefined {
+    let sha: string | undefined;
     try {
-      return this.gitSync(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]).trim() || undefined;
+      sha = this.gitSync(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]).trim() || undefined;
     } catch {
       return undefined;
     }
+    if (sha !== undefined && FULL_SHA.test(sha)) {
+      if (this.commits.size >= MAX_COMMITS) this.commits.clear();
+      this.commits.add(sha);
+    }
+    return sha;
   }
 
   /**
@@ -93,10 +106,10 @@ export class GitRepository {
    * FlotillaError for an unknown revision or a commit whose trees git cannot list.
    */
   treeAt(revision: string): FileTree {
-    // A full commit id already listed needs no `git rev-parse`.
+    // A full commit id already listed needs no `git rev-parse`, nor one git named as a commit (HEAD's, resolved just before).
     const known = FULL_SHA.test(revision) ? this.trees.get(revision) : undefined;
     if (known) return known;
-    const sha = this.resolve(revision);
+    const sha = this.commits.has(revision) ? revision : this.resolve(revision);
     if (!sha) throw new FlotillaError({ severity: 'error', message: `revision "${revision}" does not exist in ${this.root}${this.isShallow() ? ' (the repository is a shallow clone: `git fetch --unshallow` fetches the rest of its history)' : ''}` });
     const cached = this.trees.get(sha);
     if (cached) return cached;
@@ -120,6 +133,14 @@ export class GitRepository {
     if (this.paths.size >= MAX_TREES) this.paths.delete(this.paths.keys().next().value!);
     this.paths.set(sha, out);
     return out;
+  }
+
+  /**
+   * Starts the git process that reads objects (and its worker thread) without waiting for them: a command about to
+   * read files calls it first, so that they start while it runs its other git commands.
+   */
+  warmObjects(): void {
+    (this.objects ??= new GitObjectReader(this.root)).warm();
   }
 
   /** Stops the git process that reads blobs (it also stops by itself after a few idle seconds). */

@@ -12,7 +12,7 @@ import type { AppSetInfo, GeneratorFn, GeneratorIssue, GeneratorKind } from './g
 import { paramsLabel } from './generators/types';
 import type { JsonPath, PositionOf } from '../yaml/node-position';
 import type { TemplateMode } from './template';
-import { renderString, renderTemplateParams, TemplateError } from './template';
+import { compileTemplateParams, renderString, TemplateError } from './template';
 import { applyTemplatePatch, parsePatch } from './template-patch';
 
 export { clustersFromSecrets } from './cluster-secrets';
@@ -89,11 +89,28 @@ export interface DocSource {
   readonly at?: PositionOf;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Whether a UTF-16 code is a lowercase ASCII letter or a digit. */
+function isLowerAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
 
-/** Whether a name is a valid Kubernetes object name (DNS-1123 subdomain: lowercase alphanumerics, '-', '.', ≤ 253). */
+/**
+ * Whether a name is a valid Kubernetes object name (DNS-1123 subdomain: lowercase alphanumerics, '-', '.', ≤ 253;
+ * each dot-separated label starts and ends with an alphanumeric). A scan of the characters, run once per generated
+ * Application, instead of the regex `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`.
+ */
 export function isDns1123Subdomain(name: string): boolean {
-  return name.length > 0 && name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+  const n = name.length;
+  if (n === 0 || n > 253) return false;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (isLowerAlnum(c)) continue;
+    if (c !== 45 && c !== 46) return false;
+    // A '-' or '.' never starts or ends the name; a '.' has an alphanumeric on each side (labels end and start so).
+    if (i === 0 || i === n - 1) return false;
+    if (c === 46 && !(isLowerAlnum(name.charCodeAt(i - 1)) && isLowerAlnum(name.charCodeAt(i + 1)))) return false;
+  }
+  return true;
 }
 
 /** Whether a document is an Argo CD ApplicationSet (apiVersion argoproj.io/v1alpha1, kind ApplicationSet). */
@@ -123,8 +140,12 @@ export function appSetInfo(doc: Record<string, unknown>): AppSetInfo {
   };
 }
 
-/** Turns a rendered (or committed) Application-shaped object into an Application, or throws what is wrong with it. */
-export function toApplication(rendered: unknown, namespace: string | undefined): Application {
+/**
+ * Turns a rendered (or committed) Application-shaped object into an Application, or throws what is wrong with it.
+ * `owned`: the caller hands the object over (a fresh render nothing else refers to), so its spec becomes the
+ * Application's spec in place instead of being copied.
+ */
+export function toApplication(rendered: unknown, namespace: string | undefined, owned = false): Application {
   if (!isPlainObject(rendered)) throw new Error('the rendered template is not a map');
   const meta = isPlainObject(rendered['metadata']) ? rendered['metadata'] : {};
   const spec = isPlainObject(rendered['spec']) ? rendered['spec'] : {};
@@ -134,32 +155,40 @@ export function toApplication(rendered: unknown, namespace: string | undefined):
     throw new Error(`invalid Application name '${name}': a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', start and end with an alphanumeric character, and be at most 253 characters`);
   }
   const destination = isPlainObject(spec['destination']) ? spec['destination'] : {};
-  const strings = (v: unknown): Record<string, string> | undefined => {
-    if (!isPlainObject(v) || Object.keys(v).length === 0) return undefined;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)]));
-  };
   const labels = strings(meta['labels']);
   const annotations = strings(meta['annotations']);
-  const finalizers = Array.isArray(meta['finalizers']) ? meta['finalizers'].filter((f): f is string => typeof f === 'string') : undefined;
+  const finalizers = Array.isArray(meta['finalizers']) ? stringItems(meta['finalizers'], owned) : undefined;
   const ns = namespace ?? (typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined);
+  // Key by key, in this order: name, namespace, labels, annotations, finalizers (no spread of a temporary per key).
+  const metadata: Record<string, unknown> = { name };
+  if (ns !== undefined) metadata['namespace'] = ns;
+  if (labels) metadata['labels'] = labels;
+  if (annotations) metadata['annotations'] = annotations;
+  if (finalizers && finalizers.length > 0) metadata['finalizers'] = finalizers;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: {
-      name,
-      ...(ns !== undefined ? { namespace: ns } : {}),
-      ...(labels ? { labels } : {}),
-      ...(annotations ? { annotations } : {}),
-      ...(finalizers && finalizers.length > 0 ? { finalizers } : {}),
-    },
-    spec: appSpec(spec, destination),
+    metadata: metadata as unknown as Application['metadata'],
+    spec: appSpec(owned ? spec : copyOwn(spec), destination),
   };
 }
 
-/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), key by key. */
-function appSpec(spec: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
-  const out = copyOwn(spec);
-  out['project'] = typeof spec['project'] === 'string' ? spec['project'] : '';
+/** The strings of a list: the list itself when it is owned and holds only strings, else a filtered copy. */
+function stringItems(list: unknown[], owned: boolean): string[] {
+  if (owned && list.every((f) => typeof f === 'string')) return list as string[];
+  return list.filter((f): f is string => typeof f === 'string');
+}
+
+/** A map's entries as text (`String(x)` for other values), or undefined when it is not a map or is empty. */
+function strings(v: unknown): Record<string, string> | undefined {
+  if (!isPlainObject(v) || !hasKeys(v)) return undefined;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)]));
+}
+
+/** `{ ...spec, project, destination }` (the spec's keys in order, project and destination in place or last), set on `out`, a copy of the spec or the spec itself. */
+function appSpec(out: Record<string, unknown>, destination: Record<string, unknown>): Application['spec'] {
+  const project = out['project'];
+  out['project'] = typeof project === 'string' ? project : '';
   out['destination'] = destination;
   return out as unknown as Application['spec'];
 }
@@ -286,13 +315,14 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
     if (Object.keys(entry).every((k) => k === 'selector')) problems.push(problem(`generators[${index}] sets no generator (list, clusters, git, matrix, merge, ...)`, whereAt(['spec', 'generators', index])));
     for (const r of results) {
       const tmplApp = templateApplication(r.template);
+      // Compiled once per generator, rendered per parameter set.
+      const render = compileTemplateParams(tmplApp, syncPolicy, mode);
       for (const ps of r.params) {
         // Named only in problems: built when one is reported, not for each of tens of thousands of apps.
         const chain = (): string => ps.path.join(' › ');
         try {
           // The renderer builds a new object unless there are no params, when it hands the template back as is.
-          const input = hasKeys(ps.params) ? tmplApp : cloneJson(tmplApp);
-          let rendered: unknown = renderTemplateParams(input, syncPolicy, ps.params, mode);
+          let rendered: unknown = hasKeys(ps.params) ? render(ps.params) : cloneJson(tmplApp);
           if (patchText !== undefined) {
             let text: string;
             try {
@@ -302,7 +332,7 @@ export function generateApplicationSet(doc: unknown, source: DocSource, ctx0: Ap
             }
             rendered = applyTemplatePatch(rendered, parsePatch(text));
           }
-          const application = toApplication(rendered, info.namespace);
+          const application = toApplication(rendered, info.namespace, true);
           const app: GeneratedApp = { application, explain: { generatorPath: ps.path, generatorIndex: index, params: ps.params } };
           const prev = byName.get(application.metadata.name);
           if (prev) {

@@ -29,6 +29,8 @@ export function generateDocs(docs: readonly FoundDoc[], clusters: readonly Clust
     const r = generateApplicationSet(doc.value, { file: doc.file, line: doc.line, ...(doc.at ? { at: doc.at } : {}) }, { clusters: seen, git, inCluster: true });
     const meta = doc.value['metadata'];
     const namespace = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)['namespace'] : undefined;
+    // One origin for every app of the ApplicationSet (origins are replaced, never changed in place).
+    const origin = parent !== undefined ? { kind: 'app' as const, parent, appset: r.name } : { kind: 'appset' as const, appset: r.name, file: r.file, line: r.line };
     return {
       name: r.name,
       ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
@@ -40,7 +42,7 @@ export function generateDocs(docs: readonly FoundDoc[], clusters: readonly Clust
       apps: r.apps.map((a) => ({
         name: qualifiedAppName(a.application.metadata),
         appset: r.name,
-        origin: parent !== undefined ? { kind: 'app' as const, parent, appset: r.name } : { kind: 'appset' as const, appset: r.name, file: r.file, line: r.line },
+        origin,
         application: a.application,
         explain: a.explain,
       })),

@@ -211,10 +211,17 @@ export function matrixGenerator(gen: Record<string, unknown>, info: AppSetInfo, 
   for (const a of first.params) {
     const second = childParams(children[1], info, ctx, 'matrix', a.params);
     if (second.issues.length > 0) issues.push(...wrapIssues(second.issues, 'failed to get params for second generator in the matrix generator: ', path, paramsLabel(a.params)));
+    // The explanation's generator path, one array per path of the second child (usually one), not per combination.
+    let bPath: readonly string[] | undefined;
+    let chain: readonly string[] = [];
     for (const b of second.params) {
       try {
         const combined = info.goTemplate ? mergeOverride(b.params, a.params) : combineStringMaps(a.params, b.params);
-        params.push({ params: combined, path: [...path, ...a.path, ...b.path] });
+        if (b.path !== bPath) {
+          bPath = b.path;
+          chain = [...path, ...a.path, ...b.path];
+        }
+        params.push({ params: combined, path: chain });
       } catch (err) {
         issues.push(issue(`failed to combine string maps with merging params for the matrix generator: ${errText(err)}`, path, paramsLabel(a.params)));
       }

@@ -76,24 +76,93 @@ function matchDepth(pattern: string): number {
   return slashes + 1;
 }
 
-/** Drops folders inside (or named) a dot-folder, which the repo server never reports (.git, .github, ...). */
+const visibleCache = new WeakMap<readonly string[], readonly string[]>();
+
+/** Drops folders inside (or named) a dot-folder, which the repo server never reports (.git, .github, ...); once per listing. */
 function withoutDotFolders(dirs: readonly string[]): readonly string[] {
-  return dirs.some((d) => d.startsWith('.') || d.includes('/.')) ? dirs.filter((d) => !d.startsWith('.') && !d.includes('/.')) : dirs;
+  let out = visibleCache.get(dirs);
+  if (!out) {
+    out = dirs.some((d) => d.startsWith('.') || d.includes('/.')) ? dirs.filter((d) => !d.startsWith('.') && !d.includes('/.')) : dirs;
+    visibleCache.set(dirs, out);
+  }
+  return out;
+}
+
+/** A folder the directories generator chose, with the names its parameters carry. */
+interface ChosenDir {
+  readonly dir: string;
+  readonly basename: string;
+  readonly basenameNormalized: string;
+}
+
+/** The folders a set of patterns chooses from one listing, and the warnings for include patterns that match none. */
+interface DirSelection {
+  readonly chosen: readonly ChosenDir[];
+  readonly warnings: readonly GeneratorIssue[];
+}
+
+/** Selections by listing (the same array while a generation run reads the same repository and revision) and patterns. */
+const selectionCache = new WeakMap<readonly string[], Map<string, DirSelection>>();
+
+/**
+ * The folders of `all` that an include pattern matches and no exclude pattern does, in listing order. Computed once
+ * per listing and patterns: a matrix runs its git child once per parameter set of its first child (once per cluster),
+ * with the same listing and the same patterns each time.
+ */
+function selectDirectories(all: readonly string[], compiled: readonly { item: PathItem; re: RegExp }[], at: string): DirSelection {
+  let byPatterns = selectionCache.get(all);
+  if (!byPatterns) {
+    byPatterns = new Map();
+    selectionCache.set(all, byPatterns);
+  }
+  const key = `${at}\n${JSON.stringify(compiled.map((c) => [c.item.path, c.item.exclude]))}`;
+  const hit = byPatterns.get(key);
+  if (hit) return hit;
+  const hits = compiled.map(() => 0);
+  const chosen: ChosenDir[] = [];
+  for (const dir of all) {
+    let include = false;
+    let exclude = false;
+    for (let i = 0; i < compiled.length; i++) {
+      const c = compiled[i]!;
+      if (!c.re.test(dir)) continue;
+      hits[i]!++;
+      if (c.item.exclude) {
+        exclude = true;
+        break;
+      }
+      include = true;
+    }
+    if (include && !exclude) {
+      const base = basename(dir);
+      chosen.push({ dir, basename: base, basenameNormalized: sanitizeName(base) });
+    }
+  }
+  const warnings: GeneratorIssue[] = [];
+  compiled.forEach((c, i) => {
+    if (!c.item.exclude && hits[i] === 0) {
+      warnings.push({ severity: 'warning', message: `git directories path '${c.item.path}' matches no folder of ${at}`, path: PATH, element: `directories path '${c.item.path}'` });
+    }
+  });
+  const selection = { chosen, warnings };
+  byPatterns.set(key, selection);
+  return selection;
 }
 
 /** Path parameters of a folder (directories) in Argo CD's shapes. */
-function directoryParams(dir: string, prefix: string, goTemplate: boolean): Params {
+function directoryParams(d: ChosenDir, prefix: string, goTemplate: boolean): Params {
   const params: Params = {};
+  const dir = d.dir;
   if (goTemplate) {
-    const p = { path: dir, basename: basename(dir), basenameNormalized: sanitizeName(basename(dir)), segments: dir.split('/') };
+    const p = { path: dir, basename: d.basename, basenameNormalized: d.basenameNormalized, segments: dir.split('/') };
     if (prefix !== '') params[prefix] = { path: p };
     else params['path'] = p;
     return params;
   }
   const name = prefix !== '' ? `${prefix}.path` : 'path';
   params[name] = dir;
-  params[`${name}.basename`] = basename(dir);
-  params[`${name}.basenameNormalized`] = sanitizeName(basename(dir));
+  params[`${name}.basename`] = d.basename;
+  params[`${name}.basenameNormalized`] = d.basenameNormalized;
   dir.split('/').forEach((seg, i) => {
     if (seg !== '') params[`${name}[${i}]`] = seg;
   });
@@ -222,10 +291,10 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
   };
 
   if (dirs) {
-    const compiled: { item: PathItem; re: RegExp; hits: number }[] = [];
+    const compiled: { item: PathItem; re: RegExp }[] = [];
     for (const item of dirs) {
       try {
-        compiled.push({ item, re: compileGoPathMatch(item.path), hits: 0 });
+        compiled.push({ item, re: compileGoPathMatch(item.path) });
       } catch (err) {
         issues.push(issue(`${WRAP}${errorText(err)}`, PATH, `directories path '${item.path}'`));
       }
@@ -239,25 +308,9 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
     } catch (err) {
       return { params: [], issues: [issue(`${WRAP}error getting directories from repo: ${errorText(err)}`, PATH, at)] };
     }
-    for (const dir of all) {
-      let include = false;
-      let exclude = false;
-      for (const c of compiled) {
-        if (!c.re.test(dir)) continue;
-        c.hits++;
-        if (c.item.exclude) {
-          exclude = true;
-          break;
-        }
-        include = true;
-      }
-      if (include && !exclude) push(directoryParams(dir, prefix, info.goTemplate), `directory ${dir}`);
-    }
-    for (const c of compiled) {
-      if (!c.item.exclude && c.hits === 0) {
-        issues.push({ severity: 'warning', message: `git directories path '${c.item.path}' matches no folder of ${at}`, path: PATH, element: `directories path '${c.item.path}'` });
-      }
-    }
+    const selection = selectDirectories(all, compiled, at);
+    for (const d of selection.chosen) push(directoryParams(d, prefix, info.goTemplate), `directory ${d.dir}`);
+    issues.push(...selection.warnings);
     return { params, issues };
   }
 

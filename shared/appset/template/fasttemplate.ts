@@ -12,7 +12,7 @@ interface Compiled {
 const cache = new Map<string, Compiled>();
 const MAX_CACHE = 50_000;
 /** Argo CD's isTemplatedRegex `.*{{.*}}.*`: a `{{` and a later `}}` on the same line (Go's `.` stops only at \n). */
-const TEMPLATED = /\{\{[^\n]*\}\}/;
+export const TEMPLATED = /\{\{[^\n]*\}\}/;
 
 function compile(tmpl: string): Compiled {
   const hit = cache.get(tmpl);

@@ -2,6 +2,7 @@
 import type { Params } from '../../model/params';
 import {
   appendTemplatedValues as appendValuesImpl,
+  compileTemplateParams as compileParamsImpl,
   interpolateGenerator as interpolateImpl,
   renderString as renderStringImpl,
   renderTemplateParams as renderParamsImpl,
@@ -20,6 +21,11 @@ export function renderString(template: string, params: Params, mode: TemplateMod
 /** Argo CD's Render.RenderTemplateParams: deep-renders an Application-shaped template (values AND map keys), adds the resources finalizer per syncPolicy rules; empty params → template returned unchanged. */
 export function renderTemplateParams(template: unknown, syncPolicy: unknown, params: Params, mode: TemplateMode): unknown {
   return renderParamsImpl(template, syncPolicy, params, mode);
+}
+
+/** renderTemplateParams compiled once for a template (one per generator): the function renders it for one parameter set, as renderTemplateParams does. */
+export function compileTemplateParams(template: unknown, syncPolicy: unknown, mode: TemplateMode): (params: Params) => unknown {
+  return compileParamsImpl(template, syncPolicy, mode);
 }
 
 /** Argo CD's InterpolateGenerator / RenderGeneratorParams: interpolates a generator spec with a previous generator's params (matrix/merge second child), with the `values` rule. */

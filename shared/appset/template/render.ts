@@ -1,9 +1,9 @@
 // Argo CD's Render: Replace (one string), RenderTemplateParams (an Application), RenderGeneratorParams (a child generator) and appendTemplatedValues.
 import type { Params } from '../../model/params';
 import { TemplateError } from './errors';
-import { renderFast } from './fasttemplate';
-import type { FuncMap, GoFunc, MissingKey } from './go';
-import { BUILTINS, GoExecError, GoParseError, GoTemplateCache } from './go';
+import { renderFast, TEMPLATED } from './fasttemplate';
+import type { FuncMap, GoFunc, MissingKey, SimpleTemplate } from './go';
+import { BUILTINS, compileSimple, GoExecError, GoParseError, GoTemplateCache, runSimple } from './go';
 import { sanitizeName, slugify } from './names';
 import { setEntry } from './go/values';
 import { argoYamlFuncs, sprigFuncs } from './sprig/funcs';
@@ -95,7 +95,27 @@ class GoRenderError extends TemplateError {
   }
 }
 
+const simpleCache = new Map<string, SimpleTemplate | null>();
+const MAX_SIMPLE = 50_000;
+
+/** The fast form of a Go template made only of text and field lookups (cached), or undefined. */
+function simpleOf(tmpl: string): SimpleTemplate | undefined {
+  let s = simpleCache.get(tmpl);
+  if (s === undefined) {
+    s = compileSimple(tmpl) ?? null;
+    if (simpleCache.size >= MAX_SIMPLE) simpleCache.clear();
+    simpleCache.set(tmpl, s);
+  }
+  return s ?? undefined;
+}
+
 function renderGo(tmpl: string, params: Params | null | undefined, missingKey: MissingKey): string {
+  // Text and field lookups that all resolve to strings: no interpreter needed (anything else falls through to it).
+  const simple = simpleOf(tmpl);
+  if (simple) {
+    const out = runSimple(simple, params ?? null);
+    if (out !== undefined) return out;
+  }
   let parsed;
   try {
     parsed = goCache.parse(tmpl);
@@ -171,21 +191,111 @@ function isEmptyParams(params: Params | null | undefined): boolean {
   return true;
 }
 
+/** Renders one string against params: the work that does not depend on the params (mode, options, parsing) done once. */
+type CompiledString = (params: Params) => string;
+
+/** `renderString(template, ·, mode)` with what does not depend on the params worked out once. */
+function compileString(template: string, mode: TemplateMode): CompiledString {
+  if (!mode.goTemplate) {
+    if (!TEMPLATED.test(template)) return () => template;
+    return (params) => renderFast(template, params);
+  }
+  let mk: MissingKey;
+  try {
+    mk = missingKeyOf(mode.goTemplateOptions);
+  } catch {
+    // Bad options fail every string, as renderString does: with a new error each time (errors collect their path).
+    return (params) => renderString(template, params, mode);
+  }
+  if (!template.includes('{{')) return () => template;
+  const simple = simpleOf(template);
+  if (!simple) return (params) => renderGo(template, params, mk);
+  return (params) => runSimple(simple, params) ?? renderGo(template, params, mk);
+}
+
+/** A template value compiled for deep rendering: builds a fresh copy with every string (and templated key) rendered. */
+type CompiledValue = (params: Params) => unknown;
+
+/** One map entry of a compiled template: its key as written, how to render a templated key, and its value. */
+interface CompiledEntry {
+  readonly key: string;
+  readonly renderKey: CompiledString | undefined;
+  readonly value: CompiledValue;
+}
+
+/** deepRender compiled: the same output and errors (value before key, innermost step first), without walking the template per render. */
+function compileValue(value: unknown, mode: TemplateMode): CompiledValue {
+  if (typeof value === 'string') return compileString(value, mode);
+  if (Array.isArray(value)) {
+    const items = value.map((v) => compileValue(v, mode));
+    return (params) => {
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        try {
+          out[i] = items[i]!(params);
+        } catch (e) {
+          throw at(e, i);
+        }
+      }
+      return out;
+    };
+  }
+  if (typeof value === 'object' && value !== null) {
+    const src = value as Record<string, unknown>;
+    const entries: CompiledEntry[] = [];
+    for (const key of Object.keys(src)) {
+      const v = src[key];
+      if (v === null || v === undefined) continue;
+      entries.push({ key, renderKey: key.includes('{{') ? compileString(key, mode) : undefined, value: compileValue(v, mode) });
+    }
+    return (params) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        try {
+          const rendered = e.value(params);
+          if (e.renderKey) setEntry(out, e.renderKey(params), rendered);
+          else if (e.key === '__proto__') setEntry(out, e.key, rendered);
+          else out[e.key] = rendered;
+        } catch (err) {
+          throw at(err, e.key);
+        }
+      }
+      return out;
+    };
+  }
+  return () => value;
+}
+
+/**
+ * Argo CD's RenderTemplateParams compiled once for a template: the returned function renders it for one parameter
+ * set as renderTemplateParams does (a fresh object each time; the template itself when the params are empty), without
+ * walking the template again. The template must not change while the function is in use.
+ */
+export function compileTemplateParams(template: unknown, syncPolicy: unknown, mode: TemplateMode): (params: Params) => unknown {
+  if (template === null || template === undefined) throw new TemplateError('application template is empty');
+  const build = compileValue(template, mode);
+  const preserve = typeof syncPolicy === 'object' && syncPolicy !== null && (syncPolicy as Record<string, unknown>).preserveResourcesOnDeletion === true;
+  return (params) => {
+    if (isEmptyParams(params)) return template;
+    const out = build(params);
+    if (preserve || typeof out !== 'object' || out === null || Array.isArray(out)) return out;
+    const app = out as Record<string, unknown>;
+    const meta = app.metadata;
+    if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+      app.metadata = { finalizers: [FINALIZER] };
+      return app;
+    }
+    // The rendered metadata is a fresh map: the finalizer goes in place (where `{ ...meta, finalizers }` puts it).
+    const finalizers = (meta as Record<string, unknown>).finalizers;
+    if (!Array.isArray(finalizers) || finalizers.length === 0) (meta as Record<string, unknown>).finalizers = [FINALIZER];
+    return app;
+  };
+}
+
 /** Argo CD's RenderTemplateParams: deep-renders an Application-shaped template (values and map keys) and adds the resources finalizer. */
 export function renderTemplateParams(template: unknown, syncPolicy: unknown, params: Params, mode: TemplateMode): unknown {
-  if (template === null || template === undefined) throw new TemplateError('application template is empty');
-  if (isEmptyParams(params)) return template;
-  const render = (s: string): string => renderString(s, params, mode);
-  const out = deepRender(template, render);
-  if (typeof out !== 'object' || out === null || Array.isArray(out)) return out;
-  const app = out as Record<string, unknown>;
-  const preserve = typeof syncPolicy === 'object' && syncPolicy !== null && (syncPolicy as Record<string, unknown>).preserveResourcesOnDeletion === true;
-  const meta = typeof app.metadata === 'object' && app.metadata !== null && !Array.isArray(app.metadata) ? (app.metadata as Record<string, unknown>) : {};
-  const finalizers = meta.finalizers;
-  if (!preserve && (!Array.isArray(finalizers) || finalizers.length === 0)) {
-    app.metadata = { ...meta, finalizers: [FINALIZER] };
-  }
-  return app;
+  return compileTemplateParams(template, syncPolicy, mode)(params);
 }
 
 const GENERATOR_LISTS = new Set(['matrix', 'merge']);

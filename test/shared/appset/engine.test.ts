@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppSetCluster, AppSetContext, GitReader } from '../../../shared/appset/engine';
-import { clustersFromSecrets, generateApplicationSet } from '../../../shared/appset/engine';
+import { clustersFromSecrets, generateApplicationSet, isDns1123Subdomain, toApplication } from '../../../shared/appset/engine';
 import { FlotillaError } from '../../../shared/problem';
 import { MemoryFileTree } from '../../../shared/repo/file-tree';
 import { parseYamlDocuments } from '../../../shared/yaml/documents';
@@ -456,5 +456,47 @@ ${keys.replace(/^ {8}/gm, '            ')}
     expect([template.line, template.column]).toEqual([45, 7]);
     expect(template.message).toMatch(/— for params name="dev", key0="v+0", key1="v+1" \(\+28 more\)$/);
     expect(template.message.length).toBeLessThan(300);
+  });
+});
+
+describe('isDns1123Subdomain', () => {
+  const REGEX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const reference = (name: string): boolean => name.length > 0 && name.length <= 253 && REGEX.test(name);
+
+  it('accepts what the DNS-1123 subdomain regex accepts, and nothing else', () => {
+    const table = ['', 'a', '0', 'app-1-dev-01', 'a.b', 'a.b-c.d', '-a', 'a-', '.a', 'a.', 'a..b', 'a.-b', 'a-.b', 'A', 'a_b', 'a b', 'é', 'a\n', 'x'.repeat(253), 'x'.repeat(254), `${'a.'.repeat(126)}a`];
+    for (const name of table) expect(isDns1123Subdomain(name), JSON.stringify(name)).toBe(reference(name));
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return (seed >>> 16) % n;
+    };
+    const chars = 'ab09-.-.Z_ ';
+    for (let i = 0; i < 5000; i++) {
+      let name = '';
+      for (let n = rand(8); n > 0; n--) name += chars[rand(chars.length)];
+      expect(isDns1123Subdomain(name), JSON.stringify(name)).toBe(reference(name));
+    }
+  });
+});
+
+describe('toApplication', () => {
+  const rendered = (): Record<string, unknown> => ({
+    metadata: { name: 'app', labels: { a: 'x', n: 3 }, finalizers: ['f', 4] },
+    spec: { source: { path: 'p' }, destination: { server: 's' }, project: 7, syncPolicy: {} },
+  });
+
+  it('copies a committed document and uses an owned render in place, with the same result', () => {
+    const doc = rendered();
+    const before = structuredClone(doc);
+    const copied = toApplication(doc, 'argocd');
+    expect(doc).toEqual(before);
+    const owned = rendered();
+    const inPlace = toApplication(owned, 'argocd', true);
+    expect(JSON.stringify(inPlace)).toBe(JSON.stringify(copied));
+    expect(inPlace.spec).toBe(owned['spec']);
+    expect(JSON.stringify(copied)).toBe(
+      '{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"app","namespace":"argocd","labels":{"a":"x","n":"3"},"finalizers":["f"]},"spec":{"source":{"path":"p"},"destination":{"server":"s"},"project":"","syncPolicy":{}}}',
+    );
   });
 });

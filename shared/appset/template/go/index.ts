@@ -6,3 +6,5 @@ export { BUILTINS } from './builtins';
 export { GoTemplateCache, PARSE_NAME } from './template';
 export { formatValue, sprintf } from './fmt';
 export { Int64 } from './values';
+export { compileSimple, runSimple } from './simple';
+export type { SimpleTemplate } from './simple';

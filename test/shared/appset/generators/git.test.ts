@@ -53,6 +53,24 @@ describe('git generator', () => {
     expect(r.params.map((p) => p.params['path'])).toEqual(['apps', 'apps/a']);
   });
 
+  it('chooses folders once per listing and patterns, and hands out fresh parameters each run', () => {
+    const listing = ['apps', 'apps/a', 'apps/b', 'apps/c', 'lib'];
+    const ctx: AppSetContext = { clusters: [], git: { treeAt: () => new MemoryFileTree({}), directoriesAt: () => listing } };
+    const go = { name: 'set', goTemplate: true };
+    const run = (directories: unknown[]): ReturnType<typeof gitGenerator> => gitGenerator({ repoURL: 'https://x/r.git', directories }, go, ctx);
+    const first = run([{ path: 'apps/*' }, { path: 'apps/b', exclude: true }, { path: 'nope/*' }]);
+    const again = run([{ path: 'apps/*' }, { path: 'apps/b', exclude: true }, { path: 'nope/*' }]);
+    expect(again).toEqual(first);
+    expect(first.params.map((p) => (p.params['path'] as { path: string }).path)).toEqual(['apps/a', 'apps/c']);
+    expect(first.issues.map((i) => i.message)).toEqual(["git directories path 'nope/*' matches no folder of https://x/r.git@HEAD"]);
+    // Fresh objects per run: a matrix merges each with its first child's parameters.
+    expect(again.params[0]!.params).not.toBe(first.params[0]!.params);
+    expect(again.params[0]!.params['path']).not.toBe(first.params[0]!.params['path']);
+    // Other patterns on the same listing choose again.
+    expect(run([{ path: 'apps/*' }]).params.map((p) => (p.params['path'] as { path: string }).path)).toEqual(['apps/a', 'apps/b', 'apps/c']);
+    expect(run([{ path: '*' }]).params.map((p) => (p.params['path'] as { basename: string }).basename)).toEqual(['apps', 'lib']);
+  });
+
   it('reads YAML and JSON files as one map or a list of maps, and refuses scalars', () => {
     expect(parseGitFile('')).toEqual([{}]);
     expect(parseGitFile('a: 1\nb: {c: yes}\n')).toEqual([{ a: 1, b: { c: true } }]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   TemplateError,
   appendTemplatedValues,
+  compileTemplateParams,
   interpolateGenerator,
   renderString,
   renderTemplateParams,
@@ -10,6 +11,7 @@ import {
   slugify,
 } from '../../../../shared/appset/template';
 import type { TemplateMode } from '../../../../shared/appset/template';
+import type { Params } from '../../../../shared/model/params';
 
 const FAST: TemplateMode = { goTemplate: false };
 const GO: TemplateMode = { goTemplate: true };
@@ -121,6 +123,86 @@ describe('renderTemplateParams', () => {
     expect(errorOf(() => renderTemplateParams({ metadata: { name: '{{ .a.b }}' } }, null, { a: 'x' }, GO)).message).toBe(
       'failed to execute go template {{ .a.b }}: template: base:1:5: executing "base" at <.a.b>: can\'t evaluate field b in type interface {}',
     );
+  });
+});
+
+/** The deep render as written before it was compiled (Argo CD's RenderTemplateParams, string by string): the reference. */
+function referenceRender(template: unknown, syncPolicy: unknown, params: Params, mode: TemplateMode): unknown {
+  const step = <T>(where: string | number, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof TemplateError) e.fieldPath.unshift(where);
+      throw e;
+    }
+  };
+  const deep = (v: unknown): unknown => {
+    if (typeof v === 'string') return renderString(v, params, mode);
+    if (Array.isArray(v)) return v.map((item, i) => step(i, () => deep(item)));
+    if (typeof v !== 'object' || v === null) return v;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[k];
+      if (item === null || item === undefined) continue;
+      step(k, () => {
+        const rendered = deep(item);
+        const key = k.includes('{{') ? renderString(k, params, mode) : k;
+        Object.defineProperty(out, key, { value: rendered, enumerable: true, writable: true, configurable: true });
+      });
+    }
+    return out;
+  };
+  if (Object.keys(params).length === 0) return template;
+  const app = deep(template) as Record<string, unknown>;
+  const meta = typeof app.metadata === 'object' && app.metadata !== null && !Array.isArray(app.metadata) ? (app.metadata as Record<string, unknown>) : {};
+  const preserve = (syncPolicy as { preserveResourcesOnDeletion?: unknown } | null)?.preserveResourcesOnDeletion === true;
+  if (!preserve && (!Array.isArray(meta.finalizers) || meta.finalizers.length === 0)) app.metadata = { ...meta, finalizers: ['resources-finalizer.argocd.argoproj.io'] };
+  return app;
+}
+
+describe('compileTemplateParams', () => {
+  const template = JSON.parse(
+    JSON.stringify({
+      metadata: { name: '{{ .path.basename }}-{{ .name }}', labels: { '{{ .name }}': 'x', keep: 'y', '{{ .proto }}': 'p' }, '__proto__': '{{ .name }}', finalizers: [] },
+      spec: { project: 'default', source: { path: '{{ .path.path }}/{{ index .labels "env" }}', list: ['{{ .name }}', 3, null, true, { a: '{{ .name }}', b: null }] }, destination: { server: '{{ .server }}' } },
+    }),
+  ) as Record<string, unknown>;
+  const sets: Params[] = [
+    { name: 'dev', server: 'https://dev', path: { basename: 'a', path: 'apps/a' }, labels: { env: 'dev' }, proto: '__proto__' },
+    { name: 'prod', server: 'https://prod', path: { basename: 'b', path: 'apps/b' }, labels: { env: 'prod' }, proto: 'keep' },
+    { name: 'odd', server: 7, path: { basename: 'c' }, labels: {}, proto: 'z' },
+    { name: 'nil', server: null, path: null, labels: null, proto: 'z' },
+  ];
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return JSON.stringify(f());
+    } catch (e) {
+      return `error: ${(e as Error).message} at ${JSON.stringify((e as TemplateError).fieldPath)}`;
+    }
+  };
+
+  it('renders each parameter set as the deep render does, into objects of its own', () => {
+    for (const mode of [GO, GO_STRICT, { goTemplate: true, goTemplateOptions: ['missingkey=zero'] }, FAST]) {
+      for (const syncPolicy of [null, { preserveResourcesOnDeletion: true }]) {
+        const render = compileTemplateParams(template, syncPolicy, mode);
+        for (const p of sets) expect(outcome(() => render(p))).toEqual(outcome(() => referenceRender(template, syncPolicy, p, mode)));
+      }
+    }
+    const render = compileTemplateParams(template, null, GO);
+    const [a, b] = [render(sets[0]!), render(sets[0]!)] as { spec: { source: { list: unknown[] } } }[];
+    expect(a).toEqual(b);
+    expect(a!.spec.source.list).not.toBe(b!.spec.source.list);
+    expect(render({})).toBe(template);
+  });
+
+  it('points each failure at its field, afresh on every render', () => {
+    const render = compileTemplateParams({ spec: { source: { path: '{{ .nope }}' } } }, null, GO_STRICT);
+    for (let i = 0; i < 2; i++) {
+      const err = errorOf(() => render({ a: 'b' })) as TemplateError;
+      expect(err.fieldPath).toEqual(['spec', 'source', 'path']);
+    }
+    const bad = compileTemplateParams({ metadata: { name: 'literal' } }, null, { goTemplate: true, goTemplateOptions: ['bogus'] });
+    for (let i = 0; i < 2; i++) expect((errorOf(() => bad({ a: 'b' })) as TemplateError).fieldPath).toEqual(['metadata', 'name']);
   });
 });
 
