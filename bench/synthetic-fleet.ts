@@ -14,6 +14,12 @@ export interface SyntheticFleetOptions {
    * (~170,000 at 10,000 apps), and listing a tree from loose objects costs git 5× what a user's cloned repository does.
    */
   readonly packed?: boolean;
+  /**
+   * The API server URL of each cluster, in the fleet file's order (every environment's clusters in turn), e.g. a
+   * local fleet's: the generated Applications' destinations then point at real servers. Default: unroutable
+   * `https://10.<env>.x.y:6443` addresses.
+   */
+  readonly servers?: readonly string[];
 }
 
 /** Default environments of a synthetic fleet. */
@@ -30,11 +36,15 @@ export function syntheticFleetFiles(opts: SyntheticFleetOptions): Record<string,
   const envs = opts.environments ?? SYNTHETIC_ENVIRONMENTS;
   const files: Record<string, string> = {};
   const clusters: string[] = [];
+  if (opts.servers && opts.servers.length !== envs.length * opts.clustersPerEnv) {
+    throw new Error(`synthetic fleet: ${opts.servers.length} server(s) given for ${envs.length * opts.clustersPerEnv} cluster(s)`);
+  }
   envs.forEach((env, e) => {
     for (let c = 1; c <= opts.clustersPerEnv; c++) {
       const name = `${env}-${pad(c, 2)}`;
+      const server = opts.servers?.[clusters.length] ?? `https://10.${e}.${Math.floor(c / 250)}.${c % 250}:6443`;
       clusters.push(
-        `    - name: ${name}\n      context: ${name}\n      server: https://10.${e}.${Math.floor(c / 250)}.${c % 250}:6443\n      environment: ${env}\n      labels:\n        region: ${c % 2 ? 'eu-west-1' : 'us-east-1'}\n`,
+        `    - name: ${name}\n      context: ${name}\n      server: ${server}\n      environment: ${env}\n      labels:\n        region: ${c % 2 ? 'eu-west-1' : 'us-east-1'}\n`,
       );
     }
   });

@@ -35,6 +35,7 @@ import { chooseKubeconfig } from './kubeconfig-choice';
 import { fleetCompareSettings, fleetHealthChecks } from './fleet-settings';
 import { capabilitiesLookup } from './helm/capabilities';
 import { renderOptions } from './sources/render-options';
+import { sliceYielder } from './event-loop-slices';
 
 // The fleet comparison behind `flotilla diff`, `status`, `refresh` and the UI's refresh: render each Application from
 // the repository at HEAD, read its live state from its cluster, and compare them with shared/diff (Argo CD's
@@ -195,7 +196,14 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
       let clusterError: string | undefined;
       // Connected while its capabilities are read (an unreachable cluster is tried once), then its apps rendered.
       const renderOpts = renderOptions(scan, clusters, await capabilitiesLookup(manager, [cluster]));
-      const repoJobs = clusterRows.map((row) => renderJob(row, cluster, renderOpts));
+      // Rendering and comparing 10,000 apps takes tens of seconds of CPU: in slices, so the other clusters' calls are
+      // sent and their answers read meanwhile (an API server drops a TLS handshake left unanswered for 32 s).
+      const slice = sliceYielder();
+      const repoJobs: Job[] = [];
+      for (const row of clusterRows) {
+        await slice();
+        repoJobs.push(renderJob(row, cluster, renderOpts));
+      }
       const info = conn.info;
       if (info.state !== 'ready') clusterError = `cluster ${cluster} is ${info.state}${info.reason ? `: ${info.reason}` : ''}`;
       // Read first: a Flux Kustomization's inventory tells which of its objects to look for.
@@ -220,6 +228,7 @@ export async function compareFleet(opts: FleetCompareOptions): Promise<FleetComp
           }
         }
         for (const j of clusterJobs) {
+          await slice();
           const name = j.name;
           const namespace = j.app.spec.destination.namespace;
           const base = {

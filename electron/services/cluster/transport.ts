@@ -67,6 +67,66 @@ export function errorFromResponse(status: number, text: string, what: string): K
   return new KubeApiError(`${what}: ${status} ${message}`.trim(), kindOf(status), status, reason);
 }
 
+/** How late a deadline timer may fire before the event loop counts as having been busy at the deadline. */
+const BUSY_LOOP_SLACK_MS = 100;
+
+/**
+ * The deadline of one call, judged on what the server did rather than on when this process looked. A timer alone is
+ * wrong when the event loop was busy (rendering thousands of apps): on the loop's next turn timers run before the
+ * sockets are read, so an answer that arrived in time would be declared late, and a request that could not even go
+ * out while the loop was busy would be blamed on the server. So:
+ * - the verdict waits one turn of the loop (setImmediate runs after the I/O that arrived meanwhile is read);
+ * - the server's time counts from when the request went out (`sent`), and again from its last sign of life
+ *   (`heard`: the headers, then each piece of the body);
+ * - a request that had not gone out when the timer fired late (the loop was busy at the deadline) gets a full
+ *   deadline from the moment the loop is free again.
+ * A server that never answers, on a loop that is free, times out on time: nothing resets its clock.
+ */
+class CallDeadline {
+  private timer: NodeJS.Timeout | undefined;
+  private sentAt: number | undefined;
+  private heardAt: number | undefined;
+  private over = false;
+
+  constructor(private readonly ms: number, private readonly expire: () => void) {
+    this.arm(ms);
+  }
+
+  /** The request was handed to the operating system. */
+  sent(): void {
+    this.sentAt = performance.now();
+  }
+
+  /** The server answered something (headers or body). */
+  heard(): void {
+    this.heardAt = performance.now();
+  }
+
+  /** The call settled: no verdict is needed. */
+  clear(): void {
+    this.over = true;
+    clearTimeout(this.timer);
+  }
+
+  private arm(ms: number): void {
+    const due = performance.now() + ms;
+    this.timer = setTimeout(() => {
+      const late = performance.now() - due;
+      setImmediate(() => this.verdict(late));
+    }, ms);
+  }
+
+  private verdict(late: number): void {
+    if (this.over) return;
+    const since = this.heardAt ?? this.sentAt;
+    if (since === undefined && late > BUSY_LOOP_SLACK_MS) return this.arm(this.ms);
+    const left = since === undefined ? 0 : since + this.ms - performance.now();
+    if (left > 0) return this.arm(left);
+    this.over = true;
+    this.expire();
+  }
+}
+
 /** A handle on a running watch stream. */
 export interface WatchStream {
   /** Ends the stream (no further lines are delivered). */
@@ -149,13 +209,21 @@ export class KubeTransport {
       const finish = (err: Error | null, value?: T): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        deadline.clear();
         if (err) reject(err);
         else resolve(value as T);
       };
+      const deadline = new CallDeadline(timeoutMs, () => {
+        finish(new KubeApiError(`${what}: no answer within ${timeoutMs} ms`, 'timeout'));
+        r.destroy();
+      });
       const r = this.open(req, (res) => {
+        deadline.heard();
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('data', (c: Buffer) => {
+          deadline.heard();
+          chunks.push(c);
+        });
         res.on('error', (e) => finish(new KubeApiError(`${what}: ${e.message}`, 'network')));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
@@ -170,10 +238,7 @@ export class KubeTransport {
           } else finish(errorFromResponse(status, text, what));
         });
       }, (e) => finish(new KubeApiError(`${what}: ${networkMessage(e)}`, 'network')));
-      const timer = setTimeout(() => {
-        finish(new KubeApiError(`${what}: no answer within ${timeoutMs} ms`, 'timeout'));
-        r.destroy();
-      }, timeoutMs);
+      r.on('finish', () => deadline.sent());
     });
   }
 
@@ -186,12 +251,12 @@ export class KubeTransport {
     let req: http.ClientRequest | undefined;
     let closed = false;
     const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const deadline = new CallDeadline(connectTimeoutMs, () => {
         reject(new KubeApiError(`watch ${path.split('?')[0]}: no answer within ${connectTimeoutMs} ms`, 'timeout'));
         req?.destroy();
-      }, connectTimeoutMs);
+      });
       req = this.open({ path }, (res) => {
-        clearTimeout(timer);
+        deadline.clear();
         res.socket.setTimeout(idleTimeoutMs, () => res.destroy(new Error(`no data for ${idleTimeoutMs} ms`)));
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
@@ -216,10 +281,11 @@ export class KubeTransport {
         res.on('error', (e) => (closed ? resolve() : reject(new KubeApiError(`watch ${path.split('?')[0]}: ${networkMessage(e)}`, 'network'))));
         res.on('aborted', () => (closed ? resolve() : reject(new KubeApiError(`watch ${path.split('?')[0]}: connection lost`, 'network'))));
       }, (e) => {
-        clearTimeout(timer);
+        deadline.clear();
         if (closed) resolve();
         else reject(new KubeApiError(`watch ${path.split('?')[0]}: ${networkMessage(e)}`, 'network'));
       }, this.streamAgent);
+      req.on('finish', () => deadline.sent());
     });
     return {
       close: () => {
