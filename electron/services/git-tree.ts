@@ -15,8 +15,12 @@ interface GitTreeEntry {
 
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
 const READ_AHEAD = 64;
-/** Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). */
-const CACHE_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). The
+ * cache serves the read-ahead (an app's files, READ_AHEAD at most, read in one request): 2 MiB holds that many 32 KiB
+ * files; more held blobs that a render of every app never read again (11 MB at 8 MiB).
+ */
+const CACHE_BYTES = 2 * 1024 * 1024;
 /** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
 const SORTED_CACHE_MIN = 64;
 /** Folders read together with the one asked for, at most (see folder()). */
