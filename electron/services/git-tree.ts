@@ -334,6 +334,17 @@ export class GitTree implements FileTree {
         }
       };
       visit(dir);
+      // Then the folders after it in its parent, whole, while they fit and are read already (a render of every app
+      // reads the next apps' files next: one request per few apps, not per app).
+      const parent = dirname(dir);
+      const names = dir === '' ? [] : (this.dirs.get(parent) ?? []);
+      const own = `${dir.slice(parent === '' ? 0 : parent.length + 1)}/`;
+      for (let i = names.indexOf(own) + 1; i > 0 && i < names.length && batch.length < READ_AHEAD; i++) {
+        if (!names[i]!.endsWith('/')) continue;
+        const next = this.loadedBlobs(parent === '' ? names[i]!.slice(0, -1) : `${parent}/${names[i]!.slice(0, -1)}`, READ_AHEAD - batch.length);
+        if (next === undefined) break;
+        for (const p of next) wanted(p);
+      }
     } else {
       for (const name of this.dirs.get(dir) ?? []) {
         if (batch.length >= READ_AHEAD) break;
@@ -362,6 +373,25 @@ export class GitTree implements FileTree {
         this.content.set(b.path, this.error(b, r?.message ?? 'git did not return it'));
       }
     });
+  }
+
+  /**
+   * The file paths of the subtree of `dir` (links and submodules included: `wanted` filters), when every folder of it is
+   * read already and it holds at most `limit` files; undefined otherwise. Reads nothing from git.
+   */
+  private loadedBlobs(dir: string, limit: number): string[] | undefined {
+    const out: string[] = [];
+    const visit = (d: string): boolean => {
+      const names = this.dirs.get(d);
+      if (names === undefined) return false;
+      for (const name of names) {
+        if (name.endsWith('/')) {
+          if (!visit(d === '' ? name.slice(0, -1) : `${d}/${name.slice(0, -1)}`)) return false;
+        } else if (out.push(d === '' ? name : `${d}/${name}`) > limit) return false;
+      }
+      return true;
+    };
+    return visit(dir) ? out : undefined;
   }
 
   /**

@@ -228,16 +228,18 @@ describe('a tree keeps a bounded number of folder entries', () => {
   afterAll(() => repo.cleanup());
 
   /** A GitTree over the commit whose reader records the tree objects asked for. */
-  function boundedTree(kept: number): { tree: GitTree; trees: string[]; close: () => void } {
+  function boundedTree(kept: number): { tree: GitTree; trees: string[]; blobRequests: () => number; close: () => void } {
     const reader = new GitObjectReader(repo.dir);
     const trees: string[] = [];
+    let blobRequests = 0;
     const read = reader.read.bind(reader);
     reader.read = (shas) => {
       const replies = read(shas);
       replies.forEach((r, i) => { if (r.kind === 'object' && r.type === 'tree') trees.push(shas[i]!); });
+      if (replies.some((r) => r.kind === 'object' && r.type === 'blob')) blobRequests++;
       return replies;
     };
-    return { tree: new GitTree(root, head, 'HEAD', reader, kept), trees, close: () => reader.close() };
+    return { tree: new GitTree(root, head, 'HEAD', reader, kept), trees, blobRequests: () => blobRequests, close: () => reader.close() };
   }
 
   it('past the bound it forgets its folders and reads them again, with the same answers', () => {
@@ -262,6 +264,17 @@ describe('a tree keeps a bounded number of folder entries', () => {
       } finally {
         whole.close();
       }
+    } finally {
+      close();
+    }
+  });
+
+  it('reads the files of the next folders with those of the one asked for, up to 64 blobs a request', () => {
+    const { tree, blobRequests, close } = boundedTree(1_000);
+    try {
+      // 30 apps of 4 files: 16 apps a request at most (64 blobs), and only folders already read are read ahead.
+      for (let i = 0; i < 30; i++) expect(tree.read(`apps/app-${i}/base/hpa.yaml`)).toBe(`kind: HorizontalPodAutoscaler # ${i}\n`);
+      expect(blobRequests()).toBeLessThanOrEqual(4);
     } finally {
       close();
     }
