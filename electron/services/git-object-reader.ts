@@ -1,5 +1,6 @@
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { receiveNumbered } from './flag-wait';
 
 /** One reply of `git cat-file --batch`: an object, or why there is none. */
 export type GitObjectReply =
@@ -11,7 +12,7 @@ export type GitObjectReply =
 // only when a render asks for them, through one long-lived `git cat-file --batch` process (a process per file costs
 // ~3 ms; reading every blob up front costs the whole repository's size in time and memory). Node cannot read a child's
 // pipe synchronously, so a worker thread owns the git process with ordinary async pipes; the calling thread posts a
-// request and blocks on Atomics.wait until the worker signals, then takes the reply with receiveMessageOnPort. This is
+// numbered request and blocks on Atomics.wait until the worker signals, then takes the reply with its number. This is
 // portable (no FIFOs), costs one worker start (~30 ms CPU) per repository, and ~0.1 ms per round trip, so callers
 // batch (GitTree asks for a folder's files at once).
 const WORKER_SOURCE = String.raw`
@@ -24,9 +25,14 @@ let stderr = '';
 let chunks = [];
 let len = 0;
 let job;
+/** The number of the request being answered. */
+let seq = 0;
+// Each reply carries its request's number, and the flag is set to that number after the reply is posted (the caller's
+// receiveNumbered waits for its own number; see flag-wait.ts).
 function reply(message, transfer) {
+  message.seq = seq;
   port.postMessage(message, transfer);
-  Atomics.store(ctl, 0, 1);
+  Atomics.store(ctl, 0, message.seq);
   Atomics.notify(ctl, 0);
 }
 function start() {
@@ -79,8 +85,10 @@ function drain() {
 }
 // git starts with the worker: a reader warmed before a tree listing has it ready by the first read.
 start();
-port.on('message', (shas) => {
+port.on('message', (request) => {
   if (!git) start();
+  seq = request.seq;
+  const shas = request.shas;
   job = { shas, out: [], transfer: [], size: -1, type: '' };
   if (shas.length === 0) { job = undefined; reply({ replies: [] }); return; }
   git.stdin.write(shas.join('\n') + '\n');
@@ -102,6 +110,7 @@ export class GitObjectReader {
   private ctl: Int32Array | undefined;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private lastUse = 0;
+  private seq = 0;
 
   constructor(
     /** The repository folder git runs in. */
@@ -113,11 +122,11 @@ export class GitObjectReader {
     if (shas.length === 0) return [];
     this.lastUse = Date.now();
     const { port, ctl } = this.ensureStarted();
-    Atomics.store(ctl, 0, 0);
-    port.postMessage([...shas]);
-    const waited = Atomics.wait(ctl, 0, 0, REQUEST_TIMEOUT_MS);
-    const msg = receiveMessageOnPort(port)?.message as { replies?: GitObjectReply[]; error?: string } | undefined;
-    if (waited === 'timed-out' || msg === undefined) {
+    // Requests are numbered (never 0, the flag's first value) and a reply is taken only with its request's number.
+    const seq = (this.seq = (this.seq % 0x7fffffff) + 1);
+    port.postMessage({ seq, shas: [...shas] });
+    const msg = receiveNumbered<{ seq: number; replies?: GitObjectReply[]; error?: string }>(port, ctl, seq, REQUEST_TIMEOUT_MS);
+    if (msg === undefined) {
       this.close();
       throw new Error(`git cat-file did not answer within ${REQUEST_TIMEOUT_MS / 1000} s in ${this.cwd}`);
     }

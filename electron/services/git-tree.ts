@@ -15,14 +15,24 @@ interface GitTreeEntry {
 
 /** Blobs read ahead with the one asked for, at most (see fetchFolderOf): one round trip per app, not per file. */
 const READ_AHEAD = 64;
-/** Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). */
-const CACHE_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of blob content kept in memory; past it the cache starts again (memory stays flat on large repositories). The
+ * cache serves the read-ahead (an app's files, READ_AHEAD at most, read in one request): 2 MiB holds that many 32 KiB
+ * files; more held blobs that a render of every app never read again (11 MB at 8 MiB).
+ */
+const CACHE_BYTES = 2 * 1024 * 1024;
 /** Folders with more entries than this keep their sorted listing (sorting 10,000 app folders again costs). */
 const SORTED_CACHE_MIN = 64;
 /** Folders read together with the one asked for, at most (see folder()). */
 const SIBLINGS = 16;
 /** A folder's subfolders are read with it, level by level, until this many entries have been read. */
 const SUBTREE_ENTRIES = 2048;
+/**
+ * Entries (files and folders) of the folders read that a tree keeps (~200 bytes each); past it, it forgets every folder
+ * but the root and reads them again as they are looked into. A render of every app reads each app's folders once, so
+ * keeping them all grew with the fleet (51 MB at 10,000 apps); the next call reads what it needs in a few round trips.
+ */
+const KEPT_ENTRIES = 32_768;
 
 const utf8 = new TextDecoder();
 
@@ -52,21 +62,46 @@ export class GitTree implements FileTree {
   private readonly content = new Map<string, Uint8Array | FlotillaError>();
   private readonly hashBytes: number;
   private cachedBytes = 0;
+  /** Entries of the folders read since the last time the tree forgot them, and the most one folder held. */
+  private entries = 0;
+  private largestFolder = 0;
 
   constructor(
     /** The commit's root tree object. */
-    rootTree: string,
+    private readonly rootTree: string,
     /** The commit. */
     readonly revision: string,
     /** The revision as the user named it (branch, tag, HEAD), for error messages. */
     private readonly label: string,
     private readonly reader: GitObjectReader,
+    /** Entries kept before the tree forgets its folders (see forgetIfLarge). */
+    private readonly keptEntries = KEPT_ENTRIES,
   ) {
     this.hashBytes = rootTree.length / 2;
-    this.unread.set('', rootTree);
-    this.load(['']);
+    this.loadRoot();
     const failed = this.broken.get('');
     if (failed) throw failed;
+  }
+
+  private loadRoot(): void {
+    this.unread.set('', this.rootTree);
+    this.load(['']);
+  }
+
+  /**
+   * Forgets the folders read (and what was learnt from them) once they hold more than `keptEntries` entries, or four
+   * times the largest folder (so a folder larger than the bound is not read again on every call). Called only where a
+   * public method starts, so no walk in progress loses the folders it stands on; a commit's content never changes, so
+   * reading them again gives the same answers.
+   */
+  private forgetIfLarge(): void {
+    if (this.entries <= Math.max(this.keptEntries, 4 * this.largestFolder)) return;
+    for (const m of [this.files, this.dirs, this.unread, this.found, this.broken, this.sorted, this.counts]) m.clear();
+    this.submodules.clear();
+    this.links.clear();
+    this.order.length = 0;
+    this.entries = 0;
+    this.loadRoot();
   }
 
   read(path: string): string | undefined {
@@ -75,6 +110,7 @@ export class GitTree implements FileTree {
   }
 
   readBytes(path: string): Uint8Array | undefined {
+    this.forgetIfLarge();
     const p = this.real(path);
     const entry = p === undefined ? undefined : this.entry(p);
     if (entry === undefined || entry.link) return undefined;
@@ -82,6 +118,11 @@ export class GitTree implements FileTree {
   }
 
   readLink(path: string): string | undefined {
+    this.forgetIfLarge();
+    return this.linkTarget(path);
+  }
+
+  private linkTarget(path: string): string | undefined {
     const p = this.normalize(path);
     if (p === undefined) return undefined;
     this.reachParent(p);
@@ -98,7 +139,7 @@ export class GitTree implements FileTree {
     if (this.links.size === 0) return p;
     return resolveInTree(p, (q) => {
       this.reachParent(q);
-      return this.links.has(q) ? this.readLink(q) : undefined;
+      return this.links.has(q) ? this.linkTarget(q) : undefined;
     });
   }
 
@@ -114,18 +155,19 @@ export class GitTree implements FileTree {
   }
 
   list(path: string): readonly DirEntry[] | undefined {
+    this.forgetIfLarge();
     const p = this.real(path);
     if (p === undefined || !this.folder(p)) return undefined;
     const d = this.dirs.get(p)!;
     let entries = this.sorted.get(p);
     if (!entries) {
       // A link is listed as what it points to (a folder or a file; a dangling one as a file).
-      const kindOf = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
+      const shown = (name: string, kind: 'file' | 'dir'): 'file' | 'dir' => {
         if (this.links.size === 0) return kind; // most trees have no links: no path to build and hash per file
         const child = p === '' ? name : `${p}/${name}`;
-        return this.links.has(child) ? (this.kind(child) ?? 'file') : kind;
+        return this.links.has(child) ? (this.kindOf(child) ?? 'file') : kind;
       };
-      entries = d.map((n): DirEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'dir' } : { name: n, kind: kindOf(n, 'file') })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = d.map((n): DirEntry => (n.endsWith('/') ? { name: n.slice(0, -1), kind: 'dir' } : { name: n, kind: shown(n, 'file') })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // Only large folders are worth keeping sorted: caching every small one would grow with the fleet.
       if (entries.length > SORTED_CACHE_MIN) this.sorted.set(p, entries);
     }
@@ -133,6 +175,11 @@ export class GitTree implements FileTree {
   }
 
   kind(path: string): 'file' | 'dir' | undefined {
+    this.forgetIfLarge();
+    return this.kindOf(path);
+  }
+
+  private kindOf(path: string): 'file' | 'dir' | undefined {
     const p = this.real(path);
     if (p === undefined) return undefined;
     if (this.files.has(p)) return this.links.has(p) ? undefined : 'file';
@@ -250,6 +297,8 @@ export class GitTree implements FileTree {
       else if (mode === '120000') this.links.add(path);
     }
     this.dirs.set(dir, names);
+    this.entries += names.length;
+    if (names.length > this.largestFolder) this.largestFolder = names.length;
     return names.length;
   }
 
@@ -285,6 +334,17 @@ export class GitTree implements FileTree {
         }
       };
       visit(dir);
+      // Then the folders after it in its parent, whole, while they fit and are read already (a render of every app
+      // reads the next apps' files next: one request per few apps, not per app).
+      const parent = dirname(dir);
+      const names = dir === '' ? [] : (this.dirs.get(parent) ?? []);
+      const own = `${dir.slice(parent === '' ? 0 : parent.length + 1)}/`;
+      for (let i = names.indexOf(own) + 1; i > 0 && i < names.length && batch.length < READ_AHEAD; i++) {
+        if (!names[i]!.endsWith('/')) continue;
+        const next = this.loadedBlobs(parent === '' ? names[i]!.slice(0, -1) : `${parent}/${names[i]!.slice(0, -1)}`, READ_AHEAD - batch.length);
+        if (next === undefined) break;
+        for (const p of next) wanted(p);
+      }
     } else {
       for (const name of this.dirs.get(dir) ?? []) {
         if (batch.length >= READ_AHEAD) break;
@@ -313,6 +373,25 @@ export class GitTree implements FileTree {
         this.content.set(b.path, this.error(b, r?.message ?? 'git did not return it'));
       }
     });
+  }
+
+  /**
+   * The file paths of the subtree of `dir` (links and submodules included: `wanted` filters), when every folder of it is
+   * read already and it holds at most `limit` files; undefined otherwise. Reads nothing from git.
+   */
+  private loadedBlobs(dir: string, limit: number): string[] | undefined {
+    const out: string[] = [];
+    const visit = (d: string): boolean => {
+      const names = this.dirs.get(d);
+      if (names === undefined) return false;
+      for (const name of names) {
+        if (name.endsWith('/')) {
+          if (!visit(d === '' ? name.slice(0, -1) : `${d}/${name.slice(0, -1)}`)) return false;
+        } else if (out.push(d === '' ? name : `${d}/${name}`) > limit) return false;
+      }
+      return true;
+    };
+    return visit(dir) ? out : undefined;
   }
 
   /**

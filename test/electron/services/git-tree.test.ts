@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitObjectReader } from '../../../electron/services/git-object-reader';
 import { GitRepository } from '../../../electron/services/git-repo';
+import { GitTree } from '../../../electron/services/git-tree';
 import { walkFiles } from '../../../shared/repo/file-tree';
 import { commitAll, exampleRepo, git, tempDir, writeFiles } from '../../helpers/git-fixtures';
 import { cli } from '../../helpers/run-cli';
@@ -198,6 +200,94 @@ describe('reading files from git objects', () => {
       }
     } finally {
       t.cleanup();
+    }
+  });
+});
+
+describe('a tree keeps a bounded number of folder entries', () => {
+  let repo: { dir: string; cleanup: () => void };
+  let root: string;
+  let head: string;
+  beforeAll(() => {
+    repo = tempDir('flotilla-tree-bound-');
+    git(repo.dir, 'init', '-q');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) {
+      files[`apps/app-${i}/base/kustomization.yaml`] = `resources: [cm.yaml] # ${i}\n`;
+      files[`apps/app-${i}/base/cm.yaml`] = `kind: ConfigMap # ${i}\n`;
+      files[`apps/app-${i}/base/svc.yaml`] = `kind: Service # ${i}\n`;
+      files[`apps/app-${i}/base/hpa.yaml`] = `kind: HorizontalPodAutoscaler # ${i}\n`;
+    }
+    writeFiles(repo.dir, files);
+    execFileSync('ln', ['-s', 'app-3', path.join(repo.dir, 'apps', 'latest')]);
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-q', '-m', 'thirty apps and a link to one');
+    head = git(repo.dir, 'rev-parse', 'HEAD').trim();
+    root = git(repo.dir, 'rev-parse', 'HEAD^{tree}').trim();
+  });
+  afterAll(() => repo.cleanup());
+
+  /** A GitTree over the commit whose reader records the tree objects asked for. */
+  function boundedTree(kept: number): { tree: GitTree; trees: string[]; blobRequests: () => number; close: () => void } {
+    const reader = new GitObjectReader(repo.dir);
+    const trees: string[] = [];
+    let blobRequests = 0;
+    const read = reader.read.bind(reader);
+    reader.read = (shas) => {
+      const replies = read(shas);
+      replies.forEach((r, i) => { if (r.kind === 'object' && r.type === 'tree') trees.push(shas[i]!); });
+      if (replies.some((r) => r.kind === 'object' && r.type === 'blob')) blobRequests++;
+      return replies;
+    };
+    return { tree: new GitTree(root, head, 'HEAD', reader, kept), trees, blobRequests: () => blobRequests, close: () => reader.close() };
+  }
+
+  it('past the bound it forgets its folders and reads them again, with the same answers', () => {
+    // 31 entries in apps/ and 5 per app: past four times the largest folder (124) the tree forgets.
+    const { tree, trees, close } = boundedTree(8);
+    try {
+      const app0 = git(repo.dir, 'rev-parse', 'HEAD:apps/app-0').trim();
+      for (let i = 0; i < 30; i++) {
+        expect(tree.read(`apps/app-${i}/base/cm.yaml`)).toBe(`kind: ConfigMap # ${i}\n`);
+        expect(tree.list(`apps/app-${i}/base`)?.map((e) => e.name)).toEqual(['cm.yaml', 'hpa.yaml', 'kustomization.yaml', 'svc.yaml']);
+      }
+      const before = trees.filter((t) => t === app0).length;
+      expect(tree.read('apps/app-0/base/kustomization.yaml')).toBe('resources: [cm.yaml] # 0\n');
+      expect(trees.filter((t) => t === app0).length).toBe(before + 1);
+      expect(tree.read('apps/latest/base/cm.yaml')).toBe('kind: ConfigMap # 3\n');
+      expect(tree.kind('apps/latest')).toBe('dir');
+      expect(tree.readLink('apps/latest')).toBe('app-3');
+      const whole = boundedTree(1_000);
+      try {
+        expect(walkFiles(tree, '')).toEqual(walkFiles(whole.tree, ''));
+        expect(walkFiles(tree, '').length).toBe(120);
+      } finally {
+        whole.close();
+      }
+    } finally {
+      close();
+    }
+  });
+
+  it('reads the files of the next folders with those of the one asked for, up to 64 blobs a request', () => {
+    const { tree, blobRequests, close } = boundedTree(1_000);
+    try {
+      // 30 apps of 4 files: 16 apps a request at most (64 blobs), and only folders already read are read ahead.
+      for (let i = 0; i < 30; i++) expect(tree.read(`apps/app-${i}/base/hpa.yaml`)).toBe(`kind: HorizontalPodAutoscaler # ${i}\n`);
+      expect(blobRequests()).toBeLessThanOrEqual(4);
+    } finally {
+      close();
+    }
+  });
+
+  it('within the bound it reads each folder once', () => {
+    const { tree, trees, close } = boundedTree(1_000);
+    try {
+      for (let i = 0; i < 30; i++) expect(tree.read(`apps/app-${i}/base/cm.yaml`)).toBe(`kind: ConfigMap # ${i}\n`);
+      expect(tree.read('apps/app-0/base/kustomization.yaml')).toBe('resources: [cm.yaml] # 0\n');
+      expect(new Set(trees).size).toBe(trees.length);
+    } finally {
+      close();
     }
   });
 });
