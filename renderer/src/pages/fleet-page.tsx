@@ -302,20 +302,22 @@ const GridRowView = memo(function GridRowView({ row, index, headRows, clusters, 
                 <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
                 {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
               </span>{' '}
-              {cell.unreachable ? (
-                <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
-              ) : (
-                <CellVersion cell={cell} />
-              )}
-              {/* After the version, as the accessible name says it ("…, 1.8.0, 3 findings"). */}
-              {found && findingText ? (
-                <>
-                  {' '}
-                  <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
-                    {found.errors + found.warnings}
-                  </span>
-                </>
-              ) : null}
+              {/* One line: the version, then its findings count as the accessible name says it ("…, 1.8.0, 3 findings"). */}
+              <span className="cell-line">
+                {cell.unreachable ? (
+                  <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
+                ) : (
+                  <CellVersion cell={cell} />
+                )}
+                {found && findingText ? (
+                  <>
+                    {' '}
+                    <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
+                      {found.errors + found.warnings}
+                    </span>
+                  </>
+                ) : null}
+              </span>
             </button>
             {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
             {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
