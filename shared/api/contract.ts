@@ -6,6 +6,7 @@ import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from 
 import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
 import type { FleetOverviewView } from '../fleet/app-listing';
+import type { PackedFleetFindings } from '../validate/findings-pack';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
 import type { PackedGrid } from '../fleet/grid-pack';
@@ -373,8 +374,8 @@ export interface ApiChannels extends ReportApiChannels {
   'app:manifest': (req: { readonly app: string; readonly cluster: string; readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<ResourceManifestView>;
   /** Validates the app's rendered objects for its cluster (schema of its Kubernetes version and CRDs, lint, security score). */
   'app:validate': (req: { readonly app: string; readonly cluster: string }) => Promise<AppValidationView>;
-  /** Findings per app × cluster of the whole fleet at HEAD (computed once per commit), for the grid. */
-  'fleet:validation': (req: Record<string, never>) => Promise<FleetValidationView>;
+  /** Findings per app × cluster of the whole fleet at HEAD (computed once per commit), for the grid; packed (`unpackFindings`). */
+  'fleet:validation': (req: Record<string, never>) => Promise<PackedFleetFindings>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
   /**
