@@ -1,5 +1,4 @@
 import type { AppRow, FleetOverview } from '../api/contract';
-import type { Explanation } from '../appset/engine';
 import type { ClusterSpec } from '../model/fleet';
 import type { Problem } from '../problem';
 import type { AppOrigin } from './app-origin';
@@ -10,7 +9,11 @@ import { clusterForApp } from './destination';
 // clusters the full rows were 9.1 MB of JSON, written on the server's event loop and parsed on the page's main
 // thread beside the grid's first paint.
 
-/** An app as the UI's lists show it: its name, origin, destination, first source and problems, not its whole Application. */
+/**
+ * An app as the UI's lists show it: its name, origin, destination, first source and problems, not its whole Application
+ * nor its generator's parameters (half of the listing at 10,000 × 3; the ApplicationSets page explains the apps of the
+ * file it previews, the app page the app it shows).
+ */
 export interface AppListing {
   /** Argo CD's name for it (`name`, or `namespace/name` outside the control-plane namespace). */
   readonly name: string;
@@ -24,8 +27,6 @@ export interface AppListing {
   readonly destination: { readonly server?: string; readonly name?: string; readonly namespace?: string };
   /** Its source, or the first of its `sources`: where it renders from. */
   readonly source?: { readonly path?: string; readonly chart?: string; readonly targetRevision?: string };
-  /** The generators and parameters behind it (ApplicationSet apps only). */
-  readonly explain?: Explanation;
   readonly problems?: readonly Problem[];
 }
 
@@ -48,7 +49,6 @@ export function appListing(row: AppRow, clusters: readonly ClusterSpec[]): AppLi
     project: spec.project,
     destination: { ...(d.server !== undefined ? { server: d.server } : {}), ...(d.name !== undefined ? { name: d.name } : {}), ...(d.namespace !== undefined ? { namespace: d.namespace } : {}) },
     ...(s ? { source: { ...(typeof s.path === 'string' ? { path: s.path } : {}), ...(typeof s.chart === 'string' ? { chart: s.chart } : {}), ...(typeof s.targetRevision === 'string' ? { targetRevision: s.targetRevision } : {}) } } : {}),
-    ...(row.explain ? { explain: row.explain } : {}),
     ...(row.problems?.length ? { problems: row.problems } : {}),
   };
 }

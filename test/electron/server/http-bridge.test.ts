@@ -81,7 +81,7 @@ describe('the HTTP bridge of flotilla serve', () => {
     }
     // Each app as its listing, not its whole Application (the app page reads that with app:detail): no manifest in it.
     expect(JSON.stringify(env.result)).not.toContain('"kind":"Application"');
-    for (const a of env.result.apps) expect(Object.keys(a).filter((k) => !['name', 'appset', 'origin', 'cluster', 'project', 'destination', 'source', 'explain', 'problems'].includes(k)), a.name).toEqual([]);
+    for (const a of env.result.apps) expect(Object.keys(a).filter((k) => !['name', 'appset', 'origin', 'cluster', 'project', 'destination', 'source', 'problems'].includes(k)), a.name).toEqual([]);
     expect(env.result.apps.find((a) => a.name === 'guestbook')).toMatchObject({ cluster: 'dev', source: { path: expect.any(String) } });
   });
 

@@ -26,7 +26,7 @@ const row = (spec: Partial<Application['spec']> = {}, extra: Partial<AppRow> = {
 });
 
 describe("an app's listing (what the UI's lists read of it)", () => {
-  it('names the fleet cluster its destination server reaches, with its project, destination, first source and explanation, and nothing else of its Application', () => {
+  it('names the fleet cluster its destination server reaches, with its project, destination and first source, and nothing else of its Application or its generator', () => {
     expect(appListing(row(), clusters)).toEqual({
       name: 'web-dev',
       appset: 'apps',
@@ -35,7 +35,6 @@ describe("an app's listing (what the UI's lists read of it)", () => {
       project: 'team-a',
       destination: { server: 'https://dev.example:6443/', namespace: 'web' },
       source: { path: 'apps/web/dev', targetRevision: 'HEAD' },
-      explain: { generatorPath: ['list'], generatorIndex: 0, params: { env: 'dev' } },
     });
   });
 
@@ -68,5 +67,6 @@ describe("an app's listing (what the UI's lists read of it)", () => {
     const { apps: _b, ...before } = overview;
     expect(rest).toEqual(before);
     expect(JSON.stringify(view)).not.toContain('kustomize');
+    expect(JSON.stringify(view)).not.toContain('generatorPath');
   });
 });
