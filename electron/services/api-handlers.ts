@@ -1,4 +1,5 @@
 import type { ApiHandlers } from '../../shared/api/contract';
+import { overviewView } from '../../shared/fleet/app-listing';
 import { createReportApiHandlers } from '../store/api-handlers';
 import { promotionHandlers } from './promotion/promotion-api';
 import { validationHandlers } from './validate/validation-api';
@@ -21,12 +22,12 @@ export function createApiHandlers(session: Session): ApiHandlers {
   const desired = new DesiredVersions(session);
   return {
     ...createReportApiHandlers(() => session.store(), async () => (await session.fleet()).repo.root),
-    'fleet:overview': async () => (await session.fleet()).overview(),
+    'fleet:overview': async () => overviewView(await (await session.fleet()).overview()),
     'repo:open': async ({ path }) => {
       const svc = await session.openRepo(path);
       const overview = await svc.overview();
       session.events.emit('repo:changed', { head: overview.repo.head.sha });
-      return overview;
+      return overviewView(overview);
     },
     'appset:source': async ({ file }) => (await session.fleet()).source(file),
     'appset:preview': async ({ file, text }) => (await session.fleet()).previewAppSet(file, text),

@@ -28,8 +28,9 @@ const NAV: readonly { readonly page: Exclude<Page, 'app'>; readonly label: strin
 
 /**
  * Resolves once the fleet page's grid is read (or failed) when the app opens on that page, at once elsewhere. The
- * overview holds every generated Application (9 MB of JSON at 1,000 apps × 10 clusters): read beside the grid, its
- * writing held the server's event loop and its parsing the page's main thread ahead of the grid. At most 3 s.
+ * overview lists every generated app (a listing each, not the Application: still a few MB at 10,000 apps × 3
+ * clusters): read beside the grid, its writing held the server's event loop and its parsing the page's main thread
+ * ahead of the grid. At most 3 s.
  */
 function afterFirstGrid(): Promise<void> {
   const s = useStore.getState();

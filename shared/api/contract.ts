@@ -5,6 +5,8 @@ import type { NotificationsView } from './notifications';
 import type { AppTreeView, PodLogsAsk, PodLogsView, ResourceManifestView } from './app-live';
 import type { AppAccessView } from './app-access';
 import type { AppOrigin } from '../fleet/app-origin';
+import type { FleetOverviewView } from '../fleet/app-listing';
+import type { PackedFleetFindings } from '../validate/findings-pack';
 import type { ClusterEntry } from '../fleet/fleet-edit';
 import type { FleetGrid } from '../fleet/grid';
 import type { PackedGrid } from '../fleet/grid-pack';
@@ -339,10 +341,10 @@ export interface Progress {
  * handlers, the preload, the HTTP bridge, the web client and in-process callers all derive their types from it.
  */
 export interface ApiChannels extends ReportApiChannels {
-  /** The open repository with its ApplicationSets and generated apps. */
-  'fleet:overview': (req: Record<string, never>) => Promise<FleetOverview>;
+  /** The open repository with its ApplicationSets and generated apps, each app as its listing (`app:detail` has the rest). */
+  'fleet:overview': (req: Record<string, never>) => Promise<FleetOverviewView>;
   /** Opens another repository (a local path) and returns its overview. */
-  'repo:open': (req: { readonly path: string }) => Promise<FleetOverview>;
+  'repo:open': (req: { readonly path: string }) => Promise<FleetOverviewView>;
   /** The text of a repository file as the editor starts from it: the working tree's copy, else HEAD's. */
   'appset:source': (req: { readonly file: string }) => Promise<{ readonly file: string; readonly text: string }>;
   /** Generates the ApplicationSets of edited, unsaved text against the repository's clusters and git; writes nothing. */
@@ -372,8 +374,8 @@ export interface ApiChannels extends ReportApiChannels {
   'app:manifest': (req: { readonly app: string; readonly cluster: string; readonly group: string; readonly kind: string; readonly namespace: string; readonly name: string }) => Promise<ResourceManifestView>;
   /** Validates the app's rendered objects for its cluster (schema of its Kubernetes version and CRDs, lint, security score). */
   'app:validate': (req: { readonly app: string; readonly cluster: string }) => Promise<AppValidationView>;
-  /** Findings per app × cluster of the whole fleet at HEAD (computed once per commit), for the grid. */
-  'fleet:validation': (req: Record<string, never>) => Promise<FleetValidationView>;
+  /** Findings per app × cluster of the whole fleet at HEAD (computed once per commit), for the grid; packed (`unpackFindings`). */
+  'fleet:validation': (req: Record<string, never>) => Promise<PackedFleetFindings>;
   /** Syncs an app from Git to its cluster by server-side apply; `dryRun` shows what it would do and changes nothing. */
   'app:sync': (req: { readonly app: string; readonly cluster: string; readonly dryRun: boolean; readonly prune?: boolean }) => Promise<SyncResultView>;
   /**

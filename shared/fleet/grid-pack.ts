@@ -79,39 +79,42 @@ export function packGrid(grid: FleetGrid): PackedGrid {
   return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings, signatures, rows };
 }
 
-/** Rebuilds the grid `packGrid` packed. */
+/** A cell or row being built: its optional fields are set one by one (see `unpackGrid`). */
+type Building<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Rebuilds the grid `packGrid` packed. Each object is made whole and its optional fields set only when present:
+ * spreading `...(x ? { x } : {})` per field made a temporary object and a copy per field, 200 ms of the page's main
+ * thread for 30,000 cells, ahead of the grid's first paint.
+ */
 export function unpackGrid(p: PackedGrid): FleetGrid {
   const { strings, signatures } = p;
-  const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const rows = p.rows.map(([key, appset, origin, labels, cells]): GridRow => {
     const byCluster: Record<string, GridCell> = {};
     for (const c of cells) {
-      const desiredVersion = str(c[6]);
-      const runningVersion = str(c[7]);
-      const error = str(c[11]);
-      const unreachable = str(c[12]);
-      const cell: GridCell = {
+      const cell: Building<GridCell> = {
         app: strings[c[1]]!,
         cluster: strings[c[0]]!,
         sync: strings[c[2]] as SyncStatus,
         health: strings[c[3]] as HealthStatus,
         healthMessage: strings[c[4]]!,
         version: strings[c[5]]!,
-        ...(desiredVersion !== undefined ? { desiredVersion } : {}),
-        ...(runningVersion !== undefined ? { runningVersion } : {}),
         revision: strings[c[8]]!,
         outOfSync: c[9],
         observedAt: strings[c[10]]!,
-        ...(error !== undefined ? { error } : {}),
-        ...(unreachable !== undefined ? { unreachable } : {}),
-        ...(c[13] ? { controller: c[13] } : {}),
-        ...(c[14] !== undefined ? { signature: signatures[c[14]]! } : {}),
       };
+      if (c[6] >= 0) cell.desiredVersion = strings[c[6]]!;
+      if (c[7] >= 0) cell.runningVersion = strings[c[7]]!;
+      if (c[11] >= 0) cell.error = strings[c[11]]!;
+      if (c[12] >= 0) cell.unreachable = strings[c[12]]!;
+      if (c[13]) cell.controller = c[13];
+      if (c[14] !== undefined) cell.signature = signatures[c[14]]!;
       byCluster[cell.cluster] = cell;
     }
-    const a = str(appset);
-    const o = str(origin);
-    return { key: strings[key]!, labels: labels === 0 ? {} : labels, cells: byCluster, ...(a !== undefined ? { appset: a } : {}), ...(o !== undefined ? { origin: o } : {}) };
+    const row: Building<GridRow> = { key: strings[key]!, labels: labels === 0 ? {} : labels, cells: byCluster };
+    if (appset >= 0) row.appset = strings[appset]!;
+    if (origin >= 0) row.origin = strings[origin]!;
+    return row;
   });
   return { clusters: p.clusters, environments: p.environments, rows };
 }

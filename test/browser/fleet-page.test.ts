@@ -33,6 +33,25 @@ describe('the fleet page in Chromium, served by flotilla serve on the example fl
     expect(events.indexOf('asked repo:remote-status')).toBeGreaterThan(events.indexOf('answered fleet:status'));
   });
 
+  it('asks for the grid once, before React has rendered anything, when it opens on the fleet page', async () => {
+    const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Each API call with what #root held when it was made.
+    await page.addInitScript(() => {
+      const calls: string[] = [];
+      (window as unknown as { apiCalls: string[] }).apiCalls = calls;
+      const fetch = window.fetch.bind(window);
+      window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes('/api/invoke/')) calls.push(`${decodeURIComponent(url.split('/api/invoke/')[1]!)} ${document.getElementById('root')?.childElementCount ?? -1}`);
+        return fetch(input, init);
+      };
+    });
+    await page.goto(ui.serve.url);
+    await page.getByRole('grid', { name: 'Apps by cluster' }).waitFor();
+    const calls = await page.evaluate(() => (window as unknown as { apiCalls: string[] }).apiCalls);
+    expect(calls.filter((c) => c.startsWith('fleet:status '))).toEqual(['fleet:status 0']);
+  });
+
   it('shows the ApplicationSets, their apps and the HEAD revision on the Applications page', async () => {
     const page = await ui.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];

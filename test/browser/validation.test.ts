@@ -31,6 +31,17 @@ describe('validation in the UI (Chromium, flotilla serve)', () => {
     expect(await count.getAttribute('class')).toBe('findings-count error');
     expect(Number(await count.textContent())).toBeGreaterThan(1);
     expect(await page.getByRole('button', { name: /^api-prod on prod: .*, \d+ findings(, [^,]+)?$/ }).locator('.findings-count').getAttribute('class')).toBe('findings-count warning');
+    // The count sits beside the version, a badge of its own width, and leaves the cell's badges in view (as a flex
+    // item of the cell it was a bar as wide as the cell, pushing the badges out of the row's height).
+    const cellBox = (await staging.boundingBox())!;
+    const countBox = (await count.boundingBox())!;
+    const badges = (await staging.locator('.cell-status').boundingBox())!;
+    const version = (await staging.locator('.cell-version').boundingBox())!;
+    expect(countBox.width).toBeLessThan(40);
+    expect(countBox.x).toBeGreaterThanOrEqual(version.x + version.width);
+    expect(badges.y).toBeGreaterThanOrEqual(cellBox.y);
+    expect(countBox.y + countBox.height).toBeLessThanOrEqual(cellBox.y + cellBox.height);
+    expect(countBox.y).toBeGreaterThanOrEqual(badges.y + badges.height - 1);
     await shoot(page, 'validation-grid');
 
     // The app page's Validation tab: every finding with its file:line linked to the repository.

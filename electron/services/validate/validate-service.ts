@@ -62,7 +62,7 @@ export async function validateFleet(fleet: FleetService, query: ValidateQuery, o
   const discovered = await discoverRevision(fleet, query.revision);
   const ignore = discovered.scan.fleet.validation?.ignore ?? [];
   const tree = discovered.tree;
-  const repoCrds = crdsInTree(tree);
+  const repoCrds = await crdsInTreeSliced(tree);
   const rendered: RenderedApp[] = [];
   await renderApps(fleet, { ...query, discovered }, (r) => rendered.push(r));
   // One app is checked against what every app of its cluster renders: the others are rendered for that only.
@@ -188,20 +188,37 @@ function dedupe(problems: readonly Problem[]): Problem[] {
 
 /** CRDs written in the repository (any YAML file that mentions CustomResourceDefinition). */
 export function crdsInTree(tree: FileTree): { schemas: CrdSchema[]; problems: Problem[] } {
-  const schemas: CrdSchema[] = [];
-  const problems: Problem[] = [];
+  const found = { schemas: [] as CrdSchema[], problems: [] as Problem[] };
+  for (const _ of crdScan(tree, found));
+  return found;
+}
+
+/**
+ * `crdsInTree` for the server: every file of the repository is listed and those naming CustomResourceDefinition read
+ * (seconds at 10,000 apps × 3 overlays, read from git), so the event loop is yielded every slice and the pages' calls
+ * are answered meanwhile.
+ */
+export async function crdsInTreeSliced(tree: FileTree): Promise<{ schemas: CrdSchema[]; problems: Problem[] }> {
+  const found = { schemas: [] as CrdSchema[], problems: [] as Problem[] };
+  const slice = sliceYielder();
+  for (const _ of crdScan(tree, found)) await slice();
+  return found;
+}
+
+/** Reads the repository's CRDs into `found`, yielding after each file (the caller decides whether to pause). */
+function* crdScan(tree: FileTree, found: { schemas: CrdSchema[]; problems: Problem[] }): Generator<void> {
   for (const file of walkFiles(tree)) {
+    yield;
     if (!/\.(ya?ml|json)$/.test(file)) continue;
     const text = tree.read(file);
     if (!text || !text.includes('CustomResourceDefinition')) continue;
     for (const d of parseYamlDocuments(text, file).docs) {
       if (!isRecord(d.value) || !isCrd(d.value)) continue;
       const c = crdSchemas(d.value, { file, line: d.line });
-      schemas.push(...c.schemas);
-      problems.push(...c.problems);
+      found.schemas.push(...c.schemas);
+      found.problems.push(...c.problems);
     }
   }
-  return { schemas, problems };
 }
 
 /** HEAD's fleet file as discovery read it, with its own problems; when discovery fails, the defaults and a warning saying so. */

@@ -1,4 +1,6 @@
-import type { ApiHandlers, AppValidationView, FleetValidationView } from '../../../shared/api/contract';
+import type { ApiHandlers, AppValidationView } from '../../../shared/api/contract';
+import type { PackedFleetFindings } from '../../../shared/validate/findings-pack';
+import { packFindings } from '../../../shared/validate/findings-pack';
 import { countFindings } from '../../../shared/validate/report';
 import { FlotillaError } from '../../../shared/problem';
 import type { Session } from '../session';
@@ -24,7 +26,7 @@ function liveSchemas(session: Session): ValidateOptions {
 }
 
 /** The last fleet-wide validation, by HEAD commit: the grid asks often, the answer changes only with the commit. */
-let fleetCache: { readonly root: string; readonly sha: string; readonly view: Promise<FleetValidationView> } | undefined;
+let fleetCache: { readonly root: string; readonly sha: string; readonly view: Promise<PackedFleetFindings> } | undefined;
 
 /** The validation channels of the API handler table. */
 export function validationHandlers(session: Session): Pick<ApiHandlers, ValidationChannels> {
@@ -38,11 +40,12 @@ export function validationHandlers(session: Session): Pick<ApiHandlers, Validati
       const repoURL = scan.fleet.repoURLs.find((u) => /^https?:\/\//.test(u));
       return { ...target, revision: head.sha, ...(repoURL ? { repoURL } : {}) };
     },
-    'fleet:validation': async (): Promise<FleetValidationView> => {
+    'fleet:validation': async (): Promise<PackedFleetFindings> => {
       const fleet = await session.fleet();
       const { head } = await fleet.discovery();
       if (fleetCache && fleetCache.root === fleet.repo.root && fleetCache.sha === head.sha) return fleetCache.view;
-      const view = validateFleet(fleet, {}, liveSchemas(session)).then((report) => ({
+      // Packed once per commit: every later ask (each page load of the grid) sends the same answer.
+      const view = validateFleet(fleet, {}, liveSchemas(session)).then((report) => packFindings({
         revision: head.sha,
         cells: report.targets.filter((t) => t.app !== undefined && t.cluster !== undefined).map((t) => {
           const c = countFindings(t.findings);

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from '../store';
 import type { Page } from '../store/nav-slice';
-import { clusterForApp } from '../../../shared/fleet/destination';
 import { gridRowKey } from '../../../shared/fleet/grid';
 import { sortByEnvironment } from '../../../shared/fleet/environment-order';
 
@@ -61,7 +60,9 @@ export function CommandPalette() {
     }
   }, [open]);
 
+  // Built when the palette opens, not with every overview read: 30,000 apps are as many commands.
   const commands = useMemo<Command[]>(() => {
+    if (!open) return [];
     const out: Command[] = PAGE_LABELS.map(([page, label]) => ({ id: `page:${page}`, label: `Go to ${label}`, kind: 'page', run: () => navigate(page) }));
     out.push({ id: 'action:refresh', label: 'Refresh the fleet from its clusters', kind: 'action', run: () => void refresh() });
     out.push({ id: 'action:report', label: 'Show the drift report', kind: 'action', run: () => navigate('reports') });
@@ -72,7 +73,7 @@ export function CommandPalette() {
       const key = gridRowKey(appRef.app, appRef.cluster);
       const switches: Command[] = [];
       for (const a of overview?.apps ?? []) {
-        const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
+        const cluster = a.cluster;
         if (!cluster || cluster === appRef.cluster || gridRowKey(a.name, cluster) !== key) continue;
         switches.push({ id: `switch:${a.name}:${cluster}`, label: `Switch ${key} to cluster ${cluster}`, kind: 'cluster', run: () => openApp(a.name, cluster, appRef.tab) });
       }
@@ -82,11 +83,11 @@ export function CommandPalette() {
       if (s.parent === undefined) out.push({ id: `appset:${s.file}:${s.name}`, label: `${s.name} — ${s.file}`, kind: 'appset', run: () => go({ page: 'applicationsets', file: s.file }) });
     }
     for (const a of overview?.apps ?? []) {
-      const cluster = clusterForApp(a.application, clusters)?.name ?? a.application.spec.destination.name;
+      const cluster = a.cluster;
       if (cluster) out.push({ id: `app:${a.name}`, label: `${a.name} on ${cluster}`, kind: 'app', run: () => openApp(a.name, cluster) });
     }
     return out;
-  }, [overview, navigate, openApp, go, refresh, appRef]);
+  }, [open, overview, navigate, openApp, go, refresh, appRef]);
 
   const matches = useMemo(() => {
     const words = q.toLowerCase().split(/\s+/).filter(Boolean);

@@ -1,12 +1,12 @@
 import { useEffect, useMemo } from 'react';
-import type { AppRow, AppSetListing } from '../../../shared/api/contract';
+import type { AppSetListing } from '../../../shared/api/contract';
+import type { AppListing } from '../../../shared/fleet/app-listing';
 import { formatOrigin } from '../../../shared/fleet/app-origin';
 import type { GridCell } from '../../../shared/fleet/grid';
 import type { HealthStatus } from '../../../shared/model/status';
 import { age, HealthBadge, SyncBadge } from '../components/badges';
 import { ProblemList } from '../components/problem-list';
 import { useStore } from '../store';
-import { clusterForApp } from '../../../shared/fleet/destination';
 
 /** The recorded cell of each app × cluster (`app\ncluster`), from the grid the store last recorded. */
 function useCells(): ReadonlyMap<string, GridCell> {
@@ -70,12 +70,12 @@ function Card({ label, value, tone }: { readonly label: string; readonly value: 
 }
 
 /** The rows of the named apps, in the order named (an ApplicationSet names its apps; the overview carries each once). */
-function rowsByName(apps: readonly AppRow[], names: readonly string[]): AppRow[] {
+function rowsByName(apps: readonly AppListing[], names: readonly string[]): AppListing[] {
   const byName = new Map(apps.map((a) => [a.name, a] as const));
   return names.flatMap((n) => byName.get(n) ?? []);
 }
 
-function AppSetTable({ appset, apps }: { readonly appset: AppSetListing; readonly apps: readonly AppRow[] }) {
+function AppSetTable({ appset, apps }: { readonly appset: AppSetListing; readonly apps: readonly AppListing[] }) {
   return (
     <section className="appset" aria-labelledby={`appset-${appset.name}`}>
       <h2 id={`appset-${appset.name}`}>
@@ -90,9 +90,8 @@ function AppSetTable({ appset, apps }: { readonly appset: AppSetListing; readonl
   );
 }
 
-function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[]; readonly label: string; readonly withOrigin?: boolean }) {
+function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppListing[]; readonly label: string; readonly withOrigin?: boolean }) {
   const openApp = useStore((s) => s.openApp);
-  const clusters = useStore((s) => s.overview?.repo.fleet?.clusters ?? []);
   const cells = useCells();
   return (
       <table className="grid" aria-label={label}>
@@ -111,9 +110,7 @@ function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[
         </thead>
         <tbody>
           {apps.map((a) => {
-            const spec = a.application.spec;
-            const source = spec.source ?? spec.sources?.[0];
-            const cluster = clusterForApp(a.application, clusters)?.name ?? spec.destination.name;
+            const { source, cluster } = a;
             return (
               <tr key={a.name}>
                 <th scope="row">
@@ -127,9 +124,9 @@ function AppTable({ apps, label, withOrigin }: { readonly apps: readonly AppRow[
                 </th>
                 <StateCells cell={cluster ? cells.get(`${a.name}\n${cluster}`) : undefined} />
                 {withOrigin && <td>{formatOrigin(a.origin)}</td>}
-                <td>{spec.project || 'default'}</td>
-                <td>{cluster ?? spec.destination.server}</td>
-                <td>{spec.destination.namespace}</td>
+                <td>{a.project || 'default'}</td>
+                <td>{cluster ?? a.destination.server}</td>
+                <td>{a.destination.namespace}</td>
                 <td>
                   {source?.chart ? <code>{`${source.chart} (chart)`}</code> : source?.path ? <code>{source.path}</code> : <span className="muted">—</span>}
                 </td>

@@ -9,6 +9,7 @@ import { age, ControllerTag, HealthBadge, SignatureBadge, SyncBadge } from '../c
 import { ProblemList } from '../components/problem-list';
 import { When } from '../components/when';
 import { ProgressBar } from '../components/progress-bar';
+import { afterPaint } from '../components/after-paint';
 import { useStore } from '../store';
 import { LoadError } from '../components/load-error';
 
@@ -35,9 +36,13 @@ export function FleetPage() {
   useEffect(() => {
     if (!status) void loadStatus();
   }, [status, loadStatus]);
+  // Every app's version from Git once the grid is painted: at 10,000 apps × 3 clusters the answer (1 MB) and the
+  // grid re-built with it would otherwise come ahead of the rows (those in view are asked for first, by the grid).
+  const hasStatus = status !== undefined;
   useEffect(() => {
-    if (!desired) void loadDesired();
-  }, [desired, loadDesired]);
+    if (!desired && hasStatus) return afterPaint(() => void loadDesired());
+    return undefined;
+  }, [desired, hasStatus, loadDesired]);
 
   // Until every app's version from Git is read (minutes at 30,000 Applications), the rows in view are read first.
   const soFar = useStore((s) => s.desiredSoFar);
@@ -191,8 +196,11 @@ function Grid({ rows, clusters, versionsPending }: { readonly rows: readonly Gri
   const validation = useStore((s) => s.fleetValidation);
   const loadValidation = useStore((s) => s.loadFleetValidation);
   const revision = useStore((s) => s.status?.revision);
+  // The findings counts after the grid's first paint: at 10,000 apps × 3 clusters their reading and the re-render of
+  // the rows they bring would otherwise come ahead of the rows.
   useEffect(() => {
-    if (!validation || (revision && validation.revision !== revision)) void loadValidation();
+    if (!validation || (revision && validation.revision !== revision)) return afterPaint(() => void loadValidation());
+    return undefined;
   }, [validation, revision, loadValidation]);
   const findings = useMemo(() => new Map((validation?.cells ?? []).map((c) => [`${c.app}\u0000${c.cluster}`, c])), [validation]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -302,20 +310,22 @@ const GridRowView = memo(function GridRowView({ row, index, headRows, clusters, 
                 <SyncBadge sync={cell.sync} count={cell.outOfSync} /> <HealthBadge health={cell.health} />
                 {cell.controller ? <> <ControllerTag controller={cell.controller} verdict={verdictOf(cell)} /></> : null}
               </span>{' '}
-              {cell.unreachable ? (
-                <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
-              ) : (
-                <CellVersion cell={cell} />
-              )}
-              {/* After the version, as the accessible name says it ("…, 1.8.0, 3 findings"). */}
-              {found && findingText ? (
-                <>
-                  {' '}
-                  <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
-                    {found.errors + found.warnings}
-                  </span>
-                </>
-              ) : null}
+              {/* One line: the version, then its findings count as the accessible name says it ("…, 1.8.0, 3 findings"). */}
+              <span className="cell-line">
+                {cell.unreachable ? (
+                  <span className="cell-version cell-unreachable">unreachable · {cell.observedAt ? `seen ${age(cell.observedAt)}` : 'never observed'}</span>
+                ) : (
+                  <CellVersion cell={cell} />
+                )}
+                {found && findingText ? (
+                  <>
+                    {' '}
+                    <span className={`findings-count ${found.errors > 0 ? 'error' : 'warning'}`} title={`${found.errors} error(s), ${found.warnings} warning(s): see the app's Validation tab`}>
+                      {found.errors + found.warnings}
+                    </span>
+                  </>
+                ) : null}
+              </span>
             </button>
             {/* Beside the button, not in it: the button's name says the verdict too, and its visible text stays what its name begins with. */}
             {cell.signature ? <SignatureBadge signature={cell.signature} /> : null}
@@ -394,8 +404,18 @@ function SkewView({ grid, versionsFromGit }: { readonly grid: FleetGrid; readonl
   const [to, setTo] = useState<string | undefined>(undefined);
   const f = from ?? envs[envs.length - 2] ?? envs[0] ?? '';
   const t = to ?? envs[envs.length - 1] ?? '';
-  const skew = useMemo(() => (f && t ? versionSkew(grid, f, t) : []), [grid, f, t]);
+  // Compared once the grid above is painted (a pass over every row: 75 ms at 10,000 apps, ahead of the rows otherwise).
+  const [painted, setPainted] = useState(false);
+  useEffect(() => afterPaint(() => setPainted(true)), []);
+  const skew = useMemo(() => (painted && f && t ? versionSkew(grid, f, t) : undefined), [painted, grid, f, t]);
   if (envs.length < 2) return null;
+  if (!skew)
+    return (
+      <section className="skew" aria-labelledby="skew-h">
+        <h2 id="skew-h">Version skew</h2>
+        <p className="muted">Comparing the environments…</p>
+      </section>
+    );
   return (
     <section className="skew" aria-labelledby="skew-h">
       <h2 id="skew-h">Version skew</h2>

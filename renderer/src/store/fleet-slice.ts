@@ -1,10 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { FleetOverview, RemoteStatusView } from '../../../shared/api/contract';
+import type { RemoteStatusView } from '../../../shared/api/contract';
+import type { FleetOverviewView } from '../../../shared/fleet/app-listing';
 import { getApi } from '../api/bridge';
 
 /** The open repository's overview and its loading state. */
 export interface FleetSlice {
-  readonly overview: FleetOverview | undefined;
+  readonly overview: FleetOverviewView | undefined;
   readonly loading: boolean;
   /** Why the overview could not be loaded (a formatted Problem), if it could not. */
   readonly loadError: string | undefined;

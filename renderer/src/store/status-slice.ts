@@ -48,6 +48,8 @@ const unpacked = ({ grid, ...rest }: FleetStatusPacked): FleetStatusView => ({ .
 export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> = (set, get) => {
   /** The apps asked for first at the grid's revision (asked once, whether or not they render). */
   let asked: { revision: string | undefined; apps: Set<string> } = { revision: undefined, apps: new Set() };
+  /** The first read of the grid while it runs: asked for before React's first render, then by the page as it mounts. */
+  let firstRead: Promise<void> | undefined;
   return {
     status: undefined,
     statusError: undefined,
@@ -60,12 +62,24 @@ export const createStatusSlice: StateCreator<StatusSlice, [], [], StatusSlice> =
     detailError: undefined,
     clusters: undefined,
     clustersError: undefined,
-    async loadStatus() {
-      try {
-        set({ status: unpacked(await getApi()['fleet:status']({})), statusError: undefined });
-      } catch (err) {
-        set({ statusError: message(err) });
+    loadStatus() {
+      // Until a grid has arrived, callers share the read under way; after that, each call reads anew (a refresh, a
+      // live change or a new commit may have made a new one).
+      if (firstRead && !get().status) return firstRead;
+      const read = (async () => {
+        try {
+          set({ status: unpacked(await getApi()['fleet:status']({})), statusError: undefined });
+        } catch (err) {
+          set({ statusError: message(err) });
+        }
+      })();
+      if (!get().status) {
+        firstRead = read;
+        void read.finally(() => {
+          if (firstRead === read) firstRead = undefined;
+        });
       }
+      return read;
     },
     async loadDesired() {
       try {

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppValidationView, FleetValidationView } from '../../../shared/api/contract';
+import { unpackFindings } from '../../../shared/validate/findings-pack';
 import { getApi } from '../api/bridge';
 
 /** Validation results: the fleet's findings counts for the grid, and one app × cluster's findings for its page. */
@@ -23,7 +24,7 @@ export const createValidationSlice: StateCreator<ValidationSlice, [], [], Valida
   appValidationError: undefined,
   async loadFleetValidation() {
     try {
-      set({ fleetValidation: await getApi()['fleet:validation']({}) });
+      set({ fleetValidation: unpackFindings(await getApi()['fleet:validation']({})) });
     } catch {
       // The grid works without counts; the Validation tab says why validation failed.
     }

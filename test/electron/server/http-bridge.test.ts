@@ -6,7 +6,7 @@ import type { HttpBridge } from '../../../electron/server/http-bridge';
 import { startHttpBridge } from '../../../electron/server/http-bridge';
 import { createApiHandlers } from '../../../electron/services/api-handlers';
 import { Session } from '../../../electron/services/session';
-import type { FleetOverview } from '../../../shared/api/contract';
+import type { FleetOverviewView } from '../../../shared/fleet/app-listing';
 import { exampleRepo, tempDir } from '../../helpers/git-fixtures';
 
 describe('the HTTP bridge of flotilla serve', () => {
@@ -68,7 +68,7 @@ describe('the HTTP bridge of flotilla serve', () => {
 
   it('serves the same handler table: the overview of the example fleet', async () => {
     const res = await fetch(`${base}/api/invoke/fleet:overview`, { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${bridge.token}` } });
-    const env = (await res.json()) as { ok: true; result: FleetOverview };
+    const env = (await res.json()) as { ok: true; result: FleetOverviewView };
     expect(env.ok).toBe(true);
     expect(env.result.appsets.map((s) => s.name).sort()).toEqual(['apps', 'platform']);
     // Each app is carried once, in `apps`; an ApplicationSet names its apps, every name a row there.
@@ -79,8 +79,10 @@ describe('the HTTP bridge of flotilla serve', () => {
       for (const n of s.appNames) expect(rows.has(n), `${s.name} names ${n}`).toBe(true);
       expect(s.appNames).toEqual(env.result.apps.filter((a) => a.appset === s.name).map((a) => a.name));
     }
-    // The payload no longer grows twice with the number of generated apps.
-    expect(JSON.stringify(env.result).split('"kind":"Application"').length - 1).toBe(env.result.apps.filter((a) => a.application.kind === 'Application').length);
+    // Each app as its listing, not its whole Application (the app page reads that with app:detail): no manifest in it.
+    expect(JSON.stringify(env.result)).not.toContain('"kind":"Application"');
+    for (const a of env.result.apps) expect(Object.keys(a).filter((k) => !['name', 'appset', 'origin', 'cluster', 'project', 'destination', 'source', 'problems'].includes(k)), a.name).toEqual([]);
+    expect(env.result.apps.find((a) => a.name === 'guestbook')).toMatchObject({ cluster: 'dev', source: { path: expect.any(String) } });
   });
 
   it('returns errors as Problems, not stack traces', async () => {
