@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,6 +20,7 @@ export interface HeadInfo {
 }
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
+const execFileAsync = promisify(execFile);
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commit trees kept listed (each also caches the blobs it has read). */
 const MAX_TREES = 8;
@@ -31,7 +33,7 @@ const simpleGitModule = lazyModule<typeof SimpleGitModule>('simple-git');
 /** A local git repository: HEAD, revisions, and file trees read from git objects (never the working tree). */
 export class GitRepository {
   private readonly trees = new Map<string, FileTree>();
-  private readonly paths = new Map<string, readonly string[]>();
+  private readonly paths = new Map<string, Promise<readonly string[]>>();
   /** Full commit ids `git rev-parse` has named (a commit never stops being one): treeAt takes them without asking again. */
   private readonly commits = new Set<string>();
   private objects: GitObjectReader | undefined;
@@ -121,18 +123,25 @@ export class GitRepository {
   }
 
   /**
-   * Every file path of a commit, from one `git ls-tree -r` (a 10,000-app fleet's 110,000 paths in ~0.15 s, where
+   * Every file path of a commit, from one `git ls-tree -r` (a 10,000-app fleet's 110,000 paths in ~0.15 s of CPU, where
    * walking the tree folder by folder reads every tree object through cat-file): for finding a few files by name
-   * without listing each folder. Cached with the commit's tree.
+   * without listing each folder. Asynchronous: at that size git takes ~0.5 s, which must not hold the event loop (the
+   * server asks for it as it starts, beside the first page load). Cached with the commit's tree.
    */
-  filePaths(sha: string): readonly string[] {
+  filePaths(sha: string): Promise<readonly string[]> {
     const cached = this.paths.get(sha);
     if (cached) return cached;
-    const out = this.gitSync(['ls-tree', '-r', '-z', '--name-only', '--full-tree', sha]).split('\0');
-    if (out[out.length - 1] === '') out.pop();
+    const listed = execFileAsync('git', ['ls-tree', '-r', '-z', '--name-only', '--full-tree', sha], { cwd: this.root, encoding: 'utf8', maxBuffer: MAX_BUFFER }).then(({ stdout }) => {
+      const out = stdout.split('\0');
+      if (out[out.length - 1] === '') out.pop();
+      return out;
+    });
     if (this.paths.size >= MAX_TREES) this.paths.delete(this.paths.keys().next().value!);
-    this.paths.set(sha, out);
-    return out;
+    this.paths.set(sha, listed);
+    listed.catch(() => {
+      if (this.paths.get(sha) === listed) this.paths.delete(sha);
+    });
+    return listed;
   }
 
   /**

@@ -128,7 +128,7 @@ export class NotifyService {
     return loadNotifyConfig({
       dataDir: this.session.options.dataDir,
       tree: fleet.repo.treeAt(overview.repo.head.sha),
-      treePaths: fleet.repo.filePaths(overview.repo.head.sha),
+      treePaths: await fleet.repo.filePaths(overview.repo.head.sha),
       ...(configCluster ? { cluster: { name: configCluster, connection: (await this.session.clusterManager()).connection(configCluster), ...(this.options.configNamespace ? { namespace: this.options.configNamespace } : {}) } } : {}),
     });
   }

@@ -107,7 +107,7 @@ export interface RbacQuestion {
  */
 export async function rbacReport(fleet: FleetService, q: RbacQuestion): Promise<RbacReport> {
   const head = await fleet.repo.head();
-  const loaded = loadRbacConfig({ dataDir: q.dataDir, tree: fleet.repo.treeAt(head.sha), treePaths: fleet.repo.filePaths(head.sha) });
+  const loaded = loadRbacConfig({ dataDir: q.dataDir, tree: fleet.repo.treeAt(head.sha), treePaths: await fleet.repo.filePaths(head.sha) });
   const apps = await appObjects(fleet, q.app);
   if (!loaded.policy) return { problems: loaded.problems, apps: apps.map((a) => ({ ...a, subjects: [] })), ...(loaded.file ? { source: loaded.file } : {}) };
   const rbac = await ArgoRbac.create(loaded.policy);

@@ -39,9 +39,9 @@ describe('finding an Argo CD ConfigMap in the repository', () => {
     repo.cleanup();
   });
 
-  it('from the commit\'s path list finds what the folder-by-folder walk finds', () => {
+  it('from the commit\'s path list finds what the folder-by-folder walk finds', async () => {
     const tree = git_.treeAt(sha);
-    const paths = git_.filePaths(sha);
+    const paths = await git_.filePaths(sha);
     expect(paths).toContain('a/b/c/notifications.yaml');
     for (const [name, hint] of [['argocd-notifications-cm', /notif/i], ['argocd-rbac-cm', /rbac/i], ['argocd-rbac-cm-x', /notif/i], ['absent-cm', /notif/i]] as const) {
       expect(findConfigMapInTree(tree, name, hint, paths)).toBe(findConfigMapInTree(tree, name, hint));
