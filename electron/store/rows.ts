@@ -81,7 +81,10 @@ export interface EventRow {
 
 // ---- statements ----------------------------------------------------------------------------------------------
 
-const FLEET_COLUMNS = `o.*, ac.app, ac.cluster, ac.environment`;
+// The observation's columns but its fingerprint (a BLOB: a Buffer per row read, a third of reading the 30,000 rows of
+// a 10,000 x 3 fleet, for a value only recording compares).
+const FLEET_COLUMNS = `o.id, o.app_cluster_id, o.since_snapshot, o.observed_at, o.revision, o.sync, o.health, o.health_message, o.error,
+  o.drift_since, o.resource_count, o.drifted_count, o.resource_set, o.version, o.running_version, o.controller, ac.app, ac.cluster, ac.environment`;
 
 /** Every statement the store runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
@@ -168,23 +171,23 @@ export function unreachableOf(snap: SnapshotRow): Map<number, string> {
 }
 
 export function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppClusterSummary {
-  return {
-    app: r.app,
-    cluster: r.cluster,
-    ...(r.environment !== null ? { environment: r.environment } : {}),
-    revision: r.revision,
-    ...(r.version !== null ? { version: r.version } : {}),
-    ...(r.running_version !== null && r.running_version !== undefined ? { runningVersion: r.running_version } : {}),
-    sync: r.sync,
-    ...(r.controller !== null && r.controller !== undefined ? { controller: JSON.parse(r.controller) as ControllerStatus } : {}),
-    health: { status: r.health, message: r.health_message },
-    observedAt: iso(observedAt),
-    ...(r.error !== null ? { error: r.error } : {}),
-    ...(r.drift_since !== null ? { driftSince: iso(r.drift_since) } : {}),
-    resourceCount: r.resource_count,
-    driftedCount: r.drifted_count,
-    ...(unreachable !== undefined ? { unreachable } : {}),
-  };
+  // Built field by field, in the order the JSON output has always had, rather than with a spread per optional field:
+  // the fleet grid reads 30,000 of these.
+  const out = { app: r.app, cluster: r.cluster } as { -readonly [K in keyof AppClusterSummary]: AppClusterSummary[K] };
+  if (r.environment !== null) out.environment = r.environment;
+  out.revision = r.revision;
+  if (r.version !== null) out.version = r.version;
+  if (r.running_version !== null && r.running_version !== undefined) out.runningVersion = r.running_version;
+  out.sync = r.sync;
+  if (r.controller !== null && r.controller !== undefined) out.controller = JSON.parse(r.controller) as ControllerStatus;
+  out.health = { status: r.health, message: r.health_message };
+  out.observedAt = iso(observedAt);
+  if (r.error !== null) out.error = r.error;
+  if (r.drift_since !== null) out.driftSince = iso(r.drift_since);
+  out.resourceCount = r.resource_count;
+  out.driftedCount = r.drifted_count;
+  if (unreachable !== undefined) out.unreachable = unreachable;
+  return out;
 }
 
 /** The commit a recorded row runs: the controller's applied revision, else the recorded one (absent when neither is a commit). */
