@@ -6,6 +6,7 @@ import type { ControllerStatus } from '../controllers/types';
 import type { CommitSignature } from '../repo/signature';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from './grid';
+import { interned } from '../api/interned';
 
 /**
  * A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; then, only when either is
@@ -45,29 +46,10 @@ export interface PackedGrid {
 
 /** Packs a grid: each distinct string and commit signature once. */
 export function packGrid(grid: FleetGrid): PackedGrid {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const s = (v: string | undefined): number => {
-    if (v === undefined) return -1;
-    let i = index.get(v);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(v);
-      index.set(v, i);
-    }
-    return i;
-  };
-  const signatures: CommitSignature[] = [];
-  const signatureIndex = new Map<CommitSignature, number>();
-  const sig = (v: CommitSignature): number => {
-    let i = signatureIndex.get(v);
-    if (i === undefined) {
-      i = signatures.length;
-      signatures.push(v);
-      signatureIndex.set(v, i);
-    }
-    return i;
-  };
+  const strings = interned<string>();
+  const s = (v: string | undefined): number => (v === undefined ? -1 : strings.indexOf(v));
+  const signatures = interned<CommitSignature>();
+  const sig = (v: CommitSignature): number => signatures.indexOf(v);
   const rows = grid.rows.map((r): PackedRow => {
     const cells = Object.values(r.cells).map((c): PackedCell => {
       const packed = [s(c.cluster), s(c.app), s(c.sync), s(c.health), s(c.healthMessage), s(c.version), s(c.desiredVersion), s(c.runningVersion), s(c.revision), c.outOfSync, s(c.observedAt), s(c.error), s(c.unreachable)] as const;
@@ -76,7 +58,7 @@ export function packGrid(grid: FleetGrid): PackedGrid {
     });
     return [s(r.key), s(r.appset), s(r.origin), Object.keys(r.labels).length ? r.labels : 0, cells];
   });
-  return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings, signatures, rows };
+  return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings: strings.values, signatures: signatures.values, rows };
 }
 
 /** A cell or row being built: its optional fields are set one by one (see `unpackGrid`). */

@@ -4,6 +4,7 @@
 
 import type { FleetValidationView } from '../api/contract';
 import type { Problem } from '../problem';
+import { interned } from '../api/interned';
 
 /** `fleet:validation`'s answer packed (see `packFindings`). */
 export interface PackedFleetFindings {
@@ -18,22 +19,11 @@ export interface PackedFleetFindings {
 
 /** Packs the findings counts: each app and cluster name once, each cell as four numbers. */
 export function packFindings(view: FleetValidationView): PackedFleetFindings {
-  const apps: string[] = [];
-  const clusters: string[] = [];
-  const appIndex = new Map<string, number>();
-  const clusterIndex = new Map<string, number>();
-  const at = (list: string[], index: Map<string, number>, v: string): number => {
-    let i = index.get(v);
-    if (i === undefined) {
-      i = list.length;
-      list.push(v);
-      index.set(v, i);
-    }
-    return i;
-  };
+  const apps = interned<string>();
+  const clusters = interned<string>();
   const counts: number[] = [];
-  for (const c of view.cells) counts.push(at(apps, appIndex, c.app), at(clusters, clusterIndex, c.cluster), c.errors, c.warnings);
-  return { packed: 1, revision: view.revision, apps, clusters, counts, problems: view.problems };
+  for (const c of view.cells) counts.push(apps.indexOf(c.app), clusters.indexOf(c.cluster), c.errors, c.warnings);
+  return { packed: 1, revision: view.revision, apps: apps.values, clusters: clusters.values, counts, problems: view.problems };
 }
 
 /** The findings counts as `packFindings` took them; an index outside the tables is an error, never a guess. */
