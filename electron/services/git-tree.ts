@@ -326,14 +326,9 @@ export class GitTree implements FileTree {
       if (e && e.type === 'blob') batch.push(e);
     };
     // A subtree of at most READ_AHEAD blobs was read whole to count them.
-    if (this.blobCount(dir) <= READ_AHEAD) {
-      const visit = (d: string): void => {
-        for (const name of this.dirs.get(d) ?? []) {
-          if (name.endsWith('/')) visit(d === '' ? name.slice(0, -1) : `${d}/${name.slice(0, -1)}`);
-          else wanted(d === '' ? name : `${d}/${name}`);
-        }
-      };
-      visit(dir);
+    const whole = this.blobCount(dir) <= READ_AHEAD ? this.loadedBlobs(dir, READ_AHEAD) : undefined;
+    if (whole !== undefined) {
+      for (const p of whole) wanted(p);
       // Then the folders after it in its parent, whole, while they fit and are read already (a render of every app
       // reads the next apps' files next: one request per few apps, not per app).
       const parent = dirname(dir);
