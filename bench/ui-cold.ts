@@ -3,9 +3,10 @@
 // navigation. Several builds (checkouts with a built dist/, e.g. the baseline's and this one) are measured paired and
 // interleaved, round by round, on one fleet and store: each build has its own copy of the data folder.
 //
-// Two cases per build and round: "no cache" (the data folder's cache/ removed first: the first start after a new
-// commit, a new snapshot or an upgrade) and "restart" (the data folder as the previous start of that build left it).
-// A build that keeps no cache measures the same thing twice. The V8 compile cache of bin/flotilla.js is warmed by an
+// Three cases per build and round: "no cache" (the data folder's cache/ removed first: the first start ever, after a
+// new commit or an upgrade), "restart" (the data folder as the previous start of that build left it) and "new
+// snapshot" (a snapshot recorded since the previous start, as `flotilla refresh` records one). A build that keeps no
+// cache measures the same thing thrice. The V8 compile cache of bin/flotilla.js is warmed by an
 // untimed start of each build first (a person has run flotilla before).
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
@@ -67,7 +68,8 @@ export async function coldGrid(): Promise<BenchResult[]> {
     return d;
   });
   const browser = await launchChromium();
-  const samples = builds.map(() => ({ fresh: [] as ColdSample[], restart: [] as ColdSample[] }));
+  const samples = builds.map(() => ({ fresh: [] as ColdSample[], restart: [] as ColdSample[], snapshot: [] as ColdSample[] }));
+  const statuses = recorded.map((r) => ({ ...r, status: { ...r.status, version: 'recorded' } }));
   const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   try {
     // Untimed: warms each build's V8 compile cache (and leaves its grid cache, if it keeps one).
@@ -80,6 +82,11 @@ export async function coldGrid(): Promise<BenchResult[]> {
         rmSync(path.join(dataOf[b]!, 'cache'), { recursive: true, force: true });
         samples[b]!.fresh.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-fresh` : undefined));
         samples[b]!.restart.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-restart` : undefined));
+        // The same statuses recorded again: a new snapshot (untimed).
+        const s = FleetStore.open(storeFile(dataOf[b]!));
+        s.recordSnapshot({ appClusters: statuses });
+        s.close();
+        samples[b]!.snapshot.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-snapshot` : undefined));
       }
     }
   } finally {
@@ -88,9 +95,9 @@ export async function coldGrid(): Promise<BenchResult[]> {
   }
   const out: BenchResult[] = [];
   builds.forEach((b, i) => {
-    for (const kind of ['fresh', 'restart'] as const) {
+    for (const kind of ['fresh', 'restart', 'snapshot'] as const) {
       const s = samples[i]![kind];
-      const what = kind === 'fresh' ? 'no cache in the data folder' : 'restart (data folder as the last start left it)';
+      const what = kind === 'fresh' ? 'no cache in the data folder' : kind === 'restart' ? 'restart (data folder as the last start left it)' : 'a new snapshot recorded since the last start';
       const extra = { build: b, head: head.slice(0, 7), url_ms: Math.round(median(s.map((x) => x.toUrl))), serve_cpu_ms: Math.round(median(s.map((x) => x.serveCpu))), load1: s.map((x) => x.load1.toFixed(1)).join(' ') };
       out.push({ name: `cold fleet page, ${what}: serve spawned → interactive grid (10,000 apps × 3 clusters; CPU: serve + page) [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromSpawn)), samples: s.map((x) => x.fromSpawn), cpu_samples: s.map((x) => x.cpu), extra });
       out.push({ name: `cold fleet page, ${what}: navigation → interactive grid [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromNav)), samples: s.map((x) => x.fromNav) });

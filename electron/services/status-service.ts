@@ -1,4 +1,4 @@
-import type { AppDetail, ClusterView, FleetStatusPacked } from '../../shared/api/contract';
+import type { AppDetail, ClusterView, FleetOverview, FleetStatusPacked } from '../../shared/api/contract';
 import type { PackedGrid } from '../../shared/fleet/grid-pack';
 import { packGrid, withPackedSignatures } from '../../shared/fleet/grid-pack';
 import type { FleetGrid, GridCell, GridCluster } from '../../shared/fleet/grid';
@@ -27,10 +27,12 @@ import { capabilitiesLookup } from './helm/capabilities';
 import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 import { canonicalJson } from '../store/canonical-json';
-import type { GridCache, GridCacheKey } from './grid-cache';
+import type { CachedGrid, GridCache, GridCacheKey, GridInputs, GridInputsKey } from './grid-cache';
 import type { HeadDiscovery } from './fleet-service';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
+/** How long after a grid is built it is written to the grid cache. */
+const KEEP_AFTER_MS = 1000;
 
 /** The grid of one HEAD and snapshot before signatures: the commits its cells run, when it was recorded, its problems. */
 interface BuiltGrid {
@@ -40,12 +42,16 @@ interface BuiltGrid {
   readonly problems: readonly Problem[];
   /** What it was built from, when that is all it depends on (a pure discovery, the store unchanged while read): the grid cache's key. */
   readonly cacheKey?: GridCacheKey;
+  /** What it took from discovery (kept with the grid in the cache, when it has a cache key). */
+  readonly inputs?: GridInputs;
 }
 
 /** Options of the status service. */
 export interface StatusServiceOptions {
   /** The grid kept on disk between runs: the first `status()` is answered from it when its key holds. */
   readonly gridCache?: GridCache;
+  /** How long after a grid is built it is written to the grid cache (default KEEP_AFTER_MS). */
+  readonly keepAfterMs?: number;
 }
 
 
@@ -150,7 +156,7 @@ export class StatusService {
       const resolve = (revision: string): string | null => fleet.repo.resolve(revision) ?? null;
       const head = fleet.repo.resolve('HEAD');
       if (!head) return undefined;
-      const hit = await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve);
+      const hit = (await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve)) ?? (await this.fromInputs(cache, root, head, resolve));
       if (!hit) return undefined;
       const { grid: cached } = hit;
       const key = canonicalJson(hit.key);
@@ -183,22 +189,47 @@ export class StatusService {
     }
   }
 
-  /** Writes a grid just built to the grid cache, after the answer that built it has been sent. */
+  /**
+   * The grid built from the grid inputs the cache holds for HEAD now (after a new snapshot: no app generated again)
+   * and the store as it is, kept in the cache; undefined when the cache has none for HEAD now.
+   */
+  private async fromInputs(cache: GridCache, root: string, head: string, resolve: (revision: string) => string | null): Promise<{ readonly key: GridCacheKey; readonly grid: CachedGrid } | undefined> {
+    const found = await cache.inputs({ repo: root, head }, resolve);
+    if (!found) return undefined;
+    const built = this.gridOf(found.inputs, found.key);
+    // The store moved while it was read: the grid is built the usual way.
+    if (!built.cacheKey) return undefined;
+    const unsigned = packGrid(built.grid);
+    this.keep(cache, built.cacheKey, built, unsigned);
+    return { key: built.cacheKey, grid: { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems } };
+  }
+
+  /**
+   * Writes a grid just built to the grid cache, a moment after the answer that built it (serialising it takes tens of
+   * milliseconds: the page's first requests, waiting behind a grid built as the server starts, go first).
+   */
   private keep(cache: GridCache, key: GridCacheKey, built: BuiltGrid, unsigned: PackedGrid): void {
-    setTimeout(() => cache.put(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }), 0);
+    setTimeout(() => cache.put(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs), this.options.keepAfterMs ?? KEEP_AFTER_MS).unref();
   }
 
   private async buildGrid(discovery: HeadDiscovery): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
-    const overview = await fleet.overview(discovery);
+    const inputs = gridInputs(await fleet.overview(discovery));
+    return this.gridOf(inputs, discovery.revisions ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions } : undefined);
+  }
+
+  /**
+   * The grid of discovery's inputs and the store's latest snapshot. `key`: what the inputs were made from, when that
+   * is all they depend on: the grid's cache key is it with the store's state read.
+   */
+  private gridOf(inputs: GridInputs, key: GridInputsKey | undefined): BuiltGrid {
     const store = this.session.store();
     // The store's state before and after its rows are read: the same, the grid is of that state (its cache key).
-    const before = this.options.gridCache ? store.generation() : undefined;
+    const before = this.options.gridCache && key ? store.generation() : undefined;
     const latest = store.fleetAt();
     const after = before ? store.generation() : undefined;
-    const cacheKey = discovery.revisions && before && canonicalJson(before) === canonicalJson(after) ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions, store: before } : undefined;
-    // Columns grouped by environment in pipeline order (dev, staging, prod), clusters in the fleet file's order within.
-    const clusters: GridCluster[] = sortByEnvironment((overview.repo.fleet?.clusters ?? []).map((c) => ({ name: c.name, environment: c.environment ?? 'unassigned' })), (c) => c.environment, overview.environments);
+    const cacheKey = key && before && canonicalJson(before) === canonicalJson(after) ? { ...key, store: before } : undefined;
+    const clusters = [...inputs.clusters];
     const known = new Set(clusters.map((c) => c.name));
     const recorded = new Map((latest?.appClusters ?? []).map((s) => [`${s.app}\n${s.cluster}`, s]));
     for (const s of latest?.appClusters ?? []) {
@@ -209,9 +240,9 @@ export class StatusService {
     }
     const meta = new Map<string, { appset: string; origin: string; labels: Readonly<Record<string, string>> }>();
     const cells: GridCell[] = [];
-    for (const a of overview.apps) {
-      meta.set(a.name, { appset: a.appset, origin: formatOrigin(a.origin), labels: a.application.metadata.labels ?? {} });
-      const cluster = clusterForApp(a.application, overview.repo.fleet?.clusters ?? [])?.name ?? a.application.spec.destination.name ?? (isInClusterDestination(a.application) ? IN_CLUSTER_NAME : undefined);
+    for (const a of inputs.apps) {
+      meta.set(a.name, { appset: a.appset, origin: a.origin, labels: a.labels });
+      const cluster = a.cluster;
       if (!cluster) continue;
       const s = recorded.get(`${a.name}\n${cluster}`);
       recorded.delete(`${a.name}\n${cluster}`);
@@ -220,7 +251,7 @@ export class StatusService {
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
     const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
-    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview), ...(cacheKey ? { cacheKey } : {}) };
+    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: inputs.problems, ...(cacheKey ? { cacheKey, inputs } : {}) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
@@ -385,6 +416,18 @@ export class StatusService {
 /** The grid's identity in this process: repository, HEAD and latest snapshot. */
 function gridKey(root: string, head: string, snapshot: { readonly id: number; readonly takenAt: string } | undefined): string {
   return `${root}\n${head}\n${snapshot?.id ?? ''}\n${snapshot?.takenAt ?? ''}`;
+}
+
+/** What the grid takes from discovery: the columns, each app's row data and cluster, discovery's problems. */
+function gridInputs(overview: FleetOverview): GridInputs {
+  const fleetClusters = overview.repo.fleet?.clusters ?? [];
+  // Columns grouped by environment in pipeline order (dev, staging, prod), clusters in the fleet file's order within.
+  const clusters = sortByEnvironment(fleetClusters.map((c): GridCluster => ({ name: c.name, environment: c.environment ?? 'unassigned' })), (c) => c.environment, overview.environments);
+  const apps = overview.apps.map((a) => {
+    const cluster = clusterForApp(a.application, fleetClusters)?.name ?? a.application.spec.destination.name ?? (isInClusterDestination(a.application) ? IN_CLUSTER_NAME : undefined);
+    return { name: a.name, appset: a.appset, origin: formatOrigin(a.origin), labels: a.application.metadata.labels ?? {}, ...(cluster ? { cluster } : {}) };
+  });
+  return { clusters, apps, problems: discoveryProblems(overview) };
 }
 
 function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {

@@ -62,14 +62,14 @@ describe('the Fleet page after flotilla serve restarts', () => {
     expect(built.rows.length).toBeGreaterThan(3);
     expect(built.rows.join('\n')).toContain('Unknown');
     const files = readdirSync(path.join(data, 'cache'));
-    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(files.filter((f) => f.startsWith('fleet-grid-') && f.endsWith('.json'))).toHaveLength(1);
 
     const kept = await firstLoad('grid-cache-restart');
     expect(kept.rows).toEqual(built.rows);
     expect(kept.cards).toBe(built.cards);
     expect(kept.serve.log()).not.toMatch(/grid cache/);
 
-    writeFileSync(path.join(data, 'cache', files.find((f) => f.endsWith('.json'))!), '{"flotilla-fleet-grid-cache":1,"key":');
+    writeFileSync(path.join(data, 'cache', files.find((f) => f.startsWith('fleet-grid-') && f.endsWith('.json'))!), '{"flotilla-fleet-grid-cache":1,"key":');
     const corrupt = await firstLoad('grid-cache-corrupt');
     expect(corrupt.rows).toEqual(built.rows);
     expect(corrupt.serve.log()).toMatch(/fleet grid cache: ignoring .*corrupt/);

@@ -62,28 +62,31 @@ async function firstStatus(data: string, opts: { build?: string; cache?: boolean
   const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(base, 'no-kubeconfig')] });
   sessions.push(session);
   const gridCache = opts.cache === false ? undefined : new GridCache({ dir: path.join(data, 'cache'), build: opts.build ?? 'build-1', log: (line) => opts.log?.push(line) });
-  const view = await createApiHandlers(session, gridCache ? { gridCache } : {})['fleet:status']({});
+  const view = await createApiHandlers(session, gridCache ? { gridCache, keepAfterMs: 0 } : {})['fleet:status']({});
   // The grid built is written once the answer is sent.
   await new Promise((r) => setTimeout(r, 20));
   return view;
 }
 
-function cacheFile(data: string): string {
+/** The cache file of the grid (fleet-grid-*) or of what it takes from discovery (fleet-apps-*). */
+function cacheFile(data: string, kind: 'grid' | 'apps' = 'grid'): string {
   const dir = path.join(data, 'cache');
-  const files = existsSync(dir) ? readdirSync(dir).filter((x) => x.endsWith('.json')) : [];
+  const files = existsSync(dir) ? readdirSync(dir).filter((x) => x.startsWith(`fleet-${kind}-`) && x.endsWith('.json')) : [];
   expect(files).toHaveLength(1);
   return path.join(dir, files[0]!);
 }
 
 const MARKER = 'served from the grid cache';
-/** Marks the cached grid, so an answer from it can be told from a grid built afresh. */
-function mark(data: string): void {
-  const file = cacheFile(data);
+const INPUTS_MARKER = 'built from the app list kept';
+/** Marks the cached grid (or app list), so an answer from it can be told from a grid built afresh. */
+function mark(data: string, kind: 'grid' | 'apps' = 'grid'): void {
+  const file = cacheFile(data, kind);
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { value: { problems: unknown[] } };
-  doc.value.problems.push({ severity: 'warning', message: MARKER });
+  doc.value.problems.push({ severity: 'warning', message: kind === 'grid' ? MARKER : INPUTS_MARKER });
   writeFileSync(file, JSON.stringify(doc));
 }
 const served = (v: FleetStatusPacked): boolean => v.problems.some((p) => p.message === MARKER);
+const fromInputs = (v: FleetStatusPacked): boolean => v.problems.some((p) => p.message === INPUTS_MARKER);
 
 describe('the fleet grid cache', () => {
   it('answers a new process\'s first grid with exactly the grid built afresh (signatures and never-refreshed cells included)', async () => {
@@ -116,7 +119,7 @@ describe('the fleet grid cache', () => {
     forgetDiscoveries();
     const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(base, 'no-kubeconfig')] });
     sessions.push(session);
-    const api = createApiHandlers(session, { gridCache: new GridCache({ dir: path.join(data, 'cache'), build: 'build-1' }) });
+    const api = createApiHandlers(session, { gridCache: new GridCache({ dir: path.join(data, 'cache'), build: 'build-1' }), keepAfterMs: 0 });
     expect(served(await api['fleet:status']({}))).toBe(true);
     expect(served(await api['fleet:status']({}))).toBe(true);
     recordRunning(data, [{ app: 'frontend-dev', cluster: 'dev', environment: 'dev', revision: f.unsigned }]);
@@ -167,6 +170,35 @@ describe('the fleet grid cache', () => {
     expect(JSON.stringify(view)).toBe(JSON.stringify(await firstStatus(data, { cache: false })));
   });
 
+  it('after a new snapshot, builds the grid from the app list kept for HEAD (no app generated again): the very grid built afresh', async () => {
+    const data = dataFolder();
+    await firstStatus(data);
+    recordRunning(data, [{ app: 'api-prod', cluster: 'prod', environment: 'prod', revision: f.untrusted }]);
+    const view = await firstStatus(data);
+    expect(served(view)).toBe(false);
+    expect(JSON.stringify(view)).toBe(JSON.stringify(await firstStatus(data, { cache: false })));
+    // It was the kept app list that the grid was built from; then the grid itself is kept.
+    mark(data, 'apps');
+    recordRunning(data, [{ app: 'api-prod', cluster: 'prod', environment: 'prod', revision: f.signed }]);
+    expect(fromInputs(await firstStatus(data))).toBe(true);
+    mark(data);
+    expect(served(await firstStatus(data))).toBe(true);
+    // Not for another build, nor after a new commit.
+    recordRunning(data, [{ app: 'api-prod', cluster: 'prod', environment: 'prod', revision: f.unsigned }]);
+    mark(data, 'apps');
+    expect(fromInputs(await firstStatus(data, { build: 'build-2' }))).toBe(false);
+    mark(data, 'apps');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'Nothing but a commit');
+    try {
+      recordRunning(data, [{ app: 'api-prod', cluster: 'prod', environment: 'prod', revision: f.signed }]);
+      const moved = await firstStatus(data, { build: 'build-2' });
+      expect(fromInputs(moved)).toBe(false);
+      expect(JSON.stringify(moved)).toBe(JSON.stringify(await firstStatus(data, { cache: false })));
+    } finally {
+      git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
+
   it('ignores a corrupt, truncated or foreign file, says so in the log (not in the answer), and builds the grid', async () => {
     const data = dataFolder();
     const fresh = await firstStatus(data, { cache: false });
@@ -176,6 +208,7 @@ describe('the fleet grid cache', () => {
     const cases: [string, string, RegExp][] = [
       ['truncated', whole.slice(0, whole.length / 2), /corrupt \(not JSON\)/],
       ['foreign', JSON.stringify({ hello: 'world' }), /not a Flotilla fleet grid cache/],
+      ['an app list', readFileSync(cacheFile(data, 'apps'), 'utf8'), /not a Flotilla fleet grid cache/],
       ['of another format', whole.replace('"flotilla-fleet-grid-cache":1', '"flotilla-fleet-grid-cache":99'), /format 99/],
       ['not whole', whole.replace('"rows":', '"rowz":'), /not whole/],
     ];
@@ -188,6 +221,14 @@ describe('the fleet grid cache', () => {
       expect(log.join(''), what).toContain(file);
       expect(JSON.stringify(view.problems), what).not.toMatch(/cache/);
     }
+    // The app list alike, after a new snapshot (the grid's file then does not hold).
+    const apps = cacheFile(data, 'apps');
+    writeFileSync(apps, readFileSync(apps, 'utf8').replace('"apps":', '"appz":'));
+    recordRunning(data, [{ app: 'api-dev', cluster: 'dev', environment: 'dev', revision: f.signed }]);
+    const log: string[] = [];
+    const view = await firstStatus(data, { log });
+    expect(JSON.stringify(view)).toBe(JSON.stringify(await firstStatus(data, { cache: false })));
+    expect(log.join('')).toContain(`ignoring ${apps}: corrupt (the app list is not whole)`);
   });
 
   it('is keyed by the other revisions discovery read (a git generator at main): main moving, HEAD unmoved, makes the grid be built', async () => {
