@@ -65,6 +65,8 @@ export interface GridCacheOptions {
   readonly build: string;
   /** Where to say that a file was unreadable, corrupt or not a grid cache (the server's log; never the UI). */
   readonly log?: (line: string) => void;
+  /** How long `putSoon` waits before it writes (default 1,000 ms). */
+  readonly writeAfterMs?: number;
 }
 
 /** The two kinds of file: the grid, and what it takes from discovery. */
@@ -84,6 +86,8 @@ export class GridCache {
   private readonly reads = new Map<string, Promise<string | { readonly unusable: string } | undefined>>();
   /** The inputs key last written or read, per repository: unchanged inputs are not written again. */
   private readonly inputsOnDisk = new Map<string, string>();
+  /** Writes waiting (the latest per repository), with their timers. */
+  private readonly pending = new Map<string, { readonly timer: ReturnType<typeof setTimeout>; readonly write: () => void }>();
 
   constructor(private readonly options: GridCacheOptions) {}
 
@@ -125,6 +129,30 @@ export class GridCache {
     const inputsKey = this.fullKey({ repo: key.repo, head: key.head, revisions: key.revisions });
     if (this.inputsOnDisk.get(key.repo) === canonicalJson(inputsKey)) return;
     if (this.write('inputs', this.fileOf(key.repo, 'inputs'), inputsKey, inputs)) this.inputsOnDisk.set(key.repo, canonicalJson(inputsKey));
+  }
+
+  /**
+   * Writes as `put` does, a moment later (serialising a 10,000 × 3 grid takes tens of milliseconds: the page's first
+   * requests, which may wait behind a grid built as the server starts, go first). A later grid of the same repository
+   * replaces one still waiting; `flush` writes those waiting at once (as the server stops).
+   */
+  putSoon(key: GridCacheKey, value: CachedGrid, inputs?: GridInputs): void {
+    clearTimeout(this.pending.get(key.repo)?.timer);
+    const write = (): void => {
+      this.pending.delete(key.repo);
+      this.put(key, value, inputs);
+    };
+    const timer = setTimeout(write, this.options.writeAfterMs ?? 1000);
+    timer.unref();
+    this.pending.set(key.repo, { timer, write });
+  }
+
+  /** Writes every grid still waiting to be written. */
+  flush(): void {
+    for (const { timer, write } of [...this.pending.values()]) {
+      clearTimeout(timer);
+      write();
+    }
   }
 
   /** Says in the log why the cache could not be used this time (the answer is then built as without it). */

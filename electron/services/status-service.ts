@@ -31,8 +31,6 @@ import type { CachedGrid, GridCache, GridCacheKey, GridInputs, GridInputsKey } f
 import type { HeadDiscovery } from './fleet-service';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
-/** How long after a grid is built it is written to the grid cache. */
-const KEEP_AFTER_MS = 1000;
 
 /** The grid of one HEAD and snapshot before signatures: the commits its cells run, when it was recorded, its problems. */
 interface BuiltGrid {
@@ -50,8 +48,6 @@ interface BuiltGrid {
 export interface StatusServiceOptions {
   /** The grid kept on disk between runs: the first `status()` is answered from it when its key holds. */
   readonly gridCache?: GridCache;
-  /** How long after a grid is built it is written to the grid cache (default KEEP_AFTER_MS). */
-  readonly keepAfterMs?: number;
 }
 
 
@@ -204,12 +200,9 @@ export class StatusService {
     return { key: built.cacheKey, grid: { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems } };
   }
 
-  /**
-   * Writes a grid just built to the grid cache, a moment after the answer that built it (serialising it takes tens of
-   * milliseconds: the page's first requests, waiting behind a grid built as the server starts, go first).
-   */
+  /** Writes a grid just built to the grid cache, after the answer that built it (see GridCache.putSoon). */
   private keep(cache: GridCache, key: GridCacheKey, built: BuiltGrid, unsigned: PackedGrid): void {
-    setTimeout(() => cache.put(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs), this.options.keepAfterMs ?? KEEP_AFTER_MS).unref();
+    cache.putSoon(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs);
   }
 
   private async buildGrid(discovery: HeadDiscovery): Promise<BuiltGrid> {

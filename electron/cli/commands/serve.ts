@@ -81,6 +81,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
             // An evaluation still running (a refresh waiting on a dead cluster) must not keep a stopped server alive.
             setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
             void Promise.all([bridge.close(), metricsServer?.close()]).then(() => {
+              // A grid built moments ago is kept for the next start.
+              gridCache.flush();
               session.close();
               resolve();
             });

@@ -61,8 +61,8 @@ async function firstStatus(data: string, opts: { build?: string; cache?: boolean
   forgetDiscoveries();
   const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(base, 'no-kubeconfig')] });
   sessions.push(session);
-  const gridCache = opts.cache === false ? undefined : new GridCache({ dir: path.join(data, 'cache'), build: opts.build ?? 'build-1', log: (line) => opts.log?.push(line) });
-  const view = await createApiHandlers(session, gridCache ? { gridCache, keepAfterMs: 0 } : {})['fleet:status']({});
+  const gridCache = opts.cache === false ? undefined : new GridCache({ dir: path.join(data, 'cache'), build: opts.build ?? 'build-1', log: (line) => opts.log?.push(line), writeAfterMs: 0 });
+  const view = await createApiHandlers(session, gridCache ? { gridCache } : {})['fleet:status']({});
   // The grid built is written once the answer is sent.
   await new Promise((r) => setTimeout(r, 20));
   return view;
@@ -119,7 +119,7 @@ describe('the fleet grid cache', () => {
     forgetDiscoveries();
     const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(base, 'no-kubeconfig')] });
     sessions.push(session);
-    const api = createApiHandlers(session, { gridCache: new GridCache({ dir: path.join(data, 'cache'), build: 'build-1' }), keepAfterMs: 0 });
+    const api = createApiHandlers(session, { gridCache: new GridCache({ dir: path.join(data, 'cache'), build: 'build-1', writeAfterMs: 0 }) });
     expect(served(await api['fleet:status']({}))).toBe(true);
     expect(served(await api['fleet:status']({}))).toBe(true);
     recordRunning(data, [{ app: 'frontend-dev', cluster: 'dev', environment: 'dev', revision: f.unsigned }]);
@@ -313,6 +313,19 @@ spec:
     } finally {
       git(repo, 'reset', '-q', '--hard', 'HEAD~1');
     }
+  });
+
+  it('writes a grid a moment after it was built, or at once when flushed (as the server stops)', async () => {
+    const data = dataFolder();
+    forgetDiscoveries();
+    const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(base, 'no-kubeconfig')] });
+    sessions.push(session);
+    const gridCache = new GridCache({ dir: path.join(data, 'cache'), build: 'build-1', writeAfterMs: 60_000 });
+    await createApiHandlers(session, { gridCache })['fleet:status']({});
+    expect(existsSync(path.join(data, 'cache'))).toBe(false);
+    gridCache.flush();
+    mark(data);
+    expect(served(await firstStatus(data))).toBe(true);
   });
 
   it('keys the store by its latest state: a record moves it, a read does not', () => {
