@@ -50,7 +50,6 @@ export interface StatusServiceOptions {
   readonly gridCache?: GridCache;
 }
 
-
 /** Whether two verdict maps hold the very same verdicts (the verifier hands out one object per commit and trust). */
 function sameVerdicts(a: ReadonlyMap<string, CommitSignature>, b: ReadonlyMap<string, CommitSignature>): boolean {
   if (a.size !== b.size) return false;
