@@ -7,6 +7,7 @@ import { storeFile } from '../electron/store/location';
 import { launchChromium } from '../test/helpers/browser';
 import { startServe } from '../test/helpers/serve';
 import { appPage } from './app-page';
+import { coldGrid } from './ui-cold';
 import { measuredPage, processCpuMs } from './measured-page';
 import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
 import type { BenchResult } from './types';
@@ -28,9 +29,11 @@ const RUNS = 5;
 /**
  * UI_BENCH_ONLY=grid, =graph or =app runs one part: the fleet page, the Promotions page's pipeline graph, or the app
  * page of 200 resources on the simulated cluster (bench/app-page.ts; not in the default run: it starts a cluster).
+ * UI_BENCH_ONLY=cold: the cold first load of the 10,000 × 3 Fleet page, `flotilla serve` started for each load,
+ * builds compared paired (bench/ui-cold.ts; not in the default run).
  */
 const ONLY = process.env.UI_BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'grid' && ONLY !== 'graph' && ONLY !== 'app') throw new Error(`UI_BENCH_ONLY is "${ONLY}": expected grid, graph or app`);
+if (ONLY !== undefined && ONLY !== 'grid' && ONLY !== 'graph' && ONLY !== 'app' && ONLY !== 'cold') throw new Error(`UI_BENCH_ONLY is "${ONLY}": expected grid, graph, app or cold`);
 /**
  * Whether to wait for every app's version from Git (the whole fleet rendered once per commit: minutes of CPU at
  * 10,000 × 3, so off there unless UI_BENCH_ALL_VERSIONS=1).
@@ -43,6 +46,7 @@ const FILTER: [string, number] = LARGE ? ['app-999', 11] : ['app-99', 10];
 export async function run(): Promise<BenchResult[]> {
   if (ONLY === 'graph') return pipelineGraph();
   if (ONLY === 'app') return appPage(RUNS);
+  if (ONLY === 'cold') return coldGrid();
   const repo = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-repo-'));
   const data = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-bench-data-'));
   writeSyntheticFleet(repo, { apps: APPS, clustersPerEnv: CLUSTERS_PER_ENV, environments: ENVIRONMENTS });

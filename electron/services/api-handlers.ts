@@ -7,6 +7,7 @@ import { formatProblem } from '../../shared/problem';
 import { syncAppFromGit } from './app-sync';
 import { loadKubeconfig } from './cluster/kubeconfig';
 import type { Session } from './session';
+import type { StatusServiceOptions } from './status-service';
 import { StatusService } from './status-service';
 import { AppLiveService } from './app-live-service';
 import { DesiredVersions } from './desired-versions';
@@ -15,9 +16,9 @@ import { fetchRemote, remoteStatus } from './repo-remote';
 import { appAccess } from './rbac/app-access';
 import { NotifyService } from './notify/notify-service';
 
-/** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls). */
-export function createApiHandlers(session: Session): ApiHandlers {
-  const status = new StatusService(session);
+/** The one handler table behind every transport (Electron IPC, the HTTP bridge, in-process calls); `options` go to the status service. */
+export function createApiHandlers(session: Session, options: StatusServiceOptions = {}): ApiHandlers {
+  const status = new StatusService(session, options);
   const live = new AppLiveService(session);
   const desired = new DesiredVersions(session);
   return {

@@ -11,11 +11,14 @@ import type { ClusterSpec } from '../../shared/model/fleet';
 import { FlotillaError } from '../../shared/problem';
 import { normalizePath } from '../../shared/repo/paths';
 import type { RepoScan } from '../../shared/repo/scan';
+import type { FileTree } from '../../shared/repo/file-tree';
+import type { HelmRunner, HelmTemplateRequest } from '../../shared/kustomize/build-types';
 import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
-import { localGitReader } from './git-reader';
+import { localGitReader, normalizeRepoUrl } from './git-reader';
 import { GitRepository } from './git-repo';
 import { linkOnPath, readNoFollow, writeNoFollow } from './no-follow';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
+import type { NodeSourceTools } from './sources/source-tools';
 import { sourceTools } from './sources/source-tools';
 
 /** The repository at one HEAD with every app discovered: what every command that lists, renders or compares apps starts from. */
@@ -25,6 +28,14 @@ export interface HeadDiscovery {
   readonly git: GitReader;
   readonly clusters: readonly ClusterSpec[];
   readonly fleet: DiscoveredFleet;
+  /**
+   * The revisions other than HEAD that discovery read of the open repository (a git generator at `main`, a Flux
+   * GitRepository's branch) and the commit each named then (null: none). Absent when discovery read anything beyond
+   * commits of the open repository: a repoURL only the origin remote names, helm, jsonnet or a remote value file (an
+   * app of apps rendered with them). When present, discovery is a function of HEAD's commit and these, and what is
+   * built from it may be cached by them across processes (see grid-cache.ts).
+   */
+  readonly revisions?: Readonly<Record<string, string | null>>;
 }
 
 /** The latest discovery per repository folder, by HEAD commit (one entry per repository: memory stays bounded). */
@@ -33,6 +44,54 @@ const discoveries = new Map<string, { readonly sha: string; readonly discovery: 
 /** Forgets every cached discovery: what a new process starts from (benchmarks of a cold `flotilla apps` use it). */
 export function forgetDiscoveries(): void {
   discoveries.clear();
+}
+
+/**
+ * The git reader and render tools as discovery sees them, noting what it read beyond HEAD's commit: each other
+ * revision of the open repository, resolved once and read at the commit noted (so what is read is what is noted);
+ * `revisions()` is undefined once it read anything else (a repoURL only the origin remote could confirm, or any tool:
+ * helm, jsonnet, a remote value file), whose output depends on more than commits.
+ */
+function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly string[], head: string, tools: NodeSourceTools): { git: GitReader; helmFor: typeof helmRunnerFor; tools: NodeSourceTools; revisions: () => Readonly<Record<string, string | null>> | undefined } {
+  let pure = true;
+  const revisions: Record<string, string | null> = {};
+  const urls = new Set([...repoURLs, repo.root].filter(Boolean).map(normalizeRepoUrl));
+  /** The revision to read: HEAD's as it is, another as the commit it names now (noted). */
+  const read = (repoURL: string, revision: string): string => {
+    if (!urls.has(normalizeRepoUrl(repoURL))) pure = false;
+    if (revision === '' || revision === 'HEAD' || revision === head) return revision;
+    if (!Object.prototype.hasOwnProperty.call(revisions, revision)) revisions[revision] = repo.resolve(revision) ?? null;
+    return revisions[revision] ?? revision;
+  };
+  const impure = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A): R => {
+    pure = false;
+    return fn(...a);
+  };
+  // A runner is made for every kustomization; only running helm reads beyond the commit.
+  const runner = (make: (tree: FileTree) => HelmRunner | undefined) => (tree: FileTree): HelmRunner | undefined => {
+    const r = make(tree);
+    return r && { template: impure((req: HelmTemplateRequest) => r.template(req)) };
+  };
+  const watchedGit: GitReader = {
+    get localURL() {
+      // The fleet file's first repoURL, else the origin remote's (not part of any commit).
+      if (repoURLs.length === 0) pure = false;
+      return git.localURL;
+    },
+    treeAt: (repoURL, revision) => git.treeAt(repoURL, read(repoURL, revision)),
+    ...(git.directoriesAt ? { directoriesAt: (repoURL: string, revision: string) => git.directoriesAt!(repoURL, read(repoURL, revision)) } : {}),
+  };
+  return {
+    git: watchedGit,
+    helmFor: runner(helmRunnerFor),
+    tools: {
+      ...(tools.helm ? { helm: { template: impure((req: Parameters<NonNullable<NodeSourceTools['helm']>['template']>[0]) => tools.helm!.template(req)) } } : {}),
+      ...(tools.jsonnet ? { jsonnet: { evaluate: impure((req: Parameters<NonNullable<NodeSourceTools['jsonnet']>['evaluate']>[0]) => tools.jsonnet!.evaluate(req)) } } : {}),
+      ...(tools.remoteValueFile ? { remoteValueFile: impure(tools.remoteValueFile) } : {}),
+      ...(tools.kustomizeHelm ? { kustomizeHelm: runner(tools.kustomizeHelm) } : {}),
+    },
+    revisions: () => (pure ? { ...revisions } : undefined),
+  };
 }
 
 /** The open GitOps repository and what the engine derives from it at HEAD. */
@@ -75,12 +134,15 @@ export class FleetService {
     const { head, scan } = await this.scanHead(sha);
     // Git generators that read HEAD read the commit scanned, without resolving HEAD again.
     const git = localGitReader(this.repo, scan.fleet.repoURLs, { HEAD: head.sha });
-    return { head, scan, git, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
+    const watched = watchedInputs(this.repo, git, scan.fleet.repoURLs, head.sha, sourceTools());
+    const fleet = generateAll(scan, watched.git, { render: { helmFor: watched.helmFor, tools: watched.tools } });
+    const revisions = watched.revisions();
+    return { head, scan, git, clusters: fleetClusters(scan), fleet, ...(revisions ? { revisions } : {}) };
   }
 
-  /** The repository at HEAD: its fleet, ApplicationSets and every app, and every problem found. */
-  async overview(): Promise<FleetOverview> {
-    const { head, scan, fleet } = await this.discovery();
+  /** The repository at HEAD (or of the discovery given): its fleet, ApplicationSets and every app, and every problem found. */
+  async overview(of?: HeadDiscovery): Promise<FleetOverview> {
+    const { head, scan, fleet } = of ?? (await this.discovery());
     const environments = environmentOrder(pipelineStageOrder(scan.pipelines.map((p) => p.value)), scan.fleet.clusters.flatMap((c) => (c.environment ? [c.environment] : [])));
     // Each app once: an ApplicationSet names its apps, whose rows are in `apps`.
     const appsets = fleet.appsets.map(({ apps, ...s }) => ({ ...s, appNames: apps.map((a) => a.name) }));

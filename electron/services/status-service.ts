@@ -1,10 +1,10 @@
-import type { AppDetail, ClusterView, FleetStatusPacked } from '../../shared/api/contract';
+import type { AppDetail, ClusterView, FleetOverview, FleetStatusPacked } from '../../shared/api/contract';
 import type { PackedGrid } from '../../shared/fleet/grid-pack';
-import { packGrid } from '../../shared/fleet/grid-pack';
+import { packGrid, withPackedSignatures } from '../../shared/fleet/grid-pack';
 import type { FleetGrid, GridCell, GridCluster } from '../../shared/fleet/grid';
 import type { CommitSignature } from '../../shared/repo/signature';
 import { buildGrid } from '../../shared/fleet/grid';
-import { gridRevisions, runningRevision, withSignatures } from '../../shared/fleet/revision-signature';
+import { gridRevisions, runningRevision } from '../../shared/fleet/revision-signature';
 import { sortByEnvironment } from '../../shared/fleet/environment-order';
 import { wasObserved } from '../../shared/fleet/observation';
 import { clusterForApp, isInClusterDestination } from '../../shared/fleet/destination';
@@ -26,6 +26,9 @@ import type { Session } from './session';
 import { capabilitiesLookup } from './helm/capabilities';
 import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
+import { canonicalJson } from '../store/canonical-json';
+import type { CachedGrid, GridCache, GridCacheKey, GridInputs, GridInputsKey } from './grid-cache';
+import type { HeadDiscovery } from './fleet-service';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -35,6 +38,16 @@ interface BuiltGrid {
   readonly revisions: readonly string[];
   readonly recordedAt?: string;
   readonly problems: readonly Problem[];
+  /** What it was built from, when that is all it depends on (a pure discovery, the store unchanged while read): the grid cache's key. */
+  readonly cacheKey?: GridCacheKey;
+  /** What it took from discovery (kept with the grid in the cache, when it has a cache key). */
+  readonly inputs?: GridInputs;
+}
+
+/** Options of the status service. */
+export interface StatusServiceOptions {
+  /** The grid kept on disk between runs: the first `status()` is answered from it when its key holds. */
+  readonly gridCache?: GridCache;
 }
 
 /** Whether two verdict maps hold the very same verdicts (the verifier hands out one object per commit and trust). */
@@ -60,9 +73,17 @@ export class StatusService {
   /** The grid last built, by repository, HEAD and latest snapshot (and the discovery it was built from). */
   private grid: { readonly key: string; readonly fleet: unknown; readonly built: Promise<BuiltGrid> } | undefined;
   /** The last grid packed with its cells' signatures, and the verdicts it was packed with. */
-  private packed: { readonly built: BuiltGrid; readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly grid: PackedGrid } | undefined;
+  private packed: { readonly built: BuiltGrid; readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly unsigned: PackedGrid; readonly grid: PackedGrid } | undefined;
+  /** The grids written to the grid cache (each once). */
+  private readonly kept = new WeakSet<BuiltGrid>();
+  /** Answers from the grid cache while its key holds (asked once per service, by the first `status()`). */
+  private cached: Promise<(() => Promise<FleetStatusPacked | undefined>) | undefined> | undefined;
+  private cacheAsked = false;
 
-  constructor(private readonly session: Session) {
+  constructor(
+    private readonly session: Session,
+    private readonly options: StatusServiceOptions = {},
+  ) {
     session.onClose(() => this.stopWatching());
   }
 
@@ -73,12 +94,23 @@ export class StatusService {
    * the signature check of the commits the cells run (cached per commit and trust: no git process once verified).
    */
   async status(): Promise<FleetStatusPacked> {
+    // The first call asks the grid cache; its grid answers until HEAD or the store's state moves, then one is built.
+    if (this.options.gridCache && !this.cacheAsked) {
+      this.cacheAsked = true;
+      this.cached = this.fromCache(this.options.gridCache);
+    }
+    if (this.cached) {
+      const cached = this.cached;
+      const answer = await (await cached)?.();
+      if (answer) return answer;
+      if (this.cached === cached) this.cached = undefined;
+    }
     const fleet = await this.session.fleet();
     const discovery = await fleet.discovery();
     const snapshot = this.session.store().snapshotAt();
-    const key = `${fleet.repo.root}\n${discovery.head.sha}\n${snapshot?.id ?? ''}\n${snapshot?.takenAt ?? ''}`;
+    const key = gridKey(fleet.repo.root, discovery.head.sha, snapshot);
     if (this.grid?.key !== key || this.grid.fleet !== discovery.fleet) {
-      const built = this.buildGrid();
+      const built = this.buildGrid(discovery);
       this.grid = { key, fleet: discovery.fleet, built };
       built.catch(() => {
         if (this.grid?.built === built) this.grid = undefined;
@@ -90,7 +122,13 @@ export class StatusService {
     // changed (a new commit verified, or the keyring or allowed signers changed).
     const signed = await verifyRevisions(fleet.repo.root, built.revisions);
     if (this.packed?.built !== built || !sameVerdicts(this.packed.verdicts, signed.verdicts)) {
-      this.packed = { built, verdicts: signed.verdicts, grid: packGrid(withSignatures(built.grid, signed.verdicts)) };
+      // Packed once per grid without signatures (what the grid cache keeps), then signed.
+      const unsigned = this.packed?.built === built ? this.packed.unsigned : packGrid(built.grid);
+      this.packed = { built, verdicts: signed.verdicts, unsigned, grid: signed.verdicts.size === 0 ? unsigned : withPackedSignatures(unsigned, signed.verdicts) };
+      if (!this.kept.has(built)) {
+        this.kept.add(built);
+        if (built.cacheKey && this.options.gridCache) this.keep(this.options.gridCache, built.cacheKey, built, unsigned);
+      }
     }
     return {
       grid: this.packed.grid,
@@ -100,12 +138,90 @@ export class StatusService {
     };
   }
 
-  private async buildGrid(): Promise<BuiltGrid> {
+  /**
+   * The grid cache's answer for this repository, when the cache holds a grid of its HEAD now, of the store's state now
+   * and of this build: a function that answers `status()` from it for as long as HEAD and the store's state stay
+   * those (checked on every call, as the built grid's key is), and says undefined from the first call they do not.
+   * Signatures are verified on every answer, as for a built grid.
+   */
+  private async fromCache(cache: GridCache): Promise<(() => Promise<FleetStatusPacked | undefined>) | undefined> {
+    try {
+      const fleet = await this.session.fleet();
+      const root = fleet.repo.root;
+      const resolve = (revision: string): string | null => fleet.repo.resolve(revision) ?? null;
+      const head = fleet.repo.resolve('HEAD');
+      if (!head) return undefined;
+      const hit = (await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve)) ?? (await this.fromInputs(cache, root, head, resolve));
+      if (!hit) return undefined;
+      const { grid: cached } = hit;
+      const key = canonicalJson(hit.key);
+      let checked = true;
+      let packed: { readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly grid: PackedGrid } | undefined;
+      return async () => {
+        // The first answer's key was checked just now; each later one is checked again.
+        const holds =
+          checked ||
+          ((await this.session.fleet()) === fleet &&
+            canonicalJson({ repo: root, head: fleet.repo.resolve('HEAD'), store: this.session.store().generation(), revisions: Object.fromEntries(Object.keys(hit.key.revisions).map((r) => [r, resolve(r)])) }) === key);
+        checked = false;
+        if (!holds) return undefined;
+        const signed = await verifyRevisions(root, cached.revisions);
+        if (!packed || !sameVerdicts(packed.verdicts, signed.verdicts)) {
+          // Packed with no signature, the grid is the cached one as it is.
+          packed = { verdicts: signed.verdicts, grid: signed.verdicts.size === 0 ? cached.grid : withPackedSignatures(cached.grid, signed.verdicts) };
+        }
+        return {
+          grid: packed.grid,
+          ...(cached.recordedAt ? { recordedAt: cached.recordedAt } : {}),
+          revision: head,
+          problems: [...cached.problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
+        };
+      };
+    } catch (err) {
+      // The cache can make an answer faster, never fail it: the grid is built as without one.
+      this.options.gridCache?.report(err);
+      return undefined;
+    }
+  }
+
+  /**
+   * The grid built from the grid inputs the cache holds for HEAD now (after a new snapshot: no app generated again)
+   * and the store as it is, kept in the cache; undefined when the cache has none for HEAD now.
+   */
+  private async fromInputs(cache: GridCache, root: string, head: string, resolve: (revision: string) => string | null): Promise<{ readonly key: GridCacheKey; readonly grid: CachedGrid } | undefined> {
+    const found = await cache.inputs({ repo: root, head }, resolve);
+    if (!found) return undefined;
+    const built = this.gridOf(found.inputs, found.key);
+    // The store moved while it was read: the grid is built the usual way.
+    if (!built.cacheKey) return undefined;
+    const unsigned = packGrid(built.grid);
+    this.keep(cache, built.cacheKey, built, unsigned);
+    return { key: built.cacheKey, grid: { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems } };
+  }
+
+  /** Writes a grid just built to the grid cache, after the answer that built it (see GridCache.putSoon). */
+  private keep(cache: GridCache, key: GridCacheKey, built: BuiltGrid, unsigned: PackedGrid): void {
+    cache.putSoon(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs);
+  }
+
+  private async buildGrid(discovery: HeadDiscovery): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
-    const overview = await fleet.overview();
-    const latest = this.session.store().fleetAt();
-    // Columns grouped by environment in pipeline order (dev, staging, prod), clusters in the fleet file's order within.
-    const clusters: GridCluster[] = sortByEnvironment((overview.repo.fleet?.clusters ?? []).map((c) => ({ name: c.name, environment: c.environment ?? 'unassigned' })), (c) => c.environment, overview.environments);
+    const inputs = gridInputs(await fleet.overview(discovery));
+    return this.gridOf(inputs, discovery.revisions ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions } : undefined);
+  }
+
+  /**
+   * The grid of discovery's inputs and the store's latest snapshot. `key`: what the inputs were made from, when that
+   * is all they depend on: the grid's cache key is it with the store's state read.
+   */
+  private gridOf(inputs: GridInputs, key: GridInputsKey | undefined): BuiltGrid {
+    const store = this.session.store();
+    // The store's state before and after its rows are read: the same, the grid is of that state (its cache key).
+    const before = this.options.gridCache && key ? store.generation() : undefined;
+    const latest = store.fleetAt();
+    const after = before ? store.generation() : undefined;
+    const cacheKey = key && before && canonicalJson(before) === canonicalJson(after) ? { ...key, store: before } : undefined;
+    const clusters = [...inputs.clusters];
     const known = new Set(clusters.map((c) => c.name));
     const recorded = new Map((latest?.appClusters ?? []).map((s) => [`${s.app}\n${s.cluster}`, s]));
     for (const s of latest?.appClusters ?? []) {
@@ -116,9 +232,9 @@ export class StatusService {
     }
     const meta = new Map<string, { appset: string; origin: string; labels: Readonly<Record<string, string>> }>();
     const cells: GridCell[] = [];
-    for (const a of overview.apps) {
-      meta.set(a.name, { appset: a.appset, origin: formatOrigin(a.origin), labels: a.application.metadata.labels ?? {} });
-      const cluster = clusterForApp(a.application, overview.repo.fleet?.clusters ?? [])?.name ?? a.application.spec.destination.name ?? (isInClusterDestination(a.application) ? IN_CLUSTER_NAME : undefined);
+    for (const a of inputs.apps) {
+      meta.set(a.name, { appset: a.appset, origin: a.origin, labels: a.labels });
+      const cluster = a.cluster;
       if (!cluster) continue;
       const s = recorded.get(`${a.name}\n${cluster}`);
       recorded.delete(`${a.name}\n${cluster}`);
@@ -127,7 +243,7 @@ export class StatusService {
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
     const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
-    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: discoveryProblems(overview) };
+    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: inputs.problems, ...(cacheKey ? { cacheKey, inputs } : {}) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */
@@ -287,6 +403,23 @@ export class StatusService {
       ...named.filter((p) => !infos.some((i) => i.cluster === p.cluster)).map((p): ClusterView => withGeneral({ name: p.cluster!, context: '', server: '', labels: {}, state: 'unreachable', since: new Date().toISOString(), reason: p.message })),
     ];
   }
+}
+
+/** The grid's identity in this process: repository, HEAD and latest snapshot. */
+function gridKey(root: string, head: string, snapshot: { readonly id: number; readonly takenAt: string } | undefined): string {
+  return `${root}\n${head}\n${snapshot?.id ?? ''}\n${snapshot?.takenAt ?? ''}`;
+}
+
+/** What the grid takes from discovery: the columns, each app's row data and cluster, discovery's problems. */
+function gridInputs(overview: FleetOverview): GridInputs {
+  const fleetClusters = overview.repo.fleet?.clusters ?? [];
+  // Columns grouped by environment in pipeline order (dev, staging, prod), clusters in the fleet file's order within.
+  const clusters = sortByEnvironment(fleetClusters.map((c): GridCluster => ({ name: c.name, environment: c.environment ?? 'unassigned' })), (c) => c.environment, overview.environments);
+  const apps = overview.apps.map((a) => {
+    const cluster = clusterForApp(a.application, fleetClusters)?.name ?? a.application.spec.destination.name ?? (isInClusterDestination(a.application) ? IN_CLUSTER_NAME : undefined);
+    return { name: a.name, appset: a.appset, origin: formatOrigin(a.origin), labels: a.application.metadata.labels ?? {}, ...(cluster ? { cluster } : {}) };
+  });
+  return { clusters, apps, problems: discoveryProblems(overview) };
 }
 
 function cellOf(s: AppClusterSummary, takenAt?: string): GridCell {

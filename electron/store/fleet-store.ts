@@ -27,6 +27,8 @@ import type {
 import { canonicalJson, sha256 } from './canonical-json';
 import type { OpenOptions } from './database';
 import { openDatabase, storeError } from './database';
+import type { StoreGeneration } from './generation';
+import { readGeneration } from './generation';
 import type {
   AppClusterRecord,
   CompactionResult,
@@ -156,6 +158,11 @@ export class FleetStore {
   snapshotAt(at?: TimeInput): SnapshotRef | undefined {
     const row = this.snapshotRowAt(at);
     return row ? toSnapshotRef(row) : undefined;
+  }
+
+  /** What identifies the state `fleetAt()` returns (latest snapshot, high-water marks, the file), without reading its rows. */
+  generation(): StoreGeneration {
+    return this.read(() => readGeneration(this.db, this.file));
   }
 
   /** Every app × cluster's status (without resources) at a snapshot: the fleet grid's data. */

@@ -7,6 +7,7 @@ import type { CommitSignature } from '../repo/signature';
 import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from './grid';
 import { interned } from '../api/interned';
+import { runningRevision } from './revision-signature';
 
 /**
  * A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; then, only when either is
@@ -59,6 +60,30 @@ export function packGrid(grid: FleetGrid): PackedGrid {
     return [s(r.key), s(r.appset), s(r.origin), Object.keys(r.labels).length ? r.labels : 0, cells];
   });
   return { packed: 1, clusters: grid.clusters, environments: grid.environments, strings: strings.values, signatures: signatures.values, rows };
+}
+
+/**
+ * A packed grid with each cell's signature (of the commit it runs) taken from verdicts keyed by commit, without
+ * unpacking it: the very same as `packGrid(withSignatures(unpackGrid(p), verdicts))` (signatures are numbered in the
+ * order cells first use them, as packGrid numbers them; the string table is unchanged). Cells and rows no verdict
+ * touches are shared with `p`.
+ */
+export function withPackedSignatures(p: PackedGrid, verdicts: ReadonlyMap<string, CommitSignature>): PackedGrid {
+  const { strings } = p;
+  const table = interned<CommitSignature>();
+  const rows = p.rows.map((row): PackedRow => {
+    let cells: PackedCell[] | undefined;
+    row[4].forEach((c, i) => {
+      const controller = c[13] || undefined;
+      const rev = runningRevision(controller ? { revision: strings[c[8]]!, controller } : { revision: strings[c[8]]! });
+      // As withSignatures: the verdict of the commit it runs, else the signature it had.
+      const signature = (rev ? verdicts.get(rev) : undefined) ?? (c[14] !== undefined ? p.signatures[c[14]] : undefined);
+      if (signature === undefined) return;
+      (cells ??= [...row[4]])[i] = [...c.slice(0, 13), c[13] ?? 0, table.indexOf(signature)] as unknown as PackedCell;
+    });
+    return cells ? [row[0], row[1], row[2], row[3], cells] : row;
+  });
+  return { ...p, signatures: table.values, rows };
 }
 
 /** A cell or row being built: its optional fields are set one by one (see `unpackGrid`). */

@@ -9,6 +9,8 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** What it printed on stdout so far. */
   output(): string;
+  /** What it printed on stderr so far (its log). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function startServe(repo: string, dataDir: string, env: Readonly<Record<s
           url: m[1]!,
           child,
           output: () => out,
+          log: () => err,
           stop: () =>
             new Promise<void>((done) => {
               child.once('exit', () => done());

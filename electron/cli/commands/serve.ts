@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { hash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startHttpBridge } from '../../server/http-bridge';
 import { formatProblem } from '../../../shared/problem';
@@ -7,6 +11,7 @@ import { FleetMetrics } from '../../services/metrics/fleet-metrics';
 import { startMetricsServer } from '../../services/metrics/metrics-server';
 import { NotifyService } from '../../services/notify/notify-service';
 import { defaultDataDir } from '../../services/data-dir';
+import { GridCache } from '../../services/grid-cache';
 import { chooseRepo, rendererDir } from '../../services/repo-choice';
 import { Session } from '../../services/session';
 import type { CliContext } from '../context';
@@ -14,6 +19,8 @@ import { action } from '../context';
 
 /** How long a stopping server waits for open work before it exits anyway. */
 const STOP_GRACE_MS = 2_000;
+/** How long the first notifications evaluation waits for the first page's grid to be sent before it runs anyway. */
+const NOTIFY_START_MS = 3_000;
 
 /** `flotilla serve`: the desktop UI in a browser, on loopback, behind a random token. */
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -31,22 +38,37 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const dataDir = defaultDataDir();
         const repoPath = chooseRepo(dataDir, ctx.cwd, opts.repo);
         const session = new Session({ repoPath, dataDir });
-        await session.fleet(); // fail fast on a bad --repo
+        const fleet = await session.fleet(); // fail fast on a bad --repo
+        // The fleet grid as the last run left it, read while the browser loads the page (served only if still true).
+        const gridCache = new GridCache({ dir: path.join(dataDir, 'cache'), build: buildIdentity(), log: (line) => ctx.io.err(line) });
+        gridCache.preload(fleet.repo.root);
         const metrics = new FleetMetrics(session);
-        const handlers = timedRefresh(createApiHandlers(session), metrics);
+        const api = createApiHandlers(session, { gridCache });
+        const status = api['fleet:status'];
+        // Notifications in Argo CD's format, when the data folder, the repository or a cluster has argocd-notifications-cm.
+        // Each problem is said once per run, not again at every refresh and resync. The first evaluation generates every
+        // app: it waits until the first page's grid is sent (or NOTIFY_START_MS), so the page is not served behind it.
+        const said = new Set<string>();
+        const notify = new NotifyService(session);
+        let notifying = false;
+        const startNotify = (): void => {
+          if (notifying) return;
+          notifying = true;
+          notify.start((pass) => {
+            for (const p of pass.problems) {
+              const line = `notifications: ${formatProblem(p)}\n`;
+              if (p.severity === 'error' && !said.has(line)) ctx.io.err(line);
+              said.add(line);
+            }
+          });
+        };
+        const handlers = timedRefresh({ ...api, 'fleet:status': (req) => status(req).finally(() => setTimeout(startNotify, 0)) }, metrics);
         const bridge = await startHttpBridge({ handlers, events: session.events, staticDir: rendererDir(), host: opts.host, port: opts.port });
         const metricsServer = opts.metricsPort !== undefined ? await startMetricsServer(metrics, { host: opts.metricsHost, port: opts.metricsPort }) : undefined;
-        // Notifications in Argo CD's format, when the data folder, the repository or a cluster has argocd-notifications-cm.
-        // Each problem is said once per run, not again at every refresh and resync.
-        const said = new Set<string>();
-        new NotifyService(session).start((pass) => {
-          for (const p of pass.problems) {
-            const line = `notifications: ${formatProblem(p)}\n`;
-            if (p.severity === 'error' && !said.has(line)) ctx.io.err(line);
-            said.add(line);
-          }
-        });
+        const notifyTimer = setTimeout(startNotify, NOTIFY_START_MS);
         ctx.io.out(`Flotilla is serving ${repoPath}\nOpen ${bridge.url}\n${metricsServer ? `Metrics at ${metricsServer.url}\n` : ''}(press Ctrl+C to stop)\n`);
+        // The grid is read as the server starts (from the grid cache, or built), so the page's first ask finds it.
+        void status({}).catch(() => undefined);
         if (opts.open) openInBrowser(bridge.url);
         await new Promise<void>((resolve) => {
           let stopping = false;
@@ -54,9 +76,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
             // A second signal ends the process at once.
             if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
             stopping = true;
+            clearTimeout(notifyTimer);
+            notifying = true;
             // An evaluation still running (a refresh waiting on a dead cluster) must not keep a stopped server alive.
             setTimeout(() => process.exit(0), STOP_GRACE_MS).unref();
             void Promise.all([bridge.close(), metricsServer?.close()]).then(() => {
+              // A grid built moments ago is kept for the next start.
+              gridCache.flush();
               session.close();
               resolve();
             });
@@ -66,6 +92,16 @@ export function registerServe(program: Command, ctx: CliContext): void {
         });
       }),
     );
+}
+
+/**
+ * This build of Flotilla: Node's version and the digest of the running bundle (dist/cli.js). A cache written by
+ * another build is never read.
+ */
+function buildIdentity(): string {
+  const url = (import.meta as { url?: string }).url;
+  const file = url?.startsWith('file:') ? fileURLToPath(url) : __filename;
+  return `${process.version} ${hash('sha256', readFileSync(file), 'hex')}`;
 }
 
 /** The handler table with every refresh timed into flotilla_refresh_duration_seconds. */

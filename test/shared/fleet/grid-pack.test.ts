@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GridCell } from '../../../shared/fleet/grid';
 import { buildGrid } from '../../../shared/fleet/grid';
-import { packGrid, unpackGrid } from '../../../shared/fleet/grid-pack';
+import { packGrid, unpackGrid, withPackedSignatures } from '../../../shared/fleet/grid-pack';
+import { withSignatures } from '../../../shared/fleet/revision-signature';
+import type { CommitSignature } from '../../../shared/repo/signature';
 
 const cell = (app: string, cluster: string, extra: Partial<GridCell> = {}): GridCell => ({
   app, cluster, sync: 'Synced', health: 'Healthy', healthMessage: '', version: '1.0.0', revision: 'a'.repeat(40), outOfSync: 0, observedAt: '2026-01-01T00:00:00.000Z', ...extra,
@@ -38,5 +40,30 @@ describe('the packed grid', () => {
     const packed = JSON.stringify(packGrid(grid)).length;
     expect(packed).toBeLessThan(plain / 3);
     expect(unpackGrid(packGrid(grid))).toEqual(grid);
+  });
+
+  it('signs a packed grid as packing the signed grid does: the same cells, signatures numbered in the same order, kept ones kept', () => {
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(40);
+    const c = 'c'.repeat(40);
+    const old: CommitSignature = { commit: c, status: 'unsigned' };
+    const argo = { controller: 'Argo CD', kind: 'Application', name: 'x', namespace: 'argocd', sync: 'Synced', revision: b } as unknown as GridCell['controller'];
+    const grid = buildGrid(
+      [
+        cell('web-dev', 'dev'),
+        cell('web-prod', 'prod', { revision: 'not-a-commit' }),
+        // Argo CD applied b: the cell runs b, whatever Flotilla recorded.
+        cell('api-dev', 'dev', { controller: argo }),
+        cell('api-prod', 'prod', { revision: c, signature: old }),
+        cell('db-dev', 'dev', { revision: b }),
+      ],
+      [{ name: 'dev', environment: 'dev' }, { name: 'prod', environment: 'prod' }],
+    );
+    const verdicts = new Map<string, CommitSignature>([[b, { commit: b, status: 'good', format: 'ssh', signer: 'alice@example.com', key: 'SHA256:k' }], [a, { commit: a, status: 'bad', detail: 'no' }]]);
+    const expected = packGrid(withSignatures(grid, verdicts));
+    expect(JSON.stringify(withPackedSignatures(packGrid(grid), verdicts))).toBe(JSON.stringify(expected));
+    // Rows by key (api, db, web), cells in order: b (Argo CD's), c (kept), b, a.
+    expect(expected.signatures.map((s) => s.commit)).toEqual([b, c, a]);
+    expect(JSON.stringify(withPackedSignatures(packGrid(grid), new Map()))).toBe(JSON.stringify(packGrid(grid)));
   });
 });

@@ -1,0 +1,161 @@
+// The cold first load of the Fleet page: `flotilla serve` spawned, Chromium (already running, as a person's browser
+// is) opening the printed URL the moment it appears, timed to the interactive grid from the spawn and from the
+// navigation. Several builds (checkouts with a built dist/, e.g. the baseline's and this one) are measured paired and
+// interleaved, round by round, on one fleet and store: each build has its own copy of the data folder.
+//
+// Three cases per build and round: "no cache" (the data folder's cache/ removed first: the first start ever, after a
+// new commit or an upgrade), "restart" (the data folder as the previous start of that build left it) and "new
+// snapshot" (a snapshot recorded since the previous start, as `flotilla refresh` records one). A build that keeps no
+// cache measures the same thing thrice. The V8 compile cache of bin/flotilla.js is warmed by an
+// untimed start of each build first (a person has run flotilla before).
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { FleetStore } from '../electron/store/fleet-store';
+import { storeFile } from '../electron/store/location';
+import { launchChromium, screenshotDir } from '../test/helpers/browser';
+import { repoRoot } from '../test/helpers/paths';
+import { measuredPage, processCpuMs } from './measured-page';
+import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
+import type { BenchResult } from './types';
+import { median } from './types';
+
+const SHAPE = { apps: 10_000, clustersPerEnv: 1, environments: ['dev', 'staging', 'prod'] };
+
+/** One timed cold load. */
+interface ColdSample {
+  /** Spawn of `flotilla serve` → interactive grid (ms). */
+  readonly fromSpawn: number;
+  /** Navigation (the printed URL opened) → interactive grid (ms). */
+  readonly fromNav: number;
+  /** Spawn → URL printed (ms). */
+  readonly toUrl: number;
+  /** CPU (ms) of serve (since its spawn, with the git processes it waited for) and of the page's main thread, to the grid. */
+  readonly cpu: number;
+  readonly serveCpu: number;
+  readonly load1: number;
+}
+
+/**
+ * UI_BENCH_ONLY=cold. UI_BENCH_COLD_BUILDS: checkouts to compare, comma-separated (default: this one);
+ * UI_BENCH_REPO: the fleet repository (default: a synthetic 10,000 apps × 3 clusters written here);
+ * UI_BENCH_ROUNDS: rounds (default 5).
+ */
+export async function coldGrid(): Promise<BenchResult[]> {
+  const builds = (process.env.UI_BENCH_COLD_BUILDS ?? repoRoot).split(',').map((b) => path.resolve(b.trim()));
+  for (const b of builds) if (!existsSync(path.join(b, 'dist', 'cli.js'))) throw new Error(`${b} is not built (no dist/cli.js)`);
+  const rounds = Number(process.env.UI_BENCH_ROUNDS ?? 5);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-cold-'));
+  let repo = process.env.UI_BENCH_REPO;
+  if (!repo) {
+    repo = path.join(work, 'repo');
+    mkdirSync(repo);
+    writeSyntheticFleet(repo, { ...SHAPE, packed: true });
+  }
+  // One store, copied into each build's data folder.
+  const seed = path.join(work, 'seed');
+  const store = FleetStore.open(storeFile(seed));
+  const recorded = syntheticStatuses(SHAPE, '0'.repeat(40));
+  store.recordSnapshot({ appClusters: recorded.map((r) => ({ ...r, status: { ...r.status, version: 'recorded' } })) });
+  store.close();
+  const dataOf = builds.map((_, i) => {
+    const d = path.join(work, `data-${i}`);
+    mkdirSync(d);
+    copyFileSync(storeFile(seed), storeFile(d));
+    return d;
+  });
+  const browser = await launchChromium();
+  const samples = builds.map(() => ({ fresh: [] as ColdSample[], restart: [] as ColdSample[], snapshot: [] as ColdSample[] }));
+  const statuses = recorded.map((r) => ({ ...r, status: { ...r.status, version: 'recorded' } }));
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  try {
+    // Untimed: warms each build's V8 compile cache (and leaves its grid cache, if it keeps one).
+    for (let b = 0; b < builds.length; b++) await coldLoad(browser, builds[b]!, repo, dataOf[b]!);
+    for (let round = 0; round < rounds; round++) {
+      // Alternate the order of builds each round, so neither always runs right after the other.
+      const order = builds.map((_, i) => i);
+      if (round % 2) order.reverse();
+      for (const b of order) {
+        rmSync(path.join(dataOf[b]!, 'cache'), { recursive: true, force: true });
+        samples[b]!.fresh.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-fresh` : undefined));
+        samples[b]!.restart.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-restart` : undefined));
+        // The same statuses recorded again: a new snapshot (untimed).
+        const s = FleetStore.open(storeFile(dataOf[b]!));
+        s.recordSnapshot({ appClusters: statuses });
+        s.close();
+        samples[b]!.snapshot.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-snapshot` : undefined));
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  }
+  const out: BenchResult[] = [];
+  builds.forEach((b, i) => {
+    for (const kind of ['fresh', 'restart', 'snapshot'] as const) {
+      const s = samples[i]![kind];
+      const what = kind === 'fresh' ? 'no cache in the data folder' : kind === 'restart' ? 'restart (data folder as the last start left it)' : 'a new snapshot recorded since the last start';
+      const extra = { build: b, head: head.slice(0, 7), url_ms: Math.round(median(s.map((x) => x.toUrl))), serve_cpu_ms: Math.round(median(s.map((x) => x.serveCpu))), load1: s.map((x) => x.load1.toFixed(1)).join(' ') };
+      out.push({ name: `cold fleet page, ${what}: serve spawned → interactive grid (10,000 apps × 3 clusters; CPU: serve + page) [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromSpawn)), samples: s.map((x) => x.fromSpawn), cpu_samples: s.map((x) => x.cpu), extra });
+      out.push({ name: `cold fleet page, ${what}: navigation → interactive grid [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromNav)), samples: s.map((x) => x.fromNav) });
+    }
+  });
+  return out;
+}
+
+/** Spawns `flotilla serve` of `build`, opens its URL as soon as it is printed, waits for the grid; stops serve. */
+async function coldLoad(browser: Browser, build: string, repo: string, data: string, shot?: string): Promise<ColdSample> {
+  const { page, taskMs } = await measuredPage(browser);
+  const p0 = await taskMs();
+  const load1 = os.loadavg()[0]!;
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(build, 'bin', 'flotilla.js'), 'serve', '--repo', repo], {
+    env: { ...process.env, FLOTILLA_DATA_DIR: data },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = await printedUrl(child);
+    const t1 = performance.now();
+    await page.goto(url);
+    await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: 'app-001' }).waitFor({ timeout: 60_000 });
+    const t2 = performance.now();
+    const serveCpu = processCpuMs(child.pid!);
+    const cpu = serveCpu + (await taskMs()) - p0;
+    if (shot) await page.screenshot({ path: path.join(screenshotDir, `${shot}.png`) });
+    return { fromSpawn: t2 - t0, fromNav: t2 - t1, toUrl: t1 - t0, cpu, serveCpu, load1 };
+  } finally {
+    await page.close();
+    await new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+function printedUrl(child: ChildProcess): Promise<string> {
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`flotilla serve printed no URL in 30 s\n${out}\n${err}`)), 30_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (process.env.FLOTILLA_TEST_SERVE_LOG) process.stderr.write(d);
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`flotilla serve exited with ${code}\n${out}\n${err}`));
+    });
+  });
+}
