@@ -6,6 +6,7 @@ import { registerIpc } from './ipc/main-ipc';
 import { CONTENT_SECURITY_POLICY } from './server/csp';
 import { createApiHandlers } from './services/api-handlers';
 import { driftNotices } from './services/drift-notifier';
+import { buildIdentity, GridCache } from './services/grid-cache';
 import { NotifyService } from './services/notify/notify-service';
 import { StatusService } from './services/status-service';
 import type { FleetGrid } from '../shared/fleet/grid';
@@ -66,8 +67,14 @@ async function createWindow(): Promise<void> {
   win.webContents.on('will-navigate', (e, url) => {
     if (url !== appUrl) e.preventDefault();
   });
-  const dispose = registerIpc(ipcMain, createApiHandlers(session), session.events, win, appUrl);
-  win.on('closed', dispose);
+  // The fleet grid as the last run left it answers the first Fleet page (served only while its key holds: grid-cache.ts).
+  const gridCache = new GridCache({ dir: path.join(dataDir, 'cache'), build: buildIdentity(), log: (line) => process.stderr.write(line) });
+  void session.fleet().then((fleet) => gridCache.preload(fleet.repo.root), () => undefined);
+  const dispose = registerIpc(ipcMain, createApiHandlers(session, { gridCache }), session.events, win, appUrl);
+  win.on('closed', () => {
+    dispose();
+    gridCache.flush();
+  });
   // The window's size and position are remembered for the next start.
   win.on('close', () => writeSettings(dataDir, { ...readSettings(dataDir), window: win.getBounds() }));
   watchDrift(session);

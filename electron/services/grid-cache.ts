@@ -13,9 +13,10 @@
 // snapshot (a `flotilla refresh`), the grid is built from it and the store without generating every app again.
 
 import { hash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AppRow } from '../../shared/api/contract';
 import type { GridCluster } from '../../shared/fleet/grid';
 import type { PackedGrid } from '../../shared/fleet/grid-pack';
@@ -233,4 +234,14 @@ function isCachedGrid(v: unknown): v is CachedGrid {
 /** The shape grid inputs must have to be used. */
 function isGridInputs(v: unknown): v is GridInputs {
   return isRecord(v) && Array.isArray(v['clusters']) && Array.isArray(v['apps']) && Array.isArray(v['problems']) && v['apps'].every((a) => isRecord(a) && typeof a['name'] === 'string' && typeof a['origin'] === 'string' && isRecord(a['labels']));
+}
+
+/**
+ * This build of Flotilla: Node's version and the digest of the running bundle (dist/cli.js, or the desktop app's
+ * dist/electron/main.js). A cache written by another build is never read.
+ */
+export function buildIdentity(): string {
+  const url = (import.meta as { url?: string }).url;
+  const file = url?.startsWith('file:') ? fileURLToPath(url) : __filename;
+  return `${process.version} ${hash('sha256', readFileSync(file), 'hex')}`;
 }

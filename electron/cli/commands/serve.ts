@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
-import { hash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startHttpBridge } from '../../server/http-bridge';
 import { formatProblem } from '../../../shared/problem';
@@ -11,7 +8,7 @@ import { FleetMetrics } from '../../services/metrics/fleet-metrics';
 import { startMetricsServer } from '../../services/metrics/metrics-server';
 import { NotifyService } from '../../services/notify/notify-service';
 import { defaultDataDir } from '../../services/data-dir';
-import { GridCache } from '../../services/grid-cache';
+import { buildIdentity, GridCache } from '../../services/grid-cache';
 import { chooseRepo, rendererDir } from '../../services/repo-choice';
 import { Session } from '../../services/session';
 import type { CliContext } from '../context';
@@ -92,16 +89,6 @@ export function registerServe(program: Command, ctx: CliContext): void {
         });
       }),
     );
-}
-
-/**
- * This build of Flotilla: Node's version and the digest of the running bundle (dist/cli.js). A cache written by
- * another build is never read.
- */
-function buildIdentity(): string {
-  const url = (import.meta as { url?: string }).url;
-  const file = url?.startsWith('file:') ? fileURLToPath(url) : __filename;
-  return `${process.version} ${hash('sha256', readFileSync(file), 'hex')}`;
 }
 
 /** The handler table with every refresh timed into flotilla_refresh_duration_seconds. */
