@@ -1,18 +1,25 @@
 // The fleet store: recording 20,000 resources, re-recording them unchanged (time and growth of file + WAL),
-// drift reports over 20,000 resources with 500 drifted in each format, and the fleet page's data. Recording also
-// reports its CPU time (cpu_ms): on a shared, loaded machine the wall time includes waiting for a core.
+// drift reports over 20,000 resources with 500 drifted in each format, and the fleet page's data; then a refresh of
+// 10,000 apps × 3 clusters (30,000 app × clusters, 150,000 resources, shaped as `flotilla refresh` gives it: most
+// apps Missing, their statuses carrying whole objects as changes and diffs) recorded into a new store and again
+// unchanged. Recording also reports its CPU time: on a shared, loaded machine the wall time includes waiting for a core.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { snapshotFromComparison } from '../electron/services/fleet-refresh';
 import { FleetStore } from '../electron/store/fleet-store';
 import { buildDriftReport, DRIFT_REPORT_FORMATS, renderDriftReport } from '../shared/report/index';
+import { refreshComparison } from '../test/electron/store/refresh-fleet';
 import { syntheticSnapshot } from '../test/electron/store/synthetic-fleet';
 import type { BenchResult } from './types';
 import { median, sample, stats } from './types';
 
 const SHAPE = { apps: 50, clusters: 10, resourcesPerApp: 40 } as const; // 20,000 resources, 500 app × clusters
 const RUNS = 5;
+// What a refresh of 10,000 apps × 3 clusters records (bench/fleet-refresh.bench.ts, without the clusters).
+const REFRESH_SHAPE = { apps: 10_000, clusters: 3 } as const;
+const REFRESH_RUNS = Number(process.env.STORE_BENCH_REFRESH_RUNS ?? 3);
 
 function size(f: string): number {
   try {
@@ -111,8 +118,71 @@ export async function run(): Promise<BenchResult[]> {
     const warm = await sample(RUNS, () => void s.fleetAt());
     s.close();
     results.push({ name: 'fleet page data (store already open)', ...stats(warm), extra: { appClusters: rows } });
+
+    // 5. A refresh of 10,000 apps × 3 clusters: a new store, then the same fleet again, unchanged.
+    if (REFRESH_RUNS > 0) results.push(...refreshRecord(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+/**
+ * Records the comparison of a 10,000 × 3 refresh as bench/fleet-refresh.bench.ts does (one comparison, kept alive, a
+ * snapshot made of it before each record, only the record timed): into a new store, then again unchanged on top. The
+ * first of each warms up.
+ */
+function refreshRecord(dir: string): BenchResult[] {
+  const comparison = refreshComparison(REFRESH_SHAPE);
+  const snapshotAt = (i: number) => ({ takenAt: new Date(Date.parse('2026-11-23T10:00:00.000Z') + i * 300_000).toISOString(), ...snapshotFromComparison(comparison, false) });
+  const resources = comparison.rows.reduce((n, r) => n + r.status.resources.length, 0);
+  const label = `${REFRESH_SHAPE.apps.toLocaleString('en')} apps × ${REFRESH_SHAPE.clusters} clusters, ${resources.toLocaleString('en')} resources`;
+  const timed = (fn: () => unknown): [number, number] => {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    fn();
+    const ms = performance.now() - t;
+    const cpu = process.cpuUsage(c);
+    return [ms, (cpu.user + cpu.system) / 1000];
+  };
+  const record: number[] = [];
+  const recordCpu: number[] = [];
+  let storeMB = '';
+  for (let i = 0; i <= REFRESH_RUNS; i++) {
+    const file = path.join(dir, `refresh-${i}.db`);
+    const store = FleetStore.open(file);
+    const input = snapshotAt(0);
+    const [ms, cpu] = timed(() => store.recordSnapshot(input));
+    store.close();
+    storeMB = (size(file) / 1e6).toFixed(0);
+    rmSync(file, { force: true });
+    if (i > 0) {
+      record.push(ms);
+      recordCpu.push(cpu);
+    }
+  }
+  const again: number[] = [];
+  const againCpu: number[] = [];
+  const file = path.join(dir, 'refresh.db');
+  const store = FleetStore.open(file);
+  try {
+    store.recordSnapshot(snapshotAt(0));
+    for (let i = 0; i <= REFRESH_RUNS; i++) {
+      let changed = 0;
+      const input = snapshotAt(i + 1);
+      const [ms, cpu] = timed(() => (changed = store.recordSnapshot(input).changed));
+      if (changed !== 0) throw new Error(`unchanged fleet re-recorded ${changed} app × clusters`);
+      if (i > 0) {
+        again.push(ms);
+        againCpu.push(cpu);
+      }
+    }
+  } finally {
+    store.close();
+    rmSync(file, { force: true });
+  }
+  return [
+    { name: `record snapshot (refresh of ${label}, new store)`, ...stats(record, recordCpu), extra: { appClusters: comparison.rows.length, storeMB, goal_cpu_ms: Math.round((resources / 20_000) * 1000) } },
+    { name: `re-record unchanged snapshot (refresh of ${label})`, ...stats(again, againCpu), extra: { goal_cpu_ms: Math.round((resources / 20_000) * 200) } },
+  ];
 }

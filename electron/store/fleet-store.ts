@@ -4,13 +4,13 @@
 // statuses); when the fingerprint equals the app × cluster's latest observation, nothing but the snapshot's `seen`
 // entry is written, so re-recording an unchanged fleet adds a few kilobytes. Otherwise the manifests are stored
 // content-addressed (sha256 of canonical JSON, after masking Secret values), the resource statuses as a
-// content-addressed set, and a new observation row plus drift and health events. Everything for one snapshot
-// happens in one synchronous immediate transaction: a killed process leaves the previous snapshot whole.
+// content-addressed set, and a new observation row plus drift and health events (snapshot-recorder.ts). Everything
+// for one snapshot happens in one synchronous immediate transaction: a killed process leaves the previous snapshot
+// whole.
 
 import type Database from 'better-sqlite3';
 import type { ControllerStatus } from '../../shared/controllers/types';
 import type { KubeObject } from '../../shared/model/status';
-import type { Problem } from '../../shared/problem';
 import { FlotillaError, problem } from '../../shared/problem';
 import type {
   AppClusterHistory,
@@ -24,13 +24,11 @@ import type {
   SnapshotRef,
   TimelineEntry,
 } from '../../shared/report/model';
-import { canonicalJson, sha256 } from './canonical-json';
 import type { OpenOptions } from './database';
 import { openDatabase, storeError } from './database';
 import type { StoreGeneration } from './generation';
 import { readGeneration } from './generation';
 import type {
-  AppClusterRecord,
   CompactionResult,
   PromotionRecord,
   RecordedManifests,
@@ -65,14 +63,14 @@ import {
   unreachableOf,
 } from './rows';
 import type { LatestSeen } from './rows';
-import type { PreparedResource } from './record-input';
-import { fingerprintOf, invalidRecord, keyOf, prepareResources, scrubText, secretValuesOf } from './record-input';
+import { SnapshotRecorder } from './snapshot-recorder';
 
 export type { TimeInput } from './rows';
 
 /** SQLite-backed history of the fleet: snapshots, observations, manifests and events. Open one per data folder. */
 export class FleetStore {
   private readonly s: Statements;
+  private readonly recorder: SnapshotRecorder;
   private closed = false;
 
   private constructor(
@@ -81,6 +79,7 @@ export class FleetStore {
     private readonly db: Database.Database,
   ) {
     this.s = prepareStatements(db);
+    this.recorder = new SnapshotRecorder(this.s, file);
   }
 
   /** Opens (creating and migrating when needed) the store at `file`. */
@@ -107,7 +106,7 @@ export class FleetStore {
       if (seenKeys.has(k)) throw new FlotillaError(problem('the snapshot lists this app × cluster twice', { app, cluster, file: this.file }));
       seenKeys.add(k);
     }
-    return this.write(() => this.recordTx(input.appClusters, takenAt, input.partial ?? false, options));
+    return this.write(() => this.recorder.record(input.appClusters, takenAt, input.partial ?? false, options));
   }
 
   /** Records a sync run performed by another module (kept through compaction). */
@@ -329,177 +328,6 @@ export class FleetStore {
       }
     }
     return result;
-  }
-
-  // ---- recording -------------------------------------------------------------------------------------------
-
-  private recordTx(records: readonly AppClusterRecord[], takenAt: number, partial: boolean, options: RecordOptions): RecordResult {
-    const s = this.s;
-    const previous = s.latestSnapshot.get() as SnapshotRow | undefined;
-    const problems: Problem[] = [];
-    const skipped = new Set<number>();
-    const snapshotId = Number(s.insertSnapshot.run(takenAt).lastInsertRowid);
-    const acs = new Map<string, AppClusterRow>();
-    for (const r of s.appClustersWithLatest.all() as AppClusterRow[]) acs.set(`${r.app}\u0000${r.cluster}`, r);
-    const seen: [number, number][] = [];
-    const unreachable: [number, string][] = [];
-    const previousSeen = new Map<number, number>(previous ? (JSON.parse(previous.seen) as [number, number][]) : []);
-    let kept = 0;
-    let changed = 0;
-    let events = 0;
-    records.forEach((record, index) => {
-      const st = record.status;
-      const env = record.environment ?? null;
-      const invalid = invalidRecord(record);
-      if (invalid !== undefined) {
-        // One malformed status never stops the others: it is reported, and the app × cluster keeps its last state.
-        problems.push(problem(`not recorded: ${invalid}`, { app: String(st?.app), cluster: String(st?.cluster), file: this.file }));
-        const known = acs.get(`${st?.app}\u0000${st?.cluster}`);
-        if (known) skipped.add(known.id);
-        options.onProgress?.(index + 1, records.length);
-        return;
-      }
-      let ac = acs.get(`${st.app}\u0000${st.cluster}`);
-      if (!ac) {
-        const id = Number(s.insertAppCluster.run(st.app, st.cluster, env).lastInsertRowid);
-        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, sync: null, health: null, drift_since: null, observed_at: null };
-      } else if (ac.environment !== env) {
-        s.updateEnvironment.run(env, ac.id);
-      }
-      if (record.unreachable !== undefined) {
-        unreachable.push([ac.id, String(record.unreachable)]);
-        if (ac.latest_observation !== null && ac.observed_at !== null) {
-          // Could not look: what was last seen stays in effect, with the time it was last read (never replaced by "Unknown").
-          const lastRead = previousSeen.has(ac.id) ? previous!.taken_at + previousSeen.get(ac.id)! : ac.observed_at;
-          seen.push([ac.id, lastRead - takenAt]);
-          kept++;
-          options.onProgress?.(index + 1, records.length);
-          return;
-        }
-      }
-      let observedAt = st.observedAt ? Date.parse(st.observedAt) : takenAt;
-      if (!Number.isFinite(observedAt)) {
-        problems.push({ ...problem(`observedAt "${st.observedAt}" is not an ISO 8601 time; recorded at the snapshot's time`, { app: st.app, cluster: st.cluster, file: this.file }), severity: 'warning' });
-        observedAt = takenAt;
-      }
-      seen.push([ac.id, observedAt - takenAt]);
-      const prepared = prepareResources(record);
-      const fingerprint = fingerprintOf(record, prepared);
-      if (ac.latest_observation !== null && ac.fingerprint !== null && fingerprint.equals(ac.fingerprint)) {
-        options.onProgress?.(index + 1, records.length);
-        return;
-      }
-      changed++;
-      events += this.writeObservation(ac, record, prepared, fingerprint, snapshotId, observedAt);
-      options.onProgress?.(index + 1, records.length);
-    });
-    if (previous && (partial || skipped.size > 0)) {
-      // What a partial refresh did not read, or could not record, stays as the previous snapshot saw it, with its time.
-      const written = new Set(seen.map(([id]) => id));
-      for (const [id, offset] of JSON.parse(previous.seen) as [number, number][]) {
-        if (!written.has(id) && (partial || skipped.has(id))) seen.push([id, previous.taken_at + offset - takenAt]);
-      }
-    }
-    s.updateSeen.run(JSON.stringify(seen), JSON.stringify(unreachable), snapshotId);
-    const recorded = records.length - problems.filter((p) => p.severity === 'error').length;
-    return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: recorded - changed - kept, unreachable: unreachable.length, events, problems };
-  }
-
-  /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
-  private writeObservation(ac: AppClusterRow, record: AppClusterRecord, prepared: readonly PreparedResource[], fingerprint: Buffer, snapshotId: number, observedAt: number): number {
-    const s = this.s;
-    const st = record.status;
-    const observedIso = iso(observedAt);
-    const anyDrift = prepared.some((p) => p.status.sync === 'OutOfSync');
-    const previousSince = anyDrift ? this.previousDriftSince(ac.id) : new Map<string, string>();
-    const entries: StoredResource[] = [];
-    const manifestIds = new Set<number>();
-    const firstTime = ac.latest_observation === null;
-    let drifted = 0;
-    for (const p of prepared) {
-      const desiredId = p.desired ? this.putManifest(p.desired, firstTime) : undefined;
-      const liveId = p.live ? this.putManifest(p.live, firstTime) : undefined;
-      if (desiredId !== undefined) manifestIds.add(desiredId);
-      if (liveId !== undefined) manifestIds.add(liveId);
-      const r = p.status;
-      const isDrifted = r.sync === 'OutOfSync';
-      if (isDrifted) drifted++;
-      entries.push({
-        group: r.group,
-        ...(r.version !== undefined ? { version: r.version } : {}),
-        kind: r.kind,
-        namespace: r.namespace,
-        name: r.name,
-        sync: r.sync,
-        ...(r.missing ? { missing: true } : {}),
-        ...(r.extra ? { extra: true } : {}),
-        ...(r.health ? { health: { status: r.health.status, message: r.health.message } } : {}),
-        ...(r.changedPaths && r.changedPaths.length ? { changedPaths: [...r.changedPaths] } : r.changes && r.changes.length ? { changedPaths: r.changes.map((c) => c.path) } : {}),
-        ...(r.changes && r.changes.length ? { changes: r.changes } : {}),
-        ...(r.diff ? { diff: r.diff } : {}),
-        ...(isDrifted ? { driftSince: previousSince.get(p.key) ?? observedIso } : {}),
-        ...(desiredId !== undefined ? { desiredId } : {}),
-        ...(liveId !== undefined ? { liveId } : {}),
-      });
-    }
-    // Entries are built in a fixed key order, so their JSON is canonical without sorting.
-    const body = JSON.stringify(entries);
-    const setHash = sha256(body);
-    let setId = (s.findSet.get(setHash) as { id: number } | undefined)?.id;
-    if (setId === undefined) {
-      setId = Number(s.insertSet.run(setHash, body).lastInsertRowid);
-      for (const m of manifestIds) s.insertSetManifest.run(setId, m);
-    }
-
-    let driftSince: number | null;
-    if (st.sync === 'OutOfSync') driftSince = ac.drift_since ?? observedAt;
-    else if (st.sync === 'Synced') driftSince = null;
-    else driftSince = ac.drift_since;
-    const error = st.error !== undefined ? scrubText(st.error, secretValuesOf(prepared, record)) : null;
-    // The controller's messages are its own text, scrubbed of the app's Secret values like every error.
-    const controller = st.controller ? scrubText(JSON.stringify(st.controller), secretValuesOf(prepared, record)) : null;
-    const obsId = Number(
-      s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, entries.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null, controller).lastInsertRowid,
-    );
-    s.updateLatest.run(obsId, ac.id);
-
-    let events = 0;
-    if (st.sync === 'OutOfSync' && ac.drift_since === null) {
-      this.insertEvent('drift-began', observedAt, st.app, st.cluster, snapshotId, { revision: st.revision, driftedResources: drifted });
-      events++;
-    } else if (st.sync === 'Synced' && ac.drift_since !== null) {
-      this.insertEvent('drift-ended', observedAt, st.app, st.cluster, snapshotId, { revision: st.revision, beganAt: iso(ac.drift_since), durationMs: observedAt - ac.drift_since });
-      events++;
-    }
-    if (ac.health !== null && ac.health !== st.health.status) {
-      this.insertEvent('health-changed', observedAt, st.app, st.cluster, snapshotId, { from: ac.health, to: st.health.status, message: st.health.message });
-      events++;
-    }
-    return events;
-  }
-
-  /** When each resource's drift began, from the app × cluster's last state read without error. */
-  private previousDriftSince(appClusterId: number): Map<string, string> {
-    const out = new Map<string, string>();
-    const row = this.s.lastGoodSet.get(appClusterId) as { resource_set: number } | undefined;
-    if (!row) return out;
-    for (const r of this.resourceSet(row.resource_set)) if (r.sync === 'OutOfSync' && r.driftSince) out.set(keyOf(r), r.driftSince);
-    return out;
-  }
-
-  /**
-   * Stores a (masked) manifest under the sha256 of its canonical JSON, once; returns its id. `likelyNew` (an app ×
-   * cluster seen for the first time) tries the insert first, otherwise the lookup.
-   */
-  private putManifest(obj: KubeObject, likelyNew: boolean): number {
-    const body = canonicalJson(obj);
-    const hash = sha256(body);
-    if (likelyNew) {
-      const r = this.s.insertManifestIfNew.run(hash, body);
-      if (r.changes > 0) return Number(r.lastInsertRowid);
-    }
-    const found = this.s.findManifest.get(hash) as { id: number } | undefined;
-    return found ? found.id : Number(this.s.insertManifest.run(hash, body).lastInsertRowid);
   }
 
   private insertEvent<K extends HistoryEventKind>(kind: K, at: number, app: string, cluster: string | undefined, snapshotId: number | null, detail: HistoryEventDetails[K]): HistoryEvent {

@@ -8,6 +8,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/store/migrations';
 import type { AppClusterRecord, SnapshotInput } from '../../../electron/store/types';
 import type { ControllerStatus } from '../../../shared/controllers/types';
 import type { AppClusterStatus, ResourceStatus } from '../../../shared/model/status';
+import { refreshSnapshot } from './refresh-fleet';
 import { syntheticSnapshot } from './synthetic-fleet';
 
 let dir: string;
@@ -124,6 +125,29 @@ describe('FleetStore: recording and reading snapshots', () => {
     const original = input.appClusters[0]!.manifests![0]!;
     expect(manifests[0]!.desired).toEqual(original.desired);
     expect(manifests[0]!.live).toEqual(original.live);
+  });
+
+  it('records a refresh as compareFleet gives it: statuses and manifests read back as given; unchanged again writes nothing; a changed app is new states', () => {
+    const store = openStore();
+    const input = refreshSnapshot({ apps: 12, clusters: 3, deployEvery: 4, takenAt: '2026-11-23T12:00:00.000Z' });
+    expect(store.recordSnapshot(input)).toMatchObject({ changed: 36, unchanged: 0, events: 36 });
+    for (const r of input.appClusters) {
+      const got = store.appClusterAt(r.status.app, r.status.cluster)!;
+      expect(got).toMatchObject({ revision: r.status.revision, sync: r.status.sync, health: r.status.health, resourceCount: r.status.resources.length });
+      // Each status as given (drifted ones with when their drift began), and its manifests (live ones without bookkeeping).
+      expect(got.resources.map(({ driftSince: _d, ...rest }) => rest)).toEqual(r.status.resources);
+      expect(store.manifestsAt(r.status.app, r.status.cluster)).toEqual(r.manifests);
+    }
+    const before = { manifests: count('manifests'), sets: count('resource_sets'), observations: count('observations'), events: count('events') };
+    const again = store.recordSnapshot(refreshSnapshot({ apps: 12, clusters: 3, deployEvery: 4, takenAt: '2026-11-23T12:05:00.000Z' }));
+    expect(again).toMatchObject({ changed: 0, unchanged: 36, events: 0 });
+    expect({ manifests: count('manifests'), sets: count('resource_sets'), observations: count('observations'), events: count('events') }).toEqual(before);
+    const changed = store.recordSnapshot(refreshSnapshot({ apps: 12, clusters: 3, deployEvery: 4, takenAt: '2026-11-23T12:10:00.000Z', changedApps: [5] }));
+    expect(changed).toMatchObject({ changed: 3, unchanged: 33 });
+    expect(store.history('app-005-dev-01')[0]!.timeline).toHaveLength(2);
+    const image = (m: ReturnType<FleetStore['manifestsAt']>) => JSON.stringify(m!.find((x) => x.kind === 'Deployment')!.desired);
+    expect(image(store.manifestsAt('app-005-prod-01', 'prod-01'))).toContain('app-005:1.5.2-1');
+    expect(image(store.manifestsAt('app-005-prod-01', 'prod-01', '2026-11-23T12:05:00.000Z'))).toContain('app-005:1.5.2"');
   });
 
   it('stores manifests by content: key order does not matter and equal manifests are stored once', () => {
