@@ -7,12 +7,13 @@ import type { RenderRow } from '../../shared/fleet/render-row';
 import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
 import type { ClusterCapabilities } from '../../shared/sources/types';
 import { AppFileWriter } from './render/app-files';
-import { renderInWorkers, renderWorkerCount, renderWorkerScript } from './render/render-pool';
+import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
 import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
 import type { FileTree } from '../../shared/repo/file-tree';
 import type { FleetService, HeadDiscovery } from './fleet-service';
+import { forgetDiscoveries } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
@@ -134,34 +135,54 @@ export async function discoverRevision(fleet: FleetService, revision?: string): 
  * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
  * (Applications outside the fleet go to `_outside-fleet`); `onApp` gets each one's problems. An Application that fails
  * to render is not written. A large fleet renders in worker threads (renderWorkerCount; `workers` overrides it), a
- * small one in this thread: the files written are the same.
+ * small one in this thread: the files written are the same. `oneShot`: the caller ends when this does (the CLI), so
+ * the discovery is not kept for later calls: its memory goes while the workers render.
  */
 export async function renderAppsToDir(
   fleet: FleetService,
   query: RenderAppsQuery,
   outDir: string,
   onApp: (report: RenderedAppReport) => void = () => {},
-  options: { readonly workers?: number } = {},
+  options: { readonly workers?: number; readonly oneShot?: boolean } = {},
 ): Promise<RenderAppsSummary & { readonly written: number }> {
   // Written files have no order: render sibling overlays together, while their bases are cached.
-  const { discovered, apps, caps } = await selectApps(fleet, { order: 'source', ...query });
+  const selected = await selectApps(fleet, { order: 'source', ...query });
+  const workers = options.workers ?? renderWorkerCount(selected.apps.length);
+  const script = workers > 0 ? renderWorkerScript() : undefined;
+  if (script === undefined) return renderHere(selected, outDir, onApp);
+  // Built in a function of its own, so that no frame waiting on the workers holds the discovery.
+  const job = workerJob(fleet.repo.root, selected, outDir);
+  // The workers read git objects through git processes this thread serves: its own reader stops now.
+  fleet.repo.close();
+  if (options.oneShot) forgetDiscoveries();
+  return renderInWorkers(job.batches, job.setup, workers, script, onApp);
+}
+
+/** The setup and the batches (serialized: off this thread's heap) of a render in workers; closes the capabilities' clients. */
+function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { setup: RenderWorkerSetup; batches: ReturnType<typeof serializeBatches> } {
+  const { discovered, apps, caps } = selected;
+  const { scan, clusters, fleet: found } = discovered;
+  const capabilities: Record<string, ClusterCapabilities> = {};
+  try {
+    for (const c of clusters) {
+      const known = caps.lookup(c.name);
+      if (known) capabilities[c.name] = known;
+    }
+  } finally {
+    caps.close();
+  }
+  const fleet = { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
+  const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet, clusters, capabilities, projects: found.projects, outDir };
+  // Only what a worker reads of each app is sent (not the generator parameters behind it).
+  const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
+  return { setup, batches: serializeBatches(renderBatches(rows)) };
+}
+
+/** renderAppsToDir in the calling thread, in slices (a server answers other calls meanwhile). */
+async function renderHere(selected: SelectedApps, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
+  const { discovered, apps, caps } = selected;
   const { scan, git, clusters, fleet: found } = discovered;
   try {
-    const workers = options.workers ?? renderWorkerCount(apps.length);
-    const script = workers > 0 ? renderWorkerScript() : undefined;
-    if (script !== undefined) {
-      const capabilities: Record<string, ClusterCapabilities> = {};
-      for (const c of clusters) {
-        const found = caps.lookup(c.name);
-        if (found) capabilities[c.name] = found;
-      }
-      const setup: RenderWorkerSetup = { repoRoot: fleet.repo.root, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet: { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) }, clusters, capabilities, projects: found.projects, outDir };
-      // Only what a worker reads of each app is sent (not the generator parameters behind it).
-      const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
-      // The workers read git objects through their own git processes: this thread's stops now, not after its idle time.
-      fleet.repo.close();
-      return await renderInWorkers(rows, setup, workers, script, onApp);
-    }
     const writer = new AppFileWriter(outDir);
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;

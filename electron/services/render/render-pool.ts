@@ -4,13 +4,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { clusterForApp } from '../../../shared/fleet/destination';
 import type { RenderRow } from '../../../shared/fleet/render-row';
 import { failedRender } from '../../../shared/fleet/render-row';
 import { problem } from '../../../shared/problem';
 import { dirname } from '../../../shared/repo/paths';
-import type { RenderedAppReport, RenderWorkerReply, RenderWorkerRequest, RenderWorkerSetup } from './render-worker-protocol';
+import { hostGitObjects } from '../git-object-reader';
+import type { RenderedAppReport, RenderWorkerData, RenderWorkerReply, RenderWorkerRequest, RenderWorkerSetup } from './render-worker-protocol';
 
 /** Below this many apps a render stays in the calling thread: starting a worker (~0.1 s of CPU) would not pay. */
 export const MIN_APPS_PER_WORKER = 500;
@@ -74,14 +76,21 @@ export function renderBatches(rows: readonly RenderRow[], size: number = BATCH_A
   return out;
 }
 
+/** A batch as this thread keeps it until a worker takes it: serialized (a Buffer, off the heap). */
+export type SerializedBatch = Uint8Array;
+
+/** The batches serialized for the workers: 30,000 Applications take ~10 MB so, against ~30 MB of this thread's heap as objects. */
+export function serializeBatches(batches: readonly (readonly RenderRow[])[]): SerializedBatch[] {
+  return batches.map((b) => serialize(b));
+}
+
 /**
- * Renders `rows` (in the order given: siblings together) in `workers` worker threads running `script`, each writing
+ * Renders the apps of `batches` (renderBatches, serializeBatches) in `workers` worker threads running `script`, each writing
  * its apps into `setup.outDir`, and calls `onApp` with each app's report as its batch completes (in no fixed order).
  * An app that fails fails alone. A worker that stops (crashes, runs out of memory, cannot start) is reported: each app
  * of the batches it held is reported failed, naming the worker's error, and the other workers take the rest.
  */
-export function renderInWorkers(rows: readonly RenderRow[], setup: RenderWorkerSetup, workers: number, script: string, onApp: (report: RenderedAppReport) => void): Promise<PoolSummary> {
-  const batches = renderBatches(rows);
+export function renderInWorkers(batches: (SerializedBatch | undefined)[], setup: RenderWorkerSetup, workers: number, script: string, onApp: (report: RenderedAppReport) => void): Promise<PoolSummary> {
   if (batches.length === 0) return Promise.resolve({ rendered: 0, failed: 0, written: 0 });
   let next = 0;
   let rendered = 0;
@@ -92,9 +101,9 @@ export function renderInWorkers(rows: readonly RenderRow[], setup: RenderWorkerS
     if (failedRender(r)) failed++;
     onApp(r);
   };
-  const lostApps = (held: Iterable<readonly RenderRow[]>, why: string): void => {
+  const lostApps = (held: Iterable<SerializedBatch | undefined>, why: string): void => {
     for (const batch of held) {
-      for (const row of batch) report({ app: row.name, cluster: clusterForApp(row.application, setup.clusters)?.name, problems: [problem(`not rendered: ${why}`, { app: row.name })] });
+      for (const row of deserialize(batch!) as RenderRow[]) report({ app: row.name, cluster: clusterForApp(row.application, setup.clusters)?.name, problems: [problem(`not rendered: ${why}`, { app: row.name })] });
     }
   };
   return new Promise((resolve) => {
@@ -107,15 +116,21 @@ export function renderInWorkers(rows: readonly RenderRow[], setup: RenderWorkerS
       resolve({ rendered, failed, written });
     };
     const start = (index: number): void => {
-      const held = new Map<number, readonly RenderRow[]>();
+      const held = new Map<number, SerializedBatch>();
       let over = false;
-      const worker = new Worker(script, { workerData: setup, stdout: false, stderr: false });
+      // Each worker reads git objects through a git process this thread serves (its event loop is free meanwhile).
+      const objects = hostGitObjects(setup.repoRoot);
+      const workerData: RenderWorkerData = { ...setup, objects: objects.link };
+      const worker = new Worker(script, { workerData, transferList: [objects.link.port], stdout: false, stderr: false });
       running++;
       const send = (): void => {
         while (held.size < BATCHES_AHEAD && next < batches.length) {
           const id = next++;
-          held.set(id, batches[id]!);
-          worker.postMessage({ batch: id, rows: batches[id]! } satisfies RenderWorkerRequest);
+          const rows = batches[id]!;
+          // Sent batches are held only until their apps are reported.
+          batches[id] = undefined;
+          held.set(id, rows);
+          worker.postMessage({ batch: id, rows } satisfies RenderWorkerRequest);
         }
         if (held.size === 0) worker.postMessage({ stop: true } satisfies RenderWorkerRequest);
       };
@@ -125,6 +140,7 @@ export function renderInWorkers(rows: readonly RenderRow[], setup: RenderWorkerS
         lostApps(held.values(), `render worker ${index + 1} stopped (${why})`);
         held.clear();
         void worker.terminate();
+        objects.close();
         finished();
       };
       worker.on('message', (reply: RenderWorkerReply) => {
@@ -139,6 +155,7 @@ export function renderInWorkers(rows: readonly RenderRow[], setup: RenderWorkerS
         if (held.size > 0 || code !== 0) return lost(`exit code ${code}`);
         if (!over) {
           over = true;
+          objects.close();
           finished();
         }
       });

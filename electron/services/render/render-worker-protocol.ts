@@ -2,9 +2,9 @@
 
 import type { AppProjectSpec } from '../../../shared/fleet/app-project';
 import type { RenderedApp } from '../../../shared/fleet/render-apps';
-import type { RenderRow } from '../../../shared/fleet/render-row';
 import type { ClusterSpec } from '../../../shared/model/fleet';
 import type { ClusterCapabilities } from '../../../shared/sources/types';
+import type { GitObjectLink } from '../git-object-reader';
 import type { FleetRenderSettings } from '../sources/render-options';
 
 /** Everything a render worker needs besides its apps, given once as its workerData (plain data: no functions). */
@@ -25,8 +25,13 @@ export interface RenderWorkerSetup {
   readonly outDir: string;
 }
 
-/** Main thread → worker: a batch of apps to render and write, or the end of the work. */
-export type RenderWorkerRequest = { readonly batch: number; readonly rows: readonly RenderRow[] } | { readonly stop: true };
+/** A worker's own workerData: the setup, and the git process the main thread serves it (no reader thread of its own). */
+export interface RenderWorkerData extends RenderWorkerSetup {
+  readonly objects: GitObjectLink;
+}
+
+/** Main thread → worker: a batch of apps to render and write (RenderRow[], v8-serialized), or the end of the work. */
+export type RenderWorkerRequest = { readonly batch: number; readonly rows: Uint8Array } | { readonly stop: true };
 
 /** One rendered app as the main thread reports it: the objects and YAML stayed in the worker (written, or failed). */
 export type RenderedAppReport = Pick<RenderedApp, 'app' | 'cluster' | 'problems'>;
