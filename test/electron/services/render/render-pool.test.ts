@@ -120,6 +120,7 @@ describe('render --all in worker threads', () => {
 
   it('renders a small fleet in the calling thread unless told otherwise', () => {
     expect(renderWorkerCount(100, {})).toBe(0);
+    expect(renderWorkerCount(3_000, {})).toBe(0);
     expect(renderWorkerCount(100, { FLOTILLA_RENDER_WORKERS: '3' })).toBe(3);
     expect(renderWorkerCount(100_000, { FLOTILLA_RENDER_WORKERS: '0' })).toBe(0);
   });
