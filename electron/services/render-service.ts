@@ -134,8 +134,8 @@ export async function discoverRevision(fleet: FleetService, revision?: string): 
 /**
  * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
  * (Applications outside the fleet go to `_outside-fleet`); `onApp` gets each one's problems. An Application that fails
- * to render is not written. A large fleet renders in worker threads (renderWorkerCount; `workers` overrides it), a
- * small one in this thread: the files written are the same. `oneShot`: the caller ends when this does (the CLI), so
+ * to render is not written. It renders in worker threads when asked (`workers`, else FLOTILLA_RENDER_WORKERS: see
+ * renderWorkerCount), else in this thread: the files written are the same. `oneShot`: the caller ends when this does (the CLI), so
  * the discovery is not kept for later calls: its memory goes while the workers render.
  */
 export async function renderAppsToDir(
@@ -147,7 +147,7 @@ export async function renderAppsToDir(
 ): Promise<RenderAppsSummary & { readonly written: number }> {
   // Written files have no order: render sibling overlays together, while their bases are cached.
   const selected = await selectApps(fleet, { order: 'source', ...query });
-  const workers = options.workers ?? renderWorkerCount(selected.apps.length);
+  const workers = options.workers ?? renderWorkerCount();
   const script = workers > 0 ? renderWorkerScript() : undefined;
   if (script === undefined) return renderHere(selected, outDir, onApp);
   // Built in a function of its own, so that no frame waiting on the workers holds the discovery.

@@ -14,13 +14,6 @@ import { dirname } from '../../../shared/repo/paths';
 import { hostGitObjects } from '../git-object-reader';
 import type { RenderedAppReport, RenderWorkerData, RenderWorkerReply, RenderWorkerRequest, RenderWorkerSetup } from './render-worker-protocol';
 
-/**
- * Apps per worker, at least: below twice this a render stays in the calling thread. Workers cost CPU of their own
- * (each compiles its bundle and builds its own caches; git replies cross threads): at 3,000 apps on two loaded cores
- * two workers took more wall time than one thread (median 6.6 s vs 4.5 s, 5 interleaved pairs); at 30,000 less
- * (36-37 s vs 48-49 s).
- */
-export const MIN_APPS_PER_WORKER = 5_000;
 /** Apps per batch a worker is sent (~50 ms of work): small enough to share the work out evenly, large enough to cost little to send. */
 const BATCH_APPS = 64;
 /** Batches a worker holds at a time: the next one is there when it finishes one. */
@@ -34,16 +27,15 @@ export interface PoolSummary {
 }
 
 /**
- * How many render workers to start for `apps` apps: `FLOTILLA_RENDER_WORKERS` when set (0: render in the calling
- * thread), else one per core up to one per MIN_APPS_PER_WORKER apps, and none for a fleet smaller than that or on one core.
+ * How many render workers to start: `FLOTILLA_RENDER_WORKERS` (0, the default: render in the calling thread). Not
+ * chosen from the cores yet: measured on two shared cores, two workers cost more CPU than one thread (3 isolates'
+ * GC, compiles and caches; git replies crossing threads) and ~45 MB more peak memory (30,000 apps: 213-221 MB against
+ * 175 MB, over the 200 MB budget); they won wall time only when the machine was loaded by others (load 5-8: 36-37 s vs
+ * 48-49 s), and lost it at load 2.5-4 (40-41 s vs 29-36 s) and at 3,000 apps (median 6.6 s vs 4.5 s).
  */
-export function renderWorkerCount(apps: number, env: NodeJS.ProcessEnv = process.env): number {
+export function renderWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
   const forced = env['FLOTILLA_RENDER_WORKERS'];
-  if (forced !== undefined && /^[0-9]+$/.test(forced.trim())) return Number(forced.trim());
-  const cores = availableParallelism();
-  if (cores < 2) return 0;
-  const n = Math.min(cores, Math.floor(apps / MIN_APPS_PER_WORKER));
-  return n >= 2 ? n : 0;
+  return forced !== undefined && /^[0-9]+$/.test(forced.trim()) ? Math.min(Number(forced.trim()), availableParallelism() * 2) : 0;
 }
 
 /**
