@@ -19,6 +19,8 @@ const cliExternal = ['@kubernetes/client-node', 'better-sqlite3', 'fengari', 'si
 await Promise.all([
   // The CLI and `flotilla serve` (bin/flotilla.js loads dist/cli.js).
   build({ ...node, packages: undefined, external: cliExternal, entryPoints: [path.join(root, 'electron/cli/main.ts')], outfile: path.join(dist, 'cli.js') }),
+  // The render workers of `render --all` (electron/services/render/render-pool.ts starts dist/render-worker.js).
+  build({ ...node, packages: undefined, external: cliExternal, entryPoints: [path.join(root, 'electron/services/render/render-worker.ts')], outfile: path.join(dist, 'render-worker.js') }),
   // Electron's main process: node modules stay external (better-sqlite3 is native, unpacked from the asar).
   build({ ...node, entryPoints: [path.join(root, 'electron/main.ts')], outfile: path.join(dist, 'electron', 'main.js'), external: ['electron'] }),
   // The sandboxed preload may only require 'electron': everything else is bundled in.
@@ -44,4 +46,4 @@ copyFileSync(path.join(dist, 'renderer', 'main-css.css'), path.join(dist, 'rende
 rmSync(path.join(dist, 'renderer', 'main-css.css'));
 rmSync(path.join(dist, 'renderer', 'main-css.css.map'), { force: true });
 copyFileSync(path.join(root, 'renderer/index.html'), path.join(dist, 'renderer', 'index.html'));
-console.log('built dist/cli.js, dist/electron/{main,preload}.js, dist/renderer/');
+console.log('built dist/cli.js, dist/render-worker.js, dist/electron/{main,preload}.js, dist/renderer/');

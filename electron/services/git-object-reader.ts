@@ -1,3 +1,5 @@
+import { spawn as spawnProcess } from 'node:child_process';
+import { runInThisContext } from 'node:vm';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { receiveNumbered } from './flag-wait';
@@ -15,10 +17,11 @@ export type GitObjectReply =
 // numbered request and blocks on Atomics.wait until the worker signals, then takes the reply with its number. This is
 // portable (no FIFOs), costs one worker start (~30 ms CPU) per repository, and ~0.1 ms per round trip, so callers
 // batch (GitTree asks for a folder's files at once).
-const WORKER_SOURCE = String.raw`
-const { workerData } = require('node:worker_threads');
-const { spawn } = require('node:child_process');
-const { port, flag, cwd } = workerData;
+//
+// The server side is one function expression, run in the reader's own worker thread, or (hostGitObjects) in a thread
+// whose event loop is free, for readers in other threads: `render --all`'s main thread serves its render workers, which
+// then need no second thread each.
+const SERVER_SOURCE = String.raw`(function serveGitObjects(port, flag, cwd, spawn) {
 const ctl = new Int32Array(flag);
 let git;
 let stderr = '';
@@ -93,7 +96,30 @@ port.on('message', (request) => {
   if (shas.length === 0) { job = undefined; reply({ replies: [] }); return; }
   git.stdin.write(shas.join('\n') + '\n');
 });
-`;
+return { close() { port.close(); if (git) stop(); } };
+})`;
+
+const WORKER_SOURCE = `const { workerData } = require('node:worker_threads');
+${SERVER_SOURCE}(workerData.port, workerData.flag, workerData.cwd, require('node:child_process').spawn);`;
+
+/** What a GitObjectReader in another thread needs to read through a served git process (hostGitObjects). */
+export interface GitObjectLink {
+  readonly port: MessagePort;
+  readonly flag: SharedArrayBuffer;
+}
+
+/**
+ * Serves git objects of the repository at `cwd` from this thread, through one `git cat-file --batch`, to one
+ * GitObjectReader in another thread (transfer `link.port` to it). This thread's event loop must stay free (it answers
+ * between its other work); `close()` stops the git process.
+ */
+export function hostGitObjects(cwd: string): { readonly link: GitObjectLink; close(): void } {
+  const { port1, port2 } = new MessageChannel();
+  const flag = new SharedArrayBuffer(4);
+  const serve = runInThisContext(SERVER_SOURCE, { filename: 'git-object-server' }) as (port: MessagePort, flag: SharedArrayBuffer, cwd: string, spawn: typeof spawnProcess) => { close(): void };
+  const server = serve(port1, flag, cwd, spawnProcess);
+  return { link: { port: port2, flag }, close: () => server.close() };
+}
 
 /** How long one request may take before the reader gives up (a partial clone may fetch blobs from its remote). */
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -111,10 +137,13 @@ export class GitObjectReader {
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private lastUse = 0;
   private seq = 0;
+  private linkClosed = false;
 
   constructor(
     /** The repository folder git runs in. */
     private readonly cwd: string,
+    /** A git process served by another thread (hostGitObjects): read through it instead of starting a worker. */
+    private readonly link?: GitObjectLink,
   ) {}
 
   /** The objects named by `shas`, one reply each, in order. Throws only when the reader itself fails. */
@@ -145,8 +174,14 @@ export class GitObjectReader {
     this.ensureStarted();
   }
 
-  /** Stops the worker and its git process. */
+  /** Stops the worker and its git process (a served reader only lets go of its link). */
   close(): void {
+    if (this.link) {
+      this.linkClosed = true;
+      this.link.port.close();
+      this.port = this.ctl = undefined;
+      return;
+    }
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = undefined;
     const worker = this.worker;
@@ -157,6 +192,12 @@ export class GitObjectReader {
 
   private ensureStarted(): { port: MessagePort; ctl: Int32Array } {
     if (this.worker && this.port && this.ctl) return { port: this.port, ctl: this.ctl };
+    if (this.link) {
+      if (this.linkClosed) throw new Error(`the git object reader of ${this.cwd} is closed`);
+      this.port ??= this.link.port;
+      this.ctl ??= new Int32Array(this.link.flag);
+      return { port: this.port, ctl: this.ctl };
+    }
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, flag, cwd: this.cwd }, transferList: [port2] });

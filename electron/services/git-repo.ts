@@ -7,6 +7,7 @@ import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
+import type { GitObjectLink } from './git-object-reader';
 import { GitObjectReader } from './git-object-reader';
 import { GitTree } from './git-tree';
 import { lazyModule } from './lazy-module';
@@ -43,6 +44,8 @@ export class GitRepository {
   private constructor(
     /** Absolute path of the working tree's top level. */
     readonly root: string,
+    /** Where objects are read: a git process another thread serves (hostGitObjects), else this repository's own. */
+    private readonly objectLink?: GitObjectLink,
   ) {}
 
   /** simple-git bound to the repository, for commits, pushes and worktrees. */
@@ -50,8 +53,11 @@ export class GitRepository {
     return (this.simple ??= simpleGitModule().simpleGit(this.root));
   }
 
-  /** Opens the repository at `dir`; a missing folder, a file, or a folder outside any git repo is a clear error naming the path. */
-  static async open(dir: string): Promise<GitRepository> {
+  /**
+   * Opens the repository at `dir`; a missing folder, a file, or a folder outside any git repo is a clear error naming
+   * the path. `objects`: read git objects through a git process another thread serves (a render worker's).
+   */
+  static async open(dir: string, objects?: GitObjectLink): Promise<GitRepository> {
     const abs = path.resolve(dir);
     if (!existsSync(abs)) throw new FlotillaError({ severity: 'error', message: `repository folder does not exist: ${abs}` });
     if (!statSync(abs).isDirectory()) throw new FlotillaError({ severity: 'error', message: `not a folder: ${abs}` });
@@ -64,7 +70,7 @@ export class GitRepository {
     if (path.resolve(top) !== (await realpath(abs))) {
       throw new FlotillaError({ severity: 'error', message: `${abs} is inside the git repository ${top}; pass the repository's top folder (ApplicationSet and source paths are relative to it)` });
     }
-    return new GitRepository(top);
+    return new GitRepository(top, objects);
   }
 
   /** The top folder of the git repository holding `dir` (which may be a subfolder), or undefined outside any. */
@@ -149,7 +155,7 @@ export class GitRepository {
    * read files calls it first, so that they start while it runs its other git commands.
    */
   warmObjects(): void {
-    (this.objects ??= new GitObjectReader(this.root)).warm();
+    (this.objects ??= new GitObjectReader(this.root, this.objectLink)).warm();
   }
 
   /** Stops the git process that reads blobs (it also stops by itself after a few idle seconds). */
@@ -204,7 +210,7 @@ export class GitRepository {
   private loadTree(sha: string, label: string): FileTree {
     // Folders are read from git objects as they are looked into, through the reader's long-lived git process: no
     // listing of every file of the commit (at 10,000 apps, ~170,000 of them) before the first read.
-    const objects = (this.objects ??= new GitObjectReader(this.root));
+    const objects = (this.objects ??= new GitObjectReader(this.root, this.objectLink));
     const fail = (why: string): FlotillaError => new FlotillaError({ severity: 'error', message: `cannot list the files of revision ${label === sha ? sha : `${label} (${sha.slice(0, 12)})`} in ${this.root}: ${why}` });
     const [commit] = objects.read([sha]);
     if (commit?.kind !== 'object' || commit.type !== 'commit') {

@@ -1,16 +1,19 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp } from '../../shared/fleet/destination';
-import { appRefusals } from '../../shared/fleet/discover';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { bySourceFolder } from '../../shared/fleet/render-order';
-import { renderApplication } from '../../shared/fleet/render-apps';
+import type { RenderRow } from '../../shared/fleet/render-row';
+import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
+import type { ClusterCapabilities } from '../../shared/sources/types';
+import { AppFileWriter } from './render/app-files';
+import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
+import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
 import { FlotillaError } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
 import type { FileTree } from '../../shared/repo/file-tree';
 import type { FleetService, HeadDiscovery } from './fleet-service';
+import { forgetDiscoveries } from './fleet-service';
 import { localGitReader } from './git-reader';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
@@ -40,8 +43,11 @@ export interface RenderAppsQuery {
   readonly discovered?: RevisionDiscovery;
 }
 
-/** The fleet at one revision: its scan, git reader, clusters, every app, and the file tree they were read from. */
-export type RevisionDiscovery = Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> & { readonly tree: FileTree };
+/**
+ * The fleet at one revision: its scan, git reader, clusters, every app, the file tree they were read from, and the
+ * revisions its git reader takes as resolved already (HEAD → the commit discovered at HEAD).
+ */
+export type RevisionDiscovery = Pick<HeadDiscovery, 'scan' | 'git' | 'clusters' | 'fleet'> & { readonly tree: FileTree; readonly resolved: Readonly<Record<string, string>> };
 
 /** What a render of many Applications did: how many were rendered and how many of those failed. */
 export interface RenderAppsSummary {
@@ -49,15 +55,18 @@ export interface RenderAppsSummary {
   readonly failed: number;
 }
 
-/**
- * Generates the fleet's Applications at a revision and renders the selected ones one at a time, handing each to
- * `onApp` as soon as it is rendered and keeping none: memory stays flat in the number of Applications. One failing
- * Application is reported through its problems and never stops the others. Throws (naming the app or cluster) when
- * the query selects nothing.
- */
-export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
+/** The Applications a query selects, with what rendering them needs. */
+interface SelectedApps {
+  readonly discovered: RevisionDiscovery;
+  readonly apps: readonly AppRow[];
+  readonly caps: Awaited<ReturnType<typeof readCapabilities>>;
+}
+
+/** The Applications `query` selects at its revision, and their target clusters' capabilities (close `caps` after). */
+async function selectApps(fleet: FleetService, query: RenderAppsQuery): Promise<SelectedApps> {
   const revision = query.revision ?? 'HEAD';
-  const { scan, git, clusters, fleet: found } = query.discovered ?? await discoverRevision(fleet, query.revision);
+  const discovered = query.discovered ?? (await discoverRevision(fleet, query.revision));
+  const { clusters, fleet: found } = discovered;
   let apps: readonly AppRow[] = found.apps;
   if (query.app !== undefined) {
     apps = apps.filter((a) => a.name === query.app);
@@ -77,18 +86,27 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
   }
   const targets = new Set(apps.map((a) => clusterForApp(a.application, clusters)?.name));
   const caps = await readCapabilities(query.clusterAccess ?? { offline: 'no cluster contacted' }, clusters.filter((c) => targets.has(c.name)));
+  return { discovered, apps: query.order === 'source' ? bySourceFolder(apps) : apps, caps };
+}
+
+/**
+ * Generates the fleet's Applications at a revision and renders the selected ones one at a time, handing each to
+ * `onApp` as soon as it is rendered and keeping none: memory stays flat in the number of Applications. One failing
+ * Application is reported through its problems and never stops the others. Throws (naming the app or cluster) when
+ * the query selects nothing.
+ */
+export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
+  const { discovered, apps, caps } = await selectApps(fleet, query);
+  const { scan, git, clusters, fleet: found } = discovered;
   try {
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
     // A fleet of 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
     const slice = sliceYielder();
-    for (const row of query.order === 'source' ? bySourceFolder(apps) : apps) {
+    for (const row of apps) {
       await slice();
-      const rendered = renderApplication(row.application, git, opts);
-      // What the app's AppProject forbids is refused, as Argo CD refuses to sync it: reported, and the app counts as failed.
-      const refused = rendered.problems.some((p) => p.severity === 'error') ? [] : appRefusals(found, row, rendered.objects, clusters);
-      const r: RenderedApp = { ...rendered, app: row.name, problems: [...rendered.problems, ...refused] };
-      if (r.problems.some((p) => p.severity === 'error')) failed++;
+      const r = renderFleetApp(row, git, opts, found.projects);
+      if (failedRender(r)) failed++;
       onApp(r);
     }
     return { rendered: apps.length, failed };
@@ -105,32 +123,80 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
 export async function discoverRevision(fleet: FleetService, revision?: string): Promise<RevisionDiscovery> {
   if (revision === undefined) {
     const head = await fleet.discovery();
-    return { ...head, tree: fleet.repo.treeAt(head.head.sha) };
+    return { ...head, tree: fleet.repo.treeAt(head.head.sha), resolved: { HEAD: head.head.sha } };
   }
   const tree = fleet.repo.treeAt(revision);
   const scan = scanRepository(tree);
   const git = localGitReader(fleet.repo, scan.fleet.repoURLs);
-  return { scan, git, tree, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
+  return { scan, git, tree, resolved: {}, clusters: fleetClusters(scan), fleet: generateAll(scan, git, { render: { helmFor: helmRunnerFor, tools: sourceTools() } }) };
 }
 
 /**
  * Renders the selected Applications into `outDir`/<cluster>/<app>.yaml, writing each as soon as it is rendered
- * (Applications outside the fleet go to `_outside-fleet`). An Application that fails to render is not written.
+ * (Applications outside the fleet go to `_outside-fleet`); `onApp` gets each one's problems. An Application that fails
+ * to render is not written. It renders in worker threads when asked (`workers`, else FLOTILLA_RENDER_WORKERS: see
+ * renderWorkerCount), else in this thread: the files written are the same. `oneShot`: the caller ends when this does (the CLI), so
+ * the discovery is not kept for later calls: its memory goes while the workers render.
  */
-export async function renderAppsToDir(fleet: FleetService, query: RenderAppsQuery, outDir: string, onApp: (rendered: RenderedApp) => void = () => {}): Promise<RenderAppsSummary & { readonly written: number }> {
-  const made = new Set<string>();
-  let written = 0;
+export async function renderAppsToDir(
+  fleet: FleetService,
+  query: RenderAppsQuery,
+  outDir: string,
+  onApp: (report: RenderedAppReport) => void = () => {},
+  options: { readonly workers?: number; readonly oneShot?: boolean } = {},
+): Promise<RenderAppsSummary & { readonly written: number }> {
   // Written files have no order: render sibling overlays together, while their bases are cached.
-  const summary = await renderApps(fleet, { order: 'source', ...query }, (r) => {
-    onApp(r);
-    if (r.problems.some((p) => p.severity === 'error')) return;
-    const dir = path.join(outDir, r.cluster ?? '_outside-fleet');
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+  const selected = await selectApps(fleet, { order: 'source', ...query });
+  const workers = options.workers ?? renderWorkerCount();
+  const script = workers > 0 ? renderWorkerScript() : undefined;
+  if (script === undefined) return renderHere(selected, outDir, onApp);
+  // Built in a function of its own, so that no frame waiting on the workers holds the discovery.
+  const job = workerJob(fleet.repo.root, selected, outDir);
+  // The workers read git objects through git processes this thread serves: its own reader stops now.
+  fleet.repo.close();
+  if (options.oneShot) forgetDiscoveries();
+  return renderInWorkers(job.batches, job.setup, workers, script, onApp);
+}
+
+/** The setup and the batches (serialized: off this thread's heap) of a render in workers; closes the capabilities' clients. */
+function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { setup: RenderWorkerSetup; batches: ReturnType<typeof serializeBatches> } {
+  const { discovered, apps, caps } = selected;
+  const { scan, clusters, fleet: found } = discovered;
+  const capabilities: Record<string, ClusterCapabilities> = {};
+  try {
+    for (const c of clusters) {
+      const known = caps.lookup(c.name);
+      if (known) capabilities[c.name] = known;
     }
-    writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
-    written++;
-  });
-  return { ...summary, written };
+  } finally {
+    caps.close();
+  }
+  const fleet = { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
+  const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet, clusters, capabilities, projects: found.projects, outDir };
+  // Only what a worker reads of each app is sent (not the generator parameters behind it).
+  const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
+  return { setup, batches: serializeBatches(renderBatches(rows)) };
+}
+
+/** renderAppsToDir in the calling thread, in slices (a server answers other calls meanwhile). */
+async function renderHere(selected: SelectedApps, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
+  const { discovered, apps, caps } = selected;
+  const { scan, git, clusters, fleet: found } = discovered;
+  try {
+    const writer = new AppFileWriter(outDir);
+    const opts = renderOptions(scan, clusters, caps.lookup);
+    let failed = 0;
+    let written = 0;
+    const slice = sliceYielder();
+    for (const row of apps) {
+      await slice();
+      const r = renderFleetApp(row, git, opts, found.projects);
+      if (failedRender(r)) failed++;
+      onApp(r);
+      if (writer.write(r)) written++;
+    }
+    return { rendered: apps.length, failed, written };
+  } finally {
+    caps.close();
+  }
 }

@@ -194,7 +194,7 @@ export function discoverApps(scan: RepoScan, git: GitReader, opts: DiscoverOptio
  * Why Argo CD would refuse to sync an app, as errors: what discovery found (its project refuses its spec, its name is
  * taken) and the rendered objects its project forbids (kinds, namespaces).
  */
-export function appRefusals(fleet: DiscoveredFleet, row: AppRow, objects: readonly KubeObject[], clusters: readonly ClusterSpec[]): Problem[] {
+export function appRefusals(fleet: Pick<DiscoveredFleet, 'projects'>, row: Pick<AppRow, 'name' | 'application' | 'problems'>, objects: readonly KubeObject[], clusters: readonly ClusterSpec[]): Problem[] {
   const own = (row.problems ?? []).filter((p) => p.severity === 'error');
   const project = isFluxApp(row.application) ? undefined : projectOf(row.application, fleet.projects);
   return project ? [...own, ...resourceRefusals(row.application, row.name, project, objects, resolvedDestination(row.application, clusters))] : own;

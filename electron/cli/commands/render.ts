@@ -79,7 +79,7 @@ export function registerRender(program: Command, ctx: CliContext): void {
             // memory about halves for 10-30% more CPU: 30,000 Applications peaked at 205 MB instead of 735 MB).
             setFlagsFromString('--optimize-for-size');
             const outDir = path.resolve(ctx.cwd, opts.outDir!);
-            const s = await renderAppsToDir(fleet, query, outDir, report);
+            const s = await renderAppsToDir(fleet, query, outDir, report, { oneShot: true });
             ctx.io.err(`wrote ${s.written} of ${s.rendered} Applications to ${outDir}\n`);
             return s.failed > 0 ? EXIT.error : EXIT.ok;
           }

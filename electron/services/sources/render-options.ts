@@ -1,9 +1,12 @@
 import type { RenderOptions } from '../../../shared/fleet/render-apps';
-import type { ClusterSpec } from '../../../shared/model/fleet';
+import type { ClusterSpec, FleetSpec } from '../../../shared/model/fleet';
 import type { RepoScan } from '../../../shared/repo/scan';
 import type { CapabilitiesLookup } from '../helm/capabilities';
 import { helmRunnerFor } from '../helm/kustomize-helm-runner';
 import { sourceTools } from './source-tools';
+
+/** The fleet file's settings that change how an Application renders. */
+export type FleetRenderSettings = Pick<FleetSpec, 'loadRestrictor' | 'kustomizeBuildOptions'>;
 
 /**
  * The options every Node-side render of an Application uses: the fleet's clusters and load restrictor, the process's
@@ -11,10 +14,15 @@ import { sourceTools } from './source-tools';
  * capabilities. One place, so the CLI, the app page, sync, diff and promotions render alike.
  */
 export function renderOptions(scan: RepoScan, clusters: readonly ClusterSpec[], capabilities?: CapabilitiesLookup): RenderOptions {
+  return renderOptionsFor(scan.fleet, clusters, capabilities);
+}
+
+/** renderOptions from the fleet file's settings alone (a render worker has no scan of its own). */
+export function renderOptionsFor(fleet: FleetRenderSettings, clusters: readonly ClusterSpec[], capabilities?: CapabilitiesLookup): RenderOptions {
   return {
     clusters,
-    loadRestrictor: scan.fleet.loadRestrictor,
-    ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}),
+    loadRestrictor: fleet.loadRestrictor,
+    ...(fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: fleet.kustomizeBuildOptions } : {}),
     helmFor: helmRunnerFor,
     tools: sourceTools(),
     ...(capabilities ? { capabilities } : {}),
