@@ -6,10 +6,10 @@ import { bySourceFolder } from '../../shared/fleet/render-order';
 import type { RenderRow } from '../../shared/fleet/render-row';
 import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
 import type { ClusterCapabilities } from '../../shared/sources/types';
-import { AppFileWriter } from './render/app-files';
+import { BackgroundAppFileWriter } from './render/app-files';
 import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
 import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
-import { FlotillaError } from '../../shared/problem';
+import { FlotillaError, toProblem } from '../../shared/problem';
 import { scanRepository } from '../../shared/repo/scan';
 import type { FileTree } from '../../shared/repo/file-tree';
 import type { FleetService, HeadDiscovery } from './fleet-service';
@@ -183,7 +183,8 @@ async function renderHere(selected: SelectedApps, outDir: string, onApp: (report
   const { discovered, apps, caps } = selected;
   const { scan, git, clusters, fleet: found } = discovered;
   try {
-    const writer = new AppFileWriter(outDir);
+    // Files are written off this thread while the next apps render.
+    const writer = new BackgroundAppFileWriter(outDir, 32);
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
     let written = 0;
@@ -193,7 +194,13 @@ async function renderHere(selected: SelectedApps, outDir: string, onApp: (report
       const r = renderFleetApp(row, git, opts, found.projects);
       if (failedRender(r)) failed++;
       onApp(r);
-      if (writer.write(r)) written++;
+      if (await writer.start(r)) written++;
+    }
+    // An app whose file could not be written fails alone, named with why.
+    for (const f of await writer.drain()) {
+      failed++;
+      written--;
+      onApp({ app: f.app, cluster: f.cluster, problems: [toProblem(f.error, { app: f.app })] });
     }
     return { rendered: apps.length, failed, written };
   } finally {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticFleet } from '../../../../bench/synthetic-fleet';
@@ -104,6 +104,17 @@ describe('render --all in worker threads', () => {
     const r = await cli(['render', '--all', '--offline', '--repo', repo.dir, '-o', out()]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('wrote 0 of 150 Applications');
+  });
+
+  it('names an app whose file cannot be written (written off the main thread) and exits non-zero; the others are written', async () => {
+    const dir = out();
+    // A folder where app-012-staging-01's file goes: its write fails (EISDIR), every other app's does not.
+    mkdirSync(path.join(dir, 'staging-01', 'app-012-staging-01.yaml'), { recursive: true });
+    const r = await cli(['render', '--all', '--offline', '--repo', repo.dir, '-o', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: .*EISDIR.*app-012-staging-01\.yaml.*\(app app-012-staging-01\)$/m);
+    expect(r.err).toContain('wrote 148 of 150 Applications');
+    expect(tree(dir).size).toBe(148);
   });
 
   it('sends sibling overlays in one batch', () => {
