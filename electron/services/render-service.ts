@@ -6,7 +6,7 @@ import { bySourceFolder } from '../../shared/fleet/render-order';
 import type { RenderRow } from '../../shared/fleet/render-row';
 import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
 import type { ClusterCapabilities } from '../../shared/sources/types';
-import { BackgroundAppFileWriter } from './render/app-files';
+import { AppFileWriter } from './render/app-files';
 import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
 import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
 import { FlotillaError, toProblem } from '../../shared/problem';
@@ -183,8 +183,7 @@ async function renderHere(selected: SelectedApps, outDir: string, onApp: (report
   const { discovered, apps, caps } = selected;
   const { scan, git, clusters, fleet: found } = discovered;
   try {
-    // Files are written off this thread while the next apps render.
-    const writer = new BackgroundAppFileWriter(outDir, 32);
+    const writer = new AppFileWriter(outDir);
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
     let written = 0;
@@ -194,13 +193,13 @@ async function renderHere(selected: SelectedApps, outDir: string, onApp: (report
       const r = renderFleetApp(row, git, opts, found.projects);
       if (failedRender(r)) failed++;
       onApp(r);
-      if (await writer.start(r)) written++;
-    }
-    // An app whose file could not be written fails alone, named with why.
-    for (const f of await writer.drain()) {
-      failed++;
-      written--;
-      onApp({ app: f.app, cluster: f.cluster, problems: [toProblem(f.error, { app: f.app })] });
+      try {
+        if (writer.write(r)) written++;
+      } catch (err) {
+        // An app whose file cannot be written fails alone, named with why.
+        failed++;
+        onApp({ app: r.app, cluster: r.cluster, problems: [toProblem(err, { app: r.app })] });
+      }
     }
     return { rendered: apps.length, failed, written };
   } finally {

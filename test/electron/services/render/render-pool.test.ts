@@ -106,7 +106,7 @@ describe('render --all in worker threads', () => {
     expect(r.err).toContain('wrote 0 of 150 Applications');
   });
 
-  it('names an app whose file cannot be written (written off the main thread) and exits non-zero; the others are written', async () => {
+  it('names an app whose file cannot be written and exits non-zero; the others are written', async () => {
     const dir = out();
     // A folder where app-012-staging-01's file goes: its write fails (EISDIR), every other app's does not.
     mkdirSync(path.join(dir, 'staging-01', 'app-012-staging-01.yaml'), { recursive: true });
