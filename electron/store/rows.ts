@@ -15,6 +15,7 @@ import type {
   SnapshotRef,
   TimelineEntry,
 } from '../../shared/report/model';
+import type { Mutable } from '../../shared/mutable';
 
 /** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
 export type TimeInput = string | number | Date;
@@ -175,7 +176,7 @@ export function unreachableOf(snap: SnapshotRow): Map<number, string> {
 export function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppClusterSummary {
   // Built field by field, in the order the JSON output has always had, rather than with a spread per optional field:
   // the fleet grid reads 30,000 of these.
-  const out = { app: r.app, cluster: r.cluster } as { -readonly [K in keyof AppClusterSummary]: AppClusterSummary[K] };
+  const out = { app: r.app, cluster: r.cluster } as Mutable<AppClusterSummary>;
   if (r.environment !== null) out.environment = r.environment;
   out.revision = r.revision;
   if (r.version !== null) out.version = r.version;

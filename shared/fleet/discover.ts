@@ -24,6 +24,7 @@ import { fleetClusters, generateDocs } from './appsets';
 import { clusterForApp, isInClusterDestination } from './destination';
 import type { RenderOptions } from './render-apps';
 import { renderApplication } from './render-apps';
+import type { Mutable } from '../mutable';
 
 /** Every app of a repository, the ApplicationSets behind some of them, its AppProjects, and the problems found. */
 export interface DiscoveredFleet {
@@ -210,8 +211,6 @@ function resolvedDestination(app: Application, clusters: readonly ClusterSpec[])
   const server = d.server || (cluster.inCluster ? IN_CLUSTER_SERVER : (cluster.server ?? ''));
   return d.namespace !== undefined ? { name, server, namespace: d.namespace } : { name, server };
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Reads an Application document; a problem with its file and line when it is not one Argo CD would accept. */
 function readApplication(doc: FoundDoc, problems: Problem[], parent?: string): Application | undefined {

@@ -8,6 +8,7 @@ import type { HealthStatus, SyncStatus } from '../model/status';
 import type { FleetGrid, GridCell, GridCluster, GridRow } from './grid';
 import { interned } from '../api/interned';
 import { runningRevision } from './revision-signature';
+import type { Mutable } from '../mutable';
 
 /**
  * A cell packed: string-table indices (-1: the field is absent) and the out-of-sync count; then, only when either is
@@ -86,9 +87,6 @@ export function withPackedSignatures(p: PackedGrid, verdicts: ReadonlyMap<string
   return { ...p, signatures: table.values, rows };
 }
 
-/** A cell or row being built: its optional fields are set one by one (see `unpackGrid`). */
-type Building<T> = { -readonly [K in keyof T]: T[K] };
-
 /**
  * Rebuilds the grid `packGrid` packed. Each object is made whole and its optional fields set only when present:
  * spreading `...(x ? { x } : {})` per field made a temporary object and a copy per field, 200 ms of the page's main
@@ -99,7 +97,7 @@ export function unpackGrid(p: PackedGrid): FleetGrid {
   const rows = p.rows.map(([key, appset, origin, labels, cells]): GridRow => {
     const byCluster: Record<string, GridCell> = {};
     for (const c of cells) {
-      const cell: Building<GridCell> = {
+      const cell: Mutable<GridCell> = {
         app: strings[c[1]]!,
         cluster: strings[c[0]]!,
         sync: strings[c[2]] as SyncStatus,
@@ -118,7 +116,7 @@ export function unpackGrid(p: PackedGrid): FleetGrid {
       if (c[14] !== undefined) cell.signature = signatures[c[14]]!;
       byCluster[cell.cluster] = cell;
     }
-    const row: Building<GridRow> = { key: strings[key]!, labels: labels === 0 ? {} : labels, cells: byCluster };
+    const row: Mutable<GridRow> = { key: strings[key]!, labels: labels === 0 ? {} : labels, cells: byCluster };
     if (appset >= 0) row.appset = strings[appset]!;
     if (origin >= 0) row.origin = strings[origin]!;
     return row;

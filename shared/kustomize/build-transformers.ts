@@ -15,6 +15,7 @@ import type { ImageSpec } from './transformers';
 import { addMapEntries, addPrefixSuffix, setImages, setNamespace, setReplicas } from './transformers';
 import type { JsonMap } from './yaml';
 import { isMapValue, readYaml } from './yaml';
+import type { MutablePartial } from '../mutable';
 
 /** Reads `generators:`/`transformers:` entries: inline YAML, files, or kustomization folders. */
 export function pluginConfigs(b: Builder, t: Target, entries: readonly string[], what: string): { obj: JsonMap; file: string }[] {
@@ -191,7 +192,7 @@ export function runBuiltinTransformer(b: Builder, t: Target, acc: Acc, cfg: Json
 }
 
 function fieldSpecFrom(s: JsonMap): FieldSpec {
-  const out: { -readonly [K in keyof FieldSpec]?: FieldSpec[K] } = { path: s.path as string };
+  const out: MutablePartial<FieldSpec> = { path: s.path as string };
   if (typeof s.group === 'string' && s.group) out.group = s.group;
   if (typeof s.version === 'string' && s.version) out.version = s.version;
   if (typeof s.kind === 'string' && s.kind) out.kind = s.kind;

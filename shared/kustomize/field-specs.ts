@@ -5,6 +5,7 @@
  */
 import type { Json, JsonMap } from './yaml';
 import { isMapValue } from './yaml';
+import type { MutablePartial } from '../mutable';
 
 /** Where a transformer acts: a slash-separated path in resources of a group/version/kind (empty = any). */
 export interface FieldSpec {
@@ -355,7 +356,7 @@ export function cloneConfig(c: TransformerConfig): TransformerConfig {
 
 function readSpec(v: Json): FieldSpec | undefined {
   if (!isMapValue(v) || typeof v.path !== 'string') return undefined;
-  const out: { -readonly [K in keyof FieldSpec]?: FieldSpec[K] } = { path: v.path };
+  const out: MutablePartial<FieldSpec> = { path: v.path };
   if (typeof v.group === 'string' && v.group) out.group = v.group;
   if (typeof v.version === 'string' && v.version) out.version = v.version;
   if (typeof v.kind === 'string' && v.kind) out.kind = v.kind;

@@ -8,6 +8,7 @@ import type { CommitSignature, SignatureVerdict } from '../repo/signature';
 import { signatureVerdict, signatureWords } from '../repo/signature';
 import { coverageLine, coverageOf } from './coverage';
 import type { DriftReportEntryInput, DriftReportInput, RecordedResource, SnapshotRef } from './model';
+import type { Mutable } from '../mutable';
 
 /** The version of the drift report's JSON schema; bumped on any incompatible change. */
 export const DRIFT_REPORT_SCHEMA_VERSION = 1;
@@ -208,7 +209,7 @@ export function driftedResourceId(r: Pick<DriftedResourceEntry, 'group' | 'kind'
   return `${r.group ? r.group + '/' : ''}${r.kind}/${r.namespace ? r.namespace + '/' : ''}${r.name}`;
 }
 
-type MutableGroup = { -readonly [K in keyof DriftGroupSummary]: DriftGroupSummary[K] };
+type MutableGroup = Mutable<DriftGroupSummary>;
 
 function toEntry(e: DriftReportEntryInput): DriftReportEntry {
   const driftedResources = e.drifted.filter((r) => r.sync === 'OutOfSync').map(toResource).sort(compareResources);

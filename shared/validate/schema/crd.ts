@@ -3,6 +3,7 @@ import { problem } from '../../problem';
 import type { SourceLocation } from '../finding';
 import type { SchemaNode, SchemaType } from './compact';
 import { OBJECT_META } from './compact';
+import type { Mutable } from '../../mutable';
 
 // A CustomResourceDefinition's structural schemas (spec.versions[].schema.openAPIV3Schema) in the compact form, with
 // the API server's semantics: fields a schema does not declare are pruned, so under strict validation they are
@@ -61,7 +62,7 @@ export function crdSchemas(obj: Record<string, unknown>, source?: SourceLocation
 }
 
 function structural(s: Json, at: string, errors: string[]): SchemaNode {
-  const c: { -readonly [K in keyof SchemaNode]: SchemaNode[K] } = {};
+  const c: Mutable<SchemaNode> = {};
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
   if (preserve) c.x = 1;
   if (s['x-kubernetes-int-or-string'] === true) c.t = ['integer', 'string'];

@@ -1,4 +1,5 @@
 import type { SchemaBundle, SchemaNode, SchemaType } from './compact';
+import type { Mutable } from '../../mutable';
 
 // OpenAPI v3 (as the Kubernetes module publishes it in api/openapi-spec/v3 and the API server serves it at
 // /openapi/v3/<group-version>) to the compact form. Used by scripts/k8s-schemas.mjs for the bundled versions and by
@@ -21,7 +22,7 @@ export function compactOpenApi(node: unknown): SchemaNode {
   if (typeof node.$ref === 'string') return { $: shortDefName(node.$ref.slice(PREFIX.length)) };
   const allOf = node.allOf;
   if (Array.isArray(allOf) && allOf.length === 1 && isObj(allOf[0]) && typeof allOf[0].$ref === 'string' && node.type === undefined) return compactOpenApi(allOf[0]);
-  const c: { -readonly [K in keyof SchemaNode]: SchemaNode[K] } = {};
+  const c: Mutable<SchemaNode> = {};
   if (node['x-kubernetes-preserve-unknown-fields'] === true) c.x = 1;
   const oneOf = node.oneOf;
   if (node['x-kubernetes-int-or-string'] === true) c.t = ['integer', 'string'];
