@@ -8,7 +8,7 @@
 // snapshot" (a snapshot recorded since the previous start, as `flotilla refresh` records one). A build that keeps no
 // cache measures the same thing thrice. The V8 compile cache of bin/flotilla.js is warmed by an
 // untimed start of each build first (a person has run flotilla before).
-import type { ChildProcess } from 'node:child_process';
+
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ import { measuredPage, processCpuMs } from './measured-page';
 import { syntheticStatuses, writeSyntheticFleet } from './synthetic-fleet';
 import type { BenchResult } from './types';
 import { median } from './types';
+import { servedProcess } from '../test/helpers/serve';
 
 const SHAPE = { apps: 10_000, clustersPerEnv: 1, environments: ['dev', 'staging', 'prod'] };
 
@@ -117,7 +118,7 @@ async function coldLoad(browser: Browser, build: string, repo: string, data: str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const url = await printedUrl(child);
+    const { url } = await servedProcess(child);
     const t1 = performance.now();
     await page.goto(url);
     await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: 'app-001' }).waitFor({ timeout: 60_000 });
@@ -136,26 +137,3 @@ async function coldLoad(browser: Browser, build: string, repo: string, data: str
   }
 }
 
-function printedUrl(child: ChildProcess): Promise<string> {
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flotilla serve printed no URL in 30 s\n${out}\n${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (process.env.FLOTILLA_TEST_SERVE_LOG) process.stderr.write(d);
-    });
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Open (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`flotilla serve exited with ${code}\n${out}\n${err}`));
-    });
-  });
-}

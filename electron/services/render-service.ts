@@ -96,18 +96,26 @@ async function selectApps(fleet: FleetService, query: RenderAppsQuery): Promise<
  * the query selects nothing.
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
-  const { discovered, apps, caps } = await selectApps(fleet, query);
+  return renderSelected(await selectApps(fleet, query), (r) => {
+    onApp(r);
+    return failedRender(r);
+  });
+}
+
+/**
+ * Renders the selected apps one at a time, handing each to `each` (true: it failed) and keeping none. A fleet of
+ * 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
+ */
+async function renderSelected(selected: SelectedApps, each: (rendered: RenderedApp) => boolean): Promise<RenderAppsSummary> {
+  const { discovered, apps, caps } = selected;
   const { scan, git, clusters, fleet: found } = discovered;
   try {
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
-    // A fleet of 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
     const slice = sliceYielder();
     for (const row of apps) {
       await slice();
-      const r = renderFleetApp(row, git, opts, found.projects);
-      if (failedRender(r)) failed++;
-      onApp(r);
+      if (each(renderFleetApp(row, git, opts, found.projects))) failed++;
     }
     return { rendered: apps.length, failed };
   } finally {
@@ -180,29 +188,19 @@ function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { 
 
 /** renderAppsToDir in the calling thread, in slices (a server answers other calls meanwhile). */
 async function renderHere(selected: SelectedApps, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
-  const { discovered, apps, caps } = selected;
-  const { scan, git, clusters, fleet: found } = discovered;
-  try {
-    const writer = new AppFileWriter(outDir);
-    const opts = renderOptions(scan, clusters, caps.lookup);
-    let failed = 0;
-    let written = 0;
-    const slice = sliceYielder();
-    for (const row of apps) {
-      await slice();
-      const r = renderFleetApp(row, git, opts, found.projects);
-      if (failedRender(r)) failed++;
-      onApp(r);
-      try {
-        if (writer.write(r)) written++;
-      } catch (err) {
-        // An app whose file cannot be written fails alone, named with why.
-        failed++;
-        onApp({ app: r.app, cluster: r.cluster, problems: [toProblem(err, { app: r.app })] });
-      }
+  const writer = new AppFileWriter(outDir);
+  let written = 0;
+  const summary = await renderSelected(selected, (r) => {
+    onApp(r);
+    try {
+      if (!writer.write(r)) return true;
+      written++;
+      return false;
+    } catch (err) {
+      // An app whose file cannot be written fails alone, named with why.
+      onApp({ app: r.app, cluster: r.cluster, problems: [toProblem(err, { app: r.app })] });
+      return true;
     }
-    return { rendered: apps.length, failed, written };
-  } finally {
-    caps.close();
-  }
+  });
+  return { ...summary, written };
 }

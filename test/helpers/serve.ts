@@ -20,6 +20,11 @@ export function startServe(repo: string, dataDir: string, env: Readonly<Record<s
     env: { ...process.env, FLOTILLA_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return servedProcess(child);
+}
+
+/** Waits for a spawned `flotilla serve` (stdout and stderr piped) to print its URL; rejects when it exits first or prints none in 30 s. */
+export function servedProcess(child: ChildProcess): Promise<ServeProcess> {
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
