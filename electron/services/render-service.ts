@@ -7,7 +7,7 @@ import { bySourceFolder } from '../../shared/fleet/render-order';
 import type { RenderRow } from '../../shared/fleet/render-row';
 import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
 import type { ClusterCapabilities } from '../../shared/sources/types';
-import { AppFileWriter } from './render/app-files';
+import { ThreadedAppFileWriter } from './render/writer-thread';
 import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
 import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
 import { FlotillaError, toProblem } from '../../shared/problem';
@@ -122,7 +122,7 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
  * Renders the selected apps one at a time, handing each to `each` (true: it failed) and keeping none. A fleet of
  * 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
  */
-async function renderSelected(job: RenderJob, each: (rendered: RenderedApp) => boolean): Promise<RenderAppsSummary> {
+async function renderSelected(job: RenderJob, each: (rendered: RenderedApp) => boolean | Promise<boolean>): Promise<RenderAppsSummary> {
   const { discovered: { scan, git, clusters }, projects, rows, caps } = job;
   try {
     const opts = renderOptions(scan, clusters, caps.lookup);
@@ -130,7 +130,7 @@ async function renderSelected(job: RenderJob, each: (rendered: RenderedApp) => b
     const slice = sliceYielder();
     for (const row of rows) {
       await slice();
-      if (each(renderFleetApp(row, git, opts, projects))) failed++;
+      if (await each(renderFleetApp(row, git, opts, projects))) failed++;
     }
     return { rendered: rows.length, failed };
   } finally {
@@ -209,19 +209,34 @@ function hereJob(selected: SelectedApps, oneShot: boolean | undefined): RenderJo
 
 /** renderAppsToDir in the calling thread, in slices (a server answers other calls meanwhile). */
 async function renderHere(job: RenderJob, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
-  const writer = new AppFileWriter(outDir);
+  // Files are written by a thread of their own while the next apps render.
+  const writer = new ThreadedAppFileWriter(outDir);
   let written = 0;
-  const summary = await renderSelected(job, (r) => {
+  let failedWrites = 0;
+  const failedWrite = (app: string, cluster: string | undefined, err: unknown): void => {
+    // An app whose file cannot be written fails alone, named with why.
+    failedWrites++;
+    onApp({ app, cluster, problems: [toProblem(err, { app })] });
+  };
+  const rendering = renderSelected(job, async (r) => {
     onApp(r);
     try {
-      if (!writer.write(r)) return true;
+      if (!(await writer.send(r))) return true;
       written++;
       return false;
     } catch (err) {
-      // An app whose file cannot be written fails alone, named with why.
-      onApp({ app: r.app, cluster: r.cluster, problems: [toProblem(err, { app: r.app })] });
-      return true;
+      failedWrite(r.app, r.cluster, err);
+      return false;
     }
   });
-  return { ...summary, written };
+  // The writer thread ends with the render, also when the render throws.
+  const summary = await rendering.catch(async (err: unknown) => {
+    await writer.drain();
+    throw err;
+  });
+  for (const f of await writer.drain()) {
+    written--;
+    failedWrite(f.app, f.cluster, f.error);
+  }
+  return { ...summary, failed: summary.failed + failedWrites, written };
 }
