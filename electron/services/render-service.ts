@@ -1,12 +1,13 @@
 import type { AppRow } from '../../shared/api/contract';
 import { clusterForApp } from '../../shared/fleet/destination';
 import { fleetClusters, generateAll } from '../../shared/fleet/overview';
+import type { DiscoveredFleet } from '../../shared/fleet/discover';
 import type { RenderedApp } from '../../shared/fleet/render-apps';
 import { bySourceFolder } from '../../shared/fleet/render-order';
 import type { RenderRow } from '../../shared/fleet/render-row';
 import { failedRender, renderFleetApp } from '../../shared/fleet/render-row';
 import type { ClusterCapabilities } from '../../shared/sources/types';
-import { AppFileWriter } from './render/app-files';
+import { ThreadedAppFileWriter } from './render/writer-thread';
 import { renderBatches, renderInWorkers, renderWorkerCount, renderWorkerScript, serializeBatches } from './render/render-pool';
 import type { RenderedAppReport, RenderWorkerSetup } from './render/render-worker-protocol';
 import { FlotillaError, toProblem } from '../../shared/problem';
@@ -62,6 +63,21 @@ interface SelectedApps {
   readonly caps: Awaited<ReturnType<typeof readCapabilities>>;
 }
 
+/** What rendering selected apps reads: of each app only its row (not the generator parameters behind it), and the fleet's settings. */
+interface RenderJob {
+  readonly discovered: Pick<RevisionDiscovery, 'scan' | 'git' | 'clusters'>;
+  readonly projects: DiscoveredFleet['projects'];
+  readonly rows: readonly RenderRow[];
+  readonly caps: SelectedApps['caps'];
+}
+
+/** The render job of selected apps: the rest of their discovery can go once it is made. */
+function renderJobOf(selected: SelectedApps): RenderJob {
+  const { discovered: { scan, git, clusters, fleet }, apps, caps } = selected;
+  const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
+  return { discovered: { scan, git, clusters }, projects: fleet.projects, rows, caps };
+}
+
 /** The Applications `query` selects at its revision, and their target clusters' capabilities (close `caps` after). */
 async function selectApps(fleet: FleetService, query: RenderAppsQuery): Promise<SelectedApps> {
   const revision = query.revision ?? 'HEAD';
@@ -96,7 +112,7 @@ async function selectApps(fleet: FleetService, query: RenderAppsQuery): Promise<
  * the query selects nothing.
  */
 export async function renderApps(fleet: FleetService, query: RenderAppsQuery, onApp: (rendered: RenderedApp) => void): Promise<RenderAppsSummary> {
-  return renderSelected(await selectApps(fleet, query), (r) => {
+  return renderSelected(renderJobOf(await selectApps(fleet, query)), (r) => {
     onApp(r);
     return failedRender(r);
   });
@@ -106,18 +122,17 @@ export async function renderApps(fleet: FleetService, query: RenderAppsQuery, on
  * Renders the selected apps one at a time, handing each to `each` (true: it failed) and keeping none. A fleet of
  * 30,000 Applications renders for minutes: in slices, so a server answers other calls meanwhile.
  */
-async function renderSelected(selected: SelectedApps, each: (rendered: RenderedApp) => boolean): Promise<RenderAppsSummary> {
-  const { discovered, apps, caps } = selected;
-  const { scan, git, clusters, fleet: found } = discovered;
+async function renderSelected(job: RenderJob, each: (rendered: RenderedApp) => boolean | Promise<boolean>): Promise<RenderAppsSummary> {
+  const { discovered: { scan, git, clusters }, projects, rows, caps } = job;
   try {
     const opts = renderOptions(scan, clusters, caps.lookup);
     let failed = 0;
     const slice = sliceYielder();
-    for (const row of apps) {
+    for (const row of rows) {
       await slice();
-      if (each(renderFleetApp(row, git, opts, found.projects))) failed++;
+      if (await each(renderFleetApp(row, git, opts, projects))) failed++;
     }
-    return { rendered: apps.length, failed };
+    return { rendered: rows.length, failed };
   } finally {
     caps.close();
   }
@@ -157,7 +172,7 @@ export async function renderAppsToDir(
   const selected = await selectApps(fleet, { order: 'source', ...query });
   const workers = options.workers ?? renderWorkerCount();
   const script = workers > 0 ? renderWorkerScript() : undefined;
-  if (script === undefined) return renderHere(selected, outDir, onApp);
+  if (script === undefined) return renderHere(hereJob(selected, options.oneShot), outDir, onApp);
   // Built in a function of its own, so that no frame waiting on the workers holds the discovery.
   const job = workerJob(fleet.repo.root, selected, outDir);
   // The workers read git objects through git processes this thread serves: its own reader stops now.
@@ -182,25 +197,46 @@ function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { 
   const fleet = { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
   const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet, clusters, capabilities, projects: found.projects, outDir };
   // Only what a worker reads of each app is sent (not the generator parameters behind it).
-  const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
-  return { setup, batches: serializeBatches(renderBatches(rows)) };
+  return { setup, batches: serializeBatches(renderBatches(renderJobOf({ discovered, apps, caps }).rows)) };
+}
+
+/** The render job of renderAppsToDir in this thread; a one-shot caller's discovery is forgotten, its heap freed for the render. */
+function hereJob(selected: SelectedApps, oneShot: boolean | undefined): RenderJob {
+  const job = renderJobOf(selected);
+  if (oneShot) forgetDiscoveries();
+  return job;
 }
 
 /** renderAppsToDir in the calling thread, in slices (a server answers other calls meanwhile). */
-async function renderHere(selected: SelectedApps, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
-  const writer = new AppFileWriter(outDir);
+async function renderHere(job: RenderJob, outDir: string, onApp: (report: RenderedAppReport) => void): Promise<RenderAppsSummary & { readonly written: number }> {
+  // Files are written by a thread of their own while the next apps render.
+  const writer = new ThreadedAppFileWriter(outDir);
   let written = 0;
-  const summary = await renderSelected(selected, (r) => {
+  let failedWrites = 0;
+  const failedWrite = (app: string, cluster: string | undefined, err: unknown): void => {
+    // An app whose file cannot be written fails alone, named with why.
+    failedWrites++;
+    onApp({ app, cluster, problems: [toProblem(err, { app })] });
+  };
+  const rendering = renderSelected(job, async (r) => {
     onApp(r);
     try {
-      if (!writer.write(r)) return true;
+      if (!(await writer.send(r))) return true;
       written++;
       return false;
     } catch (err) {
-      // An app whose file cannot be written fails alone, named with why.
-      onApp({ app: r.app, cluster: r.cluster, problems: [toProblem(err, { app: r.app })] });
-      return true;
+      failedWrite(r.app, r.cluster, err);
+      return false;
     }
   });
-  return { ...summary, written };
+  // The writer thread ends with the render, also when the render throws.
+  const summary = await rendering.catch(async (err: unknown) => {
+    await writer.drain();
+    throw err;
+  });
+  for (const f of await writer.drain()) {
+    written--;
+    failedWrite(f.app, f.cluster, f.error);
+  }
+  return { ...summary, failed: summary.failed + failedWrites, written };
 }

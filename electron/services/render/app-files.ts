@@ -18,12 +18,24 @@ export class AppFileWriter {
   /** Writes a rendered app; false (nothing written) when it failed. */
   write(r: Pick<RenderedApp, 'app' | 'cluster' | 'yaml' | 'problems'>): boolean {
     if (failedRender(r)) return false;
+    writeFileSync(this.fileOf(r), r.yaml);
+    return true;
+  }
+
+  /** The file of a rendered app, its cluster's folder made (once). */
+  protected fileOf(r: Pick<RenderedApp, 'app' | 'cluster'>): string {
     const dir = path.join(this.outDir, r.cluster ?? OUTSIDE_FLEET);
     if (!this.made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       this.made.add(dir);
     }
-    writeFileSync(path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`), r.yaml);
-    return true;
+    return path.join(dir, `${r.app.replace(/\//g, '_')}.yaml`);
   }
+}
+
+/** An app whose file could not be written, and why. */
+export interface FailedWrite {
+  readonly app: string;
+  readonly cluster?: string;
+  readonly error: Error;
 }
