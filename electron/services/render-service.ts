@@ -74,8 +74,12 @@ interface RenderJob {
 /** The render job of selected apps: the rest of their discovery can go once it is made. */
 function renderJobOf(selected: SelectedApps): RenderJob {
   const { discovered: { scan, git, clusters, fleet }, apps, caps } = selected;
-  const rows = apps.map((a): RenderRow => (a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application }));
-  return { discovered: { scan, git, clusters }, projects: fleet.projects, rows, caps };
+  return { discovered: { scan, git, clusters }, projects: fleet.projects, rows: apps.map(renderRowOf), caps };
+}
+
+/** What a render reads of a discovered app: its name, Application and problems. */
+function renderRowOf(a: AppRow): RenderRow {
+  return a.problems ? { name: a.name, application: a.application, problems: a.problems } : { name: a.name, application: a.application };
 }
 
 /** The Applications `query` selects at its revision, and their target clusters' capabilities (close `caps` after). */
@@ -197,7 +201,7 @@ function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { 
   const fleet = { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
   const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet, clusters, capabilities, projects: found.projects, outDir };
   // Only what a worker reads of each app is sent (not the generator parameters behind it).
-  return { setup, batches: serializeBatches(renderBatches(renderJobOf({ discovered, apps, caps }).rows)) };
+  return { setup, batches: serializeBatches(renderBatches(apps.map(renderRowOf))) };
 }
 
 /** The render job of renderAppsToDir in this thread; a one-shot caller's discovery is forgotten, its heap freed for the render. */
@@ -212,12 +216,8 @@ async function renderHere(job: RenderJob, outDir: string, onApp: (report: Render
   // Files are written by a thread of their own while the next apps render.
   const writer = new ThreadedAppFileWriter(outDir);
   let written = 0;
-  let failedWrites = 0;
-  const failedWrite = (app: string, cluster: string | undefined, err: unknown): void => {
-    // An app whose file cannot be written fails alone, named with why.
-    failedWrites++;
-    onApp({ app, cluster, problems: [toProblem(err, { app })] });
-  };
+  // An app whose file cannot be written fails alone, named with why.
+  const writeFailed = (app: string, cluster: string | undefined, err: unknown): void => onApp({ app, cluster, problems: [toProblem(err, { app })] });
   const rendering = renderSelected(job, async (r) => {
     onApp(r);
     try {
@@ -225,8 +225,8 @@ async function renderHere(job: RenderJob, outDir: string, onApp: (report: Render
       written++;
       return false;
     } catch (err) {
-      failedWrite(r.app, r.cluster, err);
-      return false;
+      writeFailed(r.app, r.cluster, err);
+      return true;
     }
   });
   // The writer thread ends with the render, also when the render throws.
@@ -234,9 +234,8 @@ async function renderHere(job: RenderJob, outDir: string, onApp: (report: Render
     await writer.drain();
     throw err;
   });
-  for (const f of await writer.drain()) {
-    written--;
-    failedWrite(f.app, f.cluster, f.error);
-  }
-  return { ...summary, failed: summary.failed + failedWrites, written };
+  // Files the writer thread could not write: those apps fail too.
+  const unwritten = await writer.drain();
+  for (const f of unwritten) writeFailed(f.app, f.cluster, f.error);
+  return { ...summary, failed: summary.failed + unwritten.length, written: written - unwritten.length };
 }
