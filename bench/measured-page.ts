@@ -20,40 +20,54 @@ export async function measuredPage(browser: Browser): Promise<{ page: Page; task
   };
 }
 
-/** The row header whose appearance marks the Fleet grid as shown (the first app of the synthetic fleets). */
-const GRID_ROW = 'app-001';
+/** What marks a page as shown: an element matching `selector` whose text (whitespace collapsed) is `text`. */
+export interface ShownMark {
+  readonly selector: string;
+  readonly text: string;
+}
+
+/** The Fleet grid shown: app-001's row header (the first app of the synthetic fleets) in the grid "Apps by cluster". */
+export const FLEET_GRID_SHOWN: ShownMark = { selector: '[role="grid"][aria-label="Apps by cluster"] [role="rowheader"]', text: 'app-001' };
 
 /**
- * Makes every document the page loads note when the Fleet grid became interactive: the first frame painted with
- * `app-001`'s row header in the grid "Apps by cluster", once the main thread is free again (a MutationObserver, then
- * a frame, then a task). Read it with `gridShownMs`. Playwright's own `waitFor` polls with a back-off of up to 500 ms
- * (0, 20, 50, 100, 100, 500, 500, … ms) and so adds up to half a second to what it times; this is exact.
+ * Makes every document the page loads note when `mark` became interactive: the first frame painted with it, once the
+ * main thread is free again (a MutationObserver, then a frame, then a task). Read it with `shownMs`. Playwright's own
+ * `waitFor` polls with a back-off of up to 500 ms (0, 20, 50, 100, 100, 500, 500, … ms) and so adds up to half a
+ * second to what it times; this is exact.
  */
-export async function noteGridShown(page: Page, row: string = GRID_ROW): Promise<void> {
-  await page.addInitScript((name: string) => {
-    const w = window as unknown as { __flotillaGridShown?: number };
+export async function noteShown(page: Page, mark: ShownMark): Promise<void> {
+  await page.addInitScript(({ selector, text }: ShownMark) => {
+    const w = window as unknown as { __flotillaShown?: number };
     const shown = (): boolean => {
-      const grid = document.querySelector('[role="grid"][aria-label="Apps by cluster"]');
-      if (!grid) return false;
-      for (const h of grid.querySelectorAll('[role="rowheader"]')) if (h.textContent?.trim() === name) return true;
+      for (const e of document.querySelectorAll(selector)) if (e.textContent?.replace(/\s+/g, ' ').trim() === text) return true;
       return false;
     };
     const observer = new MutationObserver(() => {
       if (!shown()) return;
       observer.disconnect();
-      requestAnimationFrame(() => setTimeout(() => (w.__flotillaGridShown = performance.now()), 0));
+      requestAnimationFrame(() => setTimeout(() => (w.__flotillaShown = performance.now()), 0));
     });
-    observer.observe(document, { childList: true, subtree: true });
-  }, row);
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
+  }, mark);
 }
 
 /**
- * Waits for the grid noted by `noteGridShown` and returns when it was shown: ms since the navigation started (the
- * document's time origin), as the page's own clock measured it; checked against the accessibility tree afterwards.
+ * Waits for what `noteShown` notes and returns when it was shown: ms since the navigation started (the document's
+ * time origin), as the page's own clock measured it.
  */
-export async function gridShownMs(page: Page, timeoutMs = 60_000, row: string = GRID_ROW): Promise<number> {
-  const handle = await page.waitForFunction(() => (window as unknown as { __flotillaGridShown?: number }).__flotillaGridShown, undefined, { timeout: timeoutMs, polling: 'raf' });
-  const ms = (await handle.jsonValue()) as number;
-  await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: row }).waitFor({ timeout: 1_000 });
+export async function shownMs(page: Page, timeoutMs = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(() => (window as unknown as { __flotillaShown?: number }).__flotillaShown, undefined, { timeout: timeoutMs, polling: 'raf' });
+  return (await handle.jsonValue()) as number;
+}
+
+/** `noteShown` for the Fleet grid. */
+export function noteGridShown(page: Page): Promise<void> {
+  return noteShown(page, FLEET_GRID_SHOWN);
+}
+
+/** `shownMs` for the Fleet grid, checked against the accessibility tree afterwards (app-001's row header in the grid). */
+export async function gridShownMs(page: Page, timeoutMs = 60_000): Promise<number> {
+  const ms = await shownMs(page, timeoutMs);
+  await page.getByRole('grid', { name: 'Apps by cluster' }).getByRole('rowheader', { name: FLEET_GRID_SHOWN.text }).waitFor({ timeout: 1_000 });
   return ms;
 }
