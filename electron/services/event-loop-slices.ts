@@ -20,3 +20,12 @@ export function sliceYielder(sliceMs: number = SLICE_MS): () => Promise<void> {
     );
   };
 }
+
+/**
+ * One turn of the event loop (setImmediate: the I/O that arrived meanwhile is handled first): awaited between the
+ * long synchronous steps of one answer (discovery's scan and generation, the store's read, packing), so requests that
+ * need none of it — the page's HTML and scripts while the first grid is built — are answered in between.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -20,6 +20,7 @@ import { linkOnPath, readNoFollow, writeNoFollow } from './no-follow';
 import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import type { NodeSourceTools } from './sources/source-tools';
 import { sourceTools } from './sources/source-tools';
+import { nextTurn } from './event-loop-slices';
 
 /** The repository at one HEAD with every app discovered: what every command that lists, renders or compares apps starts from. */
 export interface HeadDiscovery {
@@ -132,11 +133,15 @@ export class FleetService {
   /** Discovers the apps at HEAD; `sha`: HEAD's commit as discovery() resolved it (taken for HEAD throughout, no second rev-parse). */
   private async discover(sha: string | undefined): Promise<HeadDiscovery> {
     const { head, scan } = await this.scanHead(sha);
+    // Scanning and generating each hold the event loop for a while (hundreds of ms at 10,000 apps): a server answers
+    // what waited meanwhile (the page's own files) between them.
+    await nextTurn();
     // Git generators that read HEAD read the commit scanned, without resolving HEAD again.
     const git = localGitReader(this.repo, scan.fleet.repoURLs, { HEAD: head.sha });
     const watched = watchedInputs(this.repo, git, scan.fleet.repoURLs, head.sha, sourceTools());
     const fleet = generateAll(scan, watched.git, { render: { helmFor: watched.helmFor, tools: watched.tools } });
     const revisions = watched.revisions();
+    await nextTurn();
     return { head, scan, git, clusters: fleetClusters(scan), fleet, ...(revisions ? { revisions } : {}) };
   }
 

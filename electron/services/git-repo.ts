@@ -89,8 +89,8 @@ export class GitRepository {
   async head(resolved?: string): Promise<HeadInfo> {
     const sha = resolved ?? this.resolve('HEAD');
     if (!sha) throw new FlotillaError({ severity: 'error', message: `the repository has no commits yet: ${this.root}` });
-    const branch = this.gitSync(['rev-parse', '--abbrev-ref', 'HEAD']).trim();
-    const subject = this.gitSync(['log', '-1', '--format=%s', sha]).trim();
+    // Both at once, neither holding the event loop (a server answers other requests meanwhile).
+    const [branch, subject] = (await Promise.all([this.gitAsync(['rev-parse', '--abbrev-ref', 'HEAD']), this.gitAsync(['log', '-1', '--format=%s', sha])])).map((out) => out.trim());
     return { sha, short: sha.slice(0, 7), ...(branch && branch !== 'HEAD' ? { branch } : {}), subject };
   }
 
@@ -232,6 +232,10 @@ export class GitRepository {
     } catch {
       return false;
     }
+  }
+
+  private async gitAsync(args: string[]): Promise<string> {
+    return (await execFileAsync('git', args, { cwd: this.root, encoding: 'utf8', maxBuffer: MAX_BUFFER })).stdout;
   }
 
   private gitSync(args: string[]): string {

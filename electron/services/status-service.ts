@@ -27,6 +27,7 @@ import { capabilitiesLookup } from './helm/capabilities';
 import { withInputsOfCluster } from './cluster/flux-inputs';
 import { renderOptions } from './sources/render-options';
 import { canonicalJson } from '../store/canonical-json';
+import { nextTurn } from './event-loop-slices';
 import type { CachedGrid, GridCache, GridCacheKey, GridInputs, GridInputsKey } from './grid-cache';
 import type { HeadDiscovery } from './fleet-service';
 
@@ -117,6 +118,8 @@ export class StatusService {
       });
     }
     const built = await this.grid.built;
+    // The grid was just built: what waited meanwhile is answered before it is packed.
+    if (this.packed?.built !== built) await nextTurn();
     // The signature of the commit each cell runs: one git process for the commits not verified before (few: many
     // apps share a revision), none once every commit's verdict is cached; the grid is packed again only when a verdict
     // changed (a new commit verified, or the keyring or allowed signers changed).
@@ -207,6 +210,7 @@ export class StatusService {
   private async buildGrid(discovery: HeadDiscovery): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
     const inputs = gridInputs(await fleet.overview(discovery));
+    await nextTurn();
     return this.gridOf(inputs, discovery.revisions ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions } : undefined);
   }
 
