@@ -20,7 +20,7 @@ import { helmRunnerFor } from './helm/kustomize-helm-runner';
 import { sourceTools } from './sources/source-tools';
 import type { ClusterAccess } from './helm/capabilities';
 import { readCapabilities } from './helm/capabilities';
-import { renderOptions } from './sources/render-options';
+import { fleetRenderSettings, renderOptions } from './sources/render-options';
 import { sliceYielder } from './event-loop-slices';
 
 /** Which Applications to render (generated, plain, or rendered by apps). */
@@ -198,8 +198,7 @@ function workerJob(repoRoot: string, selected: SelectedApps, outDir: string): { 
   } finally {
     caps.close();
   }
-  const fleet = { loadRestrictor: scan.fleet.loadRestrictor, ...(scan.fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: scan.fleet.kustomizeBuildOptions } : {}) };
-  const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet, clusters, capabilities, projects: found.projects, outDir };
+  const setup: RenderWorkerSetup = { repoRoot, repoURLs: scan.fleet.repoURLs, resolved: discovered.resolved, fleet: fleetRenderSettings(scan.fleet), clusters, capabilities, projects: found.projects, outDir };
   // Only what a worker reads of each app is sent (not the generator parameters behind it).
   return { setup, batches: serializeBatches(renderBatches(apps.map(renderRowOf))) };
 }

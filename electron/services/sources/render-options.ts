@@ -8,6 +8,11 @@ import { sourceTools } from './source-tools';
 /** The fleet file's settings that change how an Application renders. */
 export type FleetRenderSettings = Pick<FleetSpec, 'loadRestrictor' | 'kustomizeBuildOptions'>;
 
+/** The fleet file's render settings alone (what a render worker is sent of the fleet file). */
+export function fleetRenderSettings(fleet: FleetRenderSettings): FleetRenderSettings {
+  return { loadRestrictor: fleet.loadRestrictor, ...(fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: fleet.kustomizeBuildOptions } : {}) };
+}
+
 /**
  * The options every Node-side render of an Application uses: the fleet's clusters and load restrictor, the process's
  * source tools (helm, go-jsonnet, kustomize's helmCharts) and, when the caller read them, the target clusters'
@@ -21,8 +26,7 @@ export function renderOptions(scan: RepoScan, clusters: readonly ClusterSpec[], 
 export function renderOptionsFor(fleet: FleetRenderSettings, clusters: readonly ClusterSpec[], capabilities?: CapabilitiesLookup): RenderOptions {
   return {
     clusters,
-    loadRestrictor: fleet.loadRestrictor,
-    ...(fleet.kustomizeBuildOptions ? { kustomizeBuildOptions: fleet.kustomizeBuildOptions } : {}),
+    ...fleetRenderSettings(fleet),
     helmFor: helmRunnerFor,
     tools: sourceTools(),
     ...(capabilities ? { capabilities } : {}),
