@@ -10,6 +10,8 @@ import type { FileTree } from '../../shared/repo/file-tree';
 import type { GitObjectLink } from './git-object-reader';
 import { GitObjectReader } from './git-object-reader';
 import { GitTree } from './git-tree';
+import type { GitDirs } from './head-memo';
+import { HeadMemo } from './head-memo';
 import { lazyModule } from './lazy-module';
 
 /** The HEAD of a repository as the UI shows it. */
@@ -41,12 +43,18 @@ export class GitRepository {
 
   private simple: SimpleGit | undefined;
 
+  /** HEAD's commit as last resolved, while the files git keeps it in are unchanged (see head-memo.ts). */
+  private readonly headMemo: HeadMemo | undefined;
+
   private constructor(
     /** Absolute path of the working tree's top level. */
     readonly root: string,
+    dirs: GitDirs | undefined,
     /** Where objects are read: a git process another thread serves (hostGitObjects), else this repository's own. */
     private readonly objectLink?: GitObjectLink,
-  ) {}
+  ) {
+    this.headMemo = dirs && new HeadMemo(dirs);
+  }
 
   /** simple-git bound to the repository, for commits, pushes and worktrees. */
   get git(): SimpleGit {
@@ -62,15 +70,19 @@ export class GitRepository {
     if (!existsSync(abs)) throw new FlotillaError({ severity: 'error', message: `repository folder does not exist: ${abs}` });
     if (!statSync(abs).isDirectory()) throw new FlotillaError({ severity: 'error', message: `not a folder: ${abs}` });
     let top: string;
+    let dirs: GitDirs | undefined;
     try {
-      top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: abs, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+      const [shown, gitDir, commonDir] = execFileSync('git', ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd: abs, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
+      top = shown!.trim();
+      // The common dir is said relative to the folder asked from, unless absolute.
+      if (gitDir && commonDir) dirs = { gitDir, commonDir: path.resolve(abs, commonDir) };
     } catch {
       throw new FlotillaError({ severity: 'error', message: `not a git repository: ${abs} (run \`git init\` there, or pass --repo with a GitOps repository)` });
     }
     if (path.resolve(top) !== (await realpath(abs))) {
       throw new FlotillaError({ severity: 'error', message: `${abs} is inside the git repository ${top}; pass the repository's top folder (ApplicationSet and source paths are relative to it)` });
     }
-    return new GitRepository(top, objects);
+    return new GitRepository(top, dirs, objects);
   }
 
   /** The top folder of the git repository holding `dir` (which may be a subfolder), or undefined outside any. */
@@ -96,6 +108,17 @@ export class GitRepository {
 
   /** The commit a revision (branch, tag, sha, HEAD) names, or undefined when it does not exist. */
   resolve(revision: string): string | undefined {
+    if (revision !== 'HEAD' || !this.headMemo) return this.revParse(revision);
+    const known = this.headMemo.get();
+    if (known !== undefined) return known;
+    const stamp = this.headMemo.stamp();
+    const sha = this.revParse(revision);
+    this.headMemo.set(stamp, sha);
+    return sha;
+  }
+
+  /** The commit a revision names, as `git rev-parse` says now. */
+  private revParse(revision: string): string | undefined {
     let sha: string | undefined;
     try {
       sha = this.gitSync(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]).trim() || undefined;

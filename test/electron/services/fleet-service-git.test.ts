@@ -44,7 +44,7 @@ describe('git processes of a discovery', () => {
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir, encoding: 'utf8' }).trim();
     const commands = readFileSync(log, 'utf8').split('\n').filter(Boolean).sort();
     // The example fleet's git generators read HEAD at the repository's own URL (spec.repoURL of flotilla.yaml).
-    expect(commands).toEqual(['cat-file --batch', `log -1 --format=%s ${sha}`, 'rev-parse --abbrev-ref HEAD', 'rev-parse --show-toplevel', 'rev-parse --verify --quiet HEAD^{commit}'].sort());
+    expect(commands).toEqual(['cat-file --batch', `log -1 --format=%s ${sha}`, 'rev-parse --abbrev-ref HEAD', 'rev-parse --show-toplevel --absolute-git-dir --git-common-dir', 'rev-parse --verify --quiet HEAD^{commit}'].sort());
   });
 
   it('still reads the repository at its origin URL when the fleet file does not list it, and only there', async () => {
