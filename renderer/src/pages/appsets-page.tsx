@@ -33,6 +33,7 @@ function AppSetEditor() {
   const preview = useStore((s) => s.preview);
   const previewError = useStore((s) => s.previewError);
   const saving = useStore((s) => s.saving);
+  const loading = useStore((s) => s.editorLoading);
   const edit = useStore((s) => s.editAppSet);
   const save = useStore((s) => s.saveAppSet);
   const problems: Problem[] = [...(preview?.problems ?? []), ...(preview?.appsets.flatMap((s) => s.problems) ?? [])];
@@ -43,8 +44,8 @@ function AppSetEditor() {
     <div className="appset-editor">
       <div className="editor-pane">
         <div className="editor-bar">
-          <code>{file}</code> {dirty ? <span className="dirty">unsaved changes (the repository is untouched until you save)</span> : <span className="muted">saved</span>}
-          <button type="button" onClick={() => void save()} disabled={!dirty || saving}>
+          <code>{file}</code> {loading ? <span className="muted">loading…</span> : dirty ? <span className="dirty">unsaved changes (the repository is untouched until you save)</span> : <span className="muted">saved</span>}
+          <button type="button" onClick={() => void save()} disabled={loading || !dirty || saving}>
             {saving ? 'Saving…' : 'Save to working tree'}
           </button>
         </div>
@@ -57,7 +58,7 @@ function AppSetEditor() {
               </span>
             ))}
           </pre>
-          <textarea aria-label={`Edit ${file}`} spellCheck={false} value={text} onChange={(e) => edit(e.target.value)} wrap="off" />
+          <textarea aria-label={`Edit ${file}`} aria-busy={loading} readOnly={loading} spellCheck={false} value={text} onChange={(e) => edit(e.target.value)} wrap="off" />
         </div>
       </div>
       <div className="result-pane">

@@ -8,6 +8,8 @@ export interface AppSetSlice {
   readonly editorText: string;
   /** The text as last loaded or saved, to tell whether there are unsaved edits. */
   readonly savedText: string;
+  /** The open file's text is being read: the editor shows nothing and takes no edit until it arrives. */
+  readonly editorLoading: boolean;
   readonly preview: AppSetPreview | undefined;
   readonly previewError: string | undefined;
   readonly saving: boolean;
@@ -22,6 +24,8 @@ export interface AppSetSlice {
 const PREVIEW_DELAY_MS = 200;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let generation = 0;
+/** The latest openAppSet: a file's text that arrives after another was opened is dropped. */
+let opening = 0;
 
 /** The ApplicationSet slice of the store. */
 export const createAppSetSlice: StateCreator<AppSetSlice, [], [], AppSetSlice> = (set, get) => {
@@ -40,27 +44,36 @@ export const createAppSetSlice: StateCreator<AppSetSlice, [], [], AppSetSlice> =
     editorFile: undefined,
     editorText: '',
     savedText: '',
+    editorLoading: false,
     preview: undefined,
     previewError: undefined,
     saving: false,
     async openAppSet(file) {
-      set({ editorFile: file, preview: undefined, previewError: undefined });
+      // The previous file's text must not stand for this one while it loads: an edit or a save then would carry it
+      // into this file, and its arrival would overwrite what was typed.
+      const mine = ++opening;
+      // A preview of the previous file, waiting or on its way, is not this file's.
+      if (timer) clearTimeout(timer);
+      generation++;
+      set({ editorFile: file, editorText: '', savedText: '', editorLoading: true, preview: undefined, previewError: undefined });
       try {
         const { text } = await getApi()['appset:source']({ file });
-        set({ editorText: text, savedText: text });
+        if (mine !== opening) return;
+        set({ editorText: text, savedText: text, editorLoading: false });
         await runPreview();
       } catch (err) {
-        set({ previewError: err instanceof Error ? err.message : String(err) });
+        if (mine === opening) set({ editorLoading: false, previewError: err instanceof Error ? err.message : String(err) });
       }
     },
     editAppSet(text) {
+      if (get().editorLoading) return;
       set({ editorText: text });
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void runPreview(), PREVIEW_DELAY_MS);
     },
     async saveAppSet() {
-      const { editorFile, editorText } = get();
-      if (!editorFile) return;
+      const { editorFile, editorText, editorLoading } = get();
+      if (!editorFile || editorLoading) return;
       set({ saving: true });
       try {
         await getApi()['appset:save']({ file: editorFile, text: editorText });
