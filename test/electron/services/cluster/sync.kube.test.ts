@@ -50,6 +50,12 @@ describe('sync with server-side apply on a real cluster', () => {
     const dep = await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`);
     expect((dep.body.metadata as { annotations: Record<string, string> }).annotations[TRACKING_ID_ANNOTATION]).toBe(`shop:apps/Deployment:${ns}/web`);
 
+    // The deployment controller writes its revision annotation onto a new Deployment: once it has, nothing but the
+    // sync writes to these objects (a write of the controller's between the re-sync's read and its apply would show
+    // as a change of the object, not of the sync).
+    await expect
+      .poll(async () => ((await kubeRequest(fleet, 'dev', 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`)).body.metadata as { annotations: Record<string, string> }).annotations['deployment.kubernetes.io/revision'], { timeout: 30_000 })
+      .toBe('1');
     const again = await syncApp(dev, desired, { app: 'shop', namespace: ns, createNamespace: true });
     expect(again.phase).toBe('Succeeded');
     expect(actions(again.resources)).toEqual(['ConfigMap/settings: unchanged', 'Deployment/web: unchanged']);
