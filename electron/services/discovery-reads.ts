@@ -20,6 +20,18 @@ export interface InputsAtHead {
 }
 
 /**
+ * Whether any text of the inputs holds the commit's id, in full or shortened as Argo CD's build environment shortens it
+ * (7 characters: ARGOCD_APP_REVISION_SHORT, and every longer prefix). A chance match only costs a discovery.
+ */
+export function mentionsCommit(inputs: GridInputs, sha: string): boolean {
+  const short = sha.slice(0, 7);
+  const has = (text: string): boolean => text.includes(short);
+  if (inputs.clusters.some((c) => has(c.name) || has(c.environment))) return true;
+  if (has(JSON.stringify(inputs.problems))) return true;
+  return inputs.apps.some((a) => has(a.name) || has(a.appset) || has(a.origin) || (a.cluster !== undefined && has(a.cluster)) || Object.entries(a.labels).some(([k, v]) => has(k) || has(v)));
+}
+
+/**
  * The grid inputs of `head` from the cache: those kept for it, or those of an earlier commit when no path that
  * changed since touches what discovery read of it (re-keyed to `head`); undefined otherwise. Why git could not tell
  * what changed is said in the cache's log, never to the user.
@@ -27,6 +39,9 @@ export interface InputsAtHead {
 export async function inputsAtHead(cache: GridCache, repo: GitRepository, head: string, resolve: (revision: string) => string | null): Promise<InputsAtHead | undefined> {
   const found = await cache.inputs({ repo: repo.root, head }, resolve);
   if (!found || found.exact) return found;
+  // What discovery made may name its commit without reading any path: a rendered app of apps stamped with
+  // $ARGOCD_APP_REVISION (kustomize commonLabels, images), a problem naming the revision. Such inputs are that commit's.
+  if (mentionsCommit(found.inputs, found.key.head)) return undefined;
   try {
     if (changeTouching(found.reads, await repo.treeChanges(found.key.head, head, DIFF_LIMITS))) return undefined;
   } catch (err) {

@@ -257,6 +257,34 @@ describe('grid inputs kept across a commit', () => {
     expect(appsOf(moved.view)).not.toContain('child-a');
   });
 
+  it('reflect a new commit in apps an app of apps stamps with its revision ($ARGOCD_APP_REVISION_SHORT), though no file read changed', async () => {
+    writeFiles(repo, {
+      'applications/stamped.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: stamped, namespace: argocd}
+spec:
+  project: default
+  source:
+    repoURL: '${URL}'
+    targetRevision: HEAD
+    path: stamped
+    kustomize: {commonLabels: {revision: $ARGOCD_APP_REVISION_SHORT}}
+  destination: {name: dev, namespace: argocd}
+`,
+      'stamped/kustomization.yaml': 'resources: [child.yaml]\n',
+      'stamped/child.yaml': (FLEET['children/child.yaml'] ?? '').replace('name: child-a', 'name: stamped-child'),
+    });
+    const stamped = commitAll(repo, 'An app of apps stamped with its revision');
+    const data = await keptAtHead();
+    expect(readFileSync(path.join(data, 'cache', readdirSync(path.join(data, 'cache')).find((f) => f.startsWith('fleet-apps-'))!), 'utf8')).toContain(`"revision":"${stamped.slice(0, 7)}"`);
+    edit('apps/web/overlays/prod/kustomization.yaml', (t) => t.replace('newTag: 1.0.0', 'newTag: 1.0.1'));
+    const head = commitAll(repo, 'Promote web to 1.0.1 in prod');
+    const moved = await afterCommit(data);
+    expect(moved.discoveries).toBe(1);
+    expect(JSON.stringify(moved.view)).toContain(head.slice(0, 7));
+    expect(JSON.stringify(moved.view)).not.toContain(stamped.slice(0, 7));
+  });
+
   it('follow HEAD to a branch that is no descendant: reused when its tree differs only where nothing was read, else discovered', async () => {
     const data = await keptAtHead();
     git(repo, 'checkout', '-q', '--orphan', 'elsewhere');
