@@ -139,9 +139,10 @@ export class FleetService {
   /**
    * Every app at HEAD (ApplicationSets, plain Applications, apps of apps) with the scan, git reader and clusters it
    * came from. Discovery (which renders app-of-apps parents) is a pure function of the commit: reused until HEAD moves.
+   * `resolved`: HEAD's commit as the caller has just resolved it (no second `git rev-parse`).
    */
-  async discovery(): Promise<HeadDiscovery> {
-    const sha = this.repo.resolve('HEAD');
+  async discovery(resolved?: string): Promise<HeadDiscovery> {
+    const sha = resolved ?? this.repo.resolve('HEAD');
     // Shared by every FleetService of the same repository (a refresh opens its own): parents render once per commit.
     const cached = discoveries.get(this.repo.root);
     if (sha && cached?.sha === sha) return cached.discovery;

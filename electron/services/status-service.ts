@@ -85,6 +85,9 @@ export class StatusService {
   /** Answers from the grid cache while its key holds (asked once per service, by the first `status()`). */
   private cached: Promise<(() => Promise<FleetStatusPacked | undefined>) | undefined> | undefined;
   private cacheAsked = false;
+  /** HEAD's commit of the last answer, and the one the grid cache was last asked again for after HEAD moved. */
+  private answeredAt: string | undefined;
+  private askedAt: string | undefined;
 
   constructor(
     private readonly session: Session,
@@ -105,14 +108,19 @@ export class StatusService {
       this.cacheAsked = true;
       this.cached = this.fromCache(this.options.gridCache);
     }
-    if (this.cached) {
-      const cached = this.cached;
-      const answer = await (await cached)?.();
-      if (answer) return answer;
-      if (this.cached === cached) this.cached = undefined;
-    }
+    const answer = await this.fromCached();
+    if (answer) return answer;
     const fleet = await this.session.fleet();
-    const discovery = await fleet.discovery();
+    const head = fleet.repo.resolve('HEAD');
+    // HEAD moved since the last answer (a commit, a pull): the cache is asked again, once per HEAD. A commit that
+    // changed nothing discovery read is answered from the app list kept, as in a new process, without discovery.
+    if (this.options.gridCache && head !== undefined && this.answeredAt !== undefined && this.answeredAt !== head && this.askedAt !== head) {
+      this.askedAt = head;
+      this.cached = this.fromCache(this.options.gridCache);
+      const again = await this.fromCached();
+      if (again) return again;
+    }
+    const discovery = await fleet.discovery(head);
     const snapshot = this.session.store().snapshotAt();
     const key = gridKey(fleet.repo.root, discovery.head.sha, snapshot);
     if (this.grid?.key !== key || this.grid.fleet !== discovery.fleet) {
@@ -138,12 +146,23 @@ export class StatusService {
         if (built.cacheKey && this.options.gridCache) this.keep(this.options.gridCache, built.cacheKey, built, unsigned);
       }
     }
+    this.answeredAt = discovery.head.sha;
     return {
       grid: this.packed.grid,
       ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}),
       revision: discovery.head.sha,
       problems: [...built.problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
     };
+  }
+
+  /** The answer of the grid cache's grid while its key holds (forgotten from the first call it does not). */
+  private async fromCached(): Promise<FleetStatusPacked | undefined> {
+    const cached = this.cached;
+    if (!cached) return undefined;
+    const answer = await (await cached)?.();
+    if (answer) this.answeredAt = answer.revision;
+    else if (this.cached === cached) this.cached = undefined;
+    return answer;
   }
 
   /**

@@ -285,6 +285,40 @@ spec:
     expect(JSON.stringify(moved.view)).not.toContain(stamped.slice(0, 7));
   });
 
+  it('serve a running server\'s next answer after such a commit too, and discover after one that adds an app', async () => {
+    const data = path.join(work, `data-${n++}`);
+    recordRunning(data, [{ app: 'web-dev', cluster: 'dev', environment: 'dev', revision: first }]);
+    forgetDiscoveries();
+    const session = new Session({ repoPath: repo, dataDir: data, kubeconfig: [path.join(work, 'no-kubeconfig')] });
+    sessions.push(session);
+    const api = createApiHandlers(session, { gridCache: new GridCache({ dir: path.join(data, 'cache'), build: 'build-1', writeAfterMs: 0 }) });
+    // Counted here, then restored before a fresh grid is made to compare with (firstStatus counts its own).
+    const counted = async (): Promise<{ view: FleetStatusPacked; discoveries: number }> => {
+      const discovery = vi.spyOn(FleetService.prototype, 'discovery');
+      try {
+        const view = await api['fleet:status']({});
+        // The grid built (and the app list) is written once the answer is sent.
+        await new Promise((r) => setTimeout(r, 20));
+        return { view, discoveries: discovery.mock.calls.length };
+      } finally {
+        discovery.mockRestore();
+      }
+    };
+    expect((await counted()).discoveries).toBe(1);
+    edit('apps/web/overlays/prod/kustomization.yaml', (t) => t.replace('newTag: 1.0.0', 'newTag: 1.0.1'));
+    const promoted = commitAll(repo, 'Promote web to 1.0.1 in prod');
+    const kept = await counted();
+    expect(kept.discoveries).toBe(0);
+    expect(kept.view.revision).toBe(promoted);
+    expect(JSON.stringify(kept.view)).toBe(JSON.stringify((await firstStatus(data, { cache: false })).view));
+    writeFiles(repo, { 'apps/shop/base/kustomization.yaml': 'resources: []\n', 'apps/shop/overlays/dev/kustomization.yaml': overlay('shop', 'dev') });
+    commitAll(repo, 'A shop');
+    const { view: added, discoveries } = await counted();
+    expect(discoveries).toBe(1);
+    expect(appsOf(added)).toContain('shop');
+    expect(JSON.stringify(added)).toBe(JSON.stringify((await firstStatus(data, { cache: false })).view));
+  });
+
   it('follow HEAD to a branch that is no descendant: reused when its tree differs only where nothing was read, else discovered', async () => {
     const data = await keptAtHead();
     git(repo, 'checkout', '-q', '--orphan', 'elsewhere');
