@@ -3,14 +3,15 @@
 // navigation. Several builds (checkouts with a built dist/, e.g. the baseline's and this one) are measured paired and
 // interleaved, round by round, on one fleet and store: each build has its own copy of the data folder.
 //
-// Three cases per build and round: "no cache" (the data folder's cache/ removed first: the first start ever, after a
-// new commit or an upgrade), "restart" (the data folder as the previous start of that build left it) and "new
-// snapshot" (a snapshot recorded since the previous start, as `flotilla refresh` records one). A build that keeps no
-// cache measures the same thing thrice. The V8 compile cache of bin/flotilla.js is warmed by an
+// Four cases per build and round: "no cache" (the data folder's cache/ removed first: the first start ever, or after an
+// upgrade), "restart" (the data folder as the previous start of that build left it), "new snapshot" (a snapshot
+// recorded since the previous start, as `flotilla refresh` records one) and "new commit" (a commit since the previous
+// start that changes one overlay's image tag, as a promotion does; made untimed, in the fleet repository: point
+// UI_BENCH_REPO at a copy of your own). A build that keeps no cache measures the same thing four times. The V8 compile cache of bin/flotilla.js is warmed by an
 // untimed start of each build first (a person has run flotilla before).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -69,7 +70,8 @@ export async function coldGrid(): Promise<BenchResult[]> {
     return d;
   });
   const browser = await launchChromium();
-  const samples = builds.map(() => ({ fresh: [] as ColdSample[], restart: [] as ColdSample[], snapshot: [] as ColdSample[] }));
+  const samples = builds.map(() => ({ fresh: [] as ColdSample[], restart: [] as ColdSample[], snapshot: [] as ColdSample[], commit: [] as ColdSample[] }));
+  let promotions = 0;
   const statuses = recorded.map((r) => ({ ...r, status: { ...r.status, version: 'recorded' } }));
   const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   try {
@@ -88,6 +90,9 @@ export async function coldGrid(): Promise<BenchResult[]> {
         s.recordSnapshot({ appClusters: statuses });
         s.close();
         samples[b]!.snapshot.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-snapshot` : undefined));
+        // A promotion: one overlay's image tag changed, committed (untimed).
+        promote(repo, ++promotions);
+        samples[b]!.commit.push(await coldLoad(browser, builds[b]!, repo, dataOf[b]!, round === 0 ? `cold-${b}-commit` : undefined));
       }
     }
   } finally {
@@ -96,15 +101,29 @@ export async function coldGrid(): Promise<BenchResult[]> {
   }
   const out: BenchResult[] = [];
   builds.forEach((b, i) => {
-    for (const kind of ['fresh', 'restart', 'snapshot'] as const) {
+    for (const kind of ['fresh', 'restart', 'snapshot', 'commit'] as const) {
       const s = samples[i]![kind];
-      const what = kind === 'fresh' ? 'no cache in the data folder' : kind === 'restart' ? 'restart (data folder as the last start left it)' : 'a new snapshot recorded since the last start';
+      const what = { fresh: 'no cache in the data folder', restart: 'restart (data folder as the last start left it)', snapshot: 'a new snapshot recorded since the last start', commit: 'a new commit (one overlay promoted) since the last start' }[kind];
       const extra = { build: b, head: head.slice(0, 7), url_ms: Math.round(median(s.map((x) => x.toUrl))), serve_cpu_ms: Math.round(median(s.map((x) => x.serveCpu))), load1: s.map((x) => x.load1.toFixed(1)).join(' ') };
       out.push({ name: `cold fleet page, ${what}: serve spawned → interactive grid (10,000 apps × 3 clusters; CPU: serve + page) [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromSpawn)), samples: s.map((x) => x.fromSpawn), cpu_samples: s.map((x) => x.cpu), extra });
       out.push({ name: `cold fleet page, ${what}: navigation → interactive grid [${path.basename(b)}]`, median_ms: median(s.map((x) => x.fromNav)), samples: s.map((x) => x.fromNav) });
     }
   });
   return out;
+}
+
+/** One overlay of the fleet (the first app's, its overlays' last by name) given a new image tag, committed. */
+function promote(repo: string, n: number): void {
+  const app = readdirSync(path.join(repo, 'apps')).sort()[0];
+  const envs = app === undefined ? [] : readdirSync(path.join(repo, 'apps', app, 'overlays')).sort();
+  if (app === undefined || envs.length === 0) throw new Error(`${repo} has no apps/<app>/overlays/<env> to promote in`);
+  const file = path.join(repo, 'apps', app, 'overlays', envs[envs.length - 1]!, 'kustomization.yaml');
+  const text = readFileSync(file, 'utf8');
+  if (!/newTag: \S+/.test(text)) throw new Error(`${file} names no image tag (newTag) to promote`);
+  writeFileSync(file, text.replace(/newTag: \S+/, `newTag: 9.${n}.0`));
+  const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=Flotilla Bench', '-c', 'user.email=bench@flotilla.invalid', ...args], { cwd: repo, encoding: 'utf8' });
+  git('add', path.relative(repo, file));
+  git('commit', '-q', '-m', `Promote ${app} to 9.${n}.0`);
 }
 
 /** Spawns `flotilla serve` of `build`, opens its URL as soon as it is printed, waits for the grid; stops serve. */

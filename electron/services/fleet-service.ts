@@ -12,6 +12,8 @@ import { FlotillaError } from '../../shared/problem';
 import { normalizePath } from '../../shared/repo/paths';
 import type { RepoScan } from '../../shared/repo/scan';
 import type { FileTree } from '../../shared/repo/file-tree';
+import type { TreeReads } from '../../shared/repo/tree-reads';
+import { TreeReadRecorder } from '../../shared/repo/tree-reads';
 import type { HelmRunner, HelmTemplateRequest } from '../../shared/kustomize/build-types';
 import { FLEET_FILE, scanRepository } from '../../shared/repo/scan';
 import { localGitReader, normalizeRepoUrl } from './git-reader';
@@ -37,6 +39,11 @@ export interface HeadDiscovery {
    * built from it may be cached by them across processes (see grid-cache.ts).
    */
   readonly revisions?: Readonly<Record<string, string | null>>;
+  /**
+   * What discovery read of HEAD's tree (by every reader: the scan, generators, app-of-apps renders), present with
+   * `revisions`: a later commit that changes none of it has the same discovery (see tree-reads.ts).
+   */
+  readonly reads?: TreeReads;
 }
 
 /** The latest discovery per repository folder, by HEAD commit (one entry per repository: memory stays bounded). */
@@ -53,7 +60,7 @@ export function forgetDiscoveries(): void {
  * `revisions()` is undefined once it read anything else (a repoURL only the origin remote could confirm, or any tool:
  * helm, jsonnet, a remote value file), whose output depends on more than commits.
  */
-function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly string[], head: string, tools: NodeSourceTools): { git: GitReader; helmFor: typeof helmRunnerFor; tools: NodeSourceTools; revisions: () => Readonly<Record<string, string | null>> | undefined } {
+function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly string[], head: string, tools: NodeSourceTools, recorder: TreeReadRecorder): { git: GitReader; helmFor: typeof helmRunnerFor; tools: NodeSourceTools; revisions: () => Readonly<Record<string, string | null>> | undefined } {
   let pure = true;
   const revisions: Record<string, string | null> = {};
   const urls = new Set([...repoURLs, repo.root].filter(Boolean).map(normalizeRepoUrl));
@@ -79,8 +86,20 @@ function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly s
       if (repoURLs.length === 0) pure = false;
       return git.localURL;
     },
-    treeAt: (repoURL, revision) => git.treeAt(repoURL, read(repoURL, revision)),
-    ...(git.directoriesAt ? { directoriesAt: (repoURL: string, revision: string) => git.directoriesAt!(repoURL, read(repoURL, revision)) } : {}),
+    // HEAD's commit, however named, is read through the recorder (other commits are keyed by `revisions`).
+    treeAt: (repoURL, revision) => {
+      const tree = git.treeAt(repoURL, read(repoURL, revision));
+      return tree.revision === head ? recorder.wrap(tree) : tree;
+    },
+    ...(git.directoriesAt
+      ? {
+          directoriesAt: (repoURL: string, revision: string) => {
+            const at = read(repoURL, revision);
+            if (at === '' || at === 'HEAD' || at === head) recorder.readEveryFolder();
+            return git.directoriesAt!(repoURL, at);
+          },
+        }
+      : {}),
   };
   return {
     git: watchedGit,
@@ -105,20 +124,25 @@ export class FleetService {
     return new FleetService(await GitRepository.open(dir));
   }
 
-  /** The repository scanned at HEAD (fleet file, ApplicationSets, pipelines, cluster Secrets); `sha`: HEAD's commit when already resolved. */
-  async scanHead(sha?: string): Promise<{ head: Awaited<ReturnType<GitRepository['head']>>; scan: RepoScan }> {
+  /**
+   * The repository scanned at HEAD (fleet file, ApplicationSets, pipelines, cluster Secrets); `sha`: HEAD's commit when
+   * already resolved; `recorder`: notes what the scan reads of HEAD's tree.
+   */
+  async scanHead(sha?: string, recorder?: TreeReadRecorder): Promise<{ head: Awaited<ReturnType<GitRepository['head']>>; scan: RepoScan }> {
     // The tree is read next: its reader starts beside the git commands that name HEAD.
     this.repo.warmObjects();
     const head = await this.repo.head(sha);
-    return { head, scan: scanRepository(this.repo.treeAt(head.sha)) };
+    const tree = this.repo.treeAt(head.sha);
+    return { head, scan: scanRepository(recorder ? recorder.wrap(tree) : tree) };
   }
 
   /**
    * Every app at HEAD (ApplicationSets, plain Applications, apps of apps) with the scan, git reader and clusters it
    * came from. Discovery (which renders app-of-apps parents) is a pure function of the commit: reused until HEAD moves.
+   * `resolved`: HEAD's commit as the caller has just resolved it (no second `git rev-parse`).
    */
-  async discovery(): Promise<HeadDiscovery> {
-    const sha = this.repo.resolve('HEAD');
+  async discovery(resolved?: string): Promise<HeadDiscovery> {
+    const sha = resolved ?? this.repo.resolve('HEAD');
     // Shared by every FleetService of the same repository (a refresh opens its own): parents render once per commit.
     const cached = discoveries.get(this.repo.root);
     if (sha && cached?.sha === sha) return cached.discovery;
@@ -132,17 +156,19 @@ export class FleetService {
 
   /** Discovers the apps at HEAD; `sha`: HEAD's commit as discovery() resolved it (taken for HEAD throughout, no second rev-parse). */
   private async discover(sha: string | undefined): Promise<HeadDiscovery> {
-    const { head, scan } = await this.scanHead(sha);
+    // Every read of HEAD's tree, by whichever reader (the scan, generators, app-of-apps renders), goes through the recorder.
+    const recorder = new TreeReadRecorder();
+    const { head, scan } = await this.scanHead(sha, recorder);
     // Scanning and generating each hold the event loop for a while (hundreds of ms at 10,000 apps): a server answers
     // what waited meanwhile (the page's own files) between them.
     await nextTurn();
     // Git generators that read HEAD read the commit scanned, without resolving HEAD again.
     const git = localGitReader(this.repo, scan.fleet.repoURLs, { HEAD: head.sha });
-    const watched = watchedInputs(this.repo, git, scan.fleet.repoURLs, head.sha, sourceTools());
+    const watched = watchedInputs(this.repo, git, scan.fleet.repoURLs, head.sha, sourceTools(), recorder);
     const fleet = generateAll(scan, watched.git, { render: { helmFor: watched.helmFor, tools: watched.tools } });
     const revisions = watched.revisions();
     await nextTurn();
-    return { head, scan, git, clusters: fleetClusters(scan), fleet, ...(revisions ? { revisions } : {}) };
+    return { head, scan, git, clusters: fleetClusters(scan), fleet, ...(revisions ? { revisions, reads: recorder.reads() } : {}) };
   }
 
   /** The repository at HEAD (or of the discovery given): its fleet, ApplicationSets and every app, and every problem found. */

@@ -7,6 +7,7 @@ import type * as SimpleGitModule from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { FlotillaError } from '../../shared/problem';
 import type { FileTree } from '../../shared/repo/file-tree';
+import type { TreeChange } from '../../shared/repo/tree-reads';
 import type { GitObjectLink } from './git-object-reader';
 import { GitObjectReader } from './git-object-reader';
 import { GitTree } from './git-tree';
@@ -171,6 +172,24 @@ export class GitRepository {
       if (this.paths.get(sha) === listed) this.paths.delete(sha);
     });
     return listed;
+  }
+
+  /**
+   * Every path that differs between two commits' trees, folders included (`git diff-tree -r -t --raw --no-renames`),
+   * from one git process bounded in time and output: past either bound, or for a commit git does not have, it throws.
+   */
+  async treeChanges(from: string, to: string, limits: { readonly timeoutMs: number; readonly maxBytes: number }): Promise<readonly TreeChange[]> {
+    if (!FULL_SHA.test(from) || !FULL_SHA.test(to)) throw new Error(`not commit ids: ${from} ${to}`);
+    const { stdout } = await execFileAsync('git', ['diff-tree', '-r', '-t', '--raw', '--no-renames', '--no-abbrev', '-z', from, to], { cwd: this.root, encoding: 'utf8', maxBuffer: limits.maxBytes, timeout: limits.timeoutMs, killSignal: 'SIGKILL' });
+    // `:<mode> <mode> <object> <object> <status>` NUL `<path>` NUL, per entry.
+    const fields = stdout.split('\0');
+    const out: TreeChange[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const meta = /^:(\d{6}) (\d{6}) [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i]!);
+      if (!meta) throw new Error(`git diff-tree said something unexpected: ${JSON.stringify(fields[i]!.slice(0, 80))}`);
+      out.push({ status: meta[3]!, path: fields[i + 1]!, modes: [meta[1]!, meta[2]!] });
+    }
+    return out;
   }
 
   /**

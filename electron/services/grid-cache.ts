@@ -10,7 +10,9 @@
 // commit). It holds nothing a UI is not sent.
 //
 // A second file keeps what the grid takes from discovery (GridInputs), keyed by the same minus the store: after a new
-// snapshot (a `flotilla refresh`), the grid is built from it and the store without generating every app again.
+// snapshot (a `flotilla refresh`), the grid is built from it and the store without generating every app again. Beside
+// them, what discovery read of HEAD's tree (TreeReads): after a new commit that changed none of it, the inputs of the
+// earlier commit are those of the new one (see discovery-reads.ts).
 
 import { hash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,8 @@ import type { AppRow } from '../../shared/api/contract';
 import type { GridCluster } from '../../shared/fleet/grid';
 import type { PackedGrid } from '../../shared/fleet/grid-pack';
 import type { Problem } from '../../shared/problem';
+import type { TreeReads } from '../../shared/repo/tree-reads';
+import { isTreeReads } from '../../shared/repo/tree-reads';
 import { canonicalJson } from '../store/canonical-json';
 import type { StoreGeneration } from '../store/generation';
 
@@ -58,6 +62,13 @@ export interface GridInputs {
 /** What grid inputs were made from: the grid's key without the store. */
 export type GridInputsKey = Omit<GridCacheKey, 'store'>;
 
+/**
+ * Grid inputs found in the cache: of HEAD now (`exact`), or of an earlier commit (`key.head`) whose other revisions
+ * resolve as they did or moved with HEAD, with what discovery read of that commit's tree: the inputs of HEAD now too
+ * when no change since touches it.
+ */
+export type KeptInputs = { readonly key: GridInputsKey; readonly inputs: GridInputs; readonly reads?: TreeReads } & ({ readonly exact: true } | { readonly exact: false; readonly reads: TreeReads });
+
 /** Where the cache lives and which build reads and writes it. */
 export interface GridCacheOptions {
   /** The cache folder (the data folder's `cache/`). */
@@ -76,10 +87,12 @@ const KINDS = {
   inputs: { prefix: 'fleet-apps', magic: 'flotilla-fleet-apps-cache', valid: isGridInputs },
 } as const;
 type Kind = keyof typeof KINDS;
-const FORMAT = 1;
+/** 2: the inputs file holds what discovery read (`reads`). */
+const FORMAT = 2;
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** A file's parsed content, or why it cannot be used. */
-type Loaded = { readonly key: unknown; readonly value: unknown } | { readonly unusable: string } | undefined;
+type Loaded = { readonly key: unknown; readonly value: unknown; readonly reads?: TreeReads } | { readonly unusable: string } | undefined;
 
 /** The on-disk fleet grid cache: per repository, a file of its grid and one of its grid inputs, in the cache folder. */
 export class GridCache {
@@ -113,23 +126,33 @@ export class GridCache {
     return hit && { key: hit.key, grid: hit.value as CachedGrid };
   }
 
-  /** The grid inputs of HEAD now, as `get` finds a grid (the key without the store). */
-  async inputs(now: Omit<GridInputsKey, 'revisions'>, resolve: (revision: string) => string | null): Promise<{ readonly key: GridInputsKey; readonly inputs: GridInputs } | undefined> {
-    const hit = await this.lookup('inputs', now.repo, (revisions) => ({ ...now, revisions }), resolve);
-    if (hit) this.inputsOnDisk.set(now.repo, canonicalJson(this.fullKey(hit.key)));
-    return hit && { key: hit.key, inputs: hit.value as GridInputs };
+  /**
+   * The grid inputs of HEAD now, as `get` finds a grid (the key without the store); else those of an earlier commit of
+   * this build and repository that recorded what discovery read, whose other revisions each name the commit they named
+   * then or, when that was the earlier HEAD, HEAD now (see KeptInputs).
+   */
+  async inputs(now: Omit<GridInputsKey, 'revisions'>, resolve: (revision: string) => string | null): Promise<KeptInputs | undefined> {
+    let earlier: KeptInputs | undefined;
+    const hit = await this.lookup('inputs', now.repo, (revisions) => ({ ...now, revisions }), resolve, (loaded) => {
+      earlier = this.earlier(loaded, now, resolve);
+    });
+    if (hit) {
+      this.inputsOnDisk.set(now.repo, canonicalJson(this.fullKey(hit.key)));
+      return { key: hit.key, inputs: hit.value as GridInputs, ...(hit.reads ? { reads: hit.reads } : {}), exact: true };
+    }
+    return earlier;
   }
 
   /**
    * Writes the grid of `key` and, when given, the grid inputs it was built from (unless the file holds them already),
    * each replacing the repository's file whole: a reader sees the old file or the new one.
    */
-  put(key: GridCacheKey, value: CachedGrid, inputs?: GridInputs): void {
+  put(key: GridCacheKey, value: CachedGrid, inputs?: GridInputs, reads?: TreeReads): void {
     this.write('grid', this.fileOf(key.repo), this.fullKey(key), value);
     if (!inputs) return;
     const inputsKey = this.fullKey({ repo: key.repo, head: key.head, revisions: key.revisions });
     if (this.inputsOnDisk.get(key.repo) === canonicalJson(inputsKey)) return;
-    if (this.write('inputs', this.fileOf(key.repo, 'inputs'), inputsKey, inputs)) this.inputsOnDisk.set(key.repo, canonicalJson(inputsKey));
+    if (this.write('inputs', this.fileOf(key.repo, 'inputs'), inputsKey, inputs, reads)) this.inputsOnDisk.set(key.repo, canonicalJson(inputsKey));
   }
 
   /**
@@ -137,11 +160,11 @@ export class GridCache {
    * requests, which may wait behind a grid built as the server starts, go first). A later grid of the same repository
    * replaces one still waiting; `flush` writes those waiting at once (as the server stops).
    */
-  putSoon(key: GridCacheKey, value: CachedGrid, inputs?: GridInputs): void {
+  putSoon(key: GridCacheKey, value: CachedGrid, inputs?: GridInputs, reads?: TreeReads): void {
     clearTimeout(this.pending.get(key.repo)?.timer);
     const write = (): void => {
       this.pending.delete(key.repo);
-      this.put(key, value, inputs);
+      this.put(key, value, inputs, reads);
     };
     const timer = setTimeout(write, this.options.writeAfterMs ?? 1000);
     timer.unref();
@@ -161,7 +184,7 @@ export class GridCache {
     this.options.log?.(`fleet grid cache: not used: ${err instanceof Error ? err.message : String(err)}\n`);
   }
 
-  private async lookup<K extends GridInputsKey>(kind: Kind, root: string, keyOf: (revisions: Record<string, string | null>) => K, resolve: (revision: string) => string | null): Promise<{ readonly key: K; readonly value: unknown } | undefined> {
+  private async lookup<K extends GridInputsKey>(kind: Kind, root: string, keyOf: (revisions: Record<string, string | null>) => K, resolve: (revision: string) => string | null, otherwise?: (loaded: { readonly key: unknown; readonly value: unknown; readonly reads?: TreeReads }) => void): Promise<{ readonly key: K; readonly value: unknown; readonly reads?: TreeReads } | undefined> {
     const id = `${kind}\n${root}`;
     const reading = this.reads.get(id) ?? this.read(this.fileOf(root, kind));
     this.reads.delete(id);
@@ -173,18 +196,34 @@ export class GridCache {
     }
     const named = isRecord(loaded.key) && isRecord(loaded.key['revisions']) ? Object.keys(loaded.key['revisions']) : [];
     const key = keyOf(Object.fromEntries(named.map((r) => [r, resolve(r)])));
-    return canonicalJson(loaded.key) === canonicalJson(this.fullKey(key)) ? { key, value: loaded.value } : undefined;
+    if (canonicalJson(loaded.key) === canonicalJson(this.fullKey(key))) return { key, value: loaded.value, ...(loaded.reads ? { reads: loaded.reads } : {}) };
+    otherwise?.(loaded);
+    return undefined;
+  }
+
+  /** The inputs file's content as inputs of an earlier commit (see `inputs`), when it is that. */
+  private earlier(loaded: { readonly key: unknown; readonly value: unknown; readonly reads?: TreeReads }, now: Omit<GridInputsKey, 'revisions'>, resolve: (revision: string) => string | null): KeptInputs | undefined {
+    const k = loaded.key;
+    if (!loaded.reads || !isRecord(k) || k['build'] !== this.options.build || k['repo'] !== now.repo || !isRecord(k['revisions'])) return undefined;
+    const head = k['head'];
+    if (typeof head !== 'string' || !FULL_SHA.test(head) || head === now.head) return undefined;
+    for (const [r, was] of Object.entries(k['revisions'])) {
+      const is = resolve(r);
+      // A revision that named the earlier HEAD was read through the recorder as HEAD was: it may have moved with HEAD.
+      if (is !== was && !(was === head && is === now.head)) return undefined;
+    }
+    return { key: { repo: now.repo, head, revisions: k['revisions'] as Record<string, string | null> }, inputs: loaded.value as GridInputs, reads: loaded.reads, exact: false };
   }
 
   private fullKey(key: GridInputsKey & { readonly store?: StoreGeneration }): unknown {
     return { build: this.options.build, repo: key.repo, head: key.head, revisions: key.revisions, ...(key.store ? { store: key.store } : {}) };
   }
 
-  private write(kind: Kind, file: string, key: unknown, value: unknown): boolean {
+  private write(kind: Kind, file: string, key: unknown, value: unknown, reads?: TreeReads): boolean {
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, JSON.stringify({ [KINDS[kind].magic]: FORMAT, key, value }), { mode: 0o600 });
+      writeFileSync(tmp, JSON.stringify({ [KINDS[kind].magic]: FORMAT, key, value, ...(reads ? { reads } : {}) }), { mode: 0o600 });
       renameSync(tmp, file);
       return true;
     } catch (err) {
@@ -215,7 +254,8 @@ export class GridCache {
     if (!isRecord(doc) || doc[magic] === undefined) return { unusable: `not a Flotilla ${kind === 'grid' ? 'fleet grid' : 'fleet apps'} cache` };
     if (doc[magic] !== FORMAT) return { unusable: `written in format ${String(doc[magic])}, this build reads ${FORMAT}` };
     if (!valid(doc['value'])) return { unusable: `corrupt (the ${kind === 'grid' ? 'grid' : 'app list'} is not whole)` };
-    return { key: doc['key'], value: doc['value'] };
+    if (doc['reads'] !== undefined && !isTreeReads(doc['reads'])) return { unusable: 'corrupt (what discovery read is not whole)' };
+    return { key: doc['key'], value: doc['value'], ...(doc['reads'] !== undefined ? { reads: doc['reads'] } : {}) };
   }
 }
 

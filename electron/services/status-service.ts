@@ -30,6 +30,9 @@ import { canonicalJson } from '../store/canonical-json';
 import { nextTurn } from './event-loop-slices';
 import type { CachedGrid, GridCache, GridCacheKey, GridInputs, GridInputsKey } from './grid-cache';
 import type { HeadDiscovery } from './fleet-service';
+import type { TreeReads } from '../../shared/repo/tree-reads';
+import type { GitRepository } from './git-repo';
+import { inputsAtHead } from './discovery-reads';
 
 const NEVER = 'not refreshed yet: press Refresh to read the clusters';
 
@@ -43,6 +46,8 @@ interface BuiltGrid {
   readonly cacheKey?: GridCacheKey;
   /** What it took from discovery (kept with the grid in the cache, when it has a cache key). */
   readonly inputs?: GridInputs;
+  /** What discovery read of HEAD's tree to make the inputs (kept with them). */
+  readonly reads?: TreeReads;
 }
 
 /** Options of the status service. */
@@ -80,6 +85,9 @@ export class StatusService {
   /** Answers from the grid cache while its key holds (asked once per service, by the first `status()`). */
   private cached: Promise<(() => Promise<FleetStatusPacked | undefined>) | undefined> | undefined;
   private cacheAsked = false;
+  /** HEAD's commit of the last answer, and the one the grid cache was last asked again for after HEAD moved. */
+  private answeredAt: string | undefined;
+  private askedAt: string | undefined;
 
   constructor(
     private readonly session: Session,
@@ -100,14 +108,19 @@ export class StatusService {
       this.cacheAsked = true;
       this.cached = this.fromCache(this.options.gridCache);
     }
-    if (this.cached) {
-      const cached = this.cached;
-      const answer = await (await cached)?.();
-      if (answer) return answer;
-      if (this.cached === cached) this.cached = undefined;
-    }
+    const answer = await this.fromCached();
+    if (answer) return answer;
     const fleet = await this.session.fleet();
-    const discovery = await fleet.discovery();
+    const head = fleet.repo.resolve('HEAD');
+    // HEAD moved since the last answer (a commit, a pull): the cache is asked again, once per HEAD. A commit that
+    // changed nothing discovery read is answered from the app list kept, as in a new process, without discovery.
+    if (this.options.gridCache && head !== undefined && this.answeredAt !== undefined && this.answeredAt !== head && this.askedAt !== head) {
+      this.askedAt = head;
+      this.cached = this.fromCache(this.options.gridCache);
+      const again = await this.fromCached();
+      if (again) return again;
+    }
+    const discovery = await fleet.discovery(head);
     const snapshot = this.session.store().snapshotAt();
     const key = gridKey(fleet.repo.root, discovery.head.sha, snapshot);
     if (this.grid?.key !== key || this.grid.fleet !== discovery.fleet) {
@@ -133,12 +146,23 @@ export class StatusService {
         if (built.cacheKey && this.options.gridCache) this.keep(this.options.gridCache, built.cacheKey, built, unsigned);
       }
     }
+    this.answeredAt = discovery.head.sha;
     return {
       grid: this.packed.grid,
       ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}),
       revision: discovery.head.sha,
       problems: [...built.problems, ...this.failedChecks, ...(this.liveProblem ? [this.liveProblem] : []), ...(signed.problem ? [signed.problem] : [])],
     };
+  }
+
+  /** The answer of the grid cache's grid while its key holds (forgotten from the first call it does not). */
+  private async fromCached(): Promise<FleetStatusPacked | undefined> {
+    const cached = this.cached;
+    if (!cached) return undefined;
+    const answer = await (await cached)?.();
+    if (answer) this.answeredAt = answer.revision;
+    else if (this.cached === cached) this.cached = undefined;
+    return answer;
   }
 
   /**
@@ -154,7 +178,7 @@ export class StatusService {
       const resolve = (revision: string): string | null => fleet.repo.resolve(revision) ?? null;
       const head = fleet.repo.resolve('HEAD');
       if (!head) return undefined;
-      const hit = (await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve)) ?? (await this.fromInputs(cache, root, head, resolve));
+      const hit = (await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve)) ?? (await this.fromInputs(cache, fleet.repo, head, resolve));
       if (!hit) return undefined;
       const { grid: cached } = hit;
       const key = canonicalJson(hit.key);
@@ -188,13 +212,14 @@ export class StatusService {
   }
 
   /**
-   * The grid built from the grid inputs the cache holds for HEAD now (after a new snapshot: no app generated again)
-   * and the store as it is, kept in the cache; undefined when the cache has none for HEAD now.
+   * The grid built from the grid inputs the cache holds for HEAD now (after a new snapshot, or a new commit that
+   * changed nothing discovery read: no app generated again) and the store as it is, kept in the cache; undefined when
+   * the cache has none for HEAD now.
    */
-  private async fromInputs(cache: GridCache, root: string, head: string, resolve: (revision: string) => string | null): Promise<{ readonly key: GridCacheKey; readonly grid: CachedGrid } | undefined> {
-    const found = await cache.inputs({ repo: root, head }, resolve);
+  private async fromInputs(cache: GridCache, repo: GitRepository, head: string, resolve: (revision: string) => string | null): Promise<{ readonly key: GridCacheKey; readonly grid: CachedGrid } | undefined> {
+    const found = await inputsAtHead(cache, repo, head, resolve);
     if (!found) return undefined;
-    const built = this.gridOf(found.inputs, found.key);
+    const built = this.gridOf(found.inputs, found.key, found.reads);
     // The store moved while it was read: the grid is built the usual way.
     if (!built.cacheKey) return undefined;
     const unsigned = packGrid(built.grid);
@@ -204,21 +229,21 @@ export class StatusService {
 
   /** Writes a grid just built to the grid cache, after the answer that built it (see GridCache.putSoon). */
   private keep(cache: GridCache, key: GridCacheKey, built: BuiltGrid, unsigned: PackedGrid): void {
-    cache.putSoon(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs);
+    cache.putSoon(key, { grid: unsigned, revisions: built.revisions, ...(built.recordedAt ? { recordedAt: built.recordedAt } : {}), problems: built.problems }, built.inputs, built.reads);
   }
 
   private async buildGrid(discovery: HeadDiscovery): Promise<BuiltGrid> {
     const fleet = await this.session.fleet();
     const inputs = gridInputs(await fleet.overview(discovery));
     await nextTurn();
-    return this.gridOf(inputs, discovery.revisions ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions } : undefined);
+    return this.gridOf(inputs, discovery.revisions ? { repo: fleet.repo.root, head: discovery.head.sha, revisions: discovery.revisions } : undefined, discovery.reads);
   }
 
   /**
    * The grid of discovery's inputs and the store's latest snapshot. `key`: what the inputs were made from, when that
-   * is all they depend on: the grid's cache key is it with the store's state read.
+   * is all they depend on: the grid's cache key is it with the store's state read. `reads`: what discovery read of HEAD's tree to make them.
    */
-  private gridOf(inputs: GridInputs, key: GridInputsKey | undefined): BuiltGrid {
+  private gridOf(inputs: GridInputs, key: GridInputsKey | undefined, reads?: TreeReads): BuiltGrid {
     const store = this.session.store();
     // The store's state before and after its rows are read: the same, the grid is of that state (its cache key).
     const before = this.options.gridCache && key ? store.generation() : undefined;
@@ -247,7 +272,7 @@ export class StatusService {
     // Apps recorded but no longer generated at HEAD still show what was last seen.
     for (const s of recorded.values()) cells.push(cellOf(s, latest?.snapshot.takenAt));
     const grid = buildGrid(cells, clusters, (app) => meta.get(app) ?? {});
-    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: inputs.problems, ...(cacheKey ? { cacheKey, inputs } : {}) };
+    return { grid, revisions: gridRevisions(grid), ...(latest ? { recordedAt: latest.snapshot.takenAt } : {}), problems: inputs.problems, ...(cacheKey ? { cacheKey, inputs, ...(reads ? { reads } : {}) } : {}) };
   }
 
   /** Reads every app on every cluster (or one app or cluster), records the snapshot, and returns the new grid. */

@@ -1,7 +1,8 @@
 // The Fleet page in Chromium after `flotilla serve` restarts: the first page's grid comes from the grid the last run
 // kept in the data folder, and shows exactly what the grid built afresh showed; a corrupt cache file is said in the
-// server's log, never on the page, and the grid is built as without it.
-import { readdirSync, writeFileSync } from 'node:fs';
+// server's log, never on the page, and the grid is built as without it. After a commit that changes nothing discovery
+// read, the grid comes from the app list kept (no discovery); after one that adds an app, the app is shown.
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { exampleRepo, tempDir } from '../helpers/git-fixtures';
 import type { ServeProcess } from '../helpers/serve';
 import { startServe } from '../helpers/serve';
 import { recordRunning } from '../helpers/signed-fleet';
-import { git } from '../helpers/git-fixtures';
+import { commitAll, git } from '../helpers/git-fixtures';
 
 const cleanups: (() => void)[] = [];
 let repo = '';
@@ -74,5 +75,32 @@ describe('the Fleet page after flotilla serve restarts', () => {
     expect(corrupt.rows).toEqual(built.rows);
     expect(corrupt.serve.log()).toMatch(/fleet grid cache: ignoring .*corrupt/);
     expect(corrupt.body).not.toMatch(/cache/i);
+  });
+
+  it('after a commit that changes only an overlay, shows the grid from the app list kept; after one that adds an app, the app', async () => {
+    await firstLoad('grid-cache-commit-kept');
+    // Marked: a grid built from the kept app list shows the mark among its problems; one built by discovery does not.
+    const cache = path.join(data, 'cache');
+    const apps = path.join(cache, readdirSync(cache).find((f) => f.startsWith('fleet-apps-') && f.endsWith('.json'))!);
+    const doc = JSON.parse(readFileSync(apps, 'utf8')) as { value: { problems: unknown[] } };
+    doc.value.problems.push({ severity: 'warning', message: 'built from the app list kept' });
+    writeFileSync(apps, JSON.stringify(doc));
+    const overlay = path.join(repo, 'apps', 'frontend', 'overlays', 'prod', 'kustomization.yaml');
+    writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('newTag: "1.7.2"', 'newTag: "1.7.3"'));
+    commitAll(repo, 'Promote frontend to 1.7.3 in prod');
+    const promoted = await firstLoad('grid-cache-commit-overlay');
+    expect(promoted.body).toContain('built from the app list kept');
+    expect(promoted.serve.log()).not.toMatch(/grid cache/);
+    rmSync(cache, { recursive: true });
+    const fresh = await firstLoad('grid-cache-commit-fresh');
+    expect(fresh.body).not.toContain('built from the app list kept');
+    expect(promoted.rows).toEqual(fresh.rows);
+
+    cpSync(path.join(repo, 'apps', 'worker'), path.join(repo, 'apps', 'batch'), { recursive: true });
+    commitAll(repo, 'A batch app');
+    const added = await firstLoad('grid-cache-commit-app');
+    expect(added.rows.some((r) => r.includes('batch'))).toBe(true);
+    expect(fresh.rows.some((r) => r.includes('batch'))).toBe(false);
+    expect(added.rows.length).toBeGreaterThan(fresh.rows.length);
   });
 });
