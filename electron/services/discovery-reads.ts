@@ -43,7 +43,9 @@ export async function inputsAtHead(cache: GridCache, repo: GitRepository, head: 
   // $ARGOCD_APP_REVISION (kustomize commonLabels, images), a problem naming the revision. Such inputs are that commit's.
   if (mentionsCommit(found.inputs, found.key.head)) return undefined;
   try {
-    if (changeTouching(found.reads, await repo.treeChanges(found.key.head, head, DIFF_LIMITS))) return undefined;
+    // A file the scan found holds no document it looks for counts only if its new text may (read by its new blob's id).
+    const changes = await repo.treeChanges(found.key.head, head, DIFF_LIMITS);
+    if (changeTouching(found.reads, changes, (c) => (c.objects ? repo.blobText(c.objects[1]) : undefined))) return undefined;
   } catch (err) {
     cache.report(new Error(`the app list of ${found.key.head.slice(0, 12)} is not reused for ${head.slice(0, 12)}: git could not say what changed (${(err instanceof Error ? err.message : String(err)).slice(0, 300)})`));
     return undefined;

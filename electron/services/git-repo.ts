@@ -185,11 +185,18 @@ export class GitRepository {
     const fields = stdout.split('\0');
     const out: TreeChange[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
-      const meta = /^:(\d{6}) (\d{6}) [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/.exec(fields[i]!);
+      const meta = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(fields[i]!);
       if (!meta) throw new Error(`git diff-tree said something unexpected: ${JSON.stringify(fields[i]!.slice(0, 80))}`);
-      out.push({ status: meta[3]!, path: fields[i + 1]!, modes: [meta[1]!, meta[2]!] });
+      out.push({ status: meta[5]!, path: fields[i + 1]!, modes: [meta[1]!, meta[2]!], objects: [meta[3]!, meta[4]!] });
     }
     return out;
+  }
+
+  /** The text of one blob by its object id (read through the long-lived cat-file process); undefined when it is missing or not a blob. */
+  blobText(oid: string): string | undefined {
+    if (!FULL_SHA.test(oid)) return undefined;
+    const [reply] = (this.objects ??= new GitObjectReader(this.root, this.objectLink)).read([oid]);
+    return reply?.kind === 'object' && reply.type === 'blob' ? new TextDecoder().decode(reply.data) : undefined;
   }
 
   /**

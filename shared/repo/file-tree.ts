@@ -24,6 +24,12 @@ export interface FileTree {
   read(path: string): string | undefined;
   /** The file's bytes, or undefined when there is no such file. */
   readBytes(path: string): Uint8Array | undefined;
+  /**
+   * The file's text when `test` matches it, else undefined (also when there is no such file): for a reader that uses
+   * only the files matching a pattern (the scan), so that what it took of the others is only that they did not match.
+   * Optional: `readMatching` gives the same answer from `read` for trees that do not implement it.
+   */
+  readMatching?(path: string, test: RegExp): string | undefined;
   /** The entries of a folder in name order, or undefined when it is not a folder. */
   list(path: string): readonly DirEntry[] | undefined;
   /** Whether the path is a file, a folder, or absent. */
@@ -185,6 +191,19 @@ export function resolveInTree(path: string, linkAt: (path: string) => string | u
     pending = [...target.split('/'), ...pending];
   }
   return done.join('/');
+}
+
+/** The file's text when `test` matches it (see FileTree.readMatching), from the tree's own method or from `read`. */
+export function readMatching(tree: FileTree, path: string, test: RegExp): string | undefined {
+  if (tree.readMatching) return tree.readMatching(path, test);
+  const text = tree.read(path);
+  return text !== undefined && matches(test, text) ? text : undefined;
+}
+
+/** Whether a pattern matches a text, from its start whatever its lastIndex (a global pattern keeps one). */
+export function matches(test: RegExp, text: string): boolean {
+  test.lastIndex = 0;
+  return test.test(text);
 }
 
 /** Every file under `root` (recursively), sorted, as repo-relative paths. */

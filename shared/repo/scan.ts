@@ -5,7 +5,7 @@ import type { Problem } from '../problem';
 import { problem } from '../problem';
 import { isRecord, parseYamlDocuments } from '../yaml/documents';
 import type { FileTree } from './file-tree';
-import { walkFiles } from './file-tree';
+import { readMatching, walkFiles } from './file-tree';
 import { globRoot, matchesAny } from './glob';
 import { dirname } from './paths';
 
@@ -88,8 +88,9 @@ export function scanRepository(tree: FileTree): RepoScan {
     const asAppSet = matchesAny(file, fleet.applicationSets);
     const asPipeline = matchesAny(file, fleet.pipelines);
     if (!asAppSet && !asPipeline) continue;
-    const text = tree.read(file);
-    if (text === undefined || !INTERESTING.test(text)) continue;
+    // Only a file that may hold a document looked for is read for its content (what else is read is only that it does not).
+    const text = readMatching(tree, file, INTERESTING);
+    if (text === undefined) continue;
     if (APP_BEARING.test(text)) appBearingFiles.push(file);
     const chart = chartOf(file);
     // Helm chart templates are Go templates, not YAML: noted when they may render Applications, never parsed.

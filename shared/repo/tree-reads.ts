@@ -6,7 +6,7 @@
 // only slower.
 
 import type { DirEntry, FileTree, LinkResolution } from './file-tree';
-import { resolveInTree } from './file-tree';
+import { matches, resolveInTree } from './file-tree';
 import { dirname, normalizePath } from './paths';
 
 /** What was read of one tree, as sorted repo-relative paths ('' is the root). */
@@ -21,6 +21,19 @@ export interface TreeReads {
   readonly walks: readonly string[];
   /** Whether every folder of the tree was asked for at once (a GitReader's directoriesAt): any path added or removed counts. */
   readonly everyFolder: boolean;
+  /**
+   * Files read only to be found not to match a pattern (FileTree.readMatching), by pattern: a change to one counts
+   * only when its new text matches (or cannot be read). Files also read whole are in `files` alone.
+   */
+  readonly unmatched: readonly UnmatchedReads[];
+}
+
+/** Files a pattern was found not to match. */
+export interface UnmatchedReads {
+  /** The pattern's source and flags. */
+  readonly pattern: string;
+  readonly flags: string;
+  readonly paths: readonly string[];
 }
 
 /** One path that differs between two commits' trees, as `git diff-tree -r -t --raw` says it. */
@@ -30,6 +43,8 @@ export interface TreeChange {
   readonly path: string;
   /** The entry's mode before and after (000000 where absent; 040000 a folder, 120000 a link, 160000 a submodule). */
   readonly modes: readonly [string, string];
+  /** The entry's object ids before and after (all zeros where absent), when git said them. */
+  readonly objects?: readonly [string, string];
 }
 
 const FOLDER = '040000';
@@ -45,6 +60,8 @@ export class TreeReadRecorder {
   private readonly probes = new Set<string>();
   /** Folders listed, each with the names of its sub-folders (not links) as listed. */
   private readonly lists = new Map<string, readonly string[]>();
+  /** Files found not to match a pattern, by the pattern's flags and source. */
+  private readonly unmatched = new Map<string, { readonly pattern: string; readonly flags: string; readonly paths: Set<string> }>();
   private everyFolder = false;
   private readonly wrapped = new Map<FileTree, FileTree>();
 
@@ -87,7 +104,21 @@ export class TreeReadRecorder {
     const lists: string[] = [];
     for (const dir of this.lists.keys()) if (!inWalk(dir)) (isWalked(dir) ? walks : lists).push(dir);
     const probes = [...this.probes].filter((p) => !inWalk(p) && !(this.lists.has(p) && isWalked(p)));
-    return { files: [...this.files].sort(), probes: probes.sort(), lists: lists.sort(), walks: walks.sort(), everyFolder: this.everyFolder };
+    const unmatched = [...this.unmatched.values()]
+      .map((u) => ({ pattern: u.pattern, flags: u.flags, paths: [...u.paths].filter((p) => !this.files.has(p)).sort() }))
+      .filter((u) => u.paths.length > 0)
+      .sort((a, b) => (a.flags + a.pattern).localeCompare(b.flags + b.pattern));
+    return { files: [...this.files].sort(), probes: probes.sort(), lists: lists.sort(), walks: walks.sort(), everyFolder: this.everyFolder, unmatched };
+  }
+
+  private unmatchedOf(test: RegExp): Set<string> {
+    const id = `${test.flags}/${test.source}`;
+    let u = this.unmatched.get(id);
+    if (!u) {
+      u = { pattern: test.source, flags: test.flags, paths: new Set() };
+      this.unmatched.set(id, u);
+    }
+    return u.paths;
   }
 
   private recording(tree: FileTree): FileTree {
@@ -125,6 +156,20 @@ export class TreeReadRecorder {
         note(this.files, path);
         return tree.readBytes(path);
       },
+      readMatching: (path: string, test: RegExp): string | undefined => {
+        const text = tree.read(path);
+        // A file that matches, or is absent, is read as any other; one that does not is noted with the pattern.
+        if (text === undefined || matches(test, text)) {
+          note(this.files, path);
+          return text;
+        }
+        const p = normalizePath(path);
+        const real = p === undefined ? undefined : realPath(tree, p);
+        // Read through a link: the link's own change counts anyway; the path it leads to is noted as read whole.
+        if (p === undefined || real !== p) note(this.files, path);
+        else this.unmatchedOf(test).add(p);
+        return undefined;
+      },
       list: (path: string): readonly DirEntry[] | undefined => {
         const entries = tree.list(path);
         listed(path, entries);
@@ -161,13 +206,25 @@ function realPath(tree: FileTree, p: string): string | undefined {
 }
 
 /**
- * The first change that touches what was read, or undefined when none does: a file read that was modified; a path
- * added, removed or changed in type that was read, looked for or listed, or that sits in a listed folder or under a
- * walked one; any path added or removed once every folder was asked for; and any link or submodule changed
- * (conservatively: a link can lead a read anywhere).
+ * The first change that touches what was read, or undefined when none does: a file read that was modified; a file
+ * found not to match a pattern that was modified and whose new text matches it, or cannot be read (`textAfter`: the
+ * changed file's new text, by its new object id); a path added, removed or changed in type that was read, looked for
+ * or listed, or that sits in a listed folder or under a walked one; any path added or removed once every folder was
+ * asked for; and any link or submodule changed (conservatively: a link can lead a read anywhere).
  */
-export function changeTouching(reads: TreeReads, changes: readonly TreeChange[]): TreeChange | undefined {
-  const files = new Set(reads.files);
+export function changeTouching(reads: TreeReads, changes: readonly TreeChange[], textAfter?: (change: TreeChange) => string | undefined): TreeChange | undefined {
+  const unmatched = new Map<string, RegExp[]>();
+  for (const u of reads.unmatched) {
+    const test = new RegExp(u.pattern, u.flags);
+    for (const p of u.paths) unmatched.set(p, [...(unmatched.get(p) ?? []), test]);
+  }
+  /** Whether a modified file found not to match may match now. */
+  const mayMatchNow = (c: TreeChange, tests: readonly RegExp[]): boolean => {
+    const text = textAfter?.(c);
+    return text === undefined || tests.some((t) => matches(t, text));
+  };
+  const whole = new Set(reads.files);
+  const files = new Set([...reads.files, ...unmatched.keys()]);
   const probes = new Set(reads.probes);
   const lists = new Set(reads.lists);
   const walks = new Set(reads.walks);
@@ -183,7 +240,9 @@ export function changeTouching(reads: TreeReads, changes: readonly TreeChange[])
     if (c.status === 'M') {
       // A folder whose content changed: the entries under it say what.
       if (before === FOLDER && after === FOLDER) return false;
-      return before === FOLDER || after === FOLDER || files.has(c.path);
+      if (before === FOLDER || after === FOLDER) return true;
+      const tests = unmatched.get(c.path);
+      return tests && !whole.has(c.path) ? mayMatchNow(c, tests) : files.has(c.path);
     }
     if (c.status !== 'A' && c.status !== 'D') return true;
     return reads.everyFolder || files.has(c.path) || probes.has(c.path) || lists.has(c.path) || lists.has(dirname(c.path)) || underWalk(c.path);
@@ -195,5 +254,18 @@ export function isTreeReads(v: unknown): v is TreeReads {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   const paths = (x: unknown): boolean => Array.isArray(x) && x.every((p) => typeof p === 'string');
-  return paths(r['files']) && paths(r['probes']) && paths(r['lists']) && paths(r['walks']) && typeof r['everyFolder'] === 'boolean';
+  const unmatched = (x: unknown): boolean =>
+    Array.isArray(x) &&
+    x.every((u) => {
+      if (typeof u !== 'object' || u === null) return false;
+      const { pattern, flags, paths: ps } = u as Record<string, unknown>;
+      if (typeof pattern !== 'string' || typeof flags !== 'string' || !paths(ps)) return false;
+      try {
+        new RegExp(pattern, flags);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return paths(r['files']) && paths(r['probes']) && paths(r['lists']) && paths(r['walks']) && typeof r['everyFolder'] === 'boolean' && unmatched(r['unmatched']);
 }

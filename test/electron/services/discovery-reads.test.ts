@@ -205,6 +205,24 @@ describe('grid inputs kept across a commit', () => {
     expect(appsOf(moved.view)).toContain('svc-memcache');
   });
 
+  it("with the fleet file's default globs (every YAML file scanned): reused after an overlay's promotion, not after a file that now holds an Application", async () => {
+    edit('flotilla.yaml', (t) => t.replace('  applicationSets: [appsets/*.yaml, applications/*.yaml]\n  pipelines: [pipeline.yaml]\n', ''));
+    commitAll(repo, 'Scan every file');
+    const data = await keptAtHead();
+    const before = appsOf((await firstStatus(data, { cache: false })).view);
+    edit('apps/web/overlays/prod/kustomization.yaml', (t) => t.replace('newTag: 1.0.0', 'newTag: 1.0.1'));
+    commitAll(repo, 'Promote web to 1.0.1 in prod');
+    const promoted = await afterCommit(data);
+    expect(promoted.discoveries).toBe(0);
+    expect(appsOf(promoted.view)).toEqual(before);
+    // The scan found nothing in this file before; now it holds an Application, which is an app of the fleet.
+    edit('apps/api/overlays/dev/kustomization.yaml', (t) => `${t}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: sneaky, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: '${URL}', targetRevision: HEAD, path: apps/api/base}\n  destination: {name: dev, namespace: sneaky}\n`);
+    commitAll(repo, 'An Application inside an overlay');
+    const found = await afterCommit(data);
+    expect(found.discoveries).toBe(1);
+    expect(appsOf(found.view)).toContain('sneaky');
+  });
+
   it('reflect an app folder added under a git directories generator', async () => {
     const data = await keptAtHead();
     writeFiles(repo, { 'apps/shop/base/kustomization.yaml': 'resources: []\n', 'apps/shop/overlays/dev/kustomization.yaml': overlay('shop', 'dev') });

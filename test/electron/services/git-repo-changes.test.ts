@@ -35,7 +35,7 @@ afterAll(() => {
 describe('the changes between two commits', () => {
   it('lists each path added, deleted or modified, folders included, with its modes', async () => {
     const changes = await repo.treeChanges(first, second, LIMITS);
-    expect([...changes].sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual([
+    expect([...changes].sort((a, b) => (a.path < b.path ? -1 : 1)).map(({ objects: _objects, ...c }) => c)).toEqual([
       { status: 'M', path: 'apps', modes: ['040000', '040000'] },
       { status: 'D', path: 'apps/api', modes: ['040000', '000000'] },
       { status: 'D', path: 'apps/api/kustomization.yaml', modes: ['100644', '000000'] },
@@ -45,6 +45,15 @@ describe('the changes between two commits', () => {
       { status: 'M', path: 'flotilla.yaml', modes: ['100644', '100644'] },
     ]);
     expect(await repo.treeChanges(second, second, LIMITS)).toEqual([]);
+    // Each entry's object ids before and after: a modified file's new text is read by its new blob's id.
+    const fleet = changes.find((c) => c.path === 'flotilla.yaml')!;
+    expect(fleet.objects).toEqual([git(dir, 'rev-parse', `${first}:flotilla.yaml`).trim(), git(dir, 'rev-parse', `${second}:flotilla.yaml`).trim()]);
+    expect(repo.blobText(fleet.objects![1])).toBe('a2\n');
+    expect(changes.find((c) => c.path === 'apps/shop/kustomization.yaml')!.objects![0]).toBe('0'.repeat(40));
+    // A tree's id, an absent id or anything else is no blob's text.
+    expect(repo.blobText(changes.find((c) => c.path === 'apps/shop')!.objects![1])).toBeUndefined();
+    expect(repo.blobText('0'.repeat(40))).toBeUndefined();
+    expect(repo.blobText('HEAD')).toBeUndefined();
   });
 
   it('fails for a commit git does not have, for what is not a commit id, and past its bound of output', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryFileTree, walkFiles } from '../../../shared/repo/file-tree';
 import type { TreeChange, TreeReads } from '../../../shared/repo/tree-reads';
 import { TreeReadRecorder, changeTouching, isTreeReads } from '../../../shared/repo/tree-reads';
+import { scanRepository } from '../../../shared/repo/scan';
 
 function fleetTree(): MemoryFileTree {
   return new MemoryFileTree({
@@ -18,7 +19,7 @@ function fleetTree(): MemoryFileTree {
 
 const blob = (status: string, path: string): TreeChange => ({ status, path, modes: status === 'A' ? ['000000', '100644'] : status === 'D' ? ['100644', '000000'] : ['100644', '100644'] });
 const folder = (status: string, path: string): TreeChange => ({ status, path, modes: status === 'A' ? ['000000', '040000'] : status === 'D' ? ['040000', '000000'] : ['040000', '040000'] });
-const none: TreeReads = { files: [], probes: [], lists: [], walks: [], everyFolder: false };
+const none: TreeReads = { files: [], probes: [], lists: [], walks: [], everyFolder: false, unmatched: [] };
 
 describe('recording what is read of a tree', () => {
   it('records files read (absent ones too), kinds asked, folders listed, and answers as the tree does', () => {
@@ -42,6 +43,7 @@ describe('recording what is read of a tree', () => {
       lists: ['apps'],
       walks: ['nowhere'],
       everyFolder: false,
+      unmatched: [],
     });
     expect(isTreeReads(r)).toBe(true);
     rec.readEveryFolder();
@@ -88,6 +90,7 @@ describe('whether a change touches what was read', () => {
     lists: ['', 'apps', 'config'],
     walks: ['appsets'],
     everyFolder: false,
+    unmatched: [],
   };
 
   it('leaves out a change to a file nothing read, and the folders above it', () => {
@@ -131,5 +134,58 @@ describe('whether a change touches what was read', () => {
     expect(isTreeReads({ ...none, files: [1] })).toBe(false);
     expect(isTreeReads({ ...none, everyFolder: undefined })).toBe(false);
     expect(isTreeReads(null)).toBe(false);
+  });
+});
+
+describe('files read only to be found not to match a pattern', () => {
+  const APP = /\bkind:\s*Application\b/;
+  const change = (path: string, after: string): TreeChange => ({ status: 'M', path, modes: ['100644', '100644'], objects: ['1'.repeat(40), after] });
+
+  it('are kept apart from files read whole, by pattern, and answer as the tree does', () => {
+    const rec = new TreeReadRecorder();
+    const t = rec.wrap(fleetTree());
+    expect(t.readMatching!('appsets/apps.yaml', /kind: ApplicationSet/)).toBe('kind: ApplicationSet');
+    expect(t.readMatching!('apps/a/overlays/dev/kustomization.yaml', APP)).toBeUndefined();
+    expect(t.readMatching!('apps/b/overlays/dev/kustomization.yaml', APP)).toBeUndefined();
+    expect(t.readMatching!('apps/missing.yaml', APP)).toBeUndefined();
+    // Read whole by another reader as well: a file read whole.
+    t.read('apps/b/overlays/dev/kustomization.yaml');
+    const r = rec.reads();
+    expect(r.files).toEqual(['apps/b/overlays/dev/kustomization.yaml', 'apps/missing.yaml', 'appsets/apps.yaml']);
+    expect(r.unmatched).toEqual([{ pattern: APP.source, flags: '', paths: ['apps/a/overlays/dev/kustomization.yaml'] }]);
+    expect(isTreeReads(r)).toBe(true);
+    expect(isTreeReads({ ...r, unmatched: [{ pattern: '(', flags: '', paths: [] }] })).toBe(false);
+  });
+
+  it('count as touched only when modified to match, or when the new text cannot be read', () => {
+    const reads: TreeReads = { ...none, files: ['appsets/apps.yaml'], unmatched: [{ pattern: APP.source, flags: APP.flags, paths: ['apps/a/k.yaml'] }] };
+    const texts = new Map([['a'.repeat(40), 'images:\n  - name: web\n    newTag: 1.2.4\n'], ['b'.repeat(40), 'kind: Application\n']]);
+    const after = (c: TreeChange): string | undefined => texts.get(c.objects![1]);
+    expect(changeTouching(reads, [change('apps/a/k.yaml', 'a'.repeat(40))], after)).toBeUndefined();
+    expect(changeTouching(reads, [change('apps/a/k.yaml', 'b'.repeat(40))], after)).toBeDefined();
+    expect(changeTouching(reads, [change('apps/a/k.yaml', 'c'.repeat(40))], after)).toBeDefined();
+    // Without a way to read the new text, a change to such a file counts.
+    expect(changeTouching(reads, [change('apps/a/k.yaml', 'a'.repeat(40))])).toBeDefined();
+    // Added or deleted: counted as a file read.
+    expect(changeTouching(reads, [blob('D', 'apps/a/k.yaml')], after)).toBeDefined();
+    // A file read whole counts whatever its new text.
+    expect(changeTouching(reads, [change('appsets/apps.yaml', 'a'.repeat(40))], after)).toBeDefined();
+  });
+
+  it('the scan reads a file it finds nothing in that way, so the promotion of an overlay touches nothing it read', () => {
+    const tree = new MemoryFileTree({
+      'flotilla.yaml': 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata:\n  name: f\nspec: {}\n',
+      'appsets/apps.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\nspec:\n  generators: []\n  template: {}\n',
+      'apps/web/overlays/prod/kustomization.yaml': 'images:\n  - name: web\n    newTag: 1.2.3\n',
+    });
+    const rec = new TreeReadRecorder();
+    scanRepository(rec.wrap(tree));
+    const r = rec.reads();
+    expect(r.files).toContain('appsets/apps.yaml');
+    expect(r.files).not.toContain('apps/web/overlays/prod/kustomization.yaml');
+    expect(r.unmatched.flatMap((u) => u.paths)).toContain('apps/web/overlays/prod/kustomization.yaml');
+    const promoted = (c: TreeChange): string | undefined => (c.objects![1] === 'a'.repeat(40) ? 'images:\n  - name: web\n    newTag: 1.2.4\n' : undefined);
+    expect(changeTouching(r, [change('apps/web/overlays/prod/kustomization.yaml', 'a'.repeat(40))], promoted)).toBeUndefined();
+    expect(changeTouching(r, [change('appsets/apps.yaml', 'a'.repeat(40))], promoted)).toBeDefined();
   });
 });
