@@ -27,16 +27,50 @@ function pathItems(v: unknown): PathItem[] | undefined {
 }
 
 const dirCache = new WeakMap<FileTree, Map<number, readonly string[]>>();
-const fileCache = new WeakMap<FileTree, readonly string[]>();
+const fileCache = new WeakMap<FileTree, Map<string, readonly string[]>>();
 
-/** Every file of a tree, sorted; computed once per tree object. */
-function treeFiles(tree: FileTree): readonly string[] {
-  let files = fileCache.get(tree);
+/** Every file of a tree under a folder ('' the whole tree), as walkFiles lists them; computed once per tree object and folder. */
+function treeFiles(tree: FileTree, root = ''): readonly string[] {
+  let byRoot = fileCache.get(tree);
+  if (!byRoot) {
+    byRoot = new Map();
+    fileCache.set(tree, byRoot);
+  }
+  let files = byRoot.get(root);
   if (!files) {
-    files = walkFiles(tree);
-    fileCache.set(tree, files);
+    files = walkFiles(tree, root);
+    byRoot.set(root, files);
   }
   return files;
+}
+
+/**
+ * The folder under which every file a git files pattern can match lies ('' for the whole tree), in either matching
+ * mode: the segments before the first one with a wildcard (`* ? [ { \`); a pattern without one matches its path or
+ * anything under it as a folder, so its own folder.
+ */
+export function filesPatternRoot(pattern: string): string {
+  const segments = pattern.replace(/^\.?\//, '').replace(/^\/+/, '').split('/');
+  const wild = segments.findIndex((s) => /[*?[{\\]/.test(s));
+  const fixed = wild < 0 ? segments.slice(0, -1) : segments.slice(0, wild);
+  return fixed.some((s) => s === '' || s === '.' || s === '..') ? '' : fixed.join('/');
+}
+
+/**
+ * The files the include patterns can match: those under each pattern's root folder (the whole walk as soon as one
+ * root is the tree's, or passes through a link: the whole walk does not follow links into folders). Which of them
+ * match is for the patterns to say; only the walk is narrowed, so a file added elsewhere is never read as a change.
+ */
+function candidateFiles(tree: FileTree, includes: readonly string[]): readonly string[] {
+  const roots = [...new Set(includes.map(filesPatternRoot))].sort();
+  const throughLink = (root: string): boolean => {
+    for (let p = root; p !== ''; p = dirname(p)) if (tree.readLink?.(p) !== undefined) return true;
+    return false;
+  };
+  if (roots.length === 0 || roots.includes('') || roots.some(throughLink)) return treeFiles(tree);
+  // A root inside another is walked with it.
+  const outer = roots.filter((r) => !roots.some((o) => o !== r && r.startsWith(`${o}/`)));
+  return outer.flatMap((r) => (tree.kind(r) === 'dir' ? treeFiles(tree, r) : []));
 }
 
 /**
@@ -319,7 +353,8 @@ export const gitGenerator: GeneratorFn = (gen, info, ctx): GenerateResult => {
     let all: readonly string[];
     try {
       tree = openTree(ctx, repoURL, revision);
-      all = treeFiles(tree);
+      // The files chosen are sorted below: any set holding every match will do.
+      all = candidateFiles(tree, files.filter((f) => !f.exclude).map((f) => f.path));
     } catch (err) {
       return { params, issues: [issue(`${WRAP}${errorText(err)}`, PATH, at)] };
     }

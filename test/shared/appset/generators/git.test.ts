@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppSetContext } from '../../../../shared/appset/engine';
-import { gitDirectories, gitGenerator, parseGitFile } from '../../../../shared/appset/generators/git';
+import { filesPatternRoot, gitDirectories, gitGenerator, parseGitFile } from '../../../../shared/appset/generators/git';
+import { TreeReadRecorder } from '../../../../shared/repo/tree-reads';
 import { MemoryFileTree } from '../../../../shared/repo/file-tree';
 
 const info = { name: 'set', goTemplate: false };
@@ -31,6 +32,28 @@ describe('git generator', () => {
     // A character class might match '/' in Go's path.Match: such a pattern still sees every folder.
     expect(paths([{ path: 'apps/a/[o]verlays/dev' }])).toEqual(['apps/a/overlays/dev']);
     expect(paths([{ path: 'lib/*/y/z' }])).toEqual(['lib/x/y/z']);
+  });
+
+  it('finds the files of a files pattern by walking only the folder every match lies under', () => {
+    expect(['config/*.json', './config/a/**/b.json', '/config/x.json', 'config/', 'config', 'c*/x.json', 'config/[ab]/x.json', 'a/b{c,d}/x', 'a/\\*/x', '../x/*.json', 'a//b/*.json'].map(filesPatternRoot)).toEqual(['config', 'config/a', 'config', 'config', '', '', 'config', 'a', 'a', '', '']);
+    const files = { 'config/a.json': '{"n": "a"}', 'config/deep/b.json': '{"n": "b"}', 'other/c.json': '{"n": "c"}', 'README.md': '' };
+    const params = (tree: MemoryFileTree, paths: string[], rec?: TreeReadRecorder): unknown[] => {
+      const ctx: AppSetContext = { clusters: [], git: { treeAt: () => (rec ? rec.wrap(tree) : tree) } };
+      return gitGenerator({ repoURL: 'https://x/r.git', files: paths.map((path) => ({ path })) }, info, ctx).params.map((p) => p.params['n']);
+    };
+    const rec = new TreeReadRecorder();
+    // Git's pathspec: `*` also crosses '/'.
+    expect(params(new MemoryFileTree(files), ['config/*.json'], rec)).toEqual(['a', 'b']);
+    expect(rec.reads().walks).toEqual(['config']);
+    expect(rec.reads().lists).toEqual([]);
+    // Roots in several places, one inside another: the same files as a walk of the whole tree would choose.
+    expect(params(new MemoryFileTree(files), ['config/deep/*.json', 'other/*.json', 'config/a.json'])).toEqual(['a', 'b', 'c']);
+    expect(params(new MemoryFileTree(files), ['*/*.json'])).toEqual(['a', 'b', 'c']);
+    // A root reached through a link: the whole walk does not follow links into folders, so neither does this.
+    const linked = new MemoryFileTree({ 'real/a.json': '{"n": "a"}' });
+    linked.setLink('config', 'real');
+    expect(params(linked, ['config/*.json'])).toEqual([]);
+    expect(params(linked, ['real/*.json'])).toEqual(['a']);
   });
 
   it("prefers the reader's directory listing and still drops dot-folders from it", () => {
