@@ -124,9 +124,13 @@ export function prepareStatements(db: Database.Database) {
     ),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
+    latestSnapshotId: db.prepare(`SELECT MAX(id) FROM snapshots`).pluck(true),
+    // At the latest snapshot, each app × cluster's latest observation is the state in effect (fleet-store.ts, inEffect).
+    fleetLatest: db.prepare(`SELECT ${FLEET_COLUMNS} FROM app_clusters ac JOIN observations o ON o.id = ac.latest_observation ORDER BY ac.id`),
     fleetAtSnapshot: db.prepare(
       `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
-       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)`,
+       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)
+       ORDER BY ac.id`,
     ),
     appClusterAtSnapshot: db.prepare(
       `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
