@@ -2,7 +2,8 @@
 // drift reports over 20,000 resources with 500 drifted in each format, and the fleet page's data; then a refresh of
 // 10,000 apps × 3 clusters (30,000 app × clusters, 150,000 resources, shaped as `flotilla refresh` gives it: most
 // apps Missing, their statuses carrying whole objects as changes and diffs) recorded into a new store and again
-// unchanged. Recording also reports its CPU time: on a shared, loaded machine the wall time includes waiting for a core.
+// unchanged, and the Fleet page's data read from it before and after the grid read. Recording also reports its CPU
+// time: on a shared, loaded machine the wall time includes waiting for a core.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -12,14 +13,17 @@ import { FleetStore } from '../electron/store/fleet-store';
 import { buildDriftReport, DRIFT_REPORT_FORMATS, renderDriftReport } from '../shared/report/index';
 import { refreshComparison } from '../test/electron/store/refresh-fleet';
 import { syntheticSnapshot } from '../test/electron/store/synthetic-fleet';
-import type { BenchResult } from './types';
-import { median, sample, stats } from './types';
+import { FleetAtOracle } from '../test/electron/store/fleet-at-oracle';
+import type { BenchResult, Samples } from './types';
+import { cpuNow, median, sample, stats } from './types';
 
 const SHAPE = { apps: 50, clusters: 10, resourcesPerApp: 40 } as const; // 20,000 resources, 500 app × clusters
 const RUNS = 5;
 // What a refresh of 10,000 apps × 3 clusters records (bench/fleet-refresh.bench.ts, without the clusters).
 const REFRESH_SHAPE = { apps: 10_000, clusters: 3 } as const;
 const REFRESH_RUNS = Number(process.env.STORE_BENCH_REFRESH_RUNS ?? 3);
+// Interleaved pairs (before, after) of the Fleet page's read at 10,000 × 3.
+const GRID_PAIRS = Number(process.env.STORE_BENCH_GRID_PAIRS ?? 9);
 
 function size(f: string): number {
   try {
@@ -163,6 +167,7 @@ function refreshRecord(dir: string): BenchResult[] {
   }
   const again: number[] = [];
   const againCpu: number[] = [];
+  let grid: BenchResult[];
   const file = path.join(dir, 'refresh.db');
   const store = FleetStore.open(file);
   try {
@@ -177,6 +182,7 @@ function refreshRecord(dir: string): BenchResult[] {
         againCpu.push(cpu);
       }
     }
+    grid = fleetGridRead(store, file, label);
   } finally {
     store.close();
     rmSync(file, { force: true });
@@ -184,5 +190,51 @@ function refreshRecord(dir: string): BenchResult[] {
   return [
     { name: `record snapshot (refresh of ${label}, new store)`, ...stats(record, recordCpu), extra: { appClusters: comparison.rows.length, storeMB, goal_cpu_ms: Math.round((resources / 20_000) * 1000) } },
     { name: `re-record unchanged snapshot (refresh of ${label})`, ...stats(again, againCpu), extra: { goal_cpu_ms: Math.round((resources / 20_000) * 200) } },
+    ...grid,
   ];
+}
+
+/**
+ * The Fleet page's data at the latest snapshot of the refresh store (store already open): `fleetAt()` beside the read
+ * it replaced (a correlated search per app × cluster, objects, three localeCompares per comparison:
+ * test/electron/store/fleet-at-oracle.ts), in interleaved pairs whose order alternates, after one warm-up of each.
+ * Their answers are checked equal first.
+ */
+function fleetGridRead(store: FleetStore, file: string, label: string): BenchResult[] {
+  const oracle = new FleetAtOracle(file);
+  try {
+    const now = JSON.stringify(store.fleetAt());
+    if (now !== JSON.stringify(oracle.fleetAt())) throw new Error('fleetAt() differs from the read it replaced');
+    const rows = store.fleetAt()!.appClusters.length;
+    const timed = (fn: () => unknown): [number, number] => {
+      const c = cpuNow();
+      const t = performance.now();
+      fn();
+      return [performance.now() - t, cpuNow() - c];
+    };
+    const before: Samples = [];
+    const after: Samples = [];
+    before.cpu = [];
+    after.cpu = [];
+    for (let i = 0; i <= GRID_PAIRS; i++) {
+      const pair: [Samples, () => unknown][] = [
+        [before, () => oracle.fleetAt()],
+        [after, () => store.fleetAt()],
+      ];
+      if (i % 2) pair.reverse();
+      for (const [samples, fn] of pair) {
+        const [ms, cpu] = timed(fn);
+        if (i > 0) {
+          samples.push(ms);
+          samples.cpu!.push(cpu);
+        }
+      }
+    }
+    return [
+      { name: `fleet page data, before: correlated search, objects, localeCompare sort (${label}, store open)`, ...stats(before), extra: { appClusters: rows } },
+      { name: `fleet page data, after: latest by primary key, arrays, ranked sort (${label}, store open)`, ...stats(after), extra: { appClusters: rows } },
+    ];
+  } finally {
+    oracle.close();
+  }
 }

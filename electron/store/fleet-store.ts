@@ -64,12 +64,19 @@ import {
 } from './rows';
 import type { LatestSeen } from './rows';
 import { SnapshotRecorder } from './snapshot-recorder';
+import type { GridStatements } from './fleet-grid';
+import { gridRowSince, gridSummaries, prepareGridStatements } from './fleet-grid';
+import type { GridNames } from './grid-order';
+import { sortInGridOrder } from './grid-order';
 
 export type { TimeInput } from './rows';
+
+const fleetRowNames: GridNames<FleetRow> = { environment: (r) => r.environment ?? '', cluster: (r) => r.cluster, app: (r) => r.app, id: (r) => r.app_cluster_id };
 
 /** SQLite-backed history of the fleet: snapshots, observations, manifests and events. Open one per data folder. */
 export class FleetStore {
   private readonly s: Statements;
+  private readonly grid: GridStatements;
   private readonly recorder: SnapshotRecorder;
   private closed = false;
 
@@ -79,6 +86,7 @@ export class FleetStore {
     private readonly db: Database.Database,
   ) {
     this.s = prepareStatements(db);
+    this.grid = prepareGridStatements(db);
     this.recorder = new SnapshotRecorder(this.s, file);
   }
 
@@ -169,8 +177,7 @@ export class FleetStore {
     return this.read(() => {
       const snap = this.snapshotRowAt(at);
       if (!snap) return undefined;
-      const { rows, offsets, unreachable } = this.rowsAt(snap);
-      return { snapshot: toSnapshotRef(snap), appClusters: rows.map((r) => toSummary(r, snap.taken_at + (offsets.get(r.app_cluster_id) ?? 0), unreachable.get(r.app_cluster_id))) };
+      return { snapshot: toSnapshotRef(snap), appClusters: gridSummaries(this.inEffect(snap, this.grid.latest, this.grid.atSnapshot, gridRowSince), snap) };
     });
   }
 
@@ -341,12 +348,29 @@ export class FleetStore {
     return this.read(() => (at === undefined ? this.s.latestSnapshot.get() : this.s.snapshotAtTime.get(toMs(at, 'at'))) as SnapshotRow | undefined);
   }
 
-  /** The state in effect of every app × cluster a snapshot saw. */
+  /** The state in effect of every app × cluster a snapshot saw, in the fleet grid's order. */
   private rowsAt(snap: SnapshotRow): { rows: FleetRow[]; offsets: Map<number, number>; unreachable: Map<number, string> } {
     const offsets = new Map<number, number>(JSON.parse(snap.seen) as [number, number][]);
-    const rows = (this.s.fleetAtSnapshot.all({ snap: snap.id }) as FleetRow[]).filter((r) => offsets.has(r.app_cluster_id));
-    rows.sort((a, b) => (a.environment ?? '').localeCompare(b.environment ?? '') || a.cluster.localeCompare(b.cluster) || a.app.localeCompare(b.app));
+    const rows = this.inEffect(snap, this.s.fleetLatest, this.s.fleetAtSnapshot, (r: FleetRow) => r.since_snapshot).filter((r) => offsets.has(r.app_cluster_id));
+    sortInGridOrder(rows, fleetRowNames);
     return { rows, offsets, unreachable: unreachableOf(snap) };
+  }
+
+  /**
+   * Every app × cluster's state in effect at a snapshot (including those the snapshot did not see). At the latest
+   * snapshot that is each app × cluster's latest observation, read by primary key: the recorder writes a state only
+   * into the snapshot it is recording (the newest) and points `latest_observation` at it; a refresh that finds nothing
+   * new, a partial refresh, an unreachable cluster or an app left out write none, so the latest stays in effect; and
+   * compaction never deletes a latest observation. A latest observation recorded at a later snapshot than this one
+   * (compaction deleted the newest snapshot, whose time was earlier than another's) falls back to the search by
+   * snapshot, as does any older snapshot.
+   */
+  private inEffect<R>(snap: SnapshotRow, latest: Database.Statement, atSnapshot: Database.Statement, since: (row: R) => number): R[] {
+    if (snap.id === this.s.latestSnapshotId.get()) {
+      const rows = latest.all() as R[];
+      if (rows.every((r) => since(r) <= snap.id)) return rows;
+    }
+    return atSnapshot.all({ snap: snap.id }) as R[];
   }
 
   private rowAt(snap: SnapshotRow, app: string, cluster: string): { row: FleetRow; offset: number } | undefined {

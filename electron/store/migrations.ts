@@ -153,6 +153,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE observations ADD COLUMN controller TEXT;
     `,
   },
+  {
+    version: 8,
+    description: 'observations.fingerprint_version: which fingerprint an observation carries, so a cheaper one can replace it',
+    sql: `
+      -- 2: every observation recorded before this migration; 3: a change equal to the resource's desired object is
+      -- fingerprinted as a reference to it (fingerprint.ts). A version 2 observation found unchanged gets its version 3
+      -- fingerprint in place.
+      ALTER TABLE observations ADD COLUMN fingerprint_version INTEGER NOT NULL DEFAULT 2;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,15 +1,11 @@
 // What the store is given, made ready to keep: statuses matched with their manifests, Secret values masked and
-// scrubbed from free text, records checked, and the fingerprint that tells an unchanged app × cluster apart.
+// scrubbed from free text, records checked. (The fingerprint that tells an unchanged app × cluster apart: fingerprint.ts.)
 
 import { isSecret, LAST_APPLIED_ANNOTATION } from '../../shared/diff/normalize';
 import { maskSecret, SECRET_MASK } from '../../shared/diff/secret';
 import type { KubeObject, ResourceKey, ResourceStatus } from '../../shared/model/status';
 import { HEALTH_ORDER } from '../../shared/model/status';
-import { sha256, sha256Hex } from './canonical-json';
 import type { AppClusterRecord, ResourceManifests } from './types';
-
-/** Bumped when what goes into a fingerprint changes, so old fingerprints never match new input. */
-const FINGERPRINT_VERSION = 'fp2';
 
 /** A resource after masking, ready to fingerprint and store. */
 export interface PreparedResource {
@@ -71,34 +67,10 @@ export function invalidRecord(record: AppClusterRecord): string | undefined {
   if (!st.health || !HEALTH_STATUSES.has(st.health.status) || typeof st.health.message !== 'string') return `health "${String(st.health?.status)}" is not one of ${HEALTH_ORDER.join(', ')} with a message`;
   if (!Array.isArray(st.resources)) return 'expected a list of resources';
   for (const r of st.resources) {
-    if (!r || typeof r.kind !== 'string' || typeof r.name !== 'string' || typeof r.namespace !== 'string' || typeof r.group !== 'string') return 'a resource lacks its group, kind, namespace or name';
+    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.kind !== 'string' || typeof r.name !== 'string' || typeof r.namespace !== 'string' || typeof r.group !== 'string') return 'a resource lacks its group, kind, namespace or name';
     if (!SYNC_STATUSES.has(r.sync)) return `resource ${r.kind}/${r.name}: sync status "${String(r.sync)}" is not Synced, OutOfSync or Unknown`;
   }
   return undefined;
-}
-
-/**
- * The fingerprint of an app × cluster's recorded input (all masked): when it matches the latest observation's, the
- * refresh found nothing new. A live object with a uid and resourceVersion is fingerprinted by those alone (the API
- * server changes resourceVersion on every write), which keeps re-recording an unchanged fleet cheap.
- *
- * It is the sha256 of the JSON of [version, the status's own fields, then per resource its status, desired object
- * and live object (or live version)]. Stores keep these: the text must never change for the same input without
- * bumping FINGERPRINT_VERSION.
- */
-export function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
-  const parts = fingerprintHead(record);
-  for (const p of prepared) parts.push(p.status, p.desired ?? null, p.liveVersion ?? p.live ?? null);
-  return sha256(JSON.stringify(parts));
-}
-
-/** The fingerprint's leading parts: the version and the app × cluster's own fields. */
-function fingerprintHead(record: AppClusterRecord): unknown[] {
-  const st = record.status;
-  const parts: unknown[] = [FINGERPRINT_VERSION, record.environment ?? null, st.revision, st.sync, st.health.status, st.health.message, st.error ?? null, st.version ?? null, st.runningVersion ?? null];
-  // Only when present, so the fingerprints of apps no controller speaks for stay as they were.
-  if (st.controller) parts.push({ controller: st.controller });
-  return parts;
 }
 
 /**
@@ -111,44 +83,8 @@ export function needsMasking(record: AppClusterRecord): boolean {
   return false;
 }
 
-/**
- * The fingerprint of a record as hex, to tell whether it changed: the same digest as `fingerprintOf(record,
- * prepareResources(record))`, without preparing (copying) its resources when it holds no Secret.
- */
-export function recordFingerprint(record: AppClusterRecord): string {
-  if (needsMasking(record)) return fingerprintOf(record, prepareResources(record)).toString('hex');
-  const manifests = new Map<string, ResourceManifests>();
-  for (const m of record.manifests ?? []) manifests.set(keyOf(m), m);
-  const parts = fingerprintHead(record);
-  const used = new Set<string>();
-  let matched = 0;
-  for (const r of record.status.resources) {
-    const key = keyOf(r);
-    const m = manifests.get(key);
-    if (m && !used.has(key)) matched++;
-    used.add(key);
-    parts.push(r, m?.desired ? m.desired : null, liveFingerprint(m?.live));
-  }
-  if (matched < manifests.size) {
-    // Manifests the status does not list, in their order, as prepareResources adds them.
-    for (const m of record.manifests ?? []) {
-      const key = keyOf(m);
-      if (used.has(key)) continue;
-      used.add(key);
-      const found = manifests.get(key)!;
-      parts.push(unlistedStatus(m), found.desired ? found.desired : null, liveFingerprint(found.live));
-    }
-  }
-  return sha256Hex(JSON.stringify(parts));
-}
-
-/** A live object's part of the fingerprint: its `uid@resourceVersion` when it has both, else the object as stored. */
-function liveFingerprint(live: KubeObject | undefined): unknown {
-  if (!live) return null;
-  return liveVersionOf(live) ?? storedLive(live);
-}
-
-function liveVersionOf(live: KubeObject | undefined): string | undefined {
+/** `uid@resourceVersion` of a live object (the API server changes it on every write), when it has both. */
+export function liveVersionOf(live: KubeObject | undefined): string | undefined {
   const md = live?.metadata;
   const uid = md?.['uid'];
   const rv = md?.['resourceVersion'];
@@ -156,7 +92,7 @@ function liveVersionOf(live: KubeObject | undefined): string | undefined {
 }
 
 /** The status of a manifest the app × cluster's status does not list: kept, with a sync status of Unknown. */
-function unlistedStatus(m: ResourceManifests): ResourceStatus {
+export function unlistedStatus(m: ResourceManifests): ResourceStatus {
   return { group: m.group, ...(m.version !== undefined ? { version: m.version } : {}), kind: m.kind, namespace: m.namespace, name: m.name, sync: 'Unknown' };
 }
 

@@ -32,8 +32,9 @@ export interface AppClusterRow {
   cluster: string;
   environment: string | null;
   latest_observation: number | null;
-  /** The latest observation's fingerprint, as lowercase hex. */
+  /** The latest observation's fingerprint, as lowercase hex, and its version (fingerprint.ts). */
   fingerprint: string | null;
+  fingerprint_version: number | null;
   sync: SyncStatus | null;
   health: HealthStatus | null;
   drift_since: number | null;
@@ -100,7 +101,7 @@ export function prepareStatements(db: Database.Database) {
     deleteSnapshot: db.prepare(`DELETE FROM snapshots WHERE id = ?`),
     appClustersWithLatest: db.prepare(
       // The fingerprint as hex text: a string compares as fast, and 30,000 Buffers (one per BLOB read) cost more.
-      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, lower(hex(o.fingerprint)) AS fingerprint, o.sync, o.health, o.drift_since, o.observed_at
+      `SELECT ac.id, ac.app, ac.cluster, ac.environment, ac.latest_observation, lower(hex(o.fingerprint)) AS fingerprint, o.fingerprint_version, o.sync, o.health, o.drift_since, o.observed_at
        FROM app_clusters ac LEFT JOIN observations o ON o.id = ac.latest_observation`,
     ),
     appNames: db.prepare(`SELECT DISTINCT app FROM app_clusters ORDER BY app`),
@@ -119,14 +120,19 @@ export function prepareStatements(db: Database.Database) {
     insertSetManifest: db.prepare(`INSERT INTO resource_set_manifests (set_id, manifest_id) VALUES (?, ?)`),
     getSet: db.prepare(`SELECT body FROM resource_sets WHERE id = ?`),
     insertObservation: db.prepare(
-      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version, controller)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (app_cluster_id, since_snapshot, observed_at, revision, sync, health, health_message, error, drift_since, resource_count, drifted_count, resource_set, fingerprint, version, running_version, controller, fingerprint_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    updateFingerprint: db.prepare(`UPDATE observations SET fingerprint = ?, fingerprint_version = ? WHERE id = ?`),
     lastGoodSet: db.prepare(`SELECT resource_set FROM observations WHERE app_cluster_id = ? AND error IS NULL ORDER BY since_snapshot DESC, id DESC LIMIT 1`),
     observationsOf: db.prepare(`SELECT * FROM observations WHERE app_cluster_id = ? ORDER BY since_snapshot, id`),
+    latestSnapshotId: db.prepare(`SELECT MAX(id) FROM snapshots`).pluck(true),
+    // At the latest snapshot, each app × cluster's latest observation is the state in effect (fleet-store.ts, inEffect).
+    fleetLatest: db.prepare(`SELECT ${FLEET_COLUMNS} FROM app_clusters ac JOIN observations o ON o.id = ac.latest_observation ORDER BY ac.id`),
     fleetAtSnapshot: db.prepare(
       `SELECT ${FLEET_COLUMNS} FROM app_clusters ac
-       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)`,
+       JOIN observations o ON o.id = (SELECT id FROM observations WHERE app_cluster_id = ac.id AND since_snapshot <= @snap ORDER BY since_snapshot DESC, id DESC LIMIT 1)
+       ORDER BY ac.id`,
     ),
     appClusterAtSnapshot: db.prepare(
       `SELECT ${FLEET_COLUMNS} FROM app_clusters ac

@@ -9,7 +9,8 @@ import type { HistoryEventDetails, HistoryEventKind } from '../../shared/report/
 import type { Problem } from '../../shared/problem';
 import { problem } from '../../shared/problem';
 import { canonicalJson, sha256 } from './canonical-json';
-import { fingerprintOf, invalidRecord, keyOf, prepareResources, recordFingerprint, scrubText, secretValuesOf } from './record-input';
+import { FINGERPRINT_VERSION, fingerprintOf, legacyRecordFingerprint, recordFingerprint } from './fingerprint';
+import { invalidRecord, keyOf, prepareResources, scrubText, secretValuesOf } from './record-input';
 import type { AppClusterRow, SnapshotRow, Statements, StoredResource } from './rows';
 import { iso } from './rows';
 import { storedEntry } from './stored-entry';
@@ -53,7 +54,7 @@ export class SnapshotRecorder {
       let ac = acs.get(`${st.app}\u0000${st.cluster}`);
       if (!ac) {
         const id = Number(s.insertAppCluster.run(st.app, st.cluster, env).lastInsertRowid);
-        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, sync: null, health: null, drift_since: null, observed_at: null };
+        ac = { id, app: st.app, cluster: st.cluster, environment: env, latest_observation: null, fingerprint: null, fingerprint_version: null, sync: null, health: null, drift_since: null, observed_at: null };
       } else if (ac.environment !== env) {
         s.updateEnvironment.run(env, ac.id);
       }
@@ -75,7 +76,7 @@ export class SnapshotRecorder {
       }
       seen.push([ac.id, observedAt - takenAt]);
       // An app × cluster with a state is checked by fingerprint first; one without is written (fingerprinted as it is).
-      if (ac.latest_observation !== null && ac.fingerprint !== null && recordFingerprint(record) === ac.fingerprint) {
+      if (ac.latest_observation !== null && ac.fingerprint !== null && this.unchanged(ac, record)) {
         options.onProgress?.(index + 1, records.length);
         return;
       }
@@ -93,6 +94,17 @@ export class SnapshotRecorder {
     s.updateSeen.run(JSON.stringify(seen), JSON.stringify(unreachable), snapshotId);
     const recorded = records.length - problems.filter((p) => p.severity === 'error').length;
     return { snapshot: { id: snapshotId, takenAt: iso(takenAt) }, changed, unchanged: recorded - changed - kept, unreachable: unreachable.length, events, problems };
+  }
+
+  /**
+   * Whether a record is what the app × cluster's latest observation holds, by fingerprint. An observation that carries
+   * an older version's fingerprint is compared by that one; found unchanged, it is given the current version's.
+   */
+  private unchanged(ac: AppClusterRow, record: AppClusterRecord): boolean {
+    if (ac.fingerprint_version === FINGERPRINT_VERSION) return recordFingerprint(record) === ac.fingerprint;
+    if (legacyRecordFingerprint(record) !== ac.fingerprint) return false;
+    this.s.updateFingerprint.run(Buffer.from(recordFingerprint(record), 'hex'), FINGERPRINT_VERSION, ac.latest_observation);
+    return true;
   }
 
   /** Writes one changed app × cluster state: manifests, resource set, observation and events; returns events written. */
@@ -128,7 +140,7 @@ export class SnapshotRecorder {
     // The controller's messages are its own text, scrubbed of the app's Secret values like every error.
     const controller = st.controller ? scrubText(JSON.stringify(st.controller), secrets()) : null;
     const obsId = Number(
-      this.s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, prepared.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null, controller).lastInsertRowid,
+      this.s.insertObservation.run(ac.id, snapshotId, observedAt, st.revision, st.sync, st.health.status, st.health.message, error, driftSince, prepared.length, drifted, setId, fingerprint, st.version ?? null, st.runningVersion ?? null, controller, FINGERPRINT_VERSION).lastInsertRowid,
     );
     this.s.updateLatest.run(obsId, ac.id);
 
