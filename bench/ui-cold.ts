@@ -51,9 +51,10 @@ export async function coldGrid(): Promise<BenchResult[]> {
   for (const b of builds) if (!existsSync(path.join(b, 'dist', 'cli.js'))) throw new Error(`${b} is not built (no dist/cli.js)`);
   const rounds = Number(process.env.UI_BENCH_ROUNDS ?? 5);
   const work = mkdtempSync(path.join(os.tmpdir(), 'flotilla-ui-cold-'));
-  let repo = process.env.UI_BENCH_REPO;
-  if (!repo) {
-    repo = path.join(work, 'repo');
+  // The "new commit" case commits into the fleet: a repository given is cloned first (locally: objects hard-linked).
+  const repo = path.join(work, 'repo');
+  if (process.env.UI_BENCH_REPO) execFileSync('git', ['clone', '-q', '--local', path.resolve(process.env.UI_BENCH_REPO), repo]);
+  else {
     mkdirSync(repo);
     writeSyntheticFleet(repo, { ...SHAPE, packed: true });
   }
