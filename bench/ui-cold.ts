@@ -6,9 +6,9 @@
 // Four cases per build and round: "no cache" (the data folder's cache/ removed first: the first start ever, or after an
 // upgrade), "restart" (the data folder as the previous start of that build left it), "new snapshot" (a snapshot
 // recorded since the previous start, as `flotilla refresh` records one) and "new commit" (a commit since the previous
-// start that changes one overlay's image tag, as a promotion does; made untimed, in the fleet repository: point
-// UI_BENCH_REPO at a copy of your own). A build that keeps no cache measures the same thing four times. The V8 compile cache of bin/flotilla.js is warmed by an
-// untimed start of each build first (a person has run flotilla before).
+// start that changes one overlay's image tag, as a promotion does; made untimed, in a clone of the fleet repository).
+// A build that keeps no cache measures the same thing four times. The V8 compile cache of bin/flotilla.js is warmed by
+// an untimed start of each build first (a person has run flotilla before).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
