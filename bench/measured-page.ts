@@ -56,8 +56,14 @@ export async function noteShown(page: Page, mark: ShownMark): Promise<void> {
  * time origin), as the page's own clock measured it.
  */
 export async function shownMs(page: Page, timeoutMs = 60_000): Promise<number> {
-  const handle = await page.waitForFunction(() => (window as unknown as { __flotillaShown?: number }).__flotillaShown, undefined, { timeout: timeoutMs, polling: 'raf' });
-  return (await handle.jsonValue()) as number;
+  try {
+    const handle = await page.waitForFunction(() => (window as unknown as { __flotillaShown?: number }).__flotillaShown, undefined, { timeout: timeoutMs, polling: 'raf' });
+    return (await handle.jsonValue()) as number;
+  } catch (err) {
+    // What the page shows instead (an error, a store the build cannot read) says why.
+    const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').slice(0, 600)).catch(() => '(the page could not be read)');
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; the page shows: ${shown}`, { cause: err });
+  }
 }
 
 /** `noteShown` for the Fleet grid. */
