@@ -8,6 +8,7 @@ import type { TreeReads } from '../../shared/repo/tree-reads';
 import { changeTouching } from '../../shared/repo/tree-reads';
 import type { GitRepository } from './git-repo';
 import type { GridCache, GridInputs, GridInputsKey } from './grid-cache';
+import { resolvedAgain } from './grid-cache';
 
 /** The bounds of the one git process that says what changed: past them, the inputs are not reused (discovery runs). */
 export const DIFF_LIMITS = { timeoutMs: 2000, maxBytes: 8 * 1024 * 1024 } as const;
@@ -50,6 +51,5 @@ export async function inputsAtHead(cache: GridCache, repo: GitRepository, head: 
     cache.report(new Error(`the app list of ${found.key.head.slice(0, 12)} is not reused for ${head.slice(0, 12)}: git could not say what changed (${(err instanceof Error ? err.message : String(err)).slice(0, 300)})`));
     return undefined;
   }
-  const revisions = Object.fromEntries(Object.keys(found.key.revisions).map((r) => [r, resolve(r)]));
-  return { key: { repo: repo.root, head, revisions }, inputs: found.inputs, reads: found.reads };
+  return { key: { repo: repo.root, head, revisions: resolvedAgain(Object.keys(found.key.revisions), resolve) }, inputs: found.inputs, reads: found.reads };
 }

@@ -179,6 +179,14 @@ export class GridCache {
     }
   }
 
+  /**
+   * Whether a key found holds still: HEAD and the store's state are `now`'s, and each other revision the key names
+   * resolves to the commit it named (compared as `get` compares a file's key).
+   */
+  holds(key: GridCacheKey, now: { readonly head: string; readonly store: StoreGeneration }, resolve: (revision: string) => string | null): boolean {
+    return canonicalJson(this.fullKey(key)) === canonicalJson(this.fullKey({ repo: key.repo, head: now.head, store: now.store, revisions: resolvedAgain(Object.keys(key.revisions), resolve) }));
+  }
+
   /** Says in the log why the cache could not be used this time (the answer is then built as without it). */
   report(err: unknown): void {
     this.options.log?.(`fleet grid cache: not used: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -195,7 +203,7 @@ export class GridCache {
       return undefined;
     }
     const named = isRecord(loaded.key) && isRecord(loaded.key['revisions']) ? Object.keys(loaded.key['revisions']) : [];
-    const key = keyOf(Object.fromEntries(named.map((r) => [r, resolve(r)])));
+    const key = keyOf(resolvedAgain(named, resolve));
     if (canonicalJson(loaded.key) === canonicalJson(this.fullKey(key))) return { key, value: loaded.value, ...(loaded.reads ? { reads: loaded.reads } : {}) };
     otherwise?.(loaded);
     return undefined;
@@ -257,6 +265,11 @@ export class GridCache {
     if (doc['reads'] !== undefined && !isTreeReads(doc['reads'])) return { unusable: 'corrupt (what discovery read is not whole)' };
     return { key: doc['key'], value: doc['value'], ...(doc['reads'] !== undefined ? { reads: doc['reads'] } : {}) };
   }
+}
+
+/** Revisions a key names, each with the commit it names now (null: none). */
+export function resolvedAgain(names: readonly string[], resolve: (revision: string) => string | null): Record<string, string | null> {
+  return Object.fromEntries(names.map((r) => [r, resolve(r)]));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -181,15 +181,16 @@ export class StatusService {
       const hit = (await cache.get({ repo: root, head, store: this.session.store().generation() }, resolve)) ?? (await this.fromInputs(cache, fleet.repo, head, resolve));
       if (!hit) return undefined;
       const { grid: cached } = hit;
-      const key = canonicalJson(hit.key);
+      /** Whether HEAD, the store's state and the key's other revisions are still those of the key found. */
+      const stillHolds = (): boolean => {
+        const now = fleet.repo.resolve('HEAD');
+        return now !== undefined && cache.holds(hit.key, { head: now, store: this.session.store().generation() }, resolve);
+      };
       let checked = true;
       let packed: { readonly verdicts: ReadonlyMap<string, CommitSignature>; readonly grid: PackedGrid } | undefined;
       return async () => {
         // The first answer's key was checked just now; each later one is checked again.
-        const holds =
-          checked ||
-          ((await this.session.fleet()) === fleet &&
-            canonicalJson({ repo: root, head: fleet.repo.resolve('HEAD'), store: this.session.store().generation(), revisions: Object.fromEntries(Object.keys(hit.key.revisions).map((r) => [r, resolve(r)])) }) === key);
+        const holds = checked || ((await this.session.fleet()) === fleet && stillHolds());
         checked = false;
         if (!holds) return undefined;
         const signed = await verifyRevisions(root, cached.revisions);
