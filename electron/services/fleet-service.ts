@@ -64,10 +64,12 @@ function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly s
   let pure = true;
   const revisions: Record<string, string | null> = {};
   const urls = new Set([...repoURLs, repo.root].filter(Boolean).map(normalizeRepoUrl));
+  /** Whether a revision (as asked for, or as read) is HEAD's commit. */
+  const atHead = (revision: string): boolean => revision === '' || revision === 'HEAD' || revision === head;
   /** The revision to read: HEAD's as it is, another as the commit it names now (noted). */
   const read = (repoURL: string, revision: string): string => {
     if (!urls.has(normalizeRepoUrl(repoURL))) pure = false;
-    if (revision === '' || revision === 'HEAD' || revision === head) return revision;
+    if (atHead(revision)) return revision;
     if (!Object.prototype.hasOwnProperty.call(revisions, revision)) revisions[revision] = repo.resolve(revision) ?? null;
     return revisions[revision] ?? revision;
   };
@@ -95,7 +97,7 @@ function watchedInputs(repo: GitRepository, git: GitReader, repoURLs: readonly s
       ? {
           directoriesAt: (repoURL: string, revision: string) => {
             const at = read(repoURL, revision);
-            if (at === '' || at === 'HEAD' || at === head) recorder.readEveryFolder();
+            if (atHead(at)) recorder.readEveryFolder();
             return git.directoriesAt!(repoURL, at);
           },
         }
