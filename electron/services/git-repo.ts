@@ -110,9 +110,10 @@ export class GitRepository {
   /** The commit a revision (branch, tag, sha, HEAD) names, or undefined when it does not exist. */
   resolve(revision: string): string | undefined {
     if (revision !== 'HEAD' || !this.headMemo) return this.revParse(revision);
-    const known = this.headMemo.get();
-    if (known !== undefined) return known;
+    // One stamp serves both: the memo's check, and (taken before git is asked) what git's answer is remembered with.
     const stamp = this.headMemo.stamp();
+    const known = this.headMemo.shaAt(stamp);
+    if (known !== undefined) return known;
     const sha = this.revParse(revision);
     this.headMemo.set(stamp, sha);
     return sha;

@@ -25,16 +25,14 @@ export class HeadMemo {
 
   constructor(private readonly dirs: GitDirs) {}
 
-  /** The commit remembered for HEAD, when the files it came from are as they were; else undefined (ask git). */
-  get(): string | undefined {
-    if (!this.memo) return undefined;
-    const now = this.stamp();
-    return now !== undefined && now === this.memo.stamp ? this.memo.sha : undefined;
+  /** The commit remembered for HEAD, when the files it came from are as `stamp` (taken now) says; else undefined (ask git). */
+  shaAt(stamp: string | undefined): string | undefined {
+    return stamp !== undefined && stamp === this.memo?.stamp ? this.memo.sha : undefined;
   }
 
   /**
    * Remembers what git said HEAD is, with the stamp taken before git was asked (`stamp()`): a ref that moved while
-   * git ran leaves a stamp that no longer holds, and the next `get` asks git again.
+   * git ran leaves a stamp that no longer holds, and the next `shaAt` asks git again.
    */
   set(stamp: string | undefined, sha: string | undefined): void {
     this.memo = stamp !== undefined && sha !== undefined ? { stamp, sha } : undefined;
