@@ -6,6 +6,7 @@ import type { KubeObject, ResourceStatus } from '../../../shared/model/status';
 import { getIn, setIn } from './edit-json';
 import { refreshSnapshot } from './refresh-fleet';
 import { syntheticSnapshot } from './synthetic-fleet';
+import { seededRandom } from '../../helpers/seeded-random';
 
 /** The fingerprint as recording stores it: of the prepared (masked) resources. */
 const stored = (r: AppClusterRecord): string => fingerprintOf(r, prepareResources(r)).toString('hex');
@@ -57,18 +58,6 @@ describe('fingerprint: what tells an unchanged app × cluster apart', () => {
   });
 });
 
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Box {
   constructor(readonly v: number) {}
 }
@@ -104,7 +93,7 @@ function copy(v: unknown): unknown {
 
 describe('fingerprint: version 3 writes a change equal to the desired object as a reference to it', () => {
   it('sameJson holds only for values whose JSON is the same (plain data), and for every such pair parsed from JSON', () => {
-    const next = random(14);
+    const next = seededRandom(14);
     let same = 0;
     for (let i = 0; i < 20_000; i++) {
       const a = value(next, 4);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sortInGridOrder } from '../../../electron/store/grid-order';
+import { seededRandom } from '../../helpers/seeded-random';
 
 interface Row {
   readonly environment: string;
@@ -15,22 +16,11 @@ function byLocaleCompare(rows: readonly Row[]): Row[] {
   return [...rows].sort((a, b) => a.environment.localeCompare(b.environment) || a.cluster.localeCompare(b.cluster) || a.app.localeCompare(b.app));
 }
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('sortInGridOrder', () => {
   it('orders as three localeCompares do: case, digits, accents, names that compare equal, and ties kept in their order', () => {
     // 'é' composed and decomposed compare equal under localeCompare but are different strings.
     const pool = ['', 'web', 'Web', 'web-admin', 'Web-admin', 'app-10', 'app-9', 'app-09', 'élan', 'e\u0301lan', 'elan', 'zeta', 'Zeta', 'prod-eu', 'prod-us', 'dev', 'staging', 'a b', 'a-b', 'a_b'];
-    const next = random(15);
+    const next = seededRandom(15);
     const pick = (): string => pool[Math.floor(next() * pool.length)]!;
     for (let round = 0; round < 20; round++) {
       const rows: Row[] = Array.from({ length: 300 }, (_, n) => ({ environment: pick(), cluster: pick(), app: pick(), n }));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticFleetFiles } from '../../../bench/synthetic-fleet';
 import type { ReadYamlOptions } from '../../../shared/kustomize/yaml';
 import { readsFast, readYaml, readYamlFully } from '../../../shared/kustomize/yaml';
+import { seededRandom } from '../../helpers/seeded-random';
 
 // The fast block reader must give exactly what the `yaml` package path gives (values, document lines, positions), or
 // step aside. Checked on every YAML file of the conformance corpora, the synthetic fleet, and thousands of mutants.
@@ -50,17 +51,6 @@ function pathsOf(v: unknown, prefix: (string | number)[] = [], out: (string | nu
   if (Array.isArray(v)) v.forEach((x, i) => pathsOf(x, [...prefix, i], out));
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) pathsOf(x, [...prefix, k], out);
   return out;
-}
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INSERTS = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '"', "'", '\n', '\n  ', '|', '|-', '[', ']', ',', '{}', '&a ', '*a', '!', '>', '?', '---\n', '...\n', '\\', '\\n', '0x1F', 'yes', '~', '1e3', '<<: ', 'a: b\n', '\t', '\r\n', '%'];
@@ -120,7 +110,7 @@ describe('the fast block YAML reader', () => {
       'a: "x\\ty" # c\nb: \'it\'\'s\'\nc: [1, "two", \'3\', yes, ~]\nd: {}\ne:\n- 1\n- - 2\nf: |\n  line\n\n   more\n\ng: 2001-12-14\nh: 0o17\ni: 012\n',
       '---\n# c\nk: v\n---\n- a\n-\n  b: 1\n  c:\n  - x\n...\n',
     ];
-    const r = rng(14);
+    const r = seededRandom(14);
     let fast = 0;
     let total = 0;
     for (const seed of seeds) {
