@@ -4,13 +4,17 @@
 // A fingerprint is the sha256 of the JSON of [version, the status's own fields, then per resource its status, desired
 // object and live object (or its `uid@resourceVersion`: the API server changes it on every write)]. Stores keep
 // them, so the text must never change for the same input without a new version, and each observation says which
-// version it carries (migration 8).
+// version it carries (migration 8). Two records with the same fingerprint must be stored the same; two stored the
+// same may have different ones (then the second is written again, never wrongly kept).
 //
-// Version 3 writes a change whose value equals the resource's desired object as a reference to it instead of the
-// object again: a Missing resource's status carries its whole desired object as its change, and serialising it a
-// second time was a sixth of re-recording a refresh of 10,000 apps × 3 clusters. Version 2 (every observation before
-// migration 8) is still computed for those, once, and they are then given their version 3 fingerprint.
+// Version 4 writes a resource's status as the fields the store keeps of it (stored-entry.ts), in a flat list,
+// instead of the status object, and a Missing resource's diff as a reference when it is the text diffResource made
+// of the resource's key and its desired object (shared/diff/missing-diff.ts): that text is a fifth of what
+// re-recording a refresh of 10,000 apps × 3 clusters serialised. Version 3 wrote a change whose value equals the
+// resource's desired object as a reference to it (version 4 too). Observations carrying an older version are compared
+// by it, once, and then given the current one.
 
+import { isMissingDiffOf, MISSING_DIFF_FORMAT } from '../../shared/diff/missing-diff';
 import { isSecret } from '../../shared/diff/normalize';
 import type { KubeObject, ResourceStatus } from '../../shared/model/status';
 import { sha256, sha256Hex } from './canonical-json';
@@ -19,16 +23,20 @@ import { keyOf, liveVersionOf, needsMasking, prepareResources, storedLive, unlis
 import type { AppClusterRecord, ResourceManifests } from './types';
 
 /** The fingerprint version this build writes (observations.fingerprint_version). */
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 
-/** How one version writes a resource's status into the fingerprint. */
+/** How one version writes a resource into the fingerprint: its status, desired object and live part. */
 interface Scheme {
   readonly tag: string;
-  readonly status: (status: ResourceStatus, desired: KubeObject | undefined) => unknown;
+  readonly resource: (parts: unknown[], status: ResourceStatus, desired: KubeObject | undefined, live: unknown) => void;
 }
 
-const CURRENT: Scheme = { tag: 'fp3', status: statusPart };
-const LEGACY: Scheme = { tag: 'fp2', status: (status) => status };
+const SCHEMES: ReadonlyMap<number, Scheme> = new Map([
+  [2, { tag: 'fp2', resource: (parts, status, desired, live) => void parts.push(status, desired ? desired : null, live) }],
+  [3, { tag: 'fp3', resource: (parts, status, desired, live) => void parts.push(statusPart(status, desired), desired ? desired : null, live) }],
+  [FINGERPRINT_VERSION, { tag: `fp4.d${MISSING_DIFF_FORMAT}`, resource: storedFields }],
+]);
+const CURRENT = SCHEMES.get(FINGERPRINT_VERSION)!;
 
 /** The fingerprint of a record's prepared (masked) resources, as recording stores it. */
 export function fingerprintOf(record: AppClusterRecord, prepared: readonly PreparedResource[]): Buffer {
@@ -43,9 +51,10 @@ export function recordFingerprint(record: AppClusterRecord): string {
   return sha256Hex(JSON.stringify(inStatusOrder(CURRENT, record) ?? recordParts(CURRENT, record)));
 }
 
-/** A record's version 2 fingerprint as hex: what an observation recorded before migration 8 carries. */
-export function legacyRecordFingerprint(record: AppClusterRecord): string {
-  return sha256Hex(JSON.stringify(recordParts(LEGACY, record)));
+/** A record's fingerprint as hex in an earlier version (what an older observation carries); undefined for a version this build does not know. */
+export function olderRecordFingerprint(record: AppClusterRecord, version: number): string | undefined {
+  const scheme = SCHEMES.get(version);
+  return scheme && sha256Hex(JSON.stringify(recordParts(scheme, record)));
 }
 
 /** The fingerprint's leading parts: the version and the app × cluster's own fields. */
@@ -59,7 +68,7 @@ function head(scheme: Scheme, record: AppClusterRecord): unknown[] {
 
 function preparedParts(scheme: Scheme, record: AppClusterRecord, prepared: readonly PreparedResource[]): unknown[] {
   const parts = head(scheme, record);
-  for (const p of prepared) parts.push(scheme.status(p.status, p.desired), p.desired ?? null, p.liveVersion ?? p.live ?? null);
+  for (const p of prepared) scheme.resource(parts, p.status, p.desired, p.liveVersion ?? p.live ?? null);
   return parts;
 }
 
@@ -76,7 +85,7 @@ function recordParts(scheme: Scheme, record: AppClusterRecord): unknown[] {
     const m = manifests.get(key);
     if (m && !used.has(key)) matched++;
     used.add(key);
-    parts.push(scheme.status(r, m?.desired), m?.desired ? m.desired : null, liveFingerprint(m?.live));
+    scheme.resource(parts, r, m?.desired, liveFingerprint(m?.live));
   }
   if (matched < manifests.size) {
     // Manifests the status does not list, in their order, as prepareResources adds them.
@@ -85,7 +94,7 @@ function recordParts(scheme: Scheme, record: AppClusterRecord): unknown[] {
       if (used.has(key)) continue;
       used.add(key);
       const found = manifests.get(key)!;
-      parts.push(scheme.status(unlistedStatus(m), found.desired), found.desired ? found.desired : null, liveFingerprint(found.live));
+      scheme.resource(parts, unlistedStatus(m), found.desired, liveFingerprint(found.live));
     }
   }
   return parts;
@@ -116,7 +125,7 @@ function inStatusOrder(scheme: Scheme, record: AppClusterRecord): unknown[] | un
       const o = resources[j]!;
       if (o.name === r.name && o.kind === r.kind && o.namespace === r.namespace && o.group === r.group) return undefined;
     }
-    parts.push(scheme.status(r, m.desired), m.desired ? m.desired : null, liveFingerprint(m.live));
+    scheme.resource(parts, r, m.desired, liveFingerprint(m.live));
   }
   return parts;
 }
@@ -148,6 +157,65 @@ function statusPart(status: ResourceStatus, desired: KubeObject | undefined): un
     }
   }
   return out ? [{ ...status, changes: out }] : status;
+}
+
+/**
+ * A resource as version 4 writes it: the fields of its status the store keeps (stored-entry.ts), each in a form that
+ * tells apart every value stored differently, then its desired object and live part. A change equal to the desired
+ * object is written as its path, and a Missing resource's diff that is the text made of its key and that object as 1.
+ */
+function storedFields(parts: unknown[], r: ResourceStatus, desired: KubeObject | undefined, live: unknown): void {
+  const changes = changesPart(r.changes, desired);
+  const diff = r.diff;
+  let diffPart: unknown = 0;
+  if (diff) diffPart = typeof diff !== 'string' ? [diff] : r.missing && isMissingDiff(r, changes) ? 1 : diff;
+  parts.push(scalar(r.group), scalar(r.version), scalar(r.kind), scalar(r.namespace), scalar(r.name), scalar(r.sync), r.missing ? 1 : 0, r.extra ? 1 : 0, r.health || 0, r.changedPaths || 0, changes, diffPart, desired ? desired : null, live);
+}
+
+/** A field that is a string when well formed: 0 when absent, anything else in a list (so null is not absent). */
+function scalar(v: unknown): unknown {
+  return typeof v === 'string' ? v : v === undefined ? 0 : [v];
+}
+
+/**
+ * A status's changes as version 4 writes them: 0 when absent, the list itself when no change equals the desired
+ * object, else `{ r: [...] }` with each such change (exactly `{ path, desired }`) as its path and each other one as
+ * `[change]`; anything but a list as `{ v: value }`.
+ */
+function changesPart(changes: unknown, desired: KubeObject | undefined): unknown {
+  if (!changes) return 0;
+  if (!Array.isArray(changes)) return { v: changes };
+  if (!isPlain(desired)) return changes;
+  let out: unknown[] | undefined;
+  for (let i = 0; i < changes.length; i++) {
+    const c: unknown = changes[i];
+    if (isPlain(c) && isPathAndDesired(c) && sameJson(c['desired'], desired)) {
+      out ??= changes.slice(0, i).map((x) => [x]);
+      out.push(c['path']);
+    } else if (out) {
+      out.push([c]);
+    }
+  }
+  return out ? { r: out } : changes;
+}
+
+/** Whether a change is `{ path, desired }` with a string path, those keys in that order and no other. */
+function isPathAndDesired(c: Record<string, unknown>): boolean {
+  let n = 0;
+  for (const k in c) {
+    if (k !== (n === 0 ? 'path' : 'desired') || ++n > 2) return false;
+  }
+  return n === 2 && typeof c['path'] === 'string';
+}
+
+/**
+ * Whether a Missing resource's diff is the text diffResource made of its key and its one change, the whole desired
+ * object (`{ path: '', desired }`), given that change's part: `{ r: [''] }`, the value is the resource's desired object.
+ */
+function isMissingDiff(r: ResourceStatus, changesPart: unknown): boolean {
+  if (typeof changesPart !== 'object' || changesPart === null || Array.isArray(changesPart)) return false;
+  const refs = (changesPart as { r?: unknown[] }).r;
+  return refs !== undefined && refs.length === 1 && refs[0] === '' && isMissingDiffOf(r, r.changes![0]!.desired, r.diff);
 }
 
 /** A plain data object (what JSON and YAML parsing give): its JSON is its own enumerable fields, in their order. */

@@ -9,7 +9,7 @@ import type { HistoryEventDetails, HistoryEventKind } from '../../shared/report/
 import type { Problem } from '../../shared/problem';
 import { problem } from '../../shared/problem';
 import { canonicalJson, sha256 } from './canonical-json';
-import { FINGERPRINT_VERSION, fingerprintOf, legacyRecordFingerprint, recordFingerprint } from './fingerprint';
+import { FINGERPRINT_VERSION, fingerprintOf, olderRecordFingerprint, recordFingerprint } from './fingerprint';
 import { invalidRecord, keyOf, prepareResources, scrubText, secretValuesOf } from './record-input';
 import type { AppClusterRow, SnapshotRow, Statements, StoredResource } from './rows';
 import { iso } from './rows';
@@ -102,7 +102,9 @@ export class SnapshotRecorder {
    */
   private unchanged(ac: AppClusterRow, record: AppClusterRecord): boolean {
     if (ac.fingerprint_version === FINGERPRINT_VERSION) return recordFingerprint(record) === ac.fingerprint;
-    if (legacyRecordFingerprint(record) !== ac.fingerprint) return false;
+    // A version this build does not know (a newer build's) is never equal: the record is written again.
+    const older = ac.fingerprint_version !== null ? olderRecordFingerprint(record, ac.fingerprint_version) : undefined;
+    if (older === undefined || older !== ac.fingerprint) return false;
     this.s.updateFingerprint.run(Buffer.from(recordFingerprint(record), 'hex'), FINGERPRINT_VERSION, ac.latest_observation);
     return true;
   }

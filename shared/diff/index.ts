@@ -16,6 +16,7 @@ export { FLOTILLA_FIELD_MANAGER } from './managed-fields';
 export { unifiedDiff, diffLines } from './line-diff';
 export type { LineEdit, UnifiedDiffOptions } from './line-diff';
 export { toDiffYaml } from './render';
+export { isMissingDiffOf, MISSING_DIFF_FORMAT } from './missing-diff';
 export { parseQuantity, sameQuantity } from './quantity';
 export { toJsonPointer, parseJsonPointer } from './json-path';
 export type { PathSeg } from './json-path';

@@ -12,6 +12,7 @@ import { jsonEqual, predictLive, structuralChanges } from './predict';
 import { toDiffYaml } from './render';
 import { hideSecretData } from './secret';
 import { unifiedDiff } from './line-diff';
+import { noteMissingDiff } from './missing-diff';
 
 /** How to compare: the app (for its tracking id), the ignore rules, the namespace of namespace-less desired objects. */
 export interface DiffOptions {
@@ -101,6 +102,7 @@ export function diffResource(desired: KubeObject | undefined, live: KubeObject |
   const diff = inSync
     ? ''
     : diffHeader(key) + '\n' + unifiedDiff(toDiffYaml(maskedLive), toDiffYaml(maskedPredicted), { fromLabel: `${key.name}-live.yaml`, toLabel: key.name });
+  if (!l && maskedPredicted && diff) noteMissingDiff(key, maskedPredicted, diff);
   return {
     key,
     sync,

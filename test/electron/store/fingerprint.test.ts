@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, legacyRecordFingerprint, recordFingerprint, sameJson } from '../../../electron/store/fingerprint';
-import { prepareResources } from '../../../electron/store/record-input';
+import { fingerprintOf, olderRecordFingerprint, recordFingerprint, sameJson } from '../../../electron/store/fingerprint';
+import { prepareResources, storedLive } from '../../../electron/store/record-input';
+import { storedEntry } from '../../../electron/store/stored-entry';
+import { snapshotFromComparison } from '../../../electron/services/fleet-refresh';
 import type { AppClusterRecord } from '../../../electron/store/types';
 import type { KubeObject, ResourceStatus } from '../../../shared/model/status';
 import { getIn, setIn } from './edit-json';
-import { refreshSnapshot } from './refresh-fleet';
+import { refreshComparison, refreshSnapshot } from './refresh-fleet';
 import { syntheticSnapshot } from './synthetic-fleet';
 import { seededRandom } from '../../helpers/seeded-random';
 
@@ -135,7 +137,7 @@ describe('fingerprint: version 3 writes a change equal to the desired object as 
     for (const e of [r, ...edits]) expect(recordFingerprint(e)).toBe(fingerprintOf(e, prepareResources(e)).toString('hex'));
   });
 
-  it('tells the same records apart as version 2 did, over a refresh, a synthetic fleet with Secrets and their edits', () => {
+  it('tells the same records apart as versions 2 and 3 did, over a refresh, a synthetic fleet with Secrets and their edits', () => {
     const records = [
       ...refreshSnapshot({ apps: 3, clusters: 3, deployEvery: 2 }).appClusters,
       ...refreshSnapshot({ apps: 3, clusters: 3, deployEvery: 2, changedApps: [2] }).appClusters,
@@ -143,7 +145,97 @@ describe('fingerprint: version 3 writes a change equal to the desired object as 
       ...syntheticSnapshot({ apps: 2, clusters: 2, resourcesPerApp: 5, drifted: 4, secretValue: 'hunter2-value', generation: 1 }).appClusters,
     ];
     const pairs = (f: (r: AppClusterRecord) => string): string[] => records.flatMap((a) => records.map((b) => String(f(a) === f(b))));
-    expect(pairs(recordFingerprint)).toEqual(pairs(legacyRecordFingerprint));
-    expect(records.map(recordFingerprint)).not.toEqual(records.map(legacyRecordFingerprint));
+    for (const version of [2, 3]) {
+      const older = (r: AppClusterRecord): string => olderRecordFingerprint(r, version)!;
+      expect(pairs(recordFingerprint)).toEqual(pairs(older));
+      expect(records.map(recordFingerprint)).not.toEqual(records.map(older));
+    }
+    expect(olderRecordFingerprint(records[0]!, 1)).toBeUndefined();
+  });
+});
+
+/**
+ * What the store keeps of a record's resources (its resource set's entries and manifests): what a fingerprint stands
+ * for. Undefined when a status is too malformed to store (a `changes` that is a string).
+ */
+function storedText(r: AppClusterRecord): string | undefined {
+  try {
+    return JSON.stringify(prepareResources(r).map((p) => [storedEntry(p.status, {}), p.desired ?? null, p.live ? storedLive(p.live) : null]));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A resource status whose every field may be missing, malformed, or of another kind than its type says. */
+function randomStatus(next: () => number): ResourceStatus {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const field = (good: readonly unknown[]): unknown => (next() < 0.85 ? pick(good) : value(next, 1));
+  const out: Record<string, unknown> = { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web', sync: pick(['Synced', 'OutOfSync']) };
+  const optional: [string, () => unknown][] = [
+    ['version', () => field(['v1', '', 'v2'])],
+    ['missing', () => field([true, false])],
+    ['extra', () => field([true, false])],
+    ['health', () => field([{ status: 'Healthy', message: '' }, { status: 'Missing', message: '' }, { message: '', status: 'Healthy' }, { status: 'Healthy', message: 'x', extra: 1 }])],
+    ['changedPaths', () => field([[], [''], ['/spec'], ['/spec', '']])],
+    ['changes', () => field([[], [{ path: '', desired: DESIRED }], [{ path: '/spec', desired: DESIRED }], [{ desired: DESIRED, path: '' }], [{ path: '', desired: DESIRED, live: 1 }], [{ path: '/spec', live: 1, desired: 2 }], [{ path: '', desired: { ...DESIRED, kind: 'X' } }], [{ path: '', desired: DESIRED }, { path: '/a', desired: 1 }], [['']], ''])],
+    ['diff', () => field(['', 'a diff', 'another', 1])],
+  ];
+  for (const [k, make] of optional) if (next() < 0.7) out[k] = make();
+  // Key order varies: the stored entry has its own.
+  return Object.fromEntries(next() < 0.2 ? Object.entries(out).reverse() : Object.entries(out)) as unknown as ResourceStatus;
+}
+
+const DESIRED: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 1 } };
+
+describe('fingerprint: version 4 writes the fields the store keeps', () => {
+  const record = (status: ResourceStatus): AppClusterRecord => ({
+    status: { app: 'web', cluster: 'dev', revision: 'r', sync: 'OutOfSync', health: { status: 'Missing', message: '' }, resources: [status], observedAt: '2026-12-07T00:00:00.000Z' },
+    manifests: [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web', desired: DESIRED }],
+  });
+
+  it('never gives two records stored differently the same fingerprint, over random and malformed statuses', () => {
+    const next = seededRandom(4);
+    const byFingerprint = new Map<string, string>();
+    let repeats = 0;
+    for (let i = 0; i < 30_000; i++) {
+      const r = record(randomStatus(next));
+      const fp = recordFingerprint(r);
+      expect(fp).toBe(stored(r));
+      const text = storedText(r);
+      if (text === undefined) continue;
+      const seen = byFingerprint.get(fp);
+      if (seen === undefined) byFingerprint.set(fp, text);
+      else {
+        repeats++;
+        expect(text).toBe(seen);
+      }
+    }
+    // Most draws repeat an earlier one, so equal fingerprints were compared often.
+    expect(repeats).toBeGreaterThan(5_000);
+    expect(byFingerprint.size).toBeGreaterThan(500);
+  });
+
+  it('writes a Missing resource\'s diff as a reference only when it is the text made of its key and desired object, in this process', () => {
+    const comparison = refreshComparison({ apps: 2, clusters: 3, deployEvery: 2 });
+    const inProcess = snapshotFromComparison(comparison, false).appClusters;
+    const parsed = JSON.parse(JSON.stringify(inProcess)) as AppClusterRecord[];
+    // The same records compared again give the same fingerprints; the text parsed from JSON is not known as made here.
+    expect(snapshotFromComparison(refreshComparison({ apps: 2, clusters: 3, deployEvery: 2 }), false).appClusters.map(recordFingerprint)).toEqual(inProcess.map(recordFingerprint));
+    const missing = inProcess.filter((r) => r.status.resources.some((x) => x.missing));
+    expect(missing.length).toBeGreaterThan(0);
+    for (const r of missing) expect(recordFingerprint(r)).not.toBe(recordFingerprint(parsed[inProcess.indexOf(r)]!));
+    for (const r of inProcess) expect(recordFingerprint(r)).toBe(stored(r));
+
+    // Any other diff beside the same change (edited, or another resource's) is written as text: another fingerprint.
+    const r = missing[0]!;
+    const i = r.status.resources.findIndex((x) => x.missing && x.kind === 'Deployment');
+    const res = r.status.resources[i]!;
+    const other = r.status.resources.find((x, j) => j !== i && x.missing)!;
+    const withStatus = (s: ResourceStatus): AppClusterRecord => ({ ...r, status: { ...r.status, resources: r.status.resources.map((x, j) => (j === i ? s : x)) } });
+    const edits = [withStatus({ ...res, diff: `${res.diff}x` }), withStatus({ ...res, diff: other.diff! }), withStatus({ ...res, name: 'renamed' }), withStatus({ ...res, changes: [...res.changes!] })];
+    const fingerprints = [r, ...edits].map(recordFingerprint);
+    expect(new Set(fingerprints.slice(0, 4)).size).toBe(4);
+    // The last keeps the same change object and text: still the reference.
+    expect(fingerprints[4]).toBe(fingerprints[0]);
   });
 });

@@ -3,12 +3,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FINGERPRINT_VERSION } from '../../../electron/store/fingerprint';
+import { FINGERPRINT_VERSION, olderRecordFingerprint } from '../../../electron/store/fingerprint';
+import { snapshotFromComparison } from '../../../electron/services/fleet-refresh';
 import { FleetStore } from '../../../electron/store/fleet-store';
 import { SCHEMA_VERSION } from '../../../electron/store/migrations';
 import type { AppClusterRecord, SnapshotInput } from '../../../electron/store/types';
 import { getIn, setIn } from './edit-json';
-import { refreshSnapshot } from './refresh-fleet';
+import { refreshComparison, refreshSnapshot } from './refresh-fleet';
 import { syntheticSnapshot } from './synthetic-fleet';
 
 let dir: string;
@@ -136,5 +137,40 @@ describe('SnapshotRecorder: a store from before fingerprint version 3', () => {
     const hpa = store.appClusterAt('app-002-staging-01', 'staging-01')!.resources.find((r) => r.kind === 'HorizontalPodAutoscaler')!;
     expect(getIn(hpa, target)).toBe(80);
     expect(store.recordSnapshot({ ...input, takenAt: at(15) })).toMatchObject({ changed: 0, unchanged: 8 });
+  });
+});
+
+describe('SnapshotRecorder: a store written by fingerprint version 3', () => {
+  /** A refresh compared in this process (its Missing diffs known as made here), at a given minute. */
+  const compared = (minutes: number, changedApps: readonly number[] = []): SnapshotInput => ({ takenAt: at(minutes), ...snapshotFromComparison(refreshComparison({ apps: 3, clusters: 3, deployEvery: 2, changedApps }), false) });
+
+  /** Gives every latest observation the version 3 fingerprint of its record, as the build before this one wrote it. */
+  function asVersion3(input: SnapshotInput): void {
+    const db = new Database(file);
+    try {
+      const update = db.prepare('UPDATE observations SET fingerprint = ?, fingerprint_version = 3 WHERE id = (SELECT latest_observation FROM app_clusters WHERE app = ? AND cluster = ?)');
+      for (const r of input.appClusters) expect(update.run(Buffer.from(olderRecordFingerprint(r, 3)!, 'hex'), r.status.app, r.status.cluster).changes).toBe(1);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('re-records the same fleet with no new state, gives its states version 4, and still records a changed image', () => {
+    const store = openStore();
+    const first = compared(0);
+    store.recordSnapshot(first);
+    store.close();
+    open.pop();
+    asVersion3(first);
+    expect(rows<{ v: number; n: number }>('SELECT fingerprint_version AS v, COUNT(*) AS n FROM observations GROUP BY 1')).toEqual([{ v: 3, n: 9 }]);
+    const again = openStore();
+    const observations = count('observations');
+    expect(again.recordSnapshot(compared(5))).toMatchObject({ changed: 0, unchanged: 9, events: 0, problems: [] });
+    expect(count('observations')).toBe(observations);
+    expect(rows<{ v: number; n: number }>('SELECT fingerprint_version AS v, COUNT(*) AS n FROM observations GROUP BY 1')).toEqual([{ v: FINGERPRINT_VERSION, n: 9 }]);
+    expect(again.recordSnapshot(compared(10))).toMatchObject({ changed: 0, unchanged: 9 });
+    // App 2 is not deployed: its Missing Deployment's change, diff and desired object carry the new tag.
+    expect(again.recordSnapshot(compared(15, [2]))).toMatchObject({ changed: 3, unchanged: 6 });
+    expect(again.appClusterAt('app-002-dev-01', 'dev-01')!.resources.find((r) => r.kind === 'Deployment')!.diff).toContain(':1.2.0-1');
   });
 });
