@@ -146,3 +146,29 @@ function walk(set: FieldSet, value: unknown, path: PathSeg[], out: PathSeg[][]):
     });
   }
 }
+
+/**
+ * The part of a value a set owns: a map's owned fields (in the value's order), a list's owned items (each whole when
+ * the set names only the item, else its owned part), a leaf whole. What two states of an object are compared on to
+ * tell whether one manager's write changed anything of its own.
+ */
+export function ownedPart(set: FieldSet, value: unknown): unknown {
+  if (isLeaf(set)) return value;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(value)) {
+      const s = set.fields.get(name);
+      if (s) out[name] = ownedPart(s, value[name]);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    value.forEach((item, i) => {
+      const s = itemSet(set, item, i);
+      if (s) out.push(ownedPart(s, item));
+    });
+    return out;
+  }
+  return value;
+}

@@ -14,6 +14,7 @@ import { compareTasks, readHealth, waitHealthy, wavesOf } from './sync-waves';
 import type { GroupKind, TrackingOptions } from './tracking';
 import { DEFAULT_TRACKED_KINDS, DEFAULT_TRACKING, INSTANCE_LABEL, keyOf, keyString, metaMap, SYNC_WAVE_ANNOTATION, syncWave, trackedApp, withTracking } from './tracking';
 import { KubeApiError } from './transport';
+import { unchangedByWrite } from './write-outcome';
 
 export type { ResourceSelector, ResourceSyncResult, SyncAction, SyncOptions, SyncPhase, SyncResult } from './sync-types';
 
@@ -241,7 +242,7 @@ async function namespaceStep(run: Run, dryRun: boolean, wave: number): Promise<{
     const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, ...(meta?.labels ? { labels: meta.labels } : {}), ...(meta?.annotations ? { annotations: meta.annotations } : {}) } };
     const after = await conn.request<KubeObject>({ method: 'PATCH', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}?${q}`, contentType: 'application/apply-patch+yaml', body });
     if (!existing) return { result: result('created') };
-    return sameObject(after, existing) ? {} : { result: result('configured') };
+    return unchangedByWrite(after, existing, `${FIELD_MANAGER}-namespace`, { dryRun: false }) ? {} : { result: result('configured') };
   } catch (err) {
     return { result: result('failed', { problem: failure(conn, opts.app, key, err, 'create namespace') }) };
   }
@@ -266,7 +267,7 @@ async function dryRunTask(run: Run, t: Task, desiredNamespaces: ReadonlySet<stri
     if (t.type === 'hook') await createHook(run, t, true);
     else {
       const after = await write(run, t, true);
-      t.inSync = t.live !== undefined && sameObject(after, t.live);
+      t.inSync = unchangedByWrite(after, t.live, FIELD_MANAGER, { dryRun: true });
     }
   } catch (err) {
     // Objects in a namespace this sync creates cannot be dry-run before it exists: they are applied after it.
@@ -294,7 +295,7 @@ async function runTask(run: Run, t: Task): Promise<void> {
     }
     if (run.app.applyOutOfSyncOnly && t.inSync) return void (t.result = resultOf(t, 'unchanged', { message: 'ApplyOutOfSyncOnly: in sync, not applied' }));
     const after = await write(run, t, false);
-    const action: SyncAction = t.options.replace ? 'replaced' : t.live === undefined ? 'created' : sameObject(after, t.live) ? 'unchanged' : 'configured';
+    const action: SyncAction = t.options.replace ? 'replaced' : t.live === undefined ? 'created' : unchangedByWrite(after, t.live, FIELD_MANAGER, { dryRun: false }) ? 'unchanged' : 'configured';
     t.result = resultOf(t, action);
   } catch (err) {
     t.result = resultOf(t, 'failed', { problem: failure(conn, opts.app, t.key, err, t.type === 'hook' ? 'create hook' : 'apply') });
@@ -395,30 +396,6 @@ async function finishHooks(run: Run, hooks: readonly Task[], unhealthy: readonly
       }
     }
   }));
-}
-
-/**
- * Whether a write changed nothing: its answer equals the object read before it, leaving out what others write
- * meanwhile (status, from controllers) and what every write moves (resourceVersion, managedFields, generation).
- */
-function sameObject(after: KubeObject, live: KubeObject | undefined): boolean {
-  return live !== undefined && stableJson(strip(after)) === stableJson(strip(live));
-}
-
-/** An object without status and the metadata every write moves. */
-function strip(obj: KubeObject): KubeObject {
-  const { managedFields: _mf, resourceVersion: _rv, generation: _g, ...m } = (obj.metadata ?? {}) as Record<string, unknown>;
-  const { status: _s, ...rest } = obj as KubeObject & { status?: unknown };
-  return { ...rest, metadata: m };
-}
-
-/** JSON with sorted keys, for comparing objects. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** Live objects tracked as the app's that are not desired (hooks excluded), as prune tasks in their own wave. */
