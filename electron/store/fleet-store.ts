@@ -59,13 +59,12 @@ import {
   toEvent,
   toMs,
   toSnapshotRef,
-  toSummary,
   unreachableOf,
 } from './rows';
 import type { LatestSeen } from './rows';
 import { SnapshotRecorder } from './snapshot-recorder';
 import type { GridStatements } from './fleet-grid';
-import { gridRowSince, gridSummaries, prepareGridStatements } from './fleet-grid';
+import { gridRowSince, gridSummaries, prepareGridStatements, summaryOf } from './fleet-grid';
 import type { GridNames } from './grid-order';
 import { sortInGridOrder } from './grid-order';
 
@@ -189,7 +188,7 @@ export class FleetStore {
       const found = this.rowAt(snap, app, cluster);
       if (!found) return undefined;
       const resources = this.resourceSet(found.row.resource_set).map(stripIds);
-      return { ...toSummary(found.row, snap.taken_at + found.offset, unreachableOf(snap).get(found.row.app_cluster_id)), resources };
+      return { ...summaryOf(found.row, snap.taken_at + found.offset, unreachableOf(snap).get(found.row.app_cluster_id)), resources };
     });
   }
 

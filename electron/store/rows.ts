@@ -7,7 +7,6 @@ import type { HealthStatus, SyncStatus } from '../../shared/model/status';
 import { runningRevision } from '../../shared/fleet/revision-signature';
 import { FlotillaError, problem } from '../../shared/problem';
 import type {
-  AppClusterSummary,
   DriftEpisode,
   HistoryEvent,
   HistoryEventKind,
@@ -15,7 +14,6 @@ import type {
   SnapshotRef,
   TimelineEntry,
 } from '../../shared/report/model';
-import type { Mutable } from '../../shared/mutable';
 
 /** A time the store accepts: ISO 8601 text, epoch milliseconds or a Date. */
 export type TimeInput = string | number | Date;
@@ -177,26 +175,6 @@ export function toSnapshotRef(r: { id: number; taken_at: number }): SnapshotRef 
 /** The app × clusters a snapshot could not read, and why. */
 export function unreachableOf(snap: SnapshotRow): Map<number, string> {
   return new Map<number, string>(JSON.parse(snap.unreachable || '[]') as [number, string][]);
-}
-
-export function toSummary(r: FleetRow, observedAt: number, unreachable?: string): AppClusterSummary {
-  // Built field by field, in the order the JSON output has always had, rather than with a spread per optional field:
-  // the fleet grid reads 30,000 of these.
-  const out = { app: r.app, cluster: r.cluster } as Mutable<AppClusterSummary>;
-  if (r.environment !== null) out.environment = r.environment;
-  out.revision = r.revision;
-  if (r.version !== null) out.version = r.version;
-  if (r.running_version !== null && r.running_version !== undefined) out.runningVersion = r.running_version;
-  out.sync = r.sync;
-  if (r.controller !== null && r.controller !== undefined) out.controller = JSON.parse(r.controller) as ControllerStatus;
-  out.health = { status: r.health, message: r.health_message };
-  out.observedAt = iso(observedAt);
-  if (r.error !== null) out.error = r.error;
-  if (r.drift_since !== null) out.driftSince = iso(r.drift_since);
-  out.resourceCount = r.resource_count;
-  out.driftedCount = r.drifted_count;
-  if (unreachable !== undefined) out.unreachable = unreachable;
-  return out;
 }
 
 /** The commit a recorded row runs: the controller's applied revision, else the recorded one (absent when neither is a commit). */

@@ -1,6 +1,6 @@
 // The fleet store's read of the fleet at a snapshot as it was before the grid read (fleet-grid.ts) and the read of
 // the latest snapshot by primary key: a correlated search per app × cluster, sorted with three `localeCompare`s per
-// comparison, each row converted with toSummary. Tests compare the store's answers with this one's.
+// comparison, each row converted as the store once did (toSummary). Tests compare the store's answers with this one's.
 
 import Database from 'better-sqlite3';
 import type { ControllerStatus } from '../../../shared/controllers/types';
