@@ -69,6 +69,10 @@ export function invalidRecord(record: AppClusterRecord): string | undefined {
   for (const r of st.resources) {
     if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.kind !== 'string' || typeof r.name !== 'string' || typeof r.namespace !== 'string' || typeof r.group !== 'string') return 'a resource lacks its group, kind, namespace or name';
     if (!SYNC_STATUSES.has(r.sync)) return `resource ${r.kind}/${r.name}: sync status "${String(r.sync)}" is not Synced, OutOfSync or Unknown`;
+    // Kept as given, so of the shapes the store writes and reads back (a string where a list goes would stop the write).
+    if (r.changes !== undefined && (!Array.isArray(r.changes) || r.changes.some((c: unknown) => typeof c !== 'object' || c === null))) return `resource ${r.kind}/${r.name}: expected its changes as a list of objects`;
+    if (r.changedPaths !== undefined && (!Array.isArray(r.changedPaths) || r.changedPaths.some((c: unknown) => typeof c !== 'string'))) return `resource ${r.kind}/${r.name}: expected its changed paths as a list of strings`;
+    if (r.diff !== undefined && typeof r.diff !== 'string') return `resource ${r.kind}/${r.name}: expected its diff as text`;
   }
   return undefined;
 }

@@ -232,6 +232,18 @@ describe('FleetStore: recording and reading snapshots', () => {
       ['prod-eu', 'OutOfSync', '2026-11-23T11:00:00.000Z'],
       ['prod-us', 'Synced', '2026-11-23T10:00:00.000Z'],
     ]);
+    // A resource whose changes, changed paths or diff are not of the shapes the store keeps: the same.
+    const shaped = (edit: Record<string, unknown>): AppClusterRecord => ({ ...bad, status: { ...bad.status, resources: bad.status.resources.map((x, i) => (i === 0 ? { ...x, ...edit } : x)) } });
+    for (const [edit, why] of [
+      [{ changes: 'oops' }, 'expected its changes as a list of objects'],
+      [{ changes: [null] }, 'expected its changes as a list of objects'],
+      [{ changedPaths: [1] }, 'expected its changed paths as a list of strings'],
+      [{ diff: 7 }, 'expected its diff as text'],
+    ] as const) {
+      const again = store.recordSnapshot(snap('2026-11-23T12:00:00Z', shaped(edit), webRecord({ sync: 'Synced', at: '2026-11-23T12:00:00Z' })));
+      expect(again.problems.map((p) => [p.severity, p.cluster, p.message])).toEqual([['error', 'prod-us', `not recorded: resource ${bad.status.resources[0]!.kind}/${bad.status.resources[0]!.name}: ${why}`]]);
+    }
+    expect(store.fleetAt()!.appClusters.map((a) => [a.cluster, a.sync])).toEqual([['prod-eu', 'Synced'], ['prod-us', 'Synced']]);
   });
 
   it('an unreachable cluster keeps the state last observed (with its time) and is marked unreachable in the snapshot', () => {
